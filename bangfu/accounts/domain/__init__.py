@@ -1,0 +1,1 @@
+"""Pure-Python rules of accounts (no Django imports)."""

@@ -1,0 +1,77 @@
+"""Roles and what each may do. A user holds roles per area (Membership rows)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    COUNTY_ADMIN = "county_admin"
+    TOWNSHIP_OFFICER = "township_officer"
+    VILLAGE_CADRE = "village_cadre"
+    GRID_WORKER = "grid_worker"
+    DEPT_OFFICER = "dept_officer"
+    INSURER = "insurer_adjuster"
+    ENTERPRISE = "enterprise_user"
+    AUDITOR = "auditor"
+
+
+ROLE_LABELS = {
+    Role.COUNTY_ADMIN: "县级管理员",
+    Role.TOWNSHIP_OFFICER: "乡镇干部",
+    Role.VILLAGE_CADRE: "村干部",
+    Role.GRID_WORKER: "网格员",
+    Role.DEPT_OFFICER: "部门数据专员",
+    Role.INSURER: "保险查勘员",
+    Role.ENTERPRISE: "企业用户",
+    Role.AUDITOR: "只读审计员",
+}
+
+
+class Cap(StrEnum):
+    """Capabilities. Pages and services ask for a capability, never for a role name."""
+
+    VIEW_PEOPLE = "view_people"  # see households and members in the role's areas
+    EDIT_REGISTRY = "edit_registry"
+    VIEW_FULL_ID = "view_full_id"
+    IMPORT_REGISTRY = "import_registry"
+    MANAGE_AREAS = "manage_areas"
+    MANAGE_USERS = "manage_users"
+    CONFIGURE = "configure"  # rules, schemes, parameters of the area
+    UPLOAD_FEEDS = "upload_feeds"
+    HANDLE_WARNINGS = "handle_warnings"
+    LOG_VISITS = "log_visits"
+    CASE_ACCEPT = "case_accept"  # township steps
+    CASE_VILLAGE = "case_village"  # village steps: verification, deliberation, notice
+    CASE_APPROVE = "case_approve"  # county approval
+    CLAIM_SURVEY = "claim_survey"
+    CLAIM_APPROVE = "claim_approve"
+    EMPLOYMENT_EDIT = "employment_edit"
+    MARKET_EDIT = "market_edit"
+    VIEW_REPORTS = "view_reports"
+
+
+_OFFICER = {Cap.VIEW_PEOPLE, Cap.EDIT_REGISTRY, Cap.HANDLE_WARNINGS, Cap.VIEW_REPORTS, Cap.LOG_VISITS}
+
+CAPABILITIES: dict[Role, frozenset[Cap]] = {
+    Role.COUNTY_ADMIN: frozenset(
+        _OFFICER
+        | {
+            Cap.VIEW_FULL_ID, Cap.IMPORT_REGISTRY, Cap.MANAGE_AREAS, Cap.MANAGE_USERS, Cap.CONFIGURE,
+            Cap.CASE_ACCEPT, Cap.CASE_VILLAGE, Cap.CASE_APPROVE, Cap.CLAIM_APPROVE, Cap.EMPLOYMENT_EDIT,
+            Cap.MARKET_EDIT,
+        }
+    ),
+    Role.TOWNSHIP_OFFICER: frozenset(
+        _OFFICER | {Cap.VIEW_FULL_ID, Cap.IMPORT_REGISTRY, Cap.CASE_ACCEPT, Cap.CASE_VILLAGE, Cap.EMPLOYMENT_EDIT}
+    ),
+    Role.VILLAGE_CADRE: frozenset(_OFFICER | {Cap.CASE_VILLAGE}),
+    Role.GRID_WORKER: frozenset({Cap.VIEW_PEOPLE, Cap.LOG_VISITS, Cap.HANDLE_WARNINGS}),
+    Role.DEPT_OFFICER: frozenset({Cap.UPLOAD_FEEDS}),
+    Role.INSURER: frozenset({Cap.CLAIM_SURVEY}),
+    Role.ENTERPRISE: frozenset({Cap.EMPLOYMENT_EDIT, Cap.MARKET_EDIT}),
+    Role.AUDITOR: frozenset({Cap.VIEW_PEOPLE, Cap.VIEW_REPORTS}),
+}
+
+# Roles whose people-data scope is their grids, not their whole area.
+GRID_SCOPED = frozenset({Role.GRID_WORKER})

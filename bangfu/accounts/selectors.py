@@ -1,0 +1,45 @@
+"""Reads of accounts. Scope computation lives in areas.selectors and uses these."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from bangfu.accounts.domain.roles import CAPABILITIES, Cap, Role
+from bangfu.accounts.models import ApiToken, Membership, User
+
+
+def memberships_of(user: User) -> list[Membership]:
+    cached = getattr(user, "_bangfu_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user).select_related("area"))
+        user._bangfu_memberships = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def capabilities_of(user: User) -> frozenset[Cap]:
+    if getattr(user, "is_superuser", False):
+        return frozenset(Cap)
+    caps: set[Cap] = set()
+    for m in memberships_of(user):
+        caps |= CAPABILITIES[Role(m.role)]
+    return frozenset(caps)
+
+
+def has_cap(user: User, cap: Cap) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and cap in capabilities_of(user)
+
+
+def user_by_token(raw: str) -> User | None:
+    digest = hashlib.sha256(raw.encode()).hexdigest()
+    token = ApiToken.objects.select_related("user").filter(digest=digest, revoked__isnull=True).first()
+    if token is None or not token.user.is_active:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used=timezone.now())
+    return token.user
+
+
+def tokens_of(user: User) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user).order_by("-created")

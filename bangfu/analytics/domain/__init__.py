@@ -1,0 +1,1 @@
+"""Pure-Python rules of analytics (no Django imports)."""

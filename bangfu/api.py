@@ -1,0 +1,90 @@
+"""The JSON API at /api/v1: bearer tokens or the browser session, errors as problem documents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from bangfu.accounts import selectors as accounts
+from bangfu.core.errors import ApplicationError
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = accounts.user_by_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """The logged-in browser session (the interactive docs use it); CSRF applies to writes."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        return user if user is not None and user.is_authenticated else None
+
+
+api = NinjaAPI(
+    title="Bangfu 帮扶 API",
+    version="1",
+    description="后续帮扶信息系统接口。所有读写均限定在调用者所辖区域内。",
+    auth=[BearerToken(), SessionAuth()],
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(ApplicationError)
+def _application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    return api.create_response(request, exc.as_problem(), status=exc.status)
+
+
+@api.exception_handler(AuthenticationError)
+def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    body = {"status": 401, "code": "unauthenticated", "message": "请先登录或提供有效的令牌",
+            "message_en": "Log in or send a valid Bearer token"}
+    return api.create_response(request, body, status=401)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [
+        {"field": ".".join(str(p) for p in e.get("loc", [])[1:]), "message": "字段格式不正确", "message_en": e.get("msg")}
+        for e in exc.errors
+    ]
+    body = {"status": 422, "code": "validation", "message": "提交的数据格式不正确", "message_en": "Invalid request body",
+            "errors": errors}
+    return api.create_response(request, body, status=422)
+
+
+def _mount() -> None:
+    from bangfu.accounts.api import router as accounts_router
+    from bangfu.analytics.api import router as analytics_router
+    from bangfu.areas.api import router as areas_router
+    from bangfu.casework.api import router as casework_router
+    from bangfu.employment.api import router as employment_router
+    from bangfu.insurance.api import router as insurance_router
+    from bangfu.market.api import router as market_router
+    from bangfu.monitoring.api import router as monitoring_router
+    from bangfu.registry.api import router as registry_router
+    from bangfu.rules.api import router as rules_router
+
+    api.add_router("/accounts", accounts_router)
+    api.add_router("/areas", areas_router)
+    api.add_router("/registry", registry_router)
+    api.add_router("/rules", rules_router)
+    api.add_router("/monitoring", monitoring_router)
+    api.add_router("/casework", casework_router)
+    api.add_router("/insurance", insurance_router)
+    api.add_router("/employment", employment_router)
+    api.add_router("/market", market_router)
+    api.add_router("/analytics", analytics_router)
+
+
+_mount()

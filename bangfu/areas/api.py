@@ -1,0 +1,5 @@
+"""JSON API of areas, mounted under /api/v1/ by bangfu/api.py."""
+
+from ninja import Router
+
+router = Router(tags=["areas"])

@@ -1,0 +1,1 @@
+"""Pure-Python rules of areas (no Django imports)."""

@@ -1,0 +1,134 @@
+"""Area scoping: the one place that decides which areas, grids and households a user may see.
+
+Pages, API, exports and search all filter through `scope_for(user, cap)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+
+from bangfu.accounts import selectors as accounts
+from bangfu.accounts.domain.roles import CAPABILITIES, GRID_SCOPED, Cap, Role
+from bangfu.areas.domain.codes import SIGNIFICANT, Level
+from bangfu.areas.models import Area, Grid
+from bangfu.core.errors import NotFound
+
+if TYPE_CHECKING:
+    from bangfu.accounts.models import User
+
+
+def _code_range(prefix: str) -> tuple[str, str]:
+    """Codes under a prefix as a range, so the index is used on SQLite and PostgreSQL alike."""
+    return prefix, prefix + "9" * (15 - len(prefix))
+
+
+@dataclass(frozen=True)
+class Scope:
+    everything: bool = False
+    prefixes: tuple[str, ...] = ()
+    grid_ids: tuple[int, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.everything or self.prefixes or self.grid_ids)
+
+    def q(self, village: str = "village_id", grid: str | None = "grid_id") -> Q:
+        """Filter for rows whose village code field is `village` and grid id field is `grid`."""
+        if self.everything:
+            return Q()
+        q = Q(pk__in=[])
+        for p in self.prefixes:
+            low, high = _code_range(p)
+            q |= Q(**{f"{village}__gte": low, f"{village}__lte": high})
+        if grid and self.grid_ids:
+            q |= Q(**{f"{grid}__in": self.grid_ids})
+        return q
+
+    def covers_code(self, code: str) -> bool:
+        return self.everything or any(code.startswith(p) for p in self.prefixes)
+
+
+def scope_for(user: User, cap: Cap = Cap.VIEW_PEOPLE) -> Scope:
+    """Areas (and, for grid workers, grids) in which `user` holds a role with `cap`."""
+    if not getattr(user, "is_authenticated", False):
+        return Scope()
+    if user.is_superuser:
+        return Scope(everything=True)
+    key = f"_bangfu_scope_{cap.value}"
+    if hasattr(user, key):
+        return getattr(user, key)
+    prefixes: set[str] = set()
+    grid_scoped = False
+    for m in accounts.memberships_of(user):
+        role = Role(m.role)
+        if cap not in CAPABILITIES[role]:
+            continue
+        if role in GRID_SCOPED:
+            grid_scoped = True
+        else:
+            prefixes.add(m.area.code[: SIGNIFICANT[Level(m.area.level)]])
+    grids: tuple[int, ...] = ()
+    if grid_scoped:
+        grids = tuple(Grid.objects.filter(worker=user).values_list("pk", flat=True))
+    scope = Scope(prefixes=tuple(sorted(_outermost(prefixes))), grid_ids=grids)
+    setattr(user, key, scope)
+    return scope
+
+
+def _outermost(prefixes: set[str]) -> set[str]:
+    return {p for p in prefixes if not any(p != o and p.startswith(o) for o in prefixes)}
+
+
+def areas_visible(user: User, *, level: Level | None = None, cap: Cap = Cap.VIEW_PEOPLE) -> QuerySet[Area]:
+    scope = scope_for(user, cap)
+    qs = Area.objects.filter(scope.q(village="code", grid=None))
+    if scope.grid_ids:
+        villages = Grid.objects.filter(pk__in=scope.grid_ids).values("village_id")
+        qs = Area.objects.filter(scope.q(village="code", grid=None) | Q(code__in=villages))
+    if level:
+        qs = qs.filter(level=level.value)
+    return qs.order_by("code")
+
+
+def grids_visible(user: User, *, cap: Cap = Cap.VIEW_PEOPLE) -> QuerySet[Grid]:
+    scope = scope_for(user, cap)
+    return Grid.objects.filter(scope.q(village="village_id", grid="pk")).select_related("village", "worker")
+
+
+def area_get(user: User, code: str, *, cap: Cap = Cap.VIEW_PEOPLE) -> Area:
+    area = areas_visible(user, cap=cap).filter(code=code).first()
+    if area is None:
+        raise NotFound()
+    return area
+
+
+def grid_get(user: User, grid_id: int, *, cap: Cap = Cap.VIEW_PEOPLE) -> Grid:
+    grid = grids_visible(user, cap=cap).filter(pk=grid_id).first()
+    if grid is None:
+        raise NotFound()
+    return grid
+
+
+def area_by_code(code: str) -> Area | None:
+    """Unscoped look-up for services validating input (never returned to a user as such)."""
+    return Area.objects.filter(code=code).first()
+
+
+def grid_by_code(code: str) -> Grid | None:
+    return Grid.objects.filter(code=code).select_related("village").first()
+
+
+def ancestors(area: Area) -> list[Area]:
+    chain: list[Area] = []
+    node = area.parent
+    while node is not None:
+        chain.append(node)
+        node = node.parent
+    return list(reversed(chain))
+
+
+def grid_in_village(grid_id: int, village_code: str) -> Grid | None:
+    return Grid.objects.filter(pk=grid_id, village_id=village_code).first()

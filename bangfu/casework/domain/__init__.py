@@ -1,0 +1,1 @@
+"""Pure-Python rules of casework (no Django imports)."""

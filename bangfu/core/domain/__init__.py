@@ -1,0 +1,1 @@
+"""Pure-Python shared kernel: ID numbers, money, periods, working days."""

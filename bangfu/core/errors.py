@@ -1,0 +1,80 @@
+"""Application errors: raised by services and selectors, mapped in one place (middleware + API handler).
+
+Every message comes in Chinese and English and says what is wrong and how to fix it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class FieldProblem:
+    field: str
+    zh: str
+    en: str
+    row: int | None = None  # 1-based spreadsheet row (header is row 1) for imports
+
+    def as_dict(self) -> dict[str, object]:
+        d: dict[str, object] = {"field": self.field, "message": self.zh, "message_en": self.en}
+        if self.row is not None:
+            d["row"] = self.row
+        return d
+
+
+@dataclass
+class ApplicationError(Exception):
+    zh: str
+    en: str
+    code: str = "invalid"
+    status: int = 400
+    problems: list[FieldProblem] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return f"{self.zh} / {self.en}"
+
+    def as_problem(self) -> dict[str, object]:
+        """RFC 9457 problem document, with our bilingual fields."""
+        body: dict[str, object] = {
+            "type": f"urn:bangfu:error:{self.code}",
+            "title": self.en,
+            "status": self.status,
+            "detail": self.zh,
+            "code": self.code,
+            "message": self.zh,
+            "message_en": self.en,
+        }
+        if self.problems:
+            body["errors"] = [p.as_dict() for p in self.problems]
+        return body
+
+
+class NotFound(ApplicationError):
+    """Also used when the object exists outside the actor's areas: no existence leak."""
+
+    def __init__(self, zh: str = "未找到该记录，或您无权查看", en: str = "Not found, or not within your areas") -> None:
+        super().__init__(zh=zh, en=en, code="not_found", status=404)
+
+
+class Forbidden(ApplicationError):
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(zh=zh, en=en, code="forbidden", status=403)
+
+
+class Conflict(ApplicationError):
+    def __init__(self, zh: str, en: str, code: str = "conflict") -> None:
+        super().__init__(zh=zh, en=en, code=code, status=409)
+
+
+class ValidationFailed(ApplicationError):
+    def __init__(
+        self,
+        problems: list[FieldProblem],
+        zh: str = "提交的数据有误，请按提示修改",
+        en: str = "Some fields are not valid; correct them as shown",
+    ) -> None:
+        super().__init__(zh=zh, en=en, code="validation", status=422, problems=problems)
+
+
+def invalid(field_name: str, zh: str, en: str) -> ValidationFailed:
+    return ValidationFailed([FieldProblem(field_name, zh, en)], zh=zh, en=en)

@@ -1,0 +1,117 @@
+"""Test helpers shared by every app's tests: a small county with users for each role.
+
+`world()` builds:
+  province 51 四川 → prefecture 5111 → county 511133 马边 → townships T1 (511133100) and T2 (511133200)
+  → villages V1a, V1b under T1 and V2a under T2 → grids G1 (V1a, worker gw1), G2 (V1a, worker gw2),
+  G3 (V2a, worker gw3), and one household in each grid.
+Users: county (county admin), t1/t2 (township officers), v1 (village cadre of V1a), gw1/gw2/gw3,
+dept (医保 data officer of the county), insurer, enterprise, auditor.
+Users are attributes (world.t1 is the township officer); areas are world.area_county, world.area_t1,
+world.area_t2, world.v1a, world.v1b, world.v2a; grids world.g1..g3; households world.households["h1"..].
+The access trio of design.md §7 is: t1 (sees T1), t2 (neighbouring township), gw2 (another grid).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from bangfu.accounts import services as accounts
+from bangfu.accounts.domain.roles import Role
+from bangfu.accounts.models import User
+from bangfu.areas import services as areas
+from bangfu.areas.models import Area, Grid
+from bangfu.core.domain.idnumber import make
+from bangfu.registry import services as registry
+from bangfu.registry.models import Household
+
+PASSWORD = "test-pass-123"
+_seq = itertools.count(1)
+
+
+def new_id_number(birth: dt.date | None = None, region: str = "511133") -> str:
+    n = next(_seq)
+    return make(region, birth or dt.date(1960, 1, 1) + dt.timedelta(days=n % 15000), n % 1000)
+
+
+def member_fields(name: str = "张三", relation: str = "户主", **extra: Any) -> dict[str, Any]:
+    data = {"name": name, "id_number": extra.pop("id_number", None) or new_id_number(), "relation": relation}
+    data.update(extra)
+    return data
+
+
+_hh_seq = itertools.count(1)
+
+
+def new_household(village: Area, grid: Grid | None = None, members: int = 2, **fields: Any) -> Household:
+    number = fields.pop("number", None) or f"5111331{next(_hh_seq):09d}"
+    rows = [member_fields("户主" + number[-3:], "户主")]
+    rows += [member_fields(f"成员{i}{number[-3:]}", "之子") for i in range(members - 1)]
+    return registry.household_create(
+        actor=None, village_code=village.code, grid_id=grid.pk if grid else None,
+        fields={"number": number, **fields}, members=rows,
+    )
+
+
+@dataclass
+class World:
+    province: Area
+    area_county: Area
+    area_t1: Area
+    area_t2: Area
+    v1a: Area
+    v1b: Area
+    v2a: Area
+    g1: Grid
+    g2: Grid
+    g3: Grid
+    users: dict[str, User] = field(default_factory=dict)
+    households: dict[str, Household] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        users = self.__dict__.get("users", {})
+        if name in users:
+            return users[name]
+        raise AttributeError(name)
+
+
+def _user(name: str, role: Role, area: Area, org: str = "") -> User:
+    u = accounts.user_create(username=name, password=PASSWORD, display_name=name)
+    accounts.membership_grant(user=u, role=role, area_code=area.code, organisation=org)
+    return u
+
+
+def world() -> World:
+    p = areas.area_create(code="510000000000", name="四川省", parent_code=None)
+    pref = areas.area_create(code="511100000000", name="乐山市", parent_code=p.code)
+    c = areas.area_create(code="511133000000", name="马边彝族自治县", parent_code=pref.code)
+    t1 = areas.area_create(code="511133100000", name="雪口山乡", parent_code=c.code)
+    t2 = areas.area_create(code="511133200000", name="民建镇", parent_code=c.code)
+    v1a = areas.area_create(code="511133100201", name="羊店儿村", parent_code=t1.code)
+    v1b = areas.area_create(code="511133100202", name="黎明村", parent_code=t1.code)
+    v2a = areas.area_create(code="511133200201", name="民主村", parent_code=t2.code)
+    users = {
+        "county": _user("county", Role.COUNTY_ADMIN, c),
+        "t1": _user("t1", Role.TOWNSHIP_OFFICER, t1),
+        "t2": _user("t2", Role.TOWNSHIP_OFFICER, t2),
+        "v1": _user("v1", Role.VILLAGE_CADRE, v1a),
+        "gw1": _user("gw1", Role.GRID_WORKER, v1a),
+        "gw2": _user("gw2", Role.GRID_WORKER, v1a),
+        "gw3": _user("gw3", Role.GRID_WORKER, v2a),
+        "dept": _user("dept", Role.DEPT_OFFICER, c, "医保"),
+        "insurer": _user("insurer", Role.INSURER, c, "中国太保"),
+        "enterprise": _user("enterprise", Role.ENTERPRISE, c, ""),
+        "auditor": _user("auditor", Role.AUDITOR, c),
+    }
+    g1 = areas.grid_create(village_code=v1a.code, code="G1", name="羊店儿村第一网格", worker=users["gw1"])
+    g2 = areas.grid_create(village_code=v1a.code, code="G2", name="羊店儿村第二网格", worker=users["gw2"])
+    g3 = areas.grid_create(village_code=v2a.code, code="G3", name="民主村第一网格", worker=users["gw3"])
+    w = World(p, c, t1, t2, v1a, v1b, v2a, g1, g2, g3, users)
+    w.households = {
+        "h1": new_household(v1a, g1, members=3, poverty_exited=True, exit_year=2018),
+        "h2": new_household(v1a, g2, members=2),
+        "h3": new_household(v2a, g3, members=4),
+    }
+    return w

@@ -1,0 +1,1 @@
+"""Pure-Python rules of demo (no Django imports)."""

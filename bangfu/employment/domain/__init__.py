@@ -1,0 +1,1 @@
+"""Pure-Python rules of employment (no Django imports)."""

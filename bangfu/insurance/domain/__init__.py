@@ -1,0 +1,1 @@
+"""Pure-Python rules of insurance (no Django imports)."""

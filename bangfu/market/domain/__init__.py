@@ -1,0 +1,1 @@
+"""Pure-Python rules of market (no Django imports)."""

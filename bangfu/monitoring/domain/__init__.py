@@ -1,0 +1,1 @@
+"""Pure-Python rules of monitoring (no Django imports)."""

@@ -1,0 +1,1 @@
+"""Pure-Python rules of registry (no Django imports)."""

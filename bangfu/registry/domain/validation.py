@@ -1,0 +1,160 @@
+"""Validation of household and member fields, shared by forms, the API and Excel import.
+
+Each function takes raw values (text from a form or spreadsheet, or typed values from the API) and
+returns the clean values plus a list of problems (field, Chinese, English). Pure Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from bangfu.core.domain.idnumber import InvalidIdNumber, IdNumber, parse
+from bangfu.registry.domain import codes
+
+
+@dataclass
+class Problem:
+    field: str
+    zh: str
+    en: str
+
+
+@dataclass
+class Cleaned:
+    values: dict[str, Any] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    id_number: IdNumber | None = None
+
+
+MEMBER_CHOICES: dict[str, list[str]] = {
+    "relation": codes.RELATION,
+    "ethnicity": codes.ETHNICITY,
+    "education": codes.EDUCATION,
+    "in_school": codes.IN_SCHOOL,
+    "health": codes.HEALTH,
+    "disability_grade": codes.DISABILITY_GRADE,
+    "labour": codes.LABOUR,
+    "employment": codes.EMPLOYMENT,
+    "work_place": codes.WORK_PLACE,
+    "medical_insurance": codes.MEDICAL_INSURANCE,
+}
+MEMBER_DEFAULTS = {
+    "ethnicity": "汉族", "in_school": "非在校生", "health": "健康", "labour": "普通劳动力",
+    "employment": "未就业", "medical_insurance": "城乡居民基本医疗保险", "education": "", "disability_grade": "",
+    "work_place": "",
+}
+OPTIONAL_CHOICES = {"education", "disability_grade", "work_place"}
+LABELS = {
+    "name": ("姓名", "name"), "id_number": ("身份证号", "ID number"), "relation": ("与户主关系", "relation"),
+    "ethnicity": ("民族", "ethnicity"), "education": ("文化程度", "education"), "in_school": ("在校生状况", "schooling"),
+    "health": ("健康状况", "health"), "disability_grade": ("残疾等级", "disability grade"),
+    "labour": ("劳动技能", "labour ability"), "employment": ("就业状况", "employment"),
+    "work_place": ("务工地点", "work place"), "months_worked": ("务工月数", "months worked"),
+    "medical_insurance": ("医疗保险", "medical insurance"), "phone": ("电话", "phone"),
+}
+
+
+def _text(v: Any) -> str:
+    return "" if v is None else str(v).strip()
+
+
+def clean_member(raw: dict[str, Any], *, partial: bool = False, today: dt.date | None = None) -> Cleaned:
+    out = Cleaned()
+    if not partial or "name" in raw:
+        name = _text(raw.get("name"))
+        if not name or len(name) > 60:
+            out.problems.append(Problem("name", "姓名不能为空且不超过60字", "name is required (at most 60 characters)"))
+        out.values["name"] = name
+    if not partial or "id_number" in raw:
+        try:
+            out.id_number = parse(_text(raw.get("id_number")), today)
+        except InvalidIdNumber as e:
+            out.problems.append(Problem("id_number", e.zh, e.en))
+    for key, allowed in MEMBER_CHOICES.items():
+        if partial and key not in raw:
+            continue
+        value = _text(raw.get(key)) or MEMBER_DEFAULTS.get(key, "")
+        if value not in allowed and not (value == "" and key in OPTIONAL_CHOICES):
+            zh, en = LABELS[key]
+            out.problems.append(Problem(key, f"{zh}的取值“{value}”无效，可选：{'、'.join(a for a in allowed if a)}",
+                                        f"{en} '{value}' is not one of the allowed values"))
+        out.values[key] = value
+    _clean_months(raw, out, partial)
+    if not partial or "phone" in raw:
+        phone = _text(raw.get("phone"))
+        if phone and (not phone.replace("-", "").isdigit() or len(phone) > 20):
+            out.problems.append(Problem("phone", "电话号码只能包含数字和-", "phone may contain digits and '-' only"))
+        out.values["phone"] = phone
+    if out.values.get("health") == "残疾" and not out.values.get("disability_grade") and not partial:
+        out.problems.append(Problem("disability_grade", "残疾人员须填写残疾等级", "give the disability grade"))
+    return out
+
+
+def _clean_months(raw: dict[str, Any], out: Cleaned, partial: bool) -> None:
+    if partial and "months_worked" not in raw:
+        return
+    text = _text(raw.get("months_worked")) or "0"
+    try:
+        months = int(float(text))
+    except ValueError:
+        months = -1
+    if not 0 <= months <= 12:
+        out.problems.append(Problem("months_worked", "务工月数应为0到12的整数", "months worked must be 0 to 12"))
+    out.values["months_worked"] = max(0, months)
+
+
+HOUSEHOLD_FLAGS = ["poverty_exited", "dibao", "tekun", "relocated", "no_labour"]
+_TRUE = {"是", "true", "1", "yes", "y", "True", "TRUE"}
+_FALSE = {"否", "false", "0", "no", "n", "", "False", "FALSE"}
+
+
+def parse_bool(v: Any) -> bool | None:
+    if isinstance(v, bool):
+        return v
+    t = _text(v)
+    if t in _TRUE:
+        return True
+    if t in _FALSE:
+        return False
+    return None
+
+
+def clean_household(raw: dict[str, Any], *, partial: bool = False, this_year: int | None = None) -> Cleaned:
+    out = Cleaned()
+    this_year = this_year or dt.date.today().year
+    if not partial or "number" in raw:
+        number = _text(raw.get("number"))
+        if not number or not number.isdigit() or len(number) > 30:
+            out.problems.append(Problem("number", "户编号须为不超过30位的数字", "household number: digits, at most 30"))
+        out.values["number"] = number
+    for key in ("address", "phone"):
+        if not partial or key in raw:
+            out.values[key] = _text(raw.get(key))
+    for key in HOUSEHOLD_FLAGS:
+        if partial and key not in raw:
+            continue
+        b = parse_bool(raw.get(key))
+        if b is None:
+            out.problems.append(Problem(key, "请填写“是”或“否”", "use 是 (yes) or 否 (no)"))
+        out.values[key] = bool(b)
+    if not partial or "exit_year" in raw:
+        _clean_exit_year(raw, out, this_year)
+    return out
+
+
+def _clean_exit_year(raw: dict[str, Any], out: Cleaned, this_year: int) -> None:
+    text = _text(raw.get("exit_year"))
+    if not text:
+        out.values["exit_year"] = None
+        if out.values.get("poverty_exited"):
+            out.problems.append(Problem("exit_year", "脱贫户须填写脱贫年度", "give the year the household exited poverty"))
+        return
+    try:
+        year = int(float(text))
+    except ValueError:
+        year = 0
+    if not 2013 <= year <= this_year:
+        out.problems.append(Problem("exit_year", f"脱贫年度应在2013到{this_year}之间", f"exit year must be 2013–{this_year}"))
+    out.values["exit_year"] = year

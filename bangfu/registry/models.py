@@ -1,0 +1,193 @@
+"""Households, members, yearly income statements, guarantee checks, resettlement sites."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from bangfu.core.domain.idnumber import mask
+from bangfu.registry.domain import codes
+
+
+def _choices(values: list[str]) -> list[tuple[str, str]]:
+    return [(v, v or "—") for v in values]
+
+
+class ResettlementSite(models.Model):
+    """集中安置点: where relocated households (易地扶贫搬迁) were resettled."""
+
+    name = models.CharField("安置点名称", max_length=100)
+    area = models.ForeignKey("areas.Area", to_field="code", on_delete=models.PROTECT, related_name="+",
+                             verbose_name="所在村(社区)")
+    address = models.CharField("地址", max_length=200, blank=True)
+    planned_households = models.PositiveIntegerField("规划户数", default=0)
+    planned_people = models.PositiveIntegerField("规划人数", default=0)
+    completed_year = models.PositiveIntegerField("建成年份", null=True, blank=True)
+    services = models.TextField("配套服务", blank=True)
+
+    class Meta:
+        ordering = ["area_id", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Household(models.Model):
+    number = models.CharField("户编号", max_length=30, unique=True)
+    village = models.ForeignKey("areas.Area", to_field="code", on_delete=models.PROTECT, related_name="+",
+                                verbose_name="村")
+    group = models.ForeignKey("areas.Area", to_field="code", on_delete=models.PROTECT, related_name="+",
+                              null=True, blank=True, verbose_name="村民小组")
+    grid = models.ForeignKey("areas.Grid", on_delete=models.SET_NULL, null=True, blank=True, related_name="households",
+                             verbose_name="网格")
+    address = models.CharField("地址", max_length=200, blank=True)
+    head_name = models.CharField("户主姓名", max_length=60, blank=True)  # kept in step by services
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    size = models.PositiveSmallIntegerField("家庭人口", default=0)  # kept in step by services
+    status = models.CharField("户状态", max_length=8, choices=_choices(codes.HOUSEHOLD_STATUS), default="正常")
+    poverty_exited = models.BooleanField("脱贫户", default=False)
+    exit_year = models.PositiveSmallIntegerField("脱贫年度", null=True, blank=True)
+    monitoring_type = models.CharField("监测对象类型", max_length=12, choices=_choices(codes.MONITORING_TYPE),
+                                       blank=True)
+    monitoring_since = models.DateField("纳入监测日期", null=True, blank=True)
+    risk_eliminated_on = models.DateField("风险消除日期", null=True, blank=True)
+    risk_codes = models.JSONField("风险类型", default=list, blank=True)
+    dibao = models.BooleanField("低保户", default=False)
+    dibao_since = models.DateField("低保起始", null=True, blank=True)
+    tekun = models.BooleanField("特困供养", default=False)
+    tekun_since = models.DateField("特困起始", null=True, blank=True)
+    relocated = models.BooleanField("易地搬迁户", default=False)
+    relocation_site = models.ForeignKey(ResettlementSite, on_delete=models.PROTECT, null=True, blank=True,
+                                        related_name="households", verbose_name="安置点")
+    relocated_on = models.DateField("搬迁入住日期", null=True, blank=True)
+    relocated_from = models.ForeignKey("areas.Area", to_field="code", on_delete=models.PROTECT, related_name="+",
+                                       null=True, blank=True, verbose_name="迁出村")
+    no_labour = models.BooleanField("整户无劳动力", default=False)
+    no_labour_since = models.DateField("无劳动力认定日期", null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated"])
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["village", "number"]),
+            models.Index(fields=["grid", "number"]),
+            models.Index(fields=["head_name"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.head_name}"
+
+
+class Member(models.Model):
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members")
+    name = models.CharField("姓名", max_length=60)
+    id_hash = models.CharField(max_length=40, unique=True)  # keyed HMAC: look-up without the number
+    id_enc = models.CharField(max_length=120)  # AES-GCM; decrypted only for roles allowed to see it
+    id_masked = models.CharField("身份证号", max_length=18)
+    birth_date = models.DateField("出生日期")
+    sex = models.CharField("性别", max_length=1, choices=[("M", "男"), ("F", "女")])
+    relation = models.CharField("与户主关系", max_length=8, choices=_choices(codes.RELATION))
+    ethnicity = models.CharField("民族", max_length=8, choices=_choices(codes.ETHNICITY), default="汉族")
+    education = models.CharField("文化程度", max_length=12, choices=_choices(codes.EDUCATION), blank=True)
+    in_school = models.CharField("在校生状况", max_length=8, choices=_choices(codes.IN_SCHOOL), default="非在校生")
+    health = models.CharField("健康状况", max_length=8, choices=_choices(codes.HEALTH), default="健康")
+    disability_grade = models.CharField("残疾等级", max_length=4, choices=_choices(codes.DISABILITY_GRADE), blank=True)
+    labour = models.CharField("劳动技能", max_length=12, choices=_choices(codes.LABOUR), default="普通劳动力")
+    employment = models.CharField("就业状况", max_length=8, choices=_choices(codes.EMPLOYMENT), default="未就业")
+    work_place = models.CharField("务工地点", max_length=8, choices=_choices(codes.WORK_PLACE), blank=True)
+    months_worked = models.PositiveSmallIntegerField("务工月数", default=0)
+    medical_insurance = models.CharField("医疗保险", max_length=12, choices=_choices(codes.MEDICAL_INSURANCE),
+                                         default="城乡居民基本医疗保险")
+    phone = models.CharField("电话", max_length=20, blank=True)
+    active = models.BooleanField("在册", default=True)
+    left_reason = models.CharField("减员原因", max_length=60, blank=True)
+    history = HistoricalRecords(excluded_fields=["id_enc", "id_hash"])
+
+    class Meta:
+        ordering = ["household_id", "pk"]
+        indexes = [models.Index(fields=["name"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.id_masked}"
+
+    @property
+    def masked(self) -> str:
+        return self.id_masked or mask("")
+
+
+class IncomeStatement(models.Model):
+    """A household's income for one year; totals are recomputed from its items by services."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="statements")
+    year = models.PositiveSmallIntegerField("年度")
+    size = models.PositiveSmallIntegerField("计算人口", default=0)
+    wage = models.DecimalField("工资性收入", max_digits=12, decimal_places=2, default=Decimal("0"))
+    business_income = models.DecimalField("生产经营性收入", max_digits=12, decimal_places=2, default=Decimal("0"))
+    business_cost = models.DecimalField("生产经营性支出", max_digits=12, decimal_places=2, default=Decimal("0"))
+    property = models.DecimalField("财产性收入", max_digits=12, decimal_places=2, default=Decimal("0"))
+    transfer = models.DecimalField("转移性收入", max_digits=12, decimal_places=2, default=Decimal("0"))
+    claims = models.DecimalField("理赔收入", max_digits=12, decimal_places=2, default=Decimal("0"))
+    out_of_pocket = models.DecimalField("合规自付支出", max_digits=12, decimal_places=2, default=Decimal("0"))
+    net_income = models.DecimalField("家庭纯收入", max_digits=12, decimal_places=2, default=Decimal("0"))
+    per_capita = models.DecimalField("家庭人均纯收入", max_digits=12, decimal_places=2, default=Decimal("0"))
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["household", "year"], name="uniq_statement_year")]
+        ordering = ["household_id", "-year"]
+
+    def __str__(self) -> str:
+        return f"{self.household_id}/{self.year}"
+
+
+class IncomeItem(models.Model):
+    """One line of a statement. Lines fed by other modules carry their source so they update in place."""
+
+    statement = models.ForeignKey(IncomeStatement, on_delete=models.CASCADE, related_name="items")
+    item = models.CharField("收入项目", max_length=32, choices=[(c, lbl) for c, _, lbl in codes.INCOME_ITEMS])
+    amount = models.DecimalField("金额(元)", max_digits=12, decimal_places=2)
+    member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    source = models.CharField("来源", max_length=24, default="manual")  # manual, import, employment, insurance…
+    source_ref = models.CharField(max_length=64, blank=True)  # e.g. "claim:12"; unique within a statement
+    note = models.CharField("说明", max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement", "source", "source_ref"],
+                condition=~models.Q(source_ref=""),
+                name="uniq_income_source_ref",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} {self.amount}"
+
+
+class GuaranteeCheck(models.Model):
+    """两不愁三保障 + 饮水安全, as found on a given date; the latest check is the current status."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="guarantee_checks")
+    checked_on = models.DateField("核查日期")
+    housing_safe = models.BooleanField("住房安全", default=True)
+    schooling_ok = models.BooleanField("义务教育有保障", default=True)
+    medical_ok = models.BooleanField("基本医疗有保障", default=True)
+    water_safe = models.BooleanField("饮水安全", default=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["household_id", "-checked_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.household_id}@{self.checked_on}"
+
+    @property
+    def all_secure(self) -> bool:
+        return self.housing_safe and self.schooling_ok and self.medical_ok and self.water_safe

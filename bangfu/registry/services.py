@@ -1,0 +1,344 @@
+"""Writes of the registry. Keyword-only, atomic, audited; validation shared with import and API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import Sum
+
+from bangfu.accounts.domain.roles import Cap
+from bangfu.areas import selectors as areas
+from bangfu.core import crypto
+from bangfu.core.domain.money import yuan
+from bangfu.core.errors import ApplicationError, Conflict, FieldProblem, Forbidden, NotFound, ValidationFailed
+from bangfu.core.services import audit_record
+from bangfu.registry.domain import codes
+from bangfu.registry.domain.income import totals
+from bangfu.registry.domain.validation import Cleaned, clean_household, clean_member
+from bangfu.registry.models import GuaranteeCheck, Household, IncomeItem, IncomeStatement, Member, ResettlementSite
+
+if TYPE_CHECKING:
+    from bangfu.accounts.models import User
+
+
+def _raise(cleaned: Cleaned, prefix: str = "") -> None:
+    if cleaned.problems:
+        raise ValidationFailed([FieldProblem(prefix + p.field, p.zh, p.en) for p in cleaned.problems])
+
+
+def _require_edit(actor: User | None, village_code: str) -> None:
+    if actor is None:  # system jobs (demo loader, other services that checked already)
+        return
+    if not areas.scope_for(actor, Cap.EDIT_REGISTRY).covers_code(village_code):
+        if areas.scope_for(actor).covers_code(village_code):
+            raise Forbidden("您的角色无权修改户籍信息", "Your role may not change registry records")
+        raise NotFound()
+
+
+def _placement(village_code: str, grid_id: int | None, group_code: str | None) -> dict[str, Any]:
+    village = areas.area_by_code(village_code)
+    if village is None or village.level != "village":
+        raise ValidationFailed([FieldProblem("village", "所选村不存在", "the village does not exist")])
+    out: dict[str, Any] = {"village": village, "grid": None, "group": None}
+    if grid_id:
+        grid = areas.grid_in_village(grid_id, village_code)
+        if grid is None:
+            raise ValidationFailed([FieldProblem("grid", "该网格不属于所选村", "the grid is not in that village")])
+        out["grid"] = grid
+    if group_code:
+        group = areas.area_by_code(group_code)
+        if group is None or group.parent_id is None or not group_code.startswith(village_code):
+            raise ValidationFailed([FieldProblem("group", "该村民小组不属于所选村", "the group is not in that village")])
+        out["group"] = group
+    return out
+
+
+@transaction.atomic
+def household_create(
+    *,
+    actor: User | None,
+    village_code: str,
+    fields: dict[str, Any],
+    members: list[dict[str, Any]],
+    grid_id: int | None = None,
+    group_code: str | None = None,
+) -> Household:
+    """Create a household with its members (the first member whose relation is 户主 is the head)."""
+    _require_edit(actor, village_code)
+    cleaned = clean_household(fields)
+    _raise(cleaned)
+    if Household.objects.filter(number=cleaned.values["number"]).exists():
+        raise Conflict(f"户编号{cleaned.values['number']}已存在", "That household number already exists", "duplicate")
+    if not members:
+        raise ValidationFailed([FieldProblem("members", "至少需要一名家庭成员（户主）", "add at least the head")])
+    member_rows = [_clean_member_or_raise(m, f"members[{i}].") for i, m in enumerate(members)]
+    if sum(1 for c in member_rows if c.values["relation"] == "户主") != 1:
+        raise ValidationFailed([FieldProblem("members", "必须有且只有一名户主", "exactly one member must be the head")])
+    h = Household.objects.create(**cleaned.values, **_placement(village_code, grid_id, group_code))
+    for c in member_rows:
+        _member_insert(h, c)
+    household_refresh(household=h)
+    audit_record(actor=actor, action="household_create", obj=h, area_code=village_code)
+    return h
+
+
+def _clean_member_or_raise(raw: dict[str, Any], prefix: str = "", partial: bool = False) -> Cleaned:
+    c = clean_member(raw, partial=partial)
+    _raise(c, prefix)
+    if c.id_number is not None:
+        digest = crypto.lookup_hash(c.id_number.value)
+        if Member.objects.filter(id_hash=digest).exists():
+            raise Conflict("该身份证号已登记在册（可按身份证号查找）",
+                           "That ID number is already registered (find it by ID number)", "duplicate_id")
+    return c
+
+
+def _member_insert(h: Household, c: Cleaned) -> Member:
+    assert c.id_number is not None
+    idn = c.id_number
+    return Member.objects.create(
+        household=h, id_hash=crypto.lookup_hash(idn.value), id_enc=crypto.encrypt(idn.value), id_masked=idn.masked,
+        birth_date=idn.birth_date, sex=idn.sex, **c.values,
+    )
+
+
+def household_refresh(*, household: Household) -> None:
+    """Keep the denormalised head name and size in step with the members."""
+    active = list(Member.objects.filter(household=household, active=True).values_list("relation", "name"))
+    head = next((n for r, n in active if r == "户主"), "")
+    if household.head_name != head or household.size != len(active):
+        Household.objects.filter(pk=household.pk).update(head_name=head, size=len(active))
+        household.head_name, household.size = head, len(active)
+
+
+_EDITABLE = {"address", "phone", "poverty_exited", "exit_year", "dibao", "tekun", "no_labour", "relocated"}
+
+
+@transaction.atomic
+def household_update(
+    *, actor: User | None, household: Household, changes: dict[str, Any], reason: str = ""
+) -> Household:
+    _require_edit(actor, household.village_id)
+    unknown = set(changes) - _EDITABLE - {"grid_id", "village_code", "group_code"}
+    if unknown:
+        raise ValidationFailed([FieldProblem(k, "该字段不可修改", "this field cannot be changed here") for k in unknown])
+    flat = {k: v for k, v in changes.items() if k in _EDITABLE}
+    merged = {k: getattr(household, k) for k in _EDITABLE} | flat
+    cleaned = clean_household({**merged, "number": household.number})
+    _raise(cleaned)
+    for k in flat:
+        setattr(household, k, cleaned.values[k])
+    _apply_flag_dates(household, flat)
+    if {"grid_id", "village_code", "group_code"} & set(changes):
+        village = changes.get("village_code", household.village_id)
+        _require_edit(actor, village)
+        place = _placement(village, changes.get("grid_id", household.grid_id), changes.get("group_code"))
+        household.village, household.grid, household.group = place["village"], place["grid"], place["group"]
+    household._change_reason = reason  # type: ignore[attr-defined]
+    household.save()
+    audit_record(actor=actor, action="household_update", obj=household, area_code=household.village_id,
+                 reason=reason, data={"fields": sorted(changes)})
+    return household
+
+
+def _apply_flag_dates(h: Household, changes: dict[str, Any]) -> None:
+    today = dt.date.today()
+    for flag, since in (("dibao", "dibao_since"), ("tekun", "tekun_since"), ("no_labour", "no_labour_since")):
+        if flag in changes:
+            setattr(h, since, (getattr(h, since) or today) if getattr(h, flag) else None)
+
+
+@transaction.atomic
+def household_set_monitoring(
+    *, household: Household, monitoring_type: str, risk_codes: list[str], since: dt.date | None,
+    eliminated_on: dt.date | None = None, actor: User | None = None, reason: str = ""
+) -> Household:
+    """Set by casework when a household is brought under monitoring or its risk is eliminated."""
+    if monitoring_type not in codes.MONITORING_TYPE:
+        raise ValidationFailed([FieldProblem("monitoring_type", "监测对象类型无效", "unknown monitoring type")])
+    if len(risk_codes) > 5:
+        raise ValidationFailed([FieldProblem("risk_codes", "风险类型最多5项", "at most 5 risk codes")])
+    household.monitoring_type = monitoring_type
+    household.risk_codes = risk_codes
+    household.monitoring_since = since
+    household.risk_eliminated_on = eliminated_on
+    household._change_reason = reason  # type: ignore[attr-defined]
+    household.save()
+    audit_record(actor=actor, action="household_set_monitoring", obj=household, area_code=household.village_id,
+                 reason=reason, data={"type": monitoring_type, "eliminated": str(eliminated_on or "")})
+    return household
+
+
+@transaction.atomic
+def household_set_relocation(
+    *, household: Household, site: ResettlementSite | None, moved_on: dt.date | None,
+    from_village: str | None = None, actor: User | None = None
+) -> Household:
+    _require_edit(actor, household.village_id)
+    household.relocated = site is not None
+    household.relocation_site = site
+    household.relocated_on = moved_on
+    household.relocated_from_id = from_village
+    household.save()
+    audit_record(actor=actor, action="household_set_relocation", obj=household, area_code=household.village_id,
+                 data={"site": site.pk if site else None})
+    return household
+
+
+@transaction.atomic
+def member_add(*, actor: User | None, household: Household, fields: dict[str, Any]) -> Member:
+    _require_edit(actor, household.village_id)
+    c = _clean_member_or_raise(fields)
+    if c.values["relation"] == "户主" and Member.objects.filter(household=household, relation="户主", active=True).exists():
+        raise Conflict("该户已有户主", "The household already has a head", "duplicate_head")
+    m = _member_insert(household, c)
+    household_refresh(household=household)
+    audit_record(actor=actor, action="member_add", obj=m, area_code=household.village_id)
+    return m
+
+
+@transaction.atomic
+def member_update(*, actor: User | None, member: Member, changes: dict[str, Any], reason: str = "") -> Member:
+    _require_edit(actor, member.household.village_id)
+    if "id_number" in changes:
+        raise ValidationFailed([FieldProblem("id_number", "身份证号不能修改；如登记有误请删除该成员后重新添加",
+                                             "An ID number cannot be edited; remove and re-add the member")])
+    c = clean_member(changes, partial=True)
+    _raise(c)
+    for k, v in c.values.items():
+        setattr(member, k, v)
+    member._change_reason = reason  # type: ignore[attr-defined]
+    member.save()
+    household_refresh(household=member.household)
+    audit_record(actor=actor, action="member_update", obj=member, area_code=member.household.village_id,
+                 reason=reason, data={"fields": sorted(c.values)})
+    return member
+
+
+@transaction.atomic
+def member_remove(*, actor: User | None, member: Member, reason: str) -> Member:
+    """Members are never deleted: they leave the household (death, marriage, move) with a reason."""
+    _require_edit(actor, member.household.village_id)
+    if not reason.strip():
+        raise ValidationFailed([FieldProblem("reason", "请填写减员原因", "give the reason the member left")])
+    member.active = False
+    member.left_reason = reason
+    member._change_reason = reason  # type: ignore[attr-defined]
+    member.save()
+    household_refresh(household=member.household)
+    audit_record(actor=actor, action="member_remove", obj=member, area_code=member.household.village_id, reason=reason)
+    return member
+
+
+def _statement(household_id: int, year: int) -> IncomeStatement:
+    st, _ = IncomeStatement.objects.get_or_create(household_id=household_id, year=year)
+    return st
+
+
+@transaction.atomic
+def income_record(
+    *, household_id: int, year: int, item: str, amount: Decimal | str | int, source: str, source_ref: str = "",
+    member_id: int | None = None, note: str = "", actor: User | None = None
+) -> IncomeItem:
+    """Add or (when source_ref is given) replace one income line and recompute the statement.
+
+    Other modules (employment, insurance, market) call this with their own source and reference,
+    so a payroll rerun or a corrected claim updates its line instead of adding a second one.
+    """
+    if item not in codes.ITEM_CATEGORY:
+        raise ValidationFailed([FieldProblem("item", "收入项目无效", "unknown income item")])
+    value = yuan(amount)
+    if value < 0:
+        raise ValidationFailed([FieldProblem("amount", "金额不能为负数", "the amount cannot be negative")])
+    st = _statement(household_id, year)
+    defaults = {"item": item, "amount": value, "member_id": member_id, "note": note}
+    if source_ref:
+        line, _ = IncomeItem.objects.update_or_create(statement=st, source=source, source_ref=source_ref,
+                                                      defaults=defaults)
+    else:
+        line = IncomeItem.objects.create(statement=st, source=source, **defaults)
+    statement_recompute(statement=st)
+    audit_record(actor=actor, action="income_record", obj=line, data={"item": item, "amount": str(value),
+                                                                      "source": source})
+    return line
+
+
+@transaction.atomic
+def income_remove(*, household_id: int, year: int, source: str, source_ref: str, actor: User | None = None) -> None:
+    st = IncomeStatement.objects.filter(household_id=household_id, year=year).first()
+    if st is None:
+        return
+    IncomeItem.objects.filter(statement=st, source=source, source_ref=source_ref).delete()
+    statement_recompute(statement=st)
+
+
+def income_item_set(
+    *, actor: User, household: Household, year: int, item: str, amount: Any, note: str = "",
+    member_id: int | None = None
+) -> IncomeItem:
+    """A manual line entered by an officer (scoped)."""
+    _require_edit(actor, household.village_id)
+    this_year = dt.date.today().year
+    if not 2013 <= int(year) <= this_year:
+        raise ValidationFailed([FieldProblem("year", f"年度应在2013到{this_year}之间", f"year must be 2013–{this_year}")])
+    try:
+        value = yuan(amount)
+    except ValueError:
+        raise ValidationFailed([FieldProblem("amount", "金额格式不正确", "the amount is not a number")]) from None
+    return income_record(household_id=household.pk, year=int(year), item=item, amount=value, source="manual",
+                         member_id=member_id, note=note, actor=actor)
+
+
+@transaction.atomic
+def income_item_delete(*, actor: User, item: IncomeItem) -> None:
+    household = item.statement.household
+    _require_edit(actor, household.village_id)
+    if item.source != "manual":
+        raise ApplicationError(zh="该收入由其他业务自动生成，请在原业务中修改",
+                               en="This line comes from another module; change it there", code="not_manual")
+    st = item.statement
+    item.delete()
+    statement_recompute(statement=st)
+    audit_record(actor=actor, action="income_item_delete", obj=st, area_code=household.village_id)
+
+
+def statement_recompute(*, statement: IncomeStatement) -> IncomeStatement:
+    rows = IncomeItem.objects.filter(statement=statement).values("item").annotate(total=Sum("amount"))
+    size = Member.objects.filter(household_id=statement.household_id, active=True).count()
+    t = totals([(r["item"], r["total"]) for r in rows], size)
+    for f in ("wage", "business_income", "business_cost", "property", "transfer", "claims", "out_of_pocket"):
+        setattr(statement, f, getattr(t, f))
+    statement.size, statement.net_income, statement.per_capita = size, t.net_income, t.per_capita
+    statement.save()
+    return statement
+
+
+@transaction.atomic
+def guarantee_check_record(
+    *, actor: User | None, household: Household, checked_on: dt.date, housing_safe: bool, schooling_ok: bool,
+    medical_ok: bool, water_safe: bool, note: str = ""
+) -> GuaranteeCheck:
+    if actor is not None and not areas.scope_for(actor, Cap.LOG_VISITS).covers_code(household.village_id):
+        _require_edit(actor, household.village_id)
+    if checked_on > dt.date.today():
+        raise ValidationFailed([FieldProblem("checked_on", "核查日期不能晚于今天", "the check date is in the future")])
+    g = GuaranteeCheck.objects.create(
+        household=household, checked_on=checked_on, housing_safe=housing_safe, schooling_ok=schooling_ok,
+        medical_ok=medical_ok, water_safe=water_safe, note=note, checked_by=actor,
+    )
+    audit_record(actor=actor, action="guarantee_check_record", obj=g, area_code=household.village_id)
+    return g
+
+
+@transaction.atomic
+def site_create(*, actor: User | None, area_code: str, name: str, **fields: Any) -> ResettlementSite:
+    if actor is not None and not areas.scope_for(actor, Cap.CONFIGURE).covers_code(area_code):
+        raise NotFound()
+    if areas.area_by_code(area_code) is None:
+        raise ValidationFailed([FieldProblem("area", "区划不存在", "the area does not exist")])
+    site = ResettlementSite.objects.create(area_id=area_code, name=name, **fields)
+    audit_record(actor=actor, action="site_create", obj=site, area_code=area_code)
+    return site

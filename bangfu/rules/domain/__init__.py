@@ -1,0 +1,1 @@
+"""Pure-Python rules of rules (no Django imports)."""

@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from bangfu.api import api
+
+urlpatterns = [
+    path("", include("bangfu.analytics.urls")),
+    path("accounts/", include("bangfu.accounts.urls")),
+    path("areas/", include("bangfu.areas.urls")),
+    path("registry/", include("bangfu.registry.urls")),
+    path("rules/", include("bangfu.rules.urls")),
+    path("monitoring/", include("bangfu.monitoring.urls")),
+    path("cases/", include("bangfu.casework.urls")),
+    path("insurance/", include("bangfu.insurance.urls")),
+    path("employment/", include("bangfu.employment.urls")),
+    path("market/", include("bangfu.market.urls")),
+    path("demo/", include("bangfu.demo.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

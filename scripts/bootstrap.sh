@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Creates .venv with a Python >= 3.12 and installs the project (and, with --dev, the test tools and
+# Debian's chromium for the browser tests). Safe to run again: it only installs what changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dev=0; [ "${1:-}" = "--dev" ] && dev=1
+if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then
+  py=$(bash scripts/find-python.sh)
+  echo "bootstrap: creating .venv with $py ($("$py" --version))"
+  rm -rf .venv && "$py" -m venv .venv
+fi
+stamp=.venv/.installed-$dev
+want=$(cat pyproject.toml | sha1sum | cut -c1-12)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
+  extra=""; [ $dev = 1 ] && extra="[dev]"
+  .venv/bin/python -m pip install -q -e ".$extra" 2>&1 | grep -v "^WARNING: Location" || true
+  .venv/bin/python -c 'import django, duckdb, python_calamine' # fails loudly if the install did not work
+  echo "$want" > "$stamp"
+fi
+if [ $dev = 1 ] && [ ! -x /usr/bin/chromium ]; then
+  echo "bootstrap: installing Debian's chromium for the browser tests"
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
+fi
