@@ -108,6 +108,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("BANGFU_TEST_SQLITE") or None}
+elif os.environ.get("BANGFU_TEST_DB"):
+    # Lets several test runs share one PostgreSQL server without colliding on the test database.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["BANGFU_TEST_DB"]}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
