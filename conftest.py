@@ -41,3 +41,49 @@ def api_for(db):  # noqa: ANN001
         return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
 
     return make
+
+
+CHROMIUM_ARGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def _browser():  # noqa: ANN202
+    """Debian's chromium driven by Playwright (never a downloaded browser)."""
+    if not os.path.exists("/usr/bin/chromium"):
+        pytest.skip("/usr/bin/chromium is not installed (scripts/bootstrap.sh --dev installs it)")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(_browser, live_server):  # noqa: ANN001, ANN201
+    """browser_page(user=None, viewport=None) → a Playwright page; logged in as `user` when given."""
+    from bangfu.core.testing import PASSWORD
+
+    contexts = []
+
+    def make(user=None, viewport=None):  # noqa: ANN001, ANN202
+        ctx = _browser.new_context(viewport=viewport or {"width": 1280, "height": 900}, locale="zh-CN")
+        contexts.append(ctx)
+        page = ctx.new_page()
+        page.set_default_timeout(15000)
+        page.base_url = live_server.url  # type: ignore[attr-defined]
+        if user is not None:
+            page.goto(live_server.url + "/accounts/login/")
+            page.fill("input[name=username]", user.username)
+            page.fill("input[name=password]", PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_load_state()
+        return page
+
+    yield make
+    for ctx in contexts:
+        ctx.close()
