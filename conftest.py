@@ -6,7 +6,12 @@ import os
 
 import pytest
 
-os.environ.setdefault("BANGFU_VAR", os.path.join(os.path.dirname(__file__), "var", "test"))
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):  # noqa: ANN001, ANN202
+    """argon2 is deliberately slow; the suite creates many users. Production keeps argon2."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

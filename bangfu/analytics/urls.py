@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from bangfu.analytics import views
 
 app_name = "analytics"
-urlpatterns: list = []
+urlpatterns = [path("", views.home, name="home")]

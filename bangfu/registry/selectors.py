@@ -219,3 +219,14 @@ def site_get(user: User, pk: int) -> ResettlementSite:
 
 def prefetch_members() -> Prefetch:
     return Prefetch("members", queryset=Member.objects.filter(active=True).order_by("pk"))
+
+
+def income_item_get(user: User, pk: int) -> Any:
+    from bangfu.registry.models import IncomeItem
+
+    item = IncomeItem.objects.filter(
+        scope_for(user).q("statement__household__village_id", "statement__household__grid_id"), pk=pk
+    ).select_related("statement").first()
+    if item is None:
+        raise NotFound()
+    return item

@@ -69,12 +69,17 @@ def household_create(
     """Create a household with its members (the first member whose relation is 户主 is the head)."""
     _require_edit(actor, village_code)
     cleaned = clean_household(fields)
-    _raise(cleaned)
+    member_rows = [clean_member(m) for m in members]
+    problems = [FieldProblem(p.field, p.zh, p.en) for p in cleaned.problems]
+    for i, c in enumerate(member_rows):
+        problems += [FieldProblem(f"members[{i}].{p.field}", p.zh, p.en) for p in c.problems]
+    if not members:
+        problems.append(FieldProblem("members", "至少需要一名家庭成员（户主）", "add at least the head"))
+    if problems:
+        raise ValidationFailed(problems)
     if Household.objects.filter(number=cleaned.values["number"]).exists():
         raise Conflict(f"户编号{cleaned.values['number']}已存在", "That household number already exists", "duplicate")
-    if not members:
-        raise ValidationFailed([FieldProblem("members", "至少需要一名家庭成员（户主）", "add at least the head")])
-    member_rows = [_clean_member_or_raise(m, f"members[{i}].") for i, m in enumerate(members)]
+    _refuse_known_ids(member_rows)
     if sum(1 for c in member_rows if c.values["relation"] == "户主") != 1:
         raise ValidationFailed([FieldProblem("members", "必须有且只有一名户主", "exactly one member must be the head")])
     h = Household.objects.create(**cleaned.values, **_placement(village_code, grid_id, group_code))
@@ -85,14 +90,20 @@ def household_create(
     return h
 
 
-def _clean_member_or_raise(raw: dict[str, Any], prefix: str = "", partial: bool = False) -> Cleaned:
-    c = clean_member(raw, partial=partial)
-    _raise(c, prefix)
-    if c.id_number is not None:
-        digest = crypto.lookup_hash(c.id_number.value)
-        if Member.objects.filter(id_hash=digest).exists():
-            raise Conflict("该身份证号已登记在册（可按身份证号查找）",
-                           "That ID number is already registered (find it by ID number)", "duplicate_id")
+def _refuse_known_ids(rows: list[Cleaned]) -> None:
+    values = [c.id_number.value for c in rows if c.id_number is not None]
+    if len(set(values)) != len(values):
+        raise Conflict("同一身份证号填写了两次", "The same ID number is given twice", "duplicate_id")
+    digests = [crypto.lookup_hash(v) for v in values]
+    if Member.objects.filter(id_hash__in=digests).exists():
+        raise Conflict("该身份证号已登记在册（可按身份证号查找）",
+                       "That ID number is already registered (find it by ID number)", "duplicate_id")
+
+
+def _clean_member_or_raise(raw: dict[str, Any]) -> Cleaned:
+    c = clean_member(raw)
+    _raise(c)
+    _refuse_known_ids([c])
     return c
 
 

@@ -1,4 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from bangfu.registry import views
 
 app_name = "registry"
-urlpatterns: list = []
+NAV = [("view_people", "农户 Households", "registry:household_list")]
+urlpatterns = [
+    path("households/", views.household_list, name="household_list"),
+    path("households/new/", views.household_create, name="household_create"),
+    path("households/<int:pk>/", views.household_detail, name="household_detail"),
+    path("households/<int:pk>/edit/", views.household_edit, name="household_edit"),
+    path("households/<int:pk>/members/new/", views.member_add, name="member_add"),
+    path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),
+    path("members/<int:pk>/remove/", views.member_remove, name="member_remove"),
+    path("members/<int:pk>/id-number/", views.member_reveal_id, name="member_reveal_id"),
+    path("households/<int:pk>/income/", views.income_add, name="income_add"),
+    path("income-items/<int:pk>/delete/", views.income_delete, name="income_delete"),
+    path("households/<int:pk>/guarantees/", views.guarantee_add, name="guarantee_add"),
+    path("find/", views.find_by_id, name="find_by_id"),
+]

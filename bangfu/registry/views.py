@@ -1,1 +1,256 @@
-"""Nothing here yet: this module exists so every app has the same shape."""
+"""Registry pages: list/search, household page, create/edit forms, members, income, checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from bangfu.accounts.domain.roles import Cap
+from bangfu.accounts.selectors import has_cap
+from bangfu.areas import selectors as areas
+from bangfu.areas.domain.codes import Level
+from bangfu.core.errors import ApplicationError, Forbidden, NotFound
+from bangfu.core.views import field_errors, int_or_none, post_dict, reraise_access
+from bangfu.registry import selectors, services
+from bangfu.registry.domain import codes
+from bangfu.registry.domain.validation import HOUSEHOLD_FLAGS, LABELS, MEMBER_CHOICES
+
+MEMBER_FIELDS = ["name", "id_number", *MEMBER_CHOICES, "months_worked", "phone"]
+HOUSEHOLD_FIELDS = ["number", "address", "phone", "exit_year", *HOUSEHOLD_FLAGS]
+FIELD_LABELS = {k: f"{zh} {en}" for k, (zh, en) in LABELS.items()}
+FLAG_LABELS = [("poverty_exited", "脱贫户"), ("monitored", "监测对象"), ("dibao", "低保"), ("tekun", "特困"),
+               ("relocated", "易地搬迁"), ("no_labour", "整户无劳动力")]
+
+
+def _require(request: HttpRequest, cap: Cap) -> None:
+    if not has_cap(request.user, cap):  # type: ignore[arg-type]
+        raise NotFound()
+
+
+def _filter(request: HttpRequest) -> selectors.HouseholdFilter:
+    return selectors.HouseholdFilter(
+        text=request.GET.get("q", "").strip(),
+        village=request.GET.get("village", ""),
+        grid=int_or_none(request.GET.get("grid")),
+        flag=request.GET.get("flag", ""),
+        monitoring_type=request.GET.get("type", ""),
+    )
+
+
+@login_required
+def household_list(request: HttpRequest) -> HttpResponse:
+    _require(request, Cap.VIEW_PEOPLE)
+    f = _filter(request)
+    page = selectors.household_page(request.user, f, int_or_none(request.GET.get("page")) or 1)  # type: ignore[arg-type]
+    query = request.GET.copy()
+    query.pop("page", None)
+    ctx = {
+        "page": page, "f": f, "query": query.urlencode(), "flags": FLAG_LABELS,
+        "villages": areas.areas_visible(request.user, level=Level.VILLAGE),  # type: ignore[arg-type]
+        "grids": areas.grids_visible(request.user).values("pk", "name"),  # type: ignore[arg-type]
+        "types": [t for t in codes.MONITORING_TYPE if t],
+        "can_create": has_cap(request.user, Cap.EDIT_REGISTRY),  # type: ignore[arg-type]
+    }
+    template = "registry/_household_rows.html" if request.htmx else "registry/household_list.html"  # type: ignore[attr-defined]
+    return render(request, template, ctx)
+
+
+@login_required
+def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, Cap.VIEW_PEOPLE)
+    h = selectors.household_detail(request.user, pk)  # type: ignore[arg-type]
+    return render(request, "registry/household_detail.html", {
+        "h": h, "members": h._members, "statements": h._statements,  # type: ignore[attr-defined]
+        "checks": h._checks, "history": selectors.household_history(request.user, pk),  # type: ignore[attr-defined,arg-type]
+        "can_edit": has_cap(request.user, Cap.EDIT_REGISTRY),  # type: ignore[arg-type]
+        "can_view_id": has_cap(request.user, Cap.VIEW_FULL_ID),  # type: ignore[arg-type]
+        "income_items": codes.INCOME_ITEMS, "this_year": timezone.localdate().year,
+        "sections": _household_sections(request, pk),
+    })
+
+
+def _household_sections(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+    """Sections other modules contribute to the household page (claims, jobs, visits…)."""
+    from bangfu.registry.sections import sections_for
+
+    return sections_for(request, pk)
+
+
+def _household_form(request: HttpRequest, template_ctx: dict[str, Any], status: int = 200) -> HttpResponse:
+    template_ctx.setdefault("choices", MEMBER_CHOICES)
+    template_ctx.setdefault("labels", FIELD_LABELS)
+    template_ctx.setdefault("creating_head", template_ctx.get("creating", False))
+    template_ctx.setdefault("villages", areas.areas_visible(request.user, level=Level.VILLAGE, cap=Cap.EDIT_REGISTRY))  # type: ignore[arg-type]
+    template_ctx.setdefault("grids", areas.grids_visible(request.user, cap=Cap.EDIT_REGISTRY))  # type: ignore[arg-type]
+    return render(request, "registry/household_form.html", template_ctx, status=status)
+
+
+@login_required
+def household_create(request: HttpRequest) -> HttpResponse:
+    _require(request, Cap.EDIT_REGISTRY)
+    if request.method != "POST":
+        return _household_form(request, {"values": {"relation": "户主"}, "creating": True})
+    values = post_dict(request, HOUSEHOLD_FIELDS + MEMBER_FIELDS + ["village", "grid"])
+    try:
+        h = services.household_create(
+            actor=request.user,  # type: ignore[arg-type]
+            village_code=values["village"], grid_id=int_or_none(values["grid"]),
+            fields={k: values[k] for k in HOUSEHOLD_FIELDS},
+            members=[{k: values[k] for k in MEMBER_FIELDS} | {"relation": "户主"}],
+        )
+    except ApplicationError as exc:
+        reraise_access(exc)
+        return _household_form(request, {"values": values, "errors": field_errors(exc), "creating": True}, 422)
+    messages.success(request, f"已登记农户 {h.number} Household registered")
+    return redirect("registry:household_detail", pk=h.pk)
+
+
+@login_required
+def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    h = selectors.household_get(request.user, pk)  # type: ignore[arg-type]
+    _require(request, Cap.EDIT_REGISTRY)
+    if request.method != "POST":
+        values = {k: getattr(h, k) for k in HOUSEHOLD_FIELDS} | {"grid": h.grid_id or ""}
+        return _household_form(request, {"values": values, "h": h})
+    values = post_dict(request, HOUSEHOLD_FIELDS + ["grid", "reason"])
+    changes = {k: values[k] for k in HOUSEHOLD_FIELDS if k != "number"}
+    changes["grid_id"] = int_or_none(values["grid"])
+    try:
+        services.household_update(actor=request.user, household=h, changes=changes, reason=values["reason"])  # type: ignore[arg-type]
+    except ApplicationError as exc:
+        reraise_access(exc)
+        return _household_form(request, {"values": values, "h": h, "errors": field_errors(exc)}, 422)
+    messages.success(request, "已保存 Saved")
+    return redirect("registry:household_detail", pk=h.pk)
+
+
+def _member_form(request: HttpRequest, ctx: dict[str, Any], status: int = 200) -> HttpResponse:
+    ctx.setdefault("choices", MEMBER_CHOICES)
+    ctx.setdefault("labels", FIELD_LABELS)
+    return render(request, "registry/member_form.html", ctx, status=status)
+
+
+@login_required
+def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    h = selectors.household_get(request.user, pk)  # type: ignore[arg-type]
+    _require(request, Cap.EDIT_REGISTRY)
+    if request.method != "POST":
+        return _member_form(request, {"h": h, "values": {}, "creating": True})
+    values = post_dict(request, MEMBER_FIELDS)
+    try:
+        services.member_add(actor=request.user, household=h, fields=values)  # type: ignore[arg-type]
+    except ApplicationError as exc:
+        reraise_access(exc)
+        return _member_form(request, {"h": h, "values": values, "errors": field_errors(exc), "creating": True}, 422)
+    messages.success(request, "已添加成员 Member added")
+    return redirect("registry:household_detail", pk=h.pk)
+
+
+@login_required
+def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    m = selectors.member_get(request.user, pk)  # type: ignore[arg-type]
+    _require(request, Cap.EDIT_REGISTRY)
+    fields = [f for f in MEMBER_FIELDS if f != "id_number"]
+    if request.method != "POST":
+        return _member_form(request, {"h": m.household, "m": m, "values": {f: getattr(m, f) for f in fields}})
+    values = post_dict(request, [*fields, "reason"])
+    try:
+        services.member_update(actor=request.user, member=m, changes={f: values[f] for f in fields},  # type: ignore[arg-type]
+                               reason=values["reason"])
+    except ApplicationError as exc:
+        reraise_access(exc)
+        return _member_form(request, {"h": m.household, "m": m, "values": values, "errors": field_errors(exc)}, 422)
+    messages.success(request, "已保存 Saved")
+    return redirect("registry:household_detail", pk=m.household_id)
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    m = selectors.member_get(request.user, pk)  # type: ignore[arg-type]
+    try:
+        services.member_remove(actor=request.user, member=m, reason=request.POST.get("reason", ""))  # type: ignore[arg-type]
+        messages.success(request, "成员已减员 Member removed from the household")
+    except ApplicationError as exc:
+        reraise_access(exc)
+        messages.error(request, f"{exc.zh}（{exc.en}）")
+    return redirect("registry:household_detail", pk=m.household_id)
+
+
+@login_required
+def member_reveal_id(request: HttpRequest, pk: int) -> HttpResponse:
+    """The full ID number, for roles allowed to see it (htmx swaps it into the page); logged."""
+    m = selectors.member_get(request.user, pk)  # type: ignore[arg-type]
+    try:
+        value = selectors.member_full_id(request.user, m, purpose="household page")  # type: ignore[arg-type]
+    except Forbidden:
+        return HttpResponse(m.id_masked, status=403)
+    return HttpResponse(value)
+
+
+@login_required
+@require_POST
+def income_add(request: HttpRequest, pk: int) -> HttpResponse:
+    h = selectors.household_get(request.user, pk)  # type: ignore[arg-type]
+    v = post_dict(request, ["year", "item", "amount", "note", "member"])
+    try:
+        services.income_item_set(actor=request.user, household=h, year=int_or_none(v["year"]) or 0, item=v["item"],  # type: ignore[arg-type]
+                                 amount=v["amount"], note=v["note"], member_id=int_or_none(v["member"]))
+        messages.success(request, "收入已登记 Income recorded")
+    except ApplicationError as exc:
+        reraise_access(exc)
+        messages.error(request, "；".join(sum(field_errors(exc).values(), [])))
+    return redirect(f"/registry/households/{h.pk}/#income")
+
+
+@login_required
+@require_POST
+def income_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.income_item_get(request.user, pk)  # type: ignore[arg-type]
+    household_id = item.statement.household_id
+    try:
+        services.income_item_delete(actor=request.user, item=item)  # type: ignore[arg-type]
+        messages.success(request, "已删除 Deleted")
+    except ApplicationError as exc:
+        reraise_access(exc)
+        messages.error(request, f"{exc.zh}（{exc.en}）")
+    return redirect(f"/registry/households/{household_id}/#income")
+
+
+@login_required
+@require_POST
+def guarantee_add(request: HttpRequest, pk: int) -> HttpResponse:
+    h = selectors.household_get(request.user, pk)  # type: ignore[arg-type]
+    flags = {k: request.POST.get(k) == "on" for k in ("housing_safe", "schooling_ok", "medical_ok", "water_safe")}
+    try:
+        checked = dt.date.fromisoformat(request.POST.get("checked_on") or timezone.localdate().isoformat())
+        services.guarantee_check_record(actor=request.user, household=h, checked_on=checked,  # type: ignore[arg-type]
+                                        note=request.POST.get("note", ""), **flags)
+        messages.success(request, "核查结果已记录 Check recorded")
+    except ValueError:
+        messages.error(request, "日期格式应为 YYYY-MM-DD（Date must be YYYY-MM-DD）")
+    except ApplicationError as exc:
+        reraise_access(exc)
+        messages.error(request, f"{exc.zh}（{exc.en}）")
+    return redirect(f"/registry/households/{h.pk}/#guarantees")
+
+
+@login_required
+def find_by_id(request: HttpRequest) -> HttpResponse:
+    _require(request, Cap.VIEW_PEOPLE)
+    number = request.GET.get("id_number", "").strip()
+    ctx: dict[str, Any] = {"number": number}
+    if number:
+        try:
+            member = selectors.member_find(request.user, number)  # type: ignore[arg-type]
+            return redirect("registry:household_detail", pk=member.household_id)
+        except NotFound:
+            ctx["not_found"] = True
+    return render(request, "registry/find.html", ctx, status=404 if ctx.get("not_found") else 200)
