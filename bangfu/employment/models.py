@@ -1,1 +1,360 @@
-"""Nothing here yet: this module exists so every app has the same shape."""
+"""Employment follow-up: workshops and their operators, funding, contracts, payroll, training,
+public-welfare posts, collective assets and dividends, and the parameters they are checked against.
+
+Resettlement sites, households and members live in registry; they are referenced by string.
+Every row is scoped through a village code (`village`, 12 digits) so areas.scope_for applies.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+
+from bangfu.employment.domain.dividends import BASIS_LABELS, Basis
+from bangfu.employment.domain.transitions import STATE_LABELS, State
+from bangfu.employment.domain.wages import WAGE_KIND_LABELS, WageKind
+
+
+def _money(label: str, **kw: object) -> models.DecimalField:
+    return models.DecimalField(label, max_digits=12, decimal_places=2, **kw)  # type: ignore[arg-type]
+
+
+def _village(label: str = "所在村(社区)", related: str = "+") -> models.ForeignKey:
+    return models.ForeignKey(
+        "areas.Area", to_field="code", on_delete=models.PROTECT, related_name=related, verbose_name=label
+    )
+
+
+class EmploymentPolicy(models.Model):
+    """Parameters of an area (province, county …) from a date; the most specific row in force applies."""
+
+    area = _village("适用区域")
+    effective_from = models.DateField("生效日期")
+    effective_to = models.DateField("失效日期", null=True, blank=True)
+    min_poor_workers = models.PositiveIntegerField("认定：最少脱贫人口就业人数")
+    min_insurance_per_worker_month = _money("认定：意外险(元/人/月)")
+    upgrade_min_months_running = models.PositiveIntegerField("升级：最短运营月数")
+    upgrade_min_long_contract_workers = models.PositiveIntegerField("升级：最少长期合同脱贫劳动力")
+    upgrade_min_contract_months = models.PositiveIntegerField("升级：合同最短月数")
+    upgrade_min_average_annual_pay = _money("升级：年均工资下限")
+    upgrade_min_annual_revenue = _money("升级：年营业收入下限")
+    welfare_posts_per_household = models.PositiveIntegerField("公益岗位每户上限", null=True, blank=True)
+    welfare_max_age = models.PositiveIntegerField("公益岗位年龄上限")
+    working_age_min = models.PositiveIntegerField("劳动年龄下限")
+    working_age_max = models.PositiveIntegerField("劳动年龄上限")
+    note = models.CharField("依据", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["area_id", "-effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self.area_id}@{self.effective_from}"
+
+
+class Operator(models.Model):
+    """The enterprise, co-operative or person running a workshop (kept here, independent of market).
+
+    An enterprise user is linked by Membership.organisation = this operator's credit code.
+    """
+
+    name = models.CharField("运营主体", max_length=120)
+    credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True)
+    contact = models.CharField("联系人", max_length=60, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Workshop(models.Model):
+    KINDS = [
+        ("factory", "厂房式"),
+        ("home", "居家式"),
+        ("farming", "种养式"),
+        ("trade", "贸易流通式"),
+        ("tourism", "文化旅游式"),
+    ]
+    name = models.CharField("车间名称", max_length=120)
+    operator = models.ForeignKey(
+        Operator, on_delete=models.PROTECT, related_name="workshops", verbose_name="运营主体"
+    )
+    kind = models.CharField("类型", max_length=10, choices=KINDS)
+    village = _village()
+    land_village = _village("土地所属村")
+    site = models.ForeignKey(
+        "registry.ResettlementSite",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="服务安置点",
+    )
+    site_distance = models.CharField("距安置点", max_length=60, blank=True)
+    started_on = models.DateField("投产日期")
+    status = models.CharField(
+        "认定状态",
+        max_length=12,
+        choices=[(s.value, STATE_LABELS[s]) for s in State],
+        default=State.APPLIED.value,
+    )
+    insurance_per_worker_month = _money("意外险(元/人/月)", default=Decimal("0"))
+    annual_revenue = _money("上年营业收入", default=Decimal("0"))
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["village_id", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WorkshopEvent(models.Model):
+    """One row per status transition, with the criteria as checked at that moment."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    event = models.CharField(max_length=12)
+    from_state = models.CharField(max_length=12)
+    to_state = models.CharField(max_length=12)
+    reason = models.CharField(max_length=200, blank=True)
+    checks = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["workshop_id", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.workshop_id}:{self.from_state}→{self.to_state}"
+
+
+class FundingSource(models.Model):
+    KINDS = [
+        ("east_west", "东西部协作资金"),
+        ("central", "中央财政衔接资金"),
+        ("provincial", "省级资金"),
+        ("county", "县级资金"),
+        ("enterprise", "企业自筹"),
+        ("other", "其他"),
+    ]
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="funding")
+    kind = models.CharField("资金来源", max_length=12, choices=KINDS)
+    amount = _money("金额(元)")
+    partner_province = models.CharField("协作省份", max_length=20, blank=True)
+    year = models.PositiveSmallIntegerField("年度")
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount}"
+
+
+class WageRule(models.Model):
+    """A workshop's wage schedule after probation, by code, from a date (a parameter row)."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="wage_rules")
+    code = models.CharField("规则编号", max_length=20)
+    name = models.CharField("名称", max_length=60)
+    effective_from = models.DateField("生效日期")
+    effective_to = models.DateField("失效日期", null=True, blank=True)
+    kind = models.CharField(
+        "计薪方式", max_length=12, choices=[(k.value, WAGE_KIND_LABELS[k]) for k in WageKind]
+    )
+    base = _money("底薪(元/月)", default=Decimal("0"))
+    piece_rate = _money("计件单价(元/件)", default=Decimal("0"))
+    day_rate = _money("日工资(元/天)", default=Decimal("0"))
+    fixed = _money("固定月薪(元)", default=Decimal("0"))
+    cap = _money("月工资上限(元)", null=True, blank=True)
+
+    class Meta:
+        ordering = ["workshop_id", "code", "-effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Contract(models.Model):
+    """劳动合同: a member working at a workshop, probation first, then the workshop's wage rule."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.PROTECT, related_name="contracts")
+    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey("registry.Member", on_delete=models.PROTECT, related_name="+")
+    job = models.CharField("岗位", max_length=60)
+    start = models.DateField("起始日期")
+    term_months = models.PositiveSmallIntegerField("合同期限(月)")
+    probation_months = models.PositiveSmallIntegerField("试用期(月)", default=0)
+    probation_pay = _money("试用期月薪(元)", default=Decimal("0"))
+    wage_code = models.CharField("工资规则编号", max_length=20)
+    end = models.DateField("终止日期", null=True, blank=True)
+    end_reason = models.CharField("终止原因", max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["workshop_id", "start", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}@{self.workshop_id} {self.job}"
+
+
+class Payslip(models.Model):
+    """One month of one contract; re-entering the month replaces it (and its income line)."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="payslips")
+    month = models.DateField("月份")  # first day of the month
+    scheduled_days = models.PositiveSmallIntegerField("应出勤天数")
+    days_worked = models.PositiveSmallIntegerField("实际出勤天数")
+    pieces = models.PositiveIntegerField("计件数", default=0)
+    wage_rule = models.ForeignKey(WageRule, null=True, on_delete=models.PROTECT, related_name="+")
+    in_probation = models.BooleanField("试用期", default=False)
+    monthly_part = _money("月薪部分")
+    piece_part = _money("计件部分")
+    day_part = _money("计日部分")
+    capped = models.BooleanField("封顶", default=False)
+    gross = _money("应发工资")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-month", "contract_id"]
+        constraints = [models.UniqueConstraint(fields=["contract", "month"], name="uniq_payslip_month")]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id}/{self.month:%Y-%m} {self.gross}"
+
+
+class TrainingCourse(models.Model):
+    """A training (incl. order-based 劳务订单培训 for a workshop), organised for an area."""
+
+    village = _village("组织地(村/社区)")
+    workshop = models.ForeignKey(
+        Workshop,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="courses",
+        verbose_name="订单车间",
+    )
+    provider = models.CharField("培训机构", max_length=120)
+    place = models.CharField("培训地点", max_length=120)
+    province = models.CharField("培训省份", max_length=20)
+    skill = models.CharField("培训工种", max_length=60)
+    start = models.DateField("开始日期")
+    end = models.DateField("结束日期")
+    hours = models.PositiveSmallIntegerField("学时")
+    order_based = models.BooleanField("订单培训", default=False)
+    certificate = models.CharField("证书名称", max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-start", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.skill} {self.start}"
+
+
+class TrainingRecord(models.Model):
+    course = models.ForeignKey(TrainingCourse, on_delete=models.PROTECT, related_name="records")
+    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey("registry.Member", on_delete=models.PROTECT, related_name="+")
+    completed = models.BooleanField("结业", default=True)
+    certificate_no = models.CharField("证书编号", max_length=60, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["course", "member"], name="uniq_trainee")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}@{self.course_id}"
+
+
+class WelfarePost(models.Model):
+    LEVELS = [("ministry", "行业部门"), ("township", "乡镇"), ("village", "村级")]
+    village = _village()
+    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey("registry.Member", on_delete=models.PROTECT, related_name="+")
+    post_type = models.CharField("岗位类型", max_length=40)  # 生态护林员, 保洁员, 护路员 …
+    level = models.CharField("岗位级别", max_length=10, choices=LEVELS)
+    year = models.PositiveSmallIntegerField("聘用年度")
+    start = models.DateField("聘用起始")
+    end = models.DateField("聘用截止")  # annual contract, renewed after assessment
+    monthly_pay = _money("月补贴(元)")
+    months_served = models.PositiveSmallIntegerField("聘用月数", default=0)
+    ended_reason = models.CharField("退岗原因", max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-year", "village_id", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.post_type} {self.year} {self.member_id}"
+
+
+class CollectiveAsset(models.Model):
+    """A village collective's income-earning asset (e.g. the workshop's land), per 扶贫项目资产 ledgers."""
+
+    KINDS = [("land", "土地"), ("building", "厂房"), ("equipment", "设备"), ("other", "其他")]
+    village = _village("所属村集体")
+    name = models.CharField("资产名称", max_length=120)
+    kind = models.CharField("类型", max_length=10, choices=KINDS)
+    workshop = models.ForeignKey(
+        Workshop, null=True, blank=True, on_delete=models.PROTECT, related_name="assets"
+    )
+    annual_rent = _money("年租金(元)", default=Decimal("0"))
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DividendRule(models.Model):
+    """How an asset's income is split (a parameter row per asset, with effective dates)."""
+
+    ELIGIBILITY = [
+        ("relocated_poor", "本村易地搬迁脱贫户"),
+        ("relocated", "本村易地搬迁户"),
+        ("poverty_exited", "本村脱贫户"),
+    ]
+    asset = models.ForeignKey(CollectiveAsset, on_delete=models.CASCADE, related_name="rules")
+    effective_from = models.DateField("生效日期")
+    effective_to = models.DateField("失效日期", null=True, blank=True)
+    collective_share = models.DecimalField("集体留存比例", max_digits=5, decimal_places=4)
+    basis = models.CharField("分红方式", max_length=10, choices=[(b.value, BASIS_LABELS[b]) for b in Basis])
+    eligibility = models.CharField("分红对象", max_length=16, choices=ELIGIBILITY)
+
+    class Meta:
+        ordering = ["asset_id", "-effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self.asset_id}@{self.effective_from} {self.collective_share}"
+
+
+class AssetIncome(models.Model):
+    """Rent (or other income) received for an asset, and how it was split when distributed."""
+
+    asset = models.ForeignKey(CollectiveAsset, on_delete=models.PROTECT, related_name="incomes")
+    year = models.PositiveSmallIntegerField("收益年度")
+    amount = _money("收益金额(元)")
+    received_on = models.DateField("到账日期")
+    rule = models.ForeignKey(DividendRule, null=True, on_delete=models.PROTECT, related_name="+")
+    collective_amount = _money("集体留存(元)", null=True)
+    dividend_amount = _money("分红总额(元)", null=True)
+    distributed_at = models.DateTimeField("分配时间", null=True)
+
+    class Meta:
+        ordering = ["-received_on", "pk"]
+        constraints = [models.UniqueConstraint(fields=["asset", "year"], name="uniq_asset_income_year")]
+
+    def __str__(self) -> str:
+        return f"{self.asset_id}/{self.year} {self.amount}"
+
+
+class DividendShare(models.Model):
+    income = models.ForeignKey(AssetIncome, on_delete=models.PROTECT, related_name="shares")
+    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="+")
+    members = models.PositiveSmallIntegerField("人口")
+    amount = _money("分红(元)")
+
+    class Meta:
+        ordering = ["income_id", "household_id"]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.amount}"

@@ -1,0 +1,34 @@
+"""Writes of employment (keyword-only, atomic, audited). Import from here: `employment.services.<name>`."""
+
+from bangfu.employment.services.dividends import asset_create, asset_income_distribute, dividend_rule_set
+from bangfu.employment.services.payroll import contract_create, contract_end, payslip_record
+from bangfu.employment.services.policy import policy_set
+from bangfu.employment.services.training import course_create, trainee_add
+from bangfu.employment.services.welfare import welfare_post_create, welfare_post_end, welfare_post_months
+from bangfu.employment.services.workshops import (
+    funding_add,
+    wage_rule_set,
+    workshop_create,
+    workshop_transition,
+    workshop_update,
+)
+
+__all__ = [
+    "asset_create",
+    "asset_income_distribute",
+    "contract_create",
+    "contract_end",
+    "course_create",
+    "dividend_rule_set",
+    "funding_add",
+    "payslip_record",
+    "policy_set",
+    "trainee_add",
+    "wage_rule_set",
+    "welfare_post_create",
+    "welfare_post_end",
+    "welfare_post_months",
+    "workshop_create",
+    "workshop_transition",
+    "workshop_update",
+]

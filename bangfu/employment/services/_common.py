@@ -1,0 +1,98 @@
+"""Helpers shared by the employment services: input checks with bilingual, actionable messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from bangfu.core.domain.money import yuan
+from bangfu.core.errors import FieldProblem, NotFound, ValidationFailed
+from bangfu.employment import access
+from bangfu.registry import selectors as registry
+
+if TYPE_CHECKING:
+    from bangfu.accounts.models import User
+
+
+def fail(field: str, zh: str, en: str) -> ValidationFailed:
+    return ValidationFailed([FieldProblem(field, zh, en)], zh=zh, en=en)
+
+
+def money(field: str, value: Any, *, allow_zero: bool = True) -> Decimal:
+    try:
+        amount = yuan(value)
+    except ValueError:
+        raise fail(
+            field,
+            f"金额“{value}”格式不正确，请填写数字，如 2000 或 3.00",
+            f"'{value}' is not an amount; enter a number such as 2000 or 3.00",
+        ) from None
+    if amount < 0 or (amount == 0 and not allow_zero):
+        raise fail(
+            field,
+            "金额必须大于零" if not allow_zero else "金额不能为负数",
+            "the amount must be more than zero" if not allow_zero else "the amount cannot be negative",
+        )
+    return amount
+
+
+def date(field: str, value: Any) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise fail(
+            field,
+            f"日期“{value}”格式不正确，请按 2024-10-01 的格式填写",
+            f"'{value}' is not a date; use the form 2024-10-01",
+        ) from None
+
+
+def whole(field: str, value: Any, *, low: int = 0, high: int = 10**9) -> int:
+    try:
+        n = int(str(value).strip())
+    except ValueError:
+        raise fail(field, f"“{value}”不是整数", f"'{value}' is not a whole number") from None
+    if not low <= n <= high:
+        raise fail(field, f"应在{low}到{high}之间", f"must be between {low} and {high}")
+    return n
+
+
+def text(field: str, value: Any, zh_name: str, en_name: str, max_len: int = 120) -> str:
+    s = str(value or "").strip()
+    if not s:
+        raise fail(field, f"请填写{zh_name}", f"enter the {en_name}")
+    if len(s) > max_len:
+        raise fail(field, f"{zh_name}最多{max_len}个字", f"the {en_name} is at most {max_len} characters")
+    return s
+
+
+def find_person(actor: User, *, member_id: int | None, id_number: str | None) -> Any:
+    """The registry member to hire, train or post: by id (officers) or by ID number (anyone in scope).
+
+    Operator users cannot browse households; they identify a worker by the ID card the worker shows,
+    and only people registered inside their membership's area are found.
+    """
+    if id_number:
+        if access.is_operator_user(actor):
+            m = registry.member_by_id_number_unscoped(id_number)
+            if m is None or not m.active or not access.covers_member_village(actor, m.household.village_id):
+                raise fail(
+                    "id_number",
+                    "本辖区登记人员中找不到该身份证号，请核对后重新输入",
+                    "No registered person in your area has that ID number; check it and try again",
+                )
+            return m
+        try:
+            return registry.member_find(actor, id_number)
+        except NotFound:
+            raise fail(
+                "id_number",
+                "您辖区登记人员中找不到该身份证号，请核对后重新输入",
+                "No registered person in your areas has that ID number; check it and try again",
+            ) from None
+    if member_id is None:
+        raise fail("member", "请选择人员或填写身份证号", "choose a person or enter an ID number")
+    return registry.member_get(actor, member_id)

@@ -1,0 +1,154 @@
+"""Writes about workers: contracts and monthly payslips (wages flow into the household's income)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from bangfu.core.errors import Conflict, NotFound
+from bangfu.core.services import audit_record
+from bangfu.employment import selectors
+from bangfu.employment.domain import wages
+from bangfu.employment.domain.months import add_months, month_start
+from bangfu.employment.models import Contract, Payslip, WageRule, Workshop
+from bangfu.employment.services._common import date, fail, find_person, money, text, whole
+from bangfu.registry import services as registry
+
+if TYPE_CHECKING:
+    from bangfu.accounts.models import User
+
+INCOME_SOURCE = "employment"
+
+
+def _editable_workshop(actor: User, workshop: Workshop) -> Workshop:
+    found = selectors.workshops_visible(actor, edit=True).filter(pk=workshop.pk).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+@transaction.atomic
+def contract_create(*, actor: User, workshop: Workshop, values: dict[str, Any]) -> Contract:
+    """Hire a registered person: probation first, then the workshop's wage rule `wage_code`."""
+    w = _editable_workshop(actor, workshop)
+    member = find_person(actor, member_id=values.get("member_id"), id_number=values.get("id_number"))
+    start = date("start", values.get("start"))
+    code = text("wage_code", values.get("wage_code"), "工资规则编号", "wage rule code", 20)
+    probation = whole("probation_months", values.get("probation_months") or 0, high=6)
+    if selectors.wage_rule_in_force(w.pk, code, add_months(start, probation)) is None:
+        raise fail(
+            "wage_code",
+            f"车间没有在试用期满时生效的工资规则“{code}”，请先设置工资规则",
+            f"The workshop has no wage rule '{code}' in force when probation ends; set it up first",
+        )
+    if Contract.objects.filter(selectors.open_on(start), workshop=w, member=member).exists():
+        raise Conflict(
+            "此人在本车间已有未终止的合同", "This person already has an open contract at this workshop"
+        )
+    c = Contract.objects.create(
+        workshop=w,
+        household_id=member.household_id,
+        member=member,
+        start=start,
+        wage_code=code,
+        job=text("job", values.get("job"), "岗位", "job", 60),
+        term_months=whole("term_months", values.get("term_months"), low=1, high=120),
+        probation_months=probation,
+        probation_pay=money("probation_pay", values.get("probation_pay") or 0),
+    )
+    if probation and c.probation_pay == 0:
+        raise fail("probation_pay", "有试用期时须填写试用期月薪", "enter the probation monthly pay")
+    audit_record(actor=actor, action="contract_create", obj=c, area_code=w.village_id)
+    return c
+
+
+@transaction.atomic
+def contract_end(*, actor: User, contract: Contract, end: Any, reason: str) -> Contract:
+    c = selectors.contract_get(actor, contract.pk, edit=True)
+    day = date("end", end)
+    if day <= c.start:
+        raise fail("end", "终止日期须晚于合同起始日期", "the end date must be after the start")
+    c.end, c.end_reason = day, text("reason", reason, "终止原因", "reason", 100)
+    c.save(update_fields=["end", "end_reason"])
+    audit_record(actor=actor, action="contract_end", obj=c, area_code=c.workshop.village_id, reason=reason)
+    return c
+
+
+def _rule_terms(rule: WageRule) -> wages.WageTerms:
+    return wages.WageTerms(
+        wages.WageKind(rule.kind), rule.base, rule.piece_rate, rule.day_rate, rule.fixed, rule.cap
+    )
+
+
+@transaction.atomic
+def payslip_record(
+    *, actor: User, contract: Contract, month: Any, scheduled_days: Any, days_worked: Any, pieces: Any = 0
+) -> Payslip:
+    """Compute one month's pay by the contract's rule, store the payslip, and update the household's
+    wage income for that year (one line per contract and year, replaced on every entry)."""
+    c = selectors.contract_get(actor, contract.pk, edit=True)
+    first = month_start(date("month", f"{month}-01" if len(str(month)) == 7 else month))
+    if add_months(first, 1) <= c.start or (c.end is not None and first >= c.end):
+        raise fail("month", f"{first:%Y-%m}不在合同期内", f"{first:%Y-%m} is outside the contract")
+    if first > month_start(timezone.localdate()):
+        raise fail("month", "不能录入未来月份的工资", "payroll cannot be entered for a future month")
+    att = wages.Attendance(
+        first,
+        whole("scheduled_days", scheduled_days, low=1, high=31),
+        whole("days_worked", days_worked, high=31),
+        whole("pieces", pieces or 0, high=100000),
+    )
+    if att.days_worked > att.scheduled_days:
+        raise fail(
+            "days_worked",
+            "实际出勤天数不能多于应出勤天数（加班请折算为计件或另行发放）",
+            "days worked cannot exceed scheduled days",
+        )
+    probation = wages.Probation(c.start, c.probation_months, c.probation_pay)
+    rule = selectors.wage_rule_in_force(c.workshop_id, c.wage_code, first)
+    if rule is None and not probation.covers(first):
+        raise fail(
+            "month",
+            f"{first:%Y-%m}没有生效的工资规则“{c.wage_code}”，请先设置工资规则",
+            f"No wage rule '{c.wage_code}' is in force for {first:%Y-%m}; set it up first",
+        )
+    terms = _rule_terms(rule) if rule else wages.WageTerms(wages.WageKind.FIXED)
+    pay = wages.monthly_pay(terms, probation, att)
+    slip, _ = Payslip.objects.update_or_create(
+        contract=c,
+        month=first,
+        defaults={
+            "scheduled_days": att.scheduled_days,
+            "days_worked": att.days_worked,
+            "pieces": att.pieces,
+            "wage_rule": rule,
+            "in_probation": pay.in_probation,
+            "monthly_part": pay.monthly_part,
+            "piece_part": pay.piece_part,
+            "day_part": pay.day_part,
+            "capped": pay.capped,
+            "gross": pay.gross,
+            "recorded_by": actor,
+        },
+    )
+    registry.income_record(
+        household_id=c.household_id,
+        year=first.year,
+        item="wage.local",
+        amount=selectors.contract_year_total(c.pk, first.year),
+        source=INCOME_SOURCE,
+        source_ref=f"contract:{c.pk}",
+        member_id=c.member_id,
+        note=f"{c.workshop.name} {c.job}",
+        actor=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="payslip_record",
+        obj=slip,
+        area_code=c.workshop.village_id,
+        data={"month": f"{first:%Y-%m}", "gross": str(pay.gross)},
+    )
+    return slip

@@ -1,0 +1,102 @@
+"""Writes about public-welfare posts (公益岗位); pay flows into wage income (wage.welfare_post)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+
+from bangfu.core.errors import FieldProblem, ValidationFailed
+from bangfu.core.services import audit_record
+from bangfu.employment import selectors
+from bangfu.employment.domain import welfare
+from bangfu.employment.models import WelfarePost
+from bangfu.employment.services._common import date, fail, find_person, money, text, whole
+from bangfu.employment.services.workshops import _require_officer_edit
+from bangfu.registry import services as registry
+
+if TYPE_CHECKING:
+    from bangfu.accounts.models import User
+
+
+@transaction.atomic
+def welfare_post_create(*, actor: User, values: dict[str, Any]) -> WelfarePost:
+    """Appoint a person to a post for one year, within the per-household and age limits in force."""
+    member = find_person(actor, member_id=values.get("member_id"), id_number=values.get("id_number"))
+    household = member.household
+    _require_officer_edit(actor, household.village_id)
+    if values.get("level") not in dict(WelfarePost.LEVELS):
+        raise fail(
+            "level", "请选择岗位级别：行业部门、乡镇或村级", "choose the level: ministry, township or village"
+        )
+    start = date("start", values.get("start"))
+    end = date("end", values.get("end") or (start.replace(year=start.year + 1) - dt.timedelta(days=1)))
+    if not start < end <= start.replace(year=start.year + 1):
+        raise fail("end", "公益岗位实行一年一聘，截止日期须在起始后一年内", "posts run for one year at most")
+    policy = selectors.policy_in_force(household.village_id, start)
+    # Lock the household's posts so two officers cannot both fill the last place.
+    overlapping = WelfarePost.objects.select_for_update().filter(
+        household_id=household.pk, start__lte=end, end__gte=start
+    )
+    limits = welfare.PostLimits(policy.welfare_posts_per_household, policy.welfare_max_age)
+    problems = welfare.check_new_post(
+        held_by_household=len(list(overlapping)), birth_date=member.birth_date, start=start, limits=limits
+    )
+    if problems:
+        raise ValidationFailed(
+            [FieldProblem(p.field, p.zh, p.en) for p in problems], zh=problems[0].zh, en=problems[0].en
+        )
+    post = WelfarePost.objects.create(
+        village_id=household.village_id,
+        household=household,
+        member=member,
+        level=values["level"],
+        post_type=text("post_type", values.get("post_type"), "岗位类型", "post type", 40),
+        year=start.year,
+        start=start,
+        end=end,
+        monthly_pay=money("monthly_pay", values.get("monthly_pay"), allow_zero=False),
+    )
+    audit_record(actor=actor, action="welfare_post_create", obj=post, area_code=household.village_id)
+    return post
+
+
+@transaction.atomic
+def welfare_post_months(*, actor: User, post: WelfarePost, months_served: Any) -> WelfarePost:
+    """Record months served (after the assessment); the pay earned becomes the household's income."""
+    p = selectors.post_get(actor, post.pk, edit=True)
+    p.months_served = whole("months_served", months_served, high=12)
+    p.save(update_fields=["months_served"])
+    registry.income_record(
+        household_id=p.household_id,
+        year=p.year,
+        item="wage.welfare_post",
+        amount=welfare.post_pay(p.monthly_pay, p.months_served),
+        source="employment",
+        source_ref=f"welfare_post:{p.pk}",
+        member_id=p.member_id,
+        note=p.post_type,
+        actor=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="welfare_post_months",
+        obj=p,
+        area_code=p.village_id,
+        data={"months": p.months_served},
+    )
+    return p
+
+
+@transaction.atomic
+def welfare_post_end(*, actor: User, post: WelfarePost, end: Any, reason: str) -> WelfarePost:
+    """Leaving a post (退岗): failed assessment, age, moved away … frees the household's place."""
+    p = selectors.post_get(actor, post.pk, edit=True)
+    day = date("end", end)
+    if not p.start <= day <= p.end:
+        raise fail("end", "退岗日期须在聘用期内", "the end date must fall within the post's year")
+    p.end, p.ended_reason = day, text("reason", reason, "退岗原因", "reason", 100)
+    p.save(update_fields=["end", "ended_reason"])
+    audit_record(actor=actor, action="welfare_post_end", obj=p, area_code=p.village_id, reason=reason)
+    return p
