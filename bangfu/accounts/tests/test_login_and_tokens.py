@@ -1,0 +1,84 @@
+"""Login with lockout, argon2 in production settings, API tokens from the page and the CLI."""
+
+import io
+
+import pytest
+from django.conf import settings as dj_settings
+from django.core.management import call_command
+from django.test import Client
+
+from bangfu.accounts.models import ApiToken
+from bangfu.core.testing import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_production_hasher_is_argon2():
+    # The suite swaps in a fast hasher per test; the configured default must stay argon2.
+    from importlib import reload
+
+    import bangfu.settings as s
+
+    reload(s)
+    assert s.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    assert dj_settings.AUTH_USER_MODEL == "accounts.User"
+
+
+def test_login_then_home(world):
+    c = Client()
+    r = c.post("/accounts/login/", {"username": "t1", "password": PASSWORD})
+    assert r.status_code == 302
+    assert "雪口山乡" in c.get("/").content.decode()
+
+
+def test_wrong_password_message_is_bilingual(world):
+    r = Client().post("/accounts/login/", {"username": "t1", "password": "nope"})
+    body = r.content.decode()
+    assert r.status_code == 200 and "Wrong username or password" in body
+
+
+def test_lockout_after_repeated_failures(world):
+    c = Client()
+    for _ in range(dj_settings.AXES_FAILURE_LIMIT):
+        c.post("/accounts/login/", {"username": "t2", "password": "wrong"})
+    r = c.post("/accounts/login/", {"username": "t2", "password": PASSWORD})
+    assert r.status_code == 429 and "锁定" in r.content.decode()
+    # Another user at the same office address is not locked out.
+    assert Client().post("/accounts/login/", {"username": "t1", "password": PASSWORD}).status_code == 302
+
+
+def test_token_from_page_authenticates_the_api_and_can_be_revoked(world, client_for):
+    c = client_for(world.t1)
+    c.post("/accounts/me/tokens/", {"name": "excel-sync"})
+    page = c.get("/accounts/me/").content.decode()
+    token = page.split('id="new-token">')[1].split("<")[0]
+    assert token.startswith("bf_")
+    assert ApiToken.objects.get(user=world.t1).digest != token  # only the digest is stored
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert api.get("/api/v1/accounts/me").status_code == 200
+    tid = ApiToken.objects.get(user=world.t1).pk
+    assert client_for(world.t2).post(f"/accounts/me/tokens/{tid}/revoke/").status_code == 404
+    c.post(f"/accounts/me/tokens/{tid}/revoke/")
+    assert api.get("/api/v1/accounts/me").status_code == 401
+
+
+def test_token_cli(world):
+    out = io.StringIO()
+    call_command("token", "create", "county", stdout=out)
+    token = out.getvalue().strip()
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {token}").get("/api/v1/accounts/me").status_code == 200
+
+
+def test_bad_token_is_refused_with_a_clear_message(world):
+    r = Client(HTTP_AUTHORIZATION="Bearer bf_nonsense").get("/api/v1/accounts/me")
+    assert r.status_code == 401 and "令牌" in r.json()["message"]
+
+
+def test_openapi_and_docs_are_served_by_the_product(world, client_for):
+    c = client_for(world.t1)
+    spec = c.get("/api/v1/openapi.json").json()
+    assert spec["info"]["title"].startswith("Bangfu")
+    docs = c.get("/api/v1/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in docs and "cdn" not in docs.lower()
+    me = c.get("/api/v1/accounts/me").json()
+    assert me["memberships"][0]["area_name"] == "雪口山乡" and "view_full_id" in me["capabilities"]
