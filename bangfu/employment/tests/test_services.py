@@ -27,7 +27,7 @@ def wage(story: Story, h: Any, year: int, item: str = "wage") -> Decimal:
 
 
 def test_story_a_contract_probation_and_payroll_flow_into_income(story: Story) -> None:
-    jishi, wife = members(story, story.a)
+    jishi, _wife = members(story, story.a)
     c = hire(story.world.t1, story, jishi)
     for month in ("2024-10", "2024-11", "2024-12"):
         slip = services.payslip_record(
