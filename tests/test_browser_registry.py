@@ -1,0 +1,41 @@
+"""A county officer logs in, searches, opens a household and edits it (Debian chromium)."""
+
+import pytest
+
+from bangfu.registry.models import Household
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_login_search_open_edit(world, browser_page):
+    h1 = world.households["h1"]
+    page = browser_page(world.t1)
+    page.goto(page.base_url + "/registry/households/")
+    assert h1.number in page.content()
+    page.fill("input[name=q]", h1.head_name)
+    page.click("form.row button[type=submit]")
+    page.wait_for_selector(f"text={h1.number}")
+    assert world.households["h2"].number not in page.inner_text("#rows")
+    page.click(f"text={h1.number}")
+    page.wait_for_selector("text=家庭成员")
+    assert h1.head_name in page.content()
+    page.click("text=编辑 Edit")
+    page.fill("input[name=address]", "羊店儿村安置点2栋101")
+    page.fill("input[name=reason]", "入户核实地址")
+    page.click("button:has-text('保存')")
+    page.wait_for_selector("text=羊店儿村安置点2栋101")
+    assert "入户核实地址" in page.inner_text("#history")
+    h1.refresh_from_db()
+    assert h1.address == "羊店儿村安置点2栋101"
+
+
+def test_field_errors_show_next_to_the_field(world, browser_page):
+    page = browser_page(world.t1, viewport={"width": 360, "height": 740})
+    page.goto(page.base_url + "/registry/households/new/")
+    page.fill("input[name=number]", "511133100201777")
+    page.fill("input[name=name]", "测试户主")
+    page.fill("input[name=id_number]", "110105194912310021")
+    page.click("button:has-text('保存')")
+    page.wait_for_selector(".errorlist")
+    assert "校验位" in page.inner_text(".errorlist")
+    assert not Household.objects.filter(number="511133100201777").exists()
