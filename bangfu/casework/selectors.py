@@ -1,1 +1,288 @@
-"""Nothing here yet: this module exists so every app has the same shape."""
+"""Scoped reads of casework. Every function that returns people's data takes the acting user first."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from bangfu.accounts.domain.roles import Cap
+from bangfu.areas.selectors import area_by_code, scope_for
+from bangfu.casework.domain import visits as vdom
+from bangfu.casework.domain.procedure import OPEN_STATES, State, Transition, events_from
+from bangfu.casework.models import (
+    Absence,
+    CalendarDay,
+    Case,
+    CaseAttachment,
+    CaseEvent,
+    CaseParameters,
+    Measure,
+    Objection,
+    PublicNotice,
+    Visit,
+    VisitObligation,
+)
+from bangfu.core.errors import ApplicationError, NotFound
+from bangfu.registry.selectors import households_visible
+
+if TYPE_CHECKING:
+    from bangfu.accounts.models import User
+    from bangfu.registry.models import Household
+
+CASE_CAPS = (Cap.CASE_ACCEPT, Cap.CASE_VILLAGE, Cap.CASE_APPROVE)
+
+
+# --- configuration (unscoped: parameters are not personal data) -----------------------------
+
+
+def _ancestor_codes(code: str) -> list[str]:
+    """The area and its ancestors, most specific first."""
+    out: list[str] = []
+    area = area_by_code(code)
+    while area is not None:
+        out.append(area.code)
+        area = area.parent
+    return out
+
+
+def _in_force(qs: QuerySet[Any], on: dt.date) -> QuerySet[Any]:
+    return qs.filter(effective_from__lte=on).filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
+
+
+def params_for(village_code: str, on: dt.date) -> CaseParameters:
+    """The parameters in force for a village on a date: the most specific area with a row wins."""
+    chain = _ancestor_codes(village_code)
+    rows = list(_in_force(CaseParameters.objects.filter(area_id__in=chain), on).order_by("-effective_from"))
+    for code in chain:
+        for row in rows:
+            if row.area_id == code:
+                return row
+    raise ApplicationError(
+        zh="该地区尚未配置监测程序参数（时限、公示天数、监测范围等），请联系县级管理员配置",
+        en="No casework parameters are configured for this area; ask the county administrator to add them",
+        code="not_configured",
+        status=409,
+    )
+
+
+def calendar_for(code: str) -> tuple[set[dt.date], set[dt.date]]:
+    """(holidays, make-up working days) that apply to an area: national rows plus its ancestors'."""
+    rows = CalendarDay.objects.filter(Q(area__isnull=True) | Q(area_id__in=_ancestor_codes(code)))
+    holidays: set[dt.date] = set()
+    workdays: set[dt.date] = set()
+    for day, working in rows.values_list("date", "working"):
+        (workdays if working else holidays).add(day)
+    return holidays, workdays
+
+
+def obligations_for(village_codes: set[str], on: dt.date) -> dict[str, dict[str, vdom.Obligation]]:
+    """village code → category → obligation in force (most specific area wins)."""
+    chains = {v: _ancestor_codes(v) for v in village_codes}
+    all_codes = {c for chain in chains.values() for c in chain}
+    rows = list(_in_force(VisitObligation.objects.filter(area_id__in=all_codes), on).order_by("-effective_from"))
+    out: dict[str, dict[str, vdom.Obligation]] = {}
+    for village, chain in chains.items():
+        found: dict[str, vdom.Obligation] = {}
+        for code in reversed(chain):  # general first, specific overrides
+            for r in (r for r in rows if r.area_id == code):
+                found[r.category] = vdom.Obligation(r.category, r.visits, r.period, r.phone_counts)
+        out[village] = found
+    return out
+
+
+# --- cases -----------------------------------------------------------------------------------
+
+
+def cases_visible(user: User, cap: Cap = Cap.VIEW_PEOPLE) -> QuerySet[Case]:
+    return Case.objects.filter(scope_for(user, cap).q(village="village_id", grid="household__grid_id"))
+
+
+def case_get(user: User, pk: int) -> Case:
+    case = cases_visible(user).select_related("household", "village").filter(pk=pk).first()
+    if case is None:
+        raise NotFound()
+    return case
+
+
+def case_detail(user: User, pk: int) -> Case:
+    """The case with its events, measures and notices in a fixed number of queries."""
+    case = case_get(user, pk)
+    events = (
+        CaseEvent.objects.filter(case=case)
+        .select_related("actor")
+        .prefetch_related(Prefetch("attachments", queryset=CaseAttachment.objects.order_by("pk")))
+    )
+    case._events = list(events)  # type: ignore[attr-defined]
+    case._measures = list(Measure.objects.filter(case=case))  # type: ignore[attr-defined]
+    notices = PublicNotice.objects.filter(case=case).prefetch_related(
+        Prefetch("objections", queryset=Objection.objects.order_by("received_on"))
+    )
+    case._notices = list(notices)  # type: ignore[attr-defined]
+    return case
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    state: str = ""
+    overdue: bool = False
+    village: str = ""
+
+
+def case_page(user: User, f: CaseFilter, today: dt.date, page: int = 1, per_page: int = 50) -> Page:
+    qs = cases_visible(user).select_related("village", "household").order_by("due_on", "-pk")
+    if f.state:
+        qs = qs.filter(state=f.state)
+    if f.village:
+        qs = qs.filter(village_id__startswith=f.village)
+    if f.overdue:
+        qs = qs.filter(state__in=[s.value for s in OPEN_STATES], due_on__lt=today)
+    return Paginator(qs, per_page).get_page(page)
+
+
+def case_caps(user: User, case: Case) -> frozenset[str]:
+    """Which case capabilities the user holds for this case's village."""
+    return frozenset(c.value for c in CASE_CAPS if scope_for(user, c).covers_code(case.village_id))
+
+
+def steps_allowed(user: User, case: Case) -> list[Transition]:
+    caps = case_caps(user, case)
+    return [t for t in events_from(State(case.state)) if t.cap in caps]
+
+
+def overdue_by_township(user: User, today: dt.date) -> list[dict[str, Any]]:
+    """Overdue open steps per township (the first 9 digits of the village code), with names."""
+    qs = cases_visible(user).filter(state__in=[s.value for s in OPEN_STATES], due_on__lt=today)
+    counts: dict[str, int] = defaultdict(int)
+    for code in qs.values_list("village__code", flat=True):
+        counts[code[:9] + "000"] += 1
+    rows = []
+    for code, n in sorted(counts.items()):
+        area = area_by_code(code)
+        rows.append({"code": code, "name": area.name if area else code, "overdue": n})
+    return rows
+
+
+def notice_get(user: User, pk: int) -> PublicNotice:
+    notice = (
+        PublicNotice.objects.filter(case__in=cases_visible(user), pk=pk).select_related("case", "case__village").first()
+    )
+    if notice is None:
+        raise NotFound()
+    return notice
+
+
+# --- grid work -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HouseholdDue:
+    household: Household
+    monitored: bool
+    standing: vdom.Standing | None  # None when no obligation is configured for its category
+    last_visit: dt.date | None
+
+
+def _standings(households: list[Household], today: dt.date) -> list[HouseholdDue]:
+    """Fetch visits, absences and obligations for all the households at once, then compute."""
+    ids = [h.pk for h in households]
+    since = vdom.period_bounds("quarter", today)[0] - dt.timedelta(days=366)
+    visits: dict[int, list[vdom.VisitFact]] = defaultdict(list)
+    for hid, on, mode in Visit.objects.filter(household_id__in=ids, visited_on__gte=since).values_list(
+        "household_id", "visited_on", "mode"
+    ):
+        visits[hid].append(vdom.VisitFact(on, mode))
+    absent = set(Absence.objects.filter(household_id__in=ids).values_list("household_id", flat=True))
+    obligations = obligations_for({h.village_id for h in households}, today)
+    out: list[HouseholdDue] = []
+    for h in households:
+        monitored = bool(h.monitoring_type) and h.risk_eliminated_on is None
+        category = vdom.category_of(monitored=monitored, absent=h.pk in absent)
+        ob = obligations.get(h.village_id, {}).get(category)
+        st = vdom.standing(ob, visits[h.pk], today) if ob else None
+        last = max((v.on for v in visits[h.pk]), default=None)
+        out.append(HouseholdDue(h, monitored, st, last))
+    return out
+
+
+def my_households(user: User, today: dt.date) -> list[HouseholdDue]:
+    """The grid worker's households: monitored first, then those with visits still due, oldest visit first."""
+    qs = households_visible(user, Cap.LOG_VISITS).filter(grid__worker=user).select_related("village", "grid")
+    rows = _standings(list(qs.order_by("number")), today)
+    return sorted(
+        rows,
+        key=lambda r: (
+            not r.monitored,
+            -(r.standing.remaining if r.standing else 0),
+            r.last_visit or dt.date.min,
+        ),
+    )
+
+
+def household_for_visit(user: User, pk: int) -> Household:
+    h = households_visible(user, Cap.LOG_VISITS).select_related("village", "grid").filter(pk=pk).first()
+    if h is None:
+        raise NotFound()
+    return h
+
+
+def visits_of(user: User, household_id: int, limit: int = 20) -> list[Visit]:
+    h = household_for_visit(user, household_id)
+    return list(Visit.objects.filter(household=h).select_related("worker")[:limit])
+
+
+@dataclass(frozen=True)
+class ComplianceRow:
+    key: str
+    label: str
+    households: int
+    met: int
+
+    @property
+    def percent(self) -> str:
+        return "—" if self.households == 0 else f"{100 * self.met / self.households:.0f}%"
+
+
+def compliance_report(user: User, today: dt.date) -> dict[str, list[ComplianceRow]]:
+    """Visit compliance this period per grid worker, village and township, within the user's areas."""
+    qs = households_visible(user).filter(status="正常").select_related("village", "grid", "grid__worker")
+    rows = _standings(list(qs), today)
+    groups: dict[str, dict[tuple[str, str], list[vdom.Standing]]] = {
+        "worker": defaultdict(list),
+        "village": defaultdict(list),
+        "township": defaultdict(list),
+    }
+    townships: dict[str, str] = {}
+    for r in rows:
+        if r.standing is None:
+            continue
+        h = r.household
+        worker = h.grid.worker if h.grid and h.grid.worker else None
+        groups["worker"][(str(worker.pk) if worker else "", str(worker) if worker else "（未分配网格员）")].append(
+            r.standing
+        )
+        groups["village"][(h.village_id, h.village.name)].append(r.standing)
+        tcode = h.village_id[:9] + "000"
+        townships.setdefault(tcode, "")
+        groups["township"][(tcode, tcode)].append(r.standing)
+    out: dict[str, list[ComplianceRow]] = {}
+    for level, table in groups.items():
+        out[level] = []
+        for (key, label), standings in sorted(table.items()):
+            if level == "township":
+                area = area_by_code(key)
+                label = area.name if area else key
+            c = vdom.compliance(standings)
+            out[level].append(ComplianceRow(key, label, c.households, c.met))
+    return out
+
+
+def workload_by_grid(user: User) -> QuerySet[Any]:
+    """Households per grid in the user's areas, for balancing."""
+    from bangfu.areas.selectors import grids_visible
+
+    return grids_visible(user).annotate(n=Count("households")).order_by("village_id", "code")

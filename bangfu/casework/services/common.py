@@ -1,0 +1,121 @@
+"""Helpers shared by the casework services: access checks, dates, deadlines, event rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
+
+from bangfu.accounts.domain.roles import Cap
+from bangfu.areas.selectors import scope_for
+from bangfu.casework import selectors
+from bangfu.casework.domain.deadlines import due_date
+from bangfu.casework.domain.procedure import State
+from bangfu.casework.models import Case, CaseAttachment, CaseEvent
+from bangfu.core.errors import FieldProblem, Forbidden, NotFound, ValidationFailed
+from bangfu.core.services import audit_record
+
+if TYPE_CHECKING:
+    from bangfu.accounts.models import User
+
+MAX_UPLOAD = 5 * 1024 * 1024  # a phone photo or a scanned page; larger files are refused, not shrunk
+UPLOAD_TYPES = {".jpg", ".jpeg", ".png", ".webp", ".pdf"}
+
+
+def require(actor: User | None, code: str, cap: Cap, grid_id: int | None = None) -> None:
+    """NotFound when the actor cannot see the place at all, Forbidden when the role lacks `cap`."""
+    if actor is None:  # system callers (demo loader, other services that checked already)
+        return
+    scope = scope_for(actor, cap)
+    if scope.covers_code(code) or (grid_id is not None and grid_id in scope.grid_ids):
+        return
+    seen = scope_for(actor, Cap.VIEW_PEOPLE)
+    if seen.covers_code(code) or (grid_id is not None and grid_id in seen.grid_ids):
+        raise Forbidden("您的角色不能办理这一事项", "Your role may not do this")
+    raise NotFound()
+
+
+def step_date(on: dt.date | None, not_before: dt.date | None = None, field: str = "on") -> dt.date:
+    today = timezone.localdate()
+    on = on or today
+    if on > today:
+        raise ValidationFailed([FieldProblem(field, "办理日期不能晚于今天", "the date cannot be in the future")])
+    if not_before and on < not_before:
+        raise ValidationFailed(
+            [
+                FieldProblem(
+                    field,
+                    f"办理日期不能早于上一步({not_before})",
+                    f"the date cannot be before the previous step ({not_before})",
+                )
+            ]
+        )
+    return on
+
+
+def check_files(files: Iterable[UploadedFile], field: str = "files") -> list[UploadedFile]:
+    out = []
+    for f in files:
+        name = (f.name or "").lower()
+        if not any(name.endswith(ext) for ext in UPLOAD_TYPES):
+            raise ValidationFailed(
+                [FieldProblem(field, "附件须为JPG、PNG、WEBP图片或PDF", "attach JPG, PNG, WEBP or PDF")]
+            )
+        if (f.size or 0) > MAX_UPLOAD:
+            raise ValidationFailed(
+                [
+                    FieldProblem(
+                        field,
+                        "单个附件不能超过5MB，请压缩后上传",
+                        "each file must be at most 5 MB; compress it first",
+                    )
+                ]
+            )
+        out.append(f)
+    return out
+
+
+def set_state(case: Case, state: State, since: dt.date, deadline_from: dt.date | None = None) -> None:
+    """Move the case and compute the deadline of its next step in the area's working days."""
+    params = selectors.params_for(case.village_id, since)
+    holidays, workdays = selectors.calendar_for(case.village_id)
+    case.state = state.value
+    case.state_since = since
+    case.due_on = due_date(state, deadline_from or since, params.limits(), holidays, workdays)
+
+
+def record_event(
+    *,
+    case: Case,
+    actor: User | None,
+    event: str,
+    from_state: str,
+    on: dt.date,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    files: Iterable[UploadedFile] = (),
+) -> CaseEvent:
+    ev = CaseEvent.objects.create(
+        case=case,
+        actor=actor if getattr(actor, "pk", None) else None,
+        event=event,
+        from_state=from_state,
+        to_state=case.state,
+        on=on,
+        note=note,
+        data=data or {},
+    )
+    for f in files:
+        CaseAttachment.objects.create(event=ev, file=f, name=(f.name or "")[:120])
+    audit_record(
+        actor=actor,
+        action=f"case_{event}",
+        obj=case,
+        area_code=case.village_id,
+        reason=note,
+        data={"from": from_state, "to": case.state},
+    )
+    return ev

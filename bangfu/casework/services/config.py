@@ -1,0 +1,133 @@
+"""Writes of casework configuration: parameters, visit obligations and the working-day calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import Q
+
+from bangfu.accounts.domain.roles import Cap
+from bangfu.areas.selectors import area_by_code
+from bangfu.casework.domain import codes
+from bangfu.casework.models import CalendarDay, CaseParameters, VisitObligation
+from bangfu.casework.services.common import require
+from bangfu.core.errors import Conflict, FieldProblem, ValidationFailed
+from bangfu.core.services import audit_record
+
+if TYPE_CHECKING:
+    from bangfu.accounts.models import User
+
+
+def _area(code: str) -> None:
+    if area_by_code(code) is None:
+        raise ValidationFailed([FieldProblem("area", "区划不存在", "the area does not exist")])
+
+
+def _overlap(qs: Any, start: dt.date, end: dt.date | None) -> bool:
+    later = Q(effective_to__isnull=True) | Q(effective_to__gte=start)
+    return bool(qs.filter(later).filter(**({"effective_from__lte": end} if end else {})).exists())
+
+
+@transaction.atomic
+def params_set(
+    *,
+    actor: User | None,
+    area_code: str,
+    effective_from: dt.date,
+    values: dict[str, Any],
+    effective_to: dt.date | None = None,
+) -> CaseParameters:
+    """Add the parameters of an area from a date. Periods of one area may not overlap."""
+    require(actor, area_code, Cap.CONFIGURE)
+    _area(area_code)
+    if _overlap(CaseParameters.objects.filter(area_id=area_code), effective_from, effective_to):
+        raise Conflict(
+            "该地区在这段时间已有参数，请先为旧参数设置失效日期",
+            "Parameters already cover this period; end the old row first",
+            "overlap",
+        )
+    known = {f.name for f in CaseParameters._meta.fields} - {"id", "area", "effective_from", "effective_to"}
+    unknown = set(values) - known
+    if unknown or "income_line" not in values:
+        raise ValidationFailed(
+            [FieldProblem(k, "未知参数", "unknown parameter") for k in sorted(unknown)]
+            or [FieldProblem("income_line", "请填写监测范围", "give the income line")]
+        )
+    row = CaseParameters(area_id=area_code, effective_from=effective_from, effective_to=effective_to, **values)
+    if row.notice_days < 5:
+        raise ValidationFailed([FieldProblem("notice_days", "公示期不少于5天", "a notice runs at least 5 days")])
+    row.full_clean(exclude=["area"])
+    row.save()
+    audit_record(
+        actor=actor,
+        action="params_set",
+        obj=row,
+        area_code=area_code,
+        data={k: str(v) for k, v in values.items()},
+    )
+    return row
+
+
+@transaction.atomic
+def obligation_set(
+    *,
+    actor: User | None,
+    area_code: str,
+    category: str,
+    visits: int,
+    period: str,
+    phone_counts: bool,
+    effective_from: dt.date,
+    effective_to: dt.date | None = None,
+) -> VisitObligation:
+    require(actor, area_code, Cap.CONFIGURE)
+    _area(area_code)
+    problems = []
+    if category not in codes.VISIT_CATEGORIES:
+        problems.append(FieldProblem("category", "户类别无效", "unknown household category"))
+    if period not in codes.VISIT_PERIODS:
+        problems.append(FieldProblem("period", "周期须为每月或每季度", "period is month or quarter"))
+    if not 1 <= visits <= 10:
+        problems.append(FieldProblem("visits", "次数应在1到10之间", "visits must be 1 to 10"))
+    if problems:
+        raise ValidationFailed(problems)
+    same = VisitObligation.objects.filter(area_id=area_code, category=category)
+    if _overlap(same, effective_from, effective_to):
+        raise Conflict("该类别在这段时间已有走访要求", "An obligation already covers this period", "overlap")
+    row = VisitObligation.objects.create(
+        area_id=area_code,
+        category=category,
+        visits=visits,
+        period=period,
+        phone_counts=phone_counts,
+        effective_from=effective_from,
+        effective_to=effective_to,
+    )
+    audit_record(actor=actor, action="obligation_set", obj=row, area_code=area_code)
+    return row
+
+
+@transaction.atomic
+def calendar_day_set(
+    *, actor: User | None, date: dt.date, name: str, working: bool = False, area_code: str | None = None
+) -> CalendarDay:
+    """Declare a holiday (or, with working=True, a make-up working day) for deadlines."""
+    if area_code:
+        require(actor, area_code, Cap.CONFIGURE)
+        _area(area_code)
+    elif actor is not None and not actor.is_superuser:
+        raise ValidationFailed(
+            [
+                FieldProblem(
+                    "area",
+                    "全国节假日只能由系统管理员设置，请选择本地区",
+                    "only a system administrator sets national holidays; choose your area",
+                )
+            ]
+        )
+    where: dict[str, Any] = {"date": date, "area_id": area_code}  # area None: applies everywhere
+    row, _ = CalendarDay.objects.update_or_create(**where, defaults={"name": name, "working": working})
+    audit_record(actor=actor, action="calendar_day_set", obj=row, area_code=area_code or "")
+    return row

@@ -1,0 +1,180 @@
+"""Writes of grid work: visits (with 'report a risk'), long absences, grid placement and workers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from bangfu.accounts.domain.roles import Cap, Role
+from bangfu.accounts.selectors import memberships_of
+from bangfu.areas import services as areas
+from bangfu.areas.selectors import grids_visible
+from bangfu.casework import selectors
+from bangfu.casework.domain import codes
+from bangfu.casework.domain.grids import plan_placement
+from bangfu.casework.models import Absence, Visit
+from bangfu.casework.services.cases import case_open
+from bangfu.casework.services.common import check_files, require
+from bangfu.core.errors import FieldProblem, NotFound, ValidationFailed
+from bangfu.core.services import audit_record
+from bangfu.registry import services as registry
+from bangfu.registry.selectors import households_visible
+
+if TYPE_CHECKING:
+    from bangfu.accounts.models import User
+    from bangfu.areas.models import Grid
+    from bangfu.registry.models import Household
+
+MAX_VISIT_AGE_DAYS = 31  # a visit is logged within the month it happened, or it is not a visit record
+
+
+@transaction.atomic
+def visit_log(
+    *,
+    actor: User | None,
+    household: Household,
+    visited_on: dt.date,
+    mode: str,
+    checks: Iterable[str] = (),
+    note: str = "",
+    photo: UploadedFile | None = None,
+    report_risk: bool = False,
+) -> Visit:
+    """Log a visit; with report_risk the findings become a lead (or are added to the household's case)."""
+    require(actor, household.village_id, Cap.LOG_VISITS, household.grid_id)
+    checks = list(dict.fromkeys(checks))
+    problems = _visit_problems(visited_on, mode, checks, note, report_risk)
+    if problems:
+        raise ValidationFailed(problems)
+    photos = check_files([photo], "photo") if photo else []
+    visit = Visit.objects.create(
+        household=household,
+        grid_id=household.grid_id,
+        worker=actor,
+        visited_on=visited_on,
+        mode=mode,
+        checks=checks,
+        note=note.strip(),
+        photo=photos[0] if photos else "",
+    )
+    if report_risk:
+        found = "、".join(codes.VISIT_CHECKS[c] for c in checks)
+        summary = f"网格员走访发现：{found}。{note.strip()}" if found else note.strip()
+        visit.lead = case_open(
+            actor=actor,
+            household=household,
+            source="grid",
+            source_ref=f"visit:{visit.pk}",
+            summary=summary,
+            on=visited_on,
+        )
+        visit.save(update_fields=["lead"])
+    audit_record(
+        actor=actor,
+        action="visit_log",
+        obj=visit,
+        area_code=household.village_id,
+        data={"mode": mode, "checks": checks, "risk": report_risk},
+    )
+    return visit
+
+
+def _visit_problems(on: dt.date, mode: str, checks: list[str], note: str, report_risk: bool) -> list[FieldProblem]:
+    today = timezone.localdate()
+    p: list[FieldProblem] = []
+    if on > today:
+        p.append(FieldProblem("visited_on", "走访日期不能晚于今天", "the visit date cannot be in the future"))
+    elif (today - on).days > MAX_VISIT_AGE_DAYS:
+        p.append(
+            FieldProblem(
+                "visited_on",
+                f"只能补录{MAX_VISIT_AGE_DAYS}天内的走访",
+                f"visits can be logged up to {MAX_VISIT_AGE_DAYS} days late",
+            )
+        )
+    if mode not in codes.VISIT_MODES:
+        p.append(FieldProblem("mode", "请选择入户或电话", "choose in person or by phone"))
+    unknown = [c for c in checks if c not in codes.VISIT_CHECKS]
+    if unknown:
+        p.append(FieldProblem("checks", "检查项无效", f"unknown check items: {', '.join(unknown)}"))
+    if report_risk and not (checks or note.strip()):
+        p.append(FieldProblem("note", "报告风险时请勾选发现的变化或写明情况", "tick what changed or describe the risk"))
+    if len(note) > 2000:
+        p.append(FieldProblem("note", "情况记录不超过2000字", "the note is at most 2000 characters"))
+    return p
+
+
+@transaction.atomic
+def absence_mark(*, actor: User | None, household: Household, since: dt.date, note: str = "") -> Absence:
+    require(actor, household.village_id, Cap.LOG_VISITS, household.grid_id)
+    row, _ = Absence.objects.update_or_create(household=household, defaults={"since": since, "note": note})
+    audit_record(actor=actor, action="absence_mark", obj=row, area_code=household.village_id)
+    return row
+
+
+@transaction.atomic
+def absence_clear(*, actor: User | None, household: Household) -> None:
+    require(actor, household.village_id, Cap.LOG_VISITS, household.grid_id)
+    Absence.objects.filter(household=household).delete()
+    audit_record(actor=actor, action="absence_clear", obj=household, area_code=household.village_id)
+
+
+@transaction.atomic
+def grid_place_households(*, actor: User, village_code: str) -> dict[str, int]:
+    """Put the village's households without a grid into grids, about `households_per_worker` each.
+
+    Placed households stay where they are (visits stay continuous); new vacant grids are created
+    when the village needs more, and a township officer then gives each new grid its worker.
+    """
+    require(actor, village_code, Cap.EDIT_REGISTRY)
+    per_worker = selectors.params_for(village_code, timezone.localdate()).households_per_worker
+    annotated = list(
+        grids_visible(actor).filter(village__code=village_code).annotate(n=Count("households")).order_by("code")
+    )
+    qs = households_visible(actor, Cap.EDIT_REGISTRY).filter(
+        village__code=village_code, grid__isnull=True, status="正常"
+    )
+    grids: list[Grid] = list(annotated)
+    unplaced = {h.pk: h for h in qs.order_by("number")}
+    plan = plan_placement([g.n for g in annotated], list(unplaced), per_worker)
+    for _ in range(plan.new_grids):
+        n = len(grids) + 1
+        grids.append(
+            areas.grid_create(village_code=village_code, code=f"{village_code}-{n:02d}", name=f"第{n}网格", actor=actor)
+        )
+    for hid, index in plan.assignments.items():
+        registry.household_update(
+            actor=actor, household=unplaced[hid], changes={"grid_id": grids[index].pk}, reason="网格划分"
+        )
+    result = {"placed": len(plan.assignments), "new_grids": plan.new_grids}
+    audit_record(actor=actor, action="grid_place_households", obj=actor, area_code=village_code, data=result)
+    return result
+
+
+@transaction.atomic
+def grid_worker_replace(*, actor: User | None, grid: Grid, worker: User | None, reason: str) -> Grid:
+    """Hand a grid to another worker (a worker left, or a new grid); the old term is kept as history."""
+    require(actor, grid.village_id, Cap.EDIT_REGISTRY)
+    if actor is not None and not grids_visible(actor).filter(pk=grid.pk).exists():
+        raise NotFound()
+    if not reason.strip():
+        raise ValidationFailed([FieldProblem("reason", "请填写调整原因", "give the reason for the change")])
+    if worker is not None and not any(
+        m.role == Role.GRID_WORKER.value and grid.village_id.startswith(m.area.prefix) for m in memberships_of(worker)
+    ):
+        raise ValidationFailed(
+            [
+                FieldProblem(
+                    "worker",
+                    "此人不是该村的网格员，请先为其授予网格员角色",
+                    "this person is not a grid worker of the village; grant the role first",
+                )
+            ]
+        )
+    return areas.grid_assign_worker(grid=grid, worker=worker, actor=actor, reason=reason)
