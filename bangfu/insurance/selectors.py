@@ -1,1 +1,212 @@
-"""Nothing here yet: this module exists so every app has the same shape."""
+"""Scoped reads of insurance. Every function takes the acting user first.
+
+Who sees a claim: people with the household in their area or grid (officers, grid workers), and the
+insurer's adjusters for schemes their company insures (Membership.organisation = Scheme.insurer).
+Who sees a scheme: the county's officers, and the adjusters of the insuring company.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet, Sum
+
+from bangfu.accounts.domain.roles import Cap, Role
+from bangfu.accounts.selectors import has_cap, memberships_of
+from bangfu.areas.domain.codes import Level
+from bangfu.areas.selectors import areas_visible, scope_for
+from bangfu.core.errors import NotFound
+from bangfu.insurance.domain.fund import FundFigures
+from bangfu.insurance.domain.payout import ZERO
+from bangfu.insurance.domain.workflow import Status
+from bangfu.insurance.models import CauseTerms, Claim, ClaimEvent, LedgerEntry, Payment, Scheme
+from bangfu.registry import selectors as registry
+
+if TYPE_CHECKING:
+    from bangfu.accounts.models import User
+
+CLAIM_CAPS = (Cap.CLAIM_SURVEY, Cap.CLAIM_APPROVE, Cap.CASE_VILLAGE)
+
+
+def insurer_companies(user: User) -> frozenset[str]:
+    """The insurers this user adjusts for (empty for everyone else)."""
+    return frozenset(m.organisation for m in memberships_of(user) if m.role == Role.INSURER and m.organisation)
+
+
+def _insurer_q(user: User, scheme_path: str) -> Q:
+    companies = insurer_companies(user)
+    scope = scope_for(user, Cap.CLAIM_SURVEY)
+    if not companies or scope.empty:
+        return Q(pk__in=[])
+    return scope.q(village=f"{scheme_path}county_id", grid=None) & Q(**{f"{scheme_path}insurer__in": companies})
+
+
+def claims_visible(user: User) -> QuerySet[Claim]:
+    people = scope_for(user, Cap.VIEW_PEOPLE)
+    if people.everything:  # an empty Q() would vanish inside the OR below
+        return Claim.objects.all()
+    q = people.q(village="household__village_id", grid="household__grid_id") | _insurer_q(user, "scheme__")
+    return Claim.objects.filter(q)
+
+
+def claim_queue(user: User, *, status: str = "", scheme_id: int | None = None) -> QuerySet[Claim]:
+    """The list page: one query for the rows with their scheme and household."""
+    qs = claims_visible(user).select_related("scheme", "household").order_by("applied_on", "pk")
+    if status:
+        qs = qs.filter(status=status)
+    if scheme_id:
+        qs = qs.filter(scheme_id=scheme_id)
+    return qs
+
+
+def claim_get(user: User, pk: int) -> Claim:
+    c = claims_visible(user).select_related("scheme", "household", "member", "terms").filter(pk=pk).first()
+    if c is None:
+        raise NotFound()
+    return c
+
+
+def claim_detail(user: User, pk: int) -> Claim:
+    """The claim with its lines, documents, events and payment in a fixed number of queries."""
+    c = claim_get(user, pk)
+    c._expenses = list(c.expenses.all())  # type: ignore[attr-defined]
+    c._aid = list(c.aid.all())  # type: ignore[attr-defined]
+    c._documents = list(c.documents.select_related("uploaded_by"))  # type: ignore[attr-defined]
+    c._events = list(ClaimEvent.objects.filter(claim=c).select_related("actor"))  # type: ignore[attr-defined]
+    c._payment = c.payments.first()  # type: ignore[attr-defined]
+    return c
+
+
+def caps_on_claim(user: User, claim: Claim) -> frozenset[str]:
+    """The workflow capabilities `user` holds for this claim's household and scheme."""
+    caps: set[str] = set()
+    for cap in CLAIM_CAPS:
+        if not scope_for(user, cap).covers_code(claim.household.village_id):
+            continue
+        if cap == Cap.CLAIM_SURVEY and not (user.is_superuser or claim.scheme.insurer in insurer_companies(user)):
+            continue
+        caps.add(cap.value)
+    return frozenset(caps)
+
+
+def claims_for_household(user: User, household_id: int) -> list[Claim]:
+    """The household page's claims section (404 when the household is outside the user's areas)."""
+    h = registry.household_get(user, household_id)
+    qs = Claim.objects.filter(household=h).select_related("scheme").prefetch_related("payments")
+    return list(qs.order_by("-applied_on", "-pk"))
+
+
+def paid_this_year(claim: Claim, per: str) -> Decimal:
+    """What the same household (or person) already got under this scheme and cause, this claim excluded."""
+    qs = Claim.objects.filter(
+        scheme_id=claim.scheme_id, cause=claim.cause, status__in=[Status.APPROVED, Status.PAID]
+    ).exclude(pk=claim.pk)
+    qs = (
+        qs.filter(member_id=claim.member_id)
+        if per == "person" and claim.member_id
+        else qs.filter(household_id=claim.household_id)
+    )
+    return qs.aggregate(s=Sum("payout"))["s"] or ZERO
+
+
+def schemes_visible(user: User) -> QuerySet[Scheme]:
+    """Schemes of the counties the user reports on, including from a township or village below.
+
+    A scheme is a county's; a township officer reads the terms that apply to their households, so
+    the county that contains their area counts too, not only the areas under it.
+    """
+    officers = scope_for(user, Cap.VIEW_REPORTS)
+    if officers.everything:
+        return Scheme.objects.all()
+    containing = [p[:6] + "000000" for p in officers.prefixes if len(p) >= 6]
+    q = officers.q(village="county_id", grid=None) | Q(county_id__in=containing)
+    return Scheme.objects.filter(q | _insurer_q(user, ""))
+
+
+def scheme_get(user: User, pk: int) -> Scheme:
+    s = schemes_visible(user).filter(pk=pk).first()
+    if s is None:
+        raise NotFound()
+    return s
+
+
+def reports_on_county(user: User, county_code: str) -> bool:
+    """The user reports on this county or on an area inside it (so may know its scheme exists)."""
+    scope = scope_for(user, Cap.VIEW_REPORTS)
+    return scope.covers_code(county_code) or any(p[:6] == county_code[:6] for p in scope.prefixes)
+
+
+def can_configure(user: User, scheme_or_county: Scheme | str) -> bool:
+    code = scheme_or_county if isinstance(scheme_or_county, str) else scheme_or_county.county_id
+    return has_cap(user, Cap.CONFIGURE) and scope_for(user, Cap.CONFIGURE).covers_code(code)
+
+
+def terms_of(scheme: Scheme) -> list[CauseTerms]:
+    """Every version of every cause of a scheme the caller already holds, newest version first."""
+    return list(CauseTerms.objects.filter(scheme=scheme).prefetch_related("bands"))
+
+
+def terms_in_force(scheme: Scheme, cause: str, on: dt.date) -> CauseTerms | None:
+    return (
+        CauseTerms.objects.filter(scheme=scheme, cause=cause, effective_from__lte=on)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
+        .prefetch_related("bands")
+        .order_by("-effective_from")
+        .first()
+    )
+
+
+def ledger_of(scheme: Scheme) -> QuerySet[LedgerEntry]:
+    return LedgerEntry.objects.filter(scheme=scheme).select_related("claim").order_by("on", "pk")
+
+
+def fund_figures(scheme: Scheme) -> FundFigures:
+    """The ledger summed by kind in one query."""
+    sums = dict(
+        LedgerEntry.objects.filter(scheme=scheme).values("kind").annotate(s=Sum("amount")).values_list("kind", "s")
+    )
+    return FundFigures(
+        carried_in=sums.get("carry_in", ZERO),
+        premiums=sums.get("premium", ZERO),
+        topups=sums.get("topup", ZERO),
+        payouts=sums.get("payout", ZERO),
+        fees=sums.get("fee", ZERO),
+        carried_out=sums.get("carry_out", ZERO),
+    )
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    """One claim as the reports need it: no names, no ID numbers."""
+
+    pk: int
+    cause: str
+    status: str
+    township: str
+    applied_on: dt.date
+    paid_on: dt.date | None
+    payout: Decimal | None
+    paid: Decimal | None
+
+
+def report_rows(user: User, scheme: Scheme) -> list[ClaimRow]:
+    """Every claim of the scheme the user may see, as plain rows (two queries)."""
+    qs = claims_visible(user).filter(scheme=scheme).order_by("applied_on", "pk")
+    rows = qs.values_list("pk", "cause", "status", "household__village_id", "applied_on", "payout")
+    paid = dict(Payment.objects.filter(claim__scheme=scheme).values_list("claim_id", "paid_on"))
+    amounts = dict(Payment.objects.filter(claim__scheme=scheme).values_list("claim_id", "amount"))
+    return [
+        ClaimRow(pk, cause, status, str(village)[:9] + "000", applied, paid.get(pk), payout, amounts.get(pk))
+        for pk, cause, status, village, applied, payout in rows
+    ]
+
+
+def township_names(user: User) -> dict[str, str]:
+    """Township code → name for the townships the user sees as an officer or as an adjuster."""
+    names: dict[str, str] = {}
+    for cap in (Cap.VIEW_REPORTS, Cap.CLAIM_SURVEY):
+        names |= dict(areas_visible(user, level=Level.TOWNSHIP, cap=cap).values_list("code", "name"))
+    return names
