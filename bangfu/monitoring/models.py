@@ -1,1 +1,120 @@
-"""Nothing here yet: this module exists so every app has the same shape."""
+"""Department feed batches and rows, screening runs, warnings and their lifecycle events."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from bangfu.monitoring.domain.feeds import SPECS
+from bangfu.monitoring.domain.lifecycle import ACTIVE, OPEN, STATE_LABELS
+
+
+class FeedBatch(models.Model):
+    """One delivery from a department. The content hash makes a repeated delivery a no-op."""
+
+    kind = models.CharField("数据类型", max_length=16, choices=[(k, s.zh) for k, s in SPECS.items()])
+    department = models.CharField("来源部门", max_length=100)
+    area = models.ForeignKey("areas.Area", to_field="code", on_delete=models.PROTECT, related_name="+")
+    period = models.CharField("数据期间", max_length=20, blank=True)  # e.g. 2024-03 or 2024Q1
+    source = models.CharField("方式", max_length=8, choices=[("file", "文件"), ("api", "接口")])
+    filename = models.CharField(max_length=200, blank=True)
+    content_hash = models.CharField(max_length=64)
+    rows = models.PositiveIntegerField("行数", default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "area", "content_hash"], name="uniq_feed_content")]
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.period} ({self.rows})"
+
+
+class FeedRow(models.Model):
+    """A matched row. The ID number is not kept: the member link is the match."""
+
+    batch = models.ForeignKey(FeedBatch, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField(max_length=16)  # copied from the batch so screening reads one table
+    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey("registry.Member", on_delete=models.PROTECT, related_name="+")
+    event_date = models.DateField()
+    amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    event = models.CharField(max_length=20, blank=True)
+    row_no = models.PositiveIntegerField()
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "event_date"]), models.Index(fields=["household", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind}#{self.row_no}"
+
+
+class ScreeningRun(models.Model):
+    area_code = models.CharField(max_length=15)
+    as_of = models.DateField()
+    trigger = models.CharField(max_length=12)  # cli, nightly, household, feed, page
+    started = models.DateTimeField()
+    finished = models.DateTimeField(null=True, blank=True)
+    households = models.PositiveIntegerField(default=0)
+    hits = models.PositiveIntegerField(default=0)
+    new_warnings = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(default=0)  # elapsed wall time: a measurement, not money
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-started"]
+
+    def __str__(self) -> str:
+        return f"{self.area_code}@{self.as_of}"
+
+
+class Warning(models.Model):
+    """A rule met by a household, with what it was measured against, frozen at the time it was raised."""
+
+    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="+")
+    village_code = models.CharField(max_length=15, db_index=True)  # copied for scoping and the by-township counts
+    grid_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    rule_code = models.CharField("规则", max_length=40)
+    rule_name = models.CharField("规则名称", max_length=60)
+    risk = models.CharField("风险类别", max_length=8)
+    ruleset = models.ForeignKey("rules.RuleSet", on_delete=models.PROTECT, related_name="+")
+    ruleset_version = models.PositiveIntegerField()
+    facts = models.JSONField(default=dict)  # fact → value used
+    thresholds = models.JSONField(default=dict)  # fact → threshold compared with
+    explanation = models.TextField("说明")
+    status = models.CharField("状态", max_length=10, choices=list(STATE_LABELS.items()), default=OPEN)
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    run = models.ForeignKey(ScreeningRun, null=True, on_delete=models.SET_NULL, related_name="+")
+    as_of = models.DateField()
+    created = models.DateTimeField(auto_now_add=True)
+    case_ref = models.CharField(max_length=40, blank=True)  # "case:<pk>" once escalated
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["household", "rule_code"], condition=models.Q(status__in=ACTIVE),
+                                    name="uniq_active_warning")
+        ]
+        indexes = [models.Index(fields=["status", "village_code"])]
+        ordering = ["-created", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.household_id}:{self.rule_code}:{self.status}"
+
+
+class WarningEvent(models.Model):
+    warning = models.ForeignKey(Warning, on_delete=models.CASCADE, related_name="events")
+    event = models.CharField(max_length=12)
+    from_state = models.CharField(max_length=10)
+    to_state = models.CharField(max_length=10)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.warning_id}:{self.event}"

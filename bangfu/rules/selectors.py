@@ -1,1 +1,94 @@
-"""Nothing here yet: this module exists so every app has the same shape."""
+"""Reads of rules. Scoped reads take the acting user; the engine helpers resolve what is in force."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+
+from bangfu.accounts.domain.roles import Cap
+from bangfu.areas import selectors as areas
+from bangfu.core.errors import NotFound
+from bangfu.rules.domain.rules import RuleSetDef, parse_ruleset
+from bangfu.rules.models import MonitoringLine, RuleSet
+
+if TYPE_CHECKING:
+    from bangfu.accounts.models import User
+
+
+def area_prefix(code: str) -> str:
+    """Significant digits of a 12-digit area code (province 2, prefecture 4, county 6, township 9)."""
+    for width in (2, 4, 6, 9):
+        if code[width:].strip("0") == "":
+            return code[:width]
+    return code
+
+
+def rulesets_visible(user: User) -> QuerySet[RuleSet]:
+    """Versions of the user's areas and of the areas above them (the province default they inherit)."""
+    scope = areas.scope_for(user, Cap.CONFIGURE)
+    if scope.everything:
+        return RuleSet.objects.all()
+    codes = {p.ljust(12, "0") for p in scope.prefixes}
+    above = {pfx.ljust(12, "0") for p in scope.prefixes for pfx in (p[:2], p[:4], p[:6], p[:9]) if pfx}
+    q = scope.q(village="area_id", grid=None) | Q(area_id__in=codes | above)
+    return RuleSet.objects.filter(q).select_related("area")
+
+
+def ruleset_get(user: User, pk: int) -> RuleSet:
+    rs = rulesets_visible(user).filter(pk=pk).prefetch_related("rules").first()
+    if rs is None:
+        raise NotFound()
+    return rs
+
+
+def may_edit(user: User, rs: RuleSet) -> bool:
+    return areas.scope_for(user, Cap.CONFIGURE).covers_code(rs.area_id)
+
+
+def definition_of(rs: RuleSet) -> RuleSetDef:
+    rules = [{"code": r.code, "zh": r.zh, "en": r.en, "risk": r.risk, "when": r.when} for r in rs.rules.all()]
+    return parse_ruleset(rs.window, rs.params, rules)
+
+
+def rulesets_in_force(village_codes: Iterable[str], as_of: dt.date) -> dict[str, RuleSet]:
+    """village code → the version in force on `as_of`: the most specific area wins (county over province)."""
+    live = list(
+        RuleSet.objects.filter(status=RuleSet.PUBLISHED, effective_from__lte=as_of)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gt=as_of))
+        .prefetch_related("rules")
+    )
+    by_prefix = sorted(((area_prefix(rs.area_id), rs) for rs in live), key=lambda t: -len(t[0]))
+    out: dict[str, RuleSet] = {}
+    for v in village_codes:
+        for pfx, rs in by_prefix:
+            if v.startswith(pfx):
+                out[v] = rs
+                break
+    return out
+
+
+def ruleset_for_village(village_code: str, as_of: dt.date) -> RuleSet | None:
+    return rulesets_in_force([village_code], as_of).get(village_code)
+
+
+def lines_for(village_codes: Iterable[str], year: int) -> dict[str, Decimal]:
+    """village code → the monitoring line of `year` (county row over province row)."""
+    rows = sorted(((area_prefix(ml.area_id), ml.amount) for ml in MonitoringLine.objects.filter(year=year)),
+                  key=lambda t: -len(t[0]))
+    out: dict[str, Decimal] = {}
+    for v in village_codes:
+        for pfx, amount in rows:
+            if v.startswith(pfx):
+                out[v] = amount
+                break
+    return out
+
+
+def lines_visible(user: User) -> QuerySet[MonitoringLine]:
+    scope = areas.scope_for(user, Cap.CONFIGURE)
+    above = {pfx.ljust(12, "0") for p in scope.prefixes for pfx in (p[:2], p[:4], p[:6]) if pfx}
+    return MonitoringLine.objects.filter(scope.q(village="area_id", grid=None) | Q(area_id__in=above))

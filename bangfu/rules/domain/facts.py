@@ -1,0 +1,76 @@
+"""The closed vocabulary of household facts a rule may use (shared/domain.md §1.3–1.5, §6.3).
+
+A rule can only name a fact listed here; nothing else is evaluated, so a rule set is data, not code.
+Ratio facts are defined as numerator / denominator and are compared by cross-multiplication
+(`num op value × den`, only when den > 0) so the batch engine and the single-household path
+compare exact decimals and never disagree on rounding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+
+class Unit(StrEnum):
+    YUAN = "yuan"
+    RATIO = "ratio"
+    COUNT = "count"
+    FLAG = "flag"
+
+
+@dataclass(frozen=True)
+class FactDef:
+    code: str
+    zh: str
+    en: str
+    unit: Unit
+    ratio_of: tuple[str, str] | None = None  # (numerator column, denominator column) for ratio facts
+
+
+FACTS: dict[str, FactDef] = {f.code: f for f in [
+    FactDef("per_capita_income", "家庭人均纯收入", "per-capita net income", Unit.YUAN),
+    FactDef("per_capita_income_change", "人均纯收入较上年变化", "change of per-capita income on last year",
+            Unit.RATIO, ("per_capita_delta", "per_capita_income_prev")),
+    FactDef("net_income", "家庭纯收入", "household net income", Unit.YUAN),
+    FactDef("medical_oop", "医疗个人自付费用", "medical out-of-pocket", Unit.YUAN),
+    FactDef("medical_oop_share", "医疗自付占家庭纯收入比例", "medical out-of-pocket as share of net income",
+            Unit.RATIO, ("medical_oop", "net_income")),
+    FactDef("school_costs", "教育支出（扣除资助）", "school costs after aid", Unit.YUAN),
+    FactDef("disaster_loss", "灾害损失", "disaster loss", Unit.YUAN),
+    FactDef("serious_ill_or_disabled", "患大病或残疾人数", "members seriously ill or disabled", Unit.COUNT),
+    FactDef("no_labour", "整户无劳动力", "whole household without labour", Unit.FLAG),
+    FactDef("job_loss", "失业人次", "job losses", Unit.COUNT),
+    FactDef("assistance_ended", "低保/特困终止次数", "social assistance ended", Unit.COUNT),
+    FactDef("deaths", "家庭成员死亡人数", "deaths of members", Unit.COUNT),
+    FactDef("guarantee_failures", "三保障及饮水未达标项数", "three-guarantee or water failures", Unit.COUNT),
+    FactDef("monitoring_line", "监测线", "the area's monitoring line", Unit.YUAN),
+]}
+
+# Columns the fact loaders provide: every plain fact plus the parts of the ratio facts.
+COLUMNS: tuple[str, ...] = tuple(
+    sorted({c for c, f in FACTS.items() if f.ratio_of is None} | {"per_capita_delta", "per_capita_income_prev"})
+)
+
+
+@dataclass(frozen=True)
+class HouseholdFacts:
+    """One household's facts at a date; None means unknown (no statement, no line): never flagged on."""
+
+    household_id: int
+    values: tuple[tuple[str, Decimal | None], ...]
+
+    @classmethod
+    def of(cls, household_id: int, **values: Decimal | int | None) -> HouseholdFacts:
+        unknown = set(values) - set(COLUMNS)
+        if unknown:
+            raise KeyError(f"not in the fact vocabulary: {sorted(unknown)}")
+        full = {c: (None if values.get(c) is None else Decimal(values[c])) for c in COLUMNS}  # type: ignore[arg-type]
+        return cls(household_id, tuple(sorted(full.items())))
+
+    def get(self, column: str) -> Decimal | None:
+        return dict(self.values)[column]
+
+    def as_dict(self) -> dict[str, Decimal | None]:
+        return dict(self.values)
