@@ -7,26 +7,25 @@ import os
 import pytest
 
 
-
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):  # noqa: ANN001, ANN202
+def _fast_password_hashing(settings):
     """argon2 is deliberately slow; the suite creates many users. Production keeps argon2."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
-def world(db):  # noqa: ANN001
+def world(db):
     from bangfu.core.testing import world as build
 
     return build()
 
 
 @pytest.fixture
-def client_for(client):  # noqa: ANN001
+def client_for(client):
     """client_for(user) → a Django test client logged in as that user."""
     from django.test import Client
 
-    def make(user):  # noqa: ANN001
+    def make(user):
         c = Client()
         c.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
         return c
@@ -35,13 +34,13 @@ def client_for(client):  # noqa: ANN001
 
 
 @pytest.fixture
-def api_for(db):  # noqa: ANN001
+def api_for(db):
     """api_for(user) → a client sending that user's Bearer token (as an integrator would)."""
     from django.test import Client
 
     from bangfu.accounts import services
 
-    def make(user):  # noqa: ANN001
+    def make(user):
         token = services.token_create(user=user, name="test")
         return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
 
@@ -49,13 +48,19 @@ def api_for(db):  # noqa: ANN001
 
 
 CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
 @pytest.fixture(scope="session")
-def _browser():  # noqa: ANN202
+def _browser():
     """Debian's chromium driven by Playwright (never a downloaded browser)."""
     if not os.path.exists("/usr/bin/chromium"):
         pytest.skip("/usr/bin/chromium is not installed (scripts/bootstrap.sh --dev installs it)")
@@ -69,13 +74,13 @@ def _browser():  # noqa: ANN202
 
 
 @pytest.fixture
-def browser_page(_browser, live_server):  # noqa: ANN001, ANN201
+def browser_page(_browser, live_server):
     """browser_page(user=None, viewport=None) → a Playwright page; logged in as `user` when given."""
     from bangfu.core.testing import PASSWORD
 
     contexts = []
 
-    def make(user=None, viewport=None):  # noqa: ANN001, ANN202
+    def make(user=None, viewport=None):
         ctx = _browser.new_context(viewport=viewport or {"width": 1280, "height": 900}, locale="zh-CN")
         contexts.append(ctx)
         page = ctx.new_page()

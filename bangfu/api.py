@@ -47,19 +47,32 @@ def _application_error(request: HttpRequest, exc: ApplicationError) -> HttpRespo
 
 @api.exception_handler(AuthenticationError)
 def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    body = {"status": 401, "code": "unauthenticated", "message": "请先登录或提供有效的令牌",
-            "message_en": "Log in or send a valid Bearer token"}
+    body = {
+        "status": 401,
+        "code": "unauthenticated",
+        "message": "请先登录或提供有效的令牌",
+        "message_en": "Log in or send a valid Bearer token",
+    }
     return api.create_response(request, body, status=401)
 
 
 @api.exception_handler(ValidationError)
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = [
-        {"field": ".".join(str(p) for p in e.get("loc", [])[1:]), "message": "字段格式不正确", "message_en": e.get("msg")}
+        {
+            "field": ".".join(str(p) for p in e.get("loc", [])[1:]),
+            "message": "字段格式不正确",
+            "message_en": e.get("msg"),
+        }
         for e in exc.errors
     ]
-    body = {"status": 422, "code": "validation", "message": "提交的数据格式不正确", "message_en": "Invalid request body",
-            "errors": errors}
+    body = {
+        "status": 422,
+        "code": "validation",
+        "message": "提交的数据格式不正确",
+        "message_en": "Invalid request body",
+        "errors": errors,
+    }
     return api.create_response(request, body, status=422)
 
 

@@ -168,9 +168,16 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _tls else None
 # Lockout is per username, not per address: a township office shares one NAT address, and one
 # mistyping clerk must not lock out everyone else there.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"] + ([] if os.environ.get("BANGFU_TLS", "0") == "1" else [
-    "security.W004", "security.W008", "security.W012", "security.W016",
-])
+SILENCED_SYSTEM_CHECKS = ["axes.W006"] + (
+    []
+    if os.environ.get("BANGFU_TLS", "0") == "1"
+    else [
+        "security.W004",
+        "security.W008",
+        "security.W012",
+        "security.W016",
+    ]
+)
 
 LOGGING = {
     "version": 1,

@@ -26,9 +26,7 @@ class Membership(models.Model):
     organisation = models.CharField("所属单位", max_length=100, blank=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "role", "area", "organisation"], name="uniq_membership")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "role", "area", "organisation"], name="uniq_membership")]
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.role}@{self.area_id}"

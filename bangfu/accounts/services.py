@@ -40,9 +40,7 @@ def membership_grant(
 def token_create(*, user: User, name: str = "api") -> str:
     """Create a token and return it in full: this is the only time it can be seen."""
     raw = "bf_" + secrets.token_urlsafe(32)
-    ApiToken.objects.create(
-        user=user, name=name, prefix=raw[:8], digest=hashlib.sha256(raw.encode()).hexdigest()
-    )
+    ApiToken.objects.create(user=user, name=name, prefix=raw[:8], digest=hashlib.sha256(raw.encode()).hexdigest())
     audit_record(actor=user, action="token_create", obj=user, data={"name": name})
     return raw
 

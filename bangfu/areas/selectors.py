@@ -131,4 +131,4 @@ def ancestors(area: Area) -> list[Area]:
 
 
 def grid_in_village(grid_id: int, village_code: str) -> Grid | None:
-    return Grid.objects.filter(pk=grid_id, village_id=village_code).first()
+    return Grid.objects.filter(pk=grid_id, village__code=village_code).first()

@@ -45,7 +45,9 @@ def area_import(*, data: bytes, filename: str, actor: User | None = None) -> int
     known = {a.code: Level(a.level) for a in Area.objects.all().only("code", "level")}
     parsed, problems = _parse_area_rows(rows, col, known)
     if problems:
-        raise ValidationFailed(problems, zh=f"{len(problems)}处错误，未导入任何区划", en=f"{len(problems)} problems; nothing imported")
+        raise ValidationFailed(
+            problems, zh=f"{len(problems)}处错误，未导入任何区划", en=f"{len(problems)} problems; nothing imported"
+        )
     return _store_areas(parsed, actor)
 
 
@@ -70,13 +72,17 @@ def _parse_area_rows(
         if not name:
             problems.append(FieldProblem("名称", "名称不能为空", "the name is empty", row=n))
         if code in seen or code in known:
-            problems.append(FieldProblem("区划代码", f"区划代码{code}重复或已存在", f"code {code} is repeated or exists", row=n))
+            problems.append(
+                FieldProblem("区划代码", f"区划代码{code}重复或已存在", f"code {code} is repeated or exists", row=n)
+            )
         seen.add(code)
         if level is None:
             problems.append(FieldProblem("区划代码", "区划代码须为12位数字", "the code must be 12 digits", row=n))
             continue
         if parent is not None and parent not in levels:
-            problems.append(FieldProblem("上级区划代码", f"上级区划{parent}不存在", f"parent {parent} does not exist", row=n))
+            problems.append(
+                FieldProblem("上级区划代码", f"上级区划{parent}不存在", f"parent {parent} does not exist", row=n)
+            )
             continue
         p = check_child(code, level, parent, levels.get(parent) if parent else None)
         if p:
@@ -100,7 +106,9 @@ def _store_areas(parsed: list[tuple[str, str, str | None, Level]], actor: User |
 
 
 @transaction.atomic
-def grid_create(*, village_code: str, code: str, name: str, worker: User | None = None, actor: User | None = None) -> Grid:
+def grid_create(
+    *, village_code: str, code: str, name: str, worker: User | None = None, actor: User | None = None
+) -> Grid:
     village = Area.objects.filter(code=village_code, level=Level.VILLAGE.value).first()
     if village is None:
         raise ValidationFailed([FieldProblem("village", "网格必须建在村级区划之下", "a grid belongs to a village")])
@@ -124,6 +132,12 @@ def grid_assign_worker(
         GridWorkerTerm.objects.create(grid=grid, worker=worker, start=on)
     grid.worker = worker
     grid.save(update_fields=["worker"])
-    audit_record(actor=actor, action="grid_assign_worker", obj=grid, area_code=grid.village_id, reason=reason,
-                 data={"worker": worker.pk if worker else None})
+    audit_record(
+        actor=actor,
+        action="grid_assign_worker",
+        obj=grid,
+        area_code=grid.village_id,
+        reason=reason,
+        data={"worker": worker.pk if worker else None},
+    )
     return grid

@@ -83,17 +83,26 @@ def write_workbook(sheets: list[SheetSpec], out: IO[bytes] | None = None) -> byt
         ws = wb.add_worksheet(spec.name)
         for c, title in enumerate(spec.columns):
             ws.write_string(0, c, title, head)
-            ws.set_column(c, c, spec.widths.get(title, max(10, len(title) * 2 + 2)),
-                          text if title in spec.text_columns else None)
+            ws.set_column(
+                c, c, spec.widths.get(title, max(10, len(title) * 2 + 2)), text if title in spec.text_columns else None
+            )
             if title in spec.choices:
                 values = spec.choices[title]
                 for r, v in enumerate(values):
                     lists.write_string(r, list_col, v)
                 col = xlsxwriter.utility.xl_col_to_name(list_col)
-                ws.data_validation(1, c, 100000, c, {
-                    "validate": "list", "source": f"=_lists!${col}$1:${col}${len(values)}",
-                    "error_title": "请从下拉列表中选择", "error_message": "Choose a value from the list",
-                })
+                ws.data_validation(
+                    1,
+                    c,
+                    100000,
+                    c,
+                    {
+                        "validate": "list",
+                        "source": f"=_lists!${col}$1:${col}${len(values)}",
+                        "error_title": "请从下拉列表中选择",
+                        "error_message": "Choose a value from the list",
+                    },
+                )
                 list_col += 1
         for r, row in enumerate(spec.rows, start=1):
             for c, v in enumerate(row):

@@ -50,8 +50,11 @@ def new_household(village: Area, grid: Grid | None = None, members: int = 2, **f
     rows = [member_fields("户主" + number[-3:], "户主")]
     rows += [member_fields(f"成员{i}{number[-3:]}", "之子") for i in range(members - 1)]
     return registry.household_create(
-        actor=None, village_code=village.code, grid_id=grid.pk if grid else None,
-        fields={"number": number, **fields}, members=rows,
+        actor=None,
+        village_code=village.code,
+        grid_id=grid.pk if grid else None,
+        fields={"number": number, **fields},
+        members=rows,
     )
 
 

@@ -20,8 +20,9 @@ class ResettlementSite(models.Model):
     """集中安置点: where relocated households (易地扶贫搬迁) were resettled."""
 
     name = models.CharField("安置点名称", max_length=100)
-    area = models.ForeignKey("areas.Area", to_field="code", on_delete=models.PROTECT, related_name="+",
-                             verbose_name="所在村(社区)")
+    area = models.ForeignKey(
+        "areas.Area", to_field="code", on_delete=models.PROTECT, related_name="+", verbose_name="所在村(社区)"
+    )
     address = models.CharField("地址", max_length=200, blank=True)
     planned_households = models.PositiveIntegerField("规划户数", default=0)
     planned_people = models.PositiveIntegerField("规划人数", default=0)
@@ -37,12 +38,21 @@ class ResettlementSite(models.Model):
 
 class Household(models.Model):
     number = models.CharField("户编号", max_length=30, unique=True)
-    village = models.ForeignKey("areas.Area", to_field="code", on_delete=models.PROTECT, related_name="+",
-                                verbose_name="村")
-    group = models.ForeignKey("areas.Area", to_field="code", on_delete=models.PROTECT, related_name="+",
-                              null=True, blank=True, verbose_name="村民小组")
-    grid = models.ForeignKey("areas.Grid", on_delete=models.SET_NULL, null=True, blank=True, related_name="households",
-                             verbose_name="网格")
+    village = models.ForeignKey(
+        "areas.Area", to_field="code", on_delete=models.PROTECT, related_name="+", verbose_name="村"
+    )
+    group = models.ForeignKey(
+        "areas.Area",
+        to_field="code",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name="村民小组",
+    )
+    grid = models.ForeignKey(
+        "areas.Grid", on_delete=models.SET_NULL, null=True, blank=True, related_name="households", verbose_name="网格"
+    )
     address = models.CharField("地址", max_length=200, blank=True)
     head_name = models.CharField("户主姓名", max_length=60, blank=True)  # kept in step by services
     phone = models.CharField("联系电话", max_length=20, blank=True)
@@ -50,8 +60,9 @@ class Household(models.Model):
     status = models.CharField("户状态", max_length=8, choices=_choices(codes.HOUSEHOLD_STATUS), default="正常")
     poverty_exited = models.BooleanField("脱贫户", default=False)
     exit_year = models.PositiveSmallIntegerField("脱贫年度", null=True, blank=True)
-    monitoring_type = models.CharField("监测对象类型", max_length=12, choices=_choices(codes.MONITORING_TYPE),
-                                       blank=True)
+    monitoring_type = models.CharField(
+        "监测对象类型", max_length=12, choices=_choices(codes.MONITORING_TYPE), blank=True
+    )
     monitoring_since = models.DateField("纳入监测日期", null=True, blank=True)
     risk_eliminated_on = models.DateField("风险消除日期", null=True, blank=True)
     risk_codes = models.JSONField("风险类型", default=list, blank=True)
@@ -60,11 +71,24 @@ class Household(models.Model):
     tekun = models.BooleanField("特困供养", default=False)
     tekun_since = models.DateField("特困起始", null=True, blank=True)
     relocated = models.BooleanField("易地搬迁户", default=False)
-    relocation_site = models.ForeignKey(ResettlementSite, on_delete=models.PROTECT, null=True, blank=True,
-                                        related_name="households", verbose_name="安置点")
+    relocation_site = models.ForeignKey(
+        ResettlementSite,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="households",
+        verbose_name="安置点",
+    )
     relocated_on = models.DateField("搬迁入住日期", null=True, blank=True)
-    relocated_from = models.ForeignKey("areas.Area", to_field="code", on_delete=models.PROTECT, related_name="+",
-                                       null=True, blank=True, verbose_name="迁出村")
+    relocated_from = models.ForeignKey(
+        "areas.Area",
+        to_field="code",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name="迁出村",
+    )
     no_labour = models.BooleanField("整户无劳动力", default=False)
     no_labour_since = models.DateField("无劳动力认定日期", null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
@@ -100,8 +124,9 @@ class Member(models.Model):
     employment = models.CharField("就业状况", max_length=8, choices=_choices(codes.EMPLOYMENT), default="未就业")
     work_place = models.CharField("务工地点", max_length=8, choices=_choices(codes.WORK_PLACE), blank=True)
     months_worked = models.PositiveSmallIntegerField("务工月数", default=0)
-    medical_insurance = models.CharField("医疗保险", max_length=12, choices=_choices(codes.MEDICAL_INSURANCE),
-                                         default="城乡居民基本医疗保险")
+    medical_insurance = models.CharField(
+        "医疗保险", max_length=12, choices=_choices(codes.MEDICAL_INSURANCE), default="城乡居民基本医疗保险"
+    )
     phone = models.CharField("电话", max_length=20, blank=True)
     active = models.BooleanField("在册", default=True)
     left_reason = models.CharField("减员原因", max_length=60, blank=True)

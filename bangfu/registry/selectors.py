@@ -80,28 +80,52 @@ def household_page(user: User, f: HouseholdFilter, page: int = 1, per_page: int 
     """
     qs = household_search(user, f).select_related("village", "grid").order_by("number")
     qs = qs.only(
-        "number", "head_name", "size", "village__name", "grid__name", "poverty_exited", "exit_year",
-        "monitoring_type", "dibao", "tekun", "relocated", "no_labour", "status",
+        "number",
+        "head_name",
+        "size",
+        "village__name",
+        "grid__name",
+        "poverty_exited",
+        "exit_year",
+        "monitoring_type",
+        "dibao",
+        "tekun",
+        "relocated",
+        "no_labour",
+        "status",
     )
     return Paginator(qs, per_page).get_page(page)
 
 
 def household_get(user: User, pk: int, cap: Cap = Cap.VIEW_PEOPLE) -> Household:
-    h = households_visible(user, cap).select_related("village", "group", "grid", "relocation_site").filter(pk=pk).first()
+    h = (
+        households_visible(user, cap)
+        .select_related("village", "group", "grid", "relocation_site")
+        .filter(pk=pk)
+        .first()
+    )
     if h is None:
         raise NotFound()
     return h
 
 
-def household_detail(user: User, pk: int) -> Household:
+@dataclass(frozen=True)
+class HouseholdDetail:
+    household: Household
+    members: list[Member]
+    statements: list[IncomeStatement]
+    checks: list[GuaranteeCheck]
+
+
+def household_detail(user: User, pk: int) -> HouseholdDetail:
     """The household with members, statements (and their items) and checks, in a fixed number of queries."""
     h = household_get(user, pk)
-    members = Member.objects.filter(household=h).order_by("-active", "pk")
-    statements = IncomeStatement.objects.filter(household=h).prefetch_related("items").order_by("-year")
-    h._members = list(members)  # type: ignore[attr-defined]
-    h._statements = list(statements)  # type: ignore[attr-defined]
-    h._checks = list(GuaranteeCheck.objects.filter(household=h)[:10])  # type: ignore[attr-defined]
-    return h
+    return HouseholdDetail(
+        household=h,
+        members=list(Member.objects.filter(household=h).order_by("-active", "pk")),
+        statements=list(IncomeStatement.objects.filter(household=h).prefetch_related("items").order_by("-year")),
+        checks=list(GuaranteeCheck.objects.filter(household=h)[:10]),
+    )
 
 
 def members_of(user: User, household_id: int) -> QuerySet[Member]:
@@ -224,9 +248,13 @@ def prefetch_members() -> Prefetch:
 def income_item_get(user: User, pk: int) -> Any:
     from bangfu.registry.models import IncomeItem
 
-    item = IncomeItem.objects.filter(
-        scope_for(user).q("statement__household__village_id", "statement__household__grid_id"), pk=pk
-    ).select_related("statement").first()
+    item = (
+        IncomeItem.objects.filter(
+            scope_for(user).q("statement__household__village_id", "statement__household__grid_id"), pk=pk
+        )
+        .select_related("statement")
+        .first()
+    )
     if item is None:
         raise NotFound()
     return item

@@ -51,7 +51,9 @@ def _placement(village_code: str, grid_id: int | None, group_code: str | None) -
     if group_code:
         group = areas.area_by_code(group_code)
         if group is None or group.parent_id is None or not group_code.startswith(village_code):
-            raise ValidationFailed([FieldProblem("group", "该村民小组不属于所选村", "the group is not in that village")])
+            raise ValidationFailed(
+                [FieldProblem("group", "该村民小组不属于所选村", "the group is not in that village")]
+            )
         out["group"] = group
     return out
 
@@ -96,8 +98,11 @@ def _refuse_known_ids(rows: list[Cleaned]) -> None:
         raise Conflict("同一身份证号填写了两次", "The same ID number is given twice", "duplicate_id")
     digests = [crypto.lookup_hash(v) for v in values]
     if Member.objects.filter(id_hash__in=digests).exists():
-        raise Conflict("该身份证号已登记在册（可按身份证号查找）",
-                       "That ID number is already registered (find it by ID number)", "duplicate_id")
+        raise Conflict(
+            "该身份证号已登记在册（可按身份证号查找）",
+            "That ID number is already registered (find it by ID number)",
+            "duplicate_id",
+        )
 
 
 def _clean_member_or_raise(raw: dict[str, Any]) -> Cleaned:
@@ -111,8 +116,13 @@ def _member_insert(h: Household, c: Cleaned) -> Member:
     assert c.id_number is not None
     idn = c.id_number
     return Member.objects.create(
-        household=h, id_hash=crypto.lookup_hash(idn.value), id_enc=crypto.encrypt(idn.value), id_masked=idn.masked,
-        birth_date=idn.birth_date, sex=idn.sex, **c.values,
+        household=h,
+        id_hash=crypto.lookup_hash(idn.value),
+        id_enc=crypto.encrypt(idn.value),
+        id_masked=idn.masked,
+        birth_date=idn.birth_date,
+        sex=idn.sex,
+        **c.values,
     )
 
 
@@ -135,7 +145,9 @@ def household_update(
     _require_edit(actor, household.village_id)
     unknown = set(changes) - _EDITABLE - {"grid_id", "village_code", "group_code"}
     if unknown:
-        raise ValidationFailed([FieldProblem(k, "该字段不可修改", "this field cannot be changed here") for k in unknown])
+        raise ValidationFailed(
+            [FieldProblem(k, "该字段不可修改", "this field cannot be changed here") for k in unknown]
+        )
     flat = {k: v for k, v in changes.items() if k in _EDITABLE}
     merged = {k: getattr(household, k) for k in _EDITABLE} | flat
     cleaned = clean_household({**merged, "number": household.number})
@@ -150,8 +162,14 @@ def household_update(
         household.village, household.grid, household.group = place["village"], place["grid"], place["group"]
     household._change_reason = reason  # type: ignore[attr-defined]
     household.save()
-    audit_record(actor=actor, action="household_update", obj=household, area_code=household.village_id,
-                 reason=reason, data={"fields": sorted(changes)})
+    audit_record(
+        actor=actor,
+        action="household_update",
+        obj=household,
+        area_code=household.village_id,
+        reason=reason,
+        data={"fields": sorted(changes)},
+    )
     return household
 
 
@@ -164,8 +182,14 @@ def _apply_flag_dates(h: Household, changes: dict[str, Any]) -> None:
 
 @transaction.atomic
 def household_set_monitoring(
-    *, household: Household, monitoring_type: str, risk_codes: list[str], since: dt.date | None,
-    eliminated_on: dt.date | None = None, actor: User | None = None, reason: str = ""
+    *,
+    household: Household,
+    monitoring_type: str,
+    risk_codes: list[str],
+    since: dt.date | None,
+    eliminated_on: dt.date | None = None,
+    actor: User | None = None,
+    reason: str = "",
 ) -> Household:
     """Set by casework when a household is brought under monitoring or its risk is eliminated."""
     if monitoring_type not in codes.MONITORING_TYPE:
@@ -178,15 +202,25 @@ def household_set_monitoring(
     household.risk_eliminated_on = eliminated_on
     household._change_reason = reason  # type: ignore[attr-defined]
     household.save()
-    audit_record(actor=actor, action="household_set_monitoring", obj=household, area_code=household.village_id,
-                 reason=reason, data={"type": monitoring_type, "eliminated": str(eliminated_on or "")})
+    audit_record(
+        actor=actor,
+        action="household_set_monitoring",
+        obj=household,
+        area_code=household.village_id,
+        reason=reason,
+        data={"type": monitoring_type, "eliminated": str(eliminated_on or "")},
+    )
     return household
 
 
 @transaction.atomic
 def household_set_relocation(
-    *, household: Household, site: ResettlementSite | None, moved_on: dt.date | None,
-    from_village: str | None = None, actor: User | None = None
+    *,
+    household: Household,
+    site: ResettlementSite | None,
+    moved_on: dt.date | None,
+    from_village: str | None = None,
+    actor: User | None = None,
 ) -> Household:
     _require_edit(actor, household.village_id)
     household.relocated = site is not None
@@ -194,8 +228,13 @@ def household_set_relocation(
     household.relocated_on = moved_on
     household.relocated_from_id = from_village
     household.save()
-    audit_record(actor=actor, action="household_set_relocation", obj=household, area_code=household.village_id,
-                 data={"site": site.pk if site else None})
+    audit_record(
+        actor=actor,
+        action="household_set_relocation",
+        obj=household,
+        area_code=household.village_id,
+        data={"site": site.pk if site else None},
+    )
     return household
 
 
@@ -203,7 +242,10 @@ def household_set_relocation(
 def member_add(*, actor: User | None, household: Household, fields: dict[str, Any]) -> Member:
     _require_edit(actor, household.village_id)
     c = _clean_member_or_raise(fields)
-    if c.values["relation"] == "户主" and Member.objects.filter(household=household, relation="户主", active=True).exists():
+    if (
+        c.values["relation"] == "户主"
+        and Member.objects.filter(household=household, relation="户主", active=True).exists()
+    ):
         raise Conflict("该户已有户主", "The household already has a head", "duplicate_head")
     m = _member_insert(household, c)
     household_refresh(household=household)
@@ -215,8 +257,15 @@ def member_add(*, actor: User | None, household: Household, fields: dict[str, An
 def member_update(*, actor: User | None, member: Member, changes: dict[str, Any], reason: str = "") -> Member:
     _require_edit(actor, member.household.village_id)
     if "id_number" in changes:
-        raise ValidationFailed([FieldProblem("id_number", "身份证号不能修改；如登记有误请删除该成员后重新添加",
-                                             "An ID number cannot be edited; remove and re-add the member")])
+        raise ValidationFailed(
+            [
+                FieldProblem(
+                    "id_number",
+                    "身份证号不能修改；如登记有误请删除该成员后重新添加",
+                    "An ID number cannot be edited; remove and re-add the member",
+                )
+            ]
+        )
     c = clean_member(changes, partial=True)
     _raise(c)
     for k, v in c.values.items():
@@ -224,8 +273,14 @@ def member_update(*, actor: User | None, member: Member, changes: dict[str, Any]
     member._change_reason = reason  # type: ignore[attr-defined]
     member.save()
     household_refresh(household=member.household)
-    audit_record(actor=actor, action="member_update", obj=member, area_code=member.household.village_id,
-                 reason=reason, data={"fields": sorted(c.values)})
+    audit_record(
+        actor=actor,
+        action="member_update",
+        obj=member,
+        area_code=member.household.village_id,
+        reason=reason,
+        data={"fields": sorted(c.values)},
+    )
     return member
 
 
@@ -251,8 +306,16 @@ def _statement(household_id: int, year: int) -> IncomeStatement:
 
 @transaction.atomic
 def income_record(
-    *, household_id: int, year: int, item: str, amount: Decimal | str | int, source: str, source_ref: str = "",
-    member_id: int | None = None, note: str = "", actor: User | None = None
+    *,
+    household_id: int,
+    year: int,
+    item: str,
+    amount: Decimal | str | int,
+    source: str,
+    source_ref: str = "",
+    member_id: int | None = None,
+    note: str = "",
+    actor: User | None = None,
 ) -> IncomeItem:
     """Add or (when source_ref is given) replace one income line and recompute the statement.
 
@@ -267,13 +330,15 @@ def income_record(
     st = _statement(household_id, year)
     defaults = {"item": item, "amount": value, "member_id": member_id, "note": note}
     if source_ref:
-        line, _ = IncomeItem.objects.update_or_create(statement=st, source=source, source_ref=source_ref,
-                                                      defaults=defaults)
+        line, _ = IncomeItem.objects.update_or_create(
+            statement=st, source=source, source_ref=source_ref, defaults=defaults
+        )
     else:
         line = IncomeItem.objects.create(statement=st, source=source, **defaults)
     statement_recompute(statement=st)
-    audit_record(actor=actor, action="income_record", obj=line, data={"item": item, "amount": str(value),
-                                                                      "source": source})
+    audit_record(
+        actor=actor, action="income_record", obj=line, data={"item": item, "amount": str(value), "source": source}
+    )
     return line
 
 
@@ -287,20 +352,36 @@ def income_remove(*, household_id: int, year: int, source: str, source_ref: str,
 
 
 def income_item_set(
-    *, actor: User, household: Household, year: int, item: str, amount: Any, note: str = "",
-    member_id: int | None = None
+    *,
+    actor: User,
+    household: Household,
+    year: int,
+    item: str,
+    amount: Any,
+    note: str = "",
+    member_id: int | None = None,
 ) -> IncomeItem:
     """A manual line entered by an officer (scoped)."""
     _require_edit(actor, household.village_id)
     this_year = dt.date.today().year
     if not 2013 <= int(year) <= this_year:
-        raise ValidationFailed([FieldProblem("year", f"年度应在2013到{this_year}之间", f"year must be 2013–{this_year}")])
+        raise ValidationFailed(
+            [FieldProblem("year", f"年度应在2013到{this_year}之间", f"year must be 2013–{this_year}")]
+        )
     try:
         value = yuan(amount)
     except ValueError:
         raise ValidationFailed([FieldProblem("amount", "金额格式不正确", "the amount is not a number")]) from None
-    return income_record(household_id=household.pk, year=int(year), item=item, amount=value, source="manual",
-                         member_id=member_id, note=note, actor=actor)
+    return income_record(
+        household_id=household.pk,
+        year=int(year),
+        item=item,
+        amount=value,
+        source="manual",
+        member_id=member_id,
+        note=note,
+        actor=actor,
+    )
 
 
 @transaction.atomic
@@ -308,8 +389,11 @@ def income_item_delete(*, actor: User, item: IncomeItem) -> None:
     household = item.statement.household
     _require_edit(actor, household.village_id)
     if item.source != "manual":
-        raise ApplicationError(zh="该收入由其他业务自动生成，请在原业务中修改",
-                               en="This line comes from another module; change it there", code="not_manual")
+        raise ApplicationError(
+            zh="该收入由其他业务自动生成，请在原业务中修改",
+            en="This line comes from another module; change it there",
+            code="not_manual",
+        )
     st = item.statement
     item.delete()
     statement_recompute(statement=st)
@@ -320,8 +404,9 @@ def statement_recompute(*, statement: IncomeStatement) -> IncomeStatement:
     rows = IncomeItem.objects.filter(statement=statement).values("item").annotate(total=Sum("amount"))
     size = Member.objects.filter(household_id=statement.household_id, active=True).count()
     t = totals([(r["item"], r["total"]) for r in rows], size)
-    for f in ("wage", "business_income", "business_cost", "property", "transfer", "claims", "out_of_pocket"):
-        setattr(statement, f, getattr(t, f))
+    statement.wage, statement.business_income, statement.business_cost = t.wage, t.business_income, t.business_cost
+    statement.property, statement.transfer, statement.claims = t.property_income, t.transfer, t.claims
+    statement.out_of_pocket = t.out_of_pocket
     statement.size, statement.net_income, statement.per_capita = size, t.net_income, t.per_capita
     statement.save()
     return statement
@@ -329,16 +414,29 @@ def statement_recompute(*, statement: IncomeStatement) -> IncomeStatement:
 
 @transaction.atomic
 def guarantee_check_record(
-    *, actor: User | None, household: Household, checked_on: dt.date, housing_safe: bool, schooling_ok: bool,
-    medical_ok: bool, water_safe: bool, note: str = ""
+    *,
+    actor: User | None,
+    household: Household,
+    checked_on: dt.date,
+    housing_safe: bool,
+    schooling_ok: bool,
+    medical_ok: bool,
+    water_safe: bool,
+    note: str = "",
 ) -> GuaranteeCheck:
     if actor is not None and not areas.scope_for(actor, Cap.LOG_VISITS).covers_code(household.village_id):
         _require_edit(actor, household.village_id)
     if checked_on > dt.date.today():
         raise ValidationFailed([FieldProblem("checked_on", "核查日期不能晚于今天", "the check date is in the future")])
     g = GuaranteeCheck.objects.create(
-        household=household, checked_on=checked_on, housing_safe=housing_safe, schooling_ok=schooling_ok,
-        medical_ok=medical_ok, water_safe=water_safe, note=note, checked_by=actor,
+        household=household,
+        checked_on=checked_on,
+        housing_safe=housing_safe,
+        schooling_ok=schooling_ok,
+        medical_ok=medical_ok,
+        water_safe=water_safe,
+        note=note,
+        checked_by=actor,
     )
     audit_record(actor=actor, action="guarantee_check_record", obj=g, area_code=household.village_id)
     return g

@@ -7,12 +7,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.domain.roles import Cap
+from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.accounts.selectors import has_cap
 from bangfu.areas import selectors as areas
 from bangfu.areas.domain.codes import Level
@@ -25,16 +26,22 @@ from bangfu.registry.domain.validation import HOUSEHOLD_FLAGS, LABELS, MEMBER_CH
 MEMBER_FIELDS = ["name", "id_number", *MEMBER_CHOICES, "months_worked", "phone"]
 HOUSEHOLD_FIELDS = ["number", "address", "phone", "exit_year", *HOUSEHOLD_FLAGS]
 FIELD_LABELS = {k: f"{zh} {en}" for k, (zh, en) in LABELS.items()}
-FLAG_LABELS = [("poverty_exited", "脱贫户"), ("monitored", "监测对象"), ("dibao", "低保"), ("tekun", "特困"),
-               ("relocated", "易地搬迁"), ("no_labour", "整户无劳动力")]
+FLAG_LABELS = [
+    ("poverty_exited", "脱贫户"),
+    ("monitored", "监测对象"),
+    ("dibao", "低保"),
+    ("tekun", "特困"),
+    ("relocated", "易地搬迁"),
+    ("no_labour", "整户无劳动力"),
+]
 
 
-def _require(request: HttpRequest, cap: Cap) -> None:
-    if not has_cap(request.user, cap):  # type: ignore[arg-type]
+def _require(request: AuthedHttpRequest, cap: Cap) -> None:
+    if not has_cap(request.user, cap):
         raise NotFound()
 
 
-def _filter(request: HttpRequest) -> selectors.HouseholdFilter:
+def _filter(request: AuthedHttpRequest) -> selectors.HouseholdFilter:
     return selectors.HouseholdFilter(
         text=request.GET.get("q", "").strip(),
         village=request.GET.get("village", ""),
@@ -45,63 +52,72 @@ def _filter(request: HttpRequest) -> selectors.HouseholdFilter:
 
 
 @login_required
-def household_list(request: HttpRequest) -> HttpResponse:
+def household_list(request: AuthedHttpRequest) -> HttpResponse:
     _require(request, Cap.VIEW_PEOPLE)
     f = _filter(request)
-    page = selectors.household_page(request.user, f, int_or_none(request.GET.get("page")) or 1)  # type: ignore[arg-type]
+    page = selectors.household_page(request.user, f, int_or_none(request.GET.get("page")) or 1)
     query = request.GET.copy()
     query.pop("page", None)
     ctx = {
-        "page": page, "f": f, "query": query.urlencode(), "flags": FLAG_LABELS,
-        "villages": areas.areas_visible(request.user, level=Level.VILLAGE),  # type: ignore[arg-type]
-        "grids": areas.grids_visible(request.user).values("pk", "name"),  # type: ignore[arg-type]
+        "page": page,
+        "f": f,
+        "query": query.urlencode(),
+        "flags": FLAG_LABELS,
+        "villages": areas.areas_visible(request.user, level=Level.VILLAGE),
+        "grids": areas.grids_visible(request.user).values("pk", "name"),
         "types": [t for t in codes.MONITORING_TYPE if t],
-        "can_create": has_cap(request.user, Cap.EDIT_REGISTRY),  # type: ignore[arg-type]
+        "can_create": has_cap(request.user, Cap.EDIT_REGISTRY),
     }
-    template = "registry/_household_rows.html" if request.htmx else "registry/household_list.html"  # type: ignore[attr-defined]
+    template = "registry/_household_rows.html" if request.htmx else "registry/household_list.html"
     return render(request, template, ctx)
 
 
 @login_required
-def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def household_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     _require(request, Cap.VIEW_PEOPLE)
-    h = selectors.household_detail(request.user, pk)  # type: ignore[arg-type]
-    return render(request, "registry/household_detail.html", {
-        "h": h, "members": h._members, "statements": h._statements,  # type: ignore[attr-defined]
-        "checks": h._checks, "history": selectors.household_history(request.user, pk),  # type: ignore[attr-defined,arg-type]
-        "can_edit": has_cap(request.user, Cap.EDIT_REGISTRY),  # type: ignore[arg-type]
-        "can_view_id": has_cap(request.user, Cap.VIEW_FULL_ID),  # type: ignore[arg-type]
-        "income_items": codes.INCOME_ITEMS, "this_year": timezone.localdate().year,
+    d = selectors.household_detail(request.user, pk)
+    ctx = {
+        "h": d.household,
+        "members": d.members,
+        "statements": d.statements,
+        "checks": d.checks,
+        "history": selectors.household_history(request.user, pk),
+        "can_edit": has_cap(request.user, Cap.EDIT_REGISTRY),
+        "can_view_id": has_cap(request.user, Cap.VIEW_FULL_ID),
+        "income_items": codes.INCOME_ITEMS,
+        "this_year": timezone.localdate().year,
         "sections": _household_sections(request, pk),
-    })
+    }
+    return render(request, "registry/household_detail.html", ctx)
 
 
-def _household_sections(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+def _household_sections(request: AuthedHttpRequest, pk: int) -> list[dict[str, Any]]:
     """Sections other modules contribute to the household page (claims, jobs, visits…)."""
     from bangfu.registry.sections import sections_for
 
     return sections_for(request, pk)
 
 
-def _household_form(request: HttpRequest, template_ctx: dict[str, Any], status: int = 200) -> HttpResponse:
+def _household_form(request: AuthedHttpRequest, template_ctx: dict[str, Any], status: int = 200) -> HttpResponse:
     template_ctx.setdefault("choices", MEMBER_CHOICES)
     template_ctx.setdefault("labels", FIELD_LABELS)
     template_ctx.setdefault("creating_head", template_ctx.get("creating", False))
-    template_ctx.setdefault("villages", areas.areas_visible(request.user, level=Level.VILLAGE, cap=Cap.EDIT_REGISTRY))  # type: ignore[arg-type]
-    template_ctx.setdefault("grids", areas.grids_visible(request.user, cap=Cap.EDIT_REGISTRY))  # type: ignore[arg-type]
+    template_ctx.setdefault("villages", areas.areas_visible(request.user, level=Level.VILLAGE, cap=Cap.EDIT_REGISTRY))
+    template_ctx.setdefault("grids", areas.grids_visible(request.user, cap=Cap.EDIT_REGISTRY))
     return render(request, "registry/household_form.html", template_ctx, status=status)
 
 
 @login_required
-def household_create(request: HttpRequest) -> HttpResponse:
+def household_create(request: AuthedHttpRequest) -> HttpResponse:
     _require(request, Cap.EDIT_REGISTRY)
     if request.method != "POST":
         return _household_form(request, {"values": {"relation": "户主"}, "creating": True})
     values = post_dict(request, HOUSEHOLD_FIELDS + MEMBER_FIELDS + ["village", "grid"])
     try:
         h = services.household_create(
-            actor=request.user,  # type: ignore[arg-type]
-            village_code=values["village"], grid_id=int_or_none(values["grid"]),
+            actor=request.user,
+            village_code=values["village"],
+            grid_id=int_or_none(values["grid"]),
             fields={k: values[k] for k in HOUSEHOLD_FIELDS},
             members=[{k: values[k] for k in MEMBER_FIELDS} | {"relation": "户主"}],
         )
@@ -113,17 +129,17 @@ def household_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    h = selectors.household_get(request.user, pk)  # type: ignore[arg-type]
+def household_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    h = selectors.household_get(request.user, pk)
     _require(request, Cap.EDIT_REGISTRY)
     if request.method != "POST":
         values = {k: getattr(h, k) for k in HOUSEHOLD_FIELDS} | {"grid": h.grid_id or ""}
         return _household_form(request, {"values": values, "h": h})
-    values = post_dict(request, HOUSEHOLD_FIELDS + ["grid", "reason"])
+    values = post_dict(request, [*HOUSEHOLD_FIELDS, "grid", "reason"])
     changes = {k: values[k] for k in HOUSEHOLD_FIELDS if k != "number"}
     changes["grid_id"] = int_or_none(values["grid"])
     try:
-        services.household_update(actor=request.user, household=h, changes=changes, reason=values["reason"])  # type: ignore[arg-type]
+        services.household_update(actor=request.user, household=h, changes=changes, reason=values["reason"])
     except ApplicationError as exc:
         reraise_access(exc)
         return _household_form(request, {"values": values, "h": h, "errors": field_errors(exc)}, 422)
@@ -131,21 +147,21 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("registry:household_detail", pk=h.pk)
 
 
-def _member_form(request: HttpRequest, ctx: dict[str, Any], status: int = 200) -> HttpResponse:
+def _member_form(request: AuthedHttpRequest, ctx: dict[str, Any], status: int = 200) -> HttpResponse:
     ctx.setdefault("choices", MEMBER_CHOICES)
     ctx.setdefault("labels", FIELD_LABELS)
     return render(request, "registry/member_form.html", ctx, status=status)
 
 
 @login_required
-def member_add(request: HttpRequest, pk: int) -> HttpResponse:
-    h = selectors.household_get(request.user, pk)  # type: ignore[arg-type]
+def member_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    h = selectors.household_get(request.user, pk)
     _require(request, Cap.EDIT_REGISTRY)
     if request.method != "POST":
         return _member_form(request, {"h": h, "values": {}, "creating": True})
     values = post_dict(request, MEMBER_FIELDS)
     try:
-        services.member_add(actor=request.user, household=h, fields=values)  # type: ignore[arg-type]
+        services.member_add(actor=request.user, household=h, fields=values)
     except ApplicationError as exc:
         reraise_access(exc)
         return _member_form(request, {"h": h, "values": values, "errors": field_errors(exc), "creating": True}, 422)
@@ -154,16 +170,20 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    m = selectors.member_get(request.user, pk)  # type: ignore[arg-type]
+def member_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    m = selectors.member_get(request.user, pk)
     _require(request, Cap.EDIT_REGISTRY)
     fields = [f for f in MEMBER_FIELDS if f != "id_number"]
     if request.method != "POST":
         return _member_form(request, {"h": m.household, "m": m, "values": {f: getattr(m, f) for f in fields}})
     values = post_dict(request, [*fields, "reason"])
     try:
-        services.member_update(actor=request.user, member=m, changes={f: values[f] for f in fields},  # type: ignore[arg-type]
-                               reason=values["reason"])
+        services.member_update(
+            actor=request.user,
+            member=m,
+            changes={f: values[f] for f in fields},
+            reason=values["reason"],
+        )
     except ApplicationError as exc:
         reraise_access(exc)
         return _member_form(request, {"h": m.household, "m": m, "values": values, "errors": field_errors(exc)}, 422)
@@ -173,10 +193,10 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    m = selectors.member_get(request.user, pk)  # type: ignore[arg-type]
+def member_remove(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    m = selectors.member_get(request.user, pk)
     try:
-        services.member_remove(actor=request.user, member=m, reason=request.POST.get("reason", ""))  # type: ignore[arg-type]
+        services.member_remove(actor=request.user, member=m, reason=request.POST.get("reason", ""))
         messages.success(request, "成员已减员 Member removed from the household")
     except ApplicationError as exc:
         reraise_access(exc)
@@ -185,11 +205,11 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def member_reveal_id(request: HttpRequest, pk: int) -> HttpResponse:
+def member_reveal_id(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The full ID number, for roles allowed to see it (htmx swaps it into the page); logged."""
-    m = selectors.member_get(request.user, pk)  # type: ignore[arg-type]
+    m = selectors.member_get(request.user, pk)
     try:
-        value = selectors.member_full_id(request.user, m, purpose="household page")  # type: ignore[arg-type]
+        value = selectors.member_full_id(request.user, m, purpose="household page")
     except Forbidden:
         return HttpResponse(m.id_masked, status=403)
     return HttpResponse(value)
@@ -197,26 +217,33 @@ def member_reveal_id(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def income_add(request: HttpRequest, pk: int) -> HttpResponse:
-    h = selectors.household_get(request.user, pk)  # type: ignore[arg-type]
+def income_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    h = selectors.household_get(request.user, pk)
     v = post_dict(request, ["year", "item", "amount", "note", "member"])
     try:
-        services.income_item_set(actor=request.user, household=h, year=int_or_none(v["year"]) or 0, item=v["item"],  # type: ignore[arg-type]
-                                 amount=v["amount"], note=v["note"], member_id=int_or_none(v["member"]))
+        services.income_item_set(
+            actor=request.user,
+            household=h,
+            year=int_or_none(v["year"]) or 0,
+            item=v["item"],
+            amount=v["amount"],
+            note=v["note"],
+            member_id=int_or_none(v["member"]),
+        )
         messages.success(request, "收入已登记 Income recorded")
     except ApplicationError as exc:
         reraise_access(exc)
-        messages.error(request, "；".join(sum(field_errors(exc).values(), [])))
+        messages.error(request, "；".join(m for msgs in field_errors(exc).values() for m in msgs))
     return redirect(f"/registry/households/{h.pk}/#income")
 
 
 @login_required
 @require_POST
-def income_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    item = selectors.income_item_get(request.user, pk)  # type: ignore[arg-type]
+def income_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    item = selectors.income_item_get(request.user, pk)
     household_id = item.statement.household_id
     try:
-        services.income_item_delete(actor=request.user, item=item)  # type: ignore[arg-type]
+        services.income_item_delete(actor=request.user, item=item)
         messages.success(request, "已删除 Deleted")
     except ApplicationError as exc:
         reraise_access(exc)
@@ -226,13 +253,18 @@ def income_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def guarantee_add(request: HttpRequest, pk: int) -> HttpResponse:
-    h = selectors.household_get(request.user, pk)  # type: ignore[arg-type]
+def guarantee_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    h = selectors.household_get(request.user, pk)
     flags = {k: request.POST.get(k) == "on" for k in ("housing_safe", "schooling_ok", "medical_ok", "water_safe")}
     try:
         checked = dt.date.fromisoformat(request.POST.get("checked_on") or timezone.localdate().isoformat())
-        services.guarantee_check_record(actor=request.user, household=h, checked_on=checked,  # type: ignore[arg-type]
-                                        note=request.POST.get("note", ""), **flags)
+        services.guarantee_check_record(
+            actor=request.user,
+            household=h,
+            checked_on=checked,
+            note=request.POST.get("note", ""),
+            **flags,
+        )
         messages.success(request, "核查结果已记录 Check recorded")
     except ValueError:
         messages.error(request, "日期格式应为 YYYY-MM-DD（Date must be YYYY-MM-DD）")
@@ -243,13 +275,13 @@ def guarantee_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def find_by_id(request: HttpRequest) -> HttpResponse:
+def find_by_id(request: AuthedHttpRequest) -> HttpResponse:
     _require(request, Cap.VIEW_PEOPLE)
     number = request.GET.get("id_number", "").strip()
     ctx: dict[str, Any] = {"number": number}
     if number:
         try:
-            member = selectors.member_find(request.user, number)  # type: ignore[arg-type]
+            member = selectors.member_find(request.user, number)
             return redirect("registry:household_detail", pk=member.household_id)
         except NotFound:
             ctx["not_found"] = True

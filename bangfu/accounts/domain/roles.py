@@ -57,8 +57,16 @@ CAPABILITIES: dict[Role, frozenset[Cap]] = {
     Role.COUNTY_ADMIN: frozenset(
         _OFFICER
         | {
-            Cap.VIEW_FULL_ID, Cap.IMPORT_REGISTRY, Cap.MANAGE_AREAS, Cap.MANAGE_USERS, Cap.CONFIGURE,
-            Cap.CASE_ACCEPT, Cap.CASE_VILLAGE, Cap.CASE_APPROVE, Cap.CLAIM_APPROVE, Cap.EMPLOYMENT_EDIT,
+            Cap.VIEW_FULL_ID,
+            Cap.IMPORT_REGISTRY,
+            Cap.MANAGE_AREAS,
+            Cap.MANAGE_USERS,
+            Cap.CONFIGURE,
+            Cap.CASE_ACCEPT,
+            Cap.CASE_VILLAGE,
+            Cap.CASE_APPROVE,
+            Cap.CLAIM_APPROVE,
+            Cap.EMPLOYMENT_EDIT,
             Cap.MARKET_EDIT,
         }
     ),

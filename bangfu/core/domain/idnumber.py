@@ -64,7 +64,9 @@ def parse(raw: str, today: dt.date | None = None) -> IdNumber:
     try:
         birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
-        raise InvalidIdNumber("身份证号中的出生日期不存在", "the birth date inside the ID number does not exist") from None
+        raise InvalidIdNumber(
+            "身份证号中的出生日期不存在", "the birth date inside the ID number does not exist"
+        ) from None
     today = today or dt.date.today()
     if birth > today or birth.year < 1880:
         raise InvalidIdNumber("身份证号中的出生日期不合理", "the birth date inside the ID number is impossible")

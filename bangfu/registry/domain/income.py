@@ -15,7 +15,7 @@ class IncomeTotals:
     wage: Decimal
     business_income: Decimal
     business_cost: Decimal
-    property: Decimal
+    property_income: Decimal
     transfer: Decimal
     out_of_pocket: Decimal  # 合规自付支出
     claims: Decimal  # 理赔收入, part of transfer
@@ -24,7 +24,7 @@ class IncomeTotals:
     @property
     def net_income(self) -> Decimal:
         """net = wage + (business income − business cost) + property + transfer."""
-        return q(self.wage + self.business_income - self.business_cost + self.property + self.transfer)
+        return q(self.wage + self.business_income - self.business_cost + self.property_income + self.transfer)
 
     @property
     def per_capita(self) -> Decimal:
@@ -43,7 +43,7 @@ def totals(items: Iterable[tuple[str, Decimal]], size: int) -> IncomeTotals:
         wage=sums["wage"],
         business_income=sums["business"],
         business_cost=sums["cost"],
-        property=sums["property"],
+        property_income=sums["property"],
         transfer=sums["transfer"],
         out_of_pocket=sums["expense"],
         claims=claims,

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from bangfu.core.domain.idnumber import InvalidIdNumber, IdNumber, parse
+from bangfu.core.domain.idnumber import IdNumber, InvalidIdNumber, parse
 from bangfu.registry.domain import codes
 
 
@@ -41,18 +41,32 @@ MEMBER_CHOICES: dict[str, list[str]] = {
     "medical_insurance": codes.MEDICAL_INSURANCE,
 }
 MEMBER_DEFAULTS = {
-    "ethnicity": "汉族", "in_school": "非在校生", "health": "健康", "labour": "普通劳动力",
-    "employment": "未就业", "medical_insurance": "城乡居民基本医疗保险", "education": "", "disability_grade": "",
+    "ethnicity": "汉族",
+    "in_school": "非在校生",
+    "health": "健康",
+    "labour": "普通劳动力",
+    "employment": "未就业",
+    "medical_insurance": "城乡居民基本医疗保险",
+    "education": "",
+    "disability_grade": "",
     "work_place": "",
 }
 OPTIONAL_CHOICES = {"education", "disability_grade", "work_place"}
 LABELS = {
-    "name": ("姓名", "name"), "id_number": ("身份证号", "ID number"), "relation": ("与户主关系", "relation"),
-    "ethnicity": ("民族", "ethnicity"), "education": ("文化程度", "education"), "in_school": ("在校生状况", "schooling"),
-    "health": ("健康状况", "health"), "disability_grade": ("残疾等级", "disability grade"),
-    "labour": ("劳动技能", "labour ability"), "employment": ("就业状况", "employment"),
-    "work_place": ("务工地点", "work place"), "months_worked": ("务工月数", "months worked"),
-    "medical_insurance": ("医疗保险", "medical insurance"), "phone": ("电话", "phone"),
+    "name": ("姓名", "name"),
+    "id_number": ("身份证号", "ID number"),
+    "relation": ("与户主关系", "relation"),
+    "ethnicity": ("民族", "ethnicity"),
+    "education": ("文化程度", "education"),
+    "in_school": ("在校生状况", "schooling"),
+    "health": ("健康状况", "health"),
+    "disability_grade": ("残疾等级", "disability grade"),
+    "labour": ("劳动技能", "labour ability"),
+    "employment": ("就业状况", "employment"),
+    "work_place": ("务工地点", "work place"),
+    "months_worked": ("务工月数", "months worked"),
+    "medical_insurance": ("医疗保险", "medical insurance"),
+    "phone": ("电话", "phone"),
 }
 
 
@@ -72,24 +86,37 @@ def clean_member(raw: dict[str, Any], *, partial: bool = False, today: dt.date |
             out.id_number = parse(_text(raw.get("id_number")), today)
         except InvalidIdNumber as e:
             out.problems.append(Problem("id_number", e.zh, e.en))
+    _clean_choices(raw, out, partial)
+    _clean_months(raw, out, partial)
+    _clean_phone(raw, out, partial)
+    if out.values.get("health") == "残疾" and not out.values.get("disability_grade") and not partial:
+        out.problems.append(Problem("disability_grade", "残疾人员须填写残疾等级", "give the disability grade"))
+    return out
+
+
+def _clean_choices(raw: dict[str, Any], out: Cleaned, partial: bool) -> None:
     for key, allowed in MEMBER_CHOICES.items():
         if partial and key not in raw:
             continue
         value = _text(raw.get(key)) or MEMBER_DEFAULTS.get(key, "")
         if value not in allowed and not (value == "" and key in OPTIONAL_CHOICES):
             zh, en = LABELS[key]
-            out.problems.append(Problem(key, f"{zh}的取值“{value}”无效，可选：{'、'.join(a for a in allowed if a)}",
-                                        f"{en} '{value}' is not one of the allowed values"))
+            choices = "、".join(a for a in allowed if a)
+            out.problems.append(
+                Problem(
+                    key, f"{zh}的取值“{value}”无效，可选：{choices}", f"{en} '{value}' is not one of the allowed values"
+                )
+            )
         out.values[key] = value
-    _clean_months(raw, out, partial)
-    if not partial or "phone" in raw:
-        phone = _text(raw.get("phone"))
-        if phone and (not phone.replace("-", "").isdigit() or len(phone) > 20):
-            out.problems.append(Problem("phone", "电话号码只能包含数字和-", "phone may contain digits and '-' only"))
-        out.values["phone"] = phone
-    if out.values.get("health") == "残疾" and not out.values.get("disability_grade") and not partial:
-        out.problems.append(Problem("disability_grade", "残疾人员须填写残疾等级", "give the disability grade"))
-    return out
+
+
+def _clean_phone(raw: dict[str, Any], out: Cleaned, partial: bool) -> None:
+    if partial and "phone" not in raw:
+        return
+    phone = _text(raw.get("phone"))
+    if phone and (not phone.replace("-", "").isdigit() or len(phone) > 20):
+        out.problems.append(Problem("phone", "电话号码只能包含数字和-", "phone may contain digits and '-' only"))
+    out.values["phone"] = phone
 
 
 def _clean_months(raw: dict[str, Any], out: Cleaned, partial: bool) -> None:
@@ -149,12 +176,16 @@ def _clean_exit_year(raw: dict[str, Any], out: Cleaned, this_year: int) -> None:
     if not text:
         out.values["exit_year"] = None
         if out.values.get("poverty_exited"):
-            out.problems.append(Problem("exit_year", "脱贫户须填写脱贫年度", "give the year the household exited poverty"))
+            out.problems.append(
+                Problem("exit_year", "脱贫户须填写脱贫年度", "give the year the household exited poverty")
+            )
         return
     try:
         year = int(float(text))
     except ValueError:
         year = 0
     if not 2013 <= year <= this_year:
-        out.problems.append(Problem("exit_year", f"脱贫年度应在2013到{this_year}之间", f"exit year must be 2013–{this_year}"))
+        out.problems.append(
+            Problem("exit_year", f"脱贫年度应在2013到{this_year}之间", f"exit year must be 2013–{this_year}")
+        )
     out.values["exit_year"] = year

@@ -59,8 +59,15 @@ def test_create_household_with_field_errors_then_success(world, client_for):
     body = r.content.decode()
     assert "户编号须为" in body and "校验位" in body
     assert not Household.objects.filter(number="abc").exists()
-    good = {"number": "511133100201999", "village": world.v1a.code, "grid": world.g1.pk, "name": "吉石罗布",
-            "id_number": new_id_number(), "poverty_exited": "是", "exit_year": "2019"}
+    good = {
+        "number": "511133100201999",
+        "village": world.v1a.code,
+        "grid": world.g1.pk,
+        "name": "吉石罗布",
+        "id_number": new_id_number(),
+        "poverty_exited": "是",
+        "exit_year": "2019",
+    }
     r = c.post("/registry/households/new/", good)
     assert r.status_code == 302
     h = Household.objects.get(number="511133100201999")
@@ -68,8 +75,10 @@ def test_create_household_with_field_errors_then_success(world, client_for):
 
 
 def test_neighbour_cannot_create_in_my_village(world, client_for):
-    r = client_for(world.t2).post("/registry/households/new/", {
-        "number": "511133100201998", "village": world.v1a.code, "name": "某人", "id_number": new_id_number()})
+    r = client_for(world.t2).post(
+        "/registry/households/new/",
+        {"number": "511133100201998", "village": world.v1a.code, "name": "某人", "id_number": new_id_number()},
+    )
     assert r.status_code == 404
     assert not Household.objects.filter(number="511133100201998").exists()
 
@@ -77,9 +86,18 @@ def test_neighbour_cannot_create_in_my_village(world, client_for):
 def test_edit_records_history_with_reason(world, client_for):
     h1 = world.households["h1"]
     c = client_for(world.t1)
-    r = c.post(f"/registry/households/{h1.pk}/edit/", {
-        "address": "雪口山乡安置点3栋", "phone": "13800000000", "exit_year": "2018", "poverty_exited": "是",
-        "dibao": "是", "grid": world.g1.pk, "reason": "入户核实"})
+    r = c.post(
+        f"/registry/households/{h1.pk}/edit/",
+        {
+            "address": "雪口山乡安置点3栋",
+            "phone": "13800000000",
+            "exit_year": "2018",
+            "poverty_exited": "是",
+            "dibao": "是",
+            "grid": world.g1.pk,
+            "reason": "入户核实",
+        },
+    )
     assert r.status_code == 302
     h1.refresh_from_db()
     assert h1.dibao and h1.dibao_since is not None and h1.address == "雪口山乡安置点3栋"
@@ -111,8 +129,10 @@ def test_member_add_edit_remove(world, client_for):
     assert h1.size == 4
     r = c.post(f"/registry/households/{h1.pk}/members/new/", data)  # same ID number again
     assert r.status_code == 422 and "已登记在册" in r.content.decode()
-    r = c.post(f"/registry/members/{m.pk}/edit/", {"name": "阿说子莫", "relation": "配偶", "employment": "务工",
-                                                    "months_worked": "13"})
+    r = c.post(
+        f"/registry/members/{m.pk}/edit/",
+        {"name": "阿说子莫", "relation": "配偶", "employment": "务工", "months_worked": "13"},
+    )
     assert r.status_code == 422 and "0到12" in r.content.decode()
     r = c.post(f"/registry/members/{m.pk}/remove/", {"reason": ""})
     m.refresh_from_db()
@@ -135,8 +155,9 @@ def test_income_lines_recompute_the_statement(world, client_for):
     c.post(f"/registry/households/{h1.pk}/income/", {"year": "2025", "item": "wage.migrant", "amount": "-5"})
     st.refresh_from_db()
     assert str(st.net_income) == "39999.50"
-    client_for(world.t2).post(f"/registry/households/{h1.pk}/income/", {"year": "2025", "item": "wage.migrant",
-                                                                        "amount": "99999"})
+    client_for(world.t2).post(
+        f"/registry/households/{h1.pk}/income/", {"year": "2025", "item": "wage.migrant", "amount": "99999"}
+    )
     st.refresh_from_db()
     assert str(st.net_income) == "39999.50"
     item = st.items.get(item="cost.business")
@@ -167,7 +188,7 @@ def test_list_runs_a_fixed_number_of_queries(world, client_for):
     c.get("/registry/households/")  # warm session/user caches
     with CaptureQueriesContext(connection) as few:
         c.get("/registry/households/")
-    for i in range(40):
+    for _ in range(40):
         new_household(world.v1a, world.g1, members=2)
     with CaptureQueriesContext(connection) as many:
         r = c.get("/registry/households/")
