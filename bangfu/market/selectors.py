@@ -1,1 +1,402 @@
-"""Nothing here yet: this module exists so every app has the same shape."""
+"""Scoped reads of the market module. Every function takes the acting user first.
+
+Who sees what:
+- officers see enterprises, buyers and orders of their areas (capability view_reports, scoped by
+  `areas.selectors.scope_for`); they change them when they also hold market_edit there;
+- an enterprise user (role enterprise_user) sees and changes only the enterprise their membership
+  names: Membership.organisation = "enterprise:<统一社会信用代码>", and the enterprise must lie inside
+  the membership's area;
+- everybody, logged in or not, sees the public catalogue of certified, currently valid products.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from bangfu.accounts.domain.roles import Cap, Role
+from bangfu.accounts.selectors import memberships_of
+from bangfu.areas.selectors import scope_for
+from bangfu.core.errors import NotFound
+from bangfu.market.domain import codes, figures
+from bangfu.market.domain.orders import Party
+from bangfu.market.models import (
+    Buyer,
+    Certification,
+    CertState,
+    Enterprise,
+    EnterpriseYear,
+    HouseholdLink,
+    MarketParameter,
+    Order,
+    Payment,
+    PriceRecord,
+    Product,
+    ProductionRecord,
+    SaleRecord,
+    SalesEvent,
+)
+
+if TYPE_CHECKING:
+    from bangfu.accounts.models import User
+
+
+# --- access ---------------------------------------------------------------------------------------
+
+
+def _own_q(user: User) -> Q:
+    """Enterprises named by the user's enterprise memberships (inside the membership's area)."""
+    q = Q(pk__in=[])
+    if not getattr(user, "is_authenticated", False):
+        return q
+    for m in memberships_of(user):
+        if m.role == Role.ENTERPRISE.value and m.organisation.startswith(codes.ORGANISATION_PREFIX):
+            code = m.organisation.removeprefix(codes.ORGANISATION_PREFIX)
+            q |= Q(credit_code=code, area__code__startswith=m.area.prefix)
+    return q
+
+
+def is_officer_for(user: User, area_code: str) -> bool:
+    """An officer who may change market data of the area. Enterprise users hold market_edit too, but
+    only for their own enterprise; asking for view_reports as well is what sets the officers apart."""
+    return scope_for(user, Cap.MARKET_EDIT).covers_code(area_code) and scope_for(user, Cap.VIEW_REPORTS).covers_code(
+        area_code
+    )
+
+
+def sees_area(user: User, area_code: str) -> bool:
+    return scope_for(user, Cap.VIEW_REPORTS).covers_code(area_code)
+
+
+def enterprises_visible(user: User) -> QuerySet[Enterprise]:
+    area_q = scope_for(user, Cap.VIEW_REPORTS).q(village="area_id", grid=None)
+    return Enterprise.objects.filter(area_q | _own_q(user))
+
+
+def enterprise_get(user: User, pk: int) -> Enterprise:
+    e = enterprises_visible(user).select_related("area").filter(pk=pk).first()
+    if e is None:
+        raise NotFound()
+    return e
+
+
+def own_enterprises(user: User) -> QuerySet[Enterprise]:
+    return Enterprise.objects.filter(_own_q(user))
+
+
+def can_edit(user: User, enterprise: Enterprise) -> bool:
+    return is_officer_for(user, enterprise.area_id) or own_enterprises(user).filter(pk=enterprise.pk).exists()
+
+
+def parties_of(user: User, order: Order) -> frozenset[Party]:
+    parties: set[Party] = set()
+    if is_officer_for(user, order.buyer.area_id):
+        parties.add(Party.BUYER)
+    if can_edit(user, order.enterprise):
+        parties.add(Party.SUPPLIER)
+    return frozenset(parties)
+
+
+# --- products and catalogue -------------------------------------------------------------------------
+
+
+def products_of(user: User, enterprise_id: int) -> QuerySet[Product]:
+    e = enterprise_get(user, enterprise_id)
+    return Product.objects.filter(enterprise=e).prefetch_related("prices", "certifications").order_by("name")
+
+
+def product_get(user: User, pk: int) -> Product:
+    p = Product.objects.filter(pk=pk, enterprise__in=enterprises_visible(user)).select_related("enterprise").first()
+    if p is None:
+        raise NotFound()
+    return p
+
+
+def current_price(product: Product, day: dt.date | None = None) -> Decimal | None:
+    """Uses prefetched prices when present (no query per product in lists)."""
+    history = [figures.PricePoint(p.effective_from, p.price) for p in product.prices.all()]
+    return figures.price_on(history, day or timezone.localdate())
+
+
+def valid_certification(product: Product, day: dt.date | None = None) -> Certification | None:
+    today = day or timezone.localdate()
+    for c in product.certifications.all():
+        if figures.is_valid(c.state == CertState.CERTIFIED, c.valid_from, c.valid_until, today):
+            return c
+    return None
+
+
+@dataclass(frozen=True)
+class CatalogueItem:
+    product: Product
+    price: Decimal | None
+    certification: Certification
+
+
+def catalogue(
+    area_prefix: str = "", day: dt.date | None = None, product_ids: list[int] | None = None
+) -> list[CatalogueItem]:
+    """Public: active products whose certification is in force today; four queries whatever the size.
+
+    `product_ids` narrows it to given products (an order checks only its own lines)."""
+    today = day or timezone.localdate()
+    valid = Certification.objects.filter(state=CertState.CERTIFIED, valid_from__lte=today, valid_until__gte=today)
+    qs = (
+        Product.objects.filter(active=True, pk__in=valid.values("product_id"))
+        .select_related("enterprise", "enterprise__area")
+        .prefetch_related(
+            Prefetch("prices", queryset=PriceRecord.objects.filter(effective_from__lte=today)),
+            Prefetch("certifications", queryset=valid.order_by("-valid_until")),
+        )
+        .order_by("enterprise__name", "name")
+    )
+    if area_prefix:
+        qs = qs.filter(enterprise__area__code__startswith=area_prefix)
+    if product_ids is not None:
+        qs = qs.filter(pk__in=product_ids)
+    return [
+        CatalogueItem(
+            product=p,
+            price=figures.price_on([figures.PricePoint(r.effective_from, r.price) for r in p.prices.all()], today),
+            certification=p.certifications.all()[0],
+        )
+        for p in qs
+    ]
+
+
+def catalogue_item(pk: int, day: dt.date | None = None) -> CatalogueItem:
+    found = catalogue(day=day, product_ids=[pk])
+    if not found:
+        raise NotFound(
+            "该产品不在帮扶产品目录中（未认定或已过有效期）",
+            "This product is not in the catalogue (not certified or no longer valid)",
+        )
+    return found[0]
+
+
+def production_of(user: User, product_id: int, days: int = 30) -> list[ProductionRecord]:
+    p = product_get(user, product_id)
+    return list(ProductionRecord.objects.filter(product=p).order_by("-day")[:days])
+
+
+def average_daily_output(records: list[ProductionRecord]) -> Decimal:
+    return figures.average([r.quantity for r in records])
+
+
+def certifications_pending(user: User) -> QuerySet[Certification]:
+    area_q = scope_for(user, Cap.VIEW_REPORTS).q(village="product__enterprise__area_id", grid=None)
+    return Certification.objects.filter(area_q, state=CertState.APPLIED).select_related("product__enterprise")
+
+
+def certification_get(user: User, pk: int) -> Certification:
+    c = Certification.objects.filter(pk=pk, product__enterprise__in=enterprises_visible(user))
+    found = c.select_related("product__enterprise").first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+# --- sales --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SalesSummary:
+    year: int
+    total: Decimal
+    by_channel: dict[str, Decimal]
+    by_product: dict[str, Decimal]
+    by_month: dict[str, Decimal]
+    online: Decimal
+    offline: Decimal
+
+
+def sales_summary(user: User, enterprise_id: int, year: int) -> SalesSummary:
+    e = enterprise_get(user, enterprise_id)
+    qs = SaleRecord.objects.filter(enterprise=e, day__year=year)
+    by_channel = figures.totals_by((r["channel"], r["s"]) for r in qs.values("channel").annotate(s=Sum("amount")))
+    by_product = figures.totals_by(
+        (r["product__name"], r["s"]) for r in qs.values("product__name").annotate(s=Sum("amount"))
+    )
+    by_month = figures.totals_by(
+        (r["m"].strftime("%Y-%m"), r["s"])
+        for r in qs.annotate(m=TruncMonth("day")).values("m").annotate(s=Sum("amount")).order_by("m")
+    )
+    by_online = figures.totals_by((r["online"], r["s"]) for r in qs.values("online").annotate(s=Sum("amount")))
+    return SalesSummary(
+        year=year,
+        total=sum(by_channel.values(), Decimal("0.00")),
+        by_channel={codes.CHANNEL_LABELS[codes.Channel(k)]: v for k, v in sorted(by_channel.items())},
+        by_product=dict(sorted(by_product.items(), key=lambda kv: -kv[1])),
+        by_month=dict(sorted(by_month.items())),
+        online=by_online.get(True, Decimal("0.00")),
+        offline=by_online.get(False, Decimal("0.00")),
+    )
+
+
+def sales_events_of(user: User, enterprise_id: int) -> list[SalesEvent]:
+    e = enterprise_get(user, enterprise_id)
+    return list(SalesEvent.objects.filter(enterprise=e).annotate(total=Sum("sales__amount")).order_by("-start"))
+
+
+@dataclass(frozen=True)
+class EventTotals:
+    event: SalesEvent
+    total: Decimal
+    online: Decimal
+    offline: Decimal
+    by_place: dict[str, Decimal]
+    by_channel: dict[str, Decimal]
+
+
+def sales_event_totals(user: User, event_id: int) -> EventTotals:
+    ev = SalesEvent.objects.filter(pk=event_id, enterprise__in=enterprises_visible(user)).first()
+    if ev is None:
+        raise NotFound()
+    rows = list(SaleRecord.objects.filter(event=ev).values("place", "online", "channel").annotate(s=Sum("amount")))
+    online = sum((r["s"] for r in rows if r["online"]), Decimal("0.00"))
+    total = sum((r["s"] for r in rows), Decimal("0.00"))
+    return EventTotals(
+        event=ev,
+        total=total,
+        online=online,
+        offline=total - online,
+        by_place=figures.totals_by((r["place"] or ("线上" if r["online"] else "—"), r["s"]) for r in rows),
+        by_channel={
+            codes.CHANNEL_LABELS[codes.Channel(k)]: v
+            for k, v in figures.totals_by((r["channel"], r["s"]) for r in rows).items()
+        },
+    )
+
+
+# --- households and payments ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Beneficiary:
+    household_id: int
+    number: str
+    head_name: str
+    village: str
+    kinds: tuple[str, ...]
+    by_kind: dict[str, Decimal]
+    total: Decimal
+
+
+def beneficiaries(user: User, enterprise_id: int, year: int) -> list[Beneficiary]:
+    """Households linked to the enterprise with what each received from it in `year` (two queries)."""
+    e = enterprise_get(user, enterprise_id)
+    links = HouseholdLink.objects.filter(enterprise=e).select_related("household", "household__village")
+    paid = Payment.objects.filter(enterprise=e, year=year).values("household_id", "kind").annotate(s=Sum("amount"))
+    sums: dict[int, dict[str, Decimal]] = {}
+    for r in paid:
+        sums.setdefault(r["household_id"], {})[codes.PAYMENT_KIND_LABELS[codes.PaymentKind(r["kind"])]] = r["s"]
+    kinds: dict[int, set[str]] = {}
+    homes: dict[int, Any] = {}
+    for link in links:
+        kinds.setdefault(link.household_id, set()).add(codes.LINK_KIND_LABELS[codes.LinkKind(link.kind)])
+        homes[link.household_id] = link.household
+    out = [
+        Beneficiary(
+            hid,
+            h.number,
+            h.head_name,
+            h.village.name,
+            tuple(sorted(kinds[hid])),
+            sums.get(hid, {}),
+            sum(sums.get(hid, {}).values(), Decimal("0.00")),
+        )
+        for hid, h in homes.items()
+    ]
+    return sorted(out, key=lambda b: (-b.total, b.number))
+
+
+def payments_of(user: User, enterprise_id: int, year: int) -> QuerySet[Payment]:
+    e = enterprise_get(user, enterprise_id)
+    return Payment.objects.filter(enterprise=e, year=year).select_related("household").order_by("-paid_on", "pk")
+
+
+def links_of(user: User, enterprise_id: int) -> QuerySet[HouseholdLink]:
+    e = enterprise_get(user, enterprise_id)
+    return HouseholdLink.objects.filter(enterprise=e).select_related("household")
+
+
+def years_of(user: User, enterprise_id: int) -> list[EnterpriseYear]:
+    e = enterprise_get(user, enterprise_id)
+    return list(EnterpriseYear.objects.filter(enterprise=e).order_by("-year"))
+
+
+def enterprise_list(user: User) -> list[Enterprise]:
+    """The list page: each enterprise with its product and linked-household counts, in one query."""
+    qs = (
+        enterprises_visible(user)
+        .select_related("area")
+        .annotate(
+            n_products=Count("products", distinct=True),
+            n_households=Count("household_links__household", distinct=True),
+        )
+    )
+    return list(qs.order_by("area_id", "name"))
+
+
+# --- buyers and orders ------------------------------------------------------------------------------
+
+
+def buyers_visible(user: User) -> QuerySet[Buyer]:
+    return Buyer.objects.filter(scope_for(user, Cap.VIEW_REPORTS).q(village="area_id", grid=None))
+
+
+def buyer_get(user: User, pk: int) -> Buyer:
+    b = buyers_visible(user).filter(pk=pk).first()
+    if b is None:
+        raise NotFound()
+    return b
+
+
+@dataclass(frozen=True)
+class BuyerProgress:
+    buyer: Buyer
+    year: int
+    progress: figures.Progress | None  # None: no target set for the year (or the unit has no canteen)
+
+
+def buyer_progress(user: User, year: int) -> list[BuyerProgress]:
+    """Each visible buyer's target and settled purchases in `year` (three queries)."""
+    buyers = list(buyers_visible(user).prefetch_related("targets").order_by("name"))
+    done = dict(
+        Order.objects.filter(buyer__in=buyers, state="settled", settled_on__year=year)
+        .values_list("buyer_id")
+        .annotate(s=Sum("total"))
+    )
+    out = []
+    for b in buyers:
+        t = next((t for t in b.targets.all() if t.year == year), None)
+        prog = figures.Progress(t.canteen_purchases, t.share, done.get(b.pk, Decimal("0.00"))) if t else None
+        out.append(BuyerProgress(b, year, prog if b.has_canteen else None))
+    return out
+
+
+def orders_visible(user: User) -> QuerySet[Order]:
+    mine = Q(buyer__in=buyers_visible(user)) | Q(enterprise__in=enterprises_visible(user))
+    return Order.objects.filter(mine).select_related("buyer", "enterprise")
+
+
+def order_get(user: User, pk: int) -> Order:
+    o = orders_visible(user).filter(pk=pk).prefetch_related("lines__product", "events__actor").first()
+    if o is None:
+        raise NotFound()
+    return o
+
+
+def parameters_for(area_code: str, key: codes.ParamKey, day: dt.date) -> Decimal | None:
+    """Unscoped, for services: the parameter in force for a place on a day."""
+    rows = [
+        figures.ParamRow(p.area_id, p.area.prefix, p.effective_from, p.value)
+        for p in MarketParameter.objects.filter(key=key.value).select_related("area")
+    ]
+    return figures.pick_param(rows, area_code, day)

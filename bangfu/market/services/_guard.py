@@ -1,0 +1,61 @@
+"""Permission checks and input checks shared by the market services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.utils import timezone
+
+from bangfu.areas.selectors import scope_for
+from bangfu.core.errors import FieldProblem, Forbidden, NotFound, ValidationFailed
+from bangfu.market import selectors as sel
+
+if TYPE_CHECKING:
+    from bangfu.accounts.models import User
+    from bangfu.market.models import Enterprise
+
+
+def require_officer(actor: User | None, area_code: str) -> None:
+    """Officer-only steps (registering enterprises, certifying, buyers). None = system job."""
+    if actor is None or sel.is_officer_for(actor, area_code):
+        return
+    if sel.sees_area(actor, area_code) or sel.own_enterprises(actor).filter(area_id=area_code).exists():
+        raise Forbidden(
+            "您的角色无权执行此操作，请联系县乡村振兴局", "Your role may not do this; ask the county office"
+        )
+    raise NotFound()
+
+
+def require_edit(actor: User | None, enterprise: Enterprise) -> None:
+    """The enterprise's own user, or an officer of its area."""
+    if actor is None or sel.can_edit(actor, enterprise):
+        return
+    if sel.enterprises_visible(actor).filter(pk=enterprise.pk).exists():
+        raise Forbidden("您只能查看该企业，不能修改", "You may view this enterprise but not change it")
+    raise NotFound()
+
+
+def positive(field: str, value: Decimal, zh: str) -> Decimal:
+    if value <= 0:
+        raise ValidationFailed([FieldProblem(field, f"{zh}必须大于0", f"{field} must be greater than 0")])
+    return value
+
+
+def not_future(field: str, day: dt.date, zh: str) -> dt.date:
+    if day > timezone.localdate():
+        raise ValidationFailed([FieldProblem(field, f"{zh}不能晚于今天", f"{field} cannot be in the future")])
+    return day
+
+
+def text(field: str, value: str, zh: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationFailed([FieldProblem(field, f"请填写{zh}", f"{field} is required")])
+    return value
+
+
+def area_in_scope(actor: User | None, code: str) -> None:
+    if actor is not None and not scope_for(actor).covers_code(code) and not sel.sees_area(actor, code):
+        raise NotFound()

@@ -1,0 +1,189 @@
+"""Products, prices, daily production (adds to stock) and certification as a support product."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.db.models import F
+
+from bangfu.core.errors import ApplicationError, Conflict, FieldProblem, ValidationFailed
+from bangfu.core.services import audit_record
+from bangfu.market import selectors as sel
+from bangfu.market.domain import codes, figures
+from bangfu.market.models import (
+    Certification,
+    CertificationEvent,
+    CertState,
+    Enterprise,
+    PriceRecord,
+    Product,
+    ProductionRecord,
+)
+from bangfu.market.services._guard import not_future, positive, require_edit, require_officer, text
+
+if TYPE_CHECKING:
+    from bangfu.accounts.models import User
+
+
+@transaction.atomic
+def product_create(
+    *,
+    actor: User | None,
+    enterprise: Enterprise,
+    name: str,
+    category: str,
+    unit: str,
+    price: Decimal,
+    price_from: dt.date,
+    spec: str = "",
+    description: str = "",
+) -> Product:
+    """A new product with its first price (a product is never listed without one)."""
+    require_edit(actor, enterprise)
+    if unit not in codes.Unit.__members__.values():
+        raise ValidationFailed(
+            [FieldProblem("unit", "计量单位无效：斤、公斤、件或箱", "unit must be jin, kg, piece or box")]
+        )
+    name = text("name", name, "品名")
+    if Product.objects.filter(enterprise=enterprise, name=name, spec=spec).exists():
+        raise Conflict(f"已有同名同规格产品“{name}”", f"a product named {name} with that spec exists", "duplicate")
+    p = Product.objects.create(
+        enterprise=enterprise,
+        name=name,
+        category=text("category", category, "品类"),
+        unit=unit,
+        spec=spec,
+        description=description,
+    )
+    _price_insert(actor, p, price, price_from, "首次定价")
+    audit_record(actor=actor, action="product_create", obj=p, area_code=enterprise.area_id)
+    return p
+
+
+def _price_insert(actor: User | None, product: Product, price: Decimal, start: dt.date, note: str) -> PriceRecord:
+    positive("price", price, "单价")
+    row, _ = PriceRecord.objects.update_or_create(
+        product=product,
+        effective_from=start,
+        defaults={"price": price, "note": note, "recorded_by": actor if getattr(actor, "pk", None) else None},
+    )
+    return row
+
+
+@transaction.atomic
+def price_set(
+    *, actor: User | None, product: Product, price: Decimal, effective_from: dt.date, note: str = ""
+) -> PriceRecord:
+    """A new price from a date on; a second price for the same day replaces the first."""
+    require_edit(actor, product.enterprise)
+    row = _price_insert(actor, product, price, effective_from, note)
+    audit_record(
+        actor=actor,
+        action="price_set",
+        obj=row,
+        area_code=product.enterprise.area_id,
+        data={"product": product.pk, "price": str(price), "from": str(effective_from)},
+    )
+    return row
+
+
+@transaction.atomic
+def production_record(
+    *, actor: User | None, product: Product, day: dt.date, quantity: Decimal, note: str = ""
+) -> ProductionRecord:
+    """One day's output; it goes into stock at once."""
+    require_edit(actor, product.enterprise)
+    positive("quantity", quantity, "产量")
+    not_future("day", day, "生产日期")
+    if ProductionRecord.objects.filter(product=product, day=day).exists():
+        raise Conflict(
+            f"{day}的产量已登记；如需更正请联系管理员",
+            f"output for {day} is already recorded; ask an administrator to correct it",
+            "duplicate",
+        )
+    rec = ProductionRecord.objects.create(product=product, day=day, quantity=quantity, note=note)
+    Product.objects.filter(pk=product.pk).update(on_hand=F("on_hand") + quantity)
+    audit_record(
+        actor=actor,
+        action="production_record",
+        obj=rec,
+        area_code=product.enterprise.area_id,
+        data={"quantity": str(quantity)},
+    )
+    return rec
+
+
+@transaction.atomic
+def certification_apply(*, actor: User | None, product: Product, applied_on: dt.date) -> Certification:
+    """The enterprise applies to have the product certified as a support product (主体自愿申请)."""
+    require_edit(actor, product.enterprise)
+    not_future("applied_on", applied_on, "申请日期")
+    if Certification.objects.filter(product=product, state=CertState.APPLIED).exists():
+        raise Conflict("该产品已有待审核的认定申请", "an application for this product is already pending", "duplicate")
+    c = Certification.objects.create(product=product, applied_on=applied_on)
+    CertificationEvent.objects.create(certification=c, target=CertState.APPLIED, actor=_user(actor))
+    audit_record(actor=actor, action="certification_apply", obj=c, area_code=product.enterprise.area_id)
+    return c
+
+
+# (state, decision) → next state. The county decides; expiry is by date, not a transition.
+CERT_TRANSITIONS = {
+    (CertState.APPLIED, "certify"): CertState.CERTIFIED,
+    (CertState.APPLIED, "reject"): CertState.REJECTED,
+    (CertState.CERTIFIED, "revoke"): CertState.REVOKED,
+}
+
+
+@transaction.atomic
+def certification_decide(
+    *,
+    actor: User | None,
+    certification: Certification,
+    decision: str,
+    on: dt.date,
+    number: str = "",
+    note: str = "",
+) -> Certification:
+    """County decision (县级审定): certify with a validity from the area's parameter, reject, or revoke."""
+    c = Certification.objects.select_for_update().select_related("product__enterprise").get(pk=certification.pk)
+    area = c.product.enterprise.area_id
+    require_officer(actor, area)
+    target = CERT_TRANSITIONS.get((CertState(c.state), decision))
+    if target is None:
+        raise ApplicationError(
+            zh=f"认定处于“{c.get_state_display()}”状态，不能{decision}",
+            en=f"a certification in state {c.state} cannot {decision}",
+            code="bad_transition",
+            status=409,
+        )
+    if decision == "certify":
+        months = sel.parameters_for(area, codes.ParamKey.CERT_VALIDITY_MONTHS, on)
+        if months is None:
+            raise ApplicationError(
+                zh="本地区尚未配置帮扶产品认定有效期，请先在参数中设置",
+                en="No certification validity is configured for this area; set the parameter first",
+                code="not_configured",
+                status=409,
+            )
+        c.number, c.valid_from, c.valid_until = (
+            text("number", number, "认定编号"),
+            on,
+            figures.validity_end(on, int(months)),
+        )
+    elif decision in ("reject", "revoke"):
+        text("note", note, "原因")
+        if decision == "revoke":
+            c.valid_until = min(c.valid_until or on, on)
+    source = c.state
+    c.state = target
+    c.save()
+    CertificationEvent.objects.create(certification=c, source=source, target=target, actor=_user(actor), note=note)
+    audit_record(actor=actor, action=f"certification_{decision}", obj=c, area_code=area, reason=note)
+    return c
+
+
+def _user(actor: User | None) -> User | None:
+    return actor if getattr(actor, "pk", None) else None

@@ -1,0 +1,143 @@
+"""Pure rules without the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bangfu.market.domain import credit_code, figures
+from bangfu.market.domain.orders import (
+    TRANSITIONS,
+    OrderState,
+    Party,
+    Stock,
+    StockLevel,
+    TransitionRefused,
+    available,
+    find,
+)
+
+amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1000000"), places=2)
+
+
+def test_credit_code_round_trip_and_typo():
+    code = credit_code.make("91", "542428", "MA6T1X2Y3")
+    assert credit_code.parse(code.lower()) == code
+    wrong = code[:-1] + ("0" if code[-1] != "0" else "1")
+    with pytest.raises(credit_code.InvalidCreditCode):
+        credit_code.parse(wrong)
+    with pytest.raises(credit_code.InvalidCreditCode):
+        credit_code.parse(code[:-1])
+
+
+@given(st.text(alphabet=credit_code.ALPHABET, min_size=9, max_size=9), st.integers(0, 16), st.data())
+def test_credit_code_catches_any_single_change(serial, pos, data):
+    code = credit_code.make("93", "542428", serial)
+    replacement = data.draw(st.sampled_from([c for c in credit_code.ALPHABET if c != code[pos]]))
+    changed = code[:pos] + replacement + code[pos + 1 :]
+    with pytest.raises(credit_code.InvalidCreditCode):
+        credit_code.parse(changed)
+
+
+def test_order_happy_path_by_the_right_parties():
+    s, b = frozenset({Party.SUPPLIER}), frozenset({Party.BUYER})
+    state = OrderState.PLACED
+    for event, parties in [("confirm", s), ("ship", s), ("receive", b), ("settle", b)]:
+        state = find(state, event, parties).target
+    assert state is OrderState.SETTLED
+
+
+def test_wrong_party_or_state_is_refused():
+    with pytest.raises(TransitionRefused):
+        find(OrderState.PLACED, "confirm", {Party.BUYER})
+    with pytest.raises(TransitionRefused):
+        find(OrderState.PLACED, "ship", {Party.SUPPLIER})
+    with pytest.raises(TransitionRefused):
+        find(OrderState.SETTLED, "cancel", {Party.BUYER, Party.SUPPLIER}, "late")
+    with pytest.raises(TransitionRefused):
+        find(OrderState.CONFIRMED, "cancel", {Party.BUYER}, "")  # a reason is required
+    assert [t.event for t in available(OrderState.SHIPPED, {Party.BUYER})] == ["receive", "refuse"]
+
+
+def test_table_is_deterministic_and_terminal_states_have_no_exit():
+    keys = [(t.source, t.event) for t in TRANSITIONS]
+    assert len(keys) == len(set(keys))
+    assert not [t for t in TRANSITIONS if t.source in (OrderState.SETTLED, OrderState.CANCELLED, OrderState.RETURNED)]
+
+
+@given(amounts, st.lists(amounts, max_size=8))
+def test_reservations_never_exceed_stock(on_hand, wanted):
+    level = StockLevel(on_hand, Decimal("0"))
+    for qty in wanted:
+        try:
+            level = level.reserve(qty)
+        except TransitionRefused:
+            assert qty > level.free
+    assert Decimal(0) <= level.reserved <= level.on_hand
+
+
+@given(amounts, amounts)
+def test_every_path_leaves_stock_consistent(on_hand, qty):
+    start = StockLevel(on_hand + qty, Decimal("0")).reserve(qty)
+    cancelled = start.apply(Stock.RELEASE, qty)
+    shipped = start.apply(Stock.DEDUCT, qty)
+    returned = shipped.apply(Stock.RESTOCK, qty)
+    assert cancelled == StockLevel(on_hand + qty, Decimal(0))
+    assert shipped == StockLevel(on_hand, Decimal(0))
+    assert returned == cancelled
+
+
+def test_price_on_takes_latest_started():
+    h = [
+        figures.PricePoint(dt.date(2019, 1, 1), Decimal("5.00")),
+        figures.PricePoint(dt.date(2019, 6, 1), Decimal("19.80")),
+        figures.PricePoint(dt.date(2030, 1, 1), Decimal("25.00")),
+    ]
+    assert figures.price_on(h, dt.date(2018, 12, 31)) is None
+    assert figures.price_on(h, dt.date(2019, 5, 31)) == Decimal("5.00")
+    assert figures.price_on(h, dt.date(2020, 1, 1)) == Decimal("19.80")
+
+
+def test_validity_end_and_is_valid():
+    assert figures.validity_end(dt.date(2024, 1, 31), 1) == dt.date(2024, 2, 28)
+    assert figures.validity_end(dt.date(2024, 3, 1), 24) == dt.date(2026, 2, 28)
+    start, end = dt.date(2024, 3, 1), dt.date(2026, 2, 28)
+    assert figures.is_valid(True, start, end, end)
+    assert not figures.is_valid(True, start, end, end + dt.timedelta(days=1))
+    assert not figures.is_valid(False, start, end, start)
+
+
+@given(st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2090, 1, 1)), st.integers(1, 120))
+def test_validity_lasts_the_months(start, months):
+    end = figures.validity_end(start, months)
+    assert start <= end
+    assert (end.year - start.year) * 12 + end.month - start.month in (months - 1, months)
+
+
+def test_most_specific_area_then_latest_start_wins():
+    rows = [
+        figures.ParamRow("542428000000", "542428", dt.date(2019, 1, 1), Decimal("0.10")),
+        figures.ParamRow("542428100000", "542428100", dt.date(2020, 1, 1), Decimal("0.15")),
+        figures.ParamRow("542428000000", "542428", dt.date(2022, 1, 1), Decimal("0.12")),
+    ]
+    assert figures.pick_param(rows, "542428100201", dt.date(2019, 6, 1)) == Decimal("0.10")
+    assert figures.pick_param(rows, "542428100201", dt.date(2023, 6, 1)) == Decimal("0.15")
+    assert figures.pick_param(rows, "542428200201", dt.date(2023, 6, 1)) == Decimal("0.12")
+    assert figures.pick_param(rows, "510000000000", dt.date(2023, 6, 1)) is None
+
+
+@given(amounts, st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1"), places=2), amounts)
+def test_progress(base, share, done):
+    p = figures.Progress(base, share, done)
+    assert abs(p.target - base * share) <= Decimal("0.005")
+    assert p.met == (done >= p.target)
+
+
+@given(st.lists(st.tuples(st.sampled_from("abc"), amounts)))
+def test_totals_by_preserves_the_sum(rows):
+    totals = figures.totals_by(rows)
+    assert sum(totals.values(), Decimal(0)) == sum((a for _, a in rows), Decimal(0))
