@@ -1,5 +1,349 @@
-"""JSON API of employment, mounted under /api/v1/ by bangfu/api.py."""
+"""JSON API of employment, mounted at /api/v1/employment/ by bangfu/api.py.
 
-from ninja import Router
+Amounts travel as strings ("3000.00") so no float ever touches money. Every call is scoped to the
+caller: records outside the caller's areas (or operator) answer 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema, Status
+
+from bangfu.employment import selectors, services
+from bangfu.employment.models import Contract, Payslip, Workshop
 
 router = Router(tags=["employment"])
+
+
+class WorkshopIn(Schema):
+    name: str
+    kind: str
+    village: str
+    land_village: str = ""
+    site: int | None = None
+    site_distance: str = ""
+    started_on: dt.date
+    operator_name: str
+    operator_credit_code: str
+    operator_contact: str = ""
+    insurance_per_worker_month: str = "0"
+    annual_revenue: str = "0"
+
+
+class FundingIn(Schema):
+    kind: str
+    amount: str
+    year: int
+    partner_province: str = ""
+    note: str = ""
+
+
+class TransitionIn(Schema):
+    event: str
+    reason: str = ""
+
+
+class WageRuleIn(Schema):
+    code: str
+    name: str
+    effective_from: dt.date
+    kind: str
+    base: str = "0"
+    piece_rate: str = "0"
+    day_rate: str = "0"
+    fixed: str = "0"
+    cap: str | None = None
+
+
+class ContractIn(Schema):
+    member_id: int | None = None
+    id_number: str | None = None
+    job: str
+    start: dt.date
+    term_months: int
+    probation_months: int = 0
+    probation_pay: str = "0"
+    wage_code: str
+
+
+class PayslipIn(Schema):
+    month: str  # "2025-01"
+    scheduled_days: int
+    days_worked: int
+    pieces: int = 0
+
+
+class EndIn(Schema):
+    end: dt.date
+    reason: str
+
+
+class CourseIn(Schema):
+    village: str = ""
+    workshop: int | None = None
+    provider: str
+    place: str
+    province: str
+    skill: str
+    start: dt.date
+    end: dt.date
+    hours: int
+    order_based: bool = False
+    certificate: str = ""
+
+
+class TraineeIn(Schema):
+    member_id: int | None = None
+    id_number: str | None = None
+    completed: bool = True
+    certificate_no: str = ""
+
+
+class PostIn(Schema):
+    member_id: int | None = None
+    id_number: str | None = None
+    post_type: str
+    level: str
+    start: dt.date
+    end: dt.date | None = None
+    monthly_pay: str
+
+
+class MonthsIn(Schema):
+    months_served: int
+
+
+class AssetIn(Schema):
+    village: str
+    name: str
+    kind: str
+    workshop: int | None = None
+    annual_rent: str = "0"
+
+
+class RuleIn(Schema):
+    effective_from: dt.date
+    collective_share: str
+    basis: str
+    eligibility: str
+
+
+class IncomeIn(Schema):
+    year: int
+    amount: str
+    received_on: dt.date
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.user
+
+
+def _workshop(w: Workshop) -> dict[str, Any]:
+    return {
+        "id": w.pk,
+        "name": w.name,
+        "kind": w.kind,
+        "status": w.status,
+        "village": w.village_id,
+        "land_village": w.land_village_id,
+        "site": w.site_id,
+        "started_on": w.started_on,
+        "operator": {"name": w.operator.name, "credit_code": w.operator.credit_code},
+        "insurance_per_worker_month": str(w.insurance_per_worker_month),
+        "annual_revenue": str(w.annual_revenue),
+    }
+
+
+def _contract(c: Contract) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "workshop": c.workshop_id,
+        "member": c.member_id,
+        "name": c.member.name,
+        "household": c.household_id,
+        "job": c.job,
+        "start": c.start,
+        "term_months": c.term_months,
+        "probation_months": c.probation_months,
+        "probation_pay": str(c.probation_pay),
+        "wage_code": c.wage_code,
+        "end": c.end,
+        "end_reason": c.end_reason,
+    }
+
+
+def _payslip(p: Payslip) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "contract": p.contract_id,
+        "month": f"{p.month:%Y-%m}",
+        "days_worked": p.days_worked,
+        "scheduled_days": p.scheduled_days,
+        "pieces": p.pieces,
+        "in_probation": p.in_probation,
+        "monthly_part": str(p.monthly_part),
+        "piece_part": str(p.piece_part),
+        "day_part": str(p.day_part),
+        "capped": p.capped,
+        "gross": str(p.gross),
+    }
+
+
+@router.get("/workshops", summary="Workshops visible to the caller")
+def workshop_list(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_workshop(w) for w in selectors.workshops_visible(_user(request)).order_by("name")]
+
+
+@router.post("/workshops", response={201: dict}, summary="Register a workshop (status applied)")
+def workshop_create(request: HttpRequest, payload: WorkshopIn) -> Status:
+    return Status(201, _workshop(services.workshop_create(actor=_user(request), values=payload.model_dump())))
+
+
+@router.get("/workshops/{pk}", summary="A workshop with funding, criteria and status history")
+def workshop_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
+    w = selectors.workshop_get(_user(request), pk)
+    checks = selectors.workshop_checks(w, timezone.localdate())
+    return _workshop(w) | {
+        "funding": [
+            {"kind": f.kind, "amount": str(f.amount), "partner_province": f.partner_province, "year": f.year}
+            for f in w.funding.all()
+        ],
+        "recognition": [c.__dict__ for c in checks.recognition],
+        "upgrade": [c.__dict__ for c in checks.upgrade],
+        "events": [
+            {"event": e.event, "from": e.from_state, "to": e.to_state, "at": e.at, "reason": e.reason}
+            for e in w.events.all()
+        ],
+    }
+
+
+@router.post("/workshops/{pk}/funding", response={201: dict})
+def funding_add(request: HttpRequest, pk: int, payload: FundingIn) -> Status:
+    w = selectors.workshop_get(_user(request), pk)
+    f = services.funding_add(actor=_user(request), workshop=w, **payload.model_dump())
+    return Status(201, {"id": f.pk, "kind": f.kind, "amount": str(f.amount), "partner_province": f.partner_province})
+
+
+@router.post("/workshops/{pk}/transitions", summary="recognise / upgrade / suspend / resume / revoke")
+def workshop_transition(request: HttpRequest, pk: int, payload: TransitionIn) -> dict[str, Any]:
+    w = selectors.workshop_get(_user(request), pk)
+    return _workshop(services.workshop_transition(actor=_user(request), workshop=w, **payload.model_dump()))
+
+
+@router.post("/workshops/{pk}/wage-rules", response={201: dict})
+def wage_rule_set(request: HttpRequest, pk: int, payload: WageRuleIn) -> Status:
+    w = selectors.workshop_get(_user(request), pk)
+    data = payload.model_dump()
+    head = {k: data.pop(k) for k in ("code", "name", "effective_from")}
+    rule = services.wage_rule_set(actor=_user(request), workshop=w, values=data, **head)
+    return Status(201, {"id": rule.pk, "code": rule.code, "effective_from": rule.effective_from})
+
+
+@router.get("/workshops/{pk}/workers", summary="Contracts of the workshop")
+def workers(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+    return [_contract(c) for c in selectors.workers_of(_user(request), pk)]
+
+
+@router.post("/workshops/{pk}/contracts", response={201: dict})
+def contract_create(request: HttpRequest, pk: int, payload: ContractIn) -> Status:
+    w = selectors.workshop_get(_user(request), pk)
+    return Status(
+        201, _contract(services.contract_create(actor=_user(request), workshop=w, values=payload.model_dump()))
+    )
+
+
+@router.post("/contracts/{pk}/end")
+def contract_end(request: HttpRequest, pk: int, payload: EndIn) -> dict[str, Any]:
+    c = selectors.contract_get(_user(request), pk)
+    return _contract(services.contract_end(actor=_user(request), contract=c, **payload.model_dump()))
+
+
+@router.post("/contracts/{pk}/payslips", response={201: dict}, summary="Enter a month; pay is computed")
+def payslip_record(request: HttpRequest, pk: int, payload: PayslipIn) -> Status:
+    c = selectors.contract_get(_user(request), pk)
+    return Status(201, _payslip(services.payslip_record(actor=_user(request), contract=c, **payload.model_dump())))
+
+
+@router.get("/workshops/{pk}/payroll", summary="A month's payroll sheet (month=YYYY-MM)")
+def payroll(request: HttpRequest, pk: int, month: str) -> list[dict[str, Any]]:
+    first = dt.date.fromisoformat(f"{month}-01")
+    return [
+        {"contract": _contract(line.contract), "payslip": _payslip(line.payslip) if line.payslip else None}
+        for line in selectors.payroll_sheet(_user(request), pk, first)
+    ]
+
+
+@router.post("/courses", response={201: dict})
+def course_create(request: HttpRequest, payload: CourseIn) -> Status:
+    c = services.course_create(actor=_user(request), values=payload.model_dump())
+    return Status(201, {"id": c.pk, "skill": c.skill, "province": c.province, "order_based": c.order_based})
+
+
+@router.post("/courses/{pk}/trainees", response={201: dict})
+def trainee_add(request: HttpRequest, pk: int, payload: TraineeIn) -> Status:
+    course = selectors.course_get(_user(request), pk)
+    r = services.trainee_add(actor=_user(request), course=course, **payload.model_dump())
+    return Status(201, {"id": r.pk, "course": r.course_id, "member": r.member_id})
+
+
+@router.post("/welfare-posts", response={201: dict})
+def post_create(request: HttpRequest, payload: PostIn) -> Status:
+    p = services.welfare_post_create(actor=_user(request), values=payload.model_dump())
+    return Status(201, {"id": p.pk, "household": p.household_id, "year": p.year, "monthly_pay": str(p.monthly_pay)})
+
+
+@router.post("/welfare-posts/{pk}/months")
+def post_months(request: HttpRequest, pk: int, payload: MonthsIn) -> dict[str, Any]:
+    p = services.welfare_post_months(
+        actor=_user(request), post=selectors.post_get(_user(request), pk), months_served=payload.months_served
+    )
+    return {"id": p.pk, "months_served": p.months_served}
+
+
+@router.post("/assets", response={201: dict})
+def asset_create(request: HttpRequest, payload: AssetIn) -> Status:
+    a = services.asset_create(actor=_user(request), values=payload.model_dump())
+    return Status(201, {"id": a.pk, "name": a.name, "village": a.village_id})
+
+
+@router.post("/assets/{pk}/rules", response={201: dict})
+def dividend_rule_set(request: HttpRequest, pk: int, payload: RuleIn) -> Status:
+    a = selectors.asset_get(_user(request), pk)
+    r = services.dividend_rule_set(actor=_user(request), asset=a, **payload.model_dump())
+    return Status(201, {"id": r.pk, "collective_share": str(r.collective_share), "basis": r.basis})
+
+
+@router.post("/assets/{pk}/incomes", response={201: dict}, summary="Record and distribute a year's income")
+def asset_income(request: HttpRequest, pk: int, payload: IncomeIn) -> Status:
+    a = selectors.asset_get(_user(request), pk)
+    i = services.asset_income_distribute(actor=_user(request), asset=a, **payload.model_dump())
+    return Status(
+        201,
+        {
+            "id": i.pk,
+            "amount": str(i.amount),
+            "collective": str(i.collective_amount),
+            "dividends": str(i.dividend_amount),
+            "shares": [{"household": s.household_id, "amount": str(s.amount)} for s in i.shares.all()],
+        },
+    )
+
+
+@router.get("/sites/{pk}/kpi", summary="Relocation KPI of a site, with the action list")
+def site_kpi(request: HttpRequest, pk: int, on: dt.date | None = None) -> dict[str, Any]:
+    k = selectors.site_kpi(_user(request), pk, on or timezone.localdate())
+    return {
+        "site": k.site.pk,
+        "on": k.on,
+        "households": k.summary.households,
+        "with_labour": k.summary.with_labour,
+        "met": k.summary.met,
+        "action_list": [
+            {"household": r.household.pk, "number": r.household.number, "head": r.household.head_name}
+            for r in k.action_rows
+        ],
+    }

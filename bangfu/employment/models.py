@@ -77,9 +77,7 @@ class Workshop(models.Model):
         ("tourism", "文化旅游式"),
     ]
     name = models.CharField("车间名称", max_length=120)
-    operator = models.ForeignKey(
-        Operator, on_delete=models.PROTECT, related_name="workshops", verbose_name="运营主体"
-    )
+    operator = models.ForeignKey(Operator, on_delete=models.PROTECT, related_name="workshops", verbose_name="运营主体")
     kind = models.CharField("类型", max_length=10, choices=KINDS)
     village = _village()
     land_village = _village("土地所属村")
@@ -115,9 +113,7 @@ class WorkshopEvent(models.Model):
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     event = models.CharField(max_length=12)
     from_state = models.CharField(max_length=12)
     to_state = models.CharField(max_length=12)
@@ -159,9 +155,7 @@ class WageRule(models.Model):
     name = models.CharField("名称", max_length=60)
     effective_from = models.DateField("生效日期")
     effective_to = models.DateField("失效日期", null=True, blank=True)
-    kind = models.CharField(
-        "计薪方式", max_length=12, choices=[(k.value, WAGE_KIND_LABELS[k]) for k in WageKind]
-    )
+    kind = models.CharField("计薪方式", max_length=12, choices=[(k.value, WAGE_KIND_LABELS[k]) for k in WageKind])
     base = _money("底薪(元/月)", default=Decimal("0"))
     piece_rate = _money("计件单价(元/件)", default=Decimal("0"))
     day_rate = _money("日工资(元/天)", default=Decimal("0"))
@@ -212,9 +206,7 @@ class Payslip(models.Model):
     day_part = _money("计日部分")
     capped = models.BooleanField("封顶", default=False)
     gross = _money("应发工资")
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -296,9 +288,7 @@ class CollectiveAsset(models.Model):
     village = _village("所属村集体")
     name = models.CharField("资产名称", max_length=120)
     kind = models.CharField("类型", max_length=10, choices=KINDS)
-    workshop = models.ForeignKey(
-        Workshop, null=True, blank=True, on_delete=models.PROTECT, related_name="assets"
-    )
+    workshop = models.ForeignKey(Workshop, null=True, blank=True, on_delete=models.PROTECT, related_name="assets")
     annual_rent = _money("年租金(元)", default=Decimal("0"))
 
     def __str__(self) -> str:

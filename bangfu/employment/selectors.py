@@ -62,8 +62,7 @@ def policy_in_force(village_code: str, on: dt.date) -> EmploymentPolicy:
             return rows[code]
     raise ApplicationError(
         zh=f"{on}时本地区尚未配置就业帮扶参数（认定标准、公益岗位、劳动年龄），请县级管理员先在参数中配置",
-        en=f"No employment parameters in force on {on} for this area; "
-        "a county administrator must configure them",
+        en=f"No employment parameters in force on {on} for this area; a county administrator must configure them",
         code="no_policy",
         status=409,
     )
@@ -83,9 +82,7 @@ def thresholds(p: EmploymentPolicy) -> criteria.Thresholds:
 
 def wage_rule_in_force(workshop_id: int, code: str, on: dt.date) -> WageRule | None:
     return (
-        WageRule.objects.filter(_in_force(on), workshop_id=workshop_id, code=code)
-        .order_by("-effective_from")
-        .first()
+        WageRule.objects.filter(_in_force(on), workshop_id=workshop_id, code=code).order_by("-effective_from").first()
     )
 
 
@@ -108,9 +105,7 @@ def workshop_get(user: User, pk: int, *, edit: bool = False) -> Workshop:
 
 
 def open_on(on: dt.date, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}start__lte": on}) & (
-        Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gt": on})
-    )
+    return Q(**{f"{prefix}start__lte": on}) & (Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gt": on}))
 
 
 _POOR = Q(household__poverty_exited=True) | ~Q(household__monitoring_type="")
@@ -122,9 +117,9 @@ def workshop_facts(workshop: Workshop, on: dt.date, long_contract_months: int) -
     long_ids = list(poor.filter(term_months__gte=long_contract_months).values_list("pk", flat=True))
     since = add_months(month_start(on), -12)
     paid = (
-        Payslip.objects.filter(
-            contract_id__in=long_ids, month__gte=since, month__lt=month_start(on)
-        ).aggregate(total=Sum("gross"))["total"]
+        Payslip.objects.filter(contract_id__in=long_ids, month__gte=since, month__lt=month_start(on)).aggregate(
+            total=Sum("gross")
+        )["total"]
         or ZERO
     )
     return criteria.WorkshopFacts(
@@ -197,9 +192,7 @@ def payslips_of(user: User, contract_id: int) -> QuerySet[Payslip]:
 def payslip_get(user: User, pk: int) -> Payslip:
     p = (
         Payslip.objects.filter(access.workshop_q(user, "contract__workshop__"), pk=pk)
-        .select_related(
-            "contract__member", "contract__household", "contract__workshop__operator", "wage_rule"
-        )
+        .select_related("contract__member", "contract__household", "contract__workshop__operator", "wage_rule")
         .first()
     )
     if p is None:
@@ -208,10 +201,7 @@ def payslip_get(user: User, pk: int) -> Payslip:
 
 
 def contract_year_total(contract_id: int, year: int) -> Decimal:
-    return (
-        Payslip.objects.filter(contract_id=contract_id, month__year=year).aggregate(t=Sum("gross"))["t"]
-        or ZERO
-    )
+    return Payslip.objects.filter(contract_id=contract_id, month__year=year).aggregate(t=Sum("gross"))["t"] or ZERO
 
 
 # ---- training ----
@@ -309,9 +299,7 @@ class SiteKpi:
 
 def employed_member_ids(member_ids: list[int], on: dt.date) -> set[int]:
     """Members with an open contract or a welfare post on the date (two queries)."""
-    hired = set(
-        Contract.objects.filter(open_on(on), member_id__in=member_ids).values_list("member_id", flat=True)
-    )
+    hired = set(Contract.objects.filter(open_on(on), member_id__in=member_ids).values_list("member_id", flat=True))
     posted = set(
         WelfarePost.objects.filter(member_id__in=member_ids, start__lte=on, end__gte=on).values_list(
             "member_id", flat=True

@@ -53,6 +53,4 @@ def split(total: Decimal, collective_share: Decimal, basis: Basis, recipients: l
         return Split(collective, dividends, ())
     weights = [Decimal(1) if basis is Basis.HOUSEHOLD else Decimal(max(r.members, 0)) for r in recipients]
     amounts = split_exact(dividends, weights)
-    return Split(
-        collective, dividends, tuple((r.household_id, a) for r, a in zip(recipients, amounts, strict=True))
-    )
+    return Split(collective, dividends, tuple((r.household_id, a) for r, a in zip(recipients, amounts, strict=True)))

@@ -47,11 +47,7 @@ class Verdict:
 
 
 def is_labour(m: MemberFacts, on: dt.date, age: WorkingAge) -> bool:
-    return (
-        not m.in_school
-        and m.labour in LABOUR_CODES
-        and age.minimum <= age_on(m.birth_date, on) <= age.maximum
-    )
+    return not m.in_school and m.labour in LABOUR_CODES and age.minimum <= age_on(m.birth_date, on) <= age.maximum
 
 
 def evaluate(h: HouseholdFacts, on: dt.date, age: WorkingAge) -> Verdict:

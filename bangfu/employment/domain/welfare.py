@@ -23,9 +23,7 @@ class Problem:
     en: str
 
 
-def check_new_post(
-    *, held_by_household: int, birth_date: dt.date, start: dt.date, limits: PostLimits
-) -> list[Problem]:
+def check_new_post(*, held_by_household: int, birth_date: dt.date, start: dt.date, limits: PostLimits) -> list[Problem]:
     """held_by_household: posts of the same household overlapping the new post's year."""
     problems: list[Problem] = []
     if limits.per_household is not None and held_by_household >= limits.per_household:

@@ -95,4 +95,12 @@ def find_person(actor: User, *, member_id: int | None, id_number: str | None) ->
             ) from None
     if member_id is None:
         raise fail("member", "请选择人员或填写身份证号", "choose a person or enter an ID number")
+    if access.is_operator_user(actor):
+        # An operator user may pick its own workers (e.g. to enrol them in training) from its list.
+        from bangfu.employment.selectors import contracts_visible
+
+        hired = contracts_visible(actor).filter(member_id=member_id).select_related("member__household").first()
+        if hired is None:
+            raise NotFound()
+        return hired.member
     return registry.member_get(actor, member_id)

@@ -69,9 +69,7 @@ def _share(value: Any) -> Decimal:
         ) from None
     d = d / 100 if d > 1 or str(value).strip().endswith("%") else d
     if not 0 <= d <= 1:
-        raise fail(
-            "collective_share", "集体留存比例须在0%到100%之间", "the collective's share must be 0–100%"
-        )
+        raise fail("collective_share", "集体留存比例须在0%到100%之间", "the collective's share must be 0–100%")
     return d.quantize(Decimal("0.0001"))
 
 
@@ -137,9 +135,7 @@ def asset_income_distribute(
     total = money("amount", amount, allow_zero=False)
     received = date("received_on", received_on)
     if AssetIncome.objects.select_for_update().filter(asset=a, year=y).exists():
-        raise Conflict(
-            f"{a.name}{y}年度收益已分配，不能重复分配", f"{a.name}: the {y} income was already distributed"
-        )
+        raise Conflict(f"{a.name}{y}年度收益已分配，不能重复分配", f"{a.name}: the {y} income was already distributed")
     rule = selectors.dividend_rule_in_force(a.pk, received)
     if rule is None:
         raise fail(

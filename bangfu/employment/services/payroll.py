@@ -44,9 +44,7 @@ def contract_create(*, actor: User, workshop: Workshop, values: dict[str, Any]) 
             f"The workshop has no wage rule '{code}' in force when probation ends; set it up first",
         )
     if Contract.objects.filter(selectors.open_on(start), workshop=w, member=member).exists():
-        raise Conflict(
-            "此人在本车间已有未终止的合同", "This person already has an open contract at this workshop"
-        )
+        raise Conflict("此人在本车间已有未终止的合同", "This person already has an open contract at this workshop")
     c = Contract.objects.create(
         workshop=w,
         household_id=member.household_id,
@@ -77,9 +75,7 @@ def contract_end(*, actor: User, contract: Contract, end: Any, reason: str) -> C
 
 
 def _rule_terms(rule: WageRule) -> wages.WageTerms:
-    return wages.WageTerms(
-        wages.WageKind(rule.kind), rule.base, rule.piece_rate, rule.day_rate, rule.fixed, rule.cap
-    )
+    return wages.WageTerms(wages.WageKind(rule.kind), rule.base, rule.piece_rate, rule.day_rate, rule.fixed, rule.cap)
 
 
 @transaction.atomic

@@ -47,16 +47,11 @@ def policy_set(
     *, actor: User, area_code: str, effective_from: dt.date | str, values: dict[str, Any]
 ) -> EmploymentPolicy:
     """A new parameter row from a date; the row it replaces ends the day before."""
-    if (
-        not areas.scope_for(actor, Cap.CONFIGURE).covers_code(area_code)
-        or areas.area_by_code(area_code) is None
-    ):
+    if not areas.scope_for(actor, Cap.CONFIGURE).covers_code(area_code) or areas.area_by_code(area_code) is None:
         raise NotFound()
     start = date("effective_from", effective_from)
     cleaned = _clean(values)
-    current = EmploymentPolicy.objects.select_for_update().filter(
-        area_id=area_code, effective_to__isnull=True
-    )
+    current = EmploymentPolicy.objects.select_for_update().filter(area_id=area_code, effective_to__isnull=True)
     for row in current:
         if row.effective_from >= start:
             raise Conflict(
@@ -66,7 +61,5 @@ def policy_set(
         row.effective_to = start - dt.timedelta(days=1)
         row.save(update_fields=["effective_to"])
     policy = EmploymentPolicy.objects.create(area_id=area_code, effective_from=start, **cleaned)
-    audit_record(
-        actor=actor, action="policy_set", obj=policy, area_code=area_code, data={"effective_from": str(start)}
-    )
+    audit_record(actor=actor, action="policy_set", obj=policy, area_code=area_code, data={"effective_from": str(start)})
     return policy

@@ -27,9 +27,7 @@ def welfare_post_create(*, actor: User, values: dict[str, Any]) -> WelfarePost:
     household = member.household
     _require_officer_edit(actor, household.village_id)
     if values.get("level") not in dict(WelfarePost.LEVELS):
-        raise fail(
-            "level", "请选择岗位级别：行业部门、乡镇或村级", "choose the level: ministry, township or village"
-        )
+        raise fail("level", "请选择岗位级别：行业部门、乡镇或村级", "choose the level: ministry, township or village")
     start = date("start", values.get("start"))
     end = date("end", values.get("end") or (start.replace(year=start.year + 1) - dt.timedelta(days=1)))
     if not start < end <= start.replace(year=start.year + 1):

@@ -89,9 +89,7 @@ def workshop_create(*, actor: User, values: dict[str, Any]) -> Workshop:
         site=site,
         site_distance=str(values.get("site_distance", ""))[:60],
         started_on=date("started_on", values.get("started_on")),
-        insurance_per_worker_month=money(
-            "insurance_per_worker_month", values.get("insurance_per_worker_month", 0)
-        ),
+        insurance_per_worker_month=money("insurance_per_worker_month", values.get("insurance_per_worker_month", 0)),
         annual_revenue=money("annual_revenue", values.get("annual_revenue", 0)),
     )
     audit_record(actor=actor, action="workshop_create", obj=w, area_code=village.code)
@@ -114,9 +112,7 @@ def workshop_update(
     if annual_revenue is not None:
         workshop.annual_revenue = money("annual_revenue", annual_revenue)
     workshop.save(update_fields=["insurance_per_worker_month", "annual_revenue"])
-    audit_record(
-        actor=actor, action="workshop_update", obj=workshop, area_code=workshop.village_id, reason=reason
-    )
+    audit_record(actor=actor, action="workshop_update", obj=workshop, area_code=workshop.village_id, reason=reason)
     return workshop
 
 
@@ -158,9 +154,7 @@ def funding_add(
     return f
 
 
-def _unmet(
-    guard: Guard, workshop: Workshop, on: dt.date, reason: str
-) -> tuple[list[tuple[str, str]], list[Any]]:
+def _unmet(guard: Guard, workshop: Workshop, on: dt.date, reason: str) -> tuple[list[tuple[str, str]], list[Any]]:
     """((zh, en) of each unmet condition, the checks as recorded on the event row)."""
     if guard is Guard.REASON:
         return ([] if reason.strip() else [("请填写原因", "give the reason")]), []
@@ -252,9 +246,7 @@ def wage_rule_set(
     start = date("effective_from", effective_from)
     code = text("code", code, "规则编号", "rule code", 20)
     cleaned = _wage_values(values)
-    for row in WageRule.objects.select_for_update().filter(
-        workshop=workshop, code=code, effective_to__isnull=True
-    ):
+    for row in WageRule.objects.select_for_update().filter(workshop=workshop, code=code, effective_to__isnull=True):
         if row.effective_from >= start:
             raise Conflict(
                 f"规则{code}已有{row.effective_from}起生效的版本，新版本生效日期须更晚",

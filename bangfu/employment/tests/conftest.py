@@ -67,9 +67,7 @@ def story(world: Any) -> Story:
     services.policy_set(
         actor=world.county, area_code=world.area_county.code, effective_from="2020-01-01", values=POLICY
     )
-    site = registry.site_create(
-        actor=None, area_code=world.v1b.code, name="雪口山乡集中安置点", planned_households=120
-    )
+    site = registry.site_create(actor=None, area_code=world.v1b.code, name="雪口山乡集中安置点", planned_households=120)
     a = household(
         world.v1a,
         "吉石罗布",
@@ -111,9 +109,7 @@ def story(world: Any) -> Story:
         values={"kind": "base_piece", "base": "1200", "piece_rate": "3.00", "cap": "4000"},
     )
     ent = accounts.user_create(username="knit", password=PASSWORD)
-    accounts.membership_grant(
-        user=ent, role=Role.ENTERPRISE, area_code=world.area_county.code, organisation=CREDIT
-    )
+    accounts.membership_grant(user=ent, role=Role.ENTERPRISE, area_code=world.area_county.code, organisation=CREDIT)
     other = accounts.user_create(username="other_ent", password=PASSWORD)
     accounts.membership_grant(
         user=other, role=Role.ENTERPRISE, area_code=world.area_county.code, organisation=OTHER_CREDIT

@@ -88,9 +88,7 @@ def test_one_post_per_household_and_age_limit() -> None:
     assert [p.field for p in second] == ["member"] and "每户最多1个" in second[0].zh
     unlimited = welfare.PostLimits(per_household=None, max_age=60)
     assert welfare.check_new_post(held_by_household=3, birth_date=born, start=ON, limits=unlimited) == []
-    assert welfare.check_new_post(
-        held_by_household=0, birth_date=dt.date(1960, 1, 1), start=ON, limits=limits
-    )
+    assert welfare.check_new_post(held_by_household=0, birth_date=dt.date(1960, 1, 1), start=ON, limits=limits)
     assert welfare.post_pay(D("500"), 12) == D("6000.00")
 
 

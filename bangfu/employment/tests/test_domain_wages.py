@@ -66,9 +66,7 @@ def test_cap_limits_the_total_and_is_flagged() -> None:
 
 def test_day_rate_and_fixed_rules_and_attendance_proration() -> None:
     none = Probation(dt.date(2024, 1, 1), 0, D("0"))
-    day = monthly_pay(
-        WageTerms(WageKind.DAY, day_rate=D("120")), none, Attendance(dt.date(2025, 1, 1), 26, 20)
-    )
+    day = monthly_pay(WageTerms(WageKind.DAY, day_rate=D("120")), none, Attendance(dt.date(2025, 1, 1), 26, 20))
     assert day.gross == D("2400.00") and day.day_part == D("2400.00")
     fixed = WageTerms(WageKind.FIXED, fixed=D("2600"))
     assert monthly_pay(fixed, none, Attendance(dt.date(2025, 1, 1), 26, 13)).gross == D("1300.00")

@@ -55,14 +55,10 @@ def test_story_a_contract_probation_and_payroll_flow_into_income(story: Story) -
 def test_payroll_refuses_months_outside_the_contract_and_bad_attendance(story: Story) -> None:
     c = hire(story.world.t1, story, members(story, story.a)[0])
     with pytest.raises(ValidationFailed) as e:
-        services.payslip_record(
-            actor=story.world.t1, contract=c, month="2024-09", scheduled_days=26, days_worked=26
-        )
+        services.payslip_record(actor=story.world.t1, contract=c, month="2024-09", scheduled_days=26, days_worked=26)
     assert "不在合同期内" in e.value.zh
     with pytest.raises(ValidationFailed):
-        services.payslip_record(
-            actor=story.world.t1, contract=c, month="2024-10", scheduled_days=26, days_worked=27
-        )
+        services.payslip_record(actor=story.world.t1, contract=c, month="2024-10", scheduled_days=26, days_worked=27)
     assert selectors.payslips_of(story.world.t1, c.pk).count() == 0
     assert wage(story, story.a, 2024) == 0
 
@@ -223,13 +219,9 @@ def test_rent_split_into_collective_and_dividends_to_the_fen(story: Story) -> No
     assert {s.household_id for s in shares} == {h.pk for h in story.liming}  # 羊店儿村's household A is not
     assert sum(wage(story, h, 2024, "property") for h in story.liming) == D("6000.01")
     with pytest.raises(Conflict):
-        services.asset_income_distribute(
-            actor=world.t1, asset=asset, year=2024, amount="1", received_on="2024-12-21"
-        )
+        services.asset_income_distribute(actor=world.t1, asset=asset, year=2024, amount="1", received_on="2024-12-21")
     with pytest.raises(NotFound):
-        services.asset_income_distribute(
-            actor=world.t2, asset=asset, year=2023, amount="1", received_on="2024-12-21"
-        )
+        services.asset_income_distribute(actor=world.t2, asset=asset, year=2023, amount="1", received_on="2024-12-21")
     assert income.asset.incomes.count() == 1
 
 
