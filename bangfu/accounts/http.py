@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
 
 from bangfu.accounts.models import User
 
 
 class AuthedHttpRequest(HttpRequest):
     user: User  # type: ignore[assignment]
+    htmx: HtmxDetails
