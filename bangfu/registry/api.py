@@ -1,5 +1,477 @@
-"""JSON API of registry, mounted under /api/v1/ by bangfu/api.py."""
+"""JSON API of the registry (/api/v1/registry/): households, members, income statements, Excel import.
 
-from ninja import Router
+Every read goes through `registry.selectors` (scoped to the caller exactly like the pages); every
+write through `registry.services`. ID numbers are masked unless the caller asks for `full_id` and
+the role may see them; each full number shown is logged by `selectors.member_full_id`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Query, Router, Schema
+from ninja.files import UploadedFile
+from pydantic import Field
+
+from bangfu.core.errors import NotFound
+from bangfu.registry import importer, selectors, services
+from bangfu.registry.domain.codes import ITEM_LABEL
+
+if TYPE_CHECKING:
+    from bangfu.accounts.models import User
+    from bangfu.registry.models import Household, IncomeItem, IncomeStatement, Member
 
 router = Router(tags=["registry"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _user(request: HttpRequest) -> User:
+    return request.auth  # type: ignore[attr-defined, no-any-return]
+
+
+# --- schemas ----------------------------------------------------------------------------------
+
+
+class HouseholdFilterIn(Schema):
+    q: str = Field("", description="姓名、户编号或完整身份证号 name, household number or full ID number")
+    village: str = Field("", description="村或上级区划代码 village (or enclosing area) code")
+    grid: int | None = None
+    flag: str = Field("", description="poverty_exited, monitored, dibao, tekun, relocated, no_labour")
+    monitoring_type: str = ""
+    page: int = Field(1, ge=1)
+    per_page: int = Field(50, ge=1, le=200)
+
+
+class HouseholdRowOut(Schema):
+    id: int
+    number: str
+    village_code: str
+    village_name: str
+    grid_id: int | None
+    grid_name: str
+    head_name: str
+    size: int
+    status: str
+    poverty_exited: bool
+    exit_year: int | None
+    monitoring_type: str
+    dibao: bool
+    tekun: bool
+    relocated: bool
+    no_labour: bool
+
+
+class HouseholdPageOut(Schema):
+    count: int
+    page: int
+    pages: int
+    per_page: int
+    items: list[HouseholdRowOut]
+
+
+class MemberOut(Schema):
+    id: int
+    household_id: int
+    name: str
+    id_number: str = Field(description="脱敏显示，如 5111**********1234；full_id=true 且角色允许时为完整号码")
+    id_full: bool
+    birth_date: dt.date
+    sex: str
+    relation: str
+    ethnicity: str
+    education: str
+    in_school: str
+    health: str
+    disability_grade: str
+    labour: str
+    employment: str
+    work_place: str
+    months_worked: int
+    medical_insurance: str
+    phone: str
+    active: bool
+    left_reason: str
+
+
+class HouseholdOut(HouseholdRowOut):
+    address: str
+    phone: str
+    group_code: str | None
+    monitoring_since: dt.date | None
+    risk_eliminated_on: dt.date | None
+    risk_codes: list[str]
+    dibao_since: dt.date | None
+    tekun_since: dt.date | None
+    no_labour_since: dt.date | None
+    relocation_site: str | None
+    relocated_on: dt.date | None
+    members: list[MemberOut]
+
+
+class MemberIn(Schema):
+    name: str
+    id_number: str
+    relation: str
+    ethnicity: str = ""
+    education: str = ""
+    in_school: str = ""
+    health: str = ""
+    disability_grade: str = ""
+    labour: str = ""
+    employment: str = ""
+    work_place: str = ""
+    months_worked: int = 0
+    medical_insurance: str = ""
+    phone: str = ""
+
+
+class MemberPatchIn(Schema):
+    name: str | None = None
+    relation: str | None = None
+    ethnicity: str | None = None
+    education: str | None = None
+    in_school: str | None = None
+    health: str | None = None
+    disability_grade: str | None = None
+    labour: str | None = None
+    employment: str | None = None
+    work_place: str | None = None
+    months_worked: int | None = None
+    medical_insurance: str | None = None
+    phone: str | None = None
+    reason: str = ""
+
+
+class HouseholdIn(Schema):
+    number: str
+    village_code: str
+    grid_id: int | None = None
+    group_code: str | None = None
+    address: str = ""
+    phone: str = ""
+    poverty_exited: bool = False
+    exit_year: int | None = None
+    dibao: bool = False
+    tekun: bool = False
+    relocated: bool = False
+    no_labour: bool = False
+    members: list[MemberIn]
+
+
+class HouseholdPatchIn(Schema):
+    address: str | None = None
+    phone: str | None = None
+    poverty_exited: bool | None = None
+    exit_year: int | None = None
+    dibao: bool | None = None
+    tekun: bool | None = None
+    relocated: bool | None = None
+    no_labour: bool | None = None
+    village_code: str | None = None
+    grid_id: int | None = None
+    group_code: str | None = None
+    reason: str = ""
+
+
+class IdNumberIn(Schema):
+    id_number: str
+
+
+class ItemOut(Schema):
+    id: int
+    item: str
+    label: str
+    amount: Decimal
+    member_id: int | None
+    source: str
+    source_ref: str
+    note: str
+
+
+class StatementOut(Schema):
+    id: int
+    household_id: int
+    year: int
+    size: int
+    wage: Decimal
+    business_income: Decimal
+    business_cost: Decimal
+    property: Decimal
+    transfer: Decimal
+    claims: Decimal
+    out_of_pocket: Decimal
+    net_income: Decimal
+    per_capita: Decimal
+    items: list[ItemOut]
+
+
+class ItemIn(Schema):
+    item: str = Field(description="收入项目代码，如 wage.local、transfer.pension income item code")
+    amount: Decimal
+    note: str = ""
+    member_id: int | None = None
+
+
+class ImportOut(Schema):
+    households: int
+    members: int
+    batch_id: int
+
+
+# --- conversions ------------------------------------------------------------------------------
+
+
+def _row(h: Household) -> dict[str, Any]:
+    return {
+        "id": h.pk,
+        "number": h.number,
+        "village_code": h.village_id,
+        "village_name": h.village.name,
+        "grid_id": h.grid_id,
+        "grid_name": h.grid.name if h.grid else "",
+        "head_name": h.head_name,
+        "size": h.size,
+        "status": h.status,
+        "poverty_exited": h.poverty_exited,
+        "exit_year": h.exit_year,
+        "monitoring_type": h.monitoring_type,
+        "dibao": h.dibao,
+        "tekun": h.tekun,
+        "relocated": h.relocated,
+        "no_labour": h.no_labour,
+    }
+
+
+_MEMBER_FIELDS = [
+    "name",
+    "birth_date",
+    "sex",
+    "relation",
+    "ethnicity",
+    "education",
+    "in_school",
+    "health",
+    "disability_grade",
+    "labour",
+    "employment",
+    "work_place",
+    "months_worked",
+    "medical_insurance",
+    "phone",
+    "active",
+    "left_reason",
+]
+
+
+def _member(user: User, m: Member, household: Household, full_id: bool) -> dict[str, Any]:
+    m.household = household  # already fetched in scope: saves a query per member
+    shown = selectors.member_full_id(user, m, purpose="api") if full_id else m.id_masked
+    return {
+        "id": m.pk,
+        "household_id": m.household_id,
+        "id_number": shown,
+        "id_full": full_id,
+        **{f: getattr(m, f) for f in _MEMBER_FIELDS},
+    }
+
+
+def _household(user: User, pk: int, full_id: bool) -> dict[str, Any]:
+    detail = selectors.household_detail(user, pk)
+    h = detail.household
+    return {
+        **_row(h),
+        "address": h.address,
+        "phone": h.phone,
+        "group_code": h.group_id,
+        "monitoring_since": h.monitoring_since,
+        "risk_eliminated_on": h.risk_eliminated_on,
+        "risk_codes": h.risk_codes,
+        "dibao_since": h.dibao_since,
+        "tekun_since": h.tekun_since,
+        "no_labour_since": h.no_labour_since,
+        "relocated_on": h.relocated_on,
+        "relocation_site": h.relocation_site.name if h.relocation_site else None,
+        "members": [_member(user, m, h, full_id) for m in detail.members],
+    }
+
+
+def _item(i: IncomeItem) -> dict[str, Any]:
+    return {
+        "id": i.pk,
+        "item": i.item,
+        "label": ITEM_LABEL.get(i.item, i.item),
+        "amount": i.amount,
+        "member_id": i.member_id,
+        "source": i.source,
+        "source_ref": i.source_ref,
+        "note": i.note,
+    }
+
+
+def _statement(st: IncomeStatement) -> dict[str, Any]:
+    fields = [
+        "year",
+        "size",
+        "wage",
+        "business_income",
+        "business_cost",
+        "property",
+        "transfer",
+        "claims",
+        "out_of_pocket",
+        "net_income",
+        "per_capita",
+    ]
+    return {
+        "id": st.pk,
+        "household_id": st.household_id,
+        **{f: getattr(st, f) for f in fields},
+        "items": [_item(i) for i in st.items.all()],
+    }
+
+
+def _statement_of(user: User, household_id: int, year: int) -> IncomeStatement:
+    st = selectors.statement_for(user, household_id, year)
+    if st is None:
+        raise NotFound("该户没有这一年度的收入记录", "The household has no income statement for that year")
+    return st
+
+
+# --- households -------------------------------------------------------------------------------
+
+
+@router.get("/households", response=HouseholdPageOut, summary="农户列表 List households")
+def household_list(request: HttpRequest, filters: Query[HouseholdFilterIn]) -> dict[str, Any]:
+    f = selectors.HouseholdFilter(
+        text=filters.q,
+        village=filters.village,
+        grid=filters.grid,
+        flag=filters.flag,
+        monitoring_type=filters.monitoring_type,
+    )
+    page = selectors.household_page(_user(request), f, filters.page, filters.per_page)
+    return {
+        "count": page.paginator.count,
+        "page": page.number,
+        "pages": page.paginator.num_pages,
+        "per_page": filters.per_page,
+        "items": [_row(h) for h in page.object_list],
+    }
+
+
+@router.post("/households", response={201: HouseholdOut}, summary="登记农户 Create a household")
+def household_create(request: HttpRequest, body: HouseholdIn) -> tuple[int, dict[str, Any]]:
+    data = body.model_dump()
+    place = {k: data.pop(k) for k in ("village_code", "grid_id", "group_code")}
+    members = data.pop("members")
+    h = services.household_create(actor=_user(request), fields=data, members=members, **place)
+    return 201, _household(_user(request), h.pk, full_id=False)
+
+
+@router.get("/households/{pk}", response=HouseholdOut, summary="农户详情 Get a household")
+def household_get(request: HttpRequest, pk: int, full_id: bool = False) -> dict[str, Any]:
+    return _household(_user(request), pk, full_id)
+
+
+@router.patch("/households/{pk}", response=HouseholdOut, summary="修改农户 Update a household")
+def household_update(request: HttpRequest, pk: int, body: HouseholdPatchIn) -> dict[str, Any]:
+    h = selectors.household_get(_user(request), pk)
+    changes = body.model_dump(exclude_unset=True)
+    reason = changes.pop("reason", "")
+    services.household_update(actor=_user(request), household=h, changes=changes, reason=reason)
+    return _household(_user(request), pk, full_id=False)
+
+
+# --- members ----------------------------------------------------------------------------------
+
+
+@router.get("/households/{pk}/members", response=list[MemberOut], summary="家庭成员 Members of a household")
+def member_list(request: HttpRequest, pk: int, full_id: bool = False) -> list[dict[str, Any]]:
+    h = selectors.household_get(_user(request), pk)
+    return [_member(_user(request), m, h, full_id) for m in selectors.members_of(_user(request), pk)]
+
+
+@router.post("/households/{pk}/members", response={201: MemberOut}, summary="增加成员 Add a member")
+def member_add(request: HttpRequest, pk: int, body: MemberIn) -> tuple[int, dict[str, Any]]:
+    h = selectors.household_get(_user(request), pk)
+    m = services.member_add(actor=_user(request), household=h, fields=body.model_dump())
+    return 201, _member(_user(request), m, h, full_id=False)
+
+
+@router.post("/members/find", response=MemberOut, summary="按身份证号查找 Find a person by ID number")
+def member_find(request: HttpRequest, body: IdNumberIn) -> dict[str, Any]:
+    """POST, not GET: an ID number must not appear in URLs (and so in access logs)."""
+    m = selectors.member_find(_user(request), body.id_number)
+    return _member(_user(request), m, m.household, full_id=False)
+
+
+@router.get("/members/{pk}", response=MemberOut, summary="成员详情 Get a member")
+def member_get(request: HttpRequest, pk: int, full_id: bool = False) -> dict[str, Any]:
+    m = selectors.member_get(_user(request), pk)
+    return _member(_user(request), m, m.household, full_id)
+
+
+@router.patch("/members/{pk}", response=MemberOut, summary="修改成员 Update a member")
+def member_update(request: HttpRequest, pk: int, body: MemberPatchIn) -> dict[str, Any]:
+    m = selectors.member_get(_user(request), pk)
+    changes = body.model_dump(exclude_unset=True)
+    reason = changes.pop("reason", "")
+    m = services.member_update(actor=_user(request), member=m, changes=changes, reason=reason)
+    return _member(_user(request), m, m.household, full_id=False)
+
+
+# --- income statements ------------------------------------------------------------------------
+
+
+@router.get("/households/{pk}/statements", response=list[StatementOut], summary="收入年报 Income statements")
+def statement_list(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+    return [_statement(st) for st in selectors.statements_of(_user(request), pk)]
+
+
+@router.get("/households/{pk}/statements/{year}", response=StatementOut, summary="某年收入 Income of one year")
+def statement_get(request: HttpRequest, pk: int, year: int) -> dict[str, Any]:
+    return _statement(_statement_of(_user(request), pk, year))
+
+
+@router.post(
+    "/households/{pk}/statements/{year}/items", response={201: StatementOut}, summary="登记收入项目 Add an income line"
+)
+def item_create(request: HttpRequest, pk: int, year: int, body: ItemIn) -> tuple[int, dict[str, Any]]:
+    h = selectors.household_get(_user(request), pk)
+    services.income_item_set(
+        actor=_user(request),
+        household=h,
+        year=year,
+        item=body.item,
+        amount=body.amount,
+        note=body.note,
+        member_id=body.member_id,
+    )
+    return 201, _statement(_statement_of(_user(request), pk, year))
+
+
+@router.delete("/income-items/{pk}", response={204: None}, summary="删除收入项目 Delete an income line")
+def item_delete(request: HttpRequest, pk: int) -> tuple[int, None]:
+    item = selectors.income_item_get(_user(request), pk)
+    services.income_item_delete(actor=_user(request), item=item)
+    return 204, None
+
+
+# --- Excel ------------------------------------------------------------------------------------
+
+
+@router.get("/import/template", summary="导入模板 Import template (xlsx)")
+def import_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(importer.template_workbook(_user(request)), content_type=XLSX)
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''household-import-template.xlsx"
+    return response
+
+
+@router.post("/import", response={201: ImportOut}, summary="Excel导入农户 Import households (all or none)")
+def import_households(request: HttpRequest, file: File[UploadedFile]) -> tuple[int, dict[str, Any]]:
+    """422 with `errors` (row, field as 'sheet!column', message, message_en) when any row is wrong."""
+    result = importer.household_import(actor=_user(request), data=file.read(), filename=file.name or "")
+    return 201, {"households": result.households, "members": result.members, "batch_id": result.batch_id}

@@ -1,0 +1,153 @@
+"""Excel pages of the registry: the import template, the import (all rows or none) and the list export.
+
+The export takes the same filter as the household list page and the API, read through the same
+scoped selectors; ID numbers are masked unless the role may see them and the user asks, and then
+every full number written is logged like a view on screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from bangfu.accounts.domain.roles import Cap
+from bangfu.accounts.selectors import has_cap
+from bangfu.core.errors import ApplicationError, NotFound
+from bangfu.core.excel import SheetSpec, write_workbook
+from bangfu.core.views import int_or_none
+from bangfu.registry import importer, selectors
+
+if TYPE_CHECKING:
+    from bangfu.accounts.models import User
+    from bangfu.registry.models import Household, Member
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHOWN_PROBLEMS = 500  # a whole wrong file can have 100,000 problems; the page shows the first ones
+EXPORT_HOUSEHOLD_COLUMNS = [
+    "户编号", "村代码", "村名称", "村民小组代码", "网格编号", "网格名称", "地址", "联系电话", "户主", "家庭人口",
+    "脱贫户", "脱贫年度", "低保户", "特困供养", "易地搬迁户", "整户无劳动力", "监测对象类型", "户状态",
+]  # fmt: skip
+EXPORT_MEMBER_EXTRA = ["出生日期", "性别", "在册"]
+
+
+def _xlsx(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+def _require(user: User, cap: Cap) -> None:
+    if not has_cap(user, cap):
+        raise NotFound()  # a page a role cannot use does not exist for it
+
+
+@login_required
+def household_import_template(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    _require(user, Cap.IMPORT_REGISTRY)
+    return _xlsx(importer.template_workbook(user), "household-import-template.xlsx")
+
+
+@login_required
+def household_import(request: HttpRequest) -> HttpResponse:
+    """GET: the upload form. POST: import; on any problem nothing is stored and the report is shown."""
+    user: User = request.user  # type: ignore[assignment]
+    _require(user, Cap.IMPORT_REGISTRY)
+    ctx: dict[str, Any] = {}
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            ctx["error"] = ApplicationError(zh="请选择要导入的文件", en="Choose the file to import", code="no_file")
+        else:
+            try:
+                result = importer.household_import(actor=user, data=upload.read(), filename=upload.name or "")
+            except ApplicationError as exc:
+                if exc.status == 404:
+                    raise
+                ctx["error"] = exc
+                ctx["problems"] = exc.problems[:SHOWN_PROBLEMS]
+                ctx["more"] = max(0, len(exc.problems) - SHOWN_PROBLEMS)
+            else:
+                messages.success(
+                    request,
+                    f"已导入{result.households}户、{result.members}人（批次 {result.batch_id}）"
+                    f" Imported {result.households} households, {result.members} members",
+                )
+                return redirect("registry:household_list")
+    return render(request, "registry/import.html", ctx, status=422 if ctx.get("error") else 200)
+
+
+# --- export -----------------------------------------------------------------------------------
+
+
+def _filter(request: HttpRequest) -> selectors.HouseholdFilter:
+    """The household list page's query string (q, village, grid, flag, type), read the same way."""
+    return selectors.HouseholdFilter(
+        text=request.GET.get("q", "").strip(),
+        village=request.GET.get("village", ""),
+        grid=int_or_none(request.GET.get("grid")),
+        flag=request.GET.get("flag", ""),
+        monitoring_type=request.GET.get("type", ""),
+    )
+
+
+def _yes(v: bool) -> str:
+    return "是" if v else "否"
+
+
+def _household_row(h: Household) -> list[Any]:
+    return [
+        h.number, h.village_id, h.village.name, h.group_id or "", h.grid.code if h.grid else "",
+        h.grid.name if h.grid else "", h.address, h.phone, h.head_name, h.size, _yes(h.poverty_exited),
+        h.exit_year or "", _yes(h.dibao), _yes(h.tekun), _yes(h.relocated), _yes(h.no_labour), h.monitoring_type,
+        h.status,
+    ]  # fmt: skip
+
+
+def _member_row(user: User, h: Household, m: Member, full_id: bool) -> list[Any]:
+    m.household = h  # fetched in scope already
+    shown = selectors.member_full_id(user, m, purpose="export") if full_id else m.id_masked
+    values = {k: getattr(m, k) for k in importer.MEMBER_KEYS if k != "id_number"}
+    values |= {"household": h.number, "id_number": shown}
+    row = [values.get(key, "") for _, key in importer.MEMBER_COLUMNS]
+    return [*row, m.birth_date.isoformat(), "男" if m.sex == "M" else "女", _yes(m.active)]
+
+
+def _export_rows(user: User, households: Iterator[Household], full_id: bool) -> tuple[list[Sequence[Any]], ...]:
+    h_rows: list[Sequence[Any]] = []
+    m_rows: list[Sequence[Any]] = []
+    for h in households:
+        h_rows.append(_household_row(h))
+        m_rows += [_member_row(user, h, m, full_id) for m in h.members.all()]
+    return h_rows, m_rows
+
+
+@login_required
+def household_export(request: HttpRequest) -> HttpResponse:
+    """The current filtered list with members; ?full_id=1 shows full ID numbers to roles allowed (logged)."""
+    user: User = request.user  # type: ignore[assignment]
+    _require(user, Cap.VIEW_PEOPLE)
+    full_id = request.GET.get("full_id") == "1"
+    if full_id and not has_cap(user, Cap.VIEW_FULL_ID):
+        full_id = False  # a role that may not see them gets the masked file, as everyone else
+    households = (
+        selectors.household_search(user, _filter(request))
+        .select_related("village", "grid")
+        .prefetch_related(selectors.prefetch_members())
+        .order_by("number")
+        .iterator(chunk_size=2000)
+    )
+    h_rows, m_rows = _export_rows(user, households, full_id)
+    member_columns = [t for t, _ in importer.MEMBER_COLUMNS] + EXPORT_MEMBER_EXTRA
+    data = write_workbook([
+        SheetSpec(importer.HOUSEHOLD_SHEET, EXPORT_HOUSEHOLD_COLUMNS, rows=h_rows,
+                  text_columns={"户编号", "村代码", "村民小组代码", "网格编号", "联系电话"}),
+        SheetSpec(importer.MEMBER_SHEET, member_columns, rows=m_rows, text_columns={"户编号", "身份证号", "电话"}),
+    ])  # fmt: skip
+    return _xlsx(data, f"households-{timezone.localdate():%Y%m%d}.xlsx")
