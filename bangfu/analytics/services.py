@@ -1,1 +1,112 @@
-"""Nothing here yet: this module exists so every app has the same shape."""
+"""Writes of analytics: the batch refresh of the indicator cache."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+
+from bangfu.analytics import counts
+from bangfu.analytics.domain.indicators import Cell, ancestor_codes, merge, roll_up
+from bangfu.analytics.models import IndicatorRun, IndicatorValue
+from bangfu.areas.domain.codes import level_of, prefix
+from bangfu.core.errors import invalid
+from bangfu.core.services import audit_record
+
+if TYPE_CHECKING:
+    from bangfu.accounts.models import User
+
+BATCH = 2000
+
+
+@transaction.atomic
+def indicators_refresh(
+    *, area_code: str | None = None, as_of: dt.date | None = None, actor: User | None = None, trigger: str = "cli"
+) -> IndicatorRun:
+    """Recompute the cached indicators of every village under `area_code` (all when None) and
+    every area above them, for the state on `as_of` (today by default).
+
+    Screening calls this after a run; `bangfu indicators` and the task call it on demand.
+    """
+    under = _prefix(area_code)
+    as_of = as_of or timezone.localdate()
+    run = IndicatorRun.objects.create(
+        area_code=area_code or "", as_of=as_of, trigger=trigger, started=timezone.now(), started_by=actor
+    )
+    villages = merge(counter(counts.VILLAGE, under, as_of) for counter in counts.COUNTERS)
+    grids = merge(counter(counts.GRID, under, as_of) for counter in counts.COUNTERS)
+    figures = _with_ancestors(villages, under)
+    figures.update(grids)
+    run.cells = _replace(figures, under, now=run.started)
+    run.villages = len(villages)
+    run.finished = timezone.now()
+    run.save(update_fields=["cells", "villages", "finished"])
+    audit_record(actor=actor, action="indicators_refresh", obj=run, area_code=area_code or "", reason=trigger)
+    return run
+
+
+def _prefix(area_code: str | None) -> str:
+    if not area_code:
+        return ""
+    level = level_of(area_code)
+    if level is None:
+        raise invalid(
+            "area_code",
+            f"区划代码{area_code}无效：请填写12位统计用区划代码，如 511133000000",
+            f"{area_code} is not a division code: give the 12-digit code, e.g. 511133000000",
+        )
+    return prefix(area_code, level)
+
+
+def _with_ancestors(villages: dict[str, dict[Cell, Decimal]], under: str) -> dict[str, dict[Cell, Decimal]]:
+    """Villages rolled up; for a partial refresh, the areas above it are re-summed from the cache."""
+    figures = roll_up(villages)
+    if not under:
+        return figures
+    for code in {c for v in villages for c in ancestor_codes(v)} | set(ancestor_codes(under.ljust(12, "0"))):
+        if not code.startswith(under):
+            figures[code] = _sum_cached_villages(code, under, villages)
+    return figures
+
+
+def _sum_cached_villages(code: str, under: str, fresh: dict[str, dict[Cell, Decimal]]) -> dict[Cell, Decimal]:
+    """An ancestor's total: fresh figures of the refreshed villages + cached ones of the others.
+
+    Villages are the 12-digit units not ending in 000 (a village code never does); grid units
+    ("grid:…") sort after digits and so fall outside the code range.
+    """
+    level = level_of(code)
+    own = prefix(code, level) if level else code
+    total: dict[Cell, Decimal] = {}
+    cached = (
+        IndicatorValue.objects.filter(unit__gte=own, unit__lte=own + "9" * (12 - len(own)))
+        .exclude(unit__endswith="000")
+        .exclude(unit__startswith=under)
+        .values_list("key", "period", "value")
+    )
+    for key, period, value in cached:
+        total[(key, period)] = total.get((key, period), Decimal(0)) + value
+    for village, cells in fresh.items():
+        if village.startswith(own):
+            for cell, value in cells.items():
+                total[cell] = total.get(cell, Decimal(0)) + value
+    return total
+
+
+def _replace(figures: dict[str, dict[Cell, Decimal]], under: str, now: dt.datetime) -> int:
+    """Swap the cached rows of the refreshed units for the new ones (a unit that has lost its last
+    household disappears instead of keeping a stale figure)."""
+    units = set(figures)
+    stale = IndicatorValue.objects.filter(unit__startswith=under) if under else IndicatorValue.objects.all()
+    stale.delete()
+    IndicatorValue.objects.filter(unit__in=units).delete()
+    rows = [
+        IndicatorValue(unit=unit, key=key, period=period, value=value, computed_at=now)
+        for unit, cells in figures.items()
+        for (key, period), value in cells.items()
+    ]
+    IndicatorValue.objects.bulk_create(rows, batch_size=BATCH)
+    return len(rows)
