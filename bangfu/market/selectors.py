@@ -23,6 +23,7 @@ from django.utils import timezone
 from bangfu.accounts.domain.roles import Cap, Role
 from bangfu.accounts.selectors import memberships_of
 from bangfu.areas.selectors import scope_for
+from bangfu.core.domain.money import q
 from bangfu.core.errors import NotFound
 from bangfu.market.domain import codes, figures
 from bangfu.market.domain.orders import Party
@@ -295,7 +296,7 @@ def beneficiaries(user: User, enterprise_id: int, year: int) -> list[Beneficiary
     paid = Payment.objects.filter(enterprise=e, year=year).values("household_id", "kind").annotate(s=Sum("amount"))
     sums: dict[int, dict[str, Decimal]] = {}
     for r in paid:
-        sums.setdefault(r["household_id"], {})[codes.PAYMENT_KIND_LABELS[codes.PaymentKind(r["kind"])]] = r["s"]
+        sums.setdefault(r["household_id"], {})[codes.PAYMENT_KIND_LABELS[codes.PaymentKind(r["kind"])]] = q(r["s"])
     kinds: dict[int, set[str]] = {}
     homes: dict[int, Any] = {}
     for link in links:
@@ -376,7 +377,7 @@ def buyer_progress(user: User, year: int) -> list[BuyerProgress]:
     out = []
     for b in buyers:
         t = next((t for t in b.targets.all() if t.year == year), None)
-        prog = figures.Progress(t.canteen_purchases, t.share, done.get(b.pk, Decimal("0.00"))) if t else None
+        prog = figures.Progress(t.canteen_purchases, t.share, q(done.get(b.pk, Decimal(0)))) if t else None
         out.append(BuyerProgress(b, year, prog if b.has_canteen else None))
     return out
 
