@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bangfu.registry import views
+from bangfu.registry import views, views_excel
 
 app_name = "registry"
 NAV = [("view_people", "农户 Households", "registry:household_list")]
@@ -17,4 +17,7 @@ urlpatterns = [
     path("income-items/<int:pk>/delete/", views.income_delete, name="income_delete"),
     path("households/<int:pk>/guarantees/", views.guarantee_add, name="guarantee_add"),
     path("find/", views.find_by_id, name="find_by_id"),
+    path("households/import/", views_excel.household_import, name="import"),
+    path("households/import/template.xlsx", views_excel.household_import_template, name="import_template"),
+    path("households/export.xlsx", views_excel.household_export, name="export"),
 ]
