@@ -286,3 +286,23 @@ def workload_by_grid(user: User) -> QuerySet[Any]:
     from bangfu.areas.selectors import grids_visible
 
     return grids_visible(user).annotate(n=Count("households")).order_by("village_id", "code")
+
+
+def villages_for_self_report(township: str = "") -> list[Any]:
+    """Villages offered on the public self-report form: those under an area with parameters in force.
+
+    Names of villages are public; the list says nothing about households. A QR code printed for
+    one township passes its code, so its people see only their own villages.
+    """
+    today = dt.date.today()
+    roots = [p.area for p in _in_force(CaseParameters.objects.select_related("area"), today)]
+    villages: dict[str, Any] = {}
+    frontier = list({a.code: a for a in roots}.values())
+    while frontier:
+        area = frontier.pop()
+        if area.level == "village":
+            villages[area.code] = area
+        else:
+            frontier.extend(area.children.all())
+    rows = sorted(villages.values(), key=lambda a: a.code)
+    return [v for v in rows if not township or v.code.startswith(township[:9])]

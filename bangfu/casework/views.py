@@ -1,1 +1,269 @@
-"""Nothing here yet: this module exists so every app has the same shape."""
+"""Pages of casework: case queue and steps, notices, grid worker's households and visits, self-report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from bangfu.casework import selectors, services
+from bangfu.casework.domain import codes
+from bangfu.casework.domain.procedure import EVENT_LABELS, STATE_LABELS, State
+from bangfu.casework.pdf import notice_pdf
+from bangfu.core.errors import ApplicationError
+from bangfu.core.views import field_errors, int_or_none
+
+if TYPE_CHECKING:
+    from bangfu.accounts.models import User
+
+STEP_FIELDS = [
+    "household_id",
+    "consent_signed_on",
+    "survey",
+    "vehicle",
+    "property",
+    "business",
+    "payroll",
+    "minutes",
+    "attendees",
+    "monitoring_type",
+    "rigid_expenditure_resolved",
+]
+
+
+def _user(request: HttpRequest) -> User:
+    """The logged-in user (every page but the public self-report is behind login_required)."""
+    return request.user  # type: ignore[return-value]
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _date_or_none(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    f = selectors.CaseFilter(
+        state=request.GET.get("state", ""),
+        overdue=request.GET.get("overdue") == "1",
+        village=request.GET.get("village", ""),
+    )
+    page = selectors.case_page(_user(request), f, _today(), int_or_none(request.GET.get("page")) or 1)
+    return render(
+        request,
+        "casework/case_list.html",
+        {
+            "page": page,
+            "f": f,
+            "states": [(s.value, STATE_LABELS[s]) for s in State],
+            "today": _today(),
+            "overdue": selectors.overdue_by_township(_user(request), _today()),
+        },
+    )
+
+
+def _detail_context(request: HttpRequest, pk: int, errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    case = selectors.case_detail(_user(request), pk)
+    steps = selectors.steps_allowed(_user(request), case)
+    return {
+        "case": case,
+        "events": case._events,  # type: ignore[attr-defined]
+        "measures": case._measures,  # type: ignore[attr-defined]
+        "notices": case._notices,  # type: ignore[attr-defined]
+        "steps": [(t.event.value, EVENT_LABELS[t.event], t.next_state) for t in steps],
+        "can_plan": "case_village" in selectors.case_caps(_user(request), case),
+        "errors": errors or {},
+        "categories": codes.MEASURE_CATEGORIES,
+        "statuses": codes.MEASURE_STATUS,
+        "types": codes.MONITORING_TYPES,
+        "risks": codes.RISK_CODES,
+        "today": _today(),
+        "comparison_items": services.cases.COMPARISON_ITEMS,
+        "posted": request.POST,
+    }
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "casework/case_detail.html", _detail_context(request, pk))
+
+
+@login_required
+@require_POST
+def case_step(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(_user(request), pk)
+    data: dict[str, Any] = {k: request.POST.get(k, "") for k in STEP_FIELDS}
+    data["risk_codes"] = request.POST.getlist("risk_codes")
+    try:
+        services.case_step(
+            actor=_user(request),
+            case=case,
+            event=request.POST.get("event", ""),
+            on=_date_or_none(request.POST.get("on")),
+            note=request.POST.get("note", ""),
+            data=data,
+            files=request.FILES.getlist("files"),
+        )
+    except ApplicationError as exc:
+        if exc.status == 404:
+            raise
+        ctx = _detail_context(request, pk, field_errors(exc))
+        ctx["error"] = exc
+        return render(request, "casework/case_detail.html", ctx, status=exc.status)
+    messages.success(request, "已办理 Step recorded")
+    return redirect("casework:case_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def measure_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(_user(request), pk)
+    p = request.POST
+    try:
+        services.measure_add(
+            actor=_user(request),
+            case=case,
+            category=p.get("category", ""),
+            title=p.get("title", ""),
+            responsible=p.get("responsible", ""),
+            responsible_unit=p.get("responsible_unit", ""),
+            starts_on=_date_or_none(p.get("starts_on")) or _today(),
+            ends_on=_date_or_none(p.get("ends_on")),
+            amount=p.get("amount") or "0",
+            status=p.get("status", "planned"),
+        )
+    except ApplicationError as exc:
+        if exc.status == 404:
+            raise
+        ctx = _detail_context(request, pk, field_errors(exc))
+        ctx["error"] = exc
+        return render(request, "casework/case_detail.html", ctx, status=exc.status)
+    messages.success(request, "已添加帮扶措施 Measure added")
+    return redirect("casework:case_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def measure_status(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
+    case = selectors.case_detail(_user(request), pk)
+    measure = next((m for m in case._measures if m.pk == measure_pk), None)  # type: ignore[attr-defined]
+    if measure is None:
+        return render(request, "404.html", status=404)
+    services.measure_set_status(actor=_user(request), measure=measure, status=request.POST.get("status", ""))
+    return redirect("casework:case_detail", pk=pk)
+
+
+@login_required
+def notice_page(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = selectors.notice_get(_user(request), pk)
+    return render(request, "casework/notice.html", {"notice": notice, "township": _township_name(notice)})
+
+
+@login_required
+def notice_file(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = selectors.notice_get(_user(request), pk)
+    response = HttpResponse(notice_pdf(notice, _township_name(notice)), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="notice-{notice.pk}.pdf"'
+    return response
+
+
+def _township_name(notice: Any) -> str:
+    parent = notice.case.village.parent
+    return parent.name if parent else ""
+
+
+# --- grid work ---------------------------------------------------------------------------------
+
+
+@login_required
+def my_households(request: HttpRequest) -> HttpResponse:
+    rows = selectors.my_households(_user(request), _today())
+    due = [r for r in rows if r.standing and r.standing.remaining]
+    return render(request, "casework/my_households.html", {"rows": rows, "due": len(due), "today": _today()})
+
+
+@login_required
+def visit_form(request: HttpRequest, pk: int) -> HttpResponse:
+    household = selectors.household_for_visit(_user(request), pk)
+    ctx: dict[str, Any] = {
+        "h": household,
+        "checks": codes.VISIT_CHECKS,
+        "modes": codes.VISIT_MODES,
+        "today": _today(),
+        "errors": {},
+        "posted": {},
+    }
+    if request.method == "POST":
+        p = request.POST
+        try:
+            services.visit_log(
+                actor=_user(request),
+                household=household,
+                visited_on=_date_or_none(p.get("visited_on")) or _today(),
+                mode=p.get("mode", ""),
+                checks=p.getlist("checks"),
+                note=p.get("note", ""),
+                photo=request.FILES.get("photo"),
+                report_risk=p.get("report_risk") == "1",
+            )
+        except ApplicationError as exc:
+            if exc.status == 404:
+                raise
+            ctx.update(errors=field_errors(exc), error=exc, posted=p)
+            return render(request, "casework/visit_form.html", ctx, status=exc.status)
+        messages.success(request, f"已记录对{household.head_name}户的走访 Visit saved")
+        return redirect("casework:my_households")
+    ctx["visits"] = selectors.visits_of(_user(request), pk, limit=5)
+    return render(request, "casework/visit_form.html", ctx)
+
+
+@login_required
+def compliance(request: HttpRequest) -> HttpResponse:
+    report = selectors.compliance_report(_user(request), _today())
+    return render(request, "casework/compliance.html", {"report": report, "today": _today()})
+
+
+# --- public self-report ------------------------------------------------------------------------
+
+SELF_REPORT_FIELDS = ["name", "id_number", "phone", "village", "hardship", "description"]
+
+
+def _client_address(request: HttpRequest) -> str:
+    # Behind the county's reverse proxy the first forwarded address is the phone's.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
+
+
+def self_report(request: HttpRequest) -> HttpResponse:
+    villages = selectors.villages_for_self_report(request.GET.get("t", ""))
+    ctx: dict[str, Any] = {"villages": villages, "hardships": codes.HARDSHIP_TYPES, "errors": {}, "posted": {}}
+    if request.method == "POST":
+        fields = {k: request.POST.get(k, "") for k in SELF_REPORT_FIELDS}
+        try:
+            case = services.self_report_submit(address=_client_address(request), fields=fields)
+        except ApplicationError as exc:
+            ctx.update(
+                errors=field_errors(exc), error=exc, posted={k: v for k, v in fields.items() if k != "id_number"}
+            )
+            return render(request, "casework/self_report.html", ctx, status=exc.status)
+        # Only the deadline goes back: nothing about the household, the case or earlier reports.
+        request.session["self_report_due"] = case.due_on.isoformat() if case.due_on else ""
+        return redirect("casework:self_report_done")
+    return render(request, "casework/self_report.html", ctx)
+
+
+def self_report_done(request: HttpRequest) -> HttpResponse:
+    due = request.session.pop("self_report_due", "")
+    return render(request, "casework/self_report_done.html", {"due": _date_or_none(due)})
