@@ -12,11 +12,13 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 
 from bangfu.accounts import services as accounts
 from bangfu.accounts.domain.roles import Role
 from bangfu.core.errors import ApplicationError
 from bangfu.employment import selectors, services
+from bangfu.employment.domain.criteria import all_met
 from bangfu.employment.domain.kpi import LABOUR_CODES
 from bangfu.employment.domain.months import add_months, age_on
 from bangfu.registry import selectors as registry
@@ -182,7 +184,7 @@ def load(ctx: Any) -> None:
         for m in _working(admin, h, started)[:1]:
             hired.append((_hire(admin, w, m, started), ctx.rng.randint(420, 720)))
     _payroll(operator, hired, started)
-    if len(hired) >= POLICY["min_poor_workers"]:
+    if all_met(selectors.workshop_checks(w, timezone.localdate()).recognition):
         w = services.workshop_transition(actor=admin, workshop=w, event="recognise", reason="县人社局认定（演示）")
     _dividends(admin, ctx, w, started.year)
     ctx.extra["A_workshop"] = w
