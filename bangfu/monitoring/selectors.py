@@ -1,1 +1,90 @@
-"""Nothing here yet: this module exists so every app has the same shape."""
+"""Scoped reads of monitoring: warnings by role (county sees its county, a grid worker their grids)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, QuerySet
+
+from bangfu.accounts.domain.roles import Cap
+from bangfu.areas.selectors import scope_for
+from bangfu.core.errors import NotFound
+from bangfu.monitoring.domain.lifecycle import ACTIVE
+from bangfu.monitoring.models import FeedBatch, ScreeningRun, Warning, WarningEvent
+
+if TYPE_CHECKING:
+    from bangfu.accounts.models import User
+
+
+def warnings_visible(user: User) -> QuerySet[Warning]:
+    return Warning.objects.filter(scope_for(user, Cap.HANDLE_WARNINGS).q(village="village_code", grid="grid_id"))
+
+
+@dataclass(frozen=True)
+class WarningFilter:
+    status: str = "active"  # "active", "all" or one state
+    rule: str = ""
+    village: str = ""
+
+
+def warning_page(user: User, f: WarningFilter, page: int = 1, per_page: int = 50) -> Page:
+    """One page of warnings with their household: count + one joined query, whatever the county's size."""
+    qs = warnings_visible(user)
+    if f.status == "active":
+        qs = qs.filter(status__in=ACTIVE)
+    elif f.status != "all":
+        qs = qs.filter(status=f.status)
+    if f.rule:
+        qs = qs.filter(rule_code=f.rule)
+    if f.village:
+        qs = qs.filter(village_code__startswith=f.village)
+    qs = qs.select_related("household", "assigned_to").order_by("-created", "-pk")
+    return Paginator(qs, per_page).get_page(page)
+
+
+def warning_get(user: User, pk: int) -> Warning:
+    w = warnings_visible(user).select_related("household", "assigned_to").filter(pk=pk).first()
+    if w is None:
+        raise NotFound()
+    return w
+
+
+def warning_events(user: User, pk: int) -> QuerySet[WarningEvent]:
+    return WarningEvent.objects.filter(warning=warning_get(user, pk)).select_related("actor")
+
+
+def warning_counts(user: User) -> dict[str, int]:
+    rows = warnings_visible(user).filter(status__in=ACTIVE).values("rule_name").annotate(n=Count("pk"))
+    return {r["rule_name"]: r["n"] for r in rows}
+
+
+def warnings_of_household(user: User, household_id: int) -> QuerySet[Warning]:
+    return warnings_visible(user).filter(household_id=household_id).order_by("-created")
+
+
+def batches_visible(user: User) -> QuerySet[FeedBatch]:
+    """A department officer sees what they delivered; officers see the deliveries for their areas."""
+    officer = scope_for(user, Cap.HANDLE_WARNINGS)
+    return FeedBatch.objects.filter(Q(uploaded_by=user) | officer.q(village="area_id", grid=None)) \
+        .select_related("uploaded_by")
+
+
+def batch_get(user: User, pk: int) -> FeedBatch:
+    b = batches_visible(user).filter(pk=pk).first()
+    if b is None:
+        raise NotFound()
+    return b
+
+
+def runs_visible(user: User) -> QuerySet[ScreeningRun]:
+    scope = scope_for(user, Cap.CONFIGURE)
+    if scope.everything:
+        return ScreeningRun.objects.all()
+    return ScreeningRun.objects.filter(area_code__in=[p.ljust(12, "0") for p in scope.prefixes])
+
+
+def active_warning(household_id: int, rule_code: str) -> Warning | None:
+    """Unscoped, for other modules' services (the demo loader, casework): the household's active warning."""
+    return Warning.objects.filter(household_id=household_id, rule_code=rule_code, status__in=ACTIVE).first()

@@ -48,7 +48,7 @@ def _department_area(actor: User, spec: FeedSpec) -> str:
                     f"'{spec.kind}' data must come from a {spec.department} data officer; your account is not one")
 
 
-def _spec(kind: str) -> FeedSpec:
+def feed_spec(kind: str) -> FeedSpec:
     if kind not in SPECS:
         raise ApplicationError(zh=f"未知的数据类型：{kind}", en=f"unknown feed type {kind!r}", code="wrong_template")
     return SPECS[kind]
@@ -56,7 +56,7 @@ def _spec(kind: str) -> FeedSpec:
 
 def rows_from_file(kind: str, data: bytes, filename: str) -> list[dict[str, str]]:
     """CSV or Excel → rows keyed by column title; a file without the template's columns is refused."""
-    spec = _spec(kind)
+    spec = feed_spec(kind)
     header, body = read_table(data, filename)
     index = require_columns(header, spec.required)
     for optional in [*spec.optional_amounts, *spec.optional_dates]:
@@ -106,7 +106,7 @@ def feed_ingest(*, actor: User, kind: str, rows: list[dict[str, str]], period: s
 
     Returns (batch, created). The same content sent again returns the stored batch unchanged.
     """
-    spec = _spec(kind)
+    spec = feed_spec(kind)
     area_code = _department_area(actor, spec)
     if not rows:
         raise ApplicationError(zh="没有数据行", en="The batch has no rows", code="empty")
@@ -132,7 +132,7 @@ def feed_ingest(*, actor: User, kind: str, rows: list[dict[str, str]], period: s
     ], batch_size=1000)
     audit_record(actor=actor, action="feed_ingest", obj=batch, area_code=area_code,
                  data={"kind": kind, "rows": len(records)})
-    transaction.on_commit(lambda: _rescreen({matched[r.row][1] for r in records}))
+    _rescreen({matched[r.row][1] for r in records})
     return batch, True
 
 
@@ -142,12 +142,17 @@ def _period(records: list[FeedRecord]) -> str:
 
 
 def _rescreen(household_ids: set[int]) -> None:
+    """A small batch is screened now, household by household, in the same transaction (its warnings
+    are there when the upload page reloads); a large one goes to the worker to be screened set-wise."""
     today = timezone.localdate()
     if len(household_ids) <= SINGLE_PATH_LIMIT:
         for hid in sorted(household_ids):
             screen_household(household_id=hid, as_of=today)
-    else:
-        screen(area_code="", as_of=today, trigger="feed", household_ids=tuple(sorted(household_ids)))
+        return
+    from bangfu.monitoring.tasks import screen_households  # tasks import this module
+
+    ids = sorted(household_ids)
+    transaction.on_commit(lambda: screen_households.enqueue(ids))
 
 
 # ---------------------------------------------------------------- screening
@@ -306,3 +311,48 @@ def _grid_worker(actor: User, w: Warning) -> Any:
         return None
     grid = areas.grids_visible(actor, cap=Cap.HANDLE_WARNINGS).filter(pk=w.grid_id).first()
     return grid.worker if grid is not None else None
+
+
+# ---------------------------------------------------------------- rule editor preview
+
+def ruleset_preview(*, actor: User, ruleset: Any, as_of: dt.date) -> dict[str, Any]:
+    """What publishing `ruleset` would change today: flagged households per township, added and removed.
+
+    Read-only: both versions are evaluated set-wise on the area's households and nothing is written.
+    """
+    if not areas.scope_for(actor, Cap.CONFIGURE).covers_code(ruleset.area_id):
+        raise NotFound()
+    prefix = rules.area_prefix(ruleset.area_id)
+    sel = engine.Selection(prefixes=(prefix,))
+    current = in_force(_villages(sel), as_of)
+    draft_def = rules.definition_of(ruleset)
+    lines = rules.lines_for(list(current) or _villages(sel), as_of.year - 1)
+    proposed = {v: engine.InForce(ruleset.pk, ruleset.version, draft_def, lines.get(v)) for v in _villages(sel)}
+    data = engine.load(sel, as_of, {f.definition.window for f in current.values()} | {draft_def.window})
+    before = _flagged(engine.compute_hits(data, as_of, current)) if current else {}
+    after = _flagged(engine.compute_hits(data, as_of, proposed))
+    return _diff_by_township(before, after)
+
+
+def _flagged(hits: Any) -> dict[int, str]:
+    return {r["household_id"]: r["village"] for r in hits.select(["household_id", "village"]).to_pylist()}
+
+
+def _diff_by_township(before: dict[int, str], after: dict[int, str]) -> dict[str, Any]:
+    rows: dict[str, dict[str, Any]] = {}
+    for hid, village in {**before, **after}.items():
+        code = village[:9].ljust(12, "0")
+        row = rows.setdefault(code, {"code": code, "before": 0, "after": 0, "added": [], "removed": []})
+        row["before"] += hid in before
+        row["after"] += hid in after
+        if hid in after and hid not in before:
+            row["added"].append(hid)
+        if hid in before and hid not in after:
+            row["removed"].append(hid)
+    for code, row in rows.items():
+        area = areas.area_by_code(code)
+        row["name"] = area.name if area else code
+    ordered = sorted(rows.values(), key=lambda r: r["code"])
+    return {"townships": ordered, "before": len(before), "after": len(after),
+            "added": sum(len(r["added"]) for r in ordered), "removed": sum(len(r["removed"]) for r in ordered)}
+

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from bangfu.rules import views
 
 app_name = "rules"
-urlpatterns: list = []
+NAV = [("configure", "预警规则 Rules", "rules:ruleset_list")]
+urlpatterns = [
+    path("", views.ruleset_list, name="ruleset_list"),
+    path("<int:pk>/", views.ruleset_detail, name="ruleset_detail"),
+]

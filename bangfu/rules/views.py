@@ -1,1 +1,108 @@
-"""Nothing here yet: this module exists so every app has the same shape."""
+"""Rule editor pages: versions per area, a draft's parameters and rules, preview by township, publish."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from bangfu.accounts.domain.roles import Cap
+from bangfu.areas.selectors import scope_for
+from bangfu.core.errors import ApplicationError, FieldProblem, NotFound, ValidationFailed
+from bangfu.core.views import field_errors
+from bangfu.monitoring import services as monitoring
+from bangfu.rules import selectors, services
+from bangfu.rules.domain.defaults import PARAM_LABELS
+from bangfu.rules.domain.facts import FACTS
+from bangfu.rules.domain.rules import OPS, WINDOWS
+from bangfu.rules.models import RuleSet
+
+
+@login_required
+def ruleset_list(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        return _new_draft(request)
+    sets = selectors.rulesets_visible(request.user).order_by("area_id", "-version")  # type: ignore[arg-type]
+    return render(request, "rules/ruleset_list.html", {
+        "sets": sets, "lines": selectors.lines_visible(request.user).select_related("area"),  # type: ignore[arg-type]
+        "may_configure": bool(scope_for(request.user, Cap.CONFIGURE).prefixes),  # type: ignore[arg-type]
+    })
+
+
+def _new_draft(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user, Cap.CONFIGURE)  # type: ignore[arg-type]
+    if not scope.prefixes:
+        raise NotFound()
+    area_code = scope.prefixes[0].ljust(12, "0")
+    base = selectors.ruleset_for_village(area_code, timezone.localdate())
+    rs = services.ruleset_create_draft(actor=request.user, area_code=area_code, base=base,  # type: ignore[arg-type]
+                                       note=request.POST.get("note", ""))
+    return redirect("rules:ruleset_detail", pk=rs.pk)
+
+
+def _rules_from_post(request: HttpRequest) -> list[dict[str, Any]]:
+    out, problems = [], []
+    for i in range(int(request.POST.get("rule_count", "0") or 0) + 1):
+        code = request.POST.get(f"rule_code_{i}", "").strip()
+        if not code or request.POST.get(f"rule_drop_{i}"):
+            continue
+        try:
+            when = json.loads(request.POST.get(f"rule_when_{i}", ""))
+        except json.JSONDecodeError:
+            problems.append(FieldProblem(f"rule_when_{i}", f"规则“{code}”的条件不是有效的 JSON",
+                                         f"the condition of rule {code!r} is not valid JSON"))
+            continue
+        out.append({"code": code, "zh": request.POST.get(f"rule_zh_{i}", code), "risk": request.POST.get(
+            f"rule_risk_{i}", "其他"), "en": request.POST.get(f"rule_en_{i}", ""), "when": when})
+    if problems:
+        raise ValidationFailed(problems)
+    return out
+
+
+@login_required
+def ruleset_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    rs = selectors.ruleset_get(request.user, pk)  # type: ignore[arg-type]
+    editable = rs.status == RuleSet.DRAFT and selectors.may_edit(request.user, rs)  # type: ignore[arg-type]
+    errors: dict[str, list[str]] = {}
+    preview = None
+    if request.method == "POST":
+        if not editable:
+            raise NotFound()
+        try:
+            action = request.POST.get("action", "save")
+            if action == "delete":
+                services.ruleset_delete_draft(actor=request.user, ruleset=rs)  # type: ignore[arg-type]
+                return redirect("rules:ruleset_list")
+            if action == "publish":
+                when = dt.date.fromisoformat(request.POST.get("effective_from") or timezone.localdate().isoformat())
+                services.ruleset_publish(actor=request.user, ruleset=rs, effective_from=when)  # type: ignore[arg-type]
+                messages.success(request, f"已发布 v{rs.version} Published")
+                return redirect("rules:ruleset_detail", pk=pk)
+            params = {k[7:]: v for k, v in request.POST.items() if k.startswith("param__")}
+            services.ruleset_update_draft(actor=request.user, ruleset=rs, window=request.POST.get("window", ""),  # type: ignore[arg-type]
+                                          params=params, rules=_rules_from_post(request),
+                                          note=request.POST.get("note", ""))
+            rs = selectors.ruleset_get(request.user, pk)  # type: ignore[arg-type]
+            if action == "preview":
+                preview = monitoring.ruleset_preview(actor=request.user, ruleset=rs, as_of=timezone.localdate())  # type: ignore[arg-type]
+            else:
+                messages.success(request, "草稿已保存 Draft saved")
+                return redirect("rules:ruleset_detail", pk=pk)
+        except (ApplicationError, ValueError) as exc:
+            if isinstance(exc, ApplicationError) and exc.status in (403, 404):
+                raise
+            err = exc if isinstance(exc, ApplicationError) else ApplicationError(
+                zh="生效日期格式应为 2024-01-01", en="the start date must look like 2024-01-01")
+            errors = field_errors(err)
+    return render(request, "rules/ruleset_detail.html", {
+        "rs": rs, "editable": editable, "errors": errors, "preview": preview, "windows": WINDOWS,
+        "params": [(k, PARAM_LABELS.get(k, k), v) for k, v in sorted(rs.params.items())],
+        "rules": [(i, r, json.dumps(r.when, ensure_ascii=False)) for i, r in enumerate(rs.rules.all())],
+        "rule_count": rs.rules.count(), "facts": FACTS.values(), "ops": OPS, "today": timezone.localdate(),
+    }, status=422 if errors else 200)

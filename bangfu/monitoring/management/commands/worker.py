@@ -1,0 +1,60 @@
+"""`bangfu worker`: run background tasks and start the nightly screening when it is due.
+
+It wraps django-tasks-db's own worker loop (the `db_worker` command's Worker, in batch mode: run
+every ready task, then return) and, between rounds, enqueues `monitoring.tasks.nightly_screening`
+once a day after `--screen-at` (local time, Asia/Shanghai). Whether today's run is due is read from
+the database (a nightly ScreeningRun for today, or the task already queued), so several workers or
+a restart never screen twice. Stop it with Ctrl-C or SIGTERM; the running task finishes first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+
+from bangfu.monitoring import tasks
+from bangfu.monitoring.models import ScreeningRun
+
+NIGHTLY = tasks.nightly_screening.module_path
+
+
+def nightly_due(now: dt.datetime, screen_at: dt.time) -> bool:
+    local = timezone.localtime(now)
+    if local.time() < screen_at:
+        return False
+    if ScreeningRun.objects.filter(trigger="nightly", as_of=local.date()).exists():
+        return False
+    waiting = (TaskResultStatus.READY, TaskResultStatus.RUNNING)
+    return not DBTaskResult.objects.filter(task_path=NIGHTLY, status__in=waiting).exists()
+
+
+class Command(BaseCommand):
+    help = "Run queued background tasks and the nightly screening (see module docstring)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--screen-at", default="02:00", help="local time of the nightly screening (HH:MM)")
+        parser.add_argument("--interval", type=float, default=5.0, help="seconds between polls")
+        parser.add_argument("--once", action="store_true",
+                            help="one round (enqueue if due, run ready tasks), then exit")
+
+    def handle(self, *args: object, **opts: object) -> None:
+        screen_at = dt.time.fromisoformat(str(opts["screen_at"]))
+        worker = Worker(queue_names=["default"], interval=0, batch=True, backend_name="default",
+                        startup_delay=False, max_tasks=None, worker_id=f"bangfu-{time.time_ns()}",
+                        excluded_queue_names=[])
+        worker.configure_signals()  # SIGINT/SIGTERM clear worker.running; the running task finishes first
+        self.stdout.write(f"worker started; nightly screening at {screen_at:%H:%M}")
+        while worker.running:
+            if nightly_due(timezone.now(), screen_at):
+                tasks.nightly_screening.enqueue()
+                self.stdout.write(f"{timezone.localtime():%Y-%m-%d %H:%M} 已排队夜间筛查 nightly screening queued")
+            worker.run()  # batch mode: runs every ready task, then returns
+            if opts["once"]:
+                return
+            time.sleep(float(opts["interval"]))  # type: ignore[arg-type]
