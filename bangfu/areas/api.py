@@ -1,5 +1,74 @@
-"""JSON API of areas, mounted under /api/v1/ by bangfu/api.py."""
+"""JSON API of areas (/api/v1/areas/): the area tree the caller may see, one area, and area import."""
 
-from ninja import Router
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.http import HttpRequest
+from ninja import File, Router, Schema
+from ninja.files import UploadedFile
+
+from bangfu.areas import views
+from bangfu.areas.domain.codes import LEVEL_LABELS, Level
+
+if TYPE_CHECKING:
+    from bangfu.accounts.models import User
 
 router = Router(tags=["areas"])
+
+
+def _user(request: HttpRequest) -> User:
+    return request.auth  # type: ignore[attr-defined, no-any-return]
+
+
+class NodeOut(Schema):
+    code: str
+    name: str
+    level: str
+    level_label: str
+    children: list[NodeOut]
+
+
+class GridOut(Schema):
+    id: int
+    code: str
+    name: str
+    worker: str | None
+
+
+class AreaOut(Schema):
+    code: str
+    name: str
+    level: str
+    level_label: str
+    parent_code: str | None
+    grids: list[GridOut]
+
+
+class ImportOut(Schema):
+    imported: int
+
+
+@router.get("/tree", response=list[NodeOut], summary="区划树 Area tree within your areas")
+def tree(request: HttpRequest, root: str = "") -> list[views.Node]:
+    return views.area_tree(_user(request), root)
+
+
+@router.post("/import", response={201: ImportOut}, summary="导入区划 Import an area tree (CSV or Excel, all or none)")
+def import_areas(request: HttpRequest, file: File[UploadedFile]) -> tuple[int, dict[str, int]]:
+    """Columns 区划代码, 名称, 上级区划代码. 422 with every problem by row when any row is wrong."""
+    count = views.area_import_scoped(_user(request), file.read(), file.name or "")
+    return 201, {"imported": count}
+
+
+# Declared after /import so that POST /import is not taken for an area code.
+@router.get("/{code}", response=AreaOut, summary="区划详情 One area (with its grids)")
+def area_get(request: HttpRequest, code: str) -> dict[str, Any]:
+    area, grids = views.area_detail_of(_user(request), code)
+    return {
+        "code": area.code, "name": area.name, "level": area.level, "level_label": LEVEL_LABELS[Level(area.level)],
+        "parent_code": area.parent.code if area.parent else None,
+        "grids": [
+            {"id": g["pk"], "code": g["code"], "name": g["name"], "worker": g["worker__username"]} for g in grids
+        ],
+    }  # fmt: skip

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from bangfu.areas import views
 
 app_name = "areas"
-urlpatterns: list = []
+NAV = [("manage_areas", "区划 Areas", "areas:tree")]
+urlpatterns = [
+    path("", views.tree, name="tree"),
+    path("import/", views.import_areas, name="import"),
+    path("import/template.xlsx", views.import_template, name="import_template"),
+]

@@ -1,1 +1,126 @@
-"""Nothing here yet: this module exists so every app has the same shape."""
+"""Area pages: the area tree a user may see, and the import of an area tree from CSV or Excel."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from bangfu.accounts.domain.roles import Cap
+from bangfu.accounts.selectors import has_cap
+from bangfu.areas import selectors, services
+from bangfu.areas.domain.codes import LEVEL_LABELS, Level
+from bangfu.core.errors import ApplicationError, FieldProblem, NotFound, ValidationFailed
+from bangfu.core.excel import SheetSpec, read_table, require_columns, write_workbook
+
+if TYPE_CHECKING:
+    from bangfu.accounts.models import User
+    from bangfu.areas.models import Area
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass
+class Node:
+    code: str
+    name: str
+    level: str
+    level_label: str
+    children: list[Node] = field(default_factory=list)
+
+
+def area_tree(user: User, root: str = "") -> list[Node]:
+    """The areas the user may see as a forest (one query), optionally only under `root`."""
+    qs = selectors.areas_visible(user)
+    if root:
+        qs = qs.filter(code__startswith=root)
+    nodes: dict[str, Node] = {}
+    parents: dict[str, str | None] = {}
+    for a in qs.only("code", "name", "level", "parent__code").select_related("parent"):
+        nodes[a.code] = Node(a.code, a.name, a.level, LEVEL_LABELS[Level(a.level)])
+        parents[a.code] = a.parent.code if a.parent else None
+    roots: list[Node] = []
+    for code, node in nodes.items():  # codes come sorted, so parents are met before children
+        parent = parents[code]
+        (nodes[parent].children if parent in nodes else roots).append(node)
+    return roots
+
+
+def area_import_scoped(user: User, data: bytes, filename: str) -> int:
+    """Import an area tree; refuse it for roles without the capability, and rows outside the user's areas."""
+    scope = selectors.scope_for(user, Cap.MANAGE_AREAS)
+    if scope.empty:
+        raise NotFound()
+    header, rows = read_table(data, filename)
+    col = require_columns(header, services.IMPORT_COLUMNS)
+    outside = [
+        FieldProblem("区划代码", f"区划{code}不在您的管辖范围内", f"area {code} is outside your areas", row=n)
+        for n, r in enumerate(rows, start=2)
+        if (code := r[col["区划代码"]].strip() if col["区划代码"] < len(r) else "") and not scope.covers_code(code)
+    ]
+    if outside:
+        raise ValidationFailed(
+            outside, zh=f"{len(outside)}处错误，未导入任何区划", en=f"{len(outside)} problems; nothing imported"
+        )
+    return services.area_import(data=data, filename=filename, actor=user)
+
+
+def area_template() -> bytes:
+    example: list[Sequence[str]] = [("511133100203", "新村", "511133100000")]
+    return write_workbook(
+        [SheetSpec("区划", services.IMPORT_COLUMNS, rows=example, text_columns={"区划代码", "上级区划代码"})]
+    )
+
+
+@login_required
+def tree(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if not has_cap(user, Cap.VIEW_PEOPLE) and not has_cap(user, Cap.MANAGE_AREAS):
+        raise NotFound()
+    ctx = {"roots": area_tree(user), "can_import": has_cap(user, Cap.MANAGE_AREAS)}
+    return render(request, "areas/tree.html", ctx)
+
+
+@login_required
+def import_template(request: HttpRequest) -> HttpResponse:
+    if not has_cap(request.user, Cap.MANAGE_AREAS):  # type: ignore[arg-type]
+        raise NotFound()
+    response = HttpResponse(area_template(), content_type=XLSX)
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''area-import-template.xlsx"
+    return response
+
+
+@login_required
+def import_areas(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if not has_cap(user, Cap.MANAGE_AREAS):
+        raise NotFound()
+    ctx: dict[str, Any] = {}
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise ApplicationError(zh="请选择要导入的文件", en="Choose the file to import", code="no_file")
+            count = area_import_scoped(user, upload.read(), upload.name or "")
+        except ApplicationError as exc:
+            if exc.status == 404:
+                raise
+            ctx["error"] = exc
+        else:
+            messages.success(request, f"已导入{count}个区划 Imported {count} areas")
+            return redirect("areas:tree")
+    return render(request, "areas/import.html", ctx, status=422 if ctx.get("error") else 200)
+
+
+def area_detail_of(user: User, code: str) -> tuple[Area, list[Any]]:
+    """An area within the user's scope (404 otherwise) and its grids with their workers."""
+    area = selectors.area_get(user, code)
+    grids = list(
+        selectors.grids_visible(user).filter(village__code=code).values("pk", "code", "name", "worker__username")
+    )
+    return area, grids
