@@ -12,7 +12,10 @@ households: "A" (吉石罗布's household), "B" (颜世龙's household), "C_sang
 extra:      "C_linked" → list of the 35 poor households working for 洛宗 (桑丁's included),
             "A_workers" → list of households of 雪口山乡 whose members work at the workshop,
             "liming_relocated" → households of 黎明村 relocated to the site (dividend recipients),
-            "A_site" → the ResettlementSite of story A
+            "A_site" → the ResettlementSite of story A,
+            "A_worker_members" → the Member rows who work at the workshop (吉石罗布 and his wife first),
+            "B_grid" → 周景财's grid in 永利村 (颜世龙's household is in it),
+            "grids" → every Grid created, by grid code
 users:      by username, see base.DEMO_USERS (e.g. "zhoujingcai" the grid worker of story B,
             "gannan_admin", "mabian_admin", "luolong_admin", "mabian_factory", "luolong_company",
             "gannan_insurer", "gannan_edu", "gannan_med")
