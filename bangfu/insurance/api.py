@@ -1,5 +1,366 @@
-"""JSON API of insurance, mounted under /api/v1/ by bangfu/api.py."""
+"""JSON API of insurance, mounted under /api/v1/insurance/ by bangfu/api.py.
 
-from ninja import Router
+Reads go through the selectors (scoped to the caller), writes through the services; errors come
+back as the bilingual problem documents of bangfu/api.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema, Status
+
+from bangfu.insurance import reports, selectors, services
+from bangfu.insurance.models import Claim, Scheme
+from bangfu.insurance.views import xlsx_response
 
 router = Router(tags=["insurance"])
+
+
+class BandIn(Schema):
+    lower: Decimal
+    upper: Decimal | None = None
+    rate: Decimal
+
+
+class TermsIn(Schema):
+    cause: str
+    label: str = ""
+    effective_from: dt.date
+    deductible: Decimal
+    bands: list[BandIn]
+    per_claim_cap: Decimal | None = None
+    annual_cap: Decimal | None = None
+    annual_cap_per: str = "household"
+    income_line: Decimal | None = None
+    deducted_aid: list[str] = []
+    thresholds: dict[str, Decimal] = {}
+
+
+class SchemeIn(Schema):
+    county_code: str
+    year: int
+    name: str
+    insurer: str
+    policyholder: str
+    period_start: dt.date
+    period_end: dt.date
+    basis: str
+    basis_share: Decimal = Decimal("0")
+    basis_count: int = 0
+    insured_groups: list[str] = []
+    premium_per_person: Decimal
+    fee_rate: Decimal = Decimal("0")
+    carry_over: bool = True
+    deficit_topup: bool = True
+    income_line: Decimal
+    publicity_required: bool = False
+    publicity_days: int = 5
+
+
+class ExpenseIn(Schema):
+    description: str
+    amount: Decimal
+    incurred_on: dt.date | None = None
+
+
+class AidIn(Schema):
+    kind: str
+    amount: Decimal
+    note: str = ""
+
+
+class ClaimIn(Schema):
+    household_id: int
+    cause: str
+    applied_on: dt.date
+    expenses: list[ExpenseIn]
+    aid: list[AidIn] = []
+    channel: str = "grid"
+    source_ref: str = ""
+    member_id: int | None = None
+    note: str = ""
+
+
+class SurveyIn(Schema):
+    surveyed_on: dt.date
+    notes: str
+    per_capita_income: Decimal
+
+
+class DateIn(Schema):
+    on: dt.date
+    note: str = ""
+
+
+class RejectIn(Schema):
+    code: str
+    reason: str
+    on: dt.date | None = None
+
+
+class PayIn(Schema):
+    reference: str
+    paid_on: dt.date
+
+
+class PremiumIn(Schema):
+    persons: int
+    received_on: dt.date
+    reference: str = ""
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.user
+
+
+def _scheme_out(s: Scheme) -> dict[str, Any]:
+    return {
+        "id": s.pk,
+        "county_code": s.county_id,
+        "year": s.year,
+        "name": s.name,
+        "insurer": s.insurer,
+        "policyholder": s.policyholder,
+        "period_start": s.period_start,
+        "period_end": s.period_end,
+        "basis": s.basis,
+        "premium_per_person": s.premium_per_person,
+        "fee_rate": s.fee_rate,
+        "income_line": s.income_line,
+        "publicity_required": s.publicity_required,
+        "insured_groups": s.insured_groups,
+        "carry_over": s.carry_over,
+        "deficit_topup": s.deficit_topup,
+    }
+
+
+def _terms_out(t: Any) -> dict[str, Any]:
+    return {
+        "id": t.pk,
+        "cause": t.cause,
+        "label": t.label,
+        "effective_from": t.effective_from,
+        "effective_to": t.effective_to,
+        "deductible": t.deductible,
+        "per_claim_cap": t.per_claim_cap,
+        "annual_cap": t.annual_cap,
+        "annual_cap_per": t.annual_cap_per,
+        "income_line": t.income_line,
+        "deducted_aid": t.deducted_aid,
+        "thresholds": t.thresholds,
+        "bands": [{"lower": b.lower, "upper": b.upper, "rate": b.rate} for b in t.bands.all()],
+    }
+
+
+def _claim_out(c: Claim) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "scheme_id": c.scheme_id,
+        "household_id": c.household_id,
+        "cause": c.cause,
+        "status": c.status,
+        "channel": c.channel,
+        "source_ref": c.source_ref,
+        "applied_on": c.applied_on,
+        "group": c.group,
+        "per_capita_income": c.per_capita_income,
+        "eligible": c.eligible,
+        "total_expense": c.total_expense,
+        "deducted": c.deducted,
+        "eligible_expense": c.eligible_expense,
+        "payout": c.payout,
+        "explanation": c.explanation,
+        "reject_code": c.reject_code,
+        "reject_reason": c.reject_reason,
+    }
+
+
+def _claim_full(user: Any, pk: int) -> dict[str, Any]:
+    d = selectors.claim_detail(user, pk)
+    p = d.payment
+    return _claim_out(d.claim) | {
+        "expenses": [
+            {"description": e.description, "amount": e.amount, "incurred_on": e.incurred_on} for e in d.expenses
+        ],
+        "aid": [{"kind": a.kind, "amount": a.amount, "note": a.note} for a in d.aid],
+        "events": [
+            {"event": e.event, "from": e.from_status, "to": e.to_status, "on": e.on, "note": e.note} for e in d.events
+        ],
+        "payment": None if p is None else {"amount": p.amount, "reference": p.reference, "paid_on": p.paid_on},
+        "days_from_application_to_payment": d.days_to_pay,
+    }
+
+
+# ---------------------------------------------------------------- schemes
+
+
+@router.get("/schemes", summary="方案列表 Schemes the caller may read")
+def scheme_list(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_scheme_out(s) for s in selectors.schemes_visible(_user(request)).order_by("county_id", "-year")]
+
+
+@router.post("/schemes", response={201: dict}, summary="新建年度方案 Create a county's scheme for a year")
+def scheme_create(request: HttpRequest, body: SchemeIn) -> Status:
+    fields = body.dict(exclude={"county_code", "year"})
+    s = services.scheme_create(actor=_user(request), county_code=body.county_code, year=body.year, fields=fields)
+    return Status(201, _scheme_out(s))
+
+
+@router.get("/schemes/{scheme_id}", summary="方案及各类条款 A scheme with all versions of its terms")
+def scheme_detail(request: HttpRequest, scheme_id: int) -> dict[str, Any]:
+    s = selectors.scheme_get(_user(request), scheme_id)
+    return _scheme_out(s) | {"terms": [_terms_out(t) for t in selectors.terms_of(s)]}
+
+
+@router.post("/schemes/{scheme_id}/terms", response={201: dict}, summary="新增条款版本 Add a terms version")
+def terms_set(request: HttpRequest, scheme_id: int, body: TermsIn) -> Status:
+    t = services.terms_set(
+        actor=_user(request),
+        scheme_id=scheme_id,
+        terms=services.TermsInput(
+            cause=body.cause,
+            label=body.label,
+            effective_from=body.effective_from,
+            deductible=body.deductible,
+            bands=tuple((b.lower, b.upper, b.rate) for b in body.bands),
+            per_claim_cap=body.per_claim_cap,
+            annual_cap=body.annual_cap,
+            annual_cap_per=body.annual_cap_per,
+            income_line=body.income_line,
+            deducted_aid=tuple(body.deducted_aid),
+            thresholds=tuple(body.thresholds.items()),
+        ),
+    )
+    return Status(201, _terms_out(t))
+
+
+@router.get("/schemes/{scheme_id}/fund", summary="基金台账 Fund ledger, balance and loss ratio")
+def fund(request: HttpRequest, scheme_id: int) -> dict[str, Any]:
+    s = selectors.scheme_get(_user(request), scheme_id)
+    f = selectors.fund_figures(s)
+    return {
+        "premiums": f.premiums,
+        "payouts": f.payouts,
+        "fees": f.fees,
+        "topups": f.topups,
+        "carried_in": f.carried_in,
+        "carried_out": f.carried_out,
+        "balance": f.balance,
+        "loss_ratio": f.loss_ratio,
+        "cost_ratio": f.cost_ratio,
+        "entries": [
+            {
+                "kind": e.kind,
+                "amount": e.amount,
+                "on": e.on,
+                "claim_id": e.claim_id,
+                "reference": e.reference,
+                "note": e.note,
+            }
+            for e in selectors.ledger_of(s)
+        ],
+    }
+
+
+@router.post("/schemes/{scheme_id}/premiums", response={201: dict}, summary="保费入账 Book premiums received")
+def premium(request: HttpRequest, scheme_id: int, body: PremiumIn) -> Status:
+    e = services.premium_record(
+        actor=_user(request),
+        scheme_id=scheme_id,
+        persons=body.persons,
+        received_on=body.received_on,
+        reference=body.reference,
+    )
+    return Status(201, {"id": e.pk, "amount": e.amount, "persons": e.persons})
+
+
+@router.get("/schemes/{scheme_id}/report", summary="理赔统计 Claims by cause, township and month")
+def report(request: HttpRequest, scheme_id: int) -> dict[str, Any]:
+    return reports.report_dict(_user(request), selectors.scheme_get(_user(request), scheme_id))
+
+
+@router.get("/schemes/{scheme_id}/export.xlsx", summary="导出Excel Export the ledger and claim statistics")
+def export(request: HttpRequest, scheme_id: int) -> HttpResponse:
+    s = selectors.scheme_get(_user(request), scheme_id)
+    return xlsx_response(reports.workbook(_user(request), s), f"insurance-{s.county_id[:6]}-{s.year}.xlsx")
+
+
+# ---------------------------------------------------------------- claims
+
+
+@router.get("/claims", summary="理赔队列 Claims the caller may see")
+def claim_list(request: HttpRequest, status: str = "", scheme_id: int | None = None) -> list[dict[str, Any]]:
+    return [_claim_out(c) for c in selectors.claim_queue(_user(request), status=status, scheme_id=scheme_id)]
+
+
+@router.post("/claims", response={201: dict}, summary="报案 File a claim")
+def claim_submit(request: HttpRequest, body: ClaimIn) -> Status:
+    c = services.claim_submit(
+        actor=_user(request),
+        household_id=body.household_id,
+        cause=body.cause,
+        applied_on=body.applied_on,
+        expenses=[services.ExpenseInput(e.description, e.amount, e.incurred_on) for e in body.expenses],
+        aid=[services.AidInput(a.kind, a.amount, a.note) for a in body.aid],
+        channel=body.channel,
+        source_ref=body.source_ref,
+        member_id=body.member_id,
+        note=body.note,
+    )
+    return Status(201, _claim_full(_user(request), c.pk))
+
+
+@router.get("/claims/{claim_id}", summary="理赔详情 A claim with its explanation and timeline")
+def claim_detail(request: HttpRequest, claim_id: int) -> dict[str, Any]:
+    return _claim_full(_user(request), claim_id)
+
+
+@router.post("/claims/{claim_id}/survey", summary="入户勘查 Record the home survey")
+def claim_survey(request: HttpRequest, claim_id: int, body: SurveyIn) -> dict[str, Any]:
+    services.claim_survey(
+        actor=_user(request),
+        claim_id=claim_id,
+        surveyed_on=body.surveyed_on,
+        notes=body.notes,
+        per_capita_income=body.per_capita_income,
+    )
+    return _claim_full(_user(request), claim_id)
+
+
+@router.post("/claims/{claim_id}/calculate", summary="核算 Calculate the payout")
+def claim_calculate(request: HttpRequest, claim_id: int, on: dt.date | None = None) -> dict[str, Any]:
+    services.claim_calculate(actor=_user(request), claim_id=claim_id, on=on)
+    return _claim_full(_user(request), claim_id)
+
+
+@router.post("/claims/{claim_id}/publicise", summary="公示 Start the publicity period")
+def claim_publicise(request: HttpRequest, claim_id: int, body: DateIn) -> dict[str, Any]:
+    services.claim_publicise(actor=_user(request), claim_id=claim_id, on=body.on, note=body.note)
+    return _claim_full(_user(request), claim_id)
+
+
+@router.post("/claims/{claim_id}/approve", summary="审批 County approval")
+def claim_approve(request: HttpRequest, claim_id: int, body: DateIn) -> dict[str, Any]:
+    services.claim_approve(actor=_user(request), claim_id=claim_id, on=body.on, note=body.note)
+    return _claim_full(_user(request), claim_id)
+
+
+@router.post("/claims/{claim_id}/reject", summary="不予赔付 Reject with a reason code")
+def claim_reject(request: HttpRequest, claim_id: int, body: RejectIn) -> dict[str, Any]:
+    services.claim_reject(actor=_user(request), claim_id=claim_id, code=body.code, reason=body.reason, on=body.on)
+    return _claim_full(_user(request), claim_id)
+
+
+@router.post("/claims/{claim_id}/pay", summary="支付 Record the payment (once)")
+def claim_pay(request: HttpRequest, claim_id: int, body: PayIn) -> dict[str, Any]:
+    services.claim_pay(actor=_user(request), claim_id=claim_id, reference=body.reference, paid_on=body.paid_on)
+    return _claim_full(_user(request), claim_id)
+
+
+@router.get("/households/{household_id}/claims", summary="农户的理赔 Claims of one household")
+def household_claims(request: HttpRequest, household_id: int) -> list[dict[str, Any]]:
+    return [_claim_out(c) for c in selectors.claims_for_household(_user(request), household_id)]

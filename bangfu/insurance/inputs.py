@@ -90,3 +90,7 @@ class Problems:
         if unknown:
             self.add(name, f"未知的人群类别：{'、'.join(unknown)}", f"Unknown groups: {', '.join(unknown)}")
         return items
+
+    @staticmethod
+    def single(field_name: str, zh: str, en: str) -> ValidationFailed:
+        return ValidationFailed([FieldProblem(field_name, zh, en)], zh=zh, en=en)

@@ -203,7 +203,7 @@ class ClaimEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
-        ordering = ["claim_id", "on", "pk"]
+        ordering = ["claim_id", "pk"]  # the order the steps were taken; their dates never go backwards
 
     def __str__(self) -> str:
         return f"{self.claim_id}:{self.event}"

@@ -22,7 +22,17 @@ from bangfu.core.errors import NotFound
 from bangfu.insurance.domain.fund import FundFigures
 from bangfu.insurance.domain.payout import ZERO
 from bangfu.insurance.domain.workflow import Status
-from bangfu.insurance.models import CauseTerms, Claim, ClaimEvent, LedgerEntry, Payment, Scheme
+from bangfu.insurance.models import (
+    CauseTerms,
+    Claim,
+    ClaimAid,
+    ClaimDocument,
+    ClaimEvent,
+    ClaimExpense,
+    LedgerEntry,
+    Payment,
+    Scheme,
+)
 from bangfu.registry import selectors as registry
 
 if TYPE_CHECKING:
@@ -69,15 +79,32 @@ def claim_get(user: User, pk: int) -> Claim:
     return c
 
 
-def claim_detail(user: User, pk: int) -> Claim:
+@dataclass(frozen=True)
+class ClaimDetail:
+    claim: Claim
+    expenses: list[ClaimExpense]
+    aid: list[ClaimAid]
+    documents: list[ClaimDocument]
+    events: list[ClaimEvent]
+    payment: Payment | None
+
+    @property
+    def days_to_pay(self) -> int | None:
+        """Calendar days from application to payment (story B: January → early April)."""
+        return (self.payment.paid_on - self.claim.applied_on).days if self.payment else None
+
+
+def claim_detail(user: User, pk: int) -> ClaimDetail:
     """The claim with its lines, documents, events and payment in a fixed number of queries."""
     c = claim_get(user, pk)
-    c._expenses = list(c.expenses.all())  # type: ignore[attr-defined]
-    c._aid = list(c.aid.all())  # type: ignore[attr-defined]
-    c._documents = list(c.documents.select_related("uploaded_by"))  # type: ignore[attr-defined]
-    c._events = list(ClaimEvent.objects.filter(claim=c).select_related("actor"))  # type: ignore[attr-defined]
-    c._payment = c.payments.first()  # type: ignore[attr-defined]
-    return c
+    return ClaimDetail(
+        claim=c,
+        expenses=list(c.expenses.all()),
+        aid=list(c.aid.all()),
+        documents=list(c.documents.select_related("uploaded_by")),
+        events=list(ClaimEvent.objects.filter(claim=c).select_related("actor")),
+        payment=c.payments.first(),
+    )
 
 
 def caps_on_claim(user: User, claim: Claim) -> frozenset[str]:
@@ -210,3 +237,13 @@ def township_names(user: User) -> dict[str, str]:
     for cap in (Cap.VIEW_REPORTS, Cap.CLAIM_SURVEY):
         names |= dict(areas_visible(user, level=Level.TOWNSHIP, cap=cap).values_list("code", "name"))
     return names
+
+
+def household_section(user: User, household_id: int) -> dict[str, object] | None:
+    """The claims card of the registry's household page (registry/sections.py calls this)."""
+    claims = claims_for_household(user, household_id)
+    return {
+        "title": "防贫保险理赔 Insurance claims",
+        "template": "insurance/_household_claims.html",
+        "context": {"claims": claims, "household_id": household_id},
+    }

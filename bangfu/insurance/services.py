@@ -425,6 +425,11 @@ def _fire(
         raise Forbidden("您的角色不能执行此步骤", "Your role may not take this step") from None
     except IllegalTransition as exc:
         raise Conflict(exc.zh, exc.en, "illegal_transition") from None
+    last = ClaimEvent.objects.filter(claim=claim).order_by("-pk").values_list("on", flat=True).first()
+    if last is not None and on < last:  # the timeline and the days-to-payment figure rely on this
+        raise invalid(
+            "on", f"日期不能早于上一步骤（{last:%Y-%m-%d}）", f"The date cannot be before the previous step ({last})"
+        )
     claim.status = dst
     claim._change_reason = f"{event.value}: {note}"[:100]  # type: ignore[attr-defined]
     claim.save()
@@ -445,22 +450,17 @@ def _locked(actor: User, claim_id: int) -> Claim:
     return Claim.objects.select_for_update().select_related("scheme", "household").get(pk=claim_id)
 
 
-def _not_future(field_name: str, on: dt.date, after: dt.date | None = None) -> None:
+def _not_future(field_name: str, on: dt.date) -> None:
+    """Steps are recorded on the day they happened, which may be earlier but never later than today."""
     if on > timezone.localdate():
         raise invalid(field_name, "日期不能晚于今天", "The date cannot be in the future")
-    if after is not None and on < after:
-        raise invalid(
-            field_name,
-            f"日期不能早于上一步骤（{after:%Y-%m-%d}）",
-            f"The date cannot be before the previous step ({after:%Y-%m-%d})",
-        )
 
 
 @transaction.atomic
 def claim_survey(*, actor: User, claim_id: int, surveyed_on: dt.date, notes: str, per_capita_income: Decimal) -> Claim:
     """Record the insurer's home survey (入户勘查): what was found and the verified per-capita income."""
     claim = _locked(actor, claim_id)
-    _not_future("surveyed_on", surveyed_on, claim.applied_on)
+    _not_future("surveyed_on", surveyed_on)
     if not notes.strip():
         raise invalid("notes", "请填写勘查意见", "Write down what the home survey found")
     if per_capita_income < 0:
@@ -475,7 +475,7 @@ def claim_calculate(*, actor: User, claim_id: int, on: dt.date | None = None) ->
     """Compute the payout with the terms in force on the application date, and keep the explanation."""
     claim = _locked(actor, claim_id)
     on = on or timezone.localdate()
-    _not_future("on", on, claim.surveyed_on)
+    _not_future("on", on)
     row = selectors.terms_in_force(claim.scheme, claim.cause, claim.applied_on)
     if row is None:
         raise Conflict(
@@ -535,7 +535,7 @@ def claim_publicise(*, actor: User, claim_id: int, on: dt.date, note: str = "") 
 def claim_approve(*, actor: User, claim_id: int, on: dt.date, note: str = "") -> Claim:
     """County approval (县级审批). Two approvals at once: the row lock makes the second one a Conflict."""
     claim = _locked(actor, claim_id)
-    _not_future("on", on, claim.publicised_on or claim.surveyed_on)
+    _not_future("on", on)
     claim.approved_on = on
     _fire(actor, claim, Event.APPROVE, on, note, {"payout": str(claim.payout)})
     return claim
@@ -545,7 +545,7 @@ def claim_approve(*, actor: User, claim_id: int, on: dt.date, note: str = "") ->
 def claim_reject(*, actor: User, claim_id: int, code: str, reason: str, on: dt.date | None = None) -> Claim:
     claim = _locked(actor, claim_id)
     on = on or timezone.localdate()
-    _not_future("on", on, claim.applied_on)
+    _not_future("on", on)
     if code not in codes.REJECT_CODES:
         raise invalid("code", "请选择驳回原因", "Choose a rejection reason code")
     if not reason.strip():
@@ -567,7 +567,7 @@ def claim_pay(*, actor: User, claim_id: int, reference: str, paid_on: dt.date) -
     if not reference.strip():
         raise invalid("reference", "请填写银行转账或支付凭证号", "Give the bank transfer or payment reference")
     claim = _locked(actor, claim_id)
-    _not_future("paid_on", paid_on, claim.approved_on)
+    _not_future("paid_on", paid_on)
     amount = claim.payout or Decimal("0")
     _fire(actor, claim, Event.PAY, paid_on, reference, {"amount": str(amount), "reference": reference})
     try:

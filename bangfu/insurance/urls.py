@@ -1,4 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from bangfu.insurance import views
 
 app_name = "insurance"
-urlpatterns: list = []
+NAV = [
+    ("claim_survey", "理赔 Claims", "insurance:claim_queue"),
+    ("claim_approve", "理赔 Claims", "insurance:claim_queue"),
+    ("view_reports", "防贫保 Insurance", "insurance:scheme_list"),
+]
+urlpatterns = [
+    path("", views.claim_queue, name="claim_queue"),
+    path("claims/new/", views.claim_new, name="claim_new"),
+    path("claims/<int:pk>/", views.claim_detail, name="claim_detail"),
+    path("claims/<int:pk>/documents/", views.claim_document, name="claim_document"),
+    path("claims/<int:pk>/<str:event>/", views.claim_step, name="claim_step"),
+    path("schemes/", views.scheme_list, name="scheme_list"),
+    path("schemes/<int:pk>/", views.scheme_detail, name="scheme_detail"),
+    path("schemes/<int:pk>/terms/", views.terms_add, name="terms_add"),
+    path("schemes/<int:pk>/fund/", views.fund_page, name="fund"),
+    path("schemes/<int:pk>/fund/premiums/", views.premium_add, name="premium_add"),
+    path("schemes/<int:pk>/fund/export.xlsx", views.fund_export, name="fund_export"),
+]
