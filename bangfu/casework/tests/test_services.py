@@ -336,3 +336,43 @@ def test_concurrent_looking_double_approval_is_refused_the_second_time(world, pa
     with pytest.raises(Conflict):
         services.case_step(actor=world.county, case=stale, event="approve", on=day(30), data=data)
     assert case.events.filter(event="approve").count() == 1
+
+
+def test_grid_placement_balances_and_worker_replacement_keeps_history(world, params) -> None:
+    from bangfu.areas.selectors import grids_visible
+    from bangfu.core.testing import new_household
+
+    services.params_set(
+        actor=None,
+        area_code=world.v1b.code,
+        effective_from=dt.date(2020, 1, 1),
+        values={"income_line": Decimal("6000.00"), "households_per_worker": 3},
+    )
+    for _ in range(7):
+        new_household(world.v1b)
+    with pytest.raises(NotFound):
+        services.grid_place_households(actor=world.t2, village_code=world.v1b.code)
+    assert services.grid_place_households(actor=world.t1, village_code=world.v1b.code) == {"placed": 7, "new_grids": 3}
+    sizes = sorted(g.households.count() for g in grids_visible(world.t1).filter(village__code=world.v1b.code))
+    assert sizes == [2, 2, 3]
+    with pytest.raises(ValidationFailed):  # gw3 is a grid worker of another township's village
+        services.grid_worker_replace(actor=world.t1, grid=world.g1, worker=world.gw3, reason="调整")
+    services.grid_worker_replace(actor=world.t1, grid=world.g1, worker=world.gw2, reason="周某外出务工")
+    world.g1.refresh_from_db()
+    terms = list(world.g1.terms.order_by("pk").values_list("worker__username", "end"))
+    assert world.g1.worker_id == world.gw2.pk and terms[0][0] == "gw1" and terms[0][1] is not None
+    assert terms[1] == ("gw2", None)
+
+
+def test_visit_obligations_and_absence_drive_what_is_due(world, params) -> None:
+    h1 = world.households["h1"]
+    services.absence_mark(actor=world.gw1, household=h1, since=TODAY - dt.timedelta(days=100))
+    due = selectors.my_households(world.gw1, TODAY)
+    assert due[0].standing is not None and due[0].standing.category == "absent" and due[0].standing.required == 1
+    services.visit_log(actor=world.gw1, household=h1, visited_on=TODAY, mode="phone")
+    assert selectors.my_households(world.gw1, TODAY)[0].standing.met  # type: ignore[union-attr]
+    services.absence_clear(actor=world.gw1, household=h1)
+    standing = selectors.my_households(world.gw1, TODAY)[0].standing
+    assert standing is not None and standing.category == "ordinary" and not standing.met  # phone is no home visit
+    with pytest.raises(ValidationFailed):
+        services.visit_log(actor=world.gw1, household=h1, visited_on=TODAY - dt.timedelta(days=40), mode="in_person")

@@ -1,0 +1,211 @@
+"""Demo data of casework: parameters, story B (周景财's grid and visits to 颜世龙, the school-cost case)
+and a modest number of synthetic cases in 甘南县. Everything goes through the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from bangfu.accounts.domain.roles import Cap
+from bangfu.areas import services as areas
+from bangfu.casework import services
+from bangfu.casework.domain import codes
+from bangfu.casework.domain.procedure import State
+from bangfu.casework.models import Case
+from bangfu.core.domain.workdays import add_working_days, is_working_day
+from bangfu.demo.context import DemoContext
+from bangfu.registry import services as registry
+from bangfu.registry.selectors import households_visible
+
+# 2021 floor of the monitoring line (domain.md §1.3); later provincial values are not public.
+INCOME_LINE = Decimal("6000.00")
+OBLIGATIONS = (("monitored", 2, "month", False), ("ordinary", 1, "month", False), ("absent", 1, "quarter", True))
+
+
+def load(ctx: DemoContext) -> None:
+    for key in ("gannan", "mabian", "luolong"):
+        if key in ctx.areas:
+            _configure(ctx.areas[key].code)
+    _holidays(ctx.today.year)
+    if "B" in ctx.households and "zhoujingcai" in ctx.users:
+        _story_b(ctx)
+    if "gannan" in ctx.areas and "gannan_admin" in ctx.users:
+        _synthetic(ctx)
+
+
+def _configure(county_code: str) -> None:
+    start = dt.date(2021, 1, 1)
+    services.params_set(actor=None, area_code=county_code, effective_from=start, values={"income_line": INCOME_LINE})
+    for category, visits, period, phone in OBLIGATIONS:
+        services.obligation_set(
+            actor=None,
+            area_code=county_code,
+            category=category,
+            visits=visits,
+            period=period,
+            phone_counts=phone,
+            effective_from=start,
+        )
+
+
+def _holidays(year: int) -> None:
+    """Fixed-date national holidays of the last two years (the lunar ones are entered each year by the county)."""
+    for y in (year - 1, year):
+        for month, first, last, name in ((1, 1, 1, "元旦"), (5, 1, 5, "劳动节"), (10, 1, 7, "国庆节")):
+            for d in range(first, last + 1):
+                services.calendar_day_set(actor=None, date=dt.date(y, month, d), name=name)
+
+
+def _story_b(ctx: DemoContext) -> None:
+    zhou, household = ctx.users["zhoujingcai"], ctx.households["B"]
+    grid = household.grid
+    if grid is None or grid.worker_id != zhou.pk:
+        grid = areas.grid_create(
+            village_code=household.village_id, code=f"{household.village_id}-ZJC", name="永利村第三网格", worker=zhou
+        )
+        registry.household_update(actor=None, household=household, changes={"grid_id": grid.pk}, reason="网格划分")
+    _fill_grid(household.village_id, grid.pk, ctx)
+    school_visit = ctx.today - dt.timedelta(days=200)
+    for on in _visit_days(ctx, ctx.today - dt.timedelta(days=330), ctx.today):
+        risk = on == school_visit
+        services.visit_log(
+            actor=None,
+            worker=zhou,
+            household=household,
+            visited_on=on,
+            mode="in_person" if on.day % 3 else "phone",
+            checks=["schooling"] if risk else [],
+            report_risk=risk,
+            note="长女考取省城大学，学费住宿费约1.94万元，家里拿不出" if risk else ctx.rng.choice(VISIT_NOTES),
+        )
+    _school_case(ctx, household)
+
+
+VISIT_NOTES = [
+    "家中一切正常，玉米长势好",
+    "护林员工资按时发放",
+    "颜世龙复查结果稳定",
+    "院里牛羊出栏，收入正常",
+    "二女儿在校情况良好",
+    "了解助学贷款办理进度",
+]
+
+
+def _visit_days(ctx: DemoContext, start: dt.date, end: dt.date) -> list[dt.date]:
+    """Two or three visits a month, as in the story; the school visit falls on its fixed day."""
+    days: set[dt.date] = {ctx.today - dt.timedelta(days=200)}
+    month = start.replace(day=1)
+    while month <= end:
+        for day in ctx.rng.sample(range(2, 28), ctx.rng.choice([2, 3])):
+            on = month.replace(day=day)
+            if start <= on <= end:
+                days.add(on)
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return sorted(days)
+
+
+def _fill_grid(village: str, grid_id: int, ctx: DemoContext) -> None:
+    """About 30 households per grid worker: place the village's households that have no grid yet."""
+    admin = ctx.users.get("gannan_admin")
+    if admin is None:
+        return
+    free = households_visible(admin, Cap.EDIT_REGISTRY).filter(village__code=village, grid__isnull=True)
+    for h in free.order_by("number")[:29]:
+        registry.household_update(actor=None, household=h, changes={"grid_id": grid_id}, reason="网格划分")
+
+
+def _school_case(ctx: DemoContext, household: Any) -> None:
+    """The school-cost risk from 周景财's visit, taken through every step to monitoring with its plan."""
+    case = Case.objects.filter(household=household).order_by("-pk").first()
+    if case is None or case.state != State.LEAD:
+        return
+    admin = ctx.users.get("gannan_admin")
+    on = case.opened_on
+    steps: list[tuple[str, int, dict[str, Any]]] = [
+        ("accept", 1, {}),
+        (
+            "verify",
+            2,
+            {"consent_signed_on": None, "survey": "入户核实：长女录取通知书、学费票据1.94万元；家庭年收入约2.5万元"},
+        ),
+        ("compare", 3, {"vehicle": "无", "property": "无", "business": "无", "payroll": "无"}),
+        (
+            "deliberate",
+            2,
+            {"minutes": "一致同意纳入突发严重困难户", "attendees": "村两委5人、村民代表8人、驻村第一书记"},
+        ),
+        ("publish", 1, {}),
+        ("township_review", 0, {}),
+        ("approve", 2, {"monitoring_type": "突发严重困难户", "risk_codes": ["因学", "家庭刚性支出较大"]}),
+        ("announce", 1, {}),
+    ]
+    for event, gap, data in steps:
+        on = _next_step_day(case, on, gap)
+        if "consent_signed_on" in data:
+            data = {**data, "consent_signed_on": on.isoformat()}
+        case = services.case_step(actor=admin, case=case, event=event, on=on, data=data, note="")
+    for category, title, amount, who in PLAN_B:
+        services.measure_add(
+            actor=admin,
+            case=case,
+            category=category,
+            title=title,
+            responsible=who,
+            starts_on=on,
+            amount=amount,
+            status="done",
+        )
+
+
+PLAN_B = [
+    ("other_education", "长女生源地信用助学贷款", "8000", "县学生资助中心"),
+    ("other_education", "二女儿国家助学金", "2000", "县学生资助中心"),
+    ("welfare_post", "妻子生态护林员公益岗位", "6000", "县林草局"),
+    ("comprehensive_security", "防贫保险（因学）理赔申请", "0", "周景财"),
+]
+
+
+def _next_step_day(case: Case, after: dt.date, gap: int) -> dt.date:
+    if case.state == State.PUBLICIZED.value:
+        notice = case.notices.order_by("-pk").first()
+        assert notice is not None
+        return notice.ends_on + dt.timedelta(days=1)
+    day = add_working_days(after, gap) if gap else after
+    while not is_working_day(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def _synthetic(ctx: DemoContext) -> None:
+    """A dozen cases across 甘南县 in different states, so queues, deadlines and overdue lists have rows."""
+    admin = ctx.users["gannan_admin"]
+    story = [h.pk for h in ctx.households.values() if getattr(h, "pk", None)]
+    pool = list(
+        households_visible(admin)
+        .filter(village__code__startswith=ctx.areas["gannan"].code[:6])
+        .exclude(pk__in=story)
+        .order_by("number")[:12]
+    )
+    sources = list(codes.SOURCES)
+    for i, h in enumerate(pool):
+        opened = ctx.today - dt.timedelta(days=ctx.rng.randint(3, 40))
+        case = services.case_open(
+            actor=None,
+            household=h,
+            source=sources[i % len(sources)],
+            on=opened,
+            summary=ctx.rng.choice(SYNTHETIC_RISKS),
+            hardship="",
+        )
+        if i % 3 == 1:
+            services.case_step(actor=admin, case=case, event="accept", on=_next_step_day(case, opened, 1))
+
+
+SYNTHETIC_RISKS = [
+    "户主突发脑梗住院，自付医疗费约3.2万元",
+    "洪涝灾害导致玉米绝收",
+    "子女上高职学费负担重",
+    "家中主要劳动力务工受伤，收入骤减",
+    "房屋墙体开裂，住房安全存疑",
+]

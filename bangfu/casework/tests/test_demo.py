@@ -1,0 +1,52 @@
+"""casework.demo.load on a small county built with the test helpers (ctx keys as in demo/context.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+from django.utils import timezone
+
+from bangfu.casework import demo
+from bangfu.casework.domain.procedure import State
+from bangfu.casework.models import Case, Measure, Visit
+from bangfu.demo.context import DemoContext
+
+pytestmark = pytest.mark.django_db
+
+
+def test_story_b_visits_and_the_school_cost_case(world, client_for) -> None:
+    today = timezone.localdate()
+    household = world.households["h1"]
+    ctx = DemoContext(
+        today=today,
+        rng=random.Random(1),
+        areas={"gannan": world.area_county, "yongli": world.v1a},
+        users={"zhoujingcai": world.gw1, "gannan_admin": world.county},
+        households={"B": household},
+    )
+    demo.load(ctx)
+    visits = list(Visit.objects.filter(household=household).order_by("visited_on"))
+    per_month: dict[tuple[int, int], int] = {}
+    for v in visits:
+        per_month[(v.visited_on.year, v.visited_on.month)] = (
+            per_month.get((v.visited_on.year, v.visited_on.month), 0) + 1
+        )
+    full_months = [
+        n
+        for (y, m), n in per_month.items()
+        if dt.date(y, m, 1) > visits[0].visited_on and (y, m) != (today.year, today.month)
+    ]
+    assert full_months and all(2 <= n <= 4 for n in full_months)  # 2–3 a month (+ the school visit)
+    assert all(v.worker_id == world.gw1.pk for v in visits)
+    case = Case.objects.get(household=household)
+    assert case.state == State.MONITORED and case.source == "grid"
+    assert list(case.events.values_list("event", flat=True))[:2] == ["open", "accept"]
+    assert Measure.objects.filter(case=case, status="done").count() == 4
+    household.refresh_from_db()
+    assert household.monitoring_type == "突发严重困难户" and "因学" in household.risk_codes
+    others = Case.objects.exclude(pk=case.pk)
+    assert others.count() == 2 and others.filter(state=State.ACCEPTED).count() == 1
+    page = client_for(world.gw1).get("/cases/grid/mine/")
+    assert household.head_name in page.content.decode()
