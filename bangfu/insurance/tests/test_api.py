@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal as D
+from typing import Any
 
 import pytest
+from django.test import Client
 
 from bangfu.insurance.models import CauseTerms, Claim, ClaimEvent, LedgerEntry, Payment
 from bangfu.insurance.tests.helpers import APPLIED, PAID, YEAR, other_insurer, scheme, submit, to_approved
@@ -24,7 +26,7 @@ BODY = {
 }
 
 
-def post(client, url: str, body: dict) -> object:
+def post(client: Client, url: str, body: dict) -> Any:
     return client.post(url, data=json.dumps(body, default=str), content_type="application/json")
 
 
