@@ -4,8 +4,8 @@ Who sees what:
 - officers see enterprises, buyers and orders of their areas (capability view_reports, scoped by
   `areas.selectors.scope_for`); they change them when they also hold market_edit there;
 - an enterprise user (role enterprise_user) sees and changes only the enterprise their membership
-  names: Membership.organisation = "enterprise:<统一社会信用代码>", and the enterprise must lie inside
-  the membership's area;
+  names: Membership.organisation = the enterprise's 统一社会信用代码 (the same convention as the
+  employment module's workshop operators), and the enterprise must lie inside the membership's area;
 - everybody, logged in or not, sees the public catalogue of certified, currently valid products.
 """
 
@@ -57,9 +57,8 @@ def _own_q(user: User) -> Q:
     if not getattr(user, "is_authenticated", False):
         return q
     for m in memberships_of(user):
-        if m.role == Role.ENTERPRISE.value and m.organisation.startswith(codes.ORGANISATION_PREFIX):
-            code = m.organisation.removeprefix(codes.ORGANISATION_PREFIX)
-            q |= Q(credit_code=code, area__code__startswith=m.area.prefix)
+        if m.role == Role.ENTERPRISE.value and m.organisation:
+            q |= Q(credit_code=m.organisation.strip().upper(), area__code__startswith=m.area.prefix)
     return q
 
 

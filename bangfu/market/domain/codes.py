@@ -111,6 +111,3 @@ PARAM_LABELS = {
     ParamKey.PROCUREMENT_SHARE: "预留采购比例",
     ParamKey.CERT_VALIDITY_MONTHS: "认定有效期(月)",
 }
-
-# Membership.organisation of an enterprise user: this prefix + the enterprise's 统一社会信用代码.
-ORGANISATION_PREFIX = "enterprise:"

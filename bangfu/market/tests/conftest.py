@@ -15,7 +15,7 @@ from bangfu.accounts import services as accounts
 from bangfu.accounts.domain.roles import Role
 from bangfu.core.testing import PASSWORD
 from bangfu.market import services
-from bangfu.market.domain.codes import ORGANISATION_PREFIX, ParamKey
+from bangfu.market.domain.codes import ParamKey
 from bangfu.market.domain.credit_code import make
 
 
@@ -37,7 +37,7 @@ def enterprise_user(name: str, enterprise: Any, area_code: str) -> Any:
         user=u,
         role=Role.ENTERPRISE,
         area_code=area_code,
-        organisation=ORGANISATION_PREFIX + enterprise.credit_code,
+        organisation=enterprise.credit_code,
     )
     return u
 
