@@ -46,7 +46,7 @@ class HouseholdFilter:
 def household_search(user: User, f: HouseholdFilter) -> QuerySet[Household]:
     qs = households_visible(user)
     if f.village:
-        qs = qs.filter(village_id__startswith=f.village)
+        qs = qs.filter(village__code__startswith=f.village)  # FK attname refuses startswith on Django 6.1
     if f.grid:
         qs = qs.filter(grid_id=f.grid)
     if f.flag in FLAG_FILTERS:
