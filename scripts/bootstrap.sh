@@ -18,11 +18,12 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   .venv/bin/python -c 'import django, duckdb, python_calamine' # fails loudly if the install did not work
   echo "$want" > "$stamp"
 fi
-if [ $dev = 1 ] && [ ! -x /usr/bin/chromium ]; then
-  echo "bootstrap: installing Debian's chromium for the browser tests"
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  else
-    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  fi
+# Debian packages: a CJK font for printable PDFs (public notices), and chromium for browser tests.
+debs=()
+[ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || debs+=(fonts-wqy-microhei)
+[ $dev = 1 ] && [ ! -x /usr/bin/chromium ] && debs+=(chromium)
+if [ ${#debs[@]} -gt 0 ]; then
+  echo "bootstrap: installing Debian packages: ${debs[*]}"
+  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${debs[@]}" >/dev/null
 fi
