@@ -3,4 +3,10 @@ from django.urls import path
 from bangfu.analytics import views
 
 app_name = "analytics"
-urlpatterns = [path("", views.home, name="home")]
+NAV = [("view_reports", "报表 Reports", "analytics:reports")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("reports/", views.reports, name="reports"),
+    path("reports/monitored.xlsx", views.report_monitored, name="report_monitored"),
+    path("households/<int:pk>/timeline/", views.timeline, name="timeline"),
+]

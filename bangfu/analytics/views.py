@@ -1,19 +1,169 @@
-"""The home page."""
+"""The home dashboard and the household timeline."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+from urllib.parse import quote, urlencode
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 
 from bangfu.accounts.domain.roles import Cap
+from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.accounts.selectors import has_cap
-from bangfu.registry import selectors as registry
+from bangfu.analytics import selectors
+from bangfu.analytics.domain.indicators import BY_KEY, Indicator, rate
+from bangfu.analytics.timeline import household_timeline
+from bangfu.core.errors import NotFound
+from bangfu.core.excel import SheetSpec, write_workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# Which list shows the households behind a figure: (URL name, extra query). The area or grid
+# filter of the place is added to the query.
+LISTS: dict[str, tuple[str, dict[str, str]]] = {
+    "households": ("registry:household_list", {}),
+    "people": ("registry:household_list", {}),
+    "poverty_exited": ("registry:household_list", {"flag": "poverty_exited"}),
+    "monitored": ("registry:household_list", {"flag": "monitored"}),
+    "dibao": ("registry:household_list", {"flag": "dibao"}),
+    "tekun": ("registry:household_list", {"flag": "tekun"}),
+    "relocated": ("registry:household_list", {"flag": "relocated"}),
+    "no_labour": ("registry:household_list", {"flag": "no_labour"}),
+    "eliminated": ("casework:case_list", {"state": "risk_eliminated"}),
+    "warnings.new": ("monitoring:warning_list", {"status": "all"}),
+    "warnings.open": ("monitoring:warning_list", {"status": "active"}),
+    "cases.overdue": ("casework:case_list", {"overdue": "1"}),
+}
+for _kind in ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户"):
+    LISTS[f"monitored.{_kind}"] = ("registry:household_list", {"type": _kind})
+
+SECTIONS: list[tuple[str, list[str]]] = [
+    ("农户 Households", ["households", "people", "poverty_exited", "dibao", "tekun", "relocated", "no_labour"]),
+    (
+        "监测对象 Monitored",
+        ["monitored", *(f"monitored.{k}" for k in ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户"))],
+    ),
+    ("预警与程序 Warnings and procedure", ["warnings.new", "warnings.open", "cases.overdue", "eliminated"]),
+]
+
+
+def list_url(key: str, place_filter: Iterable[tuple[str, str]]) -> str:
+    """The list behind a figure, filtered to the place; "" while the module has no such page yet."""
+    name, query = LISTS.get(key, ("", {}))
+    try:
+        base = reverse(name)
+    except NoReverseMatch:
+        return ""
+    return f"{base}?{urlencode({**query, **dict(place_filter)})}"
+
+
+def _tile(ind: Indicator, value: Decimal | None, place: selectors.Place) -> dict[str, Any]:
+    return {
+        "key": ind.key,
+        "label": ind.zh,
+        "en": ind.en,
+        "unit": ind.unit,
+        "value": value or Decimal(0),
+        "url": list_url(ind.key, place.filter),
+    }
+
+
+def _charts(d: selectors.Dashboard) -> dict[str, Any]:
+    """Series for ECharts, with the URL each bar or slice leads to."""
+    kinds = [k for k in SECTIONS[1][1] if k != "monitored"]
+    return {
+        "children": {
+            "names": [c.place.name for c in d.children],
+            "households": [int(c.values.get("households", 0)) for c in d.children],
+            "monitored": [int(c.values.get("monitored", 0)) for c in d.children],
+            "urls": [f"{reverse('analytics:home')}?area={c.place.code}" for c in d.children],
+        },
+        "trend": {"periods": [p for p, _ in d.trend], "values": [int(v) for _, v in d.trend]},
+        "types": [
+            {"name": BY_KEY[k].zh, "value": int(d.values.get(k, 0)), "url": list_url(k, d.place.filter)} for k in kinds
+        ],
+    }
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    ctx = {}
-    if has_cap(request.user, Cap.VIEW_PEOPLE):  # type: ignore[arg-type]
-        ctx["households"] = registry.households_visible(request.user).count()  # type: ignore[arg-type]
+def home(request: AuthedHttpRequest) -> HttpResponse:
+    if not has_cap(request.user, Cap.VIEW_PEOPLE):
+        return render(request, "analytics/welcome.html")
+    d = selectors.dashboard(request.user, request.GET.get("area", ""))
+    sections = [(title, [_tile(BY_KEY[k], d.values.get(k), d.place) for k in keys]) for title, keys in SECTIONS]
+    children = [
+        {
+            "place": c.place,
+            "households": c.values.get("households", Decimal(0)),
+            "monitored": c.values.get("monitored", Decimal(0)),
+            "share": rate(c.values.get("monitored"), c.values.get("households")),
+            "url": list_url("monitored", c.place.filter),
+        }
+        for c in d.children
+    ]
+    ctx = {
+        "d": d,
+        "sections": sections,
+        "children": children,
+        "charts": _charts(d),
+        "can_report": has_cap(request.user, Cap.VIEW_REPORTS),
+    }
     return render(request, "analytics/home.html", ctx)
+
+
+ROSTER_COLUMNS = [
+    "户编号",
+    "村",
+    "户主",
+    "户主身份证号",
+    "家庭人口",
+    "监测对象类型",
+    "纳入监测日期",
+    "风险类型",
+    "风险消除日期",
+    "上年人均纯收入(元)",
+]
+
+
+@login_required
+def reports(request: AuthedHttpRequest) -> HttpResponse:
+    place = selectors.report_place(request.user, request.GET.get("area", ""))
+    return render(request, "analytics/reports.html", {"place": place})
+
+
+@login_required
+def report_monitored(request: AuthedHttpRequest) -> HttpResponse:
+    place = selectors.report_place(request.user, request.GET.get("area", ""))
+    rows: list[Sequence[Any]] = [
+        [
+            r.number,
+            r.village,
+            r.head,
+            r.head_id,
+            r.size,
+            r.monitoring_type,
+            r.since.isoformat() if r.since else "",
+            r.risks,
+            r.eliminated_on.isoformat() if r.eliminated_on else "",
+            r.per_capita,
+        ]
+        for r in selectors.monitored_roster(request.user, place)
+    ]
+    sheet = SheetSpec(name="监测对象花名册", columns=ROSTER_COLUMNS, rows=rows, text_columns={"户编号", "户主身份证号"})
+    response = HttpResponse(write_workbook([sheet]), content_type=XLSX)
+    filename = quote(f"监测对象花名册-{place.name}.xlsx")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+@login_required
+def timeline(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    if not has_cap(request.user, Cap.VIEW_PEOPLE):
+        raise NotFound()
+    household, events = household_timeline(request.user, pk)
+    return render(request, "analytics/timeline.html", {"h": household, "events": events})
