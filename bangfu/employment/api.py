@@ -30,8 +30,26 @@ class WorkshopIn(Schema):
     operator_name: str
     operator_credit_code: str
     operator_contact: str = ""
+    operator_phone: str = ""
     insurance_per_worker_month: str = "0"
-    annual_revenue: str = "0"
+
+
+class WorkshopPatch(Schema):
+    """Only the fields sent are changed; village and operator stay (they decide who may see it)."""
+
+    name: str | None = None
+    kind: str | None = None
+    land_village: str | None = None
+    site: int | None = None
+    site_distance: str | None = None
+    started_on: dt.date | None = None
+    insurance_per_worker_month: str | None = None
+    reason: str = ""
+
+
+class RevenueIn(Schema):
+    amount: str
+    note: str = ""
 
 
 class FundingIn(Schema):
@@ -154,7 +172,6 @@ def _workshop(w: Workshop) -> dict[str, Any]:
         "started_on": w.started_on,
         "operator": {"name": w.operator.name, "credit_code": w.operator.credit_code},
         "insurance_per_worker_month": str(w.insurance_per_worker_month),
-        "annual_revenue": str(w.annual_revenue),
     }
 
 
@@ -212,6 +229,7 @@ def workshop_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
             {"kind": f.kind, "amount": str(f.amount), "partner_province": f.partner_province, "year": f.year}
             for f in w.funding.all()
         ],
+        "revenues": [{"year": r.year, "amount": str(r.amount), "note": r.note} for r in w.revenues.all()],
         "recognition": [c.__dict__ for c in checks.recognition],
         "upgrade": [c.__dict__ for c in checks.upgrade],
         "events": [
@@ -219,6 +237,21 @@ def workshop_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
             for e in w.events.all()
         ],
     }
+
+
+@router.patch("/workshops/{pk}", summary="Change a workshop's own facts")
+def workshop_update(request: HttpRequest, pk: int, payload: WorkshopPatch) -> dict[str, Any]:
+    w = selectors.workshop_get(_user(request), pk)
+    values = payload.model_dump(exclude_unset=True)
+    reason = values.pop("reason", "")
+    return _workshop(services.workshop_update(actor=_user(request), workshop=w, values=values, reason=reason))
+
+
+@router.put("/workshops/{pk}/revenues/{year}", summary="Revenue of a finished calendar year")
+def workshop_revenue_set(request: HttpRequest, pk: int, year: int, payload: RevenueIn) -> dict[str, Any]:
+    w = selectors.workshop_get(_user(request), pk)
+    r = services.workshop_revenue_set(actor=_user(request), workshop=w, year=year, **payload.model_dump())
+    return {"year": r.year, "amount": str(r.amount), "note": r.note}
 
 
 @router.post("/workshops/{pk}/funding", response={201: dict})

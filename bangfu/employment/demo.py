@@ -76,8 +76,11 @@ def _workshop(admin: Any, ctx: Any, started: dt.date) -> Any:
             "operator_credit_code": CREDIT_CODE,
             "operator_contact": "王经理",
             "insurance_per_worker_month": "15",
-            "annual_revenue": "3600000",
         },
+    )
+    # Its first (part) year of sales, October to December, as the operator's accounts report it.
+    services.workshop_revenue_set(
+        actor=admin, workshop=w, year=started.year, amount="900000", note="企业财务报表（10—12月）"
     )
     services.funding_add(
         actor=admin,

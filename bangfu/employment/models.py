@@ -98,7 +98,6 @@ class Workshop(models.Model):
         default=State.APPLIED.value,
     )
     insurance_per_worker_month = _money("意外险(元/人/月)", default=Decimal("0"))
-    annual_revenue = _money("上年营业收入", default=Decimal("0"))
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -106,6 +105,23 @@ class Workshop(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class WorkshopRevenue(models.Model):
+    """A workshop's revenue for one calendar year (营业收入); the upgrade check reads the last full year."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="revenues")
+    year = models.PositiveSmallIntegerField("年度")
+    amount = _money("营业收入(元)")
+    note = models.CharField("依据", max_length=200, blank=True)  # e.g. the audited accounts it came from
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["workshop_id", "-year"]
+        constraints = [models.UniqueConstraint(fields=["workshop", "year"], name="uniq_workshop_revenue_year")]
+
+    def __str__(self) -> str:
+        return f"{self.workshop_id}/{self.year} {self.amount}"
 
 
 class WorkshopEvent(models.Model):

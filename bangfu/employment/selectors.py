@@ -29,6 +29,7 @@ from bangfu.employment.models import (
     WageRule,
     WelfarePost,
     Workshop,
+    WorkshopRevenue,
 )
 from bangfu.registry import selectors as registry
 from bangfu.registry.domain.codes import EMPLOYED
@@ -128,8 +129,15 @@ def workshop_facts(workshop: Workshop, on: dt.date, long_contract_months: int) -
         months_running=max(months_between(workshop.started_on, on), 0),
         long_contract_poor_workers=len(long_ids),
         average_annual_pay=q(paid / len(long_ids)) if long_ids else ZERO,
-        annual_revenue=workshop.annual_revenue,
+        annual_revenue=last_full_year_revenue(workshop.pk, on),
+        revenue_year=on.year - 1,
     )
+
+
+def last_full_year_revenue(workshop_id: int, on: dt.date) -> Decimal:
+    """Revenue of the calendar year before `on`: the upgrade rule asks for a whole year's figure."""
+    row = WorkshopRevenue.objects.filter(workshop_id=workshop_id, year=on.year - 1).first()
+    return row.amount if row else ZERO
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,8 @@ class WorkshopFacts:
     months_running: int
     long_contract_poor_workers: int  # poor workers on contracts of at least the configured length
     average_annual_pay: Decimal  # of those long-contract workers over the last 12 payroll months
-    annual_revenue: Decimal
+    annual_revenue: Decimal  # of the last full calendar year (0 when not reported)
+    revenue_year: int | None = None  # which year that was, for the message
 
 
 @dataclass(frozen=True)
@@ -88,8 +89,8 @@ def upgrade_checks(f: WorkshopFacts, t: Thresholds) -> list[Check]:
         ),
         Check(
             "revenue",
-            "年营业收入(元)",
-            "annual revenue (yuan)",
+            f"{f.revenue_year}年营业收入(元)" if f.revenue_year else "年营业收入(元)",
+            f"revenue of {f.revenue_year} (yuan)" if f.revenue_year else "annual revenue (yuan)",
             str(f.annual_revenue),
             f"≥{t.upgrade_min_annual_revenue}",
             f.annual_revenue >= t.upgrade_min_annual_revenue,

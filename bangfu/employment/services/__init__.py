@@ -9,6 +9,7 @@ from bangfu.employment.services.workshops import (
     funding_add,
     wage_rule_set,
     workshop_create,
+    workshop_revenue_set,
     workshop_transition,
     workshop_update,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "welfare_post_end",
     "welfare_post_months",
     "workshop_create",
+    "workshop_revenue_set",
     "workshop_transition",
     "workshop_update",
 ]

@@ -19,7 +19,7 @@ from bangfu.employment import selectors
 from bangfu.employment.domain import transitions
 from bangfu.employment.domain.transitions import Event, Guard, State
 from bangfu.employment.domain.wages import WageKind
-from bangfu.employment.models import FundingSource, Operator, WageRule, Workshop, WorkshopEvent
+from bangfu.employment.models import FundingSource, Operator, WageRule, Workshop, WorkshopEvent, WorkshopRevenue
 from bangfu.employment.services._common import date, fail, money, text, whole
 from bangfu.registry import selectors as registry
 
@@ -65,55 +65,94 @@ def _operator(values: dict[str, Any]) -> Operator:
     )
 
 
-@transaction.atomic
-def workshop_create(*, actor: User, values: dict[str, Any]) -> Workshop:
-    """Register a workshop (status 已申报) with its operator, found or created by credit code."""
-    village = _village("village", str(values.get("village", "")))
-    _require_officer_edit(actor, village.code)
-    land = _village("land_village", str(values.get("land_village") or village.code))
-    kind = str(values.get("kind", ""))
+_EDITABLE = ("name", "kind", "land_village", "site", "site_distance", "started_on", "insurance_per_worker_month")
+
+
+def _kind(value: Any) -> str:
+    kind = str(value or "")
     if kind not in dict(Workshop.KINDS):
         raise fail(
             "kind",
             "请选择车间类型：厂房式、居家式、种养式、贸易流通式或文化旅游式",
             "choose the type: factory, home-based, farming, trade or tourism",
         )
-    site_id = values.get("site")
-    site = registry.site_get(actor, int(site_id)) if site_id not in (None, "") else None
-    w = Workshop.objects.create(
-        name=text("name", values.get("name"), "车间名称", "workshop name"),
-        operator=_operator(values),
-        kind=kind,
-        village=village,
-        land_village=land,
-        site=site,
-        site_distance=str(values.get("site_distance", ""))[:60],
-        started_on=date("started_on", values.get("started_on")),
-        insurance_per_worker_month=money("insurance_per_worker_month", values.get("insurance_per_worker_month", 0)),
-        annual_revenue=money("annual_revenue", values.get("annual_revenue", 0)),
-    )
+    return kind
+
+
+def _site(actor: User, value: Any) -> Any:
+    if value in (None, ""):
+        return None
+    try:
+        return registry.site_get(actor, int(value))
+    except (TypeError, ValueError):
+        raise fail("site", "请从列表中选择安置点", "choose a resettlement site from the list") from None
+
+
+def _workshop_fields(actor: User, values: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    """Cleaned values of the given keys (the same checks for creating and for editing)."""
+    cleaners = {
+        "name": lambda v: text("name", v, "车间名称", "workshop name"),
+        "kind": _kind,
+        "land_village": lambda v: _village("land_village", str(v or "")),
+        "site": lambda v: _site(actor, v),
+        "site_distance": lambda v: str(v or "").strip()[:60],
+        "started_on": lambda v: date("started_on", v),
+        "insurance_per_worker_month": lambda v: money("insurance_per_worker_month", v or 0),
+    }
+    return {k: cleaners[k](values.get(k)) for k in keys}
+
+
+@transaction.atomic
+def workshop_create(*, actor: User, values: dict[str, Any]) -> Workshop:
+    """Register a workshop (status 已申报) with its operator, found or created by credit code."""
+    village = _village("village", str(values.get("village", "")))
+    _require_officer_edit(actor, village.code)
+    # The land usually belongs to the workshop's own village; another village's land is named explicitly.
+    cleaned = _workshop_fields(actor, values | {"land_village": values.get("land_village") or village.code}, _EDITABLE)
+    w = Workshop.objects.create(village=village, operator=_operator(values), **cleaned)
     audit_record(actor=actor, action="workshop_create", obj=w, area_code=village.code)
     return w
 
 
 @transaction.atomic
-def workshop_update(
-    *,
-    actor: User,
-    workshop: Workshop,
-    insurance_per_worker_month: Any = None,
-    annual_revenue: Any = None,
-    reason: str = "",
-) -> Workshop:
-    """The two figures the criteria read that change over time (insurance bought, last year's revenue)."""
+def workshop_update(*, actor: User, workshop: Workshop, values: dict[str, Any], reason: str = "") -> Workshop:
+    """Change the workshop's own facts (not its village or operator, which decide who may see it)."""
     _require_officer_edit(actor, workshop.village_id)
-    if insurance_per_worker_month is not None:
-        workshop.insurance_per_worker_month = money("insurance_per_worker_month", insurance_per_worker_month)
-    if annual_revenue is not None:
-        workshop.annual_revenue = money("annual_revenue", annual_revenue)
-    workshop.save(update_fields=["insurance_per_worker_month", "annual_revenue"])
-    audit_record(actor=actor, action="workshop_update", obj=workshop, area_code=workshop.village_id, reason=reason)
+    keys = tuple(k for k in _EDITABLE if k in values)
+    cleaned = _workshop_fields(actor, values, keys)
+    for k, v in cleaned.items():
+        setattr(workshop, k, v)
+    workshop.save(update_fields=list(keys))
+    audit_record(
+        actor=actor,
+        action="workshop_update",
+        obj=workshop,
+        area_code=workshop.village_id,
+        reason=reason,
+        data={"fields": list(keys)},
+    )
     return workshop
+
+
+@transaction.atomic
+def workshop_revenue_set(*, actor: User, workshop: Workshop, year: Any, amount: Any, note: str = "") -> WorkshopRevenue:
+    """The revenue of one finished calendar year (re-entering a year corrects it)."""
+    _require_officer_edit(actor, workshop.village_id)
+    last = timezone.localdate().year - 1
+    y = whole("year", year, low=2000, high=last)
+    row, _ = WorkshopRevenue.objects.update_or_create(
+        workshop=workshop,
+        year=y,
+        defaults={"amount": money("amount", amount), "note": str(note or "").strip()[:200]},
+    )
+    audit_record(
+        actor=actor,
+        action="workshop_revenue_set",
+        obj=row,
+        area_code=workshop.village_id,
+        data={"year": y, "amount": str(row.amount)},
+    )
+    return row
 
 
 @transaction.atomic
