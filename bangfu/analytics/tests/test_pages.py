@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -90,7 +91,7 @@ def test_list_url_is_empty_until_the_module_has_the_page():
     assert list_url("cases.overdue", [("village", "511133")]) == "/cases/?overdue=1&village=511133"
 
 
-def _sheet(content: bytes) -> list[list[object]]:
+def _sheet(content: bytes) -> list[list[Any]]:
     wb = CalamineWorkbook.from_filelike(io.BytesIO(content))
     return wb.get_sheet_by_name("监测对象花名册").to_python()
 
