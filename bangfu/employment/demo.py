@@ -184,6 +184,8 @@ def load(ctx: Any) -> None:
     for m in couple:
         hired.append((_hire(admin, w, m, started), 600 if m.relation == "户主" else 550))
     for h in ctx.extra.get("A_workers", []):
+        if h.pk == ctx.households["A"].pk:  # the couple, hired above
+            continue
         for m in _working(admin, h, started)[:1]:
             hired.append((_hire(admin, w, m, started), ctx.rng.randint(420, 720)))
     _payroll(operator, hired, started)
