@@ -77,14 +77,17 @@ def enterprise_list(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 def enterprise_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    user, year = request.user, _year(request)
+    user = request.user
     e = selectors.enterprise_get(user, pk)
+    years = selectors.years_of(user, pk)
+    # Without a chosen year the page opens on the latest reported year, where the figures are.
+    year = int_or_none(request.GET.get("year")) or (years[0].year if years else timezone.localdate().year)
     products = list(selectors.products_of(user, pk))
     beneficiaries = selectors.beneficiaries(user, pk, year)
     ctx = {
         "e": e,
         "year": year,
-        "years": selectors.years_of(user, pk),
+        "years": years,
         "counterparts": list(e.counterparts.all()),
         "products": [(p, selectors.current_price(p), selectors.valid_certification(p)) for p in products],
         "sales": selectors.sales_summary(user, pk, year),
