@@ -4,7 +4,6 @@ and a modest number of synthetic cases in 甘南县. Everything goes through the
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from bangfu.accounts.domain.roles import Cap
@@ -18,8 +17,6 @@ from bangfu.demo.context import DemoContext
 from bangfu.registry import services as registry
 from bangfu.registry.selectors import households_visible
 
-# 2021 floor of the monitoring line (domain.md §1.3); later provincial values are not public.
-INCOME_LINE = Decimal("6000.00")
 OBLIGATIONS = (("monitored", 2, "month", False), ("ordinary", 1, "month", False), ("absent", 1, "quarter", True))
 
 
@@ -36,7 +33,7 @@ def load(ctx: DemoContext) -> None:
 
 def _configure(county_code: str) -> None:
     start = dt.date(2021, 1, 1)
-    services.params_set(actor=None, area_code=county_code, effective_from=start, values={"income_line": INCOME_LINE})
+    services.params_set(actor=None, area_code=county_code, effective_from=start, values={})
     for category, visits, period, phone in OBLIGATIONS:
         services.obligation_set(
             actor=None,

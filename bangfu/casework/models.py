@@ -19,6 +19,8 @@ def _choices(d: dict[str, str]) -> list[tuple[str, str]]:
 class CaseParameters(models.Model):
     """Day limits, notice length, elimination guards, grid size and self-report limits of an area.
 
+    The monitoring line is not here: the elimination guard reads it from rules (MonitoringLine).
+
     The most specific area covering a village wins, among rows in force on the date asked about.
     """
 
@@ -38,7 +40,6 @@ class CaseParameters(models.Model):
     min_months_monitored = models.PositiveSmallIntegerField("风险消除:最短监测月数", default=6)
     min_measures_done = models.PositiveSmallIntegerField("风险消除:最少已落实措施", default=1)
     stable_income_months = models.PositiveSmallIntegerField("风险消除:收入稳定月数", default=6)
-    income_line = models.DecimalField("监测范围(人均纯收入,元/年)", max_digits=10, decimal_places=2)
     exclude_no_labour = models.BooleanField("整户无劳动力暂不消除", default=True)
     require_guarantees = models.BooleanField("须三保障和饮水安全", default=True)
     households_per_worker = models.PositiveSmallIntegerField("每名网格员户数", default=30)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from bangfu.accounts.domain.roles import Cap
 from bangfu.areas.selectors import area_by_code, scope_for
@@ -68,6 +68,12 @@ def params_for(village_code: str, on: dt.date) -> CaseParameters:
         code="not_configured",
         status=409,
     )
+
+
+def longest_report_window_hours() -> int:
+    """The longest self-report window of any parameter row (the model's default when none exist)."""
+    longest = CaseParameters.objects.aggregate(m=Max("report_window_hours"))["m"]
+    return int(longest or CaseParameters._meta.get_field("report_window_hours").get_default())
 
 
 def calendar_for(code: str) -> tuple[set[dt.date], set[dt.date]]:

@@ -12,7 +12,9 @@ class EliminationRules:
     min_months_monitored: int  # 6 in the Anhui texts
     min_measures_done: int  # 1
     stable_income_months: int  # 6
-    income_line: Decimal  # per-capita net income the household must stay above (yuan/year)
+    # The monitoring line of the statement's year, from the rules app (the single source of truth);
+    # None when the province/county has not configured that year's line, which blocks the proposal.
+    income_line: Decimal | None
     exclude_no_labour: bool  # whole households without labour are not marked eliminated for now
     require_guarantees: bool  # 三保障 and drinking water must be secure
 
@@ -55,7 +57,14 @@ def check(rules: EliminationRules, f: EliminationFacts) -> list[tuple[str, str]]
                 f"{f.measures_done} measures carried out; at least {rules.min_measures_done} are required",
             )
         )
-    if f.per_capita is None or f.per_capita <= rules.income_line:
+    if rules.income_line is None:
+        out.append(
+            (
+                "尚未配置该年度的监测范围(监测线)，请省或县级管理员在“规则”中设置",
+                "the monitoring line of that year is not configured; ask the administrator to set it under rules",
+            )
+        )
+    elif f.per_capita is None or f.per_capita <= rules.income_line:
         shown = "未登记" if f.per_capita is None else f"{f.per_capita}元"
         out.append(
             (

@@ -9,7 +9,7 @@ from bangfu.casework.services.grid import (
     grid_worker_replace,
     visit_log,
 )
-from bangfu.casework.services.self_report import self_report_submit
+from bangfu.casework.services.self_report import self_report_attempts_purge, self_report_submit
 
 __all__ = [
     "absence_clear",
@@ -23,6 +23,7 @@ __all__ = [
     "measure_set_status",
     "obligation_set",
     "params_set",
+    "self_report_attempts_purge",
     "self_report_submit",
     "visit_log",
 ]

@@ -31,6 +31,7 @@ from bangfu.core.errors import ApplicationError, Conflict, FieldProblem, Forbidd
 from bangfu.core.services import audit_record
 from bangfu.registry import services as registry
 from bangfu.registry.selectors import household_get
+from bangfu.rules import selectors as rules_selectors
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -296,15 +297,17 @@ def _elimination_failures(case: Case, on: dt.date) -> tuple[tuple[str, str], ...
     h = case.household
     assert h is not None
     p = selectors.params_for(case.village_id, on)
+    statement = h.statements.order_by("-year").first()
+    # Income of year Y is compared with the line of year Y, read from rules (one source of truth).
+    line_year = statement.year if statement else on.year
     rules = elim.EliminationRules(
         p.min_months_monitored,
         p.min_measures_done,
         p.stable_income_months,
-        p.income_line,
+        rules_selectors.lines_for([case.village_id], line_year).get(case.village_id),
         p.exclude_no_labour,
         p.require_guarantees,
     )
-    statement = h.statements.order_by("-year").first()
     check = h.guarantee_checks.order_by("-checked_on", "-pk").first()
     drops = (
         Visit.objects.filter(household=h, visited_on__lte=on)

@@ -50,11 +50,8 @@ def params_set(
         )
     known = {f.name for f in CaseParameters._meta.fields} - {"id", "area", "effective_from", "effective_to"}
     unknown = set(values) - known
-    if unknown or "income_line" not in values:
-        raise ValidationFailed(
-            [FieldProblem(k, "未知参数", "unknown parameter") for k in sorted(unknown)]
-            or [FieldProblem("income_line", "请填写监测范围", "give the income line")]
-        )
+    if unknown:
+        raise ValidationFailed([FieldProblem(k, "未知参数", "unknown parameter") for k in sorted(unknown)])
     row = CaseParameters(area_id=area_code, effective_from=effective_from, effective_to=effective_to, **values)
     if row.notice_days < 5:
         raise ValidationFailed([FieldProblem("notice_days", "公示期不少于5天", "a notice runs at least 5 days")])

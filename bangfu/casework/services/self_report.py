@@ -17,6 +17,7 @@ from bangfu.casework.services.cases import case_open
 from bangfu.core import crypto
 from bangfu.core.domain.idnumber import IdNumber, InvalidIdNumber, parse
 from bangfu.core.errors import ApplicationError, FieldProblem, ValidationFailed
+from bangfu.core.services import audit_record
 from bangfu.registry.selectors import member_by_id_number_unscoped
 
 PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
@@ -123,3 +124,23 @@ def _problems(name: str, raw_id: str, phone: str, hardship: str, description: st
             FieldProblem("description", "请用5至1000字说明遇到的困难", "describe the hardship in 5 to 1000 characters")
         )
     return p
+
+
+@transaction.atomic
+def self_report_attempts_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete rate-limit rows no limit can count any more; returns how many were deleted.
+
+    A row matters only inside the longest report window configured in any area (any version, so a
+    window shortened today still protects reports counted under yesterday's longer one).
+    """
+    now = now or timezone.now()
+    hours = selectors.longest_report_window_hours()
+    deleted, _ = SelfReportAttempt.objects.filter(at__lt=now - dt.timedelta(hours=hours)).delete()
+    audit_record(
+        actor=None,
+        action="self_report_attempts_purge",
+        obj=SelfReportAttempt(),
+        area_code="",
+        data={"deleted": deleted},
+    )
+    return deleted

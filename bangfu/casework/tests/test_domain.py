@@ -140,6 +140,11 @@ def test_each_elimination_guard_fails_alone(change, words) -> None:
     assert len(failures) == 1 and words in failures[0][0] and failures[0][1]
 
 
+def test_a_year_without_a_configured_monitoring_line_blocks_elimination() -> None:
+    failures = elim.check(dataclasses.replace(RULES, income_line=None), OK)
+    assert len(failures) == 1 and "尚未配置该年度的监测范围" in failures[0][0]
+
+
 def test_elimination_guards_follow_the_parameters() -> None:
     lenient = dataclasses.replace(
         RULES,
