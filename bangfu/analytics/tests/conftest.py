@@ -4,7 +4,6 @@ an overdue case, so every counter has something to count."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -40,7 +39,7 @@ def county(world):
         actor=None,
         area_code=w.area_county.code,
         effective_from=dt.date(2020, 1, 1),
-        values={"income_line": Decimal("6000.00")},
+        values={},
     )
     w.case = casework.case_open(
         actor=w.t1, household=w.households["h2"], source="grid", summary="突发疾病", on=today - dt.timedelta(days=30)
