@@ -1,0 +1,64 @@
+"""Two county officers approve the same step of the same case at the same moment (PostgreSQL only).
+
+SQLite serialises writers for the whole file, so the race can only be shown on PostgreSQL, where
+case_step's row lock (select_for_update) is what makes exactly one approval win.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from django.db import connection, connections
+
+from bangfu.casework import services
+from bangfu.casework.domain.procedure import State
+from bangfu.casework.models import Case, CaseEvent
+from bangfu.casework.tests.test_services import day, open_case, run_to
+from bangfu.core.errors import ApplicationError, Conflict
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def _approve_together(world, case_pk: int) -> list[Any]:
+    """Both threads wait at the barrier, then call the service; each returns its case or its error."""
+    barrier = threading.Barrier(2)
+    results: list[Any] = [None, None]
+
+    def approve(i: int) -> None:
+        try:
+            stale = Case.objects.get(pk=case_pk)  # both read the case before either writes
+            barrier.wait(timeout=10)
+            results[i] = services.case_step(
+                actor=world.county,
+                case=stale,
+                event="approve",
+                on=day(30),
+                data={"monitoring_type": "边缘易致贫户", "risk_codes": ["因病"]},
+            )
+        except ApplicationError as exc:
+            results[i] = exc
+        finally:
+            connections.close_all()  # each thread has its own connection; do not leak it
+
+    threads = [threading.Thread(target=approve, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return results
+
+
+def test_double_approval_at_the_same_moment_lets_exactly_one_through(world, params) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency needs PostgreSQL's row locks")
+    case = run_to(world, open_case(world), State.TOWNSHIP_REVIEWED)
+    results = _approve_together(world, case.pk)
+    won = [r for r in results if isinstance(r, Case)]
+    lost = [r for r in results if isinstance(r, Exception)]
+    assert len(won) == 1 and len(lost) == 1
+    assert isinstance(lost[0], Conflict) and lost[0].code == "invalid_step"
+    assert "县级已审定" in lost[0].zh and "approve" in lost[0].en
+    assert CaseEvent.objects.filter(case_id=case.pk, event="approve").count() == 1
+    assert Case.objects.get(pk=case.pk).state == State.COUNTY_APPROVED
