@@ -1,0 +1,34 @@
+"""Browser: the county officer opens the dashboard, clicks a number, lands on the filtered list."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from bangfu.analytics import services
+from bangfu.registry import services as registry
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_click_a_number_lands_on_the_matching_list(world, browser_page):
+    since = timezone.localdate() - dt.timedelta(days=90)
+    for key in ("h1", "h3"):
+        registry.household_set_monitoring(
+            household=world.households[key], monitoring_type="脱贫不稳定户", risk_codes=["因病"], since=since
+        )
+    services.indicators_refresh()
+    page = browser_page(world.county)
+    page.goto(page.base_url + "/")
+    tile = page.locator('a.stat[data-key="monitored"]')
+    assert tile.locator("b").inner_text() == "2"
+    assert page.locator('script[src$="vendor/echarts-5.6.0.min.js"]').count() == 1  # self-hosted, no CDN
+    tile.click()
+    page.wait_for_url("**/registry/households/?flag=monitored*")
+    body = page.content()
+    assert world.households["h1"].number in body and world.households["h3"].number in body
+    assert world.households["h2"].number not in body
+    page.goto(page.base_url + "/?area=511133100000")  # drill down to the township
+    assert page.locator('a.stat[data-key="monitored"] b').inner_text() == "1"
