@@ -43,3 +43,9 @@ def user_by_token(raw: str) -> User | None:
 
 def tokens_of(user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user).order_by("-created")
+
+
+def users_with_role(role: Role, area_codes: list[str]) -> list[User]:
+    """Active users holding `role` in one of `area_codes` (pass an area and its ancestors)."""
+    ids = Membership.objects.filter(role=role.value, area_id__in=area_codes).values("user_id")
+    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("username"))
