@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING, Any
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
-from bangfu.accounts.domain.roles import Cap
-from bangfu.areas.selectors import area_by_code, scope_for
+from bangfu.accounts.domain.roles import Cap, Role
+from bangfu.accounts.selectors import users_with_role
+from bangfu.areas.domain.codes import Level
+from bangfu.areas.selectors import area_by_code, area_get, areas_visible, grid_get, grids_visible, scope_for
 from bangfu.casework.domain import visits as vdom
 from bangfu.casework.domain.procedure import OPEN_STATES, State, Transition, events_from
 from bangfu.casework.models import (
@@ -27,8 +29,8 @@ from bangfu.casework.models import (
     Visit,
     VisitObligation,
 )
-from bangfu.core.errors import ApplicationError, NotFound
-from bangfu.registry.selectors import households_visible
+from bangfu.core.errors import ApplicationError, FieldProblem, Forbidden, NotFound, ValidationFailed
+from bangfu.registry.selectors import HouseholdFilter, household_search, households_visible
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -289,8 +291,6 @@ def compliance_report(user: User, today: dt.date) -> dict[str, list[ComplianceRo
 
 def workload_by_grid(user: User) -> QuerySet[Any]:
     """Households per grid in the user's areas, for balancing."""
-    from bangfu.areas.selectors import grids_visible
-
     return grids_visible(user).annotate(n=Count("households")).order_by("village_id", "code")
 
 
@@ -312,3 +312,184 @@ def villages_for_self_report(township: str = "") -> list[Any]:
             frontier.extend(area.children.all())
     rows = sorted(villages.values(), key=lambda a: a.code)
     return [v for v in rows if not township or v.code.startswith(township[:9])]
+
+
+# --- intake: opening cases by hand and the lead queue ----------------------------------------
+
+
+def require_case_intake(user: User) -> None:
+    """Only officers who accept cases (township, county) open them by hand and work the lead queue."""
+    if scope_for(user, Cap.CASE_ACCEPT).empty:
+        raise Forbidden(
+            "只有乡镇、县级干部可以登记和受理线索", "Only township and county officers record and accept leads"
+        )
+
+
+def households_for_intake(user: User, text: str, limit: int = 20) -> list[Household]:
+    """Households matching name, number or full ID within the areas where the user accepts cases."""
+    scope = scope_for(user, Cap.CASE_ACCEPT)
+    qs = household_search(user, HouseholdFilter(text=text)).filter(scope.q(village="village_id", grid=None))
+    return list(qs.select_related("village", "village__parent").order_by("number")[:limit])
+
+
+def household_for_intake(user: User, pk: int) -> Household:
+    h = households_visible(user, Cap.CASE_ACCEPT).filter(pk=pk).first()
+    if h is None:
+        raise NotFound()
+    return h
+
+
+@dataclass(frozen=True)
+class LeadRow:
+    case: Case
+    urgency: str  # "overdue", "today" (accept today), or "" (time left)
+
+
+@dataclass(frozen=True)
+class LeadGroup:
+    code: str
+    name: str
+    rows: list[LeadRow]
+
+    @property
+    def overdue(self) -> int:
+        return sum(r.urgency == "overdue" for r in self.rows)
+
+
+def lead_queue(user: User, today: dt.date) -> list[LeadGroup]:
+    """Leads waiting for acceptance, per township, the earliest deadline first (two queries)."""
+    qs = (
+        cases_visible(user, Cap.CASE_ACCEPT)
+        .filter(state=State.LEAD.value)
+        .select_related("village", "village__parent", "household")
+        .order_by("due_on", "pk")
+    )
+    groups: dict[str, LeadGroup] = {}
+    for case in qs:
+        township = case.village.parent
+        key = township.code if township else case.village_id
+        group = groups.setdefault(key, LeadGroup(key, township.name if township else key, []))
+        urgency = "" if case.due_on is None or case.due_on > today else "today"
+        group.rows.append(LeadRow(case, "overdue" if case.due_on and case.due_on < today else urgency))
+    return sorted(groups.values(), key=lambda g: g.code)
+
+
+# --- grids: placement and hand-over ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VillageGrids:
+    code: str
+    name: str
+    township: str
+    households: int
+    unplaced: int
+    grids: int
+
+
+def villages_for_grids(user: User) -> list[VillageGrids]:
+    """Villages where the user may place households, with their household and grid counts (3 queries)."""
+    villages = areas_visible(user, level=Level.VILLAGE, cap=Cap.EDIT_REGISTRY).select_related("parent")
+    counts: dict[str, dict[str, int]] = {
+        str(r["village_id"]): {"n": r["n"], "free": r["free"]}
+        for r in households_visible(user, Cap.EDIT_REGISTRY)
+        .filter(status="正常")
+        .values("village_id")
+        .annotate(n=Count("pk"), free=Count("pk", filter=Q(grid__isnull=True)))
+    }
+    grids = {
+        str(code): n
+        for code, n in grids_visible(user, cap=Cap.EDIT_REGISTRY)
+        .values("village_id")
+        .annotate(n=Count("pk"))
+        .values_list("village_id", "n")
+    }
+    return [
+        VillageGrids(
+            v.code,
+            v.name,
+            v.parent.name if v.parent else "",
+            counts.get(v.code, {}).get("n", 0),
+            counts.get(v.code, {}).get("free", 0),
+            grids.get(v.code, 0),
+        )
+        for v in villages
+    ]
+
+
+@dataclass(frozen=True)
+class VillageGridDetail:
+    village: Any
+    grids: list[Any]  # each annotated with n (households) and its prefetched terms
+    unplaced: int
+    per_worker: int | None  # None when no parameters are configured for the village
+    candidates: list[Any]  # grid workers of the village (or above) a grid may be handed to
+
+
+def village_grids(user: User, code: str, today: dt.date) -> VillageGridDetail:
+    village = area_get(user, code, cap=Cap.EDIT_REGISTRY)  # NotFound outside the officer's areas
+    grids = list(
+        grids_visible(user, cap=Cap.EDIT_REGISTRY)
+        .filter(village__code=code)
+        .annotate(n=Count("households"))
+        .prefetch_related("terms__worker")
+        .order_by("code")
+    )
+    unplaced = households_visible(user, Cap.EDIT_REGISTRY).filter(village__code=code, grid__isnull=True, status="正常")
+    try:
+        per_worker: int | None = params_for(code, today).households_per_worker
+    except ApplicationError:
+        per_worker = None
+    workers = users_with_role(Role.GRID_WORKER, _ancestor_codes(code))
+    return VillageGridDetail(village, grids, unplaced.count(), per_worker, workers)
+
+
+def grid_for_handover(user: User, pk: int) -> Any:
+    return grid_get(user, pk, cap=Cap.EDIT_REGISTRY)
+
+
+def grid_worker_candidate(user: User, grid: Any, worker_id: int) -> Any:
+    """A grid worker of the grid's village (or above) by id; a field problem for anyone else."""
+    for w in users_with_role(Role.GRID_WORKER, _ancestor_codes(grid.village_id)):
+        if w.pk == worker_id:
+            return w
+    raise ValidationFailed(
+        [FieldProblem("worker", "请从本村网格员中选择接手人", "choose one of the village's grid workers")]
+    )
+
+
+# --- configuration pages ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConfigOverview:
+    areas: list[Any]  # areas the user configures (province, county, township levels)
+    params: list[CaseParameters]  # versions of those areas and of the areas above them
+    obligations: list[VisitObligation]
+    days: list[CalendarDay]  # national rows and rows of those areas or above, this year and later
+
+
+def config_overview(user: User, today: dt.date) -> ConfigOverview:
+    """What the configuration pages show; NotFound for users who configure nothing (reveals nothing)."""
+    areas = list(areas_visible(user, cap=Cap.CONFIGURE).exclude(level=Level.VILLAGE.value))
+    if not areas:
+        raise NotFound()
+    related = {c for a in areas for c in _ancestor_codes(a.code)}
+    return ConfigOverview(
+        areas,
+        list(CaseParameters.objects.filter(area_id__in=related).select_related("area")),
+        list(VisitObligation.objects.filter(area_id__in=related).select_related("area")),
+        list(
+            CalendarDay.objects.filter(Q(area__isnull=True) | Q(area_id__in=related))
+            .filter(date__gte=today.replace(month=1, day=1))
+            .select_related("area")
+        ),
+    )
+
+
+def params_in_force(area_code: str, on: dt.date) -> CaseParameters | None:
+    """The row a new version starts from (its values prefill the form); None when none is configured."""
+    try:
+        return params_for(area_code, on)
+    except ApplicationError:
+        return None

@@ -1,12 +1,16 @@
 from django.urls import path
 
-from bangfu.casework import views
+from bangfu.casework.views import cases as views
+from bangfu.casework.views import config, grids, intake
 
 app_name = "casework"
 NAV = [
     ("view_people", "监测案件 Cases", "casework:case_list"),
     ("log_visits", "我的农户 My households", "casework:my_households"),
     ("view_reports", "走访落实 Visits", "casework:compliance"),
+    ("case_accept", "待受理线索 Leads", "casework:lead_queue"),
+    ("edit_registry", "网格划分 Grids", "casework:grid_villages"),
+    ("configure", "监测参数 Parameters", "casework:config"),
 ]
 urlpatterns = [
     path("", views.case_list, name="case_list"),
@@ -19,6 +23,16 @@ urlpatterns = [
     path("grid/mine/", views.my_households, name="my_households"),
     path("grid/visit/<int:pk>/", views.visit_form, name="visit_form"),
     path("grid/compliance/", views.compliance, name="compliance"),
+    path("open/", intake.case_open, name="case_open"),
+    path("leads/", intake.lead_queue, name="lead_queue"),
+    path("grids/", grids.grid_villages, name="grid_villages"),
+    path("grids/<str:code>/", grids.grid_village, name="grid_village"),
+    path("grids/<str:code>/place/", grids.grid_place, name="grid_place"),
+    path("grids/handover/<int:pk>/", grids.grid_handover, name="grid_handover"),
+    path("settings/", config.config, name="config"),
+    path("settings/params/", config.params_add, name="params_add"),
+    path("settings/obligations/", config.obligation_add, name="obligation_add"),
+    path("settings/calendar/", config.calendar_add, name="calendar_add"),
     path("report/", views.self_report, name="self_report"),
     path("report/done/", views.self_report_done, name="self_report_done"),
 ]

@@ -1,7 +1,13 @@
 """Writes of casework (keyword-only, atomic, audited). Import from here: `casework.services.case_open`."""
 
 from bangfu.casework.services.cases import case_open, case_step, measure_add, measure_set_status
-from bangfu.casework.services.config import calendar_day_set, obligation_set, params_set
+from bangfu.casework.services.config import (
+    calendar_day_set,
+    obligation_new_version,
+    obligation_set,
+    params_new_version,
+    params_set,
+)
 from bangfu.casework.services.grid import (
     absence_clear,
     absence_mark,
@@ -21,7 +27,9 @@ __all__ = [
     "grid_worker_replace",
     "measure_add",
     "measure_set_status",
+    "obligation_new_version",
     "obligation_set",
+    "params_new_version",
     "params_set",
     "self_report_attempts_purge",
     "self_report_submit",

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from bangfu.accounts.domain.roles import Cap
 from bangfu.areas.selectors import area_by_code
@@ -128,3 +129,58 @@ def calendar_day_set(
     row, _ = CalendarDay.objects.update_or_create(**where, defaults={"name": name, "working": working})
     audit_record(actor=actor, action="calendar_day_set", obj=row, area_code=area_code or "")
     return row
+
+
+def _open_new_version(qs: Any, effective_from: dt.date) -> None:
+    """End the version in force so a new one can start; refuse anything that would rewrite the past.
+
+    A new version starts today or later: steps already taken keep the deadlines and guards they
+    were decided with (cases store their due dates), and a later version already planned must be
+    withdrawn by hand first rather than silently cut.
+    """
+    if effective_from < timezone.localdate():
+        raise ValidationFailed(
+            [FieldProblem("effective_from", "新版本的生效日期不能早于今天", "a new version starts today or later")]
+        )
+    if qs.filter(effective_from__gte=effective_from).exists():
+        raise Conflict(
+            "该地区已有同日或更晚生效的版本", "A version starting on or after that day already exists", "overlap"
+        )
+    qs.filter(Q(effective_to__isnull=True) | Q(effective_to__gte=effective_from)).update(
+        effective_to=effective_from - dt.timedelta(days=1)
+    )
+
+
+@transaction.atomic
+def params_new_version(
+    *, actor: User | None, area_code: str, effective_from: dt.date, values: dict[str, Any]
+) -> CaseParameters:
+    """Parameters of an area from a date on: the version in force ends the day before."""
+    require(actor, area_code, Cap.CONFIGURE)
+    _open_new_version(CaseParameters.objects.filter(area_id=area_code), effective_from)
+    return params_set(actor=actor, area_code=area_code, effective_from=effective_from, values=values)
+
+
+@transaction.atomic
+def obligation_new_version(
+    *,
+    actor: User | None,
+    area_code: str,
+    category: str,
+    visits: int,
+    period: str,
+    phone_counts: bool,
+    effective_from: dt.date,
+) -> VisitObligation:
+    """A visit rule of a household category from a date on: the rule in force ends the day before."""
+    require(actor, area_code, Cap.CONFIGURE)
+    _open_new_version(VisitObligation.objects.filter(area_id=area_code, category=category), effective_from)
+    return obligation_set(
+        actor=actor,
+        area_code=area_code,
+        category=category,
+        visits=visits,
+        period=period,
+        phone_counts=phone_counts,
+        effective_from=effective_from,
+    )

@@ -1,0 +1,1 @@
+"""Pages of casework, one module per area of work (see the README's package map)."""

@@ -1,0 +1,136 @@
+"""Configuration pages for the county administrator (Cap.CONFIGURE): casework parameters with
+effective dates per area, visit rules, and the working-day calendar (holidays, make-up days)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from bangfu.casework import selectors, services
+from bangfu.casework.domain import codes
+from bangfu.casework.models import CaseParameters
+from bangfu.casework.views._common import date_or_none, today, user_of
+from bangfu.core.errors import ApplicationError, FieldProblem, ValidationFailed
+from bangfu.core.views import field_errors
+
+# The editable fields, in the model's order: labels come from the model, so the page never drifts.
+PARAM_FIELDS = [
+    f for f in CaseParameters._meta.fields if f.name not in {"id", "area", "effective_from", "effective_to"}
+]
+
+
+def _page(request: HttpRequest, status: int = 200, **extra: Any) -> HttpResponse:
+    overview = selectors.config_overview(user_of(request), today())
+    area = request.POST.get("area") or request.GET.get("area") or overview.areas[0].code
+    base = selectors.params_in_force(area, today())
+    fields = [
+        (f.name, f.verbose_name, f.get_internal_type(), getattr(base, f.name, f.get_default())) for f in PARAM_FIELDS
+    ]
+    ctx = {
+        "o": overview,
+        "area": area,
+        "fields": fields,
+        "today": today(),
+        "categories": codes.VISIT_CATEGORIES,
+        "periods": codes.VISIT_PERIODS,
+        "errors": {},
+        "error": None,
+        "posted": request.POST,
+        **extra,
+    }
+    return render(request, "casework/config.html", ctx, status=status)
+
+
+@login_required
+def config(request: HttpRequest) -> HttpResponse:
+    return _page(request)
+
+
+def _submit(request: HttpRequest, write: Any, done: str) -> HttpResponse:
+    selectors.config_overview(user_of(request), today())  # 404 for users who configure nothing
+    try:
+        write(request.POST)
+    except ApplicationError as exc:
+        if exc.status == 404:
+            raise
+        return _page(request, exc.status, error=exc, errors=field_errors(exc), form=request.POST.get("form"))
+    messages.success(request, done)
+    return redirect("casework:config")
+
+
+def _param_values(post: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    problems: list[FieldProblem] = []
+    for f in PARAM_FIELDS:
+        raw = post.get(f.name, "")
+        if f.get_internal_type() == "BooleanField":
+            values[f.name] = raw == "1"
+        elif raw.strip().isdigit():
+            values[f.name] = int(raw)
+        else:
+            problems.append(FieldProblem(f.name, f"“{f.verbose_name}”须为整数", f"{f.name} must be a whole number"))
+    if problems:
+        raise ValidationFailed(problems)
+    return values
+
+
+def _required_date(post: Any, field: str) -> Any:
+    day = date_or_none(post.get(field))
+    if day is None:
+        raise ValidationFailed([FieldProblem(field, "请填写日期(YYYY-MM-DD)", "give the date as YYYY-MM-DD")])
+    return day
+
+
+@login_required
+@require_POST
+def params_add(request: HttpRequest) -> HttpResponse:
+    def write(p: Any) -> None:
+        services.params_new_version(
+            actor=user_of(request),
+            area_code=p.get("area", ""),
+            effective_from=_required_date(p, "effective_from"),
+            values=_param_values(p),
+        )
+
+    return _submit(request, write, "已保存新版本参数 New parameters saved")
+
+
+@login_required
+@require_POST
+def obligation_add(request: HttpRequest) -> HttpResponse:
+    def write(p: Any) -> None:
+        visits = p.get("visits", "")
+        services.obligation_new_version(
+            actor=user_of(request),
+            area_code=p.get("area", ""),
+            category=p.get("category", ""),
+            visits=int(visits) if visits.isdigit() else 0,
+            period=p.get("period", ""),
+            phone_counts=p.get("phone_counts") == "1",
+            effective_from=_required_date(p, "effective_from"),
+        )
+
+    return _submit(request, write, "已保存走访要求 Visit rule saved")
+
+
+@login_required
+@require_POST
+def calendar_add(request: HttpRequest) -> HttpResponse:
+    def write(p: Any) -> None:
+        name = p.get("name", "").strip()
+        if not name:
+            raise ValidationFailed([FieldProblem("name", "请填写名称，如“春节”", "name the day, e.g. Spring Festival")])
+        services.calendar_day_set(
+            actor=user_of(request),
+            date=_required_date(p, "date"),
+            name=name,
+            working=p.get("working") == "1",
+            area_code=p.get("area", ""),
+        )
+
+    return _submit(request, write, "已保存日历 Calendar day saved")

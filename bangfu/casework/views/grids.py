@@ -1,0 +1,63 @@
+"""Grid pages for county and township officers: place households into grids, hand a grid over."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from bangfu.casework import selectors, services
+from bangfu.casework.views._common import today, user_of
+from bangfu.core.errors import ApplicationError
+from bangfu.core.views import field_errors, int_or_none
+
+
+@login_required
+def grid_villages(request: HttpRequest) -> HttpResponse:
+    rows = selectors.villages_for_grids(user_of(request))
+    return render(request, "casework/grid_villages.html", {"rows": rows})
+
+
+def _village_page(request: HttpRequest, code: str, status: int = 200, **extra: object) -> HttpResponse:
+    detail = selectors.village_grids(user_of(request), code, today())
+    ctx = {"d": detail, "errors": {}, "error": None, **extra}
+    return render(request, "casework/grid_village.html", ctx, status=status)
+
+
+@login_required
+def grid_village(request: HttpRequest, code: str) -> HttpResponse:
+    return _village_page(request, code)
+
+
+@login_required
+@require_POST
+def grid_place(request: HttpRequest, code: str) -> HttpResponse:
+    selectors.village_grids(user_of(request), code, today())  # 404 before anything is written
+    try:
+        result = services.grid_place_households(actor=user_of(request), village_code=code)
+    except ApplicationError as exc:
+        if exc.status == 404:
+            raise
+        return _village_page(request, code, exc.status, error=exc)
+    messages.success(request, f"已划入网格 {result['placed']} 户，新建网格 {result['new_grids']} 个 Placed")
+    return redirect("casework:grid_village", code=code)
+
+
+@login_required
+@require_POST
+def grid_handover(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    grid = selectors.grid_for_handover(user, pk)
+    worker_id = int_or_none(request.POST.get("worker"))
+    try:
+        worker = selectors.grid_worker_candidate(user, grid, worker_id) if worker_id else None
+        services.grid_worker_replace(actor=user, grid=grid, worker=worker, reason=request.POST.get("reason", ""))
+    except ApplicationError as exc:
+        if exc.status == 404:
+            raise
+        errors = field_errors(exc)
+        return _village_page(request, grid.village_id, exc.status, error=exc, errors=errors, failed_grid=grid.pk)
+    messages.success(request, f"{grid.name} 已交接 Handed over")
+    return redirect("casework:grid_village", code=grid.village_id)

@@ -1,0 +1,76 @@
+"""Opening a case by hand (supervision, hotline, grid report, self-report taken by phone) and the
+township's lead queue with acceptance deadlines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from bangfu.casework import selectors, services
+from bangfu.casework.domain import codes
+from bangfu.casework.views._common import date_or_none, today, user_of
+from bangfu.core.errors import ApplicationError, FieldProblem, ValidationFailed
+from bangfu.core.views import field_errors, int_or_none
+
+# Channels an officer records by hand; warnings and screening arrive from the monitoring app.
+MANUAL_SOURCES = ("supervision", "hotline", "grid", "self_report")
+
+
+@login_required
+def case_open(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    selectors.require_case_intake(user)
+    q = request.GET.get("q", "").strip()
+    ctx: dict[str, Any] = {
+        "sources": {k: codes.SOURCES[k] for k in MANUAL_SOURCES},
+        "hardships": codes.HARDSHIP_TYPES,
+        "q": q,
+        "found": selectors.households_for_intake(user, q) if q else [],
+        "today": today(),
+        "errors": {},
+        "posted": {},
+    }
+    if request.method == "POST":
+        try:
+            case = _open_from_post(request)
+        except ApplicationError as exc:
+            if exc.status == 404:
+                raise
+            ctx.update(errors=field_errors(exc), error=exc, posted=request.POST)
+            return render(request, "casework/case_open.html", ctx, status=exc.status)
+        messages.success(request, f"已登记线索 #{case.pk}，受理期限 {case.due_on} Lead recorded")
+        return redirect("casework:case_detail", pk=case.pk)
+    return render(request, "casework/case_open.html", ctx)
+
+
+def _open_from_post(request: HttpRequest) -> Any:
+    p, user = request.POST, user_of(request)
+    source = p.get("source", "")
+    if source not in MANUAL_SOURCES:
+        raise ValidationFailed([FieldProblem("source", "请选择线索来源", "choose where the report came from")])
+    hid = int_or_none(p.get("household_id"))
+    if hid is None:
+        raise ValidationFailed(
+            [FieldProblem("household_id", "请先搜索并选择农户", "search for the household and pick it")]
+        )
+    household = selectors.household_for_intake(user, hid)  # NotFound outside the officer's areas
+    return services.case_open(
+        actor=user,
+        household=household,
+        source=source,
+        summary=p.get("summary", ""),
+        hardship=p.get("hardship", ""),
+        on=date_or_none(p.get("on")),
+    )
+
+
+@login_required
+def lead_queue(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    selectors.require_case_intake(user)
+    groups = selectors.lead_queue(user, today())
+    return render(request, "casework/lead_queue.html", {"groups": groups, "today": today()})
