@@ -278,6 +278,12 @@ def premium(request: HttpRequest, scheme_id: int, body: PremiumIn) -> Status:
     return Status(201, {"id": e.pk, "amount": e.amount, "persons": e.persons})
 
 
+@router.post("/schemes/{scheme_id}/settle", summary="年终结算 Carry a surplus over or book the top-up")
+def settle(request: HttpRequest, scheme_id: int, body: DateIn) -> list[dict[str, Any]]:
+    entries = services.fund_settle(actor=_user(request), scheme_id=scheme_id, on=body.on)
+    return [{"scheme_id": e.scheme_id, "kind": e.kind, "amount": e.amount} for e in entries]
+
+
 @router.get("/schemes/{scheme_id}/report", summary="理赔统计 Claims by cause, township and month")
 def report(request: HttpRequest, scheme_id: int) -> dict[str, Any]:
     return reports.report_dict(_user(request), selectors.scheme_get(_user(request), scheme_id))

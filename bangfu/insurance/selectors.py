@@ -166,6 +166,13 @@ def reports_on_county(user: User, county_code: str) -> bool:
     return scope.covers_code(county_code) or any(p[:6] == county_code[:6] for p in scope.prefixes)
 
 
+def counties_configurable(user: User) -> list[tuple[str, str]]:
+    """(code, name) of the counties whose schemes the user may set up."""
+    if not has_cap(user, Cap.CONFIGURE):
+        return []
+    return list(areas_visible(user, level=Level.COUNTY, cap=Cap.CONFIGURE).values_list("code", "name"))
+
+
 def can_configure(user: User, scheme_or_county: Scheme | str) -> bool:
     code = scheme_or_county if isinstance(scheme_or_county, str) else scheme_or_county.county_id
     return has_cap(user, Cap.CONFIGURE) and scope_for(user, Cap.CONFIGURE).covers_code(code)

@@ -21,7 +21,7 @@ from bangfu.core.services import audit_record
 from bangfu.insurance import selectors
 from bangfu.insurance.domain import codes
 from bangfu.insurance.domain.eligibility import ClaimFacts, Terms, assess
-from bangfu.insurance.domain.fund import premium_due, service_fee
+from bangfu.insurance.domain.fund import premium_due, service_fee, settle
 from bangfu.insurance.domain.payout import Band, Tiers, tier_problems
 from bangfu.insurance.domain.workflow import Event, GuardFacts, IllegalTransition, Status, fire
 from bangfu.insurance.inputs import Problems
@@ -652,11 +652,10 @@ def premium_record(
 @transaction.atomic
 def fund_settle(*, actor: User, scheme_id: int, on: dt.date) -> list[LedgerEntry]:
     """Year-end (多退少补): carry a surplus into next year's scheme, or book the county's top-up."""
-    from bangfu.insurance.domain.fund import settle
-
     scheme = selectors.scheme_get(actor, scheme_id)
     _require_configure(actor, scheme.county_id)
-    if on < scheme.period_end:
+    _not_future("on", on)
+    if on <= scheme.period_end:
         raise invalid("on", "保险期间结束后才能年终结算", "Settle only after the scheme period has ended")
     if LedgerEntry.objects.filter(scheme=scheme, kind__in=["carry_out", "topup"]).exists():
         raise Conflict("该方案已完成年终结算", "This scheme has already been settled", "already_settled")

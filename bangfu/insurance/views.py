@@ -8,7 +8,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -36,12 +37,14 @@ def xlsx_response(data: bytes, filename: str) -> HttpResponse:
 @login_required
 def claim_queue(request: AuthedHttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
-    claims = list(selectors.claim_queue(request.user, status=status if status in Status else "")[:500])
+    qs = selectors.claim_queue(request.user, status=status if status in Status else "")
+    page = Paginator(qs, 50).get_page(int_or_none(request.GET.get("page")) or 1)
     return render(
         request,
         "insurance/claim_queue.html",
         {
-            "claims": claims,
+            "page": page,
+            "claims": page.object_list,
             "status": status,
             "statuses": list(STATUS_LABELS.items()),
         },
@@ -168,6 +171,17 @@ def claim_step(request: AuthedHttpRequest, pk: int, event: str) -> HttpResponse:
 
 
 @login_required
+def claim_document_file(request: AuthedHttpRequest, pk: int, doc_id: int) -> FileResponse:
+    """Documents are served only through the claim's scope, never from a guessable public URL."""
+    doc = next((d for d in selectors.claim_detail(request.user, pk).documents if d.pk == doc_id), None)
+    if doc is None:
+        raise NotFound()
+    return FileResponse(
+        doc.file.open("rb"), as_attachment=False, filename=(doc.file.name or "document").rsplit("/", 1)[-1]
+    )
+
+
+@login_required
 @require_POST
 def claim_document(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     upload = request.FILES.get("file")
@@ -188,7 +202,85 @@ def claim_document(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def scheme_list(request: AuthedHttpRequest) -> HttpResponse:
     schemes = list(selectors.schemes_visible(request.user).select_related("county").order_by("county_id", "-year"))
-    return render(request, "insurance/scheme_list.html", {"schemes": schemes})
+    counties = selectors.counties_configurable(request.user)
+    return render(request, "insurance/scheme_list.html", {"schemes": schemes, "counties": counties})
+
+
+SCHEME_FIELDS = [
+    "name",
+    "insurer",
+    "policyholder",
+    "period_start",
+    "period_end",
+    "basis",
+    "basis_share",
+    "basis_count",
+    "premium_per_person",
+    "fee_rate",
+    "income_line",
+    "publicity_days",
+]
+SCHEME_FLAGS = ["carry_over", "deficit_topup", "publicity_required"]
+
+
+def _scheme_values(request: AuthedHttpRequest) -> dict[str, Any]:
+    values: dict[str, Any] = {f: request.POST.get(f, "") for f in SCHEME_FIELDS}
+    values |= {f: request.POST.get(f) == "on" for f in SCHEME_FLAGS}
+    return values | {"insured_groups": request.POST.getlist("insured_groups")}
+
+
+def _scheme_form(request: AuthedHttpRequest, ctx: dict[str, Any], status: int = 200) -> HttpResponse:
+    ctx |= {"bases": codes.BASES, "groups": codes.GROUPS, "counties": selectors.counties_configurable(request.user)}
+    return render(request, "insurance/scheme_form.html", ctx, status=status)
+
+
+@login_required
+def scheme_new(request: AuthedHttpRequest) -> HttpResponse:
+    if not selectors.counties_configurable(request.user):
+        raise NotFound()
+    if request.method != "POST":
+        year = timezone.localdate().year
+        return _scheme_form(
+            request,
+            {
+                "values": {
+                    "year": year,
+                    "period_start": f"{year}-01-01",
+                    "period_end": f"{year}-12-31",
+                    "basis": "groups",
+                    "insured_groups": codes.GROUPS[:4],
+                    "carry_over": True,
+                    "deficit_topup": True,
+                    "publicity_days": 5,
+                }
+            },
+        )
+    values = _scheme_values(request) | {"county": request.POST.get("county", ""), "year": request.POST.get("year")}
+    try:
+        s = services.scheme_create(
+            actor=request.user, county_code=values["county"], year=int_or_none(values["year"]) or 0, fields=values
+        )
+    except ApplicationError as exc:
+        reraise_access(exc)
+        return _scheme_form(request, {"values": values, "errors": field_errors(exc)}, 422)
+    messages.success(request, "方案已创建，请配置各类风险的赔付条款 Scheme created; now add the terms per cause")
+    return redirect("insurance:scheme_detail", pk=s.pk)
+
+
+@login_required
+def scheme_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    s = selectors.scheme_get(request.user, pk)
+    if request.method != "POST":
+        values = {f: getattr(s, f) for f in [*SCHEME_FIELDS, *SCHEME_FLAGS, "insured_groups"]}
+        return _scheme_form(request, {"values": values, "scheme": s})
+    values = _scheme_values(request)
+    try:
+        services.scheme_update(actor=request.user, scheme_id=pk, fields=values, reason=request.POST.get("reason", ""))
+    except ApplicationError as exc:
+        reraise_access(exc)
+        return _scheme_form(request, {"values": values, "scheme": s, "errors": field_errors(exc)}, 422)
+    messages.success(request, "方案已保存 Scheme saved")
+    return redirect("insurance:scheme_detail", pk=pk)
 
 
 @login_required
@@ -309,6 +401,24 @@ def premium_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, m)
         return redirect("insurance:fund", pk=pk)
     messages.success(request, "保费已入账 Premium booked")
+    return redirect("insurance:fund", pk=pk)
+
+
+@login_required
+@require_POST
+def fund_settle(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    p = Problems()
+    on = p.date("on", request.POST.get("on"))
+    try:
+        p.raise_if_any()
+        services.fund_settle(actor=request.user, scheme_id=pk, on=on)
+    except ApplicationError as exc:
+        reraise_access(exc)
+        for msgs in field_errors(exc).values():
+            for m in msgs:
+                messages.error(request, m)
+        return redirect("insurance:fund", pk=pk)
+    messages.success(request, "年终结算已完成 Year-end settlement booked")
     return redirect("insurance:fund", pk=pk)
 
 

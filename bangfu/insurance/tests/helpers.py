@@ -42,9 +42,14 @@ STORY_B_TERMS = services.TermsInput(
 )
 
 
-def scheme(county_admin: Any, county_code: str, **changes: Any) -> Scheme:
-    s = services.scheme_create(actor=county_admin, county_code=county_code, year=YEAR, fields=SCHEME_FIELDS | changes)
-    services.terms_set(actor=county_admin, scheme_id=s.pk, terms=STORY_B_TERMS)
+def scheme(county_admin: Any, county_code: str, year: int = YEAR, **changes: Any) -> Scheme:
+    """The county's scheme for `year` with story B's schooling terms from 1 January."""
+    dates = {"period_start": dt.date(year, 1, 1), "period_end": dt.date(year, 12, 31)}
+    s = services.scheme_create(
+        actor=county_admin, county_code=county_code, year=year, fields=SCHEME_FIELDS | dates | changes
+    )
+    terms = services.TermsInput(**(STORY_B_TERMS.__dict__ | {"effective_from": dates["period_start"]}))
+    services.terms_set(actor=county_admin, scheme_id=s.pk, terms=terms)
     return s
 
 

@@ -19,8 +19,13 @@ PHONE = {"width": 360, "height": 740}
 def test_insurer_calculates_story_b_claim_and_county_reads_it_on_a_phone(world, browser_page) -> None:
     scheme(world.county, world.area_county.code)
     claim = submit(world.gw1, world.households["h1"].pk)
-    services.claim_survey(actor=world.insurer, claim_id=claim.pk, surveyed_on=dt.date(YEAR, 2, 20),
-                          notes="属实", per_capita_income=D("6500"))
+    services.claim_survey(
+        actor=world.insurer,
+        claim_id=claim.pk,
+        surveyed_on=dt.date(YEAR, 2, 20),
+        notes="属实",
+        per_capita_income=D("6500"),
+    )
     page = browser_page(world.insurer)
     page.goto(page.base_url + "/insurance/?status=surveyed")
     page.get_by_role("link", name=f"#{claim.pk}").click()

@@ -7,12 +7,13 @@ import io
 from decimal import Decimal as D
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from python_calamine import CalamineWorkbook
 
-from bangfu.insurance import services
-from bangfu.insurance.models import CauseTerms, Claim, ClaimEvent
+from bangfu.insurance import selectors, services
+from bangfu.insurance.models import CauseTerms, Claim, ClaimDocument, ClaimEvent, Scheme
 from bangfu.insurance.tests.helpers import PAID, YEAR, scheme, submit, to_approved, to_calculated
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +179,75 @@ def test_household_page_lists_its_claims(world, client_for) -> None:
     html = client_for(world.t1).get(f"/registry/households/{h1}/").content.decode()
     assert "防贫保险理赔" in html and f"/insurance/claims/{claim.pk}/" in html
     assert f"/insurance/claims/new/?household={h1}" in html
+
+
+def test_county_creates_and_edits_a_scheme_through_the_form(world, client_for) -> None:
+    form = {
+        "county": world.area_county.code,
+        "year": str(YEAR),
+        "name": "防贫保",
+        "insurer": "中国太保",
+        "policyholder": "县乡村振兴局",
+        "period_start": f"{YEAR}-01-01",
+        "period_end": f"{YEAR}-12-31",
+        "basis": "share",
+        "basis_share": "",
+        "premium_per_person": "45",
+        "fee_rate": "15%",
+        "income_line": "8000",
+        "publicity_days": "5",
+        "insured_groups": ["脱贫户"],
+        "carry_over": "on",
+    }
+    for outsider in (world.t1, world.gw2):
+        assert client_for(outsider).post("/insurance/schemes/new/", form).status_code == 404
+    bad = client_for(world.county).post("/insurance/schemes/new/", form)
+    assert bad.status_code == 422 and "0.10" in bad.content.decode()  # share basis needs the share
+    assert client_for(world.county).post("/insurance/schemes/new/", form | {"basis_share": "0.10"}).status_code == 302
+    s = Scheme.objects.get()
+    assert (s.fee_rate, s.basis_share, s.deficit_topup) == (D("0.15"), D("0.10"), False)
+    edit = form | {"basis_share": "0.10", "premium_per_person": "50", "reason": "省里提标"}
+    assert client_for(world.t2).post(f"/insurance/schemes/{s.pk}/edit/", edit).status_code == 403
+    assert client_for(world.gw2).post(f"/insurance/schemes/{s.pk}/edit/", edit).status_code == 404
+    assert Scheme.objects.get().premium_per_person == D("45")
+    assert client_for(world.county).post(f"/insurance/schemes/{s.pk}/edit/", edit).status_code == 302
+    assert Scheme.objects.get().premium_per_person == D("50")
+
+
+def test_documents_upload_and_download_only_within_scope(world, client_for, settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    scheme(world.county, world.area_county.code)
+    claim = submit(world.gw1, world.households["h1"].pk)
+    receipt = SimpleUploadedFile("receipt.pdf", b"%PDF-1.4 tuition receipt", content_type="application/pdf")
+    r = client_for(world.gw1).post(f"/insurance/claims/{claim.pk}/documents/", {"kind": "receipt", "file": receipt})
+    assert r.status_code == 302
+    doc = ClaimDocument.objects.get()
+    url = f"/insurance/claims/{claim.pk}/documents/{doc.pk}/"
+    assert b"".join(client_for(world.insurer).get(url).streaming_content) == b"%PDF-1.4 tuition receipt"
+    for outsider in (world.t2, world.gw2):
+        assert client_for(outsider).get(url).status_code == 404
+        other = SimpleUploadedFile("x.pdf", b"x")
+        assert (
+            client_for(outsider)
+            .post(f"/insurance/claims/{claim.pk}/documents/", {"kind": "receipt", "file": other})
+            .status_code
+            == 404
+        )
+    assert ClaimDocument.objects.count() == 1
+
+
+def test_year_end_settlement_from_the_fund_page(world, client_for) -> None:
+    """Last year's claims cost more than its premiums: the county tops the fund up."""
+    s = scheme(world.county, world.area_county.code, year=YEAR - 1)
+    services.premium_record(actor=world.county, scheme_id=s.pk, persons=10, received_on=dt.date(YEAR - 1, 1, 5))
+    claim = to_approved(world, submit(world.gw1, world.households["h1"].pk, applied_on=dt.date(YEAR - 1, 11, 2)))
+    services.claim_pay(actor=world.insurer, claim_id=claim.pk, reference="TB1", paid_on=PAID)
+    url = f"/insurance/schemes/{s.pk}/fund/settle/"
+    assert client_for(world.gw2).post(url, {"on": f"{YEAR}-05-31"}).status_code == 404
+    assert client_for(world.t2).post(url, {"on": f"{YEAR}-05-31"}).status_code == 403
+    assert not s.ledger.filter(kind="topup").exists()
+    assert client_for(world.county).post(url, {"on": f"{YEAR}-05-31"}).status_code == 302
+    assert s.ledger.get(kind="topup").amount == D("8120") + D("1218") - D("500")
+    assert selectors.fund_figures(s).balance == 0
+    again = client_for(world.county).post(url, {"on": f"{YEAR}-05-31"}, follow=True)
+    assert "already been settled" in again.content.decode() and s.ledger.filter(kind="topup").count() == 1

@@ -13,7 +13,6 @@ from bangfu.insurance.models import Claim, ClaimEvent, LedgerEntry, Payment
 from bangfu.insurance.tests.helpers import (
     APPLIED,
     PAID,
-    SCHEME_FIELDS,
     STORY_B_TERMS,
     YEAR,
     other_insurer,
@@ -220,22 +219,15 @@ def test_premiums_fees_and_year_end_carry_over(world) -> None:
     fund = selectors.fund_figures(s)
     assert fund.premiums == D("50000.00") and fund.balance == D("50000") - D("8120") - D("1218")
     assert fund.loss_ratio == D("0.1624")
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed):  # the year has not ended
         services.fund_settle(actor=world.county, scheme_id=s.pk, on=dt.date(YEAR, 6, 30))
-    with pytest.raises(Conflict):  # no next-year scheme to carry into
-        services.fund_settle(actor=world.county, scheme_id=s.pk, on=dt.date(YEAR, 12, 31))
-    nxt = services.scheme_create(
-        actor=world.county,
-        county_code=world.area_county.code,
-        year=YEAR + 1,
-        fields={
-            **SCHEME_FIELDS,
-            "period_start": dt.date(YEAR + 1, 1, 1),
-            "period_end": dt.date(YEAR + 1, 12, 31),
-        },
-    )
-    services.fund_settle(actor=world.county, scheme_id=s.pk, on=dt.date(YEAR, 12, 31))
-    assert selectors.fund_figures(s).balance == 0
-    assert selectors.fund_figures(nxt).carried_in == D("40662.00")
+    last = scheme(world.county, world.area_county.code, year=YEAR - 1)
+    services.premium_record(actor=world.county, scheme_id=last.pk, persons=100, received_on=dt.date(YEAR - 1, 1, 5))
+    services.fund_settle(actor=world.county, scheme_id=last.pk, on=dt.date(YEAR, 1, 15))
+    assert selectors.fund_figures(last).balance == 0
+    assert selectors.fund_figures(s).carried_in == D("5000.00")
+    assert selectors.fund_figures(s).balance == D("50000") + D("5000") - D("8120") - D("1218")
+    with pytest.raises(Conflict):
+        services.fund_settle(actor=world.county, scheme_id=last.pk, on=dt.date(YEAR, 1, 16))
     with pytest.raises(Forbidden):  # t1 reads the county's scheme but may not book its money
         services.premium_record(actor=world.t1, scheme_id=s.pk, persons=1, received_on=dt.date(YEAR, 1, 5))
