@@ -67,11 +67,11 @@ def _hh_filter(sel: Selection, alias: str = "id") -> tuple[str, list[Any]]:
     return where + " AND status = %s", [*params, "正常"]
 
 
-def _in_households(sel: Selection) -> tuple[str, list[Any]]:
+def _in_households(sel: Selection, column: str = "household_id") -> tuple[str, list[Any]]:
     if sel.prefixes == ("",) and sel.household_ids is None:
         return "1=1", []
     where, params = _hh_filter(sel)
-    return f"household_id IN (SELECT id FROM {table('Household')} WHERE {where})", params
+    return f"{column} IN (SELECT id FROM {table('Household')} WHERE {where})", params
 
 
 def fetch(sql: str, params: list[Any], schema: pa.Schema) -> pa.Table:
@@ -112,10 +112,13 @@ def load(sel: Selection, as_of: dt.date, windows: Iterable[str]) -> dict[str, pa
         "st": fetch(f"SELECT household_id, year, {_fen('per_capita')}, {_fen('net_income')} "
                     f"FROM {table('IncomeStatement')} WHERE year IN (%s, %s) AND {inside}", [year, year - 1, *iparams],
                     pa.schema([("household_id", i64), ("year", i64), ("pc", i64), ("net", i64)])),
-        "sick": fetch(f"SELECT m.household_id, m.id FROM {table('Member')} m WHERE m.active AND "
-                      f"(m.health IN ({serious}) OR EXISTS (SELECT 1 FROM {table('FeedRow')} f WHERE "
-                      f"f.member_id = m.id AND f.kind = 'disability' AND f.event_date <= %s)) AND {inside}",
-                      [*sorted(SERIOUS_HEALTH), as_of, *iparams],
+        # Two plain reads rather than one correlated EXISTS per member: members are millions,
+        # disability certificates a few; DuckDB counts each member once.
+        "sick": fetch(f"SELECT household_id, id FROM {table('Member')} WHERE active AND health IN ({serious}) "
+                      f"AND {inside} UNION ALL SELECT f.household_id, f.member_id FROM {table('FeedRow')} f "
+                      f"JOIN {table('Member')} m ON m.id = f.member_id WHERE f.kind = 'disability' AND m.active "
+                      f"AND f.event_date <= %s AND {_in_households(sel, 'f.household_id')[0]}",
+                      [*sorted(SERIOUS_HEALTH), *iparams, as_of, *iparams],
                       pa.schema([("household_id", i64), ("member_id", i64)])),
         "fr": fetch(f"SELECT household_id, kind, event, {_fen('amount')}, "
                     f"CAST(event_date AS VARCHAR(10)) FROM {table('FeedRow')} "
@@ -184,7 +187,7 @@ def compute_hits(data: dict[str, pa.Table], as_of: dt.date, in_force: dict[str, 
                              f"WHERE ruleset_id = {rs_id} AND {to_sql(rule.when, rs, money_scale=100)}")
     if not parts:
         return pa.table({"rule_code": pa.array([], pa.string()), "household_id": pa.array([], pa.int64())})
-    result = con.execute(" UNION ALL ".join(parts)).to_arrow_table()
+    result = con.sql(" UNION ALL ".join(parts)).to_arrow_table()
     con.close()
     return result
 
@@ -201,3 +204,28 @@ def facts_of_row(row: dict[str, object]) -> HouseholdFacts:
         else:
             values[c] = Decimal(int(v))  # type: ignore[call-overload]
     return HouseholdFacts.of(int(row["household_id"]), **values)  # type: ignore[call-overload]
+
+
+WARNING_COLUMNS = ("household_id", "village_code", "grid_id", "rule_code", "rule_name", "risk", "ruleset_id",
+                   "ruleset_version", "facts", "thresholds", "explanation", "status", "run_id", "as_of", "created",
+                   "case_ref")
+
+
+def insert_warnings(rows: list[tuple[Any, ...]]) -> int:
+    """Write new warnings in one statement stream (COPY / executemany), not one ORM object each.
+
+    The rows are complete (facts and thresholds already JSON text); the partial unique index on
+    active (household, rule) still guards against a concurrent run opening the same warning twice.
+    """
+    if not rows:
+        return 0
+    tbl, cols = table("Warning"), ", ".join(WARNING_COLUMNS)
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            with cur.cursor.copy(f"COPY {tbl} ({cols}) FROM STDIN") as cp:
+                for r in rows:
+                    cp.write_row(r)
+        else:
+            marks = ", ".join("%s" for _ in WARNING_COLUMNS)
+            cur.executemany(f"INSERT INTO {tbl} ({cols}) VALUES ({marks})", rows)
+    return len(rows)

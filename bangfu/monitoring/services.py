@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+import pyarrow as pa
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -218,18 +219,17 @@ def _open_new(run: ScreeningRun, hits: Any, forces: dict[str, engine.InForce], s
     active = _active_keys(sel)
     by_rs = {f.ruleset_id: f for f in forces.values()}
     rule_of = {(rid, r.code): r for rid, f in by_rs.items() for r in f.definition.rules}
-    batch, now = [], timezone.now()
-    for row in hits.to_pylist():
-        key = (row["household_id"], row["rule_code"])
-        if key in active:
-            continue
-        active.add(key)
+    keys = zip(hits.column("household_id").to_pylist(), hits.column("rule_code").to_pylist(), strict=True)
+    fresh = [k not in active for k in keys]  # only new hits are turned into Python rows and sentences
+    now, out = timezone.now(), []
+    for row in hits.filter(pa.array(fresh, pa.bool_())).to_pylist():
         f = by_rs[row["ruleset_id"]]
         rule = rule_of[(row["ruleset_id"], row["rule_code"])]
         hit = explain(rule, f.definition, engine.facts_of_row(row))
-        batch.append(_warning(hit, rule.zh, rule.risk, f, row["village"], row["grid_id"], run, now))
-    Warning.objects.bulk_create(batch, batch_size=2000)
-    return len(batch)
+        out.append((hit.household_id, row["village"], row["grid_id"], hit.rule_code, rule.zh, rule.risk,
+                    f.ruleset_id, f.version, json.dumps(dict(hit.facts)), json.dumps(dict(hit.thresholds)),
+                    hit.explanation, lifecycle.OPEN, run.pk, run.as_of, now, ""))
+    return engine.insert_warnings(out)
 
 
 def _warning(hit: Hit, rule_name: str, risk: str, f: engine.InForce, village: str, grid_id: int | None,

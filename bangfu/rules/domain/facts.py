@@ -8,7 +8,7 @@ compare exact decimals and never disagree on rounding.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
@@ -60,6 +60,10 @@ class HouseholdFacts:
 
     household_id: int
     values: tuple[tuple[str, Decimal | None], ...]
+    _by_name: dict[str, Decimal | None] = field(default_factory=dict, compare=False, repr=False, hash=False)
+
+    def __post_init__(self) -> None:
+        self._by_name.update(self.values)  # looked up per condition; the tuple stays the identity
 
     @classmethod
     def of(cls, household_id: int, **values: Decimal | int | None) -> HouseholdFacts:
@@ -70,7 +74,7 @@ class HouseholdFacts:
         return cls(household_id, tuple(sorted(full.items())))
 
     def get(self, column: str) -> Decimal | None:
-        return dict(self.values)[column]
+        return self._by_name[column]
 
     def as_dict(self) -> dict[str, Decimal | None]:
         return dict(self.values)

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bangfu.rules.domain.defaults import DEFAULT_PARAMS, DEFAULT_RULES
@@ -74,6 +74,7 @@ def test_windows() -> None:
 money = st.decimals(min_value=-50000, max_value=200000, places=2)
 
 
+@settings(deadline=None, max_examples=60)  # a DuckDB connection per example; the machine is shared
 @given(pc=money, prev=money, oop=money, net=money)
 def test_sql_and_python_agree(pc: Decimal, prev: Decimal, oop: Decimal, net: Decimal) -> None:
     """The compiled SQL gives the Python answer on every rule (DuckDB over one row, money in fen)."""
