@@ -6,6 +6,7 @@ from bangfu.employment.services.policy import policy_set
 from bangfu.employment.services.training import course_create, trainee_add
 from bangfu.employment.services.welfare import welfare_post_create, welfare_post_end, welfare_post_months
 from bangfu.employment.services.workshops import (
+    WORKSHOP_EDITABLE,
     funding_add,
     wage_rule_set,
     workshop_create,
@@ -15,6 +16,7 @@ from bangfu.employment.services.workshops import (
 )
 
 __all__ = [
+    "WORKSHOP_EDITABLE",
     "asset_create",
     "asset_income_distribute",
     "contract_create",

@@ -65,7 +65,15 @@ def _operator(values: dict[str, Any]) -> Operator:
     )
 
 
-_EDITABLE = ("name", "kind", "land_village", "site", "site_distance", "started_on", "insurance_per_worker_month")
+WORKSHOP_EDITABLE = (
+    "name",
+    "kind",
+    "land_village",
+    "site",
+    "site_distance",
+    "started_on",
+    "insurance_per_worker_month",
+)
 
 
 def _kind(value: Any) -> str:
@@ -108,7 +116,9 @@ def workshop_create(*, actor: User, values: dict[str, Any]) -> Workshop:
     village = _village("village", str(values.get("village", "")))
     _require_officer_edit(actor, village.code)
     # The land usually belongs to the workshop's own village; another village's land is named explicitly.
-    cleaned = _workshop_fields(actor, values | {"land_village": values.get("land_village") or village.code}, _EDITABLE)
+    cleaned = _workshop_fields(
+        actor, values | {"land_village": values.get("land_village") or village.code}, WORKSHOP_EDITABLE
+    )
     w = Workshop.objects.create(village=village, operator=_operator(values), **cleaned)
     audit_record(actor=actor, action="workshop_create", obj=w, area_code=village.code)
     return w
@@ -118,7 +128,7 @@ def workshop_create(*, actor: User, values: dict[str, Any]) -> Workshop:
 def workshop_update(*, actor: User, workshop: Workshop, values: dict[str, Any], reason: str = "") -> Workshop:
     """Change the workshop's own facts (not its village or operator, which decide who may see it)."""
     _require_officer_edit(actor, workshop.village_id)
-    keys = tuple(k for k in _EDITABLE if k in values)
+    keys = tuple(k for k in WORKSHOP_EDITABLE if k in values)
     cleaned = _workshop_fields(actor, values, keys)
     for k, v in cleaned.items():
         setattr(workshop, k, v)

@@ -1,6 +1,7 @@
-"""Pages of employment: site overview with the relocation indicator, workshop page (workers,
-training, payroll entry), payslips. Officers and operator users share the workshop page; what each
-sees comes from the scoped selectors, what each may do from the services."""
+"""Workshop pages: site overview with the relocation indicator, workshop page (workers, training,
+payroll entry; for officers also funding, revenue, wage rules and status), the workshop form, payslips.
+Officers and operator users share the workshop page; what each sees comes from the scoped selectors,
+what each may do from the services."""
 
 from __future__ import annotations
 
@@ -14,12 +15,18 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from bangfu.accounts.domain.roles import Cap
+from bangfu.areas import selectors as areas
+from bangfu.areas.domain.codes import Level
 from bangfu.core.errors import ApplicationError, NotFound
-from bangfu.core.views import field_errors, int_or_none
+from bangfu.core.views import int_or_none
 from bangfu.employment import access, selectors, services
 from bangfu.employment.domain.months import add_months, month_start
 from bangfu.employment.domain.transitions import STATE_LABELS, State, events_from
-from bangfu.employment.models import FundingSource
+from bangfu.employment.domain.wages import WAGE_KIND_LABELS, WageKind
+from bangfu.employment.models import FundingSource, Workshop
+from bangfu.employment.views._forms import failed, officers_only, posted
+from bangfu.registry import selectors as registry
 
 EVENT_LABELS = {
     "recognise": "认定",
@@ -75,6 +82,10 @@ def _workshop_context(request: HttpRequest, pk: int, month: dt.date) -> dict[str
         "checks": None if operator else selectors.workshop_checks(w, timezone.localdate()),
         "funding": list(w.funding.all()),
         "funding_kinds": FundingSource.KINDS,
+        "revenues": list(w.revenues.all()),
+        "wage_rules": list(w.wage_rules.all()),
+        "wage_kinds": [(k.value, WAGE_KIND_LABELS[k]) for k in WageKind],
+        "last_year": timezone.localdate().year - 1,
         "events": list(w.events.select_related("actor")),
         "status_label": STATE_LABELS[State(w.status)],
         "next_events": [(e.value, EVENT_LABELS[e.value]) for e in events_from(State(w.status))],
@@ -96,11 +107,13 @@ def _back(pk: int, month: str | None = None) -> HttpResponse:
     return response
 
 
-def _fail(request: HttpRequest, pk: int, exc: ApplicationError, **ctx: Any) -> HttpResponse:
-    if isinstance(exc, NotFound):
-        raise exc
-    context = _workshop_context(request, pk, _month(request.POST.get("month") or request.GET.get("month")))
-    context.update(ctx, errors=field_errors(exc), error=exc)
+def _fail(request: HttpRequest, pk: int, exc: ApplicationError, form: str, **ctx: Any) -> HttpResponse:
+    """Re-render the workshop page with the problems next to the fields of the form that was sent."""
+    context = failed(exc, form=form, **ctx)
+    context["fe"] = {form: context.pop("errors")}  # several forms share field names (year, name …)
+    context["errors"] = context["fe"][form]
+    month = _month(request.POST.get("month") or request.GET.get("month"))
+    context |= _workshop_context(request, pk, month)
     return render(request, "employment/workshop_detail.html", context, status=exc.status)
 
 
@@ -123,7 +136,7 @@ def payroll_enter(request: HttpRequest, pk: int) -> HttpResponse:
             pieces=request.POST.get("pieces") or 0,
         )
     except ApplicationError as exc:
-        return _fail(request, pk, exc)
+        return _fail(request, pk, exc, "payroll", pay=request.POST)
     messages.success(request, f"{contract.member.name} {month} 应发 {slip.gross} 元 已保存 Saved")
     return _back(pk, month)
 
@@ -138,7 +151,7 @@ def contract_create(request: HttpRequest, pk: int) -> HttpResponse:
         w = selectors.workshop_get(user, pk)
         c = services.contract_create(actor=user, workshop=w, values=values)
     except ApplicationError as exc:
-        return _fail(request, pk, exc, hire=values)
+        return _fail(request, pk, exc, "hire", hire=values)
     messages.success(request, f"已签订劳动合同：{c.member.name} Contract recorded")
     return _back(pk)
 
@@ -153,7 +166,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
             actor=user, workshop=w, event=request.POST.get("event", ""), reason=request.POST.get("reason", "")
         )
     except ApplicationError as exc:
-        return _fail(request, pk, exc)
+        return _fail(request, pk, exc, "transition")
     messages.success(request, "车间状态已更新 Status updated")
     return _back(pk)
 
@@ -164,17 +177,10 @@ def funding_add(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     try:
         w = selectors.workshop_get(user, pk)
-        services.funding_add(
-            actor=user,
-            workshop=w,
-            kind=request.POST.get("kind", ""),
-            amount=request.POST.get("amount", ""),
-            year=request.POST.get("year", ""),
-            partner_province=request.POST.get("partner_province", ""),
-            note=request.POST.get("note", ""),
-        )
+        values = posted(request, ["kind", "amount", "year", "partner_province", "note"])
+        services.funding_add(actor=user, workshop=w, **values)
     except ApplicationError as exc:
-        return _fail(request, pk, exc)
+        return _fail(request, pk, exc, "funding", fund=request.POST)
     messages.success(request, "资金来源已登记 Funding recorded")
     return _back(pk)
 
@@ -195,7 +201,7 @@ def trainee_add(request: HttpRequest, pk: int) -> HttpResponse:
             certificate_no=request.POST.get("certificate_no", ""),
         )
     except ApplicationError as exc:
-        return _fail(request, pk, exc)
+        return _fail(request, pk, exc, "trainee")
     messages.success(request, "已加入培训名单 Trainee added")
     return _back(pk)
 
@@ -203,3 +209,103 @@ def trainee_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def payslip_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "employment/payslip.html", {"p": selectors.payslip_get(request.user, pk)})  # type: ignore[arg-type]
+
+
+@login_required
+@require_POST
+def revenue_set(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    try:
+        w = selectors.workshop_get(user, pk)
+        r = services.workshop_revenue_set(actor=user, workshop=w, **posted(request, ["year", "amount", "note"]))
+    except ApplicationError as exc:
+        return _fail(request, pk, exc, "revenue", rev=request.POST)
+    messages.success(request, f"{r.year}年营业收入已登记 Revenue recorded")
+    return _back(pk)
+
+
+_WAGE_FIELDS = ["kind", "base", "piece_rate", "day_rate", "fixed", "cap"]
+
+
+@login_required
+@require_POST
+def wage_rule_set(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    head = posted(request, ["code", "name", "effective_from"])
+    try:
+        w = selectors.workshop_get(user, pk)
+        services.wage_rule_set(actor=user, workshop=w, values=posted(request, _WAGE_FIELDS), **head)
+    except ApplicationError as exc:
+        return _fail(request, pk, exc, "wage", rule=request.POST)
+    messages.success(request, f"工资规则{head['code']}已保存 Wage rule saved")
+    return _back(pk)
+
+
+_WORKSHOP_FIELDS = [
+    "name",
+    "kind",
+    "village",
+    "land_village",
+    "site",
+    "site_distance",
+    "started_on",
+    "insurance_per_worker_month",
+    "operator_name",
+    "operator_credit_code",
+    "operator_contact",
+    "operator_phone",
+]
+
+
+def _form_choices(user: Any) -> dict[str, Any]:
+    villages = areas.areas_visible(user, level=Level.VILLAGE, cap=Cap.EMPLOYMENT_EDIT)
+    return {
+        "villages": [(v.code, v.name) for v in villages],
+        "sites": [(s.pk, s.name) for s in registry.sites_visible(user).order_by("name")],
+        "kinds": Workshop.KINDS,
+    }
+
+
+@login_required
+def workshop_new(request: HttpRequest) -> HttpResponse:
+    """Register a workshop with its operator (found by credit code or created)."""
+    user: Any = request.user
+    officers_only(user)
+    context: dict[str, Any] = {"values": {"kind": "factory", "insurance_per_worker_month": "15"}, "creating": True}
+    if request.method == "POST":
+        values = posted(request, _WORKSHOP_FIELDS)
+        try:
+            w = services.workshop_create(actor=user, values=values)
+        except ApplicationError as exc:
+            context = failed(exc, values=values, creating=True)
+        else:
+            messages.success(request, f"已登记车间：{w.name} Workshop registered")
+            return redirect("employment:workshop_detail", pk=w.pk)
+    return render(request, "employment/workshop_form.html", context | _form_choices(user), status=_status(context))
+
+
+def _status(context: dict[str, Any]) -> int:
+    error = context.get("error")
+    return error.status if error is not None else 200
+
+
+@login_required
+def workshop_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The workshop's own facts; its village and operator stay, as they decide who may see it."""
+    user: Any = request.user
+    officers_only(user)
+    w = selectors.workshop_get(user, pk, edit=True)
+    values = {f: getattr(w, f) for f in ("name", "kind", "site_distance", "insurance_per_worker_month")}
+    values |= {"land_village": w.land_village_id, "site": w.site_id, "started_on": w.started_on.isoformat()}
+    context: dict[str, Any] = {"values": values, "w": w}
+    if request.method == "POST":
+        values = posted(request, [*services.WORKSHOP_EDITABLE, "reason"])
+        reason = values.pop("reason")
+        try:
+            services.workshop_update(actor=user, workshop=w, values=values, reason=reason)
+        except ApplicationError as exc:
+            context = failed(exc, values=values | {"reason": reason}, w=w)
+        else:
+            messages.success(request, "车间信息已更新 Workshop updated")
+            return redirect("employment:workshop_detail", pk=w.pk)
+    return render(request, "employment/workshop_form.html", context | _form_choices(user), status=_status(context))
