@@ -7,8 +7,8 @@ a household number or ID number repeated in the file or already registered, a ho
 exactly one head, a member row pointing at no household.
 
 Storing is set-wise (executemany over the tables and INSERT … SELECT into the history tables), so
-a county's registry of 100,000 households loads in seconds; see docs/adr/0002-bulk-import.md for
-why and how the history stays truthful.
+a county's registry of 100,000 households loads in well under a minute; why, and how the history
+stays truthful: docs/adr/0005-excel-import-set-wise-writes.md.
 """
 
 from __future__ import annotations
@@ -148,8 +148,8 @@ def _text(v: Any) -> str:
     return str(v).strip()
 
 
-def _read_sheets(data: bytes) -> dict[str, list[list[str]]]:
-    """Both sheets, every cell as text, keeping blank rows so row numbers match what Excel shows."""
+def _read_sheets(data: bytes) -> dict[str, list[list[Any]]]:
+    """Both sheets as read, keeping blank rows so row numbers match what Excel shows."""
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception:
@@ -158,7 +158,7 @@ def _read_sheets(data: bytes) -> dict[str, list[list[str]]]:
             en="The file cannot be read; upload the .xlsx template you filled in",
             code="bad_file",
         ) from None
-    out: dict[str, list[list[str]]] = {}
+    out: dict[str, list[list[Any]]] = {}
     for name in (HOUSEHOLD_SHEET, MEMBER_SHEET):
         if name not in wb.sheet_names:
             raise ApplicationError(
@@ -166,25 +166,27 @@ def _read_sheets(data: bytes) -> dict[str, list[list[str]]]:
                 en=f"Sheet '{name}' is missing. Download and use the import template",
                 code="wrong_template",
             )
-        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        # Most cells are already text: convert only the others (this loop sees every cell of the file).
-        out[name] = [[c.strip() if type(c) is str else _text(c) for c in r] for r in rows]
+        out[name] = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
     return out
 
 
-def _records(sheet: str, rows: list[list[str]], columns: list[tuple[str, str]]) -> Iterator[tuple[int, dict[str, str]]]:
-    """(spreadsheet row number, {key: text}) for each non-blank row under the header."""
+def _records(sheet: str, rows: list[list[Any]], columns: list[tuple[str, str]]) -> Iterator[tuple[int, dict[str, str]]]:
+    """(spreadsheet row number, {key: text}) for each non-blank row under the header.
+
+    Text is left unstripped here (the validators strip it): this loop sees every cell of the file,
+    and most cells are already text, so only the others are converted.
+    """
     if not rows:
         raise ApplicationError(zh=f"工作表“{sheet}”是空的", en=f"Sheet '{sheet}' is empty", code="wrong_template")
     try:
-        index = require_columns(rows[0], [t for t, _ in columns])
+        index = require_columns([_text(h) for h in rows[0]], [t for t, _ in columns])
     except ApplicationError as e:
         raise ApplicationError(zh=f"工作表“{sheet}”{e.zh}", en=f"Sheet '{sheet}': {e.en}", code=e.code) from None
     at = [(key, index[title]) for title, key in columns]
     for n, r in enumerate(rows[1:], start=2):
         if any(r):
             width = len(r)
-            yield n, {key: (r[i] if i < width else "") for key, i in at}
+            yield n, {key: ((v if type(v := r[i]) is str else _text(v)) if i < width else "") for key, i in at}
 
 
 # --- validation -------------------------------------------------------------------------------
@@ -217,7 +219,7 @@ class _Checker:
         cleaned = clean_household(raw, this_year=self.today.year)
         for p in cleaned.problems:
             self.add(HOUSEHOLD_SHEET, n, p.field, p.zh, p.en, HOUSEHOLD_COLUMNS)
-        village, group, grid = raw["village"], raw["group"] or None, raw["grid"]
+        village, group, grid = raw["village"].strip(), raw["group"].strip() or None, raw["grid"].strip()
         if village not in self.villages:
             self.add(
                 HOUSEHOLD_SHEET,
@@ -259,7 +261,7 @@ class _Checker:
         return cleaned
 
 
-def _check_households(checker: _Checker, rows: list[list[str]]) -> dict[str, _Household]:
+def _check_households(checker: _Checker, rows: list[list[Any]]) -> dict[str, _Household]:
     by_number: dict[str, _Household] = {}
     for n, raw in _records(HOUSEHOLD_SHEET, rows, HOUSEHOLD_COLUMNS):
         h = checker.household(n, raw)
@@ -288,11 +290,11 @@ def _check_households(checker: _Checker, rows: list[list[str]]) -> dict[str, _Ho
     return by_number
 
 
-def _check_members(checker: _Checker, rows: list[list[str]], households: dict[str, _Household]) -> None:
+def _check_members(checker: _Checker, rows: list[list[Any]], households: dict[str, _Household]) -> None:
     seen: dict[str, int] = {}  # lookup hash → row, to find an ID number given twice
-    rows_of: dict[str, int] = {}
     for n, raw in _records(MEMBER_SHEET, rows, MEMBER_COLUMNS):
         cleaned = checker.member(n, raw)
+        raw["household"] = raw["household"].strip()
         h = households.get(raw["household"])
         if h is None:
             checker.add(
@@ -317,14 +319,13 @@ def _check_members(checker: _Checker, rows: list[list[str]], households: dict[st
             )
             continue
         seen[digest] = n
-        rows_of[digest] = n
         if h is not None:
             cleaned.values["id_hash"] = digest
             h.members.append(cleaned)
     for digest in _existing(Member, "id_hash", list(seen)):
         checker.add(
             MEMBER_SHEET,
-            rows_of[digest],
+            seen[digest],
             "id_number",
             "该身份证号已登记在册（可按身份证号查找该人）",
             "that ID number is already registered (find the person by ID number)",

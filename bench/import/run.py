@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志红玉兰春梅海燕德福金凤永胜"
 COUNTY = "511133"
+_USED: set = set()  # (birth date, sequence) pairs given out, kept across files of one run
 
 
 def _setup_database() -> None:
@@ -66,7 +67,7 @@ def _county(villages: int, grids_per_village: int):
     return officer, places
 
 
-def _workbook(households: int, places: list, rng: random.Random) -> tuple[bytes, int]:
+def _workbook(households: int, places: list, rng: random.Random, offset: int = 0) -> tuple[bytes, int]:
     """The import file as a county office would fill it in (xlsxwriter, streaming)."""
     import xlsxwriter
 
@@ -78,14 +79,14 @@ def _workbook(households: int, places: list, rng: random.Random) -> tuple[bytes,
     hs, ms = wb.add_worksheet(HOUSEHOLD_SHEET), wb.add_worksheet(MEMBER_SHEET)
     hs.write_row(0, 0, [t for t, _ in HOUSEHOLD_COLUMNS])
     ms.write_row(0, 0, [t for t, _ in MEMBER_COLUMNS])
-    r_m, seq = 1, 0
-    used: set[tuple[dt.date, int]] = set()
-    for i in range(households):
+    r_m, seq = 1, offset * 4
+    used: set[tuple[dt.date, int]] = _USED
+    for i in range(offset, offset + households):
         village, grids = places[i % len(places)]
         number = f"{village}{i:06d}"
         exited = rng.random() < 0.7
         hs.write_row(
-            i + 1,
+            i - offset + 1,
             0,
             [
                 number,
