@@ -59,6 +59,26 @@ def test_list_filters_by_village(world, api_for):
     }
 
 
+def test_list_runs_a_fixed_number_of_queries(world, api_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bangfu.core.testing import new_household
+
+    client = api_for(world.county)
+    client.get(f"{API}/households")  # token and memberships cached as in a running process
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(f"{API}/households").status_code == 200
+        return len(ctx.captured_queries)
+
+    few = queries()
+    for _ in range(12):
+        new_household(world.v1b, members=3)
+    assert queries() == few
+
+
 def test_search_by_full_id_number_does_not_reach_other_areas(world, api_for):
     h3 = world.households["h3"]
     full = crypto.decrypt(h3.members.first().id_enc)
