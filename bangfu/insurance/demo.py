@@ -19,6 +19,7 @@ from bangfu.insurance.domain import codes
 from bangfu.registry import selectors as registry
 
 INSURER = "中国太保"
+CLAIMS_PER_PERSONS = 150
 STORY_B_EXPENSES = [("学费", "15600"), ("住宿费", "1800"), ("其他费用(教材、军训)", "2000")]  # 19,400 in all
 
 
@@ -70,7 +71,7 @@ def _terms(year: int) -> list[services.TermsInput]:
     ]
 
 
-def _scheme(ctx: DemoContext, year: int) -> Any:
+def _scheme(ctx: DemoContext, year: int) -> tuple[Any, int]:
     admin = ctx.users["gannan_admin"]
     scheme = services.scheme_create(
         actor=admin,
@@ -105,7 +106,7 @@ def _scheme(ctx: DemoContext, year: int) -> Any:
             received_on=dt.date(year, 1, 8),
             reference=f"GN-PREM-{year}",
         )
-    return scheme
+    return scheme, persons
 
 
 def _story_b(ctx: DemoContext, year: int) -> Any:
@@ -188,7 +189,7 @@ def _synthetic(ctx: DemoContext, year: int, count: int) -> None:
 def _advance(ctx: DemoContext, pk: int, on: dt.date, last_day: dt.date) -> None:
     """Walk a claim as far as the calendar allows: survey, calculation, publicity, approval, payment."""
     insurer, admin = ctx.users["gannan_insurer"], ctx.users["gannan_admin"]
-    steps = ctx.rng.randint(0, 5)
+    steps = ctx.rng.choices(range(6), weights=[1, 1, 1, 1, 2, 8])[0]  # most claims of the year are settled
 
     def later(days: tuple[int, int]) -> dt.date | None:
         nonlocal on
@@ -202,7 +203,7 @@ def _advance(ctx: DemoContext, pk: int, on: dt.date, last_day: dt.date) -> None:
         claim_id=pk,
         surveyed_on=day,
         notes="入户勘查，票据属实",
-        per_capita_income=D(ctx.rng.randrange(4000, 11000)),
+        per_capita_income=D(ctx.rng.randrange(3500, 9000)),
     )
     if steps < 2 or (day := later((2, 10))) is None:
         return
@@ -230,7 +231,7 @@ def _advance(ctx: DemoContext, pk: int, on: dt.date, last_day: dt.date) -> None:
 
 def load(ctx: DemoContext) -> None:
     year = story_year(ctx.today)
-    _scheme(ctx, year)
-    claim = _story_b(ctx, year)
-    ctx.extra["B_claim"] = claim
-    _synthetic(ctx, year, count=60)
+    _, persons = _scheme(ctx, year)
+    ctx.extra["B_claim"] = _story_b(ctx, year)
+    # About one claim a year per 150 insured people keeps the loss ratio near what counties report.
+    _synthetic(ctx, year, count=max(8, persons // CLAIMS_PER_PERSONS))

@@ -18,6 +18,7 @@ from bangfu.accounts.domain.roles import Cap, Role
 from bangfu.accounts.selectors import has_cap, memberships_of
 from bangfu.areas.domain.codes import Level
 from bangfu.areas.selectors import areas_visible, scope_for
+from bangfu.core.domain.money import q
 from bangfu.core.errors import NotFound
 from bangfu.insurance.domain.fund import FundFigures
 from bangfu.insurance.domain.payout import ZERO
@@ -136,7 +137,7 @@ def paid_this_year(claim: Claim, per: str) -> Decimal:
         if per == "person" and claim.member_id
         else qs.filter(household_id=claim.household_id)
     )
-    return qs.aggregate(s=Sum("payout"))["s"] or ZERO
+    return q(qs.aggregate(s=Sum("payout"))["s"] or ZERO)
 
 
 def schemes_visible(user: User) -> QuerySet[Scheme]:
@@ -199,9 +200,8 @@ def ledger_of(scheme: Scheme) -> QuerySet[LedgerEntry]:
 
 def fund_figures(scheme: Scheme) -> FundFigures:
     """The ledger summed by kind in one query."""
-    sums = dict(
-        LedgerEntry.objects.filter(scheme=scheme).values("kind").annotate(s=Sum("amount")).values_list("kind", "s")
-    )
+    rows = LedgerEntry.objects.filter(scheme=scheme).values("kind").annotate(s=Sum("amount")).values_list("kind", "s")
+    sums = {kind: q(total) for kind, total in rows}  # SQLite sums decimals with stray places
     return FundFigures(
         carried_in=sums.get("carry_in", ZERO),
         premiums=sums.get("premium", ZERO),
@@ -230,12 +230,13 @@ def report_rows(user: User, scheme: Scheme) -> list[ClaimRow]:
     """Every claim of the scheme the user may see, as plain rows (two queries)."""
     qs = claims_visible(user).filter(scheme=scheme).order_by("applied_on", "pk")
     rows = qs.values_list("pk", "cause", "status", "household__village_id", "applied_on", "payout")
-    paid = dict(Payment.objects.filter(claim__scheme=scheme).values_list("claim_id", "paid_on"))
-    amounts = dict(Payment.objects.filter(claim__scheme=scheme).values_list("claim_id", "amount"))
-    return [
-        ClaimRow(pk, cause, status, str(village)[:9] + "000", applied, paid.get(pk), payout, amounts.get(pk))
-        for pk, cause, status, village, applied, payout in rows
-    ]
+    payments = Payment.objects.filter(claim__scheme=scheme).values_list("claim_id", "paid_on", "amount")
+    paid = {claim_id: (on, amount) for claim_id, on, amount in payments}
+    out = []
+    for pk, cause, status, village, applied, payout in rows:
+        paid_on, amount = paid.get(pk, (None, None))
+        out.append(ClaimRow(pk, cause, status, str(village)[:9] + "000", applied, paid_on, payout, amount))
+    return out
 
 
 def township_names(user: User) -> dict[str, str]:

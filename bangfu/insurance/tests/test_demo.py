@@ -35,7 +35,7 @@ def test_demo_loads_story_b_and_synthetic_claims() -> None:
     assert Payment.objects.filter(claim=claim).count() == 1
     st = registry.statement_for(ctx.users["gannan_admin"], ctx.households["B"].pk, 2026)
     assert st is not None and st.items.get(source="insurance").amount == D("8120.00")
-    assert Claim.objects.count() > 20 and Claim.objects.filter(status="paid").count() > 1
+    assert Claim.objects.count() >= 6 and Claim.objects.filter(status="paid").count() > 1
     fund = selectors.fund_figures(d.claim.scheme)
     assert fund.premiums > 0 and fund.payouts == sum(p.amount for p in Payment.objects.all())
     # The story's grid worker and the insurer see the claim; another county's admin does not.
