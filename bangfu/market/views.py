@@ -72,7 +72,14 @@ def enterprise_list(request: AuthedHttpRequest) -> HttpResponse:
     rows = selectors.enterprise_list(request.user)
     if len(rows) == 1 and selectors.own_enterprises(request.user).exists():
         return redirect("market:enterprise_detail", pk=rows[0].pk)  # an enterprise user goes straight to theirs
-    return render(request, "market/enterprise_list.html", {"rows": rows})
+    pending = [
+        c
+        for c in selectors.certifications_pending(request.user)
+        if selectors.is_officer_for(request.user, c.product.enterprise.area_id)
+    ]
+    return render(
+        request, "market/enterprise_list.html", {"rows": rows, "pending": pending, "today": timezone.localdate()}
+    )
 
 
 @login_required
@@ -208,6 +215,38 @@ def production_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         ),
     )
     return redirect("market:product_detail", pk=p.pk)
+
+
+@login_required
+@require_POST
+def certification_apply(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    p = selectors.product_get(request.user, pk)
+    _done(
+        request,
+        "认定申请已提交，等待县级审定 Application sent to the county",
+        lambda: services.certification_apply(actor=request.user, product=p, applied_on=timezone.localdate()),
+    )
+    return redirect("market:product_detail", pk=p.pk)
+
+
+@login_required
+@require_POST
+def certification_decide(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """County decision from the pending list: certify (with a number) or reject (with a reason)."""
+    c = selectors.certification_get(request.user, pk)
+    _done(
+        request,
+        "认定已处理 Decision recorded",
+        lambda: services.certification_decide(
+            actor=request.user,
+            certification=c,
+            decision=request.POST.get("decision", ""),
+            on=timezone.localdate(),
+            number=request.POST.get("number", ""),
+            note=request.POST.get("note", ""),
+        ),
+    )
+    return redirect("market:enterprise_list")
 
 
 # --- buyers and orders --------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from bangfu.areas.selectors import scope_for
 from bangfu.core.errors import FieldProblem, Forbidden, NotFound, ValidationFailed
 from bangfu.market import selectors as sel
 
@@ -54,8 +53,3 @@ def text(field: str, value: str, zh: str) -> str:
     if not value:
         raise ValidationFailed([FieldProblem(field, f"请填写{zh}", f"{field} is required")])
     return value
-
-
-def area_in_scope(actor: User | None, code: str) -> None:
-    if actor is not None and not scope_for(actor).covers_code(code) and not sel.sees_area(actor, code):
-        raise NotFound()
