@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -56,3 +57,23 @@ def test_revenue_amount_must_be_a_number(story: Story) -> None:
     assert "请填写数字" in exc.value.problems[0].zh
     assert selectors.workshop_get(story.world.t1, story.workshop.pk).revenues.count() == 0
     assert Decimal("0") == selectors.last_full_year_revenue(story.workshop.pk, dt.date(2021, 6, 1))
+
+
+def test_revenue_and_workshop_patch_through_the_api(story: Story, api_for: Any) -> None:
+    w, base = story.workshop, f"/api/v1/employment/workshops/{story.workshop.pk}"
+    last = timezone.localdate().year - 1
+    body = json.dumps({"amount": "600000", "note": "报表"})
+    patch = json.dumps({"site_distance": "步行3分钟", "insurance_per_worker_month": "18"})
+    for outsider in (story.world.t2, story.world.gw2, story.enterprise):
+        client = api_for(outsider)
+        assert client.put(f"{base}/revenues/{last}", body, content_type="application/json").status_code == 404
+        assert client.patch(base, patch, content_type="application/json").status_code == 404
+    assert not WorkshopRevenue.objects.exists()
+    assert selectors.workshop_get(story.world.t1, w.pk).site_distance == "步行5分钟"
+    t1 = api_for(story.world.t1)
+    assert t1.put(f"{base}/revenues/{last}", body, content_type="application/json").json()["amount"] == "600000.00"
+    changed = t1.patch(base, patch, content_type="application/json").json()
+    assert changed["insurance_per_worker_month"] == "18.00" and changed["site"] == story.site.pk  # the rest kept
+    detail = t1.get(base).json()
+    assert detail["revenues"] == [{"year": last, "amount": "600000.00", "note": "报表"}]
+    assert next(c for c in detail["upgrade"] if c["code"] == "revenue")["ok"]
