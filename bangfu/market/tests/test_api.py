@@ -12,7 +12,20 @@ import pytest
 from django.test import Client
 
 from bangfu.market import services
-from bangfu.market.models import Enterprise, Order, Payment, PriceRecord, Product, SaleRecord
+from bangfu.market.models import (
+    Buyer,
+    Certification,
+    CounterpartLink,
+    Enterprise,
+    EnterpriseYear,
+    Order,
+    Payment,
+    PriceRecord,
+    ProcurementTarget,
+    Product,
+    SaleRecord,
+    SalesEvent,
+)
 from bangfu.registry.models import IncomeStatement
 
 pytestmark = pytest.mark.django_db
@@ -194,3 +207,61 @@ def test_order_flow_through_the_api(market, api_for):
     [row] = county.get(f"{API}/buyers?year={market.today.year}").json()
     assert (row["target"], row["done"], row["met"]) == ("100.00", "60.00", False)
     assert api_for(w.t2).get(f"{API}/buyers").json() == []
+
+
+def test_every_remaining_endpoint_hides_from_outsiders(market, api_for, client_for):
+    """Reads answer 404 (or an empty list), writes answer 404 and leave every table as it was."""
+    w, e, p = market.world, market.enterprise, market.product
+    ev = services.sales_event_create(
+        actor=None, enterprise=e, name="展销会", start=market.today, end=market.today, places=["马边"]
+    )
+    pending = services.certification_apply(actor=None, product=p, applied_on=market.today)
+    order = services.order_place(actor=None, buyer=market.buyer, lines=[(p, Decimal("1"))])
+    reads = [
+        f"/enterprises/{e.pk}/sales",
+        f"/enterprises/{e.pk}/households",
+        f"/events/{ev.pk}",
+        f"/orders/{order.pk}",
+        f"/products/{p.pk}/production",
+    ]
+    pages = [f"/market/events/{ev.pk}/", f"/market/orders/{order.pk}/", f"/market/products/{p.pk}/"]
+    writes: list[tuple[str, dict[str, Any]]] = [
+        (
+            f"/enterprises/{e.pk}/counterparts",
+            {"partner": "福建", "partner_province": "福建", "kind": "对口援藏", "start": "2019-01-01"},
+        ),
+        (f"/enterprises/{e.pk}/years", {"year": 2019, "output_value": "1", "revenue": "1", "profit": "1"}),
+        (
+            f"/enterprises/{e.pk}/products",
+            {"name": "新品", "category": "粮油", "unit": "jin", "price": "1", "price_from": "2019-01-01"},
+        ),
+        (f"/enterprises/{e.pk}/events", {"name": "x", "start": "2019-01-01", "end": "2019-01-01", "places": ["a"]}),
+        (f"/products/{p.pk}/certifications", {}),
+        (f"/certifications/{pending.pk}/decision", {"decision": "certify", "on": str(market.today), "number": "X"}),
+        (f"/buyers/{market.buyer.pk}/targets", {"year": 2025, "canteen_purchases": "100"}),
+        ("/buyers", {"name": "食堂", "kind": "canteen", "area_code": w.area_t1.code}),
+    ]
+    tables = (CounterpartLink, EnterpriseYear, Product, SalesEvent, Certification, ProcurementTarget, Buyer)
+    before = [m.objects.count() for m in tables]
+    for outsider in (w.t2, w.gw2):
+        api = api_for(outsider)
+        for url in reads:
+            assert api.get(API + url).status_code == 404, url
+        for url in pages:
+            assert client_for(outsider).get(url).status_code == 404, url
+        assert api.get(API + "/orders").json() == [] and api.get(API + "/buyers").json() == []
+        for url, body in writes:
+            assert post(api, url, body).status_code == 404, url
+    assert [m.objects.count() for m in tables] == before
+    Certification.objects.get(pk=pending.pk, state="applied")
+    # The area's officer reads them all.
+    for url in reads:
+        assert api_for(w.t1).get(API + url).status_code == 200, url
+    assert (
+        post(
+            api_for(w.county),
+            f"/certifications/{pending.pk}/decision",
+            {"decision": "certify", "on": str(market.today), "number": "BF-3"},
+        ).json()["state"]
+        == "certified"
+    )
