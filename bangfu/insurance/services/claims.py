@@ -1,7 +1,7 @@
-"""Writes of insurance: schemes and terms, the claim workflow, payment exactly once, the fund ledger.
+"""The claim workflow: submit, survey, calculate, publicise, approve, reject, and pay exactly once.
 
-Keyword-only, atomic, audited. Claim steps go through `_fire`, which applies the transition table
-in domain/workflow.py and writes the event row, so no step can skip the table.
+Every step goes through `_fire`, which applies the transition table in domain/workflow.py and
+writes the event row, so no step can skip the table.
 """
 
 from __future__ import annotations
@@ -15,14 +15,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from bangfu.accounts.domain.roles import Cap
-from bangfu.areas import selectors as areas
 from bangfu.core.errors import Conflict, Forbidden, NotFound, invalid
 from bangfu.core.services import audit_record
 from bangfu.insurance import selectors
 from bangfu.insurance.domain import codes
-from bangfu.insurance.domain.eligibility import ClaimFacts, Terms, assess
-from bangfu.insurance.domain.fund import premium_due, service_fee, settle
-from bangfu.insurance.domain.payout import Band, Tiers, tier_problems
+from bangfu.insurance.domain.eligibility import Assessment, ClaimFacts, assess
+from bangfu.insurance.domain.fund import service_fee
 from bangfu.insurance.domain.workflow import Event, GuardFacts, IllegalTransition, Status, fire
 from bangfu.insurance.inputs import Problems
 from bangfu.insurance.models import (
@@ -35,8 +33,8 @@ from bangfu.insurance.models import (
     LedgerEntry,
     Payment,
     Scheme,
-    TermsBand,
 )
+from bangfu.insurance.services.schemes import terms_domain
 from bangfu.registry import selectors as registry
 from bangfu.registry import services as registry_services
 
@@ -46,202 +44,7 @@ if TYPE_CHECKING:
     from bangfu.accounts.models import User
     from bangfu.registry.models import Household
 
-INCOME_ITEM = "transfer.insurance_claim"
-
-
-# ---------------------------------------------------------------- schemes and terms
-
-_SCHEME_FIELDS = (
-    "name",
-    "insurer",
-    "policyholder",
-    "period_start",
-    "period_end",
-    "basis",
-    "basis_share",
-    "basis_count",
-    "insured_groups",
-    "premium_per_person",
-    "fee_rate",
-    "carry_over",
-    "deficit_topup",
-    "income_line",
-    "publicity_required",
-    "publicity_days",
-)
-
-
-def _clean_scheme(fields: dict[str, Any]) -> dict[str, Any]:
-    p = Problems()
-    out: dict[str, Any] = {
-        "name": p.text("name", fields.get("name"), "方案名称", "scheme name"),
-        "insurer": p.text("insurer", fields.get("insurer"), "承保公司", "insurer"),
-        "policyholder": p.text("policyholder", fields.get("policyholder"), "投保人", "policyholder"),
-        "period_start": p.date("period_start", fields.get("period_start")),
-        "period_end": p.date("period_end", fields.get("period_end")),
-        "basis": p.choice("basis", fields.get("basis"), codes.BASES),
-        "basis_share": p.rate("basis_share", fields.get("basis_share") or "0"),
-        "basis_count": p.count("basis_count", fields.get("basis_count") or 0),
-        "insured_groups": p.groups("insured_groups", fields.get("insured_groups") or []),
-        "premium_per_person": p.money("premium_per_person", fields.get("premium_per_person")),
-        "fee_rate": p.rate("fee_rate", fields.get("fee_rate") or "0"),
-        "carry_over": bool(fields.get("carry_over", True)),
-        "deficit_topup": bool(fields.get("deficit_topup", True)),
-        "income_line": p.money("income_line", fields.get("income_line")),
-        "publicity_required": bool(fields.get("publicity_required", False)),
-        "publicity_days": p.count("publicity_days", fields.get("publicity_days") or 5),
-    }
-    start, end = out["period_start"], out["period_end"]
-    if start and end and end < start:
-        p.add("period_end", "保险期间止不能早于起始日期", "The period must end after it starts")
-    if out["basis"] == "share" and not out["basis_share"]:
-        p.add("basis_share", "按比例承保时请填写承保比例（如 0.10）", "Give the insured share, e.g. 0.10")
-    if out["basis"] == "fixed" and not out["basis_count"]:
-        p.add("basis_count", "按固定人数承保时请填写人数", "Give the fixed number of insured persons")
-    p.raise_if_any()
-    return out
-
-
-def _require_configure(actor: User, county_code: str) -> None:
-    if not selectors.can_configure(actor, county_code):
-        if selectors.reports_on_county(actor, county_code):
-            raise Forbidden("只有县级管理员可以配置防贫保险方案", "Only the county administrator configures schemes")
-        raise NotFound()
-
-
-@transaction.atomic
-def scheme_create(*, actor: User, county_code: str, year: int, fields: dict[str, Any]) -> Scheme:
-    county = areas.area_by_code(county_code)
-    if county is None or county.level != "county":
-        raise invalid("county", "所选县不存在", "That county does not exist; choose a county code")
-    _require_configure(actor, county_code)
-    values = _clean_scheme(fields)
-    if values["period_start"].year != year:
-        raise invalid("period_start", f"保险期间应从{year}年开始", f"The period must start in {year}")
-    if Scheme.objects.filter(county__code=county_code, year=year).exists():
-        raise Conflict(
-            f"{county.name}{year}年的方案已存在，请修改现有方案",
-            "This county already has a scheme for that year; edit it instead",
-            "duplicate",
-        )
-    scheme = Scheme.objects.create(county=county, year=year, **values)
-    audit_record(actor=actor, action="scheme_create", obj=scheme, area_code=county_code, data={"year": year})
-    return scheme
-
-
-@transaction.atomic
-def scheme_update(*, actor: User, scheme_id: int, fields: dict[str, Any], reason: str = "") -> Scheme:
-    scheme = selectors.scheme_get(actor, scheme_id)
-    _require_configure(actor, scheme.county_id)
-    merged = {f: getattr(scheme, f) for f in _SCHEME_FIELDS} | fields
-    values = _clean_scheme(merged)
-    for k, v in values.items():
-        setattr(scheme, k, v)
-    scheme._change_reason = reason  # type: ignore[attr-defined]
-    scheme.save()
-    audit_record(
-        actor=actor,
-        action="scheme_update",
-        obj=scheme,
-        area_code=scheme.county_id,
-        reason=reason,
-        data={"fields": sorted(fields)},
-    )
-    return scheme
-
-
-@dataclass(frozen=True)
-class TermsInput:
-    cause: str
-    label: str
-    effective_from: dt.date
-    deductible: Decimal
-    bands: tuple[tuple[Decimal, Decimal | None, Decimal], ...]  # (lower, upper, rate)
-    per_claim_cap: Decimal | None = None
-    annual_cap: Decimal | None = None
-    annual_cap_per: str = "household"
-    income_line: Decimal | None = None
-    deducted_aid: tuple[str, ...] = ()
-    thresholds: tuple[tuple[str, Decimal], ...] = ()
-
-
-def _check_terms(t: TermsInput, scheme: Scheme) -> None:
-    p = Problems()
-    if not t.cause.strip() or not t.cause.replace("_", "").isalnum():
-        p.add("cause", "请填写风险类别代码（字母或数字，如 schooling）", "Give a cause code such as schooling")
-    if not scheme.period_start <= t.effective_from <= scheme.period_end:
-        p.add("effective_from", "生效日期须在保险期间内", "The effective date must lie within the scheme period")
-    tiers = Tiers(t.deductible, tuple(Band(*b) for b in t.bands), t.per_claim_cap, t.annual_cap)
-    for field_name, zh, en in tier_problems(tiers):
-        p.add(field_name, zh, en)
-    for kind in t.deducted_aid:
-        if kind not in codes.AID_KINDS:
-            p.add("deducted_aid", f"未知的资助类型：{kind}", f"Unknown aid kind {kind}")
-    for group, amount in t.thresholds:
-        if group != "*" and group not in codes.GROUPS:
-            p.add("thresholds", f"未知的人群类别：{group}", f"Unknown household group {group}")
-        if amount < 0:
-            p.add("thresholds", "支出条件不能为负数", "An expense condition cannot be negative")
-    if t.annual_cap_per not in ("household", "person"):
-        p.add("annual_cap_per", "年度封顶按户或按人计算", "The annual cap is per household or per person")
-    p.raise_if_any()
-
-
-@transaction.atomic
-def terms_set(*, actor: User, scheme_id: int, terms: TermsInput, reason: str = "") -> CauseTerms:
-    """Add a version of a cause's terms from `effective_from`; the version before it ends the day before."""
-    scheme = selectors.scheme_get(actor, scheme_id)
-    _require_configure(actor, scheme.county_id)
-    _check_terms(terms, scheme)
-    versions = CauseTerms.objects.select_for_update().filter(scheme=scheme, cause=terms.cause)
-    if versions.filter(effective_from__gte=terms.effective_from).exists():
-        raise Conflict(
-            "已有同日或更晚生效的版本；新版本的生效日期须晚于现有版本",
-            "A version from this date or later exists; start the new version after it",
-            "terms_order",
-        )
-    versions.filter(effective_to__isnull=True).update(effective_to=terms.effective_from - dt.timedelta(days=1))
-    row = CauseTerms.objects.create(
-        scheme=scheme,
-        cause=terms.cause,
-        label=terms.label or codes.cause_label(terms.cause),
-        effective_from=terms.effective_from,
-        deductible=terms.deductible,
-        per_claim_cap=terms.per_claim_cap,
-        annual_cap=terms.annual_cap,
-        annual_cap_per=terms.annual_cap_per,
-        income_line=terms.income_line,
-        deducted_aid=list(terms.deducted_aid),
-        thresholds={g: str(a) for g, a in terms.thresholds},
-        created_by=actor,
-    )
-    TermsBand.objects.bulk_create(
-        TermsBand(terms=row, position=i, lower=lo, upper=up, rate=rate) for i, (lo, up, rate) in enumerate(terms.bands)
-    )
-    audit_record(
-        actor=actor,
-        action="terms_set",
-        obj=row,
-        area_code=scheme.county_id,
-        reason=reason,
-        data={"scheme": scheme.pk, "cause": terms.cause, "from": str(terms.effective_from)},
-    )
-    return row
-
-
-def terms_domain(row: CauseTerms, scheme: Scheme) -> Terms:
-    """The configuration rows as the pure domain's frozen dataclass."""
-    bands = tuple(Band(b.lower, b.upper, b.rate) for b in row.bands.all())
-    return Terms(
-        tiers=Tiers(row.deductible, bands, row.per_claim_cap, row.annual_cap),
-        income_line=row.income_line if row.income_line is not None else scheme.income_line,
-        thresholds=tuple((g, Decimal(a)) for g, a in row.thresholds.items()),
-        deducted_aid=frozenset(row.deducted_aid),
-        insured_groups=frozenset(scheme.insured_groups),
-    )
-
-
-# ---------------------------------------------------------------- claims
+INCOME_ITEM = "transfer.insurance_claim"  # registry/domain/codes.py: 防贫保险理赔, a transfer income
 
 
 @dataclass(frozen=True)
@@ -450,7 +253,7 @@ def _locked(actor: User, claim_id: int) -> Claim:
     return Claim.objects.select_for_update().select_related("scheme", "household").get(pk=claim_id)
 
 
-def _not_future(field_name: str, on: dt.date) -> None:
+def not_future(field_name: str, on: dt.date) -> None:
     """Steps are recorded on the day they happened, which may be earlier but never later than today."""
     if on > timezone.localdate():
         raise invalid(field_name, "日期不能晚于今天", "The date cannot be in the future")
@@ -460,7 +263,7 @@ def _not_future(field_name: str, on: dt.date) -> None:
 def claim_survey(*, actor: User, claim_id: int, surveyed_on: dt.date, notes: str, per_capita_income: Decimal) -> Claim:
     """Record the insurer's home survey (入户勘查): what was found and the verified per-capita income."""
     claim = _locked(actor, claim_id)
-    _not_future("surveyed_on", surveyed_on)
+    not_future("surveyed_on", surveyed_on)
     if not notes.strip():
         raise invalid("notes", "请填写勘查意见", "Write down what the home survey found")
     if per_capita_income < 0:
@@ -475,7 +278,7 @@ def claim_calculate(*, actor: User, claim_id: int, on: dt.date | None = None) ->
     """Compute the payout with the terms in force on the application date, and keep the explanation."""
     claim = _locked(actor, claim_id)
     on = on or timezone.localdate()
-    _not_future("on", on)
+    not_future("on", on)
     row = selectors.terms_in_force(claim.scheme, claim.cause, claim.applied_on)
     if row is None:
         raise Conflict(
@@ -500,7 +303,7 @@ def _facts(claim: Claim, per: str) -> ClaimFacts:
     )
 
 
-def _explanation(result: Any, row: CauseTerms) -> dict[str, Any]:
+def _explanation(result: Assessment, row: CauseTerms) -> dict[str, Any]:
     return {
         "terms_id": row.pk,
         "deductible": str(row.deductible),
@@ -525,7 +328,7 @@ def _explanation(result: Any, row: CauseTerms) -> dict[str, Any]:
 @transaction.atomic
 def claim_publicise(*, actor: User, claim_id: int, on: dt.date, note: str = "") -> Claim:
     claim = _locked(actor, claim_id)
-    _not_future("on", on)
+    not_future("on", on)
     claim.publicised_on = on
     _fire(actor, claim, Event.PUBLICISE, on, note, {"days": claim.scheme.publicity_days})
     return claim
@@ -535,7 +338,7 @@ def claim_publicise(*, actor: User, claim_id: int, on: dt.date, note: str = "") 
 def claim_approve(*, actor: User, claim_id: int, on: dt.date, note: str = "") -> Claim:
     """County approval (县级审批). Two approvals at once: the row lock makes the second one a Conflict."""
     claim = _locked(actor, claim_id)
-    _not_future("on", on)
+    not_future("on", on)
     claim.approved_on = on
     _fire(actor, claim, Event.APPROVE, on, note, {"payout": str(claim.payout)})
     return claim
@@ -545,7 +348,7 @@ def claim_approve(*, actor: User, claim_id: int, on: dt.date, note: str = "") ->
 def claim_reject(*, actor: User, claim_id: int, code: str, reason: str, on: dt.date | None = None) -> Claim:
     claim = _locked(actor, claim_id)
     on = on or timezone.localdate()
-    _not_future("on", on)
+    not_future("on", on)
     if code not in codes.REJECT_CODES:
         raise invalid("code", "请选择驳回原因", "Choose a rejection reason code")
     if not reason.strip():
@@ -567,7 +370,7 @@ def claim_pay(*, actor: User, claim_id: int, reference: str, paid_on: dt.date) -
     if not reference.strip():
         raise invalid("reference", "请填写银行转账或支付凭证号", "Give the bank transfer or payment reference")
     claim = _locked(actor, claim_id)
-    _not_future("paid_on", paid_on)
+    not_future("paid_on", paid_on)
     amount = claim.payout or Decimal("0")
     _fire(actor, claim, Event.PAY, paid_on, reference, {"amount": str(amount), "reference": reference})
     try:
@@ -614,96 +417,3 @@ def _book_payment(claim: Claim, payment: Payment, actor: User) -> None:
             note=f"理赔#{claim.pk}服务费",
             recorded_by=actor,
         )
-
-
-# ---------------------------------------------------------------- fund
-
-
-@transaction.atomic
-def premium_record(
-    *, actor: User, scheme_id: int, persons: int, received_on: dt.date, reference: str = "", note: str = ""
-) -> LedgerEntry:
-    """Premium paid in for `persons` insured people at the scheme's premium per person."""
-    scheme = selectors.scheme_get(actor, scheme_id)
-    _require_configure(actor, scheme.county_id)
-    if persons <= 0:
-        raise invalid("persons", "承保人数须大于0", "The number of insured persons must be more than 0")
-    _not_future("received_on", received_on)
-    entry = LedgerEntry.objects.create(
-        scheme=scheme,
-        kind="premium",
-        amount=premium_due(persons, scheme.premium_per_person),
-        on=received_on,
-        persons=persons,
-        reference=reference,
-        note=note or f"{persons}人 × {scheme.premium_per_person}元",
-        recorded_by=actor,
-    )
-    audit_record(
-        actor=actor,
-        action="premium_record",
-        obj=entry,
-        area_code=scheme.county_id,
-        data={"persons": persons, "amount": str(entry.amount)},
-    )
-    return entry
-
-
-@transaction.atomic
-def fund_settle(*, actor: User, scheme_id: int, on: dt.date) -> list[LedgerEntry]:
-    """Year-end (多退少补): carry a surplus into next year's scheme, or book the county's top-up."""
-    scheme = selectors.scheme_get(actor, scheme_id)
-    _require_configure(actor, scheme.county_id)
-    _not_future("on", on)
-    if on <= scheme.period_end:
-        raise invalid("on", "保险期间结束后才能年终结算", "Settle only after the scheme period has ended")
-    if LedgerEntry.objects.filter(scheme=scheme, kind__in=["carry_out", "topup"]).exists():
-        raise Conflict("该方案已完成年终结算", "This scheme has already been settled", "already_settled")
-    s = settle(selectors.fund_figures(scheme), carry_over=scheme.carry_over, deficit_topup=scheme.deficit_topup)
-    return _book_settlement(actor, scheme, s.carry_over, s.topup, on)
-
-
-def _book_settlement(actor: User, scheme: Scheme, carry: Decimal, topup: Decimal, on: dt.date) -> list[LedgerEntry]:
-    out: list[LedgerEntry] = []
-    if topup > 0:
-        out.append(
-            LedgerEntry.objects.create(
-                scheme=scheme, kind="topup", amount=topup, on=on, recorded_by=actor, note="财政补足基金缺口"
-            )
-        )
-    if carry > 0:
-        nxt = Scheme.objects.filter(county__code=scheme.county_id, year=scheme.year + 1).first()
-        if nxt is None:
-            raise Conflict(
-                "请先配置下一年度方案，结余才能结转",
-                "Configure next year's scheme first so the surplus can be carried over",
-                "no_next_scheme",
-            )
-        out.append(
-            LedgerEntry.objects.create(
-                scheme=scheme,
-                kind="carry_out",
-                amount=carry,
-                on=on,
-                recorded_by=actor,
-                note=f"结转{nxt.year}年",
-            )
-        )
-        out.append(
-            LedgerEntry.objects.create(
-                scheme=nxt,
-                kind="carry_in",
-                amount=carry,
-                on=on,
-                recorded_by=actor,
-                note=f"{scheme.year}年结转",
-            )
-        )
-    audit_record(
-        actor=actor,
-        action="fund_settle",
-        obj=scheme,
-        area_code=scheme.county_id,
-        data={"carry": str(carry), "topup": str(topup)},
-    )
-    return out
