@@ -15,7 +15,7 @@ from ninja import Router, Schema, Status
 
 from bangfu.insurance import reports, selectors, services
 from bangfu.insurance.models import Claim, Scheme
-from bangfu.insurance.views import xlsx_response
+from bangfu.insurance.views.common import xlsx_response
 
 router = Router(tags=["insurance"])
 
