@@ -161,7 +161,7 @@ def _number_for(order: Order) -> str:
 @transaction.atomic
 def order_transition(*, actor: User | None, order: Order, event: str, note: str = "") -> Order:
     """Fire `event` on the order if the table allows it for the actor's party; adjust stock; log the event."""
-    locked = Order.objects.select_for_update().select_related("buyer", "enterprise").get(pk=order.pk)
+    locked = Order.objects.select_for_update(of=("self",)).select_related("buyer", "enterprise").get(pk=order.pk)
     # A system job (actor None: the demo loader) acts for both sides.
     parties = sel.parties_of(actor, locked) if actor is not None else frozenset(Party)
     if actor is not None and not parties:

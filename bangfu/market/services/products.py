@@ -148,7 +148,11 @@ def certification_decide(
     note: str = "",
 ) -> Certification:
     """County decision (县级审定): certify with a validity from the area's parameter, reject, or revoke."""
-    c = Certification.objects.select_for_update().select_related("product__enterprise").get(pk=certification.pk)
+    c = (
+        Certification.objects.select_for_update(of=("self",))
+        .select_related("product__enterprise")
+        .get(pk=certification.pk)
+    )
     area = c.product.enterprise.area_id
     require_officer(actor, area)
     target = CERT_TRANSITIONS.get((CertState(c.state), decision))
