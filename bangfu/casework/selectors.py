@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Case as Case_
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce
 
 from bangfu.accounts.domain.roles import Cap, Role
-from bangfu.accounts.selectors import users_with_role
+from bangfu.accounts.selectors import has_cap, users_with_role
 from bangfu.areas.domain.codes import Level
 from bangfu.areas.selectors import area_by_code, area_get, areas_visible, grid_get, grids_visible, scope_for
 from bangfu.casework.domain import visits as vdom
@@ -30,7 +33,13 @@ from bangfu.casework.models import (
     VisitObligation,
 )
 from bangfu.core.errors import ApplicationError, FieldProblem, Forbidden, NotFound, ValidationFailed
-from bangfu.registry.selectors import HouseholdFilter, household_search, households_visible
+from bangfu.registry.selectors import (
+    HouseholdFilter,
+    batch_households,
+    household_get,
+    household_search,
+    households_visible,
+)
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -493,3 +502,110 @@ def params_in_force(area_code: str, on: dt.date) -> CaseParameters | None:
         return params_for(area_code, on)
     except ApplicationError:
         return None
+
+
+# --- the household page --------------------------------------------------------------------------
+
+
+def household_section(user: User, household_id: int) -> dict[str, object] | None:
+    """Cases and the latest visits for the registry's household page (registry/sections.py calls this)."""
+    try:
+        h = household_get(user, household_id)
+    except NotFound:
+        return None
+    cases = list(Case.objects.filter(household=h).order_by("-opened_on", "-pk")[:10])
+    visits = list(Visit.objects.filter(household=h).select_related("worker").order_by("-visited_on", "-pk")[:10])
+    return {
+        "title": "监测案件与走访 Cases and visits",
+        "template": "casework/_household_section.html",
+        "context": {
+            "cases": cases,
+            "visits": visits,
+            "household": h,
+            "can_visit": has_cap(user, Cap.LOG_VISITS),
+            "can_open": has_cap(user, Cap.CASE_ACCEPT),
+        },
+    }
+
+
+# --- household history and ledgers (scoped) --------------------------------------------------
+
+
+def case_events_of(user: User, household_id: int) -> list[CaseEvent]:
+    """Every procedure step of the household's cases, oldest first (404 outside the user's areas)."""
+    h = household_get(user, household_id)
+    qs = CaseEvent.objects.filter(case__in=cases_visible(user).filter(household=h))
+    return list(qs.select_related("case").order_by("on", "pk"))
+
+
+def measures_visible(user: User, village_prefix: str = "") -> QuerySet[Measure]:
+    """Assistance measures of the cases the user sees, optionally under an area code prefix."""
+    cases = cases_visible(user)
+    if village_prefix:
+        cases = cases.filter(village_id__startswith=village_prefix)
+    return Measure.objects.filter(case__in=cases).select_related("case", "case__household", "case__village")
+
+
+# --- batch counts (for batch indicator jobs, never returned to a user) -------------------------
+
+
+def _visit_count(period: str, as_of: dt.date, in_person_only: bool) -> Any:
+    start, end = vdom.period_bounds(period, as_of)
+    qs = Visit.objects.filter(household=OuterRef("pk"), visited_on__gte=start, visited_on__lte=end)
+    if in_person_only:
+        qs = qs.filter(mode="in_person")
+    return Coalesce(Subquery(qs.values("household").annotate(n=Count("id")).values("n")[:1]), 0)
+
+
+def _done(row: dict[str, Any], ob: vdom.Obligation) -> int:
+    return int(row[f"{ob.period}_{'all' if ob.phone_counts else 'in'}"])
+
+
+def village_counts(as_of: dt.date, *, prefix: str = "", by: str = "village") -> list[tuple[str, str, Decimal]]:
+    """(village code or grid id, key, value): "cases.overdue" open steps past their due date, and
+    "visits.due"/"visits.met" households with a visit obligation this period and those that met it
+    (the same rule as compliance_report, counted in two grouped queries plus the obligations).
+
+    by="grid" groups by the household's grid. For batch indicator jobs, never returned to a user.
+    """
+    out: list[tuple[str, str, Decimal]] = []
+    column = "village_id" if by == "village" else "household__grid_id"
+    cases = Case.objects.filter(state__in=[s.value for s in OPEN_STATES], due_on__lt=as_of)
+    if prefix:
+        cases = cases.filter(village_id__gte=prefix, village_id__lte=prefix + "9" * (12 - len(prefix)))
+    for row in cases.exclude(**{f"{column}__isnull": True}).values(column).annotate(n=Count("id")).order_by():
+        out.append((str(row[column]), "cases.overdue", Decimal(row["n"])))
+    return out + _visit_counts(as_of, prefix, "village_id" if by == "village" else "grid_id")
+
+
+def _visit_counts(as_of: dt.date, prefix: str, column: str) -> list[tuple[str, str, Decimal]]:
+    groups = (
+        batch_households(prefix)
+        .exclude(**{f"{column}__isnull": True})
+        .annotate(
+            is_monitored=Case_(
+                When(Q(monitoring_type__gt="", risk_eliminated_on__isnull=True), then=True), default=False
+            ),
+            is_absent=Exists(Absence.objects.filter(household=OuterRef("pk"))),
+            month_in=_visit_count("month", as_of, True),
+            month_all=_visit_count("month", as_of, False),
+            quarter_in=_visit_count("quarter", as_of, True),
+            quarter_all=_visit_count("quarter", as_of, False),
+        )
+        .values(column, "village_id", "is_monitored", "is_absent", "month_in", "month_all", "quarter_in", "quarter_all")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    rows = list(groups)
+    obligations = obligations_for({r["village_id"] for r in rows}, as_of)
+    due: dict[str, int] = defaultdict(int)
+    met: dict[str, int] = defaultdict(int)
+    for r in rows:
+        category = vdom.category_of(monitored=bool(r["is_monitored"]), absent=bool(r["is_absent"]))
+        ob = obligations.get(r["village_id"], {}).get(category)
+        if ob is None:  # no obligation configured for this category: not counted, as on the report
+            continue
+        unit = str(r[column])
+        due[unit] += r["n"]
+        met[unit] += r["n"] if _done(r, ob) >= ob.visits else 0
+    return [(u, "visits.due", Decimal(n)) for u, n in due.items()] + [(u, "visits.met", Decimal(met[u])) for u in due]

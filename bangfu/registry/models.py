@@ -30,6 +30,7 @@ class ResettlementSite(models.Model):
     services = models.TextField("配套服务", blank=True)
 
     class Meta:
+        verbose_name = verbose_name_plural = "集中安置点"
         ordering = ["area_id", "name"]
 
     def __str__(self) -> str:
@@ -96,6 +97,7 @@ class Household(models.Model):
     history = HistoricalRecords(excluded_fields=["updated"])
 
     class Meta:
+        verbose_name = verbose_name_plural = "农户"
         indexes = [
             models.Index(fields=["village", "number"]),
             models.Index(fields=["grid", "number"]),
@@ -133,6 +135,7 @@ class Member(models.Model):
     history = HistoricalRecords(excluded_fields=["id_enc", "id_hash"])
 
     class Meta:
+        verbose_name = verbose_name_plural = "家庭成员"
         ordering = ["household_id", "pk"]
         indexes = [models.Index(fields=["name"])]
 
@@ -162,6 +165,7 @@ class IncomeStatement(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = verbose_name_plural = "年度收入"
         constraints = [models.UniqueConstraint(fields=["household", "year"], name="uniq_statement_year")]
         ordering = ["household_id", "-year"]
 
@@ -182,6 +186,7 @@ class IncomeItem(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = verbose_name_plural = "收入明细"
         constraints = [
             models.UniqueConstraint(
                 fields=["statement", "source", "source_ref"],
@@ -191,7 +196,7 @@ class IncomeItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.item} {self.amount}"
+        return f"{self.get_item_display()} {self.amount}"
 
 
 class GuaranteeCheck(models.Model):
@@ -208,6 +213,7 @@ class GuaranteeCheck(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = verbose_name_plural = "三保障核查"
         ordering = ["household_id", "-checked_on", "-pk"]
 
     def __str__(self) -> str:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from bangfu.accounts.domain.roles import Cap
 from bangfu.accounts.selectors import has_cap
@@ -15,6 +17,7 @@ from bangfu.core import crypto
 from bangfu.core.domain.idnumber import InvalidIdNumber, parse
 from bangfu.core.errors import Forbidden, NotFound
 from bangfu.core.services import pii_view_log
+from bangfu.registry.domain.codes import MONITORING_TYPE
 from bangfu.registry.models import GuaranteeCheck, Household, IncomeStatement, Member, ResettlementSite
 
 if TYPE_CHECKING:
@@ -207,6 +210,15 @@ def household_history(user: User, household_id: int, limit: int = 100) -> list[d
     return [_describe(r) for r in records[:limit]]
 
 
+def _shown(value: Any) -> Any:
+    """Dates as 2026-06-03 whatever the page language; lists as 因学、因病."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value) or "—"
+    return value
+
+
 _HIDDEN_FIELDS = {"id_enc", "id_hash", "updated", "created"}
 
 
@@ -218,7 +230,7 @@ def _describe(record: Any) -> dict[str, Any]:
             if c.field in _HIDDEN_FIELDS:
                 continue
             label = record.instance._meta.get_field(c.field).verbose_name
-            changes.append({"field": str(label), "old": c.old, "new": c.new})
+            changes.append({"field": str(label), "old": _shown(c.old), "new": _shown(c.new)})
     return {
         "when": record.history_date,
         "who": record.history_user,
@@ -258,3 +270,47 @@ def income_item_get(user: User, pk: int) -> Any:
     if item is None:
         raise NotFound()
     return item
+
+
+# --- batch counts (for batch indicator jobs, never returned to a user) -------------------------
+# Unscoped on purpose: analytics' refresh counts a whole province into a cache, and the dashboards
+# read that cache through their own scoped selectors. Each function is one grouped query.
+
+BATCH_FLAGS = ("poverty_exited", "dibao", "tekun", "relocated", "no_labour")
+
+
+def batch_households(prefix: str = "") -> QuerySet[Household]:
+    """Active households under a code prefix ("" = all), for batch jobs of other apps to group on."""
+    qs = Household.objects.filter(status="正常")
+    if prefix:
+        qs = qs.filter(village_id__gte=prefix, village_id__lte=prefix + "9" * (12 - len(prefix)))
+    return qs
+
+
+def village_counts(
+    as_of: dt.date, *, prefix: str = "", trend: list[tuple[str, dt.date]] | None = None, by: str = "village"
+) -> list[tuple[str, str, Decimal]]:
+    """(village code, key, value) rows: households and people by type, monitored households by type,
+    eliminations this year, and "monitored_at:<label>" for each (label, day) of `trend`.
+
+    by="grid" groups by grid id instead (rows carry the id as a string; households without a grid
+    are left out). For batch indicator jobs, never returned to a user.
+    """
+    column = "village_id" if by == "village" else "grid_id"
+    counted: dict[str, Any] = {"households": Count("id"), "people": Sum("size")}
+    for flag in BATCH_FLAGS:
+        counted[flag] = Count("id", filter=Q(**{flag: True}))
+    counted["monitored"] = Count("id", filter=Q(monitoring_type__gt=""))
+    for kind in (t for t in MONITORING_TYPE if t):
+        counted[f"monitored.{kind}"] = Count("id", filter=Q(monitoring_type=kind))
+    year_start = dt.date(as_of.year, 1, 1)
+    counted["eliminated"] = Count("id", filter=Q(risk_eliminated_on__gte=year_start, risk_eliminated_on__lte=as_of))
+    for label, day in trend or []:
+        at_risk = Q(monitoring_type__gt="", monitoring_since__lte=day) & (
+            Q(risk_eliminated_on__isnull=True) | Q(risk_eliminated_on__gt=day)
+        )
+        counted[f"monitored_at:{label}"] = Count("id", filter=at_risk)
+    keys = list(counted)  # SQL aliases stay plain ASCII; the keys may hold Chinese and dots
+    aliases = {f"c{i}": agg for i, agg in enumerate(counted.values())}
+    rows = batch_households(prefix).exclude(**{f"{column}__isnull": True}).values(column).annotate(**aliases)
+    return [(str(r[column]), key, Decimal(r[f"c{i}"] or 0)) for r in rows.order_by() for i, key in enumerate(keys)]
