@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from bangfu.accounts.domain.roles import Cap, Role
 from bangfu.accounts.selectors import memberships_of
-from bangfu.areas.selectors import scope_for
+from bangfu.areas.selectors import areas_visible, scope_for
 from bangfu.core.domain.money import q
 from bangfu.core.errors import NotFound
 from bangfu.market.domain import codes, figures
@@ -400,3 +400,87 @@ def parameters_for(area_code: str, key: codes.ParamKey, day: dt.date) -> Decimal
         for p in MarketParameter.objects.filter(key=key.value).select_related("area")
     ]
     return figures.pick_param(rows, area_code, day)
+
+
+# --- forms, photos and exports ----------------------------------------------------------------------
+
+
+def officer_areas(user: User) -> list[Any]:
+    """Areas (county down to village) where the user may register enterprises, buyers and parameters."""
+    rows = areas_visible(user, cap=Cap.MARKET_EDIT).order_by("code")
+    return [a for a in rows if is_officer_for(user, a.code)]
+
+
+def require_officer_somewhere(user: User) -> list[Any]:
+    """The officer's areas, or 404: a page that only creates things reveals nothing to anybody else."""
+    found = officer_areas(user)
+    if not found:
+        raise NotFound()
+    return found
+
+
+def parameters_visible(user: User) -> QuerySet[MarketParameter]:
+    scope = scope_for(user, Cap.VIEW_REPORTS)
+    return MarketParameter.objects.filter(scope.q(village="area_id", grid=None)).select_related("area")
+
+
+def targets_of(user: User, buyer_id: int) -> list[Any]:
+    return list(buyer_get(user, buyer_id).targets.order_by("-year"))
+
+
+def photo_product(user: User, pk: int) -> Product:
+    """A product whose photo may be shown: anybody for catalogue products, otherwise only those who see
+    the enterprise (its own user checking the picture before certification)."""
+    listed = catalogue(product_ids=[pk])
+    p = listed[0].product if listed else product_get(user, pk)
+    if not p.photo:
+        raise NotFound()
+    return p
+
+
+SALES_COLUMNS = ["日期", "企业", "产品", "渠道", "线上", "平台", "地点", "活动", "数量", "单位", "金额(元)"]
+
+
+@dataclass(frozen=True)
+class SalesExport:
+    year: int
+    rows: list[tuple[Any, ...]]  # one per sale, in SALES_COLUMNS order
+    by_product: dict[str, Decimal]
+    by_channel: dict[str, Decimal]
+    by_event: dict[str, Decimal]
+    by_month: dict[str, Decimal]
+
+
+def sales_export(user: User, year: int, enterprise_id: int | None = None) -> SalesExport:
+    """Every visible sale of the year (one query), with the four totals the county reports."""
+    if enterprise_id is not None:
+        scope: QuerySet[Enterprise] = Enterprise.objects.filter(pk=enterprise_get(user, enterprise_id).pk)
+    else:
+        scope = enterprises_visible(user)
+    sales = (
+        SaleRecord.objects.filter(enterprise__in=scope, day__year=year)
+        .select_related("enterprise", "product", "event")
+        .order_by("day", "pk")
+    )
+    rows: list[tuple[Any, ...]] = []
+    for s in sales:
+        channel = codes.CHANNEL_LABELS[codes.Channel(s.channel)]
+        unit = codes.UNIT_LABELS[codes.Unit(s.product.unit)]
+        event = s.event.name if s.event else ""
+        rows.append(
+            (s.day, s.enterprise.name, s.product.name, channel, "是" if s.online else "否", s.platform, s.place,
+             event, s.quantity, unit, s.amount)
+        )  # fmt: skip
+    return SalesExport(
+        year=year,
+        rows=rows,
+        by_product=figures.totals_by((r[2], r[10]) for r in rows),
+        by_channel=figures.totals_by((r[3], r[10]) for r in rows),
+        by_event=figures.totals_by((r[7] or "（无活动）", r[10]) for r in rows),
+        by_month=dict(sorted(figures.totals_by((r[0].strftime("%Y-%m"), r[10]) for r in rows).items())),
+    )
+
+
+def sees_any_market(user: User) -> bool:
+    """Officers with reports somewhere, or an enterprise user with an enterprise."""
+    return not scope_for(user, Cap.VIEW_REPORTS).empty or own_enterprises(user).exists()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bangfu.market import views
+from bangfu.market.views import files, manage, pages
 
 app_name = "market"
 NAV = [
@@ -8,20 +8,32 @@ NAV = [
     ("market_edit", "消费帮扶订单 Orders", "market:order_list"),
 ]
 urlpatterns = [
-    path("", views.enterprise_list, name="enterprise_list"),
-    path("catalogue/", views.catalogue, name="catalogue"),
-    path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
-    path("enterprises/<int:pk>/sales/", views.sale_add, name="sale_add"),
-    path("enterprises/<int:pk>/payments/", views.payment_add, name="payment_add"),
-    path("events/<int:pk>/", views.event_detail, name="event_detail"),
-    path("products/<int:pk>/", views.product_detail, name="product_detail"),
-    path("products/<int:pk>/prices/", views.price_add, name="price_add"),
-    path("products/<int:pk>/production/", views.production_add, name="production_add"),
-    path("products/<int:pk>/certify/", views.certification_apply, name="certification_apply"),
-    path("certifications/<int:pk>/decide/", views.certification_decide, name="certification_decide"),
-    path("buyers/", views.buyer_list, name="buyer_list"),
-    path("orders/", views.order_list, name="order_list"),
-    path("orders/new/", views.order_new, name="order_new"),
-    path("orders/<int:pk>/", views.order_detail, name="order_detail"),
-    path("orders/<int:pk>/move/", views.order_move, name="order_move"),
+    path("", pages.enterprise_list, name="enterprise_list"),
+    path("catalogue/", pages.catalogue, name="catalogue"),
+    path("enterprises/new/", manage.enterprise_new, name="enterprise_new"),
+    path("enterprises/<int:pk>/", pages.enterprise_detail, name="enterprise_detail"),
+    path("enterprises/<int:pk>/edit/", manage.enterprise_edit, name="enterprise_edit"),
+    path("enterprises/<int:pk>/counterparts/new/", manage.counterpart_new, name="counterpart_new"),
+    path("enterprises/<int:pk>/households/new/", manage.household_link_new, name="household_link_new"),
+    path("enterprises/<int:pk>/years/new/", manage.year_new, name="year_new"),
+    path("enterprises/<int:pk>/sales.xlsx", files.enterprise_sales_xlsx, name="enterprise_sales_xlsx"),
+    path("enterprises/<int:pk>/sales/", pages.sale_add, name="sale_add"),
+    path("enterprises/<int:pk>/payments/", pages.payment_add, name="payment_add"),
+    path("sales.xlsx", files.sales_xlsx, name="sales_xlsx"),
+    path("events/<int:pk>/", pages.event_detail, name="event_detail"),
+    path("products/<int:pk>/", pages.product_detail, name="product_detail"),
+    path("products/<int:pk>/prices/", pages.price_add, name="price_add"),
+    path("products/<int:pk>/production/", pages.production_add, name="production_add"),
+    path("products/<int:pk>/certify/", pages.certification_apply, name="certification_apply"),
+    path("products/<int:pk>/photo/", files.photo_upload, name="photo_upload"),
+    path("photos/<int:pk>/", files.photo, name="photo"),
+    path("certifications/<int:pk>/decide/", pages.certification_decide, name="certification_decide"),
+    path("buyers/", pages.buyer_list, name="buyer_list"),
+    path("buyers/new/", manage.buyer_new, name="buyer_new"),
+    path("buyers/<int:pk>/targets/", manage.target_new, name="target_new"),
+    path("parameters/", manage.parameters, name="parameters"),
+    path("orders/", pages.order_list, name="order_list"),
+    path("orders/new/", pages.order_new, name="order_new"),
+    path("orders/<int:pk>/", pages.order_detail, name="order_detail"),
+    path("orders/<int:pk>/move/", pages.order_move, name="order_move"),
 ]

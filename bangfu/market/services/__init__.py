@@ -3,6 +3,7 @@
 from bangfu.market.services.enterprises import (
     counterpart_link_add,
     enterprise_create,
+    enterprise_update,
     enterprise_year_set,
     household_link_create,
     parameter_set,
@@ -14,6 +15,7 @@ from bangfu.market.services.products import (
     certification_decide,
     price_set,
     product_create,
+    product_photo_set,
     production_record,
 )
 from bangfu.market.services.sales import sale_record, sales_event_create
@@ -24,6 +26,7 @@ __all__ = [
     "certification_decide",
     "counterpart_link_add",
     "enterprise_create",
+    "enterprise_update",
     "enterprise_year_set",
     "household_link_create",
     "order_place",
@@ -33,6 +36,7 @@ __all__ = [
     "payment_record",
     "price_set",
     "product_create",
+    "product_photo_set",
     "production_record",
     "sale_record",
     "sales_event_create",

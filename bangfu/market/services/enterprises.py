@@ -38,16 +38,7 @@ def enterprise_create(
     require_officer(actor, area_code)
     if areas.area_by_code(area_code) is None:
         raise ValidationFailed([FieldProblem("area_code", "所在地区划代码不存在", "the area code does not exist")])
-    if kind not in codes.EnterpriseKind.__members__.values():
-        raise ValidationFailed(
-            [
-                FieldProblem(
-                    "kind",
-                    "类型无效，请选择企业、合作社、家庭农场或帮扶车间",
-                    "kind must be company, cooperative, family_farm or workshop",
-                )
-            ]
-        )
+    _check_kind(kind)
     try:
         code = parse(credit_code)
     except InvalidCreditCode as bad:
@@ -198,3 +189,50 @@ def parameter_set(
         data={"key": key.value, "value": str(value), "from": str(effective_from)},
     )
     return row
+
+
+@transaction.atomic
+def enterprise_update(
+    *,
+    actor: User | None,
+    enterprise: Enterprise,
+    name: str,
+    kind: str,
+    leader: str,
+    phone: str = "",
+    address: str = "",
+    description: str = "",
+    reason: str = "",
+) -> Enterprise:
+    """Correct an enterprise's particulars (officer of its area). The credit code and the area stay: they
+    decide which enterprise user and which officers see it, so a change there is a new registration."""
+    require_officer(actor, enterprise.area_id)
+    _check_kind(kind)
+    before = {f: getattr(enterprise, f) for f in ("name", "kind", "leader", "phone", "address")}
+    enterprise.name = text("name", name, "名称")
+    enterprise.kind = kind
+    enterprise.leader = text("leader", leader, "负责人")
+    enterprise.phone, enterprise.address, enterprise.description = phone.strip(), address.strip(), description
+    enterprise.save()
+    audit_record(
+        actor=actor,
+        action="enterprise_update",
+        obj=enterprise,
+        area_code=enterprise.area_id,
+        reason=reason,
+        data={"before": before},
+    )
+    return enterprise
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in codes.EnterpriseKind.__members__.values():
+        raise ValidationFailed(
+            [
+                FieldProblem(
+                    "kind",
+                    "类型无效，请选择企业、合作社、家庭农场或帮扶车间",
+                    "kind must be company, cooperative, family_farm or workshop",
+                )
+            ]
+        )

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 
 from bangfu.core.errors import ApplicationError, Conflict, FieldProblem, ValidationFailed
 from bangfu.core.services import audit_record
 from bangfu.market import selectors as sel
-from bangfu.market.domain import codes, figures
+from bangfu.market.domain import codes, figures, photos
 from bangfu.market.models import (
     Certification,
     CertificationEvent,
@@ -114,6 +116,37 @@ def production_record(
         data={"quantity": str(quantity)},
     )
     return rec
+
+
+@transaction.atomic
+def product_photo_set(*, actor: User | None, product: Product, upload: UploadedFile) -> Product:
+    """Replace the product's photo. The type is read from the file's first bytes (a renamed .exe stays
+    refused) and the stored name is ours, so nothing the uploader chose reaches the disk path."""
+    require_edit(actor, product.enterprise)
+    size = upload.size or 0
+    if size > photos.MAX_PHOTO_BYTES:
+        limit = photos.MAX_PHOTO_BYTES // (1024 * 1024)
+        raise ValidationFailed(
+            [FieldProblem("photo", f"图片不能超过{limit}MB，请压缩后再上传", f"the photo must be {limit} MB or less")]
+        )
+    upload.seek(0)
+    kind = photos.sniff(upload.read(12))
+    upload.seek(0)
+    if size == 0 or kind is None:
+        raise ValidationFailed(
+            [FieldProblem("photo", "只能上传JPEG、PNG或WebP格式的图片", "only JPEG, PNG or WebP images are accepted")]
+        )
+    old = product.photo.name
+    product.photo.save(f"{product.pk}-{uuid.uuid4().hex[:12]}{photos.PHOTO_KINDS[kind][0]}", upload, save=False)
+    Product.objects.filter(pk=product.pk).update(photo=product.photo.name)
+    if old:
+        # Only once the new name is committed, so a rollback never leaves the product without its file.
+        storage = product.photo.storage
+        transaction.on_commit(lambda: storage.delete(old))
+    audit_record(
+        actor=actor, action="product_photo_set", obj=product, area_code=product.enterprise.area_id, data={"kind": kind}
+    )
+    return product
 
 
 @transaction.atomic

@@ -6,7 +6,6 @@ problems are shown as messages, 'not yours' (404) and 'not allowed' (403) go to 
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -18,40 +17,19 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.http import AuthedHttpRequest
-from bangfu.core.errors import ApplicationError, FieldProblem, ValidationFailed
+from bangfu.core.errors import ApplicationError
 from bangfu.core.views import field_errors, int_or_none, reraise_access
 from bangfu.market import selectors, services
 from bangfu.market.domain import codes
 from bangfu.market.domain.orders import STATE_LABELS, OrderState, available
-
-
-def _decimal(request: HttpRequest, name: str, zh: str) -> Decimal:
-    raw = request.POST.get(name, "").replace(",", "").strip()
-    try:
-        return Decimal(raw)
-    except InvalidOperation:
-        raise ValidationFailed([FieldProblem(name, f"{zh}应为数字", f"{name} must be a number")]) from None
-
-
-def _date(request: HttpRequest, name: str, zh: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(request.POST.get(name, "").strip())
-    except ValueError:
-        raise ValidationFailed([FieldProblem(name, f"{zh}格式应为 年-月-日", f"{name} must be YYYY-MM-DD")]) from None
+from bangfu.market.domain.photos import MAX_PHOTO_BYTES
+from bangfu.market.views._forms import date_field as _date
+from bangfu.market.views._forms import decimal_field as _decimal
+from bangfu.market.views._forms import run as _done
 
 
 def _year(request: HttpRequest) -> int:
     return int_or_none(request.GET.get("year")) or timezone.localdate().year
-
-
-def _done(request: HttpRequest, ok: str, action: Any) -> None:
-    """Run a service call; success and input problems become messages, access errors propagate."""
-    try:
-        action()
-        messages.success(request, ok)
-    except ApplicationError as exc:
-        reraise_access(exc)
-        messages.error(request, "；".join(m for msgs in field_errors(exc).values() for m in msgs))
 
 
 # --- public catalogue ---------------------------------------------------------------------------------
@@ -77,8 +55,9 @@ def enterprise_list(request: AuthedHttpRequest) -> HttpResponse:
         for c in selectors.certifications_pending(request.user)
         if selectors.is_officer_for(request.user, c.product.enterprise.area_id)
     ]
+    ctx = {"rows": rows, "pending": pending, "today": timezone.localdate()}
     return render(
-        request, "market/enterprise_list.html", {"rows": rows, "pending": pending, "today": timezone.localdate()}
+        request, "market/enterprise_list.html", ctx | {"is_officer": bool(selectors.officer_areas(request.user))}
     )
 
 
@@ -91,23 +70,34 @@ def enterprise_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     year = int_or_none(request.GET.get("year")) or (years[0].year if years else timezone.localdate().year)
     products = list(selectors.products_of(user, pk))
     beneficiaries = selectors.beneficiaries(user, pk, year)
+    sales = selectors.sales_summary(user, pk, year)
     ctx = {
         "e": e,
         "year": year,
         "years": years,
         "counterparts": list(e.counterparts.all()),
         "products": [(p, selectors.current_price(p), selectors.valid_certification(p)) for p in products],
-        "sales": selectors.sales_summary(user, pk, year),
+        "sales": sales,
         "events": selectors.sales_events_of(user, pk),
         "beneficiaries": beneficiaries,
         "income_total": sum((b.total for b in beneficiaries), Decimal("0.00")),
         "links": selectors.links_of(user, pk),
         "can_edit": selectors.can_edit(user, e),
+        "is_officer": selectors.is_officer_for(user, e.area_id),
         "channels": codes.CHANNEL_LABELS.items(),
         "pay_kinds": codes.PAYMENT_KIND_LABELS.items(),
         "today": timezone.localdate(),
     }
+    ctx["charts"] = _chart_data(sales)
     return render(request, "market/enterprise_detail.html", ctx)
+
+
+def _chart_data(sales: selectors.SalesSummary) -> dict[str, Any]:
+    """The two charts of the enterprise page; amounts as decimal strings (ECharts reads them as numbers)."""
+    return {
+        "channel": {"names": list(sales.by_channel), "values": [str(v) for v in sales.by_channel.values()]},
+        "month": {"names": list(sales.by_month), "values": [str(v) for v in sales.by_month.values()]},
+    }
 
 
 @login_required
@@ -178,6 +168,7 @@ def product_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "can_edit": selectors.can_edit(request.user, p.enterprise),
         "today": timezone.localdate(),
         "unit": codes.UNIT_LABELS[codes.Unit(p.unit)],
+        "max_photo_mb": MAX_PHOTO_BYTES // (1024 * 1024),
     }
     return render(request, "market/product_detail.html", ctx)
 
@@ -255,9 +246,9 @@ def certification_decide(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def buyer_list(request: AuthedHttpRequest) -> HttpResponse:
     year = _year(request)
-    return render(
-        request, "market/buyer_list.html", {"rows": selectors.buyer_progress(request.user, year), "year": year}
-    )
+    officer = bool(selectors.officer_areas(request.user))
+    ctx = {"rows": selectors.buyer_progress(request.user, year), "year": year, "is_officer": officer}
+    return render(request, "market/buyer_list.html", ctx)
 
 
 @login_required

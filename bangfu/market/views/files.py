@@ -1,0 +1,91 @@
+"""Files of the market module: product photos (uploaded by the enterprise, served through a view so
+the catalogue works without DEBUG media serving) and the Excel exports of sales."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_POST
+
+from bangfu.accounts.http import AuthedHttpRequest
+from bangfu.core.errors import FieldProblem, NotFound, ValidationFailed
+from bangfu.core.excel import SheetSpec, write_workbook
+from bangfu.core.views import int_or_none
+from bangfu.market import selectors, services
+from bangfu.market.domain.photos import PHOTO_KINDS
+from bangfu.market.views._forms import run
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+@require_POST
+def photo_upload(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    p = selectors.product_get(request.user, pk)
+
+    def act() -> None:
+        upload = request.FILES.get("photo")
+        if upload is None:
+            raise ValidationFailed([FieldProblem("photo", "请选择图片文件", "choose an image file")])
+        services.product_photo_set(actor=request.user, product=p, upload=upload)
+
+    run(request, "图片已上传 Photo uploaded", act)
+    return redirect("market:product_detail", pk=p.pk)
+
+
+@cache_control(public=True, max_age=3600)
+def photo(request: HttpRequest, pk: int) -> FileResponse:
+    """No login for catalogue products; other products only for those who see their enterprise."""
+    p = selectors.photo_product(request.user, pk)  # type: ignore[arg-type]
+    name = p.photo.name or ""
+    ext = "." + name.rsplit(".", 1)[-1].lower()
+    content_type = next((t for e, t in PHOTO_KINDS.values() if e == ext), None)
+    if content_type is None or not p.photo.storage.exists(name):
+        raise NotFound()
+    response = FileResponse(p.photo.open("rb"), content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _year(request: HttpRequest) -> int:
+    return int_or_none(request.GET.get("year")) or timezone.localdate().year
+
+
+def _workbook(export: selectors.SalesExport) -> bytes:
+    def totals(name: str, title: str, data: dict[str, object]) -> SheetSpec:
+        return SheetSpec(name, [title, "金额(元)"], [(k, v) for k, v in data.items()])
+
+    return write_workbook(
+        [
+            totals("按产品", "产品", dict(export.by_product)),
+            totals("按渠道", "渠道", dict(export.by_channel)),
+            totals("按活动", "活动", dict(export.by_event)),
+            totals("按月份", "月份", dict(export.by_month)),
+            SheetSpec("销售明细", selectors.SALES_COLUMNS, [(r[0].isoformat(), *r[1:]) for r in export.rows]),
+        ]
+    )
+
+
+def _xlsx(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def enterprise_sales_xlsx(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    year = _year(request)
+    export = selectors.sales_export(request.user, year, enterprise_id=pk)
+    return _xlsx(_workbook(export), f"sales-{pk}-{year}.xlsx")
+
+
+@login_required
+def sales_xlsx(request: AuthedHttpRequest) -> HttpResponse:
+    """All sales the user may see (the county's, a township's, or the enterprise user's own)."""
+    if not selectors.sees_any_market(request.user):
+        raise NotFound()
+    year = _year(request)
+    return _xlsx(_workbook(selectors.sales_export(request.user, year)), f"sales-{year}.xlsx")
