@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 import pytest
 from python_calamine import CalamineWorkbook
@@ -31,7 +32,7 @@ def member(number: str, name: str, relation: str = "户主", id_number: str = ""
     return [values.get(t, "") for t in M_TITLES]
 
 
-def xlsx(households: list[list[str]], members: list[list[str]]) -> bytes:
+def xlsx(households: list[Sequence[str]], members: list[Sequence[str]]) -> bytes:
     return write_workbook([SheetSpec("农户", H_TITLES, rows=households), SheetSpec("成员", M_TITLES, rows=members)])
 
 

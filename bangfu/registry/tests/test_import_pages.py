@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,7 +17,7 @@ from bangfu.registry.tests.test_import import household, member, xlsx
 pytestmark = pytest.mark.django_db
 
 
-def sheet(data: bytes, name: str) -> list[list[str]]:
+def sheet(data: bytes, name: str) -> list[list[Any]]:
     return CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name(name).to_python()
 
 
