@@ -578,6 +578,25 @@ def village_counts(as_of: dt.date, *, prefix: str = "", by: str = "village") -> 
     return out + _visit_counts(as_of, prefix, "village_id" if by == "village" else "grid_id")
 
 
+def _batch_obligations(village_codes: set[str], on: dt.date) -> dict[str, dict[str, vdom.Obligation]]:
+    """obligations_for with the ancestors taken from the code itself (12/9/6/4/2 leading digits)
+    instead of walking the area tree, so a province costs one query, not one per village."""
+    chains = {v: list(dict.fromkeys(v[:n].ljust(12, "0") for n in (12, 9, 6, 4, 2))) for v in village_codes}
+    wanted = {c for chain in chains.values() for c in chain}
+    rows = list(_in_force(VisitObligation.objects.filter(area_id__in=wanted), on).order_by("-effective_from"))
+    by_area: dict[str, list[VisitObligation]] = defaultdict(list)
+    for r in rows:
+        by_area[r.area_id].append(r)
+    out: dict[str, dict[str, vdom.Obligation]] = {}
+    for village, chain in chains.items():
+        found: dict[str, vdom.Obligation] = {}
+        for code in reversed(chain):  # general first, specific overrides (as obligations_for)
+            for r in by_area[code]:
+                found[r.category] = vdom.Obligation(r.category, r.visits, r.period, r.phone_counts)
+        out[village] = found
+    return out
+
+
 def _visit_counts(as_of: dt.date, prefix: str, column: str) -> list[tuple[str, str, Decimal]]:
     groups = (
         batch_households(prefix)
@@ -597,7 +616,7 @@ def _visit_counts(as_of: dt.date, prefix: str, column: str) -> list[tuple[str, s
         .order_by()
     )
     rows = list(groups)
-    obligations = obligations_for({r["village_id"] for r in rows}, as_of)
+    obligations = _batch_obligations({r["village_id"] for r in rows}, as_of)
     due: dict[str, int] = defaultdict(int)
     met: dict[str, int] = defaultdict(int)
     for r in rows:

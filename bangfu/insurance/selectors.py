@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from bangfu.accounts.domain.roles import Cap, Role
 from bangfu.accounts.selectors import has_cap, memberships_of
@@ -255,3 +255,54 @@ def household_section(user: User, household_id: int) -> dict[str, object] | None
         "template": "insurance/_household_claims.html",
         "context": {"claims": claims, "household_id": household_id},
     }
+
+
+# --- batch counts (for batch indicator jobs, never returned to a user) -------------------------
+
+
+def village_counts(as_of: dt.date, *, prefix: str = "", by: str = "village") -> list[tuple[str, str, Decimal]]:
+    """(village code or grid id, key, value): "claims.paid" yuan and "claims.paid_count" payments made
+    this year up to `as_of`, by the household's village (or grid). One grouped query.
+
+    For batch indicator jobs, never returned to a user.
+    """
+    column = "claim__household__village_id" if by == "village" else "claim__household__grid_id"
+    qs = Payment.objects.filter(paid_on__gte=dt.date(as_of.year, 1, 1), paid_on__lte=as_of)
+    if prefix:
+        village = "claim__household__village_id"
+        qs = qs.filter(**{f"{village}__gte": prefix, f"{village}__lte": prefix + "9" * (12 - len(prefix))})
+    rows = qs.exclude(**{f"{column}__isnull": True}).values(column).annotate(s=Sum("amount"), n=Count("id"))
+    out: list[tuple[str, str, Decimal]] = []
+    for r in rows.order_by():
+        out += [(str(r[column]), "claims.paid", q(r["s"])), (str(r[column]), "claims.paid_count", Decimal(r["n"]))]
+    return out
+
+
+def county_counts(as_of: dt.date) -> list[tuple[str, str, Decimal]]:
+    """(county code, key, value): the fund balance and premiums of each county's scheme of the year
+    of `as_of`, from the ledger up to that day (one grouped query, FundFigures does the sum).
+
+    The fund belongs to the county, not to a village, so this is counted for every county at once.
+    For batch indicator jobs, never returned to a user.
+    """
+    rows = (
+        LedgerEntry.objects.filter(scheme__year=as_of.year, on__lte=as_of)
+        .values("scheme__county_id", "kind")
+        .annotate(s=Sum("amount"))
+        .order_by()
+    )
+    sums: dict[str, dict[str, Decimal]] = {}
+    for r in rows:
+        sums.setdefault(str(r["scheme__county_id"]), {})[r["kind"]] = q(r["s"])
+    out: list[tuple[str, str, Decimal]] = []
+    for county, by_kind in sums.items():
+        fund = FundFigures(
+            carried_in=by_kind.get("carry_in", ZERO),
+            premiums=by_kind.get("premium", ZERO),
+            topups=by_kind.get("topup", ZERO),
+            payouts=by_kind.get("payout", ZERO),
+            fees=by_kind.get("fee", ZERO),
+            carried_out=by_kind.get("carry_out", ZERO),
+        )
+        out += [(county, "fund.balance", fund.balance), (county, "fund.premiums", fund.premiums)]
+    return out
