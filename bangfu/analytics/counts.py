@@ -1,36 +1,42 @@
-"""Grouped SQL counts per village (and per grid) that feed the indicator cache.
+"""Per-village (and per-grid) figures that feed the indicator cache, asked of each source app.
 
-Each counter runs one query grouped by the village code (or the grid), whatever the number of
-households, and returns {unit: {(key, period): value}}; `domain.indicators.roll_up` then adds the
-villages up to every level. No per-household loop anywhere: a province of a million households
-costs the same handful of queries as a village.
+Each app counts its own tables in a batch selector (`village_counts`, grouped SQL, a fixed number
+of queries whatever the number of households; ADR 0005); here the rows are given their cache
+period and shaped into {unit: {(key, period): value}}, which `domain.indicators.roll_up` then adds
+up to every level. Monitoring is still read through `sources.py` (its batch selector is not in the
+tree yet; see the README).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 
-from bangfu.analytics.domain.indicators import Cell
-from bangfu.analytics.domain.periods import month_ends, month_of, year_of
+from bangfu.analytics.domain.indicators import Cell, period_of
+from bangfu.analytics.domain.periods import month_ends, month_of
 from bangfu.analytics.sources import model
-from bangfu.casework.domain.procedure import OPEN_STATES
+from bangfu.casework import selectors as casework
+from bangfu.employment import selectors as employment
+from bangfu.insurance import selectors as insurance
+from bangfu.market import selectors as market
 from bangfu.monitoring.domain.lifecycle import ACTIVE
-from bangfu.registry.domain.codes import MONITORING_TYPE
+from bangfu.registry import selectors as registry
 
 Figures = dict[str, dict[Cell, Decimal]]
+Rows = Iterable[tuple[str, str, Decimal]]
 TREND_MONTHS = 12
+TREND_PREFIX = "monitored_at:"
 
 
 @dataclass(frozen=True)
 class Grouping:
-    """Which column a counter groups by: the village code, or the grid (grid workers' dashboards)."""
+    """Which unit a counter groups by: the village code, or the grid (grid workers' dashboards)."""
 
     name: str  # "village" or "grid"
 
@@ -41,85 +47,76 @@ class Grouping:
 VILLAGE, GRID = Grouping("village"), Grouping("grid")
 
 
-def _prefix_q(field: str, prefix: str) -> Q:
-    if not prefix:
-        return Q()
-    return Q(**{f"{field}__gte": prefix, f"{field}__lte": prefix + "9" * (15 - len(prefix))})
-
-
-def _collect(rows: Any, group: Grouping, column: str, cells: dict[str, Cell]) -> Figures:
+def shape(rows: Rows, group: Grouping, as_of: dt.date) -> Figures:
+    """Source rows (unit, key, value) as cache cells; trend keys carry their own month."""
     out: Figures = defaultdict(dict)
-    for row in rows:
-        if row[column] is None:
-            continue
-        target = out[group.unit(row[column])]
-        for alias, cell in cells.items():
-            target[cell] = Decimal(row[alias] or 0)
+    for unit, key, value in rows:
+        if key.startswith(TREND_PREFIX):
+            cell = ("monitored_trend", key[len(TREND_PREFIX) :])
+        else:
+            cell = (key, period_of(key, as_of))
+        out[group.unit(unit)][cell] = value
     return dict(out)
 
 
 def households(group: Grouping, prefix: str, as_of: dt.date) -> Figures:
-    """Households and people by type, and month-end monitored households over the last year."""
-    hh = model("registry", "Household")
-    column = "village_id" if group is VILLAGE else "grid_id"
-    month = month_of(as_of)
-    aggregates: dict[str, Any] = {"households": Count("id"), "people": Sum("size")}
-    cells: dict[str, Cell] = {"households": ("households", month), "people": ("people", month)}
-    for flag in ("poverty_exited", "dibao", "tekun", "relocated", "no_labour"):
-        aggregates[flag] = Count("id", filter=Q(**{flag: True}))
-        cells[flag] = (flag, month)
-    aggregates["monitored"] = Count("id", filter=Q(monitoring_type__gt=""))
-    cells["monitored"] = ("monitored", month)
-    for i, kind in enumerate(t for t in MONITORING_TYPE if t):
-        aggregates[f"type{i}"] = Count("id", filter=Q(monitoring_type=kind))
-        cells[f"type{i}"] = (f"monitored.{kind}", month)
-    year_start = dt.date(as_of.year, 1, 1)
-    aggregates["eliminated"] = Count("id", filter=Q(risk_eliminated_on__gte=year_start, risk_eliminated_on__lte=as_of))
-    cells["eliminated"] = ("eliminated", year_of(as_of))
-    for i, (period, day) in enumerate(month_ends(as_of, TREND_MONTHS)):
-        at_risk = Q(monitoring_type__gt="", monitoring_since__lte=day) & (
-            Q(risk_eliminated_on__isnull=True) | Q(risk_eliminated_on__gt=day)
-        )
-        aggregates[f"m{i}"] = Count("id", filter=at_risk)
-        cells[f"m{i}"] = ("monitored_trend", period)
-    rows = (
-        hh.objects.filter(_prefix_q("village_id", prefix), status="正常")
-        .values(column)
-        .annotate(**aggregates)
-        .order_by()
-    )
-    return _collect(rows, group, column, cells)
+    trend = month_ends(as_of, TREND_MONTHS)
+    return shape(registry.village_counts(as_of, prefix=prefix, trend=trend, by=group.name), group, as_of)
+
+
+def cases_and_visits(group: Grouping, prefix: str, as_of: dt.date) -> Figures:
+    return shape(casework.village_counts(as_of, prefix=prefix, by=group.name), group, as_of)
+
+
+def claims(group: Grouping, prefix: str, as_of: dt.date) -> Figures:
+    return shape(insurance.village_counts(as_of, prefix=prefix, by=group.name), group, as_of)
+
+
+def jobs(group: Grouping, prefix: str, as_of: dt.date) -> Figures:
+    """Workshops are places, not households of a grid: grid dashboards do not show them."""
+    return shape(employment.village_counts(as_of, prefix=prefix), group, as_of) if group is VILLAGE else {}
+
+
+def sales(group: Grouping, prefix: str, as_of: dt.date) -> Figures:
+    return shape(market.village_counts(as_of, prefix=prefix, by=group.name), group, as_of)
 
 
 def warnings(group: Grouping, prefix: str, as_of: dt.date) -> Figures:
-    """Warnings raised this month, and warnings still waiting for a decision."""
+    """Warnings raised this month, and warnings still waiting for a decision (read via sources.py)."""
     w = model("monitoring", "Warning")
     column = "village_code" if group is VILLAGE else "grid_id"
-    month = month_of(as_of)
     start = dt.date(as_of.year, as_of.month, 1)
+    qs = w.objects.all()
+    if prefix:
+        qs = qs.filter(village_code__gte=prefix, village_code__lte=prefix + "9" * (12 - len(prefix)))
     rows = (
-        w.objects.filter(_prefix_q("village_code", prefix))
+        qs.exclude(**{f"{column}__isnull": True})
         .values(column)
         .annotate(
-            new=Count("id", filter=Q(as_of__gte=start, as_of__lte=as_of)),
-            open=Count("id", filter=Q(status__in=ACTIVE)),
+            new=Count("id", filter=Q(as_of__gte=start, as_of__lte=as_of)), open=Count("id", filter=Q(status__in=ACTIVE))
         )
         .order_by()
     )
-    return _collect(rows, group, column, {"new": ("warnings.new", month), "open": ("warnings.open", month)})
+    month = month_of(as_of)
+    out: Figures = {}
+    for r in rows:
+        out[group.unit(r[column])] = {
+            ("warnings.new", month): Decimal(r["new"]),
+            ("warnings.open", month): Decimal(r["open"]),
+        }
+    return out
 
 
-def overdue_steps(group: Grouping, prefix: str, as_of: dt.date) -> Figures:
-    """Open procedure steps past their due date (the case list's ?overdue=1)."""
-    case = model("casework", "Case")
-    column = "village_id" if group is VILLAGE else "household__grid_id"
-    rows = (
-        case.objects.filter(_prefix_q("village_id", prefix), state__in=[s.value for s in OPEN_STATES], due_on__lt=as_of)
-        .values(column)
-        .annotate(overdue=Count("id"))
-        .order_by()
-    )
-    return _collect(rows, group, column, {"overdue": ("cases.overdue", month_of(as_of))})
+def county_funds(as_of: dt.date) -> Figures:
+    """Figures that belong to a county itself (the insurance fund), for every county at once."""
+    return shape(insurance.county_counts(as_of), VILLAGE, as_of)
 
 
-COUNTERS: list[Callable[[Grouping, str, dt.date], Figures]] = [households, warnings, overdue_steps]
+COUNTERS: list[Callable[[Grouping, str, dt.date], Figures]] = [
+    households,
+    warnings,
+    cases_and_visits,
+    claims,
+    jobs,
+    sales,
+]

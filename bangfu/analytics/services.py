@@ -39,6 +39,7 @@ def indicators_refresh(
     villages = merge(counter(counts.VILLAGE, under, as_of) for counter in counts.COUNTERS)
     grids = merge(counter(counts.GRID, under, as_of) for counter in counts.COUNTERS)
     figures = _with_ancestors(villages, under)
+    _add_county_funds(figures, under, as_of)
     figures.update(grids)
     run.cells = _replace(figures, under, now=run.started)
     run.villages = len(villages)
@@ -70,6 +71,17 @@ def _with_ancestors(villages: dict[str, dict[Cell, Decimal]], under: str) -> dic
         if not code.startswith(under):
             figures[code] = _sum_cached_villages(code, under, villages)
     return figures
+
+
+def _add_county_funds(figures: dict[str, dict[Cell, Decimal]], under: str, as_of: dt.date) -> None:
+    """Add every county's fund, rolled up, to the areas this refresh recomputes.
+
+    Funds are counted for all counties whatever the refresh covers (one small query): an area above
+    a partial refresh is re-summed from villages, which carry no fund, so it needs them all.
+    """
+    for code, cells in roll_up(counts.county_funds(as_of)).items():
+        if code in figures or code.startswith(under):
+            figures.setdefault(code, {}).update(cells)
 
 
 def _sum_cached_villages(code: str, under: str, fresh: dict[str, dict[Cell, Decimal]]) -> dict[Cell, Decimal]:

@@ -8,6 +8,7 @@ stored numerator and denominator, so a county's rate is never an average of vill
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ class Indicator:
     en: str
     unit: str = "户"  # 户, 人, 元, 件
     money: bool = False
+    flow: bool = False  # a year's total (period "2025"), not a state at the month (period "2025-03")
 
 
 CATALOGUE: tuple[Indicator, ...] = (
@@ -40,13 +42,37 @@ CATALOGUE: tuple[Indicator, ...] = (
     Indicator("tekun", "特困供养户", "destitute support"),
     Indicator("relocated", "易地搬迁户", "relocated"),
     Indicator("no_labour", "整户无劳动力", "no labour in household"),
-    Indicator("eliminated", "风险消除", "risk eliminated"),
+    Indicator("eliminated", "风险消除", "risk eliminated", flow=True),
     Indicator("monitored_trend", "月末监测对象", "monitored at month end"),
     Indicator("warnings.new", "新增预警", "new warnings", unit="条"),
     Indicator("warnings.open", "待处理预警", "open warnings", unit="条"),
     Indicator("cases.overdue", "逾期办理步骤", "overdue procedure steps", unit="件"),
+    Indicator("visits.due", "应走访户", "households with a visit due this period"),
+    Indicator("visits.met", "已按要求走访", "visited as required"),
+    Indicator("claims.paid", "本年理赔支付", "claims paid this year", unit="元", money=True, flow=True),
+    Indicator("claims.paid_count", "本年理赔笔数", "claims paid this year", unit="笔", flow=True),
+    Indicator("fund.balance", "防贫基金余额", "fund balance", unit="元", money=True),
+    Indicator("fund.premiums", "本年保费收入", "premiums this year", unit="元", money=True),
+    Indicator("relocation.with_labour", "有劳动力搬迁户", "relocated households with labour"),
+    Indicator("relocation.met", "已实现就业搬迁户", "of which someone is employed"),
+    Indicator("workshops", "帮扶车间", "workshops", unit="个"),
+    Indicator("workers", "车间在岗工人", "workshop workers", unit="人"),
+    Indicator("payroll", "本年车间工资", "workshop payroll this year", unit="元", money=True, flow=True),
+    Indicator("sales.total", "本年销售额", "sales this year", unit="元", money=True, flow=True),
+    Indicator("sales.counter", "专柜门店", "counters and shops", unit="元", money=True, flow=True),
+    Indicator("sales.fair", "展销会", "fairs", unit="元", money=True, flow=True),
+    Indicator("sales.online_shop", "网店", "online shops", unit="元", money=True, flow=True),
+    Indicator("sales.livestream", "直播带货", "livestreams", unit="元", money=True, flow=True),
+    Indicator("sales.institutional", "机关单位采购", "institutional buyers", unit="元", money=True, flow=True),
+    Indicator("market.paid", "企业支付农户", "paid by enterprises to households", unit="元", money=True, flow=True),
 )
 BY_KEY = {i.key: i for i in CATALOGUE}
+
+
+def period_of(key: str, as_of: dt.date) -> str:
+    """The cache period of a figure: the year for flows, the month for states (unknown keys: month)."""
+    ind = BY_KEY.get(key)
+    return f"{as_of.year:04d}" if ind is not None and ind.flow else f"{as_of.year:04d}-{as_of.month:02d}"
 
 
 def ancestor_codes(village_code: str) -> list[str]:
@@ -58,7 +84,8 @@ def roll_up(by_village: Mapping[str, Mapping[Cell, Decimal]]) -> dict[str, dict[
     """Village figures plus their sums at every level above, keyed by 12-digit area code."""
     out: dict[str, dict[Cell, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for village, cells in by_village.items():
-        for code in [village, *ancestor_codes(village)]:
+        # dict.fromkeys: a unit that is itself a county (its fund) is counted once at its own level
+        for code in dict.fromkeys([village, *ancestor_codes(village)]):
             target = out[code]
             for cell, value in cells.items():
                 target[cell] += value
