@@ -21,6 +21,14 @@ from bangfu.analytics.timeline import household_timeline
 from bangfu.core.errors import NotFound
 from bangfu.core.excel import SheetSpec, write_workbook
 
+CHANNEL_KEYS = [
+    "sales.total",
+    "sales.counter",
+    "sales.fair",
+    "sales.online_shop",
+    "sales.livestream",
+    "sales.institutional",
+]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Which list shows the households behind a figure: (URL name, extra query). The area or grid
@@ -41,6 +49,22 @@ LISTS: dict[str, tuple[str, dict[str, str]]] = {
 }
 for _kind in ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户"):
     LISTS[f"monitored.{_kind}"] = ("registry:household_list", {"type": _kind})
+# Lists of the other modules behind the newer figures; those pages show the user's own areas.
+LISTS |= {
+    "visits.due": ("casework:compliance", {}),
+    "visits.met": ("casework:compliance", {}),
+    "claims.paid": ("insurance:claim_queue", {"status": "paid"}),
+    "claims.paid_count": ("insurance:claim_queue", {"status": "paid"}),
+    "fund.balance": ("insurance:scheme_list", {}),
+    "fund.premiums": ("insurance:scheme_list", {}),
+    "relocation.with_labour": ("employment:index", {}),
+    "relocation.met": ("employment:index", {}),
+    "workshops": ("employment:index", {}),
+    "workers": ("employment:index", {}),
+    "payroll": ("employment:index", {}),
+    "market.paid": ("market:enterprise_list", {}),
+    **{k: ("market:enterprise_list", {}) for k in CHANNEL_KEYS},
+}
 
 SECTIONS: list[tuple[str, list[str]]] = [
     ("农户 Households", ["households", "people", "poverty_exited", "dibao", "tekun", "relocated", "no_labour"]),
@@ -49,7 +73,19 @@ SECTIONS: list[tuple[str, list[str]]] = [
         ["monitored", *(f"monitored.{k}" for k in ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户"))],
     ),
     ("预警与程序 Warnings and procedure", ["warnings.new", "warnings.open", "cases.overdue", "eliminated"]),
+    ("网格走访 Grid visits", ["visits.due", "visits.met"]),
+    ("防贫保险 Insurance", ["claims.paid_count", "claims.paid", "fund.premiums", "fund.balance"]),
+    (
+        "搬迁就业与帮扶车间 Relocation jobs and workshops",
+        ["relocation.with_labour", "relocation.met", "workshops", "workers", "payroll"],
+    ),
+    ("消费帮扶 Sales", ["sales.total", *CHANNEL_KEYS[1:], "market.paid"]),
 ]
+# (numerator, denominator) of the rates shown under a section, derived here, never stored.
+RATES = {
+    "visits.met": ("visits.met", "visits.due", "走访达标率", "visit compliance"),
+    "relocation.met": ("relocation.met", "relocation.with_labour", "搬迁户就业率", "relocation employment"),
+}
 
 
 def list_url(key: str, place_filter: Iterable[tuple[str, str]]) -> str:
@@ -64,6 +100,7 @@ def list_url(key: str, place_filter: Iterable[tuple[str, str]]) -> str:
 
 def _tile(ind: Indicator, value: Decimal | None, place: selectors.Place) -> dict[str, Any]:
     return {
+        "money": ind.money,
         "key": ind.key,
         "label": ind.zh,
         "en": ind.en,
@@ -84,6 +121,11 @@ def _charts(d: selectors.Dashboard) -> dict[str, Any]:
             "urls": [f"{reverse('analytics:home')}?area={c.place.code}" for c in d.children],
         },
         "trend": {"periods": [p for p, _ in d.trend], "values": [int(v) for _, v in d.trend]},
+        "channels": [
+            {"name": BY_KEY[k].zh, "value": float(d.values.get(k, 0)), "url": list_url(k, d.place.filter)}
+            for k in CHANNEL_KEYS[1:]
+            if d.values.get(k)
+        ],
         "types": [
             {"name": BY_KEY[k].zh, "value": int(d.values.get(k, 0)), "url": list_url(k, d.place.filter)} for k in kinds
         ],
@@ -95,7 +137,14 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
     if not has_cap(request.user, Cap.VIEW_PEOPLE):
         return render(request, "analytics/welcome.html")
     d = selectors.dashboard(request.user, request.GET.get("area", ""))
-    sections = [(title, [_tile(BY_KEY[k], d.values.get(k), d.place) for k in keys]) for title, keys in SECTIONS]
+    sections = [
+        (
+            title,
+            [_tile(BY_KEY[k], d.values.get(k), d.place) for k in keys],
+            [(zh, en, rate(d.values.get(n), d.values.get(m))) for k, (n, m, zh, en) in RATES.items() if k in keys],
+        )
+        for title, keys in SECTIONS
+    ]
     children = [
         {
             "place": c.place,

@@ -21,6 +21,11 @@
     types.setOption({ tooltip: { trigger: "item" }, series: [{ type: "pie", radius: ["35%", "65%"], data: data.types }] });
     types.on("click", function (p) { if (p.data && p.data.url) location.href = p.data.url; });
   }
+  var channels = chart("chart-channels");
+  if (channels) {
+    channels.setOption({ tooltip: { trigger: "item" }, series: [{ type: "pie", radius: ["35%", "65%"], data: data.channels }] });
+    channels.on("click", function (p) { if (p.data && p.data.url) location.href = p.data.url; });
+  }
   var kids = chart("chart-children");
   if (kids) {
     kids.setOption({
