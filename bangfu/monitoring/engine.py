@@ -116,7 +116,8 @@ def load(sel: Selection, as_of: dt.date, windows: Iterable[str]) -> dict[str, pa
         # disability certificates a few; DuckDB counts each member once.
         "sick": fetch(f"SELECT household_id, id FROM {table('Member')} WHERE active AND health IN ({serious}) "
                       f"AND {inside} UNION ALL SELECT f.household_id, f.member_id FROM {table('FeedRow')} f "
-                      f"JOIN {table('Member')} m ON m.id = f.member_id WHERE f.kind = 'disability' AND m.active "
+                      f"JOIN {table('Member')} m ON m.id = f.member_id AND m.household_id = f.household_id "
+                      f"WHERE f.kind = 'disability' AND m.active "
                       f"AND f.event_date <= %s AND {_in_households(sel, 'f.household_id')[0]}",
                       [*sorted(SERIOUS_HEALTH), *iparams, as_of, *iparams],
                       pa.schema([("household_id", i64), ("member_id", i64)])),

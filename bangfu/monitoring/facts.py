@@ -26,7 +26,8 @@ def household_facts(household_id: int, as_of: dt.date, window: str, line: Decima
     cur, prev = statements.get(w.income_year), statements.get(w.income_year - 1)
     rows = list(FeedRow.objects.filter(household_id=household_id, event_date__gte=w.start, event_date__lte=as_of)
                 .exclude(kind="disability").values_list("kind", "event", "amount"))
-    certified = FeedRow.objects.filter(kind="disability", event_date__lte=as_of).values("member_id")
+    certified = FeedRow.objects.filter(household_id=household_id, kind="disability", event_date__lte=as_of) \
+        .values("member_id")
     sick = model("Member").objects.filter(household_id=household_id, active=True).filter(
         Q(health__in=SERIOUS_HEALTH) | Q(pk__in=certified)).count()
     check = model("GuaranteeCheck").objects.filter(household_id=household_id, checked_on__lte=as_of) \
