@@ -7,6 +7,7 @@ NAV = [("view_reports", "报表 Reports", "analytics:reports")]
 urlpatterns = [
     path("", views.home, name="home"),
     path("reports/", views.reports, name="reports"),
-    path("reports/monitored.xlsx", views.report_monitored, name="report_monitored"),
+    path("reports/monitored.xlsx", views.report_download, name="report_monitored"),
+    path("reports/<slug:key>.xlsx", views.report_download, name="report"),
     path("households/<int:pk>/timeline/", views.timeline, name="timeline"),
 ]

@@ -11,14 +11,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from bangfu.accounts.domain.roles import Cap
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.accounts.selectors import has_cap
 from bangfu.analytics import selectors
 from bangfu.analytics.domain.indicators import BY_KEY, Indicator, rate
+from bangfu.analytics.reports import REPORTS, Report
 from bangfu.analytics.timeline import household_timeline
-from bangfu.core.errors import NotFound
+from bangfu.core.errors import NotFound, invalid
 from bangfu.core.excel import SheetSpec, write_workbook
 
 CHANNEL_KEYS = [
@@ -165,49 +167,41 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "analytics/home.html", ctx)
 
 
-ROSTER_COLUMNS = [
-    "户编号",
-    "村",
-    "户主",
-    "户主身份证号",
-    "家庭人口",
-    "监测对象类型",
-    "纳入监测日期",
-    "风险类型",
-    "风险消除日期",
-    "上年人均纯收入(元)",
-]
+def _year(request: AuthedHttpRequest) -> int:
+    """The report year (?year=2025), this year by default; anything else is refused with a hint."""
+    raw = request.GET.get("year", "")
+    if not raw:
+        return timezone.localdate().year
+    if not (raw.isdigit() and 2000 <= int(raw) <= 2100):
+        raise invalid(
+            "year", f"年度“{raw}”无效：请填写四位年份，如 2025", f'"{raw}" is not a year: give four digits, e.g. 2025'
+        )
+    return int(raw)
 
 
 @login_required
 def reports(request: AuthedHttpRequest) -> HttpResponse:
     place = selectors.report_place(request.user, request.GET.get("area", ""))
-    return render(request, "analytics/reports.html", {"place": place})
+    ctx = {"place": place, "reports": REPORTS.values(), "year": _year(request)}
+    return render(request, "analytics/reports.html", ctx)
+
+
+def workbook_response(report: Report, rows: list[Sequence[Any]], place: selectors.Place, year: int) -> HttpResponse:
+    sheet = SheetSpec(name=report.title, columns=report.columns, rows=rows, text_columns=set(report.text_columns))
+    response = HttpResponse(write_workbook([sheet]), content_type=XLSX)
+    filename = quote(f"{report.title}-{place.name}-{year}.xlsx")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
 
 
 @login_required
-def report_monitored(request: AuthedHttpRequest) -> HttpResponse:
+def report_download(request: AuthedHttpRequest, key: str = "monitored") -> HttpResponse:
+    report = REPORTS.get(key)
+    if report is None:
+        raise NotFound()
     place = selectors.report_place(request.user, request.GET.get("area", ""))
-    rows: list[Sequence[Any]] = [
-        [
-            r.number,
-            r.village,
-            r.head,
-            r.head_id,
-            r.size,
-            r.monitoring_type,
-            r.since.isoformat() if r.since else "",
-            r.risks,
-            r.eliminated_on.isoformat() if r.eliminated_on else "",
-            r.per_capita,
-        ]
-        for r in selectors.monitored_roster(request.user, place)
-    ]
-    sheet = SheetSpec(name="监测对象花名册", columns=ROSTER_COLUMNS, rows=rows, text_columns={"户编号", "户主身份证号"})
-    response = HttpResponse(write_workbook([sheet]), content_type=XLSX)
-    filename = quote(f"监测对象花名册-{place.name}.xlsx")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
+    year = _year(request)
+    return workbook_response(report, report.build(request.user, place, year), place, year)
 
 
 @login_required

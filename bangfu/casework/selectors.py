@@ -542,7 +542,7 @@ def measures_visible(user: User, village_prefix: str = "") -> QuerySet[Measure]:
     """Assistance measures of the cases the user sees, optionally under an area code prefix."""
     cases = cases_visible(user)
     if village_prefix:
-        cases = cases.filter(village_id__startswith=village_prefix)
+        cases = cases.filter(village__code__startswith=village_prefix)  # FK attname refuses startswith
     return Measure.objects.filter(case__in=cases).select_related("case", "case__household", "case__village")
 
 

@@ -1,0 +1,130 @@
+"""The standard Excel reports: what each contains, ID numbers masked unless the role allows, and the
+access trio (the area's officer downloads; t2 and gw2 get 404 and nothing is written)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from python_calamine import CalamineWorkbook
+
+from bangfu.casework import services as casework
+from bangfu.core.models import AuditEvent, PiiView
+from bangfu.employment import services as employment
+from bangfu.employment.tests.conftest import POLICY
+from bangfu.insurance import services as insurance
+from bangfu.insurance.tests.helpers import YEAR, scheme, submit, to_approved
+from bangfu.market import services as market
+from bangfu.market.domain.credit_code import make
+from bangfu.registry import services as registry
+
+pytestmark = pytest.mark.django_db
+TITLES = {
+    "monitored": "监测对象花名册",
+    "measures": "帮扶措施台账",
+    "eliminated": "风险消除名单",
+    "claims": "防贫保理赔台账",
+    "relocation": "易地搬迁就业台账",
+    "enterprises": "经营主体与销售汇总",
+}
+
+
+def sheet(content: bytes, key: str) -> list[list[Any]]:
+    return CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_name(TITLES[key]).to_python()
+
+
+@pytest.fixture
+def ledgers(county):
+    """county + a measure on h2's case, a paid claim of h1, story A's policy with h4 relocated to a
+    site in V1b, and an enterprise of V1a with a livestream sale this year."""
+    w = county
+    today = timezone.localdate()
+    casework.measure_add(
+        actor=w.t1, case=w.case, category="health", title="大病救助", responsible="李四", starts_on=today, amount="3000"
+    )
+    s = scheme(w.county, w.area_county.code)
+    insurance.premium_record(actor=w.county, scheme_id=s.pk, persons=100, received_on=dt.date(YEAR, 1, 5))
+    claim = to_approved(w, submit(w.gw1, w.households["h1"].pk))
+    insurance.claim_pay(actor=w.insurer, claim_id=claim.pk, reference="TB1", paid_on=dt.date(YEAR, 4, 3))
+    employment.policy_set(actor=w.county, area_code=w.area_county.code, effective_from="2020-01-01", values=POLICY)
+    site = registry.site_create(actor=None, area_code=w.v1b.code, name="雪口山乡集中安置点", planned_households=10)
+    registry.household_set_relocation(household=w.households["h4"], site=site, moved_on=dt.date(2020, 1, 1))
+    e = market.enterprise_create(
+        actor=None, name="雪口山特产合作社", kind="cooperative", credit_code=make("93", "511133", "MA6XYW001"),
+        area_code=w.v1a.code, leader="阿说",
+    )  # fmt: skip
+    p = market.product_create(
+        actor=None, enterprise=e, name="苦荞茶", category="茶叶", unit="jin", price=Decimal("20"), price_from=today
+    )
+    market.sale_record(
+        actor=None, product=p, day=today, channel="livestream", quantity=Decimal("5"), amount=Decimal("100"),
+        platform="抖音", from_stock=False,
+    )  # fmt: skip
+    return w
+
+
+def get(client: Any, key: str, area: str, year: int | None = None) -> Any:
+    return client.get(f"/reports/{key}.xlsx?area={area}&year={year or timezone.localdate().year}")
+
+
+def test_measure_ledger_masks_unless_the_role_may_see_ids(ledgers, client_for):
+    w = ledgers
+    rows = sheet(get(client_for(w.auditor), "measures", w.area_county.code).content, "measures")
+    assert rows[0][:4] == ["户编号", "村", "户主", "户主身份证号"] and len(rows) == 2
+    assert rows[1][0] == w.households["h2"].number and "*" in rows[1][3] and rows[1][5] == "大病救助"
+    assert not PiiView.objects.exists()
+    full = sheet(get(client_for(w.county), "measures", w.area_county.code).content, "measures")
+    assert len(str(full[1][3])) == 18 and "*" not in str(full[1][3])
+    assert PiiView.objects.filter(actor=w.county).count() == 1
+
+
+def test_elimination_list_is_of_the_year(ledgers, client_for):
+    w = ledgers
+    rows = sheet(get(client_for(w.t1), "eliminated", w.area_t1.code).content, "eliminated")
+    assert [r[0] for r in rows[1:]] == [w.households["h4"].number]
+    last_year = sheet(
+        get(client_for(w.t1), "eliminated", w.area_t1.code, timezone.localdate().year - 1).content, "eliminated"
+    )
+    assert last_year[1:] == []
+
+
+def test_claims_ledger_has_no_names_and_the_payment(ledgers, client_for):
+    rows = sheet(get(client_for(ledgers.t1), "claims", ledgers.area_t1.code, YEAR).content, "claims")
+    assert len(rows) == 2 and rows[1][2] == "雪口山乡" and Decimal(str(rows[1][8])) == Decimal("8120")
+    assert ledgers.households["h1"].head_name not in str(rows)
+
+
+def test_relocation_ledger_and_enterprise_summary(ledgers, client_for):
+    w = ledgers
+    reloc = sheet(get(client_for(w.t1), "relocation", w.area_t1.code).content, "relocation")
+    assert reloc[1][0] == "雪口山乡集中安置点" and reloc[1][1] == w.households["h4"].number
+    # the test households' members were born in the 1960s: past working age, so out of the denominator
+    assert reloc[1][4] == "否" and reloc[1][6] == "—"
+    ent = sheet(get(client_for(w.county), "enterprises", w.area_county.code).content, "enterprises")
+    assert ent[1][0] == "雪口山特产合作社" and ent[1][5] == 100 and ent[1][9] == 100  # 直播带货 column
+
+
+@pytest.mark.parametrize("key", list(TITLES))
+def test_access_trio_on_every_report(ledgers, client_for, key):
+    w = ledgers
+    own = get(client_for(w.t1), key, w.area_t1.code, YEAR if key == "claims" else None)
+    assert own.status_code == 200 and own["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert len(sheet(own.content, key)) >= 2  # the officer's own area has rows in every report
+    before = (PiiView.objects.count(), AuditEvent.objects.count())
+    assert get(client_for(w.t2), key, w.area_t1.code).status_code == 404
+    assert get(client_for(w.gw2), key, w.area_t1.code).status_code == 404
+    assert get(client_for(w.gw2), key, w.v1a.code).status_code == 404
+    assert (PiiView.objects.count(), AuditEvent.objects.count()) == before  # outsiders leave no trace
+
+
+def test_a_bad_year_or_report_is_explained(ledgers, client_for):
+    client = client_for(ledgers.county)
+    bad = client.get("/reports/measures.xlsx?year=20x5")
+    assert bad.status_code == 422 and "四位年份" in bad.content.decode() and "four digits" in bad.content.decode()
+    assert client.get("/reports/nothing.xlsx").status_code == 404
+    page = client.get("/reports/").content.decode()
+    assert all(f'data-report="{k}"' in page for k in TITLES)
