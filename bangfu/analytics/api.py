@@ -1,5 +1,94 @@
-"""JSON API of analytics, mounted under /api/v1/ by bangfu/api.py."""
+"""JSON API of analytics, mounted under /api/v1/analytics/ by bangfu/api.py.
 
-from ninja import Router
+The same scoped selectors as the pages: the indicators of an area the caller may open (404
+otherwise, revealing nothing), the standard reports as Excel, and a household's timeline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+from urllib.parse import quote
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema
+
+from bangfu.accounts.domain.roles import Cap
+from bangfu.accounts.selectors import has_cap
+from bangfu.analytics import selectors
+from bangfu.analytics.reports import REPORTS, parse_year
+from bangfu.analytics.timeline import household_timeline
+from bangfu.analytics.views import XLSX, workbook
+from bangfu.core.errors import NotFound
 
 router = Router(tags=["analytics"])
+
+
+class PlaceOut(Schema):
+    code: str
+    name: str
+    level: str
+
+
+class ChildOut(Schema):
+    place: PlaceOut
+    values: dict[str, Decimal]
+
+
+class IndicatorsOut(Schema):
+    place: PlaceOut
+    as_of: dt.date | None
+    computed_at: dt.datetime | None
+    values: dict[str, Decimal]
+    trend: list[tuple[str, Decimal]]
+    children: list[ChildOut]
+
+
+class EventOut(Schema):
+    on: dt.date
+    kind: str
+    kind_label: str
+    title: str
+    detail: str
+    amount: Decimal | None
+
+
+def _place(p: selectors.Place) -> dict[str, str]:
+    return {"code": p.code, "name": p.name, "level": p.level}
+
+
+@router.get("/indicators", response=IndicatorsOut, summary="区域指标 Cached indicators of an area")
+def indicators(request: HttpRequest, area: str = "") -> dict[str, Any]:
+    """The caller's own area (or grids) when `area` is empty; figures from the last batch refresh."""
+    d = selectors.dashboard(request.user, area)  # type: ignore[arg-type]
+    return {
+        "place": _place(d.place),
+        "as_of": d.as_of,
+        "computed_at": d.computed_at,
+        "values": d.values,
+        "trend": d.trend,
+        "children": [{"place": _place(c.place), "values": c.values} for c in d.children],
+    }
+
+
+@router.get("/reports/{key}.xlsx", summary="标准报表 Download a standard report (Excel)")
+def report(request: HttpRequest, key: str, area: str = "", year: str = "") -> HttpResponse:
+    spec = REPORTS.get(key)
+    if spec is None:
+        raise NotFound()
+    place = selectors.report_place(request.user, area)  # type: ignore[arg-type]
+    chosen = parse_year(year)
+    response = HttpResponse(workbook(spec, spec.build(request.user, place, chosen)), content_type=XLSX)  # type: ignore[arg-type]
+    response["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''{quote(f'{spec.title}-{place.name}-{chosen}.xlsx')}"
+    )
+    return response
+
+
+@router.get("/households/{household_id}/timeline", response=list[EventOut], summary="帮扶时间线 Household timeline")
+def timeline(request: HttpRequest, household_id: int) -> list[Any]:
+    if not has_cap(request.user, Cap.VIEW_PEOPLE):  # type: ignore[arg-type]  # as the page: no people data, no timeline
+        raise NotFound()
+    _household, events = household_timeline(request.user, household_id)  # type: ignore[arg-type]
+    return events

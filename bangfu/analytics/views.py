@@ -11,16 +11,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 
 from bangfu.accounts.domain.roles import Cap
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.accounts.selectors import has_cap
 from bangfu.analytics import selectors
 from bangfu.analytics.domain.indicators import BY_KEY, Indicator, rate
-from bangfu.analytics.reports import REPORTS, Report
+from bangfu.analytics.reports import REPORTS, Report, parse_year
 from bangfu.analytics.timeline import household_timeline
-from bangfu.core.errors import NotFound, invalid
+from bangfu.core.errors import NotFound
 from bangfu.core.excel import SheetSpec, write_workbook
 
 CHANNEL_KEYS = [
@@ -100,6 +99,12 @@ def list_url(key: str, place_filter: Iterable[tuple[str, str]]) -> str:
     return f"{base}?{urlencode({**query, **dict(place_filter)})}"
 
 
+def workbook(report: Report, rows: list[Sequence[Any]]) -> bytes:
+    return write_workbook(
+        [SheetSpec(name=report.title, columns=report.columns, rows=rows, text_columns=set(report.text_columns))]
+    )
+
+
 def _tile(ind: Indicator, value: Decimal | None, place: selectors.Place) -> dict[str, Any]:
     return {
         "money": ind.money,
@@ -168,15 +173,7 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
 
 
 def _year(request: AuthedHttpRequest) -> int:
-    """The report year (?year=2025), this year by default; anything else is refused with a hint."""
-    raw = request.GET.get("year", "")
-    if not raw:
-        return timezone.localdate().year
-    if not (raw.isdigit() and 2000 <= int(raw) <= 2100):
-        raise invalid(
-            "year", f"年度“{raw}”无效：请填写四位年份，如 2025", f'"{raw}" is not a year: give four digits, e.g. 2025'
-        )
-    return int(raw)
+    return parse_year(request.GET.get("year", ""))
 
 
 @login_required
@@ -187,8 +184,7 @@ def reports(request: AuthedHttpRequest) -> HttpResponse:
 
 
 def workbook_response(report: Report, rows: list[Sequence[Any]], place: selectors.Place, year: int) -> HttpResponse:
-    sheet = SheetSpec(name=report.title, columns=report.columns, rows=rows, text_columns=set(report.text_columns))
-    response = HttpResponse(write_workbook([sheet]), content_type=XLSX)
+    response = HttpResponse(workbook(report, rows), content_type=XLSX)
     filename = quote(f"{report.title}-{place.name}-{year}.xlsx")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
     return response
