@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 
-from bangfu.areas import views
+from bangfu.areas import services, views
 from bangfu.areas.domain.codes import LEVEL_LABELS, Level
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ def tree(request: HttpRequest, root: str = "") -> list[views.Node]:
 @router.post("/import", response={201: ImportOut}, summary="导入区划 Import an area tree (CSV or Excel, all or none)")
 def import_areas(request: HttpRequest, file: File[UploadedFile]) -> tuple[int, dict[str, int]]:
     """Columns 区划代码, 名称, 上级区划代码. 422 with every problem by row when any row is wrong."""
-    count = views.area_import_scoped(_user(request), file.read(), file.name or "")
+    count = services.area_import(data=file.read(), filename=file.name or "", actor=_user(request))
     return 201, {"imported": count}
 
 

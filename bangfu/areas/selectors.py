@@ -25,6 +25,12 @@ def _code_range(prefix: str) -> tuple[str, str]:
     return prefix, prefix + "9" * (15 - len(prefix))
 
 
+def under_code_q(field: str, prefix: str) -> Q:
+    """Rows whose code `field` lies under the area prefix (an index range, not LIKE: ADR 2)."""
+    low, high = _code_range(prefix)
+    return Q(**{f"{field}__gte": low, f"{field}__lte": high})
+
+
 @dataclass(frozen=True)
 class Scope:
     everything: bool = False
@@ -41,8 +47,7 @@ class Scope:
             return Q()
         q = Q(pk__in=[])
         for p in self.prefixes:
-            low, high = _code_range(p)
-            q |= Q(**{f"{village}__gte": low, f"{village}__lte": high})
+            q |= under_code_q(village, p)
         if grid and self.grid_ids:
             q |= Q(**{f"{grid}__in": self.grid_ids})
         return q

@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
+from bangfu.accounts.domain.roles import Cap
 from bangfu.areas.domain.codes import LEVEL_LABELS, Level, check_child, level_of
 from bangfu.areas.models import Area, Grid, GridWorkerTerm
-from bangfu.core.errors import ApplicationError, FieldProblem, ValidationFailed
+from bangfu.areas.selectors import Scope, scope_for
+from bangfu.core.errors import ApplicationError, FieldProblem, NotFound, ValidationFailed
 from bangfu.core.excel import read_table, require_columns
 from bangfu.core.services import audit_record
 
@@ -40,15 +42,36 @@ def area_import(*, data: bytes, filename: str, actor: User | None = None) -> int
     Every row is checked before anything is written; on any problem nothing is stored and all
     problems come back with their row numbers.
     """
+    scope = _import_scope(actor)
     header, rows = read_table(data, filename)
     col = require_columns(header, IMPORT_COLUMNS)
     known = {a.code: Level(a.level) for a in Area.objects.all().only("code", "level")}
     parsed, problems = _parse_area_rows(rows, col, known)
+    if scope is not None:
+        problems += [
+            FieldProblem("区划代码", f"区划{code}不在您的管辖范围内", f"area {code} is outside your areas", row=n)
+            for n, r in enumerate(rows, start=2)
+            if (code := _cell(r, col["区划代码"])) and not scope.covers_code(code)
+        ]
     if problems:
         raise ValidationFailed(
             problems, zh=f"{len(problems)}处错误，未导入任何区划", en=f"{len(problems)} problems; nothing imported"
         )
     return _store_areas(parsed, actor)
+
+
+def _import_scope(actor: User | None) -> Scope | None:
+    """None for system jobs; otherwise the areas the actor manages (404 for a role that manages none)."""
+    if actor is None:
+        return None
+    scope = scope_for(actor, Cap.MANAGE_AREAS)
+    if scope.empty:
+        raise NotFound()
+    return scope
+
+
+def _cell(row: list[str], i: int) -> str:
+    return row[i].strip() if i < len(row) else ""
 
 
 def _parse_area_rows(

@@ -15,8 +15,8 @@ from bangfu.accounts.domain.roles import Cap
 from bangfu.accounts.selectors import has_cap
 from bangfu.areas import selectors, services
 from bangfu.areas.domain.codes import LEVEL_LABELS, Level
-from bangfu.core.errors import ApplicationError, FieldProblem, NotFound, ValidationFailed
-from bangfu.core.excel import SheetSpec, read_table, require_columns, write_workbook
+from bangfu.core.errors import ApplicationError, NotFound
+from bangfu.core.excel import SheetSpec, write_workbook
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -49,25 +49,6 @@ def area_tree(user: User, root: str = "") -> list[Node]:
         parent = parents[code]
         (nodes[parent].children if parent in nodes else roots).append(node)
     return roots
-
-
-def area_import_scoped(user: User, data: bytes, filename: str) -> int:
-    """Import an area tree; refuse it for roles without the capability, and rows outside the user's areas."""
-    scope = selectors.scope_for(user, Cap.MANAGE_AREAS)
-    if scope.empty:
-        raise NotFound()
-    header, rows = read_table(data, filename)
-    col = require_columns(header, services.IMPORT_COLUMNS)
-    outside = [
-        FieldProblem("区划代码", f"区划{code}不在您的管辖范围内", f"area {code} is outside your areas", row=n)
-        for n, r in enumerate(rows, start=2)
-        if (code := r[col["区划代码"]].strip() if col["区划代码"] < len(r) else "") and not scope.covers_code(code)
-    ]
-    if outside:
-        raise ValidationFailed(
-            outside, zh=f"{len(outside)}处错误，未导入任何区划", en=f"{len(outside)} problems; nothing imported"
-        )
-    return services.area_import(data=data, filename=filename, actor=user)
 
 
 def area_template() -> bytes:
@@ -106,7 +87,7 @@ def import_areas(request: HttpRequest) -> HttpResponse:
         try:
             if upload is None:
                 raise ApplicationError(zh="请选择要导入的文件", en="Choose the file to import", code="no_file")
-            count = area_import_scoped(user, upload.read(), upload.name or "")
+            count = services.area_import(data=upload.read(), filename=upload.name or "", actor=user)
         except ApplicationError as exc:
             if exc.status == 404:
                 raise

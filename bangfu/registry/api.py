@@ -215,6 +215,12 @@ class ItemIn(Schema):
     member_id: int | None = None
 
 
+class ItemPatch(Schema):
+    item: str | None = Field(None, description="收入项目代码 income item code")
+    amount: Decimal | None = None
+    note: str | None = None
+
+
 class ImportOut(Schema):
     households: int
     members: int
@@ -451,6 +457,14 @@ def item_create(request: HttpRequest, pk: int, year: int, body: ItemIn) -> tuple
         member_id=body.member_id,
     )
     return 201, _statement(_statement_of(_user(request), pk, year))
+
+
+@router.patch("/income-items/{pk}", response=StatementOut, summary="更正收入项目 Correct an income line")
+def item_update(request: HttpRequest, pk: int, body: ItemPatch) -> dict[str, Any]:
+    item = selectors.income_item_get(_user(request), pk)
+    services.income_item_update(actor=_user(request), item=item, amount=body.amount, note=body.note, code=body.item)
+    st = item.statement
+    return _statement(_statement_of(_user(request), st.household_id, st.year))
 
 
 @router.delete("/income-items/{pk}", response={204: None}, summary="删除收入项目 Delete an income line")

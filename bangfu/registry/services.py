@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 
 from bangfu.accounts.domain.roles import Cap
 from bangfu.areas import selectors as areas
@@ -363,20 +364,16 @@ def income_item_set(
 ) -> IncomeItem:
     """A manual line entered by an officer (scoped)."""
     _require_edit(actor, household.village_id)
-    this_year = dt.date.today().year
+    this_year = timezone.localdate().year
     if not 2013 <= int(year) <= this_year:
         raise ValidationFailed(
             [FieldProblem("year", f"年度应在2013到{this_year}之间", f"year must be 2013–{this_year}")]
         )
-    try:
-        value = yuan(amount)
-    except ValueError:
-        raise ValidationFailed([FieldProblem("amount", "金额格式不正确", "the amount is not a number")]) from None
     return income_record(
         household_id=household.pk,
         year=int(year),
         item=item,
-        amount=value,
+        amount=_amount(amount),
         source="manual",
         member_id=member_id,
         note=note,
@@ -385,15 +382,57 @@ def income_item_set(
 
 
 @transaction.atomic
-def income_item_delete(*, actor: User, item: IncomeItem) -> None:
+def income_item_update(
+    *, actor: User, item: IncomeItem, amount: Any = None, note: str | None = None, code: str | None = None
+) -> IncomeItem:
+    """Correct a manual line (amount, item or note); lines fed by other modules change there."""
     household = item.statement.household
     _require_edit(actor, household.village_id)
+    _manual_only(item)
+    if code is not None:
+        if code not in codes.ITEM_CATEGORY:
+            raise ValidationFailed([FieldProblem("item", "收入项目无效", "unknown income item")])
+        item.item = code
+    if amount is not None:
+        item.amount = _amount(amount)
+    if note is not None:
+        item.note = note[:200]
+    item.save()
+    statement_recompute(statement=item.statement)
+    audit_record(
+        actor=actor,
+        action="income_item_update",
+        obj=item,
+        area_code=household.village_id,
+        data={"item": item.item, "amount": str(item.amount)},
+    )
+    return item
+
+
+def _amount(raw: Any) -> Decimal:
+    try:
+        value = yuan(raw)
+    except ValueError:
+        raise ValidationFailed([FieldProblem("amount", "金额格式不正确", "the amount is not a number")]) from None
+    if value < 0:
+        raise ValidationFailed([FieldProblem("amount", "金额不能为负数", "the amount cannot be negative")])
+    return value
+
+
+def _manual_only(item: IncomeItem) -> None:
     if item.source != "manual":
         raise ApplicationError(
             zh="该收入由其他业务自动生成，请在原业务中修改",
             en="This line comes from another module; change it there",
             code="not_manual",
         )
+
+
+@transaction.atomic
+def income_item_delete(*, actor: User, item: IncomeItem) -> None:
+    household = item.statement.household
+    _require_edit(actor, household.village_id)
+    _manual_only(item)
     st = item.statement
     item.delete()
     statement_recompute(statement=st)

@@ -63,13 +63,28 @@ def household_list(request: AuthedHttpRequest) -> HttpResponse:
         "f": f,
         "query": query.urlencode(),
         "flags": FLAG_LABELS,
-        "villages": areas.areas_visible(request.user, level=Level.VILLAGE),
-        "grids": areas.grids_visible(request.user).values("pk", "name"),
+        **_filter_choices(request, f),
         "types": [t for t in codes.MONITORING_TYPE if t],
         "can_create": has_cap(request.user, Cap.EDIT_REGISTRY),
     }
     template = "registry/_household_rows.html" if request.htmx else "registry/household_list.html"
     return render(request, template, ctx)
+
+
+# A province officer may see 50,000 villages: past this many, the filter takes a typed code instead.
+MAX_DROPDOWN = 500
+
+
+def _filter_choices(request: AuthedHttpRequest, f: selectors.HouseholdFilter) -> dict[str, Any]:
+    villages = list(areas.areas_visible(request.user, level=Level.VILLAGE).values("code", "name")[: MAX_DROPDOWN + 1])
+    grids = areas.grids_visible(request.user)
+    if f.village:
+        grids = grids.filter(areas.under_code_q("village_id", f.village))
+    grid_list = list(grids.values("pk", "name")[: MAX_DROPDOWN + 1])
+    return {
+        "villages": villages if len(villages) <= MAX_DROPDOWN else None,
+        "grids": grid_list if len(grid_list) <= MAX_DROPDOWN else None,
+    }
 
 
 @login_required

@@ -292,6 +292,43 @@ def test_delete_income_line_trio(world, api_for):
     assert not IncomeItem.objects.exists()
 
 
+def test_correct_income_line_trio(world, api_for):
+    h1 = world.households["h1"]  # 3 members
+    _post(api_for(world.t1), f"{API}/households/{h1.pk}/statements/2023/items", {"item": "wage.local", "amount": "100"})
+    item = IncomeItem.objects.get()
+    url = f"{API}/income-items/{item.pk}"
+    for user in (world.t2, world.gw2):
+        r = api_for(user).patch(url, data={"amount": "999"}, content_type="application/json")
+        assert r.status_code == 404
+    item.refresh_from_db()
+    assert item.amount == Decimal("100.00")
+    r = api_for(world.t1).patch(url, data={"amount": "3000", "note": "更正"}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["net_income"] == "3000.00" and r.json()["per_capita"] == "1000.00"
+    r = api_for(world.t1).patch(url, data={"amount": "-1"}, content_type="application/json")
+    assert r.status_code == 422
+    item.refresh_from_db()
+    assert item.amount == Decimal("3000.00") and item.note == "更正"
+
+
+def test_lines_from_other_modules_cannot_be_corrected_here(world, api_for):
+    from bangfu.registry import services
+
+    h1 = world.households["h1"]
+    services.income_record(
+        household_id=h1.pk,
+        year=2023,
+        item="transfer.insurance_claim",
+        amount="8120",
+        source="insurance",
+        source_ref="claim:1",
+    )
+    item = IncomeItem.objects.get()
+    r = api_for(world.t1).patch(f"{API}/income-items/{item.pk}", data={"amount": "1"}, content_type="application/json")
+    assert r.status_code == 400 and "其他业务" in r.json()["message"]
+    item.refresh_from_db()
+    assert item.amount == Decimal("8120.00")
+
+
 # --- authentication and documentation -----------------------------------------------------
 
 

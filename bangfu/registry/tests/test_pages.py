@@ -199,3 +199,19 @@ def test_list_runs_a_fixed_number_of_queries(world, client_for):
 def test_anonymous_is_sent_to_login(client, world):
     r = client.get("/registry/households/")
     assert r.status_code == 302 and "/accounts/login/" in r["Location"]
+
+
+def test_filters_by_village_prefix_and_grid_choices_follow_the_village(world, client_for):
+    c = client_for(world.county)
+    body = c.get("/registry/households/", {"village": world.area_t1.code[:9]}).content.decode()
+    assert world.households["h1"].number in body and world.households["h3"].number not in body
+    body = c.get("/registry/households/", {"village": world.v2a.code}).content.decode()
+    assert world.g3.name in body and world.g1.name not in body
+
+
+def test_many_villages_turn_the_dropdown_into_a_code_field(world, client_for, monkeypatch):
+    from bangfu.registry import views
+
+    monkeypatch.setattr(views, "MAX_DROPDOWN", 2)
+    body = client_for(world.county).get("/registry/households/").content.decode()
+    assert 'placeholder="230225"' in body and "先选村" in body
