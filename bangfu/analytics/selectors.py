@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.urls import reverse
+
 from bangfu.accounts.domain.roles import Cap
 from bangfu.accounts.selectors import has_cap
 from bangfu.analytics.domain.periods import month_of, year_of
@@ -224,3 +226,22 @@ def monitored_roster(user: User, place: Place) -> list[RosterRow]:
             )
         )
     return rows
+
+
+# --- the household page ----------------------------------------------------------------------
+
+
+def household_section(user: User, household_id: int) -> dict[str, object] | None:
+    """The link to the timeline on the registry's household page (registry/sections.py calls this);
+    None for users the timeline would refuse (no people data, or a household outside their areas)."""
+    if not has_cap(user, Cap.VIEW_PEOPLE):
+        return None
+    try:
+        registry.household_get(user, household_id)
+    except NotFound:
+        return None
+    return {
+        "title": "帮扶时间线 Household timeline",
+        "template": "analytics/_household_timeline_link.html",
+        "context": {"url": reverse("analytics:timeline", kwargs={"pk": household_id})},
+    }

@@ -1,10 +1,10 @@
 """Gathers a household's events from each module's public selectors into one timeline.
 
 Each module is asked through its own scoped selectors, so a user sees on the timeline exactly what
-they could see on that module's pages. Employment (jobs, training, wages, dividends) and market
-(sales income) have no household-level selector in the tree yet, so their events reach the
-timeline through the income lines they write to the registry (see `_income`); add an adapter here
-when they ship one.
+they could see on that module's pages. Employment (contracts, payslips, training, welfare posts,
+dividends) and market (payments to the household) have household-level selectors; the registry's
+income lines are shown only for sources without their own events (manual entries are the
+statement itself), so no amount appears twice.
 """
 
 from __future__ import annotations
@@ -16,7 +16,10 @@ from typing import TYPE_CHECKING, Any
 from bangfu.accounts.domain.roles import Cap
 from bangfu.accounts.selectors import has_cap
 from bangfu.analytics.domain.timeline import Event, ordered
+from bangfu.casework.domain.procedure import EVENT_LABELS, STATE_LABELS, State
 from bangfu.registry import selectors as registry
+
+STATES = frozenset(s.value for s in State)
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -39,10 +42,14 @@ def _income(user: User, household_id: int) -> list[Event]:
     out = []
     for st in registry.statements_of(user, household_id):
         for item in st.items.all():
-            if item.source != "manual":
+            if item.source not in DIRECT_SOURCES:
                 label = item.get_item_display()
                 out.append(Event(_year_end(st.year), "income", f"{st.year}年{label}", item.note, amount=item.amount))
     return out
+
+
+# Income booked by these modules is shown as their own events (below), not again as income lines.
+DIRECT_SOURCES = frozenset({"manual", "employment", "market", "insurance"})
 
 
 def _year_end(year: int) -> dt.date:
@@ -80,12 +87,66 @@ def _claims(user: User, household_id: int) -> list[Event]:
     return out
 
 
+_EVENT_LABELS = {e.value: label for e, label in EVENT_LABELS.items()}
+
+
+def _case_steps(user: User, household_id: int) -> list[Event]:
+    from bangfu.casework import selectors as casework
+
+    out = []
+    for ev in casework.case_events_of(user, household_id):
+        label = _EVENT_LABELS.get(ev.event, ev.event)
+        after = STATE_LABELS.get(State(ev.to_state), ev.to_state) if ev.to_state in STATES else ev.to_state
+        out.append(Event(ev.on, "case", f"监测程序：{label}", f"{after} {ev.note}".strip()))
+    return out
+
+
+def _measures(user: User, household_id: int) -> list[Event]:
+    from bangfu.casework import selectors as casework
+
+    return [
+        Event(m.starts_on, "measure", f"帮扶措施：{m.title}", f"{m.category_label} · {m.get_status_display()}",
+              amount=m.amount or None)
+        for m in casework.measures_visible(user).filter(case__household_id=household_id).order_by("starts_on", "pk")
+    ]  # fmt: skip
+
+
+def _employment(user: User, household_id: int) -> list[Event]:
+    from bangfu.employment import selectors as employment
+
+    e = employment.household_employment(user, household_id)
+    out = [Event(c.start, "job", f"就业：{c.workshop.name} {c.job}", c.member.name) for c in e.contracts]
+    out += [
+        Event(p.month, "wage", f"{p.month:%Y年%m月}工资", p.contract.member.name, amount=p.gross) for p in e.payslips
+    ]
+    out += [Event(t.course.end, "training", f"培训：{t.course.skill}", t.member.name) for t in e.training]
+    out += [Event(p.start, "job", f"公益岗位：{p.post_type}", p.member.name) for p in e.posts]
+    out += [
+        Event(d.income.received_on, "dividend", f"分红：{d.income.asset.name}", f"{d.income.year}年", amount=d.amount)
+        for d in e.dividends
+    ]
+    return out
+
+
+def _sales(user: User, household_id: int) -> list[Event]:
+    from bangfu.market import selectors as market
+
+    return [
+        Event(p.paid_on, "sales", f"{p.enterprise.name}：{p.get_kind_display()}", p.note, amount=p.amount)
+        for p in market.payments_to_household(user, household_id)
+    ]
+
+
 ADAPTERS: list[tuple[str, Callable[[User, int], list[Event]]]] = [
     ("registry", _household),
     ("income", _income),
     ("monitoring", _warnings),
     ("casework", _visits),
+    ("casework", _case_steps),
+    ("casework", _measures),
     ("insurance", _claims),
+    ("employment", _employment),
+    ("market", _sales),
 ]
 
 
