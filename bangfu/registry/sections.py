@@ -13,7 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-SECTION_APPS = ["monitoring", "casework", "insurance", "employment", "market"]
+SECTION_APPS = ["monitoring", "casework", "insurance", "employment", "market", "analytics"]
 
 
 def sections_for(request: HttpRequest, household_id: int) -> list[dict[str, Any]]:
