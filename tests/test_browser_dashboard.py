@@ -32,3 +32,24 @@ def test_click_a_number_lands_on_the_matching_list(world, browser_page):
     assert world.households["h2"].number not in body
     page.goto(page.base_url + "/?area=511133100000")  # drill down to the township
     assert page.locator('a.stat[data-key="monitored"] b').inner_text() == "1"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_claims_paid_figure_leads_to_the_paid_claims(world, browser_page):
+    from bangfu.insurance import services as insurance
+    from bangfu.insurance.tests.helpers import YEAR, scheme, submit, to_approved
+
+    scheme(world.county, world.area_county.code)
+    claim = to_approved(world, submit(world.gw1, world.households["h1"].pk))
+    insurance.claim_pay(actor=world.insurer, claim_id=claim.pk, reference="TB1", paid_on=dt.date(YEAR, 4, 3))
+    services.indicators_refresh(as_of=dt.date(YEAR, 6, 30))
+    page = browser_page(world.county)
+    page.set_viewport_size({"width": 360, "height": 740})  # a cheap phone
+    page.goto(page.base_url + "/")
+    tile = page.locator('a.stat[data-key="claims.paid_count"]')
+    assert tile.locator("b").inner_text() == "1"
+    assert page.locator('a.stat[data-key="claims.paid"] b').inner_text() == "8120.00"
+    tile.click()
+    page.wait_for_url("**/insurance/?status=paid*")
+    assert f"#{claim.pk}" in page.content()
