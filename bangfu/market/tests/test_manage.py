@@ -201,10 +201,10 @@ def test_photo_upload_and_public_serving(market, client_for, media, django_captu
     r = _upload(owner, p.pk, PNG + b"\x00" * MAX_PHOTO_BYTES, "big.png")
     assert "图片不能超过2MB" in r.content.decode() and not Product.objects.get(pk=p.pk).photo
     assert "图片已上传" in _upload(owner, p.pk, JPEG, "photo.png").content.decode()
-    stored = Product.objects.get(pk=p.pk).photo.name
+    stored = Product.objects.get(pk=p.pk).photo.name or ""
     assert stored.endswith(".jpg") and (media / stored).read_bytes() == JPEG  # named by content, not by upload
     r = Client().get(f"/market/photos/{p.pk}/")  # catalogue product: no login
-    assert r.status_code == 200 and r["Content-Type"] == "image/jpeg" and b"".join(r.streaming_content) == JPEG
+    assert r.status_code == 200 and r["Content-Type"] == "image/jpeg" and b"".join(r.streaming_content) == JPEG  # type: ignore[attr-defined]
     assert f"/market/photos/{p.pk}/" in Client().get("/market/catalogue/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         _upload(owner, p.pk, PNG)
