@@ -139,7 +139,9 @@ STEPS = {"generate": step_generate, "screen": step_screen, "eval": step_eval_onl
 
 
 def _child(db: str, step: str, households: int, var: Path) -> dict[str, object]:
-    cmd = [sys.executable, __file__, "--db", db, "--households", str(households), "--var", str(var), "--step", step]
+    """`var` is the database's own directory (…/sqlite or …/postgres); the child appends the db name."""
+    cmd = [sys.executable, __file__, "--db", db, "--households", str(households), "--var", str(var.parent),
+           "--step", step]
     out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
