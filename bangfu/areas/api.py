@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
-from ninja import File, Router, Schema
+from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from bangfu.areas import services, views
@@ -55,10 +55,10 @@ def tree(request: HttpRequest, root: str = "") -> list[views.Node]:
 
 
 @router.post("/import", response={201: ImportOut}, summary="导入区划 Import an area tree (CSV or Excel, all or none)")
-def import_areas(request: HttpRequest, file: File[UploadedFile]) -> tuple[int, dict[str, int]]:
+def import_areas(request: HttpRequest, file: File[UploadedFile]) -> Status[dict[str, int]]:
     """Columns 区划代码, 名称, 上级区划代码. 422 with every problem by row when any row is wrong."""
     count = services.area_import(data=file.read(), filename=file.name or "", actor=_user(request))
-    return 201, {"imported": count}
+    return Status(201, {"imported": count})
 
 
 # Declared after /import so that POST /import is not taken for an area code.

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Query, Router, Schema
+from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
@@ -369,12 +369,12 @@ def household_list(request: HttpRequest, filters: Query[HouseholdFilterIn]) -> d
 
 
 @router.post("/households", response={201: HouseholdOut}, summary="登记农户 Create a household")
-def household_create(request: HttpRequest, body: HouseholdIn) -> tuple[int, dict[str, Any]]:
+def household_create(request: HttpRequest, body: HouseholdIn) -> Status[dict[str, Any]]:
     data = body.model_dump()
     place = {k: data.pop(k) for k in ("village_code", "grid_id", "group_code")}
     members = data.pop("members")
     h = services.household_create(actor=_user(request), fields=data, members=members, **place)
-    return 201, _household(_user(request), h.pk, full_id=False)
+    return Status(201, _household(_user(request), h.pk, full_id=False))
 
 
 @router.get("/households/{pk}", response=HouseholdOut, summary="农户详情 Get a household")
@@ -401,10 +401,10 @@ def member_list(request: HttpRequest, pk: int, full_id: bool = False) -> list[di
 
 
 @router.post("/households/{pk}/members", response={201: MemberOut}, summary="增加成员 Add a member")
-def member_add(request: HttpRequest, pk: int, body: MemberIn) -> tuple[int, dict[str, Any]]:
+def member_add(request: HttpRequest, pk: int, body: MemberIn) -> Status[dict[str, Any]]:
     h = selectors.household_get(_user(request), pk)
     m = services.member_add(actor=_user(request), household=h, fields=body.model_dump())
-    return 201, _member(_user(request), m, h, full_id=False)
+    return Status(201, _member(_user(request), m, h, full_id=False))
 
 
 @router.post("/members/find", response=MemberOut, summary="按身份证号查找 Find a person by ID number")
@@ -445,7 +445,7 @@ def statement_get(request: HttpRequest, pk: int, year: int) -> dict[str, Any]:
 @router.post(
     "/households/{pk}/statements/{year}/items", response={201: StatementOut}, summary="登记收入项目 Add an income line"
 )
-def item_create(request: HttpRequest, pk: int, year: int, body: ItemIn) -> tuple[int, dict[str, Any]]:
+def item_create(request: HttpRequest, pk: int, year: int, body: ItemIn) -> Status[dict[str, Any]]:
     h = selectors.household_get(_user(request), pk)
     services.income_item_set(
         actor=_user(request),
@@ -456,7 +456,7 @@ def item_create(request: HttpRequest, pk: int, year: int, body: ItemIn) -> tuple
         note=body.note,
         member_id=body.member_id,
     )
-    return 201, _statement(_statement_of(_user(request), pk, year))
+    return Status(201, _statement(_statement_of(_user(request), pk, year)))
 
 
 @router.patch("/income-items/{pk}", response=StatementOut, summary="更正收入项目 Correct an income line")
@@ -468,10 +468,10 @@ def item_update(request: HttpRequest, pk: int, body: ItemPatch) -> dict[str, Any
 
 
 @router.delete("/income-items/{pk}", response={204: None}, summary="删除收入项目 Delete an income line")
-def item_delete(request: HttpRequest, pk: int) -> tuple[int, None]:
+def item_delete(request: HttpRequest, pk: int) -> Status[None]:
     item = selectors.income_item_get(_user(request), pk)
     services.income_item_delete(actor=_user(request), item=item)
-    return 204, None
+    return Status(204, None)
 
 
 # --- Excel ------------------------------------------------------------------------------------
@@ -485,7 +485,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 
 @router.post("/import", response={201: ImportOut}, summary="Excel导入农户 Import households (all or none)")
-def import_households(request: HttpRequest, file: File[UploadedFile]) -> tuple[int, dict[str, Any]]:
+def import_households(request: HttpRequest, file: File[UploadedFile]) -> Status[dict[str, Any]]:
     """422 with `errors` (row, field as 'sheet!column', message, message_en) when any row is wrong."""
     result = importer.household_import(actor=_user(request), data=file.read(), filename=file.name or "")
-    return 201, {"households": result.households, "members": result.members, "batch_id": result.batch_id}
+    return Status(201, {"households": result.households, "members": result.members, "batch_id": result.batch_id})
