@@ -598,6 +598,12 @@ def _batch_obligations(village_codes: set[str], on: dt.date) -> dict[str, dict[s
 
 
 def _visit_counts(as_of: dt.date, prefix: str, column: str) -> list[tuple[str, str, Decimal]]:
+    # Count only the (period, phone counts) combinations some obligation in force uses: each is a
+    # correlated count per household, the costly part of the query.
+    combos = sorted(set(_in_force(VisitObligation.objects.all(), as_of).values_list("period", "phone_counts")))
+    if not combos:
+        return []
+    done = {f"{period}_{'all' if phone else 'in'}": _visit_count(period, as_of, not phone) for period, phone in combos}
     groups = (
         batch_households(prefix)
         .exclude(**{f"{column}__isnull": True})
@@ -606,12 +612,9 @@ def _visit_counts(as_of: dt.date, prefix: str, column: str) -> list[tuple[str, s
                 When(Q(monitoring_type__gt="", risk_eliminated_on__isnull=True), then=True), default=False
             ),
             is_absent=Exists(Absence.objects.filter(household=OuterRef("pk"))),
-            month_in=_visit_count("month", as_of, True),
-            month_all=_visit_count("month", as_of, False),
-            quarter_in=_visit_count("quarter", as_of, True),
-            quarter_all=_visit_count("quarter", as_of, False),
+            **done,
         )
-        .values(column, "village_id", "is_monitored", "is_absent", "month_in", "month_all", "quarter_in", "quarter_all")
+        .values(column, "village_id", "is_monitored", "is_absent", *done)
         .annotate(n=Count("id"))
         .order_by()
     )

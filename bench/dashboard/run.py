@@ -102,6 +102,34 @@ def _households(total: int, villages: list[str]) -> float:
     return time.perf_counter() - started
 
 
+def _visits(share: float, counties: list[str]) -> tuple[int, float]:
+    """Visit obligations per county (monitored twice a month, others once a quarter, phone counts)
+    and one visit this month for `share` of the households, so the compliance count has work."""
+    from django.utils import timezone
+
+    from bangfu.analytics.sources import model
+    from bangfu.casework import services as casework
+
+    today, started = timezone.localdate(), time.perf_counter()
+    for county in counties:
+        for category, visits, period in (("monitored", 2, "month"), ("ordinary", 1, "quarter")):
+            casework.obligation_set(
+                actor=None, area_code=county, category=category, visits=visits, period=period, phone_counts=True,
+                effective_from=dt.date(2020, 1, 1),
+            )  # fmt: skip
+    visit, hh = model("casework", "Visit"), model("registry", "Household")
+    rng, batch, n = random.Random(9), [], 0
+    for pk, grid in hh.objects.values_list("id", "grid_id").iterator(chunk_size=10_000):
+        if rng.random() < share:
+            batch.append(visit(household_id=pk, grid_id=grid, visited_on=today.replace(day=1), mode="in_person"))
+            n += 1
+        if len(batch) == 10_000:
+            visit.objects.bulk_create(batch)
+            batch = []
+    visit.objects.bulk_create(batch)
+    return n, time.perf_counter() - started
+
+
 def _officer() -> object:
     from bangfu.accounts import services as accounts
     from bangfu.accounts.domain.roles import Role
@@ -126,6 +154,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--households", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--visits", type=float, default=0.5, help="share of households visited this month")
     args = parser.parse_args()
     _setup_database()
     from django.db import connection
@@ -135,12 +164,13 @@ def main() -> None:
 
     counties, towns, villages = _province()
     insert_s = _households(args.households, villages)
+    visits, visits_s = _visits(args.visits, counties)
     user = _officer()
     started = time.perf_counter()
     run = services.indicators_refresh(trigger="bench")
     refresh_s = time.perf_counter() - started
     print(f"database: {connection.vendor}; households: {args.households:,}; villages: {len(villages):,}")
-    print(f"bulk insert of households: {insert_s:.1f} s")
+    print(f"bulk insert of households: {insert_s:.1f} s; {visits:,} visits in {visits_s:.1f} s")
     print(f"indicators_refresh (all levels): {refresh_s:.2f} s; {run.cells:,} cached cells", flush=True)
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")  # type: ignore[arg-type]

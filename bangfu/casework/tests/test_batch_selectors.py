@@ -39,7 +39,7 @@ def test_visit_compliance_matches_the_compliance_report(visited):
     today = timezone.localdate()
     with CaptureQueriesContext(connection) as q:
         rows = as_dict(selectors.village_counts(today))
-    assert len(q.captured_queries) == 3  # overdue steps, visit groups, obligations
+    assert len(q.captured_queries) == 4  # overdue steps, combinations in force, visit groups, obligations
     report = {r.key: r for r in selectors.compliance_report(visited.county, today)["village"]}
     for village in (visited.v1a.code, visited.v2a.code):
         assert rows[(village, "visits.due")] == report[village].households
