@@ -8,7 +8,7 @@ exactly one head, a member row pointing at no household.
 
 Storing is set-wise (executemany over the tables and INSERT … SELECT into the history tables), so
 a county's registry of 100,000 households loads in well under a minute; why, and how the history
-stays truthful: docs/adr/0005-excel-import-set-wise-writes.md.
+stays truthful: docs/adr/0006-excel-import-set-wise-writes.md.
 """
 
 from __future__ import annotations
