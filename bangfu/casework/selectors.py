@@ -155,7 +155,7 @@ def case_page(user: User, f: CaseFilter, today: dt.date, page: int = 1, per_page
     if f.state:
         qs = qs.filter(state=f.state)
     if f.village:
-        qs = qs.filter(village_id__startswith=f.village)
+        qs = qs.filter(village__code__startswith=f.village)  # FK attname refuses startswith on Django 6.1
     if f.overdue:
         qs = qs.filter(state__in=[s.value for s in OPEN_STATES], due_on__lt=today)
     return Paginator(qs, per_page).get_page(page)
