@@ -73,3 +73,12 @@ def test_access_trio_on_the_new_figures(insured, client_for):
     gw2 = client_for(insured.gw2).get("/").content.decode()
     assert tile(gw2, "claims.paid") == "0.00"  # g1's claim is not on another grid's dashboard
     assert IndicatorValue.objects.count() == before
+
+
+def test_every_figure_of_the_county_dashboard_opens_its_list(insured, client_for):
+    client = client_for(insured.county)
+    html = client.get("/").content.decode()
+    links = set(re.findall(r'<a class="stat" href="([^"]+)"', html))
+    assert len(links) >= 10
+    for url in links:
+        assert client.get(url.replace("&amp;", "&")).status_code == 200, url
