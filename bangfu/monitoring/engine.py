@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,11 +24,14 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 from django.db import connection
 
-from bangfu.monitoring.sources import table
+from bangfu.monitoring import sentences
+from bangfu.monitoring.domain import lifecycle
+from bangfu.monitoring.domain.lifecycle import ACTIVE
+from bangfu.monitoring.sources import Query, read_here, read_many, table
 from bangfu.registry.domain.codes import SERIOUS_HEALTH
-from bangfu.rules.domain.evaluate import to_sql
-from bangfu.rules.domain.facts import COLUMNS, HouseholdFacts
-from bangfu.rules.domain.rules import RuleSetDef
+from bangfu.rules.domain.evaluate import conditions, explain, to_sql
+from bangfu.rules.domain.facts import COLUMNS, FACTS, HouseholdFacts
+from bangfu.rules.domain.rules import Rule, RuleSetDef
 from bangfu.rules.domain.windows import window_for
 
 YUAN_COLUMNS = {"per_capita_income", "per_capita_income_prev", "per_capita_delta", "net_income", "medical_oop",
@@ -52,94 +56,170 @@ class InForce:
     line: Decimal | None
 
 
-def _hh_filter(sel: Selection, alias: str = "id") -> tuple[str, list[Any]]:
+def _hh_filter(sel: Selection, alias: str = "id", column: str = "village_id") -> tuple[str, list[Any]]:
     parts: list[str] = []
     params: list[Any] = []
     for p in sel.prefixes:
         if p:
-            parts.append("(village_id >= %s AND village_id <= %s)")
+            parts.append(f"({column} >= %s AND {column} <= %s)")
             params += [p, p + "9" * (15 - len(p))]
     where = "(" + " OR ".join(parts) + ")" if parts else "1=1"
     if sel.household_ids is not None:
         ids = list(sel.household_ids) or [-1]
         where += f" AND {alias} IN ({','.join('%s' for _ in ids)})"
         params += ids
-    return where + " AND status = %s", [*params, "正常"]
+    return where, params
 
 
 def _in_households(sel: Selection, column: str = "household_id") -> tuple[str, list[Any]]:
     if sel.prefixes == ("",) and sel.household_ids is None:
         return "1=1", []
     where, params = _hh_filter(sel)
-    return f"{column} IN (SELECT id FROM {table('Household')} WHERE {where})", params
+    return f"{column} IN (SELECT id FROM {table('Household')} WHERE {where} AND status = %s)", [*params, "正常"]
 
 
 def fetch(sql: str, params: list[Any], schema: pa.Schema) -> pa.Table:
-    """Run a query and return its rows as Arrow. PostgreSQL streams CSV through COPY (parsed in C)."""
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            buf = io.BytesIO()
-            with cur.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", params) as cp:
-                for chunk in cp:
-                    buf.write(chunk)
-            if not buf.tell():
-                return schema.empty_table()
-            buf.seek(0)
-            return pacsv.read_csv(buf, read_options=pacsv.ReadOptions(column_names=schema.names),
-                                  convert_options=pacsv.ConvertOptions(column_types=schema))
-        cur.execute(sql, params)
-        rows = cur.fetchall()
-    cols: list[Any] = list(zip(*rows, strict=True)) if rows else [[] for _ in schema.names]
-    return pa.Table.from_arrays([pa.array(c, type=f.type) for c, f in zip(cols, schema, strict=True)], schema=schema)
+    """One read through Django's connection (kept for callers outside the engine)."""
+    return read_here(Query(sql, params, schema))
 
 
 def _fen(col: str) -> str:
+    """Money in fen. PostgreSQL's numeric(…, 2) times 100 is already whole (ROUND would only cost
+    time: numeric arithmetic is most of the read); SQLite keeps decimals as floats, so it rounds."""
+    if connection.vendor == "postgresql":
+        return f"CAST({col} * 100 AS BIGINT)"
     return f"CAST(ROUND({col} * 100) AS BIGINT)"
 
 
-def load(sel: Selection, as_of: dt.date, windows: Iterable[str]) -> dict[str, pa.Table]:
-    """The six set-wise reads. Feed rows are read for the widest of the windows in use."""
-    where, params = _hh_filter(sel)
-    inside, iparams = _in_households(sel)
+# Which read provides which fact columns; the households read is always made.
+READS: dict[str, frozenset[str]] = {
+    "st": frozenset({"per_capita_income", "per_capita_income_prev", "per_capita_delta", "net_income"}),
+    "fr": frozenset({"medical_oop", "school_costs", "disaster_loss", "job_loss", "assistance_ended", "deaths"}),
+    "sick": frozenset({"serious_ill_or_disabled"}),
+    "gc": frozenset({"guarantee_failures"}),
+}
+FEED_KIND = {"medical_oop": "medical", "school_costs": "school", "disaster_loss": "disaster",
+             "job_loss": "employment", "assistance_ended": "assistance", "deaths": "death"}
+
+
+def facts_used(definitions: Iterable[RuleSetDef]) -> set[str]:
+    """The fact columns the rules name (a ratio names its two parts): only these are read."""
+    used: set[str] = set()
+    for rs in definitions:
+        for rule in rs.rules:
+            for c in conditions(rule.when):
+                for name in (c.fact, c.ref):
+                    if name:
+                        used |= set(FACTS[name].ratio_of or (name,))
+    return used
+
+
+def load(sel: Selection, as_of: dt.date, windows: Iterable[str], facts: set[str] | None = None,
+         active: bool = False, apart: bool | None = None) -> dict[str, pa.Table]:
+    """The set-wise reads, side by side. `facts` None reads every fact; feed rows are read for the
+    widest window in use; `active` adds the (household, rule) keys of the active warnings."""
+    wanted = set(COLUMNS) if facts is None else facts
     wins = [window_for(w, as_of) for w in windows]
     start, year = min(w.start for w in wins), wins[0].income_year
-    i64, s = pa.int64(), pa.string()
+    reads = {"hh": _q_households(sel)}
+    if wanted & READS["st"]:
+        # One read per year: they run side by side, and last year's net income is never needed.
+        reads["s1"] = _q_statements(sel, year, with_net=True)
+        reads["s0"] = _q_statements(sel, year - 1, with_net=False)
+    if wanted & READS["fr"]:
+        reads["fr"] = _q_feed(sel, start, as_of, sorted(FEED_KIND[f] for f in wanted & READS["fr"]))
+    if wanted & READS["sick"]:
+        reads["sick"] = _q_sick(sel, as_of)
+    if wanted & READS["gc"]:
+        reads["gc"] = _q_checks(sel, as_of)
+    if active:
+        reads["active"] = _q_active(sel)
+    return read_many(reads, apart=apart)
+
+
+I64, STR = pa.int64(), pa.string()
+EMPTY = {  # the schema of each read, also registered empty when a read is skipped
+    "s1": pa.schema([("household_id", I64), ("pc", I64), ("net", I64)]),
+    "s0": pa.schema([("household_id", I64), ("pc", I64)]),
+    "fr": pa.schema([("household_id", I64), ("kind", STR), ("event", STR), ("amount", I64), ("d", STR)]),
+    "sick": pa.schema([("household_id", I64), ("member_id", I64)]),
+    "gc": pa.schema([("household_id", I64), ("checked_on", STR), ("id", I64), ("fails", I64)]),
+}
+
+
+def _q_households(sel: Selection) -> Query:
+    where, params = _hh_filter(sel)
+    return Query(f"SELECT id, village_id, CASE WHEN no_labour THEN 1 ELSE 0 END, grid_id "
+                 f"FROM {table('Household')} WHERE {where} AND status = %s", [*params, "正常"],
+                 pa.schema([("id", I64), ("village", STR), ("no_labour", I64), ("grid_id", I64)]))
+
+
+def _q_statements(sel: Selection, year: int, with_net: bool) -> Query:
+    inside, params = _in_households(sel)
+    net = f", {_fen('net_income')}" if with_net else ""
+    return Query(f"SELECT household_id, {_fen('per_capita')}{net} "
+                 f"FROM {table('IncomeStatement')} WHERE year = %s AND {inside}", [year, *params],
+                 EMPTY["s1" if with_net else "s0"])
+
+
+def _q_feed(sel: Selection, start: dt.date, as_of: dt.date, kinds: list[str]) -> Query:
+    inside, params = _in_households(sel)
+    # SQLite would walk the (kind, event_date) index and fetch a third of the table row by row in
+    # index order; one sequential scan is five times faster when the whole province is screened.
+    scan = " NOT INDEXED" if connection.vendor == "sqlite" and sel.household_ids is None else ""
+    return Query(f"SELECT household_id, kind, event, {_fen('amount')}, CAST(event_date AS VARCHAR(10)) "
+                 f"FROM {table('FeedRow')}{scan} WHERE event_date >= %s AND event_date <= %s "
+                 f"AND kind IN ({','.join('%s' for _ in kinds)}) AND {inside}", [start, as_of, *kinds, *params],
+                 pa.schema([("household_id", I64), ("kind", STR), ("event", STR), ("amount", I64), ("d", STR)]))
+
+
+def _q_sick(sel: Selection, as_of: dt.date) -> Query:
+    # Two plain reads rather than one correlated EXISTS per member: members are millions,
+    # disability certificates a few; DuckDB counts each member once.
+    inside, params = _in_households(sel)
+    finside = _in_households(sel, "f.household_id")[0]
     serious = ",".join("%s" for _ in SERIOUS_HEALTH)
-    return {
-        "hh": fetch(f"SELECT id, village_id, CASE WHEN no_labour THEN 1 ELSE 0 END, grid_id "
-                    f"FROM {table('Household')} WHERE {where}", params,
-                    pa.schema([("id", i64), ("village", s), ("no_labour", i64), ("grid_id", i64)])),
-        "st": fetch(f"SELECT household_id, year, {_fen('per_capita')}, {_fen('net_income')} "
-                    f"FROM {table('IncomeStatement')} WHERE year IN (%s, %s) AND {inside}", [year, year - 1, *iparams],
-                    pa.schema([("household_id", i64), ("year", i64), ("pc", i64), ("net", i64)])),
-        # Two plain reads rather than one correlated EXISTS per member: members are millions,
-        # disability certificates a few; DuckDB counts each member once.
-        "sick": fetch(f"SELECT household_id, id FROM {table('Member')} WHERE active AND health IN ({serious}) "
-                      f"AND {inside} UNION ALL SELECT f.household_id, f.member_id FROM {table('FeedRow')} f "
-                      f"JOIN {table('Member')} m ON m.id = f.member_id AND m.household_id = f.household_id "
-                      f"WHERE f.kind = 'disability' AND m.active "
-                      f"AND f.event_date <= %s AND {_in_households(sel, 'f.household_id')[0]}",
-                      [*sorted(SERIOUS_HEALTH), *iparams, as_of, *iparams],
-                      pa.schema([("household_id", i64), ("member_id", i64)])),
-        "fr": fetch(f"SELECT household_id, kind, event, {_fen('amount')}, "
-                    f"CAST(event_date AS VARCHAR(10)) FROM {table('FeedRow')} "
-                    f"WHERE event_date >= %s AND event_date <= %s AND kind <> 'disability' AND {inside}",
-                    [start, as_of, *iparams], pa.schema([("household_id", i64), ("kind", s), ("event", s),
-                                                         ("amount", i64), ("d", s)])),
-        "gc": fetch(f"SELECT household_id, CAST(checked_on AS VARCHAR(10)), id, "
-                    "(CASE WHEN housing_safe THEN 0 ELSE 1 END) + (CASE WHEN schooling_ok THEN 0 ELSE 1 END) + "
-                    "(CASE WHEN medical_ok THEN 0 ELSE 1 END) + (CASE WHEN water_safe THEN 0 ELSE 1 END) "
-                    f"FROM {table('GuaranteeCheck')} WHERE checked_on <= %s AND {inside}", [as_of, *iparams],
-                    pa.schema([("household_id", i64), ("checked_on", s), ("id", i64), ("fails", i64)])),
-    }
+    return Query(f"SELECT household_id, id FROM {table('Member')} WHERE active AND health IN ({serious}) "
+                 f"AND {inside} UNION ALL SELECT f.household_id, f.member_id FROM {table('FeedRow')} f "
+                 f"JOIN {table('Member')} m ON m.id = f.member_id AND m.household_id = f.household_id "
+                 f"WHERE f.kind = 'disability' AND m.active AND f.event_date <= %s AND {finside}",
+                 [*sorted(SERIOUS_HEALTH), *params, as_of, *params],
+                 pa.schema([("household_id", I64), ("member_id", I64)]))
 
 
-def _facts_sql(start: dt.date, year: int) -> str:
-    """Every household's facts (money in fen) for one window: one row per household."""
+def _q_checks(sel: Selection, as_of: dt.date) -> Query:
+    inside, params = _in_households(sel)
+    return Query(f"SELECT household_id, CAST(checked_on AS VARCHAR(10)), id, "
+                 "(CASE WHEN housing_safe THEN 0 ELSE 1 END) + (CASE WHEN schooling_ok THEN 0 ELSE 1 END) + "
+                 "(CASE WHEN medical_ok THEN 0 ELSE 1 END) + (CASE WHEN water_safe THEN 0 ELSE 1 END) "
+                 f"FROM {table('GuaranteeCheck')} WHERE checked_on <= %s AND {inside}", [as_of, *params],
+                 pa.schema([("household_id", I64), ("checked_on", STR), ("id", I64), ("fails", I64)]))
+
+
+def _q_active(sel: Selection) -> Query:
+    where, params = _hh_filter(sel, alias="household_id", column="village_code")
+    states = ",".join("%s" for _ in ACTIVE)
+    return Query(f"SELECT household_id, rule_code FROM {table('Warning')} WHERE status IN ({states}) AND {where}",
+                 [*ACTIVE, *params], pa.schema([("household_id", I64), ("rule_code", STR)]))
+
+
+FACT_SQL = {  # fact column → its expression in _facts_sql, and the read it comes from
+    "per_capita_income": ("s1.pc", "s1"), "net_income": ("s1.net", "s1"), "per_capita_income_prev": ("s0.pc", "s0"),
+    "per_capita_delta": ("s1.pc - s0.pc", "s0"),
+    # BIGINT, not DuckDB's HUGEINT sums: those reach Arrow as decimals, where // is not integer division
+    **{f: (f"CAST(COALESCE(ev.{f}, 0) AS BIGINT)", "fr") for f in FEED_KIND},
+    "serious_ill_or_disabled": ("CAST(COALESCE(sk.n, 0) AS BIGINT)", "sick"),
+    "guarantee_failures": ("CAST(COALESCE(g.fails, 0) AS BIGINT)", "gc"),
+}
+
+
+def _facts_sql(start: dt.date, present: set[str]) -> str:
+    """Every household's facts (money in fen) for one window: one row per household. A fact whose
+    read was skipped (no rule names it) is NULL, i.e. unknown, never a made-up zero."""
+    cols = ", ".join(f"{expr if read in present else 'CAST(NULL AS BIGINT)'} AS {fact}"
+                     for fact, (expr, read) in FACT_SQL.items())
     return f"""
-    WITH s1 AS (SELECT household_id, pc, net FROM st WHERE year = {year}),
-         s2 AS (SELECT household_id, pc FROM st WHERE year = {year - 1}),
-         ev AS (SELECT household_id,
+    WITH ev AS (SELECT household_id,
                   SUM(CASE WHEN kind = 'medical' THEN amount ELSE 0 END) AS medical_oop,
                   SUM(CASE WHEN kind = 'school' THEN amount ELSE 0 END) AS school_costs,
                   SUM(CASE WHEN kind = 'disaster' THEN amount ELSE 0 END) AS disaster_loss,
@@ -150,16 +230,10 @@ def _facts_sql(start: dt.date, year: int) -> str:
          sk AS (SELECT household_id, COUNT(DISTINCT member_id) AS n FROM sick GROUP BY household_id),
          g AS (SELECT household_id, arg_max(fails, checked_on || '#' || lpad(CAST(id AS VARCHAR), 20, '0')) AS fails
                FROM gc GROUP BY household_id)
-    SELECT hh.id AS household_id, hh.village, hh.grid_id, vl.ruleset_id,
-           s1.pc AS per_capita_income, s1.net AS net_income, s2.pc AS per_capita_income_prev,
-           s1.pc - s2.pc AS per_capita_delta,
-           COALESCE(ev.medical_oop, 0) AS medical_oop, COALESCE(ev.school_costs, 0) AS school_costs,
-           COALESCE(ev.disaster_loss, 0) AS disaster_loss, COALESCE(ev.job_loss, 0) AS job_loss,
-           COALESCE(ev.assistance_ended, 0) AS assistance_ended, COALESCE(ev.deaths, 0) AS deaths,
-           COALESCE(sk.n, 0) AS serious_ill_or_disabled, hh.no_labour,
-           COALESCE(g.fails, 0) AS guarantee_failures, vl.line AS monitoring_line
+    SELECT hh.id AS household_id, hh.village, hh.grid_id, vl.ruleset_id, {cols},
+           hh.no_labour, vl.line AS monitoring_line
     FROM hh JOIN vl ON vl.village = hh.village
-    LEFT JOIN s1 ON s1.household_id = hh.id LEFT JOIN s2 ON s2.household_id = hh.id
+    LEFT JOIN s1 ON s1.household_id = hh.id LEFT JOIN s0 ON s0.household_id = hh.id
     LEFT JOIN ev ON ev.household_id = hh.id LEFT JOIN sk ON sk.household_id = hh.id
     LEFT JOIN g ON g.household_id = hh.id"""
 
@@ -172,7 +246,7 @@ def compute_hits(data: dict[str, pa.Table], as_of: dt.date, in_force: dict[str, 
         "line": pa.array([None if f.line is None else int(f.line * 100) for f in in_force.values()], pa.int64()),
     })
     con = duckdb.connect()
-    for name, tbl in data.items():
+    for name, tbl in {**{k: v.empty_table() for k, v in EMPTY.items()}, **data}.items():
         con.register(name, tbl)
     con.register("vl", vl)
     by_window: dict[str, dict[int, RuleSetDef]] = {}
@@ -181,10 +255,11 @@ def compute_hits(data: dict[str, pa.Table], as_of: dt.date, in_force: dict[str, 
     parts = []
     for window, sets in by_window.items():
         w = window_for(window, as_of)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE facts_{window} AS {_facts_sql(w.start, w.income_year)}")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE facts_{window} AS "
+                    f"{_facts_sql(w.start, set(data))}")
         for rs_id, rs in sets.items():
             for rule in rs.rules:
-                parts.append(f"SELECT '{rule.code}' AS rule_code, * FROM facts_{window} "
+                parts.append(f"SELECT {_q(rule.code)} AS rule_code, * FROM facts_{window} "
                              f"WHERE ruleset_id = {rs_id} AND {to_sql(rule.when, rs, money_scale=100)}")
     if not parts:
         return pa.table({"rule_code": pa.array([], pa.string()), "household_id": pa.array([], pa.int64())})
@@ -207,26 +282,103 @@ def facts_of_row(row: dict[str, object]) -> HouseholdFacts:
     return HouseholdFacts.of(int(row["household_id"]), **values)  # type: ignore[call-overload]
 
 
-WARNING_COLUMNS = ("household_id", "village_code", "grid_id", "rule_code", "rule_name", "risk", "ruleset_id",
-                   "ruleset_version", "facts", "thresholds", "explanation", "status", "run_id", "as_of", "created",
-                   "case_ref")
+NEW_COLUMNS = ("household_id", "village_code", "grid_id", "rule_code", "rule_name", "risk", "ruleset_id",
+               "ruleset_version", "facts", "thresholds", "explanation")
+WARNING_COLUMNS = (*NEW_COLUMNS, "status", "run_id", "as_of", "created", "case_ref")
+NEW_SCHEMA = pa.schema([(c, I64 if c in ("household_id", "grid_id", "ruleset_id", "ruleset_version") else STR)
+                        for c in NEW_COLUMNS])
 
 
-def insert_warnings(rows: list[tuple[Any, ...]]) -> int:
-    """Write new warnings in one statement stream (COPY / executemany), not one ORM object each.
+def new_warnings(hits: pa.Table, active: pa.Table, in_force: dict[str, InForce]) -> pa.Table:
+    """The hits that have no active warning yet, as warning rows with facts, thresholds and sentence.
+
+    A household that keeps meeting a rule keeps its one warning, so a nightly rerun turns (almost)
+    nothing into text. Sentences are built set-wise in DuckDB (`sentences`); a rule it cannot
+    reproduce exactly is explained by the domain's `explain`, row by row.
+    """
+    if hits.num_rows == 0 or "ruleset_id" not in hits.column_names:
+        return NEW_SCHEMA.empty_table()
+    con = duckdb.connect()
+    for macro in sentences.MACROS:
+        con.execute(macro)
+    con.register("hits", hits)
+    con.register("active", active.select(["household_id", "rule_code"]))
+    con.execute("CREATE TEMP TABLE fresh AS SELECT * FROM hits ANTI JOIN active USING (household_id, rule_code)")
+    parts, by_python = [], []
+    for f in {f.ruleset_id: f for f in in_force.values()}.values():
+        for rule in f.definition.rules:
+            where = f"ruleset_id = {f.ruleset_id} AND rule_code = {_q(rule.code)}"
+            if not sentences.vectorised(rule):
+                by_python.append(_explained(con, where, rule, f))
+                continue
+            text, used, limits = sentences.columns(rule, f.definition)
+            parts.append(f"SELECT household_id, village AS village_code, grid_id, rule_code, {_q(rule.zh)}, "
+                         f"{_q(rule.risk)}, ruleset_id, {f.version}, {used}, {limits}, {text} FROM fresh WHERE {where}")
+    # In household order: the indexes on the warning table and the foreign-key checks at commit
+    # then walk their pages in order instead of at random.
+    out = [con.sql(" UNION ALL ".join(parts) + " ORDER BY household_id, rule_code").to_arrow_table()
+           .rename_columns(NEW_COLUMNS).cast(NEW_SCHEMA)] if parts else []
+    con.close()
+    return pa.concat_tables([*out, *by_python]) if out or by_python else NEW_SCHEMA.empty_table()
+
+
+def _explained(con: duckdb.DuckDBPyConnection, where: str, rule: Rule, f: InForce) -> pa.Table:
+    rows = con.sql(f"SELECT * FROM fresh WHERE {where}").to_arrow_table().to_pylist()
+    out = []
+    for row in rows:
+        hit = explain(rule, f.definition, facts_of_row(row))
+        out.append((hit.household_id, row["village"], row["grid_id"], rule.code, rule.zh, rule.risk, f.ruleset_id,
+                    f.version, json.dumps(dict(hit.facts)), json.dumps(dict(hit.thresholds)), hit.explanation))
+    columns: list[Any] = list(zip(*out, strict=True)) if out else [[] for _ in NEW_COLUMNS]
+    return pa.table([pa.array(c, type=t) for c, t in zip(columns, NEW_SCHEMA.types, strict=True)], schema=NEW_SCHEMA)
+
+
+def insert_warnings(rows: pa.Table, run_id: int, as_of: dt.date, now: dt.datetime) -> int:
+    """Write new warnings as one stream in the caller's transaction, not one ORM object each.
 
     The rows are complete (facts and thresholds already JSON text); the partial unique index on
     active (household, rule) still guards against a concurrent run opening the same warning twice.
     """
-    if not rows:
+    if not rows.num_rows:
         return 0
-    tbl, cols = table("Warning"), ", ".join(WARNING_COLUMNS)
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            with cur.cursor.copy(f"COPY {tbl} ({cols}) FROM STDIN") as cp:
-                for r in rows:
-                    cp.write_row(r)
-        else:
-            marks = ", ".join("%s" for _ in WARNING_COLUMNS)
-            cur.executemany(f"INSERT INTO {tbl} ({cols}) VALUES ({marks})", rows)
-    return len(rows)
+    constants = (lifecycle.OPEN, run_id, connection.ops.adapt_datefield_value(as_of),
+                 connection.ops.adapt_datetimefield_value(now), "")
+    if connection.vendor == "postgresql":
+        _copy_in(rows, constants)
+    else:
+        _insert_select(rows, constants)
+    return rows.num_rows
+
+
+def _copy_in(rows: pa.Table, constants: tuple[Any, ...]) -> None:
+    """PostgreSQL: COPY … FROM STDIN of CSV written by Arrow (no Python loop over the rows)."""
+    full = rows
+    for name, value in zip(WARNING_COLUMNS[len(NEW_COLUMNS):], constants, strict=True):
+        full = full.append_column(name, pa.array([str(value)] * rows.num_rows, STR))
+    buf = io.BytesIO()
+    pacsv.write_csv(full, buf, pacsv.WriteOptions(include_header=False, quoting_style="all_valid"))
+    with connection.cursor() as cur, cur.cursor.copy(
+            f"COPY {table('Warning')} ({', '.join(WARNING_COLUMNS)}) FROM STDIN (FORMAT csv)") as cp:
+        cp.write(buf.getvalue())
+
+
+def _insert_select(rows: pa.Table, constants: tuple[Any, ...]) -> None:
+    """SQLite: executemany into a bare temporary table, then one INSERT … SELECT into the warnings.
+
+    Measured on 124,554 warnings: 1.7 s row by row into the indexed, checked table, 1.0 s this way
+    (the index and JSON checks run inside one statement instead of once per Python call).
+    """
+    cols, marks = ", ".join(NEW_COLUMNS), ", ".join("?" for _ in NEW_COLUMNS)
+    data = [rows.column(c).to_pylist() for c in NEW_COLUMNS]
+    raw = connection.connection  # same connection, same transaction as the caller's atomic block
+    raw.execute(f"CREATE TEMP TABLE IF NOT EXISTS bangfu_new_warning ({cols})")
+    try:
+        raw.executemany(f"INSERT INTO bangfu_new_warning ({cols}) VALUES ({marks})", zip(*data, strict=True))
+        raw.execute(f"INSERT INTO {table('Warning')} ({', '.join(WARNING_COLUMNS)}) "
+                    f"SELECT {cols}, ?, ?, ?, ?, ? FROM bangfu_new_warning", constants)
+    finally:
+        raw.execute("DROP TABLE bangfu_new_warning")
+
+
+def _q(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"

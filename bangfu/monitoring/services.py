@@ -9,7 +9,6 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -29,7 +28,7 @@ from bangfu.monitoring.models import FeedBatch, FeedRow, ScreeningRun, Warning, 
 from bangfu.monitoring.sources import model
 from bangfu.registry import selectors as registry
 from bangfu.rules import selectors as rules
-from bangfu.rules.domain.evaluate import Hit, evaluate, explain
+from bangfu.rules.domain.evaluate import Hit, evaluate
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -179,10 +178,15 @@ def _villages(sel: engine.Selection) -> list[str]:
     return list(qs.values_list("village_id", flat=True).distinct())
 
 
-@transaction.atomic
 def screen(*, area_code: str, as_of: dt.date, trigger: str = "cli", actor: User | None = None,
            household_ids: tuple[int, ...] | None = None, progress: Progress | None = None) -> ScreeningRun:
-    """Screen every household under `area_code` ('' = all) set-wise and open the new warnings."""
+    """Screen every household under `area_code` ('' = all) set-wise and open the new warnings.
+
+    Reading and evaluating write nothing, so they run before the write transaction: called on its
+    own (command, nightly task) the reads go side by side over Arrow connections of their own
+    (`sources.read_many`); called inside a transaction they see its uncommitted rows. The run and
+    its new warnings are then written together or not at all.
+    """
     say = progress or (lambda _msg: None)
     if actor is not None and not areas.scope_for(actor, Cap.CONFIGURE).covers_code(area_code or "x"):
         raise NotFound()
@@ -190,46 +194,27 @@ def screen(*, area_code: str, as_of: dt.date, trigger: str = "cli", actor: User 
     sel = engine.Selection(prefixes=(rules.area_prefix(area_code) if area_code else "",), household_ids=household_ids)
     forces = in_force(_villages(sel), as_of)
     say(f"规则已确定 rules resolved for {len(forces)} villages")
-    data = engine.load(sel, as_of, {f.definition.window for f in forces.values()} or {"rolling_12m"})
-    households = data["hh"].num_rows
-    say(f"已读取 read {households} households, {data['fr'].num_rows} feed rows ({time.perf_counter() - t0:.2f}s)")
-    hits = engine.compute_hits(data, as_of, forces) if forces else None
-    say(f"已评估 evaluated: {0 if hits is None else hits.num_rows} rule hits ({time.perf_counter() - t0:.2f}s)")
-    run = ScreeningRun.objects.create(area_code=area_code, as_of=as_of, trigger=trigger, started=started,
-                                      households=households, started_by=actor)
-    new = _open_new(run, hits, forces, sel) if hits is not None else 0
-    run.hits, run.new_warnings = (0 if hits is None else hits.num_rows), new
-    run.finished, run.seconds = timezone.now(), time.perf_counter() - t0
-    run.save()
-    say(f"已写入 wrote {new} new warnings ({run.seconds:.2f}s)")
+    data = engine.load(sel, as_of, {f.definition.window for f in forces.values()} or {"rolling_12m"},
+                       facts=engine.facts_used(f.definition for f in forces.values()), active=True)
+    active, households = data.pop("active"), data["hh"].num_rows
+    say(f"已读取 read {households} households, {data.get('fr', data['hh']).num_rows} feed rows "
+        f"({time.perf_counter() - t0:.2f}s)")
+    hits = engine.compute_hits(data, as_of, forces) if forces else engine.NEW_SCHEMA.empty_table()
+    fresh = engine.new_warnings(hits, active, forces)
+    say(f"已评估 evaluated: {hits.num_rows} rule hits, {fresh.num_rows} new ({time.perf_counter() - t0:.2f}s)")
+    run = _record_run(ScreeningRun(area_code=area_code, as_of=as_of, trigger=trigger, started=started,
+                                   households=households, hits=hits.num_rows, started_by=actor), fresh, t0)
+    say(f"已写入 wrote {run.new_warnings} new warnings ({run.seconds:.2f}s)")
     return run
 
 
-def _active_keys(sel: engine.Selection) -> set[tuple[int, str]]:
-    qs = Warning.objects.filter(status__in=lifecycle.ACTIVE)
-    if sel.household_ids is not None:
-        qs = qs.filter(household_id__in=sel.household_ids)
-    elif sel.prefixes != ("",):
-        qs = qs.filter(village_code__startswith=sel.prefixes[0])  # a plain text column, not a key
-    return set(qs.values_list("household_id", "rule_code"))
-
-
-def _open_new(run: ScreeningRun, hits: Any, forces: dict[str, engine.InForce], sel: engine.Selection) -> int:
-    """Insert a warning for each hit that has no active warning yet (one per household and rule)."""
-    active = _active_keys(sel)
-    by_rs = {f.ruleset_id: f for f in forces.values()}
-    rule_of = {(rid, r.code): r for rid, f in by_rs.items() for r in f.definition.rules}
-    keys = zip(hits.column("household_id").to_pylist(), hits.column("rule_code").to_pylist(), strict=True)
-    fresh = [k not in active for k in keys]  # only new hits are turned into Python rows and sentences
-    now, out = timezone.now(), []
-    for row in hits.filter(pa.array(fresh, pa.bool_())).to_pylist():
-        f = by_rs[row["ruleset_id"]]
-        rule = rule_of[(row["ruleset_id"], row["rule_code"])]
-        hit = explain(rule, f.definition, engine.facts_of_row(row))
-        out.append((hit.household_id, row["village"], row["grid_id"], hit.rule_code, rule.zh, rule.risk,
-                    f.ruleset_id, f.version, json.dumps(dict(hit.facts)), json.dumps(dict(hit.thresholds)),
-                    hit.explanation, lifecycle.OPEN, run.pk, run.as_of, now, ""))
-    return engine.insert_warnings(out)
+@transaction.atomic
+def _record_run(run: ScreeningRun, fresh: Any, t0: float) -> ScreeningRun:
+    run.save()
+    run.new_warnings = engine.insert_warnings(fresh, run.pk, run.as_of, timezone.now())
+    run.finished, run.seconds = timezone.now(), time.perf_counter() - t0
+    run.save(update_fields=["new_warnings", "finished", "seconds"])
+    return run
 
 
 def _warning(hit: Hit, rule_name: str, risk: str, f: engine.InForce, village: str, grid_id: int | None,
