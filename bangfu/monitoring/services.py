@@ -16,6 +16,7 @@ from django.utils import timezone
 from bangfu.accounts.domain.roles import Cap, Role
 from bangfu.accounts.selectors import memberships_of
 from bangfu.areas import selectors as areas
+from bangfu.casework import services as casework
 from bangfu.core import crypto
 from bangfu.core.errors import ApplicationError, FieldProblem, Forbidden, NotFound, ValidationFailed
 from bangfu.core.excel import read_table, require_columns
@@ -259,6 +260,30 @@ def screen_household(*, household_id: int, as_of: dt.date, actor: User | None = 
     return created
 
 
+def household_changed(*, household_id: int) -> None:
+    """The registry calls this when a household's record changes: it is re-screened (single path)
+    by the worker once the change commits. Ids are collected per connection and the first commit
+    callback queues them all in one task, so a payroll run touching 100 households queues one task;
+    ids left by a rolled-back transaction are only re-screened once more, never lost."""
+    transaction.get_connection().__dict__.setdefault("_bangfu_rescreen", set()).add(household_id)
+    transaction.on_commit(_queue_rescreens)
+
+
+def _queue_rescreens() -> None:
+    ids = sorted(transaction.get_connection().__dict__.pop("_bangfu_rescreen", set()))
+    if ids:
+        from bangfu.monitoring import tasks  # tasks import this module
+
+        tasks.rescreen_households.enqueue(ids)
+
+
+def rescreen(*, household_ids: list[int], as_of: dt.date) -> int:
+    """Re-screen changed households: one by one when few, set-wise when many. Returns new warnings."""
+    if len(household_ids) > 50:
+        return screen(area_code="", as_of=as_of, trigger="feed", household_ids=tuple(household_ids)).new_warnings
+    return sum(len(screen_household(household_id=h, as_of=as_of)) for h in household_ids)
+
+
 # ---------------------------------------------------------------- warning lifecycle
 
 @transaction.atomic
@@ -281,14 +306,27 @@ def warning_transition(*, actor: User, warning: Warning, event: str, reason: str
     if worker is not None:
         w.assigned_to = worker
     if t.event == "escalate":
-        # casework.services.case_open did not exist when this was written: the intent is recorded
-        # here and the casework module picks escalated warnings up (see README).
-        w.case_ref = "pending"
+        w.case_ref = _open_case(actor, w, reason)
     w.save()
     WarningEvent.objects.create(warning=w, event=event, from_state=previous, to_state=w.status, actor=actor,
                                 reason=reason)
     audit_record(actor=actor, action=f"warning_{event}", obj=w, area_code=w.village_code, reason=reason)
     return w
+
+
+def _open_case(actor: User, w: Warning, reason: str) -> str:
+    """Escalation brings the household into the identification procedure as a lead (or adds the
+    warning to the household's live case); casework decides the rest. Same transaction: both or neither."""
+    household = registry.household_get(actor, w.household_id)
+    case = casework.case_open(
+        actor=actor,
+        household=household,
+        source="warning",
+        source_ref=f"warning:{w.pk}",
+        summary=f"{w.explanation}（{reason}）" if reason else w.explanation,
+        on=timezone.localdate(),
+    )
+    return f"case:{case.pk}"
 
 
 def _grid_worker(actor: User, w: Warning) -> Any:

@@ -26,3 +26,9 @@ def screen_households(household_ids: list[int]) -> int:
     run = services.screen(area_code="", as_of=timezone.localdate(), trigger="feed",
                           household_ids=tuple(household_ids))
     return run.new_warnings
+
+
+@task()
+def rescreen_households(household_ids: list[int]) -> int:
+    """Re-screen households whose registry record changed (queued by services.household_changed)."""
+    return services.rescreen(household_ids=household_ids, as_of=timezone.localdate())

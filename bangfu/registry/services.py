@@ -127,8 +127,17 @@ def _member_insert(h: Household, c: Cleaned) -> Member:
     )
 
 
+def _changed(household_id: int) -> None:
+    """Early warning re-screens the household after the change commits (monitoring imports the
+    registry, hence the import here)."""
+    from bangfu.monitoring import services as monitoring
+
+    monitoring.household_changed(household_id=household_id)
+
+
 def household_refresh(*, household: Household) -> None:
     """Keep the denormalised head name and size in step with the members."""
+    _changed(household.pk)
     active = list(Member.objects.filter(household=household, active=True).values_list("relation", "name"))
     head = next((n for r, n in active if r == "户主"), "")
     if household.head_name != head or household.size != len(active):
@@ -163,6 +172,7 @@ def household_update(
         household.village, household.grid, household.group = place["village"], place["grid"], place["group"]
     household._change_reason = reason  # type: ignore[attr-defined]
     household.save()
+    _changed(household.pk)
     audit_record(
         actor=actor,
         action="household_update",
@@ -440,6 +450,7 @@ def income_item_delete(*, actor: User, item: IncomeItem) -> None:
 
 
 def statement_recompute(*, statement: IncomeStatement) -> IncomeStatement:
+    _changed(statement.household_id)
     rows = IncomeItem.objects.filter(statement=statement).values("item").annotate(total=Sum("amount"))
     size = Member.objects.filter(household_id=statement.household_id, active=True).count()
     t = totals([(r["item"], r["total"]) for r in rows], size)
@@ -477,6 +488,7 @@ def guarantee_check_record(
         note=note,
         checked_by=actor,
     )
+    _changed(household.pk)
     audit_record(actor=actor, action="guarantee_check_record", obj=g, area_code=household.village_id)
     return g
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.utils import timezone
 
+from bangfu.casework import services as casework
+from bangfu.casework.models import Case
 from bangfu.monitoring import services
 from bangfu.monitoring.models import Warning, WarningEvent
 from bangfu.monitoring.tests.helpers import feed_row, rules_in_force
@@ -15,6 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def warning(world):
     rules_in_force(world)
+    casework.params_set(actor=None, area_code=world.area_county.code, effective_from=dt.date(2020, 1, 1), values={})
     h = world.households["h1"]  # grid G1, worker gw1, village V1a under T1
     feed_row(h, "disaster", "25000", timezone.localdate())
     (w,) = services.screen_household(household_id=h.pk, as_of=timezone.localdate())
@@ -29,14 +34,25 @@ def test_lifecycle_through_api(world, warning, api_for) -> None:
     gw1 = api_for(world.gw1)
     refused = gw1.post(url, {"event": "verify"}, content_type="application/json")
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "reason"
-    assert gw1.post(url, {"event": "verify", "reason": "入户核实：房屋受损"},
-                    content_type="application/json").json()["status"] == "verified"
+    assert (
+        gw1.post(url, {"event": "verify", "reason": "入户核实：房屋受损"}, content_type="application/json").json()[
+            "status"
+        ]
+        == "verified"
+    )
     wrong = t1.post(url, {"event": "assign"}, content_type="application/json")
     assert wrong.status_code == 409
     done = t1.post(url, {"event": "escalate", "reason": "纳入监测"}, content_type="application/json").json()
     assert done["status"] == "escalated"
+    case = Case.objects.get(household=warning.household)
+    assert Warning.objects.get(pk=warning.pk).case_ref == f"case:{case.pk}"
+    assert case.source == "warning" and case.source_ref == f"warning:{warning.pk}" and case.state == "lead"
+    assert warning.explanation in case.summary
     assert list(WarningEvent.objects.filter(warning=warning).values_list("event", flat=True)) == [
-        "assign", "verify", "escalate"]
+        "assign",
+        "verify",
+        "escalate",
+    ]
 
 
 def test_dismiss_needs_reason(world, warning) -> None:
@@ -53,8 +69,9 @@ def test_outsiders_see_nothing_and_change_nothing(world, warning, api_for, clien
     api = api_for(user)
     assert api.get(f"/api/v1/monitoring/warnings/{warning.pk}").status_code == 404
     assert api.get("/api/v1/monitoring/warnings").json() == []
-    resp = api.post(f"/api/v1/monitoring/warnings/{warning.pk}/transition", {"event": "assign"},
-                    content_type="application/json")
+    resp = api.post(
+        f"/api/v1/monitoring/warnings/{warning.pk}/transition", {"event": "assign"}, content_type="application/json"
+    )
     assert resp.status_code == 404
     page = client_for(user)
     assert page.get(f"/monitoring/warnings/{warning.pk}/").status_code == 404

@@ -2,7 +2,8 @@
 
 It wraps django-tasks-db's own worker loop (the `db_worker` command's Worker, in batch mode: run
 every ready task, then return) and, between rounds, enqueues `monitoring.tasks.nightly_screening`
-once a day after `--screen-at` (local time, Asia/Shanghai). Whether today's run is due is read from
+once a day after `--screen-at` (local time, Asia/Shanghai). On start it also makes sure the
+casework cleanup chain is queued (`bangfu casework_cleanup --schedule`). Whether today's run is due is read from
 the database (a nightly ScreeningRun for today, or the task already queued), so several workers or
 a restart never screen twice. Stop it with Ctrl-C or SIGTERM; the running task finishes first.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
@@ -49,6 +51,8 @@ class Command(BaseCommand):
                         startup_delay=False, max_tasks=None, worker_id=f"bangfu-{time.time_ns()}",
                         excluded_queue_names=[])
         worker.configure_signals()  # SIGINT/SIGTERM clear worker.running; the running task finishes first
+        # Other apps' self-rescheduling chains: starting one that is already queued does nothing.
+        call_command("casework_cleanup", "--schedule", stdout=self.stdout)
         self.stdout.write(f"worker started; nightly screening at {screen_at:%H:%M}")
         while worker.running:
             if nightly_due(timezone.now(), screen_at):
