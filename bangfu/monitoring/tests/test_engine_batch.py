@@ -46,7 +46,8 @@ def test_batch_writes_the_single_paths_warnings(world) -> None:
     again = monitoring.screen(area_code=world.area_county.code, as_of=today)
     assert again.new_warnings == 0 and again.hits == run.hits and _warnings() == batch
     Warning.objects.all().delete()
-    for hid in sorted({h for h, *_ in batch} | {h.pk for h in world.households.values()}):
+    ids: set[int] = {int(str(h)) for h, *_ in batch} | {h.pk for h in world.households.values()}
+    for hid in sorted(ids):
         monitoring.screen_household(household_id=hid, as_of=today)
     assert _warnings() == batch
 
