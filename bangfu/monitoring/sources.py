@@ -104,6 +104,11 @@ def _read_apart(target: tuple[str, str], q: Query) -> pa.Table:
     else:
         import adbc_driver_postgresql.dbapi as driver  # type: ignore[no-redef]
     with driver.connect(dsn) as con, con.cursor() as cur:
+        if vendor == "sqlite":
+            # A fresh connection has no busy timeout: beside a writer (the worker's own connection,
+            # a web request) or its sibling readers opening the WAL, it would fail at once with
+            # "database is locked" instead of waiting its turn.
+            cur.execute("PRAGMA busy_timeout = 30000")
         # Literals rather than bound parameters: the PostgreSQL driver only streams COPY BINARY for
         # a query without parameters. `inline` quotes every value, so this is not string pasting.
         cur.execute(inline(q.sql, q.params))
