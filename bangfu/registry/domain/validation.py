@@ -40,6 +40,7 @@ MEMBER_CHOICES: dict[str, list[str]] = {
     "work_place": codes.WORK_PLACE,
     "medical_insurance": codes.MEDICAL_INSURANCE,
 }
+_ALLOWED = {key: frozenset(values) for key, values in MEMBER_CHOICES.items()}
 MEMBER_DEFAULTS = {
     "ethnicity": "汉族",
     "in_school": "非在校生",
@@ -71,6 +72,8 @@ LABELS = {
 
 
 def _text(v: Any) -> str:
+    if type(v) is str:  # the common case, first: this runs for every cell of an import
+        return v.strip()
     return "" if v is None else str(v).strip()
 
 
@@ -99,7 +102,7 @@ def _clean_choices(raw: dict[str, Any], out: Cleaned, partial: bool) -> None:
         if partial and key not in raw:
             continue
         value = _text(raw.get(key)) or MEMBER_DEFAULTS.get(key, "")
-        if value not in allowed and not (value == "" and key in OPTIONAL_CHOICES):
+        if value not in _ALLOWED[key] and not (value == "" and key in OPTIONAL_CHOICES):
             zh, en = LABELS[key]
             choices = "、".join(a for a in allowed if a)
             out.problems.append(
