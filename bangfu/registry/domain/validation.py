@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from bangfu.core.domain.idnumber import IdNumber, InvalidIdNumber, parse
@@ -98,19 +99,29 @@ def clean_member(raw: dict[str, Any], *, partial: bool = False, today: dt.date |
 
 
 def _clean_choices(raw: dict[str, Any], out: Cleaned, partial: bool) -> None:
-    for key, allowed in MEMBER_CHOICES.items():
-        if partial and key not in raw:
-            continue
-        value = _text(raw.get(key)) or MEMBER_DEFAULTS.get(key, "")
+    given = tuple((key, raw.get(key)) for key in MEMBER_CHOICES if not partial or key in raw)
+    values, problems = _choices(given)
+    out.values.update(values)
+    out.problems += [Problem(*p) for p in problems]
+
+
+@lru_cache(maxsize=8192)
+def _choices(
+    given: tuple[tuple[str, Any], ...],
+) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str, str], ...]]:
+    """Clean coded values; cached because an import repeats the same few combinations per person."""
+    values: list[tuple[str, str]] = []
+    problems: list[tuple[str, str, str]] = []
+    for key, raw_value in given:
+        value = _text(raw_value) or MEMBER_DEFAULTS.get(key, "")
         if value not in _ALLOWED[key] and not (value == "" and key in OPTIONAL_CHOICES):
             zh, en = LABELS[key]
-            choices = "、".join(a for a in allowed if a)
-            out.problems.append(
-                Problem(
-                    key, f"{zh}的取值“{value}”无效，可选：{choices}", f"{en} '{value}' is not one of the allowed values"
-                )
+            choices = "、".join(a for a in MEMBER_CHOICES[key] if a)
+            problems.append(
+                (key, f"{zh}的取值“{value}”无效，可选：{choices}", f"{en} '{value}' is not one of the allowed values")
             )
-        out.values[key] = value
+        values.append((key, value))
+    return tuple(values), tuple(problems)
 
 
 def _clean_phone(raw: dict[str, Any], out: Cleaned, partial: bool) -> None:
