@@ -98,11 +98,18 @@ def clean_member(raw: dict[str, Any], *, partial: bool = False, today: dt.date |
     return out
 
 
+_CHOICE_KEYS = tuple(MEMBER_CHOICES)
+
+
 def _clean_choices(raw: dict[str, Any], out: Cleaned, partial: bool) -> None:
-    given = tuple((key, raw.get(key)) for key in MEMBER_CHOICES if not partial or key in raw)
+    if partial:
+        given = tuple((key, raw[key]) for key in _CHOICE_KEYS if key in raw)
+    else:  # the import's path: every key, in a fixed order
+        given = tuple(zip(_CHOICE_KEYS, map(raw.get, _CHOICE_KEYS), strict=True))
     values, problems = _choices(given)
     out.values.update(values)
-    out.problems += [Problem(*p) for p in problems]
+    if problems:
+        out.problems += [Problem(*p) for p in problems]
 
 
 @lru_cache(maxsize=8192)
