@@ -18,10 +18,9 @@ from bangfu.accounts.domain.roles import Cap, Role
 from bangfu.accounts.selectors import has_cap, memberships_of
 from bangfu.areas.domain.codes import Level
 from bangfu.areas.selectors import areas_visible, scope_for
-from bangfu.core.domain.money import q
+from bangfu.core.domain.money import ZERO, q
 from bangfu.core.errors import NotFound
 from bangfu.insurance.domain.fund import FundFigures
-from bangfu.insurance.domain.payout import ZERO
 from bangfu.insurance.domain.workflow import Status
 from bangfu.insurance.models import (
     CauseTerms,

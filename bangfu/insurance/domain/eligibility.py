@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from bangfu.insurance.domain.payout import ZERO, Payout, Tiers, tiered_payout
+from bangfu.core.domain.money import ZERO
+from bangfu.insurance.domain.payout import Payout, Tiers, tiered_payout
 
 ANY_GROUP = "*"  # a threshold row for every group not named explicitly
 

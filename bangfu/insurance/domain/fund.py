@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from bangfu.insurance.domain.payout import FEN, ZERO
+from bangfu.core.domain.money import FEN, ZERO
 
 
 @dataclass(frozen=True)

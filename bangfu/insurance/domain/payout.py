@@ -8,14 +8,10 @@ lines add up exactly to the total a household sees on paper.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-FEN = Decimal("0.01")
-ZERO = Decimal("0.00")
-
-
-def _fen(d: Decimal) -> Decimal:
-    return d.quantize(FEN, rounding=ROUND_HALF_UP)
+from bangfu.core.domain.money import ZERO
+from bangfu.core.domain.money import q as _fen
 
 
 @dataclass(frozen=True)

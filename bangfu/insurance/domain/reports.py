@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
 
-from bangfu.insurance.domain.payout import ZERO
+from bangfu.core.domain.money import ZERO
 
 
 class Row(Protocol):
