@@ -35,7 +35,8 @@ def test_pages_render_with_hashed_static_files(tmp_path, world):
 
 
 def test_deploy_check_passes():
-    env = {**os.environ, "BANGFU_PRODUCTION": "1"}
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for Playwright in this process; a deployment never has it.
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"} | {"BANGFU_PRODUCTION": "1"}
     cmd = [sys.executable, "-m", "bangfu.cli", "check", "--deploy", "--fail-level", "WARNING"]
     out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     assert out.returncode == 0, out.stdout + out.stderr
