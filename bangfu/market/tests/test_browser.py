@@ -36,14 +36,15 @@ def test_order_through_the_pages(market, browser_page) -> None:
     owner = browser_page(market.owner, viewport=PHONE)
     for event in ("confirm", "ship"):
         owner.goto(owner.base_url + f"/market/orders/{order.pk}/")
-        owner.click(f"button[data-event={event}]")
-        owner.wait_for_selector(".msg")
+        with owner.expect_navigation():
+            owner.click(f"button[data-event={event}]")
     county.goto(county.base_url + f"/market/orders/{order.pk}/")
     county.fill("form:has(button[data-event=receive]) input[name=note]", "重量、包装抽检合格")
-    county.click("button[data-event=receive]")
-    county.wait_for_selector(".msg")
-    county.click("button[data-event=settle]")
-    county.wait_for_selector(".msg")
+    # Each click posts and redirects: wait for that navigation, not for a message already shown.
+    with county.expect_navigation():
+        county.click("button[data-event=receive]")
+    with county.expect_navigation():
+        county.click("button[data-event=settle]")
     assert "已结算" in county.inner_text("#state")
     order.refresh_from_db()
     assert order.state == "settled" and order.inspection_note == "重量、包装抽检合格"

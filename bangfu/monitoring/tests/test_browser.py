@@ -22,7 +22,7 @@ def test_grid_worker_verifies_warning_on_phone(world, browser_page) -> None:
     assert "灾害损失 25,000 元，高于阈值 10,000 元" in page.content()
     page.click(f"a[href='/monitoring/warnings/{w.pk}/']")
     page.fill("textarea[name=reason]", "入户核实：房屋受损")
-    page.click("button[value=verify]")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the form posts and redirects back to the warning
+        page.click("button[value=verify]")
     assert "已核实" in page.content()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360 + 1  # no sideways scrolling
