@@ -56,3 +56,26 @@ def test_made_numbers_parse_back(birth, seq):
 def test_mask_never_shows_the_middle():
     assert mask(VALID) == "1101**********002X"
     assert repr(parse(VALID)) == "IdNumber(1101**********002X)"
+
+
+def test_full_width_digits_from_a_chinese_input_method_are_the_same_number():
+    assert parse("１１０１０５１９４９１２３１００２Ｘ").value == VALID
+
+
+@pytest.mark.parametrize("raw", ["11010519491231002٣", "١1010519491231002X"])
+def test_other_scripts_digits_are_refused(raw):
+    with pytest.raises(InvalidIdNumber) as e:
+        parse(raw)
+    assert "数字" in e.value.zh
+
+
+def _reference_check_digit(first17: str) -> str:
+    """The standard's definition, written plainly: a_1 = (12 - Σ a_i·2^(i-1) mod 11) mod 11, 10 → X."""
+    total = sum(int(c) * (2 ** (17 - i) % 11) for i, c in enumerate(first17))
+    a1 = (12 - total % 11) % 11
+    return "X" if a1 == 10 else str(a1)
+
+
+@given(st.text(alphabet="0123456789", min_size=17, max_size=17))
+def test_check_digit_matches_the_standard(first17):
+    assert check_digit(first17) == _reference_check_digit(first17)

@@ -103,23 +103,26 @@ _CHOICE_KEYS = tuple(MEMBER_CHOICES)
 
 def _clean_choices(raw: dict[str, Any], out: Cleaned, partial: bool) -> None:
     if partial:
-        given = tuple((key, raw[key]) for key in _CHOICE_KEYS if key in raw)
+        keys = tuple(key for key in _CHOICE_KEYS if key in raw)
+        given = tuple(raw[key] for key in keys)
     else:  # the import's path: every key, in a fixed order
-        given = tuple(zip(_CHOICE_KEYS, map(raw.get, _CHOICE_KEYS), strict=True))
-    values, problems = _choices(given)
+        keys, given = _CHOICE_KEYS, tuple(map(raw.get, _CHOICE_KEYS))
+    values, problems = _choices(keys, given)
     out.values.update(values)
     if problems:
         out.problems += [Problem(*p) for p in problems]
 
 
 @lru_cache(maxsize=8192)
-def _choices(
-    given: tuple[tuple[str, Any], ...],
-) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str, str], ...]]:
-    """Clean coded values; cached because an import repeats the same few combinations per person."""
-    values: list[tuple[str, str]] = []
+def _choices(keys: tuple[str, ...], given: tuple[Any, ...]) -> tuple[dict[str, str], tuple[tuple[str, str, str], ...]]:
+    """Clean coded values; cached because an import repeats the same few combinations per person.
+
+    The cache key is the raw values (and which keys they are for); callers copy the returned dict
+    into their own values and never change it.
+    """
+    values: dict[str, str] = {}
     problems: list[tuple[str, str, str]] = []
-    for key, raw_value in given:
+    for key, raw_value in zip(keys, given, strict=True):
         value = _text(raw_value) or MEMBER_DEFAULTS.get(key, "")
         if value not in _ALLOWED[key] and not (value == "" and key in OPTIONAL_CHOICES):
             zh, en = LABELS[key]
@@ -127,8 +130,8 @@ def _choices(
             problems.append(
                 (key, f"{zh}的取值“{value}”无效，可选：{choices}", f"{en} '{value}' is not one of the allowed values")
             )
-        values.append((key, value))
-    return tuple(values), tuple(problems)
+        values[key] = value
+    return values, tuple(problems)
 
 
 def _clean_phone(raw: dict[str, Any], out: Cleaned, partial: bool) -> None:
