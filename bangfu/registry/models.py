@@ -39,8 +39,10 @@ class ResettlementSite(models.Model):
 
 class Household(models.Model):
     number = models.CharField("户编号", max_length=30, unique=True)
+    # No single-column indexes on village and grid: the (village, number) and (grid, number)
+    # indexes below serve those look-ups too, and every extra index slows the county's Excel import.
     village = models.ForeignKey(
-        "areas.Area", to_field="code", on_delete=models.PROTECT, related_name="+", verbose_name="村"
+        "areas.Area", to_field="code", on_delete=models.PROTECT, related_name="+", verbose_name="村", db_index=False
     )
     group = models.ForeignKey(
         "areas.Area",
@@ -50,9 +52,16 @@ class Household(models.Model):
         null=True,
         blank=True,
         verbose_name="村民小组",
+        db_index=False,  # partial index below: most households have no group
     )
     grid = models.ForeignKey(
-        "areas.Grid", on_delete=models.SET_NULL, null=True, blank=True, related_name="households", verbose_name="网格"
+        "areas.Grid",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="households",
+        verbose_name="网格",
+        db_index=False,
     )
     address = models.CharField("地址", max_length=200, blank=True)
     head_name = models.CharField("户主姓名", max_length=60, blank=True)  # kept in step by services
@@ -79,6 +88,7 @@ class Household(models.Model):
         blank=True,
         related_name="households",
         verbose_name="安置点",
+        db_index=False,  # partial index below: only relocated households have a site
     )
     relocated_on = models.DateField("搬迁入住日期", null=True, blank=True)
     relocated_from = models.ForeignKey(
@@ -89,12 +99,18 @@ class Household(models.Model):
         null=True,
         blank=True,
         verbose_name="迁出村",
+        db_index=False,  # partial index below
     )
     no_labour = models.BooleanField("整户无劳动力", default=False)
     no_labour_since = models.DateField("无劳动力认定日期", null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated"])
+    # History is read by household id only: its copies of the registry's other indexes would cost
+    # every write (and the import's 100,000 history rows) without serving any query.
+    history = HistoricalRecords(
+        excluded_fields=["updated"],
+        no_db_index=["number", "village", "group", "grid", "relocation_site", "relocated_from"],
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "农户"
@@ -102,6 +118,14 @@ class Household(models.Model):
             models.Index(fields=["village", "number"]),
             models.Index(fields=["grid", "number"]),
             models.Index(fields=["head_name"]),
+            # Partial: NULL for most households, and `x = value` look-ups imply x IS NOT NULL.
+            models.Index(fields=["group"], condition=models.Q(group__isnull=False), name="household_group_set"),
+            models.Index(
+                fields=["relocation_site"], condition=models.Q(relocation_site__isnull=False), name="household_site_set"
+            ),
+            models.Index(
+                fields=["relocated_from"], condition=models.Q(relocated_from__isnull=False), name="household_from_set"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -132,7 +156,7 @@ class Member(models.Model):
     phone = models.CharField("电话", max_length=20, blank=True)
     active = models.BooleanField("在册", default=True)
     left_reason = models.CharField("减员原因", max_length=60, blank=True)
-    history = HistoricalRecords(excluded_fields=["id_enc", "id_hash"])
+    history = HistoricalRecords(excluded_fields=["id_enc", "id_hash"], no_db_index=["household"])  # read by id
 
     class Meta:
         verbose_name = verbose_name_plural = "家庭成员"
