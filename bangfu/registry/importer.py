@@ -16,10 +16,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from itertools import islice
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
@@ -29,11 +29,18 @@ from python_calamine import CalamineWorkbook
 from bangfu.accounts.domain.roles import Cap
 from bangfu.areas import selectors as areas
 from bangfu.areas.domain.codes import Level
-from bangfu.core import crypto
+from bangfu.core import bulkwrite, crypto
 from bangfu.core.errors import ApplicationError, Conflict, FieldProblem, NotFound, ValidationFailed
 from bangfu.core.excel import SheetSpec, require_columns, write_workbook
 from bangfu.core.services import audit_record
-from bangfu.registry.domain.validation import LABELS, MEMBER_CHOICES, Cleaned, clean_household, clean_member
+from bangfu.registry.domain.validation import (
+    HOUSEHOLD_FLAGS,
+    LABELS,
+    MEMBER_CHOICES,
+    Cleaned,
+    clean_household,
+    clean_member,
+)
 from bangfu.registry.models import Household, Member
 
 if TYPE_CHECKING:
@@ -76,7 +83,6 @@ MEMBER_KEYS = [
 MEMBER_COLUMNS: list[tuple[str, str]] = [("户编号", "household")] + [(LABELS[k][0], k) for k in MEMBER_KEYS]
 _YES_NO = ["是", "否"]
 _FLAG_TITLES = ["脱贫户", "低保户", "特困供养", "易地搬迁户", "整户无劳动力"]
-_CHUNK = 900  # below SQLite's bound-parameter limit of old versions, large enough to be few queries
 
 
 @dataclass(frozen=True)
@@ -100,7 +106,13 @@ class _Household:
     village: str
     group: str | None
     grid_id: int | None
-    members: list[Cleaned] = field(default_factory=list)
+    members: list[_Member] = field(default_factory=list)
+    heads: list[str] = field(default_factory=list)  # names of the members given as 户主: one is required
+
+
+class _Member(NamedTuple):
+    cleaned: Cleaned
+    id_hash: str
 
 
 # --- template ---------------------------------------------------------------------------------
@@ -148,8 +160,7 @@ def _text(v: Any) -> str:
     return str(v).strip()
 
 
-def _read_sheets(data: bytes) -> dict[str, list[list[Any]]]:
-    """Both sheets as read, keeping blank rows so row numbers match what Excel shows."""
+def _open(data: bytes) -> CalamineWorkbook:
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception:
@@ -158,7 +169,6 @@ def _read_sheets(data: bytes) -> dict[str, list[list[Any]]]:
             en="The file cannot be read; upload the .xlsx template you filled in",
             code="bad_file",
         ) from None
-    out: dict[str, list[list[Any]]] = {}
     for name in (HOUSEHOLD_SHEET, MEMBER_SHEET):
         if name not in wb.sheet_names:
             raise ApplicationError(
@@ -166,8 +176,15 @@ def _read_sheets(data: bytes) -> dict[str, list[list[Any]]]:
                 en=f"Sheet '{name}' is missing. Download and use the import template",
                 code="wrong_template",
             )
-        out[name] = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    return out
+    return wb
+
+
+def _read_sheet(data: bytes, name: str) -> list[list[Any]]:
+    """One sheet as read, keeping blank rows so row numbers match what Excel shows.
+
+    Each call opens its own workbook object: a workbook cannot be read by two threads at once.
+    """
+    return _open(data).get_sheet_by_name(name).to_python(skip_empty_area=False)
 
 
 def _records(sheet: str, rows: list[list[Any]], columns: list[tuple[str, str]]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -182,11 +199,21 @@ def _records(sheet: str, rows: list[list[Any]], columns: list[tuple[str, str]]) 
         index = require_columns([_text(h) for h in rows[0]], [t for t, _ in columns])
     except ApplicationError as e:
         raise ApplicationError(zh=f"工作表“{sheet}”{e.zh}", en=f"Sheet '{sheet}': {e.en}", code=e.code) from None
-    at = [(key, index[title]) for title, key in columns]
+    keys = [key for _, key in columns]
+    cells = itemgetter(*(index[title] for title, _ in columns))
+    width = max(index.values()) + 1
     for n, r in enumerate(rows[1:], start=2):
-        if any(r):
-            width = len(r)
-            yield n, {key: ((v if type(v := r[i]) is str else _text(v)) if i < width else "") for key, i in at}
+        if not any(r):
+            continue
+        if len(r) < width:  # calamine pads rows to the sheet's width; other readers may not
+            r = [*r, *[""] * (width - len(r))]
+        values = cells(r)
+        try:
+            "".join(values)  # the common case, all text, checked in C: this loop sees every cell of the file
+            texts = values
+        except TypeError:  # numbers or dates typed into the sheet
+            texts = tuple(map(_text, values))
+        yield n, dict(zip(keys, texts, strict=True))
 
 
 # --- validation -------------------------------------------------------------------------------
@@ -294,34 +321,12 @@ def _check_members(checker: _Checker, rows: list[list[Any]], households: dict[st
     seen: dict[str, int] = {}  # lookup hash → row, to find an ID number given twice
     for n, raw in _records(MEMBER_SHEET, rows, MEMBER_COLUMNS):
         cleaned = checker.member(n, raw)
-        raw["household"] = raw["household"].strip()
-        h = households.get(raw["household"])
-        if h is None:
-            checker.add(
-                MEMBER_SHEET,
-                n,
-                "household",
-                f"户编号“{raw['household']}”在“{HOUSEHOLD_SHEET}”表中没有",
-                f"household number not found in the sheet '{HOUSEHOLD_SHEET}'",
-                MEMBER_COLUMNS,
-            )
-        if cleaned.id_number is None:
-            continue
-        digest = crypto.lookup_hash(cleaned.id_number.value)
-        if digest in seen:
-            checker.add(
-                MEMBER_SHEET,
-                n,
-                "id_number",
-                f"身份证号与第{seen[digest]}行重复",
-                f"the ID number repeats row {seen[digest]}",
-                MEMBER_COLUMNS,
-            )
-            continue
-        seen[digest] = n
-        if h is not None:
-            cleaned.values["id_hash"] = digest
-            h.members.append(cleaned)
+        h = _member_household(checker, n, raw["household"].strip(), households)
+        digest = _member_digest(checker, n, cleaned, seen)
+        if h is not None and digest is not None:
+            h.members.append(_Member(cleaned, digest))
+            if cleaned.values["relation"] == "户主":
+                h.heads.append(cleaned.values["name"])
     for digest in _existing(Member, "id_hash", list(seen)):
         checker.add(
             MEMBER_SHEET,
@@ -332,38 +337,53 @@ def _check_members(checker: _Checker, rows: list[list[Any]], households: dict[st
             MEMBER_COLUMNS,
         )
     for h in households.values():
-        heads = sum(1 for m in h.members if m.values["relation"] == "户主")
-        if heads != 1:
+        if len(h.heads) != 1:
             checker.add(
                 HOUSEHOLD_SHEET,
                 h.row,
                 "number",
-                f"该户在“{MEMBER_SHEET}”表中有{heads}名户主，须有且只有一名",
-                f"the household has {heads} heads in '{MEMBER_SHEET}'; it needs exactly one",
+                f"该户在“{MEMBER_SHEET}”表中有{len(h.heads)}名户主，须有且只有一名",
+                f"the household has {len(h.heads)} heads in '{MEMBER_SHEET}'; it needs exactly one",
                 HOUSEHOLD_COLUMNS,
             )
 
 
+def _member_household(checker: _Checker, n: int, number: str, households: dict[str, _Household]) -> _Household | None:
+    h = households.get(number)
+    if h is None:
+        checker.add(
+            MEMBER_SHEET,
+            n,
+            "household",
+            f"户编号“{number}”在“{HOUSEHOLD_SHEET}”表中没有",
+            f"household number not found in the sheet '{HOUSEHOLD_SHEET}'",
+            MEMBER_COLUMNS,
+        )
+    return h
+
+
+def _member_digest(checker: _Checker, n: int, cleaned: Cleaned, seen: dict[str, int]) -> str | None:
+    """The ID number's lookup hash, or None when it is invalid or repeats an earlier row."""
+    if cleaned.id_number is None:
+        return None
+    digest = crypto.lookup_hash(cleaned.id_number.value)
+    first = seen.setdefault(digest, n)
+    if first != n:
+        checker.add(
+            MEMBER_SHEET,
+            n,
+            "id_number",
+            f"身份证号与第{first}行重复",
+            f"the ID number repeats row {first}",
+            MEMBER_COLUMNS,
+        )
+        return None
+    return digest
+
+
 def _existing(model: type[Model], column: str, values: Sequence[str]) -> list[str]:
-    """Which of `values` are already stored (unscoped on purpose: numbers are unique registry-wide).
-
-    Plain SQL because compiling an ORM `__in` of 900 values costs more than running it.
-    """
-    return [v for v, _ in _lookup(model, column, "id", values)]
-
-
-def _lookup(model: type[Model], column: str, other: str, values: Sequence[str]) -> list[tuple[str, Any]]:
-    qn = connection.ops.quote_name
-    found: list[tuple[str, Any]] = []
-    with connection.cursor() as cur:
-        for chunk in _batched(list(values), _CHUNK):
-            cur.execute(
-                f"SELECT {qn(column)}, {qn(other)} FROM {qn(model._meta.db_table)} "
-                f"WHERE {qn(column)} IN ({', '.join(['%s'] * len(chunk))})",
-                chunk,
-            )
-            found += cur.fetchall()
-    return found
+    """Which of `values` are already stored (unscoped on purpose: numbers are unique registry-wide)."""
+    return [v for v, _ in bulkwrite.lookup(model, column, "id", values)]
 
 
 # --- import -----------------------------------------------------------------------------------
@@ -377,11 +397,30 @@ def household_import(*, actor: User, data: bytes, filename: str, today: dt.date 
         raise ApplicationError(
             zh="请上传 .xlsx 文件（用系统模板填写）", en="Upload an .xlsx file made from the template", code="bad_file"
         )
+    _open(data)  # a wrong file fails here, before any work starts
     today = today or timezone.localdate()
-    sheets = _read_sheets(data)
+    with bulkwrite.paused_gc():
+        households = _checked(actor, data, today)
+        try:
+            return _store(actor, households, today)
+        except IntegrityError:
+            # Someone registered the same household or person between our check and our insert.
+            raise Conflict(
+                "导入期间有相同户编号或身份证号被他人登记，未导入任何数据，请重新导入",
+                "A household number or ID number was registered meanwhile; nothing imported, try again",
+                "duplicate",
+            ) from None
+
+
+def _checked(actor: User, data: bytes, today: dt.date) -> list[_Household]:
+    """Every row of the file checked; the households with their members, or ValidationFailed."""
     checker = _Checker(actor, today)
-    households = _check_households(checker, sheets[HOUSEHOLD_SHEET])
-    _check_members(checker, sheets[MEMBER_SHEET], households)
+    # calamine parses a sheet without holding the GIL: the member sheet (three quarters of the
+    # file) is read by a second thread while this one reads and checks the households.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-read") as pool:
+        member_rows = pool.submit(_read_sheet, data, MEMBER_SHEET)
+        households = _check_households(checker, _read_sheet(data, HOUSEHOLD_SHEET))
+        _check_members(checker, member_rows.result(), households)
     if checker.problems:
         checker.problems.sort(key=lambda p: (p.field.split("!")[0] != HOUSEHOLD_SHEET, p.row or 0))
         raise ValidationFailed(
@@ -393,122 +432,69 @@ def household_import(*, actor: User, data: bytes, filename: str, today: dt.date 
         raise ApplicationError(
             zh=f"“{HOUSEHOLD_SHEET}”表中没有数据", en="The households sheet has no rows", code="empty"
         )
-    try:
-        return _store(actor, list(households.values()), today)
-    except IntegrityError:
-        # Someone registered the same household or person between our check and our insert.
-        raise Conflict(
-            "导入期间有相同户编号或身份证号被他人登记，未导入任何数据，请重新导入",
-            "A household number or ID number was registered meanwhile; nothing imported, try again",
-            "duplicate",
-        ) from None
+    return list(households.values())
 
 
 # --- storing (set-wise) -----------------------------------------------------------------------
 
-
-def _batched(rows: list[Any], size: int) -> Iterator[list[Any]]:
-    it = iter(rows)
-    while chunk := list(islice(it, size)):
-        yield chunk
-
-
-class _Table:
-    """INSERT of many rows into one model's table; columns the import does not give take their defaults."""
-
-    def __init__(self, model: type[Model], now: dt.datetime) -> None:
-        self.fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-        self.names: list[str] = [f.attname for f in self.fields]  # type: ignore[misc]
-        qn = connection.ops.quote_name
-        self.sql = (
-            f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(str(f.column)) for f in self.fields)}) "
-            f"VALUES ({', '.join(['%s'] * len(self.fields))})"
-        )
-        self.defaults = {f.attname: f.get_db_prep_save(self._default(f, now), connection) for f in self.fields}
-
-    @staticmethod
-    def _default(f: Any, now: dt.datetime) -> Any:
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            return now
-        return f.get_default()  # "" for text columns without a default, as the ORM would store
-
-    def insert(self, rows: list[dict[str, Any]]) -> None:
-        d, values = self.defaults, itemgetter(*self.names)
-        with connection.cursor() as cur:
-            for chunk in _batched(rows, 5000):
-                cur.executemany(self.sql, [values(d | r) for r in chunk])
-
-
-def _copy_to_history(model: type[Model], where: str, ids: list[int], meta: tuple[Any, str, int | None]) -> None:
-    """History rows '+' copied set-wise from what was just stored, so they show exactly that."""
-    hist = model.history.model  # type: ignore[attr-defined]
-    base = {f.column for f in model._meta.concrete_fields}
-    shared = [f.column for f in hist._meta.concrete_fields if f.column in base]
-    qn = connection.ops.quote_name
-    cols = ", ".join(qn(c) for c in shared)
-    for chunk in _batched(ids, _CHUNK):
-        sql = (
-            f"INSERT INTO {qn(hist._meta.db_table)} ({cols}, history_date, history_change_reason, history_type, "
-            f"history_user_id) SELECT {cols}, %s, %s, '+', %s FROM {qn(model._meta.db_table)} "
-            f"WHERE {qn(where)} IN ({', '.join(['%s'] * len(chunk))})"
-        )
-        with connection.cursor() as cur:
-            cur.execute(sql, [*meta, *chunk])
+# The cleaned values stored as they are, in a fixed order (clean_household / clean_member keys).
+_HOUSEHOLD_KEYS = ("number", "address", "phone", *HOUSEHOLD_FLAGS, "exit_year")
+_MEMBER_KEYS = ("name", *MEMBER_CHOICES, "months_worked", "phone")
+_HOUSEHOLD_GIVEN = (
+    *_HOUSEHOLD_KEYS,
+    "village_id",
+    "group_id",
+    "grid_id",
+    "head_name",
+    "size",
+    "dibao_since",
+    "tekun_since",
+    "no_labour_since",
+)
+_MEMBER_GIVEN = (*_MEMBER_KEYS, "household_id", "id_hash", "id_enc", "id_masked", "birth_date", "sex")
 
 
 @transaction.atomic
 def _store(actor: User, households: list[_Household], today: dt.date) -> ImportResult:
     now = timezone.now()
-    ops = connection.ops
-    day = ops.adapt_datefield_value(today)
-    Household_ = _Table(Household, now)
-    Household_.insert([_household_row(h, day) for h in households])
-    ids = dict(_lookup(Household, "number", "id", [h.values["number"] for h in households]))
-    member_rows = [_member_row(ids[h.values["number"]], m, ops) for h in households for m in h.members]
-    _Table(Member, now).insert(member_rows)
+    day = connection.ops.adapt_datefield_value(today)
+    bulkwrite.Insert(Household, _HOUSEHOLD_GIVEN, now=now).execute(_household_row(h, day) for h in households)
+    ids = dict(bulkwrite.lookup(Household, "number", "id", [h.values["number"] for h in households]))
+    members = bulkwrite.Insert(Member, _MEMBER_GIVEN, now=now).execute(
+        m for h in households for m in _member_rows(ids[h.values["number"]], h.members)
+    )
     household_ids = sorted(ids.values())
     batch = audit_record(
         actor=actor,
         action="household_import",
         obj=ImportBatch(f"{household_ids[0]}-{household_ids[-1]}"),
         area_code=_common_area(households),
-        data={"households": len(households), "members": len(member_rows)},
+        data={"households": len(households), "members": members},
     )
     reason = f"Excel导入 import #{batch.pk}"
-    meta = (ops.adapt_datetimefield_value(now), reason, actor.pk)
-    _copy_to_history(Household, "id", household_ids, meta)
-    _copy_to_history(Member, "household_id", household_ids, meta)
-    return ImportResult(households=len(households), members=len(member_rows), batch_id=batch.pk)
+    for model, where in ((Household, "id"), (Member, "household_id")):
+        bulkwrite.history_copy(model, where=where, ids=household_ids, now=now, actor_id=actor.pk, reason=reason)
+    return ImportResult(households=len(households), members=members, batch_id=batch.pk)
 
 
-def _household_row(h: _Household, day: Any) -> dict[str, Any]:
+_household_values = itemgetter(*_HOUSEHOLD_KEYS)
+_member_values = itemgetter(*_MEMBER_KEYS)
+
+
+def _household_row(h: _Household, day: Any) -> tuple[Any, ...]:
     v = h.values
-    head = next(m.values["name"] for m in h.members if m.values["relation"] == "户主")
-    return {
-        **v,
-        "village_id": h.village,
-        "group_id": h.group,
-        "grid_id": h.grid_id,
-        "head_name": head,
-        "size": len(h.members),
-        # Same rule as household_update: a flag set today starts today.
-        "dibao_since": day if v["dibao"] else None,
-        "tekun_since": day if v["tekun"] else None,
-        "no_labour_since": day if v["no_labour"] else None,
-    }
+    # Same rule as household_update: a flag set today starts today.
+    since = tuple(day if v[flag] else None for flag in ("dibao", "tekun", "no_labour"))
+    return (*_household_values(v), h.village, h.group, h.grid_id, h.heads[0], len(h.members), *since)
 
 
-def _member_row(household_id: int, m: Cleaned, ops: Any) -> dict[str, Any]:
-    idn = m.id_number
-    assert idn is not None
-    return {
-        **m.values,
-        "household_id": household_id,
-        "id_enc": crypto.encrypt(idn.value),
-        "id_masked": idn.masked,
-        "birth_date": ops.adapt_datefield_value(idn.birth_date),
-        "sex": idn.sex,
-    }
+def _member_rows(household_id: int, members: list[_Member]) -> Iterator[tuple[Any, ...]]:
+    adapt_date = connection.ops.adapt_datefield_value
+    for m in members:
+        idn = m.cleaned.id_number
+        assert idn is not None  # members without a valid ID number stopped the import
+        ident = (household_id, m.id_hash, crypto.encrypt(idn.value), idn.masked, adapt_date(idn.birth_date), idn.sex)
+        yield _member_values(m.cleaned.values) + ident
 
 
 def _common_area(households: list[_Household]) -> str:

@@ -171,3 +171,31 @@ def test_roles_without_import_get_404_and_neighbours_only_their_own_villages(wor
         household_import(actor=world.t2, data=data, filename="a.xlsx")
     assert problems_of(e.value) == {(2, "农户!村代码")}
     assert Household.objects.count() == 3
+
+
+def test_numbers_typed_into_cells_and_full_width_id_digits_are_read_as_text(world):
+    """A clerk's sheet: household number and months as numbers, the ID typed with a Chinese input method."""
+    idn = new_id_number()
+    full_width = idn.translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
+    data = write_workbook(
+        [
+            SheetSpec("农户", H_TITLES, rows=[[511133100201777 if t == "户编号" else v
+                                              for t, v in zip(H_TITLES, household("x", world.v1a.code), strict=True)]]),
+            SheetSpec("成员", M_TITLES, rows=[[{"户编号": 511133100201777, "务工月数": 6}.get(t, v)
+                                              for t, v in zip(M_TITLES, member("x", "吉克", id_number=full_width),
+                                                              strict=True)]]),
+        ]
+    )  # fmt: skip
+    household_import(actor=world.t1, data=data, filename="户.xlsx")
+    person = Member.objects.get(household__number="511133100201777")
+    assert person.months_worked == 6
+    assert person.id_hash == crypto.lookup_hash(idn) and crypto.decrypt(person.id_enc) == idn
+
+
+def test_the_garbage_collector_is_back_on_after_an_import_that_fails(world):
+    import gc
+
+    data = xlsx([household("511133100201903", world.v1a.code)], [member("511133100201903", "")])
+    with pytest.raises(ValidationFailed):
+        household_import(actor=world.t1, data=data, filename="户.xlsx")
+    assert gc.isenabled()
