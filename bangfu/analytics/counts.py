@@ -3,8 +3,7 @@
 Each app counts its own tables in a batch selector (`village_counts`, grouped SQL, a fixed number
 of queries whatever the number of households; ADR 0005); here the rows are given their cache
 period and shaped into {unit: {(key, period): value}}, which `domain.indicators.roll_up` then adds
-up to every level. Monitoring is still read through `sources.py` (its batch selector is not in the
-tree yet; see the README).
+up to every level.
 """
 
 from __future__ import annotations
@@ -16,16 +15,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q
-
 from bangfu.analytics.domain.indicators import Cell, period_of
-from bangfu.analytics.domain.periods import month_ends, month_of
-from bangfu.analytics.sources import model
+from bangfu.analytics.domain.periods import month_ends
 from bangfu.casework import selectors as casework
 from bangfu.employment import selectors as employment
 from bangfu.insurance import selectors as insurance
 from bangfu.market import selectors as market
-from bangfu.monitoring.domain.lifecycle import ACTIVE
+from bangfu.monitoring import selectors as monitoring
 from bangfu.registry import selectors as registry
 
 Figures = dict[str, dict[Cell, Decimal]]
@@ -82,29 +78,7 @@ def sales(group: Grouping, prefix: str, as_of: dt.date) -> Figures:
 
 
 def warnings(group: Grouping, prefix: str, as_of: dt.date) -> Figures:
-    """Warnings raised this month, and warnings still waiting for a decision (read via sources.py)."""
-    w = model("monitoring", "Warning")
-    column = "village_code" if group is VILLAGE else "grid_id"
-    start = dt.date(as_of.year, as_of.month, 1)
-    qs = w.objects.all()
-    if prefix:
-        qs = qs.filter(village_code__gte=prefix, village_code__lte=prefix + "9" * (12 - len(prefix)))
-    rows = (
-        qs.exclude(**{f"{column}__isnull": True})
-        .values(column)
-        .annotate(
-            new=Count("id", filter=Q(as_of__gte=start, as_of__lte=as_of)), open=Count("id", filter=Q(status__in=ACTIVE))
-        )
-        .order_by()
-    )
-    month = month_of(as_of)
-    out: Figures = {}
-    for r in rows:
-        out[group.unit(r[column])] = {
-            ("warnings.new", month): Decimal(r["new"]),
-            ("warnings.open", month): Decimal(r["open"]),
-        }
-    return out
+    return shape(monitoring.village_counts(as_of, prefix=prefix, by=group.name), group, as_of)
 
 
 def county_funds(as_of: dt.date) -> Figures:

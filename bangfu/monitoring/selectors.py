@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
@@ -67,8 +69,9 @@ def warnings_of_household(user: User, household_id: int) -> QuerySet[Warning]:
 def batches_visible(user: User) -> QuerySet[FeedBatch]:
     """A department officer sees what they delivered; officers see the deliveries for their areas."""
     officer = scope_for(user, Cap.HANDLE_WARNINGS)
-    return FeedBatch.objects.filter(Q(uploaded_by=user) | officer.q(village="area_id", grid=None)) \
-        .select_related("uploaded_by")
+    return FeedBatch.objects.filter(Q(uploaded_by=user) | officer.q(village="area_id", grid=None)).select_related(
+        "uploaded_by"
+    )
 
 
 def batch_get(user: User, pk: int) -> FeedBatch:
@@ -88,3 +91,30 @@ def runs_visible(user: User) -> QuerySet[ScreeningRun]:
 def active_warning(household_id: int, rule_code: str) -> Warning | None:
     """Unscoped, for other modules' services (the demo loader, casework): the household's active warning."""
     return Warning.objects.filter(household_id=household_id, rule_code=rule_code, status__in=ACTIVE).first()
+
+
+def village_counts(as_of: dt.date, *, prefix: str = "", by: str = "village") -> list[tuple[str, str, Decimal]]:
+    """(village code or grid id, key, value): "warnings.new" raised this month up to `as_of`, and
+    "warnings.open" still waiting for a decision, by the warning's village (or grid). One grouped query.
+
+    For batch indicator jobs (ADR 0005), never returned to a user.
+    """
+    column = "village_code" if by == "village" else "grid_id"
+    qs = Warning.objects.exclude(**{f"{column}__isnull": True})
+    if prefix:
+        qs = qs.filter(village_code__gte=prefix, village_code__lte=prefix + "9" * (12 - len(prefix)))
+    start = dt.date(as_of.year, as_of.month, 1)
+    rows = (
+        qs.values(column)
+        .annotate(
+            new=Count("id", filter=Q(as_of__gte=start, as_of__lte=as_of)), open=Count("id", filter=Q(status__in=ACTIVE))
+        )
+        .order_by()
+    )
+    out: list[tuple[str, str, Decimal]] = []
+    for r in rows:
+        out += [
+            (str(r[column]), "warnings.new", Decimal(r["new"])),
+            (str(r[column]), "warnings.open", Decimal(r["open"])),
+        ]
+    return out

@@ -86,9 +86,10 @@ def _household(model: type, n: int, village: str, rng: random.Random, today: dt.
 
 
 def _households(total: int, villages: list[str]) -> float:
+    from django.apps import apps
     from django.utils import timezone
 
-    from bangfu.analytics.sources import model
+    model = apps.get_model
 
     hh = model("registry", "Household")
     rng, today = random.Random(8), timezone.localdate()
@@ -105,9 +106,10 @@ def _households(total: int, villages: list[str]) -> float:
 def _visits(share: float, counties: list[str]) -> tuple[int, float]:
     """Visit obligations per county (monitored twice a month, others once a quarter, phone counts)
     and one visit this month for `share` of the households, so the compliance count has work."""
+    from django.apps import apps
     from django.utils import timezone
 
-    from bangfu.analytics.sources import model
+    model = apps.get_model
     from bangfu.casework import services as casework
 
     today, started = timezone.localdate(), time.perf_counter()
