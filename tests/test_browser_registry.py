@@ -41,3 +41,36 @@ def test_field_errors_show_next_to_the_field(world, browser_page):
     page.wait_for_selector(".errorlist")
     assert "校验位" in page.inner_text(".errorlist")
     assert not Household.objects.filter(number="511133100201777").exists()
+
+
+def test_import_button_is_disabled_while_the_file_is_checked(world, browser_page, tmp_path):
+    """A county's file takes tens of seconds: a second click must not send it again."""
+    from bangfu.registry.importer import template_workbook
+
+    path = tmp_path / "空模板.xlsx"
+    path.write_bytes(template_workbook(world.t1))
+    page = browser_page(world.t1)
+    page.goto(page.base_url + "/registry/households/import/")
+    held = []  # the POST is held back here, so the page can be looked at while it is "running"
+
+    def hold(route):
+        held.append(route) if route.request.method == "POST" else route.continue_()
+
+    page.route("**/registry/households/import/", hold)
+    page.set_input_files("input[name=file]", str(path))
+    page.click("button:has-text('检查并导入')", no_wait_after=True)  # the response is held back below
+    # Locators and wait_for_function would wait for the pending navigation; the page still shows the
+    # form, so ask it directly (the submit handler has already run when click() returns).
+    state = page.evaluate(
+        "() => [document.querySelector('form[data-busy] button[type=submit]').disabled,"
+        " !document.querySelector('.busy-note').hidden]"
+    )
+    assert state == [True, True]
+    for _ in range(50):  # the held request reaches the route handler asynchronously
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert len(held) == 1
+    with page.expect_navigation():
+        held[0].continue_()
+    expect(page.locator("#report")).to_contain_text("没有数据")  # the empty template: nothing to import
