@@ -1,16 +1,20 @@
-"""Demo data of casework: parameters, story B (周景财's grid and visits to 颜世龙, the school-cost case)
-and a modest number of synthetic cases in 甘南县. Everything goes through the services."""
+"""Demo data of casework: parameters, story B (周景财's grid and visits to 颜世龙, the school-cost case),
+this period's visits in 甘南县's grids and a modest number of synthetic cases there. Everything goes
+through the services."""
 
 from __future__ import annotations
 
 import datetime as dt
+import random
 from typing import Any
 
 from bangfu.accounts.domain.roles import Cap
 from bangfu.areas import services as areas
-from bangfu.casework import services
+from bangfu.areas.selectors import grids_visible
+from bangfu.casework import selectors, services
 from bangfu.casework.domain import codes
 from bangfu.casework.domain.procedure import State
+from bangfu.casework.domain.visits import Standing
 from bangfu.casework.models import Case
 from bangfu.core.domain.workdays import add_working_days, is_working_day
 from bangfu.demo.context import DemoContext
@@ -28,6 +32,7 @@ def load(ctx: DemoContext) -> None:
     if "B" in ctx.households and "zhoujingcai" in ctx.users:
         _story_b(ctx)
     if "gannan" in ctx.areas and "gannan_admin" in ctx.users:
+        _grid_visits(ctx)
         _synthetic(ctx)
 
 
@@ -110,6 +115,50 @@ def _fill_grid(village: str, grid_id: int, ctx: DemoContext) -> None:
     free = households_visible(admin, Cap.EDIT_REGISTRY).filter(village__code=village, grid__isnull=True)
     for h in free.order_by("number")[:29]:
         registry.household_update(actor=None, household=h, changes={"grid_id": grid_id}, reason="网格划分")
+
+
+GRID_NOTES = ["家中一切正常", "了解务工收入情况", "宣传防返贫政策和申报渠道", "核实家庭人口无变化", "庄稼长势正常"]
+BEHIND_EVERY = 4  # one grid in four is behind this period: the compliance page and dashboard show gaps
+
+
+def _grid_visits(ctx: DemoContext) -> None:
+    """This period's visits in 甘南县's grids, so visit compliance is neither 0% nor 100%.
+
+    Each grid worker makes the visits still due (monitored and ordinary households, as the visit
+    rules in force say); in every fourth grid, and at least one, the worker is behind and half of
+    the households have not been visited yet. The story households keep only the story's visits.
+    A local generator picks the dates, so the other demo steps get the same random numbers as before.
+    """
+    rng = random.Random(ctx.today.toordinal())
+    story = {h.pk for h in ctx.households.values() if getattr(h, "pk", None)}
+    grids = grids_visible(ctx.users["gannan_admin"]).order_by("village_id", "code")
+    staffed = [(g.pk, g.worker) for g in grids if g.worker is not None]
+    behind = set(range(BEHIND_EVERY - 2, len(staffed), BEHIND_EVERY)) or {len(staffed) - 1}
+    for i, (grid_id, worker) in enumerate(staffed):
+        due = [
+            (r.household, r.standing)
+            for r in selectors.my_households(worker, ctx.today)
+            if r.household.grid_id == grid_id and r.household.pk not in story and r.standing is not None
+        ]
+        for n, (household, standing) in enumerate(due):
+            if i in behind and n % 2 == 0:
+                continue  # not visited yet this period
+            _visits_due(rng, ctx.today, worker, household, standing)
+
+
+def _visits_due(rng: random.Random, today: dt.date, worker: Any, household: Any, standing: Standing) -> None:
+    """The in-person visits the household still needs this period, on days of the period so far."""
+    last = min(today, standing.period_end)
+    span = (last - standing.period_start).days
+    for _ in range(standing.remaining):
+        services.visit_log(
+            actor=None,
+            worker=worker,
+            household=household,
+            visited_on=standing.period_start + dt.timedelta(days=rng.randint(0, span)),
+            mode="in_person",
+            note=rng.choice(GRID_NOTES),
+        )
 
 
 def _school_case(ctx: DemoContext, household: Any) -> None:

@@ -33,6 +33,7 @@ urlpatterns = [
     path("settings/params/", config.params_add, name="params_add"),
     path("settings/obligations/", config.obligation_add, name="obligation_add"),
     path("settings/calendar/", config.calendar_add, name="calendar_add"),
+    path("settings/calendar/<int:pk>/delete/", config.calendar_delete, name="calendar_delete"),
     path("report/", views.self_report, name="self_report"),
     path("report/done/", views.self_report_done, name="self_report_done"),
 ]

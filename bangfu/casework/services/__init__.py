@@ -2,6 +2,7 @@
 
 from bangfu.casework.services.cases import case_open, case_step, measure_add, measure_set_status
 from bangfu.casework.services.config import (
+    calendar_day_delete,
     calendar_day_set,
     obligation_new_version,
     obligation_set,
@@ -20,6 +21,7 @@ from bangfu.casework.services.self_report import self_report_attempts_purge, sel
 __all__ = [
     "absence_clear",
     "absence_mark",
+    "calendar_day_delete",
     "calendar_day_set",
     "case_open",
     "case_step",

@@ -14,7 +14,7 @@ from bangfu.areas.selectors import area_by_code
 from bangfu.casework.domain import codes
 from bangfu.casework.models import CalendarDay, CaseParameters, VisitObligation
 from bangfu.casework.services.common import require
-from bangfu.core.errors import Conflict, FieldProblem, ValidationFailed
+from bangfu.core.errors import Conflict, FieldProblem, Forbidden, NotFound, ValidationFailed
 from bangfu.core.services import audit_record
 
 if TYPE_CHECKING:
@@ -129,6 +129,25 @@ def calendar_day_set(
     row, _ = CalendarDay.objects.update_or_create(**where, defaults={"name": name, "working": working})
     audit_record(actor=actor, action="calendar_day_set", obj=row, area_code=area_code or "")
     return row
+
+
+@transaction.atomic
+def calendar_day_delete(*, actor: User | None, pk: int) -> None:
+    """Remove a calendar day entered by mistake: deadlines computed afterwards no longer count it.
+
+    Due dates already recorded on cases stay as they were decided (cases store them), so removing
+    a day never rewrites a step already taken. The audit row keeps what was removed.
+    """
+    row = CalendarDay.objects.select_for_update().filter(pk=pk).first()
+    if row is None:
+        raise NotFound()
+    if row.area_id:
+        require(actor, row.area_id, Cap.CONFIGURE)
+    elif actor is not None and not actor.is_superuser:  # national rows are on every officer's page
+        raise Forbidden("全国节假日只能由系统管理员删除", "Only a system administrator removes national holidays")
+    data = {"date": row.date.isoformat(), "name": row.name, "working": row.working}
+    audit_record(actor=actor, action="calendar_day_delete", obj=row, area_code=row.area_id or "", data=data)
+    row.delete()
 
 
 def _open_new_version(qs: Any, effective_from: dt.date) -> None:

@@ -10,9 +10,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from bangfu.accounts import services as accounts
+from bangfu.accounts.domain.roles import Role
+from bangfu.areas import services as areas
 from bangfu.casework import services
 from bangfu.casework.models import CalendarDay, Case, CaseParameters, VisitObligation
-from bangfu.core.testing import new_household
+from bangfu.core.models import AuditEvent
+from bangfu.core.testing import PASSWORD, new_household
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -151,3 +155,49 @@ def test_visit_rules_and_calendar_days_from_the_config_page(world, params, clien
     assert nameless.status_code == 422 and "请填写名称" in nameless.content.decode()
     assert client_for(world.county).post(reverse("casework:calendar_add"), day).status_code == 302
     assert CalendarDay.objects.get().area_id == world.area_county.code
+
+
+def _other_county_admin():
+    """The administrator of a neighbouring county (峨边) of the same prefecture."""
+    county = areas.area_create(code="511132000000", name="峨边彝族自治县", parent_code="511100000000")
+    admin = accounts.user_create(username="county_eb", password=PASSWORD, display_name="county_eb")
+    accounts.membership_grant(user=admin, role=Role.COUNTY_ADMIN, area_code=county.code)
+    return admin
+
+
+def _accept_due(world, household: str, on: dt.date) -> dt.date | None:
+    case = services.case_open(
+        actor=None, household=world.households[household], source="hotline", summary="热线", on=on
+    )
+    return case.due_on
+
+
+def test_a_calendar_day_entered_by_mistake_is_removed_from_the_config_page(world, params, client_for) -> None:
+    friday, monday = dt.date(2024, 3, 1), dt.date(2024, 3, 4)  # a fixed past week: deadlines need past dates
+    county = world.area_county.code
+    wrong = services.calendar_day_set(actor=world.county, date=monday, name="误录假日", area_code=county)
+    later = services.calendar_day_set(
+        actor=world.county, date=TODAY + dt.timedelta(days=20), name="县庆", area_code=county
+    )
+    national = services.calendar_day_set(actor=None, date=TODAY + dt.timedelta(days=40), name="全国假日")
+    url = reverse("casework:calendar_delete", kwargs={"pk": wrong.pk})
+    assert _accept_due(world, "h1", friday) == friday + dt.timedelta(days=5)  # Monday skipped: due Wednesday
+    page = client_for(world.county).get(reverse("casework:config")).content.decode()
+    assert reverse("casework:calendar_delete", kwargs={"pk": later.pk}) in page and "确定删除" in page
+    assert reverse("casework:calendar_delete", kwargs={"pk": national.pk}) not in page  # national: administrator's
+    other = _other_county_admin()
+    assert "县庆" not in client_for(other).get(reverse("casework:config")).content.decode()
+    for who in (other, world.t2, world.gw2, world.gw1):
+        assert client_for(who).post(url).status_code == 404
+    assert CalendarDay.objects.filter(pk=wrong.pk).exists()
+    refused = client_for(world.county).post(reverse("casework:calendar_delete", kwargs={"pk": national.pk}))
+    assert refused.status_code == 403 and "只能由系统管理员删除" in refused.content.decode()
+    assert CalendarDay.objects.count() == 3 and not AuditEvent.objects.filter(action="calendar_day_delete").exists()
+    done = client_for(world.county).post(url, follow=True)
+    assert done.redirect_chain[-1][0] == reverse("casework:config") and "已删除日历" in done.content.decode()
+    assert not CalendarDay.objects.filter(pk=wrong.pk).exists()
+    audit = AuditEvent.objects.get(action="calendar_day_delete")
+    assert audit.actor == world.county and audit.area_code == county and audit.data["date"] == monday.isoformat()
+    assert _accept_due(world, "h3", friday) == friday + dt.timedelta(days=4)  # Monday counts again: due Tuesday
+    assert Case.objects.get(household=world.households["h1"]).due_on == friday + dt.timedelta(days=5)  # as decided
+    assert client_for(world.county).post(url).status_code == 404  # already gone

@@ -8,7 +8,7 @@ import random
 import pytest
 from django.utils import timezone
 
-from bangfu.casework import demo
+from bangfu.casework import demo, selectors
 from bangfu.casework.domain.procedure import State
 from bangfu.casework.models import Case, Measure, Visit
 from bangfu.demo.context import DemoContext
@@ -16,17 +16,22 @@ from bangfu.demo.context import DemoContext
 pytestmark = pytest.mark.django_db
 
 
+def _load(world) -> None:
+    demo.load(
+        DemoContext(
+            today=timezone.localdate(),
+            rng=random.Random(1),
+            areas={"gannan": world.area_county, "yongli": world.v1a},
+            users={"zhoujingcai": world.gw1, "gannan_admin": world.county},
+            households={"B": world.households["h1"]},
+        )
+    )
+
+
 def test_story_b_visits_and_the_school_cost_case(world, client_for) -> None:
     today = timezone.localdate()
     household = world.households["h1"]
-    ctx = DemoContext(
-        today=today,
-        rng=random.Random(1),
-        areas={"gannan": world.area_county, "yongli": world.v1a},
-        users={"zhoujingcai": world.gw1, "gannan_admin": world.county},
-        households={"B": household},
-    )
-    demo.load(ctx)
+    _load(world)
     visits = list(Visit.objects.filter(household=household).order_by("visited_on"))
     per_month: dict[tuple[int, int], int] = {}
     for v in visits:
@@ -50,3 +55,21 @@ def test_story_b_visits_and_the_school_cost_case(world, client_for) -> None:
     assert others.count() == 2 and others.filter(state=State.ACCEPTED).count() == 1
     page = client_for(world.gw1).get("/cases/grid/mine/")
     assert household.head_name in page.content.decode()
+
+
+def test_grid_workers_visit_most_households_this_period_so_the_dashboard_is_not_zero(world) -> None:
+    """G1 is 周景财's (story visits only), G2's worker visits as required, G3's worker is behind."""
+    today = timezone.localdate()
+    _load(world)
+    county = world.area_county.code[:6]
+    rows = selectors.village_counts(today, prefix=county)
+    due = sum(v for _, key, v in rows if key == "visits.due")
+    met = sum(v for _, key, v in rows if key == "visits.met")
+    assert due == 3 and 0 < met < due
+    grids = {(unit, key): v for unit, key, v in selectors.village_counts(today, prefix=county, by="grid")}
+    g2, g3 = str(world.g2.pk), str(world.g3.pk)
+    assert grids[(g2, "visits.due")] == grids[(g2, "visits.met")] == 1
+    assert grids[(g3, "visits.due")] == 1 and grids[(g3, "visits.met")] == 0
+    visit = Visit.objects.get(household=world.households["h2"])
+    assert visit.worker_id == world.gw2.pk and visit.mode == "in_person"
+    assert (visit.visited_on.year, visit.visited_on.month) == (today.year, today.month) and visit.visited_on <= today

@@ -134,3 +134,12 @@ def calendar_add(request: HttpRequest) -> HttpResponse:
         )
 
     return _submit(request, write, "已保存日历 Calendar day saved")
+
+
+@login_required
+@require_POST
+def calendar_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    def write(_: Any) -> None:
+        services.calendar_day_delete(actor=user_of(request), pk=pk)
+
+    return _submit(request, write, "已删除日历 Calendar day removed")
