@@ -7,6 +7,8 @@ Two kinds of access:
   Membership.organisation holds the operator's 18-character unified social credit code, and the user
   sees and changes only that operator's workshops (and their workers, training and payroll) inside
   the membership's area. A membership with an empty organisation gives such a user nothing.
+Employment parameters (EmploymentPolicy rows) are configuration: only a role with CONFIGURE (the
+county administrator) over the area views and sets them.
 Area scoping itself is areas.selectors.scope_for; this module only composes its filters.
 """
 
@@ -20,6 +22,7 @@ from bangfu.accounts.domain.roles import CAPABILITIES, Cap, Role
 from bangfu.accounts.selectors import memberships_of
 from bangfu.areas.domain.codes import SIGNIFICANT, Level
 from bangfu.areas.selectors import Scope, scope_for
+from bangfu.core.errors import Forbidden, NotFound
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -67,3 +70,21 @@ def is_operator_user(user: User) -> bool:
 def covers_member_village(user: User, village_code: str) -> bool:
     """May an operator user hire or train a person registered in this village?"""
     return any(village_code.startswith(prefix) for _, prefix in operator_bindings(user))
+
+
+def require_configure(user: User, area_code: str) -> None:
+    """Parameters of an area: 404 for an area the user does not reach at all (reveals nothing),
+    403 for one the user sees but whose role may not configure it."""
+    if scope_for(user, Cap.CONFIGURE).covers_code(area_code):
+        return
+    if scope_for(user, Cap.VIEW_PEOPLE).covers_code(area_code):
+        raise Forbidden(
+            "只有本地区的县级管理员可以查看和设置就业帮扶参数",
+            "Only a county administrator of this area views and sets employment parameters",
+        )
+    raise NotFound()
+
+
+def may_configure(user: User) -> bool:
+    """Whether to offer the parameters page at all (the page itself checks the area)."""
+    return not scope_for(user, Cap.CONFIGURE).empty

@@ -7,6 +7,7 @@ caller: records outside the caller's areas (or operator) answer 404.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
@@ -14,7 +15,7 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from bangfu.employment import selectors, services
-from bangfu.employment.models import Contract, Payslip, Workshop
+from bangfu.employment.models import Contract, EmploymentPolicy, Payslip, WelfarePost, Workshop
 
 router = Router(tags=["employment"])
 
@@ -96,8 +97,11 @@ class PayslipIn(Schema):
 
 
 class EndIn(Schema):
+    """Ending a contract or a post: `reason` is a code of the coded list (domain/endings.py)."""
+
     end: dt.date
     reason: str
+    note: str = ""
 
 
 class CourseIn(Schema):
@@ -133,6 +137,23 @@ class PostIn(Schema):
 
 class MonthsIn(Schema):
     months_served: int
+
+
+class PolicyIn(Schema):
+    area: str
+    effective_from: dt.date
+    min_poor_workers: int
+    min_insurance_per_worker_month: str
+    upgrade_min_months_running: int
+    upgrade_min_long_contract_workers: int
+    upgrade_min_contract_months: int
+    upgrade_min_average_annual_pay: str
+    upgrade_min_annual_revenue: str
+    welfare_posts_per_household: int | None = None
+    welfare_max_age: int
+    working_age_min: int
+    working_age_max: int
+    note: str = ""
 
 
 class AssetIn(Schema):
@@ -189,8 +210,29 @@ def _contract(c: Contract) -> dict[str, Any]:
         "probation_pay": str(c.probation_pay),
         "wage_code": c.wage_code,
         "end": c.end,
+        "end_code": c.end_code,
         "end_reason": c.end_reason,
     }
+
+
+def _post(p: WelfarePost) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "household": p.household_id,
+        "year": p.year,
+        "start": p.start,
+        "end": p.end,
+        "monthly_pay": str(p.monthly_pay),
+        "months_served": p.months_served,
+        "end_code": p.end_code,
+        "ended_reason": p.ended_reason,
+    }
+
+
+def _policy(p: EmploymentPolicy) -> dict[str, Any]:
+    values = {f: getattr(p, f) for f in services.POLICY_FIELDS}
+    money = {f: str(v) for f, v in values.items() if isinstance(v, Decimal)}
+    return {"area": p.area_id, "effective_from": p.effective_from, "effective_to": p.effective_to} | values | money
 
 
 def _payslip(p: Payslip) -> dict[str, Any]:
@@ -335,6 +377,33 @@ def post_months(request: HttpRequest, pk: int, payload: MonthsIn) -> dict[str, A
         actor=_user(request), post=selectors.post_get(_user(request), pk), months_served=payload.months_served
     )
     return {"id": p.pk, "months_served": p.months_served}
+
+
+@router.post("/welfare-posts/{pk}/end", summary="Leave a post (退岗): last day served and a coded reason")
+def post_end(request: HttpRequest, pk: int, payload: EndIn) -> dict[str, Any]:
+    p = services.welfare_post_end(
+        actor=_user(request), post=selectors.post_get(_user(request), pk), **payload.model_dump()
+    )
+    return _post(p)
+
+
+@router.get("/policies", summary="Employment parameters of an area: in force on a date, and the history")
+def policies(request: HttpRequest, area: str, on: dt.date | None = None) -> dict[str, Any]:
+    o = selectors.policy_overview(_user(request), area, on or timezone.localdate())
+    return {
+        "area": o.area.code,
+        "on": o.on,
+        "in_force": _policy(o.current) if o.current else None,
+        "history": [_policy(p) for p in o.history],
+    }
+
+
+@router.post("/policies", response={201: dict}, summary="New parameters of an area from a date (county admin)")
+def policy_set(request: HttpRequest, payload: PolicyIn) -> Status:
+    values = payload.model_dump()
+    area, start = values.pop("area"), values.pop("effective_from")
+    p = services.policy_set(actor=_user(request), area_code=area, effective_from=start, values=values)
+    return Status(201, _policy(p))
 
 
 @router.post("/assets", response={201: dict})

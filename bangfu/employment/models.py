@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 
 from bangfu.employment.domain.dividends import BASIS_LABELS, Basis
+from bangfu.employment.domain.endings import CONTRACT_END_REASONS, POST_END_REASONS, choices
 from bangfu.employment.domain.transitions import STATE_LABELS, State
 from bangfu.employment.domain.wages import WAGE_KIND_LABELS, WageKind
 
@@ -197,8 +198,10 @@ class Contract(models.Model):
     probation_months = models.PositiveSmallIntegerField("试用期(月)", default=0)
     probation_pay = _money("试用期月薪(元)", default=Decimal("0"))
     wage_code = models.CharField("工资规则编号", max_length=20)
+    # The first day the person no longer works here: open_on() counts the contract until the day before.
     end = models.DateField("终止日期", null=True, blank=True)
-    end_reason = models.CharField("终止原因", max_length=100, blank=True)
+    end_code = models.CharField("终止原因", max_length=20, blank=True, choices=choices(CONTRACT_END_REASONS))
+    end_reason = models.CharField("终止说明", max_length=100, blank=True)  # free-text note beside the code
 
     class Meta:
         ordering = ["workshop_id", "start", "pk"]
@@ -285,10 +288,11 @@ class WelfarePost(models.Model):
     level = models.CharField("岗位级别", max_length=10, choices=LEVELS)
     year = models.PositiveSmallIntegerField("聘用年度")
     start = models.DateField("聘用起始")
-    end = models.DateField("聘用截止")  # annual contract, renewed after assessment
+    end = models.DateField("聘用截止")  # last day served (inclusive); annual contract, renewed after assessment
     monthly_pay = _money("月补贴(元)")
     months_served = models.PositiveSmallIntegerField("聘用月数", default=0)
-    ended_reason = models.CharField("退岗原因", max_length=100, blank=True)
+    end_code = models.CharField("退岗原因", max_length=20, blank=True, choices=choices(POST_END_REASONS))
+    ended_reason = models.CharField("退岗说明", max_length=100, blank=True)  # free-text note beside the code
 
     class Meta:
         ordering = ["-year", "village_id", "pk"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bangfu.employment.views import assets, posts, training, workshops
+from bangfu.employment.views import assets, contracts, parameters, posts, training, workshops
 
 app_name = "employment"
 NAV = [("employment_edit", "就业帮扶 Employment", "employment:index")]
@@ -17,6 +17,7 @@ urlpatterns = [
     path("workshops/<int:pk>/revenue/", workshops.revenue_set, name="revenue_set"),
     path("workshops/<int:pk>/wage-rules/", workshops.wage_rule_set, name="wage_rule_set"),
     path("workshops/<int:pk>/trainees/", workshops.trainee_add, name="trainee_add"),
+    path("contracts/<int:pk>/end/", contracts.contract_end, name="contract_end"),
     path("payslips/<int:pk>/", workshops.payslip_detail, name="payslip_detail"),
     path("courses/", training.course_list, name="course_list"),
     path("courses/new/", training.course_new, name="course_new"),
@@ -25,6 +26,8 @@ urlpatterns = [
     path("posts/", posts.post_list, name="post_list"),
     path("posts/new/", posts.post_create, name="post_create"),
     path("posts/<int:pk>/months/", posts.post_months, name="post_months"),
+    path("posts/<int:pk>/end/", posts.post_end, name="post_end"),
+    path("parameters/", parameters.parameters, name="parameters"),
     path("assets/", assets.asset_list, name="asset_list"),
     path("assets/<int:pk>/", assets.asset_detail, name="asset_detail"),
     path("assets/<int:pk>/rules/", assets.rule_set, name="asset_rule_set"),

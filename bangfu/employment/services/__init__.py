@@ -2,7 +2,7 @@
 
 from bangfu.employment.services.dividends import asset_create, asset_income_distribute, dividend_rule_set
 from bangfu.employment.services.payroll import contract_create, contract_end, payslip_record
-from bangfu.employment.services.policy import policy_set
+from bangfu.employment.services.policy import POLICY_FIELDS, policy_set
 from bangfu.employment.services.training import course_create, trainee_add
 from bangfu.employment.services.welfare import welfare_post_create, welfare_post_end, welfare_post_months
 from bangfu.employment.services.workshops import (
@@ -16,6 +16,7 @@ from bangfu.employment.services.workshops import (
 )
 
 __all__ = [
+    "POLICY_FIELDS",
     "WORKSHOP_EDITABLE",
     "asset_create",
     "asset_income_distribute",

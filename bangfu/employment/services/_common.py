@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from bangfu.core.domain.money import yuan
 from bangfu.core.errors import FieldProblem, NotFound, ValidationFailed
 from bangfu.employment import access
+from bangfu.employment.domain import endings
 from bangfu.registry import selectors as registry
 
 if TYPE_CHECKING:
@@ -67,6 +68,20 @@ def text(field: str, value: Any, zh_name: str, en_name: str, max_len: int = 120)
     if len(s) > max_len:
         raise fail(field, f"{zh_name}最多{max_len}个字", f"the {en_name} is at most {max_len} characters")
     return s
+
+
+def coded_reason(reasons: tuple[endings.Reason, ...], code: Any, note: Any) -> tuple[endings.Reason, str]:
+    """A reason from the coded list and the note beside it (required when the reason is "other")."""
+    found = endings.find(reasons, str(code or "").strip())
+    if found is None:
+        zh, en = endings.listed(reasons)
+        raise fail("reason", f"请从列表中选择原因：{zh}", f"choose a reason from the list: {en}")
+    remark = str(note or "").strip()
+    if len(remark) > 100:
+        raise fail("note", "说明最多100个字", "the note is at most 100 characters")
+    if found.needs_note and not remark:
+        raise fail("note", "原因为“其他”时请写明具体情况", "say what happened when the reason is 'other'")
+    return found, remark
 
 
 def find_person(actor: User, *, member_id: int | None, id_number: str | None) -> Any:

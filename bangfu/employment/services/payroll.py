@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from bangfu.core.errors import Conflict, NotFound
+from bangfu.core.errors import Conflict, NotFound, ValidationFailed
 from bangfu.core.services import audit_record
 from bangfu.employment import selectors
-from bangfu.employment.domain import wages
+from bangfu.employment.domain import endings, wages
+from bangfu.employment.domain.endings import CONTRACT_END_REASONS
 from bangfu.employment.domain.months import add_months, month_start
 from bangfu.employment.models import Contract, Payslip, WageRule, Workshop
-from bangfu.employment.services._common import date, fail, find_person, money, text, whole
+from bangfu.employment.services._common import coded_reason, date, fail, find_person, money, text, whole
 from bangfu.registry import services as registry
 
 if TYPE_CHECKING:
@@ -63,15 +65,51 @@ def contract_create(*, actor: User, workshop: Workshop, values: dict[str, Any]) 
 
 
 @transaction.atomic
-def contract_end(*, actor: User, contract: Contract, end: Any, reason: str) -> Contract:
-    c = selectors.contract_get(actor, contract.pk, edit=True)
+def contract_end(*, actor: User, contract: Contract, end: Any, reason: Any, note: Any = "") -> Contract:
+    """终止劳动合同. `end` is the first day the person no longer works there: from that day the worker
+    does not count as employed (site KPI) and no payroll can be entered for a month starting then or later."""
+    seen = selectors.contract_to_change(actor, contract.pk)
+    c = Contract.objects.select_for_update().get(pk=seen.pk)  # two officers ending it at once: one wins
+    if c.end is not None:
+        raise Conflict(
+            f"该合同已于{c.end}终止，不能重复终止", f"This contract already ended on {c.end}", code="already_ended"
+        )
     day = date("end", end)
     if day <= c.start:
-        raise fail("end", "终止日期须晚于合同起始日期", "the end date must be after the start")
-    c.end, c.end_reason = day, text("reason", reason, "终止原因", "reason", 100)
-    c.save(update_fields=["end", "end_reason"])
-    audit_record(actor=actor, action="contract_end", obj=c, area_code=c.workshop.village_id, reason=reason)
+        raise fail(
+            "end",
+            f"终止日期须晚于合同起始日期{c.start}",
+            f"the end date must be after the contract's start, {c.start}",
+        )
+    why, remark = coded_reason(CONTRACT_END_REASONS, reason, note)
+    paid = Payslip.objects.filter(contract=c, month__gte=day).order_by("-month").first()
+    if paid is not None:  # the payroll rule would no longer allow that month: keep them consistent
+        raise fail(
+            "end",
+            f"已录入{paid.month:%Y-%m}的工资，终止日期须晚于{paid.month}",
+            f"payroll for {paid.month:%Y-%m} is entered; the end date must be after {paid.month}",
+        )
+    c.end, c.end_code, c.end_reason = day, why.code, remark
+    c.save(update_fields=["end", "end_code", "end_reason"])
+    audit_record(
+        actor=actor,
+        action="contract_end",
+        obj=c,
+        area_code=seen.workshop.village_id,
+        reason=remark or why.zh,
+        data={"end": str(day), "reason": why.code},
+    )
     return c
+
+
+def _ended_message(c: Contract, first: dt.date) -> ValidationFailed:
+    why = endings.find(CONTRACT_END_REASONS, c.end_code)
+    zh, en = (why.zh, why.en) if why else (c.end_reason, c.end_reason)
+    return fail(
+        "month",
+        f"该合同已于{c.end}终止（{zh}），不能录入{first:%Y-%m}及以后月份的工资",
+        f"The contract ended on {c.end} ({en}); payroll cannot be entered for {first:%Y-%m} or later",
+    )
 
 
 def _rule_terms(rule: WageRule) -> wages.WageTerms:
@@ -86,7 +124,9 @@ def payslip_record(
     wage income for that year (one line per contract and year, replaced on every entry)."""
     c = selectors.contract_get(actor, contract.pk, edit=True)
     first = month_start(date("month", f"{month}-01" if len(str(month)) == 7 else month))
-    if add_months(first, 1) <= c.start or (c.end is not None and first >= c.end):
+    if c.end is not None and first >= c.end:
+        raise _ended_message(c, first)
+    if add_months(first, 1) <= c.start:
         raise fail("month", f"{first:%Y-%m}不在合同期内", f"{first:%Y-%m} is outside the contract")
     if first > month_start(timezone.localdate()):
         raise fail("month", "不能录入未来月份的工资", "payroll cannot be entered for a future month")

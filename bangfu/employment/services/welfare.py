@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from bangfu.core.errors import FieldProblem, ValidationFailed
+from bangfu.core.errors import Conflict, FieldProblem, ValidationFailed
 from bangfu.core.services import audit_record
 from bangfu.employment import selectors
-from bangfu.employment.domain import welfare
+from bangfu.employment.domain import endings, welfare
+from bangfu.employment.domain.endings import POST_END_REASONS
 from bangfu.employment.models import WelfarePost
-from bangfu.employment.services._common import date, fail, find_person, money, text, whole
+from bangfu.employment.services._common import coded_reason, date, fail, find_person, money, text, whole
 from bangfu.employment.services.workshops import _require_officer_edit
 from bangfu.registry import services as registry
 
@@ -60,12 +61,8 @@ def welfare_post_create(*, actor: User, values: dict[str, Any]) -> WelfarePost:
     return post
 
 
-@transaction.atomic
-def welfare_post_months(*, actor: User, post: WelfarePost, months_served: Any) -> WelfarePost:
-    """Record months served (after the assessment); the pay earned becomes the household's income."""
-    p = selectors.post_get(actor, post.pk, edit=True)
-    p.months_served = whole("months_served", months_served, high=12)
-    p.save(update_fields=["months_served"])
+def _record_pay(actor: User, p: WelfarePost) -> None:
+    """The pay earned (monthly pay × months served) as the household's wage income, one line per post."""
     registry.income_record(
         household_id=p.household_id,
         year=p.year,
@@ -77,6 +74,20 @@ def welfare_post_months(*, actor: User, post: WelfarePost, months_served: Any) -
         note=p.post_type,
         actor=actor,
     )
+
+
+def _locked(actor: User, post: WelfarePost) -> WelfarePost:
+    seen = selectors.post_to_change(actor, post.pk)  # 404 beyond the actor's areas, 403 without the right
+    return WelfarePost.objects.select_for_update().get(pk=seen.pk)
+
+
+@transaction.atomic
+def welfare_post_months(*, actor: User, post: WelfarePost, months_served: Any) -> WelfarePost:
+    """Record months served (after the assessment); the pay earned becomes the household's income."""
+    p = _locked(actor, post)
+    p.months_served = whole("months_served", months_served, high=min(12, endings.months_covered(p.start, p.end)))
+    p.save(update_fields=["months_served"])
+    _record_pay(actor, p)
     audit_record(
         actor=actor,
         action="welfare_post_months",
@@ -88,13 +99,39 @@ def welfare_post_months(*, actor: User, post: WelfarePost, months_served: Any) -
 
 
 @transaction.atomic
-def welfare_post_end(*, actor: User, post: WelfarePost, end: Any, reason: str) -> WelfarePost:
-    """Leaving a post (退岗): failed assessment, age, moved away … frees the household's place."""
-    p = selectors.post_get(actor, post.pk, edit=True)
+def welfare_post_end(*, actor: User, post: WelfarePost, end: Any, reason: Any, note: Any = "") -> WelfarePost:
+    """Leaving a post (退岗). `end` is the last day served; from the next day the person no longer
+    counts as employed and the household's place is free for another appointment."""
+    p = _locked(actor, post)
+    if p.end_code:
+        raise Conflict(
+            f"该岗位已于{p.end}退岗，不能重复退岗", f"This post already ended on {p.end}", code="already_ended"
+        )
     day = date("end", end)
-    if not p.start <= day <= p.end:
-        raise fail("end", "退岗日期须在聘用期内", "the end date must fall within the post's year")
-    p.end, p.ended_reason = day, text("reason", reason, "退岗原因", "reason", 100)
-    p.save(update_fields=["end", "ended_reason"])
-    audit_record(actor=actor, action="welfare_post_end", obj=p, area_code=p.village_id, reason=reason)
+    if day < p.start:
+        raise fail(
+            "end", f"退岗日期不能早于聘用起始日期{p.start}", f"the end date cannot be before the start, {p.start}"
+        )
+    if day > p.end:
+        raise fail(
+            "end",
+            f"退岗日期不能晚于聘用截止日期{p.end}（到期自然结束）",
+            f"the end date cannot be after the post's last day, {p.end} (it ends by itself then)",
+        )
+    why, remark = coded_reason(POST_END_REASONS, reason, note)
+    served = endings.months_covered(p.start, day)
+    shortened = p.months_served > served  # months recorded beyond the last day were never served
+    p.end, p.end_code, p.ended_reason = day, why.code, remark
+    p.months_served = min(p.months_served, served)
+    p.save(update_fields=["end", "end_code", "ended_reason", "months_served"])
+    if shortened:
+        _record_pay(actor, p)
+    audit_record(
+        actor=actor,
+        action="welfare_post_end",
+        obj=p,
+        area_code=p.village_id,
+        reason=remark or why.zh,
+        data={"end": str(day), "reason": why.code, "months": p.months_served},
+    )
     return p

@@ -175,7 +175,8 @@ def test_one_welfare_post_per_household(story: Story) -> None:
     assert selectors.posts_visible(story.world.t1).count() == 1
     services.welfare_post_months(actor=story.world.t1, post=post, months_served=12)
     assert wage(story, story.a, 2025) == D("6000.00")
-    services.welfare_post_end(actor=story.world.t1, post=post, end="2025-02-28", reason="考核不合格")
+    services.welfare_post_end(actor=story.world.t1, post=post, end="2025-02-28", reason="assessment_failed")
+    assert wage(story, story.a, 2025) == D("1000.00")  # months served beyond the last day are not paid
     services.welfare_post_create(
         actor=story.world.t1,
         values={

@@ -1,4 +1,5 @@
-"""Public-welfare posts (公益岗位): the officers' list, appointment by ID number, months served."""
+"""Public-welfare posts (公益岗位): the officers' list, appointment by ID number, months served,
+leaving a post (退岗) with a coded reason."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from bangfu.core.errors import ApplicationError
 from bangfu.employment import selectors, services
+from bangfu.employment.domain.endings import POST_END_REASONS, choices
 from bangfu.employment.models import WelfarePost
 from bangfu.employment.views._forms import failed, officers_only, posted
 
@@ -60,4 +62,26 @@ def post_months(request: HttpRequest, pk: int) -> HttpResponse:
     except ApplicationError as exc:
         return _page(request, failed(exc, form=f"months-{pk}"), exc.status)
     messages.success(request, "聘用月数已更新 Months recorded")
+    return redirect("employment:post_list")
+
+
+def _end_page(request: HttpRequest, post: WelfarePost, extra: dict[str, Any], status: int = 200) -> HttpResponse:
+    context = {"p": post, "reasons": choices(POST_END_REASONS), "values": {"end": timezone.localdate().isoformat()}}
+    return render(request, "employment/post_end.html", context | extra, status=status)
+
+
+@login_required
+def post_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """The last day served and a reason from the list; the household may then be given a post again."""
+    user: Any = request.user
+    officers_only(user)
+    post = selectors.post_to_change(user, pk)
+    if request.method != "POST":
+        return _end_page(request, post, {})
+    values = posted(request, ["end", "reason", "note"])
+    try:
+        services.welfare_post_end(actor=user, post=post, **values)
+    except ApplicationError as exc:
+        return _end_page(request, post, failed(exc, values=values), exc.status)
+    messages.success(request, f"已退岗：{post.member.name} {post.post_type} Post ended")
     return redirect("employment:post_list")

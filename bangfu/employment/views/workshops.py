@@ -53,7 +53,13 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "employment/index.html",
-        {"sites": sites, "workshops": workshops, "on": on, "operator_user": access.is_operator_user(user)},
+        {
+            "sites": sites,
+            "workshops": workshops,
+            "on": on,
+            "operator_user": access.is_operator_user(user),
+            "may_configure": access.may_configure(user),
+        },
     )
 
 

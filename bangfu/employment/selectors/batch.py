@@ -1,0 +1,90 @@
+"""Counts per village for the batch indicator jobs; never returned to a user."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from bangfu.core.domain.money import q
+from bangfu.employment.domain import kpi
+from bangfu.employment.models import Contract, EmploymentPolicy, Payslip, WelfarePost, Workshop
+from bangfu.employment.selectors._common import covering_codes, in_force, open_on
+from bangfu.registry import selectors as registry
+from bangfu.registry.domain.codes import EMPLOYED
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a common year: the 28th keeps age_on's birthday rule
+        return day.replace(year=day.year - years, day=28)
+
+
+def village_counts(as_of: dt.date, *, prefix: str = "") -> list[tuple[str, str, Decimal]]:
+    """(village code, key, value): "workshops" and "workers" (open contracts) by the workshop's
+    village, "payroll" (gross pay this year to date) likewise, and the relocation indicator by the
+    household's village: "relocation.with_labour" and "relocation.met" (kpi.evaluate's rule, with
+    each village's working-age bounds in force). A fixed number of queries: five, plus two per
+    distinct working-age setting. For batch indicator jobs, never returned to a user.
+    """
+    inside = {"village_id__gte": prefix, "village_id__lte": prefix + "9" * (12 - len(prefix))} if prefix else {}
+    out: list[tuple[str, str, Decimal]] = []
+    for r in Workshop.objects.filter(**inside).values("village_id").annotate(n=Count("id")).order_by():
+        out.append((str(r["village_id"]), "workshops", Decimal(r["n"])))
+    at_shop = {f"workshop__{k}": v for k, v in inside.items()}
+    hired = Contract.objects.filter(open_on(as_of), **at_shop).values("workshop__village_id").annotate(n=Count("id"))
+    out += [(str(h["workshop__village_id"]), "workers", Decimal(h["n"])) for h in hired.order_by()]
+    paid = Payslip.objects.filter(
+        month__gte=dt.date(as_of.year, 1, 1), month__lte=as_of, **{f"contract__{k}": v for k, v in at_shop.items()}
+    )
+    for p in paid.values("contract__workshop__village_id").annotate(s=Sum("gross")).order_by():
+        out.append((str(p["contract__workshop__village_id"]), "payroll", q(p["s"])))
+    return out + _relocation_counts(as_of, prefix)
+
+
+def _policies_where_configured(villages: list[str], on: dt.date) -> dict[str, EmploymentPolicy]:
+    """Like policies_in_force, but a batch skips villages without parameters instead of failing:
+    their indicator cannot be computed and is left out (the site page explains why)."""
+    covering = {v: covering_codes(v) for v in villages}
+    wanted = {c for codes in covering.values() for c in codes}
+    rows: dict[str, EmploymentPolicy] = {}
+    for p in EmploymentPolicy.objects.filter(in_force(on), area_id__in=wanted).order_by("-effective_from"):
+        rows.setdefault(str(p.area_id), p)
+    found = {v: next((rows[c] for c in codes if c in rows), None) for v, codes in covering.items()}
+    return {v: p for v, p in found.items() if p is not None}
+
+
+def _relocation_counts(as_of: dt.date, prefix: str) -> list[tuple[str, str, Decimal]]:
+    relocated = registry.batch_households(prefix).filter(relocated=True)
+    villages = sorted({str(v) for v in relocated.values_list("village_id", flat=True).distinct()})
+    if not villages:
+        return []
+    by_bounds: dict[tuple[int, int], list[str]] = {}
+    for village, p in _policies_where_configured(villages, as_of).items():
+        by_bounds.setdefault((p.working_age_min, p.working_age_max), []).append(village)
+    hired = Contract.objects.filter(open_on(as_of)).values("member_id")
+    posted = WelfarePost.objects.filter(start__lte=as_of, end__gte=as_of).values("member_id")
+    out: list[tuple[str, str, Decimal]] = []
+    for (youngest, oldest), codes in by_bounds.items():
+        with_labour = (
+            relocated.filter(village__code__in=codes, no_labour=False)
+            .filter(
+                members__active=True,
+                members__in_school="非在校生",
+                members__labour__in=kpi.LABOUR_CODES,
+                members__birth_date__lte=_years_before(as_of, youngest),
+                members__birth_date__gt=_years_before(as_of, oldest + 1),
+            )
+            .distinct()
+        )
+        employed = Q(members__employment__in=EMPLOYED) | Q(members__in=hired) | Q(members__in=posted)
+        met = relocated.filter(pk__in=with_labour.values("pk")).filter(employed, members__active=True)
+        for key, qs in (
+            ("relocation.with_labour", relocated.filter(pk__in=with_labour.values("pk"))),
+            ("relocation.met", met),
+        ):
+            for r in qs.values("village_id").annotate(n=Count("id", distinct=True)).order_by():
+                out.append((str(r["village_id"]), key, Decimal(r["n"])))
+    return out

@@ -1,0 +1,35 @@
+"""Public-welfare posts (公益岗位): officers only."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+from bangfu.core.errors import Forbidden, NotFound
+from bangfu.employment import access
+from bangfu.employment.models import WelfarePost
+
+if TYPE_CHECKING:
+    from bangfu.accounts.models import User
+
+
+def posts_visible(user: User, *, edit: bool = False) -> QuerySet[WelfarePost]:
+    return WelfarePost.objects.filter(access.officer_q(user, "village_id", edit=edit)).select_related(
+        "member", "household", "village"
+    )
+
+
+def post_get(user: User, pk: int, *, edit: bool = False) -> WelfarePost:
+    p = posts_visible(user, edit=edit).filter(pk=pk).first()
+    if p is None:
+        raise NotFound()
+    return p
+
+
+def post_to_change(user: User, pk: int) -> WelfarePost:
+    """A post for a form that changes it: 404 beyond the user's areas, 403 where the user only sees it."""
+    p = post_get(user, pk)
+    if not posts_visible(user, edit=True).filter(pk=pk).exists():
+        raise Forbidden("您的角色无权修改公益岗位", "Your role may not change welfare posts")
+    return p

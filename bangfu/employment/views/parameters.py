@@ -1,0 +1,96 @@
+"""Employment parameters of an area (county administrators): the values in force today, their
+history, and a new set of values from a date. The checks of workshops, welfare posts and the site
+KPI read the row in force on the date they check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from bangfu.areas.domain.codes import LEVEL_LABELS, Level
+from bangfu.core.errors import ApplicationError, Forbidden
+from bangfu.employment import selectors, services
+from bangfu.employment.models import EmploymentPolicy
+from bangfu.employment.views._forms import failed, posted
+
+# English beside the model's Chinese label; a test checks every parameter has one.
+EN_LABELS = {
+    "min_poor_workers": "Recognition: poverty-exited workers, at least",
+    "min_insurance_per_worker_month": "Recognition: accident insurance, yuan per worker and month",
+    "upgrade_min_months_running": "Upgrade: months running, at least",
+    "upgrade_min_long_contract_workers": "Upgrade: poverty-exited workers on long contracts",
+    "upgrade_min_contract_months": "Upgrade: a long contract runs, months",
+    "upgrade_min_average_annual_pay": "Upgrade: average annual pay, yuan",
+    "upgrade_min_annual_revenue": "Upgrade: annual revenue, yuan",
+    "welfare_posts_per_household": "Welfare posts per household (empty: no limit)",
+    "welfare_max_age": "Welfare posts: oldest age at appointment",
+    "working_age_min": "Working age from (KPI)",
+    "working_age_max": "Working age to (KPI)",
+    "note": "Basis, e.g. the document",
+}
+_MONEY = {"min_insurance_per_worker_month", "upgrade_min_average_annual_pay", "upgrade_min_annual_revenue"}
+
+
+def _fields(values: dict[str, Any], errors: dict[str, list[str]]) -> list[dict[str, Any]]:
+    labels = {f.name: f.verbose_name for f in EmploymentPolicy._meta.fields}  # the model's Chinese names
+    return [
+        {
+            "name": f,
+            "zh": labels[f],
+            "en": EN_LABELS[f],
+            "value": values.get(f),
+            "errs": errors.get(f),
+            "mode": "decimal" if f in _MONEY else ("" if f == "note" else "numeric"),
+        }
+        for f in services.POLICY_FIELDS
+    ]
+
+
+def _current_values(current: EmploymentPolicy | None) -> dict[str, Any]:
+    if current is None:
+        return {}
+    return {f: "" if getattr(current, f) is None else str(getattr(current, f)) for f in services.POLICY_FIELDS}
+
+
+def _page(request: HttpRequest, code: str, extra: dict[str, Any], status: int = 200) -> HttpResponse:
+    user: Any = request.user
+    today = timezone.localdate()
+    overview = selectors.policy_overview(user, code, today)
+    values = extra.pop("values", None) or _current_values(overview.current)
+    context = {
+        "o": overview,
+        "areas": [(a.code, f"{a.name}（{LEVEL_LABELS[Level(a.level)]}）") for a in selectors.policy_areas(user)],
+        "fields": _fields(values, extra.get("errors", {})),
+        "values": values,
+    }
+    return render(request, "employment/parameters.html", context | extra, status=status)
+
+
+@login_required
+def parameters(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    code = request.POST.get("area") or request.GET.get("area") or ""
+    if not code:
+        mine = selectors.policy_areas(user)
+        if not mine:
+            raise Forbidden(
+                "只有县级管理员可以查看和设置就业帮扶参数",
+                "Only a county administrator views and sets employment parameters",
+            )
+        code = mine[0].code
+    if request.method != "POST":
+        return _page(request, code, {})
+    values = posted(request, [*services.POLICY_FIELDS, "effective_from"])
+    start = values.pop("effective_from")
+    try:
+        p = services.policy_set(actor=user, area_code=code, effective_from=start, values=values)
+    except ApplicationError as exc:
+        return _page(request, code, failed(exc, values=values | {"effective_from": start}), exc.status)
+    messages.success(request, f"已保存{p.effective_from}起生效的就业帮扶参数 Parameters saved")
+    return redirect(reverse("employment:parameters") + f"?area={code}")
