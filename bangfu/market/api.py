@@ -21,7 +21,7 @@ from bangfu.market.domain.orders import STATE_LABELS, OrderState, available
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
-    from bangfu.market.models import Enterprise, Order, Product
+    from bangfu.market.models import Certification, Enterprise, Order, Product
 
 router = Router(tags=["market"])
 
@@ -122,10 +122,11 @@ class ProductionIn(Schema):
 
 
 class DecisionIn(Schema):
-    decision: str = Field(description="certify, reject, revoke")
-    on: dt.date
-    number: str = ""
-    note: str = ""
+    decision: str = Field(description="pass, return, reject, certify, revoke, resubmit (see `allowed`)")
+    on: dt.date | None = Field(None, description="day of the step (certify: start of validity); default today")
+    number: str = Field("", description="certificate number, for certify")
+    note: str = Field("", description="opinion; the reason for return, reject and revoke (the enterprise sees it)")
+    sector: str = Field("", description="township pass: agriculture, forestry, culture_tourism, industry")
 
 
 class EventIn(Schema):
@@ -227,6 +228,31 @@ def _product(p: Product) -> dict[str, Any]:
         "certified": cert is not None,
         "certificate": cert.number if cert else "",
         "valid_until": cert.valid_until if cert else None,
+    }
+
+
+def _cert_row(c: Certification) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "product_id": c.product_id,
+        "product": c.product.name,
+        "enterprise": c.product.enterprise.name,
+        "applied_on": c.applied_on,
+        "state": c.state,
+        "state_label": c.get_state_display(),
+        "sector": c.sector,
+        "number": c.number,
+        "valid_from": c.valid_from,
+        "valid_until": c.valid_until,
+    }
+
+
+def _cert_view(v: selectors.CertView) -> dict[str, Any]:
+    return _cert_row(v.certification) | {
+        "waiting_for": v.waiting_for,
+        "reason": v.reason,
+        "steps": [{"step": s.label, "at": s.at, "actor": s.actor, "note": s.note} for s in v.steps],
+        "allowed": [t.action.value for t in v.allowed],
     }
 
 
@@ -461,11 +487,27 @@ def certification_apply(request: HttpRequest, pk: int) -> Status[dict[str, Any]]
     return Status(201, {"id": c.pk, "state": c.state})
 
 
-@router.post("/certifications/{pk}/decision", response=dict[str, Any], summary="认定决定 Certify, reject, revoke")
+@router.get("/certifications", response=list[dict[str, Any]], summary="认定申请 Certification applications")
+def certification_list(request: HttpRequest, state: str = "open") -> list[dict[str, Any]]:
+    """`state`: open (in progress, the caller's turn first) or closed (the latest 200 decided)."""
+    return [
+        _cert_row(r.certification) | {"waiting_for": r.waiting_for, "your_turn": r.your_turn}
+        for r in selectors.certification_rows(_user(request), open_=state != "closed")
+    ]
+
+
+@router.get("/certifications/{pk}", response=dict[str, Any], summary="认定申请详情 Steps done and allowed next")
+def certification_get(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return _cert_view(selectors.certification_detail(_user(request), pk))
+
+
+@router.post("/certifications/{pk}/decision", response=dict[str, Any], summary="认定办理 Take the next step")
 def certification_decide(request: HttpRequest, pk: int, body: DecisionIn) -> dict[str, Any]:
+    """Township review (pass with `sector`, return, reject), sector review (pass, return, reject), county
+    decision (certify with `number`, return, reject), the enterprise's resubmit, the county's revoke."""
     c = selectors.certification_get(_user(request), pk)
-    c = services.certification_decide(actor=_user(request), certification=c, **body.model_dump())
-    return {"id": c.pk, "state": c.state, "number": c.number, "valid_from": c.valid_from, "valid_until": c.valid_until}
+    services.certification_decide(actor=_user(request), certification=c, **body.model_dump())
+    return _cert_view(selectors.certification_detail(_user(request), pk))
 
 
 # --- sales and payments ------------------------------------------------------------------------------

@@ -42,6 +42,18 @@ DOUBLE11 = {
     "成都": [("炒青稞", 1000), ("青稞糕点", 600), ("水磨糌粑", 1000)],
 }
 DOUBLE11_ONLINE = [("水磨糌粑", 1200), ("炒青稞", 500), ("糌粑饼干", 400), ("青稞挂面", 150)]
+# Products applied for lately: name → (category, price per jin, where the application stands).
+APPLICATIONS = {
+    "青稞酒": ("酒类", "45.00", "applied"),
+    "牦牛肉干": ("肉制品", "120.00", "township_ok"),
+    "青稞麦片": ("冲调食品", "28.00", "sector_ok"),
+    "酥油茶粉": ("冲调食品", "38.00", "returned"),
+}
+# The offices of the certification steps in 洛隆 (username, name, role, area, organisation).
+REVIEWERS = (
+    ("luolong_township", "格桑卓玛", Role.TOWNSHIP_OFFICER, "town", "", "乡镇干部（镇办初审）"),
+    ("luolong_agri", "扎西平措", Role.DEPT_OFFICER, "county", "农业农村局", "部门数据专员（农业农村局，行业复审）"),
+)
 YEARS = {  # reported output value, revenue, profit (yuan)
     2018: ("4150000", "3620000", "960000"),
     2019: ("6230000", "5480000", "1620000"),
@@ -116,6 +128,7 @@ def _owner(ctx: DemoContext, county: str) -> None:
 
 
 def _products(ctx: DemoContext, company: Any) -> dict[str, Any]:
+    people = _reviewers(ctx)
     out: dict[str, Any] = {}
     for name, (category, price, old) in PRODUCTS.items():
         p = services.product_create(
@@ -131,25 +144,74 @@ def _products(ctx: DemoContext, company: Any) -> dict[str, Any]:
         services.price_set(
             actor=None, product=p, price=Decimal(price), effective_from=dt.date(2019, 3, 1), note="品牌化包装后调价"
         )
-        first = services.certification_apply(actor=None, product=p, applied_on=dt.date(2019, 2, 20))
-        services.certification_decide(
-            actor=None,
-            certification=first,
-            decision="certify",
-            on=dt.date(2019, 3, 1),
-            number=f"洛扶认〔2019〕{len(out) + 1:02d}号",
-        )
+        first = _apply(people, p, dt.date(2019, 2, 20))
+        _walk(people, first, "certified", dt.date(2019, 3, 1), number=f"洛扶认〔2019〕{len(out) + 1:02d}号")
         again = ctx.today - dt.timedelta(days=380)  # renewed after the first period ran out
-        renewal = services.certification_apply(actor=None, product=p, applied_on=again - dt.timedelta(days=15))
-        services.certification_decide(
-            actor=None,
-            certification=renewal,
-            decision="certify",
-            on=again,
-            number=f"洛扶认〔{again.year}〕{len(out) + 11:02d}号",
-        )
+        renewal = _apply(people, p, again - dt.timedelta(days=15))
+        _walk(people, renewal, "certified", again, number=f"洛扶认〔{again.year}〕{len(out) + 11:02d}号")
         out[name] = p
+    _applications(ctx, people, company)
     return out
+
+
+def _reviewers(ctx: DemoContext) -> dict[str, Any]:
+    """Who takes each certification step in 洛隆: the company, 孜托镇's officer (first review), the county
+    agriculture bureau's officer (sector review) and the county administrator (decision). The base has
+    no township or bureau account in 洛隆, so this step makes them (like the company's membership)."""
+    town, county = ctx.areas["luolong_town"].code, ctx.areas["luolong"].code
+    for username, display, role, area, organisation, label in REVIEWERS:
+        if username not in ctx.users:
+            user = accounts.user_create(username=username, password=settings.BANGFU_DEMO_PASSWORD, display_name=display)
+            accounts.membership_grant(
+                user=user, role=role, area_code=town if area == "town" else county, organisation=organisation
+            )
+            ctx.users[username] = user
+            ctx.logins.append((username, label, "孜托镇" if area == "town" else "洛隆县"))
+    return {
+        "enterprise": ctx.users["luolong_company"],
+        "township": ctx.users["luolong_township"],
+        "sector": ctx.users["luolong_agri"],
+        "county": ctx.users.get("luolong_admin"),
+    }
+
+
+def _apply(people: dict[str, Any], product: Any, on: dt.date) -> Any:
+    return services.certification_apply(actor=people["enterprise"], product=product, applied_on=on)
+
+
+# The steps up to where an application stands: (action, who, sector chosen, opinion or reason).
+TOWNSHIP_PASS = ("pass", "township", "agriculture", "材料齐全，原料来自本镇农户")
+SECTOR_PASS = ("pass", "sector", "", "质量检测合格，联农带农机制真实")
+STEPS_TO = {
+    "applied": [],
+    "township_ok": [TOWNSHIP_PASS],
+    "sector_ok": [TOWNSHIP_PASS, SECTOR_PASS],
+    "certified": [TOWNSHIP_PASS, SECTOR_PASS, ("certify", "county", "", "")],
+    "returned": [TOWNSHIP_PASS, ("return", "sector", "", "请补充与农户的原料收购协议和带动农户名单")],
+}
+
+
+def _walk(people: dict[str, Any], c: Any, upto: str, on: dt.date, number: str = "") -> None:
+    for action, who, sector, note in STEPS_TO[upto]:
+        services.certification_decide(
+            actor=people[who], certification=c, decision=action, on=on, number=number, note=note, sector=sector
+        )
+
+
+def _applications(ctx: DemoContext, people: dict[str, Any], company: Any) -> None:
+    """New products whose applications stand at each step, so every office has something in its queue."""
+    for back, (name, (category, price, upto)) in enumerate(APPLICATIONS.items(), start=1):
+        p = services.product_create(
+            actor=None,
+            enterprise=company,
+            name=name,
+            category=category,
+            unit="jin",
+            price=Decimal(price),
+            price_from=ctx.today - dt.timedelta(days=60),
+        )
+        c = _apply(people, p, ctx.today - dt.timedelta(days=10 * back))
+        _walk(people, c, upto, ctx.today)
 
 
 def _production(ctx: DemoContext, products: dict[str, Any]) -> None:

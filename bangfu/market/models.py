@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
-from bangfu.market.domain import codes
+from bangfu.market.domain import certification, codes
 from bangfu.market.domain.orders import STATE_LABELS, OrderState
 
 
@@ -155,19 +155,21 @@ class ProductionRecord(models.Model):
         return f"{self.product_id}@{self.day}: {self.quantity}"
 
 
-class CertState(models.TextChoices):
-    APPLIED = "applied", "已申请"
-    CERTIFIED = "certified", "已认定"
-    REJECTED = "rejected", "未通过"
-    REVOKED = "revoked", "已撤销"
+# The states and the steps between them live in domain/certification.py; the name stays for callers.
+CertState = certification.State
 
 
 class Certification(models.Model):
-    """认定为帮扶产品: applied by the enterprise, decided by the county, valid for configured months."""
+    """认定为帮扶产品: applied by the enterprise, reviewed by the township and the sector bureau, decided
+    by the county, valid for configured months (see domain/certification.py)."""
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="certifications")
-    state = models.CharField("状态", max_length=12, choices=CertState.choices, default=CertState.APPLIED)
+    state = models.CharField(
+        "状态", max_length=12, choices=_choices(certification.STATE_LABELS), default=CertState.APPLIED.value
+    )
     applied_on = models.DateField("申请日期")
+    # The bureau doing the second review, named by the township when it passes the first one.
+    sector = models.CharField("复审部门", max_length=20, blank=True, choices=_choices(codes.SECTOR_LABELS))
     number = models.CharField("认定编号", max_length=40, blank=True)
     valid_from = models.DateField("有效期起", null=True, blank=True)
     valid_until = models.DateField("有效期止", null=True, blank=True)

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from bangfu.market.views import files, manage, pages
+from bangfu.market.views import certification, files, manage, pages
 
 app_name = "market"
 NAV = [
     ("view_reports", "特色产业 Enterprises", "market:enterprise_list"),
     ("market_edit", "消费帮扶订单 Orders", "market:order_list"),
+    # Sector bureaus (department officers) review certifications and see nothing else of the market.
+    ("upload_feeds", "产品认定复审 Product reviews", "market:certification_list"),
 ]
 urlpatterns = [
     path("", pages.enterprise_list, name="enterprise_list"),
@@ -24,10 +26,12 @@ urlpatterns = [
     path("products/<int:pk>/", pages.product_detail, name="product_detail"),
     path("products/<int:pk>/prices/", pages.price_add, name="price_add"),
     path("products/<int:pk>/production/", pages.production_add, name="production_add"),
-    path("products/<int:pk>/certify/", pages.certification_apply, name="certification_apply"),
+    path("products/<int:pk>/certify/", certification.certification_apply, name="certification_apply"),
     path("products/<int:pk>/photo/", files.photo_upload, name="photo_upload"),
     path("photos/<int:pk>/", files.photo, name="photo"),
-    path("certifications/<int:pk>/decide/", pages.certification_decide, name="certification_decide"),
+    path("certifications/", certification.certification_list, name="certification_list"),
+    path("certifications/<int:pk>/", certification.certification_detail, name="certification_detail"),
+    path("certifications/<int:pk>/decide/", certification.certification_decide, name="certification_decide"),
     path("buyers/", pages.buyer_list, name="buyer_list"),
     path("buyers/new/", manage.buyer_new, name="buyer_new"),
     path("buyers/<int:pk>/targets/", manage.target_new, name="target_new"),

@@ -1,4 +1,4 @@
-"""Coded values of the market module: enterprise kinds, units, sales channels, links, payments."""
+"""Coded values of the market module: enterprise kinds, units, sales channels, links, payments, sectors."""
 
 from __future__ import annotations
 
@@ -110,4 +110,21 @@ class ParamKey(StrEnum):
 PARAM_LABELS = {
     ParamKey.PROCUREMENT_SHARE: "预留采购比例",
     ParamKey.CERT_VALIDITY_MONTHS: "认定有效期(月)",
+}
+
+
+class Sector(StrEnum):
+    """The bureau that does the sector review of a certification (行业复审), named at the township review."""
+
+    AGRICULTURE = "agriculture"  # primary and processed food
+    FORESTRY = "forestry"  # 林下经济: nuts, pepper, mushrooms
+    CULTURE_TOURISM = "culture_tourism"  # handicrafts, rural tourism, intangible heritage
+    INDUSTRY = "industry"  # other processed goods
+
+
+SECTOR_LABELS = {
+    Sector.AGRICULTURE: "农业农村",
+    Sector.FORESTRY: "林业和草原",
+    Sector.CULTURE_TOURISM: "文化和旅游",
+    Sector.INDUSTRY: "工业和信息化",
 }

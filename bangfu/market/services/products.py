@@ -1,4 +1,5 @@
-"""Products, prices, daily production (adds to stock) and certification as a support product."""
+"""Products, prices, daily production (adds to stock) and certification as a support product (the steps
+of domain/certification.py)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from typing import TYPE_CHECKING
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
-from bangfu.core.errors import ApplicationError, Conflict, FieldProblem, ValidationFailed
+from bangfu.core.errors import ApplicationError, Conflict, FieldProblem, Forbidden, ValidationFailed, invalid
 from bangfu.core.services import audit_record
 from bangfu.market import selectors as sel
+from bangfu.market.domain import certification as cert
 from bangfu.market.domain import codes, figures, photos
 from bangfu.market.models import (
     Certification,
@@ -24,7 +27,7 @@ from bangfu.market.models import (
     Product,
     ProductionRecord,
 )
-from bangfu.market.services._guard import not_future, positive, require_edit, require_officer, text
+from bangfu.market.services._guard import not_future, positive, require_edit, text
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -151,23 +154,25 @@ def product_photo_set(*, actor: User | None, product: Product, upload: UploadedF
 
 @transaction.atomic
 def certification_apply(*, actor: User | None, product: Product, applied_on: dt.date) -> Certification:
-    """The enterprise applies to have the product certified as a support product (主体自愿申请)."""
+    """The enterprise applies to have the product certified as a support product (主体自愿申请); the
+    application then waits for the township's first review."""
     require_edit(actor, product.enterprise)
     not_future("applied_on", applied_on, "申请日期")
-    if Certification.objects.filter(product=product, state=CertState.APPLIED).exists():
-        raise Conflict("该产品已有待审核的认定申请", "an application for this product is already pending", "duplicate")
+    open_one = Certification.objects.filter(product=product, state__in=list(cert.OPEN_STATES)).first()
+    if open_one is not None and open_one.state == CertState.RETURNED:
+        raise Conflict(
+            "该产品的认定申请已被退回，请按退回原因修改后重新提交该申请",
+            "this product's application was sent back; correct it and resubmit that application",
+            "duplicate",
+        )
+    if open_one is not None:
+        raise Conflict(
+            "该产品已有正在办理的认定申请", "an application for this product is already pending", "duplicate"
+        )
     c = Certification.objects.create(product=product, applied_on=applied_on)
     CertificationEvent.objects.create(certification=c, target=CertState.APPLIED, actor=_user(actor))
     audit_record(actor=actor, action="certification_apply", obj=c, area_code=product.enterprise.area_id)
     return c
-
-
-# (state, decision) → next state. The county decides; expiry is by date, not a transition.
-CERT_TRANSITIONS = {
-    (CertState.APPLIED, "certify"): CertState.CERTIFIED,
-    (CertState.APPLIED, "reject"): CertState.REJECTED,
-    (CertState.CERTIFIED, "revoke"): CertState.REVOKED,
-}
 
 
 @transaction.atomic
@@ -176,50 +181,75 @@ def certification_decide(
     actor: User | None,
     certification: Certification,
     decision: str,
-    on: dt.date,
+    on: dt.date | None = None,
     number: str = "",
     note: str = "",
+    sector: str = "",
 ) -> Certification:
-    """County decision (县级审定): certify with a validity from the area's parameter, reject, or revoke."""
+    """Take the next step of an application (table in domain/certification.py): the township's first review
+    (pass naming the sector bureau, return, reject), the sector review (pass, return, reject), the county
+    decision (certify with a number and a validity from the area's parameter, return, reject), the
+    enterprise's resubmission of a returned application, or the county's revocation."""
     c = (
         Certification.objects.select_for_update(of=("self",))
         .select_related("product__enterprise")
         .get(pk=certification.pk)
     )
+    if actor is not None:
+        sel.certification_get(actor, c.pk)  # NotFound for anybody who cannot see the application at all
+    t = _step(actor, c, decision)
+    on = on or timezone.localdate()
     area = c.product.enterprise.area_id
-    require_officer(actor, area)
-    target = CERT_TRANSITIONS.get((CertState(c.state), decision))
-    if target is None:
+    if t.needs_reason:
+        note = text("note", note, "原因")
+    if t.needs_sector:
+        c.sector = _sector(sector)
+    if t.needs_number:
+        _certify(c, area, on, number)
+    elif t.action == cert.Action.REVOKE:
+        c.valid_until = min(c.valid_until or on, on)
+    c.state = t.target
+    c.save()
+    CertificationEvent.objects.create(certification=c, source=t.source, target=t.target, actor=_user(actor), note=note)
+    data = {"from": t.source.value, "to": t.target.value, "sector": c.sector}
+    audit_record(actor=actor, action=f"certification_{t.action}", obj=c, area_code=area, reason=note, data=data)
+    return c
+
+
+def _step(actor: User | None, c: Certification, decision: str) -> cert.Transition:
+    if decision not in cert.Action.__members__.values():
+        choices = "、".join(a.value for a in cert.Action)
+        raise invalid("decision", f"办理事项无效，可选：{choices}", f"decision must be one of {choices}")
+    try:
+        return cert.decide(CertState(c.state), cert.Action(decision), sel.certification_parties(actor, c))
+    except cert.StepRefused as refused:
+        if refused.code == "wrong_party":
+            raise Forbidden(refused.zh, refused.en) from None
+        raise Conflict(refused.zh, refused.en, "bad_transition") from None
+
+
+def _sector(value: str) -> str:
+    if value not in codes.Sector.__members__.values():
+        names = "、".join(codes.SECTOR_LABELS.values())
+        raise invalid("sector", f"请选择负责行业复审的部门：{names}", "choose the bureau that does the sector review")
+    return value
+
+
+def _certify(c: Certification, area: str, on: dt.date, number: str) -> None:
+    """County decision: the number it gives, valid from `on` for the months configured for the area."""
+    months = sel.parameters_for(area, codes.ParamKey.CERT_VALIDITY_MONTHS, on)
+    if months is None:
         raise ApplicationError(
-            zh=f"认定处于“{c.get_state_display()}”状态，不能{decision}",
-            en=f"a certification in state {c.state} cannot {decision}",
-            code="bad_transition",
+            zh="本地区尚未配置帮扶产品认定有效期，请先在参数中设置",
+            en="No certification validity is configured for this area; set the parameter first",
+            code="not_configured",
             status=409,
         )
-    if decision == "certify":
-        months = sel.parameters_for(area, codes.ParamKey.CERT_VALIDITY_MONTHS, on)
-        if months is None:
-            raise ApplicationError(
-                zh="本地区尚未配置帮扶产品认定有效期，请先在参数中设置",
-                en="No certification validity is configured for this area; set the parameter first",
-                code="not_configured",
-                status=409,
-            )
-        c.number, c.valid_from, c.valid_until = (
-            text("number", number, "认定编号"),
-            on,
-            figures.validity_end(on, int(months)),
-        )
-    elif decision in ("reject", "revoke"):
-        text("note", note, "原因")
-        if decision == "revoke":
-            c.valid_until = min(c.valid_until or on, on)
-    source = c.state
-    c.state = target
-    c.save()
-    CertificationEvent.objects.create(certification=c, source=source, target=target, actor=_user(actor), note=note)
-    audit_record(actor=actor, action=f"certification_{decision}", obj=c, area_code=area, reason=note)
-    return c
+    c.number, c.valid_from, c.valid_until = (
+        text("number", number, "认定编号"),
+        on,
+        figures.validity_end(on, int(months)),
+    )
 
 
 def _user(actor: User | None) -> User | None:

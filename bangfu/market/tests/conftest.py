@@ -43,8 +43,18 @@ def enterprise_user(name: str, enterprise: Any, area_code: str) -> Any:
 
 
 def certify(product: Any, on: dt.date, number: str = "BF-001") -> Any:
+    """Apply and walk every step as a system job: township review, sector review, county decision."""
     c = services.certification_apply(actor=None, product=product, applied_on=on)
+    services.certification_decide(actor=None, certification=c, decision="pass", on=on, sector="agriculture")
+    services.certification_decide(actor=None, certification=c, decision="pass", on=on)
     return services.certification_decide(actor=None, certification=c, decision="certify", on=on, number=number)
+
+
+def sector_officer(name: str, area_code: str, bureau: str = "农业农村局") -> Any:
+    """A department officer of a sector bureau (Membership.organisation names it)."""
+    u = accounts.user_create(username=name, password=PASSWORD, display_name=name)
+    accounts.membership_grant(user=u, role=Role.DEPT_OFFICER, area_code=area_code, organisation=bureau)
+    return u
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ from bangfu.market.models import (
     SaleRecord,
     SalesEvent,
 )
+from bangfu.market.tests.conftest import sector_officer
 from bangfu.registry.models import IncomeStatement
 
 pytestmark = pytest.mark.django_db
@@ -223,6 +224,7 @@ def test_every_remaining_endpoint_hides_from_outsiders(market, api_for, client_f
         f"/events/{ev.pk}",
         f"/orders/{order.pk}",
         f"/products/{p.pk}/production",
+        f"/certifications/{pending.pk}",
     ]
     pages = [f"/market/events/{ev.pk}/", f"/market/orders/{order.pk}/", f"/market/products/{p.pk}/"]
     writes: list[tuple[str, dict[str, Any]]] = [
@@ -250,6 +252,7 @@ def test_every_remaining_endpoint_hides_from_outsiders(market, api_for, client_f
         for url in pages:
             assert client_for(outsider).get(url).status_code == 404, url
         assert api.get(API + "/orders").json() == [] and api.get(API + "/buyers").json() == []
+        assert api.get(API + "/certifications").json() == []
         for url, body in writes:
             assert post(api, url, body).status_code == 404, url
     assert [m.objects.count() for m in tables] == before
@@ -257,11 +260,11 @@ def test_every_remaining_endpoint_hides_from_outsiders(market, api_for, client_f
     # The area's officer reads them all.
     for url in reads:
         assert api_for(w.t1).get(API + url).status_code == 200, url
-    assert (
-        post(
-            api_for(w.county),
-            f"/certifications/{pending.pk}/decision",
-            {"decision": "certify", "on": str(market.today), "number": "BF-3"},
-        ).json()["state"]
-        == "certified"
-    )
+    steps = [
+        (w.t1, {"decision": "pass", "sector": "agriculture"}),
+        (sector_officer("agri", w.area_county.code), {"decision": "pass"}),
+        (w.county, {"decision": "certify", "on": str(market.today), "number": "BF-3"}),
+    ]
+    for user, body in steps:
+        r = post(api_for(user), f"/certifications/{pending.pk}/decision", body)
+    assert r.json()["state"] == "certified"

@@ -9,7 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bangfu.market.domain import certification as cert
 from bangfu.market.domain import credit_code, figures
+from bangfu.market.domain.codes import Sector
 from bangfu.market.domain.orders import (
     TRANSITIONS,
     OrderState,
@@ -141,3 +143,59 @@ def test_progress(base, share, done):
 def test_totals_by_preserves_the_sum(rows):
     totals = figures.totals_by(rows)
     assert sum(totals.values(), Decimal(0)) == sum((a for _, a in rows), Decimal(0))
+
+
+# --- certification steps (domain/certification.py) --------------------------------------------------
+
+
+def test_county_decides_only_after_both_reviews():
+    everyone = frozenset(cert.Party)
+    assert [t.source for t in cert.TRANSITIONS if t.target == cert.State.CERTIFIED] == [cert.State.SECTOR_OK]
+    for state in set(cert.State) - {cert.State.SECTOR_OK}:
+        with pytest.raises(cert.StepRefused) as refused:
+            cert.decide(state, cert.Action.CERTIFY, everyone)
+        assert refused.value.code == "out_of_order" and "行业复审通过·待县级审定" in refused.value.zh
+    # the path: applied → township → sector → county
+    state = cert.State.APPLIED
+    for action, party in [
+        (cert.Action.PASS, cert.Party.TOWNSHIP),
+        (cert.Action.PASS, cert.Party.SECTOR),
+        (cert.Action.CERTIFY, cert.Party.COUNTY),
+    ]:
+        state = cert.decide(state, action, frozenset({party})).target
+    assert state == cert.State.CERTIFIED
+
+
+def test_each_step_belongs_to_its_party_only():
+    for t in cert.TRANSITIONS:
+        others = frozenset(cert.Party) - {t.party}
+        with pytest.raises(cert.StepRefused) as refused:
+            cert.decide(t.source, t.action, others)
+        assert refused.value.code == "wrong_party" and t.label in refused.value.zh
+        assert cert.decide(t.source, t.action, frozenset({t.party})) == t
+        assert t not in cert.allowed(t.source, others) and t in cert.allowed(t.source, frozenset({t.party}))
+    # every send-back, rejection and revocation must give the reason the enterprise reads
+    assert {t.action for t in cert.TRANSITIONS if t.needs_reason} == {
+        cert.Action.RETURN,
+        cert.Action.REJECT,
+        cert.Action.REVOKE,
+    }
+    assert [t.party for t in cert.TRANSITIONS if t.needs_sector] == [cert.Party.TOWNSHIP]
+
+
+def test_whose_turn_labels_and_bureaus():
+    assert [cert.waiting_for(s) for s in cert.State] == [
+        cert.Party.TOWNSHIP,
+        cert.Party.SECTOR,
+        cert.Party.COUNTY,
+        cert.Party.ENTERPRISE,
+        None,
+        None,
+        None,
+    ]
+    assert cert.step_label("", "applied") == ("主体申请", "applied")
+    assert cert.step_label("township_ok", "returned")[0] == "行业复审退回"
+    assert cert.step_label("applied", "applied")[0] == "流程调整"  # the 0002 migration's rows
+    assert cert.sector_of_organisation(" 农业农村局 ") is Sector.AGRICULTURE
+    assert cert.sector_of_organisation("culture_tourism") is Sector.CULTURE_TOURISM
+    assert cert.sector_of_organisation("医保") is None and cert.sector_of_organisation("") is None

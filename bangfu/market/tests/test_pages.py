@@ -164,38 +164,3 @@ def test_order_pages_trio(market, client_for):
     assert order.state == "confirmed"
     assert "马边县机关食堂" in client_for(w.t1).get("/market/buyers/").content.decode()
     assert "马边县机关食堂" not in client_for(w.t2).get("/market/buyers/").content.decode()
-
-
-def test_certification_through_the_pages_trio(market, client_for):
-    w = market.world
-    p = services.product_create(
-        actor=None,
-        enterprise=market.enterprise,
-        name="花椒",
-        category="调味品",
-        unit="jin",
-        price=Decimal("60"),
-        price_from=market.today,
-    )
-    for outsider in (w.t2, w.gw2, market.rival):
-        assert client_for(outsider).post(f"/market/products/{p.pk}/certify/").status_code == 404
-    assert not p.certifications.exists()
-    client_for(market.owner).post(f"/market/products/{p.pk}/certify/")
-    c = p.certifications.get()
-    assert "花椒" not in client_for(w.t1).get("/market/").content.decode()  # t1 cannot decide: no queue
-    assert "花椒" in client_for(w.county).get("/market/").content.decode()
-    for outsider in (w.t2, w.gw2, market.rival):
-        r = client_for(outsider).post(f"/market/certifications/{c.pk}/decide/", {"decision": "certify", "number": "X"})
-        assert r.status_code == 404
-    assert (
-        client_for(market.owner)
-        .post(f"/market/certifications/{c.pk}/decide/", {"decision": "certify", "number": "X"})
-        .status_code
-        == 403
-    )
-    c.refresh_from_db()
-    assert c.state == "applied"
-    client_for(w.county).post(f"/market/certifications/{c.pk}/decide/", {"decision": "certify", "number": "BF-9"})
-    c.refresh_from_db()
-    assert c.state == "certified" and c.number == "BF-9"
-    assert "花椒" in Client().get("/market/catalogue/").content.decode()

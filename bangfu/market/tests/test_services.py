@@ -11,7 +11,7 @@ from bangfu.core.errors import ApplicationError, Conflict, Forbidden, NotFound, 
 from bangfu.market import selectors, services
 from bangfu.market.domain.figures import validity_end
 from bangfu.market.models import Enterprise, OrderEvent, Payment, Product, SaleRecord
-from bangfu.market.tests.conftest import certify
+from bangfu.market.tests.conftest import certify, sector_officer
 from bangfu.registry.models import IncomeStatement
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +52,10 @@ def test_enterprise_user_cannot_certify_own_product(market):
         price_from=market.today,
     )
     c = services.certification_apply(actor=market.owner, product=p, applied_on=market.today)
+    services.certification_decide(actor=market.world.t1, certification=c, decision="pass", sector="agriculture")
+    services.certification_decide(
+        actor=sector_officer("agri", market.world.area_county.code), certification=c, decision="pass"
+    )
     with pytest.raises(Forbidden):
         services.certification_decide(
             actor=market.owner, certification=c, decision="certify", on=market.today, number="X"
@@ -61,7 +65,7 @@ def test_enterprise_user_cannot_certify_own_product(market):
     )
     assert c.state == "certified" and c.valid_from == market.today
     assert c.valid_until == validity_end(market.today, 24)  # the county's configured 24 months
-    assert [e.target for e in c.events.all()] == ["applied", "certified"]
+    assert [e.target for e in c.events.all()] == ["applied", "township_ok", "sector_ok", "certified"]
 
 
 def test_catalogue_shows_only_certified_valid_products(market):

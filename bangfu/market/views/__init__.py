@@ -1,2 +1,3 @@
 """Market pages, split by subject: `pages` (catalogue, enterprise, product, event, buyers, orders),
-`manage` (officer and enterprise forms), `files` (photos and Excel exports)."""
+`manage` (officer and enterprise forms), `certification` (applications and their review steps),
+`files` (photos and Excel exports)."""

@@ -21,6 +21,7 @@ from bangfu.core.errors import ApplicationError
 from bangfu.core.views import field_errors, int_or_none, reraise_access
 from bangfu.market import selectors, services
 from bangfu.market.domain import codes
+from bangfu.market.domain.certification import OPEN_STATES
 from bangfu.market.domain.orders import STATE_LABELS, OrderState, available
 from bangfu.market.domain.photos import MAX_PHOTO_BYTES
 from bangfu.market.views._forms import date_field as _date
@@ -50,11 +51,8 @@ def enterprise_list(request: AuthedHttpRequest) -> HttpResponse:
     rows = selectors.enterprise_list(request.user)
     if len(rows) == 1 and selectors.own_enterprises(request.user).exists():
         return redirect("market:enterprise_detail", pk=rows[0].pk)  # an enterprise user goes straight to theirs
-    pending = [
-        c
-        for c in selectors.certifications_pending(request.user)
-        if selectors.is_officer_for(request.user, c.product.enterprise.area_id)
-    ]
+    # Applications waiting for a step this user takes: a township's, a bureau's or the county's queue.
+    pending = selectors.certifications_pending(request.user)
     ctx = {"rows": rows, "pending": pending, "today": timezone.localdate()}
     return render(
         request, "market/enterprise_list.html", ctx | {"is_officer": bool(selectors.officer_areas(request.user))}
@@ -157,12 +155,14 @@ def event_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def product_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     p = selectors.product_get(request.user, pk)
     production = selectors.production_of(request.user, pk)
+    certs = selectors.certifications_of_product(request.user, pk)
     ctx = {
         "p": p,
         "prices": list(p.prices.all()),
         "price": selectors.current_price(p),
         "cert": selectors.valid_certification(p),
-        "certs": list(p.certifications.prefetch_related("events")),
+        "certs": certs,
+        "open_application": next((v for v in certs if v.certification.state in OPEN_STATES), None),
         "production": production,
         "average": selectors.average_daily_output(production),
         "can_edit": selectors.can_edit(request.user, p.enterprise),
@@ -206,38 +206,6 @@ def production_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         ),
     )
     return redirect("market:product_detail", pk=p.pk)
-
-
-@login_required
-@require_POST
-def certification_apply(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    p = selectors.product_get(request.user, pk)
-    _done(
-        request,
-        "认定申请已提交，等待县级审定 Application sent to the county",
-        lambda: services.certification_apply(actor=request.user, product=p, applied_on=timezone.localdate()),
-    )
-    return redirect("market:product_detail", pk=p.pk)
-
-
-@login_required
-@require_POST
-def certification_decide(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    """County decision from the pending list: certify (with a number) or reject (with a reason)."""
-    c = selectors.certification_get(request.user, pk)
-    _done(
-        request,
-        "认定已处理 Decision recorded",
-        lambda: services.certification_decide(
-            actor=request.user,
-            certification=c,
-            decision=request.POST.get("decision", ""),
-            on=timezone.localdate(),
-            number=request.POST.get("number", ""),
-            note=request.POST.get("note", ""),
-        ),
-    )
-    return redirect("market:enterprise_list")
 
 
 # --- buyers and orders --------------------------------------------------------------------------------

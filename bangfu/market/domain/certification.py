@@ -1,0 +1,194 @@
+"""Certification of support products (认定为帮扶/消费帮扶产品) as one transition table.
+
+商南县's steps (shared/domain.md §4.1): 主体申请 → 镇办初审 → 行业复审 → 县级审定 → listing with a validity
+period. Each row says: in state S, action A, taken by party P, goes to state N. Each review can pass the
+application on, send it back to the enterprise with a reason (退回修改: the enterprise corrects it and
+resubmits, and it goes through both reviews again because the material changed), or reject it with a
+reason (不予通过: final). The county can only decide on an application both reviews passed. The services
+work out the acting user's parties; nothing else in the code decides where an application may go next.
+Expiry is a date check (`figures.is_valid`), not a transition.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bangfu.market.domain.codes import SECTOR_LABELS, Sector
+
+
+class State(StrEnum):
+    APPLIED = "applied"
+    TOWNSHIP_OK = "township_ok"
+    SECTOR_OK = "sector_ok"
+    RETURNED = "returned"
+    CERTIFIED = "certified"
+    REJECTED = "rejected"
+    REVOKED = "revoked"
+
+
+STATE_LABELS = {
+    State.APPLIED: "已申请·待镇办初审",
+    State.TOWNSHIP_OK: "镇办初审通过·待行业复审",
+    State.SECTOR_OK: "行业复审通过·待县级审定",
+    State.RETURNED: "已退回·待企业修改后重新提交",
+    State.CERTIFIED: "已认定",
+    State.REJECTED: "未通过",
+    State.REVOKED: "已撤销",
+}
+STATE_LABELS_EN = {
+    State.APPLIED: "applied, awaiting the township review",
+    State.TOWNSHIP_OK: "township review passed, awaiting the sector review",
+    State.SECTOR_OK: "sector review passed, awaiting the county decision",
+    State.RETURNED: "sent back to the enterprise for correction",
+    State.CERTIFIED: "certified",
+    State.REJECTED: "rejected",
+    State.REVOKED: "revoked",
+}
+# An application in one of these is still being handled; a product has at most one at a time.
+OPEN_STATES = frozenset({State.APPLIED, State.TOWNSHIP_OK, State.SECTOR_OK, State.RETURNED})
+
+
+class Action(StrEnum):
+    PASS = "pass"  # a review passes the application on
+    RETURN = "return"  # back to the enterprise for correction, with the reason
+    REJECT = "reject"  # not certified, with the reason (final)
+    CERTIFY = "certify"  # the county's 审定: number and validity
+    REVOKE = "revoke"
+    RESUBMIT = "resubmit"  # the enterprise sends a returned application in again
+
+
+class Party(StrEnum):
+    ENTERPRISE = "enterprise"  # the enterprise's own user, or a county officer entering it for them
+    TOWNSHIP = "township"  # 镇办: an officer of the township the enterprise lies in
+    SECTOR = "sector"  # 行业主管部门: the bureau the township named (农业农村, 文化和旅游 …)
+    COUNTY = "county"  # 县级审定: the county administrator
+
+
+PARTY_LABELS = {
+    Party.ENTERPRISE: ("申请主体", "applying enterprise"),
+    Party.TOWNSHIP: ("企业所在乡镇（街道）", "township of the enterprise"),
+    Party.SECTOR: ("行业主管部门", "sector bureau"),
+    Party.COUNTY: ("县级审定部门", "county office"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    source: State
+    action: Action
+    party: Party
+    target: State
+    label: str
+    label_en: str
+    needs_reason: bool = False  # a send-back or rejection must say why: the enterprise reads it
+    needs_sector: bool = False  # the township names the bureau that does the second review
+    needs_number: bool = False  # the county gives the certificate number
+
+
+S, A, P = State, Action, Party
+STEP_LABELS = {
+    (P.TOWNSHIP, A.PASS): ("镇办初审通过", "township review passed"),
+    (P.TOWNSHIP, A.RETURN): ("镇办初审退回", "sent back by the township"),
+    (P.TOWNSHIP, A.REJECT): ("镇办初审不予通过", "rejected by the township"),
+    (P.SECTOR, A.PASS): ("行业复审通过", "sector review passed"),
+    (P.SECTOR, A.RETURN): ("行业复审退回", "sent back by the sector bureau"),
+    (P.SECTOR, A.REJECT): ("行业复审不予通过", "rejected by the sector bureau"),
+    (P.COUNTY, A.CERTIFY): ("县级审定认定", "certified by the county"),
+    (P.COUNTY, A.RETURN): ("县级审定退回", "sent back by the county"),
+    (P.COUNTY, A.REJECT): ("县级审定不予认定", "rejected by the county"),
+    (P.COUNTY, A.REVOKE): ("撤销认定", "certification revoked"),
+    (P.ENTERPRISE, A.RESUBMIT): ("修改后重新提交", "resubmitted"),
+}
+
+
+def _t(source: State, action: Action, party: Party, target: State) -> Transition:
+    label, en = STEP_LABELS[(party, action)]
+    return Transition(
+        source,
+        action,
+        party,
+        target,
+        label,
+        en,
+        needs_reason=action in (A.RETURN, A.REJECT, A.REVOKE),
+        needs_sector=(party, action) == (P.TOWNSHIP, A.PASS),
+        needs_number=action == A.CERTIFY,
+    )
+
+
+TRANSITIONS: tuple[Transition, ...] = (
+    _t(S.APPLIED, A.PASS, P.TOWNSHIP, S.TOWNSHIP_OK),
+    _t(S.APPLIED, A.RETURN, P.TOWNSHIP, S.RETURNED),
+    _t(S.APPLIED, A.REJECT, P.TOWNSHIP, S.REJECTED),
+    _t(S.TOWNSHIP_OK, A.PASS, P.SECTOR, S.SECTOR_OK),
+    _t(S.TOWNSHIP_OK, A.RETURN, P.SECTOR, S.RETURNED),
+    _t(S.TOWNSHIP_OK, A.REJECT, P.SECTOR, S.REJECTED),
+    _t(S.SECTOR_OK, A.CERTIFY, P.COUNTY, S.CERTIFIED),  # only after both reviews passed
+    _t(S.SECTOR_OK, A.RETURN, P.COUNTY, S.RETURNED),
+    _t(S.SECTOR_OK, A.REJECT, P.COUNTY, S.REJECTED),
+    _t(S.RETURNED, A.RESUBMIT, P.ENTERPRISE, S.APPLIED),  # corrected material goes through both reviews again
+    _t(S.CERTIFIED, A.REVOKE, P.COUNTY, S.REVOKED),
+)
+APPLY_LABEL = ("主体申请", "applied")
+# Where an action can be taken at all: the out-of-order message names the state it waits for.
+_SOURCES = {a: [t.source for t in TRANSITIONS if t.action == a] for a in Action}
+
+
+class StepRefused(Exception):
+    """`code` is "out_of_order" (not possible in this state) or "wrong_party" (someone else's step)."""
+
+    def __init__(self, zh: str, en: str, code: str) -> None:
+        super().__init__(f"{zh} / {en}")
+        self.zh, self.en, self.code = zh, en, code
+
+
+def decide(state: State, action: Action, parties: frozenset[Party]) -> Transition:
+    """The transition `action` takes from `state`, or StepRefused saying why not."""
+    t = next((t for t in TRANSITIONS if t.source == state and t.action == action), None)
+    if t is None:
+        need = "、".join(STATE_LABELS[s] for s in _SOURCES[action])
+        need_en = " or ".join(STATE_LABELS_EN[s] for s in _SOURCES[action])
+        raise StepRefused(
+            f"认定申请当前为“{STATE_LABELS[state]}”，不能办理这一步；它只能在“{need}”时办理",
+            f"the application is {STATE_LABELS_EN[state]}; this step is only possible when it is {need_en}",
+            "out_of_order",
+        )
+    if t.party not in parties:
+        who, who_en = PARTY_LABELS[t.party]
+        raise StepRefused(
+            f"“{t.label}”由{who}办理，您不能办理这一步",
+            f"'{t.label_en}' is for the {who_en}; you may not take this step",
+            "wrong_party",
+        )
+    return t
+
+
+def allowed(state: State, parties: frozenset[Party]) -> list[Transition]:
+    """The next steps one of `parties` may take (the page offers only these)."""
+    return [t for t in TRANSITIONS if t.source == state and t.party in parties]
+
+
+def waiting_for(state: State) -> Party | None:
+    """Whose step it is now (None once decided)."""
+    return next((t.party for t in TRANSITIONS if t.source == state and t.action != Action.REVOKE), None)
+
+
+def step_label(source: str, target: str) -> tuple[str, str]:
+    """The label of a recorded step (an event row's source and target)."""
+    if not source and target == State.APPLIED:
+        return APPLY_LABEL
+    t = next((t for t in TRANSITIONS if t.source == source and t.target == target), None)
+    if t is not None:
+        return t.label, t.label_en
+    return "流程调整", "procedure changed"  # rows the 0002 migration wrote (state kept, see README)
+
+
+def sector_of_organisation(organisation: str) -> Sector | None:
+    """The bureau a department officer's membership names: the code, the label, or the label + 局
+    ("agriculture", "农业农村", "农业农村局")."""
+    name = (organisation or "").strip()
+    for sector, label in SECTOR_LABELS.items():
+        if name in (sector.value, label, label + "局"):
+            return sector
+    return None

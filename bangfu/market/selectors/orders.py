@@ -1,0 +1,80 @@
+"""Institutional buyers with their yearly targets and progress, and orders with the parties a user acts for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q, QuerySet, Sum
+
+from bangfu.accounts.domain.roles import Cap
+from bangfu.areas.selectors import scope_for
+from bangfu.core.domain.money import q
+from bangfu.core.errors import NotFound
+from bangfu.market.domain import figures
+from bangfu.market.domain.orders import Party
+from bangfu.market.models import Buyer, Order
+from bangfu.market.selectors.access import can_edit, enterprises_visible, is_officer_for
+
+if TYPE_CHECKING:
+    from bangfu.accounts.models import User
+
+
+def parties_of(user: User, order: Order) -> frozenset[Party]:
+    parties: set[Party] = set()
+    if is_officer_for(user, order.buyer.area_id):
+        parties.add(Party.BUYER)
+    if can_edit(user, order.enterprise):
+        parties.add(Party.SUPPLIER)
+    return frozenset(parties)
+
+
+def buyers_visible(user: User) -> QuerySet[Buyer]:
+    return Buyer.objects.filter(scope_for(user, Cap.VIEW_REPORTS).q(village="area_id", grid=None))
+
+
+def buyer_get(user: User, pk: int) -> Buyer:
+    b = buyers_visible(user).filter(pk=pk).first()
+    if b is None:
+        raise NotFound()
+    return b
+
+
+@dataclass(frozen=True)
+class BuyerProgress:
+    buyer: Buyer
+    year: int
+    progress: figures.Progress | None  # None: no target set for the year (or the unit has no canteen)
+
+
+def buyer_progress(user: User, year: int) -> list[BuyerProgress]:
+    """Each visible buyer's target and settled purchases in `year` (three queries)."""
+    buyers = list(buyers_visible(user).prefetch_related("targets").order_by("name"))
+    done = dict(
+        Order.objects.filter(buyer__in=buyers, state="settled", settled_on__year=year)
+        .values_list("buyer_id")
+        .annotate(s=Sum("total"))
+    )
+    out = []
+    for b in buyers:
+        t = next((t for t in b.targets.all() if t.year == year), None)
+        prog = figures.Progress(t.canteen_purchases, t.share, q(done.get(b.pk, Decimal(0)))) if t else None
+        out.append(BuyerProgress(b, year, prog if b.has_canteen else None))
+    return out
+
+
+def targets_of(user: User, buyer_id: int) -> list[Any]:
+    return list(buyer_get(user, buyer_id).targets.order_by("-year"))
+
+
+def orders_visible(user: User) -> QuerySet[Order]:
+    mine = Q(buyer__in=buyers_visible(user)) | Q(enterprise__in=enterprises_visible(user))
+    return Order.objects.filter(mine).select_related("buyer", "enterprise")
+
+
+def order_get(user: User, pk: int) -> Order:
+    o = orders_visible(user).filter(pk=pk).prefetch_related("lines__product", "events__actor").first()
+    if o is None:
+        raise NotFound()
+    return o
