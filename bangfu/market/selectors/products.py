@@ -55,13 +55,13 @@ def average_daily_output(records: list[ProductionRecord]) -> Decimal:
     return figures.average([r.quantity for r in records])
 
 
-def photo_product(user: User, pk: int) -> Product:
-    """A product whose photo may be shown: anybody for catalogue products, otherwise only those who see
-    the enterprise (its own user checking the picture before certification) or who see an application
-    of the product (the sector bureau reviewing it)."""
+def photo_product(user: User, pk: int) -> tuple[Product, bool]:
+    """A product whose photo may be shown, and whether the photo is public: anybody for catalogue
+    products, otherwise only those who see the enterprise (its own user checking the picture before
+    certification) or who see an application of the product (the sector bureau reviewing it)."""
     listed = catalogue(product_ids=[pk])
     reviewed = None if listed else certifications_visible(user).filter(product_id=pk).first()
     p = listed[0].product if listed else reviewed.product if reviewed else product_get(user, pk)
     if not p.photo:
         raise NotFound()
-    return p
+    return p, bool(listed)

@@ -207,6 +207,7 @@ def test_photo_upload_and_public_serving(market, client_for, media, django_captu
     assert stored.endswith(".jpg") and (media / stored).read_bytes() == JPEG  # named by content, not by upload
     r = Client().get(f"/market/photos/{p.pk}/")  # catalogue product: no login
     assert r.status_code == 200 and r["Content-Type"] == "image/jpeg" and b"".join(r.streaming_content) == JPEG  # type: ignore[attr-defined]
+    assert "public" in r["Cache-Control"]  # a catalogue photo may be kept by shared caches
     assert f"/market/photos/{p.pk}/" in Client().get("/market/catalogue/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         _upload(owner, p.pk, PNG)
@@ -226,7 +227,9 @@ def test_photo_of_uncertified_product_is_not_public(market, client_for, media):
     _upload(client_for(market.owner), p.pk, PNG)
     assert Client().get(f"/market/photos/{p.pk}/").status_code == 404
     assert client_for(market.world.t2).get(f"/market/photos/{p.pk}/").status_code == 404
-    assert client_for(market.owner).get(f"/market/photos/{p.pk}/").status_code == 200
+    own = client_for(market.owner).get(f"/market/photos/{p.pk}/")
+    assert own.status_code == 200
+    assert "private" in own["Cache-Control"] and "public" not in own["Cache-Control"]  # no proxy keeps it
     # the sector bureau sees the photo of a product it reviews, once the township routed it there
     agri = sector_officer("agri", market.world.area_county.code)
     c = services.certification_apply(actor=None, product=p, applied_on=market.today)

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
-from django.views.decorators.cache import cache_control
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.http import AuthedHttpRequest
@@ -36,10 +36,13 @@ def photo_upload(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return redirect("market:product_detail", pk=p.pk)
 
 
-@cache_control(public=True, max_age=3600)
 def photo(request: HttpRequest, pk: int) -> FileResponse:
-    """No login for catalogue products; other products only for those who see their enterprise."""
-    p = selectors.photo_product(request.user, pk)  # type: ignore[arg-type]
+    """No login for catalogue products; other products only for those who see their enterprise.
+
+    Only a catalogue photo may be kept by shared caches (an intranet proxy would otherwise hand a
+    product under review to anybody who asks for the same address).
+    """
+    p, public = selectors.photo_product(request.user, pk)  # type: ignore[arg-type]
     name = p.photo.name or ""
     ext = "." + name.rsplit(".", 1)[-1].lower()
     content_type = next((t for e, t in PHOTO_KINDS.values() if e == ext), None)
@@ -47,6 +50,7 @@ def photo(request: HttpRequest, pk: int) -> FileResponse:
         raise NotFound()
     response = FileResponse(p.photo.open("rb"), content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
+    patch_cache_control(response, max_age=3600, **({"public": True} if public else {"private": True}))
     return response
 
 
