@@ -31,8 +31,10 @@ def load(ctx: DemoContext) -> None:
     _holidays(ctx.today.year)
     if "B" in ctx.households and "zhoujingcai" in ctx.users:
         _story_b(ctx)
+    for admin in ("gannan_admin", "mabian_admin", "luolong_admin"):
+        if admin in ctx.users:
+            _grid_visits(ctx, ctx.users[admin])
     if "gannan" in ctx.areas and "gannan_admin" in ctx.users:
-        _grid_visits(ctx)
         _synthetic(ctx)
 
 
@@ -121,17 +123,17 @@ GRID_NOTES = ["家中一切正常", "了解务工收入情况", "宣传防返贫
 BEHIND_EVERY = 4  # one grid in four is behind this period: the compliance page and dashboard show gaps
 
 
-def _grid_visits(ctx: DemoContext) -> None:
-    """This period's visits in 甘南县's grids, so visit compliance is neither 0% nor 100%.
+def _grid_visits(ctx: DemoContext, admin: Any) -> None:
+    """This period's visits in the grids of `admin`'s county, so visit compliance is neither 0% nor 100%.
 
     Each grid worker makes the visits still due (monitored and ordinary households, as the visit
     rules in force say); in every fourth grid, and at least one, the worker is behind and half of
     the households have not been visited yet. The story households keep only the story's visits.
     A local generator picks the dates, so the other demo steps get the same random numbers as before.
     """
-    rng = random.Random(ctx.today.toordinal())
+    rng = random.Random(f"{ctx.today.isoformat()}:{admin.username}")
     story = {h.pk for h in ctx.households.values() if getattr(h, "pk", None)}
-    grids = grids_visible(ctx.users["gannan_admin"]).order_by("village_id", "code")
+    grids = grids_visible(admin).order_by("village_id", "code")
     staffed = [(g.pk, g.worker) for g in grids if g.worker is not None]
     behind = set(range(BEHIND_EVERY - 2, len(staffed), BEHIND_EVERY)) or {len(staffed) - 1}
     for i, (grid_id, worker) in enumerate(staffed):

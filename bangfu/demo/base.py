@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import random
 from dataclasses import dataclass
 from typing import Any
 
@@ -144,18 +145,20 @@ def _users(ctx: DemoContext) -> None:
         ctx.logins.append((u.username, label, area.name))
 
 
-def _grid_workers(ctx: DemoContext, count: int) -> list[Any]:
-    """Grid worker accounts in one insert, sharing one argon2 hash of the demo password.
+def _grid_workers(ctx: DemoContext, count: int, rng: random.Random | None = None) -> list[Any]:
+    """Grid worker accounts (gw001, gw002, … after those already made) in one insert, sharing one
+    argon2 hash of the demo password.
 
     Hashing costs about 0.12 s per password here; 200 workers one by one would add half a minute
     to every demo load. They all know the same published demo password anyway.
     """
     user_model = get_user_model()
     digest = make_password(settings.BANGFU_DEMO_PASSWORD)
+    rng = rng or ctx.rng
+    first = ctx.extra.get("grid_workers", 0)
+    ctx.extra["grid_workers"] = first + count
     people = [
-        user_model(
-            username=f"gw{i + 1:03d}", password=digest, display_name=names.han(ctx.rng, ctx.rng.choice("MMF"))
-        )
+        user_model(username=f"gw{first + i + 1:03d}", password=digest, display_name=names.han(rng, rng.choice("MMF")))
         for i in range(count)
     ]
     created = user_model.objects.bulk_create(people)
@@ -191,6 +194,16 @@ def _gannan(ctx: DemoContext, ids: IdAllocator, total: int) -> None:
             synth = household(ctx.rng, GANNAN_PROFILE, ctx.today, ids)
             rows.append(_row(ctx, synth, village, grid_ids[min(i // GRID_SIZE, grids - 1)], i + 1))
     bulk.households_bulk_create(rows=rows, source="demo")
+
+
+def _village_grids(ctx: DemoContext, villages: list[str]) -> dict[str, int]:
+    """One grid with its worker per village (these villages have a few dozen households each).
+
+    The workers' names come from their own generator, so the synthetic households that follow get the
+    same random numbers as before the grids existed.
+    """
+    workers = _grid_workers(ctx, len(villages), random.Random(villages[0]))
+    return {v: _grid(ctx, v, 1, w).pk for v, w in zip(villages, workers, strict=True)}
 
 
 def _grid(ctx: DemoContext, village: str, n: int, worker: Any) -> Any:
@@ -272,6 +285,7 @@ def _mabian(ctx: DemoContext, ids: IdAllocator) -> None:
     ]  # 羊店儿村 and other poor villages
     seq = {code: 1 for code in [*origins, "511133203202"]}
     seq["511133203201"] = 2  # 吉石罗布's household holds number 0001 of 羊店儿村
+    grids = _village_grids(ctx, [*origins, "511133203202"])
     workers: list[tuple[int, int]] = []  # (row index, member index)
     for i in range(119):
         village = origins[i % len(origins)]
@@ -282,7 +296,7 @@ def _mabian(ctx: DemoContext, ids: IdAllocator) -> None:
             else None
         )  # two in three moved to the site; the rest live in their villages
         workers.append((len(rows), synth.workshop_worker or 0))
-        rows.append(_row(ctx, synth, village, None, seq[village], relocated=reloc))
+        rows.append(_row(ctx, synth, village, grids[village], seq[village], relocated=reloc))
         seq[village] += 1
     liming: list[int] = []
     for i in range(60):
@@ -295,7 +309,7 @@ def _mabian(ctx: DemoContext, ids: IdAllocator) -> None:
         )
         if relocated:
             liming.append(len(rows))
-        rows.append(_row(ctx, synth, "511133203202", None, seq["511133203202"], relocated=reloc))
+        rows.append(_row(ctx, synth, "511133203202", grids["511133203202"], seq["511133203202"], relocated=reloc))
         seq["511133203202"] += 1
     bulk.households_bulk_create(rows=rows, source="demo")
     found = stories.households_by_number(ctx, [r.fields["number"] for r in rows])
@@ -312,6 +326,7 @@ def _luolong(ctx: DemoContext, ids: IdAllocator) -> None:
     villages = ["540329100201", "540329100202", "540329100203", "540329100204"]
     seq = {v: 1 for v in villages}
     seq[villages[0]] = 2  # 桑丁's household holds number 0001
+    grids = _village_grids(ctx, villages)
     rows: list[bulk.HouseholdRow] = []
     linked: list[int] = []
     for i in range(34 + 66):
@@ -319,7 +334,7 @@ def _luolong(ctx: DemoContext, ids: IdAllocator) -> None:
         synth = household(ctx.rng, LUOLONG_PROFILE, ctx.today, ids, poor=True if i < 34 else None)
         if i < 34:
             linked.append(len(rows))
-        rows.append(_row(ctx, synth, village, None, seq[village]))
+        rows.append(_row(ctx, synth, village, grids[village], seq[village]))
         seq[village] += 1
     bulk.households_bulk_create(rows=rows, source="demo")
     found = stories.households_by_number(ctx, [rows[i].fields["number"] for i in linked])

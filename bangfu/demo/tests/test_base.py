@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.test import RequestFactory
 
@@ -156,3 +156,14 @@ def test_demo_command_is_idempotent_and_prints_logins(monkeypatch: pytest.Monkey
     assert "已加载" in second.getvalue()
     for out in (first.getvalue(), second.getvalue()):
         assert "zhoujingcai" in out and "gannan_med" in out and settings.BANGFU_DEMO_PASSWORD in out
+
+
+def test_every_county_has_grid_workers_for_its_synthetic_households(ctx: DemoContext) -> None:
+    """Without grids in 马边 and 洛隆 nobody visits their households, and their dashboards showed 0% visits."""
+    story = {h.pk for h in ctx.households.values()}
+    for county in ("511133", "540329"):
+        synthetic = Household.objects.filter(village__code__startswith=county).exclude(pk__in=story)
+        assert synthetic.exists() and not synthetic.filter(grid__isnull=True).exists()
+        assert all(h.grid.worker is not None and h.grid.village_id == h.village_id for h in synthetic)
+    usernames = list(get_user_model().objects.filter(username__startswith="gw").values_list("username", flat=True))
+    assert len(usernames) == len(set(usernames)) == ctx.extra["grid_workers"]
