@@ -86,7 +86,9 @@ class Insert:
     def _copy(self, rows: Iterable[tuple[Any, ...]]) -> int:
         """PostgreSQL: COPY streams the rows in one statement (executemany: one round trip per row)."""
         order, defaults, count = self._order, self.defaults, 0
-        with connection.cursor() as cur, cur.cursor.copy(self.copy_sql) as copy:
+        # The raw psycopg cursor is used for COPY: wrap its errors as Django's own (IntegrityError…),
+        # as every cursor.execute is, so callers handle a unique-key race the same on both databases.
+        with connection.wrap_database_errors, connection.cursor() as cur, cur.cursor.copy(self.copy_sql) as copy:
             for r in rows:
                 copy.write_row(order(r + defaults))
                 count += 1

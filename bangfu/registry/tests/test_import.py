@@ -199,3 +199,19 @@ def test_the_garbage_collector_is_back_on_after_an_import_that_fails(world):
     with pytest.raises(ValidationFailed):
         household_import(actor=world.t1, data=data, filename="户.xlsx")
     assert gc.isenabled()
+
+
+def test_a_number_registered_between_check_and_insert_is_a_conflict_and_stores_nothing(world, monkeypatch):
+    """The race the checks cannot see: another officer registers the same household meanwhile."""
+    from bangfu.core.errors import Conflict
+    from bangfu.registry import importer
+
+    taken = world.households["h1"].number
+    data = xlsx([household("511133100201904", world.v1a.code), household(taken, world.v1a.code)],
+                [member("511133100201904", "吉克"), member(taken, "阿依")])  # fmt: skip
+    monkeypatch.setattr(importer, "_existing", lambda model, column, values: [])  # the check saw nothing yet
+    before = counts()
+    with pytest.raises(Conflict) as e:
+        household_import(actor=world.t1, data=data, filename="户.xlsx")
+    assert "未导入任何数据" in e.value.zh and "nothing imported" in e.value.en
+    assert counts() == before and not Household.objects.filter(number="511133100201904").exists()
