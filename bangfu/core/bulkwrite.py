@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import batched
 from operator import itemgetter
@@ -67,7 +67,11 @@ class Insert:
         rest = [f for f in fields if f.attname not in given]
         self.defaults = tuple(_prepared_default(f, now) for f in rest)
         position = {name: i for i, name in enumerate([*given, *(f.attname for f in rest)])}
-        self._order = itemgetter(*(position[n] for n in names))
+        at = [position[n] for n in names]
+        # itemgetter of one index returns the bare value, not a 1-tuple
+        self._order: Callable[[tuple[Any, ...]], tuple[Any, ...]] = (
+            itemgetter(*at) if len(at) > 1 else lambda r: (r[at[0]],)
+        )
         qn = connection.ops.quote_name
         table, columns = qn(model._meta.db_table), ", ".join(qn(str(f.column)) for f in fields)
         self.sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"

@@ -66,3 +66,10 @@ def test_lookup_answers_across_chunks_and_ignores_unknown_values(world):
     )
     found = dict(bulkwrite.lookup(Household, "number", "id", [*numbers, "0"]))
     assert set(found) == set(numbers)
+
+
+def test_insert_into_a_table_with_one_column_besides_its_id():
+    from django.contrib.auth.models import Group
+
+    assert bulkwrite.Insert(Group, ("name",), now=NOW).execute([("网格员",), ("审核员",)]) == 2
+    assert set(Group.objects.values_list("name", flat=True)) >= {"网格员", "审核员"}
