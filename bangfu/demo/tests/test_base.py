@@ -164,6 +164,7 @@ def test_every_county_has_grid_workers_for_its_synthetic_households(ctx: DemoCon
     for county in ("511133", "540329"):
         synthetic = Household.objects.filter(village__code__startswith=county).exclude(pk__in=story)
         assert synthetic.exists() and not synthetic.filter(grid__isnull=True).exists()
-        assert all(h.grid.worker is not None and h.grid.village_id == h.village_id for h in synthetic)
+        for h in synthetic:
+            assert h.grid is not None and h.grid.worker is not None and h.grid.village_id == h.village_id
     usernames = list(get_user_model().objects.filter(username__startswith="gw").values_list("username", flat=True))
     assert len(usernames) == len(set(usernames)) == ctx.extra["grid_workers"]
