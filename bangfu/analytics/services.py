@@ -13,6 +13,7 @@ from bangfu.analytics import counts
 from bangfu.analytics.domain.indicators import Cell, ancestor_codes, merge, roll_up
 from bangfu.analytics.models import IndicatorRun, IndicatorValue
 from bangfu.areas.domain.codes import level_of, prefix
+from bangfu.areas.selectors import under_code_q
 from bangfu.core.errors import invalid
 from bangfu.core.services import audit_record
 
@@ -94,7 +95,7 @@ def _sum_cached_villages(code: str, under: str, fresh: dict[str, dict[Cell, Deci
     own = prefix(code, level) if level else code
     total: dict[Cell, Decimal] = {}
     cached = (
-        IndicatorValue.objects.filter(unit__gte=own, unit__lte=own + "9" * (12 - len(own)))
+        IndicatorValue.objects.filter(under_code_q("unit", own))
         .exclude(unit__endswith="000")
         .exclude(unit__startswith=under)
         .values_list("key", "period", "value")

@@ -17,7 +17,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from bangfu.accounts.domain.roles import Cap, Role
 from bangfu.accounts.selectors import has_cap, memberships_of
 from bangfu.areas.domain.codes import Level
-from bangfu.areas.selectors import areas_visible, scope_for
+from bangfu.areas.selectors import areas_visible, scope_for, under_code_q
 from bangfu.core.domain.money import ZERO, q
 from bangfu.core.errors import NotFound
 from bangfu.insurance.domain.fund import FundFigures
@@ -268,8 +268,7 @@ def village_counts(as_of: dt.date, *, prefix: str = "", by: str = "village") -> 
     column = "claim__household__village_id" if by == "village" else "claim__household__grid_id"
     qs = Payment.objects.filter(paid_on__gte=dt.date(as_of.year, 1, 1), paid_on__lte=as_of)
     if prefix:
-        village = "claim__household__village_id"
-        qs = qs.filter(**{f"{village}__gte": prefix, f"{village}__lte": prefix + "9" * (12 - len(prefix))})
+        qs = qs.filter(under_code_q("claim__household__village_id", prefix))
     rows = qs.exclude(**{f"{column}__isnull": True}).values(column).annotate(s=Sum("amount"), n=Count("id"))
     out: list[tuple[str, str, Decimal]] = []
     for r in rows.order_by():

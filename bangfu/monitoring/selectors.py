@@ -11,7 +11,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 
 from bangfu.accounts.domain.roles import Cap
-from bangfu.areas.selectors import scope_for
+from bangfu.areas.selectors import scope_for, under_code_q
 from bangfu.core.errors import NotFound
 from bangfu.monitoring.domain.lifecycle import ACTIVE
 from bangfu.monitoring.models import FeedBatch, ScreeningRun, Warning, WarningEvent
@@ -102,7 +102,7 @@ def village_counts(as_of: dt.date, *, prefix: str = "", by: str = "village") -> 
     column = "village_code" if by == "village" else "grid_id"
     qs = Warning.objects.exclude(**{f"{column}__isnull": True})
     if prefix:
-        qs = qs.filter(village_code__gte=prefix, village_code__lte=prefix + "9" * (12 - len(prefix)))
+        qs = qs.filter(under_code_q("village_code", prefix))
     start = dt.date(as_of.year, as_of.month, 1)
     rows = (
         qs.values(column)

@@ -289,7 +289,7 @@ def batch_households(prefix: str = "") -> QuerySet[Household]:
     """Active households under a code prefix ("" = all), for batch jobs of other apps to group on."""
     qs = Household.objects.filter(status="正常")
     if prefix:
-        qs = qs.filter(village_id__gte=prefix, village_id__lte=prefix + "9" * (12 - len(prefix)))
+        qs = qs.filter(under_code_q("village_id", prefix))
     return qs
 
 

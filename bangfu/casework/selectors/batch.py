@@ -11,6 +11,7 @@ from django.db.models import Case as Case_
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 
+from bangfu.areas.selectors import under_code_q
 from bangfu.casework.domain import visits as vdom
 from bangfu.casework.domain.procedure import OPEN_STATES
 from bangfu.casework.models import Absence, Case, Visit, VisitObligation
@@ -41,7 +42,7 @@ def village_counts(as_of: dt.date, *, prefix: str = "", by: str = "village") -> 
     column = "village_id" if by == "village" else "household__grid_id"
     cases = Case.objects.filter(state__in=[s.value for s in OPEN_STATES], due_on__lt=as_of)
     if prefix:
-        cases = cases.filter(village_id__gte=prefix, village_id__lte=prefix + "9" * (12 - len(prefix)))
+        cases = cases.filter(under_code_q("village_id", prefix))
     for row in cases.exclude(**{f"{column}__isnull": True}).values(column).annotate(n=Count("id")).order_by():
         out.append((str(row[column]), "cases.overdue", Decimal(row["n"])))
     return out + _visit_counts(as_of, prefix, "village_id" if by == "village" else "grid_id")

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
+from bangfu.areas.selectors import under_code_q
 from bangfu.core.domain.money import q
 from bangfu.employment.domain import kpi
 from bangfu.employment.models import Contract, EmploymentPolicy, Payslip, WelfarePost, Workshop
@@ -29,15 +30,18 @@ def village_counts(as_of: dt.date, *, prefix: str = "") -> list[tuple[str, str, 
     each village's working-age bounds in force). A fixed number of queries: five, plus two per
     distinct working-age setting. For batch indicator jobs, never returned to a user.
     """
-    inside = {"village_id__gte": prefix, "village_id__lte": prefix + "9" * (12 - len(prefix))} if prefix else {}
+
+    def inside(village: str) -> Q:
+        return under_code_q(village, prefix) if prefix else Q()
+
     out: list[tuple[str, str, Decimal]] = []
-    for r in Workshop.objects.filter(**inside).values("village_id").annotate(n=Count("id")).order_by():
+    for r in Workshop.objects.filter(inside("village_id")).values("village_id").annotate(n=Count("id")).order_by():
         out.append((str(r["village_id"]), "workshops", Decimal(r["n"])))
-    at_shop = {f"workshop__{k}": v for k, v in inside.items()}
-    hired = Contract.objects.filter(open_on(as_of), **at_shop).values("workshop__village_id").annotate(n=Count("id"))
+    at_shop = inside("workshop__village_id")
+    hired = Contract.objects.filter(open_on(as_of), at_shop).values("workshop__village_id").annotate(n=Count("id"))
     out += [(str(h["workshop__village_id"]), "workers", Decimal(h["n"])) for h in hired.order_by()]
     paid = Payslip.objects.filter(
-        month__gte=dt.date(as_of.year, 1, 1), month__lte=as_of, **{f"contract__{k}": v for k, v in at_shop.items()}
+        inside("contract__workshop__village_id"), month__gte=dt.date(as_of.year, 1, 1), month__lte=as_of
     )
     for p in paid.values("contract__workshop__village_id").annotate(s=Sum("gross")).order_by():
         out.append((str(p["contract__workshop__village_id"]), "payroll", q(p["s"])))

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Sum
 
+from bangfu.areas.selectors import under_code_q
 from bangfu.core.domain.money import q
 from bangfu.market.models import Payment, SaleRecord
 from bangfu.registry import selectors as registry
@@ -35,9 +36,7 @@ def village_counts(as_of: dt.date, *, prefix: str = "", by: str = "village") -> 
     if by == "village":
         sales = SaleRecord.objects.filter(day__gte=year["gte"], day__lte=year["lte"])
         if prefix:
-            sales = sales.filter(
-                enterprise__area_id__gte=prefix, enterprise__area_id__lte=prefix + "9" * (12 - len(prefix))
-            )
+            sales = sales.filter(under_code_q("enterprise__area_id", prefix))
         totals: dict[str, Decimal] = {}
         for r in sales.values("enterprise__area_id", "channel").annotate(s=Sum("amount")).order_by():
             code = str(r["enterprise__area_id"])
@@ -47,9 +46,7 @@ def village_counts(as_of: dt.date, *, prefix: str = "", by: str = "village") -> 
     column = "household__village_id" if by == "village" else "household__grid_id"
     paid = Payment.objects.filter(paid_on__gte=year["gte"], paid_on__lte=year["lte"])
     if prefix:
-        paid = paid.filter(
-            household__village_id__gte=prefix, household__village_id__lte=prefix + "9" * (12 - len(prefix))
-        )
+        paid = paid.filter(under_code_q("household__village_id", prefix))
     for r in paid.exclude(**{f"{column}__isnull": True}).values(column).annotate(s=Sum("amount")).order_by():
         out.append((str(r[column]), "market.paid", q(r["s"])))
     return out
