@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from bangfu.core.errors import ApplicationError, NotFound
 from bangfu.core.views import field_errors, reraise_access
@@ -25,3 +29,29 @@ def officers_only(user: Any) -> None:
     """Posts and collective assets are the officers' business; an enterprise user has nothing here."""
     if access.is_operator_user(user):
         raise NotFound()
+
+
+def ending_form(
+    request: HttpRequest,
+    *,
+    template: str,
+    context: dict[str, Any],
+    end: Callable[..., Any],
+    done: str,
+    then: str,
+    **then_kwargs: Any,
+) -> HttpResponse:
+    """The page ending a contract or a welfare post: end date (today by default), coded reason, note.
+
+    `end(end=, reason=, note=)` is the service; its problems are shown next to the fields.
+    """
+    today = {"values": {"end": timezone.localdate().isoformat()}}
+    if request.method != "POST":
+        return render(request, template, context | today)
+    values = posted(request, ["end", "reason", "note"])
+    try:
+        end(**values)
+    except ApplicationError as exc:
+        return render(request, template, context | failed(exc, values=values), status=exc.status)
+    messages.success(request, done)
+    return redirect(then, **then_kwargs)

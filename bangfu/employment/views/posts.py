@@ -16,7 +16,7 @@ from bangfu.core.errors import ApplicationError
 from bangfu.employment import selectors, services
 from bangfu.employment.domain.endings import POST_END_REASONS, choices
 from bangfu.employment.models import WelfarePost
-from bangfu.employment.views._forms import failed, officers_only, posted
+from bangfu.employment.views._forms import ending_form, failed, officers_only, posted
 
 _POST_FIELDS = ["id_number", "post_type", "level", "start", "end", "monthly_pay"]
 
@@ -65,23 +65,17 @@ def post_months(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("employment:post_list")
 
 
-def _end_page(request: HttpRequest, post: WelfarePost, extra: dict[str, Any], status: int = 200) -> HttpResponse:
-    context = {"p": post, "reasons": choices(POST_END_REASONS), "values": {"end": timezone.localdate().isoformat()}}
-    return render(request, "employment/post_end.html", context | extra, status=status)
-
-
 @login_required
 def post_end(request: HttpRequest, pk: int) -> HttpResponse:
     """The last day served and a reason from the list; the household may then be given a post again."""
     user: Any = request.user
     officers_only(user)
     post = selectors.post_to_change(user, pk)
-    if request.method != "POST":
-        return _end_page(request, post, {})
-    values = posted(request, ["end", "reason", "note"])
-    try:
-        services.welfare_post_end(actor=user, post=post, **values)
-    except ApplicationError as exc:
-        return _end_page(request, post, failed(exc, values=values), exc.status)
-    messages.success(request, f"已退岗：{post.member.name} {post.post_type} Post ended")
-    return redirect("employment:post_list")
+    return ending_form(
+        request,
+        template="employment/post_end.html",
+        context={"p": post, "reasons": choices(POST_END_REASONS)},
+        end=lambda **values: services.welfare_post_end(actor=user, post=post, **values),
+        done=f"已退岗：{post.member.name} {post.post_type} Post ended",
+        then="employment:post_list",
+    )
