@@ -7,6 +7,7 @@ through the real WSGI handler, exactly as under gunicorn.
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
@@ -21,7 +22,12 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def _get(path: str, token: str) -> int:
     environ = RequestFactory().get(path, HTTP_AUTHORIZATION=f"Bearer {token}").environ
     status: list[str] = []
-    response = WSGIHandler()(environ, lambda s, headers, exc_info=None: status.append(s))
+
+    def start_response(s: str, headers: Any, exc_info: Any = None) -> Any:
+        status.append(s)
+        return lambda data: None
+
+    response = WSGIHandler()(environ, start_response)
     b"".join(response)
     response.close()  # request_finished: the connection is kept (CONN_MAX_AGE), as in production
     return int(status[0].split()[0])
