@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
@@ -31,12 +35,37 @@ class SessionAuth(APIKeyCookie):
         return user if user is not None and user.is_authenticated else None
 
 
+def _docs_access(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The docs page and openapi.json need a login (or a token) unless settings.API_DOCS_PUBLIC."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not settings.API_DOCS_PUBLIC and not request.user.is_authenticated:
+            bearer = request.headers.get("Authorization", "")
+            user = accounts.user_by_token(bearer[7:].strip()) if bearer[:7].lower() == "bearer " else None
+            if user is None:
+                if request.path.endswith(".json"):
+                    body = {
+                        "status": 401,
+                        "code": "unauthenticated",
+                        "message": "请先登录或提供有效的令牌",
+                        "message_en": "Log in or send a valid Bearer token (API_DOCS_PUBLIC is off)",
+                    }
+                    return JsonResponse(body, status=401, content_type="application/problem+json")
+                return redirect_to_login(request.get_full_path())
+            request.user = user
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 api = NinjaAPI(
     title="Bangfu 帮扶 API",
     version="1",
     description="后续帮扶信息系统接口。所有读写均限定在调用者所辖区域内。",
     auth=[BearerToken(), SessionAuth()],
     urls_namespace="api",
+    docs_decorator=_docs_access,
 )
 
 

@@ -75,10 +75,14 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "bangfu.core.middleware.ApplicationErrorMiddleware",
+    "bangfu.core.middleware.PrivateNoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "bangfu.urls"
+# The API's interactive docs and OpenAPI schema: open to anyone only if BANGFU_API_DOCS_PUBLIC=1
+# (default outside production); otherwise a login session or a Bearer token is needed.
+API_DOCS_PUBLIC = os.environ.get("BANGFU_API_DOCS_PUBLIC", "0" if PRODUCTION else "1") == "1"
 WSGI_APPLICATION = "bangfu.wsgi.application"
 
 TEMPLATES = [
