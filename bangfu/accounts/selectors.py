@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from bangfu.accounts.domain.duties import DUTY_PAIRS, covers, in_force
 from bangfu.accounts.domain.roles import CAPABILITIES, Cap, Role
-from bangfu.accounts.models import ApiToken, Membership, User
+from bangfu.accounts.models import ApiToken, Delegation, Membership, User
+from bangfu.areas.domain.codes import SIGNIFICANT, level_of
 
 
 def memberships_of(user: User) -> list[Membership]:
@@ -49,3 +52,28 @@ def users_with_role(role: Role, area_codes: list[str]) -> list[User]:
     """Active users holding `role` in one of `area_codes` (pass an area and its ancestors)."""
     ids = Membership.objects.filter(role=role.value, area_id__in=area_codes).values("user_id")
     return list(User.objects.filter(pk__in=ids, is_active=True).order_by("username"))
+
+
+def _area_prefix(code: str) -> str:
+    level = level_of(code)
+    return code[: SIGNIFICANT[level]] if level else code
+
+
+def delegation_for(user: User, duty_pair: str, area_code: str, on: datetime.date) -> Delegation | None:
+    """The delegation (not revoked, in force on `on`, covering `area_code`) that lets `user` do the
+    later duty of `duty_pair` after the earlier one; None when there is none."""
+    rows = Delegation.objects.filter(delegate=user, duty_pair=duty_pair, revoked_at__isnull=True).order_by("-pk")
+    for d in rows:
+        if in_force(d.valid_from, d.valid_to, on) and covers(_area_prefix(d.area_id), area_code):
+            return d
+    return None
+
+
+def delegations_visible(user: User) -> QuerySet[Delegation]:
+    """Delegations in the areas where the user may grant them (county users), plus those they gave or got."""
+    from bangfu.areas.selectors import scope_for  # areas.selectors imports this module
+
+    q = Q(delegate=user) | Q(delegator=user)
+    for cap in {p.grant_cap for p in DUTY_PAIRS.values()}:
+        q |= scope_for(user, Cap(cap)).q(village="area_id", grid=None)
+    return Delegation.objects.filter(q).select_related("delegator", "delegate", "area", "revoked_by")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from bangfu.accounts import selectors as accounts
 from bangfu.accounts.domain.roles import Cap
 from bangfu.core.errors import Conflict, Forbidden, NotFound, invalid
 from bangfu.core.services import audit_record
@@ -339,9 +340,34 @@ def claim_approve(*, actor: User, claim_id: int, on: dt.date, note: str = "") ->
     """County approval (县级审批). Two approvals at once: the row lock makes the second one a Conflict."""
     claim = _locked(actor, claim_id)
     not_future("on", on)
+    data: dict[str, Any] = {"payout": str(claim.payout)}
+    data |= _duties_apart(actor, claim, on)
     claim.approved_on = on
-    _fire(actor, claim, Event.APPROVE, on, note, {"payout": str(claim.payout)})
+    _fire(actor, claim, Event.APPROVE, on, note, data)
     return claim
+
+
+DUTY_PAIR = "claim.calculate-approve"  # accounts.domain.duties.DUTY_PAIRS
+
+
+def _duties_apart(actor: User, claim: Claim, on: dt.date) -> dict[str, Any]:
+    """Whoever surveyed or calculated the claim does not approve it, unless the county delegated it.
+
+    Returns what the approval event records: the delegation used, if any.
+    """
+    if Cap.CLAIM_APPROVE.value not in selectors.caps_on_claim(actor, claim):
+        return {}  # _fire refuses the step itself
+    did = ClaimEvent.objects.filter(claim=claim, actor=actor, event__in=[Event.SURVEY, Event.CALCULATE]).exists()
+    if not did:
+        return {}
+    delegation = accounts.delegation_for(actor, DUTY_PAIR, claim.household.village_id, on)
+    if delegation is None:
+        raise Forbidden(
+            "您勘查或核算了此理赔，不能再审批；请由另一位审批人员审批，或由县级按规定登记例外授权",
+            "You surveyed or calculated this claim, so you may not approve it; another approver must, "
+            "or the county must record a delegation for this exception",
+        )
+    return {"delegation": delegation.pk, "delegation_reason": delegation.reason}
 
 
 @transaction.atomic
