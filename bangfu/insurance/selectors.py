@@ -34,6 +34,7 @@ from bangfu.insurance.models import (
     Scheme,
 )
 from bangfu.registry import selectors as registry
+from bangfu.registry.domain.income import Purpose, income_year
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -105,6 +106,20 @@ def claim_detail(user: User, pk: int) -> ClaimDetail:
         events=list(ClaimEvent.objects.filter(claim=c).select_related("actor")),
         payment=c.payments.first(),
     )
+
+
+def claim_income_reference(user: User, claim: Claim) -> tuple[int, Decimal | None]:
+    """(year, per-capita net income) of the statement that is the household's income for a claim
+    (registry's domain decides which: the last complete year before the application), as the
+    suggestion the home survey confirms or corrects. None when that statement is not recorded or
+    the user may not read the household's income."""
+    year = income_year(Purpose.CLAIM, claim.applied_on)
+    cap = Cap.VIEW_PEOPLE if has_cap(user, Cap.VIEW_PEOPLE) else Cap.CLAIM_SURVEY  # the adjuster surveys income
+    try:
+        st = registry.statement_for(user, claim.household_id, year, cap)
+    except NotFound:
+        return year, None
+    return year, st.per_capita if st is not None else None
 
 
 def caps_on_claim(user: User, claim: Claim) -> frozenset[str]:

@@ -28,6 +28,7 @@ from bangfu.monitoring.facts import household_facts
 from bangfu.monitoring.models import FeedBatch, FeedRow, ScreeningRun, Warning, WarningEvent
 from bangfu.monitoring.sources import model
 from bangfu.registry import selectors as registry
+from bangfu.registry.domain.income import Purpose, income_year
 from bangfu.rules import selectors as rules
 from bangfu.rules.domain.evaluate import Hit, evaluate
 
@@ -162,7 +163,7 @@ def in_force(village_codes: Iterable[str], as_of: dt.date) -> dict[str, engine.I
     """village → rule set in force with its definition and the line of the income year."""
     villages = list(village_codes)
     sets = rules.rulesets_in_force(villages, as_of)
-    lines = rules.lines_for(villages, as_of.year - 1)
+    lines = rules.lines_for(villages, income_year(Purpose.SCREENING, as_of))
     defs = {rs.pk: rules.definition_of(rs) for rs in {rs.pk: rs for rs in sets.values()}.values()}
     return {v: engine.InForce(rs.pk, rs.version, defs[rs.pk], lines.get(v)) for v, rs in sets.items()}
 
@@ -349,7 +350,7 @@ def ruleset_preview(*, actor: User, ruleset: Any, as_of: dt.date) -> dict[str, A
     sel = engine.Selection(prefixes=(prefix,))
     current = in_force(_villages(sel), as_of)
     draft_def = rules.definition_of(ruleset)
-    lines = rules.lines_for(list(current) or _villages(sel), as_of.year - 1)
+    lines = rules.lines_for(list(current) or _villages(sel), income_year(Purpose.SCREENING, as_of))
     proposed = {v: engine.InForce(ruleset.pk, ruleset.version, draft_def, lines.get(v)) for v in _villages(sel)}
     data = engine.load(sel, as_of, {f.definition.window for f in current.values()} | {draft_def.window})
     before = _flagged(engine.compute_hits(data, as_of, current)) if current else {}

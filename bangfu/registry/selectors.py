@@ -192,8 +192,8 @@ def member_ids_by_hash(hashes: list[str]) -> dict[str, tuple[int, int]]:
     return out
 
 
-def statement_for(user: User, household_id: int, year: int) -> IncomeStatement | None:
-    h = household_get(user, household_id)
+def statement_for(user: User, household_id: int, year: int, cap: Cap = Cap.VIEW_PEOPLE) -> IncomeStatement | None:
+    h = household_get(user, household_id, cap)
     return IncomeStatement.objects.filter(household=h, year=year).prefetch_related("items").first()
 
 

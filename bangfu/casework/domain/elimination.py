@@ -24,11 +24,14 @@ class EliminationFacts:
     today: dt.date
     monitored_since: dt.date | None
     measures_done: int
-    per_capita: Decimal | None  # latest statement's per-capita net income; None when none recorded
+    # per-capita net income of the statement registry's domain names for elimination (the last
+    # complete year, `income_year`); None when that statement is not recorded
+    per_capita: Decimal | None
     last_income_drop: dt.date | None  # latest visit or case event reporting an income drop
     rigid_expenditure_resolved: bool  # declared by the village on proposal (big medical / school bills)
     guarantees_secure: bool | None  # latest guarantee check; None when never checked
     no_labour: bool
+    income_year: int | None = None  # the statement's year, named in the refusal
 
 
 def months_between(start: dt.date, end: dt.date) -> int:
@@ -65,11 +68,13 @@ def check(rules: EliminationRules, f: EliminationFacts) -> list[tuple[str, str]]
             )
         )
     elif f.per_capita is None or f.per_capita <= rules.income_line:
-        shown = "未登记" if f.per_capita is None else f"{f.per_capita}元"
+        shown = "未登记" if f.per_capita is None else f"{f.per_capita:,.2f}元"
+        shown_en = "not recorded" if f.per_capita is None else f"{f.per_capita:,.2f} yuan"
+        year_zh, year_en = (f"{f.income_year}年", f"{f.income_year} ") if f.income_year else ("", "")
         out.append(
             (
-                f"家庭人均纯收入({shown})须高于监测范围{rules.income_line}元",
-                f"per-capita net income must be above the line of {rules.income_line} yuan",
+                f"{year_zh}家庭人均纯收入({shown})须高于监测范围{rules.income_line:,.2f}元",
+                f"{year_en}per-capita net income ({shown_en}) must be above the line of {rules.income_line:,.2f} yuan",
             )
         )
     if f.last_income_drop is not None and months_between(f.last_income_drop, f.today) < rules.stable_income_months:

@@ -30,6 +30,7 @@ from bangfu.core.domain.money import yuan
 from bangfu.core.errors import ApplicationError, Conflict, FieldProblem, Forbidden, ValidationFailed
 from bangfu.core.services import audit_record
 from bangfu.registry import services as registry
+from bangfu.registry.domain.income import Purpose, income_year
 from bangfu.registry.selectors import household_get
 from bangfu.rules import selectors as rules_selectors
 
@@ -297,14 +298,16 @@ def _elimination_failures(case: Case, on: dt.date) -> tuple[tuple[str, str], ...
     h = case.household
     assert h is not None
     p = selectors.params_for(case.village_id, on)
-    statement = h.statements.order_by("-year").first()
-    # Income of year Y is compared with the line of year Y, read from rules (one source of truth).
-    line_year = statement.year if statement else on.year
+    # The household's income for elimination is the statement registry's domain names (the last
+    # complete year, like screening; the current year's holds only what was paid so far), compared
+    # with the line of that same year, read from rules (one source of truth).
+    year = income_year(Purpose.ELIMINATION, on)
+    statement = h.statements.filter(year=year).first()
     rules = elim.EliminationRules(
         p.min_months_monitored,
         p.min_measures_done,
         p.stable_income_months,
-        rules_selectors.lines_for([case.village_id], line_year).get(case.village_id),
+        rules_selectors.lines_for([case.village_id], year).get(case.village_id),
         p.exclude_no_labour,
         p.require_guarantees,
     )
@@ -324,6 +327,7 @@ def _elimination_failures(case: Case, on: dt.date) -> tuple[tuple[str, str], ...
         rigid_expenditure_resolved=case.rigid_expenditure_resolved,
         guarantees_secure=check.all_secure if check else None,
         no_labour=h.no_labour,
+        income_year=year,
     )
     return tuple(elim.check(rules, facts))
 

@@ -126,7 +126,7 @@ def test_elimination_passes_at_the_thresholds() -> None:
         ({"monitored_since": dt.date(2025, 3, 2)}, "须满6个月"),
         ({"monitored_since": None}, "须满6个月"),
         ({"measures_done": 0}, "至少须1项"),
-        ({"per_capita": Decimal("6000.00")}, "须高于监测范围6000.00元"),
+        ({"per_capita": Decimal("6000.00")}, "须高于监测范围6,000.00元"),
         ({"per_capita": None}, "未登记"),
         ({"last_income_drop": dt.date(2025, 3, 2)}, "收入尚未稳定"),
         ({"rigid_expenditure_resolved": False}, "刚性支出"),

@@ -14,6 +14,7 @@ from bangfu.casework.domain.procedure import State
 from bangfu.casework.models import Case, CaseEvent, Measure, Objection, PublicNotice
 from bangfu.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from bangfu.registry import services as registry
+from bangfu.rules import services as rules
 
 pytestmark = pytest.mark.django_db
 
@@ -238,6 +239,85 @@ def _monitored(world) -> Case:
         water_safe=True,
     )
     return case
+
+
+def test_elimination_reads_the_last_complete_year_not_this_years_partial_statement(world, params) -> None:
+    """颜世龙: last year 26,800 yuan for four people (6,700 each) is his income; this year's statement
+    holds only the 8,120 insurance payout so far (2,030 each) and must not refuse the elimination."""
+    from bangfu.core.testing import new_household
+
+    h = new_household(world.v1a, world.g1, members=4)
+    case = run_to(
+        world, services.case_open(actor=world.gw1, household=h, source="grid", summary="学费", on=BASE), State.MONITORED
+    )
+    last = TODAY.year - 1
+    for item, amount in (
+        ("wage.welfare_post", "5800"),
+        ("business.crops", "24000"),
+        ("cost.business", "9600"),
+        ("business.livestock", "9000"),
+        ("cost.business", "3000"),
+        ("property.dividend", "600"),
+    ):
+        registry.income_record(
+            household_id=h.pk, year=last, item=item, amount=amount, source="manual", source_ref=f"t:{item}:{amount}"
+        )
+    registry.income_record(
+        household_id=h.pk,
+        year=TODAY.year,
+        item="transfer.insurance_claim",
+        amount="8120",
+        source="insurance",
+        source_ref="claim:1",
+    )
+    assert h.statements.get(year=last).per_capita == Decimal("6700.00")
+    assert h.statements.get(year=TODAY.year).per_capita == Decimal("2030.00")
+    registry.guarantee_check_record(
+        actor=None,
+        household=h,
+        checked_on=TODAY,
+        housing_safe=True,
+        schooling_ok=True,
+        medical_ok=True,
+        water_safe=True,
+    )
+    m = services.measure_add(
+        actor=world.v1,
+        case=case,
+        category="other_education",
+        title="防贫保险理赔",
+        responsible="周景财",
+        starts_on=day(40),
+    )
+    services.measure_set_status(actor=world.v1, measure=m, status="done")
+    case = services.case_step(
+        actor=world.v1, case=case, event="propose_elimination", on=TODAY, data={"rigid_expenditure_resolved": "1"}
+    )
+    assert case.state == State.ELIM_PROPOSED
+
+
+def test_elimination_refusal_names_the_year_and_income_it_read(world, params) -> None:
+    case = _monitored(world)
+    h = world.households["h1"]
+    registry.income_record(
+        household_id=h.pk, year=TODAY.year - 1, item="wage.local", amount="9000", source="manual"
+    )  # a second line: 39,000 / 3 = 13,000
+    rules.monitoring_line_set(
+        actor=None, area_code=world.province.code, year=TODAY.year - 1, amount=Decimal("15000.00")
+    )
+    services.measure_set_status(
+        actor=world.v1,
+        measure=services.measure_add(
+            actor=world.v1, case=case, category="health", title="救助", responsible="王", starts_on=day(40)
+        ),
+        status="done",
+    )
+    with pytest.raises(ValidationFailed) as failed:
+        services.case_step(
+            actor=world.v1, case=case, event="propose_elimination", on=TODAY, data={"rigid_expenditure_resolved": "1"}
+        )
+    assert f"{TODAY.year - 1}年家庭人均纯收入(13,000.00元)须高于监测范围15,000.00元" in failed.value.zh
+    assert "13,000.00 yuan" in failed.value.en
 
 
 def test_plan_measures_from_the_14_categories(world, params) -> None:

@@ -251,3 +251,18 @@ def test_year_end_settlement_from_the_fund_page(world, client_for) -> None:
     assert selectors.fund_figures(s).balance == 0
     again = client_for(world.county).post(url, {"on": f"{YEAR}-05-31"}, follow=True)
     assert "already been settled" in again.content.decode() and s.ledger.filter(kind="topup").count() == 1
+
+
+def test_survey_form_suggests_the_last_complete_years_income_not_this_years(world, client_for) -> None:
+    """The claim's income condition reads the statement registry's domain names for claims: the
+    year before the application, never the application year's partial statement."""
+    from bangfu.registry import services as registry
+
+    scheme(world.county, world.area_county.code)
+    h = world.households["h1"]  # three people
+    registry.income_record(household_id=h.pk, year=YEAR - 1, item="wage.local", amount="20100", source="manual")
+    registry.income_record(household_id=h.pk, year=YEAR, item="property.dividend", amount="300", source="manual")
+    claim = submit(world.gw1, h.pk)
+    html = client_for(world.insurer).get(f"/insurance/claims/{claim.pk}/").content.decode()
+    assert 'name="per_capita_income" inputmode="decimal" value="6700.00"' in html
+    assert f"收入台账{YEAR - 1}年人均 6,700.00 元" in html

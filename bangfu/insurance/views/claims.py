@@ -100,7 +100,10 @@ def claim_detail(
 ) -> HttpResponse:
     d = selectors.claim_detail(request.user, pk)
     steps = events_open_to(Status(d.claim.status), selectors.caps_on_claim(request.user, d.claim))
+    income_year, income_per_capita = selectors.claim_income_reference(request.user, d.claim)
     ctx = {
+        "income_year": income_year,
+        "income_per_capita": income_per_capita,
         "c": d.claim,
         "d": d,
         "steps": steps,

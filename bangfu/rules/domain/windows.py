@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from bangfu.registry.domain.income import Purpose, income_year
+
 
 @dataclass(frozen=True)
 class Window:
@@ -16,13 +18,14 @@ class Window:
 def window_for(kind: str, as_of: dt.date) -> Window:
     """Department amounts (medical, school, disaster…) are summed over the window; income is yearly.
 
-    Income statements are kept per calendar year, so both windows compare the last complete year's
-    per-capita income with that year's monitoring line; the window decides which bills count:
+    Income statements are kept per calendar year, so both windows compare the statement that
+    `registry.domain.income.income_year` names for screening (the last complete year) with that
+    year's monitoring line; the window decides which bills count:
     the current year to date, or the rolling 12 months ending on `as_of` (Anhui practice).
     """
     rolling = _minus_months(as_of, 12) + dt.timedelta(days=1)
     start = dt.date(as_of.year, 1, 1) if kind == "calendar_year" else rolling
-    return Window(start=start, end=as_of, income_year=as_of.year - 1)
+    return Window(start=start, end=as_of, income_year=income_year(Purpose.SCREENING, as_of))
 
 
 def _minus_months(d: dt.date, months: int) -> dt.date:
