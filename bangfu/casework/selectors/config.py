@@ -60,10 +60,14 @@ def longest_report_window_hours() -> int:
 def calendar_for(code: str) -> tuple[set[dt.date], set[dt.date]]:
     """(holidays, make-up working days) that apply to an area: national rows plus its ancestors'."""
     rows = CalendarDay.objects.filter(Q(area__isnull=True) | Q(area_id__in=_ancestor_codes(code)))
-    holidays: set[dt.date] = set()
-    workdays: set[dt.date] = set()
-    for day, working in rows.values_list("date", "working"):
-        (workdays if working else holidays).add(day)
+    # The most specific area decides a date: national first, then province, county, township, so a
+    # county may work a national holiday or give a local holiday on a national make-up day.
+    decided: dict[dt.date, bool] = {}
+    by_level = sorted(rows.values_list("date", "working", "area_id"), key=lambda r: len(str(r[2] or "")))
+    for day, working, _area in by_level:
+        decided[day] = working
+    holidays = {d for d, working in decided.items() if not working}
+    workdays = {d for d, working in decided.items() if working}
     return holidays, workdays
 
 
@@ -109,6 +113,7 @@ class ConfigOverview:
     obligations: list[VisitObligation]
     days: list[CalendarDay]  # national rows and rows of those areas or above, this year and later
     removable: frozenset[int]  # ids of the days this user may remove (the page shows a button for them)
+    missing_year: int | None = None  # next year, when it has no national holiday rows yet (a warning)
 
 
 def config_overview(user: User, today: dt.date) -> ConfigOverview:
@@ -128,7 +133,16 @@ def config_overview(user: User, today: dt.date) -> ConfigOverview:
         list(VisitObligation.objects.filter(area_id__in=related).select_related("area")),
         days,
         _removable_days(user, days),
+        _missing_next_year(today),
     )
+
+
+def _missing_next_year(today: dt.date) -> int | None:
+    """Next year when the national calendar has no day of it: deadlines would then count its
+    holidays as working days (the State Council announces the year's arrangement in autumn)."""
+    year = today.year + 1
+    national = CalendarDay.objects.filter(area__isnull=True, date__year=year, working=False)
+    return None if national.exists() else year
 
 
 def _removable_days(user: User, days: list[CalendarDay]) -> frozenset[int]:

@@ -4,6 +4,7 @@ from bangfu.casework.services.cases import case_open, case_step, measure_add, me
 from bangfu.casework.services.config import (
     calendar_day_delete,
     calendar_day_set,
+    calendar_load_national,
     obligation_new_version,
     obligation_set,
     params_new_version,
@@ -23,6 +24,7 @@ __all__ = [
     "absence_mark",
     "calendar_day_delete",
     "calendar_day_set",
+    "calendar_load_national",
     "case_open",
     "case_step",
     "grid_place_households",

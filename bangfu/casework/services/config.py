@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from bangfu.accounts.domain.roles import Cap
 from bangfu.areas.selectors import area_by_code
-from bangfu.casework.domain import codes
+from bangfu.casework.domain import codes, national_calendar
 from bangfu.casework.models import CalendarDay, CaseParameters, VisitObligation
 from bangfu.casework.services.common import require
 from bangfu.core.errors import Conflict, FieldProblem, Forbidden, NotFound, ValidationFailed
@@ -129,6 +130,31 @@ def calendar_day_set(
     row, _ = CalendarDay.objects.update_or_create(**where, defaults={"name": name, "working": working})
     audit_record(actor=actor, action="calendar_day_set", obj=row, area_code=area_code or "")
     return row
+
+
+@transaction.atomic
+def calendar_load_national(*, actor: User | None = None, years: Iterable[int] | None = None) -> int:
+    """Add the national holidays and make-up working days the installed `chinesecalendar` knows and
+    the table lacks (all its years, or `years`); returns how many rows were added.
+
+    A national row already there is kept as it is (an administrator's correction wins), and local
+    rows of provinces and counties are never touched. Run by the data migration on a new install
+    and by `bangfu calendar_national` after upgrading the package for a new year.
+    """
+    if actor is not None and not actor.is_superuser:
+        raise Forbidden("全国节假日只能由系统管理员导入", "Only a system administrator loads the national calendar")
+    added = fill_national_calendar(CalendarDay, years)
+    audit_record(actor=actor, action="calendar_load_national", obj=CalendarDay(), data={"added": added})
+    return added
+
+
+def fill_national_calendar(model: Any, years: Iterable[int] | None = None) -> int:
+    """The loader itself, on `model` (the data migration passes its historical model)."""
+    days = national_calendar.national_days(years)
+    have = set(model.objects.filter(area__isnull=True, date__in=[d.date for d in days]).values_list("date", flat=True))
+    rows = [model(date=d.date, working=d.working, name=d.name, area=None) for d in days if d.date not in have]
+    model.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
 
 
 @transaction.atomic
