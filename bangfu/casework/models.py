@@ -128,6 +128,12 @@ class Case(models.Model):
     class Meta:
         ordering = ["-opened_on", "-pk"]
         indexes = [models.Index(fields=["village", "state"]), models.Index(fields=["state", "due_on"])]
+        constraints = [
+            # A household has at most one live case (rejected ones are history), even under concurrent reports.
+            models.UniqueConstraint(
+                fields=["household"], condition=~models.Q(state=State.REJECTED.value), name="uniq_live_case"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"案件#{self.pk}"

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -124,9 +124,16 @@ def feed_ingest(*, actor: User, kind: str, rows: list[dict[str, str]], period: s
     existing = FeedBatch.objects.filter(kind=kind, area_id=area_code, content_hash=digest).first()
     if existing is not None:
         return existing, False
-    batch = FeedBatch.objects.create(kind=kind, department=spec.department, area_id=area_code, source=source,
-                                     period=period or _period(records), filename=filename[:200],
-                                     content_hash=digest, rows=len(records), uploaded_by=actor)
+    try:
+        with transaction.atomic():  # a savepoint: an identical batch sent at the same moment may win the race
+            batch = FeedBatch.objects.create(kind=kind, department=spec.department, area_id=area_code, source=source,
+                                             period=period or _period(records), filename=filename[:200],
+                                             content_hash=digest, rows=len(records), uploaded_by=actor)
+    except IntegrityError:
+        existing = FeedBatch.objects.filter(kind=kind, area_id=area_code, content_hash=digest).first()
+        if existing is None:
+            raise
+        return existing, False
     FeedRow.objects.bulk_create([
         FeedRow(batch=batch, kind=kind, member_id=matched[r.row][0], household_id=matched[r.row][1],
                 event_date=r.event_date, amount=r.amount, event=r.event, row_no=r.row, data=dict(r.data))

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from bangfu.accounts.domain.roles import Cap
@@ -80,6 +80,24 @@ def case_open(
         if existing is not None or _event_with_ref(source_ref):
             return existing or _event_with_ref(source_ref)  # type: ignore[return-value]
     live = _live_case(household)
+    if live is None:
+        case = Case(
+            village_id=village,
+            household=household,
+            source=source,
+            source_ref=source_ref,
+            summary=summary,
+            hardship=hardship,
+            opened_on=on,
+        )
+        set_state(case, State.LEAD, on)
+        try:
+            with transaction.atomic():  # savepoint: a report sent at the same moment may have opened it
+                case.save()
+        except IntegrityError:  # uniq_live_case: that report won, this one joins its case
+            live = _live_case(household)
+            if live is None:
+                raise
     if live is not None:
         record_event(
             case=live,
@@ -91,17 +109,6 @@ def case_open(
             data={"source": source, "source_ref": source_ref},
         )
         return live
-    case = Case(
-        village_id=village,
-        household=household,
-        source=source,
-        source_ref=source_ref,
-        summary=summary,
-        hardship=hardship,
-        opened_on=on,
-    )
-    set_state(case, State.LEAD, on)
-    case.save()
     record_event(
         case=case,
         actor=actor,
@@ -203,6 +210,13 @@ def _link_household(actor: User | None, case: Case, data: dict[str, Any], state:
     h = household_get(actor, int(hid))
     if h.village_id[:9] != case.village_id[:9]:
         raise _problem("household_id", "该户不在本乡镇", "that household is not in this township")
+    live = _live_case(h)
+    if live is not None and live.pk != case.pk:
+        raise Conflict(
+            f"该户已有在办案件#{live.pk}，请在该案件中办理（本线索可驳回）",
+            f"this household already has a live case #{live.pk}; handle it there (this lead can be rejected)",
+            "live_case_exists",
+        )
     case.household, case.village_id = h, h.village_id
 
 

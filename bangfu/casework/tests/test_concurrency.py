@@ -62,3 +62,46 @@ def test_double_approval_at_the_same_moment_lets_exactly_one_through(world, para
     assert "县级已审定" in lost[0].zh and "approve" in lost[0].en
     assert CaseEvent.objects.filter(case_id=case.pk, event="approve").count() == 1
     assert Case.objects.get(pk=case.pk).state == State.COUNTY_APPROVED
+
+
+REPORTERS = 4
+
+
+def test_concurrent_reports_on_one_household_open_one_live_case(world, params, monkeypatch) -> None:
+    """Reliability D3: every reporter passed the "live case?" check before any inserted; 3–4 live cases."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency needs PostgreSQL (SQLite serialises writers)")
+    from bangfu.casework.services import cases as case_services
+
+    barrier = threading.Barrier(REPORTERS)
+    set_state = case_services.set_state
+
+    def set_state_together(case: Case, state: State, on: Any) -> None:
+        set_state(case, state, on)
+        if state == State.LEAD:  # after the check, before the insert: the race, every time
+            barrier.wait(timeout=10)
+
+    monkeypatch.setattr(case_services, "set_state", set_state_together)
+    h = world.households["h1"]
+    results: list[Any] = [None] * REPORTERS
+
+    def report(i: int) -> None:
+        try:
+            results[i] = services.case_open(actor=world.gw1, household=h, source="grid", summary=f"报告{i}")
+        except Exception as exc:  # the defect would show as duplicates; an IntegrityError would be a 500
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=report, args=(i,)) for i in range(REPORTERS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+
+    assert all(isinstance(r, Case) for r in results), results
+    live = Case.objects.filter(household=h).exclude(state=State.REJECTED)
+    assert live.count() == 1
+    assert {r.pk for r in results} == {live.get().pk}
+    events = CaseEvent.objects.filter(case=live.get())
+    assert events.filter(event="open").count() == 1 and events.filter(event="report").count() == REPORTERS - 1

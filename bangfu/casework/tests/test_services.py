@@ -456,3 +456,34 @@ def test_visit_obligations_and_absence_drive_what_is_due(world, params) -> None:
     assert standing is not None and standing.category == "ordinary" and not standing.met  # phone is no home visit
     with pytest.raises(ValidationFailed):
         services.visit_log(actor=world.gw1, household=h1, visited_on=TODAY - dt.timedelta(days=40), mode="in_person")
+
+
+def test_database_refuses_a_second_live_case_for_a_household(world, params) -> None:
+    """uniq_live_case: even a writer that skips case_open's check cannot store two live cases."""
+    from django.db import IntegrityError, transaction
+
+    first = open_case(world)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Case.objects.create(
+            village_id=first.village_id,
+            household=first.household,
+            source="grid",
+            summary="x",
+            state=State.LEAD.value,
+            state_since=BASE,
+            opened_on=BASE,
+        )
+    Case.objects.filter(pk=first.pk).update(state=State.REJECTED.value)
+    again = services.case_open(actor=world.gw1, household=first.household, source="grid", summary="再次报告")
+    assert again.pk != first.pk  # a rejected case is history: a new one may open
+
+
+def test_linking_a_lead_to_a_household_with_a_live_case_is_a_clear_conflict(world, params) -> None:
+    live = open_case(world)
+    lead = services.case_open(
+        actor=world.t1, household=None, village_code=world.v1a.code, source="hotline", summary="电话反映"
+    )
+    with pytest.raises(Conflict) as err:
+        services.case_step(actor=world.t1, case=lead, event="accept", data={"household_id": live.household_id})
+    assert err.value.code == "live_case_exists" and f"#{live.pk}" in err.value.zh
+    assert Case.objects.get(pk=lead.pk).household_id is None
