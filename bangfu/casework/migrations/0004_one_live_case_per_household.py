@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('areas', '0001_initial'),
-        ('casework', '0002_monitoring_line_from_rules'),
+        ('casework', '0003_national_calendar'),
         ('registry', '0003_import_indexes'),
     ]
 
