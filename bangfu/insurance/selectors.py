@@ -134,6 +134,19 @@ def caps_on_claim(user: User, claim: Claim) -> frozenset[str]:
     return frozenset(caps)
 
 
+def may_add_documents(user: User, claim: Claim) -> bool:
+    """Attaching papers belongs to those who work the claim: a workflow capability on it (its scheme's
+    insurer, the village, the county) or the capability to file claims for its household (officers,
+    its grid worker). Readers such as the auditor may open documents but not add them."""
+    if caps_on_claim(user, claim):
+        return True
+    try:
+        registry.household_get(user, claim.household_id, Cap.HANDLE_WARNINGS)
+    except NotFound:
+        return False
+    return True
+
+
 def claims_for_household(user: User, household_id: int) -> list[Claim]:
     """The household page's claims section (404 when the household is outside the user's areas)."""
     h = registry.household_get(user, household_id)

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Router, Schema, Status
 from pydantic import Field
@@ -209,7 +210,7 @@ def _catalogue_row(item: selectors.CatalogueItem) -> dict[str, Any]:
         "county": p.enterprise.area.name,
         "certificate": item.certification.number,
         "valid_until": item.certification.valid_until,
-        "photo": p.photo.url if p.photo else "",
+        "photo": reverse("market:photo", args=[p.pk]) if p.photo else "",  # never a /media/ address
     }
 
 

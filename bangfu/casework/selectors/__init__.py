@@ -10,6 +10,7 @@ from bangfu.casework.selectors.batch import village_counts
 from bangfu.casework.selectors.cases import (
     CASE_CAPS,
     CaseFilter,
+    attachment_get,
     case_caps,
     case_detail,
     case_events_of,
@@ -55,6 +56,7 @@ from bangfu.casework.selectors.visits import (
     compliance_report,
     household_for_visit,
     my_households,
+    visit_with_photo,
     visits_of,
 )
 
@@ -68,6 +70,7 @@ __all__ = [
     "LeadRow",
     "VillageGridDetail",
     "VillageGrids",
+    "attachment_get",
     "calendar_for",
     "case_caps",
     "case_detail",
@@ -98,6 +101,7 @@ __all__ = [
     "village_grids",
     "villages_for_grids",
     "villages_for_self_report",
+    "visit_with_photo",
     "visits_of",
     "workload_by_grid",
 ]

@@ -53,6 +53,14 @@ def case_detail(user: User, pk: int) -> Case:
     return case
 
 
+def attachment_get(user: User, pk: int) -> CaseAttachment:
+    """An attachment of a case step, for those who see the case (404 otherwise)."""
+    att = CaseAttachment.objects.filter(pk=pk, event__case__in=cases_visible(user)).first()
+    if att is None:
+        raise NotFound()
+    return att
+
+
 @dataclass(frozen=True)
 class CaseFilter:
     state: str = ""

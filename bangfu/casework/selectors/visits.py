@@ -77,6 +77,14 @@ def visits_of(user: User, household_id: int, limit: int = 20) -> list[Visit]:
     return list(Visit.objects.filter(household=h).select_related("worker")[:limit])
 
 
+def visit_with_photo(user: User, pk: int) -> Visit:
+    """A visit whose photo the user may open: the household must be visible to them (404 otherwise)."""
+    v = Visit.objects.filter(pk=pk, household__in=households_visible(user)).exclude(photo="").first()
+    if v is None:
+        raise NotFound()
+    return v
+
+
 @dataclass(frozen=True)
 class ComplianceRow:
     key: str

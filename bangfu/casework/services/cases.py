@@ -157,7 +157,6 @@ def case_step(
         raise _problem("event", "办理事项无效", "unknown step") from None
     on = step_date(on, case.state_since)
     data = dict(data or {})
-    files = check_files(files)
     before = State(case.state)
     _RECORDERS.get(ev, _no_data)(actor, case, data, before)
     facts = _facts(case, ev, before, on, note)
@@ -170,6 +169,7 @@ def case_step(
         t = decide(before, ev, caps, facts)
     except StepRefused as refused:
         raise _refusal(refused) from None
+    accepted = check_files(files)  # after the role check: a reader's upload is refused as such (403)
     deadline_from = _apply_effects(actor, case, ev, before, t.next_state, on, note)
     set_state(case, t.next_state, on, deadline_from)
     case._change_reason = f"{ev.value}: {note}"[:100]  # type: ignore[attr-defined]
@@ -182,7 +182,7 @@ def case_step(
         on=on,
         note=note,
         data=_event_data(ev, case, data),
-        files=files,
+        files=accepted,
     )
     return case
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -15,6 +15,7 @@ from bangfu.casework import selectors
 from bangfu.casework.domain.deadlines import due_date
 from bangfu.casework.domain.procedure import State
 from bangfu.casework.models import Case, CaseAttachment, CaseEvent
+from bangfu.core import files as core_files
 from bangfu.core.errors import FieldProblem, Forbidden, NotFound, ValidationFailed
 from bangfu.core.services import audit_record
 
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
     from bangfu.accounts.models import User
 
 MAX_UPLOAD = 5 * 1024 * 1024  # a phone photo or a scanned page; larger files are refused, not shrunk
-UPLOAD_TYPES = {".jpg", ".jpeg", ".png", ".webp", ".pdf"}
 
 
 def require(actor: User | None, code: str, cap: Cap, grid_id: int | None = None) -> None:
@@ -56,26 +56,11 @@ def step_date(on: dt.date | None, not_before: dt.date | None = None, field: str 
     return on
 
 
-def check_files(files: Iterable[UploadedFile], field: str = "files") -> list[UploadedFile]:
-    out = []
-    for f in files:
-        name = (f.name or "").lower()
-        if not any(name.endswith(ext) for ext in UPLOAD_TYPES):
-            raise ValidationFailed(
-                [FieldProblem(field, "附件须为JPG、PNG、WEBP图片或PDF", "attach JPG, PNG, WEBP or PDF")]
-            )
-        if (f.size or 0) > MAX_UPLOAD:
-            raise ValidationFailed(
-                [
-                    FieldProblem(
-                        field,
-                        "单个附件不能超过5MB，请压缩后上传",
-                        "each file must be at most 5 MB; compress it first",
-                    )
-                ]
-            )
-        out.append(f)
-    return out
+def check_files(
+    files: Iterable[UploadedFile], field: str = "files", allowed: Sequence[str] = core_files.DOCUMENT
+) -> list[core_files.Accepted]:
+    """Each upload checked by its bytes (PDF or image) and renamed to a generated name."""
+    return [core_files.accept(f, allowed=allowed, max_bytes=MAX_UPLOAD, field=field) for f in files]
 
 
 def set_state(case: Case, state: State, since: dt.date, deadline_from: dt.date | None = None) -> None:
@@ -96,7 +81,7 @@ def record_event(
     on: dt.date,
     note: str = "",
     data: dict[str, Any] | None = None,
-    files: Iterable[UploadedFile] = (),
+    files: Iterable[core_files.Accepted] = (),
 ) -> CaseEvent:
     ev = CaseEvent.objects.create(
         case=case,
@@ -109,7 +94,7 @@ def record_event(
         data=data or {},
     )
     for f in files:
-        CaseAttachment.objects.create(event=ev, file=f, name=(f.name or "")[:120])
+        CaseAttachment.objects.create(event=ev, file=f.upload, name=f.original_name)
     audit_record(
         actor=actor,
         action=f"case_{event}",

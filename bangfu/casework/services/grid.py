@@ -21,6 +21,7 @@ from bangfu.casework.domain.grids import plan_placement
 from bangfu.casework.models import Absence, Visit
 from bangfu.casework.services.cases import case_open
 from bangfu.casework.services.common import check_files, require
+from bangfu.core import files as core_files
 from bangfu.core.errors import FieldProblem, NotFound, ValidationFailed
 from bangfu.core.services import audit_record
 from bangfu.registry import services as registry
@@ -53,7 +54,7 @@ def visit_log(
     problems = _visit_problems(visited_on, mode, checks, note, report_risk, late_allowed=actor is None)
     if problems:
         raise ValidationFailed(problems)
-    photos = check_files([photo], "photo") if photo else []
+    photos = check_files([photo], "photo", core_files.PHOTO) if photo else []
     visit = Visit.objects.create(
         household=household,
         grid_id=household.grid_id,
@@ -62,7 +63,7 @@ def visit_log(
         mode=mode,
         checks=checks,
         note=note.strip(),
-        photo=photos[0] if photos else "",
+        photo=photos[0].upload if photos else "",
     )
     if report_risk:
         found = "、".join(codes.VISIT_CHECKS[c] for c in checks)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -16,6 +16,7 @@ from bangfu.casework import selectors, services
 from bangfu.casework.domain import codes
 from bangfu.casework.domain.procedure import EVENT_LABELS, STATE_LABELS, State
 from bangfu.casework.pdf import notice_pdf
+from bangfu.core import files
 from bangfu.core.errors import ApplicationError
 from bangfu.core.views import field_errors, int_or_none
 
@@ -177,6 +178,22 @@ def notice_file(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(notice_pdf(notice, _township_name(notice)), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="notice-{notice.pk}.pdf"'
     return response
+
+
+@files.file_view
+def attachment_file(request: HttpRequest, pk: int) -> FileResponse:
+    """A case-step attachment (民主评议 minutes, consent form) for those who see the case; images and
+    PDF open in place, ?download=1 saves them."""
+    att = selectors.attachment_get(_user(request), pk)
+    return files.serve(att.file, filename=att.name, download=request.GET.get("download") == "1")
+
+
+@files.file_view
+def visit_photo(request: HttpRequest, pk: int) -> FileResponse:
+    """The photo of a visit, for those who see the household."""
+    visit = selectors.visit_with_photo(_user(request), pk)
+    name = f"visit-{visit.household_id}-{visit.visited_on:%Y%m%d}"
+    return files.serve(visit.photo, filename=name, download=request.GET.get("download") == "1")
 
 
 def _township_name(notice: Any) -> str:

@@ -1,4 +1,4 @@
-"""Template helpers: dictionary look-up and money formatting."""
+"""Template helpers: dictionary look-up, money formatting, whether a stored file can be previewed."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+
+from bangfu.core import files
 
 register = template.Library()
 
@@ -26,3 +28,9 @@ def money(value: Any) -> str:
     if value in (None, ""):
         return "—"
     return f"{Decimal(value):,.2f}"
+
+
+@register.filter
+def previewable(stored_name: str | None) -> bool:
+    """Whether a stored file (by its generated name) is an image or PDF a browser may show in place."""
+    return files.previewable(stored_name or "")

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from bangfu.accounts import selectors as accounts
 from bangfu.accounts.domain.roles import Cap
+from bangfu.core import files
 from bangfu.core.errors import Conflict, Forbidden, NotFound, invalid
 from bangfu.core.services import audit_record
 from bangfu.insurance import selectors
@@ -171,18 +172,35 @@ def claim_submit(
     return claim
 
 
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024  # a scanned receipt or a phone photo of it
+
+
 @transaction.atomic
 def claim_document_add(*, actor: User, claim_id: int, kind: str, file: UploadedFile) -> ClaimDocument:
+    """Attach a receipt, diagnosis or other paper to the claim: only for those who file, survey or
+    decide it (a reader such as the auditor may open documents, never add them). The file is checked
+    by its bytes (PDF, JPEG, PNG, WebP) and stored under a generated name (bangfu.core.files)."""
     claim = selectors.claim_get(actor, claim_id)
+    _require_document_writer(actor, claim)
     if kind not in codes.DOCUMENT_KINDS:
         raise invalid("kind", "材料类型无效", "Unknown document kind")
     if claim.status in (Status.PAID, Status.REJECTED):
         raise Conflict("理赔已办结，不能再上传材料", "The claim is closed; documents can no longer be added")
-    if file.size and file.size > 10 * 1024 * 1024:
-        raise invalid("file", "文件不能超过10MB，请压缩后上传", "Files must be 10 MB or smaller; compress it")
-    doc = ClaimDocument.objects.create(claim=claim, kind=kind, file=file, uploaded_by=actor)
-    audit_record(actor=actor, action="claim_document_add", obj=doc, area_code=claim.household.village_id)
+    accepted = files.accept(file, allowed=files.DOCUMENT, max_bytes=MAX_DOCUMENT_BYTES, field="file")
+    doc = ClaimDocument.objects.create(claim=claim, kind=kind, file=accepted.upload, uploaded_by=actor)
+    audit_record(
+        actor=actor,
+        action="claim_document_add",
+        obj=doc,
+        area_code=claim.household.village_id,
+        data={"type": accepted.type.key, "name": accepted.original_name},
+    )
     return doc
+
+
+def _require_document_writer(actor: User, claim: Claim) -> None:
+    if not selectors.may_add_documents(actor, claim):
+        raise Forbidden("您的角色只能查看理赔材料，不能上传", "Your role may read claim documents but not add them")
 
 
 def _event(

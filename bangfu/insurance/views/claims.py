@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.http import AuthedHttpRequest
+from bangfu.core import files
 from bangfu.core.errors import ApplicationError, NotFound
 from bangfu.core.views import field_errors, int_or_none, reraise_access
 from bangfu.insurance import selectors, services
@@ -111,6 +112,7 @@ def claim_detail(
         "status_labels": {s.value: STATUS_LABELS[s] for s in Status},
         "reject_codes": codes.REJECT_CODES,
         "document_kinds": codes.DOCUMENT_KINDS,
+        "can_attach": selectors.may_add_documents(request.user, d.claim),
         "today": timezone.localdate(),
         "errors": errors or {},
     }
@@ -161,15 +163,15 @@ def claim_step(request: AuthedHttpRequest, pk: int, event: str) -> HttpResponse:
     return redirect("insurance:claim_detail", pk=pk)
 
 
-@login_required
+@files.file_view
 def claim_document_file(request: AuthedHttpRequest, pk: int, doc_id: int) -> FileResponse:
-    """Documents are served only through the claim's scope, never from a guessable public URL."""
+    """Documents are served only through the claim's scope, never from a public /media/ address;
+    ?download=1 saves instead of showing an image or PDF in place."""
     doc = next((d for d in selectors.claim_detail(request.user, pk).documents if d.pk == doc_id), None)
     if doc is None:
         raise NotFound()
-    return FileResponse(
-        doc.file.open("rb"), as_attachment=False, filename=(doc.file.name or "document").rsplit("/", 1)[-1]
-    )
+    name = f"{doc.get_kind_display()}-{pk}-{doc.pk}"
+    return files.serve(doc.file, filename=name, download=request.GET.get("download") == "1")
 
 
 @login_required

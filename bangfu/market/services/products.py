@@ -4,7 +4,6 @@ of domain/certification.py)."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -13,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from bangfu.core import files
 from bangfu.core.errors import ApplicationError, Conflict, FieldProblem, Forbidden, ValidationFailed, invalid
 from bangfu.core.services import audit_record
 from bangfu.market import selectors as sel
@@ -123,24 +123,13 @@ def production_record(
 
 @transaction.atomic
 def product_photo_set(*, actor: User | None, product: Product, upload: UploadedFile) -> Product:
-    """Replace the product's photo. The type is read from the file's first bytes (a renamed .exe stays
-    refused) and the stored name is ours, so nothing the uploader chose reaches the disk path."""
+    """Replace the product's photo. The type is read from the file's first bytes (a renamed .exe or an
+    HTML page stays refused) and the stored name is ours (bangfu.core.files)."""
     require_edit(actor, product.enterprise)
-    size = upload.size or 0
-    if size > photos.MAX_PHOTO_BYTES:
-        limit = photos.MAX_PHOTO_BYTES // (1024 * 1024)
-        raise ValidationFailed(
-            [FieldProblem("photo", f"图片不能超过{limit}MB，请压缩后再上传", f"the photo must be {limit} MB or less")]
-        )
-    upload.seek(0)
-    kind = photos.sniff(upload.read(12))
-    upload.seek(0)
-    if size == 0 or kind is None:
-        raise ValidationFailed(
-            [FieldProblem("photo", "只能上传JPEG、PNG或WebP格式的图片", "only JPEG, PNG or WebP images are accepted")]
-        )
+    accepted = files.accept(upload, allowed=files.PHOTO, max_bytes=photos.MAX_PHOTO_BYTES, field="photo")
+    kind = accepted.type.key
     old = product.photo.name
-    product.photo.save(f"{product.pk}-{uuid.uuid4().hex[:12]}{photos.PHOTO_KINDS[kind][0]}", upload, save=False)
+    product.photo.save(f"{product.pk}-{accepted.upload.name}", accepted.upload, save=False)
     Product.objects.filter(pk=product.pk).update(photo=product.photo.name)
     if old:
         # Only once the new name is committed, so a rollback never leaves the product without its file.

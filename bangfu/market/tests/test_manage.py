@@ -198,16 +198,18 @@ def test_photo_upload_and_public_serving(market, client_for, media, django_captu
     assert _upload(client_for(market.world.t1), p.pk, PNG).status_code == 403
     assert not Product.objects.get(pk=p.pk).photo
     owner = client_for(market.owner)
-    r = _upload(owner, p.pk, b"MZ\x90\x00 not an image", "evil.png")
-    assert "只能上传JPEG、PNG或WebP" in r.content.decode() and not Product.objects.get(pk=p.pk).photo
+    for hostile in (b"MZ\x90\x00 not an image", b"<html><script>alert(1)</script>", b"<svg onload=alert(1)>"):
+        r = _upload(owner, p.pk, hostile, "evil.png")
+        assert "只能上传JPEG、PNG或WebP" in r.content.decode() and not Product.objects.get(pk=p.pk).photo
     r = _upload(owner, p.pk, PNG + b"\x00" * MAX_PHOTO_BYTES, "big.png")
-    assert "图片不能超过2MB" in r.content.decode() and not Product.objects.get(pk=p.pk).photo
+    assert "超过2MB" in r.content.decode() and not Product.objects.get(pk=p.pk).photo
     assert "图片已上传" in _upload(owner, p.pk, JPEG, "photo.png").content.decode()
     stored = Product.objects.get(pk=p.pk).photo.name or ""
     assert stored.endswith(".jpg") and (media / stored).read_bytes() == JPEG  # named by content, not by upload
     r = Client().get(f"/market/photos/{p.pk}/")  # catalogue product: no login
     assert r.status_code == 200 and r["Content-Type"] == "image/jpeg" and b"".join(r.streaming_content) == JPEG  # type: ignore[attr-defined]
     assert "public" in r["Cache-Control"]  # a catalogue photo may be kept by shared caches
+    assert r["X-Content-Type-Options"] == "nosniff" and r["Content-Security-Policy"].startswith("sandbox")
     assert f"/market/photos/{p.pk}/" in Client().get("/market/catalogue/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         _upload(owner, p.pk, PNG)
@@ -230,6 +232,7 @@ def test_photo_of_uncertified_product_is_not_public(market, client_for, media):
     own = client_for(market.owner).get(f"/market/photos/{p.pk}/")
     assert own.status_code == 200
     assert "private" in own["Cache-Control"] and "public" not in own["Cache-Control"]  # no proxy keeps it
+    assert "no-store" in own["Cache-Control"] and own["Content-Security-Policy"].startswith("sandbox")
     # the sector bureau sees the photo of a product it reviews, once the township routed it there
     agri = sector_officer("agri", market.world.area_county.code)
     c = services.certification_apply(actor=None, product=p, applied_on=market.today)

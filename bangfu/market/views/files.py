@@ -7,15 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.http import AuthedHttpRequest
+from bangfu.core import files
 from bangfu.core.errors import FieldProblem, NotFound, ValidationFailed
 from bangfu.core.excel import SheetSpec, write_workbook
 from bangfu.core.views import int_or_none
 from bangfu.market import selectors, services
-from bangfu.market.domain.photos import PHOTO_KINDS
 from bangfu.market.views._forms import run
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,15 +42,7 @@ def photo(request: HttpRequest, pk: int) -> FileResponse:
     product under review to anybody who asks for the same address).
     """
     p, public = selectors.photo_product(request.user, pk)  # type: ignore[arg-type]
-    name = p.photo.name or ""
-    ext = "." + name.rsplit(".", 1)[-1].lower()
-    content_type = next((t for e, t in PHOTO_KINDS.values() if e == ext), None)
-    if content_type is None or not p.photo.storage.exists(name):
-        raise NotFound()
-    response = FileResponse(p.photo.open("rb"), content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    patch_cache_control(response, max_age=3600, **({"public": True} if public else {"private": True}))
-    return response
+    return files.serve(p.photo, filename=p.name, public=public)
 
 
 def _year(request: HttpRequest) -> int:
