@@ -10,6 +10,7 @@ from ninja.files import UploadedFile
 
 from bangfu.areas import services, views
 from bangfu.areas.domain.codes import LEVEL_LABELS, Level
+from bangfu.core.excel import upload_bytes
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -57,7 +58,7 @@ def tree(request: HttpRequest, root: str = "") -> list[views.Node]:
 @router.post("/import", response={201: ImportOut}, summary="导入区划 Import an area tree (CSV or Excel, all or none)")
 def import_areas(request: HttpRequest, file: File[UploadedFile]) -> Status[dict[str, int]]:
     """Columns 区划代码, 名称, 上级区划代码. 422 with every problem by row when any row is wrong."""
-    count = services.area_import(data=file.read(), filename=file.name or "", actor=_user(request))
+    count = services.area_import(data=upload_bytes(file), filename=file.name or "", actor=_user(request))
     return Status(201, {"imported": count})
 
 

@@ -16,7 +16,8 @@ from bangfu.accounts.selectors import has_cap
 from bangfu.areas import selectors, services
 from bangfu.areas.domain.codes import LEVEL_LABELS, Level
 from bangfu.core.errors import ApplicationError, NotFound
-from bangfu.core.excel import SheetSpec, write_workbook
+from bangfu.core.excel import SheetSpec, upload_bytes, write_workbook
+from bangfu.core.views import error_status
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -87,7 +88,7 @@ def import_areas(request: HttpRequest) -> HttpResponse:
         try:
             if upload is None:
                 raise ApplicationError(zh="请选择要导入的文件", en="Choose the file to import", code="no_file")
-            count = services.area_import(data=upload.read(), filename=upload.name or "", actor=user)
+            count = services.area_import(data=upload_bytes(upload), filename=upload.name or "", actor=user)
         except ApplicationError as exc:
             if exc.status == 404:
                 raise
@@ -95,7 +96,7 @@ def import_areas(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"已导入{count}个区划 Imported {count} areas")
             return redirect("areas:tree")
-    return render(request, "areas/import.html", ctx, status=422 if ctx.get("error") else 200)
+    return render(request, "areas/import.html", ctx, status=error_status(ctx.get("error")))
 
 
 def area_detail_of(user: User, code: str) -> tuple[Area, list[Any]]:

@@ -118,3 +118,62 @@ def world() -> World:
         "h3": new_household(v2a, g3, members=4),
     }
     return w
+
+
+# --- crafted workbooks (bombs) for the upload tests -----------------------------------------------
+
+
+def xlsx_parts(sheets: dict[str, str]) -> bytes:
+    """A minimal .xlsx built by hand with zipfile: {sheet name: the <sheetData> inner XML plus any
+    extra head (e.g. '<dimension ref="A1:B2"/>' before '<sheetData>')}. Each value is placed as-is."""
+    import io
+    import zipfile
+
+    ns = "http://schemas.openxmlformats.org"
+    rel = f"{ns}/officeDocument/2006/relationships"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(
+            "[Content_Types].xml",
+            f'<?xml version="1.0"?><Types xmlns="{ns}/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/></Types>',
+        )
+        z.writestr(
+            "_rels/.rels",
+            f'<?xml version="1.0"?><Relationships xmlns="{ns}/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        )
+        names = "".join(f'<sheet name="{n}" sheetId="{i}" r:id="rId{i}"/>' for i, n in enumerate(sheets, 1))
+        z.writestr(
+            "xl/workbook.xml",
+            f'<?xml version="1.0"?><workbook xmlns="{ns}/spreadsheetml/2006/main" xmlns:r="{rel}">'
+            f"<sheets>{names}</sheets></workbook>",
+        )
+        targets = "".join(
+            f'<Relationship Id="rId{i}" Type="{rel}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+            for i in range(1, len(sheets) + 1)
+        )
+        z.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'<?xml version="1.0"?><Relationships xmlns="{ns}/package/2006/relationships">{targets}</Relationships>',
+        )
+        for i, body in enumerate(sheets.values(), 1):
+            z.writestr(
+                f"xl/worksheets/sheet{i}.xml",
+                f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{ns}/spreadsheetml/2006/main">{body}'
+                "</worksheet>",
+            )
+    return buf.getvalue()
+
+
+def bomb_xlsx(last: str = "XFD1048576", dimension: str | None = None, sheets: tuple[str, ...] = ("Sheet1",)) -> bytes:
+    """About 1.5 KB: a header cell in A1 and one number in `last`, so the used range is A1:`last`.
+    `dimension` is what the sheet declares (default: the truth); every sheet is the same bomb."""
+    row = last.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    head = f'<dimension ref="{dimension or f"A1:{last}"}"/>'
+    data = (
+        f'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>身份证号</t></is></c></row>'
+        f'<row r="{row}"><c r="{last}"><v>1</v></c></row></sheetData>'
+    )
+    return xlsx_parts(dict.fromkeys(sheets, head + data))

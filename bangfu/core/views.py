@@ -36,3 +36,10 @@ def reraise_access(exc: ApplicationError) -> None:
     """Forms show input problems in place; 'not yours' and 'not allowed' go to the error pages."""
     if exc.status in (403, 404):
         raise exc
+
+
+def error_status(exc: ApplicationError | None) -> int:
+    """Status of a form page shown again: 200 without error, 413 for an upload too large, else 422."""
+    if exc is None:
+        return 200
+    return 413 if exc.status == 413 else 422

@@ -14,6 +14,7 @@ from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
+from bangfu.core.excel import upload_bytes
 from bangfu.monitoring import selectors, services
 from bangfu.monitoring.domain.lifecycle import STATE_LABELS
 from bangfu.monitoring.templates_xlsx import template_bytes
@@ -79,8 +80,8 @@ def feed_push(request: HttpRequest, kind: str, body: FeedPush) -> Status[dict[st
 
 @router.post("/feeds/{kind}/file", response={201: BatchOut, 200: BatchOut})
 def feed_upload(request: HttpRequest, kind: str, file: File[UploadedFile], period: str = "") -> Status[Any]:
-    data = file.read()
-    rows = services.rows_from_file(kind, data, file.name or "")
+    # The uploader's right is checked before the file is read (a workbook costs memory to read).
+    rows = services.rows_from_file(kind, upload_bytes(file), file.name or "", actor=request.user)  # type: ignore[arg-type]
     batch, created = services.feed_ingest(actor=request.user, kind=kind, rows=rows, period=period,  # type: ignore[arg-type]
                                           filename=file.name or "")
     return Status(201 if created else 200, _batch(batch, created))

@@ -56,9 +56,12 @@ def feed_spec(kind: str) -> FeedSpec:
     return SPECS[kind]
 
 
-def rows_from_file(kind: str, data: bytes, filename: str) -> list[dict[str, str]]:
-    """CSV or Excel → rows keyed by column title; a file without the template's columns is refused."""
+def rows_from_file(kind: str, data: bytes, filename: str, *, actor: User) -> list[dict[str, str]]:
+    """CSV or Excel → rows keyed by column title; a file without the template's columns is refused.
+
+    Only a data officer of the feed's department gets the file read (403 before any parsing)."""
     spec = feed_spec(kind)
+    _department_area(actor, spec)
     header, body = read_table(data, filename)
     index = require_columns(header, spec.required)
     for optional in [*spec.optional_amounts, *spec.optional_dates]:

@@ -8,7 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from bangfu.core.errors import ApplicationError
-from bangfu.core.views import field_errors
+from bangfu.core.excel import upload_bytes
+from bangfu.core.views import error_status, field_errors, reraise_access
 from bangfu.monitoring import selectors, services
 from bangfu.monitoring.domain.feeds import SPECS
 from bangfu.monitoring.domain.lifecycle import STATE_LABELS, available
@@ -50,26 +51,26 @@ def warning_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def feed_list(request: HttpRequest) -> HttpResponse:
     problems: list[object] = []
     error = ""
+    status = 200
     if request.method == "POST":
         upload = request.FILES.get("file")
         kind = request.POST.get("kind", "")
         try:
             if upload is None:
                 raise ApplicationError(zh="请选择要上传的文件", en="Choose a file to upload", code="no_file")
-            rows = services.rows_from_file(kind, upload.read(), upload.name or "")
+            rows = services.rows_from_file(kind, upload_bytes(upload), upload.name or "", actor=request.user)  # type: ignore[arg-type]
             batch, created = services.feed_ingest(actor=request.user, kind=kind, rows=rows,  # type: ignore[arg-type]
                                                   period=request.POST.get("period", ""), filename=upload.name or "")
             messages.success(request, f"已保存 {batch.rows} 行 Stored {batch.rows} rows" if created
                              else "该批数据此前已报送，未重复保存 This batch was already delivered; stored once")
             return redirect("monitoring:feed_list")
         except ApplicationError as exc:
-            if exc.status == 404:
-                raise
-            error, problems = f"{exc.zh}（{exc.en}）", list(exc.problems)
+            reraise_access(exc)  # not a data officer of the department: the 403 page, not a form error
+            error, problems, status = f"{exc.zh}（{exc.en}）", list(exc.problems), error_status(exc)
     return render(request, "monitoring/feed_list.html", {
         "batches": selectors.batches_visible(request.user)[:100], "specs": SPECS.values(),  # type: ignore[arg-type]
         "error": error, "problems": problems,
-    }, status=422 if error else 200)
+    }, status=status)
 
 
 @login_required

@@ -17,6 +17,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from bangfu.core.errors import NotFound
+from bangfu.core.excel import upload_bytes
 from bangfu.registry import importer, selectors, services
 from bangfu.registry.domain.codes import ITEM_LABEL
 
@@ -487,5 +488,5 @@ def import_template(request: HttpRequest) -> HttpResponse:
 @router.post("/import", response={201: ImportOut}, summary="Excel导入农户 Import households (all or none)")
 def import_households(request: HttpRequest, file: File[UploadedFile]) -> Status[dict[str, Any]]:
     """422 with `errors` (row, field as 'sheet!column', message, message_en) when any row is wrong."""
-    result = importer.household_import(actor=_user(request), data=file.read(), filename=file.name or "")
+    result = importer.household_import(actor=_user(request), data=upload_bytes(file), filename=file.name or "")
     return Status(201, {"households": result.households, "members": result.members, "batch_id": result.batch_id})

@@ -14,7 +14,6 @@ stays truthful: docs/adr/0006-excel-import-set-wise-writes.md.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -24,12 +23,11 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 from django.utils import timezone
-from python_calamine import CalamineWorkbook
 
 from bangfu.accounts.domain.roles import Cap
 from bangfu.areas import selectors as areas
 from bangfu.areas.domain.codes import Level
-from bangfu.core import bulkwrite, crypto
+from bangfu.core import bulkwrite, crypto, excel
 from bangfu.core.errors import ApplicationError, Conflict, FieldProblem, NotFound, ValidationFailed
 from bangfu.core.excel import SheetSpec, require_columns, write_workbook
 from bangfu.core.services import audit_record
@@ -160,31 +158,24 @@ def _text(v: Any) -> str:
     return str(v).strip()
 
 
-def _open(data: bytes) -> CalamineWorkbook:
-    try:
-        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception:
+def _open(data: bytes, filename: str) -> excel.Workbook:
+    """The file checked by the shared reader (bounded, see core.excel) with the template's sheets."""
+    if not filename.lower().endswith((".xlsx", ".xlsm")):
         raise ApplicationError(
-            zh="无法读取文件，请上传用系统模板填写的 .xlsx 文件",
-            en="The file cannot be read; upload the .xlsx template you filled in",
+            zh="请上传 .xlsx 文件（用系统模板填写）",
+            en="Upload an .xlsx file made from the template",
             code="bad_file",
-        ) from None
+            status=422,
+        )
+    book = excel.open_workbook(data, filename)
     for name in (HOUSEHOLD_SHEET, MEMBER_SHEET):
-        if name not in wb.sheet_names:
+        if name not in book.sheet_names:
             raise ApplicationError(
                 zh=f"找不到工作表“{name}”。请下载并使用系统提供的导入模板",
                 en=f"Sheet '{name}' is missing. Download and use the import template",
                 code="wrong_template",
             )
-    return wb
-
-
-def _read_sheet(data: bytes, name: str) -> list[list[Any]]:
-    """One sheet as read, keeping blank rows so row numbers match what Excel shows.
-
-    Each call opens its own workbook object: a workbook cannot be read by two threads at once.
-    """
-    return _open(data).get_sheet_by_name(name).to_python(skip_empty_area=False)
+    return book
 
 
 def _records(sheet: str, rows: list[list[Any]], columns: list[tuple[str, str]]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -209,11 +200,20 @@ def _records(sheet: str, rows: list[list[Any]], columns: list[tuple[str, str]]) 
             r = [*r, *[""] * (width - len(r))]
         values = cells(r)
         try:
-            "".join(values)  # the common case, all text, checked in C: this loop sees every cell of the file
+            joined = "".join(values)  # the common case, all text, checked in C: this loop sees every cell
             texts = values
         except TypeError:  # numbers or dates typed into the sheet
             texts = tuple(map(_text, values))
+            joined = "".join(texts)
+        if len(joined) > excel.LIMITS.cell_chars:
+            _check_lengths(n, r)
         yield n, dict(zip(keys, texts, strict=True))
+
+
+def _check_lengths(n: int, row: Sequence[Any]) -> None:
+    for i, v in enumerate(row):
+        if len(_text(v)) > excel.LIMITS.cell_chars:
+            raise excel.cell_too_long(n, i)
 
 
 # --- validation -------------------------------------------------------------------------------
@@ -393,14 +393,10 @@ def household_import(*, actor: User, data: bytes, filename: str, today: dt.date 
     """Check every row of the file; store all households and members, or nothing with the full report."""
     if areas.scope_for(actor, Cap.IMPORT_REGISTRY).empty:
         raise NotFound()  # the import does not exist for a role without it (reveals nothing)
-    if not filename.lower().endswith((".xlsx", ".xlsm")):
-        raise ApplicationError(
-            zh="请上传 .xlsx 文件（用系统模板填写）", en="Upload an .xlsx file made from the template", code="bad_file"
-        )
-    _open(data)  # a wrong file fails here, before any work starts
+    book = _open(data, filename)  # a wrong or oversized file fails here, before any work starts
     today = today or timezone.localdate()
     with bulkwrite.paused_gc():
-        households = _checked(actor, data, today)
+        households = _checked(actor, book, today)
         try:
             return _store(actor, households, today)
         except IntegrityError:
@@ -412,14 +408,14 @@ def household_import(*, actor: User, data: bytes, filename: str, today: dt.date 
             ) from None
 
 
-def _checked(actor: User, data: bytes, today: dt.date) -> list[_Household]:
+def _checked(actor: User, book: excel.Workbook, today: dt.date) -> list[_Household]:
     """Every row of the file checked; the households with their members, or ValidationFailed."""
     checker = _Checker(actor, today)
     # calamine parses a sheet without holding the GIL: the member sheet (three quarters of the
     # file) is read by a second thread while this one reads and checks the households.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-read") as pool:
-        member_rows = pool.submit(_read_sheet, data, MEMBER_SHEET)
-        households = _check_households(checker, _read_sheet(data, HOUSEHOLD_SHEET))
+        member_rows = pool.submit(book.rows, MEMBER_SHEET)
+        households = _check_households(checker, book.rows(HOUSEHOLD_SHEET))
         _check_members(checker, member_rows.result(), households)
     if checker.problems:
         checker.problems.sort(key=lambda p: (p.field.split("!")[0] != HOUSEHOLD_SHEET, p.row or 0))

@@ -19,8 +19,8 @@ from django.utils import timezone
 from bangfu.accounts.domain.roles import Cap
 from bangfu.accounts.selectors import has_cap
 from bangfu.core.errors import ApplicationError, NotFound
-from bangfu.core.excel import SheetSpec, write_workbook
-from bangfu.core.views import int_or_none
+from bangfu.core.excel import SheetSpec, upload_bytes, write_workbook
+from bangfu.core.views import error_status, int_or_none
 from bangfu.registry import importer, selectors
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ def household_import(request: HttpRequest) -> HttpResponse:
             ctx["error"] = ApplicationError(zh="请选择要导入的文件", en="Choose the file to import", code="no_file")
         else:
             try:
-                result = importer.household_import(actor=user, data=upload.read(), filename=upload.name or "")
+                result = importer.household_import(actor=user, data=upload_bytes(upload), filename=upload.name or "")
             except ApplicationError as exc:
                 if exc.status == 404:
                     raise
@@ -80,7 +80,7 @@ def household_import(request: HttpRequest) -> HttpResponse:
                     f" Imported {result.households} households, {result.members} members",
                 )
                 return redirect("registry:household_list")
-    return render(request, "registry/import.html", ctx, status=422 if ctx.get("error") else 200)
+    return render(request, "registry/import.html", ctx, status=error_status(ctx.get("error")))
 
 
 # --- export -----------------------------------------------------------------------------------

@@ -1,0 +1,143 @@
+"""The one reader of uploaded spreadsheets (core.excel) refuses workbooks that would exhaust memory.
+
+calamine allocates a sheet densely from A1 to its last cell when the sheet is opened; these files
+are tiny but ask for gigabytes (security review D4). They must be refused before calamine sees them.
+"""
+
+from __future__ import annotations
+
+import io
+import resource
+import tracemalloc
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from bangfu.core import excel
+from bangfu.core.errors import ApplicationError
+from bangfu.core.testing import bomb_xlsx, xlsx_parts
+
+MB = 1024 * 1024
+
+
+@contextmanager
+def small_memory(limit_mb: int = 60) -> Iterator[None]:
+    """Neither Python objects (tracemalloc) nor the process peak (calamine's own memory) grow much."""
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    tracemalloc.start()
+    try:
+        yield
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert peak < limit_mb * MB, f"Python allocations peaked at {peak / MB:.0f} MB"
+    assert grown < limit_mb, f"the process grew by {grown:.0f} MB"
+
+
+@pytest.mark.parametrize(
+    ("last", "dimension"),
+    [
+        ("XFD1048576", None),  # 512 GB asked of calamine: aborted the worker
+        ("ALL20000", None),  # 1.1 GB RSS
+        ("XFD1048576", "A1:B2"),  # a dimension that lies about a far cell
+        ("BZ300000", "A1"),  # 78 columns × 300,000 rows behind a one-cell dimension
+    ],
+)
+def test_bomb_is_refused_413_before_calamine_allocates(last: str, dimension: str | None) -> None:
+    data = bomb_xlsx(last, dimension)
+    assert len(data) < 2000
+    with small_memory(), pytest.raises(ApplicationError) as e:
+        excel.read_table(data, "bomb.xlsx")
+    assert e.value.status == 413 and e.value.code == "too_large"
+    assert last in e.value.en and last in e.value.zh
+
+
+def test_small_lying_dimension_is_measured_not_refused() -> None:
+    data = bomb_xlsx("C5", dimension="A1")
+    header, rows = excel.read_table(data, "ok.xlsx")
+    assert header == ["身份证号", "", ""] and rows == [["", "", "1"]]
+
+
+def test_sheet_without_dimension_is_measured() -> None:
+    body = '<sheetData><row r="1"><c r="A1"><v>7</v></c><c r="B1" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+    assert excel.read_table(xlsx_parts({"S": body}), "a.xlsx") == (["7", "x"], [])
+    far = (
+        '<sheetData><row r="1"><c r="A1"><v>7</v></c></row>'
+        '<row r="900000"><c r="A900000"><v>1</v></c></row></sheetData>'
+    )
+    with pytest.raises(ApplicationError) as e:
+        excel.read_table(xlsx_parts({"S": far}), "a.xlsx")
+    assert e.value.status == 413
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "<c><v>1</v></c>",  # no reference: calamine places it by counting
+        "<c r='XFD1'><v>1</v></c>",  # other quoting
+        '<c s="1" r="XFD1"><v>1</v></c>',  # reference not first
+        '<x:c xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" r="XFD1"><x:v>1</x:v></x:c>',
+    ],
+)
+def test_cells_written_so_we_cannot_see_where_they_go_are_refused_422(cell: str) -> None:
+    body = f'<dimension ref="A1:B2"/><sheetData><row r="1"><c r="A1"><v>1</v></c>{cell}</row></sheetData>'
+    with pytest.raises(ApplicationError) as e:
+        excel.read_table(xlsx_parts({"S": body}), "a.xlsx")
+    assert e.value.status == 422 and e.value.code == "bad_file"
+
+
+def test_zip_bomb_is_refused_by_what_it_really_unpacks_to() -> None:
+    filler = "<row/>" * (2 * MB // 6)  # compresses ~1000:1
+    data = xlsx_parts(
+        {"S": f'<dimension ref="A1"/><sheetData><row r="1"><c r="A1"><v>1</v></c></row>{filler}</sheetData>'}
+    )
+    assert len(data) < 40_000
+    with pytest.raises(ApplicationError) as e:
+        excel.check_xlsx(data, excel.Limits(unzipped_bytes=1 * MB))
+    assert e.value.status == 413
+    excel.check_xlsx(data)  # within the default limits
+
+
+def test_a_too_long_cell_is_refused_with_its_place() -> None:
+    long = "长" * 6000
+    body = (
+        '<sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
+        f'<row r="2"><c r="B2" t="inlineStr"><is><t>{long}</t></is></c></row></sheetData>'
+    )
+    with pytest.raises(ApplicationError) as e:
+        excel.read_table(xlsx_parts({"S": body}), "a.xlsx")
+    assert e.value.status == 422 and e.value.problems[0].field == "B2" and e.value.problems[0].row == 2
+
+
+def test_upload_too_big_is_refused_before_it_is_read() -> None:
+    class Upload(io.BytesIO):
+        size = 51 * MB
+
+    with pytest.raises(ApplicationError) as e:
+        excel.upload_bytes(Upload(b"x"))
+    assert e.value.status == 413
+
+
+def test_csv_limits_and_formats() -> None:
+    with pytest.raises(ApplicationError) as e:
+        excel.read_table(("a," * 100 + "\n").encode(), "a.csv")
+    assert e.value.status == 413
+    for name in ("a.xls", "a.ods"):
+        with pytest.raises(ApplicationError) as e:
+            excel.read_table(b"whatever", name)
+        assert e.value.status == 422
+    with pytest.raises(ApplicationError) as e:
+        excel.read_table(b"PK\x03\x04 not a zip", "a.xlsx")
+    assert e.value.status == 422
+
+
+def test_ordinary_workbook_reads_as_before() -> None:
+    data = excel.write_workbook([excel.SheetSpec("表", ["a", "b"], rows=[["x", 1], [None, 2.5]])])
+    assert excel.read_table(data, "t.xlsx", sheet="表") == (["a", "b"], [["x", "1"], ["", "2.5"]])
+    book = excel.open_workbook(data, "t.XLSX")
+    assert book.sheet_names == ["_lists", "表"]
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert any(n.startswith("xl/worksheets/") for n in z.namelist())
