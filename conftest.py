@@ -35,14 +35,14 @@ def client_for(client):
 
 @pytest.fixture
 def api_for(db):
-    """api_for(user) → a client sending that user's Bearer token (as an integrator would)."""
-    from django.test import Client
-
+    """api_for(user) → a client sending that user's Bearer token (as an integrator would). Its
+    requests and responses are checked against the published openapi.json (a departure fails the test)."""
     from bangfu.accounts import services
+    from bangfu.core.testing_api import ContractClient
 
     def make(user):
         token = services.token_create(user=user, name="test")
-        return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+        return ContractClient(HTTP_AUTHORIZATION=f"Bearer {token}")
 
     return make
 

@@ -9,8 +9,9 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, ValidationError
+from ninja.openapi.schema import REF_TEMPLATE, NinjaGenerateJsonSchema, OpenAPISchema
 from ninja.security import APIKeyCookie, HttpBearer
 
 from bangfu.accounts import selectors as accounts
@@ -59,7 +60,59 @@ def _docs_access(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
     return wrapper
 
 
-api = NinjaAPI(
+class ProblemFieldOut(Schema):
+    field: str
+    message: str
+    message_en: str
+    row: int | None = None
+
+
+class ProblemOut(Schema):
+    """RFC 9457 problem document with the bilingual fields (core.errors.ApplicationError.as_problem)."""
+
+    type: str = ""
+    title: str = ""
+    status: int
+    detail: str = ""
+    code: str
+    message: str
+    message_en: str
+    errors: list[ProblemFieldOut] = []
+
+
+# Every operation may answer these with a problem document: no login/token (401), a capability the
+# role lacks (403), an object outside the caller's areas (404), a state that forbids the change (409),
+# input the schema or a service rejects (422), and other refusals of ApplicationError (400).
+PROBLEM_STATUSES = {
+    400: "请求无法处理 Bad request",
+    401: "未登录或令牌无效 Not authenticated",
+    403: "无此权限 Forbidden",
+    404: "未找到或不在您的区域内 Not found (or outside your areas)",
+    409: "状态冲突 Conflict",
+    422: "数据不正确 Invalid input",
+}
+
+
+class BangfuAPI(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        problem = ProblemOut.model_json_schema(
+            ref_template=REF_TEMPLATE, schema_generator=NinjaGenerateJsonSchema, mode="serialization"
+        )
+        schema["components"]["schemas"].update(problem.pop("$defs", {}))
+        schema["components"]["schemas"][ProblemOut.__name__] = problem
+        ref = {"$ref": REF_TEMPLATE.format(model=ProblemOut.__name__)}
+        content = {"application/problem+json": {"schema": ref}, "application/json": {"schema": ref}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for status, description in PROBLEM_STATUSES.items():
+                    operation["responses"].setdefault(status, {"description": description, "content": content})
+        return schema
+
+
+api = BangfuAPI(
     title="Bangfu 帮扶 API",
     version="1",
     description="后续帮扶信息系统接口。所有读写均限定在调用者所辖区域内。",

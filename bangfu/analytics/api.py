@@ -45,7 +45,7 @@ class IndicatorsOut(Schema):
     children: list[ChildOut]
 
 
-class EventOut(Schema):
+class TimelineEventOut(Schema):
     on: dt.date
     kind: str
     kind_label: str
@@ -86,7 +86,9 @@ def report(request: HttpRequest, key: str, area: str = "", year: str = "") -> Ht
     return response
 
 
-@router.get("/households/{household_id}/timeline", response=list[EventOut], summary="帮扶时间线 Household timeline")
+@router.get(
+    "/households/{household_id}/timeline", response=list[TimelineEventOut], summary="帮扶时间线 Household timeline"
+)
 def timeline(request: HttpRequest, household_id: int) -> list[Any]:
     if not has_cap(request.user, Cap.VIEW_PEOPLE):  # type: ignore[arg-type]  # as the page: no people data, no timeline
         raise NotFound()

@@ -46,7 +46,7 @@ class AreaOut(Schema):
     grids: list[GridOut]
 
 
-class ImportOut(Schema):
+class AreaImportOut(Schema):
     imported: int
 
 
@@ -55,7 +55,9 @@ def tree(request: HttpRequest, root: str = "") -> list[views.Node]:
     return views.area_tree(_user(request), root)
 
 
-@router.post("/import", response={201: ImportOut}, summary="导入区划 Import an area tree (CSV or Excel, all or none)")
+@router.post(
+    "/import", response={201: AreaImportOut}, summary="导入区划 Import an area tree (CSV or Excel, all or none)"
+)
 def import_areas(request: HttpRequest, file: File[UploadedFile]) -> Status[dict[str, int]]:
     """Columns 区划代码, 名称, 上级区划代码. 422 with every problem by row when any row is wrong."""
     count = services.area_import(data=upload_bytes(file), filename=file.name or "", actor=_user(request))

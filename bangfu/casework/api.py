@@ -37,7 +37,7 @@ class CaseOut(Schema):
     risk_codes: list[str]
 
 
-class EventOut(Schema):
+class CaseEventOut(Schema):
     event: str
     label: str
     on: dt.date
@@ -48,7 +48,7 @@ class EventOut(Schema):
 
 
 class CaseDetailOut(CaseOut):
-    events: list[EventOut]
+    events: list[CaseEventOut]
     steps_allowed: list[str]
 
 

@@ -61,7 +61,7 @@ class FundingIn(Schema):
     note: str = ""
 
 
-class TransitionIn(Schema):
+class WorkshopTransitionIn(Schema):
     event: str
     reason: str = ""
 
@@ -304,7 +304,7 @@ def funding_add(request: HttpRequest, pk: int, payload: FundingIn) -> Status:
 
 
 @router.post("/workshops/{pk}/transitions", summary="recognise / upgrade / suspend / resume / revoke")
-def workshop_transition(request: HttpRequest, pk: int, payload: TransitionIn) -> dict[str, Any]:
+def workshop_transition(request: HttpRequest, pk: int, payload: WorkshopTransitionIn) -> dict[str, Any]:
     w = selectors.workshop_get(_user(request), pk)
     return _workshop(services.workshop_transition(actor=_user(request), workshop=w, **payload.model_dump()))
 

@@ -186,7 +186,7 @@ class OrderIn(Schema):
     note: str = ""
 
 
-class TransitionIn(Schema):
+class OrderTransitionIn(Schema):
     event: str = Field(description="confirm, ship, receive, refuse, settle, cancel")
     note: str = ""
 
@@ -604,7 +604,7 @@ def order_get(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.post("/orders/{pk}/transitions", response=dict[str, Any], summary="订单流转 Move an order on")
-def order_transition(request: HttpRequest, pk: int, body: TransitionIn) -> dict[str, Any]:
+def order_transition(request: HttpRequest, pk: int, body: OrderTransitionIn) -> dict[str, Any]:
     user = _user(request)
     o = selectors.order_get(user, pk)
     services.order_transition(actor=user, order=o, event=body.event, note=body.note)

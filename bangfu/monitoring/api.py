@@ -52,7 +52,7 @@ class WarningOut(Schema):
     as_of: dt.date
 
 
-class TransitionIn(Schema):
+class WarningTransitionIn(Schema):
     event: str
     reason: str = ""
 
@@ -107,7 +107,7 @@ def warning_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.post("/warnings/{pk}/transition", response=WarningOut)
-def warning_transition(request: HttpRequest, pk: int, body: TransitionIn) -> dict[str, Any]:
+def warning_transition(request: HttpRequest, pk: int, body: WarningTransitionIn) -> dict[str, Any]:
     w = selectors.warning_get(request.user, pk)  # type: ignore[arg-type]
     w = services.warning_transition(actor=request.user, warning=w, event=body.event, reason=body.reason)  # type: ignore[arg-type]
     return _warning(selectors.warning_get(request.user, w.pk))  # type: ignore[arg-type]

@@ -222,7 +222,7 @@ class ItemPatch(Schema):
     note: str | None = None
 
 
-class ImportOut(Schema):
+class HouseholdImportOut(Schema):
     households: int
     members: int
     batch_id: int
@@ -485,7 +485,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@router.post("/import", response={201: ImportOut}, summary="Excel导入农户 Import households (all or none)")
+@router.post("/import", response={201: HouseholdImportOut}, summary="Excel导入农户 Import households (all or none)")
 def import_households(request: HttpRequest, file: File[UploadedFile]) -> Status[dict[str, Any]]:
     """422 with `errors` (row, field as 'sheet!column', message, message_en) when any row is wrong."""
     result = importer.household_import(actor=_user(request), data=upload_bytes(file), filename=file.name or "")

@@ -126,8 +126,10 @@ def test_every_parameter_is_on_the_form_with_both_languages() -> None:
 def test_parameters_through_the_api(story: Story, api_for: Any) -> None:
     world = story.world
     base = "/api/v1/employment/policies"
+    # typed as the published document says (integers as numbers), not the page form's strings
+    typed = POLICY | {"min_poor_workers": 6, "working_age_max": 65, "note": "2025年新规"}
     body = json.dumps(
-        NEW | {"area": world.area_t1.code, "effective_from": "2025-07-01", "welfare_posts_per_household": 2}
+        typed | {"area": world.area_t1.code, "effective_from": "2025-07-01", "welfare_posts_per_household": 2}
     )
     for outsider, status in ((world.t2, 404), (world.gw2, 404), (world.t1, 403)):
         assert api_for(outsider).get(base, {"area": world.area_t1.code}).status_code == status
