@@ -34,6 +34,7 @@ from bangfu.rules.domain.evaluate import Hit, evaluate
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
+    from bangfu.registry.models import Household
 
 Progress = Callable[[str], None]
 SINGLE_PATH_LIMIT = 50  # a feed touching more households than this is re-screened set-wise
@@ -390,3 +391,8 @@ def _diff_by_township(before: dict[int, str], after: dict[int, str]) -> dict[str
     return {"townships": ordered, "before": len(before), "after": len(after),
             "added": sum(len(r["added"]) for r in ordered), "removed": sum(len(r["removed"]) for r in ordered)}
 
+
+def follow_household_move(*, household: Household, **_: Any) -> None:
+    """registry.household_moved: the warnings' scoping copies follow the household (in the move's transaction)."""
+    Warning.objects.filter(household_id=household.pk).update(village_code=household.village_id,
+                                                              grid_id=household.grid_id)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Sum
+from django.dispatch import Signal
 from django.utils import timezone
 
 from bangfu.accounts.domain.roles import Cap
@@ -23,6 +24,12 @@ from bangfu.registry.models import GuaranteeCheck, Household, IncomeItem, Income
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
+
+
+# Sent inside the move's transaction when a household changes village or grid (kwargs: household,
+# old_village, old_grid_id). Apps that copy the household's place onto their rows for indexed scoping
+# (monitoring warnings, casework cases) update the copies, so scope always follows the household.
+household_moved = Signal()
 
 
 def _raise(cleaned: Cleaned, prefix: str = "") -> None:
@@ -165,6 +172,7 @@ def household_update(
     for k in flat:
         setattr(household, k, cleaned.values[k])
     _apply_flag_dates(household, flat)
+    old_village, old_grid_id = household.village_id, household.grid_id
     if {"grid_id", "village_code", "group_code"} & set(changes):
         village = changes.get("village_code", household.village_id)
         _require_edit(actor, village)
@@ -173,6 +181,8 @@ def household_update(
     household._change_reason = reason  # type: ignore[attr-defined]
     household.save()
     _changed(household.pk)
+    if (household.village_id, household.grid_id) != (old_village, old_grid_id):
+        household_moved.send(sender=Household, household=household, old_village=old_village, old_grid_id=old_grid_id)
     audit_record(
         actor=actor,
         action="household_update",

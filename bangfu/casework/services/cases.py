@@ -121,6 +121,14 @@ def case_open(
     return case
 
 
+def follow_household_move(*, household: Household, **_: Any) -> None:
+    """registry.household_moved: the household's cases (and with them notices and measures) move with it.
+
+    Runs in the move's transaction, so the old village's cadres lose the cases as the new ones gain them.
+    """
+    Case.objects.filter(household_id=household.pk).update(village_id=household.village_id)
+
+
 def _event_with_ref(source_ref: str) -> Case | None:
     return Case.objects.filter(events__event="report", events__data__source_ref=source_ref).first()
 
