@@ -59,12 +59,17 @@ class SchemeIn(Schema):
     income_line: Decimal
     publicity_required: bool = False
     publicity_days: int = 5
+    dup_amount_tolerance: Decimal = Decimal("0")  # duplicate claims: amounts this close (yuan) are one bill
+    dup_date_slack_days: int = 0  # duplicate claims: expense dates this many days apart still overlap
+    dup_count_rejected: bool = False  # duplicate claims: a rejected claim's bills block a new claim too
 
 
 class ExpenseIn(Schema):
     description: str
     amount: Decimal
     incurred_on: dt.date | None = None
+    incurred_to: dt.date | None = None
+    receipt_no: str = ""
 
 
 class AidIn(Schema):
@@ -83,6 +88,7 @@ class ClaimIn(Schema):
     source_ref: str = ""
     member_id: int | None = None
     note: str = ""
+    duplicate_reason: str = ""  # an insurer adjuster's reason to file a claim that repeats an earlier one
 
 
 class SurveyIn(Schema):
@@ -132,6 +138,9 @@ def _scheme_out(s: Scheme) -> dict[str, Any]:
         "fee_rate": s.fee_rate,
         "income_line": s.income_line,
         "publicity_required": s.publicity_required,
+        "dup_amount_tolerance": s.dup_amount_tolerance,
+        "dup_date_slack_days": s.dup_date_slack_days,
+        "dup_count_rejected": s.dup_count_rejected,
         "insured_groups": s.insured_groups,
         "carry_over": s.carry_over,
         "deficit_topup": s.deficit_topup,
@@ -176,6 +185,8 @@ def _claim_out(c: Claim) -> dict[str, Any]:
         "explanation": c.explanation,
         "reject_code": c.reject_code,
         "reject_reason": c.reject_reason,
+        "duplicate_of": c.duplicate_of,
+        "duplicate_reason": c.duplicate_reason,
     }
 
 
@@ -184,7 +195,14 @@ def _claim_full(user: Any, pk: int) -> dict[str, Any]:
     p = d.payment
     return _claim_out(d.claim) | {
         "expenses": [
-            {"description": e.description, "amount": e.amount, "incurred_on": e.incurred_on} for e in d.expenses
+            {
+                "description": e.description,
+                "amount": e.amount,
+                "incurred_on": e.incurred_on,
+                "incurred_to": e.incurred_to,
+                "receipt_no": e.receipt_no,
+            }
+            for e in d.expenses
         ],
         "aid": [{"kind": a.kind, "amount": a.amount, "note": a.note} for a in d.aid],
         "events": [
@@ -310,12 +328,16 @@ def claim_submit(request: HttpRequest, body: ClaimIn) -> Status:
         household_id=body.household_id,
         cause=body.cause,
         applied_on=body.applied_on,
-        expenses=[services.ExpenseInput(e.description, e.amount, e.incurred_on) for e in body.expenses],
+        expenses=[
+            services.ExpenseInput(e.description, e.amount, e.incurred_on, e.incurred_to, e.receipt_no)
+            for e in body.expenses
+        ],
         aid=[services.AidInput(a.kind, a.amount, a.note) for a in body.aid],
         channel=body.channel,
         source_ref=body.source_ref,
         member_id=body.member_id,
         note=body.note,
+        duplicate_reason=body.duplicate_reason,
     )
     return Status(201, _claim_full(_user(request), c.pk))
 

@@ -40,6 +40,12 @@ class Scheme(models.Model):
     income_line = _money("防贫线(人均纯收入,元/年)")
     publicity_required = models.BooleanField("赔付前须公示", default=False)
     publicity_days = models.PositiveSmallIntegerField("公示天数", default=5)
+    # Duplicate detection (重复报案识别), see domain/duplicates.py.
+    dup_amount_tolerance = models.DecimalField(
+        "重复识别：金额容差(元)", max_digits=10, decimal_places=2, default=Decimal("0")
+    )
+    dup_date_slack_days = models.PositiveSmallIntegerField("重复识别：日期容差(天)", default=0)
+    dup_count_rejected = models.BooleanField("重复识别：已驳回的理赔也算", default=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -125,6 +131,12 @@ class Claim(models.Model):
     approved_on = models.DateField("审批日期", null=True, blank=True)
     reject_code = models.CharField("驳回原因", max_length=32, blank=True, choices=list(codes.REJECT_CODES.items()))
     reject_reason = models.TextField("驳回说明", blank=True)
+    # Filed although it repeats earlier claims: which, and the adjuster's recorded reason.
+    duplicate_of = models.JSONField("疑似重复的理赔", default=list, blank=True)
+    duplicate_reason = models.TextField("重复报案例外理由", blank=True)
+    duplicate_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -148,9 +160,14 @@ class ClaimExpense(models.Model):
     description = models.CharField("费用项目", max_length=120)
     amount = _money("金额(元)")
     incurred_on = models.DateField("发生日期", null=True, blank=True)
+    incurred_to = models.DateField("截止日期(费用期间)", null=True, blank=True)
+    receipt_no = models.CharField("票据号", max_length=40, blank=True)
 
     class Meta:
         ordering = ["claim_id", "pk"]
+        indexes = [
+            models.Index(fields=["receipt_no"], condition=~models.Q(receipt_no=""), name="claimexpense_receipt"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.description} {self.amount}"
@@ -179,6 +196,7 @@ class ClaimDocument(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField("材料类型", max_length=12, choices=list(codes.DOCUMENT_KINDS.items()))
     file = models.FileField("文件", upload_to=_document_path)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True, db_index=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded = models.DateTimeField(auto_now_add=True)
 

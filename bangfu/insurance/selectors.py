@@ -332,3 +332,8 @@ def county_counts(as_of: dt.date) -> list[tuple[str, str, Decimal]]:
         )
         out += [(county, "fund.balance", fund.balance), (county, "fund.premiums", fund.premiums)]
     return out
+
+
+def claims_by_ids(user: User, ids: list[int]) -> list[Claim]:
+    """The earlier claims a repeat names, as far as the user may see them (others stay numbers only)."""
+    return list(claims_visible(user).filter(pk__in=ids).order_by("pk")) if ids else []

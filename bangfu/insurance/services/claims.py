@@ -7,23 +7,27 @@ writes the event row, so no step can skip the table.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from bangfu.accounts import selectors as accounts
 from bangfu.accounts.domain.roles import Cap
+from bangfu.areas.selectors import scope_for
 from bangfu.core import files
 from bangfu.core.errors import Conflict, Forbidden, NotFound, invalid
 from bangfu.core.services import audit_record
 from bangfu.insurance import selectors
 from bangfu.insurance.domain import codes
+from bangfu.insurance.domain.duplicates import DuplicateRules, Filed, Line, Match, duplicates, receipt_key
 from bangfu.insurance.domain.eligibility import Assessment, ClaimFacts, assess
 from bangfu.insurance.domain.fund import service_fee
-from bangfu.insurance.domain.workflow import Event, GuardFacts, IllegalTransition, Status, fire
+from bangfu.insurance.domain.workflow import STATUS_LABELS, Event, GuardFacts, IllegalTransition, Status, fire
 from bangfu.insurance.inputs import Problems
 from bangfu.insurance.models import (
     CauseTerms,
@@ -54,6 +58,8 @@ class ExpenseInput:
     description: str
     amount: Decimal
     incurred_on: dt.date | None = None
+    incurred_to: dt.date | None = None  # the end of a period (a term's fees, a hospital stay)
+    receipt_no: str = ""
 
 
 @dataclass(frozen=True)
@@ -109,6 +115,16 @@ def _check_lines(expenses: list[ExpenseInput], aid: list[AidInput]) -> None:
             p.add(f"expenses[{i}].description", f"第{i}项费用缺少名称", f"Expense {i} needs a description")
         if e.amount <= 0:
             p.add(f"expenses[{i}].amount", f"第{i}项费用金额须大于0", f"Expense {i} must be more than 0")
+        if e.incurred_to is not None and (e.incurred_on is None or e.incurred_to < e.incurred_on):
+            p.add(
+                f"expenses[{i}].incurred_to",
+                f"第{i}项费用的截止日期须不早于发生日期",
+                f"Expense {i}: the end date needs a start date on or before it",
+            )
+        if len(e.receipt_no) > 40:
+            p.add(
+                f"expenses[{i}].receipt_no", f"第{i}项票据号过长（最多40字）", f"Expense {i}: receipt number too long"
+            )
     for i, a in enumerate(aid, start=1):
         if a.kind not in codes.AID_KINDS:
             p.add(f"aid[{i}].kind", f"第{i}项资助类型无效", f"Aid {i}: unknown kind")
@@ -130,8 +146,14 @@ def claim_submit(
     source_ref: str = "",
     member_id: int | None = None,
     note: str = "",
+    duplicate_reason: str = "",
 ) -> Claim:
-    """File a claim (报案) for a household: from a warning or case, a grid worker, the insurer or county."""
+    """File a claim (报案) for a household: from a warning or case, a grid worker, the insurer or county.
+
+    A claim that repeats an earlier one (domain/duplicates.py) is refused, naming the earlier claim,
+    unless an adjuster of the scheme's insurer files it with a reason, which is kept on the claim,
+    in its submit event and in the audit log.
+    """
     household, cap = _household_for_submit(actor, household_id)
     if channel not in codes.CHANNELS:
         raise invalid("channel", "来源渠道无效", "Unknown channel")
@@ -148,6 +170,12 @@ def claim_submit(
             "The scheme has no terms for that cause on that date; pick another cause or ask the county",
         )
     _check_member(actor, cap, household, member_id)
+    expenses = [replace(e, receipt_no=receipt_key(e.receipt_no)) for e in expenses]
+    _lock_household(household)
+    new = Filed(None, household.pk, member_id, cause, tuple(_line(e) for e in expenses))
+    found = duplicates(new, _earlier(household.pk, {e.receipt_no for e in expenses}, set()), rules_of(scheme))
+    if found:
+        _allow_duplicate(actor, household, scheme, found, duplicate_reason)
     claim = Claim.objects.create(
         scheme=scheme,
         household=household,
@@ -158,16 +186,23 @@ def claim_submit(
         applied_on=applied_on,
         note=note,
         group=codes.household_group(household.monitoring_type, household.poverty_exited),
+        duplicate_of=[m.claim_id for m in found],
+        duplicate_reason=duplicate_reason.strip() if found else "",
+        duplicate_by=actor if found else None,
     )
     ClaimExpense.objects.bulk_create(ClaimExpense(claim=claim, **e.__dict__) for e in expenses)
     ClaimAid.objects.bulk_create(ClaimAid(claim=claim, **a.__dict__) for a in aid or [])
-    _event(claim, Event.SUBMIT, "", Status.SUBMITTED, actor, applied_on, note, {"channel": channel})
+    data: dict[str, Any] = {"channel": channel}
+    if found:
+        data |= {"duplicate_of": claim.duplicate_of, "duplicate_reason": claim.duplicate_reason}
+    _event(claim, Event.SUBMIT, "", Status.SUBMITTED, actor, applied_on, note, data)
     audit_record(
         actor=actor,
         action="claim_submit",
         obj=claim,
         area_code=household.village_id,
-        data={"cause": cause, "scheme": scheme.pk},
+        reason=claim.duplicate_reason,
+        data={"cause": cause, "scheme": scheme.pk} | ({"duplicate_of": claim.duplicate_of} if found else {}),
     )
     return claim
 
@@ -175,11 +210,103 @@ def claim_submit(
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024  # a scanned receipt or a phone photo of it
 
 
+# ---------------------------------------------------------------- one bill is paid once
+
+
+def rules_of(scheme: Scheme) -> DuplicateRules:
+    return DuplicateRules(
+        amount_tolerance=scheme.dup_amount_tolerance,
+        date_slack_days=scheme.dup_date_slack_days,
+        count_rejected=scheme.dup_count_rejected,
+    )
+
+
+def _line(e: ExpenseInput | ClaimExpense) -> Line:
+    return Line(e.amount, e.incurred_on, e.incurred_to, e.receipt_no)
+
+
+def _lock_household(household: Household) -> None:
+    """Serialise claim filing per household, so two identical submissions cannot both pass the check."""
+    type(household).objects.select_for_update().filter(pk=household.pk).first()
+
+
+def _earlier(household_id: int | None, receipts: set[str], hashes: set[str]) -> list[Filed]:
+    """Claims that could be repeated: the household's (any scheme or year) and any sharing a receipt or file."""
+    q = Q(household_id=household_id) if household_id is not None else Q(pk__in=[])
+    if receipts - {""}:
+        q |= Q(pk__in=ClaimExpense.objects.filter(receipt_no__in=receipts - {""}).values("claim_id"))
+    if hashes - {""}:
+        q |= Q(pk__in=ClaimDocument.objects.filter(sha256__in=hashes - {""}).values("claim_id"))
+    claims = Claim.objects.filter(q).prefetch_related("expenses", "documents").order_by("applied_on", "pk")
+    return [
+        Filed(
+            c.pk,
+            c.household_id,
+            c.member_id,
+            c.cause,
+            tuple(_line(e) for e in c.expenses.all()),
+            frozenset(d.sha256 for d in c.documents.all() if d.sha256),
+            c.status,
+        )
+        for c in claims
+    ]
+
+
+_KIND_TEXT = {
+    "expense": ("同一成员同一风险类别的费用重叠", "overlapping expenses of the same person and cause"),
+    "receipt": ("票据号相同", "the same receipt number"),
+    "file": ("上传了相同的文件", "the same file"),
+}
+
+
+def _allow_duplicate(actor: User, household: Household, scheme: Scheme, found: list[Match], reason: str) -> None:
+    """Refuse a repeat, naming the earlier claims, unless an adjuster of the insurer gives a reason."""
+    earlier = {c.pk: c for c in Claim.objects.filter(pk__in=[m.claim_id for m in found])}
+    zh_parts, en_parts = [], []
+    for m in found[:3]:
+        c = earlier[m.claim_id]
+        why_zh = "、".join(_KIND_TEXT[k][0] for k in m.kinds)
+        why_en = ", ".join(_KIND_TEXT[k][1] for k in m.kinds)
+        zh_parts.append(f"理赔#{c.pk}（{c.applied_on:%Y-%m-%d}申请，{STATUS_LABELS[Status(c.status)]}）：{why_zh}")
+        en_parts.append(f"claim #{c.pk} (applied {c.applied_on:%Y-%m-%d}, {c.status}): {why_en}")
+    if not reason.strip():
+        raise Conflict(
+            "与已报理赔重复，同一笔费用只能赔付一次："
+            + "；".join(zh_parts)
+            + "。如确属不同费用，请由承保公司查勘员填写例外理由后提交",
+            "This repeats an earlier claim; one bill is paid once: "
+            + "; ".join(en_parts)
+            + ". If the bills really differ, an adjuster of the insurer may file it with a reason",
+            "duplicate_claim",
+        )
+    is_adjuster = scope_for(actor, Cap.CLAIM_SURVEY).covers_code(household.village_id) and (
+        actor.is_superuser or scheme.insurer in selectors.insurer_companies(actor)
+    )
+    if not is_adjuster:
+        raise Forbidden(
+            "只有承保公司查勘员可以在说明理由后受理重复报案：" + "；".join(zh_parts),
+            "Only an adjuster of the insurer may file a repeated claim with a reason: " + "; ".join(en_parts),
+        )
+
+
+def file_sha256(file: UploadedFile) -> str:
+    h = hashlib.sha256()
+    for chunk in file.chunks():
+        h.update(chunk)
+    file.seek(0)
+    return h.hexdigest()
+
+
 @transaction.atomic
-def claim_document_add(*, actor: User, claim_id: int, kind: str, file: UploadedFile) -> ClaimDocument:
+def claim_document_add(
+    *, actor: User, claim_id: int, kind: str, file: UploadedFile, duplicate_reason: str = ""
+) -> ClaimDocument:
     """Attach a receipt, diagnosis or other paper to the claim: only for those who file, survey or
     decide it (a reader such as the auditor may open documents, never add them). The file is checked
-    by its bytes (PDF, JPEG, PNG, WebP) and stored under a generated name (bangfu.core.files)."""
+    by its bytes (PDF, JPEG, PNG, WebP) and stored under a generated name (bangfu.core.files).
+
+    The same file (SHA-256) on an earlier claim is a repeat of that claim's bill: refused, naming it,
+    unless an adjuster of the insurer gives a reason (kept like a repeat at filing)."""
     claim = selectors.claim_get(actor, claim_id)
     _require_document_writer(actor, claim)
     if kind not in codes.DOCUMENT_KINDS:
@@ -187,13 +314,30 @@ def claim_document_add(*, actor: User, claim_id: int, kind: str, file: UploadedF
     if claim.status in (Status.PAID, Status.REJECTED):
         raise Conflict("理赔已办结，不能再上传材料", "The claim is closed; documents can no longer be added")
     accepted = files.accept(file, allowed=files.DOCUMENT, max_bytes=MAX_DOCUMENT_BYTES, field="file")
-    doc = ClaimDocument.objects.create(claim=claim, kind=kind, file=accepted.upload, uploaded_by=actor)
+    digest = file_sha256(accepted.upload)
+    claim = Claim.objects.select_for_update().select_related("scheme", "household").get(pk=claim.pk)
+    new = Filed(claim.pk, claim.household_id, claim.member_id, claim.cause, (), frozenset({digest}))
+    found = [m for m in duplicates(new, _earlier(None, set(), {digest}), rules_of(claim.scheme)) if m.hashes]
+    if found:
+        _allow_duplicate(actor, claim.household, claim.scheme, found, duplicate_reason)
+        ids = [m.claim_id for m in found]
+        claim.duplicate_of = sorted(set(claim.duplicate_of) | set(ids))
+        claim.duplicate_reason = "\n".join(r for r in (claim.duplicate_reason, duplicate_reason.strip()) if r)
+        claim.duplicate_by = actor
+        claim._change_reason = f"duplicate file: {duplicate_reason}"[:100]  # type: ignore[attr-defined]
+        claim.save(update_fields=["duplicate_of", "duplicate_reason", "duplicate_by"])
+        last = ClaimEvent.objects.filter(claim=claim).order_by("-pk").values_list("on", flat=True).first()
+        data = {"duplicate_of": ids, "duplicate_reason": duplicate_reason.strip(), "sha256": digest}
+        _event(claim, "duplicate", claim.status, claim.status, actor, last or timezone.localdate(), "", data)
+    doc = ClaimDocument.objects.create(claim=claim, kind=kind, file=accepted.upload, sha256=digest, uploaded_by=actor)
     audit_record(
         actor=actor,
         action="claim_document_add",
         obj=doc,
         area_code=claim.household.village_id,
-        data={"type": accepted.type.key, "name": accepted.original_name},
+        reason=duplicate_reason.strip() if found else "",
+        data={"claim": claim.pk, "sha256": digest, "type": accepted.type.key, "name": accepted.original_name}
+        | ({"duplicate_of": [m.claim_id for m in found]} if found else {}),
     )
     return doc
 
@@ -205,7 +349,7 @@ def _require_document_writer(actor: User, claim: Claim) -> None:
 
 def _event(
     claim: Claim,
-    event: Event,
+    event: Event | str,
     src: str,
     dst: str,
     actor: User | None,

@@ -39,6 +39,9 @@ _SCHEME_FIELDS = (
     "income_line",
     "publicity_required",
     "publicity_days",
+    "dup_amount_tolerance",
+    "dup_date_slack_days",
+    "dup_count_rejected",
 )
 
 
@@ -61,6 +64,9 @@ def _clean_scheme(fields: dict[str, Any]) -> dict[str, Any]:
         "income_line": p.money("income_line", fields.get("income_line")),
         "publicity_required": bool(fields.get("publicity_required", False)),
         "publicity_days": p.count("publicity_days", fields.get("publicity_days") or 5),
+        "dup_amount_tolerance": p.money("dup_amount_tolerance", fields.get("dup_amount_tolerance") or "0"),
+        "dup_date_slack_days": p.count("dup_date_slack_days", fields.get("dup_date_slack_days") or 0),
+        "dup_count_rejected": bool(fields.get("dup_count_rejected", False)),
     }
     start, end = out["period_start"], out["period_end"]
     if start and end and end < start:

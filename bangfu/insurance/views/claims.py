@@ -52,10 +52,21 @@ def _claim_form(request: AuthedHttpRequest, ctx: dict[str, Any], status: int = 2
 
 def _lines(request: AuthedHttpRequest, p: Problems) -> tuple[list[services.ExpenseInput], list[services.AidInput]]:
     """Up to three expense rows and two aid rows from the form; empty rows are skipped."""
+    post = request.POST
+
+    def day(name: str) -> Any:
+        return p.date(name, post[name]) if post.get(name, "").strip() else None
+
     expenses = [
-        services.ExpenseInput(request.POST.get(f"exp_desc_{i}", ""), p.money(f"exp_amount_{i}", amount) or Decimal(0))
+        services.ExpenseInput(
+            post.get(f"exp_desc_{i}", ""),
+            p.money(f"exp_amount_{i}", amount) or Decimal(0),
+            day(f"exp_on_{i}"),
+            day(f"exp_to_{i}"),
+            post.get(f"exp_receipt_{i}", "").strip(),
+        )
         for i in range(1, 4)
-        if (amount := request.POST.get(f"exp_amount_{i}", "").strip())
+        if (amount := post.get(f"exp_amount_{i}", "").strip())
     ]
     aid = [
         services.AidInput(request.POST.get(f"aid_kind_{i}", ""), p.money(f"aid_amount_{i}", amount) or Decimal(0))
@@ -87,6 +98,7 @@ def claim_new(request: AuthedHttpRequest) -> HttpResponse:
             channel=request.POST.get("channel", "grid"),
             source_ref=request.POST.get("source_ref", ""),
             note=request.POST.get("note", ""),
+            duplicate_reason=request.POST.get("duplicate_reason", ""),
         )
     except ApplicationError as exc:
         reraise_access(exc)
@@ -108,7 +120,8 @@ def claim_detail(
         "c": d.claim,
         "d": d,
         "steps": steps,
-        "event_labels": {e.value: EVENT_LABELS[e] for e in Event},
+        "event_labels": {e.value: EVENT_LABELS[e] for e in Event} | {"duplicate": "重复材料例外受理"},
+        "earlier": selectors.claims_by_ids(request.user, d.claim.duplicate_of),
         "status_labels": {s.value: STATUS_LABELS[s] for s in Status},
         "reject_codes": codes.REJECT_CODES,
         "document_kinds": codes.DOCUMENT_KINDS,
@@ -181,7 +194,13 @@ def claim_document(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     try:
         if upload is None:
             raise Problems.single("file", "请选择要上传的文件", "Choose a file to upload")
-        services.claim_document_add(actor=request.user, claim_id=pk, kind=request.POST.get("kind", ""), file=upload)
+        services.claim_document_add(
+            actor=request.user,
+            claim_id=pk,
+            kind=request.POST.get("kind", ""),
+            file=upload,
+            duplicate_reason=request.POST.get("duplicate_reason", ""),
+        )
     except ApplicationError as exc:
         reraise_access(exc)
         return claim_detail(request, pk, errors=field_errors(exc), status=422)

@@ -40,8 +40,10 @@ SCHEME_FIELDS = [
     "fee_rate",
     "income_line",
     "publicity_days",
+    "dup_amount_tolerance",
+    "dup_date_slack_days",
 ]
-SCHEME_FLAGS = ["carry_over", "deficit_topup", "publicity_required"]
+SCHEME_FLAGS = ["carry_over", "deficit_topup", "publicity_required", "dup_count_rejected"]
 
 
 def _scheme_values(request: AuthedHttpRequest) -> dict[str, Any]:
