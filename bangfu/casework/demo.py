@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from typing import Any
 
 from bangfu.accounts.domain.roles import Cap
@@ -18,6 +19,7 @@ from bangfu.casework.domain.visits import Standing
 from bangfu.casework.models import Case
 from bangfu.core.domain.workdays import add_working_days, is_working_day
 from bangfu.demo.context import DemoContext
+from bangfu.demo.domain import story_b
 from bangfu.registry import services as registry
 from bangfu.registry.selectors import households_visible
 
@@ -29,7 +31,7 @@ def load(ctx: DemoContext) -> None:
         if key in ctx.areas:
             _configure(ctx.areas[key].code)
     _holidays(ctx.today.year)
-    if "B" in ctx.households and "zhoujingcai" in ctx.users:
+    if "B" in ctx.households and {"zhoujingcai", "gannan_township", "gannan_village"} <= set(ctx.users):
         _story_b(ctx)
     for admin in ("gannan_admin", "mabian_admin", "luolong_admin"):
         if admin in ctx.users:
@@ -68,8 +70,8 @@ def _story_b(ctx: DemoContext) -> None:
         )
         registry.household_update(actor=None, household=household, changes={"grid_id": grid.pk}, reason="网格划分")
     _fill_grid(household.village_id, grid.pk, ctx)
-    school_visit = ctx.today - dt.timedelta(days=200)
-    for on in _visit_days(ctx, ctx.today - dt.timedelta(days=330), ctx.today):
+    school_visit = story_b.school_visit(story_b.story_year(ctx.today))  # before the claim is filed (story_b's calendar)
+    for on in _visit_days(ctx, min(ctx.today - dt.timedelta(days=330), school_visit), ctx.today):
         risk = on == school_visit
         services.visit_log(
             actor=None,
@@ -96,7 +98,7 @@ VISIT_NOTES = [
 
 def _visit_days(ctx: DemoContext, start: dt.date, end: dt.date) -> list[dt.date]:
     """Two or three visits a month, as in the story; the school visit falls on its fixed day."""
-    days: set[dt.date] = {ctx.today - dt.timedelta(days=200)}
+    days: set[dt.date] = {story_b.school_visit(story_b.story_year(ctx.today))}
     month = start.replace(day=1)
     while month <= end:
         for day in ctx.rng.sample(range(2, 28), ctx.rng.choice([2, 3])):
@@ -166,7 +168,20 @@ def _school_case(ctx: DemoContext, household: Any) -> None:
     case = Case.objects.filter(household=household).order_by("-pk").first()
     if case is None or case.state != State.LEAD:
         return
-    admin = ctx.users.get("gannan_admin")
+    # Each step by its own role, as the duties kept apart require (the verifier and the village do not
+    # review for the township; the township reviewer does not approve for the county).
+    admin = ctx.users["gannan_admin"]
+    township, village = ctx.users["gannan_township"], ctx.users["gannan_village"]
+    by = {
+        "accept": township,
+        "compare": township,
+        "township_review": township,
+        "announce": township,
+        "verify": village,
+        "deliberate": village,
+        "publish": village,
+        "approve": admin,
+    }
     on = case.opened_on
     steps: list[tuple[str, int, dict[str, Any]]] = [
         ("accept", 1, {}),
@@ -190,25 +205,28 @@ def _school_case(ctx: DemoContext, household: Any) -> None:
         on = _next_step_day(case, on, gap)
         if "consent_signed_on" in data:
             data = {**data, "consent_signed_on": on.isoformat()}
-        case = services.case_step(actor=admin, case=case, event=event, on=on, data=data, note="")
-    for category, title, amount, who in PLAN_B:
+        case = services.case_step(actor=by[event], case=case, event=event, on=on, data=data, note="")
+    year = story_b.story_year(ctx.today)
+    for category, title, amount, who, starts in PLAN_B:
         services.measure_add(
-            actor=admin,
+            actor=village,
             case=case,
             category=category,
             title=title,
             responsible=who,
-            starts_on=on,
+            starts_on=starts(year),
             amount=amount,
             status="done",
         )
 
 
-PLAN_B = [
-    ("other_education", "长女生源地信用助学贷款", "8000", "县学生资助中心"),
-    ("other_education", "二女儿国家助学金", "2000", "县学生资助中心"),
-    ("welfare_post", "妻子生态护林员公益岗位", "6000", "县林草局"),
-    ("comprehensive_security", "防贫保险（因学）理赔申请", "0", "周景财"),
+# Measures with the day each began: the loan and grant with the school year, the ranger post since
+# 2018, the insurance claim on the day it was filed (先行帮扶, while identification was under way).
+PLAN_B: list[tuple[str, str, str, str, Callable[[int], dt.date]]] = [
+    ("other_education", "长女生源地信用助学贷款", "8000", "县学生资助中心", lambda y: dt.date(y - 1, 9, 1)),
+    ("other_education", "二女儿国家助学金", "2000", "县学生资助中心", lambda y: dt.date(y - 1, 9, 1)),
+    ("welfare_post", "妻子生态护林员公益岗位", "6000", "县林草局", lambda y: dt.date(2018, 1, 1)),
+    ("comprehensive_security", "防贫保险（因学）理赔申请", "0", "周景财", story_b.claim_applied),
 ]
 
 

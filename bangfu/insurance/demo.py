@@ -14,6 +14,8 @@ from django.db.models import Q, Sum
 
 from bangfu.core.errors import ApplicationError
 from bangfu.demo.context import DemoContext
+from bangfu.demo.domain import story_b
+from bangfu.demo.domain.story_b import story_year
 from bangfu.insurance import services
 from bangfu.insurance.domain import codes
 from bangfu.registry import selectors as registry
@@ -21,11 +23,6 @@ from bangfu.registry import selectors as registry
 INSURER = "中国太保"
 CLAIMS_PER_PERSONS = 150
 STORY_B_EXPENSES = [("学费", "15600"), ("住宿费", "1800"), ("其他费用(教材、军训)", "2000")]  # 19,400 in all
-
-
-def story_year(today: dt.date) -> int:
-    """This year when early April is already past, otherwise last year (the claim must be paid)."""
-    return today.year if dt.date(today.year, 4, 10) <= today else today.year - 1
 
 
 def _terms(year: int) -> list[services.TermsInput]:
@@ -118,7 +115,7 @@ def _story_b(ctx: DemoContext, year: int) -> Any:
         actor=worker,
         household_id=h.pk,
         cause="schooling",
-        applied_on=dt.date(year, 1, 14),
+        applied_on=story_b.claim_applied(year),
         member_id=elder.pk if elder else None,
         channel="warning" if warning else "grid",
         source_ref=f"warning:{warning.pk}" if warning else "",

@@ -26,6 +26,18 @@ _PAIRS = (
         "Claims: survey/calculation and approval",
         "claim_approve",
     ),
+    DutyPair(
+        "case.verify-township",
+        "监测识别/风险消除：入户核实或民主评议与乡镇审核",
+        "Monitoring cases: home verification or deliberation and the township review",
+        "case_approve",
+    ),
+    DutyPair(
+        "case.township-county",
+        "监测识别/风险消除：乡镇审核与县级审定",
+        "Monitoring cases: township review and county approval",
+        "case_approve",
+    ),
 )
 DUTY_PAIRS: dict[str, DutyPair] = {p.code: p for p in _PAIRS}
 

@@ -11,9 +11,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from bangfu.accounts import selectors as accounts
 from bangfu.accounts.domain.roles import Cap
 from bangfu.casework import selectors
-from bangfu.casework.domain import codes
+from bangfu.casework.domain import codes, duties
 from bangfu.casework.domain import elimination as elim
 from bangfu.casework.domain.deadlines import notice_end
 from bangfu.casework.domain.procedure import (
@@ -24,7 +25,7 @@ from bangfu.casework.domain.procedure import (
     StepRefused,
     decide,
 )
-from bangfu.casework.models import Case, Measure, Objection, PublicNotice, Visit
+from bangfu.casework.models import Case, CaseEvent, Measure, Objection, PublicNotice, Visit
 from bangfu.casework.services.common import check_files, record_event, require, set_state, step_date
 from bangfu.core.domain.money import yuan
 from bangfu.core.errors import ApplicationError, Conflict, FieldProblem, Forbidden, ValidationFailed
@@ -177,6 +178,7 @@ def case_step(
         t = decide(before, ev, caps, facts)
     except StepRefused as refused:
         raise _refusal(refused) from None
+    delegation = _duties_apart(actor, case, ev, before, on)
     accepted = check_files(files)  # after the role check: a reader's upload is refused as such (403)
     deadline_from = _apply_effects(actor, case, ev, before, t.next_state, on, note)
     set_state(case, t.next_state, on, deadline_from)
@@ -189,10 +191,23 @@ def case_step(
         from_state=before.value,
         on=on,
         note=note,
-        data=_event_data(ev, case, data),
+        data=_event_data(ev, case, data) | delegation,
         files=accepted,
     )
     return case
+
+
+def _duties_apart(actor: User | None, case: Case, ev: Event, state: State, on: dt.date) -> dict[str, Any]:
+    """Refuse a step whose taker did a conflicting earlier one in this round, unless the county
+    recorded a delegation for it; returns what the event keeps of the delegation used."""
+    history = CaseEvent.objects.filter(case=case).order_by("at", "pk").values_list("event", "actor_id")
+    apart = duties.conflict(ev, state, actor.pk if actor is not None else None, history)
+    if apart is None or actor is None:
+        return {}
+    delegation = accounts.delegation_for(actor, apart.pair, case.village_id, on)
+    if delegation is None:
+        raise Forbidden(apart.zh, apart.en)
+    return {"delegation": delegation.pk, "delegation_reason": delegation.reason}
 
 
 def _refusal(r: StepRefused) -> ApplicationError:

@@ -12,6 +12,7 @@ from bangfu.casework import demo, selectors
 from bangfu.casework.domain.procedure import State
 from bangfu.casework.models import Case, Measure, Visit
 from bangfu.demo.context import DemoContext
+from bangfu.demo.domain import story_b
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,12 @@ def _load(world) -> None:
             today=timezone.localdate(),
             rng=random.Random(1),
             areas={"gannan": world.area_county, "yongli": world.v1a},
-            users={"zhoujingcai": world.gw1, "gannan_admin": world.county},
+            users={
+                "zhoujingcai": world.gw1,
+                "gannan_admin": world.county,
+                "gannan_township": world.t1,
+                "gannan_village": world.v1,
+            },
             households={"B": world.households["h1"]},
         )
     )
@@ -49,6 +55,16 @@ def test_story_b_visits_and_the_school_cost_case(world, client_for) -> None:
     assert case.state == State.MONITORED and case.source == "grid"
     assert list(case.events.values_list("event", flat=True))[:2] == ["open", "accept"]
     assert Measure.objects.filter(case=case, status="done").count() == 4
+    # story B's order: the visit opens the case on 12 January, before the claim (14 January) is filed
+    # and long before it is paid (3 April); the claim measure carries the day it was filed
+    year = story_b.story_year(today)
+    assert case.opened_on == dt.date(year, 1, 12) < story_b.claim_applied(year) < dt.date(year, 4, 3)
+    claim = Measure.objects.get(case=case, title__contains="防贫保险")
+    assert claim.starts_on == dt.date(year, 1, 14)
+    # each duty by its own person: village verifies and deliberates, township reviews, county approves
+    who = dict(case.events.exclude(event__in=["open", "plan"]).values_list("event", "actor_id"))
+    assert who["verify"] == who["deliberate"] == world.v1.pk
+    assert who["township_review"] == world.t1.pk and who["approve"] == world.county.pk
     household.refresh_from_db()
     assert household.monitoring_type == "突发严重困难户" and "因学" in household.risk_codes
     others = Case.objects.exclude(pk=case.pk)
