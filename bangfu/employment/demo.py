@@ -23,7 +23,7 @@ from bangfu.employment.domain.kpi import LABOUR_CODES
 from bangfu.employment.domain.months import add_months, age_on
 from bangfu.registry import selectors as registry
 
-CREDIT_CODE = "91511133MA62HJ0X3K"  # fictitious, format-valid
+CREDIT_CODE = "91511133MA62HJ0X3Y"  # fictitious, with a valid GB 32100 check character
 POLICY = {
     "min_poor_workers": 5,
     "min_insurance_per_worker_month": "15",

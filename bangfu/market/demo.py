@@ -18,10 +18,10 @@ from django.conf import settings
 
 from bangfu.accounts import services as accounts
 from bangfu.accounts.domain.roles import Role
+from bangfu.core.domain.credit_code import make
 from bangfu.demo.context import DemoContext
 from bangfu.market import services
 from bangfu.market.domain.codes import ParamKey
-from bangfu.market.domain.credit_code import make
 
 CREDIT_CODE = make("91", "540329", "MA6T2LW0Q")  # fictitious, format-valid
 STORY_YEAR = 2019

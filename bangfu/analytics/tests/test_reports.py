@@ -13,13 +13,13 @@ from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from bangfu.casework import services as casework
+from bangfu.core.domain.credit_code import make
 from bangfu.core.models import AuditEvent, PiiView
 from bangfu.employment import services as employment
 from bangfu.employment.tests.conftest import POLICY
 from bangfu.insurance import services as insurance
 from bangfu.insurance.tests.helpers import YEAR, scheme, submit, to_approved
 from bangfu.market import services as market
-from bangfu.market.domain.credit_code import make
 from bangfu.registry import services as registry
 
 pytestmark = pytest.mark.django_db

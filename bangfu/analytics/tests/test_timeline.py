@@ -12,11 +12,11 @@ from django.utils import timezone
 from bangfu.analytics import selectors
 from bangfu.analytics.timeline import household_timeline
 from bangfu.casework import services as casework
+from bangfu.core.domain.credit_code import make
 from bangfu.core.errors import NotFound
 from bangfu.insurance import services as insurance
 from bangfu.insurance.tests.helpers import YEAR, scheme, submit, to_approved
 from bangfu.market import services as market
-from bangfu.market.domain.credit_code import make
 
 pytestmark = pytest.mark.django_db
 

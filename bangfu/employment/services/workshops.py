@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +12,7 @@ from django.utils import timezone
 from bangfu.accounts.domain.roles import Cap
 from bangfu.accounts.selectors import has_cap
 from bangfu.areas import selectors as areas
+from bangfu.core.domain import credit_code
 from bangfu.core.errors import ApplicationError, Conflict, Forbidden, NotFound
 from bangfu.core.services import audit_record
 from bangfu.employment import selectors
@@ -25,10 +25,6 @@ from bangfu.registry import selectors as registry
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
-
-# 统一社会信用代码: 18 characters, digits and capital letters except I, O, S, V, Z.
-_CREDIT_CODE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
-
 
 def _require_officer_edit(actor: User, village_code: str) -> None:
     """Area-wide employment editing: the EMPLOYMENT_EDIT capability over an area the actor sees."""
@@ -46,14 +42,10 @@ def _village(field: str, code: str) -> Any:
 
 
 def _operator(values: dict[str, Any]) -> Operator:
-    code = str(values.get("operator_credit_code", "")).strip().upper()
-    if not _CREDIT_CODE.match(code):
-        raise fail(
-            "operator_credit_code",
-            "统一社会信用代码应为18位数字或大写字母（不含I、O、S、V、Z），请核对营业执照",
-            "The unified social credit code has 18 digits or capital letters (no I, O, S, V, Z); "
-            "copy it from the business licence",
-        )
+    try:  # GB 32100 with its check character: the same validator as the market module's
+        code = credit_code.parse(str(values.get("operator_credit_code", "")))
+    except credit_code.InvalidCreditCode as exc:
+        raise fail("operator_credit_code", exc.zh, exc.en) from None
     existing = Operator.objects.filter(credit_code=code).first()
     if existing is not None:
         return existing

@@ -15,8 +15,8 @@ from bangfu.core.testing import PASSWORD, member_fields, new_id_number
 from bangfu.employment import services
 from bangfu.registry import services as registry
 
-CREDIT = "91511133MA62XXXX0Q"  # the knitting company (format-valid, fictitious)
-OTHER_CREDIT = "91511133MA62YYYY1R"
+CREDIT = "91511133MA62XXXX0N"  # the knitting company (fictitious, valid check character)
+OTHER_CREDIT = "91511133MA62YYYY1F"
 _numbers = itertools.count(900000001)
 POLICY = {
     "min_poor_workers": 5,

@@ -30,7 +30,7 @@ from bangfu.employment.tests.conftest import Story
 from bangfu.registry import selectors as registry
 
 pytestmark = pytest.mark.django_db
-NEW_CREDIT = "91511133MA62WWWW2T"
+NEW_CREDIT = "91511133MA62WWWW27"
 
 
 def refused(story: Story, client_for: Any, url: str, data: dict[str, Any] | None = None) -> None:

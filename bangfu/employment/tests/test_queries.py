@@ -46,7 +46,7 @@ def grow(story: Story, n: int) -> None:
     services.workshop_create(
         actor=world.t1,
         values={"name": f"车间{n}", "kind": "home", "village": world.v1a.code, "started_on": "2024-01-01"}
-        | {"operator_name": "马边针纺", "operator_credit_code": "91511133MA62XXXX0Q", "site": site2.pk},
+        | {"operator_name": "马边针纺", "operator_credit_code": "91511133MA62XXXX0N", "site": site2.pk},
     )
 
 

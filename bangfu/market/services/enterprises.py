@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from bangfu.areas import selectors as areas
+from bangfu.core.domain.credit_code import InvalidCreditCode, parse
 from bangfu.core.errors import Conflict, FieldProblem, ValidationFailed
 from bangfu.core.services import audit_record
 from bangfu.market.domain import codes
-from bangfu.market.domain.credit_code import InvalidCreditCode, parse
 from bangfu.market.models import CounterpartLink, Enterprise, EnterpriseYear, HouseholdLink, MarketParameter
 from bangfu.market.services._guard import positive, require_edit, require_officer, text
 from bangfu.registry import selectors as registry
@@ -42,8 +42,7 @@ def enterprise_create(
     try:
         code = parse(credit_code)
     except InvalidCreditCode as bad:
-        zh, _, en = str(bad).partition(" / ")
-        raise ValidationFailed([FieldProblem("credit_code", zh, en)]) from None
+        raise ValidationFailed([FieldProblem("credit_code", bad.zh, bad.en)]) from None
     if Enterprise.objects.filter(credit_code=code).exists():
         raise Conflict(f"统一社会信用代码{code}已登记", f"credit code {code} is already registered", "duplicate")
     e = Enterprise.objects.create(

@@ -161,7 +161,7 @@ def test_payment_trio_and_statement(market, api_for):
 
 def test_register_enterprise_trio(market, api_for):
     w = market.world
-    from bangfu.market.domain.credit_code import make
+    from bangfu.core.domain.credit_code import make
 
     body = {
         "name": "羊店儿村合作社",

@@ -22,11 +22,11 @@ from django.test.utils import CaptureQueriesContext
 from bangfu.accounts import services as accounts
 from bangfu.accounts.domain.roles import Role
 from bangfu.areas import services as areas
+from bangfu.core.domain.credit_code import make
 from bangfu.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from bangfu.core.models import AuditEvent
 from bangfu.core.testing import PASSWORD
 from bangfu.market import selectors, services
-from bangfu.market.domain.credit_code import make
 from bangfu.market.models import Certification, CertificationEvent
 from bangfu.market.tests.conftest import sector_officer
 

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bangfu.core.domain import credit_code
 from bangfu.market.domain import certification as cert
-from bangfu.market.domain import credit_code, figures
+from bangfu.market.domain import figures
 from bangfu.market.domain.codes import Sector
 from bangfu.market.domain.orders import (
     TRANSITIONS,

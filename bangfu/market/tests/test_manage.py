@@ -14,8 +14,8 @@ import pytest
 from django.test import Client
 from python_calamine import CalamineWorkbook
 
+from bangfu.core.domain.credit_code import make
 from bangfu.market import services
-from bangfu.market.domain.credit_code import make
 from bangfu.market.domain.photos import MAX_PHOTO_BYTES
 from bangfu.market.models import (
     Buyer,

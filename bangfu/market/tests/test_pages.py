@@ -11,8 +11,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from bangfu.core.domain.credit_code import make
 from bangfu.market import services
-from bangfu.market.domain.credit_code import make
 from bangfu.market.models import Order, Payment, PriceRecord, Product, SaleRecord
 from bangfu.market.tests.conftest import certify
 from bangfu.registry.models import IncomeStatement
