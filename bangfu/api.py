@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.schema import REF_TEMPLATE, NinjaGenerateJsonSchema, OpenAPISchema
+from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
 from bangfu.accounts import selectors as accounts
-from bangfu.core.errors import ApplicationError
+from bangfu.core.errors import ApplicationError, NotFound, invalid
+from bangfu.core.middleware import generic_problem, problem, problem_response
+
+logger = logging.getLogger("django.request")
 
 
 class BearerToken(HttpBearer):
@@ -46,18 +53,49 @@ def _docs_access(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
             user = accounts.user_by_token(bearer[7:].strip()) if bearer[:7].lower() == "bearer " else None
             if user is None:
                 if request.path.endswith(".json"):
-                    body = {
-                        "status": 401,
-                        "code": "unauthenticated",
-                        "message": "请先登录或提供有效的令牌",
-                        "message_en": "Log in or send a valid Bearer token (API_DOCS_PUBLIC is off)",
-                    }
-                    return JsonResponse(body, status=401, content_type="application/problem+json")
+                    body = problem(
+                        401,
+                        "unauthenticated",
+                        "请先登录或提供有效的令牌",
+                        "Log in or send a valid Bearer token (API_DOCS_PUBLIC is off)",
+                    )
+                    return problem_response(body, 401)
                 return redirect_to_login(request.get_full_path())
             request.user = user
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+class JsonParser(Parser):
+    """JSON bodies: an object, and no string anywhere with NUL, control, bidi or surrogate characters."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = json.loads(request.body)
+        if not isinstance(data, dict):
+            raise invalid("body", "请求体应为 JSON 对象 {…}", "The request body must be a JSON object {…}")
+        _refuse_hidden(data, "")
+        return data
+
+
+def _refuse_hidden(value: Any, path: str) -> None:
+    from bangfu.core.domain.inputs import bad_character
+
+    if isinstance(value, str):
+        reason = bad_character(value, multiline=True)
+        if reason:
+            raise invalid(
+                path or "body",
+                f"“{path}”含有不可见或控制字符，请删除后重新提交",
+                f"'{path}' contains a hidden or control character ({reason}); remove it and send again",
+            )
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _refuse_hidden(str(k), path)
+            _refuse_hidden(v, f"{path}.{k}" if path else str(k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _refuse_hidden(v, f"{path}.{i}")
 
 
 class ProblemFieldOut(Schema):
@@ -82,14 +120,17 @@ class ProblemOut(Schema):
 
 # Every operation may answer these with a problem document: no login/token (401), a capability the
 # role lacks (403), an object outside the caller's areas (404), a state that forbids the change (409),
-# input the schema or a service rejects (422), and other refusals of ApplicationError (400).
+# input the schema or a service rejects (422), a body over the size limit (413), other refusals of
+# ApplicationError and malformed JSON (400), and an unexpected error (500): all are problem documents.
 PROBLEM_STATUSES = {
     400: "请求无法处理 Bad request",
     401: "未登录或令牌无效 Not authenticated",
     403: "无此权限 Forbidden",
     404: "未找到或不在您的区域内 Not found (or outside your areas)",
     409: "状态冲突 Conflict",
+    413: "提交内容过大 Request body too large",
     422: "数据不正确 Invalid input",
+    500: "系统出错 Server error",
 }
 
 
@@ -119,23 +160,19 @@ api = BangfuAPI(
     auth=[BearerToken(), SessionAuth()],
     urls_namespace="api",
     docs_decorator=_docs_access,
+    parser=JsonParser(),
 )
 
 
 @api.exception_handler(ApplicationError)
 def _application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
-    return api.create_response(request, exc.as_problem(), status=exc.status)
+    return problem_response(exc.as_problem(), exc.status)
 
 
 @api.exception_handler(AuthenticationError)
 def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    body = {
-        "status": 401,
-        "code": "unauthenticated",
-        "message": "请先登录或提供有效的令牌",
-        "message_en": "Log in or send a valid Bearer token",
-    }
-    return api.create_response(request, body, status=401)
+    body = problem(401, "unauthenticated", "请先登录或提供有效的令牌", "Log in or send a valid Bearer token")
+    return problem_response(body, 401)
 
 
 @api.exception_handler(ValidationError)
@@ -148,14 +185,37 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
         }
         for e in exc.errors
     ]
-    body = {
-        "status": 422,
-        "code": "validation",
-        "message": "提交的数据格式不正确",
-        "message_en": "Invalid request body",
-        "errors": errors,
-    }
-    return api.create_response(request, body, status=422)
+    body = problem(422, "validation", "提交的数据格式不正确", "Invalid request body") | {"errors": errors}
+    return problem_response(body, 422)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    cause = exc.__cause__
+    if isinstance(cause, ApplicationError):  # raised by JsonParser
+        return problem_response(cause.as_problem(), cause.status)
+    if exc.status_code == 400 and isinstance(cause, ValueError):  # json.JSONDecodeError, UnicodeDecodeError
+        body = problem(400, "malformed_json", "请求体不是有效的 JSON", "The request body is not valid JSON")
+        return problem_response(body, 400)
+    body = problem(exc.status_code, "http_error", "请求无法处理", str(exc.message))
+    return problem_response(body, exc.status_code)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem_response(NotFound().as_problem(), 404)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    body = problem(413, "too_large", "提交的内容过大，请分批提交", "The request body is too large; send it in parts")
+    return problem_response(body, 413)
+
+
+@api.exception_handler(Exception)
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.error("Internal Server Error: %s", request.path, exc_info=exc, extra={"status_code": 500})
+    return problem_response(generic_problem(500), 500)
 
 
 def _mount() -> None:

@@ -202,4 +202,10 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
+# Plausible dates for what people enter (a policy, read by bangfu.core.policy): nothing before
+# BANGFU_EARLIEST_DATE; fields that may lie ahead (contract ends, validity) at most BANGFU_FUTURE_DAYS
+# after today, the others at most today.
+BANGFU_EARLIEST_DATE = os.environ.get("BANGFU_EARLIEST_DATE", "1990-01-01")
+BANGFU_FUTURE_DAYS = int(os.environ.get("BANGFU_FUTURE_DAYS", "3660"))
+
 BANGFU_DEMO_PASSWORD = os.environ.get("BANGFU_DEMO_PASSWORD", "bangfu-demo-2026")

@@ -17,8 +17,9 @@ from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.accounts.selectors import has_cap
 from bangfu.analytics import selectors
 from bangfu.analytics.domain.indicators import BY_KEY, Indicator, rate
-from bangfu.analytics.reports import REPORTS, Report, parse_year
+from bangfu.analytics.reports import REPORTS, Report
 from bangfu.analytics.timeline import household_timeline
+from bangfu.core import params
 from bangfu.core.errors import NotFound
 from bangfu.core.excel import SheetSpec, write_workbook
 
@@ -173,7 +174,7 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
 
 
 def _year(request: AuthedHttpRequest) -> int:
-    return parse_year(request.GET.get("year", ""))
+    return params.year(request.GET)
 
 
 @login_required

@@ -5,3 +5,8 @@ class CoreConfig(AppConfig):
     name = "bangfu.core"
     label = "core"
     verbose_name = "核心 Core"
+
+    def ready(self) -> None:
+        from bangfu.core import guards
+
+        guards.connect()

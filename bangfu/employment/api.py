@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
+from bangfu.core import params
 from bangfu.employment import selectors, services
 from bangfu.employment.models import Contract, EmploymentPolicy, Payslip, WelfarePost, Workshop
 
@@ -345,7 +346,7 @@ def payslip_record(request: HttpRequest, pk: int, payload: PayslipIn) -> Status:
 
 @router.get("/workshops/{pk}/payroll", summary="A month's payroll sheet (month=YYYY-MM)")
 def payroll(request: HttpRequest, pk: int, month: str) -> list[dict[str, Any]]:
-    first = dt.date.fromisoformat(f"{month}-01")
+    first = params.month_text(month)
     return [
         {"contract": _contract(line.contract), "payslip": _payslip(line.payslip) if line.payslip else None}
         for line in selectors.payroll_sheet(_user(request), pk, first)

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from bangfu.core import params
 from bangfu.core.errors import ApplicationError
 from bangfu.core.excel import upload_bytes
 from bangfu.core.views import error_status, field_errors, reraise_access
@@ -20,7 +21,7 @@ from bangfu.rules.domain.facts import FACTS
 @login_required
 def warning_list(request: HttpRequest) -> HttpResponse:
     f = selectors.WarningFilter(status=request.GET.get("status", "active"), rule=request.GET.get("rule", ""))
-    page = selectors.warning_page(request.user, f, int(request.GET.get("page", "1") or 1))  # type: ignore[arg-type]
+    page = selectors.warning_page(request.user, f, params.page_number(request.GET))  # type: ignore[arg-type]
     return render(request, "monitoring/warning_list.html", {
         "page": page, "filter": f, "states": STATE_LABELS, "counts": selectors.warning_counts(request.user),  # type: ignore[arg-type]
     })

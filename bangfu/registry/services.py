@@ -7,15 +7,15 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Sum
 from django.dispatch import Signal
 from django.utils import timezone
 
 from bangfu.accounts.domain.roles import Cap
 from bangfu.areas import selectors as areas
 from bangfu.core import crypto
-from bangfu.core.domain.money import yuan
+from bangfu.core.domain import inputs
 from bangfu.core.errors import ApplicationError, Conflict, FieldProblem, Forbidden, NotFound, ValidationFailed
+from bangfu.core.guards import decimal_limit
 from bangfu.core.services import audit_record
 from bangfu.registry.domain import codes
 from bangfu.registry.domain.income import totals
@@ -174,6 +174,10 @@ def household_update(
     _apply_flag_dates(household, flat)
     old_village, old_grid_id = household.village_id, household.grid_id
     if {"grid_id", "village_code", "group_code"} & set(changes):
+        if "village_code" in changes and not isinstance(changes["village_code"], str):
+            raise ValidationFailed(
+                [FieldProblem("village_code", "请填写12位村级区划代码", "give the 12-digit village code")]
+            )
         village = changes.get("village_code", household.village_id)
         _require_edit(actor, village)
         place = _placement(village, changes.get("grid_id", household.grid_id), changes.get("group_code"))
@@ -345,9 +349,9 @@ def income_record(
     """
     if item not in codes.ITEM_CATEGORY:
         raise ValidationFailed([FieldProblem("item", "收入项目无效", "unknown income item")])
-    value = yuan(amount)
-    if value < 0:
-        raise ValidationFailed([FieldProblem("amount", "金额不能为负数", "the amount cannot be negative")])
+    value = inputs.amount(amount, "amount")
+    note = inputs.text(note, "note", max_len=200, multiline=True, zh="备注", en="note")
+    _member_of(household_id, member_id)
     st = _statement(household_id, year)
     defaults = {"item": item, "amount": value, "member_id": member_id, "note": note}
     if source_ref:
@@ -384,14 +388,10 @@ def income_item_set(
 ) -> IncomeItem:
     """A manual line entered by an officer (scoped)."""
     _require_edit(actor, household.village_id)
-    this_year = timezone.localdate().year
-    if not 2013 <= int(year) <= this_year:
-        raise ValidationFailed(
-            [FieldProblem("year", f"年度应在2013到{this_year}之间", f"year must be 2013–{this_year}")]
-        )
+    year = inputs.year(year, "year", low=2013, high=timezone.localdate().year)
     return income_record(
         household_id=household.pk,
-        year=int(year),
+        year=year,
         item=item,
         amount=_amount(amount),
         source="manual",
@@ -416,7 +416,7 @@ def income_item_update(
     if amount is not None:
         item.amount = _amount(amount)
     if note is not None:
-        item.note = note[:200]
+        item.note = inputs.text(note, "note", max_len=200, multiline=True, zh="备注", en="note")
     item.save()
     statement_recompute(statement=item.statement)
     audit_record(
@@ -430,13 +430,15 @@ def income_item_update(
 
 
 def _amount(raw: Any) -> Decimal:
-    try:
-        value = yuan(raw)
-    except ValueError:
-        raise ValidationFailed([FieldProblem("amount", "金额格式不正确", "the amount is not a number")]) from None
-    if value < 0:
-        raise ValidationFailed([FieldProblem("amount", "金额不能为负数", "the amount cannot be negative")])
-    return value
+    return inputs.amount(raw, "amount")
+
+
+def _member_of(household_id: int, member_id: int | None) -> None:
+    """An income line may only name a member of its own household (never one of another area)."""
+    if member_id is not None and not Member.objects.filter(pk=member_id, household_id=household_id).exists():
+        raise ValidationFailed(
+            [FieldProblem("member_id", "该人员不是本户成员", "that person is not a member of this household")]
+        )
 
 
 def _manual_only(item: IncomeItem) -> None:
@@ -459,11 +461,41 @@ def income_item_delete(*, actor: User, item: IncomeItem) -> None:
     audit_record(actor=actor, action="income_item_delete", obj=st, area_code=household.village_id)
 
 
+STATEMENT_LIMIT = decimal_limit(IncomeStatement._meta.get_field("net_income"))  # type: ignore[arg-type]
+
+
 def statement_recompute(*, statement: IncomeStatement) -> IncomeStatement:
     _changed(statement.household_id)
-    rows = IncomeItem.objects.filter(statement=statement).values("item").annotate(total=Sum("amount"))
+    # Summed here, not in SQL: a sum is checked against the columns before it is stored.
+    rows = list(IncomeItem.objects.filter(statement=statement).values_list("item", "amount"))
     size = Member.objects.filter(household_id=statement.household_id, active=True).count()
-    t = totals([(r["item"], r["total"]) for r in rows], size)
+    t = totals(rows, size)
+    if (
+        max(
+            abs(v)
+            for v in (
+                t.wage,
+                t.business_income,
+                t.business_cost,
+                t.property_income,
+                t.transfer,
+                t.claims,
+                t.out_of_pocket,
+                t.net_income,
+                t.per_capita,
+            )
+        )
+        >= STATEMENT_LIMIT
+    ):
+        raise ValidationFailed(
+            [
+                FieldProblem(
+                    "amount",
+                    "本年度收入合计超出可登记范围，请核对金额",
+                    "the year's totals would exceed what a statement can hold; check the amounts",
+                )
+            ]
+        )
     statement.wage, statement.business_income, statement.business_cost = t.wage, t.business_income, t.business_cost
     statement.property, statement.transfer, statement.claims = t.property_income, t.transfer, t.claims
     statement.out_of_pocket = t.out_of_pocket

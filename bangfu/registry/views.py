@@ -17,6 +17,7 @@ from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.accounts.selectors import has_cap
 from bangfu.areas import selectors as areas
 from bangfu.areas.domain.codes import Level
+from bangfu.core import params
 from bangfu.core.errors import ApplicationError, Forbidden, NotFound
 from bangfu.core.views import field_errors, int_or_none, post_dict, reraise_access
 from bangfu.registry import selectors, services
@@ -55,7 +56,7 @@ def _filter(request: AuthedHttpRequest) -> selectors.HouseholdFilter:
 def household_list(request: AuthedHttpRequest) -> HttpResponse:
     _require(request, Cap.VIEW_PEOPLE)
     f = _filter(request)
-    page = selectors.household_page(request.user, f, int_or_none(request.GET.get("page")) or 1)
+    page = selectors.household_page(request.user, f, params.page_number(request.GET))
     query = request.GET.copy()
     query.pop("page", None)
     ctx = {

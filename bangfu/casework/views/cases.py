@@ -16,9 +16,9 @@ from bangfu.casework import selectors, services
 from bangfu.casework.domain import codes
 from bangfu.casework.domain.procedure import EVENT_LABELS, STATE_LABELS, State
 from bangfu.casework.pdf import notice_pdf
-from bangfu.core import files
+from bangfu.core import files, params
 from bangfu.core.errors import ApplicationError
-from bangfu.core.views import field_errors, int_or_none
+from bangfu.core.views import field_errors
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -61,7 +61,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         overdue=request.GET.get("overdue") == "1",
         village=request.GET.get("village", ""),
     )
-    page = selectors.case_page(_user(request), f, _today(), int_or_none(request.GET.get("page")) or 1)
+    page = selectors.case_page(_user(request), f, _today(), params.page_number(request.GET))
     return render(
         request,
         "casework/case_list.html",

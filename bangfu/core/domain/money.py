@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
+
+from bangfu.core.domain import inputs
+from bangfu.core.errors import ValidationFailed
 
 FEN = Decimal("0.01")
+LIMIT = Decimal("9999999999.99")  # what a DECIMAL(12, 2) column holds
 ZERO = Decimal("0.00")
 
 
 def yuan(value: object) -> Decimal:
-    """Parse a yuan amount exactly; floats are refused because they are not exact."""
-    if isinstance(value, float):
-        value = repr(value)  # Excel hands floats over; their repr is the shortest exact decimal text
+    """Parse a yuan amount exactly (ValueError otherwise): at most two decimals, never rounded.
+
+    Range checks with a field name and a bilingual message are `core.domain.inputs.amount`, which
+    services use; this is the plain parser (no sign or size policy beyond what a column can hold).
+    """
     try:
-        d = Decimal(str(value).replace(",", "").strip())
-    except (InvalidOperation, ValueError):
-        raise ValueError(f"not an amount: {value!r}") from None
-    if not d.is_finite():
-        raise ValueError(f"not an amount: {value!r}")
-    return d.quantize(FEN, rounding=ROUND_HALF_UP)
+        return inputs.amount(value, low=-LIMIT, high=LIMIT)
+    except ValidationFailed as exc:
+        raise ValueError(f"not an amount: {str(value)[:40]!r} ({exc.en})") from None
 
 
 def q(d: Decimal) -> Decimal:

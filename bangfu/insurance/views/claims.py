@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.http import AuthedHttpRequest
-from bangfu.core import files
+from bangfu.core import files, params
 from bangfu.core.errors import ApplicationError, NotFound
 from bangfu.core.views import field_errors, int_or_none, reraise_access
 from bangfu.insurance import selectors, services
@@ -27,7 +27,7 @@ from bangfu.insurance.inputs import Problems
 def claim_queue(request: AuthedHttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     qs = selectors.claim_queue(request.user, status=status if status in Status else "")
-    page = Paginator(qs, 50).get_page(int_or_none(request.GET.get("page")) or 1)
+    page = Paginator(qs, 50).get_page(params.page_number(request.GET))
     return render(
         request,
         "insurance/claim_queue.html",

@@ -6,14 +6,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.http import AuthedHttpRequest
-from bangfu.core import files
+from bangfu.core import files, params
 from bangfu.core.errors import FieldProblem, NotFound, ValidationFailed
 from bangfu.core.excel import SheetSpec, write_workbook
-from bangfu.core.views import int_or_none
 from bangfu.market import selectors, services
 from bangfu.market.views._forms import run
 
@@ -46,7 +44,7 @@ def photo(request: HttpRequest, pk: int) -> FileResponse:
 
 
 def _year(request: HttpRequest) -> int:
-    return int_or_none(request.GET.get("year")) or timezone.localdate().year
+    return params.year(request.GET)
 
 
 def _workbook(export: selectors.SalesExport) -> bytes:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.http import AuthedHttpRequest
+from bangfu.core import params
 from bangfu.core.errors import ApplicationError
 from bangfu.core.views import field_errors, int_or_none, reraise_access
 from bangfu.market import selectors, services
@@ -30,7 +31,7 @@ from bangfu.market.views._forms import run as _done
 
 
 def _year(request: HttpRequest) -> int:
-    return int_or_none(request.GET.get("year")) or timezone.localdate().year
+    return params.year(request.GET)
 
 
 # --- public catalogue ---------------------------------------------------------------------------------
@@ -65,7 +66,7 @@ def enterprise_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     e = selectors.enterprise_get(user, pk)
     years = selectors.years_of(user, pk)
     # Without a chosen year the page opens on the latest reported year, where the figures are.
-    year = int_or_none(request.GET.get("year")) or (years[0].year if years else timezone.localdate().year)
+    year = params.year(request.GET, default=years[0].year if years else None)
     products = list(selectors.products_of(user, pk))
     beneficiaries = selectors.beneficiaries(user, pk, year)
     sales = selectors.sales_summary(user, pk, year)

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from bangfu.core.domain import inputs
 from bangfu.core.domain.idnumber import IdNumber, InvalidIdNumber, parse
+from bangfu.core.errors import ValidationFailed
 from bangfu.registry.domain import codes
 
 
@@ -81,10 +83,7 @@ def _text(v: Any) -> str:
 def clean_member(raw: dict[str, Any], *, partial: bool = False, today: dt.date | None = None) -> Cleaned:
     out = Cleaned()
     if not partial or "name" in raw:
-        name = _text(raw.get("name"))
-        if not name or len(name) > 60:
-            out.problems.append(Problem("name", "姓名不能为空且不超过60字", "name is required (at most 60 characters)"))
-        out.values["name"] = name
+        out.values["name"] = _checked(out, "", inputs.name, raw.get("name"), "name", max_len=60, zh="姓名", en="name")
     if not partial or "id_number" in raw:
         try:
             out.id_number = parse(_text(raw.get("id_number")), today)
@@ -137,10 +136,16 @@ def _choices(keys: tuple[str, ...], given: tuple[Any, ...]) -> tuple[dict[str, s
 def _clean_phone(raw: dict[str, Any], out: Cleaned, partial: bool) -> None:
     if partial and "phone" not in raw:
         return
-    phone = _text(raw.get("phone"))
-    if phone and (not phone.replace("-", "").isdigit() or len(phone) > 20):
-        out.problems.append(Problem("phone", "电话号码只能包含数字和-", "phone may contain digits and '-' only"))
-    out.values["phone"] = phone
+    out.values["phone"] = _checked(out, "", inputs.phone, raw.get("phone"), "phone", max_len=20)
+
+
+def _checked(out: Cleaned, fallback: Any, check: Any, value: Any, field_name: str, **kw: Any) -> Any:
+    """Run one of core.domain.inputs' checks, turning its error into a problem of this record."""
+    try:
+        return check(value, field_name, **kw)
+    except ValidationFailed as exc:
+        out.problems += [Problem(p.field, p.zh, p.en) for p in exc.problems]
+        return fallback
 
 
 def _clean_months(raw: dict[str, Any], out: Cleaned, partial: bool) -> None:
@@ -176,13 +181,17 @@ def clean_household(raw: dict[str, Any], *, partial: bool = False, this_year: in
     out = Cleaned()
     this_year = this_year or dt.date.today().year
     if not partial or "number" in raw:
-        number = _text(raw.get("number"))
-        if not number or not number.isdigit() or len(number) > 30:
+        try:  # NFKC: a full-width number is the same number, so the uniqueness rule holds
+            out.values["number"] = inputs.identifier(raw.get("number"), "number", max_len=30, digits=True)
+        except ValidationFailed:
             out.problems.append(Problem("number", "户编号须为不超过30位的数字", "household number: digits, at most 30"))
-        out.values["number"] = number
-    for key in ("address", "phone"):
-        if not partial or key in raw:
-            out.values[key] = _text(raw.get(key))
+            out.values["number"] = _text(raw.get("number"))
+    if not partial or "address" in raw:
+        out.values["address"] = _checked(
+            out, "", inputs.text, raw.get("address"), "address", max_len=200, zh="住址", en="address"
+        )
+    if not partial or "phone" in raw:
+        out.values["phone"] = _checked(out, "", inputs.phone, raw.get("phone"), "phone", max_len=20)
     for key in HOUSEHOLD_FLAGS:
         if partial and key not in raw:
             continue

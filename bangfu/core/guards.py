@@ -1,0 +1,72 @@
+"""The last guard before the database: every model save is checked against its columns.
+
+Services validate their input with `core.domain.inputs` and say which field is wrong in their own
+words; this guard catches whatever a service forgot, on both databases alike (SQLite would store a
+2,000-character address in a 200-character column, or an amount its DECIMAL column cannot hold and
+then fail on every later read; PostgreSQL would answer 500). It raises the same bilingual
+`ValidationFailed`, so a form or the API shows a 422, and nothing is written. The database CHECK
+constraints (`bounded`) are the very last line.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, models
+from django.db.models.signals import pre_save
+
+from bangfu.core.domain.inputs import text_problem
+from bangfu.core.errors import FieldProblem, ValidationFailed
+
+
+def decimal_limit(field: models.DecimalField) -> Decimal:
+    """The first value a DECIMAL(max_digits, decimal_places) column cannot hold."""
+    return Decimal(10) ** (field.max_digits - field.decimal_places)  # type: ignore[operator]
+
+
+def bounded(model: str, limits: dict[str, Decimal | int], *, signed: tuple[str, ...] = ()) -> list[Any]:
+    """CHECK (-limit <) 0 ≤ column < limit for each column: the database's own last guard."""
+    out: list[Any] = []
+    for f, limit in limits.items():
+        low = models.Q(**{f"{f}__gt": -limit}) if f in signed else models.Q(**{f"{f}__gte": 0})
+        out.append(models.CheckConstraint(condition=low & models.Q(**{f"{f}__lt": limit}), name=f"{model}_{f}_range"))
+    return out
+
+
+def _problem(model: type[models.Model], f: models.Field, zh: str, en: str) -> ValidationFailed:
+    label = str(f.verbose_name or f.name)
+    return ValidationFailed(
+        [FieldProblem(f.name, f"{label}：{zh}", f"{f.name}: {en}")], zh=f"{label}：{zh}", en=f"{f.name}: {en}"
+    )
+
+
+def check_instance(instance: models.Model) -> None:
+    """Raise ValidationFailed when a value does not fit its column (length, characters, digits, range)."""
+    model = type(instance)
+    for f in model._meta.concrete_fields:
+        value = getattr(instance, f.attname, None)
+        if value is None:
+            continue
+        if isinstance(f, models.CharField | models.TextField) and isinstance(value, str):
+            problem = text_problem(value, max_len=f.max_length, multiline=True)
+            if problem:
+                raise _problem(model, f, *problem)
+        elif isinstance(f, models.DecimalField) and isinstance(value, Decimal | int | float):
+            d = Decimal(str(value)) if not isinstance(value, Decimal) else value
+            if not d.is_finite() or abs(d) >= decimal_limit(f):
+                raise _problem(model, f, "数值超出可登记范围", "the number is out of range")
+        elif isinstance(f, models.IntegerField) and isinstance(value, int) and not isinstance(f, models.AutoField):
+            low, high = connection.ops.integer_field_range(f.get_internal_type())
+            if (low is not None and value < low) or (high is not None and value > high):
+                raise _problem(model, f, "数值超出可登记范围", "the number is out of range")
+
+
+def _guard(sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
+    if raw or not sender.__module__.startswith("bangfu."):
+        return
+    check_instance(instance)
+
+
+def connect() -> None:
+    pre_save.connect(_guard, dispatch_uid="bangfu.core.guards")
