@@ -150,6 +150,11 @@ class BangfuAPI(NinjaAPI):
             for operation in operations.values():
                 for status, description in PROBLEM_STATUSES.items():
                     operation["responses"].setdefault(status, {"description": description, "content": content})
+                if "multipart/form-data" in operation.get("requestBody", {}).get("content", {}):
+                    # uploads beyond core.excel's limits (file size, sheet dimension, unpacked size)
+                    operation["responses"].setdefault(
+                        413, {"description": "文件过大 Upload too large", "content": content}
+                    )
         return schema
 
 
