@@ -1,9 +1,17 @@
 // Forms marked data-busy: on submit, disable the submit button and show the message, so a long
 // request (an Excel import of a whole county takes tens of seconds) is not sent twice by a second
 // click, and the officer knows to wait. Plain script, no framework: it must work on cheap phones.
+// The Content-Security-Policy allows no inline handlers (onclick=…), so behaviour is declared with
+// data- attributes and wired here: data-confirm (ask before submitting), data-print (print button),
+// data-autosubmit (a select that submits its form when changed), data-back (the error page's Back link).
 document.addEventListener("submit", function (event) {
   var form = event.target;
-  if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-busy")) return;
+  if (!(form instanceof HTMLFormElement)) return;
+  if (form.hasAttribute("data-confirm") && !window.confirm(form.getAttribute("data-confirm"))) {
+    event.preventDefault();
+    return;
+  }
+  if (!form.hasAttribute("data-busy")) return;
   if (form.dataset.sent === "1") { event.preventDefault(); return; }
   form.dataset.sent = "1";
   form.querySelectorAll("button[type=submit], input[type=submit]").forEach(function (b) { b.disabled = true; });
@@ -18,4 +26,15 @@ window.addEventListener("pageshow", function () {
     var note = form.querySelector(".busy-note");
     if (note) { note.hidden = true; }
   });
+});
+document.addEventListener("click", function (event) {
+  var target = event.target instanceof Element ? event.target : null;
+  if (!target) return;
+  if (target.closest("[data-print]")) { event.preventDefault(); window.print(); return; }
+  // data-back: go back where the user came from; without history the link's own address (home) is used.
+  if (target.closest("a[data-back]") && window.history.length > 1) { event.preventDefault(); window.history.back(); }
+});
+document.addEventListener("change", function (event) {
+  var el = event.target;
+  if (el instanceof HTMLSelectElement && el.hasAttribute("data-autosubmit") && el.form) { el.form.submit(); }
 });
