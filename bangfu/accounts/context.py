@@ -21,7 +21,18 @@ def nav(request: HttpRequest) -> dict[str, Any]:
     return {"caps": caps, "role_labels": roles, "app_nav": _app_nav(caps)}
 
 
-NAV_APPS = ["registry", "areas", "monitoring", "casework", "insurance", "employment", "market", "rules", "analytics"]
+NAV_APPS = [
+    "registry",
+    "areas",
+    "monitoring",
+    "casework",
+    "insurance",
+    "employment",
+    "market",
+    "rules",
+    "analytics",
+    "accounts",
+]
 
 
 def _app_nav(caps: set[str]) -> list[dict[str, str]]:

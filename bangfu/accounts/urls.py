@@ -4,10 +4,13 @@ from django.urls import path
 from bangfu.accounts import views
 
 app_name = "accounts"
+NAV = [("view_audit", "审计日志 Audit log", "accounts:audit")]
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("me/", views.profile, name="profile"),
     path("me/tokens/", views.token_create, name="token_create"),
     path("me/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("audit/", views.audit_list, name="audit"),
+    path("audit.xlsx", views.audit_export, name="audit_export"),
 ]

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from bangfu.accounts import selectors, services
+from bangfu.accounts import audit_log, selectors, services
+from bangfu.accounts.domain import audit
+from bangfu.accounts.domain.roles import Cap
 from bangfu.accounts.http import AuthedHttpRequest
+from bangfu.areas.selectors import areas_visible
 
 
 @login_required
@@ -42,3 +48,33 @@ def token_revoke(request: AuthedHttpRequest, token_id: int) -> HttpResponse:
     services.token_revoke(user=request.user, token_id=token_id)
     messages.success(request, "令牌已作废 Token revoked")
     return redirect("accounts:profile")
+
+
+@login_required
+def audit_list(request: AuthedHttpRequest) -> HttpResponse:
+    """审计日志: who did what, when, to which object, in the caller's areas; filters and Excel."""
+    f = audit_log.filter_from(request.GET)
+    events = selectors.audit_events(request.user, f)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    query = urlencode({k: v for k in audit_log.FILTER_FIELDS if (v := request.GET.get(k, "").strip())})
+    return render(
+        request,
+        "accounts/audit.html",
+        {
+            "f": f,
+            "page": page,
+            "rows": selectors.audit_rows(request.user, page.object_list),
+            "actions": audit.action_choices(),
+            "object_types": audit.object_choices(),
+            "areas": areas_visible(request.user, cap=Cap.VIEW_AUDIT).exclude(level="group")[:500],
+            "query": query,
+        },
+    )
+
+
+@login_required
+def audit_export(request: AuthedHttpRequest) -> HttpResponse:
+    data = audit_log.workbook(request.user, audit_log.filter_from(request.GET))
+    response = HttpResponse(data, content_type=audit_log.XLSX)
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''audit.xlsx"
+    return response

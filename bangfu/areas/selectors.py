@@ -122,6 +122,11 @@ def area_by_code(code: str) -> Area | None:
     return Area.objects.filter(code=code).first()
 
 
+def area_names(codes: set[str]) -> dict[str, str]:
+    """Names of the given area codes (labels for rows the caller may already see)."""
+    return dict(Area.objects.filter(code__in=codes).values_list("code", "name"))
+
+
 def grid_by_code(code: str) -> Grid | None:
     return Grid.objects.filter(code=code).select_related("village").first()
 

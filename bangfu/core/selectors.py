@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+
+from django.db.models import Q, QuerySet
 
 from bangfu.core.models import AuditEvent
 
@@ -10,3 +12,31 @@ from bangfu.core.models import AuditEvent
 def audit_events_for(*, object_type: str, object_id: str) -> QuerySet[AuditEvent]:
     """Callers must already have checked that the actor may see the object."""
     return AuditEvent.objects.filter(object_type=object_type, object_id=str(object_id)).select_related("actor")
+
+
+def audit_search(
+    *,
+    where: Q,
+    person: str = "",
+    action: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    since: dt.datetime | None = None,
+    before: dt.datetime | None = None,
+) -> QuerySet[AuditEvent]:
+    """Audit events matching `where` (the caller's scope, built by areas.selectors) and the filters,
+    newest first. `person` matches the actor's username or display name."""
+    qs = AuditEvent.objects.filter(where)
+    if person:
+        qs = qs.filter(Q(actor__username__icontains=person) | Q(actor__display_name__icontains=person))
+    if action:
+        qs = qs.filter(action=action)
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    if object_id:
+        qs = qs.filter(object_id=object_id)
+    if since:
+        qs = qs.filter(at__gte=since)
+    if before:
+        qs = qs.filter(at__lt=before)
+    return qs.select_related("actor").order_by("-at", "-pk")

@@ -362,7 +362,11 @@ def income_record(
         line = IncomeItem.objects.create(statement=st, source=source, **defaults)
     statement_recompute(statement=st)
     audit_record(
-        actor=actor, action="income_record", obj=line, data={"item": item, "amount": str(value), "source": source}
+        actor=actor,
+        action="income_record",
+        obj=line,
+        area_code=str(Household.objects.filter(pk=household_id).values_list("village_id", flat=True).get()),
+        data={"item": item, "amount": str(value), "source": source},
     )
     return line
 

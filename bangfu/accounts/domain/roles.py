@@ -49,6 +49,7 @@ class Cap(StrEnum):
     EMPLOYMENT_EDIT = "employment_edit"
     MARKET_EDIT = "market_edit"
     VIEW_REPORTS = "view_reports"
+    VIEW_AUDIT = "view_audit"  # read the audit log (who did what, when, to which object) of the area
 
 
 _OFFICER = {Cap.VIEW_PEOPLE, Cap.EDIT_REGISTRY, Cap.HANDLE_WARNINGS, Cap.VIEW_REPORTS, Cap.LOG_VISITS}
@@ -68,6 +69,7 @@ CAPABILITIES: dict[Role, frozenset[Cap]] = {
             Cap.CLAIM_APPROVE,
             Cap.EMPLOYMENT_EDIT,
             Cap.MARKET_EDIT,
+            Cap.VIEW_AUDIT,
         }
     ),
     Role.TOWNSHIP_OFFICER: frozenset(
@@ -78,7 +80,7 @@ CAPABILITIES: dict[Role, frozenset[Cap]] = {
     Role.DEPT_OFFICER: frozenset({Cap.UPLOAD_FEEDS}),
     Role.INSURER: frozenset({Cap.CLAIM_SURVEY}),
     Role.ENTERPRISE: frozenset({Cap.EMPLOYMENT_EDIT, Cap.MARKET_EDIT}),
-    Role.AUDITOR: frozenset({Cap.VIEW_PEOPLE, Cap.VIEW_REPORTS}),
+    Role.AUDITOR: frozenset({Cap.VIEW_PEOPLE, Cap.VIEW_REPORTS, Cap.VIEW_AUDIT}),
 }
 
 # Roles whose people-data scope is their grids, not their whole area.
