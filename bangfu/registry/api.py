@@ -77,9 +77,10 @@ class MemberOut(Schema):
     id: int
     household_id: int
     name: str
-    id_number: str = Field(description="脱敏显示，如 5111**********1234；full_id=true 且角色允许时为完整号码")
+    id_number: str = Field(description="脱敏显示，如 5111************34；full_id=true 且角色允许时为完整号码")
     id_full: bool
-    birth_date: dt.date
+    birth_date: dt.date | None = Field(description="完整出生日期，仅对有查看完整身份证号权限的角色提供")
+    birth_year: int
     sex: str
     relation: str
     ethnicity: str
@@ -254,7 +255,6 @@ def _row(h: Household) -> dict[str, Any]:
 
 _MEMBER_FIELDS = [
     "name",
-    "birth_date",
     "sex",
     "relation",
     "ethnicity",
@@ -281,6 +281,8 @@ def _member(user: User, m: Member, household: Household, full_id: bool) -> dict[
         "household_id": m.household_id,
         "id_number": shown,
         "id_full": full_id,
+        "birth_date": m.birth_date if selectors.sees_birth_date(user, household.village_id) else None,
+        "birth_year": m.birth_date.year,
         **{f: getattr(m, f) for f in _MEMBER_FIELDS},
     }
 

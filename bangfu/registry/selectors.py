@@ -173,6 +173,14 @@ def member_full_id(user: User, member: Member, purpose: str = "") -> str:
     return crypto.decrypt(member.id_enc)
 
 
+def sees_birth_date(user: User, village_code: str) -> bool:
+    """Full birth dates go with full ID numbers: the date is the part of the number the mask hides.
+
+    Roles without view_full_id get the birth year (security review D3), in pages, API and exports.
+    """
+    return scope_for(user, Cap.VIEW_FULL_ID).covers_code(village_code)
+
+
 def member_by_id_number_unscoped(id_number: str) -> Member | None:
     """For services matching department data to people (never shown to a user as such)."""
     try:
@@ -225,7 +233,8 @@ def _shown(value: Any) -> Any:
     return value
 
 
-_HIDDEN_FIELDS = {"id_enc", "id_hash", "updated", "created"}
+# birth_date: part of the ID number; a corrected number shows as its masked change (security D3)
+_HIDDEN_FIELDS = {"id_enc", "id_hash", "updated", "created", "birth_date"}
 
 
 def _describe(record: Any) -> dict[str, Any]:

@@ -100,6 +100,7 @@ def household_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "history": selectors.household_history(request.user, pk),
         "can_edit": has_cap(request.user, Cap.EDIT_REGISTRY),
         "can_view_id": has_cap(request.user, Cap.VIEW_FULL_ID),
+        "sees_birth_date": selectors.sees_birth_date(request.user, d.household.village_id),
         "income_items": codes.INCOME_ITEMS,
         "this_year": timezone.localdate().year,
         "sections": _household_sections(request, pk),

@@ -116,7 +116,8 @@ def _member_row(user: User, h: Household, m: Member, full_id: bool) -> list[Any]
     values = {k: getattr(m, k) for k in importer.MEMBER_KEYS if k != "id_number"}
     values |= {"household": h.number, "id_number": shown}
     row = [values.get(key, "") for _, key in importer.MEMBER_COLUMNS]
-    return [*row, m.birth_date.isoformat(), "男" if m.sex == "M" else "女", _yes(m.active)]
+    born = m.birth_date.isoformat() if full_id else str(m.birth_date.year)  # the date only with the full number
+    return [*row, born, "男" if m.sex == "M" else "女", _yes(m.active)]
 
 
 def _export_rows(user: User, households: Iterator[Household], full_id: bool) -> tuple[list[Sequence[Any]], ...]:
@@ -144,7 +145,8 @@ def household_export(request: HttpRequest) -> HttpResponse:
         .iterator(chunk_size=2000)
     )
     h_rows, m_rows = _export_rows(user, households, full_id)
-    member_columns = [t for t, _ in importer.MEMBER_COLUMNS] + EXPORT_MEMBER_EXTRA
+    born = "出生日期" if full_id else "出生年份"
+    member_columns = [t for t, _ in importer.MEMBER_COLUMNS] + [born, *EXPORT_MEMBER_EXTRA[1:]]
     data = write_workbook([
         SheetSpec(importer.HOUSEHOLD_SHEET, EXPORT_HOUSEHOLD_COLUMNS, rows=h_rows,
                   text_columns={"户编号", "村代码", "村民小组代码", "网格编号", "联系电话"}),

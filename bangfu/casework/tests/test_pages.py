@@ -158,7 +158,7 @@ def test_self_report_creates_a_lead_without_login_and_reveals_nothing(world, par
     assert _no_token(done_a) == _no_token(done_b) and "申报已收到" in done_a
     leads = Case.objects.filter(source="self_report").order_by("pk")
     assert [c.household_id for c in leads] == [world.households["h1"].pk, None]
-    assert leads[1].due_on is not None and leads[1].reporter_id_masked.count("*") == 10
+    assert leads[1].due_on is not None and leads[1].reporter_id_masked.count("*") == 12
 
 
 def test_self_report_validation_writes_no_case(world, params, client) -> None:

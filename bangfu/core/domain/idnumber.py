@@ -58,10 +58,22 @@ class IdNumber:
 
 
 def mask(value: str) -> str:
-    """5101**********1234: region prefix and last four, as printed on public notices."""
+    """5101************34: province and prefecture, and the last two characters.
+
+    The hidden part holds the county, the birth date and two of the three sequence digits, so the
+    village code and the birth year shown beside a masked number leave thousands of candidates
+    (security review D3: the old mask hid exactly county + birth date, which the screens gave away).
+    """
     if len(value) < 8:
         return "*" * len(value)
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+    return value[:4] + "*" * (len(value) - 6) + value[-2:]
+
+
+def remask(masked: str) -> str:
+    """A number stored masked the old way (5101**********1234) masked the current way."""
+    if len(masked) == 18 and masked[4:14] == "*" * 10:
+        return masked[:4] + "*" * 12 + masked[-2:]
+    return masked
 
 
 def parse(raw: str, today: dt.date | None = None) -> IdNumber:

@@ -68,7 +68,7 @@ def test_import_stores_households_members_and_history(world):
     assert (h.head_name, h.size, h.grid, h.exit_year, h.dibao, h.dibao_since is not None) == (
         "吉石罗布", 2, world.g1, 2019, True, True)  # fmt: skip
     wife = h.members.get(relation="配偶")
-    assert wife.id_masked.count("*") == 10 and len(crypto.decrypt(wife.id_enc)) == 18
+    assert wife.id_masked.count("*") == 12 and len(crypto.decrypt(wife.id_enc)) == 18
     created = h.history.get()
     assert created.history_type == "+" and created.history_user == world.t1
     assert created.history_change_reason == f"Excel导入 import #{result.batch_id}"
