@@ -86,7 +86,7 @@ def test_a_role_with_the_right_still_gets_the_birth_date(world, client_for, api_
 
 
 def test_stored_masks_of_the_old_form_are_rewritten(world) -> None:
-    """registry 0004 / casework 0005: masks stored the old way (county + birth date hidden) are re-masked."""
+    """registry 0005 / casework 0005: masks stored the old way (county + birth date hidden) are re-masked."""
     import importlib
 
     from django.apps import apps
@@ -116,7 +116,7 @@ def test_stored_masks_of_the_old_form_are_rewritten(world) -> None:
         title="公示",
         body=f"户主：张三　身份证号：{old}　家庭人口：3人",
     )
-    importlib.import_module("bangfu.registry.migrations.0004_remask_ids").forwards(apps, None)
+    importlib.import_module("bangfu.registry.migrations.0005_remask_ids").forwards(apps, None)
     importlib.import_module("bangfu.casework.migrations.0005_remask_ids").forwards(apps, None)
     new = full[:4] + "*" * 12 + full[-2:]
     assert Member.objects.get(pk=m.pk).id_masked == new

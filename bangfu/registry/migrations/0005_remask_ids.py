@@ -20,6 +20,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("registry", "0003_import_indexes")]
+    dependencies = [("registry", "0004_audit_income_area")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
