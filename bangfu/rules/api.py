@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from bangfu.monitoring import services as monitoring
-from bangfu.rules import selectors
+from bangfu.rules import selectors, services
 from bangfu.rules.domain.facts import FACTS
 
 router = Router(tags=["rules"])
@@ -18,6 +19,7 @@ router = Router(tags=["rules"])
 class RuleOut(Schema):
     code: str
     zh: str
+    en: str
     risk: str
     when: dict[str, Any]
 
@@ -35,10 +37,17 @@ class RuleSetOut(Schema):
 
 
 def _out(rs: Any) -> dict[str, Any]:
-    return {"id": rs.pk, "area": rs.area_id, "version": rs.version, "status": rs.status, "window": rs.window,
-            "params": rs.params, "effective_from": rs.effective_from and rs.effective_from.isoformat(),
-            "effective_to": rs.effective_to and rs.effective_to.isoformat(),
-            "rules": [{"code": r.code, "zh": r.zh, "risk": r.risk, "when": r.when} for r in rs.rules.all()]}
+    return {
+        "id": rs.pk,
+        "area": rs.area_id,
+        "version": rs.version,
+        "status": rs.status,
+        "window": rs.window,
+        "params": rs.params,
+        "effective_from": rs.effective_from and rs.effective_from.isoformat(),
+        "effective_to": rs.effective_to and rs.effective_to.isoformat(),
+        "rules": [{"code": r.code, "zh": r.zh, "en": r.en, "risk": r.risk, "when": r.when} for r in rs.rules.all()],
+    }
 
 
 @router.get("/facts")
@@ -61,3 +70,64 @@ def ruleset_preview(request: HttpRequest, pk: int) -> dict[str, Any]:
     """Households the version would flag today, by township, with those added and removed."""
     rs = selectors.ruleset_get(request.user, pk)  # type: ignore[arg-type]
     return monitoring.ruleset_preview(actor=request.user, ruleset=rs, as_of=timezone.localdate())  # type: ignore[arg-type]
+
+
+# --- drafts and publishing: the rule editor page's services ------------------------------------------
+
+
+class DraftIn(Schema):
+    area: str = ""  # 12-digit area code; empty: the caller's first area with the `configure` capability
+    note: str = ""
+
+
+class MonitoringRuleIn(Schema):
+    code: str
+    zh: str = ""
+    en: str = ""
+    risk: str = "其他"
+    when: dict[str, Any]
+
+
+class DraftUpdateIn(Schema):
+    window: str
+    params: dict[str, str]
+    rules: list[MonitoringRuleIn]
+    note: str = ""
+
+
+class PublishIn(Schema):
+    effective_from: dt.date
+
+
+@router.post("/rulesets", response={201: RuleSetOut}, summary="新建规则草稿 New draft (copy of the version in force)")
+def ruleset_draft_create(request: HttpRequest, body: DraftIn) -> Status:
+    rs = services.ruleset_start_draft(actor=request.user, area_code=body.area, note=body.note)  # type: ignore[arg-type]
+    return Status(201, _out(selectors.ruleset_get(request.user, rs.pk)))  # type: ignore[arg-type]
+
+
+@router.put("/rulesets/{pk}", response=RuleSetOut, summary="修改规则草稿 Replace a draft's window, parameters, rules")
+def ruleset_draft_update(request: HttpRequest, pk: int, body: DraftUpdateIn) -> dict[str, Any]:
+    rs = selectors.ruleset_get(request.user, pk)  # type: ignore[arg-type]
+    services.ruleset_update_draft(
+        actor=request.user,  # type: ignore[arg-type]
+        ruleset=rs,
+        window=body.window,
+        params=body.params,
+        rules=[r.dict() for r in body.rules],
+        note=body.note,
+    )
+    return _out(selectors.ruleset_get(request.user, pk))  # type: ignore[arg-type]
+
+
+@router.post("/rulesets/{pk}/publish", response=RuleSetOut, summary="发布规则 Publish a draft from a date")
+def ruleset_publish(request: HttpRequest, pk: int, body: PublishIn) -> dict[str, Any]:
+    rs = selectors.ruleset_get(request.user, pk)  # type: ignore[arg-type]
+    services.ruleset_publish(actor=request.user, ruleset=rs, effective_from=body.effective_from)  # type: ignore[arg-type]
+    return _out(selectors.ruleset_get(request.user, pk))  # type: ignore[arg-type]
+
+
+@router.delete("/rulesets/{pk}", response={204: None}, summary="删除规则草稿 Delete a draft")
+def ruleset_draft_delete(request: HttpRequest, pk: int) -> Status:
+    rs = selectors.ruleset_get(request.user, pk)  # type: ignore[arg-type]
+    services.ruleset_delete_draft(actor=request.user, ruleset=rs)  # type: ignore[arg-type]
+    return Status(204, None)

@@ -15,6 +15,7 @@ from bangfu.areas import selectors as areas
 from bangfu.core.domain.money import yuan
 from bangfu.core.errors import ApplicationError, Conflict, FieldProblem, NotFound, ValidationFailed
 from bangfu.core.services import audit_record
+from bangfu.rules import selectors as rule_selectors
 from bangfu.rules.domain import defaults
 from bangfu.rules.domain.rules import RuleError, parse_ruleset
 from bangfu.rules.models import MonitoringLine, Rule, RuleSet
@@ -57,6 +58,18 @@ def ruleset_create_draft(*, actor: User | None, area_code: str, base: RuleSet | 
     _replace_rules(rs, rules)
     audit_record(actor=actor, action="ruleset_create_draft", obj=rs, area_code=area_code, reason=note)
     return rs
+
+
+def ruleset_start_draft(*, actor: User, area_code: str = "", note: str = "") -> RuleSet:
+    """The editor's "new draft" (page and API): for `area_code`, by default the actor's first area
+    with CONFIGURE, copied from the version in force there (or the defaults)."""
+    if not area_code:
+        scope = areas.scope_for(actor, Cap.CONFIGURE)
+        if not scope.prefixes:
+            raise NotFound()
+        area_code = scope.prefixes[0].ljust(12, "0")
+    base = rule_selectors.ruleset_for_village(area_code, timezone.localdate())
+    return ruleset_create_draft(actor=actor, area_code=area_code, base=base, note=note)
 
 
 def _replace_rules(rs: RuleSet, rules: list[dict[str, Any]]) -> None:

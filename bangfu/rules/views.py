@@ -36,13 +36,7 @@ def ruleset_list(request: HttpRequest) -> HttpResponse:
 
 
 def _new_draft(request: HttpRequest) -> HttpResponse:
-    scope = scope_for(request.user, Cap.CONFIGURE)  # type: ignore[arg-type]
-    if not scope.prefixes:
-        raise NotFound()
-    area_code = scope.prefixes[0].ljust(12, "0")
-    base = selectors.ruleset_for_village(area_code, timezone.localdate())
-    rs = services.ruleset_create_draft(actor=request.user, area_code=area_code, base=base,  # type: ignore[arg-type]
-                                       note=request.POST.get("note", ""))
+    rs = services.ruleset_start_draft(actor=request.user, note=request.POST.get("note", ""))  # type: ignore[arg-type]
     return redirect("rules:ruleset_detail", pk=rs.pk)
 
 
