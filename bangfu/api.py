@@ -228,6 +228,7 @@ def _mount() -> None:
     from bangfu.analytics.api import router as analytics_router
     from bangfu.areas.api import router as areas_router
     from bangfu.casework.api import router as casework_router
+    from bangfu.core.api import router as jobs_router
     from bangfu.employment.api import router as employment_router
     from bangfu.insurance.api import router as insurance_router
     from bangfu.market.api import router as market_router
@@ -245,6 +246,7 @@ def _mount() -> None:
     api.add_router("/employment", employment_router)
     api.add_router("/market", market_router)
     api.add_router("/analytics", analytics_router)
+    api.add_router("/jobs", jobs_router)
 
 
 _mount()

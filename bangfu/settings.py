@@ -170,6 +170,8 @@ MEDIA_URL = "/media/"
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# An upload with more rows than this (longest sheet) is imported by `bangfu worker`, not in the request.
+BANGFU_BACKGROUND_ROWS = int(os.environ.get("BANGFU_BACKGROUND_ROWS", "5000"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600

@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("employment/", include("bangfu.employment.urls")),
     path("market/", include("bangfu.market.urls")),
     path("demo/", include("bangfu.demo.urls")),
+    path("jobs/", include("bangfu.core.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

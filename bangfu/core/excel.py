@@ -293,12 +293,14 @@ def _sheet_parts(view: memoryview, infos: list[zipfile.ZipInfo]) -> set[str]:
     return parts
 
 
-def check_xlsx(data: bytes, limits: Limits = LIMITS) -> None:
-    """Refuse (413/422) an .xlsx that would take more memory than `limits` allow to read; see above."""
+def check_xlsx(data: bytes, limits: Limits = LIMITS) -> int:
+    """Refuse (413/422) an .xlsx that would take more memory than `limits` allow to read; see above.
+
+    Returns the rows of its longest sheet (from row 1 to the last cell, or as declared)."""
     if len(data) > limits.file_bytes:
         raise _file_too_big(len(data), limits)
     view = memoryview(data)
-    total = 0
+    total = rows = 0
     try:
         infos = _zip_members(data)
         sheets = _sheet_parts(view, infos)
@@ -317,16 +319,19 @@ def check_xlsx(data: bytes, limits: Limits = LIMITS) -> None:
                     scan.feed(out)
             if scan is not None:
                 scan.close()
+                rows = max(rows, scan.max_row)
     except zlib.error:
         raise _unreadable() from None
+    return rows
 
 
 class Workbook:
     """An .xlsx that passed `check_xlsx`; each `rows` call opens its own calamine reader, so two
     threads may read two sheets at once (calamine parses without holding the GIL)."""
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes, max_rows: int = 0) -> None:
         self.data = data
+        self.max_rows = max_rows  # rows of the longest sheet, as checked (to choose a background job)
         self.sheet_names: list[str] = _calamine(data).sheet_names
 
     def rows(self, sheet: str | int = 0) -> list[list[Any]]:
@@ -357,8 +362,7 @@ def open_workbook(data: bytes, filename: str, limits: Limits = LIMITS) -> Workbo
             code="bad_file",
             status=422,
         )
-    check_xlsx(data, limits)
-    return Workbook(data)
+    return Workbook(data, check_xlsx(data, limits))
 
 
 def _cell(v: Any) -> str:

@@ -1,6 +1,8 @@
-"""Shared records: the audit/event log and the log of full personal-data views."""
+"""Shared records: the audit/event log, the log of full personal-data views, background jobs."""
 
 from __future__ import annotations
+
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -37,3 +39,38 @@ class PiiView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_id} viewed {self.object_type}#{self.object_id}"
+
+
+class Job(models.Model):
+    """Long work started by a user and run by `bangfu worker` (an import of thousands of rows):
+    its progress for the page's bar, and its result or report to come back to. Only its owner sees it."""
+
+    QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+    STATUSES = [
+        (QUEUED, "排队中 Queued"),
+        (RUNNING, "进行中 Running"),
+        (DONE, "已完成 Done"),
+        (FAILED, "未成功 Failed"),
+    ]
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=60)  # e.g. "registry_import"
+    title = models.CharField(max_length=200)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs")
+    status = models.CharField(max_length=10, choices=STATUSES, default=QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)  # percent
+    phase = models.CharField(max_length=200, blank=True)
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    started = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    payload = models.BinaryField(null=True, editable=False)  # the uploaded file, dropped when the job ends
+    result = models.JSONField(default=dict, blank=True)  # counts and ids, never personal data
+    error = models.JSONField(default=dict, blank=True)  # the problem document, with the per-row report
+
+    class Meta:
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["owner", "kind", "-created"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.status})"

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from bangfu.core.models import AuditEvent
+from bangfu.core.errors import NotFound
+from bangfu.core.models import AuditEvent, Job
 
 
 def audit_events_for(*, object_type: str, object_id: str) -> QuerySet[AuditEvent]:
@@ -40,3 +43,24 @@ def audit_search(
     if before:
         qs = qs.filter(at__lt=before)
     return qs.select_related("actor").order_by("-at", "-pk")
+
+
+def job_get(user: Any, pk: Any) -> Job:
+    """A job its owner started; anyone else gets NotFound (another user's import reveals nothing)."""
+    job = Job.objects.filter(pk=pk, owner_id=getattr(user, "pk", None)).defer("payload").first() if _uuid(pk) else None
+    if job is None:
+        raise NotFound()
+    return job
+
+
+def jobs_of(user: Any, kind: str = "") -> QuerySet[Job]:
+    qs = Job.objects.filter(owner_id=getattr(user, "pk", None)).defer("payload")
+    return qs.filter(kind=kind) if kind else qs
+
+
+def _uuid(value: Any) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True

@@ -1,13 +1,17 @@
-"""Helpers for page views: turning ValidationFailed into per-field errors on a re-rendered form."""
+"""Helpers for page views (per-field errors on a re-rendered form), and the pages of background jobs."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from typing import Any
 
-from django.http import HttpRequest
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
+from bangfu.core import selectors
 from bangfu.core.errors import ApplicationError
+from bangfu.core.models import Job
 
 
 def field_errors(exc: ApplicationError) -> dict[str, list[str]]:
@@ -43,3 +47,31 @@ def error_status(exc: ApplicationError | None) -> int:
     if exc is None:
         return 200
     return 413 if exc.status == 413 else 422
+
+
+# --- background jobs: "my jobs", one job with its progress bar (htmx polling) and its result ----------
+
+SHOWN_PROBLEMS = 500
+
+
+@login_required
+def job_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/job_list.html", {"jobs": selectors.jobs_of(request.user)[:100]})
+
+
+@login_required
+def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
+    job = selectors.job_get(request.user, pk)
+    template = "core/_job_status.html" if request.headers.get("HX-Request") else "core/job_detail.html"
+    return render(request, template, _job_context(job))
+
+
+def _job_context(job: Job) -> dict[str, Any]:
+    problems = job.error.get("errors", []) if job.error else []
+    total = job.error.get("errors_total", len(problems)) if job.error else 0
+    return {
+        "job": job,
+        "running": job.status in (Job.QUEUED, Job.RUNNING),
+        "problems": problems[:SHOWN_PROBLEMS],
+        "more": max(0, total - min(len(problems), SHOWN_PROBLEMS)),
+    }

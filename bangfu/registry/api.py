@@ -16,6 +16,7 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
+from bangfu.core.api import JobOut, job_out
 from bangfu.core.errors import NotFound
 from bangfu.core.excel import upload_bytes
 from bangfu.registry import importer, selectors, services
@@ -487,8 +488,17 @@ def import_template(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@router.post("/import", response={201: HouseholdImportOut}, summary="Excel导入农户 Import households (all or none)")
+@router.post(
+    "/import",
+    response={201: HouseholdImportOut, 202: JobOut},
+    summary="Excel导入农户 Import households (all or none)",
+)
 def import_households(request: HttpRequest, file: File[UploadedFile]) -> Status[dict[str, Any]]:
-    """422 with `errors` (row, field as 'sheet!column', message, message_en) when any row is wrong."""
-    result = importer.household_import(actor=_user(request), data=upload_bytes(file), filename=file.name or "")
-    return Status(201, {"households": result.households, "members": result.members, "batch_id": result.batch_id})
+    """422 with `errors` (row, field as 'sheet!column', message, message_en) when any row is wrong.
+
+    A file of more than a few thousand rows is imported in the background: 202 with a job to poll
+    at `url` (GET /api/v1/jobs/{id}) until its status is done (result) or failed (error report)."""
+    result = importer.household_import_start(actor=_user(request), data=upload_bytes(file), filename=file.name or "")
+    if isinstance(result, importer.ImportResult):
+        return Status(201, {"households": result.households, "members": result.members, "batch_id": result.batch_id})
+    return Status(202, job_out(result))

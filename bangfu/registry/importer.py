@@ -14,12 +14,13 @@ stays truthful: docs/adr/0006-excel-import-set-wise-writes.md.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -28,6 +29,7 @@ from bangfu.accounts.domain.roles import Cap
 from bangfu.areas import selectors as areas
 from bangfu.areas.domain.codes import Level
 from bangfu.core import bulkwrite, crypto, excel
+from bangfu.core import services as jobs
 from bangfu.core.errors import ApplicationError, Conflict, FieldProblem, NotFound, ValidationFailed
 from bangfu.core.excel import SheetSpec, require_columns, write_workbook
 from bangfu.core.services import audit_record
@@ -43,7 +45,9 @@ from bangfu.registry.models import Household, Member
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
+    from bangfu.core.models import Job
 
+JOB_KIND = "registry_import"
 HOUSEHOLD_SHEET = "农户"
 MEMBER_SHEET = "成员"
 PLACES_SHEET = "村和网格"
@@ -389,14 +393,27 @@ def _existing(model: type[Model], column: str, values: Sequence[str]) -> list[st
 # --- import -----------------------------------------------------------------------------------
 
 
-def household_import(*, actor: User, data: bytes, filename: str, today: dt.date | None = None) -> ImportResult:
-    """Check every row of the file; store all households and members, or nothing with the full report."""
+def household_import(
+    *,
+    actor: User,
+    data: bytes,
+    filename: str,
+    today: dt.date | None = None,
+    progress: Callable[[int, str], None] | None = None,
+) -> ImportResult:
+    """Check every row of the file; store all households and members, or nothing with the full report.
+
+    `progress(percent, phase)` is called between the steps (the background job's progress bar).
+    """
+    say = progress or (lambda _p, _s: None)
     if areas.scope_for(actor, Cap.IMPORT_REGISTRY).empty:
         raise NotFound()  # the import does not exist for a role without it (reveals nothing)
     book = _open(data, filename)  # a wrong or oversized file fails here, before any work starts
     today = today or timezone.localdate()
+    say(5, "读取并检查文件 Reading and checking the file")
     with bulkwrite.paused_gc():
-        households = _checked(actor, book, today)
+        households = _checked(actor, book, today, say)
+        say(70, f"保存{len(households)}户 Storing {len(households)} households")
         try:
             return _store(actor, households, today)
         except IntegrityError:
@@ -408,7 +425,23 @@ def household_import(*, actor: User, data: bytes, filename: str, today: dt.date 
             ) from None
 
 
-def _checked(actor: User, book: excel.Workbook, today: dt.date) -> list[_Household]:
+def household_import_start(*, actor: User, data: bytes, filename: str) -> ImportResult | Job:
+    """Import a small file now; a file of more than settings.BANGFU_BACKGROUND_ROWS rows becomes a job
+    for `bangfu worker` (the upload request answers at once; the import page follows its progress)."""
+    if areas.scope_for(actor, Cap.IMPORT_REGISTRY).empty:
+        raise NotFound()
+    book = _open(data, filename)  # bounded check of the file before anything is queued
+    if book.max_rows <= settings.BANGFU_BACKGROUND_ROWS:
+        return household_import(actor=actor, data=data, filename=filename)
+    from bangfu.registry.tasks import household_import_job  # tasks import this module
+
+    title = f"Excel导入农户 Import households: {filename}"
+    job = jobs.job_create(owner=actor, kind=JOB_KIND, title=title, filename=filename, payload=data)
+    transaction.on_commit(lambda: household_import_job.enqueue(str(job.pk)))
+    return job
+
+
+def _checked(actor: User, book: excel.Workbook, today: dt.date, say: Callable[[int, str], None]) -> list[_Household]:
     """Every row of the file checked; the households with their members, or ValidationFailed."""
     checker = _Checker(actor, today)
     # calamine parses a sheet without holding the GIL: the member sheet (three quarters of the
@@ -416,6 +449,7 @@ def _checked(actor: User, book: excel.Workbook, today: dt.date) -> list[_Househo
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-read") as pool:
         member_rows = pool.submit(book.rows, MEMBER_SHEET)
         households = _check_households(checker, book.rows(HOUSEHOLD_SHEET))
+        say(30, f"已检查{len(households)}户，检查成员 {len(households)} households checked; checking members")
         _check_members(checker, member_rows.result(), households)
     if checker.problems:
         checker.problems.sort(key=lambda p: (p.field.split("!")[0] != HOUSEHOLD_SHEET, p.row or 0))

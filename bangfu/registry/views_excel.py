@@ -20,6 +20,7 @@ from bangfu.accounts.domain.roles import Cap
 from bangfu.accounts.selectors import has_cap
 from bangfu.core.errors import ApplicationError, NotFound
 from bangfu.core.excel import SheetSpec, upload_bytes, write_workbook
+from bangfu.core.selectors import jobs_of
 from bangfu.core.views import error_status, int_or_none
 from bangfu.registry import importer, selectors
 
@@ -66,7 +67,9 @@ def household_import(request: HttpRequest) -> HttpResponse:
             ctx["error"] = ApplicationError(zh="请选择要导入的文件", en="Choose the file to import", code="no_file")
         else:
             try:
-                result = importer.household_import(actor=user, data=upload_bytes(upload), filename=upload.name or "")
+                result = importer.household_import_start(
+                    actor=user, data=upload_bytes(upload), filename=upload.name or ""
+                )
             except ApplicationError as exc:
                 if exc.status == 404:
                     raise
@@ -74,12 +77,15 @@ def household_import(request: HttpRequest) -> HttpResponse:
                 ctx["problems"] = exc.problems[:SHOWN_PROBLEMS]
                 ctx["more"] = max(0, len(exc.problems) - SHOWN_PROBLEMS)
             else:
+                if not isinstance(result, importer.ImportResult):  # a large file: the worker imports it
+                    return redirect("core:job_detail", pk=result.pk)
                 messages.success(
                     request,
                     f"已导入{result.households}户、{result.members}人（批次 {result.batch_id}）"
                     f" Imported {result.households} households, {result.members} members",
                 )
                 return redirect("registry:household_list")
+    ctx["jobs"] = jobs_of(user, importer.JOB_KIND)[:5]
     return render(request, "registry/import.html", ctx, status=error_status(ctx.get("error")))
 
 
