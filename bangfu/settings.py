@@ -140,11 +140,16 @@ LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
+# Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or networks, e.g.
+# "10.0.0.5,192.168.10.0/24"). Empty: the peer address is the client (bangfu.core.client).
+BANGFU_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("BANGFU_TRUSTED_PROXIES", "").split(",") if p.strip()]
+
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+AXES_CLIENT_IP_CALLABLE = "bangfu.core.client.client_address"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

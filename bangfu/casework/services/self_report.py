@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -12,8 +13,10 @@ from django.utils import timezone
 from bangfu.areas.selectors import area_by_code
 from bangfu.casework import selectors
 from bangfu.casework.domain import codes
+from bangfu.casework.domain.procedure import State
 from bangfu.casework.models import Case, SelfReportAttempt
 from bangfu.casework.services.cases import case_open
+from bangfu.casework.services.common import set_state
 from bangfu.core import crypto
 from bangfu.core.domain.idnumber import IdNumber, InvalidIdNumber, parse
 from bangfu.core.errors import ApplicationError, FieldProblem, ValidationFailed
@@ -28,11 +31,23 @@ class RateLimited(ApplicationError):
         super().__init__(zh=zh, en=en, code="rate_limited", status=429)
 
 
-def self_report_submit(*, address: str, fields: dict[str, Any]) -> Case:
+@dataclass(frozen=True)
+class Receipt:
+    """What the anonymous reporter is told: the deadline any new lead of the village gets today.
+
+    Never the case: whether the person is registered or their household already has a case (whose
+    own deadline would differ) must not show in the answer (security review D6).
+    """
+
+    due_on: dt.date | None
+
+
+def self_report_submit(*, address: str, fields: dict[str, Any]) -> Receipt:
     """Check the limits, count the attempt (kept even when the form is wrong), then create the lead.
 
     The answer is the same whether or not the person is registered or already has a case, so
-    the page cannot be used to find out anything about a household.
+    the page cannot be used to find out anything about a household. `address` is the client
+    address from bangfu.core.client (X-Forwarded-For only through a trusted proxy).
     """
     village = _village(str(fields.get("village", "")))
     params = selectors.params_for(village, timezone.localdate())
@@ -53,7 +68,15 @@ def self_report_submit(*, address: str, fields: dict[str, Any]) -> Case:
             "Reports were already received for this ID number; staff will contact you, please do not submit again",
         )
     SelfReportAttempt.objects.create(address_hash=address_hash, id_hash=id_hash)
-    return _create(village, id_number, fields)
+    _create(village, id_number, fields)
+    return Receipt(due_on=_new_lead_due(village))
+
+
+def _new_lead_due(village: str) -> dt.date | None:
+    """The deadline set_state gives a lead opened today in the village, computed without one."""
+    probe = Case(village_id=village)
+    set_state(probe, State.LEAD, timezone.localdate())
+    return probe.due_on
 
 
 def _village(code: str) -> str:

@@ -17,6 +17,7 @@ from bangfu.casework.domain import codes
 from bangfu.casework.domain.procedure import EVENT_LABELS, STATE_LABELS, State
 from bangfu.casework.pdf import notice_pdf
 from bangfu.core import files, params
+from bangfu.core.client import client_address
 from bangfu.core.errors import ApplicationError
 from bangfu.core.views import field_errors
 
@@ -257,26 +258,20 @@ def compliance(request: HttpRequest) -> HttpResponse:
 SELF_REPORT_FIELDS = ["name", "id_number", "phone", "village", "hardship", "description"]
 
 
-def _client_address(request: HttpRequest) -> str:
-    # Behind the county's reverse proxy the first forwarded address is the phone's.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
-
-
 def self_report(request: HttpRequest) -> HttpResponse:
     villages = selectors.villages_for_self_report(request.GET.get("t", ""))
     ctx: dict[str, Any] = {"villages": villages, "hardships": codes.HARDSHIP_TYPES, "errors": {}, "posted": {}}
     if request.method == "POST":
         fields = {k: request.POST.get(k, "") for k in SELF_REPORT_FIELDS}
         try:
-            case = services.self_report_submit(address=_client_address(request), fields=fields)
+            receipt = services.self_report_submit(address=client_address(request), fields=fields)
         except ApplicationError as exc:
             ctx.update(
                 errors=field_errors(exc), error=exc, posted={k: v for k, v in fields.items() if k != "id_number"}
             )
             return render(request, "casework/self_report.html", ctx, status=exc.status)
-        # Only the deadline goes back: nothing about the household, the case or earlier reports.
-        request.session["self_report_due"] = case.due_on.isoformat() if case.due_on else ""
+        # Only the deadline a new lead gets goes back: nothing about the household, a case or earlier reports.
+        request.session["self_report_due"] = receipt.due_on.isoformat() if receipt.due_on else ""
         return redirect("casework:self_report_done")
     return render(request, "casework/self_report.html", ctx)
 
