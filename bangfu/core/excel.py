@@ -465,47 +465,54 @@ class SheetSpec:
     widths: dict[str, int] = field(default_factory=dict)
 
 
+def _write_sheet(ws: Any, spec: SheetSpec, formats: tuple[Any, Any], list_values: list[list[str]]) -> None:
+    """One data sheet; its dropdowns point at columns of `_lists` (their values appended to list_values)."""
+    head, text = formats
+    for c, title in enumerate(spec.columns):
+        ws.write_string(0, c, title, head)
+        ws.set_column(
+            c, c, spec.widths.get(title, max(10, len(title) * 2 + 2)), text if title in spec.text_columns else None
+        )
+        if title in spec.choices:
+            values = spec.choices[title]
+            col = xlsxwriter.utility.xl_col_to_name(len(list_values))
+            list_values.append(values)
+            ws.data_validation(
+                1,
+                c,
+                100000,
+                c,
+                {
+                    "validate": "list",
+                    "source": f"=_lists!${col}$1:${col}${len(values)}",
+                    "error_title": "请从下拉列表中选择",
+                    "error_message": "Choose a value from the list",
+                },
+            )
+    for r, row in enumerate(spec.rows, start=1):
+        for c, v in enumerate(row):
+            if v is None:
+                continue
+            if spec.columns[c] in spec.text_columns or isinstance(v, str):
+                ws.write_string(r, c, str(v))
+            else:
+                ws.write(r, c, v)
+    ws.freeze_panes(1, 0)
+
+
 def write_workbook(sheets: list[SheetSpec], out: IO[bytes] | None = None) -> bytes:
+    """The sheets in order, the first one open when the file is opened; dropdown values go to a hidden
+    `_lists` sheet placed last (so a template opens on its data sheet, and sheet 0 is the data)."""
     buf = out or io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False})
-    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    text = wb.add_format({"num_format": "@"})
-    lists = wb.add_worksheet("_lists")
-    list_col = 0
+    formats = (wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1}), wb.add_format({"num_format": "@"}))
+    list_values: list[list[str]] = []
     for spec in sheets:
-        ws = wb.add_worksheet(spec.name)
-        for c, title in enumerate(spec.columns):
-            ws.write_string(0, c, title, head)
-            ws.set_column(
-                c, c, spec.widths.get(title, max(10, len(title) * 2 + 2)), text if title in spec.text_columns else None
-            )
-            if title in spec.choices:
-                values = spec.choices[title]
-                for r, v in enumerate(values):
-                    lists.write_string(r, list_col, v)
-                col = xlsxwriter.utility.xl_col_to_name(list_col)
-                ws.data_validation(
-                    1,
-                    c,
-                    100000,
-                    c,
-                    {
-                        "validate": "list",
-                        "source": f"=_lists!${col}$1:${col}${len(values)}",
-                        "error_title": "请从下拉列表中选择",
-                        "error_message": "Choose a value from the list",
-                    },
-                )
-                list_col += 1
-        for r, row in enumerate(spec.rows, start=1):
-            for c, v in enumerate(row):
-                if v is None:
-                    continue
-                if spec.columns[c] in spec.text_columns or isinstance(v, str):
-                    ws.write_string(r, c, str(v))
-                else:
-                    ws.write(r, c, v)
-        ws.freeze_panes(1, 0)
+        _write_sheet(wb.add_worksheet(spec.name), spec, formats, list_values)
+    lists = wb.add_worksheet("_lists")
+    for list_col, values in enumerate(list_values):
+        for r, v in enumerate(values):
+            lists.write_string(r, list_col, v)
     lists.hide()
     wb.close()
     if out is None:

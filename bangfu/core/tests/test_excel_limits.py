@@ -138,6 +138,18 @@ def test_ordinary_workbook_reads_as_before() -> None:
     data = excel.write_workbook([excel.SheetSpec("表", ["a", "b"], rows=[["x", 1], [None, 2.5]])])
     assert excel.read_table(data, "t.xlsx", sheet="表") == (["a", "b"], [["x", "1"], ["", "2.5"]])
     book = excel.open_workbook(data, "t.XLSX")
-    assert book.sheet_names == ["_lists", "表"]
+    assert book.sheet_names == ["表", "_lists"]
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         assert any(n.startswith("xl/worksheets/") for n in z.namelist())
+
+
+def test_written_workbook_opens_on_its_first_data_sheet_and_hides_the_lists() -> None:
+    """A template opened in Excel shows its data sheet, and reading sheet 0 reads the data (the hidden
+    dropdown sheet used to come first: it opened on `_lists`, visible, and sheet 0 was the lists)."""
+    import openpyxl
+
+    data = excel.write_workbook([excel.SheetSpec("数据", ["角色"], rows=[["网格员"]], choices={"角色": ["网格员"]})])
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    assert wb.active.title == "数据"
+    assert wb["_lists"].sheet_state == "hidden"
+    assert excel.read_table(data, "t.xlsx") == (["角色"], [["网格员"]])
