@@ -16,7 +16,7 @@ from ninja import Router, Schema, Status
 
 from bangfu.core import params
 from bangfu.employment import selectors, services
-from bangfu.employment.models import Contract, EmploymentPolicy, Payslip, WelfarePost, Workshop
+from bangfu.employment.models import Contract, EmploymentPolicy, Payslip, PayslipCorrection, WelfarePost, Workshop
 
 router = Router(tags=["employment"])
 
@@ -95,6 +95,7 @@ class PayslipIn(Schema):
     scheduled_days: int
     days_worked: int
     pieces: int = 0
+    reason: str = ""  # required when the month is already entered: a correction keeps the first entry
 
 
 class EndIn(Schema):
@@ -154,6 +155,8 @@ class PolicyIn(Schema):
     welfare_max_age: int
     working_age_min: int
     working_age_max: int
+    probation_day_count: str = "calendar"  # or "legal_21_75": how a month in which probation ends is split
+    probation_end_day_included: bool = False  # the day probation expires is still a probation day
     note: str = ""
 
 
@@ -250,6 +253,21 @@ def _payslip(p: Payslip) -> dict[str, Any]:
         "day_part": str(p.day_part),
         "capped": p.capped,
         "gross": str(p.gross),
+        "probation_part": str(p.probation_part),
+        "probation_days": p.probation_days,
+        "regular_days": p.regular_days,
+    }
+
+
+def _correction(k: PayslipCorrection) -> dict[str, Any]:
+    return {
+        "previous_gross": str(k.previous_gross),
+        "gross": str(k.gross),
+        "reason": k.reason,
+        "corrected_by": str(k.corrected_by or ""),
+        "corrected_at": k.corrected_at,
+        "before": k.before,
+        "after": k.after,
     }
 
 
@@ -342,6 +360,12 @@ def contract_end(request: HttpRequest, pk: int, payload: EndIn) -> dict[str, Any
 def payslip_record(request: HttpRequest, pk: int, payload: PayslipIn) -> Status:
     c = selectors.contract_get(_user(request), pk)
     return Status(201, _payslip(services.payslip_record(actor=_user(request), contract=c, **payload.model_dump())))
+
+
+@router.get("/payslips/{pk}", summary="A payslip with its corrections (each: before, after, who, when, why)")
+def payslip_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
+    p = selectors.payslip_get(_user(request), pk)
+    return _payslip(p) | {"corrections": [_correction(k) for k in selectors.corrections_of(p)]}
 
 
 @router.get("/workshops/{pk}/payroll", summary="A month's payroll sheet (month=YYYY-MM)")

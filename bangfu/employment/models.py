@@ -15,7 +15,7 @@ from django.db import models
 from bangfu.employment.domain.dividends import BASIS_LABELS, Basis
 from bangfu.employment.domain.endings import CONTRACT_END_REASONS, POST_END_REASONS, choices
 from bangfu.employment.domain.transitions import STATE_LABELS, State
-from bangfu.employment.domain.wages import WAGE_KIND_LABELS, WageKind
+from bangfu.employment.domain.wages import DAY_COUNT_LABELS, WAGE_KIND_LABELS, WageKind
 
 
 def _money(label: str, **kw: object) -> models.DecimalField:
@@ -45,6 +45,11 @@ class EmploymentPolicy(models.Model):
     welfare_max_age = models.PositiveIntegerField("公益岗位年龄上限")
     working_age_min = models.PositiveIntegerField("劳动年龄下限")
     working_age_max = models.PositiveIntegerField("劳动年龄上限")
+    # How a month in which probation ends is split (employment/domain/wages.py).
+    probation_day_count = models.CharField(
+        "试用期跨月计薪天数口径", max_length=12, default="calendar", choices=list(DAY_COUNT_LABELS.items())
+    )
+    probation_end_day_included = models.BooleanField("试用期届满当日仍按试用期计薪", default=False)
     note = models.CharField("依据", max_length=200, blank=True)
 
     class Meta:
@@ -211,7 +216,8 @@ class Contract(models.Model):
 
 
 class Payslip(models.Model):
-    """One month of one contract; re-entering the month replaces it (and its income line)."""
+    """One month of one contract. Re-entering the month is a correction: it needs a reason, and the
+    figures it replaced are kept in a PayslipCorrection (the income line follows the corrected gross)."""
 
     contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="payslips")
     month = models.DateField("月份")  # first day of the month
@@ -225,6 +231,10 @@ class Payslip(models.Model):
     day_part = _money("计日部分")
     capped = models.BooleanField("封顶", default=False)
     gross = _money("应发工资")
+    # A month in which probation ended: the days before at the probation rate (see domain/wages.py).
+    probation_part = models.DecimalField("试用期部分", max_digits=12, decimal_places=2, default=Decimal("0"))
+    probation_days = models.PositiveSmallIntegerField("试用期计薪天数", default=0)
+    regular_days = models.PositiveSmallIntegerField("转正后计薪天数", default=0)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(auto_now=True)
 
@@ -234,6 +244,26 @@ class Payslip(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contract_id}/{self.month:%Y-%m} {self.gross}"
+
+
+class PayslipCorrection(models.Model):
+    """A payslip re-entered: the figures before and after, who corrected it, when and why (工资更正记录)."""
+
+    payslip = models.ForeignKey(Payslip, on_delete=models.PROTECT, related_name="corrections")
+    before = models.JSONField("更正前")  # the payslip's figures as they were (amounts as strings)
+    after = models.JSONField("更正后")
+    previous_gross = _money("原应发工资")
+    gross = _money("更正后应发工资")
+    reason = models.TextField("更正理由")
+    corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    corrected_at = models.DateTimeField("更正时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["payslip_id", "pk"]
+        constraints = [models.CheckConstraint(condition=~models.Q(reason=""), name="payslip_correction_reason")]
+
+    def __str__(self) -> str:
+        return f"{self.payslip_id}: {self.previous_gross} → {self.gross}"
 
 
 class TrainingCourse(models.Model):

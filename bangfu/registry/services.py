@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
+from simple_history.utils import update_change_reason
 
 from bangfu.accounts.domain.roles import Cap
 from bangfu.areas import selectors as areas
@@ -341,11 +342,13 @@ def income_record(
     member_id: int | None = None,
     note: str = "",
     actor: User | None = None,
+    reason: str = "",
 ) -> IncomeItem:
     """Add or (when source_ref is given) replace one income line and recompute the statement.
 
     Other modules (employment, insurance, market) call this with their own source and reference,
     so a payroll rerun or a corrected claim updates its line instead of adding a second one.
+    `reason` (e.g. a payslip correction's) goes into the line's history and the audit log.
     """
     if item not in codes.ITEM_CATEGORY:
         raise ValidationFailed([FieldProblem("item", "收入项目无效", "unknown income item")])
@@ -360,12 +363,15 @@ def income_record(
         )
     else:
         line = IncomeItem.objects.create(statement=st, source=source, **defaults)
+    if reason:
+        update_change_reason(line, reason[:100])
     statement_recompute(statement=st)
     audit_record(
         actor=actor,
         action="income_record",
         obj=line,
         area_code=str(Household.objects.filter(pk=household_id).values_list("village_id", flat=True).get()),
+        reason=reason,
         data={"item": item, "amount": str(value), "source": source},
     )
     return line

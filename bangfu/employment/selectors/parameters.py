@@ -43,6 +43,16 @@ def policies_in_force(village_codes: list[str], on: dt.date) -> dict[str, Employ
     return out
 
 
+def probation_convention(village_code: str, on: dt.date) -> tuple[str, bool]:
+    """How the area splits a month in which probation ends: (day count, end day included).
+    Calendar days and the end day excluded where no parameters are configured."""
+    try:
+        p = policy_in_force(village_code, on)
+    except ApplicationError:
+        return "calendar", False
+    return p.probation_day_count, p.probation_end_day_included
+
+
 def policy_in_force(village_code: str, on: dt.date) -> EmploymentPolicy:
     return policies_in_force([village_code], on)[village_code]
 

@@ -13,7 +13,7 @@ from bangfu.core.domain.money import ZERO
 from bangfu.core.errors import Forbidden, NotFound
 from bangfu.employment import access
 from bangfu.employment.domain.months import add_months, month_start
-from bangfu.employment.models import Contract, Payslip
+from bangfu.employment.models import Contract, Payslip, PayslipCorrection
 from bangfu.employment.selectors.workshops import workshop_get
 
 if TYPE_CHECKING:
@@ -79,6 +79,11 @@ def payslip_get(user: User, pk: int) -> Payslip:
     if p is None:
         raise NotFound()
     return p
+
+
+def corrections_of(payslip: Payslip) -> list[PayslipCorrection]:
+    """The corrections of a payslip the caller already holds (payslip_get checked the scope), oldest first."""
+    return list(PayslipCorrection.objects.filter(payslip=payslip).select_related("corrected_by").order_by("pk"))
 
 
 def contract_year_total(contract_id: int, year: int) -> Decimal:

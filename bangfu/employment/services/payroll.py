@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -14,7 +15,7 @@ from bangfu.employment import selectors
 from bangfu.employment.domain import endings, wages
 from bangfu.employment.domain.endings import CONTRACT_END_REASONS
 from bangfu.employment.domain.months import add_months, month_start
-from bangfu.employment.models import Contract, Payslip, WageRule, Workshop
+from bangfu.employment.models import Contract, Payslip, PayslipCorrection, WageRule, Workshop
 from bangfu.employment.services._common import coded_reason, date, fail, find_person, money, text, whole
 from bangfu.registry import services as registry
 
@@ -116,12 +117,47 @@ def _rule_terms(rule: WageRule) -> wages.WageTerms:
     return wages.WageTerms(wages.WageKind(rule.kind), rule.base, rule.piece_rate, rule.day_rate, rule.fixed, rule.cap)
 
 
+_SLIP_FIGURES = (
+    "scheduled_days",
+    "days_worked",
+    "pieces",
+    "in_probation",
+    "probation_part",
+    "probation_days",
+    "regular_days",
+    "monthly_part",
+    "piece_part",
+    "day_part",
+    "capped",
+    "gross",
+)
+
+
+def _figures(slip: Payslip | dict[str, Any]) -> dict[str, Any]:
+    get = slip.get if isinstance(slip, dict) else lambda f: getattr(slip, f)
+    out = {f: get(f) for f in _SLIP_FIGURES}
+    rule = get("wage_rule")
+    out["wage_rule"] = rule.pk if rule is not None else None
+    return {k: str(v) if isinstance(v, Decimal) else v for k, v in out.items()}
+
+
 @transaction.atomic
 def payslip_record(
-    *, actor: User, contract: Contract, month: Any, scheduled_days: Any, days_worked: Any, pieces: Any = 0
+    *,
+    actor: User,
+    contract: Contract,
+    month: Any,
+    scheduled_days: Any,
+    days_worked: Any,
+    pieces: Any = 0,
+    reason: Any = "",
 ) -> Payslip:
     """Compute one month's pay by the contract's rule, store the payslip, and update the household's
-    wage income for that year (one line per contract and year, replaced on every entry)."""
+    wage income for that year (one line per contract and year, following every entry).
+
+    A month already entered is corrected, never silently replaced: a correction needs a reason and
+    keeps the figures it replaced (PayslipCorrection: who, when, why); the income line's history
+    carries the same reason. Entering the same figures again changes nothing."""
     c = selectors.contract_get(actor, contract.pk, edit=True)
     first = month_start(date("month", f"{month}-01" if len(str(month)) == 7 else month))
     if c.end is not None and first >= c.end:
@@ -142,8 +178,10 @@ def payslip_record(
             "实际出勤天数不能多于应出勤天数（加班请折算为计件或另行发放）",
             "days worked cannot exceed scheduled days",
         )
-    probation = wages.Probation(c.start, c.probation_months, c.probation_pay)
-    rule = selectors.wage_rule_in_force(c.workshop_id, c.wage_code, first)
+    day_count, end_day_included = selectors.probation_convention(c.workshop.village_id, first)
+    probation = wages.Probation(c.start, c.probation_months, c.probation_pay, end_day_included)
+    rule_day = probation.ends if probation.ends_within(first) else first  # the rule after probation
+    rule = selectors.wage_rule_in_force(c.workshop_id, c.wage_code, rule_day)
     if rule is None and not probation.covers(first):
         raise fail(
             "month",
@@ -151,24 +189,51 @@ def payslip_record(
             f"No wage rule '{c.wage_code}' is in force for {first:%Y-%m}; set it up first",
         )
     terms = _rule_terms(rule) if rule else wages.WageTerms(wages.WageKind.FIXED)
-    pay = wages.monthly_pay(terms, probation, att)
-    slip, _ = Payslip.objects.update_or_create(
-        contract=c,
-        month=first,
-        defaults={
-            "scheduled_days": att.scheduled_days,
-            "days_worked": att.days_worked,
-            "pieces": att.pieces,
-            "wage_rule": rule,
-            "in_probation": pay.in_probation,
-            "monthly_part": pay.monthly_part,
-            "piece_part": pay.piece_part,
-            "day_part": pay.day_part,
-            "capped": pay.capped,
-            "gross": pay.gross,
-            "recorded_by": actor,
-        },
-    )
+    pay = wages.monthly_pay(terms, probation, att, wages.DayCount(day_count))
+    values: dict[str, Any] = {
+        "scheduled_days": att.scheduled_days,
+        "days_worked": att.days_worked,
+        "pieces": att.pieces,
+        "wage_rule": rule,
+        "in_probation": pay.in_probation,
+        "probation_part": pay.probation_part,
+        "probation_days": int(pay.probation_days),
+        "regular_days": int(pay.regular_days),
+        "monthly_part": pay.monthly_part,
+        "piece_part": pay.piece_part,
+        "day_part": pay.day_part,
+        "capped": pay.capped,
+        "gross": pay.gross,
+    }
+    slip = Payslip.objects.select_for_update().filter(contract=c, month=first).first()
+    why = str(reason or "").strip()
+    correction: PayslipCorrection | None = None
+    if slip is not None:
+        before = _figures(slip)
+        if before == _figures(values):
+            return slip  # the same entry again (a second click): nothing to correct
+        if not why:
+            raise fail(
+                "reason",
+                f"{first:%Y-%m}的工资已录入（应发{slip.gross}元），更正须填写理由；原工资条会保留在更正记录中",
+                f"Payroll for {first:%Y-%m} is already entered (gross {slip.gross}); a correction needs a reason, "
+                "and the first entry is kept in the correction record",
+            )
+        for k, v in values.items():
+            setattr(slip, k, v)
+        slip.recorded_by = actor
+        slip.save()
+        correction = PayslipCorrection.objects.create(
+            payslip=slip,
+            before=before,
+            after=_figures(slip),
+            previous_gross=before["gross"],
+            gross=slip.gross,
+            reason=why[:500],
+            corrected_by=actor,
+        )
+    else:
+        slip = Payslip.objects.create(contract=c, month=first, recorded_by=actor, **values)
     registry.income_record(
         household_id=c.household_id,
         year=first.year,
@@ -179,12 +244,19 @@ def payslip_record(
         member_id=c.member_id,
         note=f"{c.workshop.name} {c.job}",
         actor=actor,
+        reason=(
+            f"更正{first:%Y-%m}工资 {correction.previous_gross}→{correction.gross}：{why}"
+            if correction is not None
+            else ""
+        ),
     )
     audit_record(
         actor=actor,
-        action="payslip_record",
+        action="payslip_correct" if correction is not None else "payslip_record",
         obj=slip,
         area_code=c.workshop.village_id,
-        data={"month": f"{first:%Y-%m}", "gross": str(pay.gross)},
+        reason=why if correction is not None else "",
+        data={"month": f"{first:%Y-%m}", "gross": str(pay.gross)}
+        | ({"previous_gross": str(correction.previous_gross)} if correction is not None else {}),
     )
     return slip

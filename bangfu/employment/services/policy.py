@@ -12,6 +12,7 @@ from bangfu.areas.domain.codes import Level
 from bangfu.core.errors import FieldProblem, NotFound, ValidationFailed
 from bangfu.core.services import audit_record
 from bangfu.employment import access
+from bangfu.employment.domain.wages import DAY_COUNT_LABELS, DayCount
 from bangfu.employment.models import EmploymentPolicy
 from bangfu.employment.services._common import date, fail, money, whole
 
@@ -32,6 +33,8 @@ POLICY_FIELDS = (
     "welfare_max_age",
     "working_age_min",
     "working_age_max",
+    "probation_day_count",
+    "probation_end_day_included",
     "note",
 )
 
@@ -41,6 +44,18 @@ def _one(name: str, raw: Any) -> Any:
         return date(name, raw)
     if name == "note":
         return str(raw or "")[:200]
+    if name == "probation_day_count":
+        if raw in (None, ""):
+            return DayCount.CALENDAR.value
+        if raw not in DAY_COUNT_LABELS:
+            raise fail(
+                name,
+                f"请选择：{'、'.join(DAY_COUNT_LABELS.values())}",
+                f"choose one of {', '.join(DAY_COUNT_LABELS)}",
+            )
+        return str(raw)
+    if name == "probation_end_day_included":
+        return raw in (True, "true", "True", "on", "1", "是", 1)
     if name == "welfare_posts_per_household":  # empty: the rules of the area set no limit
         return None if raw in (None, "") else whole(name, raw, low=1, high=10)
     if raw in (None, ""):

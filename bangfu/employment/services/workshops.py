@@ -26,6 +26,7 @@ from bangfu.registry import selectors as registry
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
 
+
 def _require_officer_edit(actor: User, village_code: str) -> None:
     """Area-wide employment editing: the EMPLOYMENT_EDIT capability over an area the actor sees."""
     if not areas.scope_for(actor, Cap.VIEW_PEOPLE).covers_code(village_code):

@@ -45,11 +45,14 @@ def test_probation_boundary_last_probation_month_and_first_rule_month() -> None:
     assert not first.in_probation and first.gross == D("3000.00")
 
 
-def test_mid_month_start_pays_probation_until_the_month_that_starts_after_it_ends() -> None:
+def test_mid_month_start_splits_the_month_probation_ends_in() -> None:
     probation = Probation(dt.date(2024, 10, 15), 3, D("2000"))
-    assert probation.ends == dt.date(2025, 1, 15)
-    assert monthly_pay(STORY_RULE, probation, full(dt.date(2025, 1, 1), 600)).in_probation
-    assert not monthly_pay(STORY_RULE, probation, full(dt.date(2025, 2, 1), 600)).in_probation
+    assert probation.ends == dt.date(2025, 1, 15)  # the first day under the rule
+    assert monthly_pay(STORY_RULE, probation, full(dt.date(2024, 12, 1), 600)).in_probation
+    jan = monthly_pay(STORY_RULE, probation, full(dt.date(2025, 1, 1), 600))  # 14 of 31 days on probation
+    assert (jan.in_probation, jan.probation_days, jan.regular_days) == (False, 14, 17)
+    assert (jan.probation_part, jan.monthly_part, jan.piece_part) == (D("903.23"), D("658.06"), D("1800.00"))
+    assert not monthly_pay(STORY_RULE, probation, full(dt.date(2025, 2, 1), 600)).probation_days
 
 
 def test_no_probation_means_rule_from_first_month() -> None:

@@ -44,9 +44,15 @@ def test_story_a_contract_probation_and_payroll_flow_into_income(story: Story) -
         D("3000.00"),
     )
     assert wage(story, story.a, 2024) == D("6000.00") and wage(story, story.a, 2025) == D("3000.00")
-    # Re-entering a month replaces its payslip and the income line, never adds a second one.
+    # Re-entering a month is a correction (a reason, the first entry kept): one payslip, one income line.
     services.payslip_record(
-        actor=story.world.t1, contract=c, month="2025-01", scheduled_days=26, days_worked=26, pieces=700
+        actor=story.world.t1,
+        contract=c,
+        month="2025-01",
+        scheduled_days=26,
+        days_worked=26,
+        pieces=700,
+        reason="漏记100件",
     )
     assert wage(story, story.a, 2025) == D("3300.00")
     assert selectors.payslips_of(story.world.t1, c.pk).count() == 4

@@ -16,6 +16,7 @@ from django.utils import timezone
 from bangfu.areas.domain.codes import LEVEL_LABELS, Level
 from bangfu.core.errors import ApplicationError, Forbidden
 from bangfu.employment import selectors, services
+from bangfu.employment.domain.wages import DAY_COUNT_LABELS
 from bangfu.employment.models import EmploymentPolicy
 from bangfu.employment.views._forms import failed, posted
 
@@ -32,7 +33,13 @@ EN_LABELS = {
     "welfare_max_age": "Welfare posts: oldest age at appointment",
     "working_age_min": "Working age from (KPI)",
     "working_age_max": "Working age to (KPI)",
+    "probation_day_count": "A month in which probation ends is split by: calendar days, or working days / 21.75",
+    "probation_end_day_included": "The day probation expires is still paid at the probation rate",
     "note": "Basis, e.g. the document",
+}
+_OPTIONS = {
+    "probation_day_count": list(DAY_COUNT_LABELS.items()),
+    "probation_end_day_included": [("", "否（届满前一日为试用期最后一天）"), ("on", "是")],
 }
 _MONEY = {"min_insurance_per_worker_month", "upgrade_min_average_annual_pay", "upgrade_min_annual_revenue"}
 
@@ -47,6 +54,7 @@ def _fields(values: dict[str, Any], errors: dict[str, list[str]]) -> list[dict[s
             "value": values.get(f),
             "errs": errors.get(f),
             "mode": "decimal" if f in _MONEY else ("" if f == "note" else "numeric"),
+            "options": _OPTIONS.get(f),
         }
         for f in services.POLICY_FIELDS
     ]
@@ -55,7 +63,8 @@ def _fields(values: dict[str, Any], errors: dict[str, list[str]]) -> list[dict[s
 def _current_values(current: EmploymentPolicy | None) -> dict[str, Any]:
     if current is None:
         return {}
-    return {f: "" if getattr(current, f) is None else str(getattr(current, f)) for f in services.POLICY_FIELDS}
+    values = {f: "" if getattr(current, f) is None else str(getattr(current, f)) for f in services.POLICY_FIELDS}
+    return values | {"probation_end_day_included": "on" if current.probation_end_day_included else ""}
 
 
 def _page(request: HttpRequest, code: str, extra: dict[str, Any], status: int = 200) -> HttpResponse:

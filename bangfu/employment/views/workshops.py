@@ -140,6 +140,7 @@ def payroll_enter(request: HttpRequest, pk: int) -> HttpResponse:
             scheduled_days=request.POST.get("scheduled_days", ""),
             days_worked=request.POST.get("days_worked", ""),
             pieces=request.POST.get("pieces") or 0,
+            reason=request.POST.get("reason", ""),
         )
     except ApplicationError as exc:
         return _fail(request, pk, exc, "payroll", pay=request.POST)
@@ -214,7 +215,8 @@ def trainee_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def payslip_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "employment/payslip.html", {"p": selectors.payslip_get(request.user, pk)})  # type: ignore[arg-type]
+    p = selectors.payslip_get(request.user, pk)  # type: ignore[arg-type]
+    return render(request, "employment/payslip.html", {"p": p, "corrections": selectors.corrections_of(p)})
 
 
 @login_required
