@@ -25,10 +25,11 @@ import pyarrow.csv as pacsv
 from django.db import connection
 
 from bangfu.monitoring import sentences
-from bangfu.monitoring.domain import lifecycle
-from bangfu.monitoring.domain.lifecycle import ACTIVE
+from bangfu.monitoring.domain import lifecycle, recurrence
+from bangfu.monitoring.domain.lifecycle import ACTIVE, DECIDED
 from bangfu.monitoring.sources import Query, read_here, read_many, table
 from bangfu.registry.domain.codes import SERIOUS_HEALTH
+from bangfu.registry.domain.income import Purpose, income_year
 from bangfu.rules.domain.evaluate import conditions, explain, to_sql
 from bangfu.rules.domain.facts import COLUMNS, FACTS, HouseholdFacts
 from bangfu.rules.domain.rules import Rule, RuleSetDef
@@ -98,8 +99,7 @@ READS: dict[str, frozenset[str]] = {
     "sick": frozenset({"serious_ill_or_disabled"}),
     "gc": frozenset({"guarantee_failures"}),
 }
-FEED_KIND = {"medical_oop": "medical", "school_costs": "school", "disaster_loss": "disaster",
-             "job_loss": "employment", "assistance_ended": "assistance", "deaths": "death"}
+FEED_KIND = recurrence.FEED_FACTS
 
 
 def facts_used(definitions: Iterable[RuleSetDef]) -> set[str]:
@@ -134,6 +134,7 @@ def load(sel: Selection, as_of: dt.date, windows: Iterable[str], facts: set[str]
         reads["gc"] = _q_checks(sel, as_of)
     if active:
         reads["active"] = _q_active(sel)
+        reads["decided"] = _q_decided(sel)
     return read_many(reads, apart=apart)
 
 
@@ -141,7 +142,7 @@ I64, STR = pa.int64(), pa.string()
 EMPTY = {  # the schema of each read, also registered empty when a read is skipped
     "s1": pa.schema([("household_id", I64), ("pc", I64), ("net", I64)]),
     "s0": pa.schema([("household_id", I64), ("pc", I64)]),
-    "fr": pa.schema([("household_id", I64), ("kind", STR), ("event", STR), ("amount", I64), ("d", STR)]),
+    "fr": pa.schema([("household_id", I64), ("kind", STR), ("event", STR), ("amount", I64), ("d", STR), ("id", I64)]),
     "sick": pa.schema([("household_id", I64), ("member_id", I64)]),
     "gc": pa.schema([("household_id", I64), ("checked_on", STR), ("id", I64), ("fails", I64)]),
 }
@@ -167,10 +168,10 @@ def _q_feed(sel: Selection, start: dt.date, as_of: dt.date, kinds: list[str]) ->
     # SQLite would walk the (kind, event_date) index and fetch a third of the table row by row in
     # index order; one sequential scan is five times faster when the whole province is screened.
     scan = " NOT INDEXED" if connection.vendor == "sqlite" and sel.household_ids is None else ""
-    return Query(f"SELECT household_id, kind, event, {_fen('amount')}, CAST(event_date AS VARCHAR(10)) "
+    return Query(f"SELECT household_id, kind, event, {_fen('amount')}, CAST(event_date AS VARCHAR(10)), id "
                  f"FROM {table('FeedRow')}{scan} WHERE event_date >= %s AND event_date <= %s "
                  f"AND kind IN ({','.join('%s' for _ in kinds)}) AND {inside}", [start, as_of, *kinds, *params],
-                 pa.schema([("household_id", I64), ("kind", STR), ("event", STR), ("amount", I64), ("d", STR)]))
+                 EMPTY["fr"])
 
 
 def _q_sick(sel: Selection, as_of: dt.date) -> Query:
@@ -203,6 +204,21 @@ def _q_active(sel: Selection) -> Query:
                  [*ACTIVE, *params], pa.schema([("household_id", I64), ("rule_code", STR)]))
 
 
+def _q_decided(sel: Selection) -> Query:
+    """The decided (dismissed or escalated) warnings with the source of their facts: a hit on the same
+    source opens nothing (`domain.recurrence`). Few rows: decisions are made one by one by people."""
+    where, params = _hh_filter(sel, alias="household_id", column="village_code")
+    states = ",".join("%s" for _ in DECIDED)
+    return Query(f"SELECT id, household_id, rule_code, status, CAST(decided_on AS VARCHAR(10)), source_row, "
+                 f"source_amount, source_year FROM {table('Warning')} WHERE status IN ({states}) AND {where}",
+                 [*DECIDED, *params], DECIDED_SCHEMA)
+
+
+DECIDED_SCHEMA = pa.schema([("id", I64), ("household_id", I64), ("rule_code", STR), ("status", STR),
+                            ("decided_on", STR), ("source_row", I64), ("source_amount", I64),
+                            ("source_year", I64)])
+
+
 FACT_SQL = {  # fact column → its expression in _facts_sql, and the read it comes from
     "per_capita_income": ("s1.pc", "s1"), "net_income": ("s1.net", "s1"), "per_capita_income_prev": ("s0.pc", "s0"),
     "per_capita_delta": ("s1.pc - s0.pc", "s0"),
@@ -218,6 +234,10 @@ def _facts_sql(start: dt.date, present: set[str]) -> str:
     read was skipped (no rule names it) is NULL, i.e. unknown, never a made-up zero."""
     cols = ", ".join(f"{expr if read in present else 'CAST(NULL AS BIGINT)'} AS {fact}"
                      for fact, (expr, read) in FACT_SQL.items())
+    # The newest department row of each kind in the window: the source of the facts (domain.recurrence).
+    kinds = sorted(set(FEED_KIND.values()))
+    rows_max = ", ".join(f"MAX(id) FILTER (WHERE kind = '{k}') AS row_{k}" for k in kinds)
+    cols += "".join(f", CAST(COALESCE(ev.row_{k}, 0) AS BIGINT) AS row_{k}" for k in kinds)
     return f"""
     WITH ev AS (SELECT household_id,
                   SUM(CASE WHEN kind = 'medical' THEN amount ELSE 0 END) AS medical_oop,
@@ -225,7 +245,8 @@ def _facts_sql(start: dt.date, present: set[str]) -> str:
                   SUM(CASE WHEN kind = 'disaster' THEN amount ELSE 0 END) AS disaster_loss,
                   COUNT(*) FILTER (WHERE kind = 'employment' AND event = '失业') AS job_loss,
                   COUNT(*) FILTER (WHERE kind = 'assistance' AND event LIKE '%终止') AS assistance_ended,
-                  COUNT(*) FILTER (WHERE kind = 'death') AS deaths
+                  COUNT(*) FILTER (WHERE kind = 'death') AS deaths,
+                  {rows_max}
                 FROM fr WHERE d >= '{start.isoformat()}' GROUP BY household_id),
          sk AS (SELECT household_id, COUNT(DISTINCT member_id) AS n FROM sick GROUP BY household_id),
          g AS (SELECT household_id, arg_max(fails, checked_on || '#' || lpad(CAST(id AS VARCHAR), 20, '0')) AS fails
@@ -283,29 +304,81 @@ def facts_of_row(row: dict[str, object]) -> HouseholdFacts:
 
 
 NEW_COLUMNS = ("household_id", "village_code", "grid_id", "rule_code", "rule_name", "risk", "ruleset_id",
-               "ruleset_version", "facts", "thresholds", "explanation")
+               "ruleset_version", "facts", "thresholds", "explanation", "source_row", "source_amount",
+               "source_year", "previous_id")
 WARNING_COLUMNS = (*NEW_COLUMNS, "status", "run_id", "as_of", "created", "case_ref")
-NEW_SCHEMA = pa.schema([(c, I64 if c in ("household_id", "grid_id", "ruleset_id", "ruleset_version") else STR)
-                        for c in NEW_COLUMNS])
+_INTS = ("household_id", "grid_id", "ruleset_id", "ruleset_version", "source_row", "source_amount", "source_year",
+         "previous_id")
+NEW_SCHEMA = pa.schema([(c, I64 if c in _INTS else STR) for c in NEW_COLUMNS])
 
 
-def new_warnings(hits: pa.Table, active: pa.Table, in_force: dict[str, InForce]) -> pa.Table:
+def _source_sql(rule: Rule, income_year: int) -> str:
+    """The source of a hit's facts for `rule` (domain.recurrence.Source) as three SQL columns."""
+    kinds = recurrence.feed_kinds(rule)
+    row = f"GREATEST({', '.join(f'row_{k}' for k in kinds)})" if len(kinds) > 1 else (
+        f"row_{kinds[0]}" if kinds else "0")
+    money = recurrence.money_facts(rule)
+    amount = " + ".join(f"COALESCE({m}, 0)" for m in money) if money else "0"
+    year = str(income_year) if recurrence.reads_income(rule) else "NULL"
+    return (f"CAST({row} AS BIGINT) AS source_row, CAST({amount} AS BIGINT) AS source_amount, "
+            f"CAST({year} AS BIGINT) AS source_year")
+
+
+def _back_sql(as_of: dt.date) -> str:
+    """domain.recurrence.why_back in SQL over a candidate `c` left-joined to its decided warning `d`:
+    NULL opens nothing, '' opens a new warning, any other text is the reason it came back."""
+    labels = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in recurrence.DECIDED_LABELS.items())
+    def text(reason: str) -> str:
+        return (f"'再次预警（{reason}；前次预警#' || CAST(d.id AS VARCHAR) || '于' || d.decided_on || "
+                f"CASE d.status {labels} ELSE d.status END || '）：'")
+    recheck = f"'{recurrence.RECHECK}' || CAST(c.recheck_days AS VARCHAR) || '天'"
+    return f"""CASE WHEN d.id IS NULL THEN ''
+        WHEN c.source_row > d.source_row THEN {text(recurrence.NEW_BILL)}
+        WHEN c.source_amount > d.source_amount THEN {text(recurrence.HIGHER)}
+        WHEN c.source_year IS NOT NULL AND (d.source_year IS NULL OR c.source_year > d.source_year)
+            THEN {text(recurrence.NEW_YEAR)}
+        WHEN c.recheck_days IS NOT NULL
+             AND date_diff('day', CAST(d.decided_on AS DATE), DATE '{as_of.isoformat()}') >= c.recheck_days
+            THEN {text("' || " + recheck + " || '")}
+        END"""
+
+
+def new_warnings(hits: pa.Table, active: pa.Table, in_force: dict[str, InForce],
+                 decided: pa.Table | None = None, as_of: dt.date | None = None) -> pa.Table:
     """The hits that have no active warning yet, as warning rows with facts, thresholds and sentence.
 
     A household that keeps meeting a rule keeps its one warning, so a nightly rerun turns (almost)
-    nothing into text. Sentences are built set-wise in DuckDB (`sentences`); a rule it cannot
-    reproduce exactly is explained by the domain's `explain`, row by row.
+    nothing into text; a decided warning stays decided unless the facts' source changed or the
+    re-check period ran out (domain.recurrence), and then the sentence starts with the reason.
+    Sentences are built set-wise in DuckDB (`sentences`); a rule it cannot reproduce exactly is
+    explained by the domain's `explain`, row by row.
     """
     if hits.num_rows == 0 or "ruleset_id" not in hits.column_names:
         return NEW_SCHEMA.empty_table()
+    as_of = as_of or dt.date.today()
     con = duckdb.connect()
     for macro in sentences.MACROS:
         con.execute(macro)
     con.register("hits", hits)
     con.register("active", active.select(["household_id", "rule_code"]))
-    con.execute("CREATE TEMP TABLE fresh AS SELECT * FROM hits ANTI JOIN active USING (household_id, rule_code)")
+    con.register("decided_all", decided if decided is not None else DECIDED_SCHEMA.empty_table())
+    con.execute("CREATE TEMP TABLE decided AS SELECT * FROM decided_all "
+                "QUALIFY row_number() OVER (PARTITION BY household_id, rule_code ORDER BY id DESC) = 1")
+    con.execute("CREATE TEMP TABLE open_hits AS SELECT * FROM hits ANTI JOIN active USING (household_id, rule_code)")
+    year = income_year(Purpose.SCREENING, as_of)
+    sets = {f.ruleset_id: f for f in in_force.values()}.values()
+    sourced = []
+    for f in sets:
+        recheck = recurrence.recheck_days(f.definition.params)
+        for rule in f.definition.rules:
+            sourced.append(f"SELECT *, {_source_sql(rule, year)}, "
+                           f"CAST({'NULL' if recheck is None else recheck} AS BIGINT) AS recheck_days "
+                           f"FROM open_hits WHERE ruleset_id = {f.ruleset_id} AND rule_code = {_q(rule.code)}")
+    con.execute(f"CREATE TEMP TABLE fresh AS SELECT * FROM (SELECT c.*, d.id AS previous_id, "
+                f"{_back_sql(as_of)} AS back FROM ({' UNION ALL '.join(sourced)}) c "
+                "LEFT JOIN decided d USING (household_id, rule_code)) WHERE back IS NOT NULL")
     parts, by_python = [], []
-    for f in {f.ruleset_id: f for f in in_force.values()}.values():
+    for f in sets:
         for rule in f.definition.rules:
             where = f"ruleset_id = {f.ruleset_id} AND rule_code = {_q(rule.code)}"
             if not sentences.vectorised(rule):
@@ -313,7 +386,8 @@ def new_warnings(hits: pa.Table, active: pa.Table, in_force: dict[str, InForce])
                 continue
             text, used, limits = sentences.columns(rule, f.definition)
             parts.append(f"SELECT household_id, village AS village_code, grid_id, rule_code, {_q(rule.zh)}, "
-                         f"{_q(rule.risk)}, ruleset_id, {f.version}, {used}, {limits}, {text} FROM fresh WHERE {where}")
+                         f"{_q(rule.risk)}, ruleset_id, {f.version}, {used}, {limits}, back || {text}, "
+                         f"source_row, source_amount, source_year, previous_id FROM fresh WHERE {where}")
     # In household order: the indexes on the warning table and the foreign-key checks at commit
     # then walk their pages in order instead of at random.
     out = [con.sql(" UNION ALL ".join(parts) + " ORDER BY household_id, rule_code").to_arrow_table()
@@ -328,7 +402,9 @@ def _explained(con: duckdb.DuckDBPyConnection, where: str, rule: Rule, f: InForc
     for row in rows:
         hit = explain(rule, f.definition, facts_of_row(row))
         out.append((hit.household_id, row["village"], row["grid_id"], rule.code, rule.zh, rule.risk, f.ruleset_id,
-                    f.version, json.dumps(dict(hit.facts)), json.dumps(dict(hit.thresholds)), hit.explanation))
+                    f.version, json.dumps(dict(hit.facts)), json.dumps(dict(hit.thresholds)),
+                    row["back"] + hit.explanation, row["source_row"], row["source_amount"], row["source_year"],
+                    row["previous_id"]))
     columns: list[Any] = list(zip(*out, strict=True)) if out else [[] for _ in NEW_COLUMNS]
     return pa.table([pa.array(c, type=t) for c, t in zip(columns, NEW_SCHEMA.types, strict=True)], schema=NEW_SCHEMA)
 

@@ -91,6 +91,13 @@ class Warning(models.Model):
     as_of = models.DateField()
     created = models.DateTimeField(auto_now_add=True)
     case_ref = models.CharField(max_length=40, blank=True)  # "case:<pk>" once escalated
+    # The source of the facts (domain.recurrence): a decided warning stays decided until it changes.
+    source_row = models.BigIntegerField(default=0)  # newest department row the rule read (0: none)
+    source_amount = models.BigIntegerField(default=0)  # fen: the money those rows report, summed
+    source_year = models.PositiveSmallIntegerField(null=True, blank=True)  # income year read, if any
+    decided_on = models.DateField("排除/转监测日期", null=True, blank=True)
+    previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                 verbose_name="前次预警")
 
     class Meta:
         constraints = [

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from bangfu.accounts.domain.roles import Cap, Role
@@ -22,7 +22,7 @@ from bangfu.core.errors import ApplicationError, FieldProblem, Forbidden, NotFou
 from bangfu.core.excel import read_table, require_columns
 from bangfu.core.services import audit_record
 from bangfu.monitoring import engine
-from bangfu.monitoring.domain import lifecycle
+from bangfu.monitoring.domain import lifecycle, recurrence
 from bangfu.monitoring.domain.feeds import SPECS, FeedRecord, FeedSpec, Problem, check_row
 from bangfu.monitoring.facts import household_facts
 from bangfu.monitoring.models import FeedBatch, FeedRow, ScreeningRun, Warning, WarningEvent
@@ -31,6 +31,8 @@ from bangfu.registry import selectors as registry
 from bangfu.registry.domain.income import Purpose, income_year
 from bangfu.rules import selectors as rules
 from bangfu.rules.domain.evaluate import Hit, evaluate
+from bangfu.rules.domain.facts import HouseholdFacts
+from bangfu.rules.domain.windows import window_for
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -209,11 +211,11 @@ def screen(*, area_code: str, as_of: dt.date, trigger: str = "cli", actor: User 
     say(f"规则已确定 rules resolved for {len(forces)} villages")
     data = engine.load(sel, as_of, {f.definition.window for f in forces.values()} or {"rolling_12m"},
                        facts=engine.facts_used(f.definition for f in forces.values()), active=True)
-    active, households = data.pop("active"), data["hh"].num_rows
+    active, decided, households = data.pop("active"), data.pop("decided"), data["hh"].num_rows
     say(f"已读取 read {households} households, {data.get('fr', data['hh']).num_rows} feed rows "
         f"({time.perf_counter() - t0:.2f}s)")
     hits = engine.compute_hits(data, as_of, forces) if forces else engine.NEW_SCHEMA.empty_table()
-    fresh = engine.new_warnings(hits, active, forces)
+    fresh = engine.new_warnings(hits, active, forces, decided, as_of)
     say(f"已评估 evaluated: {hits.num_rows} rule hits, {fresh.num_rows} new ({time.perf_counter() - t0:.2f}s)")
     run = _record_run(ScreeningRun(area_code=area_code, as_of=as_of, trigger=trigger, started=started,
                                    households=households, hits=hits.num_rows, started_by=actor), fresh, t0)
@@ -238,13 +240,18 @@ def _warning(hit: Hit, rule_name: str, risk: str, f: engine.InForce, village: st
                    run=run, as_of=run.as_of if run else now.date(), created=now)
 
 
-def single_hits(household_id: int, as_of: dt.date) -> tuple[list[Hit], engine.InForce | None]:
-    """The single-household path: facts by ORM, rules by the pure domain evaluator."""
+def single_hits(
+    household_id: int, as_of: dt.date, facts_out: list[HouseholdFacts] | None = None
+) -> tuple[list[Hit], engine.InForce | None]:
+    """The single-household path: facts by ORM, rules by the pure domain evaluator (the facts read
+    are appended to `facts_out` when given)."""
     h = model("Household").objects.get(pk=household_id)
     f = in_force([h.village_id], as_of).get(h.village_id)
     if f is None or h.status != "正常":
         return [], f
     facts = household_facts(household_id, as_of, f.definition.window, f.line)
+    if facts_out is not None:
+        facts_out.append(facts)
     return evaluate(f.definition, facts), f
 
 
@@ -254,22 +261,61 @@ def screen_household(*, household_id: int, as_of: dt.date, actor: User | None = 
     h = model("Household").objects.get(pk=household_id)
     if actor is not None and not areas.scope_for(actor, Cap.HANDLE_WARNINGS).covers_code(h.village_id):
         raise NotFound()
-    hits, f = single_hits(household_id, as_of)
-    if f is None:
+    h_facts: list[HouseholdFacts] = []
+    hits, f = single_hits(household_id, as_of, h_facts)
+    if f is None or not hits:
         return []
+    facts = h_facts[0]
     active = set(Warning.objects.filter(household_id=household_id, status__in=lifecycle.ACTIVE)
                  .values_list("rule_code", flat=True))
     names = {r.code: r for r in f.definition.rules}
     now = timezone.now()
-    created = [
-        _warning(hit, names[hit.rule_code].zh, names[hit.rule_code].risk, f, h.village_id, h.grid_id, None, now)
-        for hit in hits if hit.rule_code not in active
-    ]
+    decided = _decided_of(household_id)
+    recheck = recurrence.recheck_days(f.definition.params)
+    created = []
+    for hit in hits:
+        if hit.rule_code in active:
+            continue
+        rule = names[hit.rule_code]
+        source = _source_of(household_id, rule, facts, f.definition.window, as_of)
+        back = recurrence.why_back(source, decided.get(rule.code), as_of, recheck)
+        if back is None:
+            continue  # decided on this same source: the decision stands
+        w = _warning(hit, rule.zh, rule.risk, f, h.village_id, h.grid_id, None, now)
+        w.explanation = back + w.explanation
+        w.source_row, w.source_amount, w.source_year = source.row, source.amount, source.year
+        w.previous_id = decided[rule.code].id if rule.code in decided else None
+        created.append(w)
     for w in created:
         w.as_of = as_of
         w.save()
         audit_record(actor=actor, action="warning_open", obj=w, area_code=h.village_id, data={"rule": w.rule_code})
     return created
+
+
+def _decided_of(household_id: int) -> dict[str, recurrence.Decided]:
+    """rule → the household's latest decided warning of that rule, with the source it was decided on."""
+    out: dict[str, recurrence.Decided] = {}
+    rows = Warning.objects.filter(household_id=household_id, status__in=lifecycle.DECIDED).order_by("pk")
+    for w in rows:
+        out[w.rule_code] = recurrence.Decided(
+            w.pk, w.status, w.decided_on or w.as_of, recurrence.Source(w.source_row, w.source_amount, w.source_year)
+        )
+    return out
+
+
+def _source_of(
+    household_id: int, rule: Any, facts: HouseholdFacts, window: str, as_of: dt.date
+) -> recurrence.Source:
+    """The source of one hit's facts, read with the ORM (the batch computes it in SQL)."""
+    w = window_for(window, as_of)
+    kinds = recurrence.feed_kinds(rule)
+    newest = 0
+    if kinds:
+        newest = FeedRow.objects.filter(household_id=household_id, kind__in=kinds, event_date__gte=w.start,
+                                        event_date__lte=as_of).aggregate(m=Max("id"))["m"] or 0
+    amount = sum(int((facts.get(m) or 0) * 100) for m in recurrence.money_facts(rule))
+    return recurrence.Source(newest, amount, w.income_year if recurrence.reads_income(rule) else None)
 
 
 def household_changed(*, household_id: int) -> None:
@@ -315,6 +361,8 @@ def warning_transition(*, actor: User, warning: Warning, event: str, reason: str
     except lifecycle.TransitionRefused as exc:
         raise ValidationFailed([FieldProblem("reason", exc.zh, exc.en)], zh=exc.zh, en=exc.en) from None
     previous, w.status = w.status, t.next_state
+    if w.status in lifecycle.DECIDED:
+        w.decided_on = timezone.localdate()  # the re-check period counts from here (domain.recurrence)
     if worker is not None:
         w.assigned_to = worker
     if t.event == "escalate":

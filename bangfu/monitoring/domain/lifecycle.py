@@ -11,6 +11,7 @@ from dataclasses import dataclass
 OPEN, ASSIGNED, VERIFIED, DISMISSED, ESCALATED = "open", "assigned", "verified", "dismissed", "escalated"
 STATE_LABELS = {OPEN: "待处理", ASSIGNED: "已指派", VERIFIED: "已核实", DISMISSED: "已排除", ESCALATED: "已转监测"}
 ACTIVE = (OPEN, ASSIGNED, VERIFIED)  # at most one active warning per household and rule
+DECIDED = (DISMISSED, ESCALATED)  # stay decided until the facts' source changes (domain.recurrence)
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ def test_reads_apart_equal_reads_here(world) -> None:
     sel, today = engine.Selection(prefixes=(world.area_county.code[:6],)), timezone.localdate()
     apart = engine.load(sel, today, {"rolling_12m", "calendar_year"}, active=True, apart=True)
     here = engine.load(sel, today, {"rolling_12m", "calendar_year"}, active=True, apart=False)
-    assert set(apart) == set(here) == {"hh", "s1", "s0", "fr", "sick", "gc", "active"}
+    assert set(apart) == set(here) == {"hh", "s1", "s0", "fr", "sick", "gc", "active", "decided"}
     for name, tbl in here.items():
         key = [(c, "ascending") for c in tbl.column_names]
         assert apart[name].sort_by(key).equals(tbl.sort_by(key)), name

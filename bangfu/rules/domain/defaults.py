@@ -16,6 +16,9 @@ DEFAULT_PARAMS: dict[str, str] = {
     "school_cost_limit": "8000",  # tuition above 8,000 (story B's insurance deductible)
     "disaster_loss_limit": "10000",
     "income_drop_limit": "-0.3",  # per-capita income fell by more than 30% on last year
+    # A dismissed or escalated warning is raised again on the same facts only after this many days
+    # (monitoring/domain/recurrence.py); a new bill or a higher amount brings it back at once.
+    "recheck_days": "180",
 }
 
 PARAM_LABELS: dict[str, str] = {
@@ -24,6 +27,7 @@ PARAM_LABELS: dict[str, str] = {
     "school_cost_limit": "教育支出阈值（元）",
     "disaster_loss_limit": "灾害损失阈值（元）",
     "income_drop_limit": "人均纯收入降幅阈值（如 -0.3 即下降30%）",
+    "recheck_days": "已排除/已转监测预警的复查期（天），期满仍符合条件则再次预警",
 }
 
 DEFAULT_RULES: list[dict[str, Any]] = [
