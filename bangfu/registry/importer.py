@@ -42,6 +42,7 @@ from bangfu.registry.domain.validation import (
     clean_member,
 )
 from bangfu.registry.models import Household, Member
+from bangfu.registry.selectors import NOT_HERE_EN, NOT_HERE_ZH, sees_registered
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -227,8 +228,10 @@ class _Checker:
     """Collects every problem of the file, with its sheet, row and column."""
 
     def __init__(self, user: User, today: dt.date) -> None:
+        self.user = user
         self.today = today
         self.problems: list[FieldProblem] = []
+        self.refused = 0  # numbers registered outside the user's areas (neutral answer, audited)
         self.villages = set(
             areas.areas_visible(user, level=Level.VILLAGE, cap=Cap.IMPORT_REGISTRY).values_list("code", flat=True)
         )
@@ -241,6 +244,13 @@ class _Checker:
                 "pk", "code", "village_id"
             )
         }
+
+    def refuse(
+        self, sheet: str, row: int, key: str, what_zh: str, what_en: str, columns: list[tuple[str, str]]
+    ) -> None:  # noqa: E501
+        """A number registered outside the user's areas: the neutral answer, never "already registered" (D9)."""
+        self.refused += 1
+        self.add(sheet, row, key, what_zh + NOT_HERE_ZH, f"{what_en} {NOT_HERE_EN}", columns)
 
     def add(self, sheet: str, row: int, key: str, zh: str, en: str, columns: list[tuple[str, str]]) -> None:
         title = next((t for t, k in columns if k == key), key)
@@ -308,8 +318,14 @@ def _check_households(checker: _Checker, rows: list[list[Any]]) -> dict[str, _Ho
             )
         else:
             by_number[number] = h
-    for number in _existing(Household, "number", list(by_number)):
+    taken = _existing(Household, "number", list(by_number))
+    rows_taken = Household.objects.filter(number__in=taken).values_list("number", "village_id", "grid_id")
+    places = {n: (v, g) for n, v, g in rows_taken}
+    for number in taken:
         h = by_number[number]
+        if number in places and not sees_registered(checker.user, *places[number]):
+            checker.refuse(HOUSEHOLD_SHEET, h.row, "number", "该户编号", "this household number", HOUSEHOLD_COLUMNS)
+            continue
         checker.add(
             HOUSEHOLD_SHEET,
             h.row,
@@ -331,7 +347,17 @@ def _check_members(checker: _Checker, rows: list[list[Any]], households: dict[st
             h.members.append(_Member(cleaned, digest))
             if cleaned.values["relation"] == "户主":
                 h.heads.append(cleaned.values["name"])
-    for digest in _existing(Member, "id_hash", list(seen)):
+    taken = _existing(Member, "id_hash", list(seen))
+    places = dict(
+        (d, (v, g))
+        for d, v, g in Member.objects.filter(id_hash__in=taken).values_list(
+            "id_hash", "household__village_id", "household__grid_id"
+        )
+    )
+    for digest in taken:
+        if digest in places and not sees_registered(checker.user, *places[digest]):
+            checker.refuse(MEMBER_SHEET, seen[digest], "id_number", "该身份证号", "this ID number", MEMBER_COLUMNS)
+            continue
         checker.add(
             MEMBER_SHEET,
             seen[digest],
@@ -451,6 +477,8 @@ def _checked(actor: User, book: excel.Workbook, today: dt.date, say: Callable[[i
         households = _check_households(checker, book.rows(HOUSEHOLD_SHEET))
         say(30, f"已检查{len(households)}户，检查成员 {len(households)} households checked; checking members")
         _check_members(checker, member_rows.result(), households)
+    if checker.refused:
+        _audit_refused(actor, checker.refused)
     if checker.problems:
         checker.problems.sort(key=lambda p: (p.field.split("!")[0] != HOUSEHOLD_SHEET, p.row or 0))
         raise ValidationFailed(
@@ -463,6 +491,19 @@ def _checked(actor: User, book: excel.Workbook, today: dt.date, say: Callable[[i
             zh=f"“{HOUSEHOLD_SHEET}”表中没有数据", en="The households sheet has no rows", code="empty"
         )
     return list(households.values())
+
+
+def _audit_refused(actor: User, rows: int) -> None:
+    """Numbers of other areas in an import are logged (the import then fails as a whole, D9)."""
+    prefixes = areas.scope_for(actor, Cap.IMPORT_REGISTRY).prefixes
+    area = (prefixes[0] + "0" * 12)[:12] if prefixes else ""
+    audit_record(
+        actor=actor,
+        action="registration_refused",
+        obj=Household(village_id=area),
+        area_code=area,
+        data={"field": "import", "rows": rows},
+    )
 
 
 # --- storing (set-wise) -----------------------------------------------------------------------

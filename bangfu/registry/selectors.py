@@ -173,6 +173,22 @@ def member_full_id(user: User, member: Member, purpose: str = "") -> str:
     return crypto.decrypt(member.id_enc)
 
 
+def sees_registered(user: User | None, village_code: Any, grid_id: int | None) -> bool:
+    """Whether a registration refusal may say precisely that a number is taken (security D9).
+
+    Only for a number registered in the user's own areas; elsewhere the answer is the neutral
+    "cannot be registered here". System loaders (user None) always get the precise message.
+    """
+    if user is None:
+        return True
+    scope = scope_for(user)
+    return scope.covers_code(str(village_code)) or (grid_id is not None and grid_id in scope.grid_ids)
+
+
+NOT_HERE_ZH = "无法在此登记，请联系县级管理员核实"
+NOT_HERE_EN = "cannot be registered here; contact the county administrators"
+
+
 def sees_birth_date(user: User, village_code: str) -> bool:
     """Full birth dates go with full ID numbers: the date is the part of the number the mask hides.
 

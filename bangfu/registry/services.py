@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +24,7 @@ from bangfu.registry.domain import codes
 from bangfu.registry.domain.income import totals
 from bangfu.registry.domain.validation import Cleaned, clean_household, clean_member
 from bangfu.registry.models import GuaranteeCheck, Household, IncomeItem, IncomeStatement, Member, ResettlementSite
+from bangfu.registry.selectors import NOT_HERE_EN, NOT_HERE_ZH, sees_registered
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -67,6 +70,42 @@ def _placement(village_code: str, grid_id: int | None, group_code: str | None) -
     return out
 
 
+class RegistrationRefused(Conflict):
+    """A number already registered outside the actor's areas: the answer says nothing more (security D9).
+
+    Inside the actor's areas the precise message stays ("already registered, find it by ID number").
+    The refusal is recorded in the audit log by `_audit_refusals`, outside the refused transaction.
+    """
+
+    def __init__(self, field: str, village_code: str) -> None:
+        what_zh, what_en = ("该身份证号", "This ID number")
+        if field != "id_number":
+            what_zh, what_en = ("该户编号", "This household number")
+        super().__init__(what_zh + NOT_HERE_ZH, f"{what_en} {NOT_HERE_EN}", "not_registrable")
+        self.field, self.village_code = field, village_code
+
+
+def _audit_refusals[T](fn: Callable[..., T]) -> Callable[..., T]:
+    @functools.wraps(fn)
+    def wrapper(*, actor: User | None, **kwargs: Any) -> T:
+        try:
+            return fn(actor=actor, **kwargs)
+        except RegistrationRefused as exc:
+            # the target household (member_add), or none yet (household_create); never the one elsewhere
+            target = kwargs.get("household") or Household(village_id=exc.village_code)
+            audit_record(
+                actor=actor,
+                action="registration_refused",
+                obj=target,
+                area_code=exc.village_code,
+                data={"field": exc.field},
+            )
+            raise
+
+    return wrapper
+
+
+@_audit_refusals
 @transaction.atomic
 def household_create(
     *,
@@ -77,7 +116,11 @@ def household_create(
     grid_id: int | None = None,
     group_code: str | None = None,
 ) -> Household:
-    """Create a household with its members (the first member whose relation is 户主 is the head)."""
+    """Create a household with its members (the first member whose relation is 户主 is the head).
+
+    Numbers already registered are checked last, after every other rule, so a refusal for a number
+    registered elsewhere cannot be told apart by an earlier, cheaper error (security D9).
+    """
     _require_edit(actor, village_code)
     cleaned = clean_household(fields)
     member_rows = [clean_member(m) for m in members]
@@ -88,12 +131,16 @@ def household_create(
         problems.append(FieldProblem("members", "至少需要一名家庭成员（户主）", "add at least the head"))
     if problems:
         raise ValidationFailed(problems)
-    if Household.objects.filter(number=cleaned.values["number"]).exists():
-        raise Conflict(f"户编号{cleaned.values['number']}已存在", "That household number already exists", "duplicate")
-    _refuse_known_ids(member_rows)
     if sum(1 for c in member_rows if c.values["relation"] == "户主") != 1:
         raise ValidationFailed([FieldProblem("members", "必须有且只有一名户主", "exactly one member must be the head")])
-    h = Household.objects.create(**cleaned.values, **_placement(village_code, grid_id, group_code))
+    placement = _placement(village_code, grid_id, group_code)
+    taken = Household.objects.filter(number=cleaned.values["number"]).values_list("village_id", "grid_id").first()
+    if taken is not None:
+        if not sees_registered(actor, *taken):
+            raise RegistrationRefused("number", village_code)
+        raise Conflict(f"户编号{cleaned.values['number']}已存在", "That household number already exists", "duplicate")
+    _refuse_known_ids(member_rows, actor, village_code)
+    h = Household.objects.create(**cleaned.values, **placement)
     for c in member_rows:
         _member_insert(h, c)
     household_refresh(household=h)
@@ -101,12 +148,15 @@ def household_create(
     return h
 
 
-def _refuse_known_ids(rows: list[Cleaned]) -> None:
+def _refuse_known_ids(rows: list[Cleaned], actor: User | None, village_code: str) -> None:
     values = [c.id_number.value for c in rows if c.id_number is not None]
     if len(set(values)) != len(values):
         raise Conflict("同一身份证号填写了两次", "The same ID number is given twice", "duplicate_id")
     digests = [crypto.lookup_hash(v) for v in values]
-    if Member.objects.filter(id_hash__in=digests).exists():
+    places = Member.objects.filter(id_hash__in=digests).values_list("household__village_id", "household__grid_id")
+    if any(not sees_registered(actor, village, grid) for village, grid in places):
+        raise RegistrationRefused("id_number", village_code)
+    if places:
         raise Conflict(
             "该身份证号已登记在册（可按身份证号查找）",
             "That ID number is already registered (find it by ID number)",
@@ -117,7 +167,6 @@ def _refuse_known_ids(rows: list[Cleaned]) -> None:
 def _clean_member_or_raise(raw: dict[str, Any]) -> Cleaned:
     c = clean_member(raw)
     _raise(c)
-    _refuse_known_ids([c])
     return c
 
 
@@ -264,6 +313,7 @@ def household_set_relocation(
     return household
 
 
+@_audit_refusals
 @transaction.atomic
 def member_add(*, actor: User | None, household: Household, fields: dict[str, Any]) -> Member:
     _require_edit(actor, household.village_id)
@@ -273,6 +323,7 @@ def member_add(*, actor: User | None, household: Household, fields: dict[str, An
         and Member.objects.filter(household=household, relation="户主", active=True).exists()
     ):
         raise Conflict("该户已有户主", "The household already has a head", "duplicate_head")
+    _refuse_known_ids([c], actor, household.village_id)  # last: no earlier error tells numbers apart (D9)
     m = _member_insert(household, c)
     household_refresh(household=household)
     audit_record(actor=actor, action="member_add", obj=m, area_code=household.village_id)

@@ -155,7 +155,7 @@ def test_create_with_bad_member_reports_fields_and_stores_nothing(world, api_for
 
 def test_create_duplicate_id_number_is_refused(world, api_for):
     body = _new_household_body(world)
-    body["members"][1]["id_number"] = crypto.decrypt(world.households["h3"].members.first().id_enc)
+    body["members"][1]["id_number"] = crypto.decrypt(world.households["h2"].members.first().id_enc)  # t1's own
     r = _post(api_for(world.t1), f"{API}/households", body)
     assert r.status_code == 409 and r.json()["code"] == "duplicate_id"
     assert not Household.objects.filter(number=body["number"]).exists()
