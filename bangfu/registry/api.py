@@ -502,3 +502,166 @@ def import_households(request: HttpRequest, file: File[UploadedFile]) -> Status[
     if isinstance(result, importer.ImportResult):
         return Status(201, {"households": result.households, "members": result.members, "batch_id": result.batch_id})
     return Status(202, job_out(result))
+
+
+# --- 三保障 checks -------------------------------------------------------------------------------------
+
+
+class GuaranteeIn(Schema):
+    checked_on: dt.date
+    housing_safe: bool
+    schooling_ok: bool
+    medical_ok: bool
+    water_safe: bool
+    note: str = ""
+
+
+class GuaranteeOut(Schema):
+    id: int
+    household_id: int
+    checked_on: dt.date
+    housing_safe: bool
+    schooling_ok: bool
+    medical_ok: bool
+    water_safe: bool
+    all_secure: bool
+    note: str
+    checked_by: str | None
+
+
+def _guarantee(g: Any) -> dict[str, Any]:
+    return {
+        "id": g.pk,
+        "household_id": g.household_id,
+        "checked_on": g.checked_on,
+        "housing_safe": g.housing_safe,
+        "schooling_ok": g.schooling_ok,
+        "medical_ok": g.medical_ok,
+        "water_safe": g.water_safe,
+        "all_secure": g.all_secure,
+        "note": g.note,
+        "checked_by": str(g.checked_by) if g.checked_by else None,
+    }
+
+
+@router.get("/households/{pk}/guarantees", response=list[GuaranteeOut], summary="三保障核查 Guarantee checks")
+def guarantee_list(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+    return [_guarantee(g) for g in selectors.guarantee_checks(_user(request), pk)]
+
+
+@router.post(
+    "/households/{pk}/guarantees", response={201: GuaranteeOut}, summary="记录三保障核查 Record a guarantee check"
+)
+def guarantee_record(request: HttpRequest, pk: int, body: GuaranteeIn) -> Status[dict[str, Any]]:
+    """Grid workers (their grids) and officers who edit the registry record what they found on a date."""
+    h = selectors.household_get(_user(request), pk)
+    g = services.guarantee_check_record(actor=_user(request), household=h, **body.model_dump())
+    return Status(201, _guarantee(g))
+
+
+# --- resettlement sites and relocated households ------------------------------------------------------
+
+
+class SiteIn(Schema):
+    area: str = Field(description="12位村(社区)区划代码 village/community code")
+    name: str
+    address: str = ""
+    planned_households: int = 0
+    planned_people: int = 0
+    completed_year: int | None = None
+    services: str = ""
+
+
+class SitePatchIn(Schema):
+    name: str | None = None
+    address: str | None = None
+    planned_households: int | None = None
+    planned_people: int | None = None
+    completed_year: int | None = None
+    services: str | None = None
+
+
+class SiteOut(Schema):
+    id: int
+    area: str
+    area_name: str
+    name: str
+    address: str
+    planned_households: int
+    planned_people: int
+    completed_year: int | None
+    services: str
+    households: int
+
+
+class RelocationIn(Schema):
+    site_id: int | None = Field(None, description="安置点；null 表示不是搬迁户 null: not relocated")
+    moved_on: dt.date | None = None
+    from_village: str | None = Field(None, description="迁出村区划代码 village moved from")
+
+
+class RelocationOut(Schema):
+    household_id: int
+    relocated: bool
+    site_id: int | None
+    moved_on: dt.date | None
+    from_village: str | None
+
+
+def _site(user: User, site_id: int) -> dict[str, Any]:
+    s = selectors.site_get(user, site_id)
+    return {
+        "id": s.pk,
+        "area": s.area_id,
+        "area_name": s.area.name,
+        "name": s.name,
+        "address": s.address,
+        "planned_households": s.planned_households,
+        "planned_people": s.planned_people,
+        "completed_year": s.completed_year,
+        "services": s.services,
+        "households": selectors.households_visible(user).filter(relocation_site=s).count(),
+    }
+
+
+@router.get("/sites", response=list[SiteOut], summary="集中安置点 Resettlement sites in your areas")
+def site_list(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_site(_user(request), pk) for pk in selectors.sites_visible(_user(request)).values_list("pk", flat=True)]
+
+
+@router.get("/sites/{pk}", response=SiteOut, summary="安置点详情 A resettlement site")
+def site_get(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return _site(_user(request), pk)
+
+
+@router.post("/sites", response={201: SiteOut}, summary="新建安置点 Create a resettlement site")
+def site_create(request: HttpRequest, body: SiteIn) -> Status[dict[str, Any]]:
+    data = body.model_dump()
+    s = services.site_create(actor=_user(request), area_code=data.pop("area"), **data)
+    return Status(201, _site(_user(request), s.pk))
+
+
+@router.patch("/sites/{pk}", response=SiteOut, summary="修改安置点 Correct a resettlement site")
+def site_update(request: HttpRequest, pk: int, body: SitePatchIn) -> dict[str, Any]:
+    s = selectors.site_get(_user(request), pk)
+    services.site_update(actor=_user(request), site=s, changes=body.model_dump(exclude_unset=True))
+    return _site(_user(request), pk)
+
+
+@router.put(
+    "/households/{pk}/relocation", response=RelocationOut, summary="安置到安置点 Place or move a household on a site"
+)
+def household_relocation(request: HttpRequest, pk: int, body: RelocationIn) -> dict[str, Any]:
+    user = _user(request)
+    h = selectors.household_get(user, pk)
+    site = selectors.site_get(user, body.site_id) if body.site_id is not None else None
+    h = services.household_set_relocation(
+        household=h, site=site, moved_on=body.moved_on, from_village=body.from_village, actor=user
+    )
+    return {
+        "household_id": h.pk,
+        "relocated": h.relocated,
+        "site_id": h.relocation_site_id,
+        "moved_on": h.relocated_on,
+        "from_village": h.relocated_from_id,
+    }

@@ -273,6 +273,12 @@ def _describe(record: Any) -> dict[str, Any]:
     }
 
 
+def guarantee_checks(user: User, household_id: int) -> QuerySet[GuaranteeCheck]:
+    """三保障 checks of a household the user may see, newest first."""
+    h = household_get(user, household_id)
+    return GuaranteeCheck.objects.filter(household=h).select_related("checked_by").order_by("-checked_on", "-pk")
+
+
 def sites_visible(user: User) -> QuerySet[ResettlementSite]:
     return ResettlementSite.objects.filter(scope_for(user).q("area_id", None))
 

@@ -298,6 +298,10 @@ def household_set_relocation(
     actor: User | None = None,
 ) -> Household:
     _require_edit(actor, household.village_id)
+    if from_village and areas.area_by_code(from_village) is None:
+        raise ValidationFailed(
+            [FieldProblem("from_village", "迁出村区划不存在", "the village moved from does not exist")]
+        )
     household.relocated = site is not None
     household.relocation_site = site
     household.relocated_on = moved_on
@@ -577,8 +581,9 @@ def guarantee_check_record(
     water_safe: bool,
     note: str = "",
 ) -> GuaranteeCheck:
-    if actor is not None and not areas.scope_for(actor, Cap.LOG_VISITS).covers_code(household.village_id):
-        _require_edit(actor, household.village_id)
+    visits = areas.scope_for(actor, Cap.LOG_VISITS) if actor is not None else None
+    if visits is not None and not (visits.covers_code(household.village_id) or household.grid_id in visits.grid_ids):
+        _require_edit(actor, household.village_id)  # grid workers check the households of their grids
     if checked_on > dt.date.today():
         raise ValidationFailed([FieldProblem("checked_on", "核查日期不能晚于今天", "the check date is in the future")])
     g = GuaranteeCheck.objects.create(
@@ -602,6 +607,49 @@ def site_create(*, actor: User | None, area_code: str, name: str, **fields: Any)
         raise NotFound()
     if areas.area_by_code(area_code) is None:
         raise ValidationFailed([FieldProblem("area", "区划不存在", "the area does not exist")])
-    site = ResettlementSite.objects.create(area_id=area_code, name=name, **fields)
+    values = _site_values({"name": name, **fields})
+    site = ResettlementSite.objects.create(area_id=area_code, **values)
     audit_record(actor=actor, action="site_create", obj=site, area_code=area_code)
+    return site
+
+
+SITE_FIELDS = ("name", "address", "planned_households", "planned_people", "completed_year", "services")
+
+
+def _site_values(changes: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(changes) - set(SITE_FIELDS)
+    if unknown:
+        raise ValidationFailed(
+            [FieldProblem(k, "不能修改该字段", "this field cannot be changed") for k in sorted(unknown)]
+        )
+    out = dict(changes)
+    if "name" in out:
+        out["name"] = inputs.name(out["name"], "name", max_len=100, zh="安置点名称", en="site name")
+    for key in ("address", "services"):
+        if key in out:
+            out[key] = inputs.text(
+                out[key], key, max_len=200 if key == "address" else 2000, multiline=key == "services"
+            )
+    for key in ("planned_households", "planned_people"):
+        if key in out:
+            out[key] = inputs.count(out[key], key, high=100_000)
+    if out.get("completed_year") is not None:
+        out["completed_year"] = inputs.count(
+            out["completed_year"], "completed_year", low=1949, high=dt.date.today().year + 5
+        )
+    return out
+
+
+@transaction.atomic
+def site_update(*, actor: User | None, site: ResettlementSite, changes: dict[str, Any]) -> ResettlementSite:
+    """Correct a resettlement site's name, address, planned size, year or services (CONFIGURE over its area)."""
+    if actor is not None and not areas.scope_for(actor, Cap.CONFIGURE).covers_code(site.area_id):
+        if areas.scope_for(actor).covers_code(site.area_id):
+            raise Forbidden("您的角色无权修改安置点", "Your role may not change resettlement sites")
+        raise NotFound()
+    values = _site_values(changes)
+    for key, value in values.items():
+        setattr(site, key, value)
+    site.save()
+    audit_record(actor=actor, action="site_update", obj=site, area_code=site.area_id, data={"fields": sorted(values)})
     return site
