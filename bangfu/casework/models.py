@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from bangfu.casework.domain import codes
 from bangfu.casework.domain.procedure import EVENT_LABELS, STATE_LABELS, Event, State
+from bangfu.core.guards import bounded
 
 
 def _choices(d: dict[str, str]) -> list[tuple[str, str]]:
@@ -234,6 +235,7 @@ class Measure(models.Model):
 
     class Meta:
         ordering = ["case_id", "starts_on", "pk"]
+        constraints = bounded("measure", {"amount": Decimal("1e10")})
 
     def __str__(self) -> str:
         return self.title

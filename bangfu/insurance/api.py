@@ -12,6 +12,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
+from pydantic import StrictInt
 
 from bangfu.insurance import reports, selectors, services
 from bangfu.insurance.models import Claim, Scheme
@@ -114,7 +115,7 @@ class PayIn(Schema):
 
 
 class PremiumIn(Schema):
-    persons: int
+    persons: StrictInt  # `true` is not one person
     received_on: dt.date
     reference: str = ""
 

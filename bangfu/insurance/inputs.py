@@ -6,12 +6,11 @@ and nothing is half-written.
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from bangfu.core.domain.money import yuan
+from bangfu.core.domain import inputs
 from bangfu.core.errors import FieldProblem, ValidationFailed
+from bangfu.core.policy import date_window
 from bangfu.insurance.domain import codes
 
 
@@ -26,9 +25,17 @@ class Problems:
         if self.items:
             raise ValidationFailed(self.items)
 
-    def text(self, name: str, value: Any, zh: str, en: str) -> str:
-        v = str(value or "").strip()
-        if not v:
+    def _run(self, check: Any, *args: Any, fallback: Any = None, **kw: Any) -> Any:
+        """One of core.domain.inputs' checks; its problem is collected instead of raised."""
+        try:
+            return check(*args, **kw)
+        except ValidationFailed as exc:
+            self.items += exc.problems
+            return fallback
+
+    def text(self, name: str, value: Any, zh: str, en: str, max_len: int = 2000) -> str:
+        v = self._run(inputs.text, value, name, max_len=max_len, multiline=True, zh=zh, en=en, fallback="")
+        if not v and not any(p.field == name for p in self.items):
             self.add(name, f"请填写{zh}", f"Fill in the {en}")
         return v
 
@@ -37,45 +44,17 @@ class Problems:
             if required:
                 self.add(name, "请填写金额（元）", "Fill in the amount in yuan")
             return None
-        try:
-            d = yuan(value)
-        except ValueError:
-            self.add(name, "金额格式不正确，请填写数字，如 8000 或 8000.50", "Not an amount; write e.g. 8000.50")
-            return None
-        if d < 0:
-            self.add(name, "金额不能为负数", "The amount cannot be negative")
-        return d
+        return self._run(inputs.amount, value, name)
 
     def rate(self, name: str, value: Any) -> Any:
         """A rate as a fraction (0.7) or percentage text ("70%")."""
-        text = str(value).strip()
-        try:
-            r = Decimal(text[:-1]) / 100 if text.endswith("%") else Decimal(text)
-        except InvalidOperation:
-            self.add(name, "比例格式不正确，请填写如 0.70 或 70%", "Not a rate; write e.g. 0.70 or 70%")
-            return None
-        if not Decimal(0) <= r <= Decimal(1):
-            self.add(name, "比例须在0到1（0%到100%）之间", "A rate must be between 0 and 1 (0–100%)")
-        return r.quantize(Decimal("0.0001"))
+        return self._run(inputs.rate, value, name)
 
     def count(self, name: str, value: Any) -> Any:
-        try:
-            n = int(value)
-        except (TypeError, ValueError):
-            self.add(name, "请填写整数", "Write a whole number")
-            return 0
-        if n < 0:
-            self.add(name, "不能为负数", "Cannot be negative")
-        return n
+        return self._run(inputs.count, value, name, zh="人数", en="count", fallback=0)
 
-    def date(self, name: str, value: Any) -> Any:
-        if isinstance(value, dt.date):
-            return value
-        try:
-            return dt.date.fromisoformat(str(value or "").strip())
-        except ValueError:
-            self.add(name, "日期格式应为 年-月-日，如 2026-01-15", "Write the date as YYYY-MM-DD")
-            return None
+    def date(self, name: str, value: Any, *, future: bool = True) -> Any:
+        return self._run(inputs.date, value, name, window=date_window(future=future))
 
     def choice(self, name: str, value: Any, choices: dict[str, str]) -> str:
         v = str(value or "")

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from bangfu.core.guards import bounded
 from bangfu.insurance.domain import codes
 from bangfu.insurance.domain.workflow import STATUS_LABELS, Status
 
@@ -168,6 +169,7 @@ class ClaimExpense(models.Model):
         indexes = [
             models.Index(fields=["receipt_no"], condition=~models.Q(receipt_no=""), name="claimexpense_receipt"),
         ]
+        constraints = bounded("claimexpense", {"amount": Decimal("1e12")})
 
     def __str__(self) -> str:
         return f"{self.description} {self.amount}"
@@ -183,6 +185,7 @@ class ClaimAid(models.Model):
 
     class Meta:
         ordering = ["claim_id", "pk"]
+        constraints = bounded("claimaid", {"amount": Decimal("1e12")})
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount}"
@@ -238,7 +241,10 @@ class Payment(models.Model):
     recorded = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["claim"], name="uniq_payment_claim")]
+        constraints = [
+            models.UniqueConstraint(fields=["claim"], name="uniq_payment_claim"),
+            *bounded("payment", {"amount": Decimal("1e12")}),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.amount}"
@@ -271,6 +277,7 @@ class LedgerEntry(models.Model):
                 condition=models.Q(kind__in=["carry_out", "topup"]),
                 name="uniq_ledger_settlement",
             ),
+            *bounded("ledgerentry", {"amount": Decimal("1e12"), "persons": 2**31}),
         ]
 
     def __str__(self) -> str:

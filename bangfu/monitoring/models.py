@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 
+from bangfu.core.guards import bounded
 from bangfu.monitoring.domain.feeds import SPECS
 from bangfu.monitoring.domain.lifecycle import ACTIVE, OPEN, STATE_LABELS
 
@@ -46,6 +49,7 @@ class FeedRow(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["kind", "event_date"]), models.Index(fields=["household", "kind"])]
+        constraints = bounded("feedrow", {"amount": Decimal("1e10")})
 
     def __str__(self) -> str:
         return f"{self.kind}#{self.row_no}"
@@ -85,8 +89,9 @@ class Warning(models.Model):
     thresholds = models.JSONField(default=dict)  # fact → threshold compared with
     explanation = models.TextField("说明")
     status = models.CharField("状态", max_length=10, choices=list(STATE_LABELS.items()), default=OPEN)
-    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     run = models.ForeignKey(ScreeningRun, null=True, on_delete=models.SET_NULL, related_name="+")
     as_of = models.DateField()
     created = models.DateTimeField(auto_now_add=True)
@@ -101,8 +106,9 @@ class Warning(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["household", "rule_code"], condition=models.Q(status__in=ACTIVE),
-                                    name="uniq_active_warning")
+            models.UniqueConstraint(
+                fields=["household", "rule_code"], condition=models.Q(status__in=ACTIVE), name="uniq_active_warning"
+            )
         ]
         indexes = [models.Index(fields=["status", "village_code"])]
         ordering = ["-created", "-pk"]

@@ -9,6 +9,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from bangfu.core.domain.idnumber import mask
+from bangfu.core.guards import bounded
 from bangfu.registry.domain import codes
 
 
@@ -190,7 +191,28 @@ class IncomeStatement(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "年度收入"
-        constraints = [models.UniqueConstraint(fields=["household", "year"], name="uniq_statement_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["household", "year"], name="uniq_statement_year"),
+            # The last guard: SQLite would store what DECIMAL(12, 2) cannot hold, then fail every read.
+            *bounded(
+                "incomestatement",
+                dict.fromkeys(
+                    [
+                        "wage",
+                        "business_income",
+                        "business_cost",
+                        "property",
+                        "transfer",
+                        "claims",
+                        "out_of_pocket",
+                        "net_income",
+                        "per_capita",
+                    ],
+                    Decimal("1e10"),
+                ),
+                signed=("net_income", "per_capita"),
+            ),
+        ]
         ordering = ["household_id", "-year"]
 
     def __str__(self) -> str:
@@ -216,7 +238,8 @@ class IncomeItem(models.Model):
                 fields=["statement", "source", "source_ref"],
                 condition=~models.Q(source_ref=""),
                 name="uniq_income_source_ref",
-            )
+            ),
+            *bounded("incomeitem", {"amount": Decimal("1e10")}),
         ]
 
     def __str__(self) -> str:

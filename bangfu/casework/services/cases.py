@@ -27,8 +27,9 @@ from bangfu.casework.domain.procedure import (
 )
 from bangfu.casework.models import Case, CaseEvent, Measure, Objection, PublicNotice, Visit
 from bangfu.casework.services.common import check_files, record_event, require, set_state, step_date
-from bangfu.core.domain.money import yuan
+from bangfu.core.domain import inputs
 from bangfu.core.errors import ApplicationError, Conflict, FieldProblem, Forbidden, ValidationFailed
+from bangfu.core.policy import date_window
 from bangfu.core.services import audit_record
 from bangfu.registry import services as registry
 from bangfu.registry.domain.income import Purpose, income_year
@@ -494,11 +495,9 @@ def measure_add(
         raise Conflict("该案件已结束，不能再添加帮扶措施", "The case is closed; no new measures can be added")
     problems = _measure_problems(category, title, responsible, starts_on, ends_on, status)
     try:
-        value = yuan(amount)
-    except ValueError:
-        value = Decimal("-1")
-    if value < 0:
-        problems.append(FieldProblem("amount", "金额须为不小于0的数字", "the amount must be a number of at least 0"))
+        value = inputs.amount(amount, "amount")
+    except ValidationFailed as exc:
+        problems += exc.problems
     if problems:
         raise ValidationFailed(problems)
     m = Measure.objects.create(
@@ -538,6 +537,13 @@ def _measure_problems(
         p.append(FieldProblem("ends_on", "结束日期不能早于开始日期", "the end date is before the start date"))
     if status not in codes.MEASURE_STATUS:
         p.append(FieldProblem("status", "状态无效", "unknown status"))
+    window = date_window(future=True)
+    for name, day in (("starts_on", starts), ("ends_on", ends)):
+        try:
+            if day is not None:
+                inputs.date(day, name, window=window)
+        except ValidationFailed as exc:
+            p += exc.problems
     return p
 
 

@@ -6,8 +6,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from bangfu.core.domain.money import yuan
+from bangfu.core.domain import inputs
 from bangfu.core.errors import FieldProblem, NotFound, ValidationFailed
+from bangfu.core.policy import date_window
 from bangfu.employment import access
 from bangfu.employment.domain import endings
 from bangfu.registry import selectors as registry
@@ -21,53 +22,21 @@ def fail(field: str, zh: str, en: str) -> ValidationFailed:
 
 
 def money(field: str, value: Any, *, allow_zero: bool = True) -> Decimal:
-    try:
-        amount = yuan(value)
-    except ValueError:
-        raise fail(
-            field,
-            f"金额“{value}”格式不正确，请填写数字，如 2000 或 3.00",
-            f"'{value}' is not an amount; enter a number such as 2000 or 3.00",
-        ) from None
-    if amount < 0 or (amount == 0 and not allow_zero):
-        raise fail(
-            field,
-            "金额必须大于零" if not allow_zero else "金额不能为负数",
-            "the amount must be more than zero" if not allow_zero else "the amount cannot be negative",
-        )
-    return amount
+    """A bounded yuan amount with at most two decimals (core.domain.inputs)."""
+    return inputs.amount(value, field, positive=not allow_zero)
 
 
 def date(field: str, value: Any) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise fail(
-            field,
-            f"日期“{value}”格式不正确，请按 2024-10-01 的格式填写",
-            f"'{value}' is not a date; use the form 2024-10-01",
-        ) from None
+    """A date inside the plausible window (contract ends and plans may lie ahead)."""
+    return inputs.date(value, field, window=date_window(future=True))
 
 
 def whole(field: str, value: Any, *, low: int = 0, high: int = 10**9) -> int:
-    try:
-        n = int(str(value).strip())
-    except ValueError:
-        raise fail(field, f"“{value}”不是整数", f"'{value}' is not a whole number") from None
-    if not low <= n <= high:
-        raise fail(field, f"应在{low}到{high}之间", f"must be between {low} and {high}")
-    return n
+    return inputs.count(value, field, low=low, high=high)
 
 
 def text(field: str, value: Any, zh_name: str, en_name: str, max_len: int = 120) -> str:
-    s = str(value or "").strip()
-    if not s:
-        raise fail(field, f"请填写{zh_name}", f"enter the {en_name}")
-    if len(s) > max_len:
-        raise fail(field, f"{zh_name}最多{max_len}个字", f"the {en_name} is at most {max_len} characters")
-    return s
+    return inputs.text(value, field, max_len=max_len, required=True, multiline=True, zh=zh_name, en=en_name)
 
 
 def coded_reason(reasons: tuple[endings.Reason, ...], code: Any, note: Any) -> tuple[endings.Reason, str]:

@@ -20,7 +20,9 @@ from bangfu.accounts import selectors as accounts
 from bangfu.accounts.domain.roles import Cap
 from bangfu.areas.selectors import scope_for
 from bangfu.core import files
+from bangfu.core.domain import inputs
 from bangfu.core.errors import Conflict, Forbidden, NotFound, invalid
+from bangfu.core.policy import date_window
 from bangfu.core.services import audit_record
 from bangfu.insurance import selectors
 from bangfu.insurance.domain import codes
@@ -106,6 +108,15 @@ def _scheme_for(household: Household, on: dt.date) -> Scheme:
     return scheme
 
 
+def _bounds(p: Problems, i: int, e: ExpenseInput) -> None:
+    """An expense line's amount (bounded, at most two decimals), text and plausible dates."""
+    p.money(f"expenses[{i}].amount", e.amount)
+    p.text(f"expenses[{i}].description", e.description or "-", "费用名称", "description", max_len=120)
+    for day in (e.incurred_on, e.incurred_to):
+        if day is not None:
+            p.date(f"expenses[{i}].incurred_on", day, future=False)
+
+
 def _check_lines(expenses: list[ExpenseInput], aid: list[AidInput]) -> None:
     p = Problems()
     if not expenses:
@@ -115,6 +126,8 @@ def _check_lines(expenses: list[ExpenseInput], aid: list[AidInput]) -> None:
             p.add(f"expenses[{i}].description", f"第{i}项费用缺少名称", f"Expense {i} needs a description")
         if e.amount <= 0:
             p.add(f"expenses[{i}].amount", f"第{i}项费用金额须大于0", f"Expense {i} must be more than 0")
+        else:
+            _bounds(p, i, e)
         if e.incurred_to is not None and (e.incurred_on is None or e.incurred_to < e.incurred_on):
             p.add(
                 f"expenses[{i}].incurred_to",
@@ -130,6 +143,8 @@ def _check_lines(expenses: list[ExpenseInput], aid: list[AidInput]) -> None:
             p.add(f"aid[{i}].kind", f"第{i}项资助类型无效", f"Aid {i}: unknown kind")
         if a.amount < 0:
             p.add(f"aid[{i}].amount", f"第{i}项资助金额不能为负", f"Aid {i} cannot be negative")
+        else:
+            p.money(f"aid[{i}].amount", a.amount)
     p.raise_if_any()
 
 
@@ -420,6 +435,7 @@ def not_future(field_name: str, on: dt.date) -> None:
     """Steps are recorded on the day they happened, which may be earlier but never later than today."""
     if on > timezone.localdate():
         raise invalid(field_name, "日期不能晚于今天", "The date cannot be in the future")
+    inputs.date(on, field_name, window=date_window())  # nor implausibly early (year 0044)
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
+from bangfu.core.domain import inputs
 from bangfu.core.errors import Conflict, invalid
 from bangfu.core.services import audit_record
 from bangfu.insurance import selectors
@@ -27,8 +28,7 @@ def premium_record(
     """Premium paid in for `persons` insured people at the scheme's premium per person."""
     scheme = selectors.scheme_get(actor, scheme_id)
     require_configure(actor, scheme.county_id)
-    if persons <= 0:
-        raise invalid("persons", "承保人数须大于0", "The number of insured persons must be more than 0")
+    persons = inputs.count(persons, "persons", low=1, zh="承保人数", en="number of insured persons")
     not_future("received_on", received_on)
     entry = LedgerEntry.objects.create(
         scheme=scheme,

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from bangfu.core.domain import inputs
 from bangfu.core.domain.idnumber import InvalidIdNumber, parse
+from bangfu.core.errors import ValidationFailed
 
 ID = "身份证号"
 
@@ -72,15 +74,12 @@ class FeedRecord:
 
 
 def _money(spec_col: str, raw: str, row: int, problems: list[Problem]) -> Decimal:
+    """A bounded amount with at most two decimals (core.domain.inputs.amount)."""
     try:
-        d = Decimal((raw or "0").replace(",", "").strip())
-    except InvalidOperation:
-        problems.append(Problem(row, spec_col, f"“{spec_col}”不是数字：{raw}", f"{spec_col!r} is not a number"))
+        return inputs.amount(raw or "0", spec_col, zh=f"“{spec_col}”", en=repr(spec_col))
+    except ValidationFailed as exc:
+        problems += [Problem(row, spec_col, p.zh, p.en) for p in exc.problems]
         return Decimal(0)
-    if not d.is_finite() or d < 0:
-        problems.append(Problem(row, spec_col, f"“{spec_col}”不能为负数", f"{spec_col!r} cannot be negative"))
-        return Decimal(0)
-    return d.quantize(Decimal("0.01"))
 
 
 def _date(col: str, raw: str, row: int, today: dt.date, problems: list[Problem]) -> dt.date | None:
