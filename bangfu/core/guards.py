@@ -10,6 +10,7 @@ constraints (`bounded`) are the very last line.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +19,7 @@ from django.db.models.signals import pre_save
 
 from bangfu.core.domain.inputs import text_problem
 from bangfu.core.errors import FieldProblem, ValidationFailed
+from bangfu.core.policy import date_window
 
 
 def decimal_limit(field: models.DecimalField) -> Decimal:
@@ -56,10 +58,23 @@ def check_instance(instance: models.Model) -> None:
             d = Decimal(str(value)) if not isinstance(value, Decimal) else value
             if not d.is_finite() or abs(d) >= decimal_limit(f):
                 raise _problem(model, f, "数值超出可登记范围", "the number is out of range")
+        elif isinstance(f, models.DateField) and isinstance(value, dt.date):
+            if not _date_fits(value):
+                raise _problem(model, f, "日期不在合理范围内", "the date is not plausible")
         elif isinstance(f, models.IntegerField) and isinstance(value, int) and not isinstance(f, models.AutoField):
             low, high = connection.ops.integer_field_range(f.get_internal_type())
             if (low is not None and value < low) or (high is not None and value > high):
                 raise _problem(model, f, "数值超出可登记范围", "the number is out of range")
+
+
+OLDEST = dt.date(1900, 1, 1)  # nothing this system records (births included) is older
+
+
+def _date_fits(value: dt.date) -> bool:
+    """1900-01-01 up to BANGFU_FUTURE_DAYS ahead: no column holds the year 0044 or 9999."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return OLDEST <= value <= date_window(future=True).latest
 
 
 def _guard(sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any) -> None:

@@ -224,6 +224,8 @@ def amount(
         raise bad from None
     if not d.is_finite():
         raise bad
+    if d < 0 <= low:
+        raise invalid(field, f"{zl}不能为负数", f"{el} cannot be negative")
     if d > high or d < low:
         raise invalid(
             field,

@@ -128,3 +128,23 @@ def test_another_area_changes_nothing(world, api_for):
     )
     assert r.status_code in (404, 422)
     assert not IncomeItem.objects.filter(statement__household=h).exists()
+
+
+def test_the_database_refuses_an_amount_its_column_cannot_hold_even_past_the_services(world):
+    """The CHECK constraints are the last guard: a bulk write that skips the services is refused."""
+    from decimal import Decimal
+
+    from django.db import DataError, IntegrityError, transaction
+
+    from bangfu.registry import services
+
+    h = world.households["h1"]
+    line = services.income_record(household_id=h.pk, year=2025, item="wage.local", amount="10", source="t")
+    refused = (IntegrityError, DataError)  # PostgreSQL's numeric(12, 2) itself refuses 1e10: DataError
+    for bad in (Decimal("10000000000"), Decimal("-1")):
+        with pytest.raises(refused), transaction.atomic():
+            IncomeItem.objects.filter(pk=line.pk).update(amount=bad)
+    with pytest.raises(refused), transaction.atomic():
+        IncomeStatement.objects.filter(household=h).update(wage=Decimal("10000000000"))
+    line.refresh_from_db()
+    assert line.amount == Decimal("10.00")
