@@ -48,23 +48,28 @@ def check_instance(instance: models.Model) -> None:
     model = type(instance)
     for f in model._meta.concrete_fields:
         value = getattr(instance, f.attname, None)
-        if value is None:
-            continue
-        if isinstance(f, models.CharField | models.TextField) and isinstance(value, str):
-            problem = text_problem(value, max_len=f.max_length, multiline=True)
-            if problem:
-                raise _problem(model, f, *problem)
-        elif isinstance(f, models.DecimalField) and isinstance(value, Decimal | int | float):
-            d = Decimal(str(value)) if not isinstance(value, Decimal) else value
-            if not d.is_finite() or abs(d) >= decimal_limit(f):
-                raise _problem(model, f, "数值超出可登记范围", "the number is out of range")
-        elif isinstance(f, models.DateField) and isinstance(value, dt.date):
-            if not _date_fits(value):
-                raise _problem(model, f, "日期不在合理范围内", "the date is not plausible")
-        elif isinstance(f, models.IntegerField) and isinstance(value, int) and not isinstance(f, models.AutoField):
-            low, high = connection.ops.integer_field_range(f.get_internal_type())
-            if (low is not None and value < low) or (high is not None and value > high):
-                raise _problem(model, f, "数值超出可登记范围", "the number is out of range")
+        problem = None if value is None else field_problem(f, value)
+        if problem:
+            raise _problem(model, f, *problem)
+
+
+_OUT_OF_RANGE = ("数值超出可登记范围", "the number is out of range")
+
+
+def field_problem(f: models.Field, value: Any) -> tuple[str, str] | None:
+    """(zh, en) when `value` cannot be stored in column `f`, else None."""
+    if isinstance(f, models.CharField | models.TextField) and isinstance(value, str):
+        return text_problem(value, max_len=f.max_length, multiline=True)
+    if isinstance(f, models.DecimalField) and isinstance(value, Decimal | int | float):
+        d = Decimal(str(value)) if not isinstance(value, Decimal) else value
+        return None if d.is_finite() and abs(d) < decimal_limit(f) else _OUT_OF_RANGE
+    if isinstance(f, models.DateField) and isinstance(value, dt.date):
+        return None if _date_fits(value) else ("日期不在合理范围内", "the date is not plausible")
+    if isinstance(f, models.IntegerField) and isinstance(value, int) and not isinstance(f, models.AutoField):
+        low, high = connection.ops.integer_field_range(f.get_internal_type())
+        if (low is not None and value < low) or (high is not None and value > high):
+            return _OUT_OF_RANGE
+    return None
 
 
 OLDEST = dt.date(1900, 1, 1)  # nothing this system records (births included) is older

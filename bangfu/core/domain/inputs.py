@@ -83,7 +83,9 @@ _REASONS = {
 }
 
 
-def text_problem(value: str, *, max_len: int | None, multiline: bool = True, identifier: bool = False):
+def text_problem(
+    value: str, *, max_len: int | None, multiline: bool = True, identifier: bool = False
+) -> tuple[str, str] | None:
     """(zh, en) of the first problem of a text value, or None."""
     reason = bad_character(value, multiline=multiline, identifier=identifier)
     if reason:

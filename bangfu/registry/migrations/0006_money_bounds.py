@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0003_import_indexes"),
+        ("registry", "0005_remask_ids"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("casework", "0004_one_live_case_per_household"),
+        ("casework", "0005_remask_ids"),
     ]
 
     operations = [
