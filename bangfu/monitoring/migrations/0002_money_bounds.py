@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("monitoring", "0001_initial"),
-        ("registry", "0004_money_bounds"),
+        ("registry", "0006_money_bounds"),
     ]
 
     operations = [
