@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("monitoring", "0001_initial"),
+        ("monitoring", "0002_warning_source"),
         ("registry", "0006_money_bounds"),
     ]
 
