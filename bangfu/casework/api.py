@@ -10,7 +10,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
+from bangfu.areas.domain.codes import SIGNIFICANT, level_of
 from bangfu.casework import selectors, services
+from bangfu.casework.domain import codes
+from bangfu.casework.views.config import PARAM_FIELDS
+from bangfu.core.errors import NotFound
 from bangfu.registry.selectors import household_get
 
 if TYPE_CHECKING:
@@ -218,3 +222,306 @@ class OverdueOut(Schema):
 @router.get("/overdue", response=list[OverdueOut])
 def overdue(request: HttpRequest) -> list[dict[str, Any]]:
     return selectors.overdue_by_township(_user(request), timezone.localdate())
+
+
+# --- assistance measures: list and status (the case page's services) --------------------------------
+
+
+class MeasureRowOut(Schema):
+    id: int
+    case_id: int
+    household_id: int | None
+    village: str
+    category: str
+    category_label: str
+    title: str
+    responsible: str
+    responsible_unit: str
+    starts_on: dt.date
+    ends_on: dt.date | None
+    amount: Decimal
+    status: str
+    status_label: str
+
+
+class MeasureStatusIn(Schema):
+    status: str  # planned, in_progress, done, cancelled
+    note: str = ""
+
+
+def _measure(m: Any) -> dict[str, Any]:
+    return {
+        "id": m.pk,
+        "case_id": m.case_id,
+        "household_id": m.case.household_id,
+        "village": m.case.village_id,
+        "category": m.category,
+        "category_label": m.category_label,
+        "title": m.title,
+        "responsible": m.responsible,
+        "responsible_unit": m.responsible_unit,
+        "starts_on": m.starts_on,
+        "ends_on": m.ends_on,
+        "amount": m.amount,
+        "status": m.status,
+        "status_label": codes.MEASURE_STATUS.get(m.status, m.status),
+    }
+
+
+@router.get("/measures", response=list[MeasureRowOut], summary="帮扶措施 Assistance measures in your areas")
+def measure_list(request: HttpRequest, area: str = "", status: str = "", page: int = 1) -> list[dict[str, Any]]:
+    """Measures of the cases the caller sees (200 a page), optionally under an area code and by status."""
+    level = level_of(area) if area else None
+    qs = selectors.measures_visible(_user(request), area[: SIGNIFICANT[level]] if level else area)
+    if status:
+        qs = qs.filter(status=status)
+    start = (max(page, 1) - 1) * 200
+    return [_measure(m) for m in qs.order_by("case_id", "starts_on", "pk")[start : start + 200]]
+
+
+@router.get("/cases/{case_id}/measures", response=list[MeasureRowOut], summary="案件的帮扶措施 Measures of a case")
+def case_measures(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
+    c = selectors.case_get(_user(request), case_id)
+    return [_measure(m) for m in selectors.measures_visible(_user(request)).filter(case=c)]
+
+
+@router.post(
+    "/cases/{case_id}/measures/{measure_id}/status", response=MeasureRowOut, summary="更新措施状态 Measure status"
+)
+def measure_status(request: HttpRequest, case_id: int, measure_id: int, body: MeasureStatusIn) -> dict[str, Any]:
+    user = _user(request)
+    m = selectors.measures_visible(user).filter(case_id=case_id, pk=measure_id).first()
+    if m is None:
+        raise NotFound()
+    return _measure(services.measure_set_status(actor=user, measure=m, status=body.status, note=body.note))
+
+
+# --- parameters, visit rules and the working-day calendar (the configuration page's services) ---------
+
+
+class ConfigAreaOut(Schema):
+    code: str
+    name: str
+    level: str
+
+
+class ParamsOut(Schema):
+    id: int
+    area: str
+    effective_from: dt.date
+    effective_to: dt.date | None
+    values: dict[str, int | bool]
+
+
+class ObligationOut(Schema):
+    id: int
+    area: str
+    category: str
+    visits: int
+    period: str
+    phone_counts: bool
+    effective_from: dt.date
+    effective_to: dt.date | None
+
+
+class CalendarDayOut(Schema):
+    id: int
+    date: dt.date
+    name: str
+    working: bool
+    area: str | None
+    removable: bool
+
+
+class ConfigOut(Schema):
+    areas: list[ConfigAreaOut]
+    params: list[ParamsOut]
+    obligations: list[ObligationOut]
+    calendar: list[CalendarDayOut]
+    missing_year: int | None
+
+
+class ParamsIn(Schema):
+    area: str
+    effective_from: dt.date
+    values: dict[str, int | bool]
+
+
+class ObligationIn(Schema):
+    area: str
+    category: str
+    visits: int
+    period: str
+    phone_counts: bool = False
+    effective_from: dt.date
+
+
+class CalendarDayIn(Schema):
+    date: dt.date
+    name: str
+    working: bool = False
+    area: str = ""
+
+
+def _params(p: Any) -> dict[str, Any]:
+    values = {f.name: getattr(p, f.name) for f in PARAM_FIELDS}
+    return {
+        "id": p.pk,
+        "area": p.area_id,
+        "effective_from": p.effective_from,
+        "effective_to": p.effective_to,
+        "values": values,
+    }
+
+
+def _obligation(o: Any) -> dict[str, Any]:
+    return {
+        "id": o.pk,
+        "area": o.area_id,
+        "category": o.category,
+        "visits": o.visits,
+        "period": o.period,
+        "phone_counts": o.phone_counts,
+        "effective_from": o.effective_from,
+        "effective_to": o.effective_to,
+    }
+
+
+def _day(d: Any, removable: bool) -> dict[str, Any]:
+    return {"id": d.pk, "date": d.date, "name": d.name, "working": d.working, "area": d.area_id, "removable": removable}
+
+
+@router.get("/config", response=ConfigOut, summary="监测参数 Parameters, visit rules and calendar you configure")
+def config(request: HttpRequest) -> dict[str, Any]:
+    o = selectors.config_overview(_user(request), timezone.localdate())
+    return {
+        "areas": [{"code": a.code, "name": a.name, "level": a.level} for a in o.areas],
+        "params": [_params(p) for p in o.params],
+        "obligations": [_obligation(x) for x in o.obligations],
+        "calendar": [_day(d, d.pk in o.removable) for d in o.days],
+        "missing_year": o.missing_year,
+    }
+
+
+@router.post("/config/params", response={201: ParamsOut}, summary="新版本参数 Parameters from a date on")
+def config_params(request: HttpRequest, body: ParamsIn) -> Status:
+    row = services.params_new_version(
+        actor=_user(request), area_code=body.area, effective_from=body.effective_from, values=body.values
+    )
+    return Status(201, _params(row))
+
+
+@router.post("/config/obligations", response={201: ObligationOut}, summary="走访要求 A visit rule from a date on")
+def config_obligation(request: HttpRequest, body: ObligationIn) -> Status:
+    row = services.obligation_new_version(actor=_user(request), area_code=body.area, **body.dict(exclude={"area"}))
+    return Status(201, _obligation(row))
+
+
+@router.post("/config/calendar", response={201: CalendarDayOut}, summary="工作日历 A holiday or make-up working day")
+def config_calendar_set(request: HttpRequest, body: CalendarDayIn) -> Status:
+    row = services.calendar_day_set(
+        actor=_user(request), date=body.date, name=body.name, working=body.working, area_code=body.area or None
+    )
+    return Status(201, _day(row, True))
+
+
+@router.delete("/config/calendar/{day_id}", response={204: None}, summary="删除日历日 Remove a calendar day")
+def config_calendar_delete(request: HttpRequest, day_id: int) -> Status:
+    selectors.config_overview(_user(request), timezone.localdate())  # 404 for users who configure nothing
+    services.calendar_day_delete(actor=_user(request), pk=day_id)
+    return Status(204, None)
+
+
+# --- grids: placing households and handing a grid over (the grid pages' services) ---------------------
+
+
+class GridVillageOut(Schema):
+    code: str
+    name: str
+    township: str
+    households: int
+    unplaced: int
+    grids: int
+
+
+class GridRowOut(Schema):
+    id: int
+    code: str
+    name: str
+    households: int
+    worker_id: int | None
+    worker: str | None
+
+
+class GridVillageDetailOut(Schema):
+    code: str
+    name: str
+    unplaced: int
+    per_worker: int | None
+    grids: list[GridRowOut]
+    candidates: list[dict[str, Any]]
+
+
+class PlacedOut(Schema):
+    placed: int
+    new_grids: int
+
+
+class HandoverIn(Schema):
+    worker_id: int | None = None  # None leaves the grid vacant
+    reason: str
+
+
+def _village_detail(user: Any, code: str) -> dict[str, Any]:
+    d = selectors.village_grids(user, code, timezone.localdate())
+    grids = [
+        {
+            "id": g.pk,
+            "code": g.code,
+            "name": g.name,
+            "households": g.n,
+            "worker_id": g.worker_id,
+            "worker": str(g.worker) if g.worker_id else None,
+        }
+        for g in d.grids
+    ]
+    return {
+        "code": d.village.code,
+        "name": d.village.name,
+        "unplaced": d.unplaced,
+        "per_worker": d.per_worker,
+        "grids": grids,
+        "candidates": [{"id": w.pk, "name": str(w)} for w in d.candidates],
+    }
+
+
+@router.get("/grids", response=list[GridVillageOut], summary="网格划分 Villages where you place households")
+def grid_villages(request: HttpRequest) -> list[Any]:
+    return list(selectors.villages_for_grids(_user(request)))
+
+
+@router.get("/grids/{code}", response=GridVillageDetailOut, summary="村的网格 A village's grids")
+def grid_village(request: HttpRequest, code: str) -> dict[str, Any]:
+    return _village_detail(_user(request), code)
+
+
+@router.post("/grids/{code}/place", response=PlacedOut, summary="划入网格 Place unplaced households into grids")
+def grid_place(request: HttpRequest, code: str) -> dict[str, int]:
+    selectors.village_grids(_user(request), code, timezone.localdate())  # 404 before anything is written
+    return services.grid_place_households(actor=_user(request), village_code=code)
+
+
+@router.post("/grids/handover/{grid_id}", response=GridRowOut, summary="网格交接 Hand a grid to another worker")
+def grid_handover(request: HttpRequest, grid_id: int, body: HandoverIn) -> dict[str, Any]:
+    user = _user(request)
+    grid = selectors.grid_for_handover(user, grid_id)
+    worker = selectors.grid_worker_candidate(user, grid, body.worker_id) if body.worker_id else None
+    g = services.grid_worker_replace(actor=user, grid=grid, worker=worker, reason=body.reason)
+    return {
+        "id": g.pk,
+        "code": g.code,
+        "name": g.name,
+        "households": g.households.count(),
+        "worker_id": g.worker_id,
+        "worker": str(g.worker) if g.worker_id else None,
+    }

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from bangfu.accounts.domain.roles import ROLE_LABELS
+from bangfu.casework.domain.codes import MEASURE_STATUS
 from bangfu.casework.domain.procedure import EVENT_LABELS as CASE_EVENTS
 from bangfu.casework.domain.procedure import STATE_LABELS as CASE_STATES
 from bangfu.employment.domain.transitions import STATE_LABELS as WORKSHOP_STATES
@@ -43,6 +44,7 @@ ACTION_LABELS: dict[str, str] = {
     "household_create": "新建农户",
     "household_update": "修改农户信息",
     "household_import": "Excel导入农户",
+    "registration_refused": "拒绝重复登记",
     "household_bulk_create": "批量建档",
     "household_set_monitoring": "设置监测状态",
     "household_set_relocation": "设置搬迁安置",
@@ -94,6 +96,7 @@ ACTION_LABELS: dict[str, str] = {
     "contract_create": "签订劳动合同",
     "contract_end": "终止劳动合同",
     "payslip_record": "记录工资",
+    "payslip_correct": "更正工资单",
     "policy_set": "设定就业帮扶参数",
     "course_create": "新建培训班",
     "trainee_add": "登记培训学员",
@@ -256,6 +259,7 @@ _STATES: dict[str, dict[str, str]] = {
     "certification": {str(k): v for k, v in CERTIFICATION_STATES.items()},
     "order": {str(k): v for k, v in ORDER_STATES.items()},
     "warning": {str(k): v for k, v in WARNING_STATES.items()},
+    "measure": dict(MEASURE_STATUS),
 }
 
 DATA_LABELS = {
@@ -321,8 +325,8 @@ def change_text(action: str, data: dict[str, Any]) -> str:
     """What changed: "before → after" of a step (state names, not codes), then the other values."""
     data = dict(data or {})
     parts: list[str] = []
-    if "from" in data and "to" in data and action.partition("_")[0] in _STATES:
-        states = _STATES[action.partition("_")[0]]
+    if "from" in data and "to" in data:
+        states = _STATES.get(action.partition("_")[0], {})
         before, after = data.pop("from"), data.pop("to")
         parts.append(f"{states.get(before, before) if before else '（新建）'} → {states.get(after, after)}")
     elif "from" in data:

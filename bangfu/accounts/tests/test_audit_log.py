@@ -156,7 +156,7 @@ def test_every_recorded_action_has_a_chinese_label() -> None:
     literal = _literal_actions()
     assert len(literal) > 60
     missing = sorted(a for a in literal if "其他" in audit.action_label(a))
-    assert missing == []
+    assert missing == [], "give these actions a Chinese name in bangfu/accounts/domain/audit.py ACTION_LABELS"
     steps = (
         [f"claim_{e.value}" for e in ClaimEvent]
         + [f"workshop_{e.value}" for e in WorkshopEvent]

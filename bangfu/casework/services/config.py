@@ -15,6 +15,7 @@ from bangfu.areas.selectors import area_by_code
 from bangfu.casework.domain import codes, national_calendar
 from bangfu.casework.models import CalendarDay, CaseParameters, VisitObligation
 from bangfu.casework.services.common import require
+from bangfu.core.domain import inputs
 from bangfu.core.errors import Conflict, FieldProblem, Forbidden, NotFound, ValidationFailed
 from bangfu.core.services import audit_record
 
@@ -113,6 +114,7 @@ def calendar_day_set(
     *, actor: User | None, date: dt.date, name: str, working: bool = False, area_code: str | None = None
 ) -> CalendarDay:
     """Declare a holiday (or, with working=True, a make-up working day) for deadlines."""
+    name = inputs.text(name, "name", max_len=40, required=True, zh="名称（如“春节”）", en="name of the day")
     if area_code:
         require(actor, area_code, Cap.CONFIGURE)
         _area(area_code)
