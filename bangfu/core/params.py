@@ -28,13 +28,22 @@ def _raw(source: Any, name: str) -> str | None:
     return None if value in (None, "") else str(value)
 
 
-def integer(source: Any, name: str, *, low: int, high: int, default: int | None = None) -> int | None:
-    """?name= as a whole number low..high; `default` when absent; 400 otherwise."""
+def integer(
+    source: Any,
+    name: str,
+    *,
+    low: int,
+    high: int,
+    default: int | None = None,
+    zh: str | None = None,
+    en: str | None = None,
+) -> int | None:
+    """?name= as a whole number low..high; `default` when absent; 400 otherwise (message says zh/en)."""
     raw = _raw(source, name)
     if raw is None:
         return default
     try:
-        return inputs.count(raw, name, low=low, high=high)
+        return inputs.count(raw, name, low=low, high=high, zh=zh, en=en)
     except ValidationFailed as exc:
         raise _bad_request(exc) from None
 
@@ -45,13 +54,21 @@ def object_id(source: Any, name: str) -> int | None:
 
 def page_number(source: Any, name: str = "page") -> int:
     """?page= (1 when absent)."""
-    return integer(source, name, low=1, high=MAX_PAGE, default=1) or 1
+    return integer(source, name, low=1, high=MAX_PAGE, default=1, zh="页码", en="the page number") or 1
 
 
 def year(source: Any, name: str = "year", *, default: int | None = None, ahead: int = 1) -> int:
     """?year= inside the plausible years (policy), this year when absent and no other default."""
     low, high = year_range(ahead=ahead)
-    value = integer(source, name, low=low, high=high, default=default)
+    value = integer(
+        source,
+        name,
+        low=low,
+        high=high,
+        default=default,
+        zh="年份（四位数字，如2026）",
+        en="the year (four digits, e.g. 2026)",
+    )
     return value if value is not None else timezone.localdate().year
 
 
