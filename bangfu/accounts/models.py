@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 from bangfu.accounts.domain.roles import ROLE_LABELS, Role
 
@@ -11,22 +12,46 @@ from bangfu.accounts.domain.roles import ROLE_LABELS, Role
 class User(AbstractUser):
     display_name = models.CharField("姓名", max_length=60, blank=True)
     phone = models.CharField("电话", max_length=20, blank=True)
+    # The area whose administrators manage this account (a county, or a township it lets manage).
+    home_area = models.ForeignKey(
+        "areas.Area", to_field="code", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Set by an administrator's password reset (and for new accounts): every page sends the user to
+    # the password change until they have chosen their own (accounts.password.PasswordChangeRequired).
+    must_change_password = models.BooleanField("下次登录须修改密码", default=False)
+    deactivated_at = models.DateTimeField("停用时间", null=True, blank=True)
+    deactivation_reason = models.CharField("停用原因", max_length=200, blank=True)
 
     def __str__(self) -> str:
         return self.display_name or self.username
 
 
 class Membership(models.Model):
-    """The user holds `role` in `area` (and everything under it)."""
+    """The user holds `role` in `area` (and everything under it) from `start` until the day before `end`.
+
+    Ended memberships are kept (who held which role when); only those in force count for access."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField("角色", max_length=24, choices=[(r.value, ROLE_LABELS[r]) for r in Role])
     area = models.ForeignKey("areas.Area", to_field="code", on_delete=models.PROTECT, related_name="+")
     # Which department (医保, 教育, …), insurer or enterprise the role acts for, where it matters.
     organisation = models.CharField("所属单位", max_length=100, blank=True)
+    start = models.DateField("开始日期", default=timezone.localdate)
+    end = models.DateField("结束日期（当日起失效）", null=True, blank=True)
+    end_reason = models.CharField("结束原因", max_length=200, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "role", "area", "organisation"], name="uniq_membership")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "area", "organisation"],
+                condition=models.Q(end__isnull=True),
+                name="uniq_open_membership",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
+                name="membership_dates_ordered",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.role}@{self.area_id}"
@@ -82,3 +107,34 @@ class Delegation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.duty_pair}:{self.delegate_id}@{self.area_id}"
+
+
+class AccountPolicy(models.Model):
+    """A county's account settings from a date (configuration, not code): whether its township officers
+    administer village and grid accounts, and the password policy of its people. The most specific area
+    with a row in force on the day asked about wins; without one, the defaults below apply."""
+
+    area = models.ForeignKey("areas.Area", to_field="code", on_delete=models.PROTECT, related_name="+")
+    effective_from = models.DateField("生效日期")
+    effective_to = models.DateField("失效日期", null=True, blank=True)
+    township_administers = models.BooleanField("乡镇可管理村级和网格员账号", default=False)
+    password_min_length = models.PositiveSmallIntegerField("密码最短长度", default=8)
+    password_block_common = models.BooleanField("禁止常见密码", default=True)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["area_id", "-effective_from", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(password_min_length__gte=8) & models.Q(password_min_length__lte=64),
+                name="account_policy_min_length_bounds",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(effective_to__isnull=True) | models.Q(effective_to__gte=models.F("effective_from")),
+                name="account_policy_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area_id}@{self.effective_from}"

@@ -6,24 +6,33 @@ import datetime
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from bangfu.accounts.domain import audit
+from bangfu.accounts.domain.administration import ADMINISTERS, CAP_LABELS, grantable, may_grant
 from bangfu.accounts.domain.duties import DUTY_PAIRS, covers, in_force
-from bangfu.accounts.domain.roles import CAPABILITIES, Cap, Role
-from bangfu.accounts.models import ApiToken, Delegation, Membership, User
+from bangfu.accounts.domain.roles import CAPABILITIES, ROLE_LABELS, Cap, Role
+from bangfu.accounts.models import AccountPolicy, ApiToken, Delegation, Membership, User
 from bangfu.areas.domain.codes import SIGNIFICANT, level_of
 from bangfu.core import selectors as core_selectors
-from bangfu.core.errors import Forbidden
+from bangfu.core.errors import Forbidden, NotFound
 from bangfu.core.models import AuditEvent
 
 
+def current_q(on: datetime.date | None = None, prefix: str = "") -> Q:
+    """Memberships in force on `on` (today): started, and not yet at their end date."""
+    on = on or timezone.localdate()
+    return Q(**{f"{prefix}start__lte": on}) & (Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gt": on}))
+
+
 def memberships_of(user: User) -> list[Membership]:
+    """The user's memberships in force today (ended and future ones give no access)."""
     cached = getattr(user, "_bangfu_memberships", None)
     if cached is None:
-        cached = list(Membership.objects.filter(user=user).select_related("area"))
+        cached = list(Membership.objects.filter(current_q(), user=user).select_related("area"))
         user._bangfu_memberships = cached  # type: ignore[attr-defined]
     return cached
 
@@ -56,7 +65,7 @@ def tokens_of(user: User) -> QuerySet[ApiToken]:
 
 def users_with_role(role: Role, area_codes: list[str]) -> list[User]:
     """Active users holding `role` in one of `area_codes` (pass an area and its ancestors)."""
-    ids = Membership.objects.filter(role=role.value, area_id__in=area_codes).values("user_id")
+    ids = Membership.objects.filter(current_q(), role=role.value, area_id__in=area_codes).values("user_id")
     return list(User.objects.filter(pk__in=ids, is_active=True).order_by("username"))
 
 
@@ -151,3 +160,196 @@ def audit_rows(user: User, events: Iterable[AuditEvent]) -> list[AuditRow]:
         )
         for e in events
     ]
+
+
+# --- account administration -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A county's account settings in force (accounts.models.AccountPolicy; defaults without a row)."""
+
+    township_administers: bool = False
+    password_min_length: int = 8
+    password_block_common: bool = True
+    row: AccountPolicy | None = None
+
+
+def _ancestor_codes(code: str) -> list[str]:
+    """The 12-digit codes of the area and every area above it, outermost first."""
+    base = code[:12]
+    out = []
+    for n in (2, 4, 6, 9, 12):
+        c = base[:n].ljust(12, "0")
+        if level_of(c) is not None and c not in out and base.startswith(c[:n]):
+            out.append(c)
+    return out
+
+
+def policy_for(area_code: str, on: datetime.date | None = None) -> Policy:
+    """The account policy for an area on a day: the most specific area (the area or above) with a row in force."""
+    on = on or timezone.localdate()
+    codes = _ancestor_codes(area_code)
+    rows = AccountPolicy.objects.filter(
+        Q(effective_to__isnull=True) | Q(effective_to__gte=on), area_id__in=codes, effective_from__lte=on
+    )
+    best = max(rows, key=lambda p: (codes.index(p.area_id), p.effective_from, p.pk), default=None)
+    if best is None:
+        return Policy()
+    return Policy(best.township_administers, best.password_min_length, best.password_block_common, best)
+
+
+def policies_of(area_code: str) -> QuerySet[AccountPolicy]:
+    return AccountPolicy.objects.filter(area_id=area_code).select_related("created_by")
+
+
+def admin_roles(actor: User) -> list[tuple[str, Role]]:
+    """(area prefix, administering role) pairs where `actor` administers accounts today: county
+    administrators, and township officers whose county's policy lets townships administer."""
+    if getattr(actor, "is_superuser", False):
+        return [("", Role.COUNTY_ADMIN)]
+    out = []
+    for m in memberships_of(actor):
+        role = Role(m.role)
+        if role not in ADMINISTERS:
+            continue
+        if role == Role.TOWNSHIP_OFFICER and not policy_for(m.area_id).township_administers:
+            continue
+        out.append((_area_prefix(m.area_id), role))
+    return out
+
+
+def may_administer(actor: User, area_code: str, role: Role) -> bool:
+    """Whether `actor` may grant or end `role` at `area_code` (scope and role ordering)."""
+    return any(
+        area_code.startswith(prefix) and may_grant(admin, role, township_allowed=True)
+        for prefix, admin in admin_roles(actor)
+    )
+
+
+def grantable_roles(actor: User) -> list[Role]:
+    return grantable([r for _p, r in admin_roles(actor)], township_allowed=True)
+
+
+def _admin_where(actor: User, field: str) -> Q:
+    from bangfu.areas.selectors import under_code_q  # areas.selectors imports this module
+
+    pairs = admin_roles(actor)
+    if not pairs:
+        if has_cap(actor, Cap.MANAGE_USERS):
+            raise Forbidden(
+                "县里尚未允许乡镇管理账号，请联系县级管理员",
+                "Your county does not let townships administer accounts; ask the county administrator",
+            )
+        raise Forbidden("您的角色无权管理账号", "Your role may not administer accounts")
+    if any(p == "" for p, _r in pairs):
+        return Q()
+    q = Q(pk__in=[])
+    for prefix, _role in pairs:
+        q |= under_code_q(field, prefix)
+    return q
+
+
+def users_visible(actor: User, *, search: str = "", include_inactive: bool = True) -> QuerySet[User]:
+    """Accounts the actor administers: those belonging to their areas, or holding a role there."""
+    held = Membership.objects.filter(_admin_where(actor, "area_id")).values("user_id")
+    qs = User.objects.filter(_admin_where(actor, "home_area_id") | Q(pk__in=held))
+    if not getattr(actor, "is_superuser", False):
+        qs = qs.filter(is_superuser=False)
+    if search.strip():
+        s = search.strip()
+        qs = qs.filter(Q(username__icontains=s) | Q(display_name__icontains=s) | Q(phone__icontains=s))
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    return qs.select_related("home_area").order_by("-is_active", "username")
+
+
+def user_get(actor: User, pk: int) -> User:
+    user = users_visible(actor).filter(pk=pk).first()
+    if user is None:
+        raise NotFound()
+    return user
+
+
+def memberships_history(user: User) -> QuerySet[Membership]:
+    """Every membership of the user, in force or ended (newest first)."""
+    return Membership.objects.filter(user=user).select_related("area").order_by("-start", "-pk")
+
+
+def membership_get(actor: User, pk: int) -> Membership:
+    m = Membership.objects.select_related("user", "area").filter(pk=pk).first()
+    if m is None or not users_visible(actor).filter(pk=m.user_id).exists():
+        raise NotFound()
+    return m
+
+
+def grid_worker_successors(actor: User, village_code: str, leaving: User) -> list[User]:
+    """Active grid workers of the village (in force today) who could take over a leaver's grids."""
+    ids = Membership.objects.filter(current_q(), role=Role.GRID_WORKER.value, area_id=village_code).values("user_id")
+    return list(User.objects.filter(pk__in=ids, is_active=True).exclude(pk=leaving.pk).order_by("username"))
+
+
+# --- who can do what in an area ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoleHolder:
+    membership: Membership
+    where: str  # "here", "above" (acts here from an area above) or "below"
+    capabilities: list[str]  # in Chinese
+
+
+def area_people(actor: User, code: str) -> tuple[Any, list[RoleHolder], dict[str, list[str]]]:
+    """The area, the people holding a role in force at it, above it or below it, and what each role may
+    do. Readable by whoever administers accounts or reads the audit log of the area (auditor)."""
+    from bangfu.areas.selectors import area_get, under_code_q  # areas.selectors imports this module
+
+    try:
+        area = area_get(actor, code, cap=Cap.VIEW_AUDIT)
+    except NotFound:
+        area = area_get(actor, code, cap=Cap.MANAGE_USERS)
+    prefix = _area_prefix(area.code)
+    above = [c for c in _ancestor_codes(area.code) if c != area.code]
+    rows = (
+        Membership.objects.filter(current_q(), user__is_active=True)
+        .filter(Q(area_id__in=above) | under_code_q("area_id", prefix))
+        .select_related("user", "area")
+        .order_by("area_id", "role", "user__username")
+    )
+    holders = []
+    for m in rows:
+        where = "above" if m.area_id in above else ("here" if m.area_id == area.code else "below")
+        caps = sorted(CAPABILITIES[Role(m.role)], key=list(Cap).index)
+        holders.append(RoleHolder(m, where, [CAP_LABELS[c] for c in caps]))
+    order = {"above": 0, "here": 1, "below": 2}
+    holders.sort(key=lambda h: (order[h.where], h.membership.area_id, h.membership.role, h.membership.user.username))
+    role_caps = {ROLE_LABELS[r]: [CAP_LABELS[c] for c in sorted(CAPABILITIES[r], key=list(Cap).index)] for r in Role}
+    return area, holders, role_caps
+
+
+# --- sign-in history --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignIn:
+    at: datetime.datetime
+    ok: bool
+    address: str
+    agent: str
+    logout: datetime.datetime | None = None
+    locked_out: bool = False
+
+
+def sign_ins_of(user: User, limit: int = 100) -> list[SignIn]:
+    """The user's own sign-ins (axes AccessLog) and failed attempts (AccessFailureLog), newest first."""
+    from axes.models import AccessFailureLog, AccessLog
+
+    ok = [
+        SignIn(a.attempt_time, True, a.ip_address or "", a.user_agent, a.logout_time)
+        for a in AccessLog.objects.filter(username=user.username).order_by("-attempt_time")[:limit]
+    ]
+    failed = [
+        SignIn(a.attempt_time, False, a.ip_address or "", a.user_agent, None, a.locked_out)
+        for a in AccessFailureLog.objects.filter(username=user.username).order_by("-attempt_time")[:limit]
+    ]
+    return sorted(ok + failed, key=lambda s: s.at, reverse=True)[:limit]

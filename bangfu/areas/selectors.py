@@ -142,3 +142,12 @@ def ancestors(area: Area) -> list[Area]:
 
 def grid_in_village(grid_id: int, village_code: str) -> Grid | None:
     return Grid.objects.filter(pk=grid_id, village__code=village_code).first()
+
+
+def grids_of_worker(user_id: int, under: str = "") -> list[Grid]:
+    """Grids the worker looks after now, optionally only under an area prefix (unscoped: for the
+    accounts service handing them over when the worker leaves)."""
+    qs = Grid.objects.filter(worker_id=user_id).select_related("village")
+    if under:
+        qs = qs.filter(under_code_q("village_id", under))
+    return list(qs.order_by("code"))

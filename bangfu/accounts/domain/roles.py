@@ -72,8 +72,18 @@ CAPABILITIES: dict[Role, frozenset[Cap]] = {
             Cap.VIEW_AUDIT,
         }
     ),
+    # MANAGE_USERS: village and grid accounts of the township, only while the county's account policy
+    # allows it (accounts.selectors.admin_scope reads the policy).
     Role.TOWNSHIP_OFFICER: frozenset(
-        _OFFICER | {Cap.VIEW_FULL_ID, Cap.IMPORT_REGISTRY, Cap.CASE_ACCEPT, Cap.CASE_VILLAGE, Cap.EMPLOYMENT_EDIT}
+        _OFFICER
+        | {
+            Cap.VIEW_FULL_ID,
+            Cap.IMPORT_REGISTRY,
+            Cap.CASE_ACCEPT,
+            Cap.CASE_VILLAGE,
+            Cap.EMPLOYMENT_EDIT,
+            Cap.MANAGE_USERS,
+        }
     ),
     Role.VILLAGE_CADRE: frozenset(_OFFICER | {Cap.CASE_VILLAGE}),
     Role.GRID_WORKER: frozenset({Cap.VIEW_PEOPLE, Cap.LOG_VISITS, Cap.HANDLE_WARNINGS}),
