@@ -9,7 +9,9 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 
-from bangfu.accounts import audit_log, selectors
+from bangfu.accounts import audit_log, lockout, selectors
+from bangfu.accounts.domain.roles import Cap
+from bangfu.core.errors import Forbidden
 
 router = Router(tags=["accounts"])
 
@@ -117,3 +119,52 @@ def audit_export(request: HttpRequest, filters: Query[AuditQuery]) -> HttpRespon
     response = HttpResponse(data, content_type=audit_log.XLSX)
     response["Content-Disposition"] = "attachment; filename*=UTF-8''audit.xlsx"
     return response
+
+
+class LockoutOut(Schema):
+    user_id: int
+    username: str
+    name: str
+    address: str
+    failures: int
+    last_failure: dt.datetime
+    until: dt.datetime
+
+
+class LockoutLiftIn(Schema):
+    reason: str = ""
+
+
+class LockoutLiftOut(Schema):
+    user_id: int
+    cleared: int
+
+
+def _manage_users(request: HttpRequest) -> Any:
+    if not selectors.has_cap(request.user, Cap.MANAGE_USERS):  # type: ignore[arg-type]
+        raise Forbidden("只有县级管理员可以解除登录锁定", "Only the county administrators may lift login locks")
+    return request.user
+
+
+@router.get("/lockouts", response=list[LockoutOut], summary="登录锁定 Locked logins of your county's users")
+def lockouts(request: HttpRequest) -> list[dict[str, Any]]:
+    """Pairs (user, client address) locked now after repeated wrong passwords. Needs `manage_users`."""
+    return [
+        {
+            "user_id": lk.user.pk,
+            "username": lk.user.username,
+            "name": str(lk.user),
+            "address": lk.address,
+            "failures": lk.failures,
+            "last_failure": lk.last_failure,
+            "until": lk.until,
+        }
+        for lk in lockout.lockouts_visible(_manage_users(request))
+    ]
+
+
+@router.post("/users/{user_id}/unlock", response=LockoutLiftOut, summary="解除锁定 Lift a user's login locks")
+def unlock(request: HttpRequest, user_id: int, body: LockoutLiftIn) -> dict[str, Any]:
+    """Clears every lock of a user of your county (all addresses); audited. 404 for other users."""
+    cleared = lockout.lockout_lift(actor=_manage_users(request), user_id=user_id, reason=body.reason[:200])
+    return {"user_id": user_id, "cleared": cleared}

@@ -11,11 +11,12 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from bangfu.accounts import audit_log, selectors, services
+from bangfu.accounts import audit_log, lockout, selectors, services
 from bangfu.accounts.domain import audit
 from bangfu.accounts.domain.roles import Cap
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.areas.selectors import areas_visible
+from bangfu.core.errors import Forbidden
 
 
 @login_required
@@ -78,3 +79,24 @@ def audit_export(request: AuthedHttpRequest) -> HttpResponse:
     response = HttpResponse(data, content_type=audit_log.XLSX)
     response["Content-Disposition"] = "attachment; filename*=UTF-8''audit.xlsx"
     return response
+
+
+def _require_manage_users(request: AuthedHttpRequest) -> None:
+    if not selectors.has_cap(request.user, Cap.MANAGE_USERS):
+        raise Forbidden("只有县级管理员可以解除登录锁定", "Only the county administrators may lift login locks")
+
+
+@login_required
+def lockout_list(request: AuthedHttpRequest) -> HttpResponse:
+    """登录锁定: which users of the county are locked out, from which address, until when."""
+    _require_manage_users(request)
+    return render(request, "accounts/lockouts.html", {"lockouts": lockout.lockouts_visible(request.user)})
+
+
+@login_required
+@require_POST
+def lockout_lift(request: AuthedHttpRequest, user_id: int) -> HttpResponse:
+    _require_manage_users(request)
+    lockout.lockout_lift(actor=request.user, user_id=user_id, reason=request.POST.get("reason", "")[:200])
+    messages.success(request, "已解除锁定 Lock lifted")
+    return redirect("accounts:lockouts")
