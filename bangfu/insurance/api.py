@@ -114,6 +114,15 @@ class PayIn(Schema):
     paid_on: dt.date
 
 
+class DocumentRuleIn(Schema):
+    cause: str = "*"  # a cause code, or "*" for every cause
+    effective_from: dt.date
+    before_survey: list[str] = []  # document kinds (receipt, admission, photo, survey_form, notice, other)
+    before_approve: list[str] = []
+    before_pay: list[str] = []
+    reason: str = ""
+
+
 class PremiumIn(Schema):
     persons: StrictInt  # `true` is not one person
     received_on: dt.date
@@ -232,7 +241,47 @@ def scheme_create(request: HttpRequest, body: SchemeIn) -> Status:
 @router.get("/schemes/{scheme_id}", summary="方案及各类条款 A scheme with all versions of its terms")
 def scheme_detail(request: HttpRequest, scheme_id: int) -> dict[str, Any]:
     s = selectors.scheme_get(_user(request), scheme_id)
-    return _scheme_out(s) | {"terms": [_terms_out(t) for t in selectors.terms_of(s)]}
+    return _scheme_out(s) | {
+        "terms": [_terms_out(t) for t in selectors.terms_of(s)],
+        "document_rules": [_document_rule_out(r) for r in selectors.document_rules_of(s)],
+    }
+
+
+def _document_rule_out(r: Any) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "cause": r.cause,
+        "effective_from": r.effective_from,
+        "effective_to": r.effective_to,
+        "before_survey": r.before_survey,
+        "before_approve": r.before_approve,
+        "before_pay": r.before_pay,
+    }
+
+
+@router.get("/schemes/{scheme_id}/document-rules", summary="材料要求 Documents required before each step")
+def document_rules(request: HttpRequest, scheme_id: int) -> list[dict[str, Any]]:
+    s = selectors.scheme_get(_user(request), scheme_id)
+    return [_document_rule_out(r) for r in selectors.document_rules_of(s)]
+
+
+@router.post(
+    "/schemes/{scheme_id}/document-rules",
+    response={201: dict},
+    summary="新增材料要求版本 Add a version of the documents required before survey, approval, payment",
+)
+def document_rule_set(request: HttpRequest, scheme_id: int, body: DocumentRuleIn) -> Status:
+    r = services.document_rule_set(
+        actor=_user(request),
+        scheme_id=scheme_id,
+        cause=body.cause,
+        effective_from=body.effective_from,
+        survey=body.before_survey,
+        approve=body.before_approve,
+        pay=body.before_pay,
+        reason=body.reason,
+    )
+    return Status(201, _document_rule_out(r))
 
 
 @router.post("/schemes/{scheme_id}/terms", response={201: dict}, summary="新增条款版本 Add a terms version")

@@ -103,6 +103,36 @@ class TermsBand(models.Model):
         return f"{self.lower}-{self.upper}@{self.rate}"
 
 
+class DocumentRule(models.Model):
+    """Documents a claim must carry before survey, approval and payment (材料要求), one version from a date.
+
+    `cause` is a cause code or "*" for every cause (a cause's own rule wins). The version in force on
+    a claim's application date applies, like the terms.
+    """
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="document_rules")
+    cause = models.CharField("风险类别(*为全部)", max_length=24, default="*")
+    effective_from = models.DateField("生效日期")
+    effective_to = models.DateField("失效日期", null=True, blank=True)
+    before_survey = models.JSONField("勘查前须有", default=list, blank=True)
+    before_approve = models.JSONField("审批前须有", default=list, blank=True)
+    before_pay = models.JSONField("支付前须有", default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["scheme_id", "cause", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "cause", "effective_from"], name="uniq_document_rule_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cause} {self.effective_from}"
+
+    def as_steps(self) -> dict[str, list[str]]:
+        return {"survey": self.before_survey, "approve": self.before_approve, "pay": self.before_pay}
+
+
 class Claim(models.Model):
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="claims")
     household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="+")

@@ -20,6 +20,7 @@ from bangfu.areas.domain.codes import Level
 from bangfu.areas.selectors import areas_visible, scope_for, under_code_q
 from bangfu.core.domain.money import ZERO, q
 from bangfu.core.errors import NotFound
+from bangfu.insurance.domain.documents import missing
 from bangfu.insurance.domain.fund import FundFigures
 from bangfu.insurance.domain.workflow import Status
 from bangfu.insurance.models import (
@@ -29,6 +30,7 @@ from bangfu.insurance.models import (
     ClaimDocument,
     ClaimEvent,
     ClaimExpense,
+    DocumentRule,
     LedgerEntry,
     Payment,
     Scheme,
@@ -337,3 +339,28 @@ def county_counts(as_of: dt.date) -> list[tuple[str, str, Decimal]]:
 def claims_by_ids(user: User, ids: list[int]) -> list[Claim]:
     """The earlier claims a repeat names, as far as the user may see them (others stay numbers only)."""
     return list(claims_visible(user).filter(pk__in=ids).order_by("pk")) if ids else []
+
+
+def document_rules_of(scheme: Scheme) -> list[DocumentRule]:
+    """Every version of the scheme's document requirements (caller already holds the scheme)."""
+    return list(DocumentRule.objects.filter(scheme=scheme).order_by("cause", "-effective_from"))
+
+
+def document_rule_in_force(scheme: Scheme, cause: str, on: dt.date) -> DocumentRule | None:
+    """The cause's own version in force on `on`, else the all-causes ("*") one."""
+    rows = (
+        DocumentRule.objects.filter(scheme=scheme, cause__in=[cause, "*"], effective_from__lte=on)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
+        .order_by("-effective_from")
+    )
+    found = {r.cause: r for r in reversed(list(rows))}  # newest per cause wins
+    return found.get(cause) or found.get("*")
+
+
+def missing_documents(claim: Claim, step: str) -> list[str]:
+    """Document kinds the claim still lacks before `step` (survey, approve, pay) under its scheme's rule."""
+    rule = document_rule_in_force(claim.scheme, claim.cause, claim.applied_on)
+    if rule is None:
+        return []
+    attached = set(ClaimDocument.objects.filter(claim=claim).values_list("kind", flat=True))
+    return missing(step, rule.as_steps(), attached)

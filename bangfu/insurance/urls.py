@@ -19,6 +19,7 @@ urlpatterns = [
     path("schemes/new/", views.scheme_new, name="scheme_new"),
     path("schemes/<int:pk>/", views.scheme_detail, name="scheme_detail"),
     path("schemes/<int:pk>/edit/", views.scheme_edit, name="scheme_edit"),
+    path("schemes/<int:pk>/documents/", views.document_rule_add, name="document_rule_add"),
     path("schemes/<int:pk>/terms/", views.terms_add, name="terms_add"),
     path("schemes/<int:pk>/fund/", views.fund_page, name="fund"),
     path("schemes/<int:pk>/fund/premiums/", views.premium_add, name="premium_add"),

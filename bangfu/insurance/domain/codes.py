@@ -76,3 +76,16 @@ def household_group(monitoring_type: str, poverty_exited: bool) -> str:
     if monitoring_type:
         return monitoring_type
     return "脱贫户" if poverty_exited else "一般农户"
+
+
+DOCUMENT_KINDS_EN = {
+    "receipt": "receipts",
+    "admission": "admission notice / hospital admission",
+    "photo": "photos",
+    "survey_form": "survey form",
+    "notice": "publicity record",
+    "other": "other",
+}
+
+# The steps a scheme may require documents before (DocumentRule), in workflow order.
+DOCUMENT_STEPS = {"survey": "入户勘查", "approve": "县级审批", "pay": "赔款支付"}

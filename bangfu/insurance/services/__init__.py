@@ -18,7 +18,14 @@ from bangfu.insurance.services.claims import (
     claim_survey,
 )
 from bangfu.insurance.services.fund import fund_settle, premium_record
-from bangfu.insurance.services.schemes import TermsInput, scheme_create, scheme_update, terms_domain, terms_set
+from bangfu.insurance.services.schemes import (
+    TermsInput,
+    document_rule_set,
+    scheme_create,
+    scheme_update,
+    terms_domain,
+    terms_set,
+)
 
 __all__ = [
     "INCOME_ITEM",
@@ -33,6 +40,7 @@ __all__ = [
     "claim_reject",
     "claim_submit",
     "claim_survey",
+    "document_rule_set",
     "fund_settle",
     "premium_record",
     "scheme_create",

@@ -406,6 +406,7 @@ def _fire(
         raise Forbidden("您的角色不能执行此步骤", "Your role may not take this step") from None
     except IllegalTransition as exc:
         raise Conflict(exc.zh, exc.en, "illegal_transition") from None
+    _require_documents(claim, event)
     last = ClaimEvent.objects.filter(claim=claim).order_by("-pk").values_list("on", flat=True).first()
     if last is not None and on < last:  # the timeline and the days-to-payment figure rely on this
         raise invalid(
@@ -423,6 +424,25 @@ def _fire(
         reason=note,
         data=data,
     )
+
+
+_STEP_OF = {Event.SURVEY: "survey", Event.APPROVE: "approve", Event.PAY: "pay"}
+
+
+def _require_documents(claim: Claim, event: Event) -> None:
+    """The scheme's document rule (in force on the application date) must be met before the step."""
+    step = _STEP_OF.get(event)
+    if step is None:
+        return
+    lacking = selectors.missing_documents(claim, step)
+    if lacking:
+        zh = "、".join(codes.DOCUMENT_KINDS.get(k, k) for k in lacking)
+        en = ", ".join(codes.DOCUMENT_KINDS_EN.get(k, k) for k in lacking)
+        raise Conflict(
+            f"本县方案要求{codes.DOCUMENT_STEPS[step]}前上传以下材料，尚缺：{zh}。请先在理赔页上传",
+            f"The scheme requires these documents before this step ({step}); missing: {en}. Upload them first",
+            "documents_missing",
+        )
 
 
 def _locked(actor: User, claim_id: int) -> Claim:

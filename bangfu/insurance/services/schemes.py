@@ -17,7 +17,7 @@ from bangfu.insurance.domain import codes
 from bangfu.insurance.domain.eligibility import Terms
 from bangfu.insurance.domain.payout import Band, Tiers, tier_problems
 from bangfu.insurance.inputs import Problems
-from bangfu.insurance.models import CauseTerms, Scheme, TermsBand
+from bangfu.insurance.models import CauseTerms, DocumentRule, Scheme, TermsBand
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -125,6 +125,61 @@ def scheme_update(*, actor: User, scheme_id: int, fields: dict[str, Any], reason
         data={"fields": sorted(fields)},
     )
     return scheme
+
+
+@transaction.atomic
+def document_rule_set(
+    *,
+    actor: User,
+    scheme_id: int,
+    cause: str,
+    effective_from: dt.date,
+    survey: list[str] | tuple[str, ...] = (),
+    approve: list[str] | tuple[str, ...] = (),
+    pay: list[str] | tuple[str, ...] = (),
+    reason: str = "",
+) -> DocumentRule:
+    """Add a version of the documents required before survey, approval and payment for a cause ("*": all);
+    the version before it ends the day before, like the terms."""
+    scheme = selectors.scheme_get(actor, scheme_id)
+    require_configure(actor, scheme.county_id)
+    p = Problems()
+    if cause != "*" and cause not in codes.CAUSES:
+        p.add("cause", "风险类别无效", "Unknown cause")
+    lists = {"survey": list(survey), "approve": list(approve), "pay": list(pay)}
+    for step, kinds in lists.items():
+        unknown = [k for k in kinds if k not in codes.DOCUMENT_KINDS]
+        if unknown:
+            p.add(step, f"未知的材料类型：{'、'.join(unknown)}", f"Unknown document kinds: {', '.join(unknown)}")
+    if effective_from is None or not scheme.period_start <= effective_from <= scheme.period_end:
+        p.add("effective_from", "生效日期须在保险期间内", "The date must fall within the scheme's period")
+    p.raise_if_any()
+    versions = DocumentRule.objects.select_for_update().filter(scheme=scheme, cause=cause)
+    if versions.filter(effective_from__gte=effective_from).exists():
+        raise Conflict(
+            "已有同日或更晚生效的材料要求；新版本的生效日期须晚于现有版本",
+            "A version from this date or later exists; start the new version after it",
+            "document_rule_order",
+        )
+    versions.filter(effective_to__isnull=True).update(effective_to=effective_from - dt.timedelta(days=1))
+    row = DocumentRule.objects.create(
+        scheme=scheme,
+        cause=cause,
+        effective_from=effective_from,
+        before_survey=list(dict.fromkeys(lists["survey"])),
+        before_approve=list(dict.fromkeys(lists["approve"])),
+        before_pay=list(dict.fromkeys(lists["pay"])),
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="document_rule_set",
+        obj=row,
+        area_code=scheme.county_id,
+        reason=reason,
+        data={"scheme": scheme.pk, "cause": cause, "from": str(effective_from)} | lists,
+    )
+    return row
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from bangfu.insurance.views.claims import (
 )
 from bangfu.insurance.views.common import xlsx_response
 from bangfu.insurance.views.schemes import (
+    document_rule_add,
     fund_export,
     fund_page,
     fund_settle,
@@ -28,6 +29,7 @@ __all__ = [
     "claim_new",
     "claim_queue",
     "claim_step",
+    "document_rule_add",
     "fund_export",
     "fund_page",
     "fund_settle",

@@ -122,6 +122,11 @@ def claim_detail(
         "steps": steps,
         "event_labels": {e.value: EVENT_LABELS[e] for e in Event} | {"duplicate": "重复材料例外受理"},
         "earlier": selectors.claims_by_ids(request.user, d.claim.duplicate_of),
+        "missing_docs": {
+            ev.value: [codes.DOCUMENT_KINDS[k] for k in lacking]
+            for ev in steps
+            if ev.value in codes.DOCUMENT_STEPS and (lacking := selectors.missing_documents(d.claim, ev.value))
+        },
         "status_labels": {s.value: STATUS_LABELS[s] for s in Status},
         "reject_codes": codes.REJECT_CODES,
         "document_kinds": codes.DOCUMENT_KINDS,

@@ -122,6 +122,9 @@ def scheme_detail(
         {
             "s": s,
             "terms": terms,
+            "document_rules": selectors.document_rules_of(s),
+            "document_kinds": codes.DOCUMENT_KINDS,
+            "document_steps": codes.DOCUMENT_STEPS,
             "can_configure": selectors.can_configure(request.user, s),
             "causes": codes.CAUSES,
             "aid_kinds": codes.AID_KINDS,
@@ -179,6 +182,30 @@ def terms_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         reraise_access(exc)
         return scheme_detail(request, pk, errors=field_errors(exc), values=request.POST, status=422)
     messages.success(request, "条款已保存，按生效日期适用 Terms saved")
+    return redirect("insurance:scheme_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def document_rule_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    p, post = Problems(), request.POST
+    on = p.date("effective_from", post.get("effective_from"))
+    try:
+        p.raise_if_any()
+        services.document_rule_set(
+            actor=request.user,
+            scheme_id=pk,
+            cause=post.get("doc_cause", "*"),
+            effective_from=on,
+            survey=post.getlist("before_survey"),
+            approve=post.getlist("before_approve"),
+            pay=post.getlist("before_pay"),
+            reason=post.get("reason", ""),
+        )
+    except ApplicationError as exc:
+        reraise_access(exc)
+        return scheme_detail(request, pk, errors=field_errors(exc), values=request.POST, status=422)
+    messages.success(request, "材料要求已保存，按生效日期适用 Document requirements saved")
     return redirect("insurance:scheme_detail", pk=pk)
 
 
