@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('insurance', '0002_duplicates'),
+        ('insurance', '0003_money_bounds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
