@@ -10,10 +10,13 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema, Status
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import StrictInt
 
+from bangfu.core import files
+from bangfu.core.errors import NotFound
 from bangfu.insurance import reports, selectors, services
 from bangfu.insurance.models import Claim, Scheme
 from bangfu.insurance.views.common import xlsx_response
@@ -442,3 +445,61 @@ def claim_pay(request: HttpRequest, claim_id: int, body: PayIn) -> dict[str, Any
 @router.get("/households/{household_id}/claims", summary="农户的理赔 Claims of one household")
 def household_claims(request: HttpRequest, household_id: int) -> list[dict[str, Any]]:
     return [_claim_out(c) for c in selectors.claims_for_household(_user(request), household_id)]
+
+
+# ---------------------------------------------------------------- claim documents (the claim page's services)
+
+
+class ClaimDocumentOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    sha256: str
+    uploaded: dt.datetime
+    uploaded_by: str | None
+    url: str  # GET it with the same token; ?download=1 saves instead of showing in place
+
+
+def _document(claim_id: int, d: Any) -> dict[str, Any]:
+    return {
+        "id": d.pk,
+        "kind": d.kind,
+        "kind_label": d.get_kind_display(),
+        "sha256": d.sha256,
+        "uploaded": d.uploaded,
+        "uploaded_by": str(d.uploaded_by) if d.uploaded_by else None,
+        "url": f"/api/v1/insurance/claims/{claim_id}/documents/{d.pk}",
+    }
+
+
+@router.get("/claims/{claim_id}/documents", response=list[ClaimDocumentOut], summary="理赔材料 Documents of a claim")
+def claim_documents(request: HttpRequest, claim_id: int) -> list[dict[str, Any]]:
+    return [_document(claim_id, d) for d in selectors.claim_detail(_user(request), claim_id).documents]
+
+
+@router.post(
+    "/claims/{claim_id}/documents",
+    response={201: ClaimDocumentOut},
+    summary="上传理赔材料 Attach a document (PDF, image)",
+)
+def claim_document_upload(
+    request: HttpRequest,
+    claim_id: int,
+    file: File[UploadedFile],
+    kind: Form[str],
+    duplicate_reason: Form[str] = "",
+) -> Status:
+    """multipart/form-data: `file` (PDF, JPEG, PNG or WebP, checked by its bytes), `kind` (receipt,
+    diagnosis, …), and `duplicate_reason` when an adjuster files a copy of an earlier claim's bill."""
+    d = services.claim_document_add(
+        actor=_user(request), claim_id=claim_id, kind=kind, file=file, duplicate_reason=duplicate_reason
+    )
+    return Status(201, _document(claim_id, d))
+
+
+@router.get("/claims/{claim_id}/documents/{doc_id}", summary="下载理赔材料 A claim document's file")
+def claim_document_file(request: HttpRequest, claim_id: int, doc_id: int, download: bool = False) -> HttpResponseBase:
+    doc = next((d for d in selectors.claim_detail(_user(request), claim_id).documents if d.pk == doc_id), None)
+    if doc is None:
+        raise NotFound()
+    return files.serve(doc.file, filename=f"{doc.get_kind_display()}-{claim_id}-{doc.pk}", download=download)
