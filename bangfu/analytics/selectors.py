@@ -97,15 +97,18 @@ def _latest_run() -> IndicatorRun | None:
     return IndicatorRun.objects.filter(finished__isnull=False).order_by("-finished").first()
 
 
-def _values(units: list[str], as_of: dt.date) -> dict[str, dict[str, Decimal]]:
-    """unit → key → value for the month's states and the year's flows (one query)."""
+def _values(units: list[str], as_of: dt.date) -> tuple[dict[str, dict[str, Decimal]], dict[str, dt.datetime]]:
+    """unit → key → value for the month's states and the year's flows, and unit → when its figures
+    were computed (one query)."""
     rows = IndicatorValue.objects.filter(unit__in=units, period__in=[month_of(as_of), year_of(as_of)]).exclude(
         key=TREND_KEY
     )
     out: dict[str, dict[str, Decimal]] = {u: {} for u in units}
-    for unit, key, value in rows.values_list("unit", "key", "value"):
+    computed: dict[str, dt.datetime] = {}
+    for unit, key, value, at in rows.values_list("unit", "key", "value", "computed_at"):
         out[unit][key] = out[unit].get(key, Decimal(0)) + value
-    return out
+        computed[unit] = max(computed.get(unit, at), at)
+    return out, computed
 
 
 def _sum(by_unit: dict[str, dict[str, Decimal]], units: tuple[str, ...]) -> dict[str, Decimal]:
@@ -147,11 +150,14 @@ def dashboard(user: User, code: str = "") -> Dashboard:
     if run is None:
         return Dashboard(place, None, None, {}, [], crumbs=_crumbs(user, place))
     kids = _children(user, place)
-    by_unit = _values([*place.units, *(u for k in kids for u in k.units)], run.as_of)
+    by_unit, computed = _values([*place.units, *(u for k in kids for u in k.units)], run.as_of)
+    # A change refreshes its village and the areas above it (the worker, debounced), everything is
+    # refreshed every night: the place's own figures say when they were last computed.
+    own = max((computed[u] for u in place.units if u in computed), default=None)
     return Dashboard(
         place=place,
         as_of=run.as_of,
-        computed_at=run.finished,
+        computed_at=own or run.finished,
         values=_sum(by_unit, place.units),
         trend=_trend(place.units),
         children=[Child(k, _sum(by_unit, k.units)) for k in kids],

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from bangfu.analytics import counts
 from bangfu.analytics.domain.indicators import Cell, ancestor_codes, merge, roll_up
 from bangfu.analytics.models import IndicatorRun, IndicatorValue
-from bangfu.areas.domain.codes import level_of, prefix
+from bangfu.areas.domain.codes import Level, level_of, prefix
 from bangfu.areas.selectors import under_code_q
 from bangfu.core.errors import invalid
 from bangfu.core.services import audit_record
@@ -21,6 +23,30 @@ if TYPE_CHECKING:
     from bangfu.accounts.models import User
 
 BATCH = 2000
+# Changes in a village within this many seconds share one refresh (settings may override; tests use 0).
+DEBOUNCE_SECONDS = 30
+
+
+def villages_touched(codes: Iterable[str]) -> None:
+    """A write in these areas is about to commit: once it has, queue one debounced refresh per
+    village (codes below village level count for their village; higher ones wait for the night).
+
+    Codes are collected per connection, so a transaction touching a village a hundred times queues
+    one task; a rolled-back transaction's codes are at most refreshed once more, never lost.
+    """
+    villages = {c[:12] for c in codes if len(c) >= 12 and level_of(c[:12]) == Level.VILLAGE}
+    if not villages:
+        return
+    transaction.get_connection().__dict__.setdefault("_bangfu_touched", set()).update(villages)
+    transaction.on_commit(_queue_touched)
+
+
+def _queue_touched() -> None:
+    from bangfu.analytics import tasks  # tasks import this module
+
+    seconds = getattr(settings, "BANGFU_INDICATOR_DEBOUNCE_SECONDS", DEBOUNCE_SECONDS)
+    for code in sorted(transaction.get_connection().__dict__.pop("_bangfu_touched", set())):
+        tasks.queue_village(code, dt.timedelta(seconds=seconds))
 
 
 @transaction.atomic
@@ -30,7 +56,8 @@ def indicators_refresh(
     """Recompute the cached indicators of every village under `area_code` (all when None) and
     every area above them, for the state on `as_of` (today by default).
 
-    Screening calls this after a run; `bangfu indicators` and the task call it on demand.
+    The worker calls it for the villages a change touched (`villages_touched`, debounced) and for
+    everything every night (`tasks.nightly_indicators`); `bangfu indicators` on demand.
     """
     under = _prefix(area_code)
     as_of = as_of or timezone.localdate()

@@ -1,13 +1,78 @@
-"""Background work of analytics: the indicator refresh, queued by screening or the dashboard."""
+"""Background work of analytics, run by `bangfu worker`: the indicator cache follows the data.
+
+- `refresh_village`: queued (debounced) when a change commits in a village (`services.villages_touched`,
+  fed by every audited write through `apps.AnalyticsConfig.ready`); recomputes that village and the
+  areas above it.
+- `nightly_indicators`: the full refresh, after the nightly screening; it queues the next night's run
+  itself (`bangfu indicators --schedule` starts the chain; the worker does so on start).
+"""
 
 from __future__ import annotations
 
-from django.tasks import task
+import datetime as dt
+
+from django.tasks import task as django_task
+from django.utils import timezone
+from django_tasks import task
+from django_tasks.base import TaskResultStatus
 
 from bangfu.analytics import services
 
+NIGHTLY_AT = dt.time(4, 0)  # after the nightly screening (02:00) has written its warnings
 
-@task()
+
+@django_task()
 def refresh_indicators(area_code: str | None = None, trigger: str = "task") -> int:
     """Returns the run's id so the caller can look up its figures."""
     return services.indicators_refresh(area_code=area_code, trigger=trigger).pk
+
+
+@task()
+def refresh_village(village_code: str) -> int:
+    """Recompute one village's indicators (and the areas above it) after changes there."""
+    return services.indicators_refresh(area_code=village_code, trigger="change").pk
+
+
+@task()
+def nightly_indicators(reschedule: bool = True) -> int:
+    """The full refresh of every area; then queue tomorrow's."""
+    run = services.indicators_refresh(trigger="nightly")
+    if reschedule:
+        schedule_nightly()
+    return run.pk
+
+
+def next_nightly(now: dt.datetime) -> dt.datetime:
+    """The next NIGHTLY_AT in Asia/Shanghai strictly after `now`."""
+    local = timezone.localtime(now)
+    at = local.replace(hour=NIGHTLY_AT.hour, minute=NIGHTLY_AT.minute, second=0, microsecond=0)
+    return at if at > local else at + dt.timedelta(days=1)
+
+
+def _waiting(path: str, **args: object) -> bool:
+    from django_tasks_db.models import DBTaskResult  # only the database backend can defer work
+
+    rows = DBTaskResult.objects.filter(task_path=path, status=TaskResultStatus.READY)
+    if "village_code" in args:
+        rows = rows.filter(args_kwargs__args=[args["village_code"]])
+    return rows.exists()
+
+
+def schedule_nightly(now: dt.datetime | None = None) -> bool:
+    """Queue the next full refresh unless one is already waiting; True when one was queued."""
+    if not nightly_indicators.get_backend().supports_defer or _waiting(nightly_indicators.module_path):
+        return False
+    nightly_indicators.using(run_after=next_nightly(now or timezone.now())).enqueue()
+    return True
+
+
+def queue_village(village_code: str, debounce: dt.timedelta) -> bool:
+    """One waiting refresh per village: a change while one waits is covered by it. True when queued."""
+    backend = refresh_village.get_backend()
+    if backend.supports_defer:
+        if _waiting(refresh_village.module_path, village_code=village_code):
+            return False
+        refresh_village.using(run_after=timezone.now() + debounce).enqueue(village_code)
+    else:
+        refresh_village.enqueue(village_code)
+    return True

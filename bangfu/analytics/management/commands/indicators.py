@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from bangfu.analytics import services
+from bangfu.analytics import services, tasks
 from bangfu.core.errors import ApplicationError
 
 
@@ -11,8 +11,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--area", default="", help="12-digit division code; all areas when left out")
+        parser.add_argument(
+            "--schedule", action="store_true", help="queue the nightly full refresh for `bangfu worker`"
+        )
 
     def handle(self, *args: object, **opts: str) -> None:
+        if opts["schedule"]:
+            queued = tasks.schedule_nightly()
+            self.stdout.write(
+                "已排队每晚指标刷新 nightly refresh queued" if queued else "已有待执行的刷新 already queued"
+            )
+            return
         started = time.perf_counter()
         try:
             run = services.indicators_refresh(area_code=opts["area"] or None, trigger="cli")

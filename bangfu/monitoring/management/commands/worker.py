@@ -3,7 +3,8 @@
 It wraps django-tasks-db's own worker loop (the `db_worker` command's Worker, in batch mode: run
 every ready task, then return) and, between rounds, enqueues `monitoring.tasks.nightly_screening`
 once a day after `--screen-at` (local time, Asia/Shanghai). On start it also makes sure the
-casework cleanup chain is queued (`bangfu casework_cleanup --schedule`). Whether today's run is due is read from
+casework cleanup chain and the nightly indicator refresh are queued (`bangfu casework_cleanup --schedule`,
+`bangfu indicators --schedule`). Whether today's run is due is read from
 the database (a nightly ScreeningRun for today, or the task already queued), so several workers or
 a restart never screen twice. Stop it with Ctrl-C or SIGTERM; the running task finishes first.
 """
@@ -53,6 +54,7 @@ class Command(BaseCommand):
         worker.configure_signals()  # SIGINT/SIGTERM clear worker.running; the running task finishes first
         # Other apps' self-rescheduling chains: starting one that is already queued does nothing.
         call_command("casework_cleanup", "--schedule", stdout=self.stdout)
+        call_command("indicators", "--schedule", stdout=self.stdout)  # the nightly full indicator refresh
         self.stdout.write(f"worker started; nightly screening at {screen_at:%H:%M}")
         while worker.running:
             if nightly_due(timezone.now(), screen_at):
