@@ -67,14 +67,12 @@ class Lockout:
 
 
 def _users_of(admin: User) -> dict[str, User]:
-    """Users holding a role in the areas where `admin` manages users, by username."""
-    from bangfu.areas.selectors import scope_for  # areas.selectors imports accounts.selectors
+    """The accounts `admin` administers (accounts.selectors.users_visible: a county admin their county's)."""
+    from bangfu.accounts.selectors import has_cap, users_visible
 
-    scope = scope_for(admin, Cap.MANAGE_USERS)
-    if scope.empty:
+    if not has_cap(admin, Cap.MANAGE_USERS):
         return {}
-    ids = Membership.objects.filter(scope.q(village="area_id", grid=None)).values("user_id")
-    return {u.username: u for u in User.objects.filter(pk__in=ids)}
+    return {u.username: u for u in users_visible(admin)}
 
 
 def lockouts_visible(admin: User, now: datetime.datetime | None = None) -> list[Lockout]:

@@ -46,7 +46,6 @@ ACTION_LABELS: dict[str, str] = {
     "token_create": "创建接口令牌",
     "token_revoke": "吊销接口令牌",
     "lockout_lift": "解除登录锁定",
-    "registration_refused": "拒绝登记（需县级核实）",
     "delegation_grant": "授权例外（职责分离）",
     "delegation_revoke": "撤销授权例外",
     "demo_load": "加载演示数据",
