@@ -65,8 +65,11 @@ class Job(models.Model):
     finished = models.DateTimeField(null=True, blank=True)
     filename = models.CharField(max_length=200, blank=True)
     payload = models.BinaryField(null=True, editable=False)  # the uploaded file, dropped when the job ends
-    result = models.JSONField(default=dict, blank=True)  # counts and ids, never personal data
+    params = models.JSONField(default=dict, blank=True)  # what the work needs besides the file (filter, kind…)
+    result = models.JSONField(default=dict, blank=True)  # counts, ids and a summary, never personal data
     error = models.JSONField(default=dict, blank=True)  # the problem document, with the per-row report
+    output = models.BinaryField(null=True, editable=False)  # a file made by the job (an export), for its owner
+    output_name = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-created"]

@@ -45,16 +45,19 @@ def audit_search(
     return qs.select_related("actor").order_by("-at", "-pk")
 
 
-def job_get(user: Any, pk: Any) -> Job:
+def job_get(user: Any, pk: Any, with_output: bool = False) -> Job:
     """A job its owner started; anyone else gets NotFound (another user's import reveals nothing)."""
-    job = Job.objects.filter(pk=pk, owner_id=getattr(user, "pk", None)).defer("payload").first() if _uuid(pk) else None
+    if not _uuid(pk):
+        raise NotFound()
+    qs = Job.objects.filter(pk=pk, owner_id=getattr(user, "pk", None)).defer("payload")
+    job = (qs if with_output else qs.defer("output")).first()
     if job is None:
         raise NotFound()
     return job
 
 
 def jobs_of(user: Any, kind: str = "") -> QuerySet[Job]:
-    qs = Job.objects.filter(owner_id=getattr(user, "pk", None)).defer("payload")
+    qs = Job.objects.filter(owner_id=getattr(user, "pk", None)).defer("payload", "output")
     return qs.filter(kind=kind) if kind else qs
 
 

@@ -43,8 +43,23 @@ JobProgress = Callable[[int, str], None]
 MAX_REPORTED_PROBLEMS = 5_000  # a whole wrong file can have 100,000; the report keeps the first ones
 
 
-def job_create(*, owner: Any, kind: str, title: str, filename: str = "", payload: bytes | None = None) -> Job:
-    return Job.objects.create(owner=owner, kind=kind, title=title[:200], filename=filename[:200], payload=payload)
+def job_create(
+    *,
+    owner: Any,
+    kind: str,
+    title: str,
+    filename: str = "",
+    payload: bytes | None = None,
+    params: dict[str, Any] | None = None,
+) -> Job:
+    return Job.objects.create(
+        owner=owner, kind=kind, title=title[:200], filename=filename[:200], payload=payload, params=params or {}
+    )
+
+
+def job_output(job: Job, data: bytes, name: str) -> None:
+    """Keep the file a job made (an export) for its owner to download from the job page."""
+    Job.objects.filter(pk=job.pk).update(output=data, output_name=name[:200])
 
 
 def job_run(job_id: str, work: Callable[[Job, JobProgress], dict[str, Any]]) -> str:

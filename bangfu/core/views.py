@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from bangfu.core import selectors
-from bangfu.core.errors import ApplicationError
+from bangfu.core.errors import ApplicationError, NotFound
 from bangfu.core.models import Job
 
 
@@ -52,6 +53,7 @@ def error_status(exc: ApplicationError | None) -> int:
 # --- background jobs: "my jobs", one job with its progress bar (htmx polling) and its result ----------
 
 SHOWN_PROBLEMS = 500
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -64,6 +66,18 @@ def job_detail(request: HttpRequest, pk: str) -> HttpResponse:
     job = selectors.job_get(request.user, pk)
     template = "core/_job_status.html" if request.headers.get("HX-Request") else "core/job_detail.html"
     return render(request, template, _job_context(job))
+
+
+@login_required
+def job_download(request: HttpRequest, pk: str) -> HttpResponse:
+    """The file a job made (an export), for the user who started it only."""
+    job = selectors.job_get(request.user, pk, with_output=True)
+    if not job.output:
+        raise NotFound()
+    response = HttpResponse(bytes(job.output), content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(job.output_name or 'export.xlsx')}"
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _job_context(job: Job) -> dict[str, Any]:

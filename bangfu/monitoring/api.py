@@ -14,6 +14,7 @@ from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
+from bangfu.core.api import JobOut, job_out
 from bangfu.core.excel import upload_bytes
 from bangfu.monitoring import selectors, services
 from bangfu.monitoring.domain.lifecycle import STATE_LABELS
@@ -78,12 +79,15 @@ def feed_push(request: HttpRequest, kind: str, body: FeedPush) -> Status[dict[st
     return Status(201 if created else 200, _batch(batch, created))
 
 
-@router.post("/feeds/{kind}/file", response={201: BatchOut, 200: BatchOut})
+@router.post("/feeds/{kind}/file", response={201: BatchOut, 200: BatchOut, 202: JobOut})
 def feed_upload(request: HttpRequest, kind: str, file: File[UploadedFile], period: str = "") -> Status[Any]:
+    """A file of more than a few thousand rows is stored in the background: 202 with a job to poll."""
     # The uploader's right is checked before the file is read (a workbook costs memory to read).
-    rows = services.rows_from_file(kind, upload_bytes(file), file.name or "", actor=request.user)  # type: ignore[arg-type]
-    batch, created = services.feed_ingest(actor=request.user, kind=kind, rows=rows, period=period,  # type: ignore[arg-type]
-                                          filename=file.name or "")
+    started = services.feed_upload_start(actor=request.user, kind=kind, data=upload_bytes(file),  # type: ignore[arg-type]
+                                         filename=file.name or "", period=period)
+    if not isinstance(started, tuple):
+        return Status(202, job_out(started))
+    batch, created = started
     return Status(201 if created else 200, _batch(batch, created))
 
 

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -18,6 +19,7 @@ from bangfu.accounts.selectors import memberships_of
 from bangfu.areas import selectors as areas
 from bangfu.casework import services as casework
 from bangfu.core import crypto
+from bangfu.core import services as jobs
 from bangfu.core.errors import ApplicationError, FieldProblem, Forbidden, NotFound, ValidationFailed
 from bangfu.core.excel import read_table, require_columns
 from bangfu.core.services import audit_record
@@ -36,9 +38,11 @@ from bangfu.rules.domain.windows import window_for
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
+    from bangfu.core.models import Job
     from bangfu.registry.models import Household
 
 Progress = Callable[[str], None]
+FEED_JOB_KIND = "feed_upload"
 SINGLE_PATH_LIMIT = 50  # a feed touching more households than this is re-screened set-wise
 
 
@@ -71,6 +75,22 @@ def rows_from_file(kind: str, data: bytes, filename: str, *, actor: User) -> lis
         if optional in header:
             index[optional] = header.index(optional)
     return [{c: (r[i] if i < len(r) else "") for c, i in index.items()} for r in body]
+
+
+def feed_upload_start(
+    *, actor: User, kind: str, data: bytes, filename: str, period: str = ""
+) -> tuple[FeedBatch, bool] | Job:
+    """A file of up to settings.BANGFU_BACKGROUND_ROWS rows is stored now; a larger one becomes a job
+    for `bangfu worker` (the same checks, all rows or none, the same per-row report)."""
+    rows = rows_from_file(kind, data, filename, actor=actor)  # checks the department first
+    if len(rows) <= settings.BANGFU_BACKGROUND_ROWS:
+        return feed_ingest(actor=actor, kind=kind, rows=rows, period=period, filename=filename)
+    from bangfu.monitoring.tasks import feed_upload_job  # tasks import this module
+
+    job = jobs.job_create(owner=actor, kind=FEED_JOB_KIND, title=f"数据报送 Feed {kind}: {filename}",
+                          filename=filename, payload=data, params={"kind": kind, "period": period})
+    transaction.on_commit(lambda: feed_upload_job.enqueue(str(job.pk)))
+    return job
 
 
 def _check_all(spec: FeedSpec, rows: list[dict[str, str]], today: dt.date) -> tuple[list[FeedRecord], list[Problem]]:

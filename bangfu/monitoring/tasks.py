@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
+from bangfu.core import services as core
 from bangfu.monitoring import services
+
+if TYPE_CHECKING:
+    from bangfu.core.models import Job
 
 
 @task()
@@ -16,15 +21,19 @@ def nightly_screening(as_of: str = "") -> dict[str, Any]:
     """Screen every household of every area with the rule sets in force; opens only new warnings."""
     day = dt.date.fromisoformat(as_of) if as_of else timezone.localdate()
     run = services.screen(area_code="", as_of=day, trigger="nightly")
-    return {"run": run.pk, "households": run.households, "hits": run.hits, "new": run.new_warnings,
-            "seconds": round(run.seconds, 2)}
+    return {
+        "run": run.pk,
+        "households": run.households,
+        "hits": run.hits,
+        "new": run.new_warnings,
+        "seconds": round(run.seconds, 2),
+    }
 
 
 @task()
 def screen_households(household_ids: list[int]) -> int:
     """Re-screen the households a large feed batch touched (set-wise)."""
-    run = services.screen(area_code="", as_of=timezone.localdate(), trigger="feed",
-                          household_ids=tuple(household_ids))
+    run = services.screen(area_code="", as_of=timezone.localdate(), trigger="feed", household_ids=tuple(household_ids))
     return run.new_warnings
 
 
@@ -32,3 +41,25 @@ def screen_households(household_ids: list[int]) -> int:
 def rescreen_households(household_ids: list[int]) -> int:
     """Re-screen households whose registry record changed (queued by services.household_changed)."""
     return services.rescreen(household_ids=household_ids, as_of=timezone.localdate())
+
+
+def _feed(job: Job, progress: core.JobProgress) -> dict[str, Any]:
+    kind, period = job.params["kind"], job.params.get("period", "")
+    progress(10, "读取文件 Reading the file")
+    rows = services.rows_from_file(kind, bytes(job.payload or b""), job.filename, actor=job.owner)
+    progress(30, f"检查并保存{len(rows)}行 Checking and storing {len(rows)} rows")
+    batch, created = services.feed_ingest(actor=job.owner, kind=kind, rows=rows, period=period, filename=job.filename)
+    return {
+        "batch": batch.pk,
+        "rows": batch.rows,
+        "created": created,
+        "summary": f"已保存 {batch.rows} 行" if created else "该批数据此前已报送，未重复保存",
+        "summary_en": f"Stored {batch.rows} rows" if created else "This batch was already delivered; stored once",
+        "link": reverse("monitoring:feed_list"),
+    }
+
+
+@task()
+def feed_upload_job(job_id: str) -> str:
+    """A large department feed file queued by services.feed_upload_start."""
+    return core.job_run(job_id, _feed)

@@ -59,9 +59,11 @@ def feed_list(request: HttpRequest) -> HttpResponse:
         try:
             if upload is None:
                 raise ApplicationError(zh="请选择要上传的文件", en="Choose a file to upload", code="no_file")
-            rows = services.rows_from_file(kind, upload_bytes(upload), upload.name or "", actor=request.user)  # type: ignore[arg-type]
-            batch, created = services.feed_ingest(actor=request.user, kind=kind, rows=rows,  # type: ignore[arg-type]
-                                                  period=request.POST.get("period", ""), filename=upload.name or "")
+            started = services.feed_upload_start(actor=request.user, kind=kind, data=upload_bytes(upload),  # type: ignore[arg-type]
+                                                 filename=upload.name or "", period=request.POST.get("period", ""))
+            if not isinstance(started, tuple):  # a large file: the worker stores it, the job page follows
+                return redirect("core:job_detail", pk=started.pk)
+            batch, created = started
             messages.success(request, f"已保存 {batch.rows} 行 Stored {batch.rows} rows" if created
                              else "该批数据此前已报送，未重复保存 This batch was already delivered; stored once")
             return redirect("monitoring:feed_list")

@@ -7,17 +7,21 @@ every full number written is logged like a view on screen.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from bangfu.accounts.domain.roles import Cap
 from bangfu.accounts.selectors import has_cap
+from bangfu.core import services as jobs
 from bangfu.core.errors import ApplicationError, NotFound
 from bangfu.core.excel import SheetSpec, upload_bytes, write_workbook
 from bangfu.core.selectors import jobs_of
@@ -26,8 +30,10 @@ from bangfu.registry import importer, selectors
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
+    from bangfu.core.models import Job
     from bangfu.registry.models import Household, Member
 
+EXPORT_JOB_KIND = "registry_export"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOWN_PROBLEMS = 500  # a whole wrong file can have 100,000 problems; the page shows the first ones
 EXPORT_HOUSEHOLD_COLUMNS = [
@@ -137,14 +143,42 @@ def _export_rows(user: User, households: Iterator[Household], full_id: bool) -> 
 
 @login_required
 def household_export(request: HttpRequest) -> HttpResponse:
-    """The current filtered list with members; ?full_id=1 shows full ID numbers to roles allowed (logged)."""
+    """The current filtered list with members; ?full_id=1 shows full ID numbers to roles allowed (logged).
+
+    More than settings.BANGFU_BACKGROUND_ROWS households: built by `bangfu worker`, downloaded from the job page."""
     user: User = request.user  # type: ignore[assignment]
     _require(user, Cap.VIEW_PEOPLE)
     full_id = request.GET.get("full_id") == "1"
     if full_id and not has_cap(user, Cap.VIEW_FULL_ID):
         full_id = False  # a role that may not see them gets the masked file, as everyone else
+    f = _filter(request)
+    if selectors.household_search(user, f).count() > settings.BANGFU_BACKGROUND_ROWS:
+        job = export_start(user, f, full_id)
+        return redirect("core:job_detail", pk=job.pk)
+    return _xlsx(export_workbook(user, f, full_id), export_name())
+
+
+def export_name() -> str:
+    return f"households-{timezone.localdate():%Y%m%d}.xlsx"
+
+
+def export_start(user: User, f: selectors.HouseholdFilter, full_id: bool) -> Job:
+    from bangfu.registry.tasks import household_export_job  # tasks import this module
+
+    job = jobs.job_create(
+        owner=user,
+        kind=EXPORT_JOB_KIND,
+        title="导出农户 Export households",
+        params={"filter": dataclasses.asdict(f), "full_id": full_id},
+    )
+    transaction.on_commit(lambda: household_export_job.enqueue(str(job.pk)))
+    return job
+
+
+def export_workbook(user: User, f: selectors.HouseholdFilter, full_id: bool) -> bytes:
+    """The households matching `f` in the user's scope, with their members (one sheet each)."""
     households = (
-        selectors.household_search(user, _filter(request))
+        selectors.household_search(user, f)
         .select_related("village", "grid")
         .prefetch_related(selectors.prefetch_members())
         .order_by("number")
@@ -153,9 +187,8 @@ def household_export(request: HttpRequest) -> HttpResponse:
     h_rows, m_rows = _export_rows(user, households, full_id)
     born = "出生日期" if full_id else "出生年份"
     member_columns = [t for t, _ in importer.MEMBER_COLUMNS] + [born, *EXPORT_MEMBER_EXTRA[1:]]
-    data = write_workbook([
+    return write_workbook([
         SheetSpec(importer.HOUSEHOLD_SHEET, EXPORT_HOUSEHOLD_COLUMNS, rows=h_rows,
                   text_columns={"户编号", "村代码", "村民小组代码", "网格编号", "联系电话"}),
         SheetSpec(importer.MEMBER_SHEET, member_columns, rows=m_rows, text_columns={"户编号", "身份证号", "电话"}),
     ])  # fmt: skip
-    return _xlsx(data, f"households-{timezone.localdate():%Y%m%d}.xlsx")
