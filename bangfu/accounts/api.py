@@ -7,9 +7,10 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
-from bangfu.accounts import audit_log, lockout, selectors
+from bangfu.accounts import audit_log, lockout, selectors, services
+from bangfu.accounts.domain.duties import DUTY_PAIRS
 from bangfu.accounts.domain.roles import Cap
 from bangfu.core.errors import Forbidden
 
@@ -168,3 +169,73 @@ def unlock(request: HttpRequest, user_id: int, body: LockoutLiftIn) -> dict[str,
     """Clears every lock of a user of your county (all addresses); audited. 404 for other users."""
     cleared = lockout.lockout_lift(actor=_manage_users(request), user_id=user_id, reason=body.reason[:200])
     return {"user_id": user_id, "cleared": cleared}
+
+
+class DelegationIn(Schema):
+    delegate: str  # the delegate's username
+    duty_pair: str  # a code of accounts.domain.duties.DUTY_PAIRS, e.g. "claim.calculate-approve"
+    area_code: str
+    valid_from: dt.date
+    valid_to: dt.date | None = None
+    reason: str
+
+
+class RevokeIn(Schema):
+    reason: str
+
+
+class DelegationOut(Schema):
+    id: int
+    duty_pair: str
+    duty_pair_label: str
+    delegate: str
+    delegator: str
+    area_code: str
+    valid_from: dt.date
+    valid_to: dt.date | None
+    reason: str
+    revoked_at: dt.datetime | None
+    revoke_reason: str
+
+
+def _delegation_out(d: Any) -> DelegationOut:
+    pair = DUTY_PAIRS.get(d.duty_pair)
+    return DelegationOut(
+        id=d.pk,
+        duty_pair=d.duty_pair,
+        duty_pair_label=f"{pair.zh} / {pair.en}" if pair else d.duty_pair,
+        delegate=d.delegate.username,
+        delegator=d.delegator.username,
+        area_code=d.area_id,
+        valid_from=d.valid_from,
+        valid_to=d.valid_to,
+        reason=d.reason,
+        revoked_at=d.revoked_at,
+        revoke_reason=d.revoke_reason,
+    )
+
+
+@router.get("/delegations", response=list[DelegationOut], summary="职责例外授权 Delegations in your areas, and yours")
+def delegation_list(request: HttpRequest) -> list[DelegationOut]:
+    return [_delegation_out(d) for d in selectors.delegations_visible(request.user)]  # type: ignore[arg-type]
+
+
+@router.post("/delegations", response={201: DelegationOut}, summary="登记授权 Record a delegation (county approvers)")
+def delegation_grant(request: HttpRequest, body: DelegationIn) -> Status:
+    delegate = selectors.user_by_username(body.delegate)
+    d = services.delegation_grant(
+        actor=request.user,  # type: ignore[arg-type]
+        delegate_id=delegate.pk if delegate else 0,
+        duty_pair=body.duty_pair,
+        area_code=body.area_code,
+        valid_from=body.valid_from,
+        valid_to=body.valid_to,
+        reason=body.reason,
+    )
+    return Status(201, _delegation_out(d))
+
+
+@router.post("/delegations/{delegation_id}/revoke", response=DelegationOut, summary="撤销授权 Revoke a delegation")
+def delegation_revoke(request: HttpRequest, delegation_id: int, body: RevokeIn) -> DelegationOut:
+    d = services.delegation_revoke(actor=request.user, delegation_id=delegation_id, reason=body.reason)  # type: ignore[arg-type]
+    return _delegation_out(d)

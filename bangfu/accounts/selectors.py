@@ -353,3 +353,12 @@ def sign_ins_of(user: User, limit: int = 100) -> list[SignIn]:
         for a in AccessFailureLog.objects.filter(username=user.username).order_by("-attempt_time")[:limit]
     ]
     return sorted(ok + failed, key=lambda s: s.at, reverse=True)[:limit]
+
+
+def user_by_username(username: str) -> User | None:
+    """An active user by login name (the delegation form names the delegate this way)."""
+    return User.objects.filter(username=username.strip(), is_active=True).first() if username.strip() else None
+
+
+def may_grant_delegations(user: User) -> bool:
+    return any(has_cap(user, Cap(p.grant_cap)) for p in DUTY_PAIRS.values())

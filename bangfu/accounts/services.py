@@ -137,6 +137,8 @@ def delegation_grant(
     pair = DUTY_PAIRS.get(duty_pair)
     if pair is None:
         problems.append(FieldProblem("duty_pair", "职责组合无效", "Unknown duty pair"))
+    else:
+        _county_grant_scope(actor, pair, area_code)  # outsiders learn nothing from the checks below
     if not reason.strip():
         problems.append(FieldProblem("reason", "请填写授权理由", "Give the reason for the exception"))
     if valid_to is not None and valid_to < valid_from:
@@ -149,7 +151,6 @@ def delegation_grant(
     if problems:
         raise ValidationFailed(problems)
     assert pair is not None and delegate is not None
-    _county_grant_scope(actor, pair, area_code)
     d = Delegation.objects.create(
         delegator=actor,
         delegate=delegate,

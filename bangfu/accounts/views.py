@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -9,14 +10,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts import audit_log, lockout, selectors, services
 from bangfu.accounts.domain import audit
+from bangfu.accounts.domain.duties import DUTY_PAIRS
 from bangfu.accounts.domain.roles import Cap
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.areas.selectors import areas_visible
-from bangfu.core.errors import Forbidden
+from bangfu.core.errors import ApplicationError, FieldProblem, Forbidden, ValidationFailed
+from bangfu.core.views import field_errors, reraise_access
 
 
 @login_required
@@ -100,3 +104,67 @@ def lockout_lift(request: AuthedHttpRequest, user_id: int) -> HttpResponse:
     lockout.lockout_lift(actor=request.user, user_id=user_id, reason=request.POST.get("reason", "")[:200])
     messages.success(request, "已解除锁定 Lock lifted")
     return redirect("accounts:lockouts")
+
+
+def _delegation_page(
+    request: AuthedHttpRequest, errors: dict[str, list[str]] | None = None, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "accounts/delegations.html",
+        {
+            "delegations": selectors.delegations_visible(request.user),
+            "pairs": DUTY_PAIRS,
+            "may_grant": selectors.may_grant_delegations(request.user),
+            "areas": areas_visible(request.user, cap=Cap.CLAIM_APPROVE).order_by("code")[:500],
+            "errors": errors or {},
+            "values": request.POST if request.method == "POST" else {},
+            "today": timezone.localdate(),
+        },
+        status=status,
+    )
+
+
+@login_required
+def delegations(request: AuthedHttpRequest) -> HttpResponse:
+    """职责例外授权: the county's recorded exceptions to duties kept apart; grant and revoke here."""
+    if request.method != "POST":
+        return _delegation_page(request)
+    post = request.POST
+    try:
+        delegate = selectors.user_by_username(post.get("delegate", ""))
+        services.delegation_grant(
+            actor=request.user,
+            delegate_id=delegate.pk if delegate else 0,
+            duty_pair=post.get("duty_pair", ""),
+            area_code=post.get("area_code", ""),
+            valid_from=_date_or_none(post.get("valid_from")) or timezone.localdate(),
+            valid_to=_date_or_none(post.get("valid_to")),
+            reason=post.get("reason", ""),
+        )
+    except ApplicationError as exc:
+        reraise_access(exc)
+        return _delegation_page(request, field_errors(exc), 422)
+    messages.success(request, "授权已登记 Delegation recorded")
+    return redirect("accounts:delegations")
+
+
+@login_required
+@require_POST
+def delegation_revoke(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    try:
+        services.delegation_revoke(actor=request.user, delegation_id=pk, reason=request.POST.get("reason", ""))
+    except ApplicationError as exc:
+        reraise_access(exc)
+        return _delegation_page(request, field_errors(exc), 422)
+    messages.success(request, "授权已撤销 Delegation revoked")
+    return redirect("accounts:delegations")
+
+
+def _date_or_none(raw: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat((raw or "").strip()) if (raw or "").strip() else None
+    except ValueError:
+        raise ValidationFailed(
+            [FieldProblem("valid_from", "日期格式应为 年-月-日", "Write dates as YYYY-MM-DD")]
+        ) from None
