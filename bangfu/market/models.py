@@ -187,7 +187,8 @@ class CertificationEvent(models.Model):
     source = models.CharField(max_length=12, blank=True)
     target = models.CharField(max_length=12)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(auto_now_add=True)  # when it was recorded
+    on = models.DateField("办理日期", null=True, blank=True)  # the day the step was taken (a 2019 step: 2019)
     note = models.CharField(max_length=200, blank=True)
 
     class Meta:

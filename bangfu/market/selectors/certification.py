@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from bangfu.accounts.domain.roles import CAPABILITIES, Cap, Role
 from bangfu.accounts.selectors import memberships_of
@@ -159,7 +160,8 @@ class Step:
     label: str
     label_en: str
     actor: str
-    at: dt.datetime
+    at: dt.datetime  # recorded
+    on: dt.date  # taken (the date the office gave the step)
     note: str
     sent_back: bool  # a return or a rejection: the note is the reason the enterprise reads
 
@@ -182,6 +184,7 @@ def _view(reach: _Reach, c: Certification) -> CertView:
             *cert.step_label(ev.source, ev.target),
             actor=str(ev.actor) if ev.actor else "系统",
             at=ev.at,
+            on=ev.on or timezone.localdate(ev.at),
             note=ev.note,
             sent_back=ev.target in (cert.State.RETURNED, cert.State.REJECTED),
         )

@@ -159,7 +159,7 @@ def certification_apply(*, actor: User | None, product: Product, applied_on: dt.
             "该产品已有正在办理的认定申请", "an application for this product is already pending", "duplicate"
         )
     c = Certification.objects.create(product=product, applied_on=applied_on)
-    CertificationEvent.objects.create(certification=c, target=CertState.APPLIED, actor=_user(actor))
+    CertificationEvent.objects.create(certification=c, target=CertState.APPLIED, actor=_user(actor), on=applied_on)
     audit_record(actor=actor, action="certification_apply", obj=c, area_code=product.enterprise.area_id)
     return c
 
@@ -199,7 +199,9 @@ def certification_decide(
         c.valid_until = min(c.valid_until or on, on)
     c.state = t.target
     c.save()
-    CertificationEvent.objects.create(certification=c, source=t.source, target=t.target, actor=_user(actor), note=note)
+    CertificationEvent.objects.create(
+        certification=c, source=t.source, target=t.target, actor=_user(actor), note=note, on=on
+    )
     data = {"from": t.source.value, "to": t.target.value, "sector": c.sector}
     audit_record(actor=actor, action=f"certification_{t.action}", obj=c, area_code=area, reason=note, data=data)
     return c

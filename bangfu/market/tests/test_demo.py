@@ -98,3 +98,17 @@ def test_story_c_catalogue_buyers_and_orders(story, client_for):
     assert buyers["洛隆县总工会"]["target"] is None
     states = sorted(o["state"] for o in api.get("/api/v1/market/orders").json())
     assert states == ["placed", "settled", "settled", "shipped"]
+
+
+def test_story_c_2019_certification_steps_carry_2019_dates(story, client_for):
+    """The demo loads today, but the first certification of 2019 shows the days it was taken."""
+    from bangfu.market.models import Certification, Product
+
+    p = Product.objects.get(name="水磨糌粑")
+    first = Certification.objects.filter(product=p).order_by("applied_on").first()
+    days = [ev.on for ev in first.events.all()]
+    assert days == [dt.date(2019, 2, 20), dt.date(2019, 3, 1), dt.date(2019, 3, 1), dt.date(2019, 3, 1)]
+    html = client_for(story.users["luolong_admin"]).get(f"/market/products/{p.pk}/").content.decode()
+    assert "2019-02-20 · " in html and "2019-03-01 · " in html
+    api = client_for(story.users["luolong_admin"]).get(f"/api/v1/market/certifications/{first.pk}").json()
+    assert [s["on"] for s in api["steps"]] == ["2019-02-20", "2019-03-01", "2019-03-01", "2019-03-01"]
