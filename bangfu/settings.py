@@ -17,6 +17,9 @@ PRODUCTION = os.environ.get("BANGFU_PRODUCTION", "0") == "1"
 DEBUG = os.environ.get("DEBUG", "0") == "1" and not PRODUCTION
 
 
+_GENERATED: dict[str, str] = {}
+
+
 def _kept_secret(name: str, env: str) -> str:
     """Read a secret from the environment, else generate it once and keep it under var/."""
     if os.environ.get(env):
@@ -25,12 +28,16 @@ def _kept_secret(name: str, env: str) -> str:
     if not path.exists():
         path.write_text(secrets.token_urlsafe(50))
         path.chmod(0o600)
+        _GENERATED[name] = str(path)
     return path.read_text().strip()
 
 
 SECRET_KEY = _kept_secret("secret_key", "SECRET_KEY")
 # Separate key for personal-data fields, so rotating SECRET_KEY (sessions) never loses ID numbers.
+# core.keys refuses to start when it is not the key of the database's data (and then removes a key
+# generated just now, so a missing file never turns into a new key silently).
 FIELD_ENCRYPTION_KEY = _kept_secret("field_key", "FIELD_ENCRYPTION_KEY")
+FIELD_KEY_GENERATED = _GENERATED.get("field_key")
 
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]

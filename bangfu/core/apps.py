@@ -7,6 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "核心 Core"
 
     def ready(self) -> None:
-        from bangfu.core import guards
+        from bangfu.core import guards, keys  # noqa: F401  (keys registers the field-key system check)
 
         guards.connect()

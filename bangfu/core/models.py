@@ -77,3 +77,17 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.status})"
+
+
+class FieldKey(models.Model):
+    """The fingerprint of the field key the database's ID numbers are encrypted with (one row).
+
+    Checked at every start (core.keys): Bangfu refuses to run with a different or new key rather than
+    leave the encrypted data unreadable and the one-person-one-ID look-up silently broken.
+    """
+
+    fingerprint = models.CharField(max_length=64)
+    recorded = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"field key {self.fingerprint[:8]}…"

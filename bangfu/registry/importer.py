@@ -247,7 +247,7 @@ class _Checker:
 
     def refuse(
         self, sheet: str, row: int, key: str, what_zh: str, what_en: str, columns: list[tuple[str, str]]
-    ) -> None:  # noqa: E501
+    ) -> None:
         """A number registered outside the user's areas: the neutral answer, never "already registered" (D9)."""
         self.refused += 1
         self.add(sheet, row, key, what_zh + NOT_HERE_ZH, f"{what_en} {NOT_HERE_EN}", columns)

@@ -197,6 +197,11 @@ def sees_birth_date(user: User, village_code: str) -> bool:
     return scope_for(user, Cap.VIEW_FULL_ID).covers_code(village_code)
 
 
+def an_encrypted_id() -> str | None:
+    """One stored ciphertext, for core.keys to check the configured field key against (never shown)."""
+    return Member.objects.order_by("pk").values_list("id_enc", flat=True).first()
+
+
 def member_by_id_number_unscoped(id_number: str) -> Member | None:
     """For services matching department data to people (never shown to a user as such)."""
     try:
