@@ -105,7 +105,7 @@ def test_story_c_2019_certification_steps_carry_2019_dates(story, client_for):
     from bangfu.market.models import Certification, Product
 
     p = Product.objects.get(name="水磨糌粑")
-    first = Certification.objects.filter(product=p).order_by("applied_on").first()
+    first = Certification.objects.filter(product=p).order_by("applied_on")[0]
     days = [ev.on for ev in first.events.all()]
     assert days == [dt.date(2019, 2, 20), dt.date(2019, 3, 1), dt.date(2019, 3, 1), dt.date(2019, 3, 1)]
     html = client_for(story.users["luolong_admin"]).get(f"/market/products/{p.pk}/").content.decode()
