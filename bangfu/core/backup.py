@@ -164,6 +164,7 @@ def _pg_dump(alias: str, dest: Path) -> None:
         env=env,
         capture_output=True,
         text=True,
+        errors="replace",
         check=False,
     )
     if run.returncode != 0:
@@ -266,7 +267,9 @@ def _sqlite_check(db: Path) -> list[str]:
 
 
 def _pg_check(dump: Path) -> list[str]:
-    listing = subprocess.run(["pg_restore", "--list", str(dump)], capture_output=True, text=True, check=False)
+    listing = subprocess.run(
+        ["pg_restore", "--list", str(dump)], capture_output=True, text=True, errors="replace", check=False
+    )
     if listing.returncode != 0:
         raise BackupError(
             f"备份的数据库已损坏（{listing.stderr.strip()[:200]}）",
@@ -276,6 +279,7 @@ def _pg_check(dump: Path) -> list[str]:
         ["pg_restore", "--data-only", "--table=registry_member", "--file=-", str(dump)],
         capture_output=True,
         text=True,
+        errors="replace",
         check=False,
     )
     if data.returncode != 0:
@@ -364,6 +368,7 @@ def _pg_replace(alias: str, dump: Path) -> None:
         env=env,
         capture_output=True,
         text=True,
+        errors="replace",
         check=False,
     )
     if run.returncode != 0:

@@ -64,6 +64,18 @@ def test_backup_during_writes_restores_an_intact_readable_database(world, var, t
     written = []
 
     def write() -> None:  # another connection writing while the backup runs
+        if connection.vendor != "sqlite":
+            import psycopg
+
+            d = connection.settings_dict
+            with psycopg.connect(
+                dbname=d["NAME"], user=d["USER"], host=d["HOST"] or "localhost", port=d["PORT"] or 5432,
+                password=d["PASSWORD"] or None, autocommit=True,
+            ) as pg:  # fmt: skip
+                while not stop.is_set():
+                    pg.execute("INSERT INTO scratch_writes VALUES (1)")
+                    written.append(1)
+            return
         db = sqlite3.connect(connection.settings_dict["NAME"], uri=True, timeout=5, check_same_thread=False)
         try:
             while not stop.is_set():
@@ -79,8 +91,9 @@ def test_backup_during_writes_restores_an_intact_readable_database(world, var, t
     result = None
     writer = threading.Thread(target=write)
     writer.start()
-    while not written:
-        pass
+    while not written and writer.is_alive():
+        threading.Event().wait(0.01)
+    assert written, "the writer never wrote"
     try:
         result = backup.backup(tmp_path / "backups")
     finally:
