@@ -161,7 +161,6 @@ AXES_COOLOFF_TIME = "bangfu.accounts.lockout.cool_off"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # retrying while locked does not lengthen the lock
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # remembers earlier locks of a pair: the next one lasts twice as long
 AXES_RESET_ON_SUCCESS = True
-AXES_ENABLE_ACCESS_FAILURE_LOG = True  # failed sign-ins in the user's own sign-in history (accounts)
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_CLIENT_IP_CALLABLE = "bangfu.core.client.client_address"
 

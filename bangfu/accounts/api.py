@@ -1,4 +1,5 @@
-"""JSON API of accounts: who am I (roles, areas, capabilities), and the audit log."""
+"""JSON API of accounts: who am I (roles, areas, capabilities, sign-ins), the audit log, and account
+administration (accounts, roles, batch import, policy, who can do what in an area)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
-from bangfu.accounts import audit_log, lockout, selectors, services
+from bangfu.accounts import audit_log, batch, lockout, selectors, services
 from bangfu.accounts.domain.duties import DUTY_PAIRS
-from bangfu.accounts.domain.roles import Cap
-from bangfu.core.errors import Forbidden
+from bangfu.accounts.domain.roles import ROLE_LABELS, Cap, Role
+from bangfu.accounts.models import User
+from bangfu.core.errors import Forbidden, NotFound
+from bangfu.core.excel import upload_bytes
 
 router = Router(tags=["accounts"])
 
@@ -239,3 +243,346 @@ def delegation_grant(request: HttpRequest, body: DelegationIn) -> Status:
 def delegation_revoke(request: HttpRequest, delegation_id: int, body: RevokeIn) -> DelegationOut:
     d = services.delegation_revoke(actor=request.user, delegation_id=delegation_id, reason=body.reason)  # type: ignore[arg-type]
     return _delegation_out(d)
+
+
+# --- account administration ---------------------------------------------------------------------------
+
+
+def _actor(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+class AccountOut(Schema):
+    id: int
+    username: str
+    display_name: str
+    phone: str
+    home_area: str | None
+    is_active: bool
+    must_change_password: bool
+    deactivated_at: dt.datetime | None
+    deactivation_reason: str
+
+
+class MembershipHistoryOut(Schema):
+    id: int
+    role: str
+    role_label: str
+    area_code: str
+    area_name: str
+    organisation: str
+    start: dt.date
+    end: dt.date | None
+    end_reason: str
+
+
+class AccountDetailOut(AccountOut):
+    memberships: list[MembershipHistoryOut]
+
+
+class AccountPageOut(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[AccountOut]
+
+
+class AccountCreateIn(Schema):
+    username: str
+    display_name: str
+    phone: str = ""
+    role: Role
+    area_code: str
+    organisation: str = ""
+    start: dt.date | None = None
+    password: str = Field("", description="首次密码；不填则生成（只在本次响应中出现）")
+
+
+class AccountCreatedOut(Schema):
+    account: AccountOut
+    password: str = Field(description="首次密码，只显示这一次；首次登录须修改")
+
+
+class AccountUpdateIn(Schema):
+    display_name: str
+    phone: str = ""
+
+
+class GridHandoverIn(Schema):
+    grid_id: int
+    worker_id: int | None = Field(None, description="接手的网格员；null 表示暂时空缺")
+
+
+class AccountDeactivateIn(Schema):
+    reason: str
+    handover: list[GridHandoverIn] = Field(default_factory=list, description="该网格员每个网格由谁接手")
+
+
+class AccountReasonIn(Schema):
+    reason: str
+
+
+class PasswordResetOut(Schema):
+    password: str = Field(description="临时密码，只显示这一次；下次登录须修改")
+
+
+class RoleGrantIn(Schema):
+    role: Role
+    area_code: str
+    organisation: str = ""
+    start: dt.date | None = None
+    end: dt.date | None = Field(None, description="当日起失效")
+
+
+class MembershipEndIn(Schema):
+    reason: str
+    end: dt.date | None = Field(None, description="当日起失效；不填为今天")
+    handover: list[GridHandoverIn] = Field(default_factory=list)
+
+
+class AccountImportRowOut(Schema):
+    row: int
+    username: str
+    display_name: str
+    role: str
+    area_code: str
+    password: str
+
+
+class AccountImportOut(Schema):
+    created: int
+    accounts: list[AccountImportRowOut]
+
+
+class AccountPolicyIn(Schema):
+    area_code: str
+    effective_from: dt.date
+    township_administers: bool
+    password_min_length: int = 8
+    password_block_common: bool = True
+
+
+class AccountPolicyOut(Schema):
+    area_code: str
+    township_administers: bool
+    password_min_length: int
+    password_block_common: bool
+    effective_from: dt.date | None
+
+
+class RoleHolderOut(Schema):
+    user_id: int
+    username: str
+    display_name: str
+    role: str
+    role_label: str
+    area_code: str
+    area_name: str
+    held: str = Field(description="here 本区划 / above 上级 / below 下级")
+    organisation: str
+    start: dt.date
+    end: dt.date | None
+    capabilities: list[str]
+
+
+class AreaPeopleOut(Schema):
+    area_code: str
+    area_name: str
+    people: list[RoleHolderOut]
+    roles: dict[str, list[str]]
+
+
+class SignInOut(Schema):
+    at: dt.datetime
+    ok: bool
+    address: str
+    user_agent: str
+    logout: dt.datetime | None
+    locked_out: bool
+
+
+def _account(u: User) -> dict[str, Any]:
+    return {
+        "id": u.pk,
+        "username": u.username,
+        "display_name": u.display_name,
+        "phone": u.phone,
+        "home_area": u.home_area_id,
+        "is_active": u.is_active,
+        "must_change_password": u.must_change_password,
+        "deactivated_at": u.deactivated_at,
+        "deactivation_reason": u.deactivation_reason,
+    }
+
+
+def _detail(u: User) -> dict[str, Any]:
+    rows = [
+        {
+            "id": m.pk,
+            "role": m.role,
+            "role_label": ROLE_LABELS[Role(m.role)],
+            "area_code": m.area_id,
+            "area_name": m.area.name,
+            "organisation": m.organisation,
+            "start": m.start,
+            "end": m.end,
+            "end_reason": m.end_reason,
+        }
+        for m in selectors.memberships_history(u)
+    ]
+    return _account(u) | {"memberships": rows}
+
+
+def _handover(rows: list[GridHandoverIn]) -> dict[int, int | None]:
+    return {r.grid_id: r.worker_id for r in rows}
+
+
+@router.get("/users", response=AccountPageOut, summary="账号列表 Accounts you administer")
+def users(request: HttpRequest, q: str = "", page: int = 1) -> dict[str, Any]:
+    """Accounts of the caller's areas (county administrator; township officers when the county allows it),
+    50 a page; `q` searches username, name and phone."""
+    p = Paginator(selectors.users_visible(_actor(request), search=q[:60]), 50).get_page(page)
+    return {
+        "count": p.paginator.count,
+        "page": p.number,
+        "pages": p.paginator.num_pages,
+        "items": [_account(u) for u in p],
+    }
+
+
+@router.post("/users", response={201: AccountCreatedOut}, summary="新建账号 Create an account")
+def user_create(request: HttpRequest, body: AccountCreateIn) -> Status[dict[str, Any]]:
+    """The account holds `role` in `area_code` (within your areas, a role at or below your own) and must
+    change its password at its first sign-in; the first password is in this answer only."""
+    user, first = services.account_create(actor=_actor(request), **body.dict())
+    return Status(201, {"account": _account(user), "password": first})
+
+
+@router.get("/users/template.xlsx", summary="账号导入模板 Template for importing accounts")
+def users_template(request: HttpRequest) -> HttpResponse:
+    selectors.users_visible(_actor(request))
+    response = HttpResponse(batch.template_workbook(_actor(request)), content_type=batch.XLSX)
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''accounts-template.xlsx"
+    return response
+
+
+@router.post("/users/import", response={201: AccountImportOut}, summary="批量导入账号 Import accounts (all or none)")
+def users_import(request: HttpRequest, file: File[UploadedFile]) -> Status[dict[str, Any]]:
+    """422 with `errors` (row, column, message, message_en) when any row is wrong: then none is created."""
+    created = batch.accounts_import(actor=_actor(request), data=upload_bytes(file), filename=file.name or "")
+    return Status(201, {"created": len(created), "accounts": [c.__dict__ for c in created]})
+
+
+@router.get("/users/{pk}", response=AccountDetailOut, summary="账号 One account with its roles")
+def user_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return _detail(selectors.user_get(_actor(request), pk))
+
+
+@router.patch("/users/{pk}", response=AccountDetailOut, summary="修改账号 Edit an account")
+def user_update(request: HttpRequest, pk: int, body: AccountUpdateIn) -> dict[str, Any]:
+    return _detail(services.account_update(actor=_actor(request), user_id=pk, **body.dict()))
+
+
+@router.post("/users/{pk}/deactivate", response=AccountDetailOut, summary="停用账号 Deactivate (never deleted)")
+def user_deactivate(request: HttpRequest, pk: int, body: AccountDeactivateIn) -> dict[str, Any]:
+    """Roles end today; each grid of a grid worker goes to the named worker (or vacant) in the same step."""
+    user = services.account_deactivate(
+        actor=_actor(request), user_id=pk, reason=body.reason, handover=_handover(body.handover)
+    )
+    return _detail(user)
+
+
+@router.post("/users/{pk}/reactivate", response=AccountDetailOut, summary="恢复账号 Restore an account")
+def user_reactivate(request: HttpRequest, pk: int, body: AccountReasonIn) -> dict[str, Any]:
+    return _detail(services.account_reactivate(actor=_actor(request), user_id=pk, reason=body.reason))
+
+
+@router.post("/users/{pk}/password-reset", response=PasswordResetOut, summary="重置密码 Reset a password")
+def user_password_reset(request: HttpRequest, pk: int) -> dict[str, Any]:
+    """A temporary password (in this answer only); the user must change it at the next sign-in."""
+    return {"password": services.password_reset(actor=_actor(request), user_id=pk)}
+
+
+@router.post("/users/{pk}/memberships", response={201: MembershipHistoryOut}, summary="授予角色 Grant a role")
+def user_grant(request: HttpRequest, pk: int, body: RoleGrantIn) -> Status[dict[str, Any]]:
+    user = selectors.user_get(_actor(request), pk)
+    m = services.membership_grant(actor=_actor(request), user=user, **body.dict())
+    row = next(r for r in _detail(user)["memberships"] if r["id"] == m.pk)
+    return Status(201, row)
+
+
+@router.post("/memberships/{pk}/end", response=MembershipHistoryOut, summary="结束角色 End a role")
+def membership_end(request: HttpRequest, pk: int, body: MembershipEndIn) -> dict[str, Any]:
+    m = services.membership_end(
+        actor=_actor(request), membership_id=pk, reason=body.reason, end=body.end, handover=_handover(body.handover)
+    )
+    return next(r for r in _detail(m.user)["memberships"] if r["id"] == m.pk)
+
+
+@router.get("/policy/{code}", response=AccountPolicyOut, summary="账号规则 Account policy in force")
+def policy(request: HttpRequest, code: str) -> dict[str, Any]:
+    if not any(code.startswith(p) for p, _r in selectors.admin_roles(_actor(request))):
+        raise NotFound()
+    p = selectors.policy_for(code)
+    return {
+        "area_code": code,
+        "township_administers": p.township_administers,
+        "password_min_length": p.password_min_length,
+        "password_block_common": p.password_block_common,
+        "effective_from": p.row.effective_from if p.row else None,
+    }
+
+
+@router.post("/policy", response={201: AccountPolicyOut}, summary="设置账号规则 Set the county's account policy")
+def policy_set(request: HttpRequest, body: AccountPolicyIn) -> Status[dict[str, Any]]:
+    row = services.policy_set(actor=_actor(request), **body.dict())
+    return Status(
+        201,
+        {
+            "area_code": row.area_id,
+            "township_administers": row.township_administers,
+            "password_min_length": row.password_min_length,
+            "password_block_common": row.password_block_common,
+            "effective_from": row.effective_from,
+        },
+    )
+
+
+@router.get("/areas/{code}/people", response=AreaPeopleOut, summary="谁能做什么 Who can do what in an area")
+def area_people(request: HttpRequest, code: str) -> dict[str, Any]:
+    """People holding a role in force here, above or below, and what each role may do (in Chinese).
+    For account administrators and auditors of the area."""
+    area, holders, role_caps = selectors.area_people(_actor(request), code)
+    people = [
+        {
+            "user_id": h.membership.user_id,
+            "username": h.membership.user.username,
+            "display_name": str(h.membership.user),
+            "role": h.membership.role,
+            "role_label": ROLE_LABELS[Role(h.membership.role)],
+            "area_code": h.membership.area_id,
+            "area_name": h.membership.area.name,
+            "held": h.where,
+            "organisation": h.membership.organisation,
+            "start": h.membership.start,
+            "end": h.membership.end,
+            "capabilities": h.capabilities,
+        }
+        for h in holders
+    ]
+    return {"area_code": area.code, "area_name": area.name, "people": people, "roles": role_caps}
+
+
+@router.get("/me/sign-ins", response=list[SignInOut], summary="我的登录记录 Your own sign-ins")
+def my_sign_ins(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {
+            "at": s.at,
+            "ok": s.ok,
+            "address": s.address,
+            "user_agent": s.agent,
+            "logout": s.logout,
+            "locked_out": s.locked_out,
+        }
+        for s in selectors.sign_ins_of(_actor(request))
+    ]

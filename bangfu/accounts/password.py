@@ -20,7 +20,6 @@ from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 
 from bangfu.core.errors import Forbidden
-from bangfu.core.services import audit_record
 
 ADMIN_SET = "_bangfu_password_set_by_admin"  # set on a User by services that set a password for them
 
@@ -49,10 +48,9 @@ class CountyPasswordValidator:
     def password_changed(self, password: str, user: Any = None) -> None:
         if user is None or not getattr(user, "pk", None) or getattr(user, ADMIN_SET, False):
             return
-        if getattr(user, "must_change_password", False):
+        if getattr(user, "must_change_password", False):  # the change itself is audited by its service
             type(user).objects.filter(pk=user.pk).update(must_change_password=False)
             user.must_change_password = False
-            audit_record(actor=user, action="user_password_change", obj=user, area_code=str(user.home_area_id or ""))
 
 
 def change_url() -> str | None:
@@ -71,14 +69,17 @@ class PasswordChangeRequired:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and getattr(user, "must_change_password", False):
+            if request.path.startswith("/api/"):
+                refusal = Forbidden(
+                    "管理员已重置您的密码，请先在网页上修改密码",
+                    "An administrator reset your password; change it on the web first",
+                )
+                return JsonResponse(refusal.as_problem(), status=403, content_type="application/problem+json")
             target = change_url()
-            allowed = {target, reverse("accounts:logout")}
-            if target and request.path not in allowed and not request.path.startswith("/static/"):
-                if request.path.startswith("/api/"):
-                    refusal = Forbidden(
-                        "管理员已重置您的密码，请先在网页上修改密码",
-                        "An administrator reset your password; change it on the web first",
-                    )
-                    return JsonResponse(refusal.as_problem(), status=403, content_type="application/problem+json")
+            if (
+                target
+                and request.path not in {target, reverse("accounts:logout")}
+                and not request.path.startswith("/static/")
+            ):
                 return redirect(target)
         return self.get_response(request)

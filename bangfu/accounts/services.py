@@ -434,15 +434,6 @@ def password_reset(*, actor: User, user_id: int) -> str:
 
 
 @transaction.atomic
-def password_changed(*, user: User) -> None:
-    """The user chose their own password: the reset flag is cleared (called by the password-change page)."""
-    if user.must_change_password:
-        User.objects.filter(pk=user.pk).update(must_change_password=False)
-        user.must_change_password = False
-    audit_record(actor=user, action="user_password_change", obj=user, area_code=_home_area_of(user))
-
-
-@transaction.atomic
 def membership_end(
     *,
     actor: User,

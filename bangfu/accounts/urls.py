@@ -1,11 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from bangfu.accounts import views
+from bangfu.accounts import views, views_people
 
 app_name = "accounts"
 NAV = [
     ("view_audit", "审计日志 Audit log", "accounts:audit"),
+    ("manage_users", "账号管理 Accounts", "accounts:people"),
     ("manage_users", "登录锁定 Locked logins", "accounts:lockouts"),
     ("claim_approve", "职责例外授权 Delegations", "accounts:delegations"),
 ]
@@ -21,4 +22,17 @@ urlpatterns = [
     path("lockouts/<int:user_id>/lift/", views.lockout_lift, name="lockout_lift"),
     path("delegations/", views.delegations, name="delegations"),
     path("delegations/<int:pk>/revoke/", views.delegation_revoke, name="delegation_revoke"),
+    path("people/", views_people.people, name="people"),
+    path("people/new/", views_people.person_new, name="person_new"),
+    path("people/import/", views_people.people_import, name="people_import"),
+    path("people/template.xlsx", views_people.people_template, name="people_template"),
+    path("people/<int:pk>/", views_people.person, name="person"),
+    path("people/<int:pk>/edit/", views_people.person_edit, name="person_edit"),
+    path("people/<int:pk>/reset/", views_people.person_reset, name="person_reset"),
+    path("people/<int:pk>/deactivate/", views_people.person_deactivate, name="person_deactivate"),
+    path("people/<int:pk>/reactivate/", views_people.person_reactivate, name="person_reactivate"),
+    path("people/<int:pk>/grant/", views_people.person_grant, name="person_grant"),
+    path("memberships/<int:pk>/end/", views_people.membership_end, name="membership_end"),
+    path("policy/", views_people.policy, name="policy"),
+    path("areas/<str:code>/people/", views_people.area_people, name="area_people"),
 ]

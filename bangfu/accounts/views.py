@@ -32,6 +32,7 @@ def profile(request: AuthedHttpRequest) -> HttpResponse:
             "memberships": selectors.memberships_of(request.user),
             "tokens": selectors.tokens_of(request.user),
             "new_token": request.session.pop("new_token", None),
+            "sign_ins": selectors.sign_ins_of(request.user, limit=30),
         },
     )
 

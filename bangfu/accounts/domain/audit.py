@@ -40,8 +40,6 @@ ACTION_LABELS: dict[str, str] = {
     "user_deactivate": "停用账号",
     "user_reactivate": "恢复账号",
     "user_password_reset": "重置密码",
-    "user_password_change": "修改密码",
-    "user_unlock": "解除登录锁定",
     "account_policy_set": "设置账号规则",
     "token_create": "创建接口令牌",
     "token_revoke": "吊销接口令牌",

@@ -164,7 +164,6 @@ def test_edit_and_reset_are_audited_and_reset_requires_a_new_password(world) -> 
     gw1.set_password("a-new-long-passphrase-7")  # the user's own change clears the flag
     gw1.save()
     assert not User.objects.get(pk=gw1.pk).must_change_password
-    assert _events("user_password_change")[-1].actor == gw1
 
 
 def test_deactivating_a_grid_worker_hands_the_grids_over_in_the_same_step(world) -> None:

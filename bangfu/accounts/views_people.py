@@ -1,0 +1,325 @@
+"""Account administration pages: the county's (or an allowed township's) people, one account, new
+account, batch import, the county's account policy, and "who can do what here" for an area."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from bangfu.accounts import batch, lockout, selectors, services
+from bangfu.accounts.domain.administration import ROLE_LEVELS, ROLE_RANK
+from bangfu.accounts.domain.roles import ROLE_LABELS, Cap, Role
+from bangfu.accounts.http import AuthedHttpRequest
+from bangfu.accounts.models import User
+from bangfu.core.errors import ApplicationError, NotFound, invalid
+from bangfu.core.excel import upload_bytes
+from bangfu.core.views import error_status, field_errors, int_or_none, reraise_access
+
+
+def handover_from(post: QueryDict) -> dict[int, int | None]:
+    """`handover_<grid id>` fields: a worker's id, or "vacant" (left without a worker); unset ones are left out."""
+    out: dict[int, int | None] = {}
+    for key in post:
+        value = post.get(key, "")
+        if not key.startswith("handover_") or not value:
+            continue
+        grid_id = int_or_none(key.removeprefix("handover_"))
+        if grid_id is not None:
+            out[grid_id] = None if value == "vacant" else int_or_none(value)
+    return out
+
+
+def _date_or_none(value: str | None, field: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise invalid(field, "日期格式应为 2026-01-05", "A date is written like 2026-01-05") from None
+
+
+def _role(value: str | None) -> Role:
+    try:
+        return Role(value or "")
+    except ValueError:
+        raise invalid("role", "请选择角色", "Choose a role") from None
+
+
+def _grant_areas(user: User) -> list[Any]:
+    """Areas where the administrator may grant some role (for the forms' area choices)."""
+    from bangfu.areas.selectors import areas_visible  # accounts views may use areas' selectors
+
+    roles = selectors.grantable_roles(user)
+    levels = {lv.value for r in roles for lv in ROLE_LEVELS[r]}
+    prefixes = [p for p, _r in selectors.admin_roles(user)]
+    return [
+        a
+        for a in areas_visible(user, cap=Cap.MANAGE_USERS).filter(level__in=levels)[:3000]
+        if any(a.code.startswith(p) for p in prefixes)
+    ]
+
+
+@login_required
+def people(request: AuthedHttpRequest) -> HttpResponse:
+    """账号管理: the accounts the user administers, with search."""
+    q = request.GET.get("q", "")[:60]
+    users = selectors.users_visible(request.user, search=q)
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/people.html", {"page": page, "q": q})
+
+
+def _new_page(request: AuthedHttpRequest, status: int = 200, **extra: Any) -> HttpResponse:
+    ctx = {
+        "roles": [(r.value, ROLE_LABELS[r]) for r in selectors.grantable_roles(request.user)],
+        "areas": _grant_areas(request.user),
+        "form": {},
+        "errors": {},
+        "today": timezone.localdate(),
+        **extra,
+    }
+    return render(request, "accounts/person_new.html", ctx, status=status)
+
+
+@login_required
+def person_new(request: AuthedHttpRequest) -> HttpResponse:
+    selectors.users_visible(request.user)  # 403 for those who administer nothing
+    if request.method != "POST":
+        return _new_page(request)
+    return _person_create(request)
+
+
+def _person_create(request: AuthedHttpRequest) -> HttpResponse:
+    p = request.POST
+    try:
+        user, first = services.account_create(
+            actor=request.user,
+            username=p.get("username", ""),
+            display_name=p.get("display_name", ""),
+            phone=p.get("phone", ""),
+            role=_role(p.get("role")),
+            area_code=p.get("area_code", ""),
+            organisation=p.get("organisation", ""),
+            start=_date_or_none(p.get("start"), "start"),
+            password=p.get("password", ""),
+        )
+    except ApplicationError as exc:
+        reraise_access(exc)
+        return _new_page(request, error_status(exc), form=p, errors=field_errors(exc), error=exc)
+    request.session["shown_password"] = {"user": user.pk, "password": first}
+    messages.success(request, f"账号 {user.username} 已创建 Account created")
+    return redirect("accounts:person", pk=user.pk)
+
+
+def _person_page(request: AuthedHttpRequest, pk: int, status: int = 200, **extra: Any) -> HttpResponse:
+    from bangfu.areas.selectors import grids_of_worker  # accounts views may use areas' selectors
+
+    person = selectors.user_get(request.user, pk)
+    grids = [
+        (g, selectors.grid_worker_successors(request.user, g.village_id, person)) for g in grids_of_worker(person.pk)
+    ]
+    shown = request.session.pop("shown_password", None)
+    ctx = {
+        "person": person,
+        "memberships": selectors.memberships_history(person),
+        "today": timezone.localdate(),
+        "roles": [(r.value, ROLE_LABELS[r]) for r in selectors.grantable_roles(request.user)],
+        "areas": _grant_areas(request.user),
+        "grids": grids,
+        "lockouts": [lk for lk in lockout.lockouts_visible(request.user) if lk.user.pk == person.pk],
+        "shown_password": shown["password"] if shown and shown.get("user") == person.pk else None,
+        "errors": {},
+        "error": None,
+        **extra,
+    }
+    return render(request, "accounts/person.html", ctx, status=status)
+
+
+@login_required
+def person(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _person_page(request, pk)
+
+
+def _done(request: AuthedHttpRequest, pk: int, text: str) -> HttpResponse:
+    messages.success(request, text)
+    return redirect("accounts:person", pk=pk)
+
+
+def _failed(request: AuthedHttpRequest, pk: int, exc: ApplicationError, form: str) -> HttpResponse:
+    reraise_access(exc)
+    return _person_page(request, pk, error_status(exc), errors=field_errors(exc), error=exc, failed=form)
+
+
+@login_required
+@require_POST
+def person_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    try:
+        services.account_update(
+            actor=request.user,
+            user_id=pk,
+            display_name=request.POST.get("display_name", ""),
+            phone=request.POST.get("phone", ""),
+        )
+    except ApplicationError as exc:
+        return _failed(request, pk, exc, "edit")
+    return _done(request, pk, "已保存 Saved")
+
+
+@login_required
+@require_POST
+def person_reset(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    try:
+        temp = services.password_reset(actor=request.user, user_id=pk)
+    except ApplicationError as exc:
+        return _failed(request, pk, exc, "reset")
+    request.session["shown_password"] = {"user": pk, "password": temp}
+    return _done(request, pk, "密码已重置，对方下次登录须修改密码 Password reset; it must be changed at next sign-in")
+
+
+@login_required
+@require_POST
+def person_deactivate(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    try:
+        services.account_deactivate(
+            actor=request.user, user_id=pk, reason=request.POST.get("reason", ""), handover=handover_from(request.POST)
+        )
+    except ApplicationError as exc:
+        return _failed(request, pk, exc, "deactivate")
+    return _done(request, pk, "账号已停用，记录均保留 Account deactivated; its history is kept")
+
+
+@login_required
+@require_POST
+def person_reactivate(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    try:
+        services.account_reactivate(actor=request.user, user_id=pk, reason=request.POST.get("reason", ""))
+    except ApplicationError as exc:
+        return _failed(request, pk, exc, "reactivate")
+    return _done(request, pk, "账号已恢复，请重新授予角色 Account restored; grant its roles again")
+
+
+@login_required
+@require_POST
+def person_grant(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    p = request.POST
+    try:
+        target = selectors.user_get(request.user, pk)
+        services.membership_grant(
+            actor=request.user,
+            user=target,
+            role=_role(p.get("role")),
+            area_code=p.get("area_code", ""),
+            organisation=p.get("organisation", "").strip()[:100],
+            start=_date_or_none(p.get("start"), "start"),
+            end=_date_or_none(p.get("end"), "end"),
+        )
+    except ApplicationError as exc:
+        return _failed(request, pk, exc, "grant")
+    return _done(request, pk, "已授予角色 Role granted")
+
+
+@login_required
+@require_POST
+def membership_end(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    m = selectors.membership_get(request.user, pk)
+    try:
+        services.membership_end(
+            actor=request.user,
+            membership_id=pk,
+            reason=request.POST.get("reason", ""),
+            end=_date_or_none(request.POST.get("end"), "end"),
+            handover=handover_from(request.POST),
+        )
+    except ApplicationError as exc:
+        return _failed(request, m.user_id, exc, f"end-{pk}")
+    return _done(request, m.user_id, "角色已结束 Role ended")
+
+
+# --- batch ------------------------------------------------------------------------------------------
+
+
+@login_required
+def people_template(request: AuthedHttpRequest) -> HttpResponse:
+    selectors.users_visible(request.user)  # 403 for those who administer nothing
+    response = HttpResponse(batch.template_workbook(request.user), content_type=batch.XLSX)
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''accounts-template.xlsx"
+    return response
+
+
+@login_required
+def people_import(request: AuthedHttpRequest) -> HttpResponse:
+    selectors.users_visible(request.user)
+    if request.method != "POST":
+        return render(request, "accounts/people_import.html", {})
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise invalid("file", "请选择要导入的文件", "Choose the file to import")
+        created = batch.accounts_import(actor=request.user, data=upload_bytes(upload), filename=upload.name or "")
+    except ApplicationError as exc:
+        reraise_access(exc)
+        return render(request, "accounts/people_import.html", {"error": exc}, status=error_status(exc))
+    return render(request, "accounts/people_import.html", {"created": created})
+
+
+# --- the county's account policy ----------------------------------------------------------------------
+
+
+def _policy_counties(user: User) -> list[str]:
+    return [p.ljust(12, "0") for p, r in selectors.admin_roles(user) if r == Role.COUNTY_ADMIN and len(p) == 6]
+
+
+@login_required
+def policy(request: AuthedHttpRequest) -> HttpResponse:
+    from bangfu.areas.selectors import area_names  # accounts views may use areas' selectors
+
+    counties = _policy_counties(request.user)
+    if not counties:
+        raise NotFound()
+    code = request.POST.get("area_code") or request.GET.get("area") or counties[0]
+    if code not in counties:
+        raise NotFound()
+    error = None
+    if request.method == "POST":
+        p = request.POST
+        try:
+            services.policy_set(
+                actor=request.user,
+                area_code=code,
+                effective_from=_date_or_none(p.get("effective_from"), "effective_from") or timezone.localdate(),
+                township_administers=p.get("township_administers") == "on",
+                password_min_length=int_or_none(p.get("password_min_length")) or 0,
+                password_block_common=p.get("password_block_common") == "on",
+            )
+            messages.success(request, "账号规则已保存 Account policy saved")
+            return redirect(f"{request.path}?area={code}")
+        except ApplicationError as exc:
+            reraise_access(exc)
+            error = exc
+    ctx = {
+        "code": code,
+        "counties": sorted(area_names(set(counties)).items()),
+        "current": selectors.policy_for(code),
+        "rows": selectors.policies_of(code),
+        "today": timezone.localdate(),
+        "error": error,
+        "errors": field_errors(error) if error else {},
+    }
+    return render(request, "accounts/policy.html", ctx, status=error_status(error))
+
+
+# --- who can do what here -------------------------------------------------------------------------------
+
+
+@login_required
+def area_people(request: AuthedHttpRequest, code: str) -> HttpResponse:
+    area, holders, role_caps = selectors.area_people(request.user, code)
+    ranks = sorted(role_caps.items(), key=lambda kv: -max(ROLE_RANK[r] for r in Role if ROLE_LABELS[r] == kv[0]))
+    return render(request, "accounts/area_people.html", {"area": area, "holders": holders, "role_caps": ranks})
