@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from bangfu.accounts.domain.roles import Cap
-from bangfu.areas.domain.codes import LEVEL_LABELS, Level, check_child, level_of
+from bangfu.areas.domain.codes import LEVEL_LABELS, Level, check_child, common_area, level_of
 from bangfu.areas.models import Area, Grid, GridWorkerTerm
 from bangfu.areas.selectors import Scope, scope_for
 from bangfu.core.errors import ApplicationError, FieldProblem, NotFound, ValidationFailed
@@ -124,7 +124,13 @@ def _store_areas(parsed: list[tuple[str, str, str | None, Level]], actor: User |
     for code, name, parent, level in sorted(parsed, key=lambda t: LEVEL_ORDER.index(t[3])):
         area = Area.objects.create(code=code, name=name, level=level.value, parent=by_code.get(parent or ""))
         by_code[code] = area
-    audit_record(actor=actor, action="area_import", obj=actor or Area(), data={"rows": len(parsed)})
+    audit_record(
+        actor=actor,
+        action="area_import",
+        obj=actor or Area(),
+        area_code=common_area(code for code, *_ in parsed),
+        data={"rows": len(parsed)},
+    )
     return len(parsed)
 
 

@@ -20,6 +20,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from bangfu.areas import selectors as areas
+from bangfu.areas.domain.codes import common_area
 from bangfu.core import bulkwrite, crypto
 from bangfu.core.errors import FieldProblem, ValidationFailed
 from bangfu.core.services import audit_record
@@ -100,6 +101,7 @@ def households_bulk_create(*, rows: Sequence[HouseholdRow], source: str, actor: 
         actor=actor,
         action="household_bulk_create",
         obj=households[0] if households else Household(),
+        area_code=common_area(c.row.village_code for c in checked),
         data={"households": len(households), "members": sum(len(m) for m in members), "source": source},
     )
     return len(households)

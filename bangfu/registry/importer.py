@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from bangfu.accounts.domain.roles import Cap
 from bangfu.areas import selectors as areas
-from bangfu.areas.domain.codes import Level
+from bangfu.areas.domain.codes import Level, common_area
 from bangfu.core import bulkwrite, crypto, excel
 from bangfu.core import services as jobs
 from bangfu.core.errors import ApplicationError, Conflict, FieldProblem, NotFound, ValidationFailed
@@ -570,8 +570,4 @@ def _member_rows(household_id: int, members: list[_Member]) -> Iterator[tuple[An
 
 def _common_area(households: list[_Household]) -> str:
     """The narrowest area code covering every imported village (for filtering the audit log by area)."""
-    codes = {h.village for h in households}
-    for n in (12, 9, 6, 4, 2):  # significant digits of village, township, county, prefecture, province
-        if len({c[:n] for c in codes}) == 1:
-            return next(iter(codes))[:n].ljust(12, "0")
-    return ""
+    return common_area(h.village for h in households)

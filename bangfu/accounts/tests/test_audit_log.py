@@ -18,6 +18,7 @@ from bangfu.accounts import services as accounts
 from bangfu.accounts.domain import audit
 from bangfu.accounts.domain.roles import Role
 from bangfu.areas import services as areas
+from bangfu.areas.domain.codes import common_area
 from bangfu.core.models import AuditEvent
 from bangfu.core.testing import PASSWORD, new_household
 from bangfu.employment.domain.transitions import Event as WorkshopEvent
@@ -167,3 +168,18 @@ def test_every_recorded_action_has_a_chinese_label() -> None:
     unnamed = [a for a in steps if "其他" in audit.action_label(a)]
     assert unnamed == []
     assert audit.change_text("case_accept", {"from": "lead", "to": "accepted"}).startswith("待受理 → ")
+
+
+def test_batch_events_are_recorded_under_their_common_area(log, api_for) -> None:
+    """An area import (and a bulk registration) has no single village; before, it was recorded with no
+    area code and no auditor ever saw it. Now it is under the narrowest area covering its rows."""
+    csv = "区划代码,名称,上级区划代码\n511133100203,新村,511133100000\n511133100204,新二村,511133100000\n"
+    areas.area_import(data=csv.encode(), filename="areas.csv", actor=log.county)
+    e = AuditEvent.objects.get(action="area_import")
+    assert e.area_code == log.area_t1.code
+    seen = api_for(log.auditor).get("/api/v1/accounts/audit", {"action": "area_import"}).json()["items"]
+    assert [x["id"] for x in seen] == [e.pk] and seen[0]["action_label"] == "导入区划"
+    assert api_for(log.other_auditor).get("/api/v1/accounts/audit", {"action": "area_import"}).json()["count"] == 0
+    assert common_area(["511133100201", "511133200201"]) == "511133000000"
+    assert common_area(["511133100201", "511132100201"]) == "511100000000"
+    assert common_area(["511133100201"]) == "511133100201" and common_area([]) == ""

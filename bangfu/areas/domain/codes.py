@@ -7,6 +7,7 @@ code; we give it the village code plus a 3-digit group number (15 digits).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -43,6 +44,18 @@ LEVEL_LABELS = {
 class CodeProblem:
     zh: str
     en: str
+
+
+def common_area(codes: Iterable[str]) -> str:
+    """The narrowest 12-digit area code covering every code given ("" when they share no province):
+    the area an audit event of a batch (an import) is recorded under, so its area's auditor sees it."""
+    found = {c[:12] for c in codes if c}
+    if not found:
+        return ""
+    for n in (12, 9, 6, 4, 2):  # significant digits of village, township, county, prefecture, province
+        if len({c[:n] for c in found}) == 1:
+            return next(iter(found))[:n].ljust(12, "0")
+    return ""
 
 
 def level_of(code: str) -> Level | None:
