@@ -38,6 +38,7 @@ from django.conf import settings
 from django.db import connections
 from django.db.migrations.loader import MigrationLoader
 
+from bangfu.core import keys
 from bangfu.core.errors import ApplicationError
 
 FORMAT = 1
@@ -59,8 +60,8 @@ def sha256_file(path: Path) -> str:
 
 
 def key_fingerprint(key: str) -> str:
-    """A name for a key that does not reveal it (the manifest and messages show this)."""
-    return hashlib.sha256(b"bangfu-key-fingerprint|" + key.encode()).hexdigest()[:16]
+    """The key's fingerprint as core.keys records it in the database (core.FieldKey)."""
+    return keys.fingerprint(key)
 
 
 def _decrypts(key: str, tokens: list[str]) -> bool:
@@ -217,8 +218,8 @@ def verify(path: Path, alias: str = "default") -> dict[str, Any]:
             f"备份来自 {engine} 数据库，当前配置的是 {_engine(alias)}",
             f"The backup is of {engine}, this is {_engine(alias)}",
         )
-    tokens = _sqlite_check(path / database) if engine == "sqlite" else _pg_check(path / database)
-    if tokens and not _decrypts(key, tokens):
+    tokens, stored = _sqlite_check(path / database) if engine == "sqlite" else _pg_check(path / database)
+    if (stored is not None and stored != key_fingerprint(key)) or (tokens and not _decrypts(key, tokens)):
         raise BackupError(
             "备份中的密钥不能解密备份中的身份证号（密钥与数据不匹配），不能恢复",
             "The key in the backup does not decrypt the ID numbers in the backup (key and data do not match)",
@@ -249,7 +250,7 @@ def _check_migrations(applied: list[str]) -> None:
         )
 
 
-def _sqlite_check(db: Path) -> list[str]:
+def _sqlite_check(db: Path) -> tuple[list[str], str | None]:
     try:
         conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
         try:
@@ -257,16 +258,20 @@ def _sqlite_check(db: Path) -> list[str]:
             if result != [("ok",)]:
                 raise sqlite3.DatabaseError(str(result[:3]))
             rows = conn.execute(f"SELECT id_enc FROM registry_member LIMIT {SAMPLE}").fetchall()
+            try:
+                stored = conn.execute("SELECT fingerprint FROM core_fieldkey ORDER BY id LIMIT 1").fetchone()
+            except sqlite3.OperationalError:  # a database from before core.FieldKey
+                stored = None
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
         raise BackupError(
             f"备份的数据库已损坏（{exc}），不能恢复", f"The backup's database is damaged ({exc}); it cannot be restored"
         ) from None
-    return [r[0] for r in rows]
+    return [r[0] for r in rows], (stored[0] if stored else None)
 
 
-def _pg_check(dump: Path) -> list[str]:
+def _pg_check(dump: Path) -> tuple[list[str], str | None]:
     listing = subprocess.run(
         ["pg_restore", "--list", str(dump)], capture_output=True, text=True, errors="replace", check=False
     )
@@ -275,8 +280,14 @@ def _pg_check(dump: Path) -> list[str]:
             f"备份的数据库已损坏（{listing.stderr.strip()[:200]}）",
             f"The backup's database is damaged: {listing.stderr[:200]}",
         )
+    stored = _pg_column(dump, "core_fieldkey", "fingerprint", 1) if "core_fieldkey" in listing.stdout else []
+    return _pg_column(dump, "registry_member", "id_enc", SAMPLE), (stored[0] if stored else None)
+
+
+def _pg_column(dump: Path, table: str, column: str, limit: int) -> list[str]:
+    """Up to `limit` values of one column, read from the dump's COPY data of `table`."""
     data = subprocess.run(
-        ["pg_restore", "--data-only", "--table=registry_member", "--file=-", str(dump)],
+        ["pg_restore", "--data-only", f"--table={table}", "--file=-", str(dump)],
         capture_output=True,
         text=True,
         errors="replace",
@@ -284,19 +295,17 @@ def _pg_check(dump: Path) -> list[str]:
     )
     if data.returncode != 0:
         raise BackupError("备份的数据库已损坏", f"The backup's database is damaged: {data.stderr[:200]}")
-    tokens: list[str] = []
+    values: list[str] = []
     columns: list[str] = []
     for line in data.stdout.splitlines():
-        if line.startswith("COPY ") and "registry_member" in line:
+        if line.startswith("COPY ") and table in line:
             columns = [c.strip().strip('"') for c in line[line.index("(") + 1 : line.index(")")].split(",")]
             continue
         if columns:
-            if line == "\\.":
+            if line == "\\." or len(values) >= limit:
                 break
-            tokens.append(line.split("\t")[columns.index("id_enc")])
-            if len(tokens) >= SAMPLE:
-                break
-    return tokens
+            values.append(line.split("\t")[columns.index(column)])
+    return values
 
 
 def restore(path: Path, alias: str = "default") -> dict[str, Any]:

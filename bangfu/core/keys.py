@@ -40,8 +40,9 @@ def register_sample(sample: Callable[[], str | None]) -> None:
     _SAMPLES.append(sample)
 
 
-def fingerprint() -> str:
-    root = settings.FIELD_ENCRYPTION_KEY.encode()
+def fingerprint(key: str | None = None) -> str:
+    """The fingerprint of `key` (default: the configured field key); `bangfu backup` records it too."""
+    root = (settings.FIELD_ENCRYPTION_KEY if key is None else key).encode()
     return hmac.new(root, b"bangfu-field-key-fingerprint", hashlib.sha256).hexdigest()
 
 

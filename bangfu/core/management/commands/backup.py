@@ -14,6 +14,7 @@ from bangfu.core.errors import ApplicationError
 
 
 class Command(BaseCommand):
+    requires_system_checks: list[str] = []  # a backup must be possible whatever state the keys are in
     help = "Write a backup directory: database, field/secret keys, media, manifest with checksums."
 
     def add_arguments(self, parser: CommandParser) -> None:

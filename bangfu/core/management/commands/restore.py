@@ -15,6 +15,9 @@ from bangfu.core.errors import ApplicationError
 
 
 class Command(BaseCommand):
+    requires_system_checks: list[
+        str
+    ] = []  # restore is how a database and its key are brought back together: the start-up key check must not stop it
     help = "Restore a backup made by `bangfu backup`, after checking it (--check: only check)."
 
     def add_arguments(self, parser: CommandParser) -> None:
