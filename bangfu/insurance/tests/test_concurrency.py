@@ -83,3 +83,16 @@ def test_concurrent_approvals_approve_once(world) -> None:
     results = _race([approve for _ in range(4)])
     assert sum(isinstance(r, Claim) for r in results) == 1, results
     assert ClaimEvent.objects.filter(claim=claim, event="approve").count() == 1
+
+
+@pytest.mark.usefixtures("_postgres")
+def test_the_same_bill_filed_twice_at_once_makes_one_claim(world) -> None:
+    """The household row lock serialises filing, so the second identical claim sees the first."""
+    scheme(world.county, world.area_county.code)
+    h1 = world.households["h1"].pk
+    results = _race([lambda: submit(world.gw1, h1), lambda: submit(world.county, h1), lambda: submit(world.t1, h1)])
+    made = [r for r in results if isinstance(r, Claim)]
+    refused = [r for r in results if isinstance(r, ApplicationError)]
+    assert len(made) == 1 and len(refused) == 2, results
+    assert all(r.code == "duplicate_claim" for r in refused)
+    assert Claim.objects.filter(household_id=h1).count() == 1
