@@ -409,7 +409,8 @@ def account_reactivate(*, actor: User, user_id: int, reason: str) -> User:
     if user.is_active:
         raise Conflict("该账号未停用", "This account is active")
     why = inputs.text(reason, "reason", max_len=200, required=True, zh="原因", en="reason")
-    if not any(user.home_area_id and str(user.home_area_id).startswith(p) for p, _r in selectors.admin_roles(actor)):
+    home = _home_area_of(user)
+    if not home or not any(home.startswith(p) for p, _r in selectors.admin_roles(actor)):
         raise Forbidden("只有账号所属区划的管理员可以恢复账号", "Only the account's own administrators may restore it")
     user.is_active, user.deactivated_at, user.deactivation_reason = True, None, ""
     user.must_change_password = True

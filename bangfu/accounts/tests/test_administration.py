@@ -233,3 +233,13 @@ def test_county_password_policy_applies_to_its_people_only(world, other) -> None
             password_min_length=8,
         )
     assert _events("account_policy_set")[-1].area_code == world.area_county.code
+
+
+def test_restoring_an_account_is_audited_and_needs_a_new_password_and_new_roles(world, other) -> None:
+    services.account_deactivate(actor=world.county, user_id=world.v1.pk, reason="任期结束")
+    with pytest.raises(NotFound):
+        services.account_reactivate(actor=other["admin"], user_id=world.v1.pk, reason="返岗")
+    services.account_reactivate(actor=world.county, user_id=world.v1.pk, reason="返岗")
+    v1 = User.objects.get(pk=world.v1.pk)
+    assert v1.is_active and v1.must_change_password and not selectors.memberships_of(v1)
+    assert _events("user_reactivate")[-1].reason == "返岗" and _events("user_deactivate")[-1].reason == "任期结束"
