@@ -229,3 +229,14 @@ def test_own_sign_in_history(world) -> None:
     other.force_login(world.gw2, backend="django.contrib.auth.backends.ModelBackend")
     theirs = other.get("/api/v1/accounts/me/sign-ins").json()
     assert len(theirs) == 1 and theirs[0]["ok"] and "198.51.100.7" not in {r["address"] for r in theirs}
+
+
+def test_batch_import_refuses_more_rows_than_one_request_can_hash(world, client_for) -> None:
+    from bangfu.accounts.batch import MAX_ROWS
+
+    rows = [[f"gw_x{i:04d}", "甲", "", "网格员", world.v1a.code] for i in range(MAX_ROWS + 1)]
+    r = client_for(world.county).post(
+        reverse("accounts:people_import"), {"file": _named(_filled_template(client_for(world.county), rows))}
+    )
+    assert r.status_code == 413 and "分批" in r.content.decode()
+    assert not User.objects.filter(username__startswith="gw_x").exists()
