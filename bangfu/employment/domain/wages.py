@@ -22,6 +22,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from bangfu.core.domain.money import ZERO, q
+from bangfu.core.domain.workdays import is_working_day
 from bangfu.employment.domain.months import add_months
 
 
@@ -110,7 +111,11 @@ class Split:
 
 
 def split_month(
-    probation: Probation, month: dt.date, convention: DayCount, holidays: Collection[dt.date] = ()
+    probation: Probation,
+    month: dt.date,
+    convention: DayCount,
+    holidays: Collection[dt.date] = (),
+    workdays: Collection[dt.date] = (),
 ) -> Split | None:
     """The split of `month` at the day probation ends, or None when the month is wholly on one side."""
     if not probation.ends_within(month):
@@ -121,7 +126,7 @@ def split_month(
         before = sum(1 for d in days if d < probation.ends)
         total = Decimal(len(days))
         return Split(before, len(days) - before, before / total, (len(days) - before) / total)
-    work = [d for d in days if d.weekday() < 5 and d not in holidays]
+    work = [d for d in days if is_working_day(d, holidays, workdays)]  # 调休 make-up days count
     before = sum(1 for d in work if d < probation.ends)
     after = len(work) - before
     return Split(before, after, before / LEGAL_PAY_DAYS, after / LEGAL_PAY_DAYS)
@@ -152,10 +157,11 @@ def monthly_pay(
     a: Attendance,
     convention: DayCount = DayCount.CALENDAR,
     holidays: Collection[dt.date] = (),
+    workdays: Collection[dt.date] = (),
 ) -> Pay:
     """Gross pay for one month; the cap, when set, limits the total whatever its parts."""
     _check(a)
-    split = split_month(probation, a.month, convention, holidays)
+    split = split_month(probation, a.month, convention, holidays, workdays)
     if split is not None:
         return _split_pay(terms, probation, a, split)
     if probation.covers(a.month):

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
+from bangfu.casework import selectors as casework
 from bangfu.core.errors import Conflict, NotFound, ValidationFailed
 from bangfu.core.services import audit_record
 from bangfu.employment import selectors
@@ -141,6 +142,28 @@ def _figures(slip: Payslip | dict[str, Any]) -> dict[str, Any]:
     return {k: str(v) if isinstance(v, Decimal) else v for k, v in out.items()}
 
 
+def _compute(c: Contract, first: dt.date, att: wages.Attendance) -> tuple[WageRule | None, wages.Pay]:
+    """The month's pay by the contract's rule and the area's probation convention (parameters in force)."""
+    day_count, end_day_included = selectors.probation_convention(c.workshop.village_id, first)
+    probation = wages.Probation(c.start, c.probation_months, c.probation_pay, end_day_included)
+    rule_day = probation.ends if probation.ends_within(first) else first  # the rule after probation
+    rule = selectors.wage_rule_in_force(c.workshop_id, c.wage_code, rule_day)
+    if rule is None and not probation.covers(first):
+        raise fail(
+            "month",
+            f"{first:%Y-%m}没有生效的工资规则“{c.wage_code}”，请先设置工资规则",
+            f"No wage rule '{c.wage_code}' is in force for {first:%Y-%m}; set it up first",
+        )
+    terms = _rule_terms(rule) if rule else wages.WageTerms(wages.WageKind.FIXED)
+    convention = wages.DayCount(day_count)
+    holidays: set[dt.date] = set()
+    workdays: set[dt.date] = set()
+    if convention is wages.DayCount.LEGAL and probation.ends_within(first):  # the county's working-day calendar
+        holidays, workdays = casework.calendar_for(c.workshop.village_id)
+    pay = wages.monthly_pay(terms, probation, att, convention, holidays, workdays)
+    return rule, pay
+
+
 @transaction.atomic
 def payslip_record(
     *,
@@ -178,18 +201,7 @@ def payslip_record(
             "实际出勤天数不能多于应出勤天数（加班请折算为计件或另行发放）",
             "days worked cannot exceed scheduled days",
         )
-    day_count, end_day_included = selectors.probation_convention(c.workshop.village_id, first)
-    probation = wages.Probation(c.start, c.probation_months, c.probation_pay, end_day_included)
-    rule_day = probation.ends if probation.ends_within(first) else first  # the rule after probation
-    rule = selectors.wage_rule_in_force(c.workshop_id, c.wage_code, rule_day)
-    if rule is None and not probation.covers(first):
-        raise fail(
-            "month",
-            f"{first:%Y-%m}没有生效的工资规则“{c.wage_code}”，请先设置工资规则",
-            f"No wage rule '{c.wage_code}' is in force for {first:%Y-%m}; set it up first",
-        )
-    terms = _rule_terms(rule) if rule else wages.WageTerms(wages.WageKind.FIXED)
-    pay = wages.monthly_pay(terms, probation, att, wages.DayCount(day_count))
+    rule, pay = _compute(c, first, att)
     values: dict[str, Any] = {
         "scheduled_days": att.scheduled_days,
         "days_worked": att.days_worked,

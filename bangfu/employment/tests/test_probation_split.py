@@ -67,6 +67,8 @@ def test_legal_21_75_counts_working_days() -> None:
     assert (pay.probation_part, pay.monthly_part, pay.gross) == (D("919.54"), D("662.07"), D("2481.61"))
     holiday = monthly_pay(RULE, JUNE_15, full(SEPT, 300), DayCount.LEGAL, holidays={dt.date(2025, 9, 2)})
     assert holiday.probation_days == 9
+    makeup = monthly_pay(RULE, JUNE_15, full(SEPT, 300), DayCount.LEGAL, workdays={dt.date(2025, 9, 28)})  # a Sunday
+    assert (makeup.probation_days, makeup.regular_days) == (10, 13)
 
 
 def test_story_a_months_stay_whole() -> None:
@@ -184,5 +186,5 @@ def test_parameter_page_and_api_set_the_day_count(story: Story, client_for: Any,
     assert r.status_code == 422
     html = client_for(story.world.county).get(f"/employment/parameters/?area={county}").content.decode()
     assert "按月计薪天数21.75天" in html and 'name="probation_day_count"' in html
-    slip = _september(story)
-    assert (slip.probation_days, slip.regular_days, slip.gross) == (10, 12, D("2481.61"))
+    slip = _september(story)  # the national calendar: Sunday 28 Sept 2025 is a make-up working day (调休)
+    assert (slip.probation_days, slip.regular_days, slip.gross) == (10, 13, D("2536.78"))
