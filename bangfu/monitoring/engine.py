@@ -30,8 +30,8 @@ from bangfu.monitoring.domain.lifecycle import ACTIVE, DECIDED
 from bangfu.monitoring.sources import Query, read_here, read_many, table
 from bangfu.registry.domain.codes import SERIOUS_HEALTH
 from bangfu.registry.domain.income import Purpose, income_year
-from bangfu.rules.domain.evaluate import conditions, explain, to_sql
-from bangfu.rules.domain.facts import COLUMNS, FACTS, HouseholdFacts
+from bangfu.rules.domain.evaluate import explain, to_sql
+from bangfu.rules.domain.facts import COLUMNS, HouseholdFacts
 from bangfu.rules.domain.rules import Rule, RuleSetDef
 from bangfu.rules.domain.windows import window_for
 
@@ -104,14 +104,7 @@ FEED_KIND = recurrence.FEED_FACTS
 
 def facts_used(definitions: Iterable[RuleSetDef]) -> set[str]:
     """The fact columns the rules name (a ratio names its two parts): only these are read."""
-    used: set[str] = set()
-    for rs in definitions:
-        for rule in rs.rules:
-            for c in conditions(rule.when):
-                for name in (c.fact, c.ref):
-                    if name:
-                        used |= set(FACTS[name].ratio_of or (name,))
-    return used
+    return {c for rs in definitions for rule in rs.rules for c in recurrence.columns_read(rule)}
 
 
 def load(sel: Selection, as_of: dt.date, windows: Iterable[str], facts: set[str] | None = None,
