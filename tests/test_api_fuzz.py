@@ -7,6 +7,7 @@ violates the published schema. Failures are collected (no shrinking) and reporte
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import time
 
@@ -15,8 +16,9 @@ import pytest
 FUZZ_EXAMPLES = int(os.environ.get("BANGFU_FUZZ_EXAMPLES", "6"))
 
 
-def _runner(op, headers, failures, counter):
+def _runner(op, headers, failures, counter, pool):
     from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import strategies as st
     from schemathesis.checks import not_a_server_error
     from schemathesis.specs.openapi.checks import response_schema_conformance
 
@@ -28,9 +30,13 @@ def _runner(op, headers, failures, counter):
         phases=[Phase.explicit, Phase.generate],
         suppress_health_check=list(HealthCheck),
     )
-    @given(case=op.as_strategy())
-    def run(case):
+    @given(case=op.as_strategy(), pick=st.integers(0, 2 * len(pool) - 1))
+    def run(case, pick):
         counter[0] += 1
+        if pick < len(pool) and case.path_parameters:  # half the cases aim at objects that exist
+            case.path_parameters = {
+                k: (pool[pick] if isinstance(v, int) else v) for k, v in case.path_parameters.items()
+            }
         response = case.call(headers=headers)
         for check in (not_a_server_error, response_schema_conformance):
             try:
@@ -58,7 +64,7 @@ def _fuzz(world, api_token_for, who):
     logging.getLogger("django.request").setLevel(logging.CRITICAL)  # 4xx/5xx are counted, not logged
     for result in schema.get_all_operations():
         ops += 1
-        _runner(result.ok(), headers, failures, counter)()
+        _runner(result.ok(), headers, failures, counter, _existing_ids())()
     took = time.monotonic() - start
     print(f"\nfuzz[{who}]: {ops} operations, {counter[0]} cases, {took:.1f} s, {len(failures)} failures")
     assert not failures, "\n".join(sorted(set(failures))[:80])
@@ -71,11 +77,39 @@ def api_token_for(transactional_db):
     return lambda user: services.token_create(user=user, name="fuzz")
 
 
+def _existing_ids() -> list[int]:
+    """Primary keys that exist in the test county (households, members, claims, cases, …)."""
+    from django.apps import apps
+
+    ids: set[int] = set()
+    for label in (
+        "registry.Household",
+        "registry.Member",
+        "insurance.Scheme",
+        "insurance.Claim",
+        "casework.Case",
+        "areas.Grid",
+        "registry.IncomeItem",
+        "monitoring.Warning",
+    ):
+        ids.update(apps.get_model(label).objects.values_list("pk", flat=True)[:20])
+    return sorted(ids) or [1]
+
+
 @pytest.fixture
 def fuzz_world(transactional_db):
+    """The test county, plus a scheme with a claim and an open case for the fuzzer to find."""
+    from bangfu.casework import services as casework
     from bangfu.core.testing import world
+    from bangfu.insurance.tests import helpers as insurance
 
-    return world()
+    w = world()
+    h1 = w.households["h1"]
+    insurance.scheme(w.county, w.area_county.code)
+    insurance.submit(w.gw1, h1.pk)
+    casework.params_set(actor=None, area_code=w.area_county.code, effective_from=dt.date(2020, 1, 1), values={})
+    casework.case_open(actor=w.gw2, household=w.households["h2"], source="grid", summary="fuzz")
+    return w
 
 
 def test_fuzz_county_admin(fuzz_world, api_token_for):
