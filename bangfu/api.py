@@ -217,6 +217,15 @@ def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return problem_response(body, 413)
 
 
+@api.exception_handler(OverflowError)
+def _overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    """A number no column can hold (SQLite's driver refuses ints beyond 64 bits, e.g. ?scheme_id=2**70)."""
+    body = problem(
+        400, "out_of_range", "数值超出范围，请检查填写的数字", "A number is out of range; check the numbers sent"
+    )
+    return problem_response(body, 400)
+
+
 @api.exception_handler(Exception)
 def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.error("Internal Server Error: %s", request.path, exc_info=exc, extra={"status_code": 500})

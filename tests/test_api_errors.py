@@ -75,3 +75,19 @@ def test_page_parameters_malformed_are_400_on_pages(world, client_for, page):
 
 def test_year_parameter_out_of_range_is_400_on_pages(world, client_for):
     assert client_for(world.county).get("/market/sales.xlsx", {"year": "99999"}).status_code == 400
+
+
+@pytest.mark.parametrize("query", [{"scheme_id": 2**70}, {"scheme_id": -(2**70)}])
+def test_an_id_filter_beyond_64_bits_is_400_not_500(world, api_for, query):
+    # SQLite's driver raised OverflowError → 500 (found by the fuzz gate on GET /insurance/claims)
+    _is_problem(api_for(world.county).get("/api/v1/insurance/claims", query), 400)
+
+
+def test_the_household_grid_filter_beyond_64_bits_is_400_not_500(world, api_for):
+    _is_problem(api_for(world.county).get("/api/v1/registry/households", {"grid": 2**70}), 400)
+
+
+def test_a_page_filter_beyond_64_bits_is_400_not_500(world, client_for):
+    client = client_for(world.county)
+    client.raise_request_exception = False
+    assert client.get("/registry/households/", {"grid": 2**70}).status_code in (200, 400)

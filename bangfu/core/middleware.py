@@ -75,6 +75,13 @@ class ApplicationErrorMiddleware:
         return response
 
     def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        if isinstance(exc, OverflowError):  # a number no column holds, e.g. ?grid=2**70 on SQLite
+            exc = ApplicationError(
+                zh="数值超出范围，请检查填写的数字",
+                en="A number is out of range; check the numbers sent",
+                code="out_of_range",
+                status=400,
+            )
         if isinstance(exc, ApplicationError):
             if _is_api(request) or request.headers.get("Accept", "").startswith("application/json"):
                 return JsonResponse(exc.as_problem(), status=exc.status, content_type=PROBLEM_JSON)
