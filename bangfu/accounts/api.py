@@ -15,6 +15,7 @@ from bangfu.accounts import audit_log, batch, lockout, selectors, services
 from bangfu.accounts.domain.duties import DUTY_PAIRS
 from bangfu.accounts.domain.roles import ROLE_LABELS, Cap, Role
 from bangfu.accounts.models import User
+from bangfu.core.domain import inputs
 from bangfu.core.errors import Forbidden, NotFound
 from bangfu.core.excel import upload_bytes
 
@@ -171,8 +172,13 @@ def lockouts(request: HttpRequest) -> list[dict[str, Any]]:
 @router.post("/users/{user_id}/unlock", response=LockoutLiftOut, summary="解除锁定 Lift a user's login locks")
 def unlock(request: HttpRequest, user_id: int, body: LockoutLiftIn) -> dict[str, Any]:
     """Clears every lock of a user of your county (all addresses); audited. 404 for other users."""
-    cleared = lockout.lockout_lift(actor=_manage_users(request), user_id=user_id, reason=body.reason[:200])
+    cleared = lockout.lockout_lift(actor=_manage_users(request), user_id=user_id, reason=_reason(body.reason))
     return {"user_id": user_id, "cleared": cleared}
+
+
+def _reason(value: str) -> str:
+    """Refused when too long or with hidden characters (never cut silently)."""
+    return inputs.text(value, "reason", max_len=200, multiline=True, zh="原因", en="reason")
 
 
 class DelegationIn(Schema):

@@ -53,13 +53,14 @@ def check_instance(instance: models.Model) -> None:
             raise _problem(model, f, *problem)
 
 
+TEXT_LIMIT = 10_000  # a TEXT column has no size; what a person writes in a note or reason fits this
 _OUT_OF_RANGE = ("数值超出可登记范围", "the number is out of range")
 
 
 def field_problem(f: models.Field, value: Any) -> tuple[str, str] | None:
     """(zh, en) when `value` cannot be stored in column `f`, else None."""
     if isinstance(f, models.CharField | models.TextField) and isinstance(value, str):
-        return text_problem(value, max_len=f.max_length, multiline=True)
+        return text_problem(value, max_len=f.max_length or TEXT_LIMIT, multiline=True)
     if isinstance(f, models.DecimalField) and isinstance(value, Decimal | int | float):
         d = Decimal(str(value)) if not isinstance(value, Decimal) else value
         return None if d.is_finite() and abs(d) < decimal_limit(f) else _OUT_OF_RANGE
