@@ -67,8 +67,12 @@ def _docs_access(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
     return wrapper
 
 
+INT_LIMIT = 2**63  # no integer column holds more; SQLite's driver would raise OverflowError
+
+
 class JsonParser(Parser):
-    """JSON bodies: an object, and no string anywhere with NUL, control, bidi or surrogate characters."""
+    """JSON bodies: an object; no string anywhere with NUL, control, bidi or surrogate characters, and
+    no integer beyond 64 bits."""
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         data = json.loads(request.body)
@@ -89,6 +93,12 @@ def _refuse_hidden(value: Any, path: str) -> None:
                 f"“{path}”含有不可见或控制字符，请删除后重新提交",
                 f"'{path}' contains a hidden or control character ({reason}); remove it and send again",
             )
+    elif isinstance(value, int) and not isinstance(value, bool) and not -INT_LIMIT < value < INT_LIMIT:
+        raise invalid(
+            path or "body",
+            f"“{path}”数值超出范围",
+            f"'{path}' is out of range (no id, count or amount is that large)",
+        )
     elif isinstance(value, dict):
         for k, v in value.items():
             _refuse_hidden(str(k), path)
