@@ -45,7 +45,8 @@ class DateWindow:
 
 
 def _label(field: str, zh: str | None, en: str | None) -> tuple[str, str]:
-    return zh or field, en or field
+    """The words a message names the value by. Never the field's code: a person reads these messages."""
+    return zh or "此项", en or "this value"
 
 
 # ---------------------------------------------------------------- text
@@ -270,7 +271,8 @@ def count(
 ) -> int:
     """A whole number low ≤ n ≤ high; booleans, fractions and text that is not a number are refused."""
     zl, el = _label(field, zh, en)
-    bad = invalid(field, f"{zl}应为整数", f"{el} must be a whole number")
+    shown = str(value)[:30]
+    bad = invalid(field, f"{zl}应为整数，“{shown}”不是整数", f"{el} must be a whole number; '{shown}' is not")
     if isinstance(value, bool) or value is None:
         raise bad
     if isinstance(value, int):

@@ -97,3 +97,22 @@ def test_phone_is_digits_only_after_normalisation():
     assert inputs.phone("") == ""
     _refused(inputs.phone, "abcabc")
     _refused(inputs.phone, "1" * 25)
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        lambda: inputs.count("五", "min_poor_workers"),
+        lambda: inputs.count("-3", "min_poor_workers", low=0, high=9),
+        lambda: inputs.amount("abc", "base_wage"),
+        lambda: inputs.text("\u202e", "village_note", max_len=10),
+        lambda: inputs.identifier("", "household_number", max_len=16),
+    ],
+)
+def test_a_message_without_a_label_never_shows_the_fields_code(check) -> None:
+    """Messages reach people beside the field: the code (min_poor_workers) is for machines only."""
+    with pytest.raises(ValidationFailed) as caught:
+        check()
+    err = caught.value
+    code = err.problems[0].field
+    assert code not in err.zh and code not in err.en

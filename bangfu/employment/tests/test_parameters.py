@@ -109,7 +109,7 @@ def test_problems_show_next_to_their_fields_in_both_languages_and_save_nothing(s
     assert same.status_code == 422 and "新参数的生效日期须晚于此日期" in field and "choose a later date" in field
     bad = county.post(URL, NEW | area | {"effective_from": "明年", "min_poor_workers": "五", "working_age_min": ""})
     html = shown(bad)
-    assert bad.status_code == 422 and "2024-10-01 的格式" in html.split('name="effective_from"')[1].split("</label>")[0]
+    assert bad.status_code == 422 and "如 2026-01-15" in html.split('name="effective_from"')[1].split("</label>")[0]
     assert "“五”不是整数" in html.split('name="min_poor_workers"')[1].split("</label>")[0]
     assert "请填写“劳动年龄下限”" in html.split('name="working_age_min"')[1].split("</label>")[0]
     assert "enter working age min" in html and 'value="五"' in html  # the input is kept
