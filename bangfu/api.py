@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import RequestDataTooBig
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -234,6 +235,14 @@ def _overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
         400, "out_of_range", "数值超出范围，请检查填写的数字", "A number is out of range; check the numbers sent"
     )
     return problem_response(body, 400)
+
+
+@api.exception_handler(DataError)
+def _data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    """PostgreSQL refused a value its column cannot hold (a write that skipped the save guard)."""
+    logger.warning("Value refused by the database: %s (%s)", request.path, exc)
+    body = problem(422, "out_of_range", "填写的内容过长或数值超出范围", "A value is too long or out of range")
+    return problem_response(body, 422)
 
 
 @api.exception_handler(Exception)

@@ -22,6 +22,7 @@ from bangfu.casework.models import Absence, Visit
 from bangfu.casework.services.cases import case_open
 from bangfu.casework.services.common import check_files, require
 from bangfu.core import files as core_files
+from bangfu.core.domain import inputs
 from bangfu.core.errors import FieldProblem, NotFound, ValidationFailed
 from bangfu.core.services import audit_record
 from bangfu.registry import services as registry
@@ -168,7 +169,8 @@ def grid_worker_replace(*, actor: User | None, grid: Grid, worker: User | None, 
     require(actor, grid.village_id, Cap.EDIT_REGISTRY)
     if actor is not None and not grids_visible(actor).filter(pk=grid.pk).exists():
         raise NotFound()
-    if not reason.strip():
+    reason = inputs.text(reason, "reason", max_len=200, multiline=True, zh="调整原因", en="reason")
+    if not reason:
         raise ValidationFailed([FieldProblem("reason", "请填写调整原因", "give the reason for the change")])
     if worker is not None and not any(
         m.role == Role.GRID_WORKER.value and grid.village_id.startswith(m.area.prefix) for m in memberships_of(worker)
