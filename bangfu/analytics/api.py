@@ -9,17 +9,18 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from typing import Any
-from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from bangfu.accounts.domain.roles import Cap
 from bangfu.accounts.selectors import has_cap
-from bangfu.analytics import selectors
-from bangfu.analytics.reports import REPORTS, parse_year
+from bangfu.analytics import selectors, services
+from bangfu.analytics.reports import REPORTS
 from bangfu.analytics.timeline import household_timeline
-from bangfu.analytics.views import XLSX, workbook
+from bangfu.analytics.views import in_background, workbook_response
+from bangfu.core import params
+from bangfu.core.api import JobOut, job_out
 from bangfu.core.errors import NotFound
 
 router = Router(tags=["analytics"])
@@ -72,18 +73,20 @@ def indicators(request: HttpRequest, area: str = "") -> dict[str, Any]:
     }
 
 
-@router.get("/reports/{key}.xlsx", summary="标准报表 Download a standard report (Excel)")
-def report(request: HttpRequest, key: str, area: str = "", year: str = "") -> HttpResponse:
+@router.get(
+    "/reports/{key}.xlsx", response={200: None, 202: JobOut}, summary="标准报表 Download a standard report (Excel)"
+)
+def report(request: HttpRequest, key: str, area: str = "", year: str = "") -> HttpResponse | Status[dict[str, Any]]:
+    """The workbook; for an area of more than a few thousand households, 202 with a job to poll at
+    `url` (GET /api/v1/jobs/{id}) and download from when its status is done."""
     spec = REPORTS.get(key)
     if spec is None:
         raise NotFound()
     place = selectors.report_place(request.user, area)  # type: ignore[arg-type]
-    chosen = parse_year(year)
-    response = HttpResponse(workbook(spec, spec.build(request.user, place, chosen)), content_type=XLSX)  # type: ignore[arg-type]
-    response["Content-Disposition"] = (
-        f"attachment; filename*=UTF-8''{quote(f'{spec.title}-{place.name}-{chosen}.xlsx')}"
-    )
-    return response
+    chosen = params.year(request.GET)
+    if in_background(place):
+        return Status(202, job_out(services.report_start(request.user, key, place.code, chosen, spec.title)))  # type: ignore[arg-type]
+    return workbook_response(spec, spec.build(request.user, place, chosen), place, chosen)  # type: ignore[arg-type]
 
 
 @router.get(

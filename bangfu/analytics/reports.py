@@ -20,7 +20,6 @@ from bangfu.accounts.domain.roles import Cap
 from bangfu.accounts.selectors import has_cap
 from bangfu.analytics.selectors import Place, monitored_roster
 from bangfu.casework import selectors as casework
-from bangfu.core.errors import invalid
 from bangfu.employment import selectors as employment
 from bangfu.insurance import selectors as insurance
 from bangfu.market import selectors as market
@@ -40,17 +39,6 @@ class Report:
     columns: list[str]
     build: Callable[[User, Place, int], Rows]
     text_columns: frozenset[str] = field(default_factory=lambda: frozenset({"户编号", "户主身份证号"}))
-
-
-def parse_year(raw: str) -> int:
-    """The report year ("2025"), this year when empty; anything else is refused with a hint."""
-    if not raw:
-        return timezone.localdate().year
-    if not (raw.isdigit() and 2000 <= int(raw) <= 2100):
-        raise invalid(
-            "year", f"年度“{raw}”无效：请填写四位年份，如 2025", f'"{raw}" is not a year: give four digits, e.g. 2025'
-        )
-    return int(raw)
 
 
 def _prefix(place: Place) -> str:

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
+from django.utils import timezone
 
 from bangfu.accounts.domain.roles import Cap
 from bangfu.accounts.selectors import has_cap
@@ -109,6 +110,12 @@ def _values(units: list[str], as_of: dt.date) -> tuple[dict[str, dict[str, Decim
         out[unit][key] = out[unit].get(key, Decimal(0)) + value
         computed[unit] = max(computed.get(unit, at), at)
     return out, computed
+
+
+def place_households(place: Place) -> int:
+    """Households in a place by the indicator cache: how big its reports are, known before building them."""
+    by_unit, _ = _values(list(place.units), timezone.localdate())
+    return int(_sum(by_unit, place.units).get("households", 0))
 
 
 def _sum(by_unit: dict[str, dict[str, Decimal]], units: tuple[str, ...]) -> dict[str, Decimal]:

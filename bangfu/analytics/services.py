@@ -17,10 +17,11 @@ from bangfu.analytics.models import IndicatorRun, IndicatorValue
 from bangfu.areas.domain.codes import Level, level_of, prefix
 from bangfu.areas.selectors import under_code_q
 from bangfu.core.errors import invalid
-from bangfu.core.services import audit_record
+from bangfu.core.services import audit_record, job_create
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
+    from bangfu.core.models import Job
 
 BATCH = 2000
 # Changes in a village within this many seconds share one refresh (settings may override; tests use 0).
@@ -150,3 +151,17 @@ def _replace(figures: dict[str, dict[Cell, Decimal]], under: str, now: dt.dateti
     ]
     IndicatorValue.objects.bulk_create(rows, batch_size=BATCH)
     return len(rows)
+
+
+REPORT_JOB_KIND = "analytics_report"
+
+
+def report_start(user: User, key: str, place_code: str, year: int, title: str) -> Job:
+    """Queue a report build for `bangfu worker`; the owner downloads it from the job page."""
+    from bangfu.analytics.tasks import report_job  # tasks import this module
+
+    job = job_create(
+        owner=user, kind=REPORT_JOB_KIND, title=f"报表 {title}", params={"key": key, "area": place_code, "year": year}
+    )
+    transaction.on_commit(lambda: report_job.enqueue(str(job.pk)))
+    return job

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from django.tasks import task as django_task
 from django.utils import timezone
@@ -17,6 +18,10 @@ from django_tasks import task
 from django_tasks.base import TaskResultStatus
 
 from bangfu.analytics import services
+from bangfu.core import services as core
+
+if TYPE_CHECKING:
+    from bangfu.core.models import Job
 
 NIGHTLY_AT = dt.time(4, 0)  # after the nightly screening (02:00) has written its warnings
 
@@ -76,3 +81,21 @@ def queue_village(village_code: str, debounce: dt.timedelta) -> bool:
     else:
         refresh_village.enqueue(village_code)
     return True
+
+
+def _report(job: Job, progress: core.JobProgress) -> dict[str, Any]:
+    from bangfu.analytics import selectors, views  # views import tasks' callers
+
+    report = views.REPORTS[job.params["key"]]
+    place = selectors.report_place(job.owner, job.params["area"])  # the owner's scope, checked again now
+    year = int(job.params["year"])
+    progress(10, "生成中 Building")
+    data = views.workbook(report, report.build(job.owner, place, year))
+    core.job_output(job, data, views.report_filename(report, place, year))
+    return {"summary": "报表已生成", "summary_en": "The report is ready", "bytes": len(data)}
+
+
+@task()
+def report_job(job_id: str) -> str:
+    """A standard report of a large area (more households than settings.BANGFU_BACKGROUND_ROWS)."""
+    return core.job_run(job_id, _report)

@@ -7,15 +7,16 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
 from bangfu.accounts.domain.roles import Cap
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.accounts.selectors import has_cap
-from bangfu.analytics import selectors
+from bangfu.analytics import selectors, services
 from bangfu.analytics.domain.indicators import BY_KEY, Indicator, rate
 from bangfu.analytics.reports import REPORTS, Report
 from bangfu.analytics.timeline import household_timeline
@@ -184,11 +185,19 @@ def reports(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "analytics/reports.html", ctx)
 
 
+def report_filename(report: Report, place: selectors.Place, year: int) -> str:
+    return f"{report.title}-{place.name}-{year}.xlsx"
+
+
 def workbook_response(report: Report, rows: list[Sequence[Any]], place: selectors.Place, year: int) -> HttpResponse:
     response = HttpResponse(workbook(report, rows), content_type=XLSX)
-    filename = quote(f"{report.title}-{place.name}-{year}.xlsx")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(report_filename(report, place, year))}"
     return response
+
+
+def in_background(place: selectors.Place) -> bool:
+    """A report over more households than a request should walk is built by `bangfu worker`."""
+    return selectors.place_households(place) > settings.BANGFU_BACKGROUND_ROWS
 
 
 @login_required
@@ -198,6 +207,9 @@ def report_download(request: AuthedHttpRequest, key: str = "monitored") -> HttpR
         raise NotFound()
     place = selectors.report_place(request.user, request.GET.get("area", ""))
     year = _year(request)
+    if in_background(place):
+        job = services.report_start(request.user, report.key, place.code, year, report.title)
+        return redirect("core:job_detail", pk=job.pk)
     return workbook_response(report, report.build(request.user, place, year), place, year)
 
 

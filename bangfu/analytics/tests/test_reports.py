@@ -12,9 +12,10 @@ import pytest
 from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
+from bangfu.analytics import services as analytics
 from bangfu.casework import services as casework
 from bangfu.core.domain.credit_code import make
-from bangfu.core.models import AuditEvent, PiiView
+from bangfu.core.models import AuditEvent, Job, PiiView
 from bangfu.employment import services as employment
 from bangfu.employment.tests.conftest import POLICY
 from bangfu.insurance import services as insurance
@@ -128,3 +129,40 @@ def test_a_bad_year_or_report_is_explained(ledgers, client_for):
     assert client.get("/reports/nothing.xlsx").status_code == 404
     page = client.get("/reports/").content.decode()
     assert all(f'data-report="{k}"' in page for k in TITLES)
+
+
+# A report over a large area is built by `bangfu worker` (a job), not inside the web request; the
+# user who asked downloads it from the job page, and nobody else sees it.
+
+
+@pytest.fixture
+def background(settings):
+    settings.BANGFU_BACKGROUND_ROWS = 1
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def test_a_large_areas_report_is_a_job_the_owner_downloads(
+    ledgers, client_for, api_for, background, django_capture_on_commit_callbacks
+):
+    w = ledgers
+    analytics.indicators_refresh()  # the cache says how many households the county holds
+    c = client_for(w.county)
+    with django_capture_on_commit_callbacks(execute=True):
+        r = c.get(f"/reports/measures.xlsx?area={w.area_county.code}")
+    job = Job.objects.get()
+    assert r.status_code == 302 and r["Location"] == f"/jobs/{job.pk}/" and job.status == "done"
+    d = c.get(f"/jobs/{job.pk}/download")
+    assert d.status_code == 200 and d["Cache-Control"] == "no-store"
+    rows = sheet(d.content, "measures")
+    assert any("大病救助" in str(cell) for row in rows for cell in row)  # the ledger's one measure is in it
+    for other in (w.t2, w.gw2):
+        assert client_for(other).get(f"/jobs/{job.pk}/download").status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        a = api_for(w.county).get(f"/api/v1/analytics/reports/claims.xlsx?area={w.area_county.code}")
+    assert a.status_code == 202 and Job.objects.get(pk=a.json()["id"]).status == "done"
+
+
+def test_a_small_area_or_an_empty_cache_stays_immediate(ledgers, client_for, background):
+    """Without cached figures the size is unknown (0): the request builds it, as before."""
+    r = client_for(ledgers.county).get(f"/reports/measures.xlsx?area={ledgers.area_county.code}")
+    assert r.status_code == 200 and not Job.objects.exists()
