@@ -15,11 +15,14 @@ from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.operation import Operation
 from ninja.openapi.schema import REF_TEMPLATE, NinjaGenerateJsonSchema, OpenAPISchema
 from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
 from bangfu.accounts import selectors as accounts
+from bangfu.accounts.domain.roles import writes_of
+from bangfu.accounts.middleware import refusal
 from bangfu.core.errors import ApplicationError, NotFound, invalid
 from bangfu.core.middleware import generic_problem, problem, problem_response
 
@@ -275,6 +278,27 @@ def _mount() -> None:
     api.add_router("/market", market_router)
     api.add_router("/analytics", analytics_router)
     api.add_router("/jobs", jobs_router)
+    for bound in api._get_bound_routers():  # the operations Ninja serves (clones of the routers')
+        for path_view in bound.path_operations.values():
+            for operation in path_view.operations:
+                _guard_writes(operation)
+
+
+def _guard_writes(operation: Operation) -> None:
+    """An operation declared with accounts.domain.roles.writes refuses (403) a caller holding none of
+    the capabilities, after authentication and before its input is read."""
+    caps = writes_of(operation.view_func)
+    if not caps:
+        return
+    checks = operation._run_checks
+
+    def run_checks(request: HttpRequest) -> HttpResponse | None:
+        error = checks(request)
+        if error is not None or accounts.may_write(request.auth, caps):  # type: ignore[attr-defined]
+            return error
+        return problem_response(refusal(caps).as_problem(), 403)
+
+    operation._run_checks = run_checks  # type: ignore[method-assign]
 
 
 _mount()

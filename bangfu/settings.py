@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "bangfu.core.middleware.ApplicationErrorMiddleware",
     "bangfu.core.middleware.PrivateNoStoreMiddleware",
     "bangfu.accounts.password.PasswordChangeRequired",
+    "bangfu.accounts.middleware.WriteCapabilityMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -50,6 +50,13 @@ def has_cap(user: User, cap: Cap) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and cap in capabilities_of(user)
 
 
+def may_write(user: User | None, caps: frozenset[Cap]) -> bool:
+    """Whether `user` holds one of `caps` somewhere (a route declared with roles.writes; empty: anyone)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return not caps or bool(caps & capabilities_of(user))
+
+
 def user_by_token(raw: str) -> User | None:
     digest = hashlib.sha256(raw.encode()).hexdigest()
     token = ApiToken.objects.select_related("user").filter(digest=digest, revoked__isnull=True).first()

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from bangfu.accounts import audit_log, lockout, selectors, services
 from bangfu.accounts.domain import audit
 from bangfu.accounts.domain.duties import DUTY_PAIRS
-from bangfu.accounts.domain.roles import Cap
+from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.areas.selectors import areas_visible
 from bangfu.core.errors import ApplicationError, FieldProblem, Forbidden, ValidationFailed
@@ -39,6 +39,7 @@ def profile(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@writes()
 def token_create(request: AuthedHttpRequest) -> HttpResponse:
     name = (request.POST.get("name") or "api").strip()[:80]
     request.session["new_token"] = services.token_create(user=request.user, name=name)
@@ -50,6 +51,7 @@ def token_create(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@writes()
 def token_revoke(request: AuthedHttpRequest, token_id: int) -> HttpResponse:
     services.token_revoke(user=request.user, token_id=token_id)
     messages.success(request, "令牌已作废 Token revoked")

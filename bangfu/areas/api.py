@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.areas import services, views
 from bangfu.areas.domain.codes import LEVEL_LABELS, Level
 from bangfu.core.excel import upload_bytes
@@ -58,6 +59,7 @@ def tree(request: HttpRequest, root: str = "") -> list[views.Node]:
 @router.post(
     "/import", response={201: AreaImportOut}, summary="导入区划 Import an area tree (CSV or Excel, all or none)"
 )
+@writes(Cap.MANAGE_AREAS)
 def import_areas(request: HttpRequest, file: File[UploadedFile]) -> Status[dict[str, int]]:
     """Columns 区划代码, 名称, 上级区划代码. 422 with every problem by row when any row is wrong."""
     count = services.area_import(data=upload_bytes(file), filename=file.name or "", actor=_user(request))

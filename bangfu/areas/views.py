@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from bangfu.accounts.domain.roles import Cap
+from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.selectors import has_cap
 from bangfu.areas import selectors, services
 from bangfu.areas.domain.codes import LEVEL_LABELS, Level
@@ -78,6 +78,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@writes(Cap.MANAGE_AREAS)
 def import_areas(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if not has_cap(user, Cap.MANAGE_AREAS):

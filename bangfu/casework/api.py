@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
+from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.areas.domain.codes import SIGNIFICANT, level_of
 from bangfu.casework import selectors, services
 from bangfu.casework.domain import codes
@@ -105,6 +106,7 @@ class CaseIn(Schema):
 
 
 @router.post("/cases", response={201: CaseOut})
+@writes(Cap.LOG_VISITS, Cap.HANDLE_WARNINGS)
 def open_case(request: HttpRequest, body: CaseIn) -> Status:
     user = _user(request)
     h = household_get(user, body.household_id)
@@ -122,6 +124,7 @@ class StepIn(Schema):
 
 
 @router.post("/cases/{case_id}/steps", response=CaseOut)
+@writes(Cap.CASE_ACCEPT, Cap.CASE_VILLAGE, Cap.CASE_APPROVE)
 def take_step(request: HttpRequest, case_id: int, body: StepIn) -> dict[str, Any]:
     user = _user(request)
     c = selectors.case_get(user, case_id)
@@ -148,6 +151,7 @@ class MeasureOut(Schema):
 
 
 @router.post("/cases/{case_id}/measures", response={201: MeasureOut})
+@writes(Cap.CASE_VILLAGE)
 def add_measure(request: HttpRequest, case_id: int, body: MeasureIn) -> Status:
     user = _user(request)
     c = selectors.case_get(user, case_id)
@@ -173,6 +177,7 @@ class VisitOut(Schema):
 
 
 @router.post("/visits", response={201: VisitOut})
+@writes(Cap.LOG_VISITS)
 def log_visit(request: HttpRequest, body: VisitIn) -> Status:
     user = _user(request)
     h = selectors.household_for_visit(user, body.household_id)

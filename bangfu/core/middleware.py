@@ -83,13 +83,18 @@ class ApplicationErrorMiddleware:
                 status=400,
             )
         if isinstance(exc, ApplicationError):
-            if _is_api(request) or request.headers.get("Accept", "").startswith("application/json"):
-                return JsonResponse(exc.as_problem(), status=exc.status, content_type=PROBLEM_JSON)
-            return render(request, "error.html", {"error": exc}, status=exc.status)
+            return error_response(request, exc)
         if _is_api(request):
             logger.error("Internal Server Error: %s", request.path, exc_info=exc, extra={"status_code": 500})
             return problem_response(generic_problem(500), 500)
         return None
+
+
+def error_response(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    """The page (error.html) or problem document for `exc`; also for middleware that refuses early."""
+    if _is_api(request) or request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse(exc.as_problem(), status=exc.status, content_type=PROBLEM_JSON)
+    return render(request, "error.html", {"error": exc}, status=exc.status)
 
 
 def _is_json(response: HttpResponse) -> bool:

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
+from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.core import params
 from bangfu.employment import selectors, services
 from bangfu.employment.models import Contract, EmploymentPolicy, Payslip, PayslipCorrection, WelfarePost, Workshop
@@ -277,6 +278,7 @@ def workshop_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/workshops", response={201: dict}, summary="Register a workshop (status applied)")
+@writes(Cap.EMPLOYMENT_EDIT)
 def workshop_create(request: HttpRequest, payload: WorkshopIn) -> Status:
     return Status(201, _workshop(services.workshop_create(actor=_user(request), values=payload.model_dump())))
 
@@ -301,6 +303,7 @@ def workshop_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.patch("/workshops/{pk}", summary="Change a workshop's own facts")
+@writes(Cap.EMPLOYMENT_EDIT)
 def workshop_update(request: HttpRequest, pk: int, payload: WorkshopPatch) -> dict[str, Any]:
     w = selectors.workshop_get(_user(request), pk)
     values = payload.model_dump(exclude_unset=True)
@@ -309,6 +312,7 @@ def workshop_update(request: HttpRequest, pk: int, payload: WorkshopPatch) -> di
 
 
 @router.put("/workshops/{pk}/revenues/{year}", summary="Revenue of a finished calendar year")
+@writes(Cap.EMPLOYMENT_EDIT)
 def workshop_revenue_set(request: HttpRequest, pk: int, year: int, payload: RevenueIn) -> dict[str, Any]:
     w = selectors.workshop_get(_user(request), pk)
     r = services.workshop_revenue_set(actor=_user(request), workshop=w, year=year, **payload.model_dump())
@@ -316,6 +320,7 @@ def workshop_revenue_set(request: HttpRequest, pk: int, year: int, payload: Reve
 
 
 @router.post("/workshops/{pk}/funding", response={201: dict})
+@writes(Cap.EMPLOYMENT_EDIT)
 def funding_add(request: HttpRequest, pk: int, payload: FundingIn) -> Status:
     w = selectors.workshop_get(_user(request), pk)
     f = services.funding_add(actor=_user(request), workshop=w, **payload.model_dump())
@@ -323,12 +328,14 @@ def funding_add(request: HttpRequest, pk: int, payload: FundingIn) -> Status:
 
 
 @router.post("/workshops/{pk}/transitions", summary="recognise / upgrade / suspend / resume / revoke")
+@writes(Cap.EMPLOYMENT_EDIT)
 def workshop_transition(request: HttpRequest, pk: int, payload: WorkshopTransitionIn) -> dict[str, Any]:
     w = selectors.workshop_get(_user(request), pk)
     return _workshop(services.workshop_transition(actor=_user(request), workshop=w, **payload.model_dump()))
 
 
 @router.post("/workshops/{pk}/wage-rules", response={201: dict})
+@writes(Cap.EMPLOYMENT_EDIT)
 def wage_rule_set(request: HttpRequest, pk: int, payload: WageRuleIn) -> Status:
     w = selectors.workshop_get(_user(request), pk)
     data = payload.model_dump()
@@ -343,6 +350,7 @@ def workers(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
 
 
 @router.post("/workshops/{pk}/contracts", response={201: dict})
+@writes(Cap.EMPLOYMENT_EDIT)
 def contract_create(request: HttpRequest, pk: int, payload: ContractIn) -> Status:
     w = selectors.workshop_get(_user(request), pk)
     return Status(
@@ -351,12 +359,14 @@ def contract_create(request: HttpRequest, pk: int, payload: ContractIn) -> Statu
 
 
 @router.post("/contracts/{pk}/end")
+@writes(Cap.EMPLOYMENT_EDIT)
 def contract_end(request: HttpRequest, pk: int, payload: EndIn) -> dict[str, Any]:
     c = selectors.contract_get(_user(request), pk)
     return _contract(services.contract_end(actor=_user(request), contract=c, **payload.model_dump()))
 
 
 @router.post("/contracts/{pk}/payslips", response={201: dict}, summary="Enter a month; pay is computed")
+@writes(Cap.EMPLOYMENT_EDIT)
 def payslip_record(request: HttpRequest, pk: int, payload: PayslipIn) -> Status:
     c = selectors.contract_get(_user(request), pk)
     return Status(201, _payslip(services.payslip_record(actor=_user(request), contract=c, **payload.model_dump())))
@@ -378,12 +388,14 @@ def payroll(request: HttpRequest, pk: int, month: str) -> list[dict[str, Any]]:
 
 
 @router.post("/courses", response={201: dict})
+@writes(Cap.EMPLOYMENT_EDIT)
 def course_create(request: HttpRequest, payload: CourseIn) -> Status:
     c = services.course_create(actor=_user(request), values=payload.model_dump())
     return Status(201, {"id": c.pk, "skill": c.skill, "province": c.province, "order_based": c.order_based})
 
 
 @router.post("/courses/{pk}/trainees", response={201: dict})
+@writes(Cap.EMPLOYMENT_EDIT)
 def trainee_add(request: HttpRequest, pk: int, payload: TraineeIn) -> Status:
     course = selectors.course_get(_user(request), pk)
     r = services.trainee_add(actor=_user(request), course=course, **payload.model_dump())
@@ -391,12 +403,14 @@ def trainee_add(request: HttpRequest, pk: int, payload: TraineeIn) -> Status:
 
 
 @router.post("/welfare-posts", response={201: dict})
+@writes(Cap.EMPLOYMENT_EDIT)
 def post_create(request: HttpRequest, payload: PostIn) -> Status:
     p = services.welfare_post_create(actor=_user(request), values=payload.model_dump())
     return Status(201, {"id": p.pk, "household": p.household_id, "year": p.year, "monthly_pay": str(p.monthly_pay)})
 
 
 @router.post("/welfare-posts/{pk}/months")
+@writes(Cap.EMPLOYMENT_EDIT)
 def post_months(request: HttpRequest, pk: int, payload: MonthsIn) -> dict[str, Any]:
     p = services.welfare_post_months(
         actor=_user(request), post=selectors.post_get(_user(request), pk), months_served=payload.months_served
@@ -405,6 +419,7 @@ def post_months(request: HttpRequest, pk: int, payload: MonthsIn) -> dict[str, A
 
 
 @router.post("/welfare-posts/{pk}/end", summary="Leave a post (退岗): last day served and a coded reason")
+@writes(Cap.EMPLOYMENT_EDIT)
 def post_end(request: HttpRequest, pk: int, payload: EndIn) -> dict[str, Any]:
     p = services.welfare_post_end(
         actor=_user(request), post=selectors.post_get(_user(request), pk), **payload.model_dump()
@@ -424,6 +439,7 @@ def policies(request: HttpRequest, area: str, on: dt.date | None = None) -> dict
 
 
 @router.post("/policies", response={201: dict}, summary="New parameters of an area from a date (county admin)")
+@writes(Cap.CONFIGURE)
 def policy_set(request: HttpRequest, payload: PolicyIn) -> Status:
     values = payload.model_dump()
     area, start = values.pop("area"), values.pop("effective_from")
@@ -432,12 +448,14 @@ def policy_set(request: HttpRequest, payload: PolicyIn) -> Status:
 
 
 @router.post("/assets", response={201: dict})
+@writes(Cap.EMPLOYMENT_EDIT)
 def asset_create(request: HttpRequest, payload: AssetIn) -> Status:
     a = services.asset_create(actor=_user(request), values=payload.model_dump())
     return Status(201, {"id": a.pk, "name": a.name, "village": a.village_id})
 
 
 @router.post("/assets/{pk}/rules", response={201: dict})
+@writes(Cap.EMPLOYMENT_EDIT)
 def dividend_rule_set(request: HttpRequest, pk: int, payload: RuleIn) -> Status:
     a = selectors.asset_get(_user(request), pk)
     r = services.dividend_rule_set(actor=_user(request), asset=a, **payload.model_dump())
@@ -445,6 +463,7 @@ def dividend_rule_set(request: HttpRequest, pk: int, payload: RuleIn) -> Status:
 
 
 @router.post("/assets/{pk}/incomes", response={201: dict}, summary="Record and distribute a year's income")
+@writes(Cap.EMPLOYMENT_EDIT)
 def asset_income(request: HttpRequest, pk: int, payload: IncomeIn) -> Status:
     a = selectors.asset_get(_user(request), pk)
     i = services.asset_income_distribute(actor=_user(request), asset=a, **payload.model_dump())

@@ -15,6 +15,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import StrictInt
 
+from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.core import files
 from bangfu.core.errors import NotFound
 from bangfu.insurance import reports, selectors, services
@@ -235,6 +236,7 @@ def scheme_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/schemes", response={201: dict}, summary="新建年度方案 Create a county's scheme for a year")
+@writes(Cap.CONFIGURE)
 def scheme_create(request: HttpRequest, body: SchemeIn) -> Status:
     fields = body.dict(exclude={"county_code", "year"})
     s = services.scheme_create(actor=_user(request), county_code=body.county_code, year=body.year, fields=fields)
@@ -288,6 +290,7 @@ def document_rule_set(request: HttpRequest, scheme_id: int, body: DocumentRuleIn
 
 
 @router.post("/schemes/{scheme_id}/terms", response={201: dict}, summary="新增条款版本 Add a terms version")
+@writes(Cap.CONFIGURE)
 def terms_set(request: HttpRequest, scheme_id: int, body: TermsIn) -> Status:
     t = services.terms_set(
         actor=_user(request),
@@ -338,6 +341,7 @@ def fund(request: HttpRequest, scheme_id: int) -> dict[str, Any]:
 
 
 @router.post("/schemes/{scheme_id}/premiums", response={201: dict}, summary="保费入账 Book premiums received")
+@writes(Cap.CONFIGURE)
 def premium(request: HttpRequest, scheme_id: int, body: PremiumIn) -> Status:
     e = services.premium_record(
         actor=_user(request),
@@ -350,6 +354,7 @@ def premium(request: HttpRequest, scheme_id: int, body: PremiumIn) -> Status:
 
 
 @router.post("/schemes/{scheme_id}/settle", summary="年终结算 Carry a surplus over or book the top-up")
+@writes(Cap.CONFIGURE)
 def settle(request: HttpRequest, scheme_id: int, body: DateIn) -> list[dict[str, Any]]:
     entries = services.fund_settle(actor=_user(request), scheme_id=scheme_id, on=body.on)
     return [{"scheme_id": e.scheme_id, "kind": e.kind, "amount": e.amount} for e in entries]
@@ -375,6 +380,7 @@ def claim_list(request: HttpRequest, status: str = "", scheme_id: int | None = N
 
 
 @router.post("/claims", response={201: dict}, summary="报案 File a claim")
+@writes(Cap.HANDLE_WARNINGS, Cap.CLAIM_APPROVE, Cap.CLAIM_SURVEY)
 def claim_submit(request: HttpRequest, body: ClaimIn) -> Status:
     c = services.claim_submit(
         actor=_user(request),
@@ -401,6 +407,7 @@ def claim_detail(request: HttpRequest, claim_id: int) -> dict[str, Any]:
 
 
 @router.post("/claims/{claim_id}/survey", summary="入户勘查 Record the home survey")
+@writes(Cap.CLAIM_SURVEY)
 def claim_survey(request: HttpRequest, claim_id: int, body: SurveyIn) -> dict[str, Any]:
     services.claim_survey(
         actor=_user(request),
@@ -413,30 +420,35 @@ def claim_survey(request: HttpRequest, claim_id: int, body: SurveyIn) -> dict[st
 
 
 @router.post("/claims/{claim_id}/calculate", summary="核算 Calculate the payout")
+@writes(Cap.CLAIM_SURVEY)
 def claim_calculate(request: HttpRequest, claim_id: int, on: dt.date | None = None) -> dict[str, Any]:
     services.claim_calculate(actor=_user(request), claim_id=claim_id, on=on)
     return _claim_full(_user(request), claim_id)
 
 
 @router.post("/claims/{claim_id}/publicise", summary="公示 Start the publicity period")
+@writes(Cap.CASE_VILLAGE)
 def claim_publicise(request: HttpRequest, claim_id: int, body: DateIn) -> dict[str, Any]:
     services.claim_publicise(actor=_user(request), claim_id=claim_id, on=body.on, note=body.note)
     return _claim_full(_user(request), claim_id)
 
 
 @router.post("/claims/{claim_id}/approve", summary="审批 County approval")
+@writes(Cap.CLAIM_APPROVE)
 def claim_approve(request: HttpRequest, claim_id: int, body: DateIn) -> dict[str, Any]:
     services.claim_approve(actor=_user(request), claim_id=claim_id, on=body.on, note=body.note)
     return _claim_full(_user(request), claim_id)
 
 
 @router.post("/claims/{claim_id}/reject", summary="不予赔付 Reject with a reason code")
+@writes(Cap.CLAIM_SURVEY, Cap.CLAIM_APPROVE)
 def claim_reject(request: HttpRequest, claim_id: int, body: RejectIn) -> dict[str, Any]:
     services.claim_reject(actor=_user(request), claim_id=claim_id, code=body.code, reason=body.reason, on=body.on)
     return _claim_full(_user(request), claim_id)
 
 
 @router.post("/claims/{claim_id}/pay", summary="支付 Record the payment (once)")
+@writes(Cap.CLAIM_SURVEY)
 def claim_pay(request: HttpRequest, claim_id: int, body: PayIn) -> dict[str, Any]:
     services.claim_pay(actor=_user(request), claim_id=claim_id, reference=body.reference, paid_on=body.paid_on)
     return _claim_full(_user(request), claim_id)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.market import selectors, services
 from bangfu.market.domain import codes
 from bangfu.market.domain.orders import STATE_LABELS, OrderState, available
@@ -359,6 +360,7 @@ def enterprise_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/enterprises", response={201: dict[str, Any]}, summary="登记企业 Register an enterprise")
+@writes(Cap.MARKET_EDIT)
 def enterprise_create(request: HttpRequest, body: EnterpriseIn) -> Status[dict[str, Any]]:
     e = services.enterprise_create(actor=_user(request), **body.model_dump())
     return Status(201, _enterprise(_user(request), selectors.enterprise_get(_user(request), e.pk)))
@@ -370,6 +372,7 @@ def enterprise_get(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.post("/enterprises/{pk}/counterparts", response={201: dict[str, Any]}, summary="对口帮扶 Add counterpart")
+@writes(Cap.MARKET_EDIT)
 def counterpart_add(request: HttpRequest, pk: int, body: CounterpartIn) -> Status[dict[str, Any]]:
     e = selectors.enterprise_get(_user(request), pk)
     link = services.counterpart_link_add(actor=_user(request), enterprise=e, **body.model_dump())
@@ -377,6 +380,7 @@ def counterpart_add(request: HttpRequest, pk: int, body: CounterpartIn) -> Statu
 
 
 @router.post("/enterprises/{pk}/links", response={201: dict[str, Any]}, summary="联农带农 Link a household")
+@writes(Cap.MARKET_EDIT)
 def link_create(request: HttpRequest, pk: int, body: LinkIn) -> Status[dict[str, Any]]:
     e = selectors.enterprise_get(_user(request), pk)
     link = services.household_link_create(actor=_user(request), enterprise=e, **body.model_dump())
@@ -384,6 +388,7 @@ def link_create(request: HttpRequest, pk: int, body: LinkIn) -> Status[dict[str,
 
 
 @router.post("/enterprises/{pk}/years", response=dict[str, Any], summary="年度产值利润 Report a year")
+@writes(Cap.MARKET_EDIT)
 def year_set(request: HttpRequest, pk: int, body: YearIn) -> dict[str, Any]:
     e = selectors.enterprise_get(_user(request), pk)
     row = services.enterprise_year_set(actor=_user(request), enterprise=e, **body.model_dump())
@@ -425,6 +430,7 @@ def households(request: HttpRequest, pk: int, year: int | None = None) -> list[d
 
 
 @router.post("/enterprises/{pk}/products", response={201: dict[str, Any]}, summary="新增产品 Add a product")
+@writes(Cap.MARKET_EDIT)
 def product_create(request: HttpRequest, pk: int, body: ProductIn) -> Status[dict[str, Any]]:
     e = selectors.enterprise_get(_user(request), pk)
     p = services.product_create(actor=_user(request), enterprise=e, **body.model_dump())
@@ -432,6 +438,7 @@ def product_create(request: HttpRequest, pk: int, body: ProductIn) -> Status[dic
 
 
 @router.post("/enterprises/{pk}/events", response={201: dict[str, Any]}, summary="销售活动 Create a sales event")
+@writes(Cap.MARKET_EDIT)
 def event_create(request: HttpRequest, pk: int, body: EventIn) -> Status[dict[str, Any]]:
     e = selectors.enterprise_get(_user(request), pk)
     ev = services.sales_event_create(actor=_user(request), enterprise=e, **body.model_dump())
@@ -459,6 +466,7 @@ def event_get(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.post("/products/{pk}/prices", response={201: dict[str, Any]}, summary="调价 Set a price")
+@writes(Cap.MARKET_EDIT)
 def price_set(request: HttpRequest, pk: int, body: PriceIn) -> Status[dict[str, Any]]:
     p = selectors.product_get(_user(request), pk)
     row = services.price_set(actor=_user(request), product=p, **body.model_dump())
@@ -475,6 +483,7 @@ def production_list(request: HttpRequest, pk: int, days: int = 30) -> dict[str, 
 
 
 @router.post("/products/{pk}/production", response={201: dict[str, Any]}, summary="登记产量 Record output")
+@writes(Cap.MARKET_EDIT)
 def production_add(request: HttpRequest, pk: int, body: ProductionIn) -> Status[dict[str, Any]]:
     p = selectors.product_get(_user(request), pk)
     rec = services.production_record(actor=_user(request), product=p, **body.model_dump())
@@ -482,6 +491,7 @@ def production_add(request: HttpRequest, pk: int, body: ProductionIn) -> Status[
 
 
 @router.post("/products/{pk}/certifications", response={201: dict[str, Any]}, summary="申请认定 Apply")
+@writes(Cap.MARKET_EDIT)
 def certification_apply(request: HttpRequest, pk: int) -> Status[dict[str, Any]]:
     p = selectors.product_get(_user(request), pk)
     c = services.certification_apply(actor=_user(request), product=p, applied_on=timezone.localdate())
@@ -503,6 +513,7 @@ def certification_get(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.post("/certifications/{pk}/decision", response=dict[str, Any], summary="认定办理 Take the next step")
+@writes(Cap.CASE_ACCEPT, Cap.UPLOAD_FEEDS, Cap.MARKET_EDIT)
 def certification_decide(request: HttpRequest, pk: int, body: DecisionIn) -> dict[str, Any]:
     """Township review (pass with `sector`, return, reject), sector review (pass, return, reject), county
     decision (certify with `number`, return, reject), the enterprise's resubmit, the county's revoke."""
@@ -515,6 +526,7 @@ def certification_decide(request: HttpRequest, pk: int, body: DecisionIn) -> dic
 
 
 @router.post("/sales", response={201: dict[str, Any]}, summary="登记销售 Record a sale")
+@writes(Cap.MARKET_EDIT)
 def sale_create(request: HttpRequest, body: SaleIn) -> Status[dict[str, Any]]:
     data = body.model_dump()
     p = selectors.product_get(_user(request), data.pop("product_id"))
@@ -525,6 +537,7 @@ def sale_create(request: HttpRequest, body: SaleIn) -> Status[dict[str, Any]]:
 
 
 @router.post("/payments", response={201: dict[str, Any]}, summary="支付农户 Pay a linked household")
+@writes(Cap.MARKET_EDIT)
 def payment_create(request: HttpRequest, body: PaymentIn) -> Status[dict[str, Any]]:
     data = body.model_dump()
     e = selectors.enterprise_get(_user(request), data.pop("enterprise_id"))
@@ -558,12 +571,14 @@ def buyer_list(request: HttpRequest, year: int | None = None) -> list[dict[str, 
 
 
 @router.post("/buyers", response={201: dict[str, Any]}, summary="登记采购单位 Register a buyer")
+@writes(Cap.MARKET_EDIT)
 def buyer_create(request: HttpRequest, body: BuyerIn) -> Status[dict[str, Any]]:
     b = services.buyer_create(actor=_user(request), **body.model_dump())
     return Status(201, {"id": b.pk, "name": b.name})
 
 
 @router.post("/buyers/{pk}/targets", response=dict[str, Any], summary="年度采购目标 Set a yearly target")
+@writes(Cap.MARKET_EDIT)
 def target_set(request: HttpRequest, pk: int, body: TargetIn) -> dict[str, Any]:
     b = selectors.buyer_get(_user(request), pk)
     t = services.target_set(actor=_user(request), buyer=b, **body.model_dump())
@@ -590,6 +605,7 @@ def order_list(request: HttpRequest, state: str = "") -> list[dict[str, Any]]:
 
 
 @router.post("/orders", response={201: dict[str, Any]}, summary="下单 Place an order")
+@writes(Cap.MARKET_EDIT)
 def order_place(request: HttpRequest, body: OrderIn) -> Status[dict[str, Any]]:
     user = _user(request)
     buyer = selectors.buyer_get(user, body.buyer_id)
@@ -604,6 +620,7 @@ def order_get(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.post("/orders/{pk}/transitions", response=dict[str, Any], summary="订单流转 Move an order on")
+@writes(Cap.MARKET_EDIT)
 def order_transition(request: HttpRequest, pk: int, body: OrderTransitionIn) -> dict[str, Any]:
     user = _user(request)
     o = selectors.order_get(user, pk)

@@ -14,6 +14,7 @@ from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
+from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.core.api import JobOut, job_out
 from bangfu.core.excel import upload_bytes
 from bangfu.monitoring import selectors, services
@@ -71,6 +72,7 @@ def _warning(w: Any) -> dict[str, Any]:
 
 
 @router.post("/feeds/{kind}", response={201: BatchOut, 200: BatchOut})
+@writes(Cap.UPLOAD_FEEDS)
 def feed_push(request: HttpRequest, kind: str, body: FeedPush) -> Status[dict[str, Any]]:
     """Push a batch of rows (column titles as in the template). All rows are stored, or none."""
     rows = [{k: "" if v is None else str(v) for k, v in r.items()} for r in body.rows]
@@ -80,6 +82,7 @@ def feed_push(request: HttpRequest, kind: str, body: FeedPush) -> Status[dict[st
 
 
 @router.post("/feeds/{kind}/file", response={201: BatchOut, 200: BatchOut, 202: JobOut})
+@writes(Cap.UPLOAD_FEEDS)
 def feed_upload(request: HttpRequest, kind: str, file: File[UploadedFile], period: str = "") -> Status[Any]:
     """A file of more than a few thousand rows is stored in the background: 202 with a job to poll."""
     # The uploader's right is checked before the file is read (a workbook costs memory to read).
@@ -111,6 +114,7 @@ def warning_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.post("/warnings/{pk}/transition", response=WarningOut)
+@writes(Cap.HANDLE_WARNINGS)
 def warning_transition(request: HttpRequest, pk: int, body: WarningTransitionIn) -> dict[str, Any]:
     w = selectors.warning_get(request.user, pk)  # type: ignore[arg-type]
     w = services.warning_transition(actor=request.user, warning=w, event=body.event, reason=body.reason)  # type: ignore[arg-type]
@@ -118,6 +122,7 @@ def warning_transition(request: HttpRequest, pk: int, body: WarningTransitionIn)
 
 
 @router.post("/households/{pk}/screen", response=list[WarningOut])
+@writes(Cap.HANDLE_WARNINGS)
 def household_screen(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
     """Re-screen one household now (single-household path); returns the warnings it opened."""
     h = registry.household_get(request.user, pk)  # type: ignore[arg-type]

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.core import params
 from bangfu.core.errors import ApplicationError
 from bangfu.core.excel import upload_bytes
@@ -28,6 +29,7 @@ def warning_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@writes(Cap.HANDLE_WARNINGS)
 def warning_detail(request: HttpRequest, pk: int) -> HttpResponse:
     w = selectors.warning_get(request.user, pk)  # type: ignore[arg-type]
     errors: dict[str, list[str]] = {}
@@ -49,6 +51,7 @@ def warning_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@writes(Cap.UPLOAD_FEEDS)
 def feed_list(request: HttpRequest) -> HttpResponse:
     problems: list[object] = []
     error = ""

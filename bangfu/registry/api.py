@@ -16,6 +16,7 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
+from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.core.api import JobOut, job_out
 from bangfu.core.errors import NotFound
 from bangfu.core.excel import upload_bytes
@@ -373,6 +374,7 @@ def household_list(request: HttpRequest, filters: Query[HouseholdFilterIn]) -> d
 
 
 @router.post("/households", response={201: HouseholdOut}, summary="登记农户 Create a household")
+@writes(Cap.EDIT_REGISTRY)
 def household_create(request: HttpRequest, body: HouseholdIn) -> Status[dict[str, Any]]:
     data = body.model_dump()
     place = {k: data.pop(k) for k in ("village_code", "grid_id", "group_code")}
@@ -387,6 +389,7 @@ def household_get(request: HttpRequest, pk: int, full_id: bool = False) -> dict[
 
 
 @router.patch("/households/{pk}", response=HouseholdOut, summary="修改农户 Update a household")
+@writes(Cap.EDIT_REGISTRY)
 def household_update(request: HttpRequest, pk: int, body: HouseholdPatchIn) -> dict[str, Any]:
     h = selectors.household_get(_user(request), pk)
     changes = body.model_dump(exclude_unset=True)
@@ -405,6 +408,7 @@ def member_list(request: HttpRequest, pk: int, full_id: bool = False) -> list[di
 
 
 @router.post("/households/{pk}/members", response={201: MemberOut}, summary="增加成员 Add a member")
+@writes(Cap.EDIT_REGISTRY)
 def member_add(request: HttpRequest, pk: int, body: MemberIn) -> Status[dict[str, Any]]:
     h = selectors.household_get(_user(request), pk)
     m = services.member_add(actor=_user(request), household=h, fields=body.model_dump())
@@ -412,6 +416,7 @@ def member_add(request: HttpRequest, pk: int, body: MemberIn) -> Status[dict[str
 
 
 @router.post("/members/find", response=MemberOut, summary="按身份证号查找 Find a person by ID number")
+@writes(Cap.VIEW_PEOPLE)
 def member_find(request: HttpRequest, body: IdNumberIn) -> dict[str, Any]:
     """POST, not GET: an ID number must not appear in URLs (and so in access logs)."""
     m = selectors.member_find(_user(request), body.id_number)
@@ -425,6 +430,7 @@ def member_get(request: HttpRequest, pk: int, full_id: bool = False) -> dict[str
 
 
 @router.patch("/members/{pk}", response=MemberOut, summary="修改成员 Update a member")
+@writes(Cap.EDIT_REGISTRY)
 def member_update(request: HttpRequest, pk: int, body: MemberPatchIn) -> dict[str, Any]:
     m = selectors.member_get(_user(request), pk)
     changes = body.model_dump(exclude_unset=True)
@@ -449,6 +455,7 @@ def statement_get(request: HttpRequest, pk: int, year: int) -> dict[str, Any]:
 @router.post(
     "/households/{pk}/statements/{year}/items", response={201: StatementOut}, summary="登记收入项目 Add an income line"
 )
+@writes(Cap.EDIT_REGISTRY)
 def item_create(request: HttpRequest, pk: int, year: int, body: ItemIn) -> Status[dict[str, Any]]:
     h = selectors.household_get(_user(request), pk)
     services.income_item_set(
@@ -464,6 +471,7 @@ def item_create(request: HttpRequest, pk: int, year: int, body: ItemIn) -> Statu
 
 
 @router.patch("/income-items/{pk}", response=StatementOut, summary="更正收入项目 Correct an income line")
+@writes(Cap.EDIT_REGISTRY)
 def item_update(request: HttpRequest, pk: int, body: ItemPatch) -> dict[str, Any]:
     item = selectors.income_item_get(_user(request), pk)
     services.income_item_update(actor=_user(request), item=item, amount=body.amount, note=body.note, code=body.item)
@@ -472,6 +480,7 @@ def item_update(request: HttpRequest, pk: int, body: ItemPatch) -> dict[str, Any
 
 
 @router.delete("/income-items/{pk}", response={204: None}, summary="删除收入项目 Delete an income line")
+@writes(Cap.EDIT_REGISTRY)
 def item_delete(request: HttpRequest, pk: int) -> Status[None]:
     item = selectors.income_item_get(_user(request), pk)
     services.income_item_delete(actor=_user(request), item=item)
@@ -493,6 +502,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
     response={201: HouseholdImportOut, 202: JobOut},
     summary="Excel导入农户 Import households (all or none)",
 )
+@writes(Cap.IMPORT_REGISTRY)
 def import_households(request: HttpRequest, file: File[UploadedFile]) -> Status[dict[str, Any]]:
     """422 with `errors` (row, field as 'sheet!column', message, message_en) when any row is wrong.
 

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from bangfu.accounts.domain.roles import Cap
+from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.accounts.selectors import has_cap
 from bangfu.areas import selectors as areas
@@ -125,6 +125,7 @@ def _household_form(request: AuthedHttpRequest, template_ctx: dict[str, Any], st
 
 
 @login_required
+@writes(Cap.EDIT_REGISTRY)
 def household_create(request: AuthedHttpRequest) -> HttpResponse:
     _require(request, Cap.EDIT_REGISTRY)
     if request.method != "POST":
@@ -146,6 +147,7 @@ def household_create(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@writes(Cap.EDIT_REGISTRY)
 def household_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     h = selectors.household_get(request.user, pk)
     _require(request, Cap.EDIT_REGISTRY)
@@ -171,6 +173,7 @@ def _member_form(request: AuthedHttpRequest, ctx: dict[str, Any], status: int = 
 
 
 @login_required
+@writes(Cap.EDIT_REGISTRY)
 def member_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     h = selectors.household_get(request.user, pk)
     _require(request, Cap.EDIT_REGISTRY)
@@ -187,6 +190,7 @@ def member_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@writes(Cap.EDIT_REGISTRY)
 def member_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     m = selectors.member_get(request.user, pk)
     _require(request, Cap.EDIT_REGISTRY)
@@ -210,6 +214,7 @@ def member_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@writes(Cap.EDIT_REGISTRY)
 def member_remove(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     m = selectors.member_get(request.user, pk)
     try:
@@ -222,6 +227,7 @@ def member_remove(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@writes(Cap.VIEW_FULL_ID)
 def member_reveal_id(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The full ID number, for roles allowed to see it (htmx swaps it into the page); logged."""
     m = selectors.member_get(request.user, pk)
@@ -234,6 +240,7 @@ def member_reveal_id(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@writes(Cap.EDIT_REGISTRY)
 def income_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     h = selectors.household_get(request.user, pk)
     v = post_dict(request, ["year", "item", "amount", "note", "member"])
@@ -256,6 +263,7 @@ def income_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@writes(Cap.EDIT_REGISTRY)
 def income_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     item = selectors.income_item_get(request.user, pk)
     household_id = item.statement.household_id
@@ -270,6 +278,7 @@ def income_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@writes(Cap.LOG_VISITS)
 def guarantee_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     h = selectors.household_get(request.user, pk)
     flags = {k: request.POST.get(k) == "on" for k in ("housing_safe", "schooling_ok", "medical_ok", "water_safe")}
@@ -292,6 +301,7 @@ def guarantee_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@writes(Cap.VIEW_PEOPLE)
 def find_by_id(request: AuthedHttpRequest) -> HttpResponse:
     _require(request, Cap.VIEW_PEOPLE)
     number = request.GET.get("id_number", "").strip()

@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from bangfu.accounts.domain.roles import Cap
+from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.selectors import has_cap
 from bangfu.core import services as jobs
 from bangfu.core.errors import ApplicationError, NotFound
@@ -62,6 +62,7 @@ def household_import_template(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@writes(Cap.IMPORT_REGISTRY)
 def household_import(request: HttpRequest) -> HttpResponse:
     """GET: the upload form. POST: import; on any problem nothing is stored and the report is shown."""
     user: User = request.user  # type: ignore[assignment]

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
+from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.monitoring import services as monitoring
 from bangfu.rules import selectors, services
 from bangfu.rules.domain.facts import FACTS
@@ -66,6 +67,7 @@ def ruleset_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.post("/rulesets/{pk}/preview")
+@writes(Cap.CONFIGURE)
 def ruleset_preview(request: HttpRequest, pk: int) -> dict[str, Any]:
     """Households the version would flag today, by township, with those added and removed."""
     rs = selectors.ruleset_get(request.user, pk)  # type: ignore[arg-type]

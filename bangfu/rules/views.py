@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from bangfu.accounts.domain.roles import Cap
+from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.areas.selectors import scope_for
 from bangfu.core.errors import ApplicationError, FieldProblem, NotFound, ValidationFailed
 from bangfu.core.views import field_errors
@@ -25,6 +25,7 @@ from bangfu.rules.models import RuleSet
 
 
 @login_required
+@writes(Cap.CONFIGURE)
 def ruleset_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         return _new_draft(request)
@@ -60,6 +61,7 @@ def _rules_from_post(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @login_required
+@writes(Cap.CONFIGURE)
 def ruleset_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rs = selectors.ruleset_get(request.user, pk)  # type: ignore[arg-type]
     editable = rs.status == RuleSet.DRAFT and selectors.may_edit(request.user, rs)  # type: ignore[arg-type]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
+from typing import Any, TypeVar
 
 
 class Role(StrEnum):
@@ -95,3 +97,35 @@ CAPABILITIES: dict[Role, frozenset[Cap]] = {
 
 # Roles whose people-data scope is their grids, not their whole area.
 GRID_SCOPED = frozenset({Role.GRID_WORKER})
+
+
+# --- Declaring what a route writes -------------------------------------------------------------
+
+WRITES_ATTR = "bangfu_writes"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def writes(*caps: Cap) -> Callable[[F], F]:
+    """Declare that a page view or API operation changes data and needs one of `caps`.
+
+    Put it next to the route (under `@router.post(...)`, or on the view function). The declaration is
+    enforced before the input is read: on POST/PUT/PATCH/DELETE a logged-in user holding none of
+    `caps` in any area gets 403 (`accounts.middleware.WriteCapabilityMiddleware` for pages,
+    `bangfu.api` for API operations); which area the capability must cover is still the service's
+    check. `writes()` without a capability declares a write any logged-in user may make (their own
+    password or tokens, a search sent by POST). tests/test_access_matrix.py fails for a writing route
+    without a declaration. The function is returned unchanged (only an attribute is set), so Ninja
+    still reads its signature.
+    """
+
+    def mark(func: F) -> F:
+        setattr(func, WRITES_ATTR, frozenset(caps))
+        return func
+
+    return mark
+
+
+def writes_of(func: object) -> frozenset[Cap] | None:
+    """The capabilities declared with `writes` on a view (None: not declared)."""
+    declared = getattr(func, WRITES_ATTR, None)
+    return frozenset(declared) if declared is not None else None

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.casework import selectors, services
 from bangfu.casework.domain import codes
 from bangfu.casework.domain.procedure import EVENT_LABELS, STATE_LABELS, State
@@ -104,6 +105,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@writes(Cap.CASE_ACCEPT, Cap.CASE_VILLAGE, Cap.CASE_APPROVE)
 def case_step(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(_user(request), pk)
     data: dict[str, Any] = {k: request.POST.get(k, "") for k in STEP_FIELDS}
@@ -130,6 +132,7 @@ def case_step(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@writes(Cap.CASE_VILLAGE)
 def measure_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(_user(request), pk)
     p = request.POST
@@ -158,6 +161,7 @@ def measure_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@writes(Cap.CASE_VILLAGE)
 def measure_status(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
     case = selectors.case_detail(_user(request), pk)
     measure = next((m for m in case._measures if m.pk == measure_pk), None)  # type: ignore[attr-defined]
@@ -213,6 +217,7 @@ def my_households(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@writes(Cap.LOG_VISITS)
 def visit_form(request: HttpRequest, pk: int) -> HttpResponse:
     household = selectors.household_for_visit(_user(request), pk)
     ctx: dict[str, Any] = {
@@ -258,6 +263,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
 SELF_REPORT_FIELDS = ["name", "id_number", "phone", "village", "hardship", "description"]
 
 
+@writes()
 def self_report(request: HttpRequest) -> HttpResponse:
     villages = selectors.villages_for_self_report(request.GET.get("t", ""))
     ctx: dict[str, Any] = {"villages": villages, "hardships": codes.HARDSHIP_TYPES, "errors": {}, "posted": {}}

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.casework import selectors, services
 from bangfu.casework.domain import codes
 from bangfu.casework.models import CaseParameters
@@ -88,6 +89,7 @@ def _required_date(post: Any, field: str) -> Any:
 
 @login_required
 @require_POST
+@writes(Cap.CONFIGURE)
 def params_add(request: HttpRequest) -> HttpResponse:
     def write(p: Any) -> None:
         services.params_new_version(
@@ -102,6 +104,7 @@ def params_add(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@writes(Cap.CONFIGURE)
 def obligation_add(request: HttpRequest) -> HttpResponse:
     def write(p: Any) -> None:
         visits = p.get("visits", "")
@@ -120,6 +123,7 @@ def obligation_add(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@writes(Cap.CONFIGURE)
 def calendar_add(request: HttpRequest) -> HttpResponse:
     def write(p: Any) -> None:
         name = p.get("name", "").strip()
@@ -138,6 +142,7 @@ def calendar_add(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@writes(Cap.CONFIGURE)
 def calendar_delete(request: HttpRequest, pk: int) -> HttpResponse:
     def write(_: Any) -> None:
         services.calendar_day_delete(actor=user_of(request), pk=pk)

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.casework import selectors, services
 from bangfu.casework.views._common import today, user_of
 from bangfu.core.errors import ApplicationError
@@ -33,6 +34,7 @@ def grid_village(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@writes(Cap.EDIT_REGISTRY)
 def grid_place(request: HttpRequest, code: str) -> HttpResponse:
     selectors.village_grids(user_of(request), code, today())  # 404 before anything is written
     try:
@@ -47,6 +49,7 @@ def grid_place(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@writes(Cap.EDIT_REGISTRY)
 def grid_handover(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     grid = selectors.grid_for_handover(user, pk)

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.casework import selectors, services
 from bangfu.casework.domain import codes
 from bangfu.casework.views._common import date_or_none, today, user_of
@@ -21,6 +22,7 @@ MANUAL_SOURCES = ("supervision", "hotline", "grid", "self_report")
 
 
 @login_required
+@writes(Cap.CASE_ACCEPT)
 def case_open(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     selectors.require_case_intake(user)

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from bangfu.accounts.domain.roles import Cap
+from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.areas import selectors as areas
 from bangfu.areas.domain.codes import Level
 from bangfu.core.errors import ApplicationError
@@ -35,6 +35,7 @@ def _list(request: HttpRequest, extra: dict[str, Any], status: int = 200) -> Htt
 
 
 @login_required
+@writes(Cap.EMPLOYMENT_EDIT)
 def asset_list(request: HttpRequest) -> HttpResponse:
     officers_only(request.user)
     if request.method != "POST":
@@ -73,6 +74,7 @@ def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@writes(Cap.EMPLOYMENT_EDIT)
 def rule_set(request: HttpRequest, pk: int) -> HttpResponse:
     """A new split rule from a date; the rule it replaces ends the day before."""
     user: Any = request.user
@@ -88,6 +90,7 @@ def rule_set(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@writes(Cap.EMPLOYMENT_EDIT)
 def income_distribute(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a year's income and distribute it at once to the collective and the eligible households."""
     user: Any = request.user

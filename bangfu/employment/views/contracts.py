@@ -7,12 +7,14 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 
+from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.employment import selectors, services
 from bangfu.employment.domain.endings import CONTRACT_END_REASONS, choices
 from bangfu.employment.views._forms import ending_form
 
 
 @login_required
+@writes(Cap.EMPLOYMENT_EDIT)
 def contract_end(request: HttpRequest, pk: int) -> HttpResponse:
     """The first day no longer worked, a reason from the list and a note; the KPI and payroll follow."""
     user: Any = request.user

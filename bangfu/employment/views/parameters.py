@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.areas.domain.codes import LEVEL_LABELS, Level
 from bangfu.core.errors import ApplicationError, Forbidden
 from bangfu.employment import selectors, services
@@ -82,6 +83,7 @@ def _page(request: HttpRequest, code: str, extra: dict[str, Any], status: int = 
 
 
 @login_required
+@writes(Cap.CONFIGURE)
 def parameters(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     code = request.POST.get("area") or request.GET.get("area") or ""

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.core.errors import ApplicationError
 from bangfu.employment import selectors, services
 from bangfu.employment.domain.endings import POST_END_REASONS, choices
@@ -37,6 +38,7 @@ def post_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@writes(Cap.EMPLOYMENT_EDIT)
 def post_create(request: HttpRequest) -> HttpResponse:
     """Appoint a person for one year; the per-household limit and age limit in force are checked."""
     user: Any = request.user
@@ -52,6 +54,7 @@ def post_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@writes(Cap.EMPLOYMENT_EDIT)
 def post_months(request: HttpRequest, pk: int) -> HttpResponse:
     """Months served after the assessment; the pay earned becomes the household's wage income."""
     user: Any = request.user
@@ -66,6 +69,7 @@ def post_months(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@writes(Cap.EMPLOYMENT_EDIT)
 def post_end(request: HttpRequest, pk: int) -> HttpResponse:
     """The last day served and a reason from the list; the household may then be given a post again."""
     user: Any = request.user

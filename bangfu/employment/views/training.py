@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from bangfu.accounts.domain.roles import Cap
+from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.areas import selectors as areas
 from bangfu.areas.domain.codes import Level
 from bangfu.core.errors import ApplicationError
@@ -52,6 +52,7 @@ def _choices(user: Any) -> dict[str, Any]:
 
 
 @login_required
+@writes(Cap.EMPLOYMENT_EDIT)
 def course_new(request: HttpRequest) -> HttpResponse:
     """Officers organise a course for a village or a workshop; an enterprise user for its workshops."""
     user: Any = request.user
@@ -87,6 +88,7 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@writes(Cap.EMPLOYMENT_EDIT)
 def course_trainee_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a trainee by ID number (anyone registered in the user's areas) or one of the workshop's workers."""
     user: Any = request.user

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from bangfu.accounts.domain.roles import Cap
+from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.areas import selectors as areas
 from bangfu.areas.domain.codes import Level
 from bangfu.core.errors import ApplicationError, NotFound
@@ -125,6 +125,7 @@ def _fail(request: HttpRequest, pk: int, exc: ApplicationError, form: str, **ctx
 
 @login_required
 @require_POST
+@writes(Cap.EMPLOYMENT_EDIT)
 def payroll_enter(request: HttpRequest, pk: int) -> HttpResponse:
     """One payroll row: the month's attendance and pieces of one contract."""
     user: Any = request.user
@@ -150,6 +151,7 @@ def payroll_enter(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@writes(Cap.EMPLOYMENT_EDIT)
 def contract_create(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     fields = ["id_number", "job", "start", "term_months", "probation_months", "probation_pay", "wage_code"]
@@ -165,6 +167,7 @@ def contract_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@writes(Cap.EMPLOYMENT_EDIT)
 def transition(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     try:
@@ -180,6 +183,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@writes(Cap.EMPLOYMENT_EDIT)
 def funding_add(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     try:
@@ -194,6 +198,7 @@ def funding_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@writes(Cap.EMPLOYMENT_EDIT)
 def trainee_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Enrol one of the workshop's workers in one of its courses."""
     user: Any = request.user
@@ -221,6 +226,7 @@ def payslip_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@writes(Cap.EMPLOYMENT_EDIT)
 def revenue_set(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     try:
@@ -237,6 +243,7 @@ _WAGE_FIELDS = ["kind", "base", "piece_rate", "day_rate", "fixed", "cap"]
 
 @login_required
 @require_POST
+@writes(Cap.EMPLOYMENT_EDIT)
 def wage_rule_set(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     head = posted(request, ["code", "name", "effective_from"])
@@ -275,6 +282,7 @@ def _form_choices(user: Any) -> dict[str, Any]:
 
 
 @login_required
+@writes(Cap.EMPLOYMENT_EDIT)
 def workshop_new(request: HttpRequest) -> HttpResponse:
     """Register a workshop with its operator (found by credit code or created)."""
     user: Any = request.user
@@ -298,6 +306,7 @@ def _status(context: dict[str, Any]) -> int:
 
 
 @login_required
+@writes(Cap.EMPLOYMENT_EDIT)
 def workshop_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The workshop's own facts; its village and operator stay, as they decide who may see it."""
     user: Any = request.user

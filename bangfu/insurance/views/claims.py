@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.core import files, params
 from bangfu.core.errors import ApplicationError, NotFound
@@ -77,6 +78,7 @@ def _lines(request: AuthedHttpRequest, p: Problems) -> tuple[list[services.Expen
 
 
 @login_required
+@writes(Cap.HANDLE_WARNINGS, Cap.CLAIM_APPROVE, Cap.CLAIM_SURVEY)
 def claim_new(request: AuthedHttpRequest) -> HttpResponse:
     household_id = int_or_none(request.GET.get("household") or request.POST.get("household"))
     if household_id is None:
@@ -169,6 +171,7 @@ def _step(request: AuthedHttpRequest, pk: int, event: str) -> None:
 
 @login_required
 @require_POST
+@writes(Cap.CLAIM_SURVEY, Cap.CASE_VILLAGE, Cap.CLAIM_APPROVE)
 def claim_step(request: AuthedHttpRequest, pk: int, event: str) -> HttpResponse:
     if event not in Event or event == Event.SUBMIT:
         raise NotFound()
@@ -194,6 +197,7 @@ def claim_document_file(request: AuthedHttpRequest, pk: int, doc_id: int) -> Fil
 
 @login_required
 @require_POST
+@writes(Cap.HANDLE_WARNINGS, Cap.CLAIM_APPROVE, Cap.CLAIM_SURVEY)
 def claim_document(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     upload = request.FILES.get("file")
     try:

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.core.errors import ApplicationError, NotFound
 from bangfu.core.views import field_errors, int_or_none, reraise_access
@@ -58,6 +59,7 @@ def _scheme_form(request: AuthedHttpRequest, ctx: dict[str, Any], status: int = 
 
 
 @login_required
+@writes(Cap.CONFIGURE)
 def scheme_new(request: AuthedHttpRequest) -> HttpResponse:
     if not selectors.counties_configurable(request.user):
         raise NotFound()
@@ -91,6 +93,7 @@ def scheme_new(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@writes(Cap.CONFIGURE)
 def scheme_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     s = selectors.scheme_get(request.user, pk)
     if request.method != "POST":
@@ -173,6 +176,7 @@ def _terms_from_post(request: AuthedHttpRequest) -> services.TermsInput:
 
 @login_required
 @require_POST
+@writes(Cap.CONFIGURE)
 def terms_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     try:
         services.terms_set(
@@ -229,6 +233,7 @@ def fund_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@writes(Cap.CONFIGURE)
 def premium_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     p = Problems()
     persons, on = (
@@ -256,6 +261,7 @@ def premium_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@writes(Cap.CONFIGURE)
 def fund_settle(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     p = Problems()
     on = p.date("on", request.POST.get("on"))

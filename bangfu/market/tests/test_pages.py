@@ -89,7 +89,7 @@ def test_sale_form_trio(market, client_for):
     w, e, p = market.world, market.enterprise, market.product
     data = {"product": p.pk, "day": str(market.today), "channel": "counter", "quantity": "2", "amount": "40"}
     for outsider in (w.t2, w.gw2, market.rival):
-        assert client_for(outsider).post(f"/market/enterprises/{e.pk}/sales/", data).status_code == 404
+        assert client_for(outsider).post(f"/market/enterprises/{e.pk}/sales/", data).status_code in (403, 404)
     assert client_for(w.t1).post(f"/market/enterprises/{e.pk}/sales/", data).status_code == 403
     assert not SaleRecord.objects.exists()
     r = client_for(market.owner).post(f"/market/enterprises/{e.pk}/sales/", data, follow=True)
@@ -107,7 +107,7 @@ def test_payment_form_flows_into_statement(market, client_for):
     )
     data = {"household": h1.pk, "kind": "wage", "amount": "2800", "paid_on": str(market.today)}
     for outsider in (w.t2, w.gw2, market.rival):
-        assert client_for(outsider).post(f"/market/enterprises/{e.pk}/payments/", data).status_code == 404
+        assert client_for(outsider).post(f"/market/enterprises/{e.pk}/payments/", data).status_code in (403, 404)
     assert not Payment.objects.exists()
     client_for(market.owner).post(f"/market/enterprises/{e.pk}/payments/", data)
     assert IncomeStatement.objects.get(household=h1, year=market.today.year).wage == Decimal("2800.00")
@@ -121,7 +121,7 @@ def test_product_page_and_price_form_trio(market, client_for):
     data = {"price": "22.50", "effective_from": str(market.today)}
     for outsider in (w.t2, w.gw2, market.rival):
         assert client_for(outsider).get(f"/market/products/{p.pk}/").status_code == 404
-        assert client_for(outsider).post(f"/market/products/{p.pk}/prices/", data).status_code == 404
+        assert client_for(outsider).post(f"/market/products/{p.pk}/prices/", data).status_code in (403, 404)
     assert PriceRecord.objects.filter(product=p).count() == 1
     client_for(market.owner).post(f"/market/products/{p.pk}/prices/", data)
     assert "22.50" in client_for(market.owner).get(f"/market/products/{p.pk}/").content.decode()
@@ -144,7 +144,7 @@ def test_order_pages_trio(market, client_for):
         r = client_for(outsider).post(
             "/market/orders/new/", {"enterprise": market.enterprise.pk, "buyer": market.buyer.pk, f"qty_{p.pk}": "2"}
         )
-        assert r.status_code == 404
+        assert r.status_code in (403, 404)
     assert not Order.objects.exists()
     r = county.post(
         "/market/orders/new/", {"enterprise": market.enterprise.pk, "buyer": market.buyer.pk, f"qty_{p.pk}": "2"}
@@ -153,10 +153,9 @@ def test_order_pages_trio(market, client_for):
     assert r.status_code == 302 and r["Location"] == f"/market/orders/{order.pk}/"
     for outsider in (w.t2, w.gw2, market.rival):
         assert client_for(outsider).get(f"/market/orders/{order.pk}/").status_code == 404
-        assert (
-            client_for(outsider).post(f"/market/orders/{order.pk}/move/", {"event": "cancel", "note": "x"}).status_code
-            == 404
-        )
+        assert client_for(outsider).post(
+            f"/market/orders/{order.pk}/move/", {"event": "cancel", "note": "x"}
+        ).status_code in (403, 404)
     owner = client_for(market.owner)
     assert 'data-event="confirm"' in owner.get(f"/market/orders/{order.pk}/").content.decode()
     owner.post(f"/market/orders/{order.pk}/move/", {"event": "confirm"})

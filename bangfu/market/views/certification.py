@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.market import selectors, services
 from bangfu.market.domain import codes
@@ -44,6 +45,7 @@ def certification_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@writes(Cap.MARKET_EDIT)
 def certification_apply(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     p = selectors.product_get(request.user, pk)
     _done(
@@ -56,6 +58,7 @@ def certification_apply(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@writes(Cap.CASE_ACCEPT, Cap.UPLOAD_FEEDS, Cap.MARKET_EDIT)
 def certification_decide(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """One step from the application page (or the product page's resubmit button)."""
     c = selectors.certification_get(request.user, pk)

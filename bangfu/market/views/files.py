@@ -8,6 +8,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.core import files, params
 from bangfu.core.errors import FieldProblem, NotFound, ValidationFailed
@@ -20,6 +21,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @login_required
 @require_POST
+@writes(Cap.MARKET_EDIT)
 def photo_upload(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     p = selectors.product_get(request.user, pk)
 

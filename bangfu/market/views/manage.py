@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
+from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.core.errors import ApplicationError, FieldProblem, Forbidden, NotFound, ValidationFailed
 from bangfu.market import selectors, services
@@ -77,6 +78,7 @@ def _enterprise_fields(creating: bool, areas: tuple[tuple[str, str], ...] = ()) 
 
 
 @login_required
+@writes(Cap.MARKET_EDIT)
 def enterprise_new(request: AuthedHttpRequest) -> HttpResponse:
     """Register an enterprise or co-operative (county officer)."""
     page = FormPage(
@@ -95,6 +97,7 @@ def enterprise_new(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@writes(Cap.MARKET_EDIT)
 def enterprise_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     e = _officer_enterprise(request.user, pk)
     page = FormPage(
@@ -116,6 +119,7 @@ def enterprise_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@writes(Cap.MARKET_EDIT)
 def counterpart_new(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """对口帮扶 / 东西部协作 partner of the enterprise (county officer)."""
     e = _officer_enterprise(request.user, pk)
@@ -168,6 +172,7 @@ def _household_by_id_number(user: Any, id_number: str) -> int:
 
 
 @login_required
+@writes(Cap.MARKET_EDIT)
 def household_link_new(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """联农带农: link a registered household by a member's ID number (county officer)."""
     e = _officer_enterprise(request.user, pk)
@@ -203,6 +208,7 @@ def household_link_new(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@writes(Cap.MARKET_EDIT)
 def year_new(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The enterprise's yearly output value, revenue and profit (its own user or the county)."""
     e = selectors.enterprise_get(request.user, pk)
@@ -242,6 +248,7 @@ def year_new(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@writes(Cap.MARKET_EDIT)
 def buyer_new(request: AuthedHttpRequest) -> HttpResponse:
     page = FormPage(
         "登记采购单位", "Register an institutional buyer",
@@ -274,6 +281,7 @@ def buyer_new(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@writes(Cap.MARKET_EDIT)
 def target_new(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The buyer's canteen purchases for a year; the share defaults to the area's parameter."""
     buyer = selectors.buyer_get(request.user, pk)
@@ -309,6 +317,7 @@ def target_new(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@writes(Cap.MARKET_EDIT)
 def parameters(request: AuthedHttpRequest) -> HttpResponse:
     """The market parameters per area with effective dates; a new row never rewrites the past."""
     page = FormPage(

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.core import params
 from bangfu.core.errors import ApplicationError
@@ -101,6 +102,7 @@ def _chart_data(sales: selectors.SalesSummary) -> dict[str, Any]:
 
 @login_required
 @require_POST
+@writes(Cap.MARKET_EDIT)
 def sale_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     e = selectors.enterprise_get(request.user, pk)
 
@@ -127,6 +129,7 @@ def sale_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@writes(Cap.MARKET_EDIT)
 def payment_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     e = selectors.enterprise_get(request.user, pk)
     _done(
@@ -176,6 +179,7 @@ def product_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@writes(Cap.MARKET_EDIT)
 def price_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     p = selectors.product_get(request.user, pk)
     _done(
@@ -194,6 +198,7 @@ def price_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@writes(Cap.MARKET_EDIT)
 def production_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     p = selectors.product_get(request.user, pk)
     _done(
@@ -227,6 +232,7 @@ def order_list(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@writes(Cap.MARKET_EDIT)
 def order_new(request: AuthedHttpRequest) -> HttpResponse:
     """Pick a buyer and a supplier, then quantities of that supplier's catalogue products."""
     user = request.user
@@ -276,6 +282,7 @@ def order_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@writes(Cap.MARKET_EDIT)
 def order_move(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     o = selectors.order_get(request.user, pk)
     _done(

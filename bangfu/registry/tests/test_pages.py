@@ -111,9 +111,9 @@ def test_edit_access_trio_changes_nothing(world, client_for):
     h1 = world.households["h1"]
     for user in (world.t2, world.gw2):
         r = client_for(user).post(f"/registry/households/{h1.pk}/edit/", {"address": "X", "reason": "x"})
-        assert r.status_code == 404
+        assert r.status_code in (403, 404)
     r = client_for(world.gw1).post(f"/registry/households/{h1.pk}/edit/", {"address": "X", "reason": "x"})
-    assert r.status_code == 404  # a grid worker sees the household but may not edit the registry
+    assert r.status_code in (403, 404)  # a grid worker sees the household but may not edit the registry
     h1.refresh_from_db()
     assert h1.address != "X"
 
@@ -141,7 +141,7 @@ def test_member_add_edit_remove(world, client_for):
     m.refresh_from_db()
     h1.refresh_from_db()
     assert not m.active and h1.size == 3
-    assert client_for(world.t2).post(f"/registry/members/{m.pk}/edit/", {"name": "X"}).status_code == 404
+    assert client_for(world.t2).post(f"/registry/members/{m.pk}/edit/", {"name": "X"}).status_code in (403, 404)
 
 
 def test_income_lines_recompute_the_statement(world, client_for):
@@ -161,7 +161,7 @@ def test_income_lines_recompute_the_statement(world, client_for):
     st.refresh_from_db()
     assert str(st.net_income) == "39999.50"
     item = st.items.get(item="cost.business")
-    assert client_for(world.t2).post(f"/registry/income-items/{item.pk}/delete/").status_code == 404
+    assert client_for(world.t2).post(f"/registry/income-items/{item.pk}/delete/").status_code in (403, 404)
     client_for(world.t1).post(f"/registry/income-items/{item.pk}/delete/")
     st.refresh_from_db()
     assert str(st.net_income) == "41000.00"
