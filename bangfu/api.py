@@ -15,8 +15,8 @@ from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.operation import Operation
 from ninja.openapi.schema import REF_TEMPLATE, NinjaGenerateJsonSchema, OpenAPISchema
+from ninja.operation import Operation
 from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 

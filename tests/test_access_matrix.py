@@ -68,10 +68,15 @@ def api_routes() -> list[Route]:
     return out
 
 
+_SAMPLE = {"int": 1, "str": "x", "slug": "x", "uuid": "00000000-0000-4000-8000-000000000001", "path": "x"}
+
+
 def sample_url(route: Route, ids: dict[str, object] | None = None) -> str:
     ids = ids or {}
     if route.kind == "page":
-        url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(ids.get(m.group(1), 1)), route.pattern)
+        url = re.sub(
+            r"<(?:(\w+):)?(\w+)>", lambda m: str(ids.get(m.group(2), _SAMPLE[m.group(1) or "str"])), route.pattern
+        )
         return "/" + url
     return re.sub(r"\{(\w+)\}", lambda m: str(ids.get(m.group(1), 1)), route.pattern)
 

@@ -562,6 +562,7 @@ def guarantee_list(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
 @router.post(
     "/households/{pk}/guarantees", response={201: GuaranteeOut}, summary="记录三保障核查 Record a guarantee check"
 )
+@writes(Cap.LOG_VISITS)
 def guarantee_record(request: HttpRequest, pk: int, body: GuaranteeIn) -> Status[dict[str, Any]]:
     """Grid workers (their grids) and officers who edit the registry record what they found on a date."""
     h = selectors.household_get(_user(request), pk)
@@ -645,6 +646,7 @@ def site_get(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.post("/sites", response={201: SiteOut}, summary="新建安置点 Create a resettlement site")
+@writes(Cap.CONFIGURE)
 def site_create(request: HttpRequest, body: SiteIn) -> Status[dict[str, Any]]:
     data = body.model_dump()
     s = services.site_create(actor=_user(request), area_code=data.pop("area"), **data)
@@ -652,6 +654,7 @@ def site_create(request: HttpRequest, body: SiteIn) -> Status[dict[str, Any]]:
 
 
 @router.patch("/sites/{pk}", response=SiteOut, summary="修改安置点 Correct a resettlement site")
+@writes(Cap.CONFIGURE)
 def site_update(request: HttpRequest, pk: int, body: SitePatchIn) -> dict[str, Any]:
     s = selectors.site_get(_user(request), pk)
     services.site_update(actor=_user(request), site=s, changes=body.model_dump(exclude_unset=True))
@@ -661,6 +664,7 @@ def site_update(request: HttpRequest, pk: int, body: SitePatchIn) -> dict[str, A
 @router.put(
     "/households/{pk}/relocation", response=RelocationOut, summary="安置到安置点 Place or move a household on a site"
 )
+@writes(Cap.EDIT_REGISTRY)
 def household_relocation(request: HttpRequest, pk: int, body: RelocationIn) -> dict[str, Any]:
     user = _user(request)
     h = selectors.household_get(user, pk)

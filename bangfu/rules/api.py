@@ -102,12 +102,14 @@ class PublishIn(Schema):
 
 
 @router.post("/rulesets", response={201: RuleSetOut}, summary="新建规则草稿 New draft (copy of the version in force)")
+@writes(Cap.CONFIGURE)
 def ruleset_draft_create(request: HttpRequest, body: DraftIn) -> Status:
     rs = services.ruleset_start_draft(actor=request.user, area_code=body.area, note=body.note)  # type: ignore[arg-type]
     return Status(201, _out(selectors.ruleset_get(request.user, rs.pk)))  # type: ignore[arg-type]
 
 
 @router.put("/rulesets/{pk}", response=RuleSetOut, summary="修改规则草稿 Replace a draft's window, parameters, rules")
+@writes(Cap.CONFIGURE)
 def ruleset_draft_update(request: HttpRequest, pk: int, body: DraftUpdateIn) -> dict[str, Any]:
     rs = selectors.ruleset_get(request.user, pk)  # type: ignore[arg-type]
     services.ruleset_update_draft(
@@ -122,6 +124,7 @@ def ruleset_draft_update(request: HttpRequest, pk: int, body: DraftUpdateIn) -> 
 
 
 @router.post("/rulesets/{pk}/publish", response=RuleSetOut, summary="发布规则 Publish a draft from a date")
+@writes(Cap.CONFIGURE)
 def ruleset_publish(request: HttpRequest, pk: int, body: PublishIn) -> dict[str, Any]:
     rs = selectors.ruleset_get(request.user, pk)  # type: ignore[arg-type]
     services.ruleset_publish(actor=request.user, ruleset=rs, effective_from=body.effective_from)  # type: ignore[arg-type]
@@ -129,6 +132,7 @@ def ruleset_publish(request: HttpRequest, pk: int, body: PublishIn) -> dict[str,
 
 
 @router.delete("/rulesets/{pk}", response={204: None}, summary="删除规则草稿 Delete a draft")
+@writes(Cap.CONFIGURE)
 def ruleset_draft_delete(request: HttpRequest, pk: int) -> Status:
     rs = selectors.ruleset_get(request.user, pk)  # type: ignore[arg-type]
     services.ruleset_delete_draft(actor=request.user, ruleset=rs)  # type: ignore[arg-type]
