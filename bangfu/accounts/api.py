@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth import SESSION_KEY, update_session_auth_hash
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, Query, Router, Schema, Status
@@ -13,7 +14,7 @@ from ninja.files import UploadedFile
 
 from bangfu.accounts import audit_log, batch, lockout, selectors, services
 from bangfu.accounts.domain.duties import DUTY_PAIRS
-from bangfu.accounts.domain.roles import ROLE_LABELS, Cap, Role
+from bangfu.accounts.domain.roles import ROLE_LABELS, Cap, Role, writes
 from bangfu.accounts.models import User
 from bangfu.core.domain import inputs
 from bangfu.core.errors import Forbidden, NotFound
@@ -592,3 +593,23 @@ def my_sign_ins(request: HttpRequest) -> list[dict[str, Any]]:
         }
         for s in selectors.sign_ins_of(_actor(request))
     ]
+
+
+class PasswordChangeIn(Schema):
+    old_password: str
+    new_password: str
+    new_password_again: str
+
+
+@router.post("/me/password", response={204: None}, summary="修改本人密码 Change your own password")
+@writes()
+def password_change(request: HttpRequest, body: PasswordChangeIn) -> Status[None]:
+    """The current password is required; the new one must pass the password rules (422 with
+    `errors` per field otherwise). A browser session stays logged in; the user's other sessions end.
+    API tokens are not affected (revoke them on the profile page)."""
+    user = request.auth  # type: ignore[attr-defined]
+    services.password_change(user=user, **body.model_dump())
+    session = getattr(request, "session", None)
+    if session is not None and session.get(SESSION_KEY) == str(user.pk):  # called from the logged-in browser
+        update_session_auth_hash(request, user)
+    return Status(204, None)

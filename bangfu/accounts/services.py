@@ -8,10 +8,11 @@ import secrets
 import string
 from typing import Any
 
+from django.contrib.auth import password_validation
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bangfu.accounts import selectors
 from bangfu.accounts.domain.administration import membership_dates_problem, role_area_problem
@@ -517,3 +518,40 @@ def policy_set(
         },
     )
     return row
+
+
+def password_change(*, user: User, old_password: str, new_password: str, new_password_again: str) -> User:
+    """The user changes their own password: the old one is required, the new one must pass the
+    configured validators (length, common passwords, …). The caller keeps the session alive
+    (django.contrib.auth.update_session_auth_hash); other sessions of the user end."""
+    if not user.check_password(old_password or ""):
+        raise invalid("old_password", "原密码不正确", "The current password is not correct")
+    problems = []
+    if new_password != new_password_again:
+        problems.append(FieldProblem("new_password_again", "两次输入的新密码不一致", "The two new passwords differ"))
+    if new_password == old_password:
+        problems.append(
+            FieldProblem("new_password", "新密码不能与原密码相同", "The new password must differ from the current one")
+        )
+    # Some validators translate when they raise: run them once per language.
+    with translation.override("zh-hans"):
+        zh_notes = _password_notes(new_password, user)
+    with translation.override("en"):
+        en_notes = _password_notes(new_password, user)
+    problems += [FieldProblem("new_password", zh, en) for zh, en in zip(zh_notes, en_notes, strict=True)]
+    if problems:
+        raise ValidationFailed(
+            problems, zh="新密码不符合要求，请按提示修改", en="The new password was not accepted; see the notes"
+        )
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    audit_record(actor=user, action="password_change", obj=user)
+    return user
+
+
+def _password_notes(password: str, user: User) -> list[str]:
+    try:
+        password_validation.validate_password(password or "", user)
+    except DjangoValidationError as exc:
+        return [str(m) for m in exc.messages]
+    return []

@@ -6,6 +6,7 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -171,3 +172,23 @@ def _date_or_none(raw: str | None) -> dt.date | None:
         raise ValidationFailed(
             [FieldProblem("valid_from", "日期格式应为 年-月-日", "Write dates as YYYY-MM-DD")]
         ) from None
+
+
+PASSWORD_FIELDS = ("old_password", "new_password", "new_password_again")
+
+
+@login_required
+@writes()
+def password_change(request: AuthedHttpRequest) -> HttpResponse:
+    """Change one's own password (old one required, validators apply); this session stays logged in."""
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            services.password_change(user=request.user, **{f: request.POST.get(f, "") for f in PASSWORD_FIELDS})
+        except ApplicationError as exc:
+            errors = field_errors(exc)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, "密码已修改 Password changed")
+            return redirect("accounts:profile")
+    return render(request, "accounts/password_change.html", {"errors": errors}, status=422 if errors else 200)

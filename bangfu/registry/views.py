@@ -7,8 +7,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -42,23 +43,47 @@ def _require(request: AuthedHttpRequest, cap: Cap) -> None:
         raise NotFound()
 
 
-def _filter(request: AuthedHttpRequest) -> selectors.HouseholdFilter:
+def _filter(data: QueryDict) -> selectors.HouseholdFilter:
     return selectors.HouseholdFilter(
-        text=request.GET.get("q", "").strip(),
-        village=request.GET.get("village", ""),
-        grid=int_or_none(request.GET.get("grid")),
-        flag=request.GET.get("flag", ""),
-        monitoring_type=request.GET.get("type", ""),
+        text=data.get("q", "").strip(),
+        village=data.get("village", ""),
+        grid=int_or_none(data.get("grid")),
+        flag=data.get("flag", ""),
+        monitoring_type=data.get("type", ""),
     )
 
 
+def _looks_like_id(text: str) -> bool:
+    """An 18-character ID number (or a typo of one): it must never travel in a URL (D10)."""
+    return len(text) == 18 and text[:17].isdigit()
+
+
+def _list_query(data: QueryDict) -> QueryDict:
+    """The list's filters for links (page, export, the address bar), without an ID number."""
+    query = QueryDict(mutable=True)
+    for key in ("q", "village", "grid", "flag", "type"):
+        value = data.get(key, "").strip()
+        if value and not (key == "q" and _looks_like_id(value)):
+            query[key] = value
+    return query
+
+
 @login_required
+@writes(Cap.VIEW_PEOPLE)  # the search form is sent by POST, so an ID number typed in it stays out of URLs
 def household_list(request: AuthedHttpRequest) -> HttpResponse:
     _require(request, Cap.VIEW_PEOPLE)
-    f = _filter(request)
+    data = request.POST if request.method == "POST" else request.GET
+    f = _filter(data)
+    url = reverse("registry:household_list")
+    query = _list_query(data)
+    if request.method == "GET" and _looks_like_id(f.text):
+        messages.info(
+            request, "身份证号请在查询框中输入（不进网址）。 Type ID numbers in the search box; they stay out of URLs."
+        )
+        return redirect(f"{url}?{query.urlencode()}" if query else url)
+    if request.method == "POST" and not request.htmx and not _looks_like_id(f.text):
+        return redirect(f"{url}?{query.urlencode()}" if query else url)  # after a plain form post: a bookmarkable page
     page = selectors.household_page(request.user, f, params.page_number(request.GET))
-    query = request.GET.copy()
-    query.pop("page", None)
     ctx = {
         "page": page,
         "f": f,
@@ -69,7 +94,10 @@ def household_list(request: AuthedHttpRequest) -> HttpResponse:
         "can_create": has_cap(request.user, Cap.EDIT_REGISTRY),
     }
     template = "registry/_household_rows.html" if request.htmx else "registry/household_list.html"
-    return render(request, template, ctx)
+    response = render(request, template, ctx)
+    if request.htmx and request.method == "POST":
+        response["HX-Push-Url"] = f"{url}?{query.urlencode()}" if query else url
+    return response
 
 
 # A province officer may see 50,000 villages: past this many, the filter takes a typed code instead.
@@ -227,9 +255,13 @@ def member_remove(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
 @writes(Cap.VIEW_FULL_ID)
 def member_reveal_id(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    """The full ID number, for roles allowed to see it (htmx swaps it into the page); logged."""
+    """The full ID number, for roles allowed to see it (htmx swaps it into the page); logged.
+
+    POST with the CSRF token (hx-post): revealing writes a PiiView, so a cross-site link or a
+    prefetch must not trigger it (D14)."""
     m = selectors.member_get(request.user, pk)
     try:
         value = selectors.member_full_id(request.user, m, purpose="household page")
@@ -303,8 +335,9 @@ def guarantee_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @writes(Cap.VIEW_PEOPLE)
 def find_by_id(request: AuthedHttpRequest) -> HttpResponse:
+    """GET: the form. POST: find (the number goes in the body, never in a URL — D10)."""
     _require(request, Cap.VIEW_PEOPLE)
-    number = request.GET.get("id_number", "").strip()
+    number = request.POST.get("id_number", "").strip() if request.method == "POST" else ""
     ctx: dict[str, Any] = {"number": number}
     if number:
         try:

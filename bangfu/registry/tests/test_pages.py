@@ -1,5 +1,7 @@
 """Registry pages: the access trio on every page, forms with field errors, history, masking."""
 
+from urllib.parse import quote
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -42,13 +44,27 @@ def test_full_id_view_is_role_gated_and_logged(world, client_for):
     m = world.households["h1"].members.first()
     from bangfu.core import crypto
 
-    r = client_for(world.t1).get(f"/registry/members/{m.pk}/id-number/")
+    url = f"/registry/members/{m.pk}/id-number/"
+    # D14: revealing writes a PiiView, so GET (a cross-site link, a prefetch) does nothing
+    assert client_for(world.t1).get(url).status_code == 405
+    assert not PiiView.objects.exists()
+    r = client_for(world.t1).post(url)
     assert r.status_code == 200 and r.content.decode() == crypto.decrypt(m.id_enc)
     assert PiiView.objects.filter(actor=world.t1, object_id=str(m.pk)).count() == 1
-    r = client_for(world.v1).get(f"/registry/members/{m.pk}/id-number/")  # village cadre: no full view
-    assert r.status_code == 403 and r.content.decode() == m.id_masked
-    assert client_for(world.t2).get(f"/registry/members/{m.pk}/id-number/").status_code == 404
+    r = client_for(world.v1).post(url)  # village cadre: no full view
+    assert r.status_code == 403 and crypto.decrypt(m.id_enc) not in r.content.decode()
+    assert client_for(world.t2).post(url).status_code == 404
     assert PiiView.objects.count() == 1
+
+
+def test_full_id_reveal_needs_the_csrf_token(world):
+    from django.test import Client
+
+    m = world.households["h1"].members.first()
+    c = Client(enforce_csrf_checks=True)
+    c.force_login(world.t1, backend="django.contrib.auth.backends.ModelBackend")
+    assert c.post(f"/registry/members/{m.pk}/id-number/").status_code == 403
+    assert not PiiView.objects.exists()
 
 
 def test_create_household_with_field_errors_then_success(world, client_for):
@@ -176,11 +192,24 @@ def test_search_by_name_number_and_id(world, client_for):
     full = crypto.decrypt(m.id_enc)
     assert h1.number in c.get("/registry/households/", {"q": m.name}).content.decode()
     assert h1.number in c.get("/registry/households/", {"q": h1.number}).content.decode()
-    body = c.get("/registry/households/", {"q": full}).content.decode()
+    # D10: an ID number is searched by POST and never put into a URL
+    r = c.post("/registry/households/", {"q": full, "village": world.v1a.code}, HTTP_HX_REQUEST="true")
+    body = r.content.decode()
     assert h1.number in body and world.households["h3"].number not in body
-    r = client_for(world.t1).get("/registry/find/", {"id_number": full})
+    assert full not in r["HX-Push-Url"] and r["HX-Push-Url"] == f"/registry/households/?village={world.v1a.code}"
+    assert full not in body.split("export.xlsx", 1)[-1][:300]
+    r = c.post("/registry/households/", {"q": full})  # without htmx: the page itself, no redirect to a URL with it
+    assert r.status_code == 200 and h1.number in r.content.decode()
+    r = c.post("/registry/households/", {"q": m.name})  # other searches: redirected to a bookmarkable list
+    assert r.status_code == 302 and r["Location"].endswith(f"?q={quote(m.name)}")
+    r = c.get("/registry/households/", {"q": full})  # an old link with an ID number: not searched
+    assert r.status_code == 302 and full not in r["Location"]
+    r = client_for(world.t1).post("/registry/find/", {"id_number": full})
     assert r.status_code == 302 and r["Location"].endswith(f"/registry/households/{h1.pk}/")
-    assert client_for(world.t2).get("/registry/find/", {"id_number": full}).status_code == 404
+    assert client_for(world.t2).post("/registry/find/", {"id_number": full}).status_code == 404
+    r = client_for(world.t1).get("/registry/find/", {"id_number": full})  # GET only shows the form
+    assert r.status_code == 200 and full not in r.content.decode()
+    assert 'method="post"' in r.content.decode()
 
 
 def test_list_runs_a_fixed_number_of_queries(world, client_for):
