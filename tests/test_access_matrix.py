@@ -7,6 +7,7 @@ declarations from the live URL conf, so a new writing route without one fails he
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -150,3 +151,263 @@ def _caps(user) -> frozenset[Cap]:
 
 def _diff(a: dict[str, int], b: dict[str, int]) -> dict[str, tuple[int, int]]:
     return {k: (a.get(k, 0), v) for k, v in b.items() if a.get(k, 0) != v}
+
+
+# --- The access matrix: every route × the personas who must be refused ------------------------------
+#
+# The objects addressed by route parameters live in village V1a, grid G1 (household h1 of the test
+# county). Each persona below cannot see them (the auditor sees them but may change nothing).
+# OBJECTS says which object each route parameter names, by the route's prefix; a route whose
+# parameter matches no row fails the test (so a new route must be entered here). `None` marks a
+# parameter that names no object of an area (a report key, a step name, a feed kind).
+
+OBJECTS: list[tuple[str, str, str | None]] = (
+    [
+        # (route prefix, parameter, object kind)
+        ("registry/households/", "pk", "household"),
+        ("/api/v1/registry/households/", "pk", "household"),
+        ("/api/v1/registry/households/", "year", None),
+        ("households/", "pk", "household"),  # analytics timeline
+        ("/api/v1/analytics/households/", "household_id", "household"),
+        ("/api/v1/insurance/households/", "household_id", "household"),
+        ("/api/v1/monitoring/households/", "pk", "household"),
+        ("cases/grid/visit/", "pk", "household"),
+        ("registry/members/", "pk", "member"),
+        ("/api/v1/registry/members/", "pk", "member"),
+        ("registry/income-items/", "pk", "income_item"),
+        ("/api/v1/registry/income-items/", "pk", "income_item"),
+        ("cases/grids/", "code", "village"),
+        ("/api/v1/areas/", "code", "village"),
+        ("cases/grids/handover/", "pk", "grid"),
+        ("cases/", "pk", "case"),
+        ("cases/", "measure_pk", "absent"),
+        ("/api/v1/casework/cases/", "case_id", "case"),
+        ("cases/notices/", "pk", "absent"),
+        ("cases/attachments/", "pk", "absent"),
+        ("cases/visits/", "pk", "absent"),
+        ("cases/settings/calendar/", "pk", "absent"),
+        ("accounts/me/tokens/", "token_id", "token"),
+        ("monitoring/warnings/", "pk", "absent"),
+        ("/api/v1/monitoring/warnings/", "pk", "absent"),
+        ("monitoring/feeds/template/", "kind", None),
+        ("/api/v1/monitoring/feeds/", "kind", None),
+        ("reports/", "key", None),
+        ("/api/v1/analytics/reports/", "key", None),
+        ("insurance/claims/", "event", None),
+        ("insurance/claims/", "pk", "absent"),
+        ("insurance/claims/", "doc_id", "absent"),
+        ("/api/v1/insurance/claims/", "claim_id", "absent"),
+        ("insurance/schemes/", "pk", "absent"),
+        ("/api/v1/insurance/schemes/", "scheme_id", "absent"),
+        ("rules/", "pk", "absent"),
+        ("/api/v1/rules/rulesets/", "pk", "absent"),
+        ("/api/v1/registry/sites/", "pk", "absent"),
+        ("/api/v1/employment/workshops/", "year", None),
+        ("jobs/", "pk", "absent"),
+        ("/api/v1/jobs/", "pk", "absent"),
+    ]
+    + [
+        (prefix + part, "pk", "absent")
+        for prefix in ("employment/", "/api/v1/employment/")
+        for part in (
+            "assets/",
+            "contracts/",
+            "courses/",
+            "payslips/",
+            "sites/",
+            "welfare-posts/",
+            "posts/",
+            "workshops/",
+        )
+    ]
+    + [
+        (prefix + part, "pk", "absent")
+        for prefix in ("market/", "/api/v1/market/")
+        for part in ("buyers/", "certifications/", "enterprises/", "events/", "orders/", "products/", "photos/")
+    ]
+)
+ABSENT_ID = 987654  # kinds the test county does not build yet: an id nobody has (refused trivially)
+
+# Routes anyone may call without an account (checked in test_architecture.py).
+PUBLIC_ROUTES = re.compile(r"^/?(cases/report/|market/catalogue/|market/photos/|api/v1/market/catalogue)")
+
+
+def _kind(route: Route, param: str) -> str | None:
+    rows = [(p, k) for p, name, k in OBJECTS if name == param and route.pattern.startswith(p)]
+    assert rows, f"{route.name}: parameter {param!r} has no row in OBJECTS (declare what it names)"
+    return max(rows, key=lambda r: len(r[0]))[1]
+
+
+def _params(route: Route) -> list[str]:
+    return [m.group(1) or m.group(2) for m in re.finditer(r"<(?:\w+:)?(\w+)>|\{(\w+)\}", route.pattern)]
+
+
+@pytest.fixture
+def matrix(world):
+    """The objects of V1a/G1 and the personas who must not reach them."""
+    from bangfu.accounts import services as accounts
+    from bangfu.accounts.domain.roles import Role
+    from bangfu.areas import services as areas
+    from bangfu.casework import services as casework
+    from bangfu.core.testing import PASSWORD, new_household
+    from bangfu.registry import services as registry
+
+    h1 = world.households["h1"]
+    member = h1.members.first()
+    item = registry.income_item_set(actor=world.county, household=h1, year=2025, item="wage.local", amount="1200")
+    casework.params_set(actor=None, area_code=world.area_county.code, effective_from=dt.date(2020, 1, 1), values={})
+    case = casework.case_open(actor=world.county, household=h1, source="hotline", summary="矩阵测试案件")
+    token_owner = world.gw1
+    accounts.token_create(user=token_owner, name="matrix")
+    token = token_owner.api_tokens.get()
+    other = areas.area_create(code="511134000000", name="邻县", parent_code="511100000000")
+    other_township = areas.area_create(code="511134100000", name="邻县一乡", parent_code=other.code)
+    other_village = areas.area_create(code="511134100201", name="邻县一村", parent_code=other_township.code)
+    new_household(other_village)
+    officer = accounts.user_create(username="far_admin", password=PASSWORD, display_name="far_admin")
+    accounts.membership_grant(user=officer, role=Role.COUNTY_ADMIN, area_code=other.code)
+    cadre = accounts.user_create(username="v2_cadre", password=PASSWORD, display_name="v2_cadre")
+    accounts.membership_grant(user=cadre, role=Role.VILLAGE_CADRE, area_code=world.v2a.code)
+    ids = {
+        "household": h1.pk,
+        "member": member.pk,
+        "income_item": item.pk,
+        "case": case.pk,
+        "village": world.v1b.code,  # gw2 works in V1a and may see that village; V1b is nobody's here
+        "grid": world.g1.pk,
+        "token": token.pk,
+        "absent": ABSENT_ID,
+    }
+    personas = {"gw_other_grid": world.gw2, "cadre_other_village": cadre, "officer_other_county": officer}
+    personas["auditor"] = world.auditor
+    secrets = [h1.number, member.name]
+    return ids, personas, secrets
+
+
+def _url(route: Route, ids: dict[str, object]) -> str:
+    values: dict[str, object] = {}
+    for p in _params(route):
+        kind = _kind(route, p)
+        if kind is None:
+            values[p] = {"year": 2025, "key": "monitored", "event": "survey", "kind": "school"}.get(p, "x")
+        else:
+            values[p] = ids[kind]
+    return sample_url(route, values)
+
+
+def _anonymous_refused(r: Route, method: str, url: str) -> bool:
+    resp = _call(Client(), method, url)
+    if r.kind == "api":
+        return resp.status_code == 401
+    if resp.status_code == 302:
+        return "/accounts/login/" in resp["Location"]
+    return resp.status_code in (404, 405)  # a scoped file view answers 404 to everyone outside
+
+
+def _judge(r: Route, method: str, url: str, persona, resp, secrets: list[str]) -> object | None:
+    """What is wrong with `resp` (None: it is a refusal, or shows nothing of V1a/G1)."""
+    object_route = any(_kind(r, p) is not None for p in _params(r))
+    searching = method != "GET" and r.caps is not None and r.caps <= READ_CAPS  # find by ID, list search
+    if method != "GET" and not searching:
+        if r.caps is not None and not r.caps:
+            return None  # anyone's own action (password, token)
+        if not (r.caps & _caps(persona)):
+            return None if resp.status_code == 403 else resp.status_code  # lacks it: 403 before anything
+        if resp.status_code in (403, 404, 405):
+            return None
+        # holds the capability elsewhere, empty input: refused as input, nothing stored (checked below)
+        return None if resp.status_code in (302, 400, 409, 422) else resp.status_code
+    if persona.username == "auditor":
+        return None  # reads the whole county by design
+    if object_route and not searching:
+        # 422: a required query parameter is missing, checked before the object (reveals nothing of it)
+        refused = (403, 404, 405, 422) if r.kind == "api" else (403, 404, 405)
+        return None if resp.status_code in refused else resp.status_code
+    if resp.status_code == 200 and resp.get("Content-Type", "").startswith(("text/html", "application/json")):
+        leaked = [s for s in secrets if s in resp.content.decode()]
+        return f"shows {leaked}" if leaked else None
+    return None
+
+
+def _stored(before: dict[str, int]) -> dict[str, tuple[int, int]]:
+    return {k: v for k, v in _diff(before, table_counts()).items() if k != "accounts.ApiToken"}
+
+
+def _one_route(r: Route, method: str, url: str, clients: dict, secrets: list[str]) -> list[tuple[str, str, object]]:
+    """Anonymous and every persona on one route and method; what went wrong."""
+    where = f"{method} {url}"
+    failures: list[tuple[str, str, object]] = []
+    if not _anonymous_refused(r, method, url):
+        failures.append((where, "anonymous", "not refused"))
+    writing = method != "GET" and r.caps is not None and not r.caps <= READ_CAPS
+    object_route = any(_kind(r, p) is not None for p in _params(r))
+    # A persona holding the capability may create in its own area through a route that names no
+    # object (a draft for its own county): it is called after the "nothing stored" check.
+    own = [u for u in clients if writing and not object_route and r.caps & _caps(u)]
+    before = table_counts() if writing else None
+    for persona in [u for u in clients if u not in own]:
+        wrong = _judge(r, method, url, persona, _call(clients[persona], method, url), secrets)
+        if wrong is not None:
+            failures.append((where, persona.username, wrong))
+    if before is not None and (changed := _stored(before)):
+        failures.append((where, "stored", changed))
+    for persona in own:
+        wrong = _judge(r, method, url, persona, _call(clients[persona], method, url), secrets)
+        if wrong is not None:
+            failures.append((where, persona.username, wrong))
+    return failures
+
+
+def test_access_matrix_every_route_refuses_who_must_be_refused(world, matrix, client_for, api_for):
+    """Every page and API route × {anonymous, grid worker of another grid, cadre of another village,
+    officer of another county, read-only auditor}: anonymous → login (pages) or 401 (API); an object
+    of V1a/G1 → 404/403 for those who cannot see it; a write → 403 for whoever lacks the capability,
+    403/404 (or, holding it elsewhere, a refusal of the empty input) with nothing stored; a page or
+    list naming no object → none of h1's names or numbers for those who cannot see it."""
+    ids, personas, secrets = matrix
+    clients = {
+        "page": {u: client_for(u) for u in personas.values()},
+        "api": {u: api_for(u) for u in personas.values()},
+    }
+    failures: list[tuple[str, str, object]] = []
+    calls = 0
+    for r in page_routes() + api_routes():
+        url = _url(r, ids)
+        if PUBLIC_ROUTES.match(url.lstrip("/")):
+            continue  # the public catalogue and self-report: see test_architecture.py
+        for method in r.methods:
+            if method == "POST" and r.kind == "page" and r.caps is None:
+                continue  # undeclared pages only read (POST → 405, test above)
+            failures += _one_route(r, method, url, clients[r.kind], secrets)
+            calls += len(personas) + 1
+    assert calls > 1000, calls
+    assert not failures, "\n".join(map(str, failures))
+
+
+def test_no_get_route_changes_anything(world, matrix, client_for):
+    """D14: walking every page and API GET route (as the county administrator, who may see
+    everything, and as the auditor) creates or changes no row: no AuditEvent, no PiiView, nothing."""
+    from bangfu.core.models import AuditEvent, PiiView
+
+    ids, _personas, _secrets = matrix
+    walkers = [client_for(world.county), client_for(world.auditor), client_for(world.t1)]
+    before = table_counts()
+    audit, pii = AuditEvent.objects.count(), PiiView.objects.count()
+    walked = 0
+    for r in page_routes() + api_routes():
+        if "GET" not in r.methods:
+            continue
+        url = _url(r, ids)
+        for c in walkers:
+            c.get(url)
+            walked += 1
+    after = table_counts()
+    changed = {k: v for k, v in _diff(before, after).items() if k not in GET_MAY_WRITE}
+    assert walked > 300
+    assert (AuditEvent.objects.count(), PiiView.objects.count()) == (audit, pii)
+    assert not changed, changed
+
+
+# Rows a GET may legitimately add: Django's sessions (login state) and the cache of computed
+# indicators (a dashboard fills it the first time). Nothing personal, nothing audited.
+GET_MAY_WRITE = {"sessions.Session", "analytics.IndicatorValue", "analytics.IndicatorRun"}

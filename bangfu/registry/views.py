@@ -337,6 +337,8 @@ def guarantee_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def find_by_id(request: AuthedHttpRequest) -> HttpResponse:
     """GET: the form. POST: find (the number goes in the body, never in a URL — D10)."""
     _require(request, Cap.VIEW_PEOPLE)
+    if request.method == "GET" and request.GET.get("id_number"):
+        return redirect("registry:find_by_id")  # an old link with the number in it: not searched, not echoed
     number = request.POST.get("id_number", "").strip() if request.method == "POST" else ""
     ctx: dict[str, Any] = {"number": number}
     if number:

@@ -44,6 +44,7 @@ ACTION_LABELS: dict[str, str] = {
     "token_create": "创建接口令牌",
     "token_revoke": "吊销接口令牌",
     "lockout_lift": "解除登录锁定",
+    "password_change": "修改本人密码",
     "delegation_grant": "授权例外（职责分离）",
     "delegation_revoke": "撤销授权例外",
     "demo_load": "加载演示数据",

