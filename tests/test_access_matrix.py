@@ -187,6 +187,22 @@ OBJECTS: list[tuple[str, str, str | None]] = (
         ("cases/visits/", "pk", "absent"),
         ("cases/settings/calendar/", "pk", "absent"),
         ("accounts/me/tokens/", "token_id", "token"),
+        ("accounts/lockouts/", "user_id", "user"),
+        ("accounts/people/", "pk", "user"),
+        ("accounts/delegations/", "pk", "absent"),
+        ("accounts/memberships/", "pk", "absent"),
+        ("accounts/areas/", "code", "village"),
+        ("/api/v1/accounts/users/", "user_id", "user"),
+        ("/api/v1/accounts/users/", "pk", "user"),
+        ("/api/v1/accounts/delegations/", "delegation_id", "absent"),
+        ("/api/v1/accounts/memberships/", "pk", "absent"),
+        ("/api/v1/accounts/policy/", "code", None),
+        ("/api/v1/accounts/areas/", "code", "village"),
+        ("/api/v1/insurance/claims/", "doc_id", "absent"),  # a county's account rules: no personal data
+        ("/api/v1/casework/cases/", "measure_id", "absent"),
+        ("/api/v1/casework/config/calendar/", "day_id", "absent"),
+        ("/api/v1/casework/grids/", "code", "village"),
+        ("/api/v1/casework/grids/handover/", "grid_id", "grid"),
         ("monitoring/warnings/", "pk", "absent"),
         ("/api/v1/monitoring/warnings/", "pk", "absent"),
         ("monitoring/feeds/template/", "kind", None),
@@ -276,6 +292,7 @@ def matrix(world):
         "village": world.v1b.code,  # gw2 works in V1a and may see that village; V1b is nobody's here
         "grid": world.g1.pk,
         "token": token.pk,
+        "user": world.gw1.pk,
         "absent": ABSENT_ID,
     }
     personas = {"gw_other_grid": world.gw2, "cadre_other_village": cadre, "officer_other_county": officer}
@@ -289,7 +306,13 @@ def _url(route: Route, ids: dict[str, object]) -> str:
     for p in _params(route):
         kind = _kind(route, p)
         if kind is None:
-            values[p] = {"year": 2025, "key": "monitored", "event": "survey", "kind": "school"}.get(p, "x")
+            values[p] = {
+                "year": 2025,
+                "key": "monitored",
+                "event": "survey",
+                "kind": "school",
+                "code": ids["village"],
+            }.get(p, "x")
         else:
             values[p] = ids[kind]
     return sample_url(route, values)

@@ -171,6 +171,7 @@ def lockouts(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/users/{user_id}/unlock", response=LockoutLiftOut, summary="解除锁定 Lift a user's login locks")
+@writes(Cap.MANAGE_USERS)
 def unlock(request: HttpRequest, user_id: int, body: LockoutLiftIn) -> dict[str, Any]:
     """Clears every lock of a user of your county (all addresses); audited. 404 for other users."""
     cleared = lockout.lockout_lift(actor=_manage_users(request), user_id=user_id, reason=_reason(body.reason))
@@ -232,6 +233,7 @@ def delegation_list(request: HttpRequest) -> list[DelegationOut]:
 
 
 @router.post("/delegations", response={201: DelegationOut}, summary="登记授权 Record a delegation (county approvers)")
+@writes(Cap.CASE_APPROVE, Cap.CLAIM_APPROVE)
 def delegation_grant(request: HttpRequest, body: DelegationIn) -> Status:
     delegate = selectors.user_by_username(body.delegate)
     d = services.delegation_grant(
@@ -247,6 +249,7 @@ def delegation_grant(request: HttpRequest, body: DelegationIn) -> Status:
 
 
 @router.post("/delegations/{delegation_id}/revoke", response=DelegationOut, summary="撤销授权 Revoke a delegation")
+@writes(Cap.CASE_APPROVE, Cap.CLAIM_APPROVE)
 def delegation_revoke(request: HttpRequest, delegation_id: int, body: RevokeIn) -> DelegationOut:
     d = services.delegation_revoke(actor=request.user, delegation_id=delegation_id, reason=body.reason)  # type: ignore[arg-type]
     return _delegation_out(d)
@@ -458,6 +461,7 @@ def users(request: HttpRequest, q: str = "", page: int = 1) -> dict[str, Any]:
 
 
 @router.post("/users", response={201: AccountCreatedOut}, summary="新建账号 Create an account")
+@writes(Cap.MANAGE_USERS)
 def user_create(request: HttpRequest, body: AccountCreateIn) -> Status[dict[str, Any]]:
     """The account holds `role` in `area_code` (within your areas, a role at or below your own) and must
     change its password at its first sign-in; the first password is in this answer only."""
@@ -474,6 +478,7 @@ def users_template(request: HttpRequest) -> HttpResponse:
 
 
 @router.post("/users/import", response={201: AccountImportOut}, summary="批量导入账号 Import accounts (all or none)")
+@writes(Cap.MANAGE_USERS)
 def users_import(request: HttpRequest, file: File[UploadedFile]) -> Status[dict[str, Any]]:
     """422 with `errors` (row, column, message, message_en) when any row is wrong: then none is created."""
     created = batch.accounts_import(actor=_actor(request), data=upload_bytes(file), filename=file.name or "")
@@ -486,11 +491,13 @@ def user_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.patch("/users/{pk}", response=AccountDetailOut, summary="修改账号 Edit an account")
+@writes(Cap.MANAGE_USERS)
 def user_update(request: HttpRequest, pk: int, body: AccountUpdateIn) -> dict[str, Any]:
     return _detail(services.account_update(actor=_actor(request), user_id=pk, **body.dict()))
 
 
 @router.post("/users/{pk}/deactivate", response=AccountDetailOut, summary="停用账号 Deactivate (never deleted)")
+@writes(Cap.MANAGE_USERS)
 def user_deactivate(request: HttpRequest, pk: int, body: AccountDeactivateIn) -> dict[str, Any]:
     """Roles end today; each grid of a grid worker goes to the named worker (or vacant) in the same step."""
     user = services.account_deactivate(
@@ -500,17 +507,20 @@ def user_deactivate(request: HttpRequest, pk: int, body: AccountDeactivateIn) ->
 
 
 @router.post("/users/{pk}/reactivate", response=AccountDetailOut, summary="恢复账号 Restore an account")
+@writes(Cap.MANAGE_USERS)
 def user_reactivate(request: HttpRequest, pk: int, body: AccountReasonIn) -> dict[str, Any]:
     return _detail(services.account_reactivate(actor=_actor(request), user_id=pk, reason=body.reason))
 
 
 @router.post("/users/{pk}/password-reset", response=PasswordResetOut, summary="重置密码 Reset a password")
+@writes(Cap.MANAGE_USERS)
 def user_password_reset(request: HttpRequest, pk: int) -> dict[str, Any]:
     """A temporary password (in this answer only); the user must change it at the next sign-in."""
     return {"password": services.password_reset(actor=_actor(request), user_id=pk)}
 
 
 @router.post("/users/{pk}/memberships", response={201: MembershipHistoryOut}, summary="授予角色 Grant a role")
+@writes(Cap.MANAGE_USERS)
 def user_grant(request: HttpRequest, pk: int, body: RoleGrantIn) -> Status[dict[str, Any]]:
     user = selectors.user_get(_actor(request), pk)
     m = services.membership_grant(actor=_actor(request), user=user, **body.dict())
@@ -519,6 +529,7 @@ def user_grant(request: HttpRequest, pk: int, body: RoleGrantIn) -> Status[dict[
 
 
 @router.post("/memberships/{pk}/end", response=MembershipHistoryOut, summary="结束角色 End a role")
+@writes(Cap.MANAGE_USERS)
 def membership_end(request: HttpRequest, pk: int, body: MembershipEndIn) -> dict[str, Any]:
     m = services.membership_end(
         actor=_actor(request), membership_id=pk, reason=body.reason, end=body.end, handover=_handover(body.handover)
@@ -541,6 +552,7 @@ def policy(request: HttpRequest, code: str) -> dict[str, Any]:
 
 
 @router.post("/policy", response={201: AccountPolicyOut}, summary="设置账号规则 Set the county's account policy")
+@writes(Cap.MANAGE_USERS)
 def policy_set(request: HttpRequest, body: AccountPolicyIn) -> Status[dict[str, Any]]:
     row = services.policy_set(actor=_actor(request), **body.dict())
     return Status(

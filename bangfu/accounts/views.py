@@ -103,6 +103,7 @@ def lockout_list(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@writes(Cap.MANAGE_USERS)
 def lockout_lift(request: AuthedHttpRequest, user_id: int) -> HttpResponse:
     _require_manage_users(request)
     lockout.lockout_lift(actor=request.user, user_id=user_id, reason=request.POST.get("reason", "")[:200])
@@ -130,6 +131,7 @@ def _delegation_page(
 
 
 @login_required
+@writes(Cap.CASE_APPROVE, Cap.CLAIM_APPROVE)
 def delegations(request: AuthedHttpRequest) -> HttpResponse:
     """职责例外授权: the county's recorded exceptions to duties kept apart; grant and revoke here."""
     if request.method != "POST":
@@ -155,6 +157,7 @@ def delegations(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@writes(Cap.CASE_APPROVE, Cap.CLAIM_APPROVE)
 def delegation_revoke(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     try:
         services.delegation_revoke(actor=request.user, delegation_id=pk, reason=request.POST.get("reason", ""))

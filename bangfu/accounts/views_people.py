@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from bangfu.accounts import batch, lockout, selectors, services
 from bangfu.accounts.domain.administration import ROLE_LEVELS, ROLE_RANK
-from bangfu.accounts.domain.roles import ROLE_LABELS, Cap, Role
+from bangfu.accounts.domain.roles import ROLE_LABELS, Cap, Role, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.accounts.models import User
 from bangfu.core.errors import ApplicationError, NotFound, invalid
@@ -89,6 +89,7 @@ def _new_page(request: AuthedHttpRequest, status: int = 200, **extra: Any) -> Ht
 
 
 @login_required
+@writes(Cap.MANAGE_USERS)
 def person_new(request: AuthedHttpRequest) -> HttpResponse:
     selectors.users_visible(request.user)  # 403 for those who administer nothing
     if request.method != "POST":
@@ -159,6 +160,7 @@ def _failed(request: AuthedHttpRequest, pk: int, exc: ApplicationError, form: st
 
 @login_required
 @require_POST
+@writes(Cap.MANAGE_USERS)
 def person_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     try:
         services.account_update(
@@ -174,6 +176,7 @@ def person_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@writes(Cap.MANAGE_USERS)
 def person_reset(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     try:
         temp = services.password_reset(actor=request.user, user_id=pk)
@@ -185,6 +188,7 @@ def person_reset(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@writes(Cap.MANAGE_USERS)
 def person_deactivate(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     try:
         services.account_deactivate(
@@ -197,6 +201,7 @@ def person_deactivate(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@writes(Cap.MANAGE_USERS)
 def person_reactivate(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     try:
         services.account_reactivate(actor=request.user, user_id=pk, reason=request.POST.get("reason", ""))
@@ -207,6 +212,7 @@ def person_reactivate(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@writes(Cap.MANAGE_USERS)
 def person_grant(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     p = request.POST
     try:
@@ -227,6 +233,7 @@ def person_grant(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@writes(Cap.MANAGE_USERS)
 def membership_end(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     m = selectors.membership_get(request.user, pk)
     try:
@@ -254,6 +261,7 @@ def people_template(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@writes(Cap.MANAGE_USERS)
 def people_import(request: AuthedHttpRequest) -> HttpResponse:
     selectors.users_visible(request.user)
     if request.method != "POST":
@@ -277,6 +285,7 @@ def _policy_counties(user: User) -> list[str]:
 
 
 @login_required
+@writes(Cap.MANAGE_USERS)
 def policy(request: AuthedHttpRequest) -> HttpResponse:
     from bangfu.areas.selectors import area_names  # accounts views may use areas' selectors
 

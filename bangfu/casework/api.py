@@ -293,6 +293,7 @@ def case_measures(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
 @router.post(
     "/cases/{case_id}/measures/{measure_id}/status", response=MeasureRowOut, summary="更新措施状态 Measure status"
 )
+@writes(Cap.CASE_VILLAGE)
 def measure_status(request: HttpRequest, case_id: int, measure_id: int, body: MeasureStatusIn) -> dict[str, Any]:
     user = _user(request)
     m = selectors.measures_visible(user).filter(case_id=case_id, pk=measure_id).first()
@@ -409,6 +410,7 @@ def config(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.post("/config/params", response={201: ParamsOut}, summary="新版本参数 Parameters from a date on")
+@writes(Cap.CONFIGURE)
 def config_params(request: HttpRequest, body: ParamsIn) -> Status:
     row = services.params_new_version(
         actor=_user(request), area_code=body.area, effective_from=body.effective_from, values=body.values
@@ -417,12 +419,14 @@ def config_params(request: HttpRequest, body: ParamsIn) -> Status:
 
 
 @router.post("/config/obligations", response={201: ObligationOut}, summary="走访要求 A visit rule from a date on")
+@writes(Cap.CONFIGURE)
 def config_obligation(request: HttpRequest, body: ObligationIn) -> Status:
     row = services.obligation_new_version(actor=_user(request), area_code=body.area, **body.dict(exclude={"area"}))
     return Status(201, _obligation(row))
 
 
 @router.post("/config/calendar", response={201: CalendarDayOut}, summary="工作日历 A holiday or make-up working day")
+@writes(Cap.CONFIGURE)
 def config_calendar_set(request: HttpRequest, body: CalendarDayIn) -> Status:
     row = services.calendar_day_set(
         actor=_user(request), date=body.date, name=body.name, working=body.working, area_code=body.area or None
@@ -431,6 +435,7 @@ def config_calendar_set(request: HttpRequest, body: CalendarDayIn) -> Status:
 
 
 @router.delete("/config/calendar/{day_id}", response={204: None}, summary="删除日历日 Remove a calendar day")
+@writes(Cap.CONFIGURE)
 def config_calendar_delete(request: HttpRequest, day_id: int) -> Status:
     selectors.config_overview(_user(request), timezone.localdate())  # 404 for users who configure nothing
     services.calendar_day_delete(actor=_user(request), pk=day_id)
@@ -511,12 +516,14 @@ def grid_village(request: HttpRequest, code: str) -> dict[str, Any]:
 
 
 @router.post("/grids/{code}/place", response=PlacedOut, summary="划入网格 Place unplaced households into grids")
+@writes(Cap.EDIT_REGISTRY)
 def grid_place(request: HttpRequest, code: str) -> dict[str, int]:
     selectors.village_grids(_user(request), code, timezone.localdate())  # 404 before anything is written
     return services.grid_place_households(actor=_user(request), village_code=code)
 
 
 @router.post("/grids/handover/{grid_id}", response=GridRowOut, summary="网格交接 Hand a grid to another worker")
+@writes(Cap.EDIT_REGISTRY)
 def grid_handover(request: HttpRequest, grid_id: int, body: HandoverIn) -> dict[str, Any]:
     user = _user(request)
     grid = selectors.grid_for_handover(user, grid_id)

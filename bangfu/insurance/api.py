@@ -275,6 +275,7 @@ def document_rules(request: HttpRequest, scheme_id: int) -> list[dict[str, Any]]
     response={201: dict},
     summary="新增材料要求版本 Add a version of the documents required before survey, approval, payment",
 )
+@writes(Cap.CONFIGURE)
 def document_rule_set(request: HttpRequest, scheme_id: int, body: DocumentRuleIn) -> Status:
     r = services.document_rule_set(
         actor=_user(request),
@@ -494,6 +495,7 @@ def claim_documents(request: HttpRequest, claim_id: int) -> list[dict[str, Any]]
     response={201: ClaimDocumentOut},
     summary="上传理赔材料 Attach a document (PDF, image)",
 )
+@writes(Cap.HANDLE_WARNINGS, Cap.CLAIM_APPROVE, Cap.CLAIM_SURVEY)
 def claim_document_upload(
     request: HttpRequest,
     claim_id: int,

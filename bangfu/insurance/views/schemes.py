@@ -191,6 +191,7 @@ def terms_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@writes(Cap.CONFIGURE)
 def document_rule_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     p, post = Problems(), request.POST
     on = p.date("effective_from", post.get("effective_from"))
