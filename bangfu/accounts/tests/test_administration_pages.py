@@ -79,6 +79,15 @@ def test_reset_then_the_user_must_change_the_password_at_next_sign_in(world, cli
     c = Client()
     assert c.post("/accounts/login/", {"username": "gw1", "password": temp}).status_code == 302
     assert c.get("/api/v1/accounts/me").status_code == 403  # the session API waits for the change too
+    change = reverse("accounts:password_change")
+    home = c.get("/")
+    assert home.status_code == 302 and home["Location"] == change
+    assert c.get(change).status_code == 200
+    new = "a-new-long-passphrase-7"
+    r = c.post(change, {"old_password": temp, "new_password": new, "new_password_again": new})
+    assert r.status_code == 302 and not User.objects.get(pk=world.gw1.pk).must_change_password
+    assert c.get("/").status_code in (200, 302) and c.get("/").get("Location") != change
+    assert c.get("/api/v1/accounts/me").status_code == 200
     assert AuditEvent.objects.filter(action="user_password_reset", object_id=str(world.gw1.pk)).count() == 2
 
 
