@@ -272,7 +272,9 @@ def count(
     """A whole number low ≤ n ≤ high; booleans, fractions and text that is not a number are refused."""
     zl, el = _label(field, zh, en)
     shown = str(value)[:30]
-    bad = invalid(field, f"{zl}应为整数，“{shown}”不是整数", f"{el} must be a whole number; '{shown}' is not")
+    bad = invalid(
+        field, f"“{shown}”不是整数，{zl}应填整数", f"'{shown}' is not a whole number: enter a whole number for {el}"
+    )
     if isinstance(value, bool) or value is None:
         raise bad
     if isinstance(value, int):
