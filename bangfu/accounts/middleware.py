@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 
 from bangfu.accounts import selectors
+from bangfu.accounts.domain.administration import CAP_LABELS
 from bangfu.accounts.domain.roles import Cap, writes_of
 from bangfu.core.errors import Forbidden
 from bangfu.core.middleware import error_response
@@ -16,10 +17,12 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
 def refusal(caps: frozenset[Cap]) -> Forbidden:
-    needed = ", ".join(sorted(c.value for c in caps))
+    """The 403 a person reads: the rights in words, never the capability codes."""
+    ordered = sorted(caps, key=list(Cap).index)
+    zh = "、".join(CAP_LABELS[c] for c in ordered)
+    en = " or ".join(c.value.replace("_", " ") for c in ordered)
     return Forbidden(
-        zh=f"您的角色无权进行此操作（需要权限：{needed}）",
-        en=f"Your role may not do this (needs one of: {needed})",
+        zh=f"您的角色无权进行此操作（需要权限：{zh}）", en=f"Your role may not do this (it needs the right to {en})"
     )
 
 

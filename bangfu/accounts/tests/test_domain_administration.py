@@ -57,3 +57,12 @@ def test_membership_counts_from_start_until_the_day_before_end() -> None:
 
 def test_every_capability_has_a_chinese_label() -> None:
     assert set(CAP_LABELS) == set(Cap)
+
+
+def test_a_refused_write_names_the_right_in_words_not_its_code() -> None:
+    """The 403 of accounts.middleware (pages) and bangfu.api (API) is read by a person."""
+    from bangfu.accounts.middleware import refusal
+
+    err = refusal(frozenset({Cap.MANAGE_USERS, Cap.CLAIM_SURVEY}))
+    assert "管理账号和角色" in err.zh and "防贫保查勘" in err.zh
+    assert all(c.value not in err.zh and c.value not in err.en for c in Cap)
