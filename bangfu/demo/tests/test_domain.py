@@ -18,7 +18,7 @@ from bangfu.registry.domain.income import totals
 TODAY = dt.date(2026, 11, 30)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(
     seed=st.integers(0, 10**9),
     profile=st.sampled_from([GANNAN_PROFILE, MABIAN_PROFILE, LUOLONG_PROFILE]),

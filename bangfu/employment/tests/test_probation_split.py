@@ -8,7 +8,7 @@ from decimal import Decimal as D
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from bangfu.employment import services
@@ -83,7 +83,6 @@ def test_story_a_months_stay_whole() -> None:
 starts = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2030, 12, 31))
 
 
-@settings(deadline=None)  # a loaded CI machine, not a slow rule
 @given(
     start=starts,
     months=st.integers(1, 6),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal as D
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from bangfu.insurance.domain.duplicates import (
@@ -73,20 +73,17 @@ def test_tolerances_are_the_configured_ones() -> None:
     assert lines_overlap(BILL, term, EXACT)  # a single date inside a term's range
 
 
-@settings(deadline=None)  # a loaded CI machine, not a slow rule
 @given(lines(), lines(), st.integers(0, 30), st.decimals(min_value=0, max_value=100, places=2))
 def test_overlap_is_symmetric(a: Line, b: Line, slack: int, tol: D) -> None:
     rules = DuplicateRules(amount_tolerance=tol, date_slack_days=slack)
     assert lines_overlap(a, b, rules) == lines_overlap(b, a, rules)
 
 
-@settings(deadline=None)  # a loaded CI machine, not a slow rule
 @given(lines())
 def test_a_line_always_overlaps_itself(a: Line) -> None:
     assert lines_overlap(a, a, EXACT)
 
 
-@settings(deadline=None)  # a loaded CI machine, not a slow rule
 @given(dates, st.integers(0, 100), st.integers(1, 100), st.integers(0, 30))
 def test_ranges_further_apart_than_the_slack_never_overlap(start: dt.date, length: int, gap: int, slack: int) -> None:
     end = start + dt.timedelta(days=length)
@@ -95,13 +92,11 @@ def test_ranges_further_apart_than_the_slack_never_overlap(start: dt.date, lengt
     assert ranges_overlap(start, end, end + dt.timedelta(days=slack), None, slack)
 
 
-@settings(deadline=None)  # a loaded CI machine, not a slow rule
 @given(st.text(max_size=30))
 def test_receipt_key_is_idempotent(no: str) -> None:
     assert receipt_key(receipt_key(no)) == receipt_key(no)
 
 
-@settings(deadline=None)  # a loaded CI machine, not a slow rule
 @given(st.lists(lines(), min_size=1, max_size=4))
 def test_a_claim_never_repeats_itself(ls: list[Line]) -> None:
     c = filed(5, *ls, hashes=frozenset({"x"}))

@@ -64,7 +64,7 @@ def _duckdb(row: Mapping[str, int | None], sql_type: str = "BIGINT") -> set[tupl
     return out
 
 
-@settings(deadline=None, max_examples=80)  # a DuckDB connection per example; the machine is shared
+@settings(max_examples=80)  # a DuckDB connection per example
 @given(pc=maybe, prev=maybe, net=maybe, oop=fen, school=fen, loss=fen, line=maybe,
        counts=st.fixed_dictionaries({c: count for c in COUNTS}), sql_type=st.sampled_from(["BIGINT", "DECIMAL(38,0)"]))
 def test_batch_sentences_are_explains(pc: int | None, prev: int | None, net: int | None, oop: int, school: int,

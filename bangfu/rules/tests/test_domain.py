@@ -74,7 +74,7 @@ def test_windows() -> None:
 money = st.decimals(min_value=-50000, max_value=200000, places=2)
 
 
-@settings(deadline=None, max_examples=60)  # a DuckDB connection per example; the machine is shared
+@settings(max_examples=60)  # a DuckDB connection per example
 @given(pc=money, prev=money, oop=money, net=money)
 def test_sql_and_python_agree(pc: Decimal, prev: Decimal, oop: Decimal, net: Decimal) -> None:
     """The compiled SQL gives the Python answer on every rule (DuckDB over one row, money in fen)."""
