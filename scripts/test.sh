@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh --dev
 export PATH="$PWD/.venv/bin:$PATH"
 echo "== ruff"; ruff check .
+echo "== ruff format"; ruff format --check .
 echo "== import-linter"; lint-imports
 echo "== mypy"; mypy bangfu
 workers=${TEST_WORKERS:-2}

@@ -34,9 +34,7 @@ from bangfu.registry import bulk
 GRID_SIZE = 30  # households per grid, as in the article (about 30 per grid worker)
 GANNAN_PROFILE = Profile(culture="han", ethnicity="汉族", region="230225", poor_share=0.55, farm_mu=(15, 40))
 MABIAN_PROFILE = Profile(culture="yi", ethnicity="彝族", region="511133", poor_share=0.8, farm_mu=(2, 6))
-LUOLONG_PROFILE = Profile(
-    culture="tibetan", ethnicity="藏族", region="540329", poor_share=0.7, farm_mu=(3, 8)
-)
+LUOLONG_PROFILE = Profile(culture="tibetan", ethnicity="藏族", region="540329", poor_share=0.7, farm_mu=(3, 8))
 
 
 @dataclass(frozen=True)
@@ -118,9 +116,7 @@ def _areas(ctx: DemoContext) -> None:
 
 def _area(ctx: DemoContext, code: str, name: str, parent: str | None) -> str:
     """Create the area unless it exists (a test county may already hold some of these codes)."""
-    area = area_selectors.area_by_code(code) or area_services.area_create(
-        code=code, name=name, parent_code=parent
-    )
+    area = area_selectors.area_by_code(code) or area_services.area_create(code=code, name=name, parent_code=parent)
     ctx.areas[code] = area
     return code
 
@@ -130,16 +126,12 @@ def _users(ctx: DemoContext) -> None:
     for u in DEMO_USERS:
         area = ctx.areas[u.area_code]
         if u.role is None:
-            user = get_user_model().objects.create_superuser(
-                u.username, password=password, display_name=u.display_name
-            )
+            user = get_user_model().objects.create_superuser(u.username, password=password, display_name=u.display_name)
             audit_record(actor=None, action="user_create", obj=user, data={"superuser": True})
             label = "超级管理员"
         else:
             user = accounts.user_create(username=u.username, password=password, display_name=u.display_name)
-            accounts.membership_grant(
-                user=user, role=u.role, area_code=u.area_code, organisation=u.organisation
-            )
+            accounts.membership_grant(user=user, role=u.role, area_code=u.area_code, organisation=u.organisation)
             label = ROLE_LABELS[u.role] + (f"（{u.organisation}）" if u.organisation else "")
         ctx.users[u.username] = user
         ctx.logins.append((u.username, label, area.name))
@@ -174,9 +166,7 @@ def _grid_workers(ctx: DemoContext, count: int, rng: random.Random | None = None
 def _gannan(ctx: DemoContext, ids: IdAllocator, total: int) -> None:
     """~`total` households spread over the villages, in grids of about 30 with a worker each."""
     villages = [code for t in GANNAN.townships for code, _ in t.villages]
-    per_village = [
-        total // len(villages) + (1 if i < total % len(villages) else 0) for i in range(len(villages))
-    ]
+    per_village = [total // len(villages) + (1 if i < total % len(villages) else 0) for i in range(len(villages))]
     grid_counts = [max(1, math.ceil(n / GRID_SIZE)) for n in per_village]
     yongli_index = villages.index(YONGLI)
     workers = iter(_grid_workers(ctx, sum(grid_counts) - 1))  # 周景财 is the first grid of 永利村
@@ -232,9 +222,7 @@ def _row(
     extra: dict[str, Any] = {
         "monitoring_type": s.monitoring_type,
         "risk_codes": list(s.risk_codes),
-        "monitoring_since": ctx.today - dt.timedelta(days=s.monitoring_days_ago)
-        if s.monitoring_type
-        else None,
+        "monitoring_since": ctx.today - dt.timedelta(days=s.monitoring_days_ago) if s.monitoring_type else None,
         "dibao_since": since if s.dibao else None,
         "tekun_since": since if s.tekun else None,
         "no_labour_since": since if s.no_labour else None,
@@ -291,9 +279,7 @@ def _mabian(ctx: DemoContext, ids: IdAllocator) -> None:
         village = origins[i % len(origins)]
         synth = household(ctx.rng, MABIAN_PROFILE, ctx.today, ids, workshop_worker=True, poor=True)
         reloc = (
-            {"relocation_site_id": site.pk, "relocated_on": moved, "relocated_from_id": village}
-            if i % 3 != 2
-            else None
+            {"relocation_site_id": site.pk, "relocated_on": moved, "relocated_from_id": village} if i % 3 != 2 else None
         )  # two in three moved to the site; the rest live in their villages
         workers.append((len(rows), synth.workshop_worker or 0))
         rows.append(_row(ctx, synth, village, grids[village], seq[village], relocated=reloc))

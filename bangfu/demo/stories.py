@@ -269,9 +269,7 @@ def _story_c(ctx: DemoContext, ids: IdAllocator) -> Any:
                 work_place="乡镇内",
                 months_worked=12,
             ),
-            _member(
-                ctx, ids, r, "央金", "配偶", 32, "F", ethnicity="藏族", education="小学", employment="务农"
-            ),
+            _member(ctx, ids, r, "央金", "配偶", 32, "F", ethnicity="藏族", education="小学", employment="务农"),
             _member(
                 ctx,
                 ids,

@@ -60,15 +60,31 @@ class WarningTransitionIn(Schema):
 
 
 def _batch(b: Any, created: bool) -> dict[str, Any]:
-    return {"id": b.pk, "kind": b.kind, "department": b.department, "period": b.period, "rows": b.rows,
-            "created": created}
+    return {
+        "id": b.pk,
+        "kind": b.kind,
+        "department": b.department,
+        "period": b.period,
+        "rows": b.rows,
+        "created": created,
+    }
 
 
 def _warning(w: Any) -> dict[str, Any]:
-    return {"id": w.pk, "household_id": w.household_id, "household_number": w.household.number,
-            "rule_code": w.rule_code, "rule_name": w.rule_name, "ruleset_version": w.ruleset_version,
-            "status": w.status, "status_label": STATE_LABELS[w.status], "explanation": w.explanation,
-            "facts": w.facts, "thresholds": w.thresholds, "as_of": w.as_of}
+    return {
+        "id": w.pk,
+        "household_id": w.household_id,
+        "household_number": w.household.number,
+        "rule_code": w.rule_code,
+        "rule_name": w.rule_name,
+        "ruleset_version": w.ruleset_version,
+        "status": w.status,
+        "status_label": STATE_LABELS[w.status],
+        "explanation": w.explanation,
+        "facts": w.facts,
+        "thresholds": w.thresholds,
+        "as_of": w.as_of,
+    }
 
 
 @router.post("/feeds/{kind}", response={201: BatchOut, 200: BatchOut})
@@ -76,8 +92,13 @@ def _warning(w: Any) -> dict[str, Any]:
 def feed_push(request: HttpRequest, kind: str, body: FeedPush) -> Status[dict[str, Any]]:
     """Push a batch of rows (column titles as in the template). All rows are stored, or none."""
     rows = [{k: "" if v is None else str(v) for k, v in r.items()} for r in body.rows]
-    batch, created = services.feed_ingest(actor=request.user, kind=kind, rows=rows, period=body.period,  # type: ignore[arg-type]
-                                          source="api")
+    batch, created = services.feed_ingest(
+        actor=request.user,
+        kind=kind,
+        rows=rows,
+        period=body.period,  # type: ignore[arg-type]
+        source="api",
+    )
     return Status(201 if created else 200, _batch(batch, created))
 
 
@@ -86,8 +107,13 @@ def feed_push(request: HttpRequest, kind: str, body: FeedPush) -> Status[dict[st
 def feed_upload(request: HttpRequest, kind: str, file: File[UploadedFile], period: str = "") -> Status[Any]:
     """A file of more than a few thousand rows is stored in the background: 202 with a job to poll."""
     # The uploader's right is checked before the file is read (a workbook costs memory to read).
-    started = services.feed_upload_start(actor=request.user, kind=kind, data=upload_bytes(file),  # type: ignore[arg-type]
-                                         filename=file.name or "", period=period)
+    started = services.feed_upload_start(
+        actor=request.user,
+        kind=kind,
+        data=upload_bytes(file),  # type: ignore[arg-type]
+        filename=file.name or "",
+        period=period,
+    )
     if not isinstance(started, tuple):
         return Status(202, job_out(started))
     batch, created = started
@@ -96,8 +122,9 @@ def feed_upload(request: HttpRequest, kind: str, file: File[UploadedFile], perio
 
 @router.get("/feeds/{kind}/template")
 def feed_template(request: HttpRequest, kind: str) -> HttpResponse:
-    resp = HttpResponse(template_bytes(kind),
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    resp = HttpResponse(
+        template_bytes(kind), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     resp["Content-Disposition"] = f'attachment; filename="feed-{kind}.xlsx"'
     return resp
 

@@ -55,24 +55,41 @@ def story_b_tuition(ctx: DemoContext) -> None:
     daughters = model("Member").objects.filter(household_id=h.pk, relation="之女").order_by("birth_date")
     elder = daughters.first()
     paid_on = min(dt.date(ctx.today.year, 1, 10), ctx.today)
-    row = {"身份证号": _id_number(elder), "缴费日期": paid_on.isoformat(), "学费": "15600", "住宿费": "1800",
-           "其他费用": "2000", "已获资助": "0"}
-    services.feed_ingest(actor=ctx.users["gannan_edu"], kind="school", rows=[row], period=f"{paid_on:%Y-%m}",
-                         source="api")
+    row = {
+        "身份证号": _id_number(elder),
+        "缴费日期": paid_on.isoformat(),
+        "学费": "15600",
+        "住宿费": "1800",
+        "其他费用": "2000",
+        "已获资助": "0",
+    }
+    services.feed_ingest(
+        actor=ctx.users["gannan_edu"], kind="school", rows=[row], period=f"{paid_on:%Y-%m}", source="api"
+    )
     warning = selectors.active_warning(h.pk, "school_cost")
     ctx.extra["B_school_warning"] = warning
     admin, worker = ctx.users.get("gannan_admin"), ctx.users.get("zhoujingcai")
     if warning is not None and admin is not None and worker is not None:
         services.warning_transition(actor=admin, warning=warning, event="assign")
-        services.warning_transition(actor=worker, warning=warning, event="verify",
-                                    reason="入户核实：长女颜丽娜考入省城大学，学费住宿费等共19,400元，已指导申请防贫保险")
+        services.warning_transition(
+            actor=worker,
+            warning=warning,
+            event="verify",
+            reason="入户核实：长女颜丽娜考入省城大学，学费住宿费等共19,400元，已指导申请防贫保险",
+        )
 
 
 def _synthetic_medical_bills(ctx: DemoContext, county_code: str, officer: Any) -> None:
     """About 3% of the county's members have a hospital bill this year; some leave a heavy burden."""
-    members = list(model("Member").objects.filter(household__village_id__gte=county_code[:6],
-                                                  household__village_id__lte=county_code[:6] + "9" * 9,
-                                                  active=True).order_by("pk")[:20000])
+    members = list(
+        model("Member")
+        .objects.filter(
+            household__village_id__gte=county_code[:6],
+            household__village_id__lte=county_code[:6] + "9" * 9,
+            active=True,
+        )
+        .order_by("pk")[:20000]
+    )
     picked = [m for m in members if ctx.rng.random() < 0.03]
     rows = []
     for m in picked:
@@ -80,7 +97,15 @@ def _synthetic_medical_bills(ctx: DemoContext, county_code: str, officer: Any) -
         basic = (total * Decimal("0.55")).quantize(Decimal("1"))
         serious = (total * Decimal(ctx.rng.choice(["0", "0.1", "0.15"]))).quantize(Decimal("1"))
         when = ctx.today - dt.timedelta(days=ctx.rng.randint(1, 300))
-        rows.append({"身份证号": _id_number(m), "结算日期": when.isoformat(), "医疗总费用": str(total),
-                     "基本医保报销": str(basic), "大病保险报销": str(serious), "医疗救助": "0"})
+        rows.append(
+            {
+                "身份证号": _id_number(m),
+                "结算日期": when.isoformat(),
+                "医疗总费用": str(total),
+                "基本医保报销": str(basic),
+                "大病保险报销": str(serious),
+                "医疗救助": "0",
+            }
+        )
     if rows:
         services.feed_ingest(actor=officer, kind="medical", rows=rows, period=f"{ctx.today.year}", source="api")

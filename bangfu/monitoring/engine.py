@@ -35,8 +35,16 @@ from bangfu.rules.domain.facts import COLUMNS, HouseholdFacts
 from bangfu.rules.domain.rules import Rule, RuleSetDef
 from bangfu.rules.domain.windows import window_for
 
-YUAN_COLUMNS = {"per_capita_income", "per_capita_income_prev", "per_capita_delta", "net_income", "medical_oop",
-                "school_costs", "disaster_loss", "monitoring_line"}
+YUAN_COLUMNS = {
+    "per_capita_income",
+    "per_capita_income_prev",
+    "per_capita_delta",
+    "net_income",
+    "medical_oop",
+    "school_costs",
+    "disaster_loss",
+    "monitoring_line",
+}
 
 
 @dataclass(frozen=True)
@@ -107,8 +115,14 @@ def facts_used(definitions: Iterable[RuleSetDef]) -> set[str]:
     return {c for rs in definitions for rule in rs.rules for c in recurrence.columns_read(rule)}
 
 
-def load(sel: Selection, as_of: dt.date, windows: Iterable[str], facts: set[str] | None = None,
-         active: bool = False, apart: bool | None = None) -> dict[str, pa.Table]:
+def load(
+    sel: Selection,
+    as_of: dt.date,
+    windows: Iterable[str],
+    facts: set[str] | None = None,
+    active: bool = False,
+    apart: bool | None = None,
+) -> dict[str, pa.Table]:
     """The set-wise reads, side by side. `facts` None reads every fact; feed rows are read for the
     widest window in use; `active` adds the (household, rule) keys of the active warnings."""
     wanted = set(COLUMNS) if facts is None else facts
@@ -143,17 +157,22 @@ EMPTY = {  # the schema of each read, also registered empty when a read is skipp
 
 def _q_households(sel: Selection) -> Query:
     where, params = _hh_filter(sel)
-    return Query(f"SELECT id, village_id, CASE WHEN no_labour THEN 1 ELSE 0 END, grid_id "
-                 f"FROM {table('Household')} WHERE {where} AND status = %s", [*params, "正常"],
-                 pa.schema([("id", I64), ("village", STR), ("no_labour", I64), ("grid_id", I64)]))
+    return Query(
+        f"SELECT id, village_id, CASE WHEN no_labour THEN 1 ELSE 0 END, grid_id "
+        f"FROM {table('Household')} WHERE {where} AND status = %s",
+        [*params, "正常"],
+        pa.schema([("id", I64), ("village", STR), ("no_labour", I64), ("grid_id", I64)]),
+    )
 
 
 def _q_statements(sel: Selection, year: int, with_net: bool) -> Query:
     inside, params = _in_households(sel)
     net = f", {_fen('net_income')}" if with_net else ""
-    return Query(f"SELECT household_id, {_fen('per_capita')}{net} "
-                 f"FROM {table('IncomeStatement')} WHERE year = %s AND {inside}", [year, *params],
-                 EMPTY["s1" if with_net else "s0"])
+    return Query(
+        f"SELECT household_id, {_fen('per_capita')}{net} FROM {table('IncomeStatement')} WHERE year = %s AND {inside}",
+        [year, *params],
+        EMPTY["s1" if with_net else "s0"],
+    )
 
 
 def _q_feed(sel: Selection, start: dt.date, as_of: dt.date, kinds: list[str]) -> Query:
@@ -161,10 +180,13 @@ def _q_feed(sel: Selection, start: dt.date, as_of: dt.date, kinds: list[str]) ->
     # SQLite would walk the (kind, event_date) index and fetch a third of the table row by row in
     # index order; one sequential scan is five times faster when the whole province is screened.
     scan = " NOT INDEXED" if connection.vendor == "sqlite" and sel.household_ids is None else ""
-    return Query(f"SELECT household_id, kind, event, {_fen('amount')}, CAST(event_date AS VARCHAR(10)), id "
-                 f"FROM {table('FeedRow')}{scan} WHERE event_date >= %s AND event_date <= %s "
-                 f"AND kind IN ({','.join('%s' for _ in kinds)}) AND {inside}", [start, as_of, *kinds, *params],
-                 EMPTY["fr"])
+    return Query(
+        f"SELECT household_id, kind, event, {_fen('amount')}, CAST(event_date AS VARCHAR(10)), id "
+        f"FROM {table('FeedRow')}{scan} WHERE event_date >= %s AND event_date <= %s "
+        f"AND kind IN ({','.join('%s' for _ in kinds)}) AND {inside}",
+        [start, as_of, *kinds, *params],
+        EMPTY["fr"],
+    )
 
 
 def _q_sick(sel: Selection, as_of: dt.date) -> Query:
@@ -173,28 +195,36 @@ def _q_sick(sel: Selection, as_of: dt.date) -> Query:
     inside, params = _in_households(sel)
     finside = _in_households(sel, "f.household_id")[0]
     serious = ",".join("%s" for _ in SERIOUS_HEALTH)
-    return Query(f"SELECT household_id, id FROM {table('Member')} WHERE active AND health IN ({serious}) "
-                 f"AND {inside} UNION ALL SELECT f.household_id, f.member_id FROM {table('FeedRow')} f "
-                 f"JOIN {table('Member')} m ON m.id = f.member_id AND m.household_id = f.household_id "
-                 f"WHERE f.kind = 'disability' AND m.active AND f.event_date <= %s AND {finside}",
-                 [*sorted(SERIOUS_HEALTH), *params, as_of, *params],
-                 pa.schema([("household_id", I64), ("member_id", I64)]))
+    return Query(
+        f"SELECT household_id, id FROM {table('Member')} WHERE active AND health IN ({serious}) "
+        f"AND {inside} UNION ALL SELECT f.household_id, f.member_id FROM {table('FeedRow')} f "
+        f"JOIN {table('Member')} m ON m.id = f.member_id AND m.household_id = f.household_id "
+        f"WHERE f.kind = 'disability' AND m.active AND f.event_date <= %s AND {finside}",
+        [*sorted(SERIOUS_HEALTH), *params, as_of, *params],
+        pa.schema([("household_id", I64), ("member_id", I64)]),
+    )
 
 
 def _q_checks(sel: Selection, as_of: dt.date) -> Query:
     inside, params = _in_households(sel)
-    return Query(f"SELECT household_id, CAST(checked_on AS VARCHAR(10)), id, "
-                 "(CASE WHEN housing_safe THEN 0 ELSE 1 END) + (CASE WHEN schooling_ok THEN 0 ELSE 1 END) + "
-                 "(CASE WHEN medical_ok THEN 0 ELSE 1 END) + (CASE WHEN water_safe THEN 0 ELSE 1 END) "
-                 f"FROM {table('GuaranteeCheck')} WHERE checked_on <= %s AND {inside}", [as_of, *params],
-                 pa.schema([("household_id", I64), ("checked_on", STR), ("id", I64), ("fails", I64)]))
+    return Query(
+        f"SELECT household_id, CAST(checked_on AS VARCHAR(10)), id, "
+        "(CASE WHEN housing_safe THEN 0 ELSE 1 END) + (CASE WHEN schooling_ok THEN 0 ELSE 1 END) + "
+        "(CASE WHEN medical_ok THEN 0 ELSE 1 END) + (CASE WHEN water_safe THEN 0 ELSE 1 END) "
+        f"FROM {table('GuaranteeCheck')} WHERE checked_on <= %s AND {inside}",
+        [as_of, *params],
+        pa.schema([("household_id", I64), ("checked_on", STR), ("id", I64), ("fails", I64)]),
+    )
 
 
 def _q_active(sel: Selection) -> Query:
     where, params = _hh_filter(sel, alias="household_id", column="village_code")
     states = ",".join("%s" for _ in ACTIVE)
-    return Query(f"SELECT household_id, rule_code FROM {table('Warning')} WHERE status IN ({states}) AND {where}",
-                 [*ACTIVE, *params], pa.schema([("household_id", I64), ("rule_code", STR)]))
+    return Query(
+        f"SELECT household_id, rule_code FROM {table('Warning')} WHERE status IN ({states}) AND {where}",
+        [*ACTIVE, *params],
+        pa.schema([("household_id", I64), ("rule_code", STR)]),
+    )
 
 
 def _q_decided(sel: Selection) -> Query:
@@ -202,18 +232,32 @@ def _q_decided(sel: Selection) -> Query:
     source opens nothing (`domain.recurrence`). Few rows: decisions are made one by one by people."""
     where, params = _hh_filter(sel, alias="household_id", column="village_code")
     states = ",".join("%s" for _ in DECIDED)
-    return Query(f"SELECT id, household_id, rule_code, status, CAST(decided_on AS VARCHAR(10)), source_row, "
-                 f"source_amount, source_year FROM {table('Warning')} WHERE status IN ({states}) AND {where}",
-                 [*DECIDED, *params], DECIDED_SCHEMA)
+    return Query(
+        f"SELECT id, household_id, rule_code, status, CAST(decided_on AS VARCHAR(10)), source_row, "
+        f"source_amount, source_year FROM {table('Warning')} WHERE status IN ({states}) AND {where}",
+        [*DECIDED, *params],
+        DECIDED_SCHEMA,
+    )
 
 
-DECIDED_SCHEMA = pa.schema([("id", I64), ("household_id", I64), ("rule_code", STR), ("status", STR),
-                            ("decided_on", STR), ("source_row", I64), ("source_amount", I64),
-                            ("source_year", I64)])
+DECIDED_SCHEMA = pa.schema(
+    [
+        ("id", I64),
+        ("household_id", I64),
+        ("rule_code", STR),
+        ("status", STR),
+        ("decided_on", STR),
+        ("source_row", I64),
+        ("source_amount", I64),
+        ("source_year", I64),
+    ]
+)
 
 
 FACT_SQL = {  # fact column → its expression in _facts_sql, and the read it comes from
-    "per_capita_income": ("s1.pc", "s1"), "net_income": ("s1.net", "s1"), "per_capita_income_prev": ("s0.pc", "s0"),
+    "per_capita_income": ("s1.pc", "s1"),
+    "net_income": ("s1.net", "s1"),
+    "per_capita_income_prev": ("s0.pc", "s0"),
     "per_capita_delta": ("s1.pc - s0.pc", "s0"),
     # BIGINT, not DuckDB's HUGEINT sums: those reach Arrow as decimals, where // is not integer division
     **{f: (f"CAST(COALESCE(ev.{f}, 0) AS BIGINT)", "fr") for f in FEED_KIND},
@@ -225,8 +269,9 @@ FACT_SQL = {  # fact column → its expression in _facts_sql, and the read it co
 def _facts_sql(start: dt.date, present: set[str]) -> str:
     """Every household's facts (money in fen) for one window: one row per household. A fact whose
     read was skipped (no rule names it) is NULL, i.e. unknown, never a made-up zero."""
-    cols = ", ".join(f"{expr if read in present else 'CAST(NULL AS BIGINT)'} AS {fact}"
-                     for fact, (expr, read) in FACT_SQL.items())
+    cols = ", ".join(
+        f"{expr if read in present else 'CAST(NULL AS BIGINT)'} AS {fact}" for fact, (expr, read) in FACT_SQL.items()
+    )
     # The newest department row of each kind in the window: the source of the facts (domain.recurrence).
     kinds = sorted(set(FEED_KIND.values()))
     rows_max = ", ".join(f"MAX(id) FILTER (WHERE kind = '{k}') AS row_{k}" for k in kinds)
@@ -254,11 +299,13 @@ def _facts_sql(start: dt.date, present: set[str]) -> str:
 
 def compute_hits(data: dict[str, pa.Table], as_of: dt.date, in_force: dict[str, InForce]) -> pa.Table:
     """(household, rule set, rule) for every rule met, with the fact columns, in one pass per window."""
-    vl = pa.table({
-        "village": pa.array(list(in_force), pa.string()),
-        "ruleset_id": pa.array([f.ruleset_id for f in in_force.values()], pa.int64()),
-        "line": pa.array([None if f.line is None else int(f.line * 100) for f in in_force.values()], pa.int64()),
-    })
+    vl = pa.table(
+        {
+            "village": pa.array(list(in_force), pa.string()),
+            "ruleset_id": pa.array([f.ruleset_id for f in in_force.values()], pa.int64()),
+            "line": pa.array([None if f.line is None else int(f.line * 100) for f in in_force.values()], pa.int64()),
+        }
+    )
     con = duckdb.connect()
     for name, tbl in {**{k: v.empty_table() for k, v in EMPTY.items()}, **data}.items():
         con.register(name, tbl)
@@ -269,12 +316,13 @@ def compute_hits(data: dict[str, pa.Table], as_of: dt.date, in_force: dict[str, 
     parts = []
     for window, sets in by_window.items():
         w = window_for(window, as_of)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE facts_{window} AS "
-                    f"{_facts_sql(w.start, set(data))}")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE facts_{window} AS {_facts_sql(w.start, set(data))}")
         for rs_id, rs in sets.items():
             for rule in rs.rules:
-                parts.append(f"SELECT {_q(rule.code)} AS rule_code, * FROM facts_{window} "
-                             f"WHERE ruleset_id = {rs_id} AND {to_sql(rule.when, rs, money_scale=100)}")
+                parts.append(
+                    f"SELECT {_q(rule.code)} AS rule_code, * FROM facts_{window} "
+                    f"WHERE ruleset_id = {rs_id} AND {to_sql(rule.when, rs, money_scale=100)}"
+                )
     if not parts:
         return pa.table({"rule_code": pa.array([], pa.string()), "household_id": pa.array([], pa.int64())})
     result = con.sql(" UNION ALL ".join(parts)).to_arrow_table()
@@ -296,34 +344,63 @@ def facts_of_row(row: dict[str, object]) -> HouseholdFacts:
     return HouseholdFacts.of(int(row["household_id"]), **values)  # type: ignore[call-overload]
 
 
-NEW_COLUMNS = ("household_id", "village_code", "grid_id", "rule_code", "rule_name", "risk", "ruleset_id",
-               "ruleset_version", "facts", "thresholds", "explanation", "source_row", "source_amount",
-               "source_year", "previous_id")
+NEW_COLUMNS = (
+    "household_id",
+    "village_code",
+    "grid_id",
+    "rule_code",
+    "rule_name",
+    "risk",
+    "ruleset_id",
+    "ruleset_version",
+    "facts",
+    "thresholds",
+    "explanation",
+    "source_row",
+    "source_amount",
+    "source_year",
+    "previous_id",
+)
 WARNING_COLUMNS = (*NEW_COLUMNS, "status", "run_id", "as_of", "created", "case_ref")
-_INTS = ("household_id", "grid_id", "ruleset_id", "ruleset_version", "source_row", "source_amount", "source_year",
-         "previous_id")
+_INTS = (
+    "household_id",
+    "grid_id",
+    "ruleset_id",
+    "ruleset_version",
+    "source_row",
+    "source_amount",
+    "source_year",
+    "previous_id",
+)
 NEW_SCHEMA = pa.schema([(c, I64 if c in _INTS else STR) for c in NEW_COLUMNS])
 
 
 def _source_sql(rule: Rule, income_year: int) -> str:
     """The source of a hit's facts for `rule` (domain.recurrence.Source) as three SQL columns."""
     kinds = recurrence.feed_kinds(rule)
-    row = f"GREATEST({', '.join(f'row_{k}' for k in kinds)})" if len(kinds) > 1 else (
-        f"row_{kinds[0]}" if kinds else "0")
+    row = (
+        f"GREATEST({', '.join(f'row_{k}' for k in kinds)})" if len(kinds) > 1 else (f"row_{kinds[0]}" if kinds else "0")
+    )
     money = recurrence.money_facts(rule)
     amount = " + ".join(f"COALESCE({m}, 0)" for m in money) if money else "0"
     year = str(income_year) if recurrence.reads_income(rule) else "NULL"
-    return (f"CAST({row} AS BIGINT) AS source_row, CAST({amount} AS BIGINT) AS source_amount, "
-            f"CAST({year} AS BIGINT) AS source_year")
+    return (
+        f"CAST({row} AS BIGINT) AS source_row, CAST({amount} AS BIGINT) AS source_amount, "
+        f"CAST({year} AS BIGINT) AS source_year"
+    )
 
 
 def _back_sql(as_of: dt.date) -> str:
     """domain.recurrence.why_back in SQL over a candidate `c` left-joined to its decided warning `d`:
     NULL opens nothing, '' opens a new warning, any other text is the reason it came back."""
     labels = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in recurrence.DECIDED_LABELS.items())
+
     def text(reason: str) -> str:
-        return (f"'再次预警（{reason}；前次预警#' || CAST(d.id AS VARCHAR) || '于' || d.decided_on || "
-                f"CASE d.status {labels} ELSE d.status END || '）：'")
+        return (
+            f"'再次预警（{reason}；前次预警#' || CAST(d.id AS VARCHAR) || '于' || d.decided_on || "
+            f"CASE d.status {labels} ELSE d.status END || '）：'"
+        )
+
     recheck = f"'{recurrence.RECHECK}' || CAST(c.recheck_days AS VARCHAR) || '天'"
     return f"""CASE WHEN d.id IS NULL THEN ''
         WHEN c.source_row > d.source_row THEN {text(recurrence.NEW_BILL)}
@@ -336,8 +413,13 @@ def _back_sql(as_of: dt.date) -> str:
         END"""
 
 
-def new_warnings(hits: pa.Table, active: pa.Table, in_force: dict[str, InForce],
-                 decided: pa.Table | None = None, as_of: dt.date | None = None) -> pa.Table:
+def new_warnings(
+    hits: pa.Table,
+    active: pa.Table,
+    in_force: dict[str, InForce],
+    decided: pa.Table | None = None,
+    as_of: dt.date | None = None,
+) -> pa.Table:
     """The hits that have no active warning yet, as warning rows with facts, thresholds and sentence.
 
     A household that keeps meeting a rule keeps its one warning, so a nightly rerun turns (almost)
@@ -355,8 +437,10 @@ def new_warnings(hits: pa.Table, active: pa.Table, in_force: dict[str, InForce],
     con.register("hits", hits)
     con.register("active", active.select(["household_id", "rule_code"]))
     con.register("decided_all", decided if decided is not None else DECIDED_SCHEMA.empty_table())
-    con.execute("CREATE TEMP TABLE decided AS SELECT * FROM decided_all "
-                "QUALIFY row_number() OVER (PARTITION BY household_id, rule_code ORDER BY id DESC) = 1")
+    con.execute(
+        "CREATE TEMP TABLE decided AS SELECT * FROM decided_all "
+        "QUALIFY row_number() OVER (PARTITION BY household_id, rule_code ORDER BY id DESC) = 1"
+    )
     con.execute("CREATE TEMP TABLE open_hits AS SELECT * FROM hits ANTI JOIN active USING (household_id, rule_code)")
     year = income_year(Purpose.SCREENING, as_of)
     sets = {f.ruleset_id: f for f in in_force.values()}.values()
@@ -364,12 +448,16 @@ def new_warnings(hits: pa.Table, active: pa.Table, in_force: dict[str, InForce],
     for f in sets:
         recheck = recurrence.recheck_days(f.definition.params)
         for rule in f.definition.rules:
-            sourced.append(f"SELECT *, {_source_sql(rule, year)}, "
-                           f"CAST({'NULL' if recheck is None else recheck} AS BIGINT) AS recheck_days "
-                           f"FROM open_hits WHERE ruleset_id = {f.ruleset_id} AND rule_code = {_q(rule.code)}")
-    con.execute(f"CREATE TEMP TABLE fresh AS SELECT * FROM (SELECT c.*, d.id AS previous_id, "
-                f"{_back_sql(as_of)} AS back FROM ({' UNION ALL '.join(sourced)}) c "
-                "LEFT JOIN decided d USING (household_id, rule_code)) WHERE back IS NOT NULL")
+            sourced.append(
+                f"SELECT *, {_source_sql(rule, year)}, "
+                f"CAST({'NULL' if recheck is None else recheck} AS BIGINT) AS recheck_days "
+                f"FROM open_hits WHERE ruleset_id = {f.ruleset_id} AND rule_code = {_q(rule.code)}"
+            )
+    con.execute(
+        f"CREATE TEMP TABLE fresh AS SELECT * FROM (SELECT c.*, d.id AS previous_id, "
+        f"{_back_sql(as_of)} AS back FROM ({' UNION ALL '.join(sourced)}) c "
+        "LEFT JOIN decided d USING (household_id, rule_code)) WHERE back IS NOT NULL"
+    )
     parts, by_python = [], []
     for f in sets:
         for rule in f.definition.rules:
@@ -378,13 +466,23 @@ def new_warnings(hits: pa.Table, active: pa.Table, in_force: dict[str, InForce],
                 by_python.append(_explained(con, where, rule, f))
                 continue
             text, used, limits = sentences.columns(rule, f.definition)
-            parts.append(f"SELECT household_id, village AS village_code, grid_id, rule_code, {_q(rule.zh)}, "
-                         f"{_q(rule.risk)}, ruleset_id, {f.version}, {used}, {limits}, back || {text}, "
-                         f"source_row, source_amount, source_year, previous_id FROM fresh WHERE {where}")
+            parts.append(
+                f"SELECT household_id, village AS village_code, grid_id, rule_code, {_q(rule.zh)}, "
+                f"{_q(rule.risk)}, ruleset_id, {f.version}, {used}, {limits}, back || {text}, "
+                f"source_row, source_amount, source_year, previous_id FROM fresh WHERE {where}"
+            )
     # In household order: the indexes on the warning table and the foreign-key checks at commit
     # then walk their pages in order instead of at random.
-    out = [con.sql(" UNION ALL ".join(parts) + " ORDER BY household_id, rule_code").to_arrow_table()
-           .rename_columns(NEW_COLUMNS).cast(NEW_SCHEMA)] if parts else []
+    out = (
+        [
+            con.sql(" UNION ALL ".join(parts) + " ORDER BY household_id, rule_code")
+            .to_arrow_table()
+            .rename_columns(NEW_COLUMNS)
+            .cast(NEW_SCHEMA)
+        ]
+        if parts
+        else []
+    )
     con.close()
     return pa.concat_tables([*out, *by_python]) if out or by_python else NEW_SCHEMA.empty_table()
 
@@ -394,10 +492,25 @@ def _explained(con: duckdb.DuckDBPyConnection, where: str, rule: Rule, f: InForc
     out = []
     for row in rows:
         hit = explain(rule, f.definition, facts_of_row(row))
-        out.append((hit.household_id, row["village"], row["grid_id"], rule.code, rule.zh, rule.risk, f.ruleset_id,
-                    f.version, json.dumps(dict(hit.facts)), json.dumps(dict(hit.thresholds)),
-                    row["back"] + hit.explanation, row["source_row"], row["source_amount"], row["source_year"],
-                    row["previous_id"]))
+        out.append(
+            (
+                hit.household_id,
+                row["village"],
+                row["grid_id"],
+                rule.code,
+                rule.zh,
+                rule.risk,
+                f.ruleset_id,
+                f.version,
+                json.dumps(dict(hit.facts)),
+                json.dumps(dict(hit.thresholds)),
+                row["back"] + hit.explanation,
+                row["source_row"],
+                row["source_amount"],
+                row["source_year"],
+                row["previous_id"],
+            )
+        )
     columns: list[Any] = list(zip(*out, strict=True)) if out else [[] for _ in NEW_COLUMNS]
     return pa.table([pa.array(c, type=t) for c, t in zip(columns, NEW_SCHEMA.types, strict=True)], schema=NEW_SCHEMA)
 
@@ -410,8 +523,13 @@ def insert_warnings(rows: pa.Table, run_id: int, as_of: dt.date, now: dt.datetim
     """
     if not rows.num_rows:
         return 0
-    constants = (lifecycle.OPEN, run_id, connection.ops.adapt_datefield_value(as_of),
-                 connection.ops.adapt_datetimefield_value(now), "")
+    constants = (
+        lifecycle.OPEN,
+        run_id,
+        connection.ops.adapt_datefield_value(as_of),
+        connection.ops.adapt_datetimefield_value(now),
+        "",
+    )
     if connection.vendor == "postgresql":
         _copy_in(rows, constants)
     else:
@@ -422,12 +540,14 @@ def insert_warnings(rows: pa.Table, run_id: int, as_of: dt.date, now: dt.datetim
 def _copy_in(rows: pa.Table, constants: tuple[Any, ...]) -> None:
     """PostgreSQL: COPY … FROM STDIN of CSV written by Arrow (no Python loop over the rows)."""
     full = rows
-    for name, value in zip(WARNING_COLUMNS[len(NEW_COLUMNS):], constants, strict=True):
+    for name, value in zip(WARNING_COLUMNS[len(NEW_COLUMNS) :], constants, strict=True):
         full = full.append_column(name, pa.array([str(value)] * rows.num_rows, STR))
     buf = io.BytesIO()
     pacsv.write_csv(full, buf, pacsv.WriteOptions(include_header=False, quoting_style="all_valid"))
-    with connection.cursor() as cur, cur.cursor.copy(
-            f"COPY {table('Warning')} ({', '.join(WARNING_COLUMNS)}) FROM STDIN (FORMAT csv)") as cp:
+    with (
+        connection.cursor() as cur,
+        cur.cursor.copy(f"COPY {table('Warning')} ({', '.join(WARNING_COLUMNS)}) FROM STDIN (FORMAT csv)") as cp,
+    ):
         cp.write(buf.getvalue())
 
 
@@ -443,8 +563,11 @@ def _insert_select(rows: pa.Table, constants: tuple[Any, ...]) -> None:
     raw.execute(f"CREATE TEMP TABLE IF NOT EXISTS bangfu_new_warning ({cols})")
     try:
         raw.executemany(f"INSERT INTO bangfu_new_warning ({cols}) VALUES ({marks})", zip(*data, strict=True))
-        raw.execute(f"INSERT INTO {table('Warning')} ({', '.join(WARNING_COLUMNS)}) "
-                    f"SELECT {cols}, ?, ?, ?, ?, ? FROM bangfu_new_warning", constants)
+        raw.execute(
+            f"INSERT INTO {table('Warning')} ({', '.join(WARNING_COLUMNS)}) "
+            f"SELECT {cols}, ?, ?, ?, ?, ? FROM bangfu_new_warning",
+            constants,
+        )
     finally:
         raw.execute("DROP TABLE bangfu_new_warning")
 

@@ -21,19 +21,38 @@ from bangfu.rules.domain.windows import window_for
 def household_facts(household_id: int, as_of: dt.date, window: str, line: Decimal | None) -> HouseholdFacts:
     w = window_for(window, as_of)
     h = model("Household").objects.get(pk=household_id)
-    statements = {s.year: s for s in model("IncomeStatement").objects.filter(
-        household_id=household_id, year__in=[w.income_year, w.income_year - 1])}
+    statements = {
+        s.year: s
+        for s in model("IncomeStatement").objects.filter(
+            household_id=household_id, year__in=[w.income_year, w.income_year - 1]
+        )
+    }
     cur, prev = statements.get(w.income_year), statements.get(w.income_year - 1)
-    rows = list(FeedRow.objects.filter(household_id=household_id, event_date__gte=w.start, event_date__lte=as_of)
-                .exclude(kind="disability").values_list("kind", "event", "amount"))
-    certified = FeedRow.objects.filter(household_id=household_id, kind="disability", event_date__lte=as_of) \
-        .values("member_id")
-    sick = model("Member").objects.filter(household_id=household_id, active=True).filter(
-        Q(health__in=SERIOUS_HEALTH) | Q(pk__in=certified)).count()
-    check = model("GuaranteeCheck").objects.filter(household_id=household_id, checked_on__lte=as_of) \
-        .order_by("-checked_on", "-pk").first()
-    fails = 0 if check is None else sum(not ok for ok in (check.housing_safe, check.schooling_ok,
-                                                          check.medical_ok, check.water_safe))
+    rows = list(
+        FeedRow.objects.filter(household_id=household_id, event_date__gte=w.start, event_date__lte=as_of)
+        .exclude(kind="disability")
+        .values_list("kind", "event", "amount")
+    )
+    certified = FeedRow.objects.filter(household_id=household_id, kind="disability", event_date__lte=as_of).values(
+        "member_id"
+    )
+    sick = (
+        model("Member")
+        .objects.filter(household_id=household_id, active=True)
+        .filter(Q(health__in=SERIOUS_HEALTH) | Q(pk__in=certified))
+        .count()
+    )
+    check = (
+        model("GuaranteeCheck")
+        .objects.filter(household_id=household_id, checked_on__lte=as_of)
+        .order_by("-checked_on", "-pk")
+        .first()
+    )
+    fails = (
+        0
+        if check is None
+        else sum(not ok for ok in (check.housing_safe, check.schooling_ok, check.medical_ok, check.water_safe))
+    )
 
     def total(kind: str) -> Decimal:
         return sum((a for k, _, a in rows if k == kind), Decimal("0"))
@@ -44,10 +63,14 @@ def household_facts(household_id: int, as_of: dt.date, window: str, line: Decima
         net_income=cur.net_income if cur else None,
         per_capita_income_prev=prev.per_capita if prev else None,
         per_capita_delta=(cur.per_capita - prev.per_capita) if cur and prev else None,
-        medical_oop=total("medical"), school_costs=total("school"), disaster_loss=total("disaster"),
+        medical_oop=total("medical"),
+        school_costs=total("school"),
+        disaster_loss=total("disaster"),
         job_loss=sum(1 for k, e, _ in rows if k == "employment" and e == "失业"),
         assistance_ended=sum(1 for k, e, _ in rows if k == "assistance" and e.endswith("终止")),
         deaths=sum(1 for k, _, _ in rows if k == "death"),
-        serious_ill_or_disabled=sick, no_labour=int(h.no_labour), guarantee_failures=fails,
+        serious_ill_or_disabled=sick,
+        no_labour=int(h.no_labour),
+        guarantee_failures=fails,
         monitoring_line=line,
     )

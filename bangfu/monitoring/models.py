@@ -101,8 +101,9 @@ class Warning(models.Model):
     source_amount = models.BigIntegerField(default=0)  # fen: the money those rows report, summed
     source_year = models.PositiveSmallIntegerField(null=True, blank=True)  # income year read, if any
     decided_on = models.DateField("排除/转监测日期", null=True, blank=True)
-    previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                 verbose_name="前次预警")
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="前次预警"
+    )
 
     class Meta:
         constraints = [

@@ -92,7 +92,8 @@ def columns(rule: Rule, rs: RuleSetDef) -> tuple[str, str, str]:
         sentence.append(f"CASE WHEN {holds} THEN {head} || {shown} || {middle} || {rhs_shown} END")
         used.append(f"CASE WHEN {holds} THEN {_q(f'"{c.fact}": "')} || {value} || '\"' END")
         limits.append(f"CASE WHEN {holds} THEN {_q(f'"{c.fact}": "')} || {rhs} || '\"' END")
-    return (f"concat_ws('；', {', '.join(sentence)})",
-            f"'{{' || concat_ws(', ', {', '.join(used)}) || '}}'",
-            f"'{{' || concat_ws(', ', {', '.join(limits)}) || '}}'")
-
+    return (
+        f"concat_ws('；', {', '.join(sentence)})",
+        f"'{{' || concat_ws(', ', {', '.join(used)}) || '}}'",
+        f"'{{' || concat_ws(', ', {', '.join(limits)}) || '}}'",
+    )

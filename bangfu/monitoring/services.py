@@ -48,13 +48,16 @@ SINGLE_PATH_LIMIT = 50  # a feed touching more households than this is re-screen
 
 # ---------------------------------------------------------------- department feeds
 
+
 def _department_area(actor: User, spec: FeedSpec) -> str:
     """The area the uploader acts for as a data officer of the feed's department (403 otherwise)."""
     for m in memberships_of(actor):
         if m.role == Role.DEPT_OFFICER and spec.department in m.organisation:
             return str(m.area.code)
-    raise Forbidden(f"“{spec.zh}”数据须由{spec.department}部门的数据专员报送，您的账号不属于该部门",
-                    f"'{spec.kind}' data must come from a {spec.department} data officer; your account is not one")
+    raise Forbidden(
+        f"“{spec.zh}”数据须由{spec.department}部门的数据专员报送，您的账号不属于该部门",
+        f"'{spec.kind}' data must come from a {spec.department} data officer; your account is not one",
+    )
 
 
 def feed_spec(kind: str) -> FeedSpec:
@@ -87,8 +90,14 @@ def feed_upload_start(
         return feed_ingest(actor=actor, kind=kind, rows=rows, period=period, filename=filename)
     from bangfu.monitoring.tasks import feed_upload_job  # tasks import this module
 
-    job = jobs.job_create(owner=actor, kind=FEED_JOB_KIND, title=f"数据报送 Feed {kind}: {filename}",
-                          filename=filename, payload=data, params={"kind": kind, "period": period})
+    job = jobs.job_create(
+        owner=actor,
+        kind=FEED_JOB_KIND,
+        title=f"数据报送 Feed {kind}: {filename}",
+        filename=filename,
+        payload=data,
+        params={"kind": kind, "period": period},
+    )
     transaction.on_commit(lambda: feed_upload_job.enqueue(str(job.pk)))
     return job
 
@@ -108,28 +117,38 @@ def _match(records: list[FeedRecord], area_code: str) -> tuple[dict[int, tuple[i
     """Row → (member, household) by ID-number hash, only within the department's area."""
     hashes = {r.row: crypto.lookup_hash(r.id_number) for r in records}
     found = registry.member_ids_by_hash(list(set(hashes.values())))
-    villages = dict(model("Household").objects.filter(pk__in={h for _, h in found.values()})
-                    .values_list("pk", "village_id"))
+    villages = dict(
+        model("Household").objects.filter(pk__in={h for _, h in found.values()}).values_list("pk", "village_id")
+    )
     matched, problems = {}, []
     for r in records:
         hit = found.get(hashes[r.row])
         if hit is None or not villages.get(hit[1], "").startswith(rules.area_prefix(area_code)):
-            problems.append(Problem(r.row, "身份证号", "系统中没有此身份证号对应的人员（或不在本辖区），请核对号码",
-                                    "no registered person has this ID number in your area; check the number"))
+            problems.append(
+                Problem(
+                    r.row,
+                    "身份证号",
+                    "系统中没有此身份证号对应的人员（或不在本辖区），请核对号码",
+                    "no registered person has this ID number in your area; check the number",
+                )
+            )
         else:
             matched[r.row] = hit
     return matched, problems
 
 
 def _content_hash(kind: str, records: list[FeedRecord]) -> str:
-    canon = [[crypto.lookup_hash(r.id_number), r.event_date.isoformat(), str(r.amount), r.event, list(r.data)]
-             for r in records]
+    canon = [
+        [crypto.lookup_hash(r.id_number), r.event_date.isoformat(), str(r.amount), r.event, list(r.data)]
+        for r in records
+    ]
     return hashlib.sha256(json.dumps([kind, canon], ensure_ascii=False).encode()).hexdigest()
 
 
 @transaction.atomic
-def feed_ingest(*, actor: User, kind: str, rows: list[dict[str, str]], period: str = "", source: str = "file",
-                filename: str = "") -> tuple[FeedBatch, bool]:
+def feed_ingest(
+    *, actor: User, kind: str, rows: list[dict[str, str]], period: str = "", source: str = "file", filename: str = ""
+) -> tuple[FeedBatch, bool]:
     """Check, match and store a whole batch, or store nothing and report every bad row.
 
     Returns (batch, created). The same content sent again returns the stored batch unchanged.
@@ -143,30 +162,53 @@ def feed_ingest(*, actor: User, kind: str, rows: list[dict[str, str]], period: s
     problems += unmatched
     if problems:
         problems.sort(key=lambda p: p.row)
-        raise ValidationFailed([FieldProblem(p.column, p.zh, p.en, row=p.row) for p in problems],
-                               zh=f"有 {len({p.row for p in problems})} 行数据有误，整批未保存，请修改后重新报送",
-                               en="Some rows are wrong; nothing was stored. Correct them and send the batch again")
+        raise ValidationFailed(
+            [FieldProblem(p.column, p.zh, p.en, row=p.row) for p in problems],
+            zh=f"有 {len({p.row for p in problems})} 行数据有误，整批未保存，请修改后重新报送",
+            en="Some rows are wrong; nothing was stored. Correct them and send the batch again",
+        )
     digest = _content_hash(kind, records)
     existing = FeedBatch.objects.filter(kind=kind, area_id=area_code, content_hash=digest).first()
     if existing is not None:
         return existing, False
     try:
         with transaction.atomic():  # a savepoint: an identical batch sent at the same moment may win the race
-            batch = FeedBatch.objects.create(kind=kind, department=spec.department, area_id=area_code, source=source,
-                                             period=period or _period(records), filename=filename[:200],
-                                             content_hash=digest, rows=len(records), uploaded_by=actor)
+            batch = FeedBatch.objects.create(
+                kind=kind,
+                department=spec.department,
+                area_id=area_code,
+                source=source,
+                period=period or _period(records),
+                filename=filename[:200],
+                content_hash=digest,
+                rows=len(records),
+                uploaded_by=actor,
+            )
     except IntegrityError:
         existing = FeedBatch.objects.filter(kind=kind, area_id=area_code, content_hash=digest).first()
         if existing is None:
             raise
         return existing, False
-    FeedRow.objects.bulk_create([
-        FeedRow(batch=batch, kind=kind, member_id=matched[r.row][0], household_id=matched[r.row][1],
-                event_date=r.event_date, amount=r.amount, event=r.event, row_no=r.row, data=dict(r.data))
-        for r in records
-    ], batch_size=1000)
-    audit_record(actor=actor, action="feed_ingest", obj=batch, area_code=area_code,
-                 data={"kind": kind, "rows": len(records)})
+    FeedRow.objects.bulk_create(
+        [
+            FeedRow(
+                batch=batch,
+                kind=kind,
+                member_id=matched[r.row][0],
+                household_id=matched[r.row][1],
+                event_date=r.event_date,
+                amount=r.amount,
+                event=r.event,
+                row_no=r.row,
+                data=dict(r.data),
+            )
+            for r in records
+        ],
+        batch_size=1000,
+    )
+    audit_record(
+        actor=actor, action="feed_ingest", obj=batch, area_code=area_code, data={"kind": kind, "rows": len(records)}
+    )
     _rescreen({matched[r.row][1] for r in records})
     return batch, True
 
@@ -192,6 +234,7 @@ def _rescreen(household_ids: set[int]) -> None:
 
 # ---------------------------------------------------------------- screening
 
+
 def in_force(village_codes: Iterable[str], as_of: dt.date) -> dict[str, engine.InForce]:
     """village → rule set in force with its definition and the line of the income year."""
     villages = list(village_codes)
@@ -213,8 +256,15 @@ def _villages(sel: engine.Selection) -> list[str]:
     return list(qs.values_list("village_id", flat=True).distinct())
 
 
-def screen(*, area_code: str, as_of: dt.date, trigger: str = "cli", actor: User | None = None,
-           household_ids: tuple[int, ...] | None = None, progress: Progress | None = None) -> ScreeningRun:
+def screen(
+    *,
+    area_code: str,
+    as_of: dt.date,
+    trigger: str = "cli",
+    actor: User | None = None,
+    household_ids: tuple[int, ...] | None = None,
+    progress: Progress | None = None,
+) -> ScreeningRun:
     """Screen every household under `area_code` ('' = all) set-wise and open the new warnings.
 
     Reading and evaluating write nothing, so they run before the write transaction: called on its
@@ -229,16 +279,34 @@ def screen(*, area_code: str, as_of: dt.date, trigger: str = "cli", actor: User 
     sel = engine.Selection(prefixes=(rules.area_prefix(area_code) if area_code else "",), household_ids=household_ids)
     forces = in_force(_villages(sel), as_of)
     say(f"规则已确定 rules resolved for {len(forces)} villages")
-    data = engine.load(sel, as_of, {f.definition.window for f in forces.values()} or {"rolling_12m"},
-                       facts=engine.facts_used(f.definition for f in forces.values()), active=True)
+    data = engine.load(
+        sel,
+        as_of,
+        {f.definition.window for f in forces.values()} or {"rolling_12m"},
+        facts=engine.facts_used(f.definition for f in forces.values()),
+        active=True,
+    )
     active, decided, households = data.pop("active"), data.pop("decided"), data["hh"].num_rows
-    say(f"已读取 read {households} households, {data.get('fr', data['hh']).num_rows} feed rows "
-        f"({time.perf_counter() - t0:.2f}s)")
+    say(
+        f"已读取 read {households} households, {data.get('fr', data['hh']).num_rows} feed rows "
+        f"({time.perf_counter() - t0:.2f}s)"
+    )
     hits = engine.compute_hits(data, as_of, forces) if forces else engine.NEW_SCHEMA.empty_table()
     fresh = engine.new_warnings(hits, active, forces, decided, as_of)
     say(f"已评估 evaluated: {hits.num_rows} rule hits, {fresh.num_rows} new ({time.perf_counter() - t0:.2f}s)")
-    run = _record_run(ScreeningRun(area_code=area_code, as_of=as_of, trigger=trigger, started=started,
-                                   households=households, hits=hits.num_rows, started_by=actor), fresh, t0)
+    run = _record_run(
+        ScreeningRun(
+            area_code=area_code,
+            as_of=as_of,
+            trigger=trigger,
+            started=started,
+            households=households,
+            hits=hits.num_rows,
+            started_by=actor,
+        ),
+        fresh,
+        t0,
+    )
     say(f"已写入 wrote {run.new_warnings} new warnings ({run.seconds:.2f}s)")
     return run
 
@@ -252,12 +320,32 @@ def _record_run(run: ScreeningRun, fresh: Any, t0: float) -> ScreeningRun:
     return run
 
 
-def _warning(hit: Hit, rule_name: str, risk: str, f: engine.InForce, village: str, grid_id: int | None,
-             run: ScreeningRun | None, now: dt.datetime) -> Warning:
-    return Warning(household_id=hit.household_id, village_code=village, grid_id=grid_id, rule_code=hit.rule_code,
-                   rule_name=rule_name, risk=risk, ruleset_id=f.ruleset_id, ruleset_version=f.version,
-                   facts=dict(hit.facts), thresholds=dict(hit.thresholds), explanation=hit.explanation,
-                   run=run, as_of=run.as_of if run else now.date(), created=now)
+def _warning(
+    hit: Hit,
+    rule_name: str,
+    risk: str,
+    f: engine.InForce,
+    village: str,
+    grid_id: int | None,
+    run: ScreeningRun | None,
+    now: dt.datetime,
+) -> Warning:
+    return Warning(
+        household_id=hit.household_id,
+        village_code=village,
+        grid_id=grid_id,
+        rule_code=hit.rule_code,
+        rule_name=rule_name,
+        risk=risk,
+        ruleset_id=f.ruleset_id,
+        ruleset_version=f.version,
+        facts=dict(hit.facts),
+        thresholds=dict(hit.thresholds),
+        explanation=hit.explanation,
+        run=run,
+        as_of=run.as_of if run else now.date(),
+        created=now,
+    )
 
 
 def single_hits(
@@ -286,8 +374,11 @@ def screen_household(*, household_id: int, as_of: dt.date, actor: User | None = 
     if f is None or not hits:
         return []
     facts = h_facts[0]
-    active = set(Warning.objects.filter(household_id=household_id, status__in=lifecycle.ACTIVE)
-                 .values_list("rule_code", flat=True))
+    active = set(
+        Warning.objects.filter(household_id=household_id, status__in=lifecycle.ACTIVE).values_list(
+            "rule_code", flat=True
+        )
+    )
     names = {r.code: r for r in f.definition.rules}
     now = timezone.now()
     decided = _decided_of(household_id)
@@ -324,16 +415,18 @@ def _decided_of(household_id: int) -> dict[str, recurrence.Decided]:
     return out
 
 
-def _source_of(
-    household_id: int, rule: Any, facts: HouseholdFacts, window: str, as_of: dt.date
-) -> recurrence.Source:
+def _source_of(household_id: int, rule: Any, facts: HouseholdFacts, window: str, as_of: dt.date) -> recurrence.Source:
     """The source of one hit's facts, read with the ORM (the batch computes it in SQL)."""
     w = window_for(window, as_of)
     kinds = recurrence.feed_kinds(rule)
     newest = 0
     if kinds:
-        newest = FeedRow.objects.filter(household_id=household_id, kind__in=kinds, event_date__gte=w.start,
-                                        event_date__lte=as_of).aggregate(m=Max("id"))["m"] or 0
+        newest = (
+            FeedRow.objects.filter(
+                household_id=household_id, kind__in=kinds, event_date__gte=w.start, event_date__lte=as_of
+            ).aggregate(m=Max("id"))["m"]
+            or 0
+        )
     amount = sum(int((facts.get(m) or 0) * 100) for m in recurrence.money_facts(rule))
     return recurrence.Source(newest, amount, w.income_year if recurrence.reads_income(rule) else None)
 
@@ -364,6 +457,7 @@ def rescreen(*, household_ids: list[int], as_of: dt.date) -> int:
 
 # ---------------------------------------------------------------- warning lifecycle
 
+
 @transaction.atomic
 def warning_transition(*, actor: User, warning: Warning, event: str, reason: str = "") -> Warning:
     """Move a warning along the lifecycle table; the event row records who, when and why."""
@@ -388,8 +482,9 @@ def warning_transition(*, actor: User, warning: Warning, event: str, reason: str
     if t.event == "escalate":
         w.case_ref = _open_case(actor, w, reason)
     w.save()
-    WarningEvent.objects.create(warning=w, event=event, from_state=previous, to_state=w.status, actor=actor,
-                                reason=reason)
+    WarningEvent.objects.create(
+        warning=w, event=event, from_state=previous, to_state=w.status, actor=actor, reason=reason
+    )
     audit_record(actor=actor, action=f"warning_{event}", obj=w, area_code=w.village_code, reason=reason)
     return w
 
@@ -417,6 +512,7 @@ def _grid_worker(actor: User, w: Warning) -> Any:
 
 
 # ---------------------------------------------------------------- rule editor preview
+
 
 def ruleset_preview(*, actor: User, ruleset: Any, as_of: dt.date) -> dict[str, Any]:
     """What publishing `ruleset` would change today: flagged households per township, added and removed.
@@ -456,11 +552,17 @@ def _diff_by_township(before: dict[int, str], after: dict[int, str]) -> dict[str
         area = areas.area_by_code(code)
         row["name"] = area.name if area else code
     ordered = sorted(rows.values(), key=lambda r: r["code"])
-    return {"townships": ordered, "before": len(before), "after": len(after),
-            "added": sum(len(r["added"]) for r in ordered), "removed": sum(len(r["removed"]) for r in ordered)}
+    return {
+        "townships": ordered,
+        "before": len(before),
+        "after": len(after),
+        "added": sum(len(r["added"]) for r in ordered),
+        "removed": sum(len(r["removed"]) for r in ordered),
+    }
 
 
 def follow_household_move(*, household: Household, **_: Any) -> None:
     """registry.household_moved: the warnings' scoping copies follow the household (in the move's transaction)."""
-    Warning.objects.filter(household_id=household.pk).update(village_code=household.village_id,
-                                                              grid_id=household.grid_id)
+    Warning.objects.filter(household_id=household.pk).update(
+        village_code=household.village_id, grid_id=household.grid_id
+    )

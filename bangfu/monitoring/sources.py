@@ -66,13 +66,17 @@ def read_here(q: Query) -> pa.Table:
             if not buf.tell():
                 return q.schema.empty_table()
             buf.seek(0)
-            return pacsv.read_csv(buf, read_options=pacsv.ReadOptions(column_names=q.schema.names),
-                                  convert_options=pacsv.ConvertOptions(column_types=q.schema))
+            return pacsv.read_csv(
+                buf,
+                read_options=pacsv.ReadOptions(column_names=q.schema.names),
+                convert_options=pacsv.ConvertOptions(column_types=q.schema),
+            )
         cur.execute(q.sql, q.params)
         rows = cur.fetchall()
     cols: list[Any] = list(zip(*rows, strict=True)) if rows else [[] for _ in q.schema.names]
-    return pa.Table.from_arrays([pa.array(c, type=f.type) for c, f in zip(cols, q.schema, strict=True)],
-                                schema=q.schema)
+    return pa.Table.from_arrays(
+        [pa.array(c, type=f.type) for c, f in zip(cols, q.schema, strict=True)], schema=q.schema
+    )
 
 
 def _adbc_target() -> tuple[str, str] | None:

@@ -9,8 +9,13 @@ from bangfu.monitoring.services import feed_spec
 
 def template_bytes(kind: str) -> bytes:
     spec = feed_spec(kind)
-    sheet = SheetSpec(name=spec.zh, columns=spec.columns, text_columns={ID, spec.date_column, *spec.optional_dates},
-                      choices={c: list(v) for c, v in spec.choices.items()}, widths={ID: 22})
+    sheet = SheetSpec(
+        name=spec.zh,
+        columns=spec.columns,
+        text_columns={ID, spec.date_column, *spec.optional_dates},
+        choices={c: list(v) for c, v in spec.choices.items()},
+        widths={ID: 22},
+    )
     return write_workbook([sheet])
 
 

@@ -23,9 +23,16 @@ from bangfu.rules.domain.facts import FACTS
 def warning_list(request: HttpRequest) -> HttpResponse:
     f = selectors.WarningFilter(status=request.GET.get("status", "active"), rule=request.GET.get("rule", ""))
     page = selectors.warning_page(request.user, f, params.page_number(request.GET))  # type: ignore[arg-type]
-    return render(request, "monitoring/warning_list.html", {
-        "page": page, "filter": f, "states": STATE_LABELS, "counts": selectors.warning_counts(request.user),  # type: ignore[arg-type]
-    })
+    return render(
+        request,
+        "monitoring/warning_list.html",
+        {
+            "page": page,
+            "filter": f,
+            "states": STATE_LABELS,
+            "counts": selectors.warning_counts(request.user),  # type: ignore[arg-type]
+        },
+    )
 
 
 @login_required
@@ -35,19 +42,31 @@ def warning_detail(request: HttpRequest, pk: int) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         try:
-            services.warning_transition(actor=request.user, warning=w, event=request.POST.get("event", ""),  # type: ignore[arg-type]
-                                        reason=request.POST.get("reason", ""))
+            services.warning_transition(
+                actor=request.user,
+                warning=w,
+                event=request.POST.get("event", ""),  # type: ignore[arg-type]
+                reason=request.POST.get("reason", ""),
+            )
             messages.success(request, "已更新 Updated")
             return redirect("monitoring:warning_detail", pk=pk)
         except ApplicationError as exc:
             if exc.status in (403, 404):
                 raise
             errors = field_errors(exc)
-    return render(request, "monitoring/warning_detail.html", {
-        "w": w, "events": selectors.warning_events(request.user, pk), "actions": available(w.status),  # type: ignore[arg-type]
-        "state_label": STATE_LABELS[w.status], "errors": errors,
-        "fact_rows": [(FACTS[k].zh, v, w.thresholds.get(k, "")) for k, v in w.facts.items()],
-    }, status=422 if errors else 200)
+    return render(
+        request,
+        "monitoring/warning_detail.html",
+        {
+            "w": w,
+            "events": selectors.warning_events(request.user, pk),
+            "actions": available(w.status),  # type: ignore[arg-type]
+            "state_label": STATE_LABELS[w.status],
+            "errors": errors,
+            "fact_rows": [(FACTS[k].zh, v, w.thresholds.get(k, "")) for k, v in w.facts.items()],
+        },
+        status=422 if errors else 200,
+    )
 
 
 @login_required
@@ -62,26 +81,43 @@ def feed_list(request: HttpRequest) -> HttpResponse:
         try:
             if upload is None:
                 raise ApplicationError(zh="请选择要上传的文件", en="Choose a file to upload", code="no_file")
-            started = services.feed_upload_start(actor=request.user, kind=kind, data=upload_bytes(upload),  # type: ignore[arg-type]
-                                                 filename=upload.name or "", period=request.POST.get("period", ""))
+            started = services.feed_upload_start(
+                actor=request.user,
+                kind=kind,
+                data=upload_bytes(upload),  # type: ignore[arg-type]
+                filename=upload.name or "",
+                period=request.POST.get("period", ""),
+            )
             if not isinstance(started, tuple):  # a large file: the worker stores it, the job page follows
                 return redirect("core:job_detail", pk=started.pk)
             batch, created = started
-            messages.success(request, f"已保存 {batch.rows} 行 Stored {batch.rows} rows" if created
-                             else "该批数据此前已报送，未重复保存 This batch was already delivered; stored once")
+            messages.success(
+                request,
+                f"已保存 {batch.rows} 行 Stored {batch.rows} rows"
+                if created
+                else "该批数据此前已报送，未重复保存 This batch was already delivered; stored once",
+            )
             return redirect("monitoring:feed_list")
         except ApplicationError as exc:
             reraise_access(exc)  # not a data officer of the department: the 403 page, not a form error
             error, problems, status = f"{exc.zh}（{exc.en}）", list(exc.problems), error_status(exc)
-    return render(request, "monitoring/feed_list.html", {
-        "batches": selectors.batches_visible(request.user)[:100], "specs": SPECS.values(),  # type: ignore[arg-type]
-        "error": error, "problems": problems,
-    }, status=status)
+    return render(
+        request,
+        "monitoring/feed_list.html",
+        {
+            "batches": selectors.batches_visible(request.user)[:100],
+            "specs": SPECS.values(),  # type: ignore[arg-type]
+            "error": error,
+            "problems": problems,
+        },
+        status=status,
+    )
 
 
 @login_required
 def feed_template(request: HttpRequest, kind: str) -> HttpResponse:
-    resp = HttpResponse(template_bytes(kind),
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    resp = HttpResponse(
+        template_bytes(kind), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     resp["Content-Disposition"] = f'attachment; filename="feed-{kind}.xlsx"'
     return resp

@@ -13,8 +13,9 @@ class RuleSet(models.Model):
     """
 
     DRAFT, PUBLISHED = "draft", "published"
-    area = models.ForeignKey("areas.Area", to_field="code", on_delete=models.PROTECT, related_name="+",
-                             verbose_name="适用区域")
+    area = models.ForeignKey(
+        "areas.Area", to_field="code", on_delete=models.PROTECT, related_name="+", verbose_name="适用区域"
+    )
     version = models.PositiveIntegerField("版本")
     status = models.CharField("状态", max_length=10, choices=[(DRAFT, "草稿"), (PUBLISHED, "已发布")], default=DRAFT)
     window = models.CharField("统计口径", max_length=16, default="rolling_12m")

@@ -77,8 +77,10 @@ def ruleset_for_village(village_code: str, as_of: dt.date) -> RuleSet | None:
 
 def lines_for(village_codes: Iterable[str], year: int) -> dict[str, Decimal]:
     """village code → the monitoring line of `year` (county row over province row)."""
-    rows = sorted(((area_prefix(ml.area_id), ml.amount) for ml in MonitoringLine.objects.filter(year=year)),
-                  key=lambda t: -len(t[0]))
+    rows = sorted(
+        ((area_prefix(ml.area_id), ml.amount) for ml in MonitoringLine.objects.filter(year=year)),
+        key=lambda t: -len(t[0]),
+    )
     out: dict[str, Decimal] = {}
     for v in village_codes:
         for pfx, amount in rows:

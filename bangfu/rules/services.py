@@ -38,23 +38,29 @@ def _check(window: str, params: dict[str, Any], rules: list[dict[str, Any]]) -> 
 
 
 @transaction.atomic
-def ruleset_create_draft(*, actor: User | None, area_code: str, base: RuleSet | None = None,
-                         note: str = "") -> RuleSet:
+def ruleset_create_draft(*, actor: User | None, area_code: str, base: RuleSet | None = None, note: str = "") -> RuleSet:
     """A new draft for the area, copied from `base` (the version in force) or from the defaults."""
     _require_configure(actor, area_code)
     if areas.area_by_code(area_code) is None:
         raise ValidationFailed([FieldProblem("area", "区划不存在", "the area does not exist")])
     if RuleSet.objects.filter(area_id=area_code, status=RuleSet.DRAFT).exists():
-        raise Conflict("该区域已有未发布的草稿，请先发布或删除它",
-                       "This area already has a draft; publish or delete it first")
+        raise Conflict(
+            "该区域已有未发布的草稿，请先发布或删除它", "This area already has a draft; publish or delete it first"
+        )
     version = (RuleSet.objects.filter(area_id=area_code).aggregate(v=Max("version"))["v"] or 0) + 1
     if base is not None:
         window, params = base.window, dict(base.params)
         rules = [{"code": r.code, "zh": r.zh, "en": r.en, "risk": r.risk, "when": r.when} for r in base.rules.all()]
     else:
         window, params, rules = defaults.DEFAULT_WINDOW, dict(defaults.DEFAULT_PARAMS), defaults.DEFAULT_RULES
-    rs = RuleSet.objects.create(area_id=area_code, version=version, window=window, params=params, note=note,
-                                created_by=actor if actor is not None else None)
+    rs = RuleSet.objects.create(
+        area_id=area_code,
+        version=version,
+        window=window,
+        params=params,
+        note=note,
+        created_by=actor if actor is not None else None,
+    )
     _replace_rules(rs, rules)
     audit_record(actor=actor, action="ruleset_create_draft", obj=rs, area_code=area_code, reason=note)
     return rs
@@ -74,16 +80,32 @@ def ruleset_start_draft(*, actor: User, area_code: str = "", note: str = "") -> 
 
 def _replace_rules(rs: RuleSet, rules: list[dict[str, Any]]) -> None:
     rs.rules.all().delete()
-    Rule.objects.bulk_create([
-        Rule(ruleset=rs, code=r["code"], zh=r.get("zh", r["code"]), en=r.get("en", ""), risk=r.get("risk", "其他"),
-             when=r["when"], position=i)
-        for i, r in enumerate(rules)
-    ])
+    Rule.objects.bulk_create(
+        [
+            Rule(
+                ruleset=rs,
+                code=r["code"],
+                zh=r.get("zh", r["code"]),
+                en=r.get("en", ""),
+                risk=r.get("risk", "其他"),
+                when=r["when"],
+                position=i,
+            )
+            for i, r in enumerate(rules)
+        ]
+    )
 
 
 @transaction.atomic
-def ruleset_update_draft(*, actor: User | None, ruleset: RuleSet, window: str, params: dict[str, Any],
-                         rules: list[dict[str, Any]], note: str = "") -> RuleSet:
+def ruleset_update_draft(
+    *,
+    actor: User | None,
+    ruleset: RuleSet,
+    window: str,
+    params: dict[str, Any],
+    rules: list[dict[str, Any]],
+    note: str = "",
+) -> RuleSet:
     """Replace the draft's window, parameters and rules after checking them against the vocabulary."""
     _require_configure(actor, ruleset.area_id)
     if ruleset.status != RuleSet.DRAFT:
@@ -110,14 +132,26 @@ def ruleset_publish(*, actor: User | None, ruleset: RuleSet, effective_from: dt.
     _check(rs.window, rs.params, rules)
     current = RuleSet.objects.filter(area_id=rs.area_id, status=RuleSet.PUBLISHED, effective_to__isnull=True)
     if current.filter(effective_from__gt=effective_from).exists():
-        raise ValidationFailed([FieldProblem("effective_from", "生效日期不能早于现行版本的生效日期",
-                                             "the start date cannot precede the version in force")])
+        raise ValidationFailed(
+            [
+                FieldProblem(
+                    "effective_from",
+                    "生效日期不能早于现行版本的生效日期",
+                    "the start date cannot precede the version in force",
+                )
+            ]
+        )
     current.update(effective_to=effective_from)
     rs.status, rs.effective_from = RuleSet.PUBLISHED, effective_from
     rs.published_at, rs.published_by = timezone.now(), actor if actor is not None else None
     rs.save()
-    audit_record(actor=actor, action="ruleset_publish", obj=rs, area_code=rs.area_id,
-                 data={"version": rs.version, "effective_from": effective_from.isoformat()})
+    audit_record(
+        actor=actor,
+        action="ruleset_publish",
+        obj=rs,
+        area_code=rs.area_id,
+        data={"version": rs.version, "effective_from": effective_from.isoformat()},
+    )
     return rs
 
 
@@ -138,8 +172,9 @@ def ruleset_seed_default(*, actor: User | None, area_code: str, effective_from: 
 
 
 @transaction.atomic
-def monitoring_line_set(*, actor: User | None, area_code: str, year: int, amount: Decimal | str | int,
-                        note: str = "") -> MonitoringLine:
+def monitoring_line_set(
+    *, actor: User | None, area_code: str, year: int, amount: Decimal | str | int, note: str = ""
+) -> MonitoringLine:
     _require_configure(actor, area_code)
     try:
         value = yuan(amount)
@@ -151,8 +186,14 @@ def monitoring_line_set(*, actor: User | None, area_code: str, year: int, amount
         raise ValidationFailed([FieldProblem("year", "年度无效", "the year is not valid")])
     if areas.area_by_code(area_code) is None:
         raise ApplicationError(zh="区划不存在", en="The area does not exist")
-    line, _ = MonitoringLine.objects.update_or_create(area_id=area_code, year=int(year),
-                                                      defaults={"amount": value, "note": note})
-    audit_record(actor=actor, action="monitoring_line_set", obj=line, area_code=area_code,
-                 data={"year": int(year), "amount": str(value)})
+    line, _ = MonitoringLine.objects.update_or_create(
+        area_id=area_code, year=int(year), defaults={"amount": value, "note": note}
+    )
+    audit_record(
+        actor=actor,
+        action="monitoring_line_set",
+        obj=line,
+        area_code=area_code,
+        data={"year": int(year), "amount": str(value)},
+    )
     return line

@@ -30,10 +30,15 @@ def ruleset_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         return _new_draft(request)
     sets = selectors.rulesets_visible(request.user).order_by("area_id", "-version")  # type: ignore[arg-type]
-    return render(request, "rules/ruleset_list.html", {
-        "sets": sets, "lines": selectors.lines_visible(request.user).select_related("area"),  # type: ignore[arg-type]
-        "may_configure": bool(scope_for(request.user, Cap.CONFIGURE).prefixes),  # type: ignore[arg-type]
-    })
+    return render(
+        request,
+        "rules/ruleset_list.html",
+        {
+            "sets": sets,
+            "lines": selectors.lines_visible(request.user).select_related("area"),  # type: ignore[arg-type]
+            "may_configure": bool(scope_for(request.user, Cap.CONFIGURE).prefixes),  # type: ignore[arg-type]
+        },
+    )
 
 
 def _new_draft(request: HttpRequest) -> HttpResponse:
@@ -50,11 +55,23 @@ def _rules_from_post(request: HttpRequest) -> list[dict[str, Any]]:
         try:
             when = json.loads(request.POST.get(f"rule_when_{i}", ""))
         except json.JSONDecodeError:
-            problems.append(FieldProblem(f"rule_when_{i}", f"规则“{code}”的条件不是有效的 JSON",
-                                         f"the condition of rule {code!r} is not valid JSON"))
+            problems.append(
+                FieldProblem(
+                    f"rule_when_{i}",
+                    f"规则“{code}”的条件不是有效的 JSON",
+                    f"the condition of rule {code!r} is not valid JSON",
+                )
+            )
             continue
-        out.append({"code": code, "zh": request.POST.get(f"rule_zh_{i}", code), "risk": request.POST.get(
-            f"rule_risk_{i}", "其他"), "en": request.POST.get(f"rule_en_{i}", ""), "when": when})
+        out.append(
+            {
+                "code": code,
+                "zh": request.POST.get(f"rule_zh_{i}", code),
+                "risk": request.POST.get(f"rule_risk_{i}", "其他"),
+                "en": request.POST.get(f"rule_en_{i}", ""),
+                "when": when,
+            }
+        )
     if problems:
         raise ValidationFailed(problems)
     return out
@@ -81,9 +98,14 @@ def ruleset_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, f"已发布 v{rs.version} Published")
                 return redirect("rules:ruleset_detail", pk=pk)
             params = {k[7:]: v for k, v in request.POST.items() if k.startswith("param__")}
-            services.ruleset_update_draft(actor=request.user, ruleset=rs, window=request.POST.get("window", ""),  # type: ignore[arg-type]
-                                          params=params, rules=_rules_from_post(request),
-                                          note=request.POST.get("note", ""))
+            services.ruleset_update_draft(
+                actor=request.user,
+                ruleset=rs,
+                window=request.POST.get("window", ""),  # type: ignore[arg-type]
+                params=params,
+                rules=_rules_from_post(request),
+                note=request.POST.get("note", ""),
+            )
             rs = selectors.ruleset_get(request.user, pk)  # type: ignore[arg-type]
             if action == "preview":
                 preview = monitoring.ruleset_preview(actor=request.user, ruleset=rs, as_of=timezone.localdate())  # type: ignore[arg-type]
@@ -93,12 +115,27 @@ def ruleset_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except (ApplicationError, ValueError) as exc:
             if isinstance(exc, ApplicationError) and exc.status in (403, 404):
                 raise
-            err = exc if isinstance(exc, ApplicationError) else ApplicationError(
-                zh="生效日期格式应为 2024-01-01", en="the start date must look like 2024-01-01")
+            err = (
+                exc
+                if isinstance(exc, ApplicationError)
+                else ApplicationError(zh="生效日期格式应为 2024-01-01", en="the start date must look like 2024-01-01")
+            )
             errors = field_errors(err)
-    return render(request, "rules/ruleset_detail.html", {
-        "rs": rs, "editable": editable, "errors": errors, "preview": preview, "windows": WINDOWS,
-        "params": [(k, PARAM_LABELS.get(k, k), v) for k, v in sorted(rs.params.items())],
-        "rules": [(i, r, json.dumps(r.when, ensure_ascii=False)) for i, r in enumerate(rs.rules.all())],
-        "rule_count": rs.rules.count(), "facts": FACTS.values(), "ops": OPS, "today": timezone.localdate(),
-    }, status=422 if errors else 200)
+    return render(
+        request,
+        "rules/ruleset_detail.html",
+        {
+            "rs": rs,
+            "editable": editable,
+            "errors": errors,
+            "preview": preview,
+            "windows": WINDOWS,
+            "params": [(k, PARAM_LABELS.get(k, k), v) for k, v in sorted(rs.params.items())],
+            "rules": [(i, r, json.dumps(r.when, ensure_ascii=False)) for i, r in enumerate(rs.rules.all())],
+            "rule_count": rs.rules.count(),
+            "facts": FACTS.values(),
+            "ops": OPS,
+            "today": timezone.localdate(),
+        },
+        status=422 if errors else 200,
+    )

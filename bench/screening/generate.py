@@ -20,8 +20,15 @@ from django.db import connection, transaction
 PROVINCE = "450000000000"  # the generated province (any 2-digit code the data does not use otherwise)
 COUNTIES, TOWNSHIPS = 20, 10
 HOUSEHOLDS_PER_VILLAGE = 250
-KINDS = [("medical", 0.5), ("school", 0.17), ("disaster", 0.1), ("employment", 0.1), ("assistance", 0.05),
-         ("death", 0.03), ("disability", 0.05)]
+KINDS = [
+    ("medical", 0.5),
+    ("school", 0.17),
+    ("disaster", 0.1),
+    ("employment", 0.1),
+    ("assistance", 0.05),
+    ("death", 0.03),
+    ("disability", 0.05),
+]
 
 
 def _table(label: str) -> str:
@@ -77,8 +84,26 @@ def _areas(villages: int) -> tuple[list[str], list[tuple[Any, ...]]]:
 def _households(rng: random.Random, n: int, villages: list[str], now: dt.datetime) -> Iterator[tuple[Any, ...]]:
     for hid in range(1, n + 1):
         size = _sizes[hid]
-        yield (hid, f"B{hid:012d}", villages[(hid - 1) // HOUSEHOLDS_PER_VILLAGE], "", "户主", "", size, "正常",
-               True, 2018, "", "[]", False, False, False, rng.random() < 0.05, now, now)
+        yield (
+            hid,
+            f"B{hid:012d}",
+            villages[(hid - 1) // HOUSEHOLDS_PER_VILLAGE],
+            "",
+            "户主",
+            "",
+            size,
+            "正常",
+            True,
+            2018,
+            "",
+            "[]",
+            False,
+            False,
+            False,
+            rng.random() < 0.05,
+            now,
+            now,
+        )
 
 
 _sizes: list[int] = []
@@ -90,9 +115,30 @@ def _members(rng: random.Random, n: int) -> Iterator[tuple[Any, ...]]:
         for k in range(_sizes[hid]):
             mid += 1
             health = "患有大病" if rng.random() < 0.03 else ("残疾" if rng.random() < 0.02 else "健康")
-            yield (mid, hid, f"成员{k}", f"{mid:040x}", "x", "4501**********0000", dt.date(1970 + k * 7, 1, 1),
-                   "M" if k % 2 == 0 else "F", "户主" if k == 0 else "之子", "汉族", "", "非在校生", health, "",
-                   "普通劳动力", "务农", "", 0, "城乡居民基本医疗保险", "", True, "")
+            yield (
+                mid,
+                hid,
+                f"成员{k}",
+                f"{mid:040x}",
+                "x",
+                "4501**********0000",
+                dt.date(1970 + k * 7, 1, 1),
+                "M" if k % 2 == 0 else "F",
+                "户主" if k == 0 else "之子",
+                "汉族",
+                "",
+                "非在校生",
+                health,
+                "",
+                "普通劳动力",
+                "务农",
+                "",
+                0,
+                "城乡居民基本医疗保险",
+                "",
+                True,
+                "",
+            )
 
 
 def _per_capita(rng: random.Random) -> int:
@@ -163,31 +209,100 @@ def generate(households: int, as_of: dt.date, seed: int = 20240101, say: Any = p
     counts: dict[str, int] = {}
     with transaction.atomic():
         counts["areas"] = write("areas.Area", ["id", "code", "name", "level", "parent_id"], area_rows)
-        counts["households"] = write("registry.Household", [
-            "id", "number", "village_id", "address", "head_name", "phone", "size", "status", "poverty_exited",
-            "exit_year", "monitoring_type", "risk_codes", "dibao", "tekun", "relocated", "no_labour", "created",
-            "updated"], _households(rng, households, villages, now))
+        counts["households"] = write(
+            "registry.Household",
+            [
+                "id",
+                "number",
+                "village_id",
+                "address",
+                "head_name",
+                "phone",
+                "size",
+                "status",
+                "poverty_exited",
+                "exit_year",
+                "monitoring_type",
+                "risk_codes",
+                "dibao",
+                "tekun",
+                "relocated",
+                "no_labour",
+                "created",
+                "updated",
+            ],
+            _households(rng, households, villages, now),
+        )
         say(f"  households {counts['households']:,}")
-        counts["members"] = write("registry.Member", [
-            "id", "household_id", "name", "id_hash", "id_enc", "id_masked", "birth_date", "sex", "relation",
-            "ethnicity", "education", "in_school", "health", "disability_grade", "labour", "employment",
-            "work_place", "months_worked", "medical_insurance", "phone", "active", "left_reason"],
-            _members(rng, households))
+        counts["members"] = write(
+            "registry.Member",
+            [
+                "id",
+                "household_id",
+                "name",
+                "id_hash",
+                "id_enc",
+                "id_masked",
+                "birth_date",
+                "sex",
+                "relation",
+                "ethnicity",
+                "education",
+                "in_school",
+                "health",
+                "disability_grade",
+                "labour",
+                "employment",
+                "work_place",
+                "months_worked",
+                "medical_insurance",
+                "phone",
+                "active",
+                "left_reason",
+            ],
+            _members(rng, households),
+        )
         say(f"  members {counts['members']:,}")
-        counts["statements"] = write("registry.IncomeStatement", [
-            "id", "household_id", "year", "size", "wage", "business_income", "business_cost", "property",
-            "transfer", "claims", "out_of_pocket", "net_income", "per_capita"], _statements(rng, households,
-                                                                                               as_of.year - 1))
-        counts["income_items"] = write("registry.IncomeItem", [
-            "id", "statement_id", "item", "amount", "member_id", "source", "source_ref", "note"], _items(households))
+        counts["statements"] = write(
+            "registry.IncomeStatement",
+            [
+                "id",
+                "household_id",
+                "year",
+                "size",
+                "wage",
+                "business_income",
+                "business_cost",
+                "property",
+                "transfer",
+                "claims",
+                "out_of_pocket",
+                "net_income",
+                "per_capita",
+            ],
+            _statements(rng, households, as_of.year - 1),
+        )
+        counts["income_items"] = write(
+            "registry.IncomeItem",
+            ["id", "statement_id", "item", "amount", "member_id", "source", "source_ref", "note"],
+            _items(households),
+        )
         say(f"  statements {counts['statements']:,}, income items {counts['income_items']:,}")
-        batches = [(k * 25 + m + 1, kind, "基准", PROVINCE, f"m{m}", "api", "", f"bench-{kind}-{m}", 0, now)
-                   for k, (kind, _) in enumerate(KINDS) for m in range(25)]
-        write("monitoring.FeedBatch", ["id", "kind", "department", "area_id", "period", "source", "filename",
-                                       "content_hash", "rows", "created"], batches)
-        counts["feed_rows"] = write("monitoring.FeedRow", [
-            "id", "batch_id", "kind", "household_id", "member_id", "event_date", "amount", "event", "row_no", "data"],
-            _feed(rng, households, int(households * 1.5), as_of, first_member))
+        batches = [
+            (k * 25 + m + 1, kind, "基准", PROVINCE, f"m{m}", "api", "", f"bench-{kind}-{m}", 0, now)
+            for k, (kind, _) in enumerate(KINDS)
+            for m in range(25)
+        ]
+        write(
+            "monitoring.FeedBatch",
+            ["id", "kind", "department", "area_id", "period", "source", "filename", "content_hash", "rows", "created"],
+            batches,
+        )
+        counts["feed_rows"] = write(
+            "monitoring.FeedRow",
+            ["id", "batch_id", "kind", "household_id", "member_id", "event_date", "amount", "event", "row_no", "data"],
+            _feed(rng, households, int(households * 1.5), as_of, first_member),
+        )
         say(f"  department rows {counts['feed_rows']:,}")
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
@@ -200,4 +315,3 @@ def seed_rules(as_of: dt.date) -> None:
 
     rules.ruleset_seed_default(actor=None, area_code=PROVINCE, effective_from=dt.date(2020, 1, 1))
     rules.monitoring_line_set(actor=None, area_code=PROVINCE, year=as_of.year - 1, amount="6000")
-

@@ -28,7 +28,9 @@ def _setup(db: str, var: Path) -> None:
     os.environ["BANGFU_VAR"] = str(var)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bangfu.settings")
     if db == "postgres":
-        os.environ["DATABASE_URL"] = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/bench_screening")
+        os.environ["DATABASE_URL"] = os.environ.get(
+            "BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/bench_screening"
+        )
     else:
         os.environ.pop("DATABASE_URL", None)
     sys.path[:0] = [str(ROOT), str(HERE)]
@@ -59,13 +61,20 @@ def step_screen() -> dict[str, object]:
 
     Warning.objects.all().delete()
     t = time.perf_counter()
-    run = services.screen(area_code="", as_of=AS_OF, trigger="bench",
-                          progress=lambda m: print("   ", m, file=sys.stderr))
+    run = services.screen(
+        area_code="", as_of=AS_OF, trigger="bench", progress=lambda m: print("   ", m, file=sys.stderr)
+    )
     first = time.perf_counter() - t
     t = time.perf_counter()
     again = services.screen(area_code="", as_of=AS_OF, trigger="bench")
-    return {"households": run.households, "hits": run.hits, "new": run.new_warnings, "seconds": first,
-            "steady_seconds": time.perf_counter() - t, "steady_new": again.new_warnings}
+    return {
+        "households": run.households,
+        "hits": run.hits,
+        "new": run.new_warnings,
+        "seconds": first,
+        "steady_seconds": time.perf_counter() - t,
+        "steady_new": again.new_warnings,
+    }
 
 
 def step_eval_only() -> dict[str, object]:
@@ -129,7 +138,7 @@ def step_orm() -> dict[str, object]:
     from bangfu.monitoring import services
     from bangfu.monitoring.sources import model
 
-    ids = list(model("Household").objects.values_list("pk", flat=True)[:SAMPLE * 50])
+    ids = list(model("Household").objects.values_list("pk", flat=True)[: SAMPLE * 50])
     sample = random.Random(1).sample(ids, min(SAMPLE, len(ids)))
     t = time.perf_counter()
     hits = sum(len(services.single_hits(hid, AS_OF)[0]) for hid in sample)
@@ -141,8 +150,18 @@ STEPS = {"generate": step_generate, "screen": step_screen, "eval": step_eval_onl
 
 def _child(db: str, step: str, households: int, var: Path) -> dict[str, object]:
     """`var` is the database's own directory (…/sqlite or …/postgres); the child appends the db name."""
-    cmd = [sys.executable, __file__, "--db", db, "--households", str(households), "--var", str(var.parent),
-           "--step", step]
+    cmd = [
+        sys.executable,
+        __file__,
+        "--db",
+        db,
+        "--households",
+        str(households),
+        "--var",
+        str(var.parent),
+        "--step",
+        step,
+    ]
     out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -179,8 +198,10 @@ def main() -> None:
     if not a.reuse:
         _prepare(a.db, var)
         gen = _child(a.db, "generate", a.households, var)
-        print(f"generated in {gen['seconds']:.0f}s: " + ", ".join(f"{k} {v:,}" for k, v in gen.items()
-                                                                  if k not in ("seconds", "peak_mb")))
+        print(
+            f"generated in {gen['seconds']:.0f}s: "
+            + ", ".join(f"{k} {v:,}" for k, v in gen.items() if k not in ("seconds", "peak_mb"))
+        )
     res = {s: _child(a.db, s, a.households, var) for s in ("screen", "eval", "sql", "orm")}
     _report(a.db, res)
 
@@ -194,19 +215,31 @@ def _report(db: str, res: dict[str, dict[str, object]]) -> None:
     e2e, ev, sql, orm = rate(res["screen"]), rate(res["eval"], n), rate(res["sql"]), rate(res["orm"])
     steady = n / float(res["screen"]["steady_seconds"])  # type: ignore[arg-type]
     print(f"\n== {db}: {int(n):,} households, as of {AS_OF} ==")
-    print(f"end to end, first run (read, evaluate, write {res['screen']['new']:,} warnings): "
-          f"{float(res['screen']['seconds']):6.2f}s {e2e:12,.0f} households/s  peak {res['screen']['peak_mb']} MB")
-    print(f"end to end, nightly rerun (no new warnings):            {float(res['screen']['steady_seconds']):6.2f}s "
-          f"{steady:12,.0f} households/s")
-    print(f"read + evaluate only (DuckDB over Arrow):                 {float(res['eval']['seconds']):6.2f}s "
-          f"{ev:12,.0f} households/s  peak {res['eval']['peak_mb']} MB")
-    print(f"hand-written SQL, one query ({res['sql']['hits']:,} rule hits):            "
-          f"{float(res['sql']['seconds']):6.2f}s "
-          f"{sql:12,.0f} households/s  peak {res['sql']['peak_mb']} MB")
-    print(f"per-household ORM loop, {res['orm']['households']:,} sample:                 "
-          f"{float(res['orm']['seconds']):6.2f}s {orm:12,.0f} households/s")
-    print(f"ratios: end-to-end / SQL = {e2e / sql:.2f}x, rerun / SQL = {steady / sql:.2f}x, "
-          f"eval / SQL = {ev / sql:.2f}x, end-to-end / ORM = {e2e / orm:,.0f}x")
+    print(
+        f"end to end, first run (read, evaluate, write {res['screen']['new']:,} warnings): "
+        f"{float(res['screen']['seconds']):6.2f}s {e2e:12,.0f} households/s  peak {res['screen']['peak_mb']} MB"
+    )
+    print(
+        f"end to end, nightly rerun (no new warnings):            {float(res['screen']['steady_seconds']):6.2f}s "
+        f"{steady:12,.0f} households/s"
+    )
+    print(
+        f"read + evaluate only (DuckDB over Arrow):                 {float(res['eval']['seconds']):6.2f}s "
+        f"{ev:12,.0f} households/s  peak {res['eval']['peak_mb']} MB"
+    )
+    print(
+        f"hand-written SQL, one query ({res['sql']['hits']:,} rule hits):            "
+        f"{float(res['sql']['seconds']):6.2f}s "
+        f"{sql:12,.0f} households/s  peak {res['sql']['peak_mb']} MB"
+    )
+    print(
+        f"per-household ORM loop, {res['orm']['households']:,} sample:                 "
+        f"{float(res['orm']['seconds']):6.2f}s {orm:12,.0f} households/s"
+    )
+    print(
+        f"ratios: end-to-end / SQL = {e2e / sql:.2f}x, rerun / SQL = {steady / sql:.2f}x, "
+        f"eval / SQL = {ev / sql:.2f}x, end-to-end / ORM = {e2e / orm:,.0f}x"
+    )
     print(f"rule hits: engine {res['screen']['hits']:,} vs SQL {res['sql']['hits']:,}")
 
 

@@ -19,9 +19,7 @@ _WAGE_ITEM = {
 }
 
 
-def members(
-    rng: random.Random, p: Profile, today: dt.date, ids: IdAllocator, *, young: bool = False
-) -> list[Person]:
+def members(rng: random.Random, p: Profile, today: dt.date, ids: IdAllocator, *, young: bool = False) -> list[Person]:
     """A household: head, usually a spouse, then children, a parent or a married son's family."""
     size = int(str(_pick(rng, tuple((s, w) for s, w in SIZES if not young or s >= 2))))
     head_age = rng.randint(20, 45) if young else min(85, max(24, int(rng.gauss(54, 13))))
@@ -200,9 +198,7 @@ def _fixed_lines(rng: random.Random, ms: list[Person], exited: bool, dibao: bool
         if m.employment == "公益岗位":
             lines.append(Line("wage.welfare_post", _yuan(rng.uniform(5000, 10000)), i))
         if (exited or dibao) and m.in_school in ("普通高中", "中职", "本科", "大专", "高职"):
-            grant = (
-                2000 if m.in_school in ("普通高中", "中职") else 3300
-            )  # 国家助学金, high school vs college
+            grant = 2000 if m.in_school in ("普通高中", "中职") else 3300  # 国家助学金, high school vs college
             lines.append(Line("transfer.education_aid", _yuan(grant), i))
         oop = {"患有大病": (5000, 30000), "长期慢性病": (800, 4000), "残疾": (500, 3000)}.get(m.health)
         if oop:
@@ -228,6 +224,5 @@ def _earlier(rng: random.Random, lines: tuple[Line, ...]) -> tuple[Line, ...]:
     factor = rng.uniform(0.88, 0.97)
     scaled = ("wage.migrant", "wage.local", "business.crops", "business.livestock", "cost.business")
     return tuple(
-        dataclasses.replace(ln, amount=_yuan(float(ln.amount) * factor)) if ln.item in scaled else ln
-        for ln in lines
+        dataclasses.replace(ln, amount=_yuan(float(ln.amount) * factor)) if ln.item in scaled else ln for ln in lines
     )

@@ -234,9 +234,7 @@ def person(
     employment, place, months = _work(rng, labour, in_school)
     r = rng.random()
     insurance = (
-        "未参保"
-        if r < 0.002
-        else ("职工基本医疗保险" if r < 0.01 and employment == "务工" else "城乡居民基本医疗保险")
+        "未参保" if r < 0.002 else ("职工基本医疗保险" if r < 0.01 and employment == "务工" else "城乡居民基本医疗保险")
     )
     return Person(
         name=names.person(rng, p.culture, sex, family),

@@ -37,20 +37,45 @@ class FeedSpec:
         return [ID, self.date_column, *self.amounts, *self.choices]
 
 
-SPECS: dict[str, FeedSpec] = {s.kind: s for s in [
-    FeedSpec("medical", "医疗费用结算", "医保", "结算日期",
-             amounts=("医疗总费用", "基本医保报销", "大病保险报销", "医疗救助")),
-    FeedSpec("school", "学生就学费用", "教育", "缴费日期", amounts=("学费", "住宿费", "其他费用"),
-             optional_amounts=("已获资助",)),
-    FeedSpec("disaster", "灾害损失", "应急", "受灾日期", amounts=("损失金额",),
-             choices={"灾害类型": ("洪涝", "干旱", "地震", "冰雹", "风灾", "火灾", "地质灾害", "其他")}),
-    FeedSpec("assistance", "低保特困", "民政", "起始日期", choices={"救助类型": ("低保", "特困")},
-             optional_dates=("终止日期",)),
-    FeedSpec("disability", "残疾人证", "残联", "发证日期",
-             choices={"残疾等级": ("一级", "二级", "三级", "四级")}),
-    FeedSpec("employment", "就业变动", "人社", "变动日期", choices={"变动类型": ("失业", "再就业")}),
-    FeedSpec("death", "死亡登记", "公安", "死亡日期"),
-]}
+SPECS: dict[str, FeedSpec] = {
+    s.kind: s
+    for s in [
+        FeedSpec(
+            "medical",
+            "医疗费用结算",
+            "医保",
+            "结算日期",
+            amounts=("医疗总费用", "基本医保报销", "大病保险报销", "医疗救助"),
+        ),
+        FeedSpec(
+            "school",
+            "学生就学费用",
+            "教育",
+            "缴费日期",
+            amounts=("学费", "住宿费", "其他费用"),
+            optional_amounts=("已获资助",),
+        ),
+        FeedSpec(
+            "disaster",
+            "灾害损失",
+            "应急",
+            "受灾日期",
+            amounts=("损失金额",),
+            choices={"灾害类型": ("洪涝", "干旱", "地震", "冰雹", "风灾", "火灾", "地质灾害", "其他")},
+        ),
+        FeedSpec(
+            "assistance",
+            "低保特困",
+            "民政",
+            "起始日期",
+            choices={"救助类型": ("低保", "特困")},
+            optional_dates=("终止日期",),
+        ),
+        FeedSpec("disability", "残疾人证", "残联", "发证日期", choices={"残疾等级": ("一级", "二级", "三级", "四级")}),
+        FeedSpec("employment", "就业变动", "人社", "变动日期", choices={"变动类型": ("失业", "再就业")}),
+        FeedSpec("death", "死亡登记", "公安", "死亡日期"),
+    ]
+}
 
 
 @dataclass(frozen=True)
@@ -110,18 +135,33 @@ def check_row(spec: FeedSpec, row: int, cells: dict[str, str], today: dt.date) -
     amount, event = _amount_and_event(spec, money, cells, ends, row, problems)
     if problems or when is None:
         return problems
-    data = tuple((c, str(money[c]) if c in money else cells.get(c, "").strip())
-                 for c in spec.columns if c not in (ID, spec.date_column))
+    data = tuple(
+        (c, str(money[c]) if c in money else cells.get(c, "").strip())
+        for c in spec.columns
+        if c not in (ID, spec.date_column)
+    )
     return FeedRecord(row, id_number, max([when, *[d for d in ends.values() if d]]), amount, event, data)
 
 
-def _amount_and_event(spec: FeedSpec, money: dict[str, Decimal], cells: dict[str, str],
-                      ends: dict[str, dt.date | None], row: int, problems: list[Problem]) -> tuple[Decimal, str]:
+def _amount_and_event(
+    spec: FeedSpec,
+    money: dict[str, Decimal],
+    cells: dict[str, str],
+    ends: dict[str, dt.date | None],
+    row: int,
+    problems: list[Problem],
+) -> tuple[Decimal, str]:
     if spec.kind == "medical":
         paid = money["基本医保报销"] + money["大病保险报销"] + money["医疗救助"]
         if paid > money["医疗总费用"]:
-            problems.append(Problem(row, "医疗总费用", "三项报销之和超过了医疗总费用，请核对",
-                                    "the three reimbursements exceed the total cost; check the row"))
+            problems.append(
+                Problem(
+                    row,
+                    "医疗总费用",
+                    "三项报销之和超过了医疗总费用，请核对",
+                    "the three reimbursements exceed the total cost; check the row",
+                )
+            )
         return max(Decimal(0), money["医疗总费用"] - paid), ""  # what is left after the three layers
     if spec.kind == "school":
         return max(Decimal(0), money["学费"] + money["住宿费"] + money["其他费用"] - money["已获资助"]), ""

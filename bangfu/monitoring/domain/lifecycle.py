@@ -44,16 +44,18 @@ def find(state: str, event: str) -> Transition:
         if t.state == state and t.event == event:
             return t
     label = STATE_LABELS.get(state, state)
-    raise TransitionRefused(f"当前状态“{label}”下不能执行此操作",
-                            f"'{event}' is not allowed while the warning is {state}")
+    raise TransitionRefused(
+        f"当前状态“{label}”下不能执行此操作", f"'{event}' is not allowed while the warning is {state}"
+    )
 
 
 def check(t: Transition, *, reason: str, has_grid_worker: bool) -> None:
     if t.needs_reason and not reason.strip():
         raise TransitionRefused("请填写理由或核实情况", "Give a reason or what the visit found")
     if t.needs_grid_worker and not has_grid_worker:
-        raise TransitionRefused("该户尚未分配网格员，请先在网格管理中指定",
-                                "The household has no grid worker; assign one first")
+        raise TransitionRefused(
+            "该户尚未分配网格员，请先在网格管理中指定", "The household has no grid worker; assign one first"
+        )
 
 
 def available(state: str) -> list[Transition]:

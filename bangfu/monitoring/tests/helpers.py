@@ -20,8 +20,9 @@ def rules_in_force(world: Any, line: Decimal = LINE, extra: list[dict[str, Any]]
     """The default rules (plus `extra`) published for the province, and the province's line."""
     today = timezone.localdate()
     draft = rules.ruleset_create_draft(actor=None, area_code=world.province.code)
-    rules.ruleset_update_draft(actor=None, ruleset=draft, window="rolling_12m", params=DEFAULT_PARAMS,
-                               rules=[*DEFAULT_RULES, *(extra or [])])
+    rules.ruleset_update_draft(
+        actor=None, ruleset=draft, window="rolling_12m", params=DEFAULT_PARAMS, rules=[*DEFAULT_RULES, *(extra or [])]
+    )
     rs = rules.ruleset_publish(actor=None, ruleset=draft, effective_from=dt.date(2020, 1, 1))
     rules.monitoring_line_set(actor=None, area_code=world.province.code, year=today.year - 1, amount=line)
     return rs
@@ -31,11 +32,24 @@ def id_of(member: Any) -> str:
     return crypto.decrypt(member.id_enc)
 
 
-def feed_row(household: Any, kind: str, amount: str | int, when: dt.date, event: str = "",
-             member: Any = None) -> FeedRow:
+def feed_row(
+    household: Any, kind: str, amount: str | int, when: dt.date, event: str = "", member: Any = None
+) -> FeedRow:
     batch, _ = FeedBatch.objects.get_or_create(
-        kind=kind, area_id=household.village_id[:6] + "000000", content_hash=f"test-{kind}",
-        defaults={"department": "test", "source": "api"})
+        kind=kind,
+        area_id=household.village_id[:6] + "000000",
+        content_hash=f"test-{kind}",
+        defaults={"department": "test", "source": "api"},
+    )
     member = member or household.members.first()
-    return FeedRow.objects.create(batch=batch, kind=kind, household=household, member=member, event_date=when,
-                                  amount=Decimal(amount), event=event, row_no=2, data={})
+    return FeedRow.objects.create(
+        batch=batch,
+        kind=kind,
+        household=household,
+        member=member,
+        event_date=when,
+        amount=Decimal(amount),
+        event=event,
+        row_no=2,
+        data={},
+    )

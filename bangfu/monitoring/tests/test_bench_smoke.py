@@ -37,8 +37,13 @@ def test_generator_and_screening_agree_with_handwritten_sql() -> None:
     result = services.screen(area_code="", as_of=AS_OF, trigger="bench")
     with connection.cursor() as cur:
         cur.execute(run._baseline_sql(AS_OF.year - 1, dt.date(2024, 7, 1)))
-        expected = {(r[0], code) for r in cur.fetchall()
-                    for code, flag in zip(["income_below_line", "medical_cost", "school_cost", "disaster_loss",
-                                           "income_drop"], r[1:], strict=True) if flag}
+        expected = {
+            (r[0], code)
+            for r in cur.fetchall()
+            for code, flag in zip(
+                ["income_below_line", "medical_cost", "school_cost", "disaster_loss", "income_drop"], r[1:], strict=True
+            )
+            if flag
+        }
     assert result.households == 2000 and result.new_warnings == len(expected) > 50
     assert set(Warning.objects.values_list("household_id", "rule_code")) == expected

@@ -21,18 +21,45 @@ from bangfu.monitoring.tests.test_screening import _random_county
 
 EXTRA = [
     {"code": "sick", "zh": "多人患病", "when": {"fact": "serious_ill_or_disabled", "op": ">=", "value": "1"}},
-    {"code": "fragile", "zh": "无劳动力或保障缺失", "when": {"any": [
-        {"fact": "no_labour", "op": "=", "value": "1"}, {"fact": "guarantee_failures", "op": ">", "value": "0"}]}},
-    {"code": "shock", "zh": "失业死亡或救助终止", "when": {"any": [
-        {"fact": "job_loss", "op": ">", "value": "0"}, {"fact": "deaths", "op": ">", "value": "0"},
-        {"fact": "assistance_ended", "op": ">", "value": "0"}]}},
+    {
+        "code": "fragile",
+        "zh": "无劳动力或保障缺失",
+        "when": {
+            "any": [
+                {"fact": "no_labour", "op": "=", "value": "1"},
+                {"fact": "guarantee_failures", "op": ">", "value": "0"},
+            ]
+        },
+    },
+    {
+        "code": "shock",
+        "zh": "失业死亡或救助终止",
+        "when": {
+            "any": [
+                {"fact": "job_loss", "op": ">", "value": "0"},
+                {"fact": "deaths", "op": ">", "value": "0"},
+                {"fact": "assistance_ended", "op": ">", "value": "0"},
+            ]
+        },
+    },
 ]
 
 
 def _warnings() -> set[tuple[object, ...]]:
-    return {(w.household_id, w.rule_code, w.ruleset_version, w.village_code, w.grid_id, w.explanation,
-             tuple(w.facts.items()), tuple(w.thresholds.items()), w.status)
-            for w in Warning.objects.all()}
+    return {
+        (
+            w.household_id,
+            w.rule_code,
+            w.ruleset_version,
+            w.village_code,
+            w.grid_id,
+            w.explanation,
+            tuple(w.facts.items()),
+            tuple(w.thresholds.items()),
+            w.status,
+        )
+        for w in Warning.objects.all()
+    }
 
 
 @pytest.mark.django_db(transaction=True)
@@ -95,12 +122,15 @@ def test_sqlite_read_apart_types_nulls_and_literals(tmp_path: Path) -> None:
     db = tmp_path / "t.sqlite3"
     with sqlite3.connect(db) as con:
         con.execute("CREATE TABLE t (id INTEGER, name TEXT, day DATE, grid INTEGER)")
-        con.executemany("INSERT INTO t VALUES (?, ?, ?, ?)",
-                        [(i, "it's" if i % 2 else "村", f"2024-0{1 + i % 9}-01", None if i > 1500 else i)
-                         for i in range(3000)])
-    q = sources.Query("SELECT id, name, grid FROM t WHERE day >= %s AND name IN (%s, %s) ORDER BY id",
-                      [dt.date(2024, 9, 1), "it's", "x"], pa.schema([("id", pa.int64()), ("n", pa.string()),
-                                                                     ("g", pa.int64())]))
+        con.executemany(
+            "INSERT INTO t VALUES (?, ?, ?, ?)",
+            [(i, "it's" if i % 2 else "村", f"2024-0{1 + i % 9}-01", None if i > 1500 else i) for i in range(3000)],
+        )
+    q = sources.Query(
+        "SELECT id, name, grid FROM t WHERE day >= %s AND name IN (%s, %s) ORDER BY id",
+        [dt.date(2024, 9, 1), "it's", "x"],
+        pa.schema([("id", pa.int64()), ("n", pa.string()), ("g", pa.int64())]),
+    )
     got = sources._read_apart(("sqlite", str(db)), q)
     assert got.schema == q.schema and got.column("n").unique().to_pylist() == ["it's"]
     assert got.column("id").to_pylist() == [i for i in range(3000) if i % 9 == 8 and i % 2]
@@ -108,8 +138,10 @@ def test_sqlite_read_apart_types_nulls_and_literals(tmp_path: Path) -> None:
 
 
 def test_inline_refuses_what_it_cannot_quote() -> None:
-    assert sources.inline("a = %s AND b = %s AND c = %s", [3, "o'k", dt.date(2025, 1, 2)]) == \
-        "a = 3 AND b = 'o''k' AND c = '2025-01-02'"
+    assert (
+        sources.inline("a = %s AND b = %s AND c = %s", [3, "o'k", dt.date(2025, 1, 2)])
+        == "a = 3 AND b = 'o''k' AND c = '2025-01-02'"
+    )
     for bad in ([True], [1.5], [None]):
         with pytest.raises(TypeError):
             sources.inline("a = %s", bad)

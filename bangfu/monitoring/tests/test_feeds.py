@@ -25,8 +25,14 @@ def edu(world):
 
 
 def school_row(member, tuition: str = "9000", when: dt.date | None = None, **extra: str) -> dict[str, str]:
-    row = {"身份证号": id_of(member), "缴费日期": (when or timezone.localdate()).isoformat(), "学费": tuition,
-           "住宿费": "1200", "其他费用": "0", "已获资助": "0"}
+    row = {
+        "身份证号": id_of(member),
+        "缴费日期": (when or timezone.localdate()).isoformat(),
+        "学费": tuition,
+        "住宿费": "1200",
+        "其他费用": "0",
+        "已获资助": "0",
+    }
     row.update(extra)
     return row
 
@@ -35,16 +41,22 @@ def test_push_stores_matches_and_raises_school_warning(world, edu, api_for) -> N
     rules_in_force(world)
     h = world.households["h1"]
     member = h.members.last()
-    resp = api_for(edu).post("/api/v1/monitoring/feeds/school", {"period": "2025-09", "rows": [school_row(member)]},
-                             content_type="application/json")
+    resp = api_for(edu).post(
+        "/api/v1/monitoring/feeds/school",
+        {"period": "2025-09", "rows": [school_row(member)]},
+        content_type="application/json",
+    )
     assert resp.status_code == 201, resp.content
     row = FeedRow.objects.get()
     assert (row.household_id, row.member_id, str(row.amount)) == (h.pk, member.pk, "10200.00")
     assert "身份证号" not in row.data  # the number itself is not kept
     w = Warning.objects.get(household=h, rule_code="school_cost")
     assert w.explanation == "教育支出（扣除资助） 10,200 元，高于阈值 8,000 元"
-    again = api_for(edu).post("/api/v1/monitoring/feeds/school", {"period": "2025-09", "rows": [school_row(member)]},
-                              content_type="application/json")
+    again = api_for(edu).post(
+        "/api/v1/monitoring/feeds/school",
+        {"period": "2025-09", "rows": [school_row(member)]},
+        content_type="application/json",
+    )
     assert again.status_code == 200 and again.json()["created"] is False
     assert FeedBatch.objects.count() == 1 and FeedRow.objects.count() == 1
 
@@ -70,8 +82,9 @@ def test_bad_rows_reject_whole_batch_with_row_errors(world, edu, api_for) -> Non
 
 def test_wrong_department_is_refused(world, api_for) -> None:
     m = world.households["h1"].members.first()
-    resp = api_for(world.dept).post("/api/v1/monitoring/feeds/school", {"rows": [school_row(m)]},
-                                    content_type="application/json")  # world.dept is 医保, not 教育
+    resp = api_for(world.dept).post(
+        "/api/v1/monitoring/feeds/school", {"rows": [school_row(m)]}, content_type="application/json"
+    )  # world.dept is 医保, not 教育
     assert resp.status_code == 403 and "教育" in resp.json()["message"]
     assert FeedBatch.objects.count() == 0
 
@@ -79,10 +92,17 @@ def test_wrong_department_is_refused(world, api_for) -> None:
 def test_medical_feed_from_the_medical_department(world, api_for) -> None:
     rules_in_force(world)
     m = world.households["h2"].members.first()
-    row = {"身份证号": id_of(m), "结算日期": timezone.localdate().isoformat(), "医疗总费用": "60000",
-           "基本医保报销": "30000", "大病保险报销": "12000", "医疗救助": "5000"}
-    resp = api_for(world.dept).post("/api/v1/monitoring/feeds/medical", {"rows": [row]},
-                                    content_type="application/json")
+    row = {
+        "身份证号": id_of(m),
+        "结算日期": timezone.localdate().isoformat(),
+        "医疗总费用": "60000",
+        "基本医保报销": "30000",
+        "大病保险报销": "12000",
+        "医疗救助": "5000",
+    }
+    resp = api_for(world.dept).post(
+        "/api/v1/monitoring/feeds/medical", {"rows": [row]}, content_type="application/json"
+    )
     assert resp.status_code == 201
     assert str(FeedRow.objects.get().amount) == "13000.00"  # left after the three layers
     assert Warning.objects.filter(household=world.households["h2"], rule_code="medical_cost").exists()

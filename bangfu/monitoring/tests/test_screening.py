@@ -59,9 +59,13 @@ def test_county_override_wins_over_province(world) -> None:
     feed_row(h, "school", "9000", today)
     draft = rules.ruleset_create_draft(actor=world.county, area_code=world.area_county.code)
     params = {**draft.params, "school_cost_limit": "10000"}
-    rules.ruleset_update_draft(actor=world.county, ruleset=draft, window=draft.window, params=params,
-                               rules=[{"code": r.code, "zh": r.zh, "risk": r.risk, "when": r.when}
-                                      for r in draft.rules.all()])
+    rules.ruleset_update_draft(
+        actor=world.county,
+        ruleset=draft,
+        window=draft.window,
+        params=params,
+        rules=[{"code": r.code, "zh": r.zh, "risk": r.risk, "when": r.when} for r in draft.rules.all()],
+    )
     monitoring.screen(area_code=world.area_county.code, as_of=today)
     assert Warning.objects.filter(household=h, rule_code="school_cost").count() == 1  # province rule
     rules.ruleset_publish(actor=world.county, ruleset=draft, effective_from=today - dt.timedelta(days=1))
@@ -101,9 +105,15 @@ def _health_and_checks(h, rng: random.Random, today: dt.date) -> None:
     if rng.random() < 0.2:
         feed_row(h, "disability", 0, today - dt.timedelta(days=rng.randint(0, 900)), "", member)
     if rng.random() < 0.3:
-        reg.guarantee_check_record(actor=None, household=h, checked_on=today - dt.timedelta(days=rng.randint(0, 99)),
-                                   housing_safe=rng.random() < 0.7, schooling_ok=True, medical_ok=True,
-                                   water_safe=rng.random() < 0.7)
+        reg.guarantee_check_record(
+            actor=None,
+            household=h,
+            checked_on=today - dt.timedelta(days=rng.randint(0, 99)),
+            housing_safe=rng.random() < 0.7,
+            schooling_ok=True,
+            medical_ok=True,
+            water_safe=rng.random() < 0.7,
+        )
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -111,12 +121,32 @@ def test_batch_and_single_paths_agree_on_random_households(world, seed: int) -> 
     # The default set plus rules over every other fact of the vocabulary.
     extra = [
         {"code": "sick", "zh": "多人患病", "when": {"fact": "serious_ill_or_disabled", "op": ">=", "value": "1"}},
-        {"code": "fragile", "zh": "无劳动力或保障缺失", "when": {"any": [
-            {"fact": "no_labour", "op": "=", "value": "1"}, {"fact": "guarantee_failures", "op": ">", "value": "0"}]}},
-        {"code": "shock", "zh": "失业死亡或救助终止", "when": {"all": [
-            {"fact": "job_loss", "op": ">=", "value": "0"},
-            {"any": [{"fact": "job_loss", "op": ">", "value": "0"}, {"fact": "deaths", "op": ">", "value": "0"},
-                     {"fact": "assistance_ended", "op": ">", "value": "0"}]}]}},
+        {
+            "code": "fragile",
+            "zh": "无劳动力或保障缺失",
+            "when": {
+                "any": [
+                    {"fact": "no_labour", "op": "=", "value": "1"},
+                    {"fact": "guarantee_failures", "op": ">", "value": "0"},
+                ]
+            },
+        },
+        {
+            "code": "shock",
+            "zh": "失业死亡或救助终止",
+            "when": {
+                "all": [
+                    {"fact": "job_loss", "op": ">=", "value": "0"},
+                    {
+                        "any": [
+                            {"fact": "job_loss", "op": ">", "value": "0"},
+                            {"fact": "deaths", "op": ">", "value": "0"},
+                            {"fact": "assistance_ended", "op": ">", "value": "0"},
+                        ]
+                    },
+                ]
+            },
+        },
     ]
     rules_in_force(world, extra=extra)
     rng = random.Random(seed)
@@ -128,8 +158,9 @@ def test_batch_and_single_paths_agree_on_random_households(world, seed: int) -> 
         hits = engine.compute_hits(engine.load(sel, as_of, {"rolling_12m"}), as_of, forces)
         batch = {(r["household_id"], r["rule_code"]) for r in hits.to_pylist()}
         single = {(hid, hit.rule_code) for hid in ids for hit in monitoring.single_hits(hid, as_of)[0]}
-        single |= {(h.pk, hit.rule_code) for h in world.households.values()
-                   for hit in monitoring.single_hits(h.pk, as_of)[0]}
+        single |= {
+            (h.pk, hit.rule_code) for h in world.households.values() for hit in monitoring.single_hits(h.pk, as_of)[0]
+        }
         assert batch == single
         assert len(batch) > 5  # the generator really exercises the rules
         # Not only the same verdicts: the same facts, hence the same explanation sentences.

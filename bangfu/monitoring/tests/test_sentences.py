@@ -20,16 +20,44 @@ from bangfu.rules.domain.rules import parse_ruleset
 # The default rules plus one condition on every other fact, each kind of right-hand side, every operator.
 EXTRA = [
     {"code": "sick", "when": {"fact": "serious_ill_or_disabled", "op": ">=", "value": "1"}},
-    {"code": "fragile", "when": {"any": [{"fact": "no_labour", "op": "=", "value": "1"},
-                                         {"fact": "guarantee_failures", "op": ">", "value": "0"}]}},
-    {"code": "shock", "when": {"any": [{"fact": "job_loss", "op": "!=", "value": "0"},
-                                       {"fact": "deaths", "op": ">", "param": "deaths_limit"},
-                                       {"fact": "assistance_ended", "op": "<=", "value": "-1"}]}},
-    {"code": "poor", "when": {"all": [{"fact": "net_income", "op": "<", "ref": "monitoring_line"},
-                                      {"fact": "medical_oop_share", "op": ">=", "value": "0.125"},
-                                      {"fact": "disaster_loss", "op": ">=", "value": "0"}]}},
-    {"code": "lower", "when": {"any": [{"fact": "per_capita_income_change", "op": "<=", "value": "0.00005"},
-                                       {"fact": "school_costs", "op": "<", "value": "1234.5"}]}},
+    {
+        "code": "fragile",
+        "when": {
+            "any": [
+                {"fact": "no_labour", "op": "=", "value": "1"},
+                {"fact": "guarantee_failures", "op": ">", "value": "0"},
+            ]
+        },
+    },
+    {
+        "code": "shock",
+        "when": {
+            "any": [
+                {"fact": "job_loss", "op": "!=", "value": "0"},
+                {"fact": "deaths", "op": ">", "param": "deaths_limit"},
+                {"fact": "assistance_ended", "op": "<=", "value": "-1"},
+            ]
+        },
+    },
+    {
+        "code": "poor",
+        "when": {
+            "all": [
+                {"fact": "net_income", "op": "<", "ref": "monitoring_line"},
+                {"fact": "medical_oop_share", "op": ">=", "value": "0.125"},
+                {"fact": "disaster_loss", "op": ">=", "value": "0"},
+            ]
+        },
+    },
+    {
+        "code": "lower",
+        "when": {
+            "any": [
+                {"fact": "per_capita_income_change", "op": "<=", "value": "0.00005"},
+                {"fact": "school_costs", "op": "<", "value": "1234.5"},
+            ]
+        },
+    },
 ]
 RS = parse_ruleset("rolling_12m", {**DEFAULT_PARAMS, "deaths_limit": "0"}, [*DEFAULT_RULES, *EXTRA])
 COUNTS = {"job_loss", "assistance_ended", "deaths", "serious_ill_or_disabled", "no_labour", "guarantee_failures"}
@@ -40,8 +68,11 @@ maybe = st.one_of(st.none(), fen)
 
 
 def _python(row: Mapping[str, int | None]) -> set[tuple[str, str, str, str]]:
-    values = {c: None if v is None else Decimal(v).scaleb(-2) if c not in COUNTS else Decimal(v)
-              for c, v in row.items() if c != "household_id"}
+    values = {
+        c: None if v is None else Decimal(v).scaleb(-2) if c not in COUNTS else Decimal(v)
+        for c, v in row.items()
+        if c != "household_id"
+    }
     facts = HouseholdFacts.of(1, **values)  # type: ignore[arg-type]
     hits = [explain(r, RS, facts) for r in RS.rules if holds(r.when, RS, facts)]
     return {(h.rule_code, h.explanation, json.dumps(dict(h.facts)), json.dumps(dict(h.thresholds))) for h in hits}
@@ -52,27 +83,56 @@ def _duckdb(row: Mapping[str, int | None], sql_type: str = "BIGINT") -> set[tupl
     con = duckdb.connect()
     for macro in sentences.MACROS:
         con.execute(macro)
-    con.execute("CREATE TABLE t AS SELECT " + ", ".join(
-        f"CAST({'NULL' if v is None else v} AS {sql_type}) AS {k}" for k, v in row.items()))
+    con.execute(
+        "CREATE TABLE t AS SELECT "
+        + ", ".join(f"CAST({'NULL' if v is None else v} AS {sql_type}) AS {k}" for k, v in row.items())
+    )
     out = set()
     for rule in RS.rules:
         assert sentences.vectorised(rule)
         text, used, limits = sentences.columns(rule, RS)
-        for got in con.execute(f"SELECT {text}, {used}, {limits} FROM t WHERE "
-                               f"{engine.to_sql(rule.when, RS, money_scale=100)}").fetchall():
+        for got in con.execute(
+            f"SELECT {text}, {used}, {limits} FROM t WHERE {engine.to_sql(rule.when, RS, money_scale=100)}"
+        ).fetchall():
             out.add((rule.code, *got))
     return out
 
 
 @settings(max_examples=80)  # a DuckDB connection per example
-@given(pc=maybe, prev=maybe, net=maybe, oop=fen, school=fen, loss=fen, line=maybe,
-       counts=st.fixed_dictionaries({c: count for c in COUNTS}), sql_type=st.sampled_from(["BIGINT", "DECIMAL(38,0)"]))
-def test_batch_sentences_are_explains(pc: int | None, prev: int | None, net: int | None, oop: int, school: int,
-                                      loss: int, line: int | None, counts: dict[str, int], sql_type: str) -> None:
+@given(
+    pc=maybe,
+    prev=maybe,
+    net=maybe,
+    oop=fen,
+    school=fen,
+    loss=fen,
+    line=maybe,
+    counts=st.fixed_dictionaries({c: count for c in COUNTS}),
+    sql_type=st.sampled_from(["BIGINT", "DECIMAL(38,0)"]),
+)
+def test_batch_sentences_are_explains(
+    pc: int | None,
+    prev: int | None,
+    net: int | None,
+    oop: int,
+    school: int,
+    loss: int,
+    line: int | None,
+    counts: dict[str, int],
+    sql_type: str,
+) -> None:
     row: dict[str, int | None] = {
-        "household_id": 1, "per_capita_income": pc, "per_capita_income_prev": prev,
-        "per_capita_delta": None if pc is None or prev is None else pc - prev, "net_income": net,
-        "medical_oop": oop, "school_costs": school, "disaster_loss": loss, "monitoring_line": line, **counts}
+        "household_id": 1,
+        "per_capita_income": pc,
+        "per_capita_income_prev": prev,
+        "per_capita_delta": None if pc is None or prev is None else pc - prev,
+        "net_income": net,
+        "medical_oop": oop,
+        "school_costs": school,
+        "disaster_loss": loss,
+        "monitoring_line": line,
+        **counts,
+    }
     assert set(row) - {"household_id"} == set(COLUMNS)
     assert _duckdb(row, sql_type) == _python(row)
 
@@ -87,7 +147,17 @@ def test_rounding_half_to_even_and_negative_zero() -> None:
 
 
 def test_repeated_fact_is_left_to_python() -> None:
-    twice = parse_ruleset("rolling_12m", {}, [{"code": "x", "when": {"any": [
-        {"fact": "deaths", "op": ">", "value": "0"}, {"fact": "deaths", "op": ">", "value": "1"}]}}])
+    twice = parse_ruleset(
+        "rolling_12m",
+        {},
+        [
+            {
+                "code": "x",
+                "when": {
+                    "any": [{"fact": "deaths", "op": ">", "value": "0"}, {"fact": "deaths", "op": ">", "value": "1"}]
+                },
+            }
+        ],
+    )
     assert not sentences.vectorised(twice.rules[0])
     assert all(sentences.vectorised(r) for r in RS.rules)

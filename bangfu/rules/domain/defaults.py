@@ -31,16 +31,44 @@ PARAM_LABELS: dict[str, str] = {
 }
 
 DEFAULT_RULES: list[dict[str, Any]] = [
-    {"code": "income_below_line", "zh": "人均纯收入低于监测线", "en": "per-capita income below the line",
-     "risk": "收入",
-     "when": {"fact": "per_capita_income", "op": "<", "ref": "monitoring_line"}},
-    {"code": "medical_cost", "zh": "医疗支出骤增", "en": "high medical out-of-pocket", "risk": "因病",
-     "when": {"any": [{"fact": "medical_oop", "op": ">", "param": "medical_oop_limit"},
-                      {"fact": "medical_oop_share", "op": ">", "param": "medical_oop_share_limit"}]}},
-    {"code": "school_cost", "zh": "教育支出过高", "en": "high school costs", "risk": "因学",
-     "when": {"fact": "school_costs", "op": ">", "param": "school_cost_limit"}},
-    {"code": "disaster_loss", "zh": "遭受灾害损失", "en": "disaster loss", "risk": "因灾",
-     "when": {"fact": "disaster_loss", "op": ">", "param": "disaster_loss_limit"}},
-    {"code": "income_drop", "zh": "收入大幅下降", "en": "sharp income drop", "risk": "收入",
-     "when": {"fact": "per_capita_income_change", "op": "<", "param": "income_drop_limit"}},
+    {
+        "code": "income_below_line",
+        "zh": "人均纯收入低于监测线",
+        "en": "per-capita income below the line",
+        "risk": "收入",
+        "when": {"fact": "per_capita_income", "op": "<", "ref": "monitoring_line"},
+    },
+    {
+        "code": "medical_cost",
+        "zh": "医疗支出骤增",
+        "en": "high medical out-of-pocket",
+        "risk": "因病",
+        "when": {
+            "any": [
+                {"fact": "medical_oop", "op": ">", "param": "medical_oop_limit"},
+                {"fact": "medical_oop_share", "op": ">", "param": "medical_oop_share_limit"},
+            ]
+        },
+    },
+    {
+        "code": "school_cost",
+        "zh": "教育支出过高",
+        "en": "high school costs",
+        "risk": "因学",
+        "when": {"fact": "school_costs", "op": ">", "param": "school_cost_limit"},
+    },
+    {
+        "code": "disaster_loss",
+        "zh": "遭受灾害损失",
+        "en": "disaster loss",
+        "risk": "因灾",
+        "when": {"fact": "disaster_loss", "op": ">", "param": "disaster_loss_limit"},
+    },
+    {
+        "code": "income_drop",
+        "zh": "收入大幅下降",
+        "en": "sharp income drop",
+        "risk": "收入",
+        "when": {"fact": "per_capita_income_change", "op": "<", "param": "income_drop_limit"},
+    },
 ]

@@ -14,8 +14,12 @@ from bangfu.rules.domain.facts import FACTS, HouseholdFacts, Unit
 from bangfu.rules.domain.rules import OPS, Condition, Group, Node, Rule, RuleSetDef
 
 _CMP = {
-    "<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
-    ">=": lambda a, b: a >= b, "=": lambda a, b: a == b, "!=": lambda a, b: a != b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+    "=": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
 }
 
 

@@ -29,24 +29,37 @@ class FactDef:
     ratio_of: tuple[str, str] | None = None  # (numerator column, denominator column) for ratio facts
 
 
-FACTS: dict[str, FactDef] = {f.code: f for f in [
-    FactDef("per_capita_income", "家庭人均纯收入", "per-capita net income", Unit.YUAN),
-    FactDef("per_capita_income_change", "人均纯收入较上年变化", "change of per-capita income on last year",
-            Unit.RATIO, ("per_capita_delta", "per_capita_income_prev")),
-    FactDef("net_income", "家庭纯收入", "household net income", Unit.YUAN),
-    FactDef("medical_oop", "医疗个人自付费用", "medical out-of-pocket", Unit.YUAN),
-    FactDef("medical_oop_share", "医疗自付占家庭纯收入比例", "medical out-of-pocket as share of net income",
-            Unit.RATIO, ("medical_oop", "net_income")),
-    FactDef("school_costs", "教育支出（扣除资助）", "school costs after aid", Unit.YUAN),
-    FactDef("disaster_loss", "灾害损失", "disaster loss", Unit.YUAN),
-    FactDef("serious_ill_or_disabled", "患大病或残疾人数", "members seriously ill or disabled", Unit.COUNT),
-    FactDef("no_labour", "整户无劳动力", "whole household without labour", Unit.FLAG),
-    FactDef("job_loss", "失业人次", "job losses", Unit.COUNT),
-    FactDef("assistance_ended", "低保/特困终止次数", "social assistance ended", Unit.COUNT),
-    FactDef("deaths", "家庭成员死亡人数", "deaths of members", Unit.COUNT),
-    FactDef("guarantee_failures", "三保障及饮水未达标项数", "three-guarantee or water failures", Unit.COUNT),
-    FactDef("monitoring_line", "监测线", "the area's monitoring line", Unit.YUAN),
-]}
+FACTS: dict[str, FactDef] = {
+    f.code: f
+    for f in [
+        FactDef("per_capita_income", "家庭人均纯收入", "per-capita net income", Unit.YUAN),
+        FactDef(
+            "per_capita_income_change",
+            "人均纯收入较上年变化",
+            "change of per-capita income on last year",
+            Unit.RATIO,
+            ("per_capita_delta", "per_capita_income_prev"),
+        ),
+        FactDef("net_income", "家庭纯收入", "household net income", Unit.YUAN),
+        FactDef("medical_oop", "医疗个人自付费用", "medical out-of-pocket", Unit.YUAN),
+        FactDef(
+            "medical_oop_share",
+            "医疗自付占家庭纯收入比例",
+            "medical out-of-pocket as share of net income",
+            Unit.RATIO,
+            ("medical_oop", "net_income"),
+        ),
+        FactDef("school_costs", "教育支出（扣除资助）", "school costs after aid", Unit.YUAN),
+        FactDef("disaster_loss", "灾害损失", "disaster loss", Unit.YUAN),
+        FactDef("serious_ill_or_disabled", "患大病或残疾人数", "members seriously ill or disabled", Unit.COUNT),
+        FactDef("no_labour", "整户无劳动力", "whole household without labour", Unit.FLAG),
+        FactDef("job_loss", "失业人次", "job losses", Unit.COUNT),
+        FactDef("assistance_ended", "低保/特困终止次数", "social assistance ended", Unit.COUNT),
+        FactDef("deaths", "家庭成员死亡人数", "deaths of members", Unit.COUNT),
+        FactDef("guarantee_failures", "三保障及饮水未达标项数", "three-guarantee or water failures", Unit.COUNT),
+        FactDef("monitoring_line", "监测线", "the area's monitoring line", Unit.YUAN),
+    ]
+}
 
 # Columns the fact loaders provide: every plain fact plus the parts of the ratio facts.
 COLUMNS: tuple[str, ...] = tuple(

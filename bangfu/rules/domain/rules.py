@@ -90,10 +90,12 @@ def _parse_condition(data: Mapping[str, Any], params: Mapping[str, Decimal]) -> 
     if len(operands) != 1:
         raise RuleError("每个条件只能比较一个参数、指标或数值", "compare with exactly one of param, ref or value")
     if "param" in operands and data["param"] not in params:
-        raise RuleError(f"参数“{data['param']}”未定义，请先在参数表中添加",
-                        f"parameter {data['param']!r} is not defined")
-    if "ref" in operands and (data["ref"] not in FACTS or FACTS[data["ref"]].unit != FACTS[fact].unit
-                              or FACTS[fact].unit == Unit.RATIO):
+        raise RuleError(
+            f"参数“{data['param']}”未定义，请先在参数表中添加", f"parameter {data['param']!r} is not defined"
+        )
+    if "ref" in operands and (
+        data["ref"] not in FACTS or FACTS[data["ref"]].unit != FACTS[fact].unit or FACTS[fact].unit == Unit.RATIO
+    ):
         raise RuleError(f"不能与“{data['ref']}”比较", f"cannot compare with {data['ref']!r}")
     value = _decimal(data["value"]) if "value" in operands else None
     return Condition(fact, op, param=data.get("param") or None, ref=data.get("ref") or None, value=value)
@@ -117,11 +119,20 @@ def parse_ruleset(window: str, params: Mapping[str, Any], rules: Sequence[Mappin
     for r in rules:
         code = str(r.get("code", "")).strip()
         if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", code) or code in seen:
-            raise RuleError(f"规则编号“{code}”应为小写英文字母、数字和下划线，且不能重复",
-                            f"rule code {code!r} must be lower-case letters, digits and _, and unique")
+            raise RuleError(
+                f"规则编号“{code}”应为小写英文字母、数字和下划线，且不能重复",
+                f"rule code {code!r} must be lower-case letters, digits and _, and unique",
+            )
         seen.add(code)
-        parsed.append(Rule(code, str(r.get("zh", code)), str(r.get("en", code)), str(r.get("risk", "其他")),
-                           parse_node(r.get("when"), p)))
+        parsed.append(
+            Rule(
+                code,
+                str(r.get("zh", code)),
+                str(r.get("en", code)),
+                str(r.get("risk", "其他")),
+                parse_node(r.get("when"), p),
+            )
+        )
     return RuleSetDef(window, tuple(sorted(p.items())), tuple(parsed))
 
 

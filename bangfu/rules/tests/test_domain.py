@@ -19,8 +19,14 @@ RS = parse_ruleset("rolling_12m", DEFAULT_PARAMS, DEFAULT_RULES)
 
 
 def facts(**kw: object) -> HouseholdFacts:
-    base = {"per_capita_income": Decimal("9000"), "net_income": Decimal("36000"), "monitoring_line": Decimal("6000"),
-            "medical_oop": 0, "school_costs": 0, "disaster_loss": 0}
+    base = {
+        "per_capita_income": Decimal("9000"),
+        "net_income": Decimal("36000"),
+        "monitoring_line": Decimal("6000"),
+        "medical_oop": 0,
+        "school_costs": 0,
+        "disaster_loss": 0,
+    }
     base.update(kw)  # type: ignore[arg-type]
     return HouseholdFacts.of(1, **base)  # type: ignore[arg-type]
 
@@ -46,14 +52,17 @@ def test_unknown_income_never_flags() -> None:
     assert evaluate(RS, facts(per_capita_income=None, net_income=None)) == []
 
 
-@pytest.mark.parametrize("bad", [
-    {"fact": "eval('1')", "op": "<", "value": "1"},
-    {"fact": "school_costs", "op": "like", "value": "1"},
-    {"fact": "school_costs", "op": ">", "param": "missing"},
-    {"fact": "school_costs", "op": ">", "value": "1", "param": "school_cost_limit"},
-    {"fact": "school_costs", "op": ">", "ref": "job_loss"},
-    {"all": []},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"fact": "eval('1')", "op": "<", "value": "1"},
+        {"fact": "school_costs", "op": "like", "value": "1"},
+        {"fact": "school_costs", "op": ">", "param": "missing"},
+        {"fact": "school_costs", "op": ">", "value": "1", "param": "school_cost_limit"},
+        {"fact": "school_costs", "op": ">", "ref": "job_loss"},
+        {"all": []},
+    ],
+)
 def test_definitions_outside_the_vocabulary_are_refused(bad: dict[str, object]) -> None:
     with pytest.raises(RuleError):
         parse_ruleset("rolling_12m", DEFAULT_PARAMS, [{"code": "x", "when": bad}])
@@ -61,8 +70,7 @@ def test_definitions_outside_the_vocabulary_are_refused(bad: dict[str, object]) 
 
 def test_rule_code_cannot_carry_sql() -> None:
     with pytest.raises(RuleError):
-        parse_ruleset("rolling_12m", {}, [{"code": "x'; drop",
-                                           "when": {"fact": "deaths", "op": ">", "value": 0}}])
+        parse_ruleset("rolling_12m", {}, [{"code": "x'; drop", "when": {"fact": "deaths", "op": ">", "value": 0}}])
 
 
 def test_windows() -> None:
@@ -80,13 +88,38 @@ def test_sql_and_python_agree(pc: Decimal, prev: Decimal, oop: Decimal, net: Dec
     """The compiled SQL gives the Python answer on every rule (DuckDB over one row, money in fen)."""
     import duckdb
 
-    f = facts(per_capita_income=pc, per_capita_income_prev=prev, per_capita_delta=pc - prev,
-              medical_oop=abs(oop), net_income=net)
-    cols = {k: (None if v is None else (int(v * 100) if k not in {"job_loss", "assistance_ended", "deaths",
-            "serious_ill_or_disabled", "no_labour", "guarantee_failures"} else int(v))) for k, v in f.values}
+    f = facts(
+        per_capita_income=pc,
+        per_capita_income_prev=prev,
+        per_capita_delta=pc - prev,
+        medical_oop=abs(oop),
+        net_income=net,
+    )
+    cols = {
+        k: (
+            None
+            if v is None
+            else (
+                int(v * 100)
+                if k
+                not in {
+                    "job_loss",
+                    "assistance_ended",
+                    "deaths",
+                    "serious_ill_or_disabled",
+                    "no_labour",
+                    "guarantee_failures",
+                }
+                else int(v)
+            )
+        )
+        for k, v in f.values
+    }
     con = duckdb.connect()
-    con.execute("CREATE TABLE t AS SELECT " + ", ".join(
-        f"CAST({'NULL' if v is None else v} AS BIGINT) AS {k}" for k, v in cols.items()))
+    con.execute(
+        "CREATE TABLE t AS SELECT "
+        + ", ".join(f"CAST({'NULL' if v is None else v} AS BIGINT) AS {k}" for k, v in cols.items())
+    )
     for rule in RS.rules:
         row = con.execute(f"SELECT COUNT(*) FROM t WHERE {to_sql(rule.when, RS, 100)}").fetchone()
         sql_says = row is not None and row[0] == 1

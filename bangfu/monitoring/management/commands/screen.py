@@ -27,9 +27,13 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError("--as-of 应为 YYYY-MM-DD / --as-of must be YYYY-MM-DD") from None
         self.stdout.write(f"筛查 screening {area or '全部区域 all areas'} as of {as_of}")
-        run = services.screen(area_code=area, as_of=as_of, trigger="cli",
-                              progress=lambda msg: self.stdout.write(f"  · {msg}"))
+        run = services.screen(
+            area_code=area, as_of=as_of, trigger="cli", progress=lambda msg: self.stdout.write(f"  · {msg}")
+        )
         rate = run.households / run.seconds if run.seconds else 0
-        self.stdout.write(self.style.SUCCESS(
-            f"完成 done: {run.households} 户 households, {run.hits} 条命中 hits, {run.new_warnings} 条新预警 "
-            f"new warnings in {run.seconds:.2f}s ({rate:,.0f} households/s)"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"完成 done: {run.households} 户 households, {run.hits} 条命中 hits, {run.new_warnings} 条新预警 "
+                f"new warnings in {run.seconds:.2f}s ({rate:,.0f} households/s)"
+            )
+        )

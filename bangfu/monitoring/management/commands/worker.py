@@ -43,14 +43,22 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--screen-at", default="02:00", help="local time of the nightly screening (HH:MM)")
         parser.add_argument("--interval", type=float, default=5.0, help="seconds between polls")
-        parser.add_argument("--once", action="store_true",
-                            help="one round (enqueue if due, run ready tasks), then exit")
+        parser.add_argument(
+            "--once", action="store_true", help="one round (enqueue if due, run ready tasks), then exit"
+        )
 
     def handle(self, *args: object, **opts: object) -> None:
         screen_at = dt.time.fromisoformat(str(opts["screen_at"]))
-        worker = Worker(queue_names=["default"], interval=0, batch=True, backend_name="default",
-                        startup_delay=False, max_tasks=None, worker_id=f"bangfu-{time.time_ns()}",
-                        excluded_queue_names=[])
+        worker = Worker(
+            queue_names=["default"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=f"bangfu-{time.time_ns()}",
+            excluded_queue_names=[],
+        )
         worker.configure_signals()  # SIGINT/SIGTERM clear worker.running; the running task finishes first
         # Other apps' self-rescheduling chains: starting one that is already queued does nothing.
         call_command("casework_cleanup", "--schedule", stdout=self.stdout)
