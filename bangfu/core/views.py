@@ -1,14 +1,17 @@
-"""Helpers for page views (per-field errors on a re-rendered form), and the pages of background jobs."""
+"""The form kit of the page views (read POST, call the service, show the page again with the problems
+beside the fields: `form_post`), and the pages of background jobs."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import quote
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from bangfu.core import selectors
 from bangfu.core.errors import ApplicationError, NotFound
@@ -25,9 +28,13 @@ def field_errors(exc: ApplicationError) -> dict[str, list[str]]:
     return dict(out)
 
 
-def post_dict(request: HttpRequest, fields: list[str]) -> dict[str, Any]:
-    """The submitted values of `fields` (missing checkboxes read as '否')."""
-    return {f: request.POST.get(f, "") for f in fields}
+def post_dict(request: HttpRequest, fields: Iterable[str] | None = None) -> dict[str, str]:
+    """What was typed, stripped: the POST values of `fields` ("" when absent), or of every field sent.
+
+    The one reading of a form: a view hands these strings to `core.inputs` and keeps them to show again.
+    """
+    names = [k for k in request.POST if k != "csrfmiddlewaretoken"] if fields is None else fields
+    return {f: request.POST.get(f, "").strip() for f in names}
 
 
 def int_or_none(value: str | None) -> int | None:
@@ -38,7 +45,8 @@ def int_or_none(value: str | None) -> int | None:
 
 
 def reraise_access(exc: ApplicationError) -> None:
-    """Forms show input problems in place; 'not yours' and 'not allowed' go to the error pages."""
+    """The one rule for a form: input problems are shown in place; 'not yours' (404) and 'not allowed'
+    (403) go to the error pages (`core.middleware`), never inline on the form."""
     if exc.status in (403, 404):
         raise exc
 
@@ -48,6 +56,59 @@ def error_status(exc: ApplicationError | None) -> int:
     if exc is None:
         return 200
     return 413 if exc.status == 413 else 422
+
+
+def failed(exc: ApplicationError, *, form: str | None = None, **context: Any) -> dict[str, Any]:
+    """Context for a form shown again: 403/404 re-raised (`reraise_access`); the problems by field as
+    `errors` (and `fe[form]` when a page holds several forms sharing field names), the error as `error`."""
+    reraise_access(exc)
+    errors = field_errors(exc)
+    out = context | {"errors": errors, "error": exc}
+    if form is not None:
+        out |= {"form": form, "fe": {form: errors}}
+    return out
+
+
+def form_post[T](
+    request: HttpRequest,
+    *,
+    template: str,
+    context: Mapping[str, Any] | Callable[[], Mapping[str, Any]],
+    run: Callable[[dict[str, str]], T],
+    done: str | Callable[[T], str] | None,
+    then: str | Callable[[T], HttpResponse],
+    fields: Iterable[str] | None = None,
+    initial: Mapping[str, Any] | None = None,
+    keep_as: str = "values",
+    form: str | None = None,
+) -> HttpResponse:
+    """A form page: call the service, or show the page again with the problems beside the fields.
+
+    GET (or HEAD) renders `template` with `context` and `initial` as `keep_as` ("values").
+    POST reads what was typed (`post_dict(request, fields)`) and calls `run(values)`; `run` parses
+    with `core.inputs` and calls the service. On success `done` (text, or a function of the result)
+    becomes a message and the browser goes to `then` (a URL or URL name, or a function of the result
+    returning a response). On an `ApplicationError`, 403/404 go to the error pages and anything else
+    shows the page again with `errors`, `error` and what was typed (status: the error's own, 413 for
+    an upload too large, 409 for a conflict, 422 for input). `context` may be a function, so a page
+    whose context needs the database is built only when it is shown.
+    """
+
+    def page(extra: Mapping[str, Any], status: int = 200) -> HttpResponse:
+        ctx = dict(context) if isinstance(context, Mapping) else dict(context())
+        return render(request, template, ctx | dict(extra), status=status)
+
+    if request.method != "POST":
+        return page({keep_as: dict(initial or {})})
+    values = post_dict(request, fields)
+    try:
+        result = run(values)
+    except ApplicationError as exc:
+        return page({keep_as: values} | failed(exc, form=form), status=exc.status)
+    message = done(result) if callable(done) else done
+    if message:
+        messages.success(request, message)
+    return then(result) if callable(then) else redirect(then)
 
 
 # --- background jobs: "my jobs", one job with its progress bar (htmx polling) and its result ----------

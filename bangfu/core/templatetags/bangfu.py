@@ -1,4 +1,5 @@
-"""Template helpers: dictionary look-up, money formatting, whether a stored file can be previewed."""
+"""Template helpers: dictionary look-up, select options as pairs, money formatting, whether a stored
+file can be previewed."""
 
 from __future__ import annotations
 
@@ -20,6 +21,18 @@ def get(mapping: Any, key: Any) -> Any:
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter
+def choices(options: Any) -> list[tuple[Any, Any]]:
+    """Options of a select as (value, label) pairs; a plain value is its own label ("" shows as —)."""
+    out: list[tuple[Any, Any]] = []
+    for o in options or ():
+        if isinstance(o, list | tuple) and len(o) == 2:
+            out.append((o[0], o[1]))
+        else:
+            out.append((o, o if o not in (None, "") else "—"))
+    return out
 
 
 @register.filter
