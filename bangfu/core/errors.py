@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bangfu.core.domain.workflow import StepRefused
+
 
 @dataclass
 class FieldProblem:
@@ -78,3 +80,15 @@ class ValidationFailed(ApplicationError):
 
 def invalid(field_name: str, zh: str, en: str) -> ValidationFailed:
     return ValidationFailed([FieldProblem(field_name, zh, en)], zh=zh, en=en)
+
+
+def refused(exc: StepRefused) -> ApplicationError:
+    """The one HTTP answer to a refused workflow step, the same in every app, the API and the pages:
+    a step out of order is 409 `invalid_step`, someone else's step 403 `forbidden`, unmet conditions
+    422 `validation` with a problem beside each field (guard name) that needs attention."""
+    if exc.code == "not_yours":
+        return Forbidden(exc.zh, exc.en)
+    if exc.code == "conditions":
+        problems = [FieldProblem(name, zh, en) for name, zh, en in exc.problems]
+        return ValidationFailed(problems, zh="；".join(p.zh for p in problems), en="; ".join(p.en for p in problems))
+    return Conflict(exc.zh, exc.en, "invalid_step")

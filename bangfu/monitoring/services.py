@@ -20,7 +20,8 @@ from bangfu.areas import selectors as areas
 from bangfu.casework import services as casework
 from bangfu.core import crypto
 from bangfu.core import services as jobs
-from bangfu.core.errors import ApplicationError, FieldProblem, Forbidden, NotFound, ValidationFailed
+from bangfu.core.domain.workflow import StepRefused
+from bangfu.core.errors import ApplicationError, FieldProblem, Forbidden, NotFound, ValidationFailed, refused
 from bangfu.core.excel import read_table, require_columns
 from bangfu.core.services import audit_record
 from bangfu.monitoring import engine
@@ -462,22 +463,16 @@ def rescreen(*, household_ids: list[int], as_of: dt.date) -> int:
 def warning_transition(*, actor: User, warning: Warning, event: str, reason: str = "") -> Warning:
     """Move a warning along the lifecycle table; the event row records who, when and why."""
     w = Warning.objects.select_for_update().get(pk=warning.pk)
+    who = {cap for cap in lifecycle.TABLE.who() if _covers(areas.scope_for(actor, Cap(cap)), w)}
+    worker = _grid_worker(actor, w)
     try:
-        t = lifecycle.find(w.status, event)
-    except lifecycle.TransitionRefused as exc:
-        raise ApplicationError(zh=exc.zh, en=exc.en, code="bad_transition", status=409) from None
-    scope = areas.scope_for(actor, Cap(t.cap))
-    if not scope.covers_code(w.village_code) and w.grid_id not in scope.grid_ids:
-        raise Forbidden("您的角色不能执行此操作", "Your role may not do this")
-    worker = _grid_worker(actor, w) if t.needs_grid_worker else None
-    try:
-        lifecycle.check(t, reason=reason, has_grid_worker=worker is not None)
-    except lifecycle.TransitionRefused as exc:
-        raise ValidationFailed([FieldProblem("reason", exc.zh, exc.en)], zh=exc.zh, en=exc.en) from None
-    previous, w.status = w.status, t.next_state
+        t = lifecycle.TABLE.decide(w.status, event, who, lifecycle.Facts(worker is not None), reason)
+    except StepRefused as exc:
+        raise refused(exc) from None
+    previous, w.status = w.status, t.target
     if w.status in lifecycle.DECIDED:
         w.decided_on = timezone.localdate()  # the re-check period counts from here (domain.recurrence)
-    if worker is not None:
+    if lifecycle.G_GRID_WORKER in t.guards:
         w.assigned_to = worker
     if t.event == "escalate":
         w.case_ref = _open_case(actor, w, reason)
@@ -502,6 +497,10 @@ def _open_case(actor: User, w: Warning, reason: str) -> str:
         on=timezone.localdate(),
     )
     return f"case:{case.pk}"
+
+
+def _covers(scope: areas.Scope, w: Warning) -> bool:
+    return bool(scope.covers_code(w.village_code) or w.grid_id in scope.grid_ids)
 
 
 def _grid_worker(actor: User, w: Warning) -> Any:

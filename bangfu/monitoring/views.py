@@ -14,7 +14,7 @@ from bangfu.core.excel import upload_bytes
 from bangfu.core.views import error_status, field_errors, reraise_access
 from bangfu.monitoring import selectors, services
 from bangfu.monitoring.domain.feeds import SPECS
-from bangfu.monitoring.domain.lifecycle import STATE_LABELS, available
+from bangfu.monitoring.domain.lifecycle import STATE_LABELS, TABLE
 from bangfu.monitoring.templates_xlsx import template_bytes
 from bangfu.rules.domain.facts import FACTS
 
@@ -60,7 +60,7 @@ def warning_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "w": w,
             "events": selectors.warning_events(request.user, pk),
-            "actions": available(w.status),  # type: ignore[arg-type]
+            "actions": TABLE.from_state(w.status),
             "state_label": STATE_LABELS[w.status],
             "errors": errors,
             "fact_rows": [(FACTS[k].zh, v, w.thresholds.get(k, "")) for k, v in w.facts.items()],

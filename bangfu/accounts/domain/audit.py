@@ -22,7 +22,7 @@ from bangfu.market.domain.certification import STEP_LABELS, Action
 from bangfu.market.domain.orders import STATE_LABELS as ORDER_STATES
 from bangfu.market.domain.orders import TRANSITIONS as ORDER_TRANSITIONS
 from bangfu.monitoring.domain.lifecycle import STATE_LABELS as WARNING_STATES
-from bangfu.monitoring.domain.lifecycle import TRANSITIONS as WARNING_TRANSITIONS
+from bangfu.monitoring.domain.lifecycle import TABLE as WARNING_TABLE
 from bangfu.registry.domain.codes import ITEM_LABEL
 
 ACTION_LABELS: dict[str, str] = {
@@ -160,7 +160,7 @@ _FAMILIES: dict[str, dict[str, str]] = {
     "workshop": {str(e): label for e, label in _WORKSHOP_EVENTS.items()},
     "certification": {str(a): label for a, label in _CERTIFICATION.items()},
     "order": {t.event: t.label for t in ORDER_TRANSITIONS},
-    "warning": {t.event: t.label for t in WARNING_TRANSITIONS},
+    "warning": WARNING_TABLE.events,
 }
 _FAMILY_NOUNS = {
     "case": "监测案件",

@@ -25,7 +25,7 @@ from bangfu.employment.domain.transitions import Event as WorkshopEvent
 from bangfu.insurance.domain.workflow import Event as ClaimEvent
 from bangfu.market.domain.certification import Action
 from bangfu.market.domain.orders import EVENTS as ORDER_EVENTS
-from bangfu.monitoring.domain.lifecycle import TRANSITIONS as WARNING_TRANSITIONS
+from bangfu.monitoring.domain.lifecycle import TABLE as WARNING_TABLE
 from bangfu.registry import services as registry
 
 pytestmark = pytest.mark.django_db
@@ -163,7 +163,7 @@ def test_every_recorded_action_has_a_chinese_label() -> None:
         + [f"workshop_{e.value}" for e in WorkshopEvent]
         + [f"certification_{a.value}" for a in Action]
         + [f"order_{e}" for e in ORDER_EVENTS]
-        + [f"warning_{t.event}" for t in WARNING_TRANSITIONS]
+        + [f"warning_{t.event}" for t in WARNING_TABLE.steps]
     )
     unnamed = [a for a in steps if "其他" in audit.action_label(a)]
     assert unnamed == []
