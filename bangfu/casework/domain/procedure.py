@@ -1,15 +1,16 @@
-"""The identification and risk-elimination procedure as one explicit transition table.
+"""The identification and risk-elimination procedure as one transition table (core.domain.workflow).
 
 Each row says: in state S, event E, allowed to holders of capability C, when guards G pass, goes to
-state N. Services look the row up here, check the guards against facts they fetched, and record the
-transition as an event row; nothing else in the code decides where a case may go next.
+state N. Services decide with `TABLE` against facts they fetched, and record the transition as an
+event row; nothing else in the code decides where a case may go next.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+
+from bangfu.core.domain.workflow import Guard, Step, Table
 
 
 class State(StrEnum):
@@ -87,6 +88,7 @@ EVENT_LABELS: dict[Event, str] = {
 
 # Capabilities (values of accounts Cap), kept as strings so this module stays pure.
 TOWNSHIP, VILLAGE, COUNTY = "case_accept", "case_village", "case_approve"
+_T, _V, _C = frozenset({TOWNSHIP}), frozenset({VILLAGE}), frozenset({COUNTY})
 
 
 @dataclass(frozen=True)
@@ -101,152 +103,108 @@ class Facts:
     notice_elapsed: bool = False
     notice_open: bool = False  # today is inside the notice period (objections accepted)
     type_and_risks_ok: bool = False
-    reason_given: bool = False
     elimination_failures: tuple[tuple[str, str], ...] = ()  # (zh, en) from domain.elimination
 
 
-@dataclass(frozen=True)
-class Guard:
-    name: str
-    test: Callable[[Facts], bool]
-    zh: str
-    en: str
-
-
-G_HOUSEHOLD = Guard(
+G_HOUSEHOLD: Guard[Facts] = Guard(
     "has_household",
     lambda f: f.has_household,
     "请先关联在册农户（或先在户籍中登记该户）",
     "Link the case to a registered household first",
 )
-G_CONSENT = Guard(
+G_CONSENT: Guard[Facts] = Guard(
     "consent",
     lambda f: f.consent_signed,
     "请记录农户已签署承诺授权书",
     "Record that the household signed the consent to data checks",
 )
-G_SURVEY = Guard(
+G_SURVEY: Guard[Facts] = Guard(
     "survey", lambda f: f.survey_done, "请填写入户核查情况（排查表）", "Fill in the home-verification survey"
 )
-G_COMPARISON = Guard(
+G_COMPARISON: Guard[Facts] = Guard(
     "comparison",
     lambda f: f.comparison_done,
     "请逐项记录车辆、房产、工商登记、财政供养的比对结果",
     "Record the result for vehicles, property, business registration and public payroll",
 )
-G_MINUTES = Guard(
+G_MINUTES: Guard[Facts] = Guard(
     "minutes",
     lambda f: f.minutes_recorded,
     "请填写评议纪要和参会人员",
     "Give the deliberation minutes and the attendees",
 )
-G_NOTICE_OPEN = Guard(
+G_NOTICE_OPEN: Guard[Facts] = Guard(
     "notice_open",
     lambda f: f.notice_open,
     "公示期已结束或尚未开始，不能再登记异议",
     "The notice period is not running; objections cannot be recorded",
 )
-G_NOTICE_ELAPSED = Guard(
+G_NOTICE_ELAPSED: Guard[Facts] = Guard(
     "notice_elapsed",
     lambda f: f.notice_elapsed,
     "公示期未满，请在公示期结束后审核",
     "The notice period has not ended; review after it ends",
 )
-G_TYPE = Guard(
+G_TYPE: Guard[Facts] = Guard(
     "type_and_risks",
     lambda f: f.type_and_risks_ok,
     "请选择监测对象类型并选择1至5项风险类型",
     "Choose the monitoring type and 1 to 5 risk types",
 )
-G_REASON = Guard("reason", lambda f: f.reason_given, "请填写理由", "Give the reason")
-G_ELIMINATION = Guard(
+G_ELIMINATION: Guard[Facts] = Guard(
     "elimination",
     lambda f: not f.elimination_failures,
     "不符合风险消除条件",
     "The household does not meet the elimination conditions",
+    explain=lambda f: f.elimination_failures,  # each condition that failed is listed
 )
-
-
-@dataclass(frozen=True)
-class Transition:
-    state: State
-    event: Event
-    cap: str
-    next_state: State
-    guards: tuple[Guard, ...] = ()
 
 
 S, E = State, Event
-TRANSITIONS: tuple[Transition, ...] = (
-    # identification (识别程序)
-    Transition(S.LEAD, E.ACCEPT, TOWNSHIP, S.ACCEPTED, (G_HOUSEHOLD,)),
-    Transition(S.LEAD, E.REJECT, TOWNSHIP, S.REJECTED, (G_REASON,)),
-    Transition(S.ACCEPTED, E.VERIFY, VILLAGE, S.HOME_VERIFIED, (G_HOUSEHOLD, G_CONSENT, G_SURVEY)),
-    Transition(S.ACCEPTED, E.REJECT, VILLAGE, S.REJECTED, (G_REASON,)),
-    Transition(S.HOME_VERIFIED, E.COMPARE, TOWNSHIP, S.DATA_COMPARED, (G_COMPARISON,)),
-    Transition(S.HOME_VERIFIED, E.REJECT, TOWNSHIP, S.REJECTED, (G_REASON,)),
-    Transition(S.DATA_COMPARED, E.DELIBERATE, VILLAGE, S.VILLAGE_DELIBERATED, (G_MINUTES,)),
-    Transition(S.DATA_COMPARED, E.REJECT, VILLAGE, S.REJECTED, (G_REASON,)),
-    Transition(S.VILLAGE_DELIBERATED, E.PUBLISH, VILLAGE, S.PUBLICIZED),
-    Transition(S.PUBLICIZED, E.OBJECT, VILLAGE, S.ACCEPTED, (G_NOTICE_OPEN, G_REASON)),
-    Transition(S.PUBLICIZED, E.TOWNSHIP_REVIEW, TOWNSHIP, S.TOWNSHIP_REVIEWED, (G_NOTICE_ELAPSED,)),
-    Transition(S.PUBLICIZED, E.REJECT, TOWNSHIP, S.REJECTED, (G_NOTICE_ELAPSED, G_REASON)),
-    Transition(S.TOWNSHIP_REVIEWED, E.APPROVE, COUNTY, S.COUNTY_APPROVED, (G_TYPE,)),
-    Transition(S.TOWNSHIP_REVIEWED, E.REJECT, COUNTY, S.REJECTED, (G_REASON,)),
-    Transition(S.COUNTY_APPROVED, E.ANNOUNCE, TOWNSHIP, S.MONITORED),
-    # risk elimination (风险消除): same steps; a rejection keeps the household monitored
-    Transition(S.MONITORED, E.PROPOSE_ELIMINATION, VILLAGE, S.ELIM_PROPOSED, (G_ELIMINATION,)),
-    Transition(S.ELIM_PROPOSED, E.VERIFY, VILLAGE, S.ELIM_VERIFIED, (G_SURVEY,)),
-    Transition(S.ELIM_PROPOSED, E.REJECT, VILLAGE, S.MONITORED, (G_REASON,)),
-    Transition(S.ELIM_VERIFIED, E.DELIBERATE, VILLAGE, S.ELIM_DELIBERATED, (G_MINUTES,)),
-    Transition(S.ELIM_VERIFIED, E.REJECT, VILLAGE, S.MONITORED, (G_REASON,)),
-    Transition(S.ELIM_DELIBERATED, E.PUBLISH, VILLAGE, S.ELIM_PUBLICIZED),
-    Transition(S.ELIM_PUBLICIZED, E.OBJECT, VILLAGE, S.ELIM_PROPOSED, (G_NOTICE_OPEN, G_REASON)),
-    Transition(S.ELIM_PUBLICIZED, E.TOWNSHIP_REVIEW, TOWNSHIP, S.ELIM_TOWNSHIP_REVIEWED, (G_NOTICE_ELAPSED,)),
-    Transition(S.ELIM_PUBLICIZED, E.REJECT, TOWNSHIP, S.MONITORED, (G_NOTICE_ELAPSED, G_REASON)),
-    Transition(S.ELIM_TOWNSHIP_REVIEWED, E.APPROVE, COUNTY, S.RISK_ELIMINATED, (G_ELIMINATION,)),
-    Transition(S.ELIM_TOWNSHIP_REVIEWED, E.REJECT, COUNTY, S.MONITORED, (G_REASON,)),
-    # the record is kept after elimination; a new risk brings the household back under monitoring
-    Transition(S.RISK_ELIMINATED, E.REOPEN, TOWNSHIP, S.MONITORED, (G_REASON,)),
+TABLE: Table[State, Event] = Table(
+    (
+        # identification (识别程序)
+        Step(S.LEAD, E.ACCEPT, S.ACCEPTED, _T, (G_HOUSEHOLD,)),
+        Step(S.LEAD, E.REJECT, S.REJECTED, _T, needs_reason=True),
+        Step(
+            S.ACCEPTED,
+            E.VERIFY,
+            S.HOME_VERIFIED,
+            _V,
+            (
+                G_HOUSEHOLD,
+                G_CONSENT,
+                G_SURVEY,
+            ),
+        ),
+        Step(S.ACCEPTED, E.REJECT, S.REJECTED, _V, needs_reason=True),
+        Step(S.HOME_VERIFIED, E.COMPARE, S.DATA_COMPARED, _T, (G_COMPARISON,)),
+        Step(S.HOME_VERIFIED, E.REJECT, S.REJECTED, _T, needs_reason=True),
+        Step(S.DATA_COMPARED, E.DELIBERATE, S.VILLAGE_DELIBERATED, _V, (G_MINUTES,)),
+        Step(S.DATA_COMPARED, E.REJECT, S.REJECTED, _V, needs_reason=True),
+        Step(S.VILLAGE_DELIBERATED, E.PUBLISH, S.PUBLICIZED, _V),
+        Step(S.PUBLICIZED, E.OBJECT, S.ACCEPTED, _V, (G_NOTICE_OPEN,), needs_reason=True),
+        Step(S.PUBLICIZED, E.TOWNSHIP_REVIEW, S.TOWNSHIP_REVIEWED, _T, (G_NOTICE_ELAPSED,)),
+        Step(S.PUBLICIZED, E.REJECT, S.REJECTED, _T, (G_NOTICE_ELAPSED,), needs_reason=True),
+        Step(S.TOWNSHIP_REVIEWED, E.APPROVE, S.COUNTY_APPROVED, _C, (G_TYPE,)),
+        Step(S.TOWNSHIP_REVIEWED, E.REJECT, S.REJECTED, _C, needs_reason=True),
+        Step(S.COUNTY_APPROVED, E.ANNOUNCE, S.MONITORED, _T),
+        # risk elimination (风险消除): same steps; a rejection keeps the household monitored
+        Step(S.MONITORED, E.PROPOSE_ELIMINATION, S.ELIM_PROPOSED, _V, (G_ELIMINATION,)),
+        Step(S.ELIM_PROPOSED, E.VERIFY, S.ELIM_VERIFIED, _V, (G_SURVEY,)),
+        Step(S.ELIM_PROPOSED, E.REJECT, S.MONITORED, _V, needs_reason=True),
+        Step(S.ELIM_VERIFIED, E.DELIBERATE, S.ELIM_DELIBERATED, _V, (G_MINUTES,)),
+        Step(S.ELIM_VERIFIED, E.REJECT, S.MONITORED, _V, needs_reason=True),
+        Step(S.ELIM_DELIBERATED, E.PUBLISH, S.ELIM_PUBLICIZED, _V),
+        Step(S.ELIM_PUBLICIZED, E.OBJECT, S.ELIM_PROPOSED, _V, (G_NOTICE_OPEN,), needs_reason=True),
+        Step(S.ELIM_PUBLICIZED, E.TOWNSHIP_REVIEW, S.ELIM_TOWNSHIP_REVIEWED, _T, (G_NOTICE_ELAPSED,)),
+        Step(S.ELIM_PUBLICIZED, E.REJECT, S.MONITORED, _T, (G_NOTICE_ELAPSED,), needs_reason=True),
+        Step(S.ELIM_TOWNSHIP_REVIEWED, E.APPROVE, S.RISK_ELIMINATED, _C, (G_ELIMINATION,)),
+        Step(S.ELIM_TOWNSHIP_REVIEWED, E.REJECT, S.MONITORED, _C, needs_reason=True),
+        # the record is kept after elimination; a new risk brings the household back under monitoring
+        Step(S.RISK_ELIMINATED, E.REOPEN, S.MONITORED, _T, needs_reason=True),
+    ),
+    noun=("案件", "case"),
+    states=STATE_LABELS,
+    events=EVENT_LABELS,
 )
-_TABLE = {(t.state, t.event): t for t in TRANSITIONS}
-
-
-class StepRefused(Exception):
-    """The step is not possible now; `problems` are (guard name, zh, en) a user can act on."""
-
-    def __init__(self, zh: str, en: str, code: str, problems: tuple[tuple[str, str, str], ...] = ()) -> None:
-        super().__init__(f"{zh} / {en}")
-        self.zh, self.en, self.code, self.problems = zh, en, code, problems
-
-
-def transition_for(state: State, event: Event) -> Transition:
-    t = _TABLE.get((state, event))
-    if t is None:
-        raise StepRefused(
-            f"案件当前为“{STATE_LABELS[state]}”，不能进行“{EVENT_LABELS[event]}”",
-            f"A case in state '{state.value}' cannot take the step '{event.value}'",
-            "invalid_step",
-        )
-    return t
-
-
-def events_from(state: State) -> list[Transition]:
-    return [t for t in TRANSITIONS if t.state == state]
-
-
-def decide(state: State, event: Event, caps: frozenset[str], facts: Facts) -> Transition:
-    """The transition to take, or StepRefused saying which role or which guard stands in the way."""
-    t = transition_for(state, event)
-    if t.cap not in caps:
-        raise StepRefused("您的角色不能办理这一步", "Your role may not take this step", "wrong_role")
-    failed = tuple((g.name, g.zh, g.en) for g in t.guards if not g.test(facts))
-    if failed:
-        # The elimination guard stands for several conditions: list each one that failed.
-        extra = (
-            tuple(("elimination", zh, en) for zh, en in facts.elimination_failures)
-            if any(name == "elimination" for name, _, _ in failed)
-            else ()
-        )
-        raise StepRefused("条件未满足，不能办理", "Conditions not met", "guard_failed", failed + extra)
-    return t

@@ -13,8 +13,9 @@ from django.db.models import Prefetch, QuerySet
 
 from bangfu.accounts.domain.roles import Cap
 from bangfu.areas.selectors import area_by_code, scope_for
-from bangfu.casework.domain.procedure import OPEN_STATES, State, Transition, events_from
+from bangfu.casework.domain.procedure import OPEN_STATES, TABLE, Event, State
 from bangfu.casework.models import Case, CaseAttachment, CaseEvent, Measure, Objection, PublicNotice
+from bangfu.core.domain.workflow import Step
 from bangfu.core.errors import NotFound
 from bangfu.registry.selectors import household_get
 
@@ -84,9 +85,8 @@ def case_caps(user: User, case: Case) -> frozenset[str]:
     return frozenset(c.value for c in CASE_CAPS if scope_for(user, c).covers_code(case.village_id))
 
 
-def steps_allowed(user: User, case: Case) -> list[Transition]:
-    caps = case_caps(user, case)
-    return [t for t in events_from(State(case.state)) if t.cap in caps]
+def steps_allowed(user: User, case: Case) -> list[Step[State, Event]]:
+    return TABLE.open_to(State(case.state), case_caps(user, case))
 
 
 def overdue_by_township(user: User, today: dt.date) -> list[dict[str, Any]]:

@@ -17,18 +17,12 @@ from bangfu.casework import selectors
 from bangfu.casework.domain import codes, duties
 from bangfu.casework.domain import elimination as elim
 from bangfu.casework.domain.deadlines import notice_end
-from bangfu.casework.domain.procedure import (
-    NOTICE_STATES,
-    Event,
-    Facts,
-    State,
-    StepRefused,
-    decide,
-)
+from bangfu.casework.domain.procedure import NOTICE_STATES, TABLE, Event, Facts, State
 from bangfu.casework.models import Case, CaseEvent, Measure, Objection, PublicNotice, Visit
 from bangfu.casework.services.common import check_files, record_event, require, set_state, step_date
 from bangfu.core.domain import inputs
-from bangfu.core.errors import ApplicationError, Conflict, FieldProblem, Forbidden, ValidationFailed
+from bangfu.core.domain.workflow import StepRefused
+from bangfu.core.errors import Conflict, FieldProblem, Forbidden, ValidationFailed, refused
 from bangfu.core.policy import date_window
 from bangfu.core.services import audit_record
 from bangfu.registry import services as registry
@@ -169,20 +163,20 @@ def case_step(
     data = dict(data or {})
     before = State(case.state)
     _RECORDERS.get(ev, _no_data)(actor, case, data, before)
-    facts = _facts(case, ev, before, on, note)
+    facts = _facts(case, ev, before, on)
     caps = (
         selectors.case_caps(actor, case)
         if actor is not None
         else frozenset({"case_accept", "case_village", "case_approve"})
     )
     try:
-        t = decide(before, ev, caps, facts)
-    except StepRefused as refused:
-        raise _refusal(refused) from None
+        t = TABLE.decide(before, ev, caps, facts, note)
+    except StepRefused as exc:
+        raise refused(exc) from None
     delegation = _duties_apart(actor, case, ev, before, on)
     accepted = check_files(files)  # after the role check: a reader's upload is refused as such (403)
-    deadline_from = _apply_effects(actor, case, ev, before, t.next_state, on, note)
-    set_state(case, t.next_state, on, deadline_from)
+    deadline_from = _apply_effects(actor, case, ev, before, t.target, on, note)
+    set_state(case, t.target, on, deadline_from)
     case._change_reason = f"{ev.value}: {note}"[:100]  # type: ignore[attr-defined]
     case.save()
     record_event(
@@ -209,15 +203,6 @@ def _duties_apart(actor: User | None, case: Case, ev: Event, state: State, on: d
     if delegation is None:
         raise Forbidden(apart.zh, apart.en)
     return {"delegation": delegation.pk, "delegation_reason": delegation.reason}
-
-
-def _refusal(r: StepRefused) -> ApplicationError:
-    if r.code == "wrong_role":
-        return Forbidden(r.zh, r.en)
-    if r.code == "invalid_step":
-        return Conflict(r.zh, r.en, "invalid_step")
-    problems = [FieldProblem(name, zh, en) for name, zh, en in r.problems]
-    return ValidationFailed(problems, zh="；".join(p.zh for p in problems), en="; ".join(p.en for p in problems))
 
 
 def _no_data(actor: User | None, case: Case, data: dict[str, Any], state: State) -> None:
@@ -301,7 +286,7 @@ def _date(value: Any, field: str) -> dt.date:
         raise _problem(field, "日期格式应为 YYYY-MM-DD", "dates are written YYYY-MM-DD") from None
 
 
-def _facts(case: Case, ev: Event, state: State, on: dt.date, note: str) -> Facts:
+def _facts(case: Case, ev: Event, state: State, on: dt.date) -> Facts:
     notice = _current_notice(case) if state in NOTICE_STATES else None
     return Facts(
         has_household=case.household_id is not None,
@@ -312,7 +297,6 @@ def _facts(case: Case, ev: Event, state: State, on: dt.date, note: str) -> Facts
         notice_open=notice is not None and notice.starts_on <= on <= notice.ends_on,
         notice_elapsed=notice is not None and on > notice.ends_on,
         type_and_risks_ok=_type_ok(case),
-        reason_given=bool(note.strip()),
         elimination_failures=_elimination_failures(case, on)
         if ev in (Event.PROPOSE_ELIMINATION, Event.APPROVE) and state in (State.MONITORED, State.ELIM_TOWNSHIP_REVIEWED)
         else (),

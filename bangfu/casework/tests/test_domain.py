@@ -13,18 +13,16 @@ from hypothesis import strategies as st
 from bangfu.casework.domain import elimination as elim
 from bangfu.casework.domain.deadlines import due_date, notice_end
 from bangfu.casework.domain.grids import plan_placement
-from bangfu.casework.domain.procedure import (
-    COUNTY,
-    TOWNSHIP,
-    TRANSITIONS,
-    VILLAGE,
-    Event,
-    Facts,
-    State,
-    StepRefused,
-    decide,
-)
+from bangfu.casework.domain.procedure import COUNTY, TABLE, TOWNSHIP, VILLAGE, Event, Facts, State
 from bangfu.casework.domain.visits import Obligation, VisitFact, period_bounds, standing
+from bangfu.core.domain.workflow import Step, StepRefused
+
+TRANSITIONS = TABLE.steps
+
+
+def decide(state: State, event: Event, caps: frozenset[str], facts: Facts, reason: str = "理由") -> Step[State, Event]:
+    return TABLE.decide(state, event, caps, facts, reason)
+
 
 ALL_PASS = Facts(
     has_household=True,
@@ -35,17 +33,16 @@ ALL_PASS = Facts(
     notice_elapsed=True,
     notice_open=True,
     type_and_risks_ok=True,
-    reason_given=True,
 )
 
 
-@pytest.mark.parametrize("t", TRANSITIONS, ids=lambda t: f"{t.state.value}-{t.event.value}")
+@pytest.mark.parametrize("t", TRANSITIONS, ids=lambda t: f"{t.source.value}-{t.event.value}")
 def test_every_transition_goes_where_the_table_says_for_its_role_only(t) -> None:
-    assert decide(t.state, t.event, frozenset({t.cap}), ALL_PASS).next_state == t.next_state
-    others = frozenset({TOWNSHIP, VILLAGE, COUNTY} - {t.cap})
+    assert decide(t.source, t.event, t.who, ALL_PASS).target == t.target
+    others = frozenset({TOWNSHIP, VILLAGE, COUNTY} - t.who)
     with pytest.raises(StepRefused) as refused:
-        decide(t.state, t.event, others, ALL_PASS)
-    assert refused.value.code == "wrong_role"
+        decide(t.source, t.event, others, ALL_PASS)
+    assert refused.value.code == "not_yours"
 
 
 GUARD_BREAKERS: dict[str, Facts] = {
@@ -57,31 +54,33 @@ GUARD_BREAKERS: dict[str, Facts] = {
     "notice_open": dataclasses.replace(ALL_PASS, notice_open=False),
     "notice_elapsed": dataclasses.replace(ALL_PASS, notice_elapsed=False),
     "type_and_risks": dataclasses.replace(ALL_PASS, type_and_risks_ok=False),
-    "reason": dataclasses.replace(ALL_PASS, reason_given=False),
     "elimination": dataclasses.replace(ALL_PASS, elimination_failures=(("未满6个月", "under 6 months"),)),
 }
 
 
 @pytest.mark.parametrize(
     ("t", "guard"),
-    [(t, g.name) for t in TRANSITIONS for g in t.guards],
-    ids=lambda v: v if isinstance(v, str) else f"{v.state.value}-{v.event.value}",
+    [(t, g.name) for t in TRANSITIONS for g in t.guards] + [(t, "reason") for t in TRANSITIONS if t.needs_reason],
+    ids=lambda v: v if isinstance(v, str) else f"{v.source.value}-{v.event.value}",
 )
 def test_every_guard_stops_its_transition(t, guard) -> None:
     with pytest.raises(StepRefused) as refused:
-        decide(t.state, t.event, frozenset({t.cap}), GUARD_BREAKERS[guard])
-    assert refused.value.code == "guard_failed"
+        if guard == "reason":
+            decide(t.source, t.event, t.who, ALL_PASS, reason=" ")
+        else:
+            decide(t.source, t.event, t.who, GUARD_BREAKERS[guard])
+    assert refused.value.code == "conditions"
     assert refused.value.problems[0][0] == guard
 
 
 def test_step_not_in_table_is_refused_with_the_current_state() -> None:
     with pytest.raises(StepRefused) as refused:
         decide(State.LEAD, Event.APPROVE, frozenset({COUNTY}), ALL_PASS)
-    assert refused.value.code == "invalid_step" and "待受理" in refused.value.zh
+    assert refused.value.code == "out_of_order" and "待受理" in refused.value.zh
 
 
 def test_objection_during_notice_reopens_verification() -> None:
-    assert decide(State.PUBLICIZED, Event.OBJECT, frozenset({VILLAGE}), ALL_PASS).next_state == State.ACCEPTED
+    assert decide(State.PUBLICIZED, Event.OBJECT, frozenset({VILLAGE}), ALL_PASS).target == State.ACCEPTED
     closed = dataclasses.replace(ALL_PASS, notice_open=False)
     with pytest.raises(StepRefused):
         decide(State.PUBLICIZED, Event.OBJECT, frozenset({VILLAGE}), closed)

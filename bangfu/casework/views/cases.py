@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.casework import selectors, services
 from bangfu.casework.domain import codes
-from bangfu.casework.domain.procedure import EVENT_LABELS, STATE_LABELS, State
+from bangfu.casework.domain.procedure import STATE_LABELS, State
 from bangfu.casework.pdf import notice_pdf
 from bangfu.core import files, params
 from bangfu.core.client import client_address
@@ -85,7 +85,7 @@ def _detail_context(request: HttpRequest, pk: int, errors: dict[str, list[str]] 
         "events": case._events,  # type: ignore[attr-defined]
         "measures": case._measures,  # type: ignore[attr-defined]
         "notices": case._notices,  # type: ignore[attr-defined]
-        "steps": [(t.event.value, EVENT_LABELS[t.event], t.next_state) for t in steps],
+        "steps": [(t.event.value, t.zh, t.target) for t in steps],
         "can_plan": "case_village" in selectors.case_caps(_user(request), case),
         "errors": errors or {},
         "categories": codes.MEASURE_CATEGORIES,

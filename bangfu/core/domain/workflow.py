@@ -27,6 +27,7 @@ class Guard[F]:
     test: Callable[[F], bool]
     zh: str
     en: str
+    explain: Callable[[F], Iterable[tuple[str, str]]] | None = None  # (zh, en) of each condition behind it
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,10 @@ class Step[S: str, E: str]:
     needs_reason: bool = False  # the reason is shown to the people the step concerns
     zh: str = ""  # the step's label; the table fills in its event's label when empty
     en: str = ""
+
+
+def _none(facts: object) -> tuple[tuple[str, str], ...]:
+    return ()
 
 
 class StepRefused(Exception):
@@ -100,7 +105,9 @@ class Table[S: str, E: str]:
                 f"“{step.zh}”由{'或'.join(n[0] for n in names)}办理，您不能办理这一步",
                 f"'{step.en}' is for the {' or '.join(n[1] for n in names)}; you may not take this step",
             )
-        problems = tuple((g.name, g.zh, g.en) for g in step.guards if not g.test(facts))
+        problems: tuple[Problem, ...] = ()
+        for g in (g for g in step.guards if not g.test(facts)):
+            problems += ((g.name, g.zh, g.en), *((g.name, zh, en) for zh, en in (g.explain or _none)(facts)))
         if step.needs_reason and not reason.strip():
             problems += (("reason", *self.reason),)
         if problems:
