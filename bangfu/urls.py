@@ -2,9 +2,14 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 from bangfu.api import api
+from bangfu.core import views_webapp
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("bangfu.analytics.urls")),
+    # The installable web app (docs/offline.md): the worker at the root so that its scope is the site.
+    path("sw.js", views_webapp.service_worker, name="service_worker"),
+    path("manifest.webmanifest", views_webapp.manifest, name="webmanifest"),
+    path("offline/", views_webapp.offline_page, name="offline"),
     path("accounts/", include("bangfu.accounts.urls")),
     path("areas/", include("bangfu.areas.urls")),
     path("registry/", include("bangfu.registry.urls")),

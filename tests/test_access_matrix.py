@@ -245,7 +245,9 @@ OBJECTS: list[tuple[str, str, str | None]] = (
 ABSENT_ID = 987654  # kinds the test county does not build yet: an id nobody has (refused trivially)
 
 # Routes anyone may call without an account (checked in test_architecture.py).
-PUBLIC_ROUTES = re.compile(r"^/?(cases/report/|market/catalogue/|market/photos/|api/v1/market/catalogue)")
+PUBLIC_ROUTES = re.compile(
+    r"^/?(cases/report/|market/catalogue/|market/photos/|api/v1/market/catalogue|sw\.js$|manifest\.webmanifest$|offline/$)"
+)
 
 
 def _kind(route: Route, param: str) -> str | None:

@@ -38,10 +38,11 @@ SAME_SHAPE = [
 ROOT = Path(__file__).resolve().parent.parent / "bangfu"
 
 # Pages anyone may open without an account: logging in, the household self-report and the public
-# catalogue of certified products, the language switch, and the API's own docs and schema.
+# catalogue of certified products, the language switch, the API's own docs and schema, and the installable
+# app's service worker, manifest and offline page (no data in them; docs/offline.md).
 PUBLIC = re.compile(
     r"^(accounts/login/|accounts/logout/|i18n/|admin/|api/v1/|cases/report/|cases/self-report|market/catalogue|"
-    r"market/public|static/|media/)"
+    r"market/public|static/|media/|sw\.js$|manifest\.webmanifest$|offline/$)"
 )
 
 

@@ -1,0 +1,98 @@
+// Bangfu's service worker (served as /sw.js by bangfu.core.views.service_worker, which puts the
+// configuration self.BANGFU in front of this file). docs/offline.md says what it keeps and why.
+//
+// Workbox does the caching; every module loads from our own static files (never a CDN), and all of
+// them are imported here, at start-up, because a service worker may not import scripts later.
+/* global workbox, BangfuQueue */
+"use strict";
+
+importScripts(self.BANGFU.workbox);
+workbox.setConfig({
+  debug: false,
+  modulePathCb: function (name) { return self.BANGFU.modules[name]; },
+});
+Object.keys(self.BANGFU.modules).forEach(function (name) { workbox.loadModule(name); });
+importScripts(self.BANGFU.idb, self.BANGFU.queue);
+
+var PAGES_CACHE = "bangfu-pages";
+var STATIC_CACHE = "bangfu-static";
+var PAGE_PATTERNS = self.BANGFU.pages.map(function (p) { return new RegExp(p); });
+
+workbox.core.setCacheNameDetails({ prefix: "bangfu", suffix: "v1" });
+workbox.core.clientsClaim();
+
+// The shell: styles, scripts, the offline page and an icon, stored at install (revisions from the server).
+workbox.precaching.precacheAndRoute(self.BANGFU.precache);
+workbox.precaching.cleanupOutdatedCaches();
+
+self.addEventListener("install", function () { self.skipWaiting(); });
+
+// Other static files (echarts on an officer's dashboard…): from the cache once fetched.
+workbox.routing.registerRoute(
+  function (o) { return o.url.origin === self.location.origin && o.url.pathname.indexOf(self.BANGFU.static) === 0; },
+  new workbox.strategies.CacheFirst({
+    cacheName: STATIC_CACHE,
+    plugins: [
+      new workbox.cacheableResponse.CacheableResponsePlugin({ statuses: [200] }),
+      new workbox.expiration.ExpirationPlugin({ maxEntries: 60, maxAgeSeconds: 30 * 24 * 3600 }),
+    ],
+  })
+);
+
+// The field pages: from the network while there is one (fresh tasks), from the cache without it.
+// Only pages the server sent this user are kept, only whole pages (not htmx fragments), only 200s
+// that are HTML (a redirect to the login page is never stored as the page). Signing out empties it.
+function isFieldPage(o) {
+  var r = o.request;
+  if (r.method !== "GET" || o.url.origin !== self.location.origin) return false;
+  if (r.headers.get("HX-Request")) return false;
+  if (r.mode !== "navigate" && !r.headers.get("X-Bangfu-Warm")) return false;
+  return PAGE_PATTERNS.some(function (p) { return p.test(o.url.pathname); });
+}
+var onlyHtml = {
+  cacheWillUpdate: function (o) {
+    var type = o.response.headers.get("Content-Type") || "";
+    return o.response.status === 200 && !o.response.redirected && type.indexOf("text/html") === 0 ? o.response : null;
+  },
+};
+var pages = new workbox.strategies.NetworkFirst({
+  cacheName: PAGES_CACHE,
+  networkTimeoutSeconds: 6,
+  matchOptions: { ignoreVary: true, ignoreSearch: false },
+  plugins: [onlyHtml, new workbox.expiration.ExpirationPlugin({ maxEntries: 400, maxAgeSeconds: 14 * 24 * 3600 })],
+});
+workbox.routing.registerRoute(isFieldPage, pages);
+
+// A page never kept, asked for without a connection: the offline page (it lists what is kept).
+workbox.routing.setCatchHandler(function (o) {
+  if (o.request.mode === "navigate") {
+    return workbox.precaching.matchPrecache(self.BANGFU.offlinePage).then(function (r) { return r || Response.error(); });
+  }
+  return Response.error();
+});
+
+// Background Sync where the browser has it: the queued actions go out even with every page closed.
+// The page does the same on load, on `online` and after each new action (BangfuQueue.flush holds a
+// lock, so only one sender runs at a time, whoever starts it).
+self.addEventListener("sync", function (event) {
+  if (event.tag === BangfuQueue.SYNC_TAG) {
+    event.waitUntil(BangfuQueue.flush({ csrf: swCsrf }).then(function (r) {
+      if (r.offline) throw new Error("still offline: the browser retries the sync later");
+    }));
+  }
+});
+
+function swCsrf() {
+  if (self.cookieStore) {
+    return self.cookieStore.get("csrftoken").then(function (c) { return c ? c.value : ""; });
+  }
+  return Promise.resolve("");
+}
+
+self.addEventListener("message", function (event) {
+  var data = event.data || {};
+  if (data.type === "clear") {
+    // Signing out: every cache of this site (pages, static, precache) goes.
+    event.waitUntil(caches.keys().then(function (keys) { return Promise.all(keys.map(function (k) { return caches.delete(k); })); }));
+  }
+});
