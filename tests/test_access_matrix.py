@@ -16,6 +16,7 @@ import pytest
 from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from ninja.utils import normalize_path
 
 from bangfu.accounts.domain.roles import Cap, writes_of
 
@@ -63,7 +64,7 @@ def api_routes() -> list[Route]:
     for bound in api._get_bound_routers():
         for path, path_view in bound.path_operations.items():
             for op in path_view.operations:
-                full = "/api/v1" + bound.prefix + path
+                full = normalize_path("/api/v1/" + bound.prefix + path)  # a nested router's prefix is "market/"
                 for m in op.methods:
                     out.append(Route("api", f"{m} {full}", full, (m,), op.view_func))
     return out

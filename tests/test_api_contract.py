@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
@@ -38,6 +40,17 @@ def test_every_published_schema_name_has_one_shape() -> None:
     # Ninja keeps the last schema of a name: casework's case events were published with the
     # analytics timeline's shape, so every GET /casework/cases/{id} violated the document.
     assert schema_name_clashes() == {}
+
+
+def test_operation_ids_are_unique_and_name_the_apps_api() -> None:
+    # An api.py that became a package (market/api/orders.py …) keeps the ids clients generated code from:
+    # bangfu_market_api_order_place, not bangfu_market_api_orders_order_place.
+    ids = [op.spec["operationId"] for op in all_operations()]
+    assert len(ids) == len(set(ids))
+    apps = {p.name for p in settings.BASE_DIR.iterdir() if (p / "apps.py").exists()}
+    pattern = re.compile(rf"^bangfu_({'|'.join(sorted(apps))})_api_[a-z0-9_]+$")
+    assert [i for i in ids if not pattern.match(i)] == []
+    assert "bangfu_market_api_order_place" in ids
 
 
 def test_the_served_document_is_the_one_checked(world, client_for) -> None:

@@ -22,6 +22,7 @@ from bangfu.core.errors import NotFound
 from bangfu.core.excel import upload_bytes
 from bangfu.registry import importer, selectors, services
 from bangfu.registry.domain.codes import ITEM_LABEL
+from bangfu.registry.domain.validation import MEMBER_STORED
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -255,24 +256,7 @@ def _row(h: Household) -> dict[str, Any]:
     }
 
 
-_MEMBER_FIELDS = [
-    "name",
-    "sex",
-    "relation",
-    "ethnicity",
-    "education",
-    "in_school",
-    "health",
-    "disability_grade",
-    "labour",
-    "employment",
-    "work_place",
-    "months_worked",
-    "medical_insurance",
-    "phone",
-    "active",
-    "left_reason",
-]
+_MEMBER_OUT = (*MEMBER_STORED, "sex", "active", "left_reason")
 
 
 def _member(user: User, m: Member, household: Household, full_id: bool) -> dict[str, Any]:
@@ -285,7 +269,7 @@ def _member(user: User, m: Member, household: Household, full_id: bool) -> dict[
         "id_full": full_id,
         "birth_date": m.birth_date if selectors.sees_birth_date(user, household.village_id) else None,
         "birth_year": m.birth_date.year,
-        **{f: getattr(m, f) for f in _MEMBER_FIELDS},
+        **{f: getattr(m, f) for f in _MEMBER_OUT},
     }
 
 

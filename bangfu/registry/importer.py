@@ -37,6 +37,8 @@ from bangfu.registry.domain.validation import (
     HOUSEHOLD_FLAGS,
     LABELS,
     MEMBER_CHOICES,
+    MEMBER_FIELDS,
+    MEMBER_STORED,
     Cleaned,
     clean_household,
     clean_member,
@@ -67,23 +69,7 @@ HOUSEHOLD_COLUMNS: list[tuple[str, str]] = [
     ("易地搬迁户", "relocated"),
     ("整户无劳动力", "no_labour"),
 ]
-MEMBER_KEYS = [
-    "name",
-    "id_number",
-    "relation",
-    "ethnicity",
-    "education",
-    "in_school",
-    "health",
-    "disability_grade",
-    "labour",
-    "employment",
-    "work_place",
-    "months_worked",
-    "medical_insurance",
-    "phone",
-]
-MEMBER_COLUMNS: list[tuple[str, str]] = [("户编号", "household")] + [(LABELS[k][0], k) for k in MEMBER_KEYS]
+MEMBER_COLUMNS: list[tuple[str, str]] = [("户编号", "household")] + [(LABELS[k][0], k) for k in MEMBER_FIELDS]
 _YES_NO = ["是", "否"]
 _FLAG_TITLES = ["脱贫户", "低保户", "特困供养", "易地搬迁户", "整户无劳动力"]
 
@@ -510,7 +496,6 @@ def _audit_refused(actor: User, rows: int) -> None:
 
 # The cleaned values stored as they are, in a fixed order (clean_household / clean_member keys).
 _HOUSEHOLD_KEYS = ("number", "address", "phone", *HOUSEHOLD_FLAGS, "exit_year")
-_MEMBER_KEYS = ("name", *MEMBER_CHOICES, "months_worked", "phone")
 _HOUSEHOLD_GIVEN = (
     *_HOUSEHOLD_KEYS,
     "village_id",
@@ -522,7 +507,7 @@ _HOUSEHOLD_GIVEN = (
     "tekun_since",
     "no_labour_since",
 )
-_MEMBER_GIVEN = (*_MEMBER_KEYS, "household_id", "id_hash", "id_enc", "id_masked", "birth_date", "sex")
+_MEMBER_GIVEN = (*MEMBER_STORED, "household_id", "id_hash", "id_enc", "id_masked", "birth_date", "sex")
 
 
 @transaction.atomic
@@ -549,7 +534,7 @@ def _store(actor: User, households: list[_Household], today: dt.date) -> ImportR
 
 
 _household_values = itemgetter(*_HOUSEHOLD_KEYS)
-_member_values = itemgetter(*_MEMBER_KEYS)
+_member_values = itemgetter(*MEMBER_STORED)
 
 
 def _household_row(h: _Household, day: Any) -> tuple[Any, ...]:

@@ -27,6 +27,7 @@ from bangfu.core.excel import SheetSpec, upload_bytes, write_workbook
 from bangfu.core.selectors import jobs_of
 from bangfu.core.views import error_status, int_or_none
 from bangfu.registry import importer, selectors
+from bangfu.registry.domain.validation import MEMBER_STORED
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -126,7 +127,7 @@ def _household_row(h: Household) -> list[Any]:
 def _member_row(user: User, h: Household, m: Member, full_id: bool) -> list[Any]:
     m.household = h  # fetched in scope already
     shown = selectors.member_full_id(user, m, purpose="export") if full_id else m.id_masked
-    values = {k: getattr(m, k) for k in importer.MEMBER_KEYS if k != "id_number"}
+    values = {k: getattr(m, k) for k in MEMBER_STORED}
     values |= {"household": h.number, "id_number": shown}
     row = [values.get(key, "") for _, key in importer.MEMBER_COLUMNS]
     born = m.birth_date.isoformat() if full_id else str(m.birth_date.year)  # the date only with the full number

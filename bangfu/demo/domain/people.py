@@ -17,6 +17,7 @@ from decimal import Decimal
 from bangfu.core.domain.idnumber import make
 from bangfu.demo.domain import names
 from bangfu.registry.domain import codes
+from bangfu.registry.domain.validation import MEMBER_FIELDS
 
 # Per-capita net income targets (yuan/year): (low, high, share of households with labour).
 BANDS = (
@@ -61,23 +62,7 @@ class Person:
 
     def fields(self) -> dict[str, object]:
         """Input for registry.services.household_create / registry.bulk (the registry's field names)."""
-        keys = (
-            "name",
-            "id_number",
-            "relation",
-            "ethnicity",
-            "education",
-            "in_school",
-            "health",
-            "disability_grade",
-            "labour",
-            "employment",
-            "work_place",
-            "months_worked",
-            "medical_insurance",
-            "phone",
-        )
-        return {k: getattr(self, k) for k in keys}
+        return {k: getattr(self, k) for k in MEMBER_FIELDS}
 
 
 @dataclass(frozen=True)

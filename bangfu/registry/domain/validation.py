@@ -72,6 +72,11 @@ LABELS = {
     "medical_insurance": ("医疗保险", "medical insurance"),
     "phone": ("电话", "phone"),
 }
+# The member's fields, written once: forms, the API (MemberIn), the import template and export columns,
+# and the demo's people follow this order.
+MEMBER_FIELDS: tuple[str, ...] = tuple(LABELS)
+# Those stored as given; the ID number is parsed into its hash, ciphertext, mask, birth date and sex.
+MEMBER_STORED: tuple[str, ...] = tuple(f for f in MEMBER_FIELDS if f != "id_number")
 
 
 def _text(v: Any) -> str:

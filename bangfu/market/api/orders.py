@@ -1,0 +1,170 @@
+"""Institutional buyers (消费帮扶 targets) and their orders."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from bangfu.accounts.domain.roles import Cap, writes
+from bangfu.market import selectors, services
+from bangfu.market.api._common import caller, year_or_current
+from bangfu.market.domain.orders import STATE_LABELS, OrderState, available
+
+if TYPE_CHECKING:
+    from bangfu.accounts.models import User
+    from bangfu.market.models import Order
+
+router = Router()
+
+
+class BuyerIn(Schema):
+    name: str
+    kind: str = Field(description="budget_unit, canteen, union")
+    area_code: str
+    has_canteen: bool = True
+    contact: str = ""
+
+
+class TargetIn(Schema):
+    year: int = Field(ge=2000, le=2100)
+    canteen_purchases: Decimal
+    share: Decimal | None = Field(None, description="omit to use the area's configured share")
+
+
+class OrderLineIn(Schema):
+    product_id: int
+    quantity: Decimal
+
+
+class OrderIn(Schema):
+    buyer_id: int
+    lines: list[OrderLineIn]
+    note: str = ""
+
+
+class OrderTransitionIn(Schema):
+    event: str = Field(description="confirm, ship, receive, refuse, settle, cancel")
+    note: str = ""
+
+
+def _order(user: User, o: Order) -> dict[str, Any]:
+    parties = selectors.parties_of(user, o)
+    return {
+        "id": o.pk,
+        "number": o.number,
+        "state": o.state,
+        "state_label": STATE_LABELS[OrderState(o.state)],
+        "buyer": o.buyer.name,
+        "buyer_id": o.buyer_id,
+        "enterprise": o.enterprise.name,
+        "enterprise_id": o.enterprise_id,
+        "total": o.total,
+        "placed_at": o.placed_at,
+        "inspection_note": o.inspection_note,
+        "settled_on": o.settled_on,
+        "lines": [
+            {
+                "product_id": ln.product_id,
+                "product": ln.product.name,
+                "quantity": ln.quantity,
+                "unit_price": ln.unit_price,
+                "amount": ln.amount,
+            }
+            for ln in o.lines.all()
+        ],
+        "events": [
+            {
+                "event": ev.event,
+                "from": ev.source,
+                "to": ev.target,
+                "at": ev.at,
+                "note": ev.note,
+                "actor": str(ev.actor) if ev.actor else "",
+            }
+            for ev in o.events.all()
+        ],
+        "allowed": [t.event for t in available(OrderState(o.state), parties)],
+    }
+
+
+@router.get("/buyers", response=list[dict[str, Any]], summary="采购单位及完成进度 Buyers and progress")
+def buyer_list(request: HttpRequest, year: int | None = None) -> list[dict[str, Any]]:
+    out = []
+    for row in selectors.buyer_progress(caller(request), year_or_current(year)):
+        p = row.progress
+        out.append(
+            {
+                "id": row.buyer.pk,
+                "name": row.buyer.name,
+                "kind": row.buyer.kind,
+                "has_canteen": row.buyer.has_canteen,
+                "year": row.year,
+                "target": p.target if p else None,
+                "done": p.done if p else None,
+                "ratio": p.ratio if p else None,
+                "met": p.met if p else None,
+            }
+        )
+    return out
+
+
+@router.post("/buyers", response={201: dict[str, Any]}, summary="登记采购单位 Register a buyer")
+@writes(Cap.MARKET_EDIT)
+def buyer_create(request: HttpRequest, body: BuyerIn) -> Status[dict[str, Any]]:
+    b = services.buyer_create(actor=caller(request), **body.model_dump())
+    return Status(201, {"id": b.pk, "name": b.name})
+
+
+@router.post("/buyers/{pk}/targets", response=dict[str, Any], summary="年度采购目标 Set a yearly target")
+@writes(Cap.MARKET_EDIT)
+def target_set(request: HttpRequest, pk: int, body: TargetIn) -> dict[str, Any]:
+    b = selectors.buyer_get(caller(request), pk)
+    t = services.target_set(actor=caller(request), buyer=b, **body.model_dump())
+    return {"year": t.year, "canteen_purchases": t.canteen_purchases, "share": t.share}
+
+
+@router.get("/orders", response=list[dict[str, Any]], summary="订单 Orders")
+def order_list(request: HttpRequest, state: str = "") -> list[dict[str, Any]]:
+    qs = selectors.orders_visible(caller(request))
+    if state:
+        qs = qs.filter(state=state)
+    return [
+        {
+            "id": o.pk,
+            "number": o.number,
+            "state": o.state,
+            "buyer": o.buyer.name,
+            "enterprise": o.enterprise.name,
+            "total": o.total,
+            "placed_at": o.placed_at,
+        }
+        for o in qs[:500]
+    ]
+
+
+@router.post("/orders", response={201: dict[str, Any]}, summary="下单 Place an order")
+@writes(Cap.MARKET_EDIT)
+def order_place(request: HttpRequest, body: OrderIn) -> Status[dict[str, Any]]:
+    user = caller(request)
+    buyer = selectors.buyer_get(user, body.buyer_id)
+    lines = [(selectors.catalogue_item(ln.product_id).product, ln.quantity) for ln in body.lines]
+    o = services.order_place(actor=user, buyer=buyer, lines=lines, note=body.note)
+    return Status(201, _order(user, selectors.order_get(user, o.pk)))
+
+
+@router.get("/orders/{pk}", response=dict[str, Any], summary="订单详情 Order with lines and events")
+def order_get(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return _order(caller(request), selectors.order_get(caller(request), pk))
+
+
+@router.post("/orders/{pk}/transitions", response=dict[str, Any], summary="订单流转 Move an order on")
+@writes(Cap.MARKET_EDIT)
+def order_transition(request: HttpRequest, pk: int, body: OrderTransitionIn) -> dict[str, Any]:
+    user = caller(request)
+    o = selectors.order_get(user, pk)
+    services.order_transition(actor=user, order=o, event=body.event, note=body.note)
+    return _order(user, selectors.order_get(user, pk))
