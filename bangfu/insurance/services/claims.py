@@ -21,7 +21,8 @@ from bangfu.accounts.domain.roles import Cap
 from bangfu.areas.selectors import scope_for
 from bangfu.core import files
 from bangfu.core.domain import inputs
-from bangfu.core.errors import Conflict, Forbidden, NotFound, invalid
+from bangfu.core.domain.workflow import StepRefused
+from bangfu.core.errors import Conflict, Forbidden, NotFound, invalid, refused
 from bangfu.core.policy import date_window
 from bangfu.core.services import audit_record
 from bangfu.insurance import selectors
@@ -29,7 +30,7 @@ from bangfu.insurance.domain import codes
 from bangfu.insurance.domain.duplicates import DuplicateRules, Filed, Line, Match, duplicates, receipt_key
 from bangfu.insurance.domain.eligibility import Assessment, ClaimFacts, assess
 from bangfu.insurance.domain.fund import service_fee
-from bangfu.insurance.domain.workflow import STATUS_LABELS, Event, GuardFacts, IllegalTransition, Status, fire
+from bangfu.insurance.domain.workflow import STATUS_LABELS, TABLE, Event, GuardFacts, Status
 from bangfu.insurance.inputs import Problems
 from bangfu.insurance.models import (
     CauseTerms,
@@ -401,11 +402,9 @@ def _fire(
     caps = selectors.caps_on_claim(actor, claim)
     src = Status(claim.status)
     try:
-        dst = fire(src, event, caps, _guard_facts(claim, on))
-    except PermissionError:
-        raise Forbidden("您的角色不能执行此步骤", "Your role may not take this step") from None
-    except IllegalTransition as exc:
-        raise Conflict(exc.zh, exc.en, "illegal_transition") from None
+        dst = TABLE.decide(src, event, caps, _guard_facts(claim, on)).target
+    except StepRefused as exc:
+        raise refused(exc) from None
     _require_documents(claim, event)
     last = ClaimEvent.objects.filter(claim=claim).order_by("-pk").values_list("on", flat=True).first()
     if last is not None and on < last:  # the timeline and the days-to-payment figure rely on this

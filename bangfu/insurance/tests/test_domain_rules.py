@@ -8,19 +8,19 @@ from decimal import Decimal as D
 
 import pytest
 
+from bangfu.core.domain.workflow import StepRefused
 from bangfu.insurance.domain.eligibility import ClaimFacts, Terms, assess
 from bangfu.insurance.domain.fund import FundFigures, insured_persons, premium_due, service_fee, settle
 from bangfu.insurance.domain.payout import Band, Tiers
 from bangfu.insurance.domain.reports import summarise
-from bangfu.insurance.domain.workflow import (
-    TRANSITIONS,
-    Event,
-    GuardFacts,
-    IllegalTransition,
-    Status,
-    events_open_to,
-    fire,
-)
+from bangfu.insurance.domain.workflow import TABLE, Event, GuardFacts, Status
+
+TRANSITIONS = TABLE.steps
+
+
+def fire(status: Status, event: Event, caps: set[str], facts: GuardFacts) -> Status:
+    return TABLE.decide(status, event, caps, facts).target
+
 
 TIERS = Tiers(D("8000"), (Band(D("8000"), D("18000"), D("0.70")), Band(D("18000"), None, D("0.80"))), None, D("30000"))
 TERMS = Terms(TIERS, D("8000"), (("*", D("8000")),), frozenset({"grant"}), frozenset({"脱贫户", "边缘易致贫户"}))
@@ -86,23 +86,28 @@ def test_happy_path_without_publicity() -> None:
 
 def test_publicity_when_the_county_requires_it() -> None:
     need = GuardFacts(True, True, True, publicity_over=False)
-    with pytest.raises(IllegalTransition):
+    with pytest.raises(StepRefused) as e:
         fire(Status.CALCULATED, Event.APPROVE, ALL, need)
+    assert e.value.code == "conditions"
     assert fire(Status.CALCULATED, Event.PUBLICISE, ALL, need) == Status.PUBLICISED
-    with pytest.raises(IllegalTransition):
+    with pytest.raises(StepRefused) as e:
         fire(Status.PUBLICISED, Event.APPROVE, ALL, need)
+    assert e.value.code == "conditions"
     assert fire(Status.PUBLICISED, Event.APPROVE, ALL, GuardFacts(True, True, True, True)) == Status.APPROVED
 
 
 def test_paid_and_rejected_are_final_and_roles_are_checked() -> None:
     for final in (Status.PAID, Status.REJECTED):
-        assert events_open_to(final, ALL) == []
-        with pytest.raises(IllegalTransition):
+        assert TABLE.open_to(final, ALL) == []
+        with pytest.raises(StepRefused) as e:
             fire(final, Event.PAY, ALL, GO)
-    with pytest.raises(PermissionError):
+        assert e.value.code == "out_of_order"
+    with pytest.raises(StepRefused) as e:
         fire(Status.CALCULATED, Event.APPROVE, {"claim_survey"}, GO)
-    with pytest.raises(IllegalTransition):
+    assert e.value.code == "not_yours"
+    with pytest.raises(StepRefused) as e:
         fire(Status.CALCULATED, Event.APPROVE, ALL, GuardFacts(False, False, False, False))
+    assert e.value.code == "conditions"
 
 
 def test_every_open_status_can_be_rejected_and_every_status_is_reachable() -> None:

@@ -103,7 +103,7 @@ def test_rejection_paths(world) -> None:
     to_calculated(world, rich, income="12000")
     rich.refresh_from_db()
     assert rich.eligible is False and rich.payout == 0
-    with pytest.raises(Conflict):
+    with pytest.raises(ValidationFailed):  # the conditions of the step are not met (not payable): 422
         services.claim_approve(actor=world.county, claim_id=rich.pk, on=dt.date(YEAR, 3, 20))
     with pytest.raises(ValidationFailed):
         services.claim_reject(actor=world.county, claim_id=rich.pk, code="income_above_line", reason=" ")
@@ -164,10 +164,10 @@ def test_publicity_required_by_the_county(world) -> None:
     scheme(world.county, world.area_county.code, publicity_required=True, publicity_days=5)
     claim = submit(world.gw1, world.households["h1"].pk)
     to_calculated(world, claim)
-    with pytest.raises(Conflict):
+    with pytest.raises(ValidationFailed):
         services.claim_approve(actor=world.county, claim_id=claim.pk, on=dt.date(YEAR, 3, 5))
     services.claim_publicise(actor=world.v1, claim_id=claim.pk, on=dt.date(YEAR, 3, 5))
-    with pytest.raises(Conflict):
+    with pytest.raises(ValidationFailed):
         services.claim_approve(actor=world.county, claim_id=claim.pk, on=dt.date(YEAR, 3, 8))
     services.claim_approve(actor=world.county, claim_id=claim.pk, on=dt.date(YEAR, 3, 10))
     assert Claim.objects.get(pk=claim.pk).status == "approved"

@@ -20,7 +20,7 @@ from bangfu.core.errors import ApplicationError, NotFound
 from bangfu.core.views import field_errors, int_or_none, reraise_access
 from bangfu.insurance import selectors, services
 from bangfu.insurance.domain import codes
-from bangfu.insurance.domain.workflow import EVENT_LABELS, STATUS_LABELS, Event, Status, events_open_to
+from bangfu.insurance.domain.workflow import EVENT_LABELS, STATUS_LABELS, TABLE, Event, Status
 from bangfu.insurance.inputs import Problems
 
 
@@ -114,7 +114,7 @@ def claim_detail(
     request: AuthedHttpRequest, pk: int, errors: dict[str, list[str]] | None = None, status: int = 200
 ) -> HttpResponse:
     d = selectors.claim_detail(request.user, pk)
-    steps = events_open_to(Status(d.claim.status), selectors.caps_on_claim(request.user, d.claim))
+    steps = [s.event for s in TABLE.open_to(Status(d.claim.status), selectors.caps_on_claim(request.user, d.claim))]
     income_year, income_per_capita = selectors.claim_income_reference(request.user, d.claim)
     ctx = {
         "income_year": income_year,
