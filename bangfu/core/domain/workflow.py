@@ -88,10 +88,10 @@ class Table[S: str, E: str]:
             return step.en if en else step.zh
         return event if en else self.events.get(event, event)
 
-    def find(self, state: S, event: E) -> Step[S, E] | None:
+    def find(self, state: str, event: str) -> Step[S, E] | None:
         return self._rows.get((state, event))
 
-    def decide(self, state: S, event: E, who: Iterable[str], facts: Any = None, reason: str = "") -> Step[S, E]:
+    def decide(self, state: str, event: str, who: Iterable[str], facts: Any = None, reason: str = "") -> Step[S, E]:
         """The step `event` takes from `state` for someone holding `who`, or StepRefused saying why not."""
         step = self._rows.get((state, event))
         if step is None:
@@ -114,7 +114,7 @@ class Table[S: str, E: str]:
             raise StepRefused("conditions", "条件未满足，不能办理", "Conditions not met", problems)
         return step
 
-    def _out_of_order(self, state: S, event: E) -> StepRefused:
+    def _out_of_order(self, state: str, event: str) -> StepRefused:
         zh = f"{self.noun[0]}当前为“{self.state_label(state)}”，不能办理“{self.events.get(event, event)}”"
         en = f"A {self.noun[1]} that is {self.state_label(state, en=True)} cannot take the step '{event}'"
         sources = [s.source for s in self.steps if s.event == event]

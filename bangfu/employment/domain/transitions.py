@@ -1,13 +1,17 @@
-"""Workshop status as an explicit transition table (domain.md §6.2).
+"""Workshop status as a transition table (domain.md §6.2, core.domain.workflow).
 
-Each row: (state, event) → next state, the guard that must hold, and the capability needed.
-Services look the row up, evaluate the guard, and record every transition as an event row.
+Each row: (state, event) → next state, who may take it (a capability), and its guards: the recognition
+criteria, also the upgrade criteria, or a written reason. The service fetches the checks, decides with
+`TABLE`, and records every transition as an event row with the checks as they stood.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+
+from bangfu.core.domain.workflow import Guard, Step, Table
+from bangfu.employment.domain.criteria import Check
 
 
 class State(StrEnum):
@@ -35,40 +39,62 @@ class Event(StrEnum):
     REVOKE = "revoke"
 
 
-class Guard(StrEnum):
-    NONE = "none"
-    RECOGNITION = "recognition"  # recognition criteria all met
-    UPGRADE = "upgrade"  # recognition and upgrade criteria all met
-    REASON = "reason"  # a written reason is required
+EVENT_LABELS = {
+    Event.RECOGNISE: "认定",
+    Event.UPGRADE: "升级为乡村就业工厂",
+    Event.SUSPEND: "暂停",
+    Event.RESUME: "恢复",
+    Event.REVOKE: "撤销",
+}
 
 
 @dataclass(frozen=True)
-class Transition:
-    state: State
-    event: Event
-    next: State
-    guard: Guard
-    capability: str  # accounts Cap value
+class Facts:
+    """The criteria as checked today (employment.selectors.workshop_checks)."""
+
+    recognition: tuple[Check, ...] = ()
+    upgrade: tuple[Check, ...] = ()
 
 
-_EDIT = "employment_edit"
+def _unmet(checks: tuple[Check, ...]) -> list[tuple[str, str]]:
+    return [
+        (f"{c.zh}为{c.actual}，要求{c.required}", f"{c.en} is {c.actual}, required {c.required}")
+        for c in checks
+        if not c.ok
+    ]
 
-TABLE: tuple[Transition, ...] = (
-    Transition(State.APPLIED, Event.RECOGNISE, State.RECOGNISED, Guard.RECOGNITION, _EDIT),
-    Transition(State.RECOGNISED, Event.UPGRADE, State.UPGRADED, Guard.UPGRADE, _EDIT),
-    Transition(State.RECOGNISED, Event.SUSPEND, State.SUSPENDED, Guard.REASON, _EDIT),
-    Transition(State.UPGRADED, Event.SUSPEND, State.SUSPENDED, Guard.REASON, _EDIT),
-    Transition(State.SUSPENDED, Event.RESUME, State.RECOGNISED, Guard.RECOGNITION, _EDIT),
-    Transition(State.APPLIED, Event.REVOKE, State.REVOKED, Guard.REASON, _EDIT),
-    Transition(State.RECOGNISED, Event.REVOKE, State.REVOKED, Guard.REASON, _EDIT),
-    Transition(State.UPGRADED, Event.REVOKE, State.REVOKED, Guard.REASON, _EDIT),
-    Transition(State.SUSPENDED, Event.REVOKE, State.REVOKED, Guard.REASON, _EDIT),
+
+G_RECOGNITION: Guard[Facts] = Guard(
+    "recognition",
+    lambda f: not _unmet(f.recognition),
+    "未满足帮扶车间认定条件，请补齐后再试",
+    "The recognition criteria are not met; fix them and retry",
+    explain=lambda f: _unmet(f.recognition),
+)
+G_UPGRADE: Guard[Facts] = Guard(
+    "upgrade",
+    lambda f: not _unmet(f.upgrade),
+    "未满足乡村就业工厂条件，请补齐后再试",
+    "The upgrade criteria are not met; fix them and retry",
+    explain=lambda f: _unmet(f.upgrade),
 )
 
-
-def find(state: State, event: Event) -> Transition | None:
-    return next((t for t in TABLE if t.state == state and t.event == event), None)
-
-
-def events_from(state: State) -> list[Event]:
-    return [t.event for t in TABLE if t.state == state]
+_EDIT = frozenset({"employment_edit"})  # accounts Cap value
+_S, _E = State, Event
+TABLE: Table[State, Event] = Table(
+    (
+        Step(_S.APPLIED, _E.RECOGNISE, _S.RECOGNISED, _EDIT, (G_RECOGNITION,)),
+        Step(_S.RECOGNISED, _E.UPGRADE, _S.UPGRADED, _EDIT, (G_RECOGNITION, G_UPGRADE)),
+        Step(_S.RECOGNISED, _E.SUSPEND, _S.SUSPENDED, _EDIT, needs_reason=True),
+        Step(_S.UPGRADED, _E.SUSPEND, _S.SUSPENDED, _EDIT, needs_reason=True),
+        Step(_S.SUSPENDED, _E.RESUME, _S.RECOGNISED, _EDIT, (G_RECOGNITION,)),
+        Step(_S.APPLIED, _E.REVOKE, _S.REVOKED, _EDIT, needs_reason=True),
+        Step(_S.RECOGNISED, _E.REVOKE, _S.REVOKED, _EDIT, needs_reason=True),
+        Step(_S.UPGRADED, _E.REVOKE, _S.REVOKED, _EDIT, needs_reason=True),
+        Step(_S.SUSPENDED, _E.REVOKE, _S.REVOKED, _EDIT, needs_reason=True),
+    ),
+    noun=("车间", "workshop"),
+    states=STATE_LABELS,
+    events=EVENT_LABELS,
+    reason=("请填写原因", "Give the reason"),
+)

@@ -13,11 +13,11 @@ from bangfu.accounts.domain.roles import Cap
 from bangfu.accounts.selectors import has_cap
 from bangfu.areas import selectors as areas
 from bangfu.core.domain import credit_code
-from bangfu.core.errors import ApplicationError, Conflict, Forbidden, NotFound
+from bangfu.core.domain.workflow import StepRefused
+from bangfu.core.errors import Conflict, Forbidden, NotFound, refused
 from bangfu.core.services import audit_record
 from bangfu.employment import selectors
 from bangfu.employment.domain import transitions
-from bangfu.employment.domain.transitions import Event, Guard, State
 from bangfu.employment.domain.wages import WageKind
 from bangfu.employment.models import FundingSource, Operator, WageRule, Workshop, WorkshopEvent, WorkshopRevenue
 from bangfu.employment.services._common import date, fail, money, text, whole
@@ -196,54 +196,31 @@ def funding_add(
     return f
 
 
-def _unmet(guard: Guard, workshop: Workshop, on: dt.date, reason: str) -> tuple[list[tuple[str, str]], list[Any]]:
-    """((zh, en) of each unmet condition, the checks as recorded on the event row)."""
-    if guard is Guard.REASON:
-        return ([] if reason.strip() else [("请填写原因", "give the reason")]), []
-    if guard is Guard.NONE:
-        return [], []
-    checks = selectors.workshop_checks(workshop, on)
-    relevant = checks.recognition + (checks.upgrade if guard is Guard.UPGRADE else [])
-    unmet = [
-        (f"{c.zh}为{c.actual}，要求{c.required}", f"{c.en} is {c.actual}, required {c.required}")
-        for c in relevant
-        if not c.ok
-    ]
-    return unmet, [c.__dict__ for c in relevant]
-
-
 @transaction.atomic
 def workshop_transition(*, actor: User, workshop: Workshop, event: str, reason: str = "") -> Workshop:
     """Apply one row of the transition table; every transition is recorded as a WorkshopEvent."""
     _require_officer_edit(actor, workshop.village_id)
     locked = Workshop.objects.select_for_update().get(pk=workshop.pk)
-    row = transitions.find(State(locked.status), Event(event)) if event in set(Event) else None
-    if row is None:
-        raise Conflict(
-            f"车间当前为“{locked.get_status_display()}”，不能执行该操作",
-            f"This step is not possible while the workshop is '{locked.status}'",
-            "bad_transition",
-        )
-    if not has_cap(actor, Cap(row.capability)):
-        raise Forbidden("您的角色无权执行该操作", "Your role may not take this step")
-    unmet, checks = _unmet(row.guard, locked, timezone.localdate(), reason)
-    if unmet:
-        raise ApplicationError(
-            zh="条件未满足：" + "；".join(zh for zh, _ in unmet) + "。请补齐后再试",
-            en="Conditions not met: " + "; ".join(en for _, en in unmet) + ". Fix them and retry",
-            code="criteria_not_met",
-            status=409,
-        )
+    found = selectors.workshop_checks(locked, timezone.localdate())
+    facts = transitions.Facts(tuple(found.recognition), tuple(found.upgrade))
+    who = {cap for cap in transitions.TABLE.who() if has_cap(actor, Cap(cap))}
+    try:
+        row = transitions.TABLE.decide(locked.status, event, who, facts, reason)
+    except StepRefused as exc:
+        raise refused(exc) from None
+    # The event row keeps the criteria the step was decided on, as they stood that day.
+    checked = facts.recognition if row.guards else ()
+    checks = [c.__dict__ for c in checked + (facts.upgrade if transitions.G_UPGRADE in row.guards else ())]
     WorkshopEvent.objects.create(
         workshop=locked,
         actor=actor,
         event=row.event.value,
         from_state=locked.status,
-        to_state=row.next.value,
+        to_state=row.target.value,
         reason=reason[:200],
         checks=checks,
     )
-    locked.status = row.next.value
+    locked.status = row.target.value
     locked.save(update_fields=["status"])
     audit_record(
         actor=actor,

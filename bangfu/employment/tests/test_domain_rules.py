@@ -106,9 +106,9 @@ def test_recognition_needs_five_poor_workers_and_insurance() -> None:
 
 
 def test_transition_table_has_no_duplicates_and_revoked_is_final() -> None:
-    keys = [(t.state, t.event) for t in transitions.TABLE]
+    keys = [(t.source, t.event) for t in transitions.TABLE.steps]
     assert len(keys) == len(set(keys))
-    assert transitions.events_from(transitions.State.REVOKED) == []
-    up = transitions.find(transitions.State.RECOGNISED, transitions.Event.UPGRADE)
-    assert up is not None and up.guard is transitions.Guard.UPGRADE
-    assert transitions.find(transitions.State.APPLIED, transitions.Event.UPGRADE) is None
+    assert transitions.TABLE.from_state(transitions.State.REVOKED) == []
+    up = transitions.TABLE.find(transitions.State.RECOGNISED, transitions.Event.UPGRADE)
+    assert up is not None and transitions.G_UPGRADE in up.guards
+    assert transitions.TABLE.find(transitions.State.APPLIED, transitions.Event.UPGRADE) is None

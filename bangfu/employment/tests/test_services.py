@@ -80,7 +80,7 @@ def test_recognition_guard_then_transition_recorded(story: Story) -> None:
     w = story.workshop
     with pytest.raises(ApplicationError) as e:
         services.workshop_transition(actor=story.world.t1, workshop=w, event="recognise")
-    assert e.value.code == "criteria_not_met" and "脱贫人口" in e.value.zh
+    assert e.value.code == "validation" and e.value.status == 422 and "脱贫人口" in e.value.zh
     people = members(story, story.a) + [m for h in story.liming for m in members(story, h)]
     for p in people:
         hire(story.world.t1, story, p)

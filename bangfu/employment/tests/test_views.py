@@ -66,6 +66,6 @@ def test_bad_payroll_entry_rerenders_with_a_bilingual_message_and_saves_nothing(
 def test_recognise_from_the_page_is_refused_with_the_unmet_criteria(story: Story, client_for: Any) -> None:
     url = reverse("employment:transition", args=[story.workshop.pk])
     page = client_for(story.world.t1).post(url, {"event": "recognise"})
-    assert page.status_code == 409 and "吸纳脱贫人口就业人数为0" in page.content.decode()
+    assert page.status_code == 422 and "吸纳脱贫人口就业人数为0" in page.content.decode()
     assert client_for(story.world.t2).post(url, {"event": "recognise"}).status_code in (403, 404)
     assert selectors.workshop_get(story.world.t1, story.workshop.pk).status == "applied"

@@ -22,19 +22,11 @@ from bangfu.core.errors import ApplicationError, NotFound
 from bangfu.core.views import int_or_none
 from bangfu.employment import access, selectors, services
 from bangfu.employment.domain.months import add_months, month_start
-from bangfu.employment.domain.transitions import STATE_LABELS, State, events_from
+from bangfu.employment.domain.transitions import STATE_LABELS, TABLE, State
 from bangfu.employment.domain.wages import WAGE_KIND_LABELS, WageKind
 from bangfu.employment.models import FundingSource, Workshop
 from bangfu.employment.views._forms import failed, officers_only, posted
 from bangfu.registry import selectors as registry
-
-EVENT_LABELS = {
-    "recognise": "认定",
-    "upgrade": "升级为乡村就业工厂",
-    "suspend": "暂停",
-    "resume": "恢复",
-    "revoke": "撤销",
-}
 
 
 def _month(raw: str | None) -> dt.date:
@@ -94,7 +86,7 @@ def _workshop_context(request: HttpRequest, pk: int, month: dt.date) -> dict[str
         "last_year": timezone.localdate().year - 1,
         "events": list(w.events.select_related("actor")),
         "status_label": STATE_LABELS[State(w.status)],
-        "next_events": [(e.value, EVENT_LABELS[e.value]) for e in events_from(State(w.status))],
+        "next_events": [(s.event.value, s.zh) for s in TABLE.from_state(State(w.status))],
         "prev_month": f"{add_months(month, -1):%Y-%m}",
         "next_month": f"{add_months(month, 1):%Y-%m}",
     }
