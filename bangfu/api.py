@@ -11,8 +11,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import RequestDataTooBig
-from django.db import DataError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db import DataError, InterfaceError, OperationalError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.schema import REF_TEMPLATE, NinjaGenerateJsonSchema, OpenAPISchema
@@ -21,8 +21,10 @@ from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
 from bangfu.accounts import selectors as accounts
+from bangfu.accounts import services as accounts_services
 from bangfu.accounts.domain.roles import writes_of
 from bangfu.accounts.middleware import refusal
+from bangfu.core import replicas
 from bangfu.core.errors import ApplicationError, NotFound, invalid
 from bangfu.core.middleware import generic_problem, problem, problem_response
 
@@ -31,10 +33,12 @@ logger = logging.getLogger("django.request")
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = accounts.user_by_token(token)
-        if user is not None:
-            request.user = user
-        return user
+        found = accounts.token_by_raw(token)
+        if found is None:
+            return None
+        request.user = found.user
+        request.api_token = found  # type: ignore[attr-defined]  # its use is recorded in _route
+        return found.user
 
 
 class SessionAuth(APIKeyCookie):
@@ -54,7 +58,8 @@ def _docs_access(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not settings.API_DOCS_PUBLIC and not request.user.is_authenticated:
             bearer = request.headers.get("Authorization", "")
-            user = accounts.user_by_token(bearer[7:].strip()) if bearer[:7].lower() == "bearer " else None
+            token = accounts.token_by_raw(bearer[7:].strip()) if bearer[:7].lower() == "bearer " else None
+            user = token.user if token is not None else None
             if user is None:
                 if request.path.endswith(".json"):
                     body = problem(
@@ -255,6 +260,15 @@ def _data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
     return problem_response(body, 422)
 
 
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def _connection_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A replica that died under a read-only operation: run it again on the primary (see _route)."""
+    if replicas.may_retry(replicas.current(), exc):
+        raise replicas.RestartOnPrimary from exc
+    return _server_error(request, exc)
+
+
 @api.exception_handler(Exception)
 def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.error("Internal Server Error: %s", request.path, exc_info=exc, extra={"status_code": 500})
@@ -289,6 +303,7 @@ def _mount() -> None:
         for path_view in bound.path_operations.values():
             for operation in path_view.operations:
                 _guard_writes(operation)
+                _route(operation)
 
 
 def _guard_writes(operation: Operation) -> None:
@@ -306,6 +321,45 @@ def _guard_writes(operation: Operation) -> None:
         return problem_response(refusal(caps).as_problem(), 403)
 
     operation._run_checks = run_checks  # type: ignore[method-assign]
+
+
+def _route(operation: Operation) -> None:
+    """Reads of an operation marked core.replicas.replica_ok go to a replica once the caller is
+    authenticated (unless the caller wrote within BANGFU_READ_YOUR_WRITES_SECONDS); the token's use is
+    recorded except on such a read; a replica failing under it makes it run again on the primary; a
+    token that wrote marks itself for read-your-writes."""
+    checks = operation._run_checks
+    run = operation.run
+
+    def run_checks(request: HttpRequest) -> HttpResponse | None:
+        error = checks(request)
+        if error is not None:
+            return error
+        state = replicas.current()
+        token = getattr(request, "api_token", None)
+        if state is not None:
+            replicas.allow(request, operation.view_func, state)
+            if token is not None and replicas.wrote_recently(token.last_write):
+                state.stay_on_primary()
+        if token is not None and not replicas.from_replica():
+            accounts_services.token_touch(token=token)
+        return None
+
+    def route(request: HttpRequest, **kw: Any) -> HttpResponseBase:
+        state = replicas.current()
+        try:
+            response = run(request, **kw)
+        except replicas.RestartOnPrimary:
+            assert state is not None
+            replicas.restart_on_primary(state)
+            response = run(request, **kw)
+        token = getattr(request, "api_token", None)
+        if state is not None and state.wrote and token is not None:
+            accounts_services.token_wrote(token=token)
+        return response
+
+    operation._run_checks = run_checks  # type: ignore[method-assign]
+    operation.run = route  # type: ignore[method-assign]
 
 
 _mount()

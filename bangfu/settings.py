@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -72,6 +73,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # routing state of the request, replica reads of @replica_ok views, the read-your-writes cookie
+    # (before the session middleware, so a session saved on the way out counts as a write)
+    "bangfu.core.replicas.ReplicaMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -136,6 +140,49 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 elif os.environ.get("BANGFU_TEST_DB"):
     # Lets several test runs share one PostgreSQL server without colliding on the test database.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["BANGFU_TEST_DB"]}
+
+# Read replicas (docs/operations.md, "Read replicas"): streaming standbys of the PostgreSQL primary,
+# comma-separated URLs → aliases replica_1, replica_2, …; bangfu.core.replicas routes the reads of views
+# marked @replica_ok to one of them. Empty: everything on the primary (a county on one machine).
+_REPLICA_URLS = [u.strip() for u in os.environ.get("DATABASE_REPLICA_URLS", "").split(",") if u.strip()]
+# A replica further behind than this (seconds) is skipped; its state is measured at most every
+# BANGFU_REPLICA_CHECK_SECONDS per process; connecting to one gives up after BANGFU_REPLICA_CONNECT_TIMEOUT.
+BANGFU_REPLICA_MAX_LAG = float(os.environ.get("BANGFU_REPLICA_MAX_LAG", "5"))
+BANGFU_REPLICA_CHECK_SECONDS = float(os.environ.get("BANGFU_REPLICA_CHECK_SECONDS", "2"))
+BANGFU_REPLICA_CONNECT_TIMEOUT = int(os.environ.get("BANGFU_REPLICA_CONNECT_TIMEOUT", "2"))
+# After a user's write, that user's reads stay on the primary this long (read-your-writes). It must
+# cover the lag a replica may have while still in use, plus the time that lag may go unmeasured.
+BANGFU_READ_YOUR_WRITES_SECONDS = float(os.environ.get("BANGFU_READ_YOUR_WRITES_SECONDS", "10"))
+# An API token's last_used is written at most this often (seconds), and never by a request that reads
+# from a replica: a read is not a write.
+BANGFU_TOKEN_TOUCH_SECONDS = int(os.environ.get("BANGFU_TOKEN_TOUCH_SECONDS", "600"))
+BANGFU_REPLICA_ALIASES: list[str] = []
+if _REPLICA_URLS and not DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    raise ImproperlyConfigured(
+        "DATABASE_REPLICA_URLS 需要 PostgreSQL 主库（DATABASE_URL=postgres://…）；SQLite 不支持只读副本。"
+        " / DATABASE_REPLICA_URLS needs a PostgreSQL primary (DATABASE_URL=postgres://…): SQLite has no replicas;"
+        " unset DATABASE_REPLICA_URLS or move to PostgreSQL."
+    )
+if _REPLICA_URLS and BANGFU_READ_YOUR_WRITES_SECONDS < BANGFU_REPLICA_MAX_LAG + BANGFU_REPLICA_CHECK_SECONDS:
+    raise ImproperlyConfigured(
+        "BANGFU_READ_YOUR_WRITES_SECONDS 应不小于 BANGFU_REPLICA_MAX_LAG + BANGFU_REPLICA_CHECK_SECONDS，"
+        "否则用户可能看不到自己刚保存的内容。 / BANGFU_READ_YOUR_WRITES_SECONDS must be at least"
+        f" BANGFU_REPLICA_MAX_LAG + BANGFU_REPLICA_CHECK_SECONDS ({BANGFU_REPLICA_MAX_LAG:g} + "
+        f"{BANGFU_REPLICA_CHECK_SECONDS:g} s), or a user may not see what they just saved;"
+        " raise it or lower the lag limit."
+    )
+for _n, _url in enumerate(_REPLICA_URLS, 1):
+    _replica = dj_database_url.parse(_url, conn_max_age=60, conn_health_checks=True)
+    if not _replica["ENGINE"].endswith("postgresql"):
+        raise ImproperlyConfigured(
+            f"DATABASE_REPLICA_URLS 第 {_n} 项不是 PostgreSQL 地址（postgres://…）。"
+            f" / DATABASE_REPLICA_URLS entry {_n} is not a PostgreSQL URL (postgres://user@host:5432/bangfu)."
+        )
+    _replica["OPTIONS"] = {**_replica.get("OPTIONS", {}), "connect_timeout": BANGFU_REPLICA_CONNECT_TIMEOUT}
+    _replica["TEST"] = {"MIRROR": "default"}  # a test run creates no database on a standby
+    DATABASES[f"replica_{_n}"] = _replica
+    BANGFU_REPLICA_ALIASES.append(f"replica_{_n}")
+DATABASE_ROUTERS = ["bangfu.core.replicas.ReplicaRouter"] if BANGFU_REPLICA_ALIASES else []
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

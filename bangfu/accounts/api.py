@@ -19,6 +19,7 @@ from bangfu.accounts.models import User
 from bangfu.core.domain import inputs
 from bangfu.core.errors import Forbidden, NotFound
 from bangfu.core.excel import upload_bytes
+from bangfu.core.replicas import replica_ok
 
 router = Router(tags=["accounts"])
 
@@ -92,6 +93,7 @@ def _audit_filter(q: AuditQuery) -> selectors.AuditFilter:
 
 
 @router.get("/audit", response=AuditPageOut, summary="审计日志 Audit log of your areas")
+@replica_ok
 def audit(request: HttpRequest, filters: Query[AuditQuery], page: int = 1) -> dict[str, Any]:
     """Who did what, when, to which object (newest first, 100 a page). Needs `view_audit` (county
     admin, auditor); only events of objects in the caller's areas. `area` narrows to an area and below."""
@@ -121,6 +123,7 @@ def audit(request: HttpRequest, filters: Query[AuditQuery], page: int = 1) -> di
 
 
 @router.get("/audit.xlsx", summary="审计日志导出 Audit log as Excel")
+@replica_ok
 def audit_export(request: HttpRequest, filters: Query[AuditQuery]) -> HttpResponse:
     data = audit_log.workbook(request.user, _audit_filter(filters))  # type: ignore[arg-type]
     response = HttpResponse(data, content_type=audit_log.XLSX)
@@ -228,6 +231,7 @@ def _delegation_out(d: Any) -> DelegationOut:
 
 
 @router.get("/delegations", response=list[DelegationOut], summary="职责例外授权 Delegations in your areas, and yours")
+@replica_ok
 def delegation_list(request: HttpRequest) -> list[DelegationOut]:
     return [_delegation_out(d) for d in selectors.delegations_visible(request.user)]  # type: ignore[arg-type]
 
@@ -448,6 +452,7 @@ def _handover(rows: list[GridHandoverIn]) -> dict[int, int | None]:
 
 
 @router.get("/users", response=AccountPageOut, summary="账号列表 Accounts you administer")
+@replica_ok
 def users(request: HttpRequest, q: str = "", page: int = 1) -> dict[str, Any]:
     """Accounts of the caller's areas (county administrator; township officers when the county allows it),
     50 a page; `q` searches username, name and phone."""
@@ -568,6 +573,7 @@ def policy_set(request: HttpRequest, body: AccountPolicyIn) -> Status[dict[str, 
 
 
 @router.get("/areas/{code}/people", response=AreaPeopleOut, summary="谁能做什么 Who can do what in an area")
+@replica_ok
 def area_people(request: HttpRequest, code: str) -> dict[str, Any]:
     """People holding a role in force here, above or below, and what each role may do (in Chinese).
     For account administrators and auditors of the area."""

@@ -65,7 +65,11 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=8)
     digest = models.CharField(max_length=64, unique=True)
     created = models.DateTimeField(auto_now_add=True)
+    # written at most every BANGFU_TOKEN_TOUCH_SECONDS, never by a request that reads from a replica
     last_used = models.DateTimeField(null=True, blank=True)
+    # the end of the last request made with the token that wrote: its reads stay on the primary for
+    # BANGFU_READ_YOUR_WRITES_SECONDS (bangfu.core.replicas; clients need keep no cookie)
+    last_write = models.DateTimeField(null=True, blank=True)
     revoked = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:

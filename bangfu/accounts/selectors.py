@@ -57,13 +57,14 @@ def may_write(user: User | None, caps: frozenset[Cap]) -> bool:
     return not caps or bool(caps & capabilities_of(user))
 
 
-def user_by_token(raw: str) -> User | None:
+def token_by_raw(raw: str) -> ApiToken | None:
+    """The live token (not revoked, its user active) sent as `Authorization: Bearer <raw>`, with its
+    user. Only reads: accounts.services.token_touch records the use."""
     digest = hashlib.sha256(raw.encode()).hexdigest()
     token = ApiToken.objects.select_related("user").filter(digest=digest, revoked__isnull=True).first()
     if token is None or not token.user.is_active:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used=timezone.now())
-    return token.user
+    return token
 
 
 def tokens_of(user: User) -> QuerySet[ApiToken]:

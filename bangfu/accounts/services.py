@@ -8,10 +8,11 @@ import secrets
 import string
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone, translation
 
 from bangfu.accounts import selectors
@@ -98,6 +99,28 @@ def token_create(*, user: User, name: str = "api") -> str:
     ApiToken.objects.create(user=user, name=name, prefix=raw[:8], digest=hashlib.sha256(raw.encode()).hexdigest())
     audit_record(actor=user, action="token_create", obj=user, data={"name": name})
     return raw
+
+
+def token_touch(*, token: ApiToken) -> None:
+    """Record that `token` was used: at most once per BANGFU_TOKEN_TOUCH_SECONDS, so a stream of reads
+    costs one UPDATE every few minutes, not one per request. bangfu/api.py does not call it for a request
+    that reads from a replica (its read path stays free of writes)."""
+    now = timezone.now()
+    every = datetime.timedelta(seconds=settings.BANGFU_TOKEN_TOUCH_SECONDS)
+    if token.last_used is not None and now - token.last_used < every:
+        return
+    # bookkeeping, not the caller's write: it goes to the primary without making the request one that
+    # wrote (which would send its further reads to the primary and mark it for read-your-writes)
+    ApiToken.objects.using(DEFAULT_DB_ALIAS).filter(pk=token.pk).update(last_used=now)
+    token.last_used = now
+
+
+def token_wrote(*, token: ApiToken) -> None:
+    """A request made with `token` wrote: its next reads stay on the primary (read-your-writes,
+    bangfu.core.replicas), also for clients that keep no cookie."""
+    now = timezone.now()
+    ApiToken.objects.using(DEFAULT_DB_ALIAS).filter(pk=token.pk).update(last_write=now, last_used=now)
+    token.last_write = token.last_used = now
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.areas.selectors import areas_visible
 from bangfu.core.errors import ApplicationError, FieldProblem, Forbidden, ValidationFailed
+from bangfu.core.replicas import replica_ok
 from bangfu.core.views import field_errors, reraise_access
 
 
@@ -60,6 +61,7 @@ def token_revoke(request: AuthedHttpRequest, token_id: int) -> HttpResponse:
 
 
 @login_required
+@replica_ok
 def audit_list(request: AuthedHttpRequest) -> HttpResponse:
     """审计日志: who did what, when, to which object, in the caller's areas; filters and Excel."""
     f = audit_log.filter_from(request.GET)
@@ -82,6 +84,7 @@ def audit_list(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@replica_ok
 def audit_export(request: AuthedHttpRequest) -> HttpResponse:
     data = audit_log.workbook(request.user, audit_log.filter_from(request.GET))
     response = HttpResponse(data, content_type=audit_log.XLSX)

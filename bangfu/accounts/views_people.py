@@ -21,6 +21,7 @@ from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.accounts.models import User
 from bangfu.core.errors import ApplicationError, NotFound, invalid
 from bangfu.core.excel import upload_bytes
+from bangfu.core.replicas import replica_ok
 from bangfu.core.views import error_status, field_errors, int_or_none, reraise_access
 
 
@@ -68,6 +69,7 @@ def _grant_areas(user: User) -> list[Any]:
 
 
 @login_required
+@replica_ok
 def people(request: AuthedHttpRequest) -> HttpResponse:
     """账号管理: the accounts the user administers, with search."""
     q = request.GET.get("q", "")[:60]
@@ -328,6 +330,7 @@ def policy(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@replica_ok
 def area_people(request: AuthedHttpRequest, code: str) -> HttpResponse:
     area, holders, role_caps = selectors.area_people(request.user, code)
     ranks = sorted(role_caps.items(), key=lambda kv: -max(ROLE_RANK[r] for r in Role if ROLE_LABELS[r] == kv[0]))

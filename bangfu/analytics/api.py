@@ -22,6 +22,7 @@ from bangfu.analytics.views import in_background, workbook_response
 from bangfu.core import params
 from bangfu.core.api import JobOut, job_out
 from bangfu.core.errors import NotFound
+from bangfu.core.replicas import replica_ok
 
 router = Router(tags=["analytics"])
 
@@ -60,6 +61,7 @@ def _place(p: selectors.Place) -> dict[str, str]:
 
 
 @router.get("/indicators", response=IndicatorsOut, summary="区域指标 Cached indicators of an area")
+@replica_ok
 def indicators(request: HttpRequest, area: str = "") -> dict[str, Any]:
     """The caller's own area (or grids) when `area` is empty; figures from the last batch refresh."""
     d = selectors.dashboard(request.user, area)  # type: ignore[arg-type]
@@ -76,6 +78,7 @@ def indicators(request: HttpRequest, area: str = "") -> dict[str, Any]:
 @router.get(
     "/reports/{key}.xlsx", response={200: None, 202: JobOut}, summary="标准报表 Download a standard report (Excel)"
 )
+@replica_ok
 def report(request: HttpRequest, key: str, area: str = "", year: str = "") -> HttpResponse | Status[dict[str, Any]]:
     """The workbook; for an area of more than a few thousand households, 202 with a job to poll at
     `url` (GET /api/v1/jobs/{id}) and download from when its status is done."""
@@ -92,6 +95,7 @@ def report(request: HttpRequest, key: str, area: str = "", year: str = "") -> Ht
 @router.get(
     "/households/{household_id}/timeline", response=list[TimelineEventOut], summary="帮扶时间线 Household timeline"
 )
+@replica_ok
 def timeline(request: HttpRequest, household_id: int) -> list[Any]:
     if not has_cap(request.user, Cap.VIEW_PEOPLE):  # type: ignore[arg-type]  # as the page: no people data, no timeline
         raise NotFound()

@@ -23,6 +23,7 @@ from bangfu.analytics.timeline import household_timeline
 from bangfu.core import params
 from bangfu.core.errors import NotFound
 from bangfu.core.excel import SheetSpec, write_workbook
+from bangfu.core.replicas import replica_ok
 
 CHANNEL_KEYS = [
     "sales.total",
@@ -142,6 +143,7 @@ def _charts(d: selectors.Dashboard) -> dict[str, Any]:
 
 
 @login_required
+@replica_ok
 def home(request: AuthedHttpRequest) -> HttpResponse:
     if not has_cap(request.user, Cap.VIEW_PEOPLE):
         return render(request, "analytics/welcome.html")
@@ -179,6 +181,7 @@ def _year(request: AuthedHttpRequest) -> int:
 
 
 @login_required
+@replica_ok
 def reports(request: AuthedHttpRequest) -> HttpResponse:
     place = selectors.report_place(request.user, request.GET.get("area", ""))
     ctx = {"place": place, "reports": REPORTS.values(), "year": _year(request)}
@@ -201,6 +204,7 @@ def in_background(place: selectors.Place) -> bool:
 
 
 @login_required
+@replica_ok
 def report_download(request: AuthedHttpRequest, key: str = "monitored") -> HttpResponse:
     report = REPORTS.get(key)
     if report is None:

@@ -12,6 +12,7 @@ from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.areas import services, views
 from bangfu.areas.domain.codes import LEVEL_LABELS, Level
 from bangfu.core.excel import upload_bytes
+from bangfu.core.replicas import replica_ok
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -52,6 +53,7 @@ class AreaImportOut(Schema):
 
 
 @router.get("/tree", response=list[NodeOut], summary="区划树 Area tree within your areas")
+@replica_ok
 def tree(request: HttpRequest, root: str = "") -> list[views.Node]:
     return views.area_tree(_user(request), root)
 

@@ -16,6 +16,7 @@ from bangfu.casework import selectors, services
 from bangfu.casework.domain import codes
 from bangfu.casework.views.config import PARAM_FIELDS
 from bangfu.core.errors import NotFound
+from bangfu.core.replicas import replica_ok
 from bangfu.registry.selectors import household_get
 
 if TYPE_CHECKING:
@@ -74,6 +75,7 @@ def _case(c: Any) -> dict[str, Any]:
 
 
 @router.get("/cases", response=list[CaseOut])
+@replica_ok
 def list_cases(request: HttpRequest, state: str = "", overdue: bool = False, page: int = 1) -> list[dict[str, Any]]:
     f = selectors.CaseFilter(state=state, overdue=overdue)
     return [_case(c) for c in selectors.case_page(_user(request), f, timezone.localdate(), page).object_list]
@@ -203,6 +205,7 @@ class DueOut(Schema):
 
 
 @router.get("/my-households", response=list[DueOut])
+@replica_ok
 def my_households(request: HttpRequest) -> list[dict[str, Any]]:
     rows = selectors.my_households(_user(request), timezone.localdate())
     return [
@@ -225,6 +228,7 @@ class OverdueOut(Schema):
 
 
 @router.get("/overdue", response=list[OverdueOut])
+@replica_ok
 def overdue(request: HttpRequest) -> list[dict[str, Any]]:
     return selectors.overdue_by_township(_user(request), timezone.localdate())
 
@@ -274,6 +278,7 @@ def _measure(m: Any) -> dict[str, Any]:
 
 
 @router.get("/measures", response=list[MeasureRowOut], summary="帮扶措施 Assistance measures in your areas")
+@replica_ok
 def measure_list(request: HttpRequest, area: str = "", status: str = "", page: int = 1) -> list[dict[str, Any]]:
     """Measures of the cases the caller sees (200 a page), optionally under an area code and by status."""
     level = level_of(area) if area else None
@@ -506,6 +511,7 @@ def _village_detail(user: Any, code: str) -> dict[str, Any]:
 
 
 @router.get("/grids", response=list[GridVillageOut], summary="网格划分 Villages where you place households")
+@replica_ok
 def grid_villages(request: HttpRequest) -> list[Any]:
     return list(selectors.villages_for_grids(_user(request)))
 

@@ -16,6 +16,7 @@ from ninja import Router, Schema, Status
 
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.core import params
+from bangfu.core.replicas import replica_ok
 from bangfu.employment import selectors, services
 from bangfu.employment.models import Contract, EmploymentPolicy, Payslip, PayslipCorrection, WelfarePost, Workshop
 
@@ -273,6 +274,7 @@ def _correction(k: PayslipCorrection) -> dict[str, Any]:
 
 
 @router.get("/workshops", summary="Workshops visible to the caller")
+@replica_ok
 def workshop_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [_workshop(w) for w in selectors.workshops_visible(_user(request)).order_by("name")]
 
@@ -345,6 +347,7 @@ def wage_rule_set(request: HttpRequest, pk: int, payload: WageRuleIn) -> Status:
 
 
 @router.get("/workshops/{pk}/workers", summary="Contracts of the workshop")
+@replica_ok
 def workers(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
     return [_contract(c) for c in selectors.workers_of(_user(request), pk)]
 
@@ -379,6 +382,7 @@ def payslip_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.get("/workshops/{pk}/payroll", summary="A month's payroll sheet (month=YYYY-MM)")
+@replica_ok
 def payroll(request: HttpRequest, pk: int, month: str) -> list[dict[str, Any]]:
     first = params.month_text(month)
     return [
@@ -428,6 +432,7 @@ def post_end(request: HttpRequest, pk: int, payload: EndIn) -> dict[str, Any]:
 
 
 @router.get("/policies", summary="Employment parameters of an area: in force on a date, and the history")
+@replica_ok
 def policies(request: HttpRequest, area: str, on: dt.date | None = None) -> dict[str, Any]:
     o = selectors.policy_overview(_user(request), area, on or timezone.localdate())
     return {

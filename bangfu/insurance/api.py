@@ -18,6 +18,7 @@ from pydantic import StrictInt
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.core import files
 from bangfu.core.errors import NotFound
+from bangfu.core.replicas import replica_ok
 from bangfu.insurance import reports, selectors, services
 from bangfu.insurance.models import Claim, Scheme
 from bangfu.insurance.views.common import xlsx_response
@@ -231,6 +232,7 @@ def _claim_full(user: Any, pk: int) -> dict[str, Any]:
 
 
 @router.get("/schemes", summary="方案列表 Schemes the caller may read")
+@replica_ok
 def scheme_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [_scheme_out(s) for s in selectors.schemes_visible(_user(request)).order_by("county_id", "-year")]
 
@@ -362,11 +364,13 @@ def settle(request: HttpRequest, scheme_id: int, body: DateIn) -> list[dict[str,
 
 
 @router.get("/schemes/{scheme_id}/report", summary="理赔统计 Claims by cause, township and month")
+@replica_ok
 def report(request: HttpRequest, scheme_id: int) -> dict[str, Any]:
     return reports.report_dict(_user(request), selectors.scheme_get(_user(request), scheme_id))
 
 
 @router.get("/schemes/{scheme_id}/export.xlsx", summary="导出Excel Export the ledger and claim statistics")
+@replica_ok
 def export(request: HttpRequest, scheme_id: int) -> HttpResponse:
     s = selectors.scheme_get(_user(request), scheme_id)
     return xlsx_response(reports.workbook(_user(request), s), f"insurance-{s.county_id[:6]}-{s.year}.xlsx")
@@ -376,6 +380,7 @@ def export(request: HttpRequest, scheme_id: int) -> HttpResponse:
 
 
 @router.get("/claims", summary="理赔队列 Claims the caller may see")
+@replica_ok
 def claim_list(request: HttpRequest, status: str = "", scheme_id: int | None = None) -> list[dict[str, Any]]:
     return [_claim_out(c) for c in selectors.claim_queue(_user(request), status=status, scheme_id=scheme_id)]
 
@@ -456,6 +461,7 @@ def claim_pay(request: HttpRequest, claim_id: int, body: PayIn) -> dict[str, Any
 
 
 @router.get("/households/{household_id}/claims", summary="农户的理赔 Claims of one household")
+@replica_ok
 def household_claims(request: HttpRequest, household_id: int) -> list[dict[str, Any]]:
     return [_claim_out(c) for c in selectors.claims_for_household(_user(request), household_id)]
 

@@ -17,6 +17,7 @@ from ninja.responses import Status
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.core.api import JobOut, job_out
 from bangfu.core.excel import upload_bytes
+from bangfu.core.replicas import replica_ok
 from bangfu.monitoring import selectors, services
 from bangfu.monitoring.domain.lifecycle import STATE_LABELS
 from bangfu.monitoring.templates_xlsx import template_bytes
@@ -130,6 +131,7 @@ def feed_template(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @router.get("/warnings", response=list[WarningOut])
+@replica_ok
 def warning_list(request: HttpRequest, status: str = "active", rule: str = "", page: int = 1) -> list[dict[str, Any]]:
     p = selectors.warning_page(request.user, selectors.WarningFilter(status=status, rule=rule), page)  # type: ignore[arg-type]
     return [_warning(w) for w in p.object_list]

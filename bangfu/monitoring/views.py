@@ -11,6 +11,7 @@ from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.core import params
 from bangfu.core.errors import ApplicationError
 from bangfu.core.excel import upload_bytes
+from bangfu.core.replicas import replica_ok
 from bangfu.core.views import error_status, field_errors, reraise_access
 from bangfu.monitoring import selectors, services
 from bangfu.monitoring.domain.feeds import SPECS
@@ -20,6 +21,7 @@ from bangfu.rules.domain.facts import FACTS
 
 
 @login_required
+@replica_ok
 def warning_list(request: HttpRequest) -> HttpResponse:
     f = selectors.WarningFilter(status=request.GET.get("status", "active"), rule=request.GET.get("rule", ""))
     page = selectors.warning_page(request.user, f, params.page_number(request.GET))  # type: ignore[arg-type]

@@ -20,6 +20,7 @@ from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.core.api import JobOut, job_out
 from bangfu.core.errors import NotFound
 from bangfu.core.excel import upload_bytes
+from bangfu.core.replicas import replica_ok
 from bangfu.registry import importer, selectors, services
 from bangfu.registry.domain.codes import ITEM_LABEL
 from bangfu.registry.domain.validation import MEMBER_STORED
@@ -339,6 +340,7 @@ def _statement_of(user: User, household_id: int, year: int) -> IncomeStatement:
 
 
 @router.get("/households", response=HouseholdPageOut, summary="农户列表 List households")
+@replica_ok
 def household_list(request: HttpRequest, filters: Query[HouseholdFilterIn]) -> dict[str, Any]:
     f = selectors.HouseholdFilter(
         text=filters.q,
@@ -386,6 +388,7 @@ def household_update(request: HttpRequest, pk: int, body: HouseholdPatchIn) -> d
 
 
 @router.get("/households/{pk}/members", response=list[MemberOut], summary="家庭成员 Members of a household")
+@replica_ok
 def member_list(request: HttpRequest, pk: int, full_id: bool = False) -> list[dict[str, Any]]:
     h = selectors.household_get(_user(request), pk)
     return [_member(_user(request), m, h, full_id) for m in selectors.members_of(_user(request), pk)]
@@ -427,6 +430,7 @@ def member_update(request: HttpRequest, pk: int, body: MemberPatchIn) -> dict[st
 
 
 @router.get("/households/{pk}/statements", response=list[StatementOut], summary="收入年报 Income statements")
+@replica_ok
 def statement_list(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
     return [_statement(st) for st in selectors.statements_of(_user(request), pk)]
 
@@ -539,6 +543,7 @@ def _guarantee(g: Any) -> dict[str, Any]:
 
 
 @router.get("/households/{pk}/guarantees", response=list[GuaranteeOut], summary="三保障核查 Guarantee checks")
+@replica_ok
 def guarantee_list(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
     return [_guarantee(g) for g in selectors.guarantee_checks(_user(request), pk)]
 
@@ -620,6 +625,7 @@ def _site(user: User, site_id: int) -> dict[str, Any]:
 
 
 @router.get("/sites", response=list[SiteOut], summary="集中安置点 Resettlement sites in your areas")
+@replica_ok
 def site_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [_site(_user(request), pk) for pk in selectors.sites_visible(_user(request)).values_list("pk", flat=True)]
 

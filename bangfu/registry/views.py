@@ -20,6 +20,7 @@ from bangfu.areas import selectors as areas
 from bangfu.areas.domain.codes import Level
 from bangfu.core import params
 from bangfu.core.errors import ApplicationError, Forbidden, NotFound
+from bangfu.core.replicas import replica_ok
 from bangfu.core.views import field_errors, int_or_none, post_dict, reraise_access
 from bangfu.registry import selectors, services
 from bangfu.registry.domain import codes
@@ -70,6 +71,7 @@ def _list_query(data: QueryDict) -> QueryDict:
 
 @login_required
 @writes(Cap.VIEW_PEOPLE)  # the search form is sent by POST, so an ID number typed in it stays out of URLs
+@replica_ok
 def household_list(request: AuthedHttpRequest) -> HttpResponse:
     _require(request, Cap.VIEW_PEOPLE)
     data = request.POST if request.method == "POST" else request.GET

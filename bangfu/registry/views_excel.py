@@ -24,6 +24,7 @@ from bangfu.accounts.selectors import has_cap
 from bangfu.core import services as jobs
 from bangfu.core.errors import ApplicationError, NotFound
 from bangfu.core.excel import SheetSpec, upload_bytes, write_workbook
+from bangfu.core.replicas import replica_ok
 from bangfu.core.selectors import jobs_of
 from bangfu.core.views import error_status, int_or_none
 from bangfu.registry import importer, selectors
@@ -144,6 +145,7 @@ def _export_rows(user: User, households: Iterator[Household], full_id: bool) -> 
 
 
 @login_required
+@replica_ok
 def household_export(request: HttpRequest) -> HttpResponse:
     """The current filtered list with members; ?full_id=1 shows full ID numbers to roles allowed (logged).
 

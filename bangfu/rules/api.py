@@ -10,6 +10,7 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from bangfu.accounts.domain.roles import Cap, writes
+from bangfu.core.replicas import replica_ok
 from bangfu.monitoring import services as monitoring
 from bangfu.rules import selectors, services
 from bangfu.rules.domain.facts import FACTS
@@ -57,6 +58,7 @@ def fact_vocabulary(request: HttpRequest) -> list[dict[str, str]]:
 
 
 @router.get("/rulesets", response=list[RuleSetOut])
+@replica_ok
 def ruleset_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [_out(rs) for rs in selectors.rulesets_visible(request.user).prefetch_related("rules")]  # type: ignore[arg-type]
 

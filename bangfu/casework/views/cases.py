@@ -20,6 +20,7 @@ from bangfu.casework.pdf import notice_pdf
 from bangfu.core import files, params
 from bangfu.core.client import client_address
 from bangfu.core.errors import ApplicationError
+from bangfu.core.replicas import replica_ok
 from bangfu.core.views import field_errors
 
 if TYPE_CHECKING:
@@ -57,6 +58,7 @@ def _date_or_none(value: str | None) -> dt.date | None:
 
 
 @login_required
+@replica_ok
 def case_list(request: HttpRequest) -> HttpResponse:
     f = selectors.CaseFilter(
         state=request.GET.get("state", ""),
@@ -210,6 +212,7 @@ def _township_name(notice: Any) -> str:
 
 
 @login_required
+@replica_ok
 def my_households(request: HttpRequest) -> HttpResponse:
     rows = selectors.my_households(_user(request), _today())
     due = [r for r in rows if r.standing and r.standing.remaining]
@@ -253,6 +256,7 @@ def visit_form(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@replica_ok
 def compliance(request: HttpRequest) -> HttpResponse:
     report = selectors.compliance_report(_user(request), _today())
     return render(request, "casework/compliance.html", {"report": report, "today": _today()})

@@ -12,10 +12,12 @@ from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.casework import selectors, services
 from bangfu.casework.views._common import today, user_of
 from bangfu.core.errors import ApplicationError
+from bangfu.core.replicas import replica_ok
 from bangfu.core.views import field_errors, int_or_none
 
 
 @login_required
+@replica_ok
 def grid_villages(request: HttpRequest) -> HttpResponse:
     rows = selectors.villages_for_grids(user_of(request))
     return render(request, "casework/grid_villages.html", {"rows": rows})

@@ -15,6 +15,7 @@ from bangfu.casework import selectors, services
 from bangfu.casework.domain import codes
 from bangfu.casework.views._common import date_or_none, today, user_of
 from bangfu.core.errors import ApplicationError, FieldProblem, ValidationFailed
+from bangfu.core.replicas import replica_ok
 from bangfu.core.views import field_errors, int_or_none
 
 # Channels an officer records by hand; warnings and screening arrive from the monitoring app.
@@ -71,6 +72,7 @@ def _open_from_post(request: HttpRequest) -> Any:
 
 
 @login_required
+@replica_ok
 def lead_queue(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     selectors.require_case_intake(user)

@@ -16,6 +16,7 @@ from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.areas import selectors as areas
 from bangfu.areas.domain.codes import Level
 from bangfu.core.errors import ApplicationError
+from bangfu.core.replicas import replica_ok
 from bangfu.employment import selectors, services
 from bangfu.employment.domain.dividends import BASIS_LABELS, Basis
 from bangfu.employment.models import CollectiveAsset, DividendRule
@@ -36,6 +37,7 @@ def _list(request: HttpRequest, extra: dict[str, Any], status: int = 200) -> Htt
 
 @login_required
 @writes(Cap.EMPLOYMENT_EDIT)
+@replica_ok
 def asset_list(request: HttpRequest) -> HttpResponse:
     officers_only(request.user)
     if request.method != "POST":

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.core.errors import ApplicationError
+from bangfu.core.replicas import replica_ok
 from bangfu.employment import selectors, services
 from bangfu.employment.domain.endings import POST_END_REASONS, choices
 from bangfu.employment.models import WelfarePost
@@ -31,6 +32,7 @@ def _page(request: HttpRequest, extra: dict[str, Any], status: int = 200) -> Htt
 
 
 @login_required
+@replica_ok
 def post_list(request: HttpRequest) -> HttpResponse:
     officers_only(request.user)
     return _page(request, {})

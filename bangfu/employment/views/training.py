@@ -15,6 +15,7 @@ from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.areas import selectors as areas
 from bangfu.areas.domain.codes import Level
 from bangfu.core.errors import ApplicationError
+from bangfu.core.replicas import replica_ok
 from bangfu.core.views import int_or_none
 from bangfu.employment import access, selectors, services
 from bangfu.employment.views._forms import failed, posted
@@ -35,6 +36,7 @@ _COURSE_FIELDS = [
 
 
 @login_required
+@replica_ok
 def course_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     courses = selectors.courses_visible(user).select_related("village").order_by("-start", "pk")

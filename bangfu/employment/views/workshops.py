@@ -19,6 +19,7 @@ from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.areas import selectors as areas
 from bangfu.areas.domain.codes import Level
 from bangfu.core.errors import ApplicationError, NotFound
+from bangfu.core.replicas import replica_ok
 from bangfu.core.views import int_or_none
 from bangfu.employment import access, selectors, services
 from bangfu.employment.domain.months import add_months, month_start
@@ -37,6 +38,7 @@ def _month(raw: str | None) -> dt.date:
 
 
 @login_required
+@replica_ok
 def index(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     on = timezone.localdate()

@@ -17,6 +17,7 @@ from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.core import files, params
 from bangfu.core.errors import ApplicationError, NotFound
+from bangfu.core.replicas import replica_ok
 from bangfu.core.views import field_errors, int_or_none, reraise_access
 from bangfu.insurance import selectors, services
 from bangfu.insurance.domain import codes
@@ -25,6 +26,7 @@ from bangfu.insurance.inputs import Problems
 
 
 @login_required
+@replica_ok
 def claim_queue(request: AuthedHttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     qs = selectors.claim_queue(request.user, status=status if status in Status else "")

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.core.errors import ApplicationError, NotFound
+from bangfu.core.replicas import replica_ok
 from bangfu.core.views import field_errors, int_or_none, reraise_access
 from bangfu.insurance import reports, selectors, services
 from bangfu.insurance.domain import codes
@@ -22,6 +23,7 @@ from bangfu.insurance.views.common import xlsx_response
 
 
 @login_required
+@replica_ok
 def scheme_list(request: AuthedHttpRequest) -> HttpResponse:
     schemes = list(selectors.schemes_visible(request.user).select_related("county").order_by("county_id", "-year"))
     counties = selectors.counties_configurable(request.user)
@@ -280,6 +282,7 @@ def fund_settle(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@replica_ok
 def fund_export(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     s = selectors.scheme_get(request.user, pk)
     return xlsx_response(reports.workbook(request.user, s), f"insurance-{s.county_id[:6]}-{s.year}.xlsx")

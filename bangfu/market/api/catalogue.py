@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Schema
 
+from bangfu.core.replicas import replica_ok
 from bangfu.market import selectors
 from bangfu.market.domain import codes
 
@@ -54,6 +55,7 @@ def _catalogue_row(item: selectors.CatalogueItem) -> dict[str, Any]:
 
 
 @router.get("/catalogue", auth=None, response=list[CatalogueOut], summary="帮扶产品目录（公开） Public catalogue")
+@replica_ok
 def catalogue(request: HttpRequest, county: str = "") -> list[dict[str, Any]]:
     """Certified products whose certification is valid today; `county` is a 6-digit county code prefix."""
     return [_catalogue_row(i) for i in selectors.catalogue(area_prefix=county[:6])]

@@ -11,6 +11,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from bangfu.accounts.domain.roles import Cap, writes
+from bangfu.core.replicas import replica_ok
 from bangfu.market import selectors, services
 from bangfu.market.api._common import caller
 
@@ -62,6 +63,7 @@ def certification_apply(request: HttpRequest, pk: int) -> Status[dict[str, Any]]
 
 
 @router.get("/certifications", response=list[dict[str, Any]], summary="认定申请 Certification applications")
+@replica_ok
 def certification_list(request: HttpRequest, state: str = "open") -> list[dict[str, Any]]:
     """`state`: open (in progress, the caller's turn first) or closed (the latest 200 decided)."""
     return [

@@ -11,6 +11,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from bangfu.accounts.domain.roles import Cap, writes
+from bangfu.core.replicas import replica_ok
 from bangfu.market import selectors, services
 from bangfu.market.api._common import caller, year_or_current
 
@@ -134,6 +135,7 @@ def _enterprise(user: User, e: Enterprise) -> dict[str, Any]:
 
 
 @router.get("/enterprises", response=list[EnterpriseRowOut], summary="企业和合作社 List enterprises")
+@replica_ok
 def enterprise_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [
         {
@@ -187,6 +189,7 @@ def year_set(request: HttpRequest, pk: int, body: YearIn) -> dict[str, Any]:
 
 
 @router.get("/enterprises/{pk}/sales", response=dict[str, Any], summary="销售汇总 Sales by channel, product, month")
+@replica_ok
 def sales_summary(request: HttpRequest, pk: int, year: int | None = None) -> dict[str, Any]:
     s = selectors.sales_summary(caller(request), pk, year_or_current(year))
     return {
@@ -205,6 +208,7 @@ def sales_summary(request: HttpRequest, pk: int, year: int | None = None) -> dic
 
 
 @router.get("/enterprises/{pk}/households", response=list[dict[str, Any]], summary="受益农户 Households benefiting")
+@replica_ok
 def households(request: HttpRequest, pk: int, year: int | None = None) -> list[dict[str, Any]]:
     return [
         {

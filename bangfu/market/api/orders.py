@@ -10,6 +10,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from bangfu.accounts.domain.roles import Cap, writes
+from bangfu.core.replicas import replica_ok
 from bangfu.market import selectors, services
 from bangfu.market.api._common import caller, year_or_current
 from bangfu.market.domain.orders import STATE_LABELS, OrderState, available
@@ -92,6 +93,7 @@ def _order(user: User, o: Order) -> dict[str, Any]:
 
 
 @router.get("/buyers", response=list[dict[str, Any]], summary="采购单位及完成进度 Buyers and progress")
+@replica_ok
 def buyer_list(request: HttpRequest, year: int | None = None) -> list[dict[str, Any]]:
     out = []
     for row in selectors.buyer_progress(caller(request), year_or_current(year)):
@@ -128,6 +130,7 @@ def target_set(request: HttpRequest, pk: int, body: TargetIn) -> dict[str, Any]:
 
 
 @router.get("/orders", response=list[dict[str, Any]], summary="订单 Orders")
+@replica_ok
 def order_list(request: HttpRequest, state: str = "") -> list[dict[str, Any]]:
     qs = selectors.orders_visible(caller(request))
     if state:

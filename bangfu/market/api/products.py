@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from bangfu.accounts.domain.roles import Cap, writes
+from bangfu.core.replicas import replica_ok
 from bangfu.market import selectors, services
 from bangfu.market.api._common import caller
 
@@ -37,6 +38,7 @@ def price_set(request: HttpRequest, pk: int, body: PriceIn) -> Status[dict[str, 
 
 
 @router.get("/products/{pk}/production", response=dict[str, Any], summary="生产记录 Daily output")
+@replica_ok
 def production_list(request: HttpRequest, pk: int, days: int = 30) -> dict[str, Any]:
     rows = selectors.production_of(caller(request), pk, min(max(days, 1), 366))
     return {

@@ -11,12 +11,14 @@ from django.views.decorators.http import require_POST
 
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
+from bangfu.core.replicas import replica_ok
 from bangfu.market import selectors, services
 from bangfu.market.domain import codes
 from bangfu.market.views._forms import run as _done
 
 
 @login_required
+@replica_ok
 def certification_list(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     ctx = {

@@ -13,6 +13,7 @@ from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.core import files, params
 from bangfu.core.errors import FieldProblem, NotFound, ValidationFailed
 from bangfu.core.excel import SheetSpec, write_workbook
+from bangfu.core.replicas import replica_ok
 from bangfu.market import selectors, services
 from bangfu.market.views._forms import run
 
@@ -71,6 +72,7 @@ def _xlsx(data: bytes, filename: str) -> HttpResponse:
 
 
 @login_required
+@replica_ok
 def enterprise_sales_xlsx(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     year = _year(request)
     export = selectors.sales_export(request.user, year, enterprise_id=pk)
@@ -78,6 +80,7 @@ def enterprise_sales_xlsx(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@replica_ok
 def sales_xlsx(request: AuthedHttpRequest) -> HttpResponse:
     """All sales the user may see (the county's, a township's, or the enterprise user's own)."""
     if not selectors.sees_any_market(request.user):

@@ -20,6 +20,7 @@ from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.core import params
 from bangfu.core.errors import ApplicationError
+from bangfu.core.replicas import replica_ok
 from bangfu.core.views import field_errors, int_or_none, reraise_access
 from bangfu.market import selectors, services
 from bangfu.market.domain import codes
@@ -38,6 +39,7 @@ def _year(request: HttpRequest) -> int:
 # --- public catalogue ---------------------------------------------------------------------------------
 
 
+@replica_ok
 def catalogue(request: HttpRequest) -> HttpResponse:
     """No login: what budget units, canteens and the public may buy, with price, producer and stock."""
     county = request.GET.get("county", "")[:6]
@@ -49,6 +51,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replica_ok
 def enterprise_list(request: AuthedHttpRequest) -> HttpResponse:
     rows = selectors.enterprise_list(request.user)
     if len(rows) == 1 and selectors.own_enterprises(request.user).exists():
@@ -218,6 +221,7 @@ def production_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@replica_ok
 def buyer_list(request: AuthedHttpRequest) -> HttpResponse:
     year = _year(request)
     officer = bool(selectors.officer_areas(request.user))
@@ -226,6 +230,7 @@ def buyer_list(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@replica_ok
 def order_list(request: AuthedHttpRequest) -> HttpResponse:
     orders = list(selectors.orders_visible(request.user).order_by("-placed_at")[:200])
     return render(request, "market/order_list.html", {"orders": orders, "labels": STATE_LABELS})
