@@ -199,9 +199,10 @@ def _replica_ok_api(household: int) -> list[str]:
         for path, view in bound.path_operations.items():
             for op in view.operations:
                 if replicas.is_replica_ok(op.view_func) and "GET" in op.methods:
-                    if bound.prefix == "/registry":
-                        path = path.replace("/households/{pk}", f"/households/{household}")
-                    url = "/api/v1" + bound.prefix + path
+                    parts = [x.strip("/") for x in (bound.prefix, path) if x.strip("/")]
+                    url = "/api/v1/" + "/".join(parts)
+                    if url.startswith("/api/v1/registry/households/{pk}"):
+                        url = url.replace("{pk}", str(household))
                     if "{" not in url:
                         out.append(url)
     return out
