@@ -18,9 +18,9 @@ from bangfu.employment.domain.transitions import Event as WorkshopEvent
 from bangfu.insurance.domain.workflow import EVENT_LABELS as CLAIM_EVENTS
 from bangfu.insurance.domain.workflow import STATUS_LABELS as CLAIM_STATES
 from bangfu.market.domain.certification import STATE_LABELS as CERTIFICATION_STATES
-from bangfu.market.domain.certification import STEP_LABELS, Action
+from bangfu.market.domain.certification import TABLE as CERTIFICATION_TABLE
 from bangfu.market.domain.orders import STATE_LABELS as ORDER_STATES
-from bangfu.market.domain.orders import TRANSITIONS as ORDER_TRANSITIONS
+from bangfu.market.domain.orders import TABLE as ORDER_TABLE
 from bangfu.monitoring.domain.lifecycle import STATE_LABELS as WARNING_STATES
 from bangfu.monitoring.domain.lifecycle import TABLE as WARNING_TABLE
 from bangfu.registry.domain.codes import ITEM_LABEL
@@ -148,18 +148,13 @@ _WORKSHOP_EVENTS = {
     WorkshopEvent.REVOKE: "撤销帮扶车间认定",
 }
 
-_CERTIFICATION = {action: label for (_party, action), (label, _en) in STEP_LABELS.items()}
-_CERTIFICATION[Action.PASS] = "认定审核通过"
-_CERTIFICATION[Action.RETURN] = "认定申请退回"
-_CERTIFICATION[Action.REJECT] = "认定不予通过"
-
 # Step actions named by the procedures' own tables (the same words as the case/claim pages).
 _FAMILIES: dict[str, dict[str, str]] = {
     "case": {str(e): label for e, label in CASE_EVENTS.items()},
     "claim": {str(e): label for e, label in CLAIM_EVENTS.items()},
     "workshop": {str(e): label for e, label in _WORKSHOP_EVENTS.items()},
-    "certification": {str(a): label for a, label in _CERTIFICATION.items()},
-    "order": {t.event: t.label for t in ORDER_TRANSITIONS},
+    "certification": CERTIFICATION_TABLE.events,
+    "order": ORDER_TABLE.events,
     "warning": WARNING_TABLE.events,
 }
 _FAMILY_NOUNS = {

@@ -24,7 +24,7 @@ from bangfu.core.testing import PASSWORD, new_household
 from bangfu.employment.domain.transitions import Event as WorkshopEvent
 from bangfu.insurance.domain.workflow import Event as ClaimEvent
 from bangfu.market.domain.certification import Action
-from bangfu.market.domain.orders import EVENTS as ORDER_EVENTS
+from bangfu.market.domain.orders import TABLE as ORDER_TABLE
 from bangfu.monitoring.domain.lifecycle import TABLE as WARNING_TABLE
 from bangfu.registry import services as registry
 
@@ -162,7 +162,7 @@ def test_every_recorded_action_has_a_chinese_label() -> None:
         [f"claim_{e.value}" for e in ClaimEvent]
         + [f"workshop_{e.value}" for e in WorkshopEvent]
         + [f"certification_{a.value}" for a in Action]
-        + [f"order_{e}" for e in ORDER_EVENTS]
+        + [f"order_{e}" for e in ORDER_TABLE.events]
         + [f"warning_{t.event}" for t in WARNING_TABLE.steps]
     )
     unnamed = [a for a in steps if "其他" in audit.action_label(a)]

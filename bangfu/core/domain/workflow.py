@@ -56,7 +56,8 @@ class StepRefused(Exception):
 
 class Table[S: str, E: str]:
     """The rows of one workflow and its labels. `noun` names the thing in messages ("案件", "case");
-    `who_labels` names the parties, so a refusal can say whose step it is."""
+    `events` may also name events recorded outside the table ("open"); `reason` is the field and
+    message of a missing reason; `who_labels` names the parties, so a refusal can say whose step it is."""
 
     def __init__(
         self,
@@ -64,9 +65,9 @@ class Table[S: str, E: str]:
         *,
         noun: tuple[str, str],
         states: Mapping[S, str],
-        events: Mapping[E, str],
+        events: Mapping[E, str] | Mapping[str, str],
         states_en: Mapping[S, str] | None = None,
-        reason: tuple[str, str] = ("请填写理由", "Give the reason"),
+        reason: Problem = ("reason", "请填写理由", "Give the reason"),
         who_labels: Mapping[str, tuple[str, str]] | None = None,
     ) -> None:
         self.noun, self.reason, self.who_labels = noun, reason, dict(who_labels or {})
@@ -109,7 +110,7 @@ class Table[S: str, E: str]:
         for g in (g for g in step.guards if not g.test(facts)):
             problems += ((g.name, g.zh, g.en), *((g.name, zh, en) for zh, en in (g.explain or _none)(facts)))
         if step.needs_reason and not reason.strip():
-            problems += (("reason", *self.reason),)
+            problems += (self.reason,)
         if problems:
             raise StepRefused("conditions", "条件未满足，不能办理", "Conditions not met", problems)
         return step

@@ -96,5 +96,5 @@ TABLE: Table[State, Event] = Table(
     noun=("车间", "workshop"),
     states=STATE_LABELS,
     events=EVENT_LABELS,
-    reason=("请填写原因", "Give the reason"),
+    reason=("reason", "请填写原因", "Give the reason"),
 )

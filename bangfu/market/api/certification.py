@@ -50,7 +50,7 @@ def _cert_view(v: selectors.CertView) -> dict[str, Any]:
         "waiting_for": v.waiting_for,
         "reason": v.reason,
         "steps": [{"step": s.label, "on": s.on, "at": s.at, "actor": s.actor, "note": s.note} for s in v.steps],
-        "allowed": [t.action.value for t in v.allowed],
+        "allowed": [t.event.value for t in v.allowed],
     }
 
 

@@ -13,7 +13,7 @@ from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.core.replicas import replica_ok
 from bangfu.market import selectors, services
 from bangfu.market.api._common import caller, year_or_current
-from bangfu.market.domain.orders import STATE_LABELS, OrderState, available
+from bangfu.market.domain.orders import STATE_LABELS, TABLE, OrderState
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -88,7 +88,7 @@ def _order(user: User, o: Order) -> dict[str, Any]:
             }
             for ev in o.events.all()
         ],
-        "allowed": [t.event for t in available(OrderState(o.state), parties)],
+        "allowed": [t.event for t in TABLE.open_to(OrderState(o.state), parties)],
     }
 
 

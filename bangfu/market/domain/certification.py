@@ -5,7 +5,8 @@ period. Each row says: in state S, action A, taken by party P, goes to state N. 
 application on, send it back to the enterprise with a reason (退回修改: the enterprise corrects it and
 resubmits, and it goes through both reviews again because the material changed), or reject it with a
 reason (不予通过: final). The county can only decide on an application both reviews passed. The services
-work out the acting user's parties; nothing else in the code decides where an application may go next.
+work out the acting user's parties and decide with `TABLE` (core.domain.workflow); nothing else in the
+code decides where an application may go next.
 Expiry is a date check (`figures.is_valid`), not a transition.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bangfu.core.domain.workflow import Guard, Step, Table
 from bangfu.market.domain.codes import SECTOR_LABELS, Sector
 
 
@@ -73,19 +75,23 @@ PARTY_LABELS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Transition:
-    source: State
-    action: Action
-    party: Party
-    target: State
-    label: str
-    label_en: str
-    needs_reason: bool = False  # a send-back or rejection must say why: the enterprise reads it
-    needs_sector: bool = False  # the township names the bureau that does the second review
-    needs_number: bool = False  # the county gives the certificate number
+@dataclass(frozen=True)
+class Facts:
+    """What the deciding user sent besides the decision."""
+
+    sector: str = ""
+    number: str = ""
 
 
+G_SECTOR: Guard[Facts] = Guard(  # the township names the bureau that does the second review
+    "sector",
+    lambda f: f.sector in set(Sector),
+    "请选择负责行业复审的部门：" + "、".join(SECTOR_LABELS.values()),
+    "Choose the bureau that does the sector review",
+)
+G_NUMBER: Guard[Facts] = Guard(  # the county gives the certificate number
+    "number", lambda f: bool(f.number.strip()), "请填写认定编号", "Give the certificate number"
+)
 S, A, P = State, Action, Party
 STEP_LABELS = {
     (P.TOWNSHIP, A.PASS): ("镇办初审通过", "township review passed"),
@@ -100,88 +106,65 @@ STEP_LABELS = {
     (P.COUNTY, A.REVOKE): ("撤销认定", "certification revoked"),
     (P.ENTERPRISE, A.RESUBMIT): ("修改后重新提交", "resubmitted"),
 }
+# Event labels for the audit log (one per action, whoever takes it) and the steps recorded outside the table.
+EVENT_LABELS = {
+    A.PASS: "认定审核通过",
+    A.RETURN: "认定申请退回",
+    A.REJECT: "认定不予通过",
+    A.CERTIFY: "县级审定认定",
+    A.REVOKE: "撤销认定",
+    A.RESUBMIT: "修改后重新提交",
+    "apply": "主体申请",
+    "adjust": "流程调整",  # rows the 0002 migration wrote (state kept, see README)
+}
 
 
-def _t(source: State, action: Action, party: Party, target: State) -> Transition:
+def _t(source: State, action: Action, party: Party, target: State) -> Step[State, Action]:
     label, en = STEP_LABELS[(party, action)]
-    return Transition(
-        source,
-        action,
-        party,
-        target,
-        label,
-        en,
-        needs_reason=action in (A.RETURN, A.REJECT, A.REVOKE),
-        needs_sector=(party, action) == (P.TOWNSHIP, A.PASS),
-        needs_number=action == A.CERTIFY,
-    )
+    guards = (G_SECTOR,) if (party, action) == (P.TOWNSHIP, A.PASS) else (G_NUMBER,) if action == A.CERTIFY else ()
+    # a send-back or rejection must say why: the enterprise reads it
+    reason = action in (A.RETURN, A.REJECT, A.REVOKE)
+    return Step(source, action, target, frozenset({party}), guards, needs_reason=reason, zh=label, en=en)
 
 
-TRANSITIONS: tuple[Transition, ...] = (
-    _t(S.APPLIED, A.PASS, P.TOWNSHIP, S.TOWNSHIP_OK),
-    _t(S.APPLIED, A.RETURN, P.TOWNSHIP, S.RETURNED),
-    _t(S.APPLIED, A.REJECT, P.TOWNSHIP, S.REJECTED),
-    _t(S.TOWNSHIP_OK, A.PASS, P.SECTOR, S.SECTOR_OK),
-    _t(S.TOWNSHIP_OK, A.RETURN, P.SECTOR, S.RETURNED),
-    _t(S.TOWNSHIP_OK, A.REJECT, P.SECTOR, S.REJECTED),
-    _t(S.SECTOR_OK, A.CERTIFY, P.COUNTY, S.CERTIFIED),  # only after both reviews passed
-    _t(S.SECTOR_OK, A.RETURN, P.COUNTY, S.RETURNED),
-    _t(S.SECTOR_OK, A.REJECT, P.COUNTY, S.REJECTED),
-    _t(S.RETURNED, A.RESUBMIT, P.ENTERPRISE, S.APPLIED),  # corrected material goes through both reviews again
-    _t(S.CERTIFIED, A.REVOKE, P.COUNTY, S.REVOKED),
+TABLE: Table[State, Action] = Table(
+    (
+        _t(S.APPLIED, A.PASS, P.TOWNSHIP, S.TOWNSHIP_OK),
+        _t(S.APPLIED, A.RETURN, P.TOWNSHIP, S.RETURNED),
+        _t(S.APPLIED, A.REJECT, P.TOWNSHIP, S.REJECTED),
+        _t(S.TOWNSHIP_OK, A.PASS, P.SECTOR, S.SECTOR_OK),
+        _t(S.TOWNSHIP_OK, A.RETURN, P.SECTOR, S.RETURNED),
+        _t(S.TOWNSHIP_OK, A.REJECT, P.SECTOR, S.REJECTED),
+        _t(S.SECTOR_OK, A.CERTIFY, P.COUNTY, S.CERTIFIED),  # only after both reviews passed
+        _t(S.SECTOR_OK, A.RETURN, P.COUNTY, S.RETURNED),
+        _t(S.SECTOR_OK, A.REJECT, P.COUNTY, S.REJECTED),
+        _t(S.RETURNED, A.RESUBMIT, P.ENTERPRISE, S.APPLIED),  # corrected material goes through both reviews again
+        _t(S.CERTIFIED, A.REVOKE, P.COUNTY, S.REVOKED),
+    ),
+    noun=("认定申请", "application"),
+    states=STATE_LABELS,
+    states_en=STATE_LABELS_EN,
+    events=EVENT_LABELS,
+    reason=("note", "请填写原因", "Give the reason; the enterprise reads it"),
+    who_labels={str(p): labels for p, labels in PARTY_LABELS.items()},
 )
-APPLY_LABEL = ("主体申请", "applied")
-# Where an action can be taken at all: the out-of-order message names the state it waits for.
-_SOURCES = {a: [t.source for t in TRANSITIONS if t.action == a] for a in Action}
-
-
-class StepRefused(Exception):
-    """`code` is "out_of_order" (not possible in this state) or "wrong_party" (someone else's step)."""
-
-    def __init__(self, zh: str, en: str, code: str) -> None:
-        super().__init__(f"{zh} / {en}")
-        self.zh, self.en, self.code = zh, en, code
-
-
-def decide(state: State, action: Action, parties: frozenset[Party]) -> Transition:
-    """The transition `action` takes from `state`, or StepRefused saying why not."""
-    t = next((t for t in TRANSITIONS if t.source == state and t.action == action), None)
-    if t is None:
-        need = "、".join(STATE_LABELS[s] for s in _SOURCES[action])
-        need_en = " or ".join(STATE_LABELS_EN[s] for s in _SOURCES[action])
-        raise StepRefused(
-            f"认定申请当前为“{STATE_LABELS[state]}”，不能办理这一步；它只能在“{need}”时办理",
-            f"the application is {STATE_LABELS_EN[state]}; this step is only possible when it is {need_en}",
-            "out_of_order",
-        )
-    if t.party not in parties:
-        who, who_en = PARTY_LABELS[t.party]
-        raise StepRefused(
-            f"“{t.label}”由{who}办理，您不能办理这一步",
-            f"'{t.label_en}' is for the {who_en}; you may not take this step",
-            "wrong_party",
-        )
-    return t
-
-
-def allowed(state: State, parties: frozenset[Party]) -> list[Transition]:
-    """The next steps one of `parties` may take (the page offers only these)."""
-    return [t for t in TRANSITIONS if t.source == state and t.party in parties]
 
 
 def waiting_for(state: State) -> Party | None:
-    """Whose step it is now (None once decided)."""
-    return next((t.party for t in TRANSITIONS if t.source == state and t.action != Action.REVOKE), None)
+    """Whose step it is now (None once decided: the county may still revoke a certification, but
+    nobody is waiting for that)."""
+    who = TABLE.waiting_for(state) if state in OPEN_STATES else frozenset()
+    return Party(next(iter(who))) if who else None
 
 
 def step_label(source: str, target: str) -> tuple[str, str]:
     """The label of a recorded step (an event row's source and target)."""
     if not source and target == State.APPLIED:
-        return APPLY_LABEL
-    t = next((t for t in TRANSITIONS if t.source == source and t.target == target), None)
+        return EVENT_LABELS["apply"], "applied"
+    t = next((t for t in TABLE.steps if t.source == source and t.target == target), None)
     if t is not None:
-        return t.label, t.label_en
-    return "流程调整", "procedure changed"  # rows the 0002 migration wrote (state kept, see README)
+        return t.zh, t.en
+    return EVENT_LABELS["adjust"], "procedure changed"
 
 
 def sector_of_organisation(organisation: str) -> Sector | None:

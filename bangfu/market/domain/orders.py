@@ -1,7 +1,8 @@
 """Institutional orders (消费帮扶采购): the transition table and the stock arithmetic.
 
 order placed → confirmed by the supplier → shipped → received by the buyer after inspection → settled.
-The table says which party may fire each event; the service works out the acting user's parties.
+The table (core.domain.workflow) says which party may take each step; the service works out the
+acting user's parties, decides, then applies the step's stock effect (`STOCK`).
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+
+from bangfu.core.domain.workflow import Step, Table
 
 
 class OrderState(StrEnum):
@@ -46,58 +49,35 @@ class Stock(StrEnum):
     RESTOCK = "restock"  # returned goods come back on hand
 
 
-@dataclass(frozen=True, slots=True)
-class Transition:
-    source: OrderState
-    event: str
-    target: OrderState
-    parties: frozenset[Party]
-    stock: Stock
-    label: str
-    needs_note: bool = False  # a cancellation or refusal must say why
-
-
 _B, _S = frozenset({Party.BUYER}), frozenset({Party.SUPPLIER})
 _BOTH = _B | _S
 S = OrderState
-TRANSITIONS: tuple[Transition, ...] = (
-    Transition(S.PLACED, "confirm", S.CONFIRMED, _S, Stock.NONE, "确认订单"),
-    Transition(S.PLACED, "cancel", S.CANCELLED, _BOTH, Stock.RELEASE, "取消订单", needs_note=True),
-    Transition(S.CONFIRMED, "ship", S.SHIPPED, _S, Stock.DEDUCT, "发货"),
-    Transition(S.CONFIRMED, "cancel", S.CANCELLED, _BOTH, Stock.RELEASE, "取消订单", needs_note=True),
-    Transition(S.SHIPPED, "receive", S.RECEIVED, _B, Stock.NONE, "验收合格收货"),
-    Transition(S.SHIPPED, "refuse", S.RETURNED, _B, Stock.RESTOCK, "验收不合格退货", needs_note=True),
-    Transition(S.RECEIVED, "settle", S.SETTLED, _B, Stock.NONE, "结算付款"),
+TABLE: Table[OrderState, str] = Table(
+    (
+        Step(S.PLACED, "confirm", S.CONFIRMED, _S),
+        Step(S.PLACED, "cancel", S.CANCELLED, _BOTH, needs_reason=True),
+        Step(S.CONFIRMED, "ship", S.SHIPPED, _S),
+        Step(S.CONFIRMED, "cancel", S.CANCELLED, _BOTH, needs_reason=True),
+        Step(S.SHIPPED, "receive", S.RECEIVED, _B),
+        Step(S.SHIPPED, "refuse", S.RETURNED, _B, needs_reason=True),  # a cancellation or refusal says why
+        Step(S.RECEIVED, "settle", S.SETTLED, _B),
+    ),
+    noun=("订单", "order"),
+    states=STATE_LABELS,
+    events={
+        "place": "下单",
+        "confirm": "确认订单",
+        "cancel": "取消订单",
+        "ship": "发货",
+        "receive": "验收合格收货",
+        "refuse": "验收不合格退货",
+        "settle": "结算付款",
+    },
+    reason=("note", "请填写原因", "Give the reason"),
+    who_labels={Party.BUYER: ("采购方", "buyer"), Party.SUPPLIER: ("供货企业", "supplier")},
 )
-EVENTS = frozenset(t.event for t in TRANSITIONS)
-
-
-class TransitionRefused(Exception):
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(f"{zh} / {en}")
-        self.zh, self.en = zh, en
-
-
-def find(state: OrderState, event: str, parties: frozenset[Party] | set[Party], note: str = "") -> Transition:
-    """The transition for `event` from `state` that one of `parties` may fire, or TransitionRefused."""
-    match = next((t for t in TRANSITIONS if t.source == state and t.event == event), None)
-    if match is None:
-        raise TransitionRefused(
-            f"订单处于“{STATE_LABELS[state]}”状态，不能执行该操作，请刷新后查看可用操作",
-            f"an order in state {state.value} cannot {event}; reload to see what is possible",
-        )
-    if not match.parties & set(parties):
-        who = "采购方" if Party.BUYER in match.parties else "供货企业"
-        raise TransitionRefused(
-            f"“{match.label}”只能由{who}操作", f"only the {' or '.join(sorted(match.parties))} may {event}"
-        )
-    if match.needs_note and not note.strip():
-        raise TransitionRefused(f"“{match.label}”须填写原因", f"give the reason to {event}")
-    return match
-
-
-def available(state: OrderState, parties: frozenset[Party] | set[Party]) -> list[Transition]:
-    return [t for t in TRANSITIONS if t.source == state and t.parties & set(parties)]
+# What each event does to the product stock (applied by the service after the step is decided).
+STOCK = {"cancel": Stock.RELEASE, "ship": Stock.DEDUCT, "refuse": Stock.RESTOCK}
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +101,5 @@ class StockLevel:
 
     def reserve(self, qty: Decimal) -> StockLevel:
         if qty <= 0 or qty > self.free:
-            raise TransitionRefused(
-                f"库存不足：可订{self.free}，需要{qty}", f"not enough stock: {self.free} free, {qty} wanted"
-            )
+            raise ValueError(f"not enough stock: {self.free} free, {qty} wanted")
         return StockLevel(self.on_hand, self.reserved + qty)

@@ -28,6 +28,7 @@ from bangfu.accounts.domain.roles import CAPABILITIES, Cap, Role
 from bangfu.accounts.selectors import memberships_of
 from bangfu.areas.domain.codes import Level, level_of
 from bangfu.areas.selectors import under_code_q
+from bangfu.core.domain import workflow
 from bangfu.core.errors import NotFound
 from bangfu.market.domain import certification as cert
 from bangfu.market.domain.codes import SECTOR_LABELS, Sector
@@ -173,7 +174,7 @@ class CertView:
     waiting_for: str
     sector_label: str
     steps: list[Step]
-    allowed: list[cert.Transition]  # the next steps this user may take, and only those
+    allowed: list[workflow.Step[cert.State, cert.Action]]  # the next steps this user may take, and only those
     reason: str  # why it was sent back or rejected, while that is where it stands
 
 
@@ -199,7 +200,7 @@ def _view(reach: _Reach, c: Certification) -> CertView:
         waiting_for=_waiting_label(state),
         sector_label=SECTOR_LABELS[Sector(c.sector)] if c.sector else "",
         steps=steps,
-        allowed=cert.allowed(state, reach.parties(c)),
+        allowed=cert.TABLE.open_to(state, reach.parties(c)),
         reason=reason,
     )
 

@@ -16,11 +16,12 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from bangfu.core.errors import ApplicationError, Conflict, FieldProblem, ValidationFailed
+from bangfu.core.domain.workflow import StepRefused
+from bangfu.core.errors import ApplicationError, Conflict, FieldProblem, ValidationFailed, refused
 from bangfu.core.services import audit_record
 from bangfu.market import selectors as sel
 from bangfu.market.domain import codes, figures
-from bangfu.market.domain.orders import OrderState, Party, Stock, TransitionRefused, find
+from bangfu.market.domain.orders import STOCK, TABLE, OrderState, Party, Stock
 from bangfu.market.models import Buyer, Order, OrderEvent, OrderLine, ProcurementTarget, Product, SaleRecord
 from bangfu.market.services._guard import positive, require_officer, text
 
@@ -167,12 +168,12 @@ def order_transition(*, actor: User | None, order: Order, event: str, note: str 
     if actor is not None and not parties:
         require_officer(actor, locked.buyer.area_id)  # raises 404/403 in the right way
     try:
-        t = find(OrderState(locked.state), event, parties, note)
-    except TransitionRefused as e:
-        raise ApplicationError(zh=e.zh, en=e.en, code="bad_transition", status=409) from None
+        t = TABLE.decide(locked.state, event, parties, reason=note)
+    except StepRefused as exc:
+        raise refused(exc) from None
     lines = list(locked.lines.select_related("product").order_by("product_id"))
-    for line in lines:
-        _apply_stock(t.stock, line.product, line.quantity)
+    for line in lines:  # the step's effect on stock
+        _apply_stock(STOCK.get(event, Stock.NONE), line.product, line.quantity)
     if event == "receive":
         locked.inspection_note = note or "验收合格"
     if event == "refuse":

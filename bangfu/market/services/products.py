@@ -13,7 +13,15 @@ from django.db.models import F
 from django.utils import timezone
 
 from bangfu.core import files
-from bangfu.core.errors import ApplicationError, Conflict, FieldProblem, Forbidden, ValidationFailed, invalid
+from bangfu.core.domain.workflow import Step, StepRefused
+from bangfu.core.errors import (
+    ApplicationError,
+    Conflict,
+    FieldProblem,
+    ValidationFailed,
+    invalid,
+    refused,
+)
 from bangfu.core.services import audit_record
 from bangfu.market import selectors as sel
 from bangfu.market.domain import certification as cert
@@ -186,16 +194,15 @@ def certification_decide(
     )
     if actor is not None:
         sel.certification_get(actor, c.pk)  # NotFound for anybody who cannot see the application at all
-    t = _step(actor, c, decision)
+    t = _step(actor, c, decision, cert.Facts(sector, number), note)
     on = on or timezone.localdate()
     area = c.product.enterprise.area_id
-    if t.needs_reason:
-        note = text("note", note, "原因")
-    if t.needs_sector:
-        c.sector = _sector(sector)
-    if t.needs_number:
+    note = note.strip()
+    if cert.G_SECTOR in t.guards:
+        c.sector = sector
+    if cert.G_NUMBER in t.guards:
         _certify(c, area, on, number)
-    elif t.action == cert.Action.REVOKE:
+    elif t.event == cert.Action.REVOKE:
         c.valid_until = min(c.valid_until or on, on)
     c.state = t.target
     c.save()
@@ -203,27 +210,20 @@ def certification_decide(
         certification=c, source=t.source, target=t.target, actor=_user(actor), note=note, on=on
     )
     data = {"from": t.source.value, "to": t.target.value, "sector": c.sector}
-    audit_record(actor=actor, action=f"certification_{t.action}", obj=c, area_code=area, reason=note, data=data)
+    audit_record(actor=actor, action=f"certification_{t.event}", obj=c, area_code=area, reason=note, data=data)
     return c
 
 
-def _step(actor: User | None, c: Certification, decision: str) -> cert.Transition:
+def _step(
+    actor: User | None, c: Certification, decision: str, facts: cert.Facts, note: str
+) -> Step[CertState, cert.Action]:
     if decision not in cert.Action.__members__.values():
         choices = "、".join(a.value for a in cert.Action)
         raise invalid("decision", f"办理事项无效，可选：{choices}", f"decision must be one of {choices}")
     try:
-        return cert.decide(CertState(c.state), cert.Action(decision), sel.certification_parties(actor, c))
-    except cert.StepRefused as refused:
-        if refused.code == "wrong_party":
-            raise Forbidden(refused.zh, refused.en) from None
-        raise Conflict(refused.zh, refused.en, "bad_transition") from None
-
-
-def _sector(value: str) -> str:
-    if value not in codes.Sector.__members__.values():
-        names = "、".join(codes.SECTOR_LABELS.values())
-        raise invalid("sector", f"请选择负责行业复审的部门：{names}", "choose the bureau that does the sector review")
-    return value
+        return cert.TABLE.decide(c.state, decision, sel.certification_parties(actor, c), facts, note)
+    except StepRefused as exc:
+        raise refused(exc) from None
 
 
 def _certify(c: Certification, area: str, on: dt.date, number: str) -> None:
@@ -237,7 +237,7 @@ def _certify(c: Certification, area: str, on: dt.date, number: str) -> None:
             status=409,
         )
     c.number, c.valid_from, c.valid_until = (
-        text("number", number, "认定编号"),
+        number.strip(),
         on,
         figures.validity_end(on, int(months)),
     )

@@ -147,7 +147,7 @@ def test_county_cannot_certify_before_both_reviews(offices):
         before = snapshot(c)
         with pytest.raises(Conflict) as refused:
             step(w.county, c, "certify", number="X")
-        assert refused.value.code == "bad_transition" and refused.value.status == 409
+        assert refused.value.code == "invalid_step" and refused.value.status == 409
         assert "行业复审通过·待县级审定" in refused.value.zh and "sector review passed" in refused.value.en
         with pytest.raises(Forbidden) as wrong:  # nor reject it: at this stage that is the reviewer's call
             step(w.county, c, "reject", note="材料不全")
@@ -167,7 +167,7 @@ def test_send_back_returns_it_to_the_enterprise_with_the_reason(offices):
     step(o.agri, c, "return", note="请补充原料收购协议")
     [view] = selectors.certifications_of_product(m.owner, o.product.pk)
     assert view.certification.state == "returned" and view.reason == "请补充原料收购协议"
-    assert view.waiting_for == "申请主体" and [t.action for t in view.allowed] == ["resubmit"]
+    assert view.waiting_for == "申请主体" and [t.event for t in view.allowed] == ["resubmit"]
     assert [c.pk for c in selectors.certifications_pending(m.owner)] == [c.pk]  # in the enterprise's queue
     assert selectors.certifications_pending(w.county) == []  # … not in the county's
     with pytest.raises(Conflict) as again:
@@ -360,7 +360,7 @@ def test_api_walks_the_steps_with_the_access_trio(offices, api_for):
             api, f"/certifications/{pk}/decision", {"decision": "pass", "sector": "agriculture"}
         ).status_code in (403, 404)
     r = _post(api_for(w.county), f"/certifications/{pk}/decision", {"decision": "certify", "number": "X"})
-    assert r.status_code == 409 and r.json()["code"] == "bad_transition" and r.json()["message_en"]
+    assert r.status_code == 409 and r.json()["code"] == "invalid_step" and r.json()["message_en"]
     r = _post(api_for(m.owner), f"/certifications/{pk}/decision", {"decision": "pass", "sector": "agriculture"})
     assert r.status_code == 403
     assert Certification.objects.get(pk=pk).state == "applied"

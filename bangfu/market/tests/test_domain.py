@@ -10,19 +10,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bangfu.core.domain import credit_code
+from bangfu.core.domain.workflow import StepRefused
 from bangfu.market.domain import certification as cert
 from bangfu.market.domain import figures
 from bangfu.market.domain.codes import Sector
-from bangfu.market.domain.orders import (
-    TRANSITIONS,
-    OrderState,
-    Party,
-    Stock,
-    StockLevel,
-    TransitionRefused,
-    available,
-    find,
-)
+from bangfu.market.domain.orders import TABLE, OrderState, Party, Stock, StockLevel
+
+TRANSITIONS = TABLE.steps
 
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1000000"), places=2)
 
@@ -50,20 +44,21 @@ def test_order_happy_path_by_the_right_parties():
     s, b = frozenset({Party.SUPPLIER}), frozenset({Party.BUYER})
     state = OrderState.PLACED
     for event, parties in [("confirm", s), ("ship", s), ("receive", b), ("settle", b)]:
-        state = find(state, event, parties).target
+        state = TABLE.decide(state, event, parties).target
     assert state is OrderState.SETTLED
 
 
 def test_wrong_party_or_state_is_refused():
-    with pytest.raises(TransitionRefused):
-        find(OrderState.PLACED, "confirm", {Party.BUYER})
-    with pytest.raises(TransitionRefused):
-        find(OrderState.PLACED, "ship", {Party.SUPPLIER})
-    with pytest.raises(TransitionRefused):
-        find(OrderState.SETTLED, "cancel", {Party.BUYER, Party.SUPPLIER}, "late")
-    with pytest.raises(TransitionRefused):
-        find(OrderState.CONFIRMED, "cancel", {Party.BUYER}, "")  # a reason is required
-    assert [t.event for t in available(OrderState.SHIPPED, {Party.BUYER})] == ["receive", "refuse"]
+    for state, event, parties, note, code in [
+        (OrderState.PLACED, "confirm", {Party.BUYER}, "", "not_yours"),
+        (OrderState.PLACED, "ship", {Party.SUPPLIER}, "", "out_of_order"),
+        (OrderState.SETTLED, "cancel", {Party.BUYER, Party.SUPPLIER}, "late", "out_of_order"),
+        (OrderState.CONFIRMED, "cancel", {Party.BUYER}, "", "conditions"),  # a reason is required
+    ]:
+        with pytest.raises(StepRefused) as refused:
+            TABLE.decide(state, event, parties, reason=note)
+        assert refused.value.code == code
+    assert [t.event for t in TABLE.open_to(OrderState.SHIPPED, {Party.BUYER})] == ["receive", "refuse"]
 
 
 def test_table_is_deterministic_and_terminal_states_have_no_exit():
@@ -78,7 +73,7 @@ def test_reservations_never_exceed_stock(on_hand, wanted):
     for qty in wanted:
         try:
             level = level.reserve(qty)
-        except TransitionRefused:
+        except ValueError:
             assert qty > level.free
     assert Decimal(0) <= level.reserved <= level.on_hand
 
@@ -148,13 +143,15 @@ def test_totals_by_preserves_the_sum(rows):
 
 # --- certification steps (domain/certification.py) --------------------------------------------------
 
+NUMBER = cert.Facts(number="X")
+
 
 def test_county_decides_only_after_both_reviews():
     everyone = frozenset(cert.Party)
-    assert [t.source for t in cert.TRANSITIONS if t.target == cert.State.CERTIFIED] == [cert.State.SECTOR_OK]
+    assert [t.source for t in cert.TABLE.steps if t.target == cert.State.CERTIFIED] == [cert.State.SECTOR_OK]
     for state in set(cert.State) - {cert.State.SECTOR_OK}:
-        with pytest.raises(cert.StepRefused) as refused:
-            cert.decide(state, cert.Action.CERTIFY, everyone)
+        with pytest.raises(StepRefused) as refused:
+            cert.TABLE.decide(state, cert.Action.CERTIFY, everyone, NUMBER)
         assert refused.value.code == "out_of_order" and "行业复审通过·待县级审定" in refused.value.zh
     # the path: applied → township → sector → county
     state = cert.State.APPLIED
@@ -163,25 +160,25 @@ def test_county_decides_only_after_both_reviews():
         (cert.Action.PASS, cert.Party.SECTOR),
         (cert.Action.CERTIFY, cert.Party.COUNTY),
     ]:
-        state = cert.decide(state, action, frozenset({party})).target
+        state = cert.TABLE.decide(state, action, frozenset({party}), cert.Facts("agriculture", "X")).target
     assert state == cert.State.CERTIFIED
 
 
 def test_each_step_belongs_to_its_party_only():
-    for t in cert.TRANSITIONS:
-        others = frozenset(cert.Party) - {t.party}
-        with pytest.raises(cert.StepRefused) as refused:
-            cert.decide(t.source, t.action, others)
-        assert refused.value.code == "wrong_party" and t.label in refused.value.zh
-        assert cert.decide(t.source, t.action, frozenset({t.party})) == t
-        assert t not in cert.allowed(t.source, others) and t in cert.allowed(t.source, frozenset({t.party}))
+    for t in cert.TABLE.steps:
+        others = frozenset(cert.Party) - t.who
+        with pytest.raises(StepRefused) as refused:
+            cert.TABLE.decide(t.source, t.event, others)
+        assert refused.value.code == "not_yours" and t.zh in refused.value.zh
+        assert cert.TABLE.decide(t.source, t.event, t.who, cert.Facts("agriculture", "X"), "理由") == t
+        assert t not in cert.TABLE.open_to(t.source, others) and t in cert.TABLE.open_to(t.source, t.who)
     # every send-back, rejection and revocation must give the reason the enterprise reads
-    assert {t.action for t in cert.TRANSITIONS if t.needs_reason} == {
+    assert {t.event for t in cert.TABLE.steps if t.needs_reason} == {
         cert.Action.RETURN,
         cert.Action.REJECT,
         cert.Action.REVOKE,
     }
-    assert [t.party for t in cert.TRANSITIONS if t.needs_sector] == [cert.Party.TOWNSHIP]
+    assert [t.who for t in cert.TABLE.steps if cert.G_SECTOR in t.guards] == [{cert.Party.TOWNSHIP}]
 
 
 def test_whose_turn_labels_and_bureaus():

@@ -25,7 +25,7 @@ from bangfu.core.views import field_errors, int_or_none, reraise_access
 from bangfu.market import selectors, services
 from bangfu.market.domain import codes
 from bangfu.market.domain.certification import OPEN_STATES
-from bangfu.market.domain.orders import STATE_LABELS, OrderState, available
+from bangfu.market.domain.orders import STATE_LABELS, TABLE, OrderState
 from bangfu.market.domain.photos import MAX_PHOTO_BYTES
 from bangfu.market.views._forms import date_field as _date
 from bangfu.market.views._forms import decimal_field as _decimal
@@ -280,7 +280,7 @@ def order_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "o": o,
         "label": STATE_LABELS[OrderState(o.state)],
         "labels": STATE_LABELS,
-        "actions": available(OrderState(o.state), selectors.parties_of(request.user, o)),
+        "actions": TABLE.open_to(OrderState(o.state), selectors.parties_of(request.user, o)),
     }
     return render(request, "market/order_detail.html", ctx)
 

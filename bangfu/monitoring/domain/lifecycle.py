@@ -39,5 +39,5 @@ TABLE: Table[str, str] = Table(
     noun=("预警", "warning"),
     states=STATE_LABELS,
     events=EVENT_LABELS,
-    reason=("请填写理由或核实情况", "Give a reason or what the visit found"),
+    reason=("reason", "请填写理由或核实情况", "Give a reason or what the visit found"),
 )
