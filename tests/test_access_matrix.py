@@ -218,7 +218,8 @@ OBJECTS: list[tuple[str, str, str | None]] = (
         ("/api/v1/insurance/schemes/", "scheme_id", "absent"),
         ("rules/", "pk", "absent"),
         ("/api/v1/rules/rulesets/", "pk", "absent"),
-        ("/api/v1/registry/sites/", "pk", "absent"),
+        ("/api/v1/registry/sites/", "pk", "site"),
+        ("registry/sites/", "pk", "site"),
         ("/api/v1/employment/workshops/", "year", None),
         ("jobs/", "pk", "absent"),
         ("/api/v1/jobs/", "pk", "absent"),
@@ -274,6 +275,7 @@ def matrix(world):
     h1 = world.households["h1"]
     member = h1.members.first()
     item = registry.income_item_set(actor=world.county, household=h1, year=2025, item="wage.local", amount="1200")
+    site = registry.site_create(actor=None, area_code=world.v1a.code, name="矩阵安置点", kind="town")
     casework.params_set(actor=None, area_code=world.area_county.code, effective_from=dt.date(2020, 1, 1), values={})
     case = casework.case_open(actor=world.county, household=h1, source="hotline", summary="矩阵测试案件")
     token_owner = world.gw1
@@ -296,6 +298,7 @@ def matrix(world):
         "grid": world.g1.pk,
         "token": token.pk,
         "user": world.gw1.pk,
+        "site": site.pk,
         "absent": ABSENT_ID,
     }
     personas = {"gw_other_grid": world.gw2, "cadre_other_village": cadre, "officer_other_county": officer}

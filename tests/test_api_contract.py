@@ -102,7 +102,7 @@ def county_with_a_case(world):
         medical_ok=True,
         water_safe=True,
     )
-    world.site = registry.site_create(actor=None, area_code=world.v1a.code, name="羊店儿村安置点")
+    world.site = registry.site_create(actor=None, area_code=world.v1a.code, name="羊店儿村安置点", kind="town")
     return world
 
 

@@ -14,6 +14,7 @@ The access trio of design.md §7 is: t1 (sees T1), t2 (neighbouring township), g
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
 from dataclasses import dataclass, field
 from typing import Any
@@ -177,3 +178,30 @@ def bomb_xlsx(last: str = "XFD1048576", dimension: str | None = None, sheets: tu
         f'<row r="{row}"><c r="{last}"><v>1</v></c></row></sheetData>'
     )
     return xlsx_parts(dict.fromkeys(sheets, head + data))
+
+
+# --- import templates filled in as a person would ---------------------------------------------------
+
+
+def fill_template(data: bytes, rows: list[dict[str, Any]], *, sheet: str | None = None) -> bytes:
+    """A downloaded .xlsx template with `rows` (column title → value) typed under its header, on the
+    sheet it opens on (or `sheet`); every other cell, sheet, dropdown and format kept as downloaded."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    ws = wb[sheet] if sheet else wb.active
+    header = [c.value for c in ws[1]]
+    unknown = {k for r in rows for k in r} - set(header)
+    assert not unknown, f"the template has no column {unknown}"
+    for row in rows:
+        ws.append([row.get(h) for h in header])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def upload(data: bytes, name: str = "filled.xlsx") -> io.BytesIO:
+    """Bytes as a file field of a test client's POST."""
+    f = io.BytesIO(data)
+    f.name = name
+    return f

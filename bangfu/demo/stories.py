@@ -24,6 +24,8 @@ def load(ctx: DemoContext, ids: IdAllocator, b_grid: Any) -> None:
         actor=None,
         area_code=ctx.areas["site_village"].code,
         name="雪口山乡易地扶贫搬迁集中安置点",
+        kind="town",
+        community="雪口山社区居委会",
         address="马边彝族自治县雪口山乡雪口山社区",
         planned_households=180,
         planned_people=790,

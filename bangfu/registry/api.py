@@ -565,6 +565,8 @@ def guarantee_record(request: HttpRequest, pk: int, body: GuaranteeIn) -> Status
 class SiteIn(Schema):
     area: str = Field(description="12位村(社区)区划代码 village/community code")
     name: str
+    kind: str = Field(description="安置方式 urban 城镇安置 / town 集镇安置 / village 中心村安置")
+    community: str = Field("", description="管理社区(居委会) the community that runs the site")
     address: str = ""
     planned_households: int = 0
     planned_people: int = 0
@@ -574,6 +576,8 @@ class SiteIn(Schema):
 
 class SitePatchIn(Schema):
     name: str | None = None
+    kind: str | None = None
+    community: str | None = None
     address: str | None = None
     planned_households: int | None = None
     planned_people: int | None = None
@@ -586,6 +590,9 @@ class SiteOut(Schema):
     area: str
     area_name: str
     name: str
+    kind: str
+    kind_label: str
+    community: str
     address: str
     planned_households: int
     planned_people: int
@@ -615,6 +622,9 @@ def _site(user: User, site_id: int) -> dict[str, Any]:
         "area": s.area_id,
         "area_name": s.area.name,
         "name": s.name,
+        "kind": s.kind,
+        "kind_label": s.get_kind_display(),
+        "community": s.community,
         "address": s.address,
         "planned_households": s.planned_households,
         "planned_people": s.planned_people,

@@ -24,6 +24,8 @@ class ResettlementSite(models.Model):
     area = models.ForeignKey(
         "areas.Area", to_field="code", on_delete=models.PROTECT, related_name="+", verbose_name="所在村(社区)"
     )
+    kind = models.CharField("安置方式", max_length=8, choices=list(codes.SITE_KINDS.items()), blank=True)
+    community = models.CharField("管理社区(居委会)", max_length=100, blank=True)
     address = models.CharField("地址", max_length=200, blank=True)
     planned_households = models.PositiveIntegerField("规划户数", default=0)
     planned_people = models.PositiveIntegerField("规划人数", default=0)

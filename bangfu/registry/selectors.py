@@ -29,6 +29,7 @@ FLAG_FILTERS: dict[str, dict[str, Any]] = {
     "dibao": {"dibao": True},
     "tekun": {"tekun": True},
     "relocated": {"relocated": True},
+    "relocated_unplaced": {"relocated": True, "relocation_site__isnull": True},
     "no_labour": {"no_labour": True},
 }
 
@@ -289,10 +290,39 @@ def sites_visible(user: User) -> QuerySet[ResettlementSite]:
 
 
 def site_get(user: User, pk: int) -> ResettlementSite:
-    s = sites_visible(user).filter(pk=pk).first()
+    s = sites_visible(user).filter(pk=pk).select_related("area").first()
     if s is None:
         raise NotFound()
     return s
+
+
+def sites_with_counts(user: User) -> QuerySet[ResettlementSite]:
+    """The user's sites with the number of households placed on each that the user may see (one query)."""
+    visible = Count("households", filter=scope_for(user).q("households__village_id", "households__grid_id"))
+    return sites_visible(user).select_related("area").annotate(placed=visible).order_by("area_id", "name")
+
+
+def site_households(user: User, site: ResettlementSite) -> QuerySet[Household]:
+    """Households on the site that the user may see, with where they came from."""
+    return (
+        households_visible(user)
+        .filter(relocation_site=site)
+        .select_related("village", "relocated_from")
+        .order_by("number")
+    )
+
+
+def relocated_unplaced(user: User) -> int:
+    """Relocated households the user may see that are on no site yet (outside every site's KPI)."""
+    return households_visible(user).filter(relocated=True, relocation_site__isnull=True).count()
+
+
+def household_by_number(user: User, number: str, cap: Cap = Cap.VIEW_PEOPLE) -> Household:
+    """A household by its number, inside the user's scope (NotFound otherwise, as for an id)."""
+    h = households_visible(user, cap).filter(number=number.strip()).select_related("village").first()
+    if h is None:
+        raise NotFound()
+    return h
 
 
 def prefetch_members() -> Prefetch:

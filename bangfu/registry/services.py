@@ -19,6 +19,7 @@ from bangfu.core import crypto
 from bangfu.core.domain import inputs
 from bangfu.core.errors import ApplicationError, Conflict, FieldProblem, Forbidden, NotFound, ValidationFailed
 from bangfu.core.guards import decimal_limit
+from bangfu.core.policy import date_window
 from bangfu.core.services import audit_record
 from bangfu.registry.domain import codes
 from bangfu.registry.domain.income import totals
@@ -222,6 +223,8 @@ def household_update(
     for k in flat:
         setattr(household, k, cleaned.values[k])
     _apply_flag_dates(household, flat)
+    if not household.relocated:  # not relocated (any more): on no site, so the site KPI stops counting it
+        household.relocation_site, household.relocated_on, household.relocated_from = None, None, None
     old_village, old_grid_id = household.village_id, household.grid_id
     if {"grid_id", "village_code", "group_code"} & set(changes):
         if "village_code" in changes and not isinstance(changes["village_code"], str):
@@ -293,26 +296,51 @@ def household_set_relocation(
     *,
     household: Household,
     site: ResettlementSite | None,
-    moved_on: dt.date | None,
+    moved_on: dt.date | str | None,
     from_village: str | None = None,
     actor: User | None = None,
+    reason: str = "",
 ) -> Household:
+    """Place a relocated household on a site, move it to another site, or (site None) take it off the
+    sites. The relocation KPI and its action list read exactly these fields, so every household placed
+    here counts at once. A move keeps the history (who, when, from which site) in the household's record."""
     _require_edit(actor, household.village_id)
-    if from_village and areas.area_by_code(from_village) is None:
-        raise ValidationFailed(
-            [FieldProblem("from_village", "迁出村区划不存在", "the village moved from does not exist")]
-        )
+    problems: list[FieldProblem] = []
+    day: dt.date | None = None
+    if moved_on not in (None, ""):
+        try:
+            day = inputs.date(moved_on, "moved_on", window=date_window(), zh="搬迁入住日期", en="moving-in date")
+        except ValidationFailed as exc:
+            problems += exc.problems
+    from_code = (from_village or "").strip() or None
+    if from_code:
+        origin = areas.area_by_code(from_code)
+        if origin is None or origin.level != "village":
+            problems.append(
+                FieldProblem(
+                    "from_village",
+                    f"迁出村区划代码{from_code}不存在，请填写12位村级区划代码",
+                    f"No village has the code {from_code}; give the 12-digit code of the village moved from",
+                )
+            )
+    if problems:
+        raise ValidationFailed(problems)
+    before = household.relocation_site_id
     household.relocated = site is not None
     household.relocation_site = site
-    household.relocated_on = moved_on
-    household.relocated_from_id = from_village
+    household.relocated_on = day if site is not None else None
+    household.relocated_from_id = from_code if site is not None else None
+    household._change_reason = reason  # type: ignore[attr-defined]
     household.save()
+    _changed(household.pk)
+    action = "household_set_relocation" if before is None or site is None else "household_move_site"
     audit_record(
         actor=actor,
-        action="household_set_relocation",
+        action=action,
         obj=household,
         area_code=household.village_id,
-        data={"site": site.pk if site else None},
+        reason=reason,
+        data={"site": site.pk if site else None, "from_site": before},
     )
     return household
 
@@ -603,46 +631,111 @@ def guarantee_check_record(
 
 @transaction.atomic
 def site_create(*, actor: User | None, area_code: str, name: str, **fields: Any) -> ResettlementSite:
+    """A resettlement site in a village or community (CONFIGURE over it); its type is required."""
     if actor is not None and not areas.scope_for(actor, Cap.CONFIGURE).covers_code(area_code):
         raise NotFound()
-    if areas.area_by_code(area_code) is None:
-        raise ValidationFailed([FieldProblem("area", "区划不存在", "the area does not exist")])
-    values = _site_values({"name": name, **fields})
+    problems: list[FieldProblem] = []
+    place = areas.area_by_code(area_code) if area_code else None
+    if place is None or place.level != "village":
+        problems.append(
+            FieldProblem(
+                "area",
+                "请选择安置点所在的村(社区)（12位村级区划代码）",
+                "Choose the village or community the site is in (a 12-digit village code)",
+            )
+        )
+    if not fields.get("kind"):
+        problems.append(
+            FieldProblem(
+                "kind", "请选择安置方式：城镇、集镇或中心村", "Choose the type: urban, town or village-centred"
+            )
+        )
+    try:
+        values = _site_values({"name": name, **fields})
+    except ValidationFailed as exc:
+        raise ValidationFailed(problems + exc.problems) from None
+    if problems:
+        raise ValidationFailed(problems)
     site = ResettlementSite.objects.create(area_id=area_code, **values)
     audit_record(actor=actor, action="site_create", obj=site, area_code=area_code)
     return site
 
 
-SITE_FIELDS = ("name", "address", "planned_households", "planned_people", "completed_year", "services")
+SITE_FIELDS = (
+    "name",
+    "kind",
+    "community",
+    "address",
+    "planned_households",
+    "planned_people",
+    "completed_year",
+    "services",
+)
 
 
 def _site_values(changes: dict[str, Any]) -> dict[str, Any]:
+    """Each field checked; every problem reported at once (a form shows them beside their fields)."""
     unknown = set(changes) - set(SITE_FIELDS)
     if unknown:
         raise ValidationFailed(
             [FieldProblem(k, "不能修改该字段", "this field cannot be changed") for k in sorted(unknown)]
         )
     out = dict(changes)
-    if "name" in out:
-        out["name"] = inputs.name(out["name"], "name", max_len=100, zh="安置点名称", en="site name")
-    for key in ("address", "services"):
-        if key in out:
-            out[key] = inputs.text(
-                out[key], key, max_len=200 if key == "address" else 2000, multiline=key == "services"
+    checks: dict[str, Callable[[Any], Any]] = {
+        "name": lambda v: inputs.name(v, "name", max_len=100, zh="安置点名称", en="site name"),
+        "community": lambda v: inputs.text(v, "community", max_len=100, zh="管理社区", en="community"),
+        "address": lambda v: inputs.text(v, "address", max_len=200, zh="地址", en="address"),
+        "services": lambda v: inputs.text(v, "services", max_len=2000, multiline=True, zh="配套服务", en="services"),
+        "planned_households": lambda v: inputs.count(
+            v or 0, "planned_households", high=100_000, zh="规划户数", en="planned households"
+        ),
+        "planned_people": lambda v: inputs.count(
+            v or 0, "planned_people", high=500_000, zh="规划人数", en="planned people"
+        ),
+        "completed_year": lambda v: (
+            None
+            if v in (None, "")
+            else inputs.count(
+                v,
+                "completed_year",
+                low=1949,
+                high=timezone.localdate().year + 5,
+                zh="建成年份",
+                en="year of completion",
             )
-    for key in ("planned_households", "planned_people"):
-        if key in out:
-            out[key] = inputs.count(out[key], key, high=100_000)
-    if out.get("completed_year") is not None:
-        out["completed_year"] = inputs.count(
-            out["completed_year"], "completed_year", low=1949, high=dt.date.today().year + 5
-        )
+        ),
+        "kind": _site_kind,
+    }
+    problems: list[FieldProblem] = []
+    for key in list(out):
+        try:
+            out[key] = checks[key](out[key])
+        except ValidationFailed as exc:
+            problems += exc.problems
+    if problems:
+        raise ValidationFailed(problems)
     return out
+
+
+def _site_kind(value: Any) -> str:
+    text = str(value or "").strip()
+    by_label = {label: code for code, label in codes.SITE_KINDS.items()}
+    if text in codes.SITE_KINDS or text in by_label:
+        return by_label.get(text, text)
+    raise ValidationFailed(
+        [
+            FieldProblem(
+                "kind",
+                "安置方式应为 城镇安置、集镇安置 或 中心村安置",
+                "The type is one of urban (城镇安置), town (集镇安置) or village-centred (中心村安置)",
+            )
+        ]
+    )
 
 
 @transaction.atomic
 def site_update(*, actor: User | None, site: ResettlementSite, changes: dict[str, Any]) -> ResettlementSite:
-    """Correct a resettlement site's name, address, planned size, year or services (CONFIGURE over its area)."""
+    """Correct a resettlement site's fields (CONFIGURE over its area); its village stays."""
     if actor is not None and not areas.scope_for(actor, Cap.CONFIGURE).covers_code(site.area_id):
         if areas.scope_for(actor).covers_code(site.area_id):
             raise Forbidden("您的角色无权修改安置点", "Your role may not change resettlement sites")

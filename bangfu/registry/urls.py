@@ -1,9 +1,12 @@
 from django.urls import path
 
-from bangfu.registry import views, views_excel
+from bangfu.registry import views, views_excel, views_sites
 
 app_name = "registry"
-NAV = [("view_people", "农户 Households", "registry:household_list")]
+NAV = [
+    ("view_people", "农户 Households", "registry:household_list"),
+    ("view_people", "安置点 Sites", "registry:site_list"),
+]
 urlpatterns = [
     path("households/", views.household_list, name="household_list"),
     path("households/new/", views.household_create, name="household_create"),
@@ -20,4 +23,12 @@ urlpatterns = [
     path("households/import/", views_excel.household_import, name="import"),
     path("households/import/template.xlsx", views_excel.household_import_template, name="import_template"),
     path("households/export.xlsx", views_excel.household_export, name="export"),
+    path("households/<int:pk>/relocation/", views_sites.household_relocation, name="household_relocation"),
+    path("sites/", views_sites.site_list, name="site_list"),
+    path("sites/new/", views_sites.site_new, name="site_new"),
+    path("sites/import/", views_sites.sites_import, name="sites_import"),
+    path("sites/import/template.xlsx", views_sites.sites_template, name="sites_template"),
+    path("sites/<int:pk>/", views_sites.site_detail, name="site_detail"),
+    path("sites/<int:pk>/edit/", views_sites.site_edit, name="site_edit"),
+    path("sites/<int:pk>/place/", views_sites.site_place, name="site_place"),
 ]

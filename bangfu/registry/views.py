@@ -35,6 +35,7 @@ FLAG_LABELS = [
     ("dibao", "低保"),
     ("tekun", "特困"),
     ("relocated", "易地搬迁"),
+    ("relocated_unplaced", "搬迁未安置"),
     ("no_labour", "整户无劳动力"),
 ]
 

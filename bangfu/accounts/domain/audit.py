@@ -56,6 +56,7 @@ ACTION_LABELS: dict[str, str] = {
     "household_bulk_create": "批量建档",
     "household_set_monitoring": "设置监测状态",
     "household_set_relocation": "设置搬迁安置",
+    "household_move_site": "搬迁户调整安置点",
     "member_add": "新增家庭成员",
     "member_update": "修改家庭成员",
     "member_remove": "移除家庭成员",

@@ -52,7 +52,9 @@ def ledgers(county):
     claim = to_approved(w, submit(w.gw1, w.households["h1"].pk))
     insurance.claim_pay(actor=w.insurer, claim_id=claim.pk, reference="TB1", paid_on=dt.date(YEAR, 4, 3))
     employment.policy_set(actor=w.county, area_code=w.area_county.code, effective_from="2020-01-01", values=POLICY)
-    site = registry.site_create(actor=None, area_code=w.v1b.code, name="雪口山乡集中安置点", planned_households=10)
+    site = registry.site_create(
+        actor=None, area_code=w.v1b.code, name="雪口山乡集中安置点", kind="town", planned_households=10
+    )
     registry.household_set_relocation(household=w.households["h4"], site=site, moved_on=dt.date(2020, 1, 1))
     e = market.enterprise_create(
         actor=None, name="雪口山特产合作社", kind="cooperative", credit_code=make("93", "511133", "MA6XYW001"),

@@ -67,7 +67,9 @@ def story(world: Any) -> Story:
     services.policy_set(
         actor=world.county, area_code=world.area_county.code, effective_from="2020-01-01", values=POLICY
     )
-    site = registry.site_create(actor=None, area_code=world.v1b.code, name="雪口山乡集中安置点", planned_households=120)
+    site = registry.site_create(
+        actor=None, area_code=world.v1b.code, name="雪口山乡集中安置点", kind="town", planned_households=120
+    )
     a = household(
         world.v1a,
         "吉石罗布",

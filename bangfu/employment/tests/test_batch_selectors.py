@@ -54,6 +54,6 @@ def test_workers_and_payroll_by_the_workshop_village(story: Story) -> None:
 
 
 def test_villages_without_parameters_are_left_out_not_failed(world) -> None:
-    site = reg.site_create(actor=None, area_code=world.v2a.code, name="安置点", planned_households=5)
+    site = reg.site_create(actor=None, area_code=world.v2a.code, name="安置点", kind="village", planned_households=5)
     reg.household_set_relocation(household=world.households["h3"], site=site, moved_on=dt.date(2020, 1, 1))
     assert selectors.village_counts(ON) == []

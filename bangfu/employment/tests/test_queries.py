@@ -28,7 +28,9 @@ def queries(client: Any, url: str, **params: Any) -> int:
 def grow(story: Story, n: int) -> None:
     """n more relocated households of 黎明村 at the site, each with a worker, a payslip and a course."""
     world = story.world
-    site2 = reg.site_create(actor=None, area_code=world.v1a.code, name=f"第{n}安置点", planned_households=10)
+    site2 = reg.site_create(
+        actor=None, area_code=world.v1a.code, name=f"第{n}安置点", kind="urban", planned_households=10
+    )
     course = services.course_create(
         actor=world.t1,
         values={"workshop": story.workshop.pk, "provider": "职校", "place": "湖州", "province": "浙江"}

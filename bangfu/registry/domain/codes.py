@@ -31,6 +31,8 @@ WORK_PLACE = ["", "乡镇内", "县内乡外", "省内县外", "省外", "境外
 MEDICAL_INSURANCE = ["城乡居民基本医疗保险", "职工基本医疗保险", "未参保"]
 MONITORING_TYPE = ["", "脱贫不稳定户", "边缘易致贫户", "突发严重困难户"]
 HOUSEHOLD_STATUS = ["正常", "已注销"]
+# 安置方式 of a resettlement site (code → label): in a town or city, at a market town, at a central village.
+SITE_KINDS = {"urban": "城镇安置", "town": "集镇安置", "village": "中心村安置"}
 
 # Income items: (code, category, label). Category drives the national totals.
 INCOME_ITEMS: list[tuple[str, str, str]] = [

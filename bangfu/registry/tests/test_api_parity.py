@@ -45,7 +45,13 @@ def test_guarantee_checks_refused_outside_and_without_the_capability(world, api_
 
 
 def _site(world, **extra) -> dict:
-    return {"area": world.v1a.code, "name": "羊店儿村安置点", "planned_households": 40, "planned_people": 160} | extra
+    return {
+        "area": world.v1a.code,
+        "name": "羊店儿村安置点",
+        "kind": "town",
+        "planned_households": 40,
+        "planned_people": 160,
+    } | extra
 
 
 def test_county_creates_edits_sites_and_officers_place_households(world, api_for) -> None:
@@ -91,7 +97,7 @@ def test_county_creates_edits_sites_and_officers_place_households(world, api_for
 @pytest.mark.parametrize("who", ["t2", "gw2", "t1", "auditor"])
 def test_sites_refused_outside_and_without_the_capability(world, api_for, who) -> None:
     """t2/gw2 see no site of T1; t1 and the auditor lack `configure` (t1 may still place households)."""
-    site = services.site_create(actor=world.county, area_code=world.v1a.code, name="羊店儿村安置点")
+    site = services.site_create(actor=world.county, area_code=world.v1a.code, name="羊店儿村安置点", kind="town")
     api = api_for(getattr(world, who))
     # none of them holds `configure`: refused (403) before the body is read, or 404 outside
     assert api.post(f"{API}/sites", _site(world, name="另建"), content_type=JSON).status_code in (403, 404)
@@ -111,7 +117,7 @@ def test_sites_refused_outside_and_without_the_capability(world, api_for, who) -
 
 def test_a_site_out_of_sight_cannot_be_used(world, api_for) -> None:
     """T2's officer cannot put a T2 household on a T1 site they cannot see."""
-    site = services.site_create(actor=world.county, area_code=world.v1a.code, name="羊店儿村安置点")
+    site = services.site_create(actor=world.county, area_code=world.v1a.code, name="羊店儿村安置点", kind="town")
     h3 = world.households["h3"]
     r = api_for(world.t2).put(f"{API}/households/{h3.pk}/relocation", {"site_id": site.pk}, content_type=JSON)
     assert r.status_code == 404 and not Household.objects.get(pk=h3.pk).relocated

@@ -1,0 +1,218 @@
+"""Resettlement site pages: the sites of the user's areas, a new site and its correction, a site's page
+with its households (place one by its number, move one to another site), the household's relocation
+form, and the placement of households from Excel. Every write is a `registry.services` call, the same
+the API makes; the relocation KPI (employment) reads what they write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from bangfu.accounts.domain.roles import Cap, writes
+from bangfu.accounts.http import AuthedHttpRequest
+from bangfu.accounts.selectors import has_cap
+from bangfu.areas import selectors as areas
+from bangfu.areas.domain.codes import Level
+from bangfu.core.errors import ApplicationError, NotFound, invalid
+from bangfu.core.excel import upload_bytes
+from bangfu.core.views import error_status, field_errors, int_or_none, post_dict, reraise_access
+from bangfu.registry import placement, selectors, services
+from bangfu.registry.domain.codes import SITE_KINDS
+from bangfu.registry.models import Household, ResettlementSite
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SITE_FORM_FIELDS = ["name", "area", "kind", "community", "address", "planned_households", "planned_people",
+                    "completed_year", "services"]  # fmt: skip
+SHOWN_PROBLEMS = 500
+
+
+def _require(request: AuthedHttpRequest, cap: Cap) -> None:
+    if not has_cap(request.user, cap):
+        raise NotFound()
+
+
+@login_required
+def site_list(request: AuthedHttpRequest) -> HttpResponse:
+    _require(request, Cap.VIEW_PEOPLE)
+    ctx = {
+        "sites": selectors.sites_with_counts(request.user),
+        "unplaced": selectors.relocated_unplaced(request.user),
+        "can_create": has_cap(request.user, Cap.CONFIGURE),
+        "can_place": has_cap(request.user, Cap.EDIT_REGISTRY),
+    }
+    return render(request, "registry/site_list.html", ctx)
+
+
+def _site_form(request: AuthedHttpRequest, ctx: dict[str, Any], status: int = 200) -> HttpResponse:
+    ctx.setdefault("errors", {})
+    ctx["kinds"] = list(SITE_KINDS.items())
+    ctx["villages"] = areas.areas_visible(request.user, level=Level.VILLAGE, cap=Cap.CONFIGURE)[:3000]
+    return render(request, "registry/site_form.html", ctx, status=status)
+
+
+def _site_changes(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: values[k] for k in SITE_FORM_FIELDS if k not in ("name", "area")}
+
+
+@login_required
+@writes(Cap.CONFIGURE)
+def site_new(request: AuthedHttpRequest) -> HttpResponse:
+    _require(request, Cap.CONFIGURE)
+    if request.method != "POST":
+        return _site_form(request, {"values": {}, "creating": True})
+    values = post_dict(request, SITE_FORM_FIELDS)
+    try:
+        site = services.site_create(
+            actor=request.user, area_code=values["area"], name=values["name"], **_site_changes(values)
+        )
+    except ApplicationError as exc:
+        reraise_access(exc)
+        return _site_form(request, {"values": values, "errors": field_errors(exc), "creating": True}, 422)
+    messages.success(request, f"已新建安置点 {site.name} Site created")
+    return redirect("registry:site_detail", pk=site.pk)
+
+
+@login_required
+@writes(Cap.CONFIGURE)
+def site_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    site = selectors.site_get(request.user, pk)
+    _require(request, Cap.CONFIGURE)
+    if request.method != "POST":
+        values = {k: getattr(site, k) for k in SITE_FORM_FIELDS if k != "area"} | {"area": site.area_id}
+        return _site_form(request, {"values": values, "site": site})
+    values = post_dict(request, SITE_FORM_FIELDS) | {"area": site.area_id}
+    changes = _site_changes(values) | {"name": values["name"]}
+    try:
+        services.site_update(actor=request.user, site=site, changes=changes)
+    except ApplicationError as exc:
+        reraise_access(exc)
+        return _site_form(request, {"values": values, "errors": field_errors(exc), "site": site}, 422)
+    messages.success(request, "已保存 Saved")
+    return redirect("registry:site_detail", pk=site.pk)
+
+
+def _site_page(request: AuthedHttpRequest, site: ResettlementSite, status: int = 200, **extra: Any) -> HttpResponse:
+    ctx = {
+        "site": site,
+        "households": selectors.site_households(request.user, site),
+        "can_edit": has_cap(request.user, Cap.CONFIGURE),
+        "can_place": has_cap(request.user, Cap.EDIT_REGISTRY),
+        "values": {"moved_on": timezone.localdate().isoformat()},
+        "errors": {},
+        **extra,
+    }
+    return render(request, "registry/site_detail.html", ctx, status=status)
+
+
+@login_required
+def site_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _site_page(request, selectors.site_get(request.user, pk))
+
+
+@login_required
+@require_POST
+@writes(Cap.EDIT_REGISTRY)
+def site_place(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Place a household, found by its number among those the user may change, on this site."""
+    site = selectors.site_get(request.user, pk)
+    values = post_dict(request, ["number", "moved_on", "from_village"])
+    try:
+        household = _household_to_place(request, values["number"])
+        services.household_set_relocation(
+            household=household,
+            site=site,
+            moved_on=values["moved_on"] or None,
+            from_village=values["from_village"] or household.relocated_from_id,
+            actor=request.user,
+        )
+    except ApplicationError as exc:
+        reraise_access(exc)
+        return _site_page(request, site, 422, values=values, errors=field_errors(exc))
+    messages.success(request, f"已将 {household.number} 安置到 {site.name} Household placed on the site")
+    return redirect("registry:site_detail", pk=site.pk)
+
+
+def _household_to_place(request: AuthedHttpRequest, number: str) -> Household:
+
+    if not number.strip():
+        raise invalid("number", "请填写户编号", "Fill in the household number")
+    try:
+        return selectors.household_by_number(request.user, number, Cap.EDIT_REGISTRY)
+    except NotFound:
+        raise invalid(
+            "number",
+            f"没有找到您可修改的户编号 {number.strip()}，请核对",
+            f"No household numbered {number.strip()} among those you may change; check the number",
+        ) from None
+
+
+@login_required
+@writes(Cap.EDIT_REGISTRY)
+def household_relocation(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The household's site: place it, move it to another site, or take it off the sites."""
+    h = selectors.household_get(request.user, pk)
+    _require(request, Cap.EDIT_REGISTRY)
+    sites = selectors.sites_visible(request.user).select_related("area").order_by("area_id", "name")
+    ctx: dict[str, Any] = {"h": h, "sites": sites, "errors": {}}
+    if request.method != "POST":
+        ctx["values"] = {
+            "site": h.relocation_site_id or "",
+            "moved_on": (h.relocated_on or timezone.localdate()).isoformat(),
+            "from_village": h.relocated_from_id or "",
+        }
+        return render(request, "registry/household_relocation.html", ctx)
+    values = post_dict(request, ["site", "moved_on", "from_village", "reason"])
+    site_id = int_or_none(values["site"])
+    try:
+        site = selectors.site_get(request.user, site_id) if site_id is not None else None
+        services.household_set_relocation(
+            household=h,
+            site=site,
+            moved_on=values["moved_on"] or None,
+            from_village=values["from_village"] or None,
+            actor=request.user,
+            reason=values["reason"],
+        )
+    except ApplicationError as exc:
+        reraise_access(exc)
+        ctx |= {"values": values, "errors": field_errors(exc)}
+        return render(request, "registry/household_relocation.html", ctx, status=422)
+    messages.success(request, "已保存安置信息 Relocation saved")
+    return redirect("registry:household_detail", pk=h.pk)
+
+
+@login_required
+def sites_template(request: AuthedHttpRequest) -> HttpResponse:
+    _require(request, Cap.EDIT_REGISTRY)
+    response = HttpResponse(placement.template_workbook(request.user), content_type=XLSX)
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''site-placement-template.xlsx"
+    return response
+
+
+@login_required
+@writes(Cap.EDIT_REGISTRY)
+def sites_import(request: AuthedHttpRequest) -> HttpResponse:
+    """GET: the upload form. POST: place every household of the file, or none, with the report by row."""
+    _require(request, Cap.EDIT_REGISTRY)
+    ctx: dict[str, Any] = {}
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise ApplicationError(zh="请选择要导入的文件", en="Choose the file to import", code="no_file")
+            placed = placement.placements_import(
+                actor=request.user, data=upload_bytes(upload), filename=upload.name or ""
+            )
+        except ApplicationError as exc:
+            reraise_access(exc)
+            ctx |= {"error": exc, "problems": exc.problems[:SHOWN_PROBLEMS]}
+        else:
+            messages.success(request, f"已安置{placed}户 Placed {placed} households")
+            return redirect("registry:site_list")
+    return render(request, "registry/sites_import.html", ctx, status=error_status(ctx.get("error")))
