@@ -86,7 +86,7 @@
         return r.json().then(function (data) {
           if (String(data.user && data.user.id) !== cfg.user) return null; // another session answered
           return Q.setData("offline", data).then(function () { return Q.setData("offline-at", Date.now()); })
-            .then(function () { warm(data); return data; });
+            .then(function () { warm(data, true); return data; });
         });
       });
     }).catch(function () { return null; });
@@ -94,26 +94,34 @@
 
   // Keeps the task pages (always refreshed) and each household's visit form and open warning (when
   // not kept yet) in the service worker's page cache, two at a time, after the page has loaded.
-  function warm(data) {
-    if (!window.caches || !navigator.serviceWorker || !navigator.serviceWorker.controller) return;
-    var fresh = (data.precache || []).filter(function (u) { return u.indexOf(cfg.static) !== 0; });
+  function whenControlled() { // the first page after signing in is not controlled yet: clientsClaim follows
+    if (!("serviceWorker" in navigator)) return Promise.reject(new Error("no service worker"));
+    if (navigator.serviceWorker.controller) return Promise.resolve();
+    return new Promise(function (resolve, reject) {
+      navigator.serviceWorker.addEventListener("controllerchange", function () { resolve(); }, { once: true });
+      setTimeout(function () { reject(new Error("no service worker took control")); }, 30000);
+    });
+  }
+  // Asks the service worker to keep the task pages (each time the data is fetched: fresh tasks) and each
+  // household's visit form and open warning (when not kept yet): every page load checks what is missing.
+  function warm(data, fresh) {
+    if (!window.caches || !data) return;
+    var tasks = fresh ? (data.precache || []).filter(function (u) { return u.indexOf(cfg.static) !== 0; }) : [];
     var kept = [];
     (data.households || []).forEach(function (h) { if (h.visit_url) kept.push(h.visit_url); });
     ((data.tasks && data.tasks.warnings) || []).forEach(function (w) { if (w.url) kept.push(w.url); });
-    caches.open(PAGES_CACHE).then(function (cache) {
+    whenControlled().then(function () {
+      return caches.open(PAGES_CACHE);
+    }).then(function (cache) {
       return Promise.all(kept.map(function (u) {
         return cache.match(u, { ignoreVary: true }).then(function (hit) { return hit ? null : u; });
       }));
     }).then(function (missing) {
-      var todo = fresh.concat(missing.filter(Boolean)).slice(0, 400);
-      function worker() {
-        var url = todo.shift();
-        if (!url || !navigator.onLine) return Promise.resolve();
-        return fetch(url, { credentials: "same-origin", headers: { "X-Bangfu-Warm": "1" } })
-          .catch(function () {}).then(worker);
+      var urls = tasks.concat(missing.filter(Boolean));
+      if (urls.length && navigator.serviceWorker.controller) {
+        navigator.serviceWorker.controller.postMessage({ type: "warm", urls: urls });
       }
-      return Promise.all([worker(), worker()]);
-    });
+    }, function () { /* no service worker: pages are kept on visit only */ });
   }
 
   function forgetHousehold(id) { // moved away: its data and its kept pages leave the phone
@@ -423,6 +431,8 @@
     return Promise.all([render(), drawOfflinePage()]);
   }).then(function () {
     if (!navigator.onLine) return;
-    return flush().then(function () { return refreshData(false); });
+    return flush().then(function () { return refreshData(false); }).then(function (fresh) {
+      if (!fresh) return Q.getData("offline").then(function (kept) { warm(kept, false); });
+    });
   });
 })();

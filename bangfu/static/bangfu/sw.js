@@ -91,6 +91,21 @@ function swCsrf() {
 
 self.addEventListener("message", function (event) {
   var data = event.data || {};
+  if (data.type === "warm" && Array.isArray(data.urls)) {
+    // Keep the pages the offline data names (the page sends only what is missing, and the task pages):
+    // here, not in the page, so that moving to another page does not cancel it. Two at a time.
+    var todo = data.urls.filter(function (u) {
+      var url = new URL(u, self.location.origin);
+      return url.origin === self.location.origin && PAGE_PATTERNS.some(function (p) { return p.test(url.pathname); });
+    }).slice(0, 400);
+    var worker = function () {
+      var u = todo.shift();
+      if (!u) return Promise.resolve();
+      var request = new Request(u, { credentials: "same-origin", headers: { "X-Bangfu-Warm": "1" } });
+      return pages.handle({ event: event, request: request }).catch(function () {}).then(worker);
+    };
+    event.waitUntil(Promise.all([worker(), worker()]));
+  }
   if (data.type === "clear") {
     // Signing out: every cache of this site (pages, static, precache) goes.
     event.waitUntil(caches.keys().then(function (keys) { return Promise.all(keys.map(function (k) { return caches.delete(k); })); }));
