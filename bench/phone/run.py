@@ -64,15 +64,33 @@ def _serve(source: Path, households: int) -> tuple[subprocess.Popen[bytes], str,
     py = sys.executable
     manage = [py, "-c", "import sys; from bangfu.cli import main; sys.argv[0] = 'bangfu'; main()"]
     started = time.monotonic()
-    for args in (["migrate", "--noinput", "-v", "0"], ["demo", "--households", str(households)],
-                 ["collectstatic", "--noinput", "-v", "0"]):
+    for args in (
+        ["migrate", "--noinput", "-v", "0"],
+        ["demo", "--households", str(households)],
+        ["collectstatic", "--noinput", "-v", "0"],
+    ):
         subprocess.run([*manage, *args], cwd=source, env=env, check=True, stdout=subprocess.DEVNULL)
     print(f"  set-up (migrate, demo of {households} households, collectstatic): {time.monotonic() - started:.0f} s")
     port = _free_port()
     server = subprocess.Popen(
-        [py, "-m", "gunicorn", "bangfu.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--threads", "4", "--timeout", "120"],
-        cwd=source, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            py,
+            "-m",
+            "gunicorn",
+            "bangfu.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--timeout",
+            "120",
+        ],
+        cwd=source,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     for _ in range(100):
@@ -115,8 +133,15 @@ def _timed_goto(page: Any, meter: Meter, url: str) -> dict[str, float]:
     task_bytes = meter.bytes
     page.wait_for_load_state("networkidle", timeout=180_000)
     idle = time.monotonic() - t0
-    return {"dcl_s": dcl, "dcl_kb": dcl_bytes / 1024, "task_s": task, "task_kb": task_bytes / 1024,
-            "idle_s": idle, "idle_kb": meter.bytes / 1024, "requests": meter.requests}
+    return {
+        "dcl_s": dcl,
+        "dcl_kb": dcl_bytes / 1024,
+        "task_s": task,
+        "task_kb": task_bytes / 1024,
+        "idle_s": idle,
+        "idle_kb": meter.bytes / 1024,
+        "requests": meter.requests,
+    }
 
 
 def _taps_to_visit(page: Any, base: str) -> str:
@@ -148,8 +173,9 @@ def measure(base: str, runs: int) -> None:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=["--headless=new", "--no-sandbox"])
         firsts, laters = [], []
         for _ in range(runs):
-            ctx = browser.new_context(viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True,
-                                      locale="zh-CN")
+            ctx = browser.new_context(
+                viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True, locale="zh-CN"
+            )
             page = ctx.new_page()
             page.goto(base + "/accounts/login/")
             page.fill("input[name=username]", USER)
@@ -161,8 +187,10 @@ def measure(base: str, runs: int) -> None:
             # Cold: nothing kept from the sign-in (HTTP cache, service worker, caches, IndexedDB), cookies kept.
             cdp.send("Network.clearBrowserCache")
             origin = base
-            cdp.send("Storage.clearDataForOrigin",
-                     {"origin": origin, "storageTypes": "service_workers,cache_storage,indexeddb,local_storage"})
+            cdp.send(
+                "Storage.clearDataForOrigin",
+                {"origin": origin, "storageTypes": "service_workers,cache_storage,indexeddb,local_storage"},
+            )
             page.goto("about:blank")
             meter = Meter(cdp)
             cdp.send("Network.emulateNetworkConditions", SLOW_3G)
@@ -176,8 +204,10 @@ def measure(base: str, runs: int) -> None:
                 page.goto(base + path, wait_until="domcontentloaded", timeout=120_000)
                 later[path] = (time.monotonic() - t0, meter.bytes / 1024)
             laters.append(later)
-            cdp.send("Network.emulateNetworkConditions", {**SLOW_3G, "latency": 0, "downloadThroughput": -1,
-                                                          "uploadThroughput": -1})
+            cdp.send(
+                "Network.emulateNetworkConditions",
+                {**SLOW_3G, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+            )
             if len(firsts) == 1:
                 print(f"  taps from home to a logged visit: {_taps_to_visit(page, base)}")
             ctx.close()
@@ -189,7 +219,8 @@ def measure(base: str, runs: int) -> None:
     print(f"  first load of / (median of {runs}), slow 3G 400 ms / 400 kbit/s:")
     print(f"    DOMContentLoaded      {med('dcl_s'):6.2f} s   {med('dcl_kb'):7.1f} KB")
     print(f"    first task visible    {med('task_s'):6.2f} s   {med('task_kb'):7.1f} KB")
-    print(f"    network idle          {med('idle_s'):6.2f} s   {med('idle_kb'):7.1f} KB   {med('requests'):.0f} requests")
+    idle = f"{med('idle_s'):6.2f} s   {med('idle_kb'):7.1f} KB"
+    print(f"    network idle          {idle}   {med('requests'):.0f} requests")
     for path in ("/cases/grid/mine/", "/"):
         t = statistics.median(lv[path][0] for lv in laters)
         kb = statistics.median(lv[path][1] for lv in laters)
