@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from bangfu.casework.domain import codes
 from bangfu.casework.domain.procedure import EVENT_LABELS, STATE_LABELS, Event, State
 from bangfu.core.guards import bounded
+from bangfu.core.models import MONEY_LIMIT, money_field
 
 
 def _choices(d: dict[str, str]) -> list[tuple[str, str]]:
@@ -229,13 +230,13 @@ class Measure(models.Model):
     responsible_unit = models.CharField("责任单位", max_length=100, blank=True)
     starts_on = models.DateField("开始日期")
     ends_on = models.DateField("结束日期", null=True, blank=True)
-    amount = models.DecimalField("金额(元)", max_digits=12, decimal_places=2, default=Decimal("0"))
+    amount = money_field("金额(元)", default=Decimal("0"))
     status = models.CharField("状态", max_length=12, choices=_choices(codes.MEASURE_STATUS), default="planned")
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["case_id", "starts_on", "pk"]
-        constraints = bounded("measure", {"amount": Decimal("1e10")})
+        constraints = bounded("measure", {"amount": MONEY_LIMIT})
 
     def __str__(self) -> str:
         return self.title

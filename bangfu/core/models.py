@@ -1,11 +1,47 @@
-"""Shared records: the audit/event log, the log of full personal-data views, background jobs."""
+"""Shared records: the audit/event log, the log of full personal-data views, background jobs; and the
+money and quantity columns every app declares its amounts with."""
 
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
+from typing import Literal, overload
 
 from django.conf import settings
 from django.db import models
+
+# One precision for every amount of money and every quantity: DECIMAL(12, 2), yuan to the fen (a quantity
+# to the hundredth of its unit). MONEY_LIMIT is the first value such a column cannot hold; the database
+# CHECK constraints (`core.guards.bounded`) and `core.domain.money.LIMIT` follow it, and the inputs
+# (`core.domain.inputs.MAX_AMOUNT`, 1亿元 a line) stay 100× below it, so a total of many lines still fits.
+MONEY_DIGITS = 12
+MONEY_PLACES = 2
+MONEY_LIMIT = Decimal(10) ** (MONEY_DIGITS - MONEY_PLACES)
+
+type Amount = models.DecimalField[Decimal | int | str, Decimal]
+type OptionalAmount = models.DecimalField[Decimal | int | str | None, Decimal | None]
+
+
+@overload
+def money_field(verbose_name: str, *, optional: Literal[False] = False, default: Decimal | None = None) -> Amount: ...
+@overload
+def money_field(verbose_name: str, *, optional: Literal[True]) -> OptionalAmount: ...
+def money_field(
+    verbose_name: str, *, optional: bool = False, default: Decimal | None = None
+) -> Amount | OptionalAmount:
+    """A yuan amount to the fen. `optional`: may stay empty (a cap, a figure not computed yet)."""
+    if optional:
+        return models.DecimalField(
+            verbose_name, max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, null=True, blank=True
+        )
+    if default is None:
+        return models.DecimalField(verbose_name, max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES)
+    return models.DecimalField(verbose_name, max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, default=default)
+
+
+def quantity_field(verbose_name: str, *, default: Decimal | None = None) -> Amount:
+    """A quantity in its unit (jin, kg, piece, box) to the hundredth, with the precision of money."""
+    return money_field(verbose_name, default=default)
 
 
 class AuditEvent(models.Model):

@@ -12,14 +12,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
+from bangfu.core.models import money_field
 from bangfu.employment.domain.dividends import BASIS_LABELS, Basis
 from bangfu.employment.domain.endings import CONTRACT_END_REASONS, POST_END_REASONS, choices
 from bangfu.employment.domain.transitions import STATE_LABELS, State
 from bangfu.employment.domain.wages import DAY_COUNT_LABELS, WAGE_KIND_LABELS, WageKind
-
-
-def _money(label: str, **kw: object) -> models.DecimalField:
-    return models.DecimalField(label, max_digits=12, decimal_places=2, **kw)  # type: ignore[arg-type]
 
 
 def _village(label: str = "所在村(社区)", related: str = "+") -> models.ForeignKey:
@@ -35,12 +32,12 @@ class EmploymentPolicy(models.Model):
     effective_from = models.DateField("生效日期")
     effective_to = models.DateField("失效日期", null=True, blank=True)
     min_poor_workers = models.PositiveIntegerField("认定：最少脱贫人口就业人数")
-    min_insurance_per_worker_month = _money("认定：意外险(元/人/月)")
+    min_insurance_per_worker_month = money_field("认定：意外险(元/人/月)")
     upgrade_min_months_running = models.PositiveIntegerField("升级：最短运营月数")
     upgrade_min_long_contract_workers = models.PositiveIntegerField("升级：最少长期合同脱贫劳动力")
     upgrade_min_contract_months = models.PositiveIntegerField("升级：合同最短月数")
-    upgrade_min_average_annual_pay = _money("升级：年均工资下限")
-    upgrade_min_annual_revenue = _money("升级：年营业收入下限")
+    upgrade_min_average_annual_pay = money_field("升级：年均工资下限")
+    upgrade_min_annual_revenue = money_field("升级：年营业收入下限")
     welfare_posts_per_household = models.PositiveIntegerField("公益岗位每户上限", null=True, blank=True)
     welfare_max_age = models.PositiveIntegerField("公益岗位年龄上限")
     working_age_min = models.PositiveIntegerField("劳动年龄下限")
@@ -103,7 +100,7 @@ class Workshop(models.Model):
         choices=[(s.value, STATE_LABELS[s]) for s in State],
         default=State.APPLIED.value,
     )
-    insurance_per_worker_month = _money("意外险(元/人/月)", default=Decimal("0"))
+    insurance_per_worker_month = money_field("意外险(元/人/月)", default=Decimal("0"))
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -118,7 +115,7 @@ class WorkshopRevenue(models.Model):
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="revenues")
     year = models.PositiveSmallIntegerField("年度")
-    amount = _money("营业收入(元)")
+    amount = money_field("营业收入(元)")
     note = models.CharField("依据", max_length=200, blank=True)  # e.g. the audited accounts it came from
     recorded_at = models.DateTimeField(auto_now=True)
 
@@ -160,7 +157,7 @@ class FundingSource(models.Model):
     ]
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="funding")
     kind = models.CharField("资金来源", max_length=12, choices=KINDS)
-    amount = _money("金额(元)")
+    amount = money_field("金额(元)")
     partner_province = models.CharField("协作省份", max_length=20, blank=True)
     year = models.PositiveSmallIntegerField("年度")
     note = models.CharField("说明", max_length=200, blank=True)
@@ -178,11 +175,11 @@ class WageRule(models.Model):
     effective_from = models.DateField("生效日期")
     effective_to = models.DateField("失效日期", null=True, blank=True)
     kind = models.CharField("计薪方式", max_length=12, choices=[(k.value, WAGE_KIND_LABELS[k]) for k in WageKind])
-    base = _money("底薪(元/月)", default=Decimal("0"))
-    piece_rate = _money("计件单价(元/件)", default=Decimal("0"))
-    day_rate = _money("日工资(元/天)", default=Decimal("0"))
-    fixed = _money("固定月薪(元)", default=Decimal("0"))
-    cap = _money("月工资上限(元)", null=True, blank=True)
+    base = money_field("底薪(元/月)", default=Decimal("0"))
+    piece_rate = money_field("计件单价(元/件)", default=Decimal("0"))
+    day_rate = money_field("日工资(元/天)", default=Decimal("0"))
+    fixed = money_field("固定月薪(元)", default=Decimal("0"))
+    cap = money_field("月工资上限(元)", optional=True)
 
     class Meta:
         ordering = ["workshop_id", "code", "-effective_from"]
@@ -201,7 +198,7 @@ class Contract(models.Model):
     start = models.DateField("起始日期")
     term_months = models.PositiveSmallIntegerField("合同期限(月)")
     probation_months = models.PositiveSmallIntegerField("试用期(月)", default=0)
-    probation_pay = _money("试用期月薪(元)", default=Decimal("0"))
+    probation_pay = money_field("试用期月薪(元)", default=Decimal("0"))
     wage_code = models.CharField("工资规则编号", max_length=20)
     # The first day the person no longer works here: open_on() counts the contract until the day before.
     end = models.DateField("终止日期", null=True, blank=True)
@@ -226,13 +223,13 @@ class Payslip(models.Model):
     pieces = models.PositiveIntegerField("计件数", default=0)
     wage_rule = models.ForeignKey(WageRule, null=True, on_delete=models.PROTECT, related_name="+")
     in_probation = models.BooleanField("试用期", default=False)
-    monthly_part = _money("月薪部分")
-    piece_part = _money("计件部分")
-    day_part = _money("计日部分")
+    monthly_part = money_field("月薪部分")
+    piece_part = money_field("计件部分")
+    day_part = money_field("计日部分")
     capped = models.BooleanField("封顶", default=False)
-    gross = _money("应发工资")
+    gross = money_field("应发工资")
     # A month in which probation ended: the days before at the probation rate (see domain/wages.py).
-    probation_part = models.DecimalField("试用期部分", max_digits=12, decimal_places=2, default=Decimal("0"))
+    probation_part = money_field("试用期部分", default=Decimal("0"))
     probation_days = models.PositiveSmallIntegerField("试用期计薪天数", default=0)
     regular_days = models.PositiveSmallIntegerField("转正后计薪天数", default=0)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -252,8 +249,8 @@ class PayslipCorrection(models.Model):
     payslip = models.ForeignKey(Payslip, on_delete=models.PROTECT, related_name="corrections")
     before = models.JSONField("更正前")  # the payslip's figures as they were (amounts as strings)
     after = models.JSONField("更正后")
-    previous_gross = _money("原应发工资")
-    gross = _money("更正后应发工资")
+    previous_gross = money_field("原应发工资")
+    gross = money_field("更正后应发工资")
     reason = models.TextField("更正理由")
     corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     corrected_at = models.DateTimeField("更正时间", auto_now_add=True)
@@ -319,7 +316,7 @@ class WelfarePost(models.Model):
     year = models.PositiveSmallIntegerField("聘用年度")
     start = models.DateField("聘用起始")
     end = models.DateField("聘用截止")  # last day served (inclusive); annual contract, renewed after assessment
-    monthly_pay = _money("月补贴(元)")
+    monthly_pay = money_field("月补贴(元)")
     months_served = models.PositiveSmallIntegerField("聘用月数", default=0)
     end_code = models.CharField("退岗原因", max_length=20, blank=True, choices=choices(POST_END_REASONS))
     ended_reason = models.CharField("退岗说明", max_length=100, blank=True)  # free-text note beside the code
@@ -339,7 +336,7 @@ class CollectiveAsset(models.Model):
     name = models.CharField("资产名称", max_length=120)
     kind = models.CharField("类型", max_length=10, choices=KINDS)
     workshop = models.ForeignKey(Workshop, null=True, blank=True, on_delete=models.PROTECT, related_name="assets")
-    annual_rent = _money("年租金(元)", default=Decimal("0"))
+    annual_rent = money_field("年租金(元)", default=Decimal("0"))
 
     def __str__(self) -> str:
         return self.name
@@ -372,11 +369,11 @@ class AssetIncome(models.Model):
 
     asset = models.ForeignKey(CollectiveAsset, on_delete=models.PROTECT, related_name="incomes")
     year = models.PositiveSmallIntegerField("收益年度")
-    amount = _money("收益金额(元)")
+    amount = money_field("收益金额(元)")
     received_on = models.DateField("到账日期")
     rule = models.ForeignKey(DividendRule, null=True, on_delete=models.PROTECT, related_name="+")
-    collective_amount = _money("集体留存(元)", null=True)
-    dividend_amount = _money("分红总额(元)", null=True)
+    collective_amount = money_field("集体留存(元)", optional=True)
+    dividend_amount = money_field("分红总额(元)", optional=True)
     distributed_at = models.DateTimeField("分配时间", null=True)
 
     class Meta:
@@ -391,7 +388,7 @@ class DividendShare(models.Model):
     income = models.ForeignKey(AssetIncome, on_delete=models.PROTECT, related_name="shares")
     household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="+")
     members = models.PositiveSmallIntegerField("人口")
-    amount = _money("分红(元)")
+    amount = money_field("分红(元)")
 
     class Meta:
         ordering = ["income_id", "household_id"]

@@ -9,13 +9,9 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from bangfu.core.guards import bounded
+from bangfu.core.models import MONEY_LIMIT, money_field
 from bangfu.insurance.domain import codes
 from bangfu.insurance.domain.workflow import STATUS_LABELS, Status
-
-
-def _money(label: str, *, optional: bool = False) -> models.DecimalField:
-    """Yuan to the fen; optional amounts (caps, figures not yet computed) may be empty."""
-    return models.DecimalField(label, max_digits=14, decimal_places=2, null=optional, blank=optional)
 
 
 class Scheme(models.Model):
@@ -34,17 +30,15 @@ class Scheme(models.Model):
     basis_share = models.DecimalField("承保比例", max_digits=5, decimal_places=4, default=Decimal("0"))
     basis_count = models.PositiveIntegerField("固定承保人数", default=0)
     insured_groups = models.JSONField("承保人群", default=list, blank=True)
-    premium_per_person = models.DecimalField("每人保费(元)", max_digits=8, decimal_places=2)
+    premium_per_person = money_field("每人保费(元)")
     fee_rate = models.DecimalField("服务费率(占赔款)", max_digits=5, decimal_places=4, default=Decimal("0"))
     carry_over = models.BooleanField("结余结转下年", default=True)
     deficit_topup = models.BooleanField("不足由财政补足", default=True)
-    income_line = _money("防贫线(人均纯收入,元/年)")
+    income_line = money_field("防贫线(人均纯收入,元/年)")
     publicity_required = models.BooleanField("赔付前须公示", default=False)
     publicity_days = models.PositiveSmallIntegerField("公示天数", default=5)
     # Duplicate detection (重复报案识别), see domain/duplicates.py.
-    dup_amount_tolerance = models.DecimalField(
-        "重复识别：金额容差(元)", max_digits=10, decimal_places=2, default=Decimal("0")
-    )
+    dup_amount_tolerance = money_field("重复识别：金额容差(元)", default=Decimal("0"))
     dup_date_slack_days = models.PositiveSmallIntegerField("重复识别：日期容差(天)", default=0)
     dup_count_rejected = models.BooleanField("重复识别：已驳回的理赔也算", default=False)
     history = HistoricalRecords()
@@ -65,16 +59,16 @@ class CauseTerms(models.Model):
     label = models.CharField("名称", max_length=40)
     effective_from = models.DateField("生效日期")
     effective_to = models.DateField("失效日期", null=True, blank=True)
-    deductible = _money("起付线(免扶助额)")
-    per_claim_cap = _money("单次封顶", optional=True)
-    annual_cap = _money("年度封顶", optional=True)
+    deductible = money_field("起付线(免扶助额)")
+    per_claim_cap = money_field("单次封顶", optional=True)
+    annual_cap = money_field("年度封顶", optional=True)
     annual_cap_per = models.CharField(
         "年度封顶计算对象",
         max_length=10,
         default="household",
         choices=[("household", "每户"), ("person", "每人")],
     )
-    income_line = _money("本类防贫线(空则用方案防贫线)", optional=True)
+    income_line = money_field("本类防贫线(空则用方案防贫线)", optional=True)
     deducted_aid = models.JSONField("先行扣减的其他资助", default=list, blank=True)
     thresholds = models.JSONField("支出条件(按人群)", default=dict, blank=True)  # group or "*" → yuan
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -91,8 +85,8 @@ class CauseTerms(models.Model):
 class TermsBand(models.Model):
     terms = models.ForeignKey(CauseTerms, on_delete=models.CASCADE, related_name="bands")
     position = models.PositiveSmallIntegerField()
-    lower = _money("下限")
-    upper = _money("上限", optional=True)
+    lower = money_field("下限")
+    upper = money_field("上限", optional=True)
     rate = models.DecimalField("赔付比例", max_digits=5, decimal_places=4)
 
     class Meta:
@@ -149,14 +143,14 @@ class Claim(models.Model):
     # Set by the home survey (入户勘查).
     surveyed_on = models.DateField("勘查日期", null=True, blank=True)
     survey_notes = models.TextField("勘查意见", blank=True)
-    per_capita_income = _money("核实人均纯收入", optional=True)
+    per_capita_income = money_field("核实人均纯收入", optional=True)
     # Set by the calculation; `terms` is the version the figures came from.
     terms = models.ForeignKey(CauseTerms, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     eligible = models.BooleanField(null=True)
-    total_expense = _money("申报费用", optional=True)
-    deducted = _money("扣减其他资助", optional=True)
-    eligible_expense = _money("合规支出", optional=True)
-    payout = _money("核定赔款", optional=True)
+    total_expense = money_field("申报费用", optional=True)
+    deducted = money_field("扣减其他资助", optional=True)
+    eligible_expense = money_field("合规支出", optional=True)
+    payout = money_field("核定赔款", optional=True)
     explanation = models.JSONField("核算说明", default=dict, blank=True)
     publicised_on = models.DateField("公示日期", null=True, blank=True)
     approved_on = models.DateField("审批日期", null=True, blank=True)
@@ -189,7 +183,7 @@ class Claim(models.Model):
 class ClaimExpense(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="expenses")
     description = models.CharField("费用项目", max_length=120)
-    amount = _money("金额(元)")
+    amount = money_field("金额(元)")
     incurred_on = models.DateField("发生日期", null=True, blank=True)
     incurred_to = models.DateField("截止日期(费用期间)", null=True, blank=True)
     receipt_no = models.CharField("票据号", max_length=40, blank=True)
@@ -199,7 +193,7 @@ class ClaimExpense(models.Model):
         indexes = [
             models.Index(fields=["receipt_no"], condition=~models.Q(receipt_no=""), name="claimexpense_receipt"),
         ]
-        constraints = bounded("claimexpense", {"amount": Decimal("1e12")})
+        constraints = bounded("claimexpense", {"amount": MONEY_LIMIT})
 
     def __str__(self) -> str:
         return f"{self.description} {self.amount}"
@@ -210,12 +204,12 @@ class ClaimAid(models.Model):
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="aid")
     kind = models.CharField("资助类型", max_length=24, choices=list(codes.AID_KINDS.items()))
-    amount = _money("金额(元)")
+    amount = money_field("金额(元)")
     note = models.CharField("说明", max_length=120, blank=True)
 
     class Meta:
         ordering = ["claim_id", "pk"]
-        constraints = bounded("claimaid", {"amount": Decimal("1e12")})
+        constraints = bounded("claimaid", {"amount": MONEY_LIMIT})
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount}"
@@ -264,7 +258,7 @@ class Payment(models.Model):
     """The payment of a claim. One per claim, enforced by the database, not only by the code."""
 
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="payments")
-    amount = _money("赔款金额")
+    amount = money_field("赔款金额")
     reference = models.CharField("支付凭证号", max_length=64)
     paid_on = models.DateField("支付日期")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -273,7 +267,7 @@ class Payment(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["claim"], name="uniq_payment_claim"),
-            *bounded("payment", {"amount": Decimal("1e12")}),
+            *bounded("payment", {"amount": MONEY_LIMIT}),
         ]
 
     def __str__(self) -> str:
@@ -285,7 +279,7 @@ class LedgerEntry(models.Model):
 
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="ledger")
     kind = models.CharField("类型", max_length=10, choices=list(codes.LEDGER_KINDS.items()))
-    amount = _money("金额(元)")
+    amount = money_field("金额(元)")
     on = models.DateField("日期")
     claim = models.ForeignKey(Claim, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     persons = models.PositiveIntegerField("承保人数", null=True, blank=True)
@@ -307,7 +301,7 @@ class LedgerEntry(models.Model):
                 condition=models.Q(kind__in=["carry_out", "topup"]),
                 name="uniq_ledger_settlement",
             ),
-            *bounded("ledgerentry", {"amount": Decimal("1e12"), "persons": 2**31}),
+            *bounded("ledgerentry", {"amount": MONEY_LIMIT, "persons": 2**31}),
         ]
 
     def __str__(self) -> str:

@@ -10,20 +10,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
+from bangfu.core.models import money_field, quantity_field
 from bangfu.market.domain import certification, codes
 from bangfu.market.domain.orders import STATE_LABELS, OrderState
 
 
 def _choices(labels: dict) -> list[tuple[str, str]]:  # type: ignore[type-arg]
     return [(k.value, v) for k, v in labels.items()]
-
-
-def _money(label: str) -> models.DecimalField:  # type: ignore[type-arg]
-    return models.DecimalField(label, max_digits=14, decimal_places=2)
-
-
-def _qty(label: str, **kw: object) -> models.DecimalField:  # type: ignore[type-arg]
-    return models.DecimalField(label, max_digits=14, decimal_places=2, **kw)  # type: ignore[arg-type]
 
 
 class Enterprise(models.Model):
@@ -98,8 +91,8 @@ class Product(models.Model):
     description = models.TextField("介绍", blank=True)
     photo = models.FileField("图片", upload_to="market/products/", blank=True)
     # Stock in `unit`. `reserved` is held by open institutional orders; free = on_hand − reserved.
-    on_hand = _qty("库存", default=Decimal("0"))
-    reserved = _qty("已预留", default=Decimal("0"))
+    on_hand = quantity_field("库存", default=Decimal("0"))
+    reserved = quantity_field("已预留", default=Decimal("0"))
     active = models.BooleanField("在售", default=True)
 
     class Meta:
@@ -125,7 +118,7 @@ class PriceRecord(models.Model):
     """Price per unit from a date on; the history is kept, the latest started one is in force."""
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="prices")
-    price = _money("单价(元)")
+    price = money_field("单价(元)")
     effective_from = models.DateField("起始日期")
     note = models.CharField("说明", max_length=200, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -144,7 +137,7 @@ class ProductionRecord(models.Model):
 
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="production")
     day = models.DateField("日期")
-    quantity = _qty("产量")
+    quantity = quantity_field("产量")
     note = models.CharField("说明", max_length=200, blank=True)
 
     class Meta:
@@ -224,8 +217,8 @@ class SaleRecord(models.Model):
     place = models.CharField("地点", max_length=60, blank=True)
     event = models.ForeignKey(SalesEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="sales")
     order = models.ForeignKey("market.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="sales")
-    quantity = _qty("数量")
-    amount = _money("金额(元)")
+    quantity = quantity_field("数量")
+    amount = money_field("金额(元)")
     note = models.CharField("说明", max_length=200, blank=True)
 
     class Meta:
@@ -261,7 +254,7 @@ class ProcurementTarget(models.Model):
 
     buyer = models.ForeignKey(Buyer, on_delete=models.CASCADE, related_name="targets")
     year = models.PositiveSmallIntegerField("年度")
-    canteen_purchases = _money("食堂采购总额(元)")
+    canteen_purchases = money_field("食堂采购总额(元)")
     share = models.DecimalField("预留比例", max_digits=5, decimal_places=4)
 
     class Meta:
@@ -282,7 +275,7 @@ class Order(models.Model):
         choices=[(s.value, STATE_LABELS[s]) for s in OrderState],
         default=OrderState.PLACED.value,
     )
-    total = _money("金额(元)")
+    total = money_field("金额(元)")
     placed_at = models.DateTimeField("下单时间", auto_now_add=True)
     inspection_note = models.CharField("验收意见", max_length=200, blank=True)
     settled_on = models.DateField("结算日期", null=True, blank=True)
@@ -298,9 +291,9 @@ class Order(models.Model):
 class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
-    quantity = _qty("数量")
-    unit_price = _money("单价(元)")
-    amount = _money("金额(元)")
+    quantity = quantity_field("数量")
+    unit_price = money_field("单价(元)")
+    amount = money_field("金额(元)")
 
     class Meta:
         ordering = ["order_id", "pk"]
@@ -337,7 +330,7 @@ class Payment(models.Model):
     kind = models.CharField("类别", max_length=12, choices=_choices(codes.PAYMENT_KIND_LABELS))
     year = models.PositiveSmallIntegerField("收入年度")
     paid_on = models.DateField("支付日期")
-    amount = _money("金额(元)")
+    amount = money_field("金额(元)")
     note = models.CharField("说明", max_length=200, blank=True)
 
     class Meta:
@@ -358,9 +351,9 @@ class EnterpriseYear(models.Model):
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="years")
     year = models.PositiveSmallIntegerField("年度")
-    output_value = _money("产值(元)")
-    revenue = _money("营业收入(元)")
-    profit = _money("利润(元)")
+    output_value = money_field("产值(元)")
+    revenue = money_field("营业收入(元)")
+    profit = money_field("利润(元)")
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from bangfu.core.guards import bounded
+from bangfu.core.models import MONEY_LIMIT, money_field
 from bangfu.monitoring.domain.feeds import SPECS
 from bangfu.monitoring.domain.lifecycle import ACTIVE, OPEN, STATE_LABELS
 
@@ -42,14 +43,14 @@ class FeedRow(models.Model):
     household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="+")
     member = models.ForeignKey("registry.Member", on_delete=models.PROTECT, related_name="+")
     event_date = models.DateField()
-    amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    amount = money_field("金额(元)", default=Decimal("0"))
     event = models.CharField(max_length=20, blank=True)
     row_no = models.PositiveIntegerField()
     data = models.JSONField(default=dict)
 
     class Meta:
         indexes = [models.Index(fields=["kind", "event_date"]), models.Index(fields=["household", "kind"])]
-        constraints = bounded("feedrow", {"amount": Decimal("1e10")})
+        constraints = bounded("feedrow", {"amount": MONEY_LIMIT})
 
     def __str__(self) -> str:
         return f"{self.kind}#{self.row_no}"

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from bangfu.core.domain.idnumber import mask
 from bangfu.core.guards import bounded
+from bangfu.core.models import MONEY_LIMIT, money_field
 from bangfu.registry.domain import codes
 
 
@@ -180,15 +181,15 @@ class IncomeStatement(models.Model):
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="statements")
     year = models.PositiveSmallIntegerField("年度")
     size = models.PositiveSmallIntegerField("计算人口", default=0)
-    wage = models.DecimalField("工资性收入", max_digits=12, decimal_places=2, default=Decimal("0"))
-    business_income = models.DecimalField("生产经营性收入", max_digits=12, decimal_places=2, default=Decimal("0"))
-    business_cost = models.DecimalField("生产经营性支出", max_digits=12, decimal_places=2, default=Decimal("0"))
-    property = models.DecimalField("财产性收入", max_digits=12, decimal_places=2, default=Decimal("0"))
-    transfer = models.DecimalField("转移性收入", max_digits=12, decimal_places=2, default=Decimal("0"))
-    claims = models.DecimalField("理赔收入", max_digits=12, decimal_places=2, default=Decimal("0"))
-    out_of_pocket = models.DecimalField("合规自付支出", max_digits=12, decimal_places=2, default=Decimal("0"))
-    net_income = models.DecimalField("家庭纯收入", max_digits=12, decimal_places=2, default=Decimal("0"))
-    per_capita = models.DecimalField("家庭人均纯收入", max_digits=12, decimal_places=2, default=Decimal("0"))
+    wage = money_field("工资性收入", default=Decimal("0"))
+    business_income = money_field("生产经营性收入", default=Decimal("0"))
+    business_cost = money_field("生产经营性支出", default=Decimal("0"))
+    property = money_field("财产性收入", default=Decimal("0"))
+    transfer = money_field("转移性收入", default=Decimal("0"))
+    claims = money_field("理赔收入", default=Decimal("0"))
+    out_of_pocket = money_field("合规自付支出", default=Decimal("0"))
+    net_income = money_field("家庭纯收入", default=Decimal("0"))
+    per_capita = money_field("家庭人均纯收入", default=Decimal("0"))
     history = HistoricalRecords()
 
     class Meta:
@@ -210,7 +211,7 @@ class IncomeStatement(models.Model):
                         "net_income",
                         "per_capita",
                     ],
-                    Decimal("1e10"),
+                    MONEY_LIMIT,
                 ),
                 signed=("net_income", "per_capita"),
             ),
@@ -226,7 +227,7 @@ class IncomeItem(models.Model):
 
     statement = models.ForeignKey(IncomeStatement, on_delete=models.CASCADE, related_name="items")
     item = models.CharField("收入项目", max_length=32, choices=[(c, lbl) for c, _, lbl in codes.INCOME_ITEMS])
-    amount = models.DecimalField("金额(元)", max_digits=12, decimal_places=2)
+    amount = money_field("金额(元)")
     member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     source = models.CharField("来源", max_length=24, default="manual")  # manual, import, employment, insurance…
     source_ref = models.CharField(max_length=64, blank=True)  # e.g. "claim:12"; unique within a statement
@@ -241,7 +242,7 @@ class IncomeItem(models.Model):
                 condition=~models.Q(source_ref=""),
                 name="uniq_income_source_ref",
             ),
-            *bounded("incomeitem", {"amount": Decimal("1e10")}),
+            *bounded("incomeitem", {"amount": MONEY_LIMIT}),
         ]
 
     def __str__(self) -> str:

@@ -18,7 +18,7 @@ from bangfu.areas import selectors as areas
 from bangfu.core import crypto
 from bangfu.core.domain import inputs
 from bangfu.core.errors import ApplicationError, Conflict, FieldProblem, Forbidden, NotFound, ValidationFailed
-from bangfu.core.guards import decimal_limit
+from bangfu.core.models import MONEY_LIMIT
 from bangfu.core.policy import date_window
 from bangfu.core.services import audit_record
 from bangfu.registry.domain import codes
@@ -554,7 +554,7 @@ def income_item_delete(*, actor: User, item: IncomeItem) -> None:
     audit_record(actor=actor, action="income_item_delete", obj=st, area_code=household.village_id)
 
 
-STATEMENT_LIMIT = decimal_limit(IncomeStatement._meta.get_field("net_income"))  # type: ignore[arg-type]
+STATEMENT_LIMIT = MONEY_LIMIT  # what a statement column holds
 
 
 def statement_recompute(*, statement: IncomeStatement) -> IncomeStatement:

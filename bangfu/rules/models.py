@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from bangfu.core.models import money_field
+
 
 class RuleSet(models.Model):
     """One version of an area's rules. Published versions are never edited: a change is a new version.
@@ -61,7 +63,7 @@ class MonitoringLine(models.Model):
 
     area = models.ForeignKey("areas.Area", to_field="code", on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField("年度")
-    amount = models.DecimalField("监测线(元/人·年)", max_digits=10, decimal_places=2)
+    amount = money_field("监测线(元/人·年)")
     note = models.CharField("依据", max_length=200, blank=True)
 
     class Meta:
