@@ -224,7 +224,7 @@ def forget(alias: str | None = None) -> None:
 
 
 def health() -> list[Health]:
-    """The last known state of every replica (for operators: `bangfu replicas`)."""
+    """The last known state of every replica (measured now when never measured)."""
     return [_health.get(a) or check(a) for a in aliases()]
 
 
