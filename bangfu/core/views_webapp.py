@@ -30,10 +30,11 @@ PRECACHE = [
 WORKBOX = "vendor/workbox-7.4.1/"
 WORKBOX_MODULES = ["core", "routing", "strategies", "precaching", "expiration", "cacheable-response"]
 # Pages the service worker keeps (on visit, and when the page warms them from the offline data) so a
-# field worker can open them without a signal: the home, their households, the visit form, a household,
-# warnings. Anything else is fetched from the network only.
+# field worker can open them without a signal: the home and task list, their households and visits due, the
+# visit form, a household, warnings. Anything else is fetched from the network only.
 OFFLINE_PAGES = [
     r"^/$",
+    r"^/tasks/$",
     r"^/cases/grid/",
     r"^/registry/households/\d+/$",
     r"^/monitoring/$",

@@ -42,6 +42,17 @@ SLOW_3G = {"offline": False, "latency": 400, "downloadThroughput": 400_000 / 8, 
 # What "the first task is visible" means on the page: the task home's first task card or link;
 # on a build without one (the old dashboard) the first tile or table row of <main>.
 FIRST_TASK = "[data-task], .task, main .tile, main table tbody tr, main .card"
+# What the service worker fetched in the background (its requests are not the page's, so CDP on the page
+# does not see them): entries and bytes (uncompressed bodies) in Cache Storage after the first load.
+KEPT = """async () => {
+  if (!self.caches) return [0, 0];
+  let n = 0, bytes = 0;
+  for (const name of await caches.keys()) {
+    const cache = await caches.open(name);
+    for (const req of await cache.keys()) { n += 1; bytes += (await (await cache.match(req)).blob()).size; }
+  }
+  return [n, bytes];
+}"""
 
 
 def _free_port() -> int:
@@ -171,7 +182,7 @@ def measure(base: str, runs: int) -> None:
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=["--headless=new", "--no-sandbox"])
-        firsts, laters = [], []
+        firsts, laters, kept = [], [], []
         for _ in range(runs):
             ctx = browser.new_context(
                 viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True, locale="zh-CN"
@@ -196,13 +207,24 @@ def measure(base: str, runs: int) -> None:
             cdp.send("Network.emulateNetworkConditions", SLOW_3G)
             firsts.append(_timed_goto(page, meter, base + "/"))
             # Later navigations on the same line, with whatever the first load installed.
-            page.wait_for_timeout(3000)  # the service worker finishes installing
+            page.wait_for_timeout(8000)  # the service worker installs and keeps the pages the data names
+            kept.append(page.evaluate(KEPT))
             later = {}
             for path in ("/cases/grid/mine/", "/"):
                 meter.reset()
                 t0 = time.monotonic()
                 page.goto(base + path, wait_until="domcontentloaded", timeout=120_000)
                 later[path] = (time.monotonic() - t0, meter.bytes / 1024)
+            ctx.set_offline(True)  # no line at all: only what the phone kept
+            for path in ("/cases/grid/mine/", "/"):
+                t0 = time.monotonic()
+                try:
+                    page.goto(base + path, wait_until="domcontentloaded", timeout=30_000)
+                    ok = page.locator("main").count() > 0 and "没有网络" not in page.inner_text("main")
+                except Exception:  # a build without a service worker has nothing to show
+                    ok = False
+                later["offline " + path] = (time.monotonic() - t0, 0.0 if ok else float("nan"))
+            ctx.set_offline(False)
             laters.append(later)
             cdp.send(
                 "Network.emulateNetworkConditions",
@@ -221,10 +243,18 @@ def measure(base: str, runs: int) -> None:
     print(f"    first task visible    {med('task_s'):6.2f} s   {med('task_kb'):7.1f} KB")
     idle = f"{med('idle_s'):6.2f} s   {med('idle_kb'):7.1f} KB"
     print(f"    network idle          {idle}   {med('requests'):.0f} requests")
+    entries, kb = statistics.median(k[0] for k in kept), statistics.median(k[1] for k in kept) / 1024
+    print(f"  then kept by the service worker in the background: {entries:.0f} entries, {kb:.1f} KB uncompressed")
     for path in ("/cases/grid/mine/", "/"):
         t = statistics.median(lv[path][0] for lv in laters)
         kb = statistics.median(lv[path][1] for lv in laters)
         print(f"  later navigation to {path:<18} {t:6.2f} s   {kb:7.1f} KB from the network")
+    for path in ("/cases/grid/mine/", "/"):
+        key = "offline " + path
+        t = statistics.median(lv[key][0] for lv in laters)
+        shown = all(lv[key][1] == 0.0 for lv in laters)
+        where = "from the cache" if shown else "NOT available offline"
+        print(f"  offline navigation to {path:<16} {t:6.2f} s   {where}")
 
 
 def main() -> None:

@@ -227,6 +227,10 @@
         s.failed.forEach(function (f) {
           var li = document.createElement("li");
           li.dataset.code = (f.answer && f.answer.code) || "";
+          var code = (f.answer && f.answer.code) || "";
+          // Decided by someone else meanwhile: nothing to redo. Anything else: not saved, say why.
+          li.appendChild(say(code === "already_decided" ? "notneeded" : "notsaved"));
+          li.appendChild(text(" "));
           var strong = document.createElement("strong");
           strong.appendChild(text(f.label));
           li.appendChild(strong);
