@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
-from bangfu.accounts import selectors as accounts
 from bangfu.accounts.domain.roles import CAPABILITIES, GRID_SCOPED, Cap, Role
+from bangfu.accounts.selectors import memberships as accounts
 from bangfu.areas.domain.codes import SIGNIFICANT, Level
 from bangfu.areas.models import Area, Grid
 from bangfu.core.errors import NotFound

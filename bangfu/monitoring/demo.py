@@ -13,7 +13,7 @@ from typing import Any
 from bangfu.core import crypto
 from bangfu.demo.context import DemoContext
 from bangfu.monitoring import selectors, services
-from bangfu.monitoring.sources import model
+from bangfu.registry import selectors as registry
 from bangfu.rules import services as rules
 
 FIRST_LINE_YEAR = 2021  # the 6,000-yuan floor of shared/domain.md §1.3
@@ -52,8 +52,7 @@ def story_b_tuition(ctx: DemoContext) -> None:
     The bill raises the school-cost warning; the county assigns it to 周景财, who verifies it on a visit.
     """
     h = ctx.households["B"]
-    daughters = model("Member").objects.filter(household_id=h.pk, relation="之女").order_by("birth_date")
-    elder = daughters.first()
+    elder = registry.members_unscoped(household_id=h.pk, relation="之女", limit=1)[0]
     paid_on = min(dt.date(ctx.today.year, 1, 10), ctx.today)
     row = {
         "身份证号": _id_number(elder),
@@ -81,15 +80,7 @@ def story_b_tuition(ctx: DemoContext) -> None:
 
 def _synthetic_medical_bills(ctx: DemoContext, county_code: str, officer: Any) -> None:
     """About 3% of the county's members have a hospital bill this year; some leave a heavy burden."""
-    members = list(
-        model("Member")
-        .objects.filter(
-            household__village_id__gte=county_code[:6],
-            household__village_id__lte=county_code[:6] + "9" * 9,
-            active=True,
-        )
-        .order_by("pk")[:20000]
-    )
+    members = registry.members_unscoped(area_prefix=county_code[:6], limit=20000)
     picked = [m for m in members if ctx.rng.random() < 0.03]
     rows = []
     for m in picked:

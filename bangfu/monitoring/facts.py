@@ -9,24 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Q
-
 from bangfu.monitoring.models import FeedRow
-from bangfu.monitoring.sources import model
-from bangfu.registry.domain.codes import SERIOUS_HEALTH
+from bangfu.registry import selectors as registry
 from bangfu.rules.domain.facts import HouseholdFacts
 from bangfu.rules.domain.windows import window_for
 
 
 def household_facts(household_id: int, as_of: dt.date, window: str, line: Decimal | None) -> HouseholdFacts:
     w = window_for(window, as_of)
-    h = model("Household").objects.get(pk=household_id)
-    statements = {
-        s.year: s
-        for s in model("IncomeStatement").objects.filter(
-            household_id=household_id, year__in=[w.income_year, w.income_year - 1]
-        )
-    }
+    h = registry.household_brief(household_id)
+    statements = registry.income_years(household_id, [w.income_year, w.income_year - 1])
     cur, prev = statements.get(w.income_year), statements.get(w.income_year - 1)
     rows = list(
         FeedRow.objects.filter(household_id=household_id, event_date__gte=w.start, event_date__lte=as_of)
@@ -36,23 +28,8 @@ def household_facts(household_id: int, as_of: dt.date, window: str, line: Decima
     certified = FeedRow.objects.filter(household_id=household_id, kind="disability", event_date__lte=as_of).values(
         "member_id"
     )
-    sick = (
-        model("Member")
-        .objects.filter(household_id=household_id, active=True)
-        .filter(Q(health__in=SERIOUS_HEALTH) | Q(pk__in=certified))
-        .count()
-    )
-    check = (
-        model("GuaranteeCheck")
-        .objects.filter(household_id=household_id, checked_on__lte=as_of)
-        .order_by("-checked_on", "-pk")
-        .first()
-    )
-    fails = (
-        0
-        if check is None
-        else sum(not ok for ok in (check.housing_safe, check.schooling_ok, check.medical_ok, check.water_safe))
-    )
+    sick = registry.members_ill_or_among(household_id, certified)
+    fails = registry.guarantee_failures(household_id, as_of)
 
     def total(kind: str) -> Decimal:
         return sum((a for k, _, a in rows if k == kind), Decimal("0"))

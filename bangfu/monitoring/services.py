@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 
 from bangfu.accounts.domain.roles import Cap, Role
@@ -29,7 +29,6 @@ from bangfu.monitoring.domain import lifecycle, recurrence
 from bangfu.monitoring.domain.feeds import SPECS, FeedRecord, FeedSpec, Problem, check_row
 from bangfu.monitoring.facts import household_facts
 from bangfu.monitoring.models import FeedBatch, FeedRow, ScreeningRun, Warning, WarningEvent
-from bangfu.monitoring.sources import model
 from bangfu.registry import selectors as registry
 from bangfu.registry.domain.income import Purpose, income_year
 from bangfu.rules import selectors as rules
@@ -118,9 +117,7 @@ def _match(records: list[FeedRecord], area_code: str) -> tuple[dict[int, tuple[i
     """Row → (member, household) by ID-number hash, only within the department's area."""
     hashes = {r.row: crypto.lookup_hash(r.id_number) for r in records}
     found = registry.member_ids_by_hash(list(set(hashes.values())))
-    villages = dict(
-        model("Household").objects.filter(pk__in={h for _, h in found.values()}).values_list("pk", "village_id")
-    )
+    villages = registry.villages_of(h for _, h in found.values())
     matched, problems = {}, []
     for r in records:
         hit = found.get(hashes[r.row])
@@ -246,15 +243,7 @@ def in_force(village_codes: Iterable[str], as_of: dt.date) -> dict[str, engine.I
 
 
 def _villages(sel: engine.Selection) -> list[str]:
-    qs = model("Household").objects.all()
-    if sel.prefixes != ("",):
-        q = Q()
-        for p in sel.prefixes:
-            q |= Q(village_id__gte=p, village_id__lte=p + "9" * (15 - len(p)))
-        qs = qs.filter(q)
-    if sel.household_ids is not None:
-        qs = qs.filter(pk__in=sel.household_ids)
-    return list(qs.values_list("village_id", flat=True).distinct())
+    return registry.villages_with_households(sel.prefixes, sel.household_ids)
 
 
 def screen(
@@ -354,7 +343,7 @@ def single_hits(
 ) -> tuple[list[Hit], engine.InForce | None]:
     """The single-household path: facts by ORM, rules by the pure domain evaluator (the facts read
     are appended to `facts_out` when given)."""
-    h = model("Household").objects.get(pk=household_id)
+    h = registry.household_brief(household_id)
     f = in_force([h.village_id], as_of).get(h.village_id)
     if f is None or h.status != "正常":
         return [], f
@@ -367,7 +356,7 @@ def single_hits(
 @transaction.atomic
 def screen_household(*, household_id: int, as_of: dt.date, actor: User | None = None) -> list[Warning]:
     """Re-screen one household (after its record or a feed row about it changed); returns new warnings."""
-    h = model("Household").objects.get(pk=household_id)
+    h = registry.household_brief(household_id)
     if actor is not None and not areas.scope_for(actor, Cap.HANDLE_WARNINGS).covers_code(h.village_id):
         raise NotFound()
     h_facts: list[HouseholdFacts] = []
@@ -430,23 +419,6 @@ def _source_of(household_id: int, rule: Any, facts: HouseholdFacts, window: str,
         )
     amount = sum(int((facts.get(m) or 0) * 100) for m in recurrence.money_facts(rule))
     return recurrence.Source(newest, amount, w.income_year if recurrence.reads_income(rule) else None)
-
-
-def household_changed(*, household_id: int) -> None:
-    """The registry calls this when a household's record changes: it is re-screened (single path)
-    by the worker once the change commits. Ids are collected per connection and the first commit
-    callback queues them all in one task, so a payroll run touching 100 households queues one task;
-    ids left by a rolled-back transaction are only re-screened once more, never lost."""
-    transaction.get_connection().__dict__.setdefault("_bangfu_rescreen", set()).add(household_id)
-    transaction.on_commit(_queue_rescreens)
-
-
-def _queue_rescreens() -> None:
-    ids = sorted(transaction.get_connection().__dict__.pop("_bangfu_rescreen", set()))
-    if ids:
-        from bangfu.monitoring import tasks  # tasks import this module
-
-        tasks.rescreen_households.enqueue(ids)
 
 
 def rescreen(*, household_ids: list[int], as_of: dt.date) -> int:

@@ -1,8 +1,8 @@
-"""The one place monitoring reads registry tables directly, read-only, and how those reads travel.
+"""How the batch engine's set-wise reads travel, and the names of the tables it reads.
 
-Screening needs every household of a province in a fixed number of set-wise reads, and registry's
-selectors are (rightly) scoped to a user and shaped for pages. Rather than leak raw table names all
-over, the batch engine and the single-household path take their tables from here.
+Screening needs every household of a province in a fixed number of set-wise reads, in its own SQL.
+The registry hands over the names of its tables (`registry.selectors.screening_tables`); everything
+else monitoring reads of the registry goes through registry selectors (`facts.py`, `services.py`).
 
 `read_many` runs the engine's reads. Outside a transaction it opens one Arrow-native ADBC connection
 per read and runs them side by side (SQLite readers run in parallel under WAL, PostgreSQL reads
@@ -22,18 +22,17 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
-from django.apps import apps
 from django.db import connection
 
-
-def model(name: str) -> Any:
-    return apps.get_model("registry", name)
+from bangfu.monitoring.models import FeedRow, Warning
+from bangfu.registry import selectors as registry
 
 
 def table(name: str) -> str:
-    if name in {"FeedRow", "Warning"}:
-        return str(apps.get_model("monitoring", name)._meta.db_table)
-    return str(model(name)._meta.db_table)
+    """The database table of a registry row kind (Household, Member, IncomeStatement, GuaranteeCheck) or of
+    monitoring's own FeedRow and Warning."""
+    own = {"FeedRow": FeedRow._meta.db_table, "Warning": Warning._meta.db_table}
+    return own.get(name) or registry.screening_tables()[name]
 
 
 @dataclass(frozen=True)

@@ -39,8 +39,13 @@ def screen_households(household_ids: list[int]) -> int:
 
 @task()
 def rescreen_households(household_ids: list[int]) -> int:
-    """Re-screen households whose registry record changed (queued by services.household_changed)."""
+    """Re-screen households whose registry record changed (queued by `rescreen_changed`)."""
     return services.rescreen(household_ids=household_ids, as_of=timezone.localdate())
+
+
+def rescreen_changed(sender: object, *, household_ids: list[int], **kwargs: object) -> None:
+    """registry.signals.households_changed (after commit): one task re-screens them all."""
+    rescreen_households.enqueue(household_ids)
 
 
 def _feed(job: Job, progress: core.JobProgress) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -17,7 +18,7 @@ from bangfu.core import crypto
 from bangfu.core.domain.idnumber import InvalidIdNumber, parse
 from bangfu.core.errors import Forbidden, NotFound
 from bangfu.core.services import pii_view_log
-from bangfu.registry.domain.codes import MONITORING_TYPE
+from bangfu.registry.domain.codes import MONITORING_TYPE, SERIOUS_HEALTH
 from bangfu.registry.models import GuaranteeCheck, Household, IncomeStatement, Member, ResettlementSite
 
 if TYPE_CHECKING:
@@ -386,3 +387,100 @@ def village_counts(
     aliases = {f"c{i}": agg for i, agg in enumerate(counted.values())}
     rows = batch_households(prefix).exclude(**{f"{column}__isnull": True}).values(column).annotate(**aliases)
     return [(str(r[column]), key, Decimal(r[f"c{i}"] or 0)) for r in rows.order_by() for i, key in enumerate(keys)]
+
+
+# --- unscoped reads for screening (monitoring) and system jobs -------------------------------------
+# Screening runs as no user (the worker, a feed upload already checked by its own service) over every
+# household of an area, so these take ids or code prefixes, not a user (ADR 0005); the caller scopes.
+# Monitoring reads the registry only through these and never through apps.get_model.
+
+
+def screening_tables() -> dict[str, str]:
+    """Table names of the registry rows the batch screening engine reads set-wise in its own SQL."""
+    return {m.__name__: m._meta.db_table for m in (Household, Member, IncomeStatement, GuaranteeCheck)}
+
+
+@dataclass(frozen=True)
+class HouseholdBrief:
+    pk: int
+    village_id: str
+    grid_id: int | None
+    status: str
+    no_labour: bool
+
+
+def household_brief(household_id: int) -> HouseholdBrief:
+    """Place, status and the no-labour flag of one household (Household.DoesNotExist when there is none)."""
+    pk, village, grid, status, no_labour = Household.objects.values_list(
+        "pk", "village_id", "grid_id", "status", "no_labour"
+    ).get(pk=household_id)
+    return HouseholdBrief(pk, str(village), grid, status, no_labour)
+
+
+def villages_of(household_ids: Iterable[int]) -> dict[int, str]:
+    """household id → village code."""
+    rows = Household.objects.filter(pk__in=set(household_ids)).values_list("pk", "village_id")
+    return {pk: str(village) for pk, village in rows}
+
+
+def villages_with_households(prefixes: tuple[str, ...], household_ids: tuple[int, ...] | None = None) -> list[str]:
+    """Distinct village codes of the households under the code prefixes (("",) = all), optionally only these ids."""
+    qs = Household.objects.all()
+    if prefixes != ("",):
+        q = Q()
+        for p in prefixes:
+            q |= Q(village_id__gte=p, village_id__lte=p + "9" * (15 - len(p)))
+        qs = qs.filter(q)
+    if household_ids is not None:
+        qs = qs.filter(pk__in=household_ids)
+    return [str(v) for v in qs.values_list("village_id", flat=True).distinct()]
+
+
+@dataclass(frozen=True)
+class IncomeYear:
+    per_capita: Decimal
+    net_income: Decimal
+
+
+def income_years(household_id: int, years: Iterable[int]) -> dict[int, IncomeYear]:
+    """year → the statement's per-capita and net income, for the years that have a statement."""
+    rows = IncomeStatement.objects.filter(household_id=household_id, year__in=list(years))
+    return {y: IncomeYear(pc, net) for y, pc, net in rows.values_list("year", "per_capita", "net_income")}
+
+
+def members_ill_or_among(household_id: int, member_ids: QuerySet[Any] | Iterable[int]) -> int:
+    """Active members with a serious illness or disability on record, or among `member_ids` (a queryset
+    of ids runs as a subquery: one query)."""
+    return (
+        Member.objects.filter(household_id=household_id, active=True)
+        .filter(Q(health__in=SERIOUS_HEALTH) | Q(pk__in=member_ids))
+        .count()
+    )
+
+
+def guarantee_failures(household_id: int, as_of: dt.date) -> int:
+    """How many of the four guarantees the latest check up to `as_of` found unmet (0 without a check)."""
+    check = (
+        GuaranteeCheck.objects.filter(household_id=household_id, checked_on__lte=as_of)
+        .order_by("-checked_on", "-pk")
+        .values_list("housing_safe", "schooling_ok", "medical_ok", "water_safe")
+        .first()
+    )
+    return 0 if check is None else sum(not ok for ok in check)
+
+
+def members_unscoped(
+    *, household_id: int | None = None, area_prefix: str = "", relation: str = "", limit: int | None = None
+) -> list[Member]:
+    """Active members (by household, relation, or under an area code prefix) in a stable order, for system
+    jobs such as the demo loader that act as no user (never shown to a user as such)."""
+    qs = Member.objects.filter(active=True)
+    if household_id is not None:
+        qs = qs.filter(household_id=household_id).order_by("birth_date", "pk")
+    else:
+        qs = qs.order_by("pk")
+    if area_prefix:
+        qs = qs.filter(household__village_id__gte=area_prefix, household__village_id__lte=area_prefix + "9" * 9)
+    if relation:
+        qs = qs.filter(relation=relation)
+    return list(qs[:limit] if limit is not None else qs)

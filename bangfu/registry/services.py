@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.dispatch import Signal
 from django.utils import timezone
 from simple_history.utils import update_change_reason
 
@@ -21,6 +20,7 @@ from bangfu.core.errors import ApplicationError, Conflict, FieldProblem, Forbidd
 from bangfu.core.models import MONEY_LIMIT
 from bangfu.core.policy import date_window
 from bangfu.core.services import audit_record
+from bangfu.registry import signals
 from bangfu.registry.domain import codes
 from bangfu.registry.domain.income import totals
 from bangfu.registry.domain.validation import Cleaned, clean_household, clean_member
@@ -29,12 +29,6 @@ from bangfu.registry.selectors import NOT_HERE_EN, NOT_HERE_ZH, sees_registered
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
-
-
-# Sent inside the move's transaction when a household changes village or grid (kwargs: household,
-# old_village, old_grid_id). Apps that copy the household's place onto their rows for indexed scoping
-# (monitoring warnings, casework cases) update the copies, so scope always follows the household.
-household_moved = Signal()
 
 
 def _raise(cleaned: Cleaned, prefix: str = "") -> None:
@@ -186,11 +180,8 @@ def _member_insert(h: Household, c: Cleaned) -> Member:
 
 
 def _changed(household_id: int) -> None:
-    """Early warning re-screens the household after the change commits (monitoring imports the
-    registry, hence the import here)."""
-    from bangfu.monitoring import services as monitoring
-
-    monitoring.household_changed(household_id=household_id)
+    """Announce the change once it commits (`registry.signals.households_changed`; monitoring re-screens)."""
+    signals.note_change(household_id)
 
 
 def household_refresh(*, household: Household) -> None:
@@ -239,7 +230,9 @@ def household_update(
     household.save()
     _changed(household.pk)
     if (household.village_id, household.grid_id) != (old_village, old_grid_id):
-        household_moved.send(sender=Household, household=household, old_village=old_village, old_grid_id=old_grid_id)
+        signals.household_moved.send(
+            sender=Household, household=household, old_village=old_village, old_grid_id=old_grid_id
+        )
     audit_record(
         actor=actor,
         action="household_update",

@@ -1,4 +1,5 @@
-"""A change to a household's record re-screens it once the change commits (design: no signals)."""
+"""A change to a household's record re-screens it once the change commits (the registry sends
+`registry.signals.households_changed`; monitoring connects to it in its AppConfig.ready)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,9 @@
-"""Reads of accounts. Scope computation lives in areas.selectors and uses these."""
+"""Reads of accounts.
+
+`memberships` holds the reads scope computation is built on (memberships in force, capabilities);
+areas.selectors imports that module alone, and the reads here that need a scope import areas.selectors
+inside the function (importing `memberships` runs this package first). Everything is importable from here.
+"""
 
 from __future__ import annotations
 
@@ -16,45 +21,13 @@ from bangfu.accounts.domain.administration import ADMINISTERS, CAP_LABELS, grant
 from bangfu.accounts.domain.duties import DUTY_PAIRS, covers, in_force
 from bangfu.accounts.domain.roles import CAPABILITIES, ROLE_LABELS, Cap, Role
 from bangfu.accounts.models import AccountPolicy, ApiToken, Delegation, Membership, User
+from bangfu.accounts.selectors.memberships import capabilities_of as capabilities_of  # re-exported
+from bangfu.accounts.selectors.memberships import current_q, has_cap, memberships_of
+from bangfu.accounts.selectors.memberships import may_write as may_write  # re-exported
 from bangfu.areas.domain.codes import SIGNIFICANT, level_of
 from bangfu.core import selectors as core_selectors
 from bangfu.core.errors import Forbidden, NotFound
 from bangfu.core.models import AuditEvent
-
-
-def current_q(on: datetime.date | None = None, prefix: str = "") -> Q:
-    """Memberships in force on `on` (today): started, and not yet at their end date."""
-    on = on or timezone.localdate()
-    return Q(**{f"{prefix}start__lte": on}) & (Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gt": on}))
-
-
-def memberships_of(user: User) -> list[Membership]:
-    """The user's memberships in force today (ended and future ones give no access)."""
-    cached = getattr(user, "_bangfu_memberships", None)
-    if cached is None:
-        cached = list(Membership.objects.filter(current_q(), user=user).select_related("area"))
-        user._bangfu_memberships = cached  # type: ignore[attr-defined]
-    return cached
-
-
-def capabilities_of(user: User) -> frozenset[Cap]:
-    if getattr(user, "is_superuser", False):
-        return frozenset(Cap)
-    caps: set[Cap] = set()
-    for m in memberships_of(user):
-        caps |= CAPABILITIES[Role(m.role)]
-    return frozenset(caps)
-
-
-def has_cap(user: User, cap: Cap) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and cap in capabilities_of(user)
-
-
-def may_write(user: User | None, caps: frozenset[Cap]) -> bool:
-    """Whether `user` holds one of `caps` somewhere (a route declared with roles.writes; empty: anyone)."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    return not caps or bool(caps & capabilities_of(user))
 
 
 def token_by_raw(raw: str) -> ApiToken | None:
@@ -94,7 +67,7 @@ def delegation_for(user: User, duty_pair: str, area_code: str, on: datetime.date
 
 def delegations_visible(user: User) -> QuerySet[Delegation]:
     """Delegations in the areas where the user may grant them (county users), plus those they gave or got."""
-    from bangfu.areas.selectors import scope_for  # areas.selectors imports this module
+    from bangfu.areas.selectors import scope_for  # deferred: see the module's docstring
 
     q = Q(delegate=user) | Q(delegator=user)
     for cap in {p.grant_cap for p in DUTY_PAIRS.values()}:
@@ -128,7 +101,7 @@ class AuditRow:
 def audit_events(user: User, f: AuditFilter) -> QuerySet[AuditEvent]:
     """Audit events of objects in the areas where the user may read the audit log (Cap.VIEW_AUDIT).
     Scoping is a range on the indexed area_code; an area filter outside those areas is 404."""
-    from bangfu.areas.selectors import area_get, scope_for, under_code_q  # areas.selectors imports this module
+    from bangfu.areas.selectors import area_get, scope_for, under_code_q  # deferred: see the module's docstring
 
     if not has_cap(user, Cap.VIEW_AUDIT):
         raise Forbidden("您的角色无权查看审计日志", "Your role may not read the audit log")
@@ -154,7 +127,7 @@ def audit_events(user: User, f: AuditFilter) -> QuerySet[AuditEvent]:
 
 def audit_rows(user: User, events: Iterable[AuditEvent]) -> list[AuditRow]:
     """Events with their Chinese labels and area names, for the page, the API and the export."""
-    from bangfu.areas.selectors import area_names  # areas.selectors imports this module
+    from bangfu.areas.selectors import area_names  # deferred: see the module's docstring
 
     events = list(events)
     names = area_names({e.area_code for e in events if e.area_code})
@@ -240,7 +213,7 @@ def grantable_roles(actor: User) -> list[Role]:
 
 
 def _admin_where(actor: User, field: str) -> Q:
-    from bangfu.areas.selectors import under_code_q  # areas.selectors imports this module
+    from bangfu.areas.selectors import under_code_q  # deferred: see the module's docstring
 
     pairs = admin_roles(actor)
     if not pairs:
@@ -310,7 +283,7 @@ class RoleHolder:
 def area_people(actor: User, code: str) -> tuple[Any, list[RoleHolder], dict[str, list[str]]]:
     """The area, the people holding a role in force at it, above it or below it, and what each role may
     do. Readable by whoever administers accounts or reads the audit log of the area (auditor)."""
-    from bangfu.areas.selectors import area_get, under_code_q  # areas.selectors imports this module
+    from bangfu.areas.selectors import area_get, under_code_q  # deferred: see the module's docstring
 
     try:
         area = area_get(actor, code, cap=Cap.VIEW_AUDIT)
