@@ -26,6 +26,7 @@ from bangfu.accounts.domain.roles import writes_of
 from bangfu.accounts.middleware import refusal
 from bangfu.core import replicas
 from bangfu.core.errors import ApplicationError, NotFound, invalid
+from bangfu.core.idempotency import is_idempotent, run_once
 from bangfu.core.middleware import generic_problem, problem, problem_response
 
 logger = logging.getLogger("django.request")
@@ -303,6 +304,8 @@ def _mount() -> None:
         for path_view in bound.path_operations.values():
             for operation in path_view.operations:
                 _guard_writes(operation)
+                if is_idempotent(operation.view_func):
+                    _run_once(operation)
                 _route(operation)
 
 
@@ -360,6 +363,27 @@ def _route(operation: Operation) -> None:
 
     operation._run_checks = run_checks  # type: ignore[method-assign]
     operation.run = route  # type: ignore[method-assign]
+
+
+def _run_once(operation: Operation) -> None:
+    """An operation marked with core.idempotency.idempotent answers a repeated Idempotency-Key from its
+    stored answer: the view and the serialisation of its result run inside core.idempotency.run_once
+    (after authentication and parsing, so the user is known and a malformed body stores nothing)."""
+    original = operation.view_func
+
+    @wraps(original)
+    def view(request: HttpRequest, **values: Any) -> HttpResponse:
+        def call() -> HttpResponse:
+            try:
+                result = original(request, **values)
+                temporal = operation.api.create_temporal_response(request)
+                return operation._result_to_response(request, result, temporal)  # type: ignore[return-value]
+            except Exception as exc:  # answered as the API answers any error
+                return operation.api.on_exception(request, exc)  # type: ignore[return-value]
+
+        return run_once(request, call)
+
+    operation.view_func = view
 
 
 _mount()

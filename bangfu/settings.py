@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "bangfu.accounts.password.PasswordChangeRequired",
     "bangfu.accounts.middleware.WriteCapabilityMiddleware",
     "axes.middleware.AxesMiddleware",
+    "bangfu.core.idempotency.IdempotencyMiddleware",  # last: runs after the CSRF and capability checks
 ]
 
 ROOT_URLCONF = "bangfu.urls"
@@ -194,6 +195,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
+CSRF_FAILURE_VIEW = "bangfu.core.answers.csrf_failure"  # a problem document for the offline queue (docs/offline.md)
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 # Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or networks, e.g.

@@ -178,6 +178,7 @@ OBJECTS: list[tuple[str, str, str | None]] = (
         ("registry/income-items/", "pk", "income_item"),
         ("/api/v1/registry/income-items/", "pk", "income_item"),
         ("cases/grids/", "code", "village"),
+        ("cases/report/poster/", "code", "village"),
         ("/api/v1/areas/", "code", "village"),
         ("cases/grids/handover/", "pk", "grid"),
         ("cases/", "pk", "case"),
@@ -330,7 +331,7 @@ def _anonymous_refused(r: Route, method: str, url: str) -> bool:
         return resp.status_code == 401
     if resp.status_code == 302:
         return "/accounts/login/" in resp["Location"]
-    return resp.status_code in (404, 405)  # a scoped file view answers 404 to everyone outside
+    return resp.status_code in (401, 404, 405)  # 404: a scoped file view; 401: a JSON page (offline data)
 
 
 def _judge(r: Route, method: str, url: str, persona, resp, secrets: list[str]) -> object | None:

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from bangfu.accounts.domain.roles import ROLE_LABELS, Role
 from bangfu.accounts.selectors import capabilities_of, memberships_of
+from bangfu.areas.selectors import field_worker
 
 
 def nav(request: HttpRequest) -> dict[str, Any]:
@@ -18,7 +19,7 @@ def nav(request: HttpRequest) -> dict[str, Any]:
         return {}
     caps = {c.value for c in capabilities_of(user)}
     roles = [f"{ROLE_LABELS[Role(m.role)]}·{m.area.name}" for m in memberships_of(user)]
-    return {"caps": caps, "role_labels": roles, "app_nav": _app_nav(caps)}
+    return {"caps": caps, "role_labels": roles, "app_nav": _app_nav(caps), "tabbar": field_worker(user)}
 
 
 NAV_APPS = [

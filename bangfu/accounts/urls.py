@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from bangfu.accounts import views, views_people
+from bangfu.accounts.domain.roles import writes
 
 app_name = "accounts"
 NAV = [
@@ -12,7 +13,7 @@ NAV = [
 ]
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", writes()(views.LogoutView.as_view()), name="logout"),
     path("me/", views.profile, name="profile"),
     path("me/password/", views.password_change, name="password_change"),
     path("me/tokens/", views.token_create, name="token_create"),

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -198,3 +200,13 @@ def password_change(request: AuthedHttpRequest) -> HttpResponse:
             messages.success(request, "密码已修改 Password changed")
             return redirect("accounts:profile")
     return render(request, "accounts/password_change.html", {"errors": errors}, status=422 if errors else 200)
+
+
+class LogoutView(auth_views.LogoutView):
+    """Sign out; `Clear-Site-Data` makes the browser drop this origin's caches and storage (the phone's
+    offline households, its queue and the service worker's pages: docs/offline.md §2)."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response

@@ -3,9 +3,11 @@ from django.urls import path
 from bangfu.analytics import views
 
 app_name = "analytics"
-NAV = [("view_reports", "报表 Reports", "analytics:reports")]
+NAV = [("log_visits", "任务 Tasks", "analytics:tasks"), ("view_reports", "报表 Reports", "analytics:reports")]
 urlpatterns = [
     path("", views.home, name="home"),
+    path("tasks/", views.tasks, name="tasks"),
+    path("tasks/offline.json", views.offline_data, name="offline_data"),
     path("reports/", views.reports, name="reports"),
     path("reports/monitored.xlsx", views.report_download, name="report_monitored"),
     path("reports/<slug:key>.xlsx", views.report_download, name="report"),

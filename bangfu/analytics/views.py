@@ -9,20 +9,24 @@ from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from bangfu.accounts.domain.roles import Cap
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.accounts.selectors import has_cap
-from bangfu.analytics import selectors, services
+from bangfu.analytics import selectors, services, worklist
 from bangfu.analytics.domain.indicators import BY_KEY, Indicator, rate
 from bangfu.analytics.reports import REPORTS, Report
 from bangfu.analytics.timeline import household_timeline
+from bangfu.areas.selectors import field_worker
 from bangfu.core import params
 from bangfu.core.errors import NotFound
 from bangfu.core.excel import SheetSpec, write_workbook
+from bangfu.core.middleware import problem, problem_response
 from bangfu.core.replicas import replica_ok
 
 CHANNEL_KEYS = [
@@ -147,6 +151,8 @@ def _charts(d: selectors.Dashboard) -> dict[str, Any]:
 def home(request: AuthedHttpRequest) -> HttpResponse:
     if not has_cap(request.user, Cap.VIEW_PEOPLE):
         return render(request, "analytics/welcome.html")
+    if field_worker(request.user) and "area" not in request.GET and request.GET.get("view") != "dashboard":
+        return tasks(request)  # grid workers and village cadres start from their tasks (no redirect on 3G)
     d = selectors.dashboard(request.user, request.GET.get("area", ""))
     sections = [
         (
@@ -174,6 +180,29 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
         "can_report": has_cap(request.user, Cap.VIEW_REPORTS),
     }
     return render(request, "analytics/home.html", ctx)
+
+
+@login_required
+def tasks(request: AuthedHttpRequest) -> HttpResponse:
+    """Today's work in order of urgency, one tap from each task to its form; nothing heavy (no chart
+    library, no htmx): the first screen of a grid worker on a weak line (issue #15)."""
+    if not has_cap(request.user, Cap.LOG_VISITS):
+        raise NotFound()
+    w = worklist.worklist(request.user, timezone.localdate())
+    return render(request, "analytics/tasks.html", {"w": w, "here": request.path})
+
+
+def offline_data(request: AuthedHttpRequest) -> HttpResponse:
+    """The phone's offline copy: the user's households, visit rules and last tasks (docs/offline.md §3).
+    Signed out: 401 (a problem document, not the login page), so the phone keeps its queue and asks."""
+    if not request.user.is_authenticated:
+        body = problem(401, "unauthenticated", "请先登录后再同步", "Sign in to sync")
+        return problem_response(body, 401)
+    if not has_cap(request.user, Cap.LOG_VISITS):
+        raise NotFound()
+    data = worklist.offline_data(request.user, timezone.localdate(), get_token(request))
+    data["generated_at"] = timezone.localtime().isoformat(timespec="seconds")
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
 
 
 def _year(request: AuthedHttpRequest) -> int:

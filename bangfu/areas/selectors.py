@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from bangfu.accounts.domain.roles import CAPABILITIES, GRID_SCOPED, Cap, Role
 from bangfu.accounts.selectors import memberships as accounts
 from bangfu.areas.domain.codes import SIGNIFICANT, Level
-from bangfu.areas.models import Area, Grid
+from bangfu.areas.models import Area, Grid, GridWorkerTerm
 from bangfu.core.errors import NotFound
 
 if TYPE_CHECKING:
@@ -81,6 +81,17 @@ def scope_for(user: User, cap: Cap = Cap.VIEW_PEOPLE) -> Scope:
     scope = Scope(prefixes=tuple(sorted(_outermost(prefixes))), grid_ids=grids)
     setattr(user, key, scope)
     return scope
+
+
+def field_worker(user: User) -> bool:
+    """Grid workers and village cadres (people scope no wider than villages, may log visits): they work
+    from a phone, and their home is the task list with the bottom tab bar (issue #15)."""
+    if not getattr(user, "is_authenticated", False) or user.is_superuser:
+        return False
+    if not scope_for(user, Cap.LOG_VISITS).grid_ids and not scope_for(user, Cap.LOG_VISITS).prefixes:
+        return False
+    scope = scope_for(user, Cap.VIEW_PEOPLE)
+    return all(len(p) >= SIGNIFICANT[Level.VILLAGE] for p in scope.prefixes)
 
 
 def _outermost(prefixes: set[str]) -> set[str]:
@@ -151,3 +162,16 @@ def grids_of_worker(user_id: int, under: str = "") -> list[Grid]:
     if under:
         qs = qs.filter(under_code_q("village_id", under))
     return list(qs.order_by("code"))
+
+
+def grid_ids_worked(user_id: int) -> set[int]:
+    """Grids the worker looks after now or looked after before (GridWorkerTerm), unscoped: to tell a
+    worker that a household of theirs has moved away (core.errors.MovedAway)."""
+    now = set(Grid.objects.filter(worker_id=user_id).values_list("pk", flat=True))
+    return now | set(GridWorkerTerm.objects.filter(worker_id=user_id).values_list("grid_id", flat=True))
+
+
+def grids_of_village(code: str) -> list[Grid]:
+    """The village's grids with their workers, unscoped: the caller has checked the village is the
+    user's (the village poster names each grid's worker and phone)."""
+    return list(Grid.objects.filter(village_id=code).select_related("worker").order_by("code"))

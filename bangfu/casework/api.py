@@ -16,6 +16,7 @@ from bangfu.casework import selectors, services
 from bangfu.casework.domain import codes
 from bangfu.casework.views.config import PARAM_FIELDS
 from bangfu.core.errors import NotFound
+from bangfu.core.idempotency import idempotent
 from bangfu.core.replicas import replica_ok
 from bangfu.registry.selectors import household_get
 
@@ -179,8 +180,10 @@ class VisitOut(Schema):
 
 
 @router.post("/visits", response={201: VisitOut})
+@idempotent
 @writes(Cap.LOG_VISITS)
 def log_visit(request: HttpRequest, body: VisitIn) -> Status:
+    """Idempotency-Key accepted (docs/offline.md); 409 `moved_away` when the household left the grid."""
     user = _user(request)
     h = selectors.household_for_visit(user, body.household_id)
     v = services.visit_log(

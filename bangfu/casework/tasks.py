@@ -9,6 +9,7 @@ from django_tasks import task
 from django_tasks.base import TaskResultStatus
 
 from bangfu.casework import services
+from bangfu.core import idempotency
 
 CLEANUP_AT = dt.time(3, 30)  # a quiet hour, after the nightly screening (02:00) has finished
 
@@ -22,12 +23,14 @@ def next_cleanup(now: dt.datetime) -> dt.datetime:
 
 @task()
 def self_report_cleanup(reschedule: bool = True) -> int:
-    """Purge old self-report attempt rows, then queue tomorrow's run: the chain makes it periodic.
+    """Purge old self-report attempt rows and idempotency keys older than core.idempotency.KEEP_DAYS
+    (the phone's queued visits), then queue tomorrow's run: the chain makes it periodic.
 
     Start the chain once with `bangfu casework_cleanup --schedule`; a second chain is never queued
     while one is waiting, so restarts and repeated starts do not multiply the job.
     """
     deleted = services.self_report_attempts_purge()
+    idempotency.purge()
     if reschedule:
         schedule_cleanup()
     return deleted

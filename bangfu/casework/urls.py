@@ -24,6 +24,7 @@ urlpatterns = [
     path("notices/<int:pk>/pdf/", views.notice_file, name="notice_pdf"),
     path("grid/mine/", views.my_households, name="my_households"),
     path("grid/visit/<int:pk>/", views.visit_form, name="visit_form"),
+    path("grid/due/", views.visits_due, name="visits_due"),
     path("grid/compliance/", views.compliance, name="compliance"),
     path("open/", intake.case_open, name="case_open"),
     path("leads/", intake.lead_queue, name="lead_queue"),
@@ -38,4 +39,5 @@ urlpatterns = [
     path("settings/calendar/<int:pk>/delete/", config.calendar_delete, name="calendar_delete"),
     path("report/", views.self_report, name="self_report"),
     path("report/done/", views.self_report_done, name="self_report_done"),
+    path("report/poster/<str:code>/", views.village_poster, name="poster"),
 ]

@@ -68,6 +68,19 @@ class Conflict(ApplicationError):
         super().__init__(zh=zh, en=en, code=code, status=409)
 
 
+class MovedAway(Conflict):
+    """The household of a queued action was moved to another grid or village (or its grid to another
+    worker) since the phone synced: the worker no longer has it (docs/offline.md)."""
+
+    def __init__(self, zh: str = "这项操作", en: str = "this action") -> None:
+        super().__init__(
+            zh=f"该户已调整到其他网格，不再由您负责，{zh}未保存；如需处理请联系村干部",
+            en=f"This household was moved to another grid and is no longer yours; {en} was not saved. "
+            "Contact the village cadre if it needs attention",
+            code="moved_away",
+        )
+
+
 class ValidationFailed(ApplicationError):
     def __init__(
         self,

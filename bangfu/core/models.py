@@ -127,3 +127,26 @@ class FieldKey(models.Model):
 
     def __str__(self) -> str:
         return f"field key {self.fingerprint[:8]}…"
+
+
+class IdempotencyKey(models.Model):
+    """One action sent with an `Idempotency-Key` header (a phone's queued visit, warning check, risk report)
+    and the answer it got, written in the action's own transaction (core.idempotency): the same key sent
+    again by the same user gets this answer back and nothing is done twice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.UUIDField()
+    route = models.CharField(max_length=300)  # "POST /cases/grid/visit/12/"
+    fingerprint = models.CharField(max_length=64)  # sha256 of the body (CSRF token left out)
+    status = models.PositiveSmallIntegerField(default=0)
+    body = models.JSONField(null=True, blank=True)  # the JSON answer (or problem document)
+    content_type = models.CharField(max_length=100, blank=True)
+    location = models.CharField(max_length=500, blank=True)  # a redirect's target (page answer)
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="core_idempotency_user_key")]
+        indexes = [models.Index(fields=["key"], name="core_idempotency_key")]
+
+    def __str__(self) -> str:
+        return f"{self.route} {self.key} → {self.status}"

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from bangfu.core import selectors
+from bangfu.core.answers import wants_json
 from bangfu.core.errors import ApplicationError, NotFound
 from bangfu.core.models import Job
 
@@ -104,6 +105,8 @@ def form_post[T](
     try:
         result = run(values)
     except ApplicationError as exc:
+        if wants_json(request):
+            raise  # a queued action (docs/offline.md) gets the problem document, not the page
         return page({keep_as: values} | failed(exc, form=form), status=exc.status)
     message = done(result) if callable(done) else done
     if message:

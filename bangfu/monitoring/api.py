@@ -17,6 +17,7 @@ from ninja.responses import Status
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.core.api import JobOut, job_out
 from bangfu.core.excel import upload_bytes
+from bangfu.core.idempotency import idempotent
 from bangfu.core.replicas import replica_ok
 from bangfu.monitoring import selectors, services
 from bangfu.monitoring.domain.lifecycle import STATE_LABELS
@@ -143,9 +144,12 @@ def warning_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.post("/warnings/{pk}/transition", response=WarningOut)
+@idempotent
 @writes(Cap.HANDLE_WARNINGS)
 def warning_transition(request: HttpRequest, pk: int, body: WarningTransitionIn) -> dict[str, Any]:
-    w = selectors.warning_get(request.user, pk)  # type: ignore[arg-type]
+    """Idempotency-Key accepted (docs/offline.md); 409 `already_decided` / `moved_away` when the action no
+    longer applies."""
+    w = selectors.warning_for_action(request.user, pk)  # type: ignore[arg-type]
     w = services.warning_transition(actor=request.user, warning=w, event=body.event, reason=body.reason)  # type: ignore[arg-type]
     return _warning(selectors.warning_get(request.user, w.pk))  # type: ignore[arg-type]
 

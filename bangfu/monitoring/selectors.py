@@ -8,13 +8,14 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 
 from bangfu.accounts.domain.roles import Cap
 from bangfu.areas.selectors import scope_for, under_code_q
-from bangfu.core.errors import NotFound
-from bangfu.monitoring.domain.lifecycle import ACTIVE
+from bangfu.core.errors import MovedAway, NotFound
+from bangfu.monitoring.domain.lifecycle import ACTIVE, ASSIGNED, OPEN
 from bangfu.monitoring.models import FeedBatch, ScreeningRun, Warning, WarningEvent
+from bangfu.registry.selectors import household_left
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -51,6 +52,27 @@ def warning_get(user: User, pk: int) -> Warning:
     if w is None:
         raise NotFound()
     return w
+
+
+def warnings_to_verify(user: User, limit: int = 20) -> tuple[list[Warning], int]:
+    """Warnings waiting for a visit (open or assigned) in the user's grids or villages: those assigned
+    to the user first, then the oldest; and how many in all."""
+    qs = warnings_visible(user).filter(status__in=(OPEN, ASSIGNED))
+    mine = Case(When(assigned_to=user, then=Value(0)), default=Value(1))
+    rows = qs.select_related("household").annotate(mine=mine).order_by("mine", "created", "pk")[:limit]
+    return list(rows), qs.count()
+
+
+def warning_for_action(user: User, pk: int) -> Warning:
+    """The warning to act on; `moved_away` (409) when its household was the user's and was moved to
+    another grid meanwhile (an action queued offline), 404 otherwise."""
+    try:
+        return warning_get(user, pk)
+    except NotFound:
+        household_id = Warning.objects.filter(pk=pk).values_list("household_id", flat=True).first()
+        if household_id is not None and household_left(user, household_id):
+            raise MovedAway("这次核实", "the verification") from None
+        raise
 
 
 def warning_events(user: User, pk: int) -> QuerySet[WarningEvent]:

@@ -21,7 +21,15 @@ from bangfu.casework import services as casework
 from bangfu.core import crypto
 from bangfu.core import services as jobs
 from bangfu.core.domain.workflow import StepRefused
-from bangfu.core.errors import ApplicationError, FieldProblem, Forbidden, NotFound, ValidationFailed, refused
+from bangfu.core.errors import (
+    ApplicationError,
+    Conflict,
+    FieldProblem,
+    Forbidden,
+    NotFound,
+    ValidationFailed,
+    refused,
+)
 from bangfu.core.excel import read_table, require_columns
 from bangfu.core.services import audit_record
 from bangfu.monitoring import engine
@@ -440,12 +448,16 @@ def warning_transition(*, actor: User, warning: Warning, event: str, reason: str
     try:
         t = lifecycle.TABLE.decide(w.status, event, who, lifecycle.Facts(worker is not None), reason)
     except StepRefused as exc:
+        if exc.code == "out_of_order" and lifecycle.already_past(w.status, event):
+            raise _already_decided(w) from None
         raise refused(exc) from None
     previous, w.status = w.status, t.target
     if w.status in lifecycle.DECIDED:
         w.decided_on = timezone.localdate()  # the re-check period counts from here (domain.recurrence)
     if lifecycle.G_GRID_WORKER in t.guards:
         w.assigned_to = worker
+    if t.event == "verify" and w.assigned_to_id is None:
+        w.assigned_to = actor  # the grid worker verified it without an assignment
     if t.event == "escalate":
         w.case_ref = _open_case(actor, w, reason)
     w.save()
@@ -454,6 +466,19 @@ def warning_transition(*, actor: User, warning: Warning, event: str, reason: str
     )
     audit_record(actor=actor, action=f"warning_{event}", obj=w, area_code=w.village_code, reason=reason)
     return w
+
+
+def _already_decided(w: Warning) -> Conflict:
+    """The warning was verified or decided meanwhile (by whom and when), e.g. while a phone was offline."""
+    last = WarningEvent.objects.filter(warning=w).select_related("actor").order_by("-at", "-pk").first()
+    label = lifecycle.STATE_LABELS[w.status]
+    who = f"{last.actor}于{timezone.localtime(last.at):%m月%d日}" if last and last.actor else ""
+    when = f" on {timezone.localtime(last.at).date().isoformat()}" if last else ""
+    return Conflict(
+        f"该预警已由{who}{label}，无需再办理" if who else f"该预警已{label}，无需再办理",
+        f"This warning was already {w.status}{when}; nothing more to do",
+        code="already_decided",
+    )
 
 
 def _open_case(actor: User, w: Warning, reason: str) -> str:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.core import params
+from bangfu.core.answers import done, wants_json
 from bangfu.core.errors import ApplicationError
 from bangfu.core.excel import upload_bytes
+from bangfu.core.idempotency import idempotent
 from bangfu.core.replicas import replica_ok
 from bangfu.core.views import error_status, field_errors, reraise_access
 from bangfu.monitoring import selectors, services
@@ -37,25 +42,34 @@ def warning_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@idempotent
 @login_required
 @writes(Cap.HANDLE_WARNINGS)
 def warning_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    w = selectors.warning_get(request.user, pk)  # type: ignore[arg-type]
+    """One warning and its actions. The phone queues `verify` offline (docs/offline.md): with an
+    Idempotency-Key and `Accept: application/json` it answers JSON or a problem (moved_away, already_decided)."""
+    if request.method == "POST":
+        w = selectors.warning_for_action(request.user, pk)  # type: ignore[arg-type]
+    else:
+        w = selectors.warning_get(request.user, pk)  # type: ignore[arg-type]
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         try:
-            services.warning_transition(
+            w = services.warning_transition(
                 actor=request.user,
                 warning=w,
                 event=request.POST.get("event", ""),  # type: ignore[arg-type]
                 reason=request.POST.get("reason", ""),
             )
-            messages.success(request, "已更新 Updated")
-            return redirect("monitoring:warning_detail", pk=pk)
         except ApplicationError as exc:
-            if exc.status in (403, 404):
+            if exc.status in (403, 404) or wants_json(request):
                 raise
             errors = field_errors(exc)
+        else:
+            label = STATE_LABELS[w.status]
+            outcome = {"warning_id": w.pk, "status": w.status, "status_zh": label, "household_id": w.household_id}
+            zh, en = _transition_message(w, label)
+            return done(request, zh=zh, en=en, outcome=outcome, to=reverse("monitoring:warning_detail", args=[pk]))
     return render(
         request,
         "monitoring/warning_detail.html",
@@ -69,6 +83,20 @@ def warning_detail(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=422 if errors else 200,
     )
+
+
+def _transition_message(w: Any, label: str) -> tuple[str, str]:
+    """What the step did and who acts next."""
+    head = w.household.head_name
+    if w.status == "verified":
+        return (
+            f"已核实{head}户的预警（{w.rule_name}），等待村、乡镇决定排除风险或转为监测对象",
+            f"Warning ({w.rule_name}) for {head}'s household verified; the village and township decide next",
+        )
+    if w.status == "assigned":
+        who = str(w.assigned_to) if w.assigned_to else ""
+        return f"已指派网格员{who}入户核实", f"Assigned to the grid worker {who} to verify"
+    return f"预警已更新：{label}", f"Warning updated: {w.status}"
 
 
 @login_required

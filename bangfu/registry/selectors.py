@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from bangfu.accounts.domain.roles import Cap
 from bangfu.accounts.selectors import has_cap
-from bangfu.areas.selectors import scope_for, under_code_q
+from bangfu.areas.selectors import grid_ids_worked, scope_for, under_code_q
 from bangfu.core import crypto
 from bangfu.core.domain.idnumber import InvalidIdNumber, parse
 from bangfu.core.errors import Forbidden, NotFound
@@ -118,6 +118,18 @@ def household_get(user: User, pk: int, cap: Cap = Cap.VIEW_PEOPLE) -> Household:
     if h is None:
         raise NotFound()
     return h
+
+
+def household_left(user: User, household_id: int) -> bool:
+    """The household is no longer the grid worker's but was once: it is (or was at some time) in a grid
+    they work or worked, and they no longer see it. Asked only after a 404, to answer a queued action
+    with `moved_away` (docs/offline.md) instead of a bare 'not found'; reveals nothing to anyone else."""
+    grids = grid_ids_worked(user.pk)
+    if not grids or households_visible(user).filter(pk=household_id).exists():
+        return False
+    if Household.objects.filter(pk=household_id, grid_id__in=grids).exists():
+        return True  # still in the grid, which another worker now looks after
+    return Household.history.filter(id=household_id, grid_id__in=grids).exists()
 
 
 @dataclass(frozen=True)

@@ -82,3 +82,12 @@ def test_openapi_and_docs_are_served_by_the_product(world, client_for):
     assert "/static/ninja/swagger-ui-bundle.js" in docs and "cdn" not in docs.lower()
     me = c.get("/api/v1/accounts/me").json()
     assert me["memberships"][0]["area_name"] == "雪口山乡" and "view_full_id" in me["capabilities"]
+
+
+@pytest.mark.django_db
+def test_logout_clears_the_phones_storage(world, client_for) -> None:
+    """docs/offline.md §2: signing out drops the offline households and queue kept by the browser."""
+    c = client_for(world.gw1)
+    r = c.post("/accounts/logout/")
+    assert r.status_code == 302 and r["Clear-Site-Data"] == '"cache", "storage"'
+    assert c.get("/").status_code == 302  # signed out

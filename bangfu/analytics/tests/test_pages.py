@@ -71,7 +71,7 @@ def test_access_trio_on_the_dashboard(refreshed, client_for):
 
 
 def test_grid_worker_sees_their_grid(refreshed, client_for):
-    html = client_for(refreshed.gw1).get("/").content.decode()
+    html = client_for(refreshed.gw1).get("/?view=dashboard").content.decode()
     assert "羊店儿村第一网格" in html and tile(html, "monitored") == "1"
     assert f"grid={refreshed.g1.pk}" in html
 

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 
 from bangfu.accounts.domain.roles import Cap
 from bangfu.areas.selectors import area_by_code, scope_for
-from bangfu.casework.domain.procedure import OPEN_STATES, TABLE, Event, State
+from bangfu.casework.domain.procedure import OPEN_STATES, STATE_LABELS, TABLE, Event, State
 from bangfu.casework.models import Case, CaseAttachment, CaseEvent, Measure, Objection, PublicNotice
 from bangfu.core.domain.workflow import Step
 from bangfu.core.errors import NotFound
@@ -124,3 +124,28 @@ def measures_visible(user: User, village_prefix: str = "") -> QuerySet[Measure]:
     if village_prefix:
         cases = cases.filter(village__code__startswith=village_prefix)  # FK attname refuses startswith
     return Measure.objects.filter(case__in=cases).select_related("case", "case__household", "case__village")
+
+
+@dataclass(frozen=True)
+class CaseTask:
+    case: Case
+    state_label: str
+    overdue: bool
+    can_act: bool  # the user may take its next step
+
+
+def cases_waiting(user: User, today: dt.date, limit: int = 20) -> tuple[list[CaseTask], int]:
+    """Reports and leads of the user's households still in the procedure (a lead waiting for the
+    township, a case waiting for the village…), the earliest deadline first; and how many in all."""
+    qs = cases_visible(user).filter(state__in=[s.value for s in OPEN_STATES])
+    total = qs.count()
+    rows = qs.select_related("household", "village").order_by(F("due_on").asc(nulls_last=True), "pk")[:limit]
+    return [
+        CaseTask(
+            c,
+            STATE_LABELS[State(c.state)],
+            bool(c.due_on and c.due_on < today),
+            bool(steps_allowed(user, c)),
+        )
+        for c in rows
+    ], total

@@ -12,7 +12,7 @@ from django.db.models import Max, Q, QuerySet
 
 from bangfu.accounts.domain.roles import Cap
 from bangfu.areas.domain.codes import Level
-from bangfu.areas.selectors import area_by_code, areas_visible, scope_for
+from bangfu.areas.selectors import ancestors, area_by_code, area_get, areas_visible, grids_of_village, scope_for
 from bangfu.casework.domain import visits as vdom
 from bangfu.casework.models import CalendarDay, CaseParameters, VisitObligation
 from bangfu.core.errors import ApplicationError, NotFound
@@ -158,3 +158,21 @@ def params_in_force(area_code: str, on: dt.date) -> CaseParameters | None:
         return params_for(area_code, on)
     except ApplicationError:
         return None
+
+
+@dataclass(frozen=True)
+class VillagePoster:
+    village: Any
+    township: str
+    county: str
+    workers: list[tuple[str, str, str]]  # (grid name, worker name, phone)
+
+
+def village_poster(user: User, code: str) -> VillagePoster:
+    """What the printed self-report poster of a village shows; for whoever sees the village (404 else)."""
+    village = area_get(user, code)
+    if village.level != "village":
+        raise NotFound()
+    chain = {a.level: a.name for a in ancestors(village)}
+    workers = [(g.name, str(g.worker), g.worker.phone) for g in grids_of_village(code) if g.worker is not None]
+    return VillagePoster(village, chain.get("township", ""), chain.get("county", ""), workers)

@@ -18,6 +18,7 @@ from bangfu.areas.selectors import grids_visible
 from bangfu.casework import selectors
 from bangfu.casework.domain import codes
 from bangfu.casework.domain.grids import plan_placement
+from bangfu.casework.domain.visits import MAX_VISIT_AGE_DAYS
 from bangfu.casework.models import Absence, Visit
 from bangfu.casework.services.cases import case_open
 from bangfu.casework.services.common import check_files, require
@@ -32,8 +33,6 @@ if TYPE_CHECKING:
     from bangfu.accounts.models import User
     from bangfu.areas.models import Grid
     from bangfu.registry.models import Household
-
-MAX_VISIT_AGE_DAYS = 31  # a visit is logged within the month it happened, or it is not a visit record
 
 
 @transaction.atomic

@@ -4,24 +4,32 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
+import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.casework import selectors, services
 from bangfu.casework.domain import codes
+from bangfu.casework.domain import visits as vdom
 from bangfu.casework.domain.procedure import STATE_LABELS, State
 from bangfu.casework.pdf import notice_pdf
-from bangfu.core import files, params
+from bangfu.core import files, inputs, params
+from bangfu.core.answers import done
 from bangfu.core.client import client_address
 from bangfu.core.errors import ApplicationError
+from bangfu.core.idempotency import idempotent
 from bangfu.core.replicas import replica_ok
-from bangfu.core.views import field_errors
+from bangfu.core.views import field_errors, form_post
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -220,39 +228,77 @@ def my_households(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def visits_due(request: HttpRequest) -> HttpResponse:
+    """The 走访 tab: every household still due this period with the reason, then my latest visits."""
+    rows = selectors.households_to_look_after(_user(request), _today())
+    tasks, _ = selectors.visit_tasks(rows, _today(), within_days=None)
+    mine = selectors.visits_by(_user(request))
+    return render(request, "casework/visits_due.html", {"tasks": tasks, "mine": mine, "here": request.path})
+
+
+@idempotent
+@login_required
 @writes(Cap.LOG_VISITS)
 def visit_form(request: HttpRequest, pk: int) -> HttpResponse:
-    household = selectors.household_for_visit(_user(request), pk)
-    ctx: dict[str, Any] = {
-        "h": household,
-        "checks": codes.VISIT_CHECKS,
-        "modes": codes.VISIT_MODES,
-        "today": _today(),
-        "errors": {},
-        "posted": {},
-    }
-    if request.method == "POST":
-        p = request.POST
-        try:
-            services.visit_log(
-                actor=_user(request),
-                household=household,
-                visited_on=_date_or_none(p.get("visited_on")) or _today(),
-                mode=p.get("mode", ""),
-                checks=p.getlist("checks"),
-                note=p.get("note", ""),
-                photo=request.FILES.get("photo"),
-                report_risk=p.get("report_risk") == "1",
-            )
-        except ApplicationError as exc:
-            if exc.status == 404:
-                raise
-            ctx.update(errors=field_errors(exc), error=exc, posted=p)
-            return render(request, "casework/visit_form.html", ctx, status=exc.status)
-        messages.success(request, f"已记录对{household.head_name}户的走访 Visit saved")
-        return redirect("casework:my_households")
-    ctx["visits"] = selectors.visits_of(_user(request), pk, limit=5)
-    return render(request, "casework/visit_form.html", ctx)
+    """Log a visit (and, ticked, report a risk); the answer says what it counted towards and what is still
+    due. Queued by the phone offline: Idempotency-Key and `Accept: application/json` give the JSON answer
+    of docs/offline.md."""
+    user = _user(request)
+    household = selectors.household_for_visit(user, pk)
+    due = selectors.household_due(household, _today())
+    to = _next_url(request)
+
+    def run(values: dict[str, str]) -> Any:
+        return services.visit_log(
+            actor=user,
+            household=household,
+            visited_on=inputs.date(values["visited_on"], "visited_on", required=False, future=True) or _today(),
+            mode=values["mode"],
+            checks=request.POST.getlist("checks"),
+            note=values["note"],
+            photo=request.FILES.get("photo"),
+            report_risk=values["report_risk"] == "1",
+        )
+
+    def then(visit: Any) -> HttpResponse:
+        out = selectors.visit_outcome(visit, household, _today())
+        return done(request, zh=out.message_zh, en=out.message_en, outcome=out.data, to=to, status=201)
+
+    return form_post(
+        request,
+        template="casework/visit_form.html",
+        context=lambda: {
+            "h": household,
+            "due": due,
+            "rule": _rule(due),
+            "checks": codes.VISIT_CHECKS,
+            "modes": codes.VISIT_MODES,
+            "today": _today(),
+            "next": to,
+            "checked": request.POST.getlist("checks"),
+            "visits": selectors.visits_of(user, pk, limit=5),
+        },
+        run=run,
+        done=None,
+        then=then,
+        fields=["visited_on", "mode", "note", "report_risk"],
+        keep_as="posted",
+    )
+
+
+def _rule(due: selectors.HouseholdDue) -> str:
+    if due.obligation is None or due.standing is None:
+        return ""
+    zh, _ = vdom.due_reason(due.obligation, due.standing, _today())
+    return zh
+
+
+def _next_url(request: HttpRequest) -> str:
+    """Where to go after the form: `next` when it is a path of ours, else my households."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts=None) and target.startswith("/"):
+        return target
+    return reverse("casework:my_households")
 
 
 @login_required
@@ -270,7 +316,9 @@ SELF_REPORT_FIELDS = ["name", "id_number", "phone", "village", "hardship", "desc
 @writes()
 def self_report(request: HttpRequest) -> HttpResponse:
     villages = selectors.villages_for_self_report(request.GET.get("t", ""))
-    ctx: dict[str, Any] = {"villages": villages, "hardships": codes.HARDSHIP_TYPES, "errors": {}, "posted": {}}
+    chosen = request.GET.get("v", "")  # the village poster's QR code chooses the village
+    posted = {"village": chosen} if any(v.code == chosen for v in villages) else {}
+    ctx: dict[str, Any] = {"villages": villages, "hardships": codes.HARDSHIP_TYPES, "errors": {}, "posted": posted}
     if request.method == "POST":
         fields = {k: request.POST.get(k, "") for k in SELF_REPORT_FIELDS}
         try:
@@ -284,6 +332,17 @@ def self_report(request: HttpRequest) -> HttpResponse:
         request.session["self_report_due"] = receipt.due_on.isoformat() if receipt.due_on else ""
         return redirect("casework:self_report_done")
     return render(request, "casework/self_report.html", ctx)
+
+
+@login_required
+def village_poster(request: HttpRequest, code: str) -> HttpResponse:
+    """A4 poster for the village notice board: a QR code opening the self-report form with the village
+    chosen, the 12317 hotline and the grid workers' names and phones. For whoever sees the village."""
+    poster = selectors.village_poster(_user(request), code)
+    query = urlencode({"t": code[:9] + "000", "v": code})
+    url = request.build_absolute_uri(f"{reverse('casework:self_report')}?{query}")
+    qr = segno.make(url, error="m").svg_inline(scale=8, border=2)
+    return render(request, "casework/poster.html", {"p": poster, "qr": mark_safe(qr), "url": url})
 
 
 def self_report_done(request: HttpRequest) -> HttpResponse:

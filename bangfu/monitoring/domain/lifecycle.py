@@ -33,6 +33,8 @@ TABLE: Table[str, str] = Table(
     (
         Step(OPEN, "assign", ASSIGNED, _HANDLE, (G_GRID_WORKER,)),
         Step(ASSIGNED, "verify", VERIFIED, _VISIT, needs_reason=True),
+        # the household's grid worker verifies on a visit without first assigning the warning to himself
+        Step(OPEN, "verify", VERIFIED, _VISIT, needs_reason=True),
         Step(VERIFIED, "dismiss", DISMISSED, _HANDLE, needs_reason=True),
         Step(VERIFIED, "escalate", ESCALATED, _HANDLE, needs_reason=True),
     ),
@@ -41,3 +43,12 @@ TABLE: Table[str, str] = Table(
     events=EVENT_LABELS,
     reason=("reason", "请填写理由或核实情况", "Give a reason or what the visit found"),
 )
+
+ORDER = {OPEN: 0, ASSIGNED: 1, VERIFIED: 2, DISMISSED: 3, ESCALATED: 3}
+
+
+def already_past(state: str, event: str) -> bool:
+    """The warning has moved beyond every state `event` starts from (verified or decided meanwhile):
+    answered `already_decided`, not as a step out of order (docs/offline.md)."""
+    starts = [ORDER[s.source] for s in TABLE.steps if s.event == event]
+    return bool(starts) and ORDER.get(state, -1) > max(starts)
