@@ -174,4 +174,4 @@ def grid_ids_worked(user_id: int) -> set[int]:
 def grids_of_village(code: str) -> list[Grid]:
     """The village's grids with their workers, unscoped: the caller has checked the village is the
     user's (the village poster names each grid's worker and phone)."""
-    return list(Grid.objects.filter(village_id=code).select_related("worker").order_by("code"))
+    return list(Grid.objects.filter(village__code=code).select_related("worker").order_by("code"))

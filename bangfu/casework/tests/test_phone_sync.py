@@ -206,6 +206,7 @@ def test_old_keys_are_purged_by_the_nightly_cleanup(world, params, client_for) -
     _send(client_for(world.gw1), world.households["h1"], uuid.uuid4())
     _send(client_for(world.gw1), world.households["h1"], uuid.uuid4())
     old = IdempotencyKey.objects.first()
+    assert old is not None
     IdempotencyKey.objects.filter(pk=old.pk).update(created=timezone.now() - dt.timedelta(days=KEEP_DAYS + 1))
     self_report_cleanup.call(reschedule=False)
     assert (
