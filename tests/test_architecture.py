@@ -39,9 +39,10 @@ ROOT = Path(__file__).resolve().parent.parent / "bangfu"
 
 # Pages anyone may open without an account: logging in, the household self-report and the public
 # catalogue of certified products, the language switch, the API's own docs and schema, and the installable
-# app's service worker, manifest and offline page (no data in them; docs/offline.md).
+# app's service worker, manifest and offline page (no data in them; docs/offline.md); the first-run page of an
+# install without any account (404 as soon as one exists: tests/test_first_run.py).
 PUBLIC = re.compile(
-    r"^(accounts/login/|accounts/logout/|i18n/|admin/|api/v1/|cases/report/|cases/self-report|market/catalogue|"
+    r"^(accounts/login/|accounts/logout/|accounts/first-run/|i18n/|admin/|api/v1/|cases/report/|cases/self-report|market/catalogue|"
     r"market/public|static/|media/|sw\.js$|manifest\.webmanifest$|offline/$)"
 )
 

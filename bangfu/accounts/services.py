@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.utils import timezone, translation
 
 from bangfu.accounts import selectors
@@ -578,3 +578,99 @@ def _password_notes(password: str, user: User) -> list[str]:
     except DjangoValidationError as exc:
         return [str(m) for m in exc.messages]
     return []
+
+
+# --- the first administrator of an empty install ------------------------------------------------------
+
+
+def first_run_open() -> bool:
+    """True while the install has no account at all: only then may the first administrator be created."""
+    return not User.objects.exists()
+
+
+@transaction.atomic
+def first_admin_create(
+    *,
+    username: str,
+    display_name: str,
+    password: str,
+    county_code: str,
+    county_name: str,
+    province_name: str,
+    prefecture_name: str,
+) -> User:
+    """The first account of an empty install: the county (with its province and prefecture) and its
+    administrator, who then sets the county up from the checklist. Refused once any account exists."""
+    from bangfu.areas import selectors as areas  # areas imports accounts.selectors
+    from bangfu.areas import services as area_services
+
+    if connection.vendor == "postgresql":  # two first-run forms sent at once: the second waits, then is refused
+        with connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE accounts_user IN EXCLUSIVE MODE")
+    if not first_run_open():
+        raise Conflict(
+            "系统已有账号，首次设置已完成；请登录", "Accounts exist already: the first-run set-up is over; log in"
+        )
+    code = (county_code or "").strip()
+    name, names = _first_admin_values(
+        code,
+        username,
+        password,
+        {
+            "county_name": county_name,
+            "province_name": province_name,
+            "prefecture_name": prefecture_name,
+            "display_name": display_name,
+        },
+    )
+    chain = [
+        (code[:2].ljust(12, "0"), names["province_name"], None),
+        (code[:4].ljust(12, "0"), names["prefecture_name"], code[:2].ljust(12, "0")),
+        (code, names["county_name"], code[:4].ljust(12, "0")),
+    ]
+    for area_code, area_name, parent in chain:
+        if areas.area_by_code(area_code) is None:
+            area_services.area_create(code=area_code, name=area_name, parent_code=parent)
+    user = user_create(username=name, password=password, display_name=names["display_name"], home_area=code)
+    membership_grant(user=user, role=Role.COUNTY_ADMIN, area_code=code)
+    audit_record(actor=user, action="first_admin_create", obj=user, area_code=code)
+    return user
+
+
+def _first_admin_values(code: str, username: str, password: str, given: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """The username and the names, checked all at once (each problem beside its field)."""
+    problems: list[FieldProblem] = []
+    if level_of(code) != Level.COUNTY:
+        problems.append(
+            FieldProblem(
+                "county_code",
+                "县级区划代码为12位数字，后6位为0（如 511133000000）",
+                "A county code is 12 digits ending in six zeros (e.g. 511133000000)",
+            )
+        )
+    labels = {
+        "county_name": ("县(区)名称", "county name"),
+        "province_name": ("省名称", "province name"),
+        "prefecture_name": ("市(州)名称", "prefecture name"),
+        "display_name": ("姓名", "name"),
+    }
+    names: dict[str, str] = {}
+    for field, (zh, en) in labels.items():
+        try:
+            names[field] = inputs.name(
+                given[field], field, max_len=60 if field == "display_name" else 100, zh=zh, en=en
+            )
+        except ValidationFailed as exc:
+            problems += exc.problems
+    name = ""
+    try:
+        name = _clean_username(username)
+    except ValidationFailed as exc:
+        problems += exc.problems
+    try:
+        _validate_password(password or "", User(username=name, display_name=names.get("display_name", "")))
+    except ValidationFailed as exc:
+        problems += exc.problems
+    if problems:
+        raise ValidationFailed(problems)
+    return name, names

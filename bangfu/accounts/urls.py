@@ -1,7 +1,6 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from bangfu.accounts import views, views_people
+from bangfu.accounts import views, views_first_run, views_people
 from bangfu.accounts.domain.roles import writes
 
 app_name = "accounts"
@@ -12,7 +11,8 @@ NAV = [
     ("claim_approve", "职责例外授权 Delegations", "accounts:delegations"),
 ]
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
+    path("login/", writes()(views_first_run.LoginView.as_view()), name="login"),  # POST: signing in
+    path("first-run/", views_first_run.first_run, name="first_run"),
     path("logout/", writes()(views.LogoutView.as_view()), name="logout"),
     path("me/", views.profile, name="profile"),
     path("me/password/", views.password_change, name="password_change"),

@@ -149,8 +149,9 @@ def _charts(d: selectors.Dashboard) -> dict[str, Any]:
 @login_required
 @replica_ok
 def home(request: AuthedHttpRequest) -> HttpResponse:
+    may_setup = has_cap(request.user, Cap.CONFIGURE)  # the set-up notice loads after the page
     if not has_cap(request.user, Cap.VIEW_PEOPLE):
-        return render(request, "analytics/welcome.html")
+        return render(request, "analytics/welcome.html", {"may_setup": may_setup})
     if field_worker(request.user) and "area" not in request.GET and request.GET.get("view") != "dashboard":
         return tasks(request)  # grid workers and village cadres start from their tasks (no redirect on 3G)
     d = selectors.dashboard(request.user, request.GET.get("area", ""))
@@ -178,6 +179,7 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
         "children": children,
         "charts": _charts(d),
         "can_report": has_cap(request.user, Cap.VIEW_REPORTS),
+        "may_setup": may_setup,
     }
     return render(request, "analytics/home.html", ctx)
 
@@ -252,3 +254,27 @@ def timeline(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         raise NotFound()
     household, events = household_timeline(request.user, pk)
     return render(request, "analytics/timeline.html", {"h": household, "events": events})
+
+
+# --- the set-up checklist of a new county -------------------------------------------------------------
+
+
+@login_required
+def setup(request: AuthedHttpRequest) -> HttpResponse:
+    """设置清单: what each of the user's counties still lacks, with links to the pages that do it."""
+    from bangfu.analytics import setup as checklist
+
+    lists = checklist.checklists(request.user)
+    if not lists:
+        raise NotFound()  # only those who set a county up (configure) have a checklist
+    return render(request, "analytics/setup.html", {"lists": lists})
+
+
+@login_required
+def setup_banner(request: AuthedHttpRequest) -> HttpResponse:
+    """The home page's notice while a county is not set up (loaded after the page: the dashboard itself
+    stays a read of the indicator cache); empty once every step is done or for users who set nothing up."""
+    from bangfu.analytics import setup as checklist
+
+    open_lists = [c for c in checklist.checklists(request.user) if not c.complete]
+    return render(request, "analytics/_setup_banner.html", {"lists": open_lists})

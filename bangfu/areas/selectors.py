@@ -175,3 +175,13 @@ def grids_of_village(code: str) -> list[Grid]:
     """The village's grids with their workers, unscoped: the caller has checked the village is the
     user's (the village poster names each grid's worker and phone)."""
     return list(Grid.objects.filter(village__code=code).select_related("worker").order_by("code"))
+
+
+def grid_worker_usernames(village_codes: list[str]) -> dict[str, list[str]]:
+    """village code → usernames of the active grid workers holding their role there (for templates)."""
+    out: dict[str, list[str]] = {}
+    for code in village_codes:
+        out[code] = []
+    for m in accounts.grid_worker_memberships(village_codes):
+        out.setdefault(m[0], []).append(m[1])
+    return out

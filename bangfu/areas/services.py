@@ -170,3 +170,129 @@ def grid_assign_worker(
         data={"worker": worker.pk if worker else None},
     )
     return grid
+
+
+# --- grids (and their workers) from Excel ------------------------------------------------------------
+
+GRID_SHEET = "网格"
+GRID_COLUMNS = ["网格编号", "网格名称", "村代码", "网格员用户名"]
+GRID_REQUIRED = ["网格编号", "网格名称", "村代码"]
+
+
+def grids_import(*, actor: User, data: bytes, filename: str) -> dict[str, int]:
+    """Create the grids of the file (and name their workers), or nothing: every row is checked, each
+    problem reported with its row. A row naming a grid that exists already (same code, same village)
+    hands it to the worker named (with history) or is left as it is, so a file can be imported again
+    once the grid workers' accounts exist. Returns {"created": n, "assigned": m}."""
+    scope = scope_for(actor, Cap.MANAGE_AREAS)
+    if scope.empty:
+        raise NotFound()
+    sheet: str | int = 0 if filename.lower().endswith(".csv") else GRID_SHEET
+    header, rows = read_table(data, filename, sheet=sheet)
+    col = require_columns(header, GRID_REQUIRED)
+
+    def get(r: list[str], name: str) -> str:
+        i = col.get(name, -1)
+        return r[i].strip() if 0 <= i < len(r) else ""
+
+    villages = {a.code for a in Area.objects.filter(level=Level.VILLAGE.value)}
+    existing = {g.code: g for g in Grid.objects.all()}
+    plan: list[tuple[str, str, str, User | None]] = []
+    problems: list[FieldProblem] = []
+    seen: dict[str, int] = {}
+    for n, r in enumerate(rows, start=2):
+        code, name, village = get(r, "网格编号"), get(r, "网格名称"), get(r, "村代码")
+        row, code = _grid_row_problems(code, name, village, villages, scope, existing, seen)
+        seen.setdefault(code, n)
+        worker, worker_problem = _grid_worker(get(r, "网格员用户名"), village, villages)
+        row += worker_problem
+        problems += [FieldProblem(p.field, p.zh, p.en, row=n) for p in row]
+        if not row:
+            plan.append((code, name, village, worker))
+    if problems:
+        raise ValidationFailed(
+            problems,
+            zh=f"导入未完成：{len({p.row for p in problems})}行有误，所有网格均未导入。请按提示修改后重新导入",
+            en=f"Nothing was imported: {len({p.row for p in problems})} rows have problems; fix them and import again",
+        )
+    return _store_grids(actor, plan, existing)
+
+
+def _grid_row_problems(
+    code: str,
+    name: str,
+    village: str,
+    villages: set[str],
+    scope: Scope,
+    existing: dict[str, Grid],
+    seen: dict[str, int],
+) -> tuple[list[FieldProblem], str]:
+    from bangfu.core.domain import inputs
+
+    row: list[FieldProblem] = []
+    try:
+        code = inputs.identifier(code, "网格编号", max_len=24, zh="网格编号", en="grid code")
+    except ValidationFailed as exc:
+        row += exc.problems
+    if not name:
+        row.append(FieldProblem("网格名称", "请填写网格名称", "Fill in the grid name"))
+    elif len(name) > 100:
+        row.append(FieldProblem("网格名称", "网格名称最多100字", "A grid name has at most 100 characters"))
+    if village not in villages:
+        row.append(
+            FieldProblem(
+                "村代码",
+                f"村代码{village}不存在：请填写已导入的12位村级区划代码",
+                f"No village has the code {village!r}: give the 12-digit code of an imported village",
+            )
+        )
+    elif not scope.covers_code(village):
+        row.append(FieldProblem("村代码", "该村不在您管理的区域内", "The village is not one you manage"))
+    if code in seen:
+        row.append(FieldProblem("网格编号", f"网格编号与第{seen[code]}行重复", f"The code repeats row {seen[code]}"))
+    elif code in existing and existing[code].village_id != village:
+        row.append(
+            FieldProblem(
+                "网格编号", f"网格编号{code}已被其他村的网格使用", f"Another village's grid has the code {code}"
+            )
+        )
+    return row, code
+
+
+def _grid_worker(username: str, village: str, villages: set[str]) -> tuple[User | None, list[FieldProblem]]:
+    """The grid worker a row names: an active account holding the grid-worker role in the village (or above)."""
+    from bangfu.accounts import selectors as accounts  # accounts.selectors is imported by ours
+    from bangfu.accounts.domain.roles import Role
+
+    if not username or village not in villages:
+        return None, []
+    ancestors = [village, village[:9].ljust(12, "0"), village[:6].ljust(12, "0")]
+    worker = next((u for u in accounts.users_with_role(Role.GRID_WORKER, ancestors) if u.username == username), None)
+    if worker is not None:
+        return worker, []
+    return None, [
+        FieldProblem(
+            "网格员用户名",
+            f"{username}不是本村的网格员账号：请先在账号管理中为其开设网格员账号（区划为本村）",
+            f"{username} is not a grid worker account of the village: create it first (role grid worker, "
+            "area the village)",
+        )
+    ]
+
+
+@transaction.atomic
+def _store_grids(
+    actor: User, plan: list[tuple[str, str, str, User | None]], existing: dict[str, Grid]
+) -> dict[str, int]:
+    created = assigned = 0
+    for code, name, village, worker in plan:
+        grid = existing.get(code)
+        if grid is None:
+            grid_create(village_code=village, code=code, name=name, worker=worker, actor=actor)
+            created += 1
+        elif worker is not None and grid.worker_id != worker.pk:
+            grid_assign_worker(
+                grid=grid, worker=worker, actor=actor, reason="网格导入指定网格员 named in the grid file"
+            )
+            assigned += 1
+    return {"created": created, "assigned": assigned}

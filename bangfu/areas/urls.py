@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views.tree, name="tree"),
     path("import/", views.import_areas, name="import"),
     path("import/template.xlsx", views.import_template, name="import_template"),
+    path("grids/import/", views.grid_import, name="grid_import"),
+    path("grids/import/template.xlsx", views.grid_import_template, name="grid_import_template"),
 ]

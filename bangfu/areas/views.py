@@ -52,11 +52,87 @@ def area_tree(user: User, root: str = "") -> list[Node]:
     return roots
 
 
-def area_template() -> bytes:
-    example: list[Sequence[str]] = [("511133100203", "新村", "511133100000")]
+def area_template(user: User) -> bytes:
+    """The empty data sheet (it opens on it, nothing to delete before filling it in), then the areas
+    the user manages already, whose codes are the parents of the new rows."""
+    managed: list[Sequence[str]] = [
+        (a.code, a.name, LEVEL_LABELS[Level(a.level)])
+        for a in selectors.areas_visible(user, cap=Cap.MANAGE_AREAS)[:5000]
+    ]
     return write_workbook(
-        [SheetSpec("区划", services.IMPORT_COLUMNS, rows=example, text_columns={"区划代码", "上级区划代码"})]
+        [
+            SheetSpec(
+                "区划",
+                services.IMPORT_COLUMNS,
+                text_columns={"区划代码", "上级区划代码"},
+                widths={"区划代码": 16, "名称": 24, "上级区划代码": 16},
+            ),
+            SheetSpec("已有区划", ["区划代码", "名称", "层级"], rows=managed, text_columns={"区划代码"}),
+        ]
     )
+
+
+def grid_template(user: User) -> bytes:
+    """The grid file: opens on its data sheet (village dropdown); the second sheet lists the user's
+    villages with their grid-worker accounts and grids."""
+    villages = list(selectors.areas_visible(user, level=Level.VILLAGE, cap=Cap.MANAGE_AREAS)[:5000])
+    grids: dict[str, list[str]] = {}
+    for g in selectors.grids_visible(user, cap=Cap.MANAGE_AREAS):
+        grids.setdefault(g.village_id, []).append(g.code)
+    workers = selectors.grid_worker_usernames([v.code for v in villages])
+    data = SheetSpec(
+        services.GRID_SHEET,
+        services.GRID_COLUMNS,
+        choices={"村代码": [v.code for v in villages]},
+        text_columns={"网格编号", "村代码", "网格员用户名"},
+        widths={"网格编号": 14, "网格名称": 24, "村代码": 16, "网格员用户名": 18},
+    )
+    listed = SheetSpec(
+        "村和网格员",
+        ["村代码", "村名称", "网格员账号", "已有网格"],
+        rows=[(v.code, v.name, "、".join(workers.get(v.code, [])), "、".join(grids.get(v.code, []))) for v in villages],
+        text_columns={"村代码"},
+        widths={"村名称": 20, "网格员账号": 30, "已有网格": 30},
+    )
+    return write_workbook([data, listed])
+
+
+@login_required
+def grid_import_template(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if not has_cap(user, Cap.MANAGE_AREAS):
+        raise NotFound()
+    response = HttpResponse(grid_template(user), content_type=XLSX)
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''grid-import-template.xlsx"
+    return response
+
+
+@login_required
+@writes(Cap.MANAGE_AREAS)
+def grid_import(request: HttpRequest) -> HttpResponse:
+    """GET: the upload form. POST: every grid of the file, or none, with a report by row."""
+    user: User = request.user  # type: ignore[assignment]
+    if not has_cap(user, Cap.MANAGE_AREAS):
+        raise NotFound()
+    ctx: dict[str, Any] = {}
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise ApplicationError(zh="请选择要导入的文件", en="Choose the file to import", code="no_file")
+            done = services.grids_import(actor=user, data=upload_bytes(upload), filename=upload.name or "")
+        except ApplicationError as exc:
+            if exc.status == 404:
+                raise
+            ctx["error"] = exc
+        else:
+            messages.success(
+                request,
+                f"已新建{done['created']}个网格，指定网格员{done['assigned']}个"
+                f" Created {done['created']} grids, named {done['assigned']} workers",
+            )
+            return redirect("casework:grid_villages")
+    return render(request, "areas/grid_import.html", ctx, status=error_status(ctx.get("error")))
 
 
 @login_required
@@ -72,7 +148,7 @@ def tree(request: HttpRequest) -> HttpResponse:
 def import_template(request: HttpRequest) -> HttpResponse:
     if not has_cap(request.user, Cap.MANAGE_AREAS):  # type: ignore[arg-type]
         raise NotFound()
-    response = HttpResponse(area_template(), content_type=XLSX)
+    response = HttpResponse(area_template(request.user), content_type=XLSX)  # type: ignore[arg-type]
     response["Content-Disposition"] = "attachment; filename*=UTF-8''area-import-template.xlsx"
     return response
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from bangfu.accounts.domain.roles import Cap
 from bangfu.areas import selectors as areas
+from bangfu.core.domain import inputs
 from bangfu.core.domain.money import yuan
 from bangfu.core.errors import ApplicationError, Conflict, FieldProblem, NotFound, ValidationFailed
 from bangfu.core.services import audit_record
@@ -176,14 +177,28 @@ def monitoring_line_set(
     *, actor: User | None, area_code: str, year: int, amount: Decimal | str | int, note: str = ""
 ) -> MonitoringLine:
     _require_configure(actor, area_code)
+    problems: list[FieldProblem] = []
+    value = Decimal(0)
     try:
         value = yuan(amount)
-    except ValueError:
-        raise ValidationFailed([FieldProblem("amount", "监测线金额格式不正确", "the line is not an amount")]) from None
-    if value <= 0:
-        raise ValidationFailed([FieldProblem("amount", "监测线必须大于0", "the line must be above zero")])
-    if not 2013 <= int(year) <= timezone.localdate().year + 1:
-        raise ValidationFailed([FieldProblem("year", "年度无效", "the year is not valid")])
+    except (ValueError, ArithmeticError):
+        problems.append(
+            FieldProblem("amount", "监测线金额应为数字，如 6800", "The line is an amount in yuan, e.g. 6800")
+        )
+    else:
+        if not 0 < value < Decimal("1000000"):
+            problems.append(
+                FieldProblem("amount", "监测线应大于0、小于100万元", "The line is above zero and below 1,000,000 yuan")
+            )
+    latest = timezone.localdate().year + 1
+    if not 2013 <= int(year or 0) <= latest:
+        problems.append(FieldProblem("year", f"年度应在2013到{latest}之间", f"The year lies between 2013 and {latest}"))
+    try:
+        note = inputs.text(note, "note", max_len=200, zh="依据", en="basis")
+    except ValidationFailed as exc:
+        problems += exc.problems
+    if problems:
+        raise ValidationFailed(problems)
     if areas.area_by_code(area_code) is None:
         raise ApplicationError(zh="区划不存在", en="The area does not exist")
     line, _ = MonitoringLine.objects.update_or_create(

@@ -7,4 +7,5 @@ NAV = [("configure", "预警规则 Rules", "rules:ruleset_list")]
 urlpatterns = [
     path("", views.ruleset_list, name="ruleset_list"),
     path("<int:pk>/", views.ruleset_detail, name="ruleset_detail"),
+    path("lines/", views.line_set, name="line_set"),
 ]

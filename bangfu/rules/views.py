@@ -29,16 +29,56 @@ from bangfu.rules.models import RuleSet
 def ruleset_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         return _new_draft(request)
-    sets = selectors.rulesets_visible(request.user).order_by("area_id", "-version")  # type: ignore[arg-type]
-    return render(
-        request,
-        "rules/ruleset_list.html",
-        {
-            "sets": sets,
-            "lines": selectors.lines_visible(request.user).select_related("area"),  # type: ignore[arg-type]
-            "may_configure": bool(scope_for(request.user, Cap.CONFIGURE).prefixes),  # type: ignore[arg-type]
-        },
-    )
+    return render(request, "rules/ruleset_list.html", _list_context(request))
+
+
+def _list_context(request: HttpRequest) -> dict[str, Any]:
+    from bangfu.areas.domain.codes import Level
+    from bangfu.areas.selectors import areas_visible
+
+    user: Any = request.user
+    scope = scope_for(user, Cap.CONFIGURE)
+    line_areas = [
+        a
+        for level in (Level.PROVINCE, Level.PREFECTURE, Level.COUNTY)
+        for a in areas_visible(user, level=level, cap=Cap.CONFIGURE)
+        if scope.everything or any(a.code.startswith(p) for p in scope.prefixes)
+    ]
+    return {
+        "sets": selectors.rulesets_visible(user).order_by("area_id", "-version"),
+        "lines": selectors.lines_visible(user).select_related("area"),
+        "may_configure": bool(scope.prefixes) or scope.everything,
+        "line_areas": line_areas,
+        "line_area_options": [(a.code, f"{a.name} {a.code}") for a in line_areas],
+        "line_values": {"year": timezone.localdate().year},
+        "line_errors": {},
+    }
+
+
+@login_required
+@writes(Cap.CONFIGURE)
+def line_set(request: HttpRequest) -> HttpResponse:
+    """监测线: the per-capita income line of an area for a year (a county row overrides the province's)."""
+    if request.method != "POST":
+        return redirect("rules:ruleset_list")
+    values = {k: request.POST.get(k, "").strip() for k in ("area", "year", "amount", "note")}
+    values["area"] = values["area"] or next((a.code for a in _list_context(request)["line_areas"]), "")
+    try:
+        year = int(values["year"]) if values["year"].isdigit() else 0
+        services.monitoring_line_set(
+            actor=request.user,  # type: ignore[arg-type]
+            area_code=values["area"],
+            year=year,
+            amount=values["amount"],
+            note=values["note"],
+        )
+    except ApplicationError as exc:
+        if exc.status == 404:
+            raise
+        ctx = _list_context(request) | {"line_values": values, "line_errors": field_errors(exc)}
+        return render(request, "rules/ruleset_list.html", ctx, status=422)
+    messages.success(request, f"已设定{values['year']}年监测线 {values['amount']} 元 Monitoring line set")
+    return redirect("rules:ruleset_list")
 
 
 def _new_draft(request: HttpRequest) -> HttpResponse:

@@ -34,6 +34,7 @@ ACTION_LABELS: dict[str, str] = {
     "grid_place_households": "农户划入网格",
     "user_create": "新建用户",
     "user_bulk_create": "批量新建用户",
+    "first_admin_create": "首次设置：新建第一位管理员",
     "membership_grant": "授予角色",
     "membership_end": "结束角色",
     "user_update": "修改用户信息",

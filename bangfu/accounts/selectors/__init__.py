@@ -50,6 +50,12 @@ def users_with_role(role: Role, area_codes: list[str]) -> list[User]:
     return list(User.objects.filter(pk__in=ids, is_active=True).order_by("username"))
 
 
+def codes_with_role(role: Role, area_codes: list[str]) -> set[str]:
+    """Which of `area_codes` have an active user holding `role` there today (one query)."""
+    rows = Membership.objects.filter(current_q(), role=role.value, area_id__in=area_codes, user__is_active=True)
+    return {str(c) for c in rows.values_list("area_id", flat=True).distinct()}
+
+
 def _area_prefix(code: str) -> str:
     level = level_of(code)
     return code[: SIGNIFICANT[level]] if level else code

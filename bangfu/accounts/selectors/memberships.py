@@ -47,3 +47,11 @@ def may_write(user: User | None, caps: frozenset[Cap]) -> bool:
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     return not caps or bool(caps & capabilities_of(user))
+
+
+def grid_worker_memberships(area_codes: list[str]) -> list[tuple[str, str]]:
+    """(area code, username) of the active grid workers holding their role in those areas today."""
+    rows = Membership.objects.filter(
+        current_q(), role=Role.GRID_WORKER.value, area_id__in=area_codes, user__is_active=True
+    ).order_by("area_id", "user__username")
+    return [(str(a), str(u)) for a, u in rows.values_list("area_id", "user__username")]
