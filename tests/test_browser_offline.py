@@ -92,8 +92,11 @@ WAITING = "() => { " + COUNT + " return count; }"  # the number the sync bar sho
 WAITING_IS = "(n) => { " + COUNT + " return count === n; }"
 
 
-def _log_visit(page: Any, household: Any, note: str, *, risk: bool = False, photo: bytes | None = None) -> None:
-    page.goto(page.base_url + f"/cases/grid/visit/{household.pk}/")
+def _log_visit(
+    page: Any, household: Any, note: str, *, risk: bool = False, photo: bytes | None = None, back: str = ""
+) -> None:
+    """Fills and saves the visit form; `back`: the task list's link carries ?next= (kept page all the same)."""
+    page.goto(page.base_url + f"/cases/grid/visit/{household.pk}/" + (f"?next={back}" if back else ""))
     page.wait_for_selector("#visit-form")
     page.check("input[name=mode][value=in_person]")
     page.check("input[name=checks] >> nth=0")
@@ -142,7 +145,8 @@ def test_three_visits_and_a_risk_report_logged_offline_reach_the_server_exactly_
 
     page.context.set_offline(True)
     _log_visit(page, mine[0], "入户，家中一切正常", photo=photo)
-    _log_visit(page, mine[1], "入户，务工收入稳定")
+    _log_visit(page, mine[1], "入户，务工收入稳定", back="/cases/grid/mine/")
+    assert page.url.endswith("/cases/grid/mine/")  # back where the task list sent him
     _log_visit(page, mine[2], "户主住院，医疗支出大", risk=True)
     page.wait_for_function(WAITING_IS, arg=3)
     assert "3" in page.inner_text(".sync-count") and page.is_visible(".badge-offline")
@@ -192,13 +196,15 @@ def test_an_answer_lost_on_the_line_is_sent_again_with_the_same_key_and_stored_o
     _kept(page, [h1])
     lost = []
 
-    def lose_answer(route: Any) -> None:  # the server gets the visit, the phone never hears back
-        if route.request.method == "POST" and not lost:
+    def lose_answer(route: Any) -> None:
+        if route.request.method != "POST":
+            route.continue_()
+        elif not lost:  # the server gets the visit, the phone never hears back
             route.fetch()
             lost.append(route.request.headers.get("idempotency-key"))
             route.abort("connectionreset")
-        else:
-            route.continue_()
+        else:  # the line stays down until the test says so
+            route.abort("internetdisconnected")
 
     page.route("**/cases/grid/visit/**", lose_answer)
     _log_visit(page, h1, "信号很弱")

@@ -326,6 +326,8 @@
   }
 
   function leave(form) {
+    var next = new URLSearchParams(location.search).get("next") || "";
+    if (next.charAt(0) === "/" && next.charAt(1) !== "/" && next.charAt(1) !== "\\") { location.assign(next); return; }
     var back = document.referrer;
     try {
       var u = new URL(back);
@@ -378,13 +380,22 @@
     event.preventDefault();
     Q.state().then(function (s) {
       if (s.waiting.length && !window.confirm(say("lose", s.waiting.length).textContent)) return false;
-      return Q.clearAll().then(function () { return clearCaches(null); }).then(function () {
-        if (navigator.serviceWorker && navigator.serviceWorker.controller) {
-          navigator.serviceWorker.controller.postMessage({ type: "clear" });
-        }
+      return Q.clearAll().then(function () { return clearCaches(null); }).then(askWorkerToClear).then(function () {
         return true;
       });
     }).then(function (go) { if (go) form.submit(); }, function () { form.submit(); });
+  }
+
+  // The service worker may be keeping a page at this moment: it stops, clears, and answers (≤ 3 s).
+  function askWorkerToClear() {
+    var sw = navigator.serviceWorker && navigator.serviceWorker.controller;
+    if (!sw) return Promise.resolve();
+    return new Promise(function (resolve) {
+      var channel = new MessageChannel();
+      channel.port1.onmessage = function () { resolve(); };
+      sw.postMessage({ type: "clear" }, [channel.port2]);
+      setTimeout(resolve, 3000);
+    });
   }
 
   document.addEventListener("click", function (event) {

@@ -55,11 +55,20 @@ var onlyHtml = {
     return o.response.status === 200 && !o.response.redirected && type.indexOf("text/html") === 0 ? o.response : null;
   },
 };
+// `?next=` only says where the form goes back to (docs/offline.md §4): the same kept page serves every link.
+var withoutNext = {
+  cacheKeyWillBeUsed: function (o) {
+    var url = new URL(o.request.url);
+    if (!url.searchParams.has("next")) return o.request;
+    url.searchParams.delete("next");
+    return url.href;
+  },
+};
 var pages = new workbox.strategies.NetworkFirst({
   cacheName: PAGES_CACHE,
-  networkTimeoutSeconds: 6,
+  networkTimeoutSeconds: 3, // a line that answers nothing in 3 s: the kept page
   matchOptions: { ignoreVary: true, ignoreSearch: false },
-  plugins: [onlyHtml, new workbox.expiration.ExpirationPlugin({ maxEntries: 400, maxAgeSeconds: 14 * 24 * 3600 })],
+  plugins: [onlyHtml, withoutNext, new workbox.expiration.ExpirationPlugin({ maxEntries: 400, maxAgeSeconds: 14 * 24 * 3600 })],
 });
 workbox.routing.registerRoute(isFieldPage, pages);
 
@@ -76,38 +85,60 @@ workbox.routing.setCatchHandler(function (o) {
 // lock, so only one sender runs at a time, whoever starts it).
 self.addEventListener("sync", function (event) {
   if (event.tag === BangfuQueue.SYNC_TAG) {
-    event.waitUntil(BangfuQueue.flush({ csrf: swCsrf }).then(function (r) {
+    event.waitUntil(BangfuQueue.flush({ csrf: swCsrf, refreshCsrf: swRefreshCsrf }).then(function (r) {
       if (r.offline) throw new Error("still offline: the browser retries the sync later");
     }));
   }
 });
 
+// The CSRF token: the cookie where the worker can read it (cookieStore), else the one the offline data
+// carries (docs/offline.md §1: fetched again after a csrf_failed answer).
+var dataCsrf = "";
 function swCsrf() {
   if (self.cookieStore) {
-    return self.cookieStore.get("csrftoken").then(function (c) { return c ? c.value : ""; });
+    return self.cookieStore.get("csrftoken").then(function (c) { return c ? c.value : dataCsrf; });
   }
-  return Promise.resolve("");
+  return Promise.resolve(dataCsrf);
+}
+function swRefreshCsrf() {
+  return fetch(self.BANGFU.data, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    .then(function (r) { return r.ok ? r.json() : {}; })
+    .then(function (d) { dataCsrf = d.csrf_token || dataCsrf; });
+}
+
+// Warming: the pages the offline data names (the page sends only what is missing, and the task pages),
+// fetched here, not in the page, so that moving to another page does not cancel it. Two at a time.
+var warming = [];
+var inflight = Promise.resolve();
+
+function clearAll() {
+  return caches.keys().then(function (keys) { return Promise.all(keys.map(function (k) { return caches.delete(k); })); });
 }
 
 self.addEventListener("message", function (event) {
   var data = event.data || {};
   if (data.type === "warm" && Array.isArray(data.urls)) {
-    // Keep the pages the offline data names (the page sends only what is missing, and the task pages):
-    // here, not in the page, so that moving to another page does not cancel it. Two at a time.
-    var todo = data.urls.filter(function (u) {
+    data.urls.forEach(function (u) {
       var url = new URL(u, self.location.origin);
-      return url.origin === self.location.origin && PAGE_PATTERNS.some(function (p) { return p.test(url.pathname); });
-    }).slice(0, 400);
+      var ours = url.origin === self.location.origin && PAGE_PATTERNS.some(function (p) { return p.test(url.pathname); });
+      if (ours && warming.indexOf(u) < 0 && warming.length < 400) warming.push(u);
+    });
     var worker = function () {
-      var u = todo.shift();
+      var u = warming.shift();
       if (!u) return Promise.resolve();
       var request = new Request(u, { credentials: "same-origin", headers: { "X-Bangfu-Warm": "1" } });
       return pages.handle({ event: event, request: request }).catch(function () {}).then(worker);
     };
-    event.waitUntil(Promise.all([worker(), worker()]));
+    inflight = Promise.all([inflight, worker(), worker()]);
+    event.waitUntil(inflight);
   }
   if (data.type === "clear") {
-    // Signing out: every cache of this site (pages, static, precache) goes.
-    event.waitUntil(caches.keys().then(function (keys) { return Promise.all(keys.map(function (k) { return caches.delete(k); })); }));
+    // Signing out: nothing more is fetched, and once what is on the way has landed every cache of the
+    // site (pages, static, precache) goes. The page waits for the answer before it posts the logout.
+    warming.length = 0;
+    var done = inflight.catch(function () {}).then(clearAll).then(function () {
+      if (event.ports && event.ports[0]) event.ports[0].postMessage({ type: "cleared" });
+    });
+    event.waitUntil(done);
   }
 });
