@@ -142,14 +142,19 @@ class ProblemOut(Schema):
 # role lacks (403), an object outside the caller's areas (404), a state that forbids the change (409),
 # input the schema or a service rejects (422), a body over the size limit (413), other refusals of
 # ApplicationError and malformed JSON (400), and an unexpected error (500): all are problem documents.
+# A refused workflow step (core.errors.refused) is one of three, the same in every app: 409 `invalid_step`
+# (not possible in this state), 403 `forbidden` (someone else's step), 422 `validation` (its conditions).
 PROBLEM_STATUSES = {
     400: "请求无法处理 Bad request",
     401: "未登录或令牌无效 Not authenticated",
-    403: "无此权限 Forbidden",
+    403: "无此权限，或该步骤应由他人办理 Forbidden, or a workflow step that is someone else's",
     404: "未找到或不在您的区域内 Not found (or outside your areas)",
-    409: "状态冲突 Conflict",
+    409: (
+        "状态冲突；当前状态下不能办理的步骤 code 为 invalid_step "
+        "Conflict; a workflow step not possible in the current state has code invalid_step"
+    ),
     413: "提交内容过大 Request body too large",
-    422: "数据不正确 Invalid input",
+    422: "数据不正确，或步骤条件未满足（errors 逐项） Invalid input, or a workflow step's unmet conditions (in errors)",
     500: "系统出错 Server error",
 }
 

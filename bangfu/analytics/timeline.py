@@ -16,10 +16,7 @@ from typing import TYPE_CHECKING, Any
 from bangfu.accounts.domain.roles import Cap
 from bangfu.accounts.selectors import has_cap
 from bangfu.analytics.domain.timeline import Event, ordered
-from bangfu.casework.domain.procedure import EVENT_LABELS, STATE_LABELS, State
 from bangfu.registry import selectors as registry
-
-STATES = frozenset(s.value for s in State)
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -87,18 +84,13 @@ def _claims(user: User, household_id: int) -> list[Event]:
     return out
 
 
-_EVENT_LABELS = {e.value: label for e, label in EVENT_LABELS.items()}
-
-
 def _case_steps(user: User, household_id: int) -> list[Event]:
     from bangfu.casework import selectors as casework
 
-    out = []
-    for ev in casework.case_events_of(user, household_id):
-        label = _EVENT_LABELS.get(ev.event, ev.event)
-        after = STATE_LABELS.get(State(ev.to_state), ev.to_state) if ev.to_state in STATES else ev.to_state
-        out.append(Event(ev.on, "case", f"监测程序：{label}", f"{after} {ev.note}".strip()))
-    return out
+    return [  # every workflow's events read alike: core.models.StepLog
+        Event(ev.day, "case", f"监测程序：{ev.label}", f"{ev.to_label} {ev.note}".strip())
+        for ev in casework.case_events_of(user, household_id)
+    ]
 
 
 def _measures(user: User, household_id: int) -> list[Event]:

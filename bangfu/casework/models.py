@@ -8,10 +8,10 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from bangfu.casework.domain import codes
-from bangfu.casework.domain.procedure import EVENT_LABELS, STATE_LABELS, Event, State
+from bangfu.casework.domain import codes, procedure
+from bangfu.casework.domain.procedure import STATE_LABELS, State
 from bangfu.core.guards import bounded
-from bangfu.core.models import MONEY_LIMIT, money_field
+from bangfu.core.models import MONEY_LIMIT, StepLog, money_field
 
 
 def _choices(d: dict[str, str]) -> list[tuple[str, str]]:
@@ -149,37 +149,17 @@ class Case(models.Model):
         return codes.SOURCES.get(self.source, self.source)
 
 
-class CaseEvent(models.Model):
-    """One step of a case: who, when (recorded and happened), what, note, attachments."""
+class CaseEvent(StepLog):
+    """One step of a case (core.models.StepLog), with its attachments."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField("记录时间", auto_now_add=True)
-    on = models.DateField("办理日期")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    event = models.CharField("事项", max_length=24)
-    from_state = models.CharField(max_length=24, blank=True)
-    to_state = models.CharField(max_length=24)
-    note = models.TextField("说明", blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    table = procedure.TABLE
 
     class Meta:
         ordering = ["case_id", "at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.case_id}:{self.event}"
-
-    @property
-    def label(self) -> str:
-        try:
-            return EVENT_LABELS[Event(self.event)]
-        except ValueError:
-            return {"open": "立案", "report": "再次报告风险", "plan": "帮扶措施"}.get(self.event, self.event)
-
-    @property
-    def to_label(self) -> str:
-        return STATE_LABELS[State(self.to_state)]
 
 
 class CaseAttachment(models.Model):

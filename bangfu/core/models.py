@@ -3,12 +3,16 @@ money and quantity columns every app declares its amounts with."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Literal, overload
+from typing import Any, ClassVar, Literal, overload
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+
+from bangfu.core.domain.workflow import Table
 
 # One precision for every amount of money and every quantity: DECIMAL(12, 2), yuan to the fen (a quantity
 # to the hundredth of its unit). MONEY_LIMIT is the first value such a column cannot hold; the database
@@ -62,6 +66,55 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_type}#{self.object_id}"
+
+
+class StepLog(models.Model):
+    """One step of a workflow (core.domain.workflow): who took which event, from and to which state,
+    when it was recorded (`at`) and the day it happened (`on`, when the app records one), the note
+    the people concerned read, and what the step brought (`data`: ids, amounts, checks, never
+    personal data). Each app's event table inherits it, adds the foreign key to its subject and
+    names its `table`; pages, APIs, timelines and the audit read every event through the labels
+    below, the same way in every app."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField("记录时间", auto_now_add=True)
+    on = models.DateField("办理日期", null=True, blank=True)
+    event = models.CharField("事项", max_length=24)
+    from_state = models.CharField(max_length=24, blank=True)
+    to_state = models.CharField(max_length=24)
+    note = models.TextField("说明", blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    table: ClassVar[Table[Any, Any]]
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.event}: {self.from_state}→{self.to_state}"
+
+    @property
+    def day(self) -> dt.date:
+        """The day the step happened: the recorded business date, else the local day it was recorded."""
+        return self.on or timezone.localdate(self.at)
+
+    @property
+    def label(self) -> str:
+        return self.table.event_label(self.event, self.from_state)
+
+    @property
+    def label_en(self) -> str:
+        return self.table.event_label(self.event, self.from_state, en=True)
+
+    @property
+    def from_label(self) -> str:
+        return self.table.state_label(self.from_state) if self.from_state else ""
+
+    @property
+    def to_label(self) -> str:
+        return self.table.state_label(self.to_state)
 
 
 class PiiView(models.Model):

@@ -298,7 +298,7 @@ def workshop_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
         "recognition": [c.__dict__ for c in checks.recognition],
         "upgrade": [c.__dict__ for c in checks.upgrade],
         "events": [
-            {"event": e.event, "from": e.from_state, "to": e.to_state, "at": e.at, "reason": e.reason}
+            {"event": e.event, "from": e.from_state, "to": e.to_state, "at": e.at, "reason": e.note}
             for e in w.events.all()
         ],
     }

@@ -12,7 +12,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
-from bangfu.core.models import money_field
+from bangfu.core.models import StepLog, money_field
+from bangfu.employment.domain import transitions
 from bangfu.employment.domain.dividends import BASIS_LABELS, Basis
 from bangfu.employment.domain.endings import CONTRACT_END_REASONS, POST_END_REASONS, choices
 from bangfu.employment.domain.transitions import STATE_LABELS, State
@@ -127,17 +128,12 @@ class WorkshopRevenue(models.Model):
         return f"{self.workshop_id}/{self.year} {self.amount}"
 
 
-class WorkshopEvent(models.Model):
-    """One row per status transition, with the criteria as checked at that moment."""
+class WorkshopEvent(StepLog):
+    """One row per status transition (core.models.StepLog); `data["checks"]` keeps the criteria as
+    checked at that moment."""
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    event = models.CharField(max_length=12)
-    from_state = models.CharField(max_length=12)
-    to_state = models.CharField(max_length=12)
-    reason = models.CharField(max_length=200, blank=True)
-    checks = models.JSONField(default=list, blank=True)
+    table = transitions.TABLE
 
     class Meta:
         ordering = ["workshop_id", "at", "pk"]

@@ -221,7 +221,7 @@ def _claim_full(user: Any, pk: int) -> dict[str, Any]:
         ],
         "aid": [{"kind": a.kind, "amount": a.amount, "note": a.note} for a in d.aid],
         "events": [
-            {"event": e.event, "from": e.from_status, "to": e.to_status, "on": e.on, "note": e.note} for e in d.events
+            {"event": e.event, "from": e.from_state, "to": e.to_state, "on": e.on, "note": e.note} for e in d.events
         ],
         "payment": None if p is None else {"amount": p.amount, "reference": p.reference, "paid_on": p.paid_on},
         "days_from_application_to_payment": d.days_to_pay,

@@ -9,8 +9,8 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from bangfu.core.guards import bounded
-from bangfu.core.models import MONEY_LIMIT, money_field
-from bangfu.insurance.domain import codes
+from bangfu.core.models import MONEY_LIMIT, StepLog, money_field
+from bangfu.insurance.domain import codes, workflow
 from bangfu.insurance.domain.workflow import STATUS_LABELS, Status
 
 
@@ -234,18 +234,12 @@ class ClaimDocument(models.Model):
         return self.file.name or ""
 
 
-class ClaimEvent(models.Model):
-    """One row per workflow transition: the claim's timeline."""
+class ClaimEvent(StepLog):
+    """One row per workflow transition (core.models.StepLog): the claim's timeline. `on` is the day the
+    step happened (a survey may be entered later)."""
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="events")
-    event = models.CharField(max_length=12)
-    from_status = models.CharField(max_length=12, blank=True)
-    to_status = models.CharField(max_length=12)
-    on = models.DateField("业务日期")  # the date the step happened (a survey may be entered later)
-    at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    note = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    table = workflow.TABLE
 
     class Meta:
         ordering = ["claim_id", "pk"]  # the order the steps were taken; their dates never go backwards

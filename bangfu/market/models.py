@@ -10,8 +10,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
-from bangfu.core.models import money_field, quantity_field
-from bangfu.market.domain import certification, codes
+from bangfu.core.models import StepLog, money_field, quantity_field
+from bangfu.market.domain import certification, codes, orders
+from bangfu.market.domain.certification import TABLE as CERTIFICATION_TABLE
 from bangfu.market.domain.orders import STATE_LABELS, OrderState
 
 
@@ -175,20 +176,22 @@ class Certification(models.Model):
         return f"{self.product_id}:{self.state}"
 
 
-class CertificationEvent(models.Model):
+class CertificationEvent(StepLog):
+    """One step of an application (core.models.StepLog); `on` is the day it was taken (a 2019 step: 2019)."""
+
     certification = models.ForeignKey(Certification, on_delete=models.CASCADE, related_name="events")
-    source = models.CharField(max_length=12, blank=True)
-    target = models.CharField(max_length=12)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)  # when it was recorded
-    on = models.DateField("办理日期", null=True, blank=True)  # the day the step was taken (a 2019 step: 2019)
-    note = models.CharField(max_length=200, blank=True)
+    table = CERTIFICATION_TABLE
 
     class Meta:
         ordering = ["certification_id", "at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.certification_id}: {self.source}→{self.target}"
+        return f"{self.certification_id}: {self.from_state}→{self.to_state}"
+
+    @property
+    def sent_back(self) -> bool:
+        """A return or a rejection: the note is the reason the enterprise reads."""
+        return self.to_state in (CertState.RETURNED, CertState.REJECTED)
 
 
 class SalesEvent(models.Model):
@@ -302,22 +305,17 @@ class OrderLine(models.Model):
         return f"{self.order_id}: {self.product_id} × {self.quantity}"
 
 
-class OrderEvent(models.Model):
-    """One row per transition of an order: from, event, to, who, when, why."""
+class OrderEvent(StepLog):
+    """One row per transition of an order (core.models.StepLog): from, event, to, who, when, why."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
-    source = models.CharField(max_length=12, blank=True)
-    event = models.CharField(max_length=12)
-    target = models.CharField(max_length=12)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    note = models.CharField(max_length=200, blank=True)
+    table = orders.TABLE
 
     class Meta:
         ordering = ["order_id", "at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.order_id}: {self.event} → {self.target}"
+        return f"{self.order_id}: {self.event} → {self.to_state}"
 
 
 class Payment(models.Model):

@@ -8,7 +8,8 @@ from django.conf import settings
 from django.db import models
 
 from bangfu.core.guards import bounded
-from bangfu.core.models import MONEY_LIMIT, money_field
+from bangfu.core.models import MONEY_LIMIT, StepLog, money_field
+from bangfu.monitoring.domain import lifecycle
 from bangfu.monitoring.domain.feeds import SPECS
 from bangfu.monitoring.domain.lifecycle import ACTIVE, OPEN, STATE_LABELS
 
@@ -119,14 +120,11 @@ class Warning(models.Model):
         return f"{self.household_id}:{self.rule_code}:{self.status}"
 
 
-class WarningEvent(models.Model):
+class WarningEvent(StepLog):
+    """One step of a warning's lifecycle (core.models.StepLog); `note` is the reason given."""
+
     warning = models.ForeignKey(Warning, on_delete=models.CASCADE, related_name="events")
-    event = models.CharField(max_length=12)
-    from_state = models.CharField(max_length=10)
-    to_state = models.CharField(max_length=10)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    reason = models.TextField(blank=True)
-    at = models.DateTimeField(auto_now_add=True)
+    table = lifecycle.TABLE
 
     class Meta:
         ordering = ["at", "pk"]

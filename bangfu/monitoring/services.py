@@ -462,7 +462,7 @@ def warning_transition(*, actor: User, warning: Warning, event: str, reason: str
         w.case_ref = _open_case(actor, w, reason)
     w.save()
     WarningEvent.objects.create(
-        warning=w, event=event, from_state=previous, to_state=w.status, actor=actor, reason=reason
+        warning=w, event=event, from_state=previous, to_state=w.status, actor=actor, note=reason
     )
     audit_record(actor=actor, action=f"warning_{event}", obj=w, area_code=w.village_code, reason=reason)
     return w

@@ -10,19 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from bangfu.accounts.domain.roles import ROLE_LABELS
+from bangfu.casework.domain import procedure
 from bangfu.casework.domain.codes import MEASURE_STATUS
-from bangfu.casework.domain.procedure import EVENT_LABELS as CASE_EVENTS
-from bangfu.casework.domain.procedure import STATE_LABELS as CASE_STATES
-from bangfu.employment.domain.transitions import STATE_LABELS as WORKSHOP_STATES
-from bangfu.employment.domain.transitions import Event as WorkshopEvent
-from bangfu.insurance.domain.workflow import EVENT_LABELS as CLAIM_EVENTS
-from bangfu.insurance.domain.workflow import STATUS_LABELS as CLAIM_STATES
-from bangfu.market.domain.certification import STATE_LABELS as CERTIFICATION_STATES
-from bangfu.market.domain.certification import TABLE as CERTIFICATION_TABLE
-from bangfu.market.domain.orders import STATE_LABELS as ORDER_STATES
-from bangfu.market.domain.orders import TABLE as ORDER_TABLE
-from bangfu.monitoring.domain.lifecycle import STATE_LABELS as WARNING_STATES
-from bangfu.monitoring.domain.lifecycle import TABLE as WARNING_TABLE
+from bangfu.core.domain.workflow import Table
+from bangfu.employment.domain import transitions
+from bangfu.insurance.domain import workflow
+from bangfu.market.domain import certification, orders
+from bangfu.monitoring.domain import lifecycle
 from bangfu.registry.domain.codes import ITEM_LABEL
 
 ACTION_LABELS: dict[str, str] = {
@@ -142,23 +136,17 @@ ACTION_LABELS: dict[str, str] = {
     "indicators_refresh": "刷新统计指标",
 }
 
-_WORKSHOP_EVENTS = {
-    WorkshopEvent.RECOGNISE: "认定帮扶车间",
-    WorkshopEvent.UPGRADE: "帮扶车间升级",
-    WorkshopEvent.SUSPEND: "帮扶车间暂停",
-    WorkshopEvent.RESUME: "帮扶车间恢复",
-    WorkshopEvent.REVOKE: "撤销帮扶车间认定",
+# Step actions (`<family>_<event>`) and their states are named by the workflows' own tables
+# (core.domain.workflow), the same words as the pages and the timelines.
+_TABLES: dict[str, Table[Any, Any]] = {
+    "case": procedure.TABLE,
+    "claim": workflow.TABLE,
+    "workshop": transitions.TABLE,
+    "certification": certification.TABLE,
+    "order": orders.TABLE,
+    "warning": lifecycle.TABLE,
 }
-
-# Step actions named by the procedures' own tables (the same words as the case/claim pages).
-_FAMILIES: dict[str, dict[str, str]] = {
-    "case": {str(e): label for e, label in CASE_EVENTS.items()},
-    "claim": {str(e): label for e, label in CLAIM_EVENTS.items()},
-    "workshop": {str(e): label for e, label in _WORKSHOP_EVENTS.items()},
-    "certification": CERTIFICATION_TABLE.events,
-    "order": ORDER_TABLE.events,
-    "warning": WARNING_TABLE.events,
-}
+_FAMILIES: dict[str, dict[str, str]] = {family: table.events for family, table in _TABLES.items()}
 _FAMILY_NOUNS = {
     "case": "监测案件",
     "claim": "防贫保理赔",
@@ -260,14 +248,8 @@ def object_choices() -> list[tuple[str, str]]:
     return sorted(((k, v) for k, v in OBJECT_LABELS.items() if "." in k), key=lambda kv: (kv[1], kv[0]))
 
 
-_STATES: dict[str, dict[str, str]] = {
-    "case": {str(k): v for k, v in CASE_STATES.items()},
-    "claim": {str(k): v for k, v in CLAIM_STATES.items()},
-    "workshop": {str(k): v for k, v in WORKSHOP_STATES.items()},
-    "certification": {str(k): v for k, v in CERTIFICATION_STATES.items()},
-    "order": {str(k): v for k, v in ORDER_STATES.items()},
-    "warning": {str(k): v for k, v in WARNING_STATES.items()},
-    "measure": dict(MEASURE_STATUS),
+_STATES: dict[str, dict[str, str]] = {family: table.states for family, table in _TABLES.items()} | {
+    "measure": dict(MEASURE_STATUS)
 }
 
 DATA_LABELS = {

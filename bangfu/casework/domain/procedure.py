@@ -206,5 +206,5 @@ TABLE: Table[State, Event] = Table(
     ),
     noun=("案件", "case"),
     states=STATE_LABELS,
-    events=EVENT_LABELS,
+    events={**EVENT_LABELS, "open": "立案", "report": "再次报告风险", "plan": "帮扶措施"},  # also recorded
 )

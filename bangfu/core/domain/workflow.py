@@ -42,10 +42,6 @@ class Step[S: str, E: str]:
     en: str = ""
 
 
-def _none(facts: object) -> tuple[tuple[str, str], ...]:
-    return ()
-
-
 class StepRefused(Exception):
     """Why a step is not possible now, in words for the user; `problems` are (name, zh, en)."""
 
@@ -65,7 +61,7 @@ class Table[S: str, E: str]:
         *,
         noun: tuple[str, str],
         states: Mapping[S, str],
-        events: Mapping[E, str] | Mapping[str, str],
+        events: Mapping[Any, str],  # keyed by the event (a StrEnum member or its value)
         states_en: Mapping[S, str] | None = None,
         reason: Problem = ("reason", "请填写理由", "Give the reason"),
         who_labels: Mapping[str, tuple[str, str]] | None = None,
@@ -99,16 +95,15 @@ class Table[S: str, E: str]:
             raise self._out_of_order(state, event)
         if not step.who & frozenset(who):
             names = [self.who_labels[w] for w in sorted(step.who) if w in self.who_labels]
-            if not names:
-                raise StepRefused("not_yours", "您的角色不能办理这一步", "Your role may not take this step")
-            raise StepRefused(
-                "not_yours",
-                f"“{step.zh}”由{'或'.join(n[0] for n in names)}办理，您不能办理这一步",
-                f"'{step.en}' is for the {' or '.join(n[1] for n in names)}; you may not take this step",
-            )
+            zh, en = "您的角色不能办理这一步", "Your role may not take this step"
+            if names:
+                zh = f"“{step.zh}”由{'或'.join(n[0] for n in names)}办理，您不能办理这一步"
+                en = f"'{step.en}' is for the {' or '.join(n[1] for n in names)}; you may not take this step"
+            raise StepRefused("not_yours", zh, en)
         problems: tuple[Problem, ...] = ()
         for g in (g for g in step.guards if not g.test(facts)):
-            problems += ((g.name, g.zh, g.en), *((g.name, zh, en) for zh, en in (g.explain or _none)(facts)))
+            why = g.explain(facts) if g.explain else ()
+            problems += ((g.name, g.zh, g.en), *((g.name, zh, en) for zh, en in why))
         if step.needs_reason and not reason.strip():
             problems += (self.reason,)
         if problems:

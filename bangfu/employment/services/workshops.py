@@ -217,8 +217,8 @@ def workshop_transition(*, actor: User, workshop: Workshop, event: str, reason: 
         event=row.event.value,
         from_state=locked.status,
         to_state=row.target.value,
-        reason=reason[:200],
-        checks=checks,
+        note=reason,
+        data={"checks": checks} if checks else {},
     )
     locked.status = row.target.value
     locked.save(update_fields=["status"])

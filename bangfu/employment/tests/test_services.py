@@ -99,7 +99,7 @@ def test_recognition_guard_then_transition_recorded(story: Story) -> None:
     assert w.status == "recognised"
     ev = w.events.get()
     assert (ev.from_state, ev.to_state, ev.actor) == ("applied", "recognised", story.world.t1)
-    assert {c["code"] for c in ev.checks} == {"poor_workers", "insurance"}
+    assert {c["code"] for c in ev.data["checks"]} == {"poor_workers", "insurance"}
     with pytest.raises(Conflict):
         services.workshop_transition(actor=story.world.t1, workshop=w, event="recognise")
 

@@ -101,5 +101,5 @@ TABLE: Table[Status, Event] = Table(
     ),
     noun=("理赔", "claim"),
     states=STATUS_LABELS,
-    events=EVENT_LABELS,
+    events={**EVENT_LABELS, "duplicate": "重复材料例外受理"},  # also recorded: a duplicate file let through
 )

@@ -376,8 +376,8 @@ def _event(
     return ClaimEvent.objects.create(
         claim=claim,
         event=event,
-        from_status=src,
-        to_status=dst,
+        from_state=src,
+        to_state=dst,
         actor=actor,
         on=on,
         note=note,

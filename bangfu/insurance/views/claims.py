@@ -124,14 +124,13 @@ def claim_detail(
         "c": d.claim,
         "d": d,
         "steps": steps,
-        "event_labels": {e.value: EVENT_LABELS[e] for e in Event} | {"duplicate": "重复材料例外受理"},
+        "event_labels": TABLE.events,
         "earlier": selectors.claims_by_ids(request.user, d.claim.duplicate_of),
         "missing_docs": {
             ev.value: [codes.DOCUMENT_KINDS[k] for k in lacking]
             for ev in steps
             if ev.value in codes.DOCUMENT_STEPS and (lacking := selectors.missing_documents(d.claim, ev.value))
         },
-        "status_labels": {s.value: STATUS_LABELS[s] for s in Status},
         "reject_codes": codes.REJECT_CODES,
         "document_kinds": codes.DOCUMENT_KINDS,
         "can_attach": selectors.may_add_documents(request.user, d.claim),

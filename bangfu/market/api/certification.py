@@ -49,7 +49,9 @@ def _cert_view(v: selectors.CertView) -> dict[str, Any]:
     return _cert_row(v.certification) | {
         "waiting_for": v.waiting_for,
         "reason": v.reason,
-        "steps": [{"step": s.label, "on": s.on, "at": s.at, "actor": s.actor, "note": s.note} for s in v.steps],
+        "steps": [
+            {"step": s.label, "on": s.day, "at": s.at, "actor": str(s.actor or "系统"), "note": s.note} for s in v.steps
+        ],
         "allowed": [t.event.value for t in v.allowed],
     }
 

@@ -80,8 +80,8 @@ def _order(user: User, o: Order) -> dict[str, Any]:
         "events": [
             {
                 "event": ev.event,
-                "from": ev.source,
-                "to": ev.target,
+                "from": ev.from_state,
+                "to": ev.to_state,
                 "at": ev.at,
                 "note": ev.note,
                 "actor": str(ev.actor) if ev.actor else "",

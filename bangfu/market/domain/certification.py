@@ -157,16 +157,6 @@ def waiting_for(state: State) -> Party | None:
     return Party(next(iter(who))) if who else None
 
 
-def step_label(source: str, target: str) -> tuple[str, str]:
-    """The label of a recorded step (an event row's source and target)."""
-    if not source and target == State.APPLIED:
-        return EVENT_LABELS["apply"], "applied"
-    t = next((t for t in TABLE.steps if t.source == source and t.target == target), None)
-    if t is not None:
-        return t.zh, t.en
-    return EVENT_LABELS["adjust"], "procedure changed"
-
-
 def sector_of_organisation(organisation: str) -> Sector | None:
     """The bureau a department officer's membership names: the code, the label, or the label + 局
     ("agriculture", "农业农村", "农业农村局")."""

@@ -30,7 +30,6 @@ from bangfu.market.selectors.catalogue import CatalogueItem, catalogue, catalogu
 from bangfu.market.selectors.certification import (
     CertRow,
     CertView,
-    Step,
     certification_detail,
     certification_get,
     certification_parties,
@@ -89,7 +88,6 @@ __all__ = [
     "EventTotals",
     "SalesExport",
     "SalesSummary",
-    "Step",
     "average_daily_output",
     "beneficiaries",
     "buyer_get",

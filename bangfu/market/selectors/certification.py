@@ -17,12 +17,10 @@ Acting (the steps are in domain/certification.py):
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from bangfu.accounts.domain.roles import CAPABILITIES, Cap, Role
 from bangfu.accounts.selectors import memberships_of
@@ -32,7 +30,7 @@ from bangfu.core.domain import workflow
 from bangfu.core.errors import NotFound
 from bangfu.market.domain import certification as cert
 from bangfu.market.domain.codes import SECTOR_LABELS, Sector
-from bangfu.market.models import Certification, CertState
+from bangfu.market.models import Certification, CertificationEvent, CertState
 from bangfu.market.selectors.access import enterprises_visible, is_officer_for, own_enterprises
 
 if TYPE_CHECKING:
@@ -157,40 +155,19 @@ def _waiting_label(state: cert.State) -> str:
 
 
 @dataclass(frozen=True)
-class Step:
-    label: str
-    label_en: str
-    actor: str
-    at: dt.datetime  # recorded
-    on: dt.date  # taken (the date the office gave the step)
-    note: str
-    sent_back: bool  # a return or a rejection: the note is the reason the enterprise reads
-
-
-@dataclass(frozen=True)
 class CertView:
     certification: Certification
     state_label: str
     waiting_for: str
     sector_label: str
-    steps: list[Step]
+    steps: list[CertificationEvent]  # core.models.StepLog rows: label, day, actor, note
     allowed: list[workflow.Step[cert.State, cert.Action]]  # the next steps this user may take, and only those
     reason: str  # why it was sent back or rejected, while that is where it stands
 
 
 def _view(reach: _Reach, c: Certification) -> CertView:
     state = CertState(c.state)
-    steps = [
-        Step(
-            *cert.step_label(ev.source, ev.target),
-            actor=str(ev.actor) if ev.actor else "系统",
-            at=ev.at,
-            on=ev.on or timezone.localdate(ev.at),
-            note=ev.note,
-            sent_back=ev.target in (cert.State.RETURNED, cert.State.REJECTED),
-        )
-        for ev in c.events.all()
-    ]
+    steps = list(c.events.all())
     # The reason stays on show while the application stands where the send-back or rejection put it.
     stands_sent_back = state in (cert.State.RETURNED, cert.State.REJECTED) and bool(steps) and steps[-1].sent_back
     reason = steps[-1].note if stands_sent_back else ""

@@ -132,7 +132,7 @@ def order_place(*, actor: User | None, buyer: Buyer, lines: list[tuple[Product, 
     order.total = sum((figures.line_amount(q, p) for _, q, p in priced), Decimal("0.00"))
     order.number = _number_for(order)
     order.save(update_fields=["total", "number"])
-    OrderEvent.objects.create(order=order, event="place", target=OrderState.PLACED, actor=_user(actor), note=note)
+    OrderEvent.objects.create(order=order, event="place", to_state=OrderState.PLACED, actor=_user(actor), note=note)
     audit_record(
         actor=actor,
         action="order_place",
@@ -183,7 +183,9 @@ def order_transition(*, actor: User | None, order: Order, event: str, note: str 
         _sales_from(locked, lines, locked.settled_on)
     source, locked.state = locked.state, t.target.value
     locked.save()
-    OrderEvent.objects.create(order=locked, source=source, event=event, target=t.target, actor=_user(actor), note=note)
+    OrderEvent.objects.create(
+        order=locked, from_state=source, event=event, to_state=t.target, actor=_user(actor), note=note
+    )
     audit_record(actor=actor, action=f"order_{event}", obj=locked, area_code=locked.buyer.area_id, reason=note)
     return locked
 

@@ -167,7 +167,9 @@ def certification_apply(*, actor: User | None, product: Product, applied_on: dt.
             "该产品已有正在办理的认定申请", "an application for this product is already pending", "duplicate"
         )
     c = Certification.objects.create(product=product, applied_on=applied_on)
-    CertificationEvent.objects.create(certification=c, target=CertState.APPLIED, actor=_user(actor), on=applied_on)
+    CertificationEvent.objects.create(
+        certification=c, event="apply", to_state=CertState.APPLIED, actor=_user(actor), on=applied_on
+    )
     audit_record(actor=actor, action="certification_apply", obj=c, area_code=product.enterprise.area_id)
     return c
 
@@ -207,7 +209,13 @@ def certification_decide(
     c.state = t.target
     c.save()
     CertificationEvent.objects.create(
-        certification=c, source=t.source, target=t.target, actor=_user(actor), note=note, on=on
+        certification=c,
+        event=t.event,
+        from_state=t.source,
+        to_state=t.target,
+        actor=_user(actor),
+        note=note,
+        on=on,
     )
     data = {"from": t.source.value, "to": t.target.value, "sector": c.sector}
     audit_record(actor=actor, action=f"certification_{t.event}", obj=c, area_code=area, reason=note, data=data)

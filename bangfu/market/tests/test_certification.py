@@ -92,7 +92,7 @@ def test_full_path_through_all_steps(offices):
     step(o.agri, c, "pass", note="检测合格")
     c = step(w.county, c, "certify", number="BF-20", on=m.today)
     assert (c.state, c.sector, c.number, c.valid_from) == ("certified", "agriculture", "BF-20", m.today)
-    rows = list(c.events.order_by("pk").values_list("source", "target", "actor__username", "note"))
+    rows = list(c.events.order_by("pk").values_list("from_state", "to_state", "actor__username", "note"))
     assert rows == [
         ("", "applied", "coop_owner", ""),
         ("applied", "township_ok", "t1", "材料齐全"),
@@ -223,13 +223,18 @@ def test_enterprise_above_township_level_is_first_reviewed_by_the_county(offices
 
 
 def test_migration_keeps_pending_applications_at_the_township_review(offices):
+    """0002 adds a step row (applied → applied) to each pending application; 0005 names the event of
+    every row from its two states (the 0002 ones: "adjust"). 0002's function wrote the columns before
+    0005 renamed them, so the row is created here as 0002 leaves it and 0005's function names it."""
     m = offices.market
     c = Certification.objects.create(product=offices.product, applied_on=m.today)  # as the old procedure left it
-    CertificationEvent.objects.create(certification=c, target="applied")
+    CertificationEvent.objects.create(certification=c, to_state="applied")
     done = Certification.objects.get(product=m.product)  # certified before: untouched
     migration = import_module("bangfu.market.migrations.0002_certification_reviews")
-    migration.pending_go_to_township_review(django_apps, None)
+    CertificationEvent.objects.create(certification=c, from_state="applied", to_state="applied", note=migration.NOTE)
+    import_module("bangfu.market.migrations.0005_steplog").name_events(django_apps, None)
     c.refresh_from_db()
+    assert [e.event for e in c.events.all()] == ["apply", "adjust"]
     assert c.state == "applied" and c.events.count() == 2
     [view] = selectors.certifications_of_product(m.owner, offices.product.pk)
     assert view.steps[-1].label == "流程调整" and "镇办初审" in view.steps[-1].note

@@ -191,9 +191,17 @@ def test_whose_turn_labels_and_bureaus():
         None,
         None,
     ]
-    assert cert.step_label("", "applied") == ("主体申请", "applied")
-    assert cert.step_label("township_ok", "returned")[0] == "行业复审退回"
-    assert cert.step_label("applied", "applied")[0] == "流程调整"  # the 0002 migration's rows
+    assert cert.TABLE.event_label("apply") == "主体申请"
+    assert cert.TABLE.event_label("return", "township_ok") == "行业复审退回"
+    assert cert.TABLE.event_label("adjust", "applied") == "流程调整"  # the 0002 migration's rows
     assert cert.sector_of_organisation(" 农业农村局 ") is Sector.AGRICULTURE
     assert cert.sector_of_organisation("culture_tourism") is Sector.CULTURE_TOURISM
     assert cert.sector_of_organisation("医保") is None and cert.sector_of_organisation("") is None
+
+
+def test_the_steplog_migration_names_each_recorded_step_as_the_table_does():
+    """market/migrations/0005_steplog.py reads the event of old rows back from their two states."""
+    from importlib import import_module
+
+    events = import_module("bangfu.market.migrations.0005_steplog")._EVENTS
+    assert events == {(str(t.source), str(t.target)): str(t.event) for t in cert.TABLE.steps}

@@ -65,7 +65,7 @@ def test_enterprise_user_cannot_certify_own_product(market):
     )
     assert c.state == "certified" and c.valid_from == market.today
     assert c.valid_until == validity_end(market.today, 24)  # the county's configured 24 months
-    assert [e.target for e in c.events.all()] == ["applied", "township_ok", "sector_ok", "certified"]
+    assert [e.to_state for e in c.events.all()] == ["applied", "township_ok", "sector_ok", "certified"]
 
 
 def test_catalogue_shows_only_certified_valid_products(market):
@@ -295,7 +295,7 @@ def test_order_lifecycle_moves_stock_and_records_events(market):
     services.order_transition(actor=w.county, order=order, event="receive", note="外观、重量抽检合格")
     done = services.order_transition(actor=w.county, order=order, event="settle")
     assert done.state == "settled" and done.settled_on == market.today
-    assert [(e.event, e.target) for e in OrderEvent.objects.filter(order=order)] == [
+    assert [(e.event, e.to_state) for e in OrderEvent.objects.filter(order=order)] == [
         ("place", "placed"),
         ("confirm", "confirmed"),
         ("ship", "shipped"),
