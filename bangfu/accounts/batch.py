@@ -21,7 +21,7 @@ from bangfu.accounts.domain.administration import (
     ROLE_LEVELS,
 )
 from bangfu.accounts.domain.roles import ROLE_LABELS, Cap
-from bangfu.core.errors import ApplicationError, FieldProblem, ValidationFailed
+from bangfu.core.errors import ApplicationError, FieldProblem, ValidationFailed, invalid
 from bangfu.core.excel import SheetSpec, read_table, require_columns, write_workbook
 from bangfu.core.services import audit_record
 
@@ -124,13 +124,7 @@ def accounts_import(*, actor: User, data: bytes, filename: str) -> list[Created]
                 with transaction.atomic():
                     role = ROLE_BY_LABEL.get(cell(r, "角色"))
                     if role is None:
-                        raise ValidationFailed(
-                            [
-                                FieldProblem(
-                                    "角色", "角色无效，请从下拉列表选择", "Unknown role; choose one from the list"
-                                )
-                            ]
-                        )
+                        raise invalid("角色", "角色无效，请从下拉列表选择", "Unknown role; choose one from the list")
                     user, password = services.account_create(
                         actor=actor,
                         username=cell(r, "用户名"),

@@ -22,7 +22,7 @@ from bangfu.accounts.domain.duties import DUTY_PAIRS
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.areas.selectors import areas_visible
-from bangfu.core.errors import ApplicationError, FieldProblem, Forbidden, ValidationFailed
+from bangfu.core.errors import ApplicationError, Forbidden, invalid
 from bangfu.core.replicas import replica_ok
 from bangfu.core.views import field_errors, reraise_access
 
@@ -177,9 +177,7 @@ def _date_or_none(raw: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat((raw or "").strip()) if (raw or "").strip() else None
     except ValueError:
-        raise ValidationFailed(
-            [FieldProblem("valid_from", "日期格式应为 年-月-日", "Write dates as YYYY-MM-DD")]
-        ) from None
+        raise invalid("valid_from", "日期格式应为 年-月-日", "Write dates as YYYY-MM-DD") from None
 
 
 PASSWORD_FIELDS = ("old_password", "new_password", "new_password_again")

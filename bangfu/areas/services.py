@@ -11,7 +11,7 @@ from bangfu.accounts.domain.roles import Cap
 from bangfu.areas.domain.codes import LEVEL_LABELS, Level, check_child, common_area, level_of
 from bangfu.areas.models import Area, Grid, GridWorkerTerm
 from bangfu.areas.selectors import Scope, scope_for
-from bangfu.core.errors import ApplicationError, FieldProblem, NotFound, ValidationFailed
+from bangfu.core.errors import ApplicationError, FieldProblem, NotFound, ValidationFailed, invalid
 from bangfu.core.excel import read_table, require_columns
 from bangfu.core.services import audit_record
 
@@ -27,10 +27,10 @@ def area_create(*, code: str, name: str, parent_code: str | None, actor: User | 
     level = level_of(code)
     parent = Area.objects.filter(code=parent_code).first() if parent_code else None
     if level is None:
-        raise ValidationFailed([FieldProblem("code", "区划代码格式不正确", "the division code is malformed")])
+        raise invalid("code", "区划代码格式不正确", "the division code is malformed")
     problem = check_child(code, level, parent.code if parent else None, Level(parent.level) if parent else None)
     if problem:
-        raise ValidationFailed([FieldProblem("code", problem.zh, problem.en)])
+        raise invalid("code", problem.zh, problem.en)
     area = Area.objects.create(code=code, name=name, level=level.value, parent=parent)
     audit_record(actor=actor, action="area_create", obj=area, area_code=code)
     return area
@@ -140,7 +140,7 @@ def grid_create(
 ) -> Grid:
     village = Area.objects.filter(code=village_code, level=Level.VILLAGE.value).first()
     if village is None:
-        raise ValidationFailed([FieldProblem("village", "网格必须建在村级区划之下", "a grid belongs to a village")])
+        raise invalid("village", "网格必须建在村级区划之下", "a grid belongs to a village")
     grid = Grid.objects.create(village=village, code=code, name=name, worker=worker)
     if worker is not None:
         GridWorkerTerm.objects.create(grid=grid, worker=worker, start=dt.date.today())

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django.http import FileResponse, HttpRequest
 from django.http.response import HttpResponseBase
 
-from bangfu.core.errors import FieldProblem, NotFound, ValidationFailed
+from bangfu.core.errors import NotFound, invalid
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -121,29 +121,21 @@ def accept(upload: UploadedFile, *, allowed: Sequence[str], max_bytes: int, fiel
     size = upload.size or 0
     if size > max_bytes:
         mb = max_bytes // (1024 * 1024)
-        raise ValidationFailed(
-            [
-                FieldProblem(
-                    field,
-                    f"文件「{shown}」超过{mb}MB，请压缩后再上传",
-                    f"the file '{shown}' is larger than {mb} MB; compress it and upload it again",
-                )
-            ]
+        raise invalid(
+            field,
+            f"文件「{shown}」超过{mb}MB，请压缩后再上传",
+            f"the file '{shown}' is larger than {mb} MB; compress it and upload it again",
         )
     upload.seek(0)
     key = sniff(upload.read(SNIFF_BYTES))
     upload.seek(0)
     if size == 0 or key not in allowed:
         zh, en = allowed_text(allowed)
-        raise ValidationFailed(
-            [
-                FieldProblem(
-                    field,
-                    f"文件「{shown}」不是允许的类型：只能上传{zh}文件（按文件内容识别，改扩展名无效）",
-                    f"the file '{shown}' is not an accepted type: only {en} files are accepted "
-                    "(the content decides, not the file name)",
-                )
-            ]
+        raise invalid(
+            field,
+            f"文件「{shown}」不是允许的类型：只能上传{zh}文件（按文件内容识别，改扩展名无效）",
+            f"the file '{shown}' is not an accepted type: only {en} files are accepted "
+            "(the content decides, not the file name)",
         )
     t = TYPES[key or ""]
     upload.name = generated_name(t)

@@ -18,7 +18,7 @@ from django.db import connection, models
 from django.db.models.signals import pre_save
 
 from bangfu.core.domain.inputs import text_problem
-from bangfu.core.errors import FieldProblem, ValidationFailed
+from bangfu.core.errors import ValidationFailed, invalid
 from bangfu.core.policy import date_window
 
 
@@ -38,9 +38,7 @@ def bounded(model: str, limits: dict[str, Decimal | int], *, signed: tuple[str, 
 
 def _problem(model: type[models.Model], f: models.Field, zh: str, en: str) -> ValidationFailed:
     label = str(f.verbose_name or f.name)
-    return ValidationFailed(
-        [FieldProblem(f.name, f"{label}：{zh}", f"{f.name}: {en}")], zh=f"{label}：{zh}", en=f"{f.name}: {en}"
-    )
+    return invalid(f.name, f"{label}：{zh}", f"{f.name}: {en}")
 
 
 def check_instance(instance: models.Model) -> None:

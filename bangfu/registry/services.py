@@ -16,7 +16,7 @@ from bangfu.accounts.domain.roles import Cap
 from bangfu.areas import selectors as areas
 from bangfu.core import crypto
 from bangfu.core.domain import inputs
-from bangfu.core.errors import ApplicationError, Conflict, FieldProblem, Forbidden, NotFound, ValidationFailed
+from bangfu.core.errors import ApplicationError, Conflict, FieldProblem, Forbidden, NotFound, ValidationFailed, invalid
 from bangfu.core.models import MONEY_LIMIT
 from bangfu.core.policy import date_window
 from bangfu.core.services import audit_record
@@ -48,19 +48,17 @@ def _require_edit(actor: User | None, village_code: str) -> None:
 def _placement(village_code: str, grid_id: int | None, group_code: str | None) -> dict[str, Any]:
     village = areas.area_by_code(village_code)
     if village is None or village.level != "village":
-        raise ValidationFailed([FieldProblem("village", "所选村不存在", "the village does not exist")])
+        raise invalid("village", "所选村不存在", "the village does not exist")
     out: dict[str, Any] = {"village": village, "grid": None, "group": None}
     if grid_id:
         grid = areas.grid_in_village(grid_id, village_code)
         if grid is None:
-            raise ValidationFailed([FieldProblem("grid", "该网格不属于所选村", "the grid is not in that village")])
+            raise invalid("grid", "该网格不属于所选村", "the grid is not in that village")
         out["grid"] = grid
     if group_code:
         group = areas.area_by_code(group_code)
         if group is None or group.parent_id is None or not group_code.startswith(village_code):
-            raise ValidationFailed(
-                [FieldProblem("group", "该村民小组不属于所选村", "the group is not in that village")]
-            )
+            raise invalid("group", "该村民小组不属于所选村", "the group is not in that village")
         out["group"] = group
     return out
 
@@ -127,7 +125,7 @@ def household_create(
     if problems:
         raise ValidationFailed(problems)
     if sum(1 for c in member_rows if c.values["relation"] == "户主") != 1:
-        raise ValidationFailed([FieldProblem("members", "必须有且只有一名户主", "exactly one member must be the head")])
+        raise invalid("members", "必须有且只有一名户主", "exactly one member must be the head")
     placement = _placement(village_code, grid_id, group_code)
     taken = Household.objects.filter(number=cleaned.values["number"]).values_list("village_id", "grid_id").first()
     if taken is not None:
@@ -219,9 +217,7 @@ def household_update(
     old_village, old_grid_id = household.village_id, household.grid_id
     if {"grid_id", "village_code", "group_code"} & set(changes):
         if "village_code" in changes and not isinstance(changes["village_code"], str):
-            raise ValidationFailed(
-                [FieldProblem("village_code", "请填写12位村级区划代码", "give the 12-digit village code")]
-            )
+            raise invalid("village_code", "请填写12位村级区划代码", "give the 12-digit village code")
         village = changes.get("village_code", household.village_id)
         _require_edit(actor, village)
         place = _placement(village, changes.get("grid_id", household.grid_id), changes.get("group_code"))
@@ -264,9 +260,9 @@ def household_set_monitoring(
 ) -> Household:
     """Set by casework when a household is brought under monitoring or its risk is eliminated."""
     if monitoring_type not in codes.MONITORING_TYPE:
-        raise ValidationFailed([FieldProblem("monitoring_type", "监测对象类型无效", "unknown monitoring type")])
+        raise invalid("monitoring_type", "监测对象类型无效", "unknown monitoring type")
     if len(risk_codes) > 5:
-        raise ValidationFailed([FieldProblem("risk_codes", "风险类型最多5项", "at most 5 risk codes")])
+        raise invalid("risk_codes", "风险类型最多5项", "at most 5 risk codes")
     household.monitoring_type = monitoring_type
     household.risk_codes = risk_codes
     household.monitoring_since = since
@@ -359,14 +355,10 @@ def member_add(*, actor: User | None, household: Household, fields: dict[str, An
 def member_update(*, actor: User | None, member: Member, changes: dict[str, Any], reason: str = "") -> Member:
     _require_edit(actor, member.household.village_id)
     if "id_number" in changes:
-        raise ValidationFailed(
-            [
-                FieldProblem(
-                    "id_number",
-                    "身份证号不能修改；如登记有误请删除该成员后重新添加",
-                    "An ID number cannot be edited; remove and re-add the member",
-                )
-            ]
+        raise invalid(
+            "id_number",
+            "身份证号不能修改；如登记有误请删除该成员后重新添加",
+            "An ID number cannot be edited; remove and re-add the member",
         )
     c = clean_member(changes, partial=True)
     _raise(c)
@@ -391,7 +383,7 @@ def member_remove(*, actor: User | None, member: Member, reason: str) -> Member:
     """Members are never deleted: they leave the household (death, marriage, move) with a reason."""
     _require_edit(actor, member.household.village_id)
     if not reason.strip():
-        raise ValidationFailed([FieldProblem("reason", "请填写减员原因", "give the reason the member left")])
+        raise invalid("reason", "请填写减员原因", "give the reason the member left")
     member.active = False
     member.left_reason = reason
     member._change_reason = reason  # type: ignore[attr-defined]
@@ -427,7 +419,7 @@ def income_record(
     `reason` (e.g. a payslip correction's) goes into the line's history and the audit log.
     """
     if item not in codes.ITEM_CATEGORY:
-        raise ValidationFailed([FieldProblem("item", "收入项目无效", "unknown income item")])
+        raise invalid("item", "收入项目无效", "unknown income item")
     value = inputs.amount(amount, "amount")
     note = inputs.text(note, "note", max_len=200, multiline=True, zh="备注", en="note")
     _member_of(household_id, member_id)
@@ -497,7 +489,7 @@ def income_item_update(
     _manual_only(item)
     if code is not None:
         if code not in codes.ITEM_CATEGORY:
-            raise ValidationFailed([FieldProblem("item", "收入项目无效", "unknown income item")])
+            raise invalid("item", "收入项目无效", "unknown income item")
         item.item = code
     if amount is not None:
         item.amount = _amount(amount)
@@ -522,9 +514,7 @@ def _amount(raw: Any) -> Decimal:
 def _member_of(household_id: int, member_id: int | None) -> None:
     """An income line may only name a member of its own household (never one of another area)."""
     if member_id is not None and not Member.objects.filter(pk=member_id, household_id=household_id).exists():
-        raise ValidationFailed(
-            [FieldProblem("member_id", "该人员不是本户成员", "that person is not a member of this household")]
-        )
+        raise invalid("member_id", "该人员不是本户成员", "that person is not a member of this household")
 
 
 def _manual_only(item: IncomeItem) -> None:
@@ -573,14 +563,10 @@ def statement_recompute(*, statement: IncomeStatement) -> IncomeStatement:
         )
         >= STATEMENT_LIMIT
     ):
-        raise ValidationFailed(
-            [
-                FieldProblem(
-                    "amount",
-                    "本年度收入合计超出可登记范围，请核对金额",
-                    "the year's totals would exceed what a statement can hold; check the amounts",
-                )
-            ]
+        raise invalid(
+            "amount",
+            "本年度收入合计超出可登记范围，请核对金额",
+            "the year's totals would exceed what a statement can hold; check the amounts",
         )
     statement.wage, statement.business_income, statement.business_cost = t.wage, t.business_income, t.business_cost
     statement.property, statement.transfer, statement.claims = t.property_income, t.transfer, t.claims
@@ -606,7 +592,7 @@ def guarantee_check_record(
     if visits is not None and not (visits.covers_code(household.village_id) or household.grid_id in visits.grid_ids):
         _require_edit(actor, household.village_id)  # grid workers check the households of their grids
     if checked_on > dt.date.today():
-        raise ValidationFailed([FieldProblem("checked_on", "核查日期不能晚于今天", "the check date is in the future")])
+        raise invalid("checked_on", "核查日期不能晚于今天", "the check date is in the future")
     g = GuaranteeCheck.objects.create(
         household=household,
         checked_on=checked_on,
@@ -715,14 +701,10 @@ def _site_kind(value: Any) -> str:
     by_label = {label: code for code, label in codes.SITE_KINDS.items()}
     if text in codes.SITE_KINDS or text in by_label:
         return by_label.get(text, text)
-    raise ValidationFailed(
-        [
-            FieldProblem(
-                "kind",
-                "安置方式应为 城镇安置、集镇安置 或 中心村安置",
-                "The type is one of urban (城镇安置), town (集镇安置) or village-centred (中心村安置)",
-            )
-        ]
+    raise invalid(
+        "kind",
+        "安置方式应为 城镇安置、集镇安置 或 中心村安置",
+        "The type is one of urban (城镇安置), town (集镇安置) or village-centred (中心村安置)",
     )
 
 

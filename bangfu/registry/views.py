@@ -186,7 +186,7 @@ def household_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         values = {k: getattr(h, k) for k in HOUSEHOLD_FIELDS} | {"grid": h.grid_id or ""}
         return _household_form(request, {"values": values, "h": h})
     values = post_dict(request, [*HOUSEHOLD_FIELDS, "grid", "reason"])
-    changes = {k: values[k] for k in HOUSEHOLD_FIELDS if k != "number"}
+    changes: dict[str, Any] = {k: values[k] for k in HOUSEHOLD_FIELDS if k != "number"}
     changes["grid_id"] = int_or_none(values["grid"])
     try:
         services.household_update(actor=request.user, household=h, changes=changes, reason=values["reason"])

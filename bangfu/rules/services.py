@@ -14,7 +14,7 @@ from bangfu.accounts.domain.roles import Cap
 from bangfu.areas import selectors as areas
 from bangfu.core.domain import inputs
 from bangfu.core.domain.money import yuan
-from bangfu.core.errors import ApplicationError, Conflict, FieldProblem, NotFound, ValidationFailed
+from bangfu.core.errors import ApplicationError, Conflict, FieldProblem, NotFound, ValidationFailed, invalid
 from bangfu.core.services import audit_record
 from bangfu.rules import selectors as rule_selectors
 from bangfu.rules.domain import defaults
@@ -43,7 +43,7 @@ def ruleset_create_draft(*, actor: User | None, area_code: str, base: RuleSet | 
     """A new draft for the area, copied from `base` (the version in force) or from the defaults."""
     _require_configure(actor, area_code)
     if areas.area_by_code(area_code) is None:
-        raise ValidationFailed([FieldProblem("area", "区划不存在", "the area does not exist")])
+        raise invalid("area", "区划不存在", "the area does not exist")
     if RuleSet.objects.filter(area_id=area_code, status=RuleSet.DRAFT).exists():
         raise Conflict(
             "该区域已有未发布的草稿，请先发布或删除它", "This area already has a draft; publish or delete it first"
@@ -133,14 +133,8 @@ def ruleset_publish(*, actor: User | None, ruleset: RuleSet, effective_from: dt.
     _check(rs.window, rs.params, rules)
     current = RuleSet.objects.filter(area_id=rs.area_id, status=RuleSet.PUBLISHED, effective_to__isnull=True)
     if current.filter(effective_from__gt=effective_from).exists():
-        raise ValidationFailed(
-            [
-                FieldProblem(
-                    "effective_from",
-                    "生效日期不能早于现行版本的生效日期",
-                    "the start date cannot precede the version in force",
-                )
-            ]
+        raise invalid(
+            "effective_from", "生效日期不能早于现行版本的生效日期", "the start date cannot precede the version in force"
         )
     current.update(effective_to=effective_from)
     rs.status, rs.effective_from = RuleSet.PUBLISHED, effective_from

@@ -14,7 +14,7 @@ from bangfu.accounts.selectors import users_with_role
 from bangfu.areas.domain.codes import Level
 from bangfu.areas.selectors import area_get, areas_visible, grid_get, grids_visible
 from bangfu.casework.selectors.config import _ancestor_codes, params_for
-from bangfu.core.errors import ApplicationError, FieldProblem, ValidationFailed
+from bangfu.core.errors import ApplicationError, invalid
 from bangfu.registry.selectors import households_visible
 
 if TYPE_CHECKING:
@@ -102,6 +102,4 @@ def grid_worker_candidate(user: User, grid: Any, worker_id: int) -> Any:
     for w in users_with_role(Role.GRID_WORKER, _ancestor_codes(grid.village_id)):
         if w.pk == worker_id:
             return w
-    raise ValidationFailed(
-        [FieldProblem("worker", "请从本村网格员中选择接手人", "choose one of the village's grid workers")]
-    )
+    raise invalid("worker", "请从本村网格员中选择接手人", "choose one of the village's grid workers")

@@ -22,7 +22,7 @@ from bangfu.casework.models import Case, CaseEvent, Measure, Objection, PublicNo
 from bangfu.casework.services.common import check_files, record_event, require, set_state, step_date
 from bangfu.core.domain import inputs
 from bangfu.core.domain.workflow import StepRefused
-from bangfu.core.errors import Conflict, FieldProblem, Forbidden, ValidationFailed, refused
+from bangfu.core.errors import Conflict, FieldProblem, Forbidden, ValidationFailed, invalid, refused
 from bangfu.core.policy import date_window
 from bangfu.core.services import audit_record
 from bangfu.registry import services as registry
@@ -33,10 +33,6 @@ from bangfu.rules import selectors as rules_selectors
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
     from bangfu.registry.models import Household
-
-
-def _problem(field: str, zh: str, en: str) -> ValidationFailed:
-    return ValidationFailed([FieldProblem(field, zh, en)], zh=zh, en=en)
 
 
 @transaction.atomic
@@ -58,12 +54,12 @@ def case_open(
     and the same source_ref twice returns the case without recording anything again.
     """
     if source not in codes.SOURCES:
-        raise _problem("source", "来源无效", f"source must be one of {', '.join(codes.SOURCES)}")
+        raise invalid("source", "来源无效", f"source must be one of {', '.join(codes.SOURCES)}")
     if not summary.strip():
-        raise _problem("summary", "请简要说明风险情况", "describe the risk briefly")
+        raise invalid("summary", "请简要说明风险情况", "describe the risk briefly")
     village = household.village_id if household else village_code
     if not village:
-        raise _problem("village", "请选择村", "choose the village")
+        raise invalid("village", "请选择村", "choose the village")
     require(
         actor,
         village,
@@ -158,7 +154,7 @@ def case_step(
     try:
         ev = Event(event)
     except ValueError:
-        raise _problem("event", "办理事项无效", "unknown step") from None
+        raise invalid("event", "办理事项无效", "unknown step") from None
     on = step_date(on, case.state_since)
     data = dict(data or {})
     before = State(case.state)
@@ -215,10 +211,10 @@ def _link_household(actor: User | None, case: Case, data: dict[str, Any], state:
     if not hid:
         return
     if actor is None:
-        raise _problem("household_id", "系统调用须直接传入农户", "system callers pass the household when opening")
+        raise invalid("household_id", "系统调用须直接传入农户", "system callers pass the household when opening")
     h = household_get(actor, int(hid))
     if h.village_id[:9] != case.village_id[:9]:
-        raise _problem("household_id", "该户不在本乡镇", "that household is not in this township")
+        raise invalid("household_id", "该户不在本乡镇", "that household is not in this township")
     live = _live_case(h)
     if live is not None and live.pk != case.pk:
         raise Conflict(
@@ -283,7 +279,7 @@ def _date(value: Any, field: str) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise _problem(field, "日期格式应为 YYYY-MM-DD", "dates are written YYYY-MM-DD") from None
+        raise invalid(field, "日期格式应为 YYYY-MM-DD", "dates are written YYYY-MM-DD") from None
 
 
 def _facts(case: Case, ev: Event, state: State, on: dt.date) -> Facts:
@@ -536,7 +532,7 @@ def measure_set_status(*, actor: User | None, measure: Measure, status: str, not
     case = measure.case
     require(actor, case.village_id, Cap.CASE_VILLAGE)
     if status not in codes.MEASURE_STATUS:
-        raise _problem("status", "状态无效", f"status must be one of {', '.join(codes.MEASURE_STATUS)}")
+        raise invalid("status", "状态无效", f"status must be one of {', '.join(codes.MEASURE_STATUS)}")
     old = measure.status
     measure.status = status
     measure.save(update_fields=["status"])

@@ -16,7 +16,7 @@ from bangfu.casework.domain.deadlines import due_date
 from bangfu.casework.domain.procedure import State
 from bangfu.casework.models import Case, CaseAttachment, CaseEvent
 from bangfu.core import files as core_files
-from bangfu.core.errors import FieldProblem, Forbidden, NotFound, ValidationFailed
+from bangfu.core.errors import Forbidden, NotFound, invalid
 from bangfu.core.services import audit_record
 
 if TYPE_CHECKING:
@@ -42,16 +42,12 @@ def step_date(on: dt.date | None, not_before: dt.date | None = None, field: str 
     today = timezone.localdate()
     on = on or today
     if on > today:
-        raise ValidationFailed([FieldProblem(field, "办理日期不能晚于今天", "the date cannot be in the future")])
+        raise invalid(field, "办理日期不能晚于今天", "the date cannot be in the future")
     if not_before and on < not_before:
-        raise ValidationFailed(
-            [
-                FieldProblem(
-                    field,
-                    f"办理日期不能早于上一步({not_before})",
-                    f"the date cannot be before the previous step ({not_before})",
-                )
-            ]
+        raise invalid(
+            field,
+            f"办理日期不能早于上一步({not_before})",
+            f"the date cannot be before the previous step ({not_before})",
         )
     return on
 

@@ -16,7 +16,7 @@ from bangfu.casework.domain import codes, national_calendar
 from bangfu.casework.models import CalendarDay, CaseParameters, VisitObligation
 from bangfu.casework.services.common import require
 from bangfu.core.domain import inputs
-from bangfu.core.errors import Conflict, FieldProblem, Forbidden, NotFound, ValidationFailed
+from bangfu.core.errors import Conflict, FieldProblem, Forbidden, NotFound, ValidationFailed, invalid
 from bangfu.core.services import audit_record
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 def _area(code: str) -> None:
     if area_by_code(code) is None:
-        raise ValidationFailed([FieldProblem("area", "区划不存在", "the area does not exist")])
+        raise invalid("area", "区划不存在", "the area does not exist")
 
 
 def _overlap(qs: Any, start: dt.date, end: dt.date | None) -> bool:
@@ -57,7 +57,7 @@ def params_set(
         raise ValidationFailed([FieldProblem(k, "未知参数", "unknown parameter") for k in sorted(unknown)])
     row = CaseParameters(area_id=area_code, effective_from=effective_from, effective_to=effective_to, **values)
     if row.notice_days < 5:
-        raise ValidationFailed([FieldProblem("notice_days", "公示期不少于5天", "a notice runs at least 5 days")])
+        raise invalid("notice_days", "公示期不少于5天", "a notice runs at least 5 days")
     row.full_clean(exclude=["area"])
     row.save()
     audit_record(
@@ -119,14 +119,10 @@ def calendar_day_set(
         require(actor, area_code, Cap.CONFIGURE)
         _area(area_code)
     elif actor is not None and not actor.is_superuser:
-        raise ValidationFailed(
-            [
-                FieldProblem(
-                    "area",
-                    "全国节假日只能由系统管理员设置，请选择本地区",
-                    "only a system administrator sets national holidays; choose your area",
-                )
-            ]
+        raise invalid(
+            "area",
+            "全国节假日只能由系统管理员设置，请选择本地区",
+            "only a system administrator sets national holidays; choose your area",
         )
     where: dict[str, Any] = {"date": date, "area_id": area_code}  # area None: applies everywhere
     row, _ = CalendarDay.objects.update_or_create(**where, defaults={"name": name, "working": working})
@@ -186,9 +182,7 @@ def _open_new_version(qs: Any, effective_from: dt.date) -> None:
     withdrawn by hand first rather than silently cut.
     """
     if effective_from < timezone.localdate():
-        raise ValidationFailed(
-            [FieldProblem("effective_from", "新版本的生效日期不能早于今天", "a new version starts today or later")]
-        )
+        raise invalid("effective_from", "新版本的生效日期不能早于今天", "a new version starts today or later")
     if qs.filter(effective_from__gte=effective_from).exists():
         raise Conflict(
             "该地区已有同日或更晚生效的版本", "A version starting on or after that day already exists", "overlap"

@@ -24,7 +24,7 @@ from bangfu.casework.services.cases import case_open
 from bangfu.casework.services.common import check_files, require
 from bangfu.core import files as core_files
 from bangfu.core.domain import inputs
-from bangfu.core.errors import FieldProblem, NotFound, ValidationFailed
+from bangfu.core.errors import FieldProblem, NotFound, ValidationFailed, invalid
 from bangfu.core.services import audit_record
 from bangfu.registry import services as registry
 from bangfu.registry.selectors import households_visible
@@ -170,17 +170,13 @@ def grid_worker_replace(*, actor: User | None, grid: Grid, worker: User | None, 
         raise NotFound()
     reason = inputs.text(reason, "reason", max_len=200, multiline=True, zh="调整原因", en="reason")
     if not reason:
-        raise ValidationFailed([FieldProblem("reason", "请填写调整原因", "give the reason for the change")])
+        raise invalid("reason", "请填写调整原因", "give the reason for the change")
     if worker is not None and not any(
         m.role == Role.GRID_WORKER.value and grid.village_id.startswith(m.area.prefix) for m in memberships_of(worker)
     ):
-        raise ValidationFailed(
-            [
-                FieldProblem(
-                    "worker",
-                    "此人不是该村的网格员，请先为其授予网格员角色",
-                    "this person is not a grid worker of the village; grant the role first",
-                )
-            ]
+        raise invalid(
+            "worker",
+            "此人不是该村的网格员，请先为其授予网格员角色",
+            "this person is not a grid worker of the village; grant the role first",
         )
     return areas.grid_assign_worker(grid=grid, worker=worker, actor=actor, reason=reason)

@@ -19,7 +19,7 @@ from bangfu.casework.services.cases import case_open
 from bangfu.casework.services.common import set_state
 from bangfu.core import crypto
 from bangfu.core.domain.idnumber import IdNumber, InvalidIdNumber, parse
-from bangfu.core.errors import ApplicationError, FieldProblem, ValidationFailed
+from bangfu.core.errors import ApplicationError, FieldProblem, ValidationFailed, invalid
 from bangfu.core.services import audit_record
 from bangfu.registry.selectors import member_by_id_number_unscoped
 
@@ -82,7 +82,7 @@ def _new_lead_due(village: str) -> dt.date | None:
 def _village(code: str) -> str:
     area = area_by_code(code) if code else None
     if area is None or area.level != "village":
-        raise ValidationFailed([FieldProblem("village", "请选择您所在的村", "choose your village")])
+        raise invalid("village", "请选择您所在的村", "choose your village")
     return area.code
 
 

@@ -16,7 +16,7 @@ from bangfu.casework import selectors, services
 from bangfu.casework.domain import codes
 from bangfu.casework.models import CaseParameters
 from bangfu.casework.views._common import date_or_none, today, user_of
-from bangfu.core.errors import ApplicationError, FieldProblem, ValidationFailed
+from bangfu.core.errors import ApplicationError, FieldProblem, ValidationFailed, invalid
 from bangfu.core.views import field_errors
 
 # The editable fields, in the model's order: labels come from the model, so the page never drifts.
@@ -83,7 +83,7 @@ def _param_values(post: Any) -> dict[str, Any]:
 def _required_date(post: Any, field: str) -> Any:
     day = date_or_none(post.get(field))
     if day is None:
-        raise ValidationFailed([FieldProblem(field, "请填写日期(YYYY-MM-DD)", "give the date as YYYY-MM-DD")])
+        raise invalid(field, "请填写日期(YYYY-MM-DD)", "give the date as YYYY-MM-DD")
     return day
 
 
@@ -128,7 +128,7 @@ def calendar_add(request: HttpRequest) -> HttpResponse:
     def write(p: Any) -> None:
         name = p.get("name", "").strip()
         if not name:
-            raise ValidationFailed([FieldProblem("name", "请填写名称，如“春节”", "name the day, e.g. Spring Festival")])
+            raise invalid("name", "请填写名称，如“春节”", "name the day, e.g. Spring Festival")
         services.calendar_day_set(
             actor=user_of(request),
             date=_required_date(p, "date"),

@@ -14,7 +14,7 @@ from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.casework import selectors, services
 from bangfu.casework.domain import codes
 from bangfu.casework.views._common import date_or_none, today, user_of
-from bangfu.core.errors import ApplicationError, FieldProblem, ValidationFailed
+from bangfu.core.errors import ApplicationError, invalid
 from bangfu.core.replicas import replica_ok
 from bangfu.core.views import field_errors, int_or_none
 
@@ -54,12 +54,10 @@ def _open_from_post(request: HttpRequest) -> Any:
     p, user = request.POST, user_of(request)
     source = p.get("source", "")
     if source not in MANUAL_SOURCES:
-        raise ValidationFailed([FieldProblem("source", "请选择线索来源", "choose where the report came from")])
+        raise invalid("source", "请选择线索来源", "choose where the report came from")
     hid = int_or_none(p.get("household_id"))
     if hid is None:
-        raise ValidationFailed(
-            [FieldProblem("household_id", "请先搜索并选择农户", "search for the household and pick it")]
-        )
+        raise invalid("household_id", "请先搜索并选择农户", "search for the household and pick it")
     household = selectors.household_for_intake(user, hid)  # NotFound outside the officer's areas
     return services.case_open(
         actor=user,

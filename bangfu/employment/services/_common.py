@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from bangfu.core.domain import inputs
-from bangfu.core.errors import FieldProblem, NotFound, ValidationFailed
+from bangfu.core.errors import NotFound, invalid
 from bangfu.core.policy import date_window
 from bangfu.employment import access
 from bangfu.employment.domain import endings
@@ -15,10 +15,6 @@ from bangfu.registry import selectors as registry
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
-
-
-def fail(field: str, zh: str, en: str) -> ValidationFailed:
-    return ValidationFailed([FieldProblem(field, zh, en)], zh=zh, en=en)
 
 
 def money(field: str, value: Any, *, allow_zero: bool = True) -> Decimal:
@@ -44,12 +40,12 @@ def coded_reason(reasons: tuple[endings.Reason, ...], code: Any, note: Any) -> t
     found = endings.find(reasons, str(code or "").strip())
     if found is None:
         zh, en = endings.listed(reasons)
-        raise fail("reason", f"请从列表中选择原因：{zh}", f"choose a reason from the list: {en}")
+        raise invalid("reason", f"请从列表中选择原因：{zh}", f"choose a reason from the list: {en}")
     remark = str(note or "").strip()
     if len(remark) > 100:
-        raise fail("note", "说明最多100个字", "the note is at most 100 characters")
+        raise invalid("note", "说明最多100个字", "the note is at most 100 characters")
     if found.needs_note and not remark:
-        raise fail("note", "原因为“其他”时请写明具体情况", "say what happened when the reason is 'other'")
+        raise invalid("note", "原因为“其他”时请写明具体情况", "say what happened when the reason is 'other'")
     return found, remark
 
 
@@ -63,7 +59,7 @@ def find_person(actor: User, *, member_id: int | None, id_number: str | None) ->
         if access.is_operator_user(actor):
             m = registry.member_by_id_number_unscoped(id_number)
             if m is None or not m.active or not access.covers_member_village(actor, m.household.village_id):
-                raise fail(
+                raise invalid(
                     "id_number",
                     "本辖区登记人员中找不到该身份证号，请核对后重新输入",
                     "No registered person in your area has that ID number; check it and try again",
@@ -72,13 +68,13 @@ def find_person(actor: User, *, member_id: int | None, id_number: str | None) ->
         try:
             return registry.member_find(actor, id_number)
         except NotFound:
-            raise fail(
+            raise invalid(
                 "id_number",
                 "您辖区登记人员中找不到该身份证号，请核对后重新输入",
                 "No registered person in your areas has that ID number; check it and try again",
             ) from None
     if member_id is None:
-        raise fail("member", "请选择人员或填写身份证号", "choose a person or enter an ID number")
+        raise invalid("member", "请选择人员或填写身份证号", "choose a person or enter an ID number")
     if access.is_operator_user(actor):
         # An operator user may pick its own workers (e.g. to enrol them in training) from its list.
         from bangfu.employment.selectors import contracts_visible

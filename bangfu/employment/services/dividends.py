@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
-from bangfu.core.errors import Conflict, NotFound
+from bangfu.core.errors import Conflict, NotFound, invalid
 from bangfu.core.services import audit_record
 from bangfu.employment import selectors
 from bangfu.employment.domain import dividends
 from bangfu.employment.models import AssetIncome, CollectiveAsset, DividendRule, DividendShare
-from bangfu.employment.services._common import date, fail, money, text, whole
+from bangfu.employment.services._common import date, money, text, whole
 from bangfu.employment.services.workshops import _require_officer_edit, _village
 from bangfu.registry import selectors as registry
 from bangfu.registry import services as registry_services
@@ -39,7 +39,7 @@ def asset_create(*, actor: User, values: dict[str, Any]) -> CollectiveAsset:
     village = _village("village", str(values.get("village", "")))
     _require_officer_edit(actor, village.code)
     if values.get("kind") not in dict(CollectiveAsset.KINDS):
-        raise fail("kind", "请选择资产类型", "choose the asset type")
+        raise invalid("kind", "请选择资产类型", "choose the asset type")
     workshop = None
     if values.get("workshop"):
         workshop = selectors.workshops_visible(actor).filter(pk=values["workshop"]).first()
@@ -62,14 +62,14 @@ def _share(value: Any) -> Decimal:
     try:
         d = Decimal(raw)
     except InvalidOperation:
-        raise fail(
+        raise invalid(
             "collective_share",
             "集体留存比例请填写0到100之间的百分数，如 40",
             "enter the collective's share as a percentage from 0 to 100, e.g. 40",
         ) from None
     d = d / 100 if d > 1 or str(value).strip().endswith("%") else d
     if not 0 <= d <= 1:
-        raise fail("collective_share", "集体留存比例须在0%到100%之间", "the collective's share must be 0–100%")
+        raise invalid("collective_share", "集体留存比例须在0%到100%之间", "the collective's share must be 0–100%")
     return d.quantize(Decimal("0.0001"))
 
 
@@ -86,9 +86,9 @@ def dividend_rule_set(
     a = selectors.asset_get(actor, asset.pk, edit=True)
     start = date("effective_from", effective_from)
     if basis not in {b.value for b in dividends.Basis}:
-        raise fail("basis", "请选择分红方式：按户或按人", "choose per household or per member")
+        raise invalid("basis", "请选择分红方式：按户或按人", "choose per household or per member")
     if eligibility not in _ELIGIBLE:
-        raise fail("eligibility", "请选择分红对象", "choose who receives dividends")
+        raise invalid("eligibility", "请选择分红对象", "choose who receives dividends")
     for row in DividendRule.objects.select_for_update().filter(asset=a, effective_to__isnull=True):
         if row.effective_from >= start:
             raise Conflict(
@@ -138,7 +138,7 @@ def asset_income_distribute(
         raise Conflict(f"{a.name}{y}年度收益已分配，不能重复分配", f"{a.name}: the {y} income was already distributed")
     rule = selectors.dividend_rule_in_force(a.pk, received)
     if rule is None:
-        raise fail(
+        raise invalid(
             "received_on",
             f"{received}没有生效的收益分配规则，请先设置集体留存比例和分红方式",
             f"No split rule is in force on {received}; set the collective share and basis first",
@@ -147,7 +147,7 @@ def asset_income_distribute(
     try:
         split = dividends.split(total, rule.collective_share, dividends.Basis(rule.basis), recipients)
     except dividends.SplitError:
-        raise fail(
+        raise invalid(
             "amount",
             "本村没有符合分红条件的农户，请检查分配规则的分红对象",
             "No household of the village is eligible; check the rule's recipients",

@@ -10,14 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from bangfu.casework import selectors as casework
-from bangfu.core.errors import Conflict, NotFound, ValidationFailed
+from bangfu.core.errors import Conflict, NotFound, ValidationFailed, invalid
 from bangfu.core.services import audit_record
 from bangfu.employment import selectors
 from bangfu.employment.domain import endings, wages
 from bangfu.employment.domain.endings import CONTRACT_END_REASONS
 from bangfu.employment.domain.months import add_months, month_start
 from bangfu.employment.models import Contract, Payslip, PayslipCorrection, WageRule, Workshop
-from bangfu.employment.services._common import coded_reason, date, fail, find_person, money, text, whole
+from bangfu.employment.services._common import coded_reason, date, find_person, money, text, whole
 from bangfu.registry import services as registry
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def contract_create(*, actor: User, workshop: Workshop, values: dict[str, Any]) 
     code = text("wage_code", values.get("wage_code"), "工资规则编号", "wage rule code", 20)
     probation = whole("probation_months", values.get("probation_months") or 0, high=6)
     if selectors.wage_rule_in_force(w.pk, code, add_months(start, probation)) is None:
-        raise fail(
+        raise invalid(
             "wage_code",
             f"车间没有在试用期满时生效的工资规则“{code}”，请先设置工资规则",
             f"The workshop has no wage rule '{code}' in force when probation ends; set it up first",
@@ -61,7 +61,7 @@ def contract_create(*, actor: User, workshop: Workshop, values: dict[str, Any]) 
         probation_pay=money("probation_pay", values.get("probation_pay") or 0),
     )
     if probation and c.probation_pay == 0:
-        raise fail("probation_pay", "有试用期时须填写试用期月薪", "enter the probation monthly pay")
+        raise invalid("probation_pay", "有试用期时须填写试用期月薪", "enter the probation monthly pay")
     audit_record(actor=actor, action="contract_create", obj=c, area_code=w.village_id)
     return c
 
@@ -78,7 +78,7 @@ def contract_end(*, actor: User, contract: Contract, end: Any, reason: Any, note
         )
     day = date("end", end)
     if day <= c.start:
-        raise fail(
+        raise invalid(
             "end",
             f"终止日期须晚于合同起始日期{c.start}",
             f"the end date must be after the contract's start, {c.start}",
@@ -86,7 +86,7 @@ def contract_end(*, actor: User, contract: Contract, end: Any, reason: Any, note
     why, remark = coded_reason(CONTRACT_END_REASONS, reason, note)
     paid = Payslip.objects.filter(contract=c, month__gte=day).order_by("-month").first()
     if paid is not None:  # the payroll rule would no longer allow that month: keep them consistent
-        raise fail(
+        raise invalid(
             "end",
             f"已录入{paid.month:%Y-%m}的工资，终止日期须晚于{paid.month}",
             f"payroll for {paid.month:%Y-%m} is entered; the end date must be after {paid.month}",
@@ -107,7 +107,7 @@ def contract_end(*, actor: User, contract: Contract, end: Any, reason: Any, note
 def _ended_message(c: Contract, first: dt.date) -> ValidationFailed:
     why = endings.find(CONTRACT_END_REASONS, c.end_code)
     zh, en = (why.zh, why.en) if why else (c.end_reason, c.end_reason)
-    return fail(
+    return invalid(
         "month",
         f"该合同已于{c.end}终止（{zh}），不能录入{first:%Y-%m}及以后月份的工资",
         f"The contract ended on {c.end} ({en}); payroll cannot be entered for {first:%Y-%m} or later",
@@ -149,7 +149,7 @@ def _compute(c: Contract, first: dt.date, att: wages.Attendance) -> tuple[WageRu
     rule_day = probation.ends if probation.ends_within(first) else first  # the rule after probation
     rule = selectors.wage_rule_in_force(c.workshop_id, c.wage_code, rule_day)
     if rule is None and not probation.covers(first):
-        raise fail(
+        raise invalid(
             "month",
             f"{first:%Y-%m}没有生效的工资规则“{c.wage_code}”，请先设置工资规则",
             f"No wage rule '{c.wage_code}' is in force for {first:%Y-%m}; set it up first",
@@ -186,9 +186,9 @@ def payslip_record(
     if c.end is not None and first >= c.end:
         raise _ended_message(c, first)
     if add_months(first, 1) <= c.start:
-        raise fail("month", f"{first:%Y-%m}不在合同期内", f"{first:%Y-%m} is outside the contract")
+        raise invalid("month", f"{first:%Y-%m}不在合同期内", f"{first:%Y-%m} is outside the contract")
     if first > month_start(timezone.localdate()):
-        raise fail("month", "不能录入未来月份的工资", "payroll cannot be entered for a future month")
+        raise invalid("month", "不能录入未来月份的工资", "payroll cannot be entered for a future month")
     att = wages.Attendance(
         first,
         whole("scheduled_days", scheduled_days, low=1, high=31),
@@ -196,7 +196,7 @@ def payslip_record(
         whole("pieces", pieces or 0, high=100000),
     )
     if att.days_worked > att.scheduled_days:
-        raise fail(
+        raise invalid(
             "days_worked",
             "实际出勤天数不能多于应出勤天数（加班请折算为计件或另行发放）",
             "days worked cannot exceed scheduled days",
@@ -225,7 +225,7 @@ def payslip_record(
         if before == _figures(values):
             return slip  # the same entry again (a second click): nothing to correct
         if not why:
-            raise fail(
+            raise invalid(
                 "reason",
                 f"{first:%Y-%m}的工资已录入（应发{slip.gross}元），更正须填写理由；原工资条会保留在更正记录中",
                 f"Payroll for {first:%Y-%m} is already entered (gross {slip.gross}); a correction needs a reason, "

@@ -9,12 +9,12 @@ from django.db import transaction
 
 from bangfu.areas import selectors as areas
 from bangfu.areas.domain.codes import Level
-from bangfu.core.errors import FieldProblem, NotFound, ValidationFailed
+from bangfu.core.errors import FieldProblem, NotFound, ValidationFailed, invalid
 from bangfu.core.services import audit_record
 from bangfu.employment import access
 from bangfu.employment.domain.wages import DAY_COUNT_LABELS, DayCount
 from bangfu.employment.models import EmploymentPolicy
-from bangfu.employment.services._common import date, fail, money, whole
+from bangfu.employment.services._common import date, money, whole
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -48,7 +48,7 @@ def _one(name: str, raw: Any) -> Any:
         if raw in (None, ""):
             return DayCount.CALENDAR.value
         if raw not in DAY_COUNT_LABELS:
-            raise fail(
+            raise invalid(
                 name,
                 f"请选择：{'、'.join(DAY_COUNT_LABELS.values())}",
                 f"choose one of {', '.join(DAY_COUNT_LABELS)}",
@@ -60,7 +60,7 @@ def _one(name: str, raw: Any) -> Any:
         return None if raw in (None, "") else whole(name, raw, low=1, high=10)
     if raw in (None, ""):
         label = next(f.verbose_name for f in EmploymentPolicy._meta.fields if f.name == name)
-        raise fail(name, f"请填写“{label}”", f"enter {name.replace('_', ' ')}")
+        raise invalid(name, f"请填写“{label}”", f"enter {name.replace('_', ' ')}")
     return money(name, raw) if name in _AMOUNTS else whole(name, raw, high=1000)
 
 
@@ -96,7 +96,7 @@ def policy_set(
     current = EmploymentPolicy.objects.select_for_update().filter(area_id=area_code, effective_to__isnull=True)
     for row in current:
         if row.effective_from >= start:
-            raise fail(
+            raise invalid(
                 "effective_from",
                 f"该地区已有{row.effective_from}起生效的参数，新参数的生效日期须晚于此日期",
                 f"Parameters already apply from {row.effective_from}; choose a later date",

@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from bangfu.core.errors import Conflict, NotFound
+from bangfu.core.errors import Conflict, NotFound, invalid
 from bangfu.core.services import audit_record
 from bangfu.employment import access, selectors
 from bangfu.employment.models import TrainingCourse, TrainingRecord
-from bangfu.employment.services._common import date, fail, find_person, text, whole
+from bangfu.employment.services._common import date, find_person, text, whole
 from bangfu.employment.services.workshops import _require_officer_edit, _village
 
 if TYPE_CHECKING:
@@ -27,14 +27,14 @@ def course_create(*, actor: User, values: dict[str, Any]) -> TrainingCourse:
             raise NotFound()
     if access.is_operator_user(actor):
         if workshop is None:
-            raise fail("workshop", "请选择本企业的车间", "choose one of your workshops")
+            raise invalid("workshop", "请选择本企业的车间", "choose one of your workshops")
         village = workshop.village
     else:
         village = _village("village", str(values.get("village") or (workshop.village_id if workshop else "")))
         _require_officer_edit(actor, village.code)
     start, end = date("start", values.get("start")), date("end", values.get("end"))
     if end < start:
-        raise fail("end", "结束日期不能早于开始日期", "the end date cannot be before the start")
+        raise invalid("end", "结束日期不能早于开始日期", "the end date cannot be before the start")
     course = TrainingCourse.objects.create(
         village=village,
         workshop=workshop,

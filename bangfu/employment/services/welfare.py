@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from bangfu.core.errors import Conflict, FieldProblem, ValidationFailed
+from bangfu.core.errors import Conflict, FieldProblem, ValidationFailed, invalid
 from bangfu.core.services import audit_record
 from bangfu.employment import selectors
 from bangfu.employment.domain import endings, welfare
 from bangfu.employment.domain.endings import POST_END_REASONS
 from bangfu.employment.models import WelfarePost
-from bangfu.employment.services._common import coded_reason, date, fail, find_person, money, text, whole
+from bangfu.employment.services._common import coded_reason, date, find_person, money, text, whole
 from bangfu.employment.services.workshops import _require_officer_edit
 from bangfu.registry import services as registry
 
@@ -28,11 +28,13 @@ def welfare_post_create(*, actor: User, values: dict[str, Any]) -> WelfarePost:
     household = member.household
     _require_officer_edit(actor, household.village_id)
     if values.get("level") not in dict(WelfarePost.LEVELS):
-        raise fail("level", "请选择岗位级别：行业部门、乡镇或村级", "choose the level: ministry, township or village")
+        raise invalid(
+            "level", "请选择岗位级别：行业部门、乡镇或村级", "choose the level: ministry, township or village"
+        )
     start = date("start", values.get("start"))
     end = date("end", values.get("end") or (start.replace(year=start.year + 1) - dt.timedelta(days=1)))
     if not start < end <= start.replace(year=start.year + 1):
-        raise fail("end", "公益岗位实行一年一聘，截止日期须在起始后一年内", "posts run for one year at most")
+        raise invalid("end", "公益岗位实行一年一聘，截止日期须在起始后一年内", "posts run for one year at most")
     policy = selectors.policy_in_force(household.village_id, start)
     # Lock the household's posts so two officers cannot both fill the last place.
     overlapping = WelfarePost.objects.select_for_update().filter(
@@ -109,11 +111,11 @@ def welfare_post_end(*, actor: User, post: WelfarePost, end: Any, reason: Any, n
         )
     day = date("end", end)
     if day < p.start:
-        raise fail(
+        raise invalid(
             "end", f"退岗日期不能早于聘用起始日期{p.start}", f"the end date cannot be before the start, {p.start}"
         )
     if day > p.end:
-        raise fail(
+        raise invalid(
             "end",
             f"退岗日期不能晚于聘用截止日期{p.end}（到期自然结束）",
             f"the end date cannot be after the post's last day, {p.end} (it ends by itself then)",

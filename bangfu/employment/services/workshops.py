@@ -14,13 +14,13 @@ from bangfu.accounts.selectors import has_cap
 from bangfu.areas import selectors as areas
 from bangfu.core.domain import credit_code
 from bangfu.core.domain.workflow import StepRefused
-from bangfu.core.errors import Conflict, Forbidden, NotFound, refused
+from bangfu.core.errors import Conflict, Forbidden, NotFound, invalid, refused
 from bangfu.core.services import audit_record
 from bangfu.employment import selectors
 from bangfu.employment.domain import transitions
 from bangfu.employment.domain.wages import WageKind
 from bangfu.employment.models import FundingSource, Operator, WageRule, Workshop, WorkshopEvent, WorkshopRevenue
-from bangfu.employment.services._common import date, fail, money, text, whole
+from bangfu.employment.services._common import date, money, text, whole
 from bangfu.registry import selectors as registry
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ def _require_officer_edit(actor: User, village_code: str) -> None:
 def _village(field: str, code: str) -> Any:
     area = areas.area_by_code(code or "")
     if area is None or area.level != "village":
-        raise fail(field, "请选择一个村(社区)", "choose a village or community")
+        raise invalid(field, "请选择一个村(社区)", "choose a village or community")
     return area
 
 
@@ -46,7 +46,7 @@ def _operator(values: dict[str, Any]) -> Operator:
     try:  # GB 32100 with its check character: the same validator as the market module's
         code = credit_code.parse(str(values.get("operator_credit_code", "")))
     except credit_code.InvalidCreditCode as exc:
-        raise fail("operator_credit_code", exc.zh, exc.en) from None
+        raise invalid("operator_credit_code", exc.zh, exc.en) from None
     existing = Operator.objects.filter(credit_code=code).first()
     if existing is not None:
         return existing
@@ -72,7 +72,7 @@ WORKSHOP_EDITABLE = (
 def _kind(value: Any) -> str:
     kind = str(value or "")
     if kind not in dict(Workshop.KINDS):
-        raise fail(
+        raise invalid(
             "kind",
             "请选择车间类型：厂房式、居家式、种养式、贸易流通式或文化旅游式",
             "choose the type: factory, home-based, farming, trade or tourism",
@@ -86,7 +86,7 @@ def _site(actor: User, value: Any) -> Any:
     try:
         return registry.site_get(actor, int(value))
     except (TypeError, ValueError):
-        raise fail("site", "请从列表中选择安置点", "choose a resettlement site from the list") from None
+        raise invalid("site", "请从列表中选择安置点", "choose a resettlement site from the list") from None
 
 
 def _workshop_fields(actor: User, values: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
@@ -171,9 +171,9 @@ def funding_add(
 ) -> FundingSource:
     _require_officer_edit(actor, workshop.village_id)
     if kind not in dict(FundingSource.KINDS):
-        raise fail("kind", "请选择资金来源", "choose the funding source")
+        raise invalid("kind", "请选择资金来源", "choose the funding source")
     if kind == "east_west" and not partner_province.strip():
-        raise fail(
+        raise invalid(
             "partner_province",
             "东西部协作资金须填写协作省份（如 浙江）",
             "East–West funds need the partner province (e.g. 浙江)",
@@ -235,7 +235,7 @@ def workshop_transition(*, actor: User, workshop: Workshop, event: str, reason: 
 def _wage_values(values: dict[str, Any]) -> dict[str, Any]:
     kind = str(values.get("kind", ""))
     if kind not in {k.value for k in WageKind}:
-        raise fail(
+        raise invalid(
             "kind",
             "请选择计薪方式：底薪+计件、计日或固定月薪",
             "choose the wage kind: base plus piece rate, day rate or fixed",
@@ -251,7 +251,7 @@ def _wage_values(values: dict[str, Any]) -> dict[str, Any]:
         "fixed": ("fixed", "固定月薪", "fixed wage"),
     }[kind]
     if out[needed[0]] == Decimal(0) and not (kind == "base_piece" and out["base"] > 0):
-        raise fail(needed[0], f"请填写{needed[1]}", f"enter the {needed[2]}")
+        raise invalid(needed[0], f"请填写{needed[1]}", f"enter the {needed[2]}")
     return out
 
 

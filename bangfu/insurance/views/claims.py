@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.core import files, params
-from bangfu.core.errors import ApplicationError, NotFound
+from bangfu.core.errors import ApplicationError, NotFound, invalid
 from bangfu.core.replicas import replica_ok
 from bangfu.core.views import field_errors, int_or_none, reraise_access
 from bangfu.insurance import selectors, services
@@ -203,7 +203,7 @@ def claim_document(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     upload = request.FILES.get("file")
     try:
         if upload is None:
-            raise Problems.single("file", "请选择要上传的文件", "Choose a file to upload")
+            raise invalid("file", "请选择要上传的文件", "Choose a file to upload")
         services.claim_document_add(
             actor=request.user,
             claim_id=pk,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from bangfu.core.errors import FieldProblem, Forbidden, NotFound, ValidationFailed
+from bangfu.core.errors import Forbidden, NotFound, invalid
 from bangfu.market import selectors as sel
 
 if TYPE_CHECKING:
@@ -38,18 +38,18 @@ def require_edit(actor: User | None, enterprise: Enterprise) -> None:
 
 def positive(field: str, value: Decimal, zh: str) -> Decimal:
     if value <= 0:
-        raise ValidationFailed([FieldProblem(field, f"{zh}必须大于0", f"{field} must be greater than 0")])
+        raise invalid(field, f"{zh}必须大于0", f"{field} must be greater than 0")
     return value
 
 
 def not_future(field: str, day: dt.date, zh: str) -> dt.date:
     if day > timezone.localdate():
-        raise ValidationFailed([FieldProblem(field, f"{zh}不能晚于今天", f"{field} cannot be in the future")])
+        raise invalid(field, f"{zh}不能晚于今天", f"{field} cannot be in the future")
     return day
 
 
 def text(field: str, value: str, zh: str) -> str:
     value = (value or "").strip()
     if not value:
-        raise ValidationFailed([FieldProblem(field, f"请填写{zh}", f"{field} is required")])
+        raise invalid(field, f"请填写{zh}", f"{field} is required")
     return value

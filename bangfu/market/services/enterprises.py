@@ -10,7 +10,7 @@ from django.db import transaction
 
 from bangfu.areas import selectors as areas
 from bangfu.core.domain.credit_code import InvalidCreditCode, parse
-from bangfu.core.errors import Conflict, FieldProblem, ValidationFailed
+from bangfu.core.errors import Conflict, invalid
 from bangfu.core.services import audit_record
 from bangfu.market.domain import codes
 from bangfu.market.models import CounterpartLink, Enterprise, EnterpriseYear, HouseholdLink, MarketParameter
@@ -37,12 +37,12 @@ def enterprise_create(
     """Register an enterprise or co-op (county or township officer of its area)."""
     require_officer(actor, area_code)
     if areas.area_by_code(area_code) is None:
-        raise ValidationFailed([FieldProblem("area_code", "所在地区划代码不存在", "the area code does not exist")])
+        raise invalid("area_code", "所在地区划代码不存在", "the area code does not exist")
     _check_kind(kind)
     try:
         code = parse(credit_code)
     except InvalidCreditCode as bad:
-        raise ValidationFailed([FieldProblem("credit_code", bad.zh, bad.en)]) from None
+        raise invalid("credit_code", bad.zh, bad.en) from None
     if Enterprise.objects.filter(credit_code=code).exists():
         raise Conflict(f"统一社会信用代码{code}已登记", f"credit code {code} is already registered", "duplicate")
     e = Enterprise.objects.create(
@@ -73,7 +73,7 @@ def counterpart_link_add(
 ) -> CounterpartLink:
     require_officer(actor, enterprise.area_id)
     if end is not None and end < start:
-        raise ValidationFailed([FieldProblem("end", "结束日期不能早于开始日期", "end is before start")])
+        raise invalid("end", "结束日期不能早于开始日期", "end is before start")
     link = CounterpartLink.objects.create(
         enterprise=enterprise,
         partner=text("partner", partner, "帮扶方"),
@@ -103,14 +103,10 @@ def household_link_create(
     if actor is not None:
         registry.household_get(actor, household_id)  # 404 when the household is outside the officer's areas
     if kind not in codes.LinkKind.__members__.values():
-        raise ValidationFailed(
-            [
-                FieldProblem(
-                    "kind",
-                    "联结方式无效：务工就业、收购农产品或入股分红",
-                    "kind must be employment, produce_purchase or dividend",
-                )
-            ]
+        raise invalid(
+            "kind",
+            "联结方式无效：务工就业、收购农产品或入股分红",
+            "kind must be employment, produce_purchase or dividend",
         )
     if HouseholdLink.objects.filter(
         enterprise=enterprise, household_id=household_id, kind=kind, end__isnull=True
@@ -143,7 +139,7 @@ def enterprise_year_set(
     require_edit(actor, enterprise)
     positive("output_value", output_value, "产值")
     if revenue < 0:
-        raise ValidationFailed([FieldProblem("revenue", "营业收入不能为负数", "revenue cannot be negative")])
+        raise invalid("revenue", "营业收入不能为负数", "revenue cannot be negative")
     row, created = EnterpriseYear.objects.update_or_create(
         enterprise=enterprise,
         year=year,
@@ -166,17 +162,11 @@ def parameter_set(
     """Configure a parameter for an area from a date on; earlier rows stay for the history."""
     require_officer(actor, area_code)
     if key is codes.ParamKey.PROCUREMENT_SHARE and not Decimal(0) < value <= Decimal(1):
-        raise ValidationFailed(
-            [
-                FieldProblem(
-                    "value",
-                    "预留比例应在0到1之间，例如10%填0.10",
-                    "the share is a fraction between 0 and 1, e.g. 0.10 for 10%",
-                )
-            ]
+        raise invalid(
+            "value", "预留比例应在0到1之间，例如10%填0.10", "the share is a fraction between 0 and 1, e.g. 0.10 for 10%"
         )
     if key is codes.ParamKey.CERT_VALIDITY_MONTHS and (value != value.to_integral_value() or value <= 0):
-        raise ValidationFailed([FieldProblem("value", "有效期应为正整数月数", "validity is a whole number of months")])
+        raise invalid("value", "有效期应为正整数月数", "validity is a whole number of months")
     row, _ = MarketParameter.objects.update_or_create(
         area_id=area_code, key=key.value, effective_from=effective_from, defaults={"value": value}
     )
@@ -226,12 +216,8 @@ def enterprise_update(
 
 def _check_kind(kind: str) -> None:
     if kind not in codes.EnterpriseKind.__members__.values():
-        raise ValidationFailed(
-            [
-                FieldProblem(
-                    "kind",
-                    "类型无效，请选择企业、合作社、家庭农场或帮扶车间",
-                    "kind must be company, cooperative, family_farm or workshop",
-                )
-            ]
+        raise invalid(
+            "kind",
+            "类型无效，请选择企业、合作社、家庭农场或帮扶车间",
+            "kind must be company, cooperative, family_farm or workshop",
         )

@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from bangfu.core.domain.workflow import StepRefused
-from bangfu.core.errors import ApplicationError, Conflict, FieldProblem, ValidationFailed, refused
+from bangfu.core.errors import ApplicationError, Conflict, invalid, refused
 from bangfu.core.services import audit_record
 from bangfu.market import selectors as sel
 from bangfu.market.domain import codes, figures
@@ -35,9 +35,7 @@ def buyer_create(
 ) -> Buyer:
     require_officer(actor, area_code)
     if kind not in codes.BuyerKind.__members__.values():
-        raise ValidationFailed(
-            [FieldProblem("kind", "单位类型无效：预算单位、食堂或工会", "kind must be budget_unit, canteen or union")]
-        )
+        raise invalid("kind", "单位类型无效：预算单位、食堂或工会", "kind must be budget_unit, canteen or union")
     name = text("name", name, "单位名称")
     if Buyer.objects.filter(area_id=area_code, name=name).exists():
         raise Conflict(f"该地区已有采购单位“{name}”", f"a buyer named {name} exists in this area", "duplicate")
@@ -63,9 +61,7 @@ def target_set(
                 status=409,
             )
     if not Decimal(0) < share <= Decimal(1):
-        raise ValidationFailed(
-            [FieldProblem("share", "比例应在0到1之间，例如10%填0.10", "share is a fraction, e.g. 0.10")]
-        )
+        raise invalid("share", "比例应在0到1之间，例如10%填0.10", "share is a fraction, e.g. 0.10")
     t, _ = ProcurementTarget.objects.update_or_create(
         buyer=buyer, year=year, defaults={"canteen_purchases": canteen_purchases, "share": share}
     )
@@ -84,37 +80,27 @@ def order_place(*, actor: User | None, buyer: Buyer, lines: list[tuple[Product, 
     """Place an order with one supplier for catalogue products, reserving their stock."""
     require_officer(actor, buyer.area_id)
     if not lines:
-        raise ValidationFailed([FieldProblem("lines", "请至少选择一种产品", "add at least one product")])
+        raise invalid("lines", "请至少选择一种产品", "add at least one product")
     enterprises = {p.enterprise_id for p, _ in lines}
     if len(enterprises) != 1:
-        raise ValidationFailed(
-            [
-                FieldProblem(
-                    "lines",
-                    "一张订单只能向一家企业采购，请分开下单",
-                    "one order is for one supplier; place one order per enterprise",
-                )
-            ]
+        raise invalid(
+            "lines",
+            "一张订单只能向一家企业采购，请分开下单",
+            "one order is for one supplier; place one order per enterprise",
         )
     listed = {i.product.pk: i for i in sel.catalogue(product_ids=[p.pk for p, _ in lines])}
     priced: list[tuple[Product, Decimal, Decimal]] = []
     for i, (product, qty) in enumerate(lines):
         positive(f"lines[{i}].quantity", qty, "数量")
         if product.pk not in listed:
-            raise ValidationFailed(
-                [
-                    FieldProblem(
-                        f"lines[{i}].product",
-                        f"“{product.name}”不在帮扶产品目录中（未认定或已过期）",
-                        f"{product.name} is not a certified, valid catalogue product",
-                    )
-                ]
+            raise invalid(
+                f"lines[{i}].product",
+                f"“{product.name}”不在帮扶产品目录中（未认定或已过期）",
+                f"{product.name} is not a certified, valid catalogue product",
             )
         price = listed[product.pk].price
         if price is None:
-            raise ValidationFailed(
-                [FieldProblem(f"lines[{i}].product", f"“{product.name}”尚未定价", f"{product.name} has no price yet")]
-            )
+            raise invalid(f"lines[{i}].product", f"“{product.name}”尚未定价", f"{product.name} has no price yet")
         priced.append((product, qty, price))
     order = Order.objects.create(
         number=f"tmp-{uuid.uuid4().hex[:20]}", buyer=buyer, enterprise_id=enterprises.pop(), total=Decimal(0)

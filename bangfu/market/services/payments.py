@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.db.models import Q
 
-from bangfu.core.errors import FieldProblem, ValidationFailed
+from bangfu.core.errors import invalid
 from bangfu.core.services import audit_record
 from bangfu.market.domain import codes
 from bangfu.market.models import Enterprise, HouseholdLink, Payment
@@ -84,7 +84,7 @@ def payment_cancel(*, actor: User | None, payment: Payment, reason: str) -> None
     """Take back a payment recorded in error, with its statement line."""
     require_edit(actor, payment.enterprise)
     if not reason.strip():
-        raise ValidationFailed([FieldProblem("reason", "请填写撤销原因", "give the reason for cancelling")])
+        raise invalid("reason", "请填写撤销原因", "give the reason for cancelling")
     registry.income_remove(
         household_id=payment.household_id,
         year=payment.year,
@@ -107,8 +107,8 @@ def _kind(value: str) -> codes.PaymentKind:
     try:
         return codes.PaymentKind(value)
     except ValueError:
-        raise ValidationFailed(
-            [FieldProblem("kind", "支付类别无效：工资、农产品收购款或分红", "kind must be wage, produce or dividend")]
+        raise invalid(
+            "kind", "支付类别无效：工资、农产品收购款或分红", "kind must be wage, produce or dividend"
         ) from None
 
 
@@ -120,14 +120,9 @@ def _open_link(enterprise: Enterprise, household_id: int, kind: codes.LinkKind, 
     )
     if link is None:
         label = codes.LINK_KIND_LABELS[kind]
-        raise ValidationFailed(
-            [
-                FieldProblem(
-                    "household_id",
-                    f"该户在{day}与本企业没有“{label}”联结，请先由乡镇或县级干部登记联农带农关系",
-                    f"the household has no {kind.value} link with this enterprise on {day}; "
-                    "an officer must record it first",
-                )
-            ]
+        raise invalid(
+            "household_id",
+            f"该户在{day}与本企业没有“{label}”联结，请先由乡镇或县级干部登记联农带农关系",
+            f"the household has no {kind.value} link with this enterprise on {day}; an officer must record it first",
         )
     return link

@@ -17,8 +17,6 @@ from bangfu.core.domain.workflow import Step, StepRefused
 from bangfu.core.errors import (
     ApplicationError,
     Conflict,
-    FieldProblem,
-    ValidationFailed,
     invalid,
     refused,
 )
@@ -57,9 +55,7 @@ def product_create(
     """A new product with its first price (a product is never listed without one)."""
     require_edit(actor, enterprise)
     if unit not in codes.Unit.__members__.values():
-        raise ValidationFailed(
-            [FieldProblem("unit", "计量单位无效：斤、公斤、件或箱", "unit must be jin, kg, piece or box")]
-        )
+        raise invalid("unit", "计量单位无效：斤、公斤、件或箱", "unit must be jin, kg, piece or box")
     name = text("name", name, "品名")
     if Product.objects.filter(enterprise=enterprise, name=name, spec=spec).exists():
         raise Conflict(f"已有同名同规格产品“{name}”", f"a product named {name} with that spec exists", "duplicate")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.db.models import F
 
-from bangfu.core.errors import Conflict, FieldProblem, ValidationFailed
+from bangfu.core.errors import Conflict, invalid
 from bangfu.core.services import audit_record
 from bangfu.market.domain import codes
 from bangfu.market.models import Enterprise, Product, SaleRecord, SalesEvent
@@ -27,9 +27,9 @@ def sales_event_create(
     require_edit(actor, enterprise)
     cleaned = [p.strip() for p in places if p and p.strip()]
     if not cleaned:
-        raise ValidationFailed([FieldProblem("places", "请至少填写一个举办地点", "give at least one place")])
+        raise invalid("places", "请至少填写一个举办地点", "give at least one place")
     if end < start:
-        raise ValidationFailed([FieldProblem("end", "结束日期不能早于开始日期", "end is before start")])
+        raise invalid("end", "结束日期不能早于开始日期", "end is before start")
     ev = SalesEvent.objects.create(
         enterprise=enterprise, name=text("name", name, "活动名称"), start=start, end=end, places=cleaned
     )
@@ -63,14 +63,8 @@ def sale_record(
     not_future("day", day, "销售日期")
     is_online = _online(sale_channel, online)
     if sale_channel in codes.NEEDS_PLATFORM and not platform.strip():
-        raise ValidationFailed(
-            [
-                FieldProblem(
-                    "platform",
-                    "直播销售请填写平台（如抖音、淘宝）",
-                    "name the livestream platform (e.g. Douyin, Taobao)",
-                )
-            ]
+        raise invalid(
+            "platform", "直播销售请填写平台（如抖音、淘宝）", "name the livestream platform (e.g. Douyin, Taobao)"
         )
     _check_event(event, enterprise, day, place, is_online)
     if from_stock:
@@ -111,21 +105,17 @@ def _channel(value: str) -> codes.Channel:
     try:
         return codes.Channel(value)
     except ValueError:
-        raise ValidationFailed(
-            [
-                FieldProblem(
-                    "channel",
-                    "销售渠道无效：专柜、展销会、网店、直播或机关采购",
-                    "channel must be counter, fair, online_shop, livestream or institutional",
-                )
-            ]
+        raise invalid(
+            "channel",
+            "销售渠道无效：专柜、展销会、网店、直播或机关采购",
+            "channel must be counter, fair, online_shop, livestream or institutional",
         ) from None
 
 
 def _online(channel: codes.Channel, online: bool | None) -> bool:
     if channel in codes.ALWAYS_ONLINE:
         if online is False:
-            raise ValidationFailed([FieldProblem("online", "网店和直播销售只能是线上", "this channel is online only")])
+            raise invalid("online", "网店和直播销售只能是线上", "this channel is online only")
         return True
     return bool(online)
 
@@ -134,24 +124,16 @@ def _check_event(event: SalesEvent | None, enterprise: Enterprise, day: dt.date,
     if event is None:
         return
     if event.enterprise_id != enterprise.pk:
-        raise ValidationFailed([FieldProblem("event", "该活动不属于本企业", "the event belongs to another enterprise")])
+        raise invalid("event", "该活动不属于本企业", "the event belongs to another enterprise")
     if not event.start <= day <= event.end:
-        raise ValidationFailed(
-            [
-                FieldProblem(
-                    "day",
-                    f"销售日期不在活动期间（{event.start}至{event.end}）",
-                    f"the day is outside the event ({event.start}–{event.end})",
-                )
-            ]
+        raise invalid(
+            "day",
+            f"销售日期不在活动期间（{event.start}至{event.end}）",
+            f"the day is outside the event ({event.start}–{event.end})",
         )
     if not online and place.strip() not in event.places:
-        raise ValidationFailed(
-            [
-                FieldProblem(
-                    "place",
-                    f"线下销售地点应为活动地点之一：{'、'.join(event.places)}",
-                    f"an offline sale must be at one of the event's places: {event.places}",
-                )
-            ]
+        raise invalid(
+            "place",
+            f"线下销售地点应为活动地点之一：{'、'.join(event.places)}",
+            f"an offline sale must be at one of the event's places: {event.places}",
         )

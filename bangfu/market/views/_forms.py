@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from bangfu.core.errors import ApplicationError, FieldProblem, ValidationFailed
+from bangfu.core.errors import ApplicationError, invalid
 from bangfu.core.views import field_errors, reraise_access
 
 
@@ -21,14 +21,14 @@ def decimal_field(request: HttpRequest, name: str, zh: str) -> Decimal:
     try:
         return Decimal(raw)
     except InvalidOperation:
-        raise ValidationFailed([FieldProblem(name, f"{zh}应为数字", f"{name} must be a number")]) from None
+        raise invalid(name, f"{zh}应为数字", f"{name} must be a number") from None
 
 
 def date_field(request: HttpRequest, name: str, zh: str) -> dt.date:
     try:
         return dt.date.fromisoformat(request.POST.get(name, "").strip())
     except ValueError:
-        raise ValidationFailed([FieldProblem(name, f"{zh}格式应为 年-月-日", f"{name} must be YYYY-MM-DD")]) from None
+        raise invalid(name, f"{zh}格式应为 年-月-日", f"{name} must be YYYY-MM-DD") from None
 
 
 def optional_date(request: HttpRequest, name: str, zh: str) -> dt.date | None:
@@ -38,7 +38,7 @@ def optional_date(request: HttpRequest, name: str, zh: str) -> dt.date | None:
 def int_field(request: HttpRequest, name: str, zh: str) -> int:
     raw = request.POST.get(name, "").strip()
     if not raw.isdigit():
-        raise ValidationFailed([FieldProblem(name, f"{zh}应为整数", f"{name} must be a whole number")])
+        raise invalid(name, f"{zh}应为整数", f"{name} must be a whole number")
     return int(raw)
 
 

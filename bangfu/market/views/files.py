@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.core import files, params
-from bangfu.core.errors import FieldProblem, NotFound, ValidationFailed
+from bangfu.core.errors import NotFound, invalid
 from bangfu.core.excel import SheetSpec, write_workbook
 from bangfu.core.replicas import replica_ok
 from bangfu.market import selectors, services
@@ -29,7 +29,7 @@ def photo_upload(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     def act() -> None:
         upload = request.FILES.get("photo")
         if upload is None:
-            raise ValidationFailed([FieldProblem("photo", "请选择图片文件", "choose an image file")])
+            raise invalid("photo", "请选择图片文件", "choose an image file")
         services.product_photo_set(actor=request.user, product=p, upload=upload)
 
     run(request, "图片已上传 Photo uploaded", act)

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
-from bangfu.core.errors import ApplicationError, FieldProblem, Forbidden, NotFound, ValidationFailed
+from bangfu.core.errors import ApplicationError, Forbidden, NotFound, invalid
 from bangfu.market import selectors, services
 from bangfu.market.domain import codes
 from bangfu.market.models import Enterprise
@@ -160,14 +160,10 @@ def _household_by_id_number(user: Any, id_number: str) -> int:
     try:
         return registry.member_find(user, id_number).household_id
     except NotFound:
-        raise ValidationFailed(
-            [
-                FieldProblem(
-                    "id_number",
-                    "在您管辖范围内未找到该身份证号的农户成员，请核对号码",
-                    "no household member with this ID number in your areas; check the number",
-                )
-            ]
+        raise invalid(
+            "id_number",
+            "在您管辖范围内未找到该身份证号的农户成员，请核对号码",
+            "no household member with this ID number in your areas; check the number",
         ) from None
 
 
@@ -338,7 +334,7 @@ def parameters(request: AuthedHttpRequest) -> HttpResponse:
     try:
         key = codes.ParamKey(page.values["key"]) if page.values["key"] in codes.PARAM_LABELS else None
         if key is None:
-            raise ValidationFailed([FieldProblem("key", "请选择参数", "choose a parameter")])
+            raise invalid("key", "请选择参数", "choose a parameter")
         services.parameter_set(
             actor=request.user,
             area_code=page.values["area_code"],
