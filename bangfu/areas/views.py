@@ -17,7 +17,7 @@ from bangfu.areas import selectors, services
 from bangfu.areas.domain.codes import LEVEL_LABELS, Level
 from bangfu.core.errors import ApplicationError, NotFound
 from bangfu.core.excel import SheetSpec, upload_bytes, write_workbook
-from bangfu.core.views import error_status
+from bangfu.core.views import error_status, reraise_access
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -167,8 +167,7 @@ def import_areas(request: HttpRequest) -> HttpResponse:
                 raise ApplicationError(zh="请选择要导入的文件", en="Choose the file to import", code="no_file")
             count = services.area_import(data=upload_bytes(upload), filename=upload.name or "", actor=user)
         except ApplicationError as exc:
-            if exc.status == 404:
-                raise
+            reraise_access(exc)
             ctx["error"] = exc
         else:
             messages.success(request, f"已导入{count}个区划 Imported {count} areas")

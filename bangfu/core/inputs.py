@@ -25,7 +25,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from types import TracebackType
-from typing import Any, Literal, TypeVar, overload
+from typing import Any, Literal, TypeVar, cast, overload
 
 from django.utils import timezone
 
@@ -161,10 +161,12 @@ def whole(
 def not_future(
     day: dt.date, field: str = "on", *, zh: str = "日期", en: str = "date", today: dt.date | None = None
 ) -> dt.date:
-    """`day` itself, unless it is after today (Asia/Shanghai): then "<zh>不能晚于今天"."""
-    if day > (today or timezone.localdate()):
+    """`day` itself, unless it is after today (Asia/Shanghai): "<zh>不能晚于今天"; nor before the
+    project's earliest plausible date (BANGFU_EARLIEST_DATE: a year 0044 typed for 2044)."""
+    today = today or timezone.localdate()
+    if day > today:
         raise invalid(field, f"{zh}不能晚于今天", f"The {en} cannot be in the future")
-    return day
+    return _checks.date(day, field, window=date_window(today=today), zh=zh, en=en)
 
 
 @overload
@@ -279,7 +281,8 @@ class Problems:
             day = p.date(post["paid_on"], "paid_on")
         # here every value parsed; otherwise one ValidationFailed listed them all
 
-    Each method returns the parsed value, or None (text: "") when it had a problem.
+    Each method returns the parsed value, or None (text: "") when it had a problem: use the values
+    after `raise_if_any()` (they are typed as if parsed, which they then are).
     """
 
     def __init__(self) -> None:
@@ -305,31 +308,42 @@ class Problems:
         if self.items:
             raise ValidationFailed(list(self.items))
 
-    @overload
-    def check(self, parse: Callable[..., T], *args: Any, fallback: T, **kw: Any) -> T: ...
-    @overload
-    def check(self, parse: Callable[..., T], *args: Any, **kw: Any) -> T | None: ...
-    def check(self, parse: Callable[..., T], *args: Any, fallback: Any = None, **kw: Any) -> Any:
-        """Run any parser (or service check) raising ValidationFailed; collect its problems."""
+    def check(self, parse: Callable[..., T], *args: Any, fallback: Any = None, **kw: Any) -> T:
+        """Run any parser (or a service's check) raising ValidationFailed, and collect its problems.
+
+        The value returned after a problem is `fallback` (None): read the values after `raise_if_any()`.
+        """
         try:
             return parse(*args, **kw)
         except ValidationFailed as exc:
             self.items += exc.problems or [FieldProblem("form", exc.zh, exc.en)]
-            return fallback
+            return cast("T", fallback)
 
-    def money(self, value: Any, field: str = "amount", **kw: Any) -> Decimal | None:
-        return self.check(money, value, field, **kw)
+    @overload
+    def money(self, value: Any, field: str = ..., *, required: Literal[True] = ..., **kw: Any) -> Decimal: ...
+    @overload
+    def money(self, value: Any, field: str = ..., *, required: bool, **kw: Any) -> Decimal | None: ...
+    def money(self, value: Any, field: str = "amount", *, required: bool = True, **kw: Any) -> Decimal | None:
+        return self.check(money, value, field, required=required, **kw)
 
-    def whole(self, value: Any, field: str, **kw: Any) -> int | None:
-        return self.check(whole, value, field, **kw)
+    @overload
+    def whole(self, value: Any, field: str, *, required: Literal[True] = ..., **kw: Any) -> int: ...
+    @overload
+    def whole(self, value: Any, field: str, *, required: bool, **kw: Any) -> int | None: ...
+    def whole(self, value: Any, field: str, *, required: bool = True, **kw: Any) -> int | None:
+        return self.check(whole, value, field, required=required, **kw)
 
-    def date(self, value: Any, field: str, **kw: Any) -> dt.date | None:
-        return self.check(date, value, field, **kw)
+    @overload
+    def date(self, value: Any, field: str, *, required: Literal[True] = ..., **kw: Any) -> dt.date: ...
+    @overload
+    def date(self, value: Any, field: str, *, required: bool, **kw: Any) -> dt.date | None: ...
+    def date(self, value: Any, field: str, *, required: bool = True, **kw: Any) -> dt.date | None:
+        return self.check(date, value, field, required=required, **kw)
 
-    def month(self, value: Any, field: str = "month", **kw: Any) -> dt.date | None:
+    def month(self, value: Any, field: str = "month", **kw: Any) -> dt.date:
         return self.check(month, value, field, **kw)
 
-    def rate(self, value: Any, field: str = "rate", **kw: Any) -> Decimal | None:
+    def rate(self, value: Any, field: str = "rate", **kw: Any) -> Decimal:
         return self.check(rate, value, field, **kw)
 
     def text(self, value: Any, field: str, *, max_len: int, **kw: Any) -> str:

@@ -82,6 +82,7 @@ def form_post[T](
     initial: Mapping[str, Any] | None = None,
     keep_as: str = "values",
     form: str | None = None,
+    forget: Iterable[str] = (),
 ) -> HttpResponse:
     """A form page: call the service, or show the page again with the problems beside the fields.
 
@@ -92,7 +93,8 @@ def form_post[T](
     returning a response). On an `ApplicationError`, 403/404 go to the error pages and anything else
     shows the page again with `errors`, `error` and what was typed (status: the error's own, 413 for
     an upload too large, 409 for a conflict, 422 for input). `context` may be a function, so a page
-    whose context needs the database is built only when it is shown.
+    whose context needs the database is built only when it is shown. The fields in `forget` are not
+    shown again (an ID number is never echoed back into a page).
     """
 
     def page(extra: Mapping[str, Any], status: int = 200) -> HttpResponse:
@@ -107,11 +109,26 @@ def form_post[T](
     except ApplicationError as exc:
         if wants_json(request):
             raise  # a queued action (docs/offline.md) gets the problem document, not the page
-        return page({keep_as: values} | failed(exc, form=form), status=exc.status)
+        kept = {k: ("" if k in forget else v) for k, v in values.items()}
+        return page({keep_as: kept} | failed(exc, form=form), status=exc.status)
     message = done(result) if callable(done) else done
     if message:
         messages.success(request, message)
     return then(result) if callable(then) else redirect(then)
+
+
+def post_message(request: HttpRequest, done: str, action: Callable[[], object]) -> bool:
+    """The small inline forms of a detail page (a button, two fields): run `action`; success becomes
+    the message `done`, an input problem an error message (every field's messages joined), and the
+    caller redirects back either way. 403/404 go to the error pages (`reraise_access`)."""
+    try:
+        action()
+    except ApplicationError as exc:
+        reraise_access(exc)
+        messages.error(request, "；".join(m for msgs in field_errors(exc).values() for m in msgs))
+        return False
+    messages.success(request, done)
+    return True
 
 
 # --- background jobs: "my jobs", one job with its progress bar (htmx polling) and its result ----------

@@ -15,7 +15,7 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from bangfu.accounts.domain.roles import Cap, writes
-from bangfu.core import params
+from bangfu.core import inputs, params
 from bangfu.core.replicas import replica_ok
 from bangfu.employment import selectors, services
 from bangfu.employment.models import Contract, EmploymentPolicy, Payslip, PayslipCorrection, WelfarePost, Workshop
@@ -317,7 +317,8 @@ def workshop_update(request: HttpRequest, pk: int, payload: WorkshopPatch) -> di
 @writes(Cap.EMPLOYMENT_EDIT)
 def workshop_revenue_set(request: HttpRequest, pk: int, year: int, payload: RevenueIn) -> dict[str, Any]:
     w = selectors.workshop_get(_user(request), pk)
-    r = services.workshop_revenue_set(actor=_user(request), workshop=w, year=year, **payload.model_dump())
+    amount = inputs.money(payload.amount, "amount")
+    r = services.workshop_revenue_set(actor=_user(request), workshop=w, year=year, amount=amount, note=payload.note)
     return {"year": r.year, "amount": str(r.amount), "note": r.note}
 
 
@@ -325,7 +326,8 @@ def workshop_revenue_set(request: HttpRequest, pk: int, year: int, payload: Reve
 @writes(Cap.EMPLOYMENT_EDIT)
 def funding_add(request: HttpRequest, pk: int, payload: FundingIn) -> Status:
     w = selectors.workshop_get(_user(request), pk)
-    f = services.funding_add(actor=_user(request), workshop=w, **payload.model_dump())
+    values = payload.model_dump() | {"amount": inputs.money(payload.amount, "amount")}
+    f = services.funding_add(actor=_user(request), workshop=w, **values)
     return Status(201, {"id": f.pk, "kind": f.kind, "amount": str(f.amount), "partner_province": f.partner_province})
 
 
@@ -372,7 +374,8 @@ def contract_end(request: HttpRequest, pk: int, payload: EndIn) -> dict[str, Any
 @writes(Cap.EMPLOYMENT_EDIT)
 def payslip_record(request: HttpRequest, pk: int, payload: PayslipIn) -> Status:
     c = selectors.contract_get(_user(request), pk)
-    return Status(201, _payslip(services.payslip_record(actor=_user(request), contract=c, **payload.model_dump())))
+    values = payload.model_dump() | {"month": inputs.month(payload.month, "month")}
+    return Status(201, _payslip(services.payslip_record(actor=_user(request), contract=c, **values)))
 
 
 @router.get("/payslips/{pk}", summary="A payslip with its corrections (each: before, after, who, when, why)")

@@ -9,6 +9,7 @@ income and dividends to its relocated poor households.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -80,19 +81,19 @@ def _workshop(admin: Any, ctx: Any, started: dt.date) -> Any:
     )
     # Its first (part) year of sales, October to December, as the operator's accounts report it.
     services.workshop_revenue_set(
-        actor=admin, workshop=w, year=started.year, amount="900000", note="企业财务报表（10—12月）"
+        actor=admin, workshop=w, year=started.year, amount=Decimal("900000"), note="企业财务报表（10—12月）"
     )
     services.funding_add(
         actor=admin,
         workshop=w,
         kind="east_west",
-        amount="3000000",
+        amount=Decimal("3000000"),
         year=started.year,
         partner_province="浙江",
         note="东西部扶贫协作资金建设厂房",
     )
     services.funding_add(
-        actor=admin, workshop=w, kind="enterprise", amount="800000", year=started.year, note="企业自筹设备"
+        actor=admin, workshop=w, kind="enterprise", amount=Decimal("800000"), year=started.year, note="企业自筹设备"
     )
     services.wage_rule_set(
         actor=admin,

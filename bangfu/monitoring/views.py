@@ -62,7 +62,8 @@ def warning_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=request.POST.get("reason", ""),
             )
         except ApplicationError as exc:
-            if exc.status in (403, 404) or wants_json(request):
+            reraise_access(exc)
+            if wants_json(request):
                 raise
             errors = field_errors(exc)
         else:

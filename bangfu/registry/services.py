@@ -17,6 +17,7 @@ from bangfu.areas import selectors as areas
 from bangfu.core import crypto
 from bangfu.core.domain import inputs
 from bangfu.core.errors import ApplicationError, Conflict, FieldProblem, Forbidden, NotFound, ValidationFailed, invalid
+from bangfu.core.inputs import not_future
 from bangfu.core.models import MONEY_LIMIT
 from bangfu.core.policy import date_window
 from bangfu.core.services import audit_record
@@ -591,8 +592,7 @@ def guarantee_check_record(
     visits = areas.scope_for(actor, Cap.LOG_VISITS) if actor is not None else None
     if visits is not None and not (visits.covers_code(household.village_id) or household.grid_id in visits.grid_ids):
         _require_edit(actor, household.village_id)  # grid workers check the households of their grids
-    if checked_on > dt.date.today():
-        raise invalid("checked_on", "核查日期不能晚于今天", "the check date is in the future")
+    not_future(checked_on, "checked_on", zh="核查日期", en="check date")
     g = GuaranteeCheck.objects.create(
         household=household,
         checked_on=checked_on,

@@ -26,7 +26,7 @@ from bangfu.core.errors import ApplicationError, NotFound
 from bangfu.core.excel import SheetSpec, upload_bytes, write_workbook
 from bangfu.core.replicas import replica_ok
 from bangfu.core.selectors import jobs_of
-from bangfu.core.views import error_status, int_or_none
+from bangfu.core.views import error_status, int_or_none, reraise_access
 from bangfu.registry import importer, selectors
 from bangfu.registry.domain.validation import MEMBER_STORED
 
@@ -80,8 +80,7 @@ def household_import(request: HttpRequest) -> HttpResponse:
                     actor=user, data=upload_bytes(upload), filename=upload.name or ""
                 )
             except ApplicationError as exc:
-                if exc.status == 404:
-                    raise
+                reraise_access(exc)
                 ctx["error"] = exc
                 ctx["problems"] = exc.problems[:SHOWN_PROBLEMS]
                 ctx["more"] = max(0, len(exc.problems) - SHOWN_PROBLEMS)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.areas.selectors import scope_for
 from bangfu.core.errors import ApplicationError, FieldProblem, NotFound, ValidationFailed
-from bangfu.core.views import field_errors
+from bangfu.core.views import field_errors, reraise_access
 from bangfu.monitoring import services as monitoring
 from bangfu.rules import selectors, services
 from bangfu.rules.domain.defaults import PARAM_LABELS
@@ -153,8 +153,8 @@ def ruleset_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "草稿已保存 Draft saved")
                 return redirect("rules:ruleset_detail", pk=pk)
         except (ApplicationError, ValueError) as exc:
-            if isinstance(exc, ApplicationError) and exc.status in (403, 404):
-                raise
+            if isinstance(exc, ApplicationError):
+                reraise_access(exc)
             err = (
                 exc
                 if isinstance(exc, ApplicationError)

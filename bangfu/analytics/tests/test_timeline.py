@@ -93,7 +93,7 @@ def test_jobs_and_wages_from_employment(world, client_for):
     member = registry.members_of(world.county, story.a.pk)[0]
     c = hire(world.t1, story, member, start="2025-01-01", probation_months=0)
     employment.payslip_record(
-        actor=world.t1, contract=c, month="2025-03", scheduled_days=22, days_worked=22, pieces=100
+        actor=world.t1, contract=c, month=dt.date(2025, 3, 1), scheduled_days=22, days_worked=22, pieces=100
     )
     _h, events = household_timeline(world.t1, story.a.pk)
     assert ("job", "就业：雪口山乡扶贫工厂 缝纫工") in {(e.kind, e.title) for e in events}

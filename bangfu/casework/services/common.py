@@ -17,6 +17,7 @@ from bangfu.casework.domain.procedure import State
 from bangfu.casework.models import Case, CaseAttachment, CaseEvent
 from bangfu.core import files as core_files
 from bangfu.core.errors import Forbidden, NotFound, invalid
+from bangfu.core.inputs import not_future
 from bangfu.core.services import audit_record
 
 if TYPE_CHECKING:
@@ -39,10 +40,8 @@ def require(actor: User | None, code: str, cap: Cap, grid_id: int | None = None)
 
 
 def step_date(on: dt.date | None, not_before: dt.date | None = None, field: str = "on") -> dt.date:
-    today = timezone.localdate()
-    on = on or today
-    if on > today:
-        raise invalid(field, "办理日期不能晚于今天", "the date cannot be in the future")
+    """The day a step was done: today when not given, never in the future nor before the previous step."""
+    on = not_future(on or timezone.localdate(), field, zh="办理日期")
     if not_before and on < not_before:
         raise invalid(
             field,

@@ -25,6 +25,7 @@ from bangfu.casework.services.common import check_files, require
 from bangfu.core import files as core_files
 from bangfu.core.domain import inputs
 from bangfu.core.errors import FieldProblem, NotFound, ValidationFailed, invalid
+from bangfu.core.inputs import Problems, not_future
 from bangfu.core.services import audit_record
 from bangfu.registry import services as registry
 from bangfu.registry.selectors import households_visible
@@ -92,27 +93,24 @@ def _visit_problems(
 ) -> list[FieldProblem]:
     """late_allowed: system imports (paper logs, the demo) may carry visits older than a month."""
     today = timezone.localdate()
-    p: list[FieldProblem] = []
-    if on > today:
-        p.append(FieldProblem("visited_on", "走访日期不能晚于今天", "the visit date cannot be in the future"))
-    elif (today - on).days > MAX_VISIT_AGE_DAYS and not late_allowed:
-        p.append(
-            FieldProblem(
-                "visited_on",
-                f"只能补录{MAX_VISIT_AGE_DAYS}天内的走访",
-                f"visits can be logged up to {MAX_VISIT_AGE_DAYS} days late",
-            )
+    p = Problems()
+    p.check(not_future, on, "visited_on", zh="走访日期", en="visit date", today=today)
+    if not p and (today - on).days > MAX_VISIT_AGE_DAYS and not late_allowed:
+        p.add(
+            "visited_on",
+            f"只能补录{MAX_VISIT_AGE_DAYS}天内的走访",
+            f"visits can be logged up to {MAX_VISIT_AGE_DAYS} days late",
         )
     if mode not in codes.VISIT_MODES:
-        p.append(FieldProblem("mode", "请选择入户或电话", "choose in person or by phone"))
+        p.add("mode", "请选择入户或电话", "choose in person or by phone")
     unknown = [c for c in checks if c not in codes.VISIT_CHECKS]
     if unknown:
-        p.append(FieldProblem("checks", "检查项无效", f"unknown check items: {', '.join(unknown)}"))
+        p.add("checks", "检查项无效", f"unknown check items: {', '.join(unknown)}")
     if report_risk and not (checks or note.strip()):
-        p.append(FieldProblem("note", "报告风险时请勾选发现的变化或写明情况", "tick what changed or describe the risk"))
+        p.add("note", "报告风险时请勾选发现的变化或写明情况", "tick what changed or describe the risk")
     if len(note) > 2000:
-        p.append(FieldProblem("note", "情况记录不超过2000字", "the note is at most 2000 characters"))
-    return p
+        p.add("note", "情况记录不超过2000字", "the note is at most 2000 characters")
+    return p.items
 
 
 @transaction.atomic

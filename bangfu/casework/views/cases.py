@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import segno
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,10 +26,9 @@ from bangfu.casework.pdf import notice_pdf
 from bangfu.core import files, inputs, params
 from bangfu.core.answers import done
 from bangfu.core.client import client_address
-from bangfu.core.errors import ApplicationError
 from bangfu.core.idempotency import idempotent
 from bangfu.core.replicas import replica_ok
-from bangfu.core.views import field_errors, form_post
+from bangfu.core.views import form_post
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -113,60 +112,64 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "casework/case_detail.html", _detail_context(request, pk))
 
 
+def _on_case(request: HttpRequest, pk: int, run: Callable[[dict[str, str]], object], done: str) -> HttpResponse:
+    """A form of the case page: on a problem the page again, the problems beside the fields, what was typed kept."""
+    return form_post(
+        request,
+        template="casework/case_detail.html",
+        context=lambda: _detail_context(request, pk),
+        run=run,
+        done=done,
+        then=lambda _: redirect("casework:case_detail", pk=pk),
+        keep_as="posted",
+    )
+
+
 @login_required
 @require_POST
 @writes(Cap.CASE_ACCEPT, Cap.CASE_VILLAGE, Cap.CASE_APPROVE)
 def case_step(request: HttpRequest, pk: int) -> HttpResponse:
-    case = selectors.case_get(_user(request), pk)
-    data: dict[str, Any] = {k: request.POST.get(k, "") for k in STEP_FIELDS}
-    data["risk_codes"] = request.POST.getlist("risk_codes")
-    try:
-        services.case_step(
+    def run(v: dict[str, str]) -> object:
+        case = selectors.case_get(_user(request), pk)
+        data: dict[str, Any] = {k: v.get(k, "") for k in STEP_FIELDS}
+        data["risk_codes"] = request.POST.getlist("risk_codes")
+        return services.case_step(
             actor=_user(request),
             case=case,
-            event=request.POST.get("event", ""),
-            on=_date_or_none(request.POST.get("on")),
-            note=request.POST.get("note", ""),
+            event=v.get("event", ""),
+            on=inputs.date(v.get("on"), "on", required=False, zh="办理日期"),
+            note=v.get("note", ""),
             data=data,
             files=request.FILES.getlist("files"),
         )
-    except ApplicationError as exc:
-        if exc.status == 404:
-            raise
-        ctx = _detail_context(request, pk, field_errors(exc))
-        ctx["error"] = exc
-        return render(request, "casework/case_detail.html", ctx, status=exc.status)
-    messages.success(request, "已办理 Step recorded")
-    return redirect("casework:case_detail", pk=pk)
+
+    return _on_case(request, pk, run, "已办理 Step recorded")
 
 
 @login_required
 @require_POST
 @writes(Cap.CASE_VILLAGE)
 def measure_add(request: HttpRequest, pk: int) -> HttpResponse:
-    case = selectors.case_get(_user(request), pk)
-    p = request.POST
-    try:
-        services.measure_add(
+    def run(v: dict[str, str]) -> object:
+        case = selectors.case_get(_user(request), pk)
+        with inputs.Problems() as p:
+            starts_on = p.date(v.get("starts_on"), "starts_on", required=False, future=True)
+            ends_on = p.date(v.get("ends_on"), "ends_on", required=False, future=True)
+            amount = p.money(v.get("amount") or "0", "amount")
+        return services.measure_add(
             actor=_user(request),
             case=case,
-            category=p.get("category", ""),
-            title=p.get("title", ""),
-            responsible=p.get("responsible", ""),
-            responsible_unit=p.get("responsible_unit", ""),
-            starts_on=_date_or_none(p.get("starts_on")) or _today(),
-            ends_on=_date_or_none(p.get("ends_on")),
-            amount=p.get("amount") or "0",
-            status=p.get("status", "planned"),
+            category=v.get("category", ""),
+            title=v.get("title", ""),
+            responsible=v.get("responsible", ""),
+            responsible_unit=v.get("responsible_unit", ""),
+            starts_on=starts_on or _today(),
+            ends_on=ends_on,
+            amount=amount,
+            status=v.get("status") or "planned",
         )
-    except ApplicationError as exc:
-        if exc.status == 404:
-            raise
-        ctx = _detail_context(request, pk, field_errors(exc))
-        ctx["error"] = exc
-        return render(request, "casework/case_detail.html", ctx, status=exc.status)
-    messages.success(request, "已添加帮扶措施 Measure added")
-    return redirect("casework:case_detail", pk=pk)
+
+    return _on_case(request, pk, run, "已添加帮扶措施 Measure added")
 
 
 @login_required
@@ -318,20 +321,25 @@ def self_report(request: HttpRequest) -> HttpResponse:
     villages = selectors.villages_for_self_report(request.GET.get("t", ""))
     chosen = request.GET.get("v", "")  # the village poster's QR code chooses the village
     posted = {"village": chosen} if any(v.code == chosen for v in villages) else {}
-    ctx: dict[str, Any] = {"villages": villages, "hardships": codes.HARDSHIP_TYPES, "errors": {}, "posted": posted}
-    if request.method == "POST":
-        fields = {k: request.POST.get(k, "") for k in SELF_REPORT_FIELDS}
-        try:
-            receipt = services.self_report_submit(address=client_address(request), fields=fields)
-        except ApplicationError as exc:
-            ctx.update(
-                errors=field_errors(exc), error=exc, posted={k: v for k, v in fields.items() if k != "id_number"}
-            )
-            return render(request, "casework/self_report.html", ctx, status=exc.status)
+    ctx: dict[str, Any] = {"villages": villages, "hardships": codes.HARDSHIP_TYPES, "errors": {}}
+
+    def then(receipt: Any) -> HttpResponse:
         # Only the deadline a new lead gets goes back: nothing about the household, a case or earlier reports.
         request.session["self_report_due"] = receipt.due_on.isoformat() if receipt.due_on else ""
         return redirect("casework:self_report_done")
-    return render(request, "casework/self_report.html", ctx)
+
+    return form_post(
+        request,
+        template="casework/self_report.html",
+        context=ctx,
+        initial=posted,
+        fields=SELF_REPORT_FIELDS,
+        run=lambda v: services.self_report_submit(address=client_address(request), fields=v),
+        done=None,
+        then=then,
+        keep_as="posted",
+        forget=("id_number",),
+    )
 
 
 @login_required

@@ -17,7 +17,7 @@ from bangfu.casework.domain import codes
 from bangfu.casework.models import CaseParameters
 from bangfu.casework.views._common import date_or_none, today, user_of
 from bangfu.core.errors import ApplicationError, FieldProblem, ValidationFailed, invalid
-from bangfu.core.views import field_errors
+from bangfu.core.views import field_errors, reraise_access
 
 # The editable fields, in the model's order: labels come from the model, so the page never drifts.
 PARAM_FIELDS = [
@@ -57,8 +57,7 @@ def _submit(request: HttpRequest, write: Any, done: str) -> HttpResponse:
     try:
         write(request.POST)
     except ApplicationError as exc:
-        if exc.status == 404:
-            raise
+        reraise_access(exc)
         return _page(request, exc.status, error=exc, errors=field_errors(exc), form=request.POST.get("form"))
     messages.success(request, done)
     return redirect("casework:config")

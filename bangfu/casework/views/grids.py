@@ -13,7 +13,7 @@ from bangfu.casework import selectors, services
 from bangfu.casework.views._common import today, user_of
 from bangfu.core.errors import ApplicationError
 from bangfu.core.replicas import replica_ok
-from bangfu.core.views import field_errors, int_or_none
+from bangfu.core.views import field_errors, int_or_none, reraise_access
 
 
 @login_required
@@ -42,8 +42,7 @@ def grid_place(request: HttpRequest, code: str) -> HttpResponse:
     try:
         result = services.grid_place_households(actor=user_of(request), village_code=code)
     except ApplicationError as exc:
-        if exc.status == 404:
-            raise
+        reraise_access(exc)
         return _village_page(request, code, exc.status, error=exc)
     messages.success(request, f"已划入网格 {result['placed']} 户，新建网格 {result['new_grids']} 个 Placed")
     return redirect("casework:grid_village", code=code)
@@ -60,8 +59,7 @@ def grid_handover(request: HttpRequest, pk: int) -> HttpResponse:
         worker = selectors.grid_worker_candidate(user, grid, worker_id) if worker_id else None
         services.grid_worker_replace(actor=user, grid=grid, worker=worker, reason=request.POST.get("reason", ""))
     except ApplicationError as exc:
-        if exc.status == 404:
-            raise
+        reraise_access(exc)
         errors = field_errors(exc)
         return _village_page(request, grid.village_id, exc.status, error=exc, errors=errors, failed_grid=grid.pk)
     messages.success(request, f"{grid.name} 已交接 Handed over")

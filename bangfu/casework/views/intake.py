@@ -16,7 +16,7 @@ from bangfu.casework.domain import codes
 from bangfu.casework.views._common import date_or_none, today, user_of
 from bangfu.core.errors import ApplicationError, invalid
 from bangfu.core.replicas import replica_ok
-from bangfu.core.views import field_errors, int_or_none
+from bangfu.core.views import field_errors, int_or_none, reraise_access
 
 # Channels an officer records by hand; warnings and screening arrive from the monitoring app.
 MANUAL_SOURCES = ("supervision", "hotline", "grid", "self_report")
@@ -41,8 +41,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
         try:
             case = _open_from_post(request)
         except ApplicationError as exc:
-            if exc.status == 404:
-                raise
+            reraise_access(exc)
             ctx.update(errors=field_errors(exc), error=exc, posted=request.POST)
             return render(request, "casework/case_open.html", ctx, status=exc.status)
         messages.success(request, f"已登记线索 #{case.pk}，受理期限 {case.due_on} Lead recorded")

@@ -36,6 +36,13 @@ def choices(options: Any) -> list[tuple[Any, Any]]:
 
 
 @register.filter
+def without(errors: Any, names: Any) -> list[str]:
+    """The messages of `errors` (field → messages) whose field is not among `names`: the ones no field shows."""
+    shown = set(names or ())
+    return [m for k, msgs in (errors or {}).items() if k not in shown for m in msgs]
+
+
+@register.filter
 def money(value: Any) -> str:
     """12,345.60 — thousands separated, two places, for yuan amounts."""
     if value in (None, ""):

@@ -67,7 +67,7 @@ def contract_create(*, actor: User, workshop: Workshop, values: dict[str, Any]) 
 
 
 @transaction.atomic
-def contract_end(*, actor: User, contract: Contract, end: Any, reason: Any, note: Any = "") -> Contract:
+def contract_end(*, actor: User, contract: Contract, end: dt.date, reason: str, note: str = "") -> Contract:
     """终止劳动合同. `end` is the first day the person no longer works there: from that day the worker
     does not count as employed (site KPI) and no payroll can be entered for a month starting then or later."""
     seen = selectors.contract_to_change(actor, contract.pk)
@@ -169,20 +169,22 @@ def payslip_record(
     *,
     actor: User,
     contract: Contract,
-    month: Any,
-    scheduled_days: Any,
-    days_worked: Any,
-    pieces: Any = 0,
-    reason: Any = "",
+    month: dt.date,
+    scheduled_days: int,
+    days_worked: int,
+    pieces: int = 0,
+    reason: str = "",
 ) -> Payslip:
     """Compute one month's pay by the contract's rule, store the payslip, and update the household's
     wage income for that year (one line per contract and year, following every entry).
 
     A month already entered is corrected, never silently replaced: a correction needs a reason and
     keeps the figures it replaced (PayslipCorrection: who, when, why); the income line's history
-    carries the same reason. Entering the same figures again changes nothing."""
+    carries the same reason. Entering the same figures again changes nothing.
+
+    Typed values (the page and the API parse them with `core.inputs`): `month` is any day of the month."""
     c = selectors.contract_get(actor, contract.pk, edit=True)
-    first = month_start(date("month", f"{month}-01" if len(str(month)) == 7 else month))
+    first = month_start(date("month", month))
     if c.end is not None and first >= c.end:
         raise _ended_message(c, first)
     if add_months(first, 1) <= c.start:
@@ -218,7 +220,7 @@ def payslip_record(
         "gross": pay.gross,
     }
     slip = Payslip.objects.select_for_update().filter(contract=c, month=first).first()
-    why = str(reason or "").strip()
+    why = reason.strip()
     correction: PayslipCorrection | None = None
     if slip is not None:
         before = _figures(slip)

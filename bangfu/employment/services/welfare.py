@@ -84,7 +84,7 @@ def _locked(actor: User, post: WelfarePost) -> WelfarePost:
 
 
 @transaction.atomic
-def welfare_post_months(*, actor: User, post: WelfarePost, months_served: Any) -> WelfarePost:
+def welfare_post_months(*, actor: User, post: WelfarePost, months_served: int) -> WelfarePost:
     """Record months served (after the assessment); the pay earned becomes the household's income."""
     p = _locked(actor, post)
     p.months_served = whole("months_served", months_served, high=min(12, endings.months_covered(p.start, p.end)))
@@ -101,7 +101,7 @@ def welfare_post_months(*, actor: User, post: WelfarePost, months_served: Any) -
 
 
 @transaction.atomic
-def welfare_post_end(*, actor: User, post: WelfarePost, end: Any, reason: Any, note: Any = "") -> WelfarePost:
+def welfare_post_end(*, actor: User, post: WelfarePost, end: dt.date, reason: str, note: str = "") -> WelfarePost:
     """Leaving a post (退岗). `end` is the last day served; from the next day the person no longer
     counts as employed and the household's place is free for another appointment."""
     p = _locked(actor, post)

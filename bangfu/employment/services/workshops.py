@@ -138,7 +138,9 @@ def workshop_update(*, actor: User, workshop: Workshop, values: dict[str, Any], 
 
 
 @transaction.atomic
-def workshop_revenue_set(*, actor: User, workshop: Workshop, year: Any, amount: Any, note: str = "") -> WorkshopRevenue:
+def workshop_revenue_set(
+    *, actor: User, workshop: Workshop, year: int, amount: Decimal, note: str = ""
+) -> WorkshopRevenue:
     """The revenue of one finished calendar year (re-entering a year corrects it)."""
     _require_officer_edit(actor, workshop.village_id)
     last = timezone.localdate().year - 1
@@ -146,7 +148,7 @@ def workshop_revenue_set(*, actor: User, workshop: Workshop, year: Any, amount: 
     row, _ = WorkshopRevenue.objects.update_or_create(
         workshop=workshop,
         year=y,
-        defaults={"amount": money("amount", amount), "note": str(note or "").strip()[:200]},
+        defaults={"amount": money("amount", amount), "note": note.strip()[:200]},
     )
     audit_record(
         actor=actor,
@@ -164,8 +166,8 @@ def funding_add(
     actor: User,
     workshop: Workshop,
     kind: str,
-    amount: Any,
-    year: Any,
+    amount: Decimal,
+    year: int,
     partner_province: str = "",
     note: str = "",
 ) -> FundingSource:

@@ -45,7 +45,9 @@ def test_relocation_indicator_matches_the_site_page(story: Story) -> None:
 def test_workers_and_payroll_by_the_workshop_village(story: Story) -> None:
     world = story.world
     c = hire(world.t1, story, members(story, story.a)[0], start="2025-01-01", probation_months=0)
-    services.payslip_record(actor=world.t1, contract=c, month="2025-03", scheduled_days=22, days_worked=22, pieces=100)
+    services.payslip_record(
+        actor=world.t1, contract=c, month=dt.date(2025, 3, 1), scheduled_days=22, days_worked=22, pieces=100
+    )
     rows = as_dict(selectors.village_counts(ON))
     assert rows[(world.v1b.code, "workshops")] == 1 and rows[(world.v1b.code, "workers")] == 1
     assert rows[(world.v1b.code, "payroll")] == Decimal("1500.00")

@@ -92,7 +92,9 @@ def test_ending_a_contract_twice_or_before_it_starts_is_refused_in_both_language
     assert "请从列表中选择原因" in no_reason and "choose a reason from the list" in no_reason
     other = shown(t1.post(url, {"end": "2025-03-01", "reason": "other"}))
     assert "原因为“其他”时请写明具体情况" in other and "say what happened" in other
-    services.payslip_record(actor=story.world.t1, contract=c, month="2025-01", scheduled_days=26, days_worked=26)
+    services.payslip_record(
+        actor=story.world.t1, contract=c, month=dt.date(2025, 1, 1), scheduled_days=26, days_worked=26
+    )
     paid = shown(t1.post(url, END | {"end": "2025-01-01"}))
     assert "已录入2025-01的工资，终止日期须晚于2025-01-01" in paid and "payroll for 2025-01 is entered" in paid
     assert ending(c) == (None, "", "")

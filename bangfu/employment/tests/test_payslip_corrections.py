@@ -3,6 +3,7 @@ when and why, and the household's income line follows it with the correction in 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from decimal import Decimal as D
 from typing import Any
@@ -25,7 +26,7 @@ def _january(story: Story) -> tuple[Any, Payslip]:
     jishi = registry.members_of(story.world.county, story.a.pk).get(relation="户主")
     c = hire(story.world.t1, story, jishi)
     slip = services.payslip_record(
-        actor=story.enterprise, contract=c, month="2025-01", scheduled_days=26, days_worked=26, pieces=600
+        actor=story.enterprise, contract=c, month=dt.date(2025, 1, 1), scheduled_days=26, days_worked=26, pieces=600
     )
     assert slip.gross == D("3000.00")
     return c, slip
@@ -40,7 +41,7 @@ def test_re_entering_a_month_without_a_reason_is_refused_and_changes_nothing(sto
     c, slip = _january(story)
     with pytest.raises(ValidationFailed) as exc:
         services.payslip_record(
-            actor=story.world.t1, contract=c, month="2025-01", scheduled_days=26, days_worked=26, pieces=700
+            actor=story.world.t1, contract=c, month=dt.date(2025, 1, 1), scheduled_days=26, days_worked=26, pieces=700
         )
     assert exc.value.problems[0].field == "reason" and "3000.00" in exc.value.zh and "reason" in exc.value.en
     slip.refresh_from_db()
@@ -52,7 +53,13 @@ def test_a_correction_keeps_the_first_entry_and_says_who_when_why(story: Story) 
     c, slip = _january(story)
     why = "车间复核计件台账，漏记100件"
     services.payslip_record(
-        actor=story.world.t1, contract=c, month="2025-01", scheduled_days=26, days_worked=26, pieces=700, reason=why
+        actor=story.world.t1,
+        contract=c,
+        month=dt.date(2025, 1, 1),
+        scheduled_days=26,
+        days_worked=26,
+        pieces=700,
+        reason=why,
     )
     slip.refresh_from_db()
     assert (slip.gross, slip.pieces) == (D("3300.00"), 700)
@@ -71,7 +78,7 @@ def test_a_correction_keeps_the_first_entry_and_says_who_when_why(story: Story) 
 def test_the_same_entry_again_is_not_a_correction(story: Story) -> None:
     c, slip = _january(story)
     again = services.payslip_record(
-        actor=story.enterprise, contract=c, month="2025-01", scheduled_days=26, days_worked=26, pieces=600
+        actor=story.enterprise, contract=c, month=dt.date(2025, 1, 1), scheduled_days=26, days_worked=26, pieces=600
     )
     assert again.pk == slip.pk and not PayslipCorrection.objects.exists()
 

@@ -133,7 +133,7 @@ def _september(story: Story, **policy: Any) -> Any:
         )
     c = hire(story.world.t1, story, _jishi(story), start="2025-06-15")
     return services.payslip_record(
-        actor=story.enterprise, contract=c, month="2025-09", scheduled_days=26, days_worked=26, pieces=300
+        actor=story.enterprise, contract=c, month=dt.date(2025, 9, 1), scheduled_days=26, days_worked=26, pieces=300
     )
 
 

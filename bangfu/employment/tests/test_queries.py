@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -42,9 +43,11 @@ def grow(story: Story, n: int) -> None:
         reg.household_set_relocation(household=h, site=story.site if i % 2 else site2, moved_on=dt.date(2020, 1, 1))
         member = registry.members_of(world.county, h.pk)[0]
         c = hire(world.t1, story, member)
-        services.payslip_record(actor=world.t1, contract=c, month="2025-01", scheduled_days=26, days_worked=20)
+        services.payslip_record(
+            actor=world.t1, contract=c, month=dt.date(2025, 1, 1), scheduled_days=26, days_worked=20
+        )
         services.trainee_add(actor=world.t1, course=course, member_id=member.pk)
-    services.funding_add(actor=world.t1, workshop=story.workshop, kind="county", amount="1000", year=2024)
+    services.funding_add(actor=world.t1, workshop=story.workshop, kind="county", amount=Decimal("1000"), year=2024)
     services.workshop_create(
         actor=world.t1,
         values={"name": f"车间{n}", "kind": "home", "village": world.v1a.code, "started_on": "2024-01-01"}

@@ -26,13 +26,13 @@ def _revenue_check(story: Story, on: dt.date) -> Any:
 def test_upgrade_reads_the_last_full_year_only(story: Story) -> None:
     w, t1 = story.workshop, story.world.t1
     last = timezone.localdate().year - 1
-    services.workshop_revenue_set(actor=t1, workshop=w, year=last - 1, amount="800000")
+    services.workshop_revenue_set(actor=t1, workshop=w, year=last - 1, amount=Decimal("800000"))
     on = timezone.localdate()
     check = _revenue_check(story, on)
     assert check.actual == "0.00" and not check.ok and str(last) in check.zh
-    services.workshop_revenue_set(actor=t1, workshop=w, year=last, amount="499999.99")
+    services.workshop_revenue_set(actor=t1, workshop=w, year=last, amount=Decimal("499999.99"))
     assert not _revenue_check(story, on).ok
-    services.workshop_revenue_set(actor=t1, workshop=w, year=last, amount="500000", note="审计报告")
+    services.workshop_revenue_set(actor=t1, workshop=w, year=last, amount=Decimal("500000"), note="审计报告")
     check = _revenue_check(story, on)
     assert check.ok and check.actual == "500000.00"
     assert WorkshopRevenue.objects.filter(workshop=w).count() == 2  # re-entering a year corrects it
@@ -43,17 +43,21 @@ def test_upgrade_reads_the_last_full_year_only(story: Story) -> None:
 def test_an_unfinished_year_or_an_outsider_writes_nothing(story: Story) -> None:
     w = story.workshop
     with pytest.raises(ValidationFailed) as exc:
-        services.workshop_revenue_set(actor=story.world.t1, workshop=w, year=timezone.localdate().year, amount="1")
+        services.workshop_revenue_set(
+            actor=story.world.t1, workshop=w, year=timezone.localdate().year, amount=Decimal("1")
+        )
     assert exc.value.problems[0].field == "year"
     for outsider in (story.world.t2, story.world.gw2, story.enterprise):
         with pytest.raises(NotFound):
-            services.workshop_revenue_set(actor=outsider, workshop=w, year=2020, amount="1")
+            services.workshop_revenue_set(actor=outsider, workshop=w, year=2020, amount=Decimal("1"))
     assert not WorkshopRevenue.objects.filter(workshop=w).exists()
 
 
 def test_revenue_amount_must_be_a_number(story: Story) -> None:
     with pytest.raises(ValidationFailed) as exc:
-        services.workshop_revenue_set(actor=story.world.t1, workshop=story.workshop, year=2020, amount="五十万")
+        services.workshop_revenue_set(
+            actor=story.world.t1, workshop=story.workshop, year=2020, amount=Decimal("五十万")
+        )
     assert "请填写数字" in exc.value.problems[0].zh
     assert selectors.workshop_get(story.world.t1, story.workshop.pk).revenues.count() == 0
     assert Decimal("0") == selectors.last_full_year_revenue(story.workshop.pk, dt.date(2021, 6, 1))

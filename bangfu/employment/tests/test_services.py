@@ -29,13 +29,13 @@ def wage(story: Story, h: Any, year: int, item: str = "wage") -> Decimal:
 def test_story_a_contract_probation_and_payroll_flow_into_income(story: Story) -> None:
     jishi, _wife = members(story, story.a)
     c = hire(story.world.t1, story, jishi)
-    for month in ("2024-10", "2024-11", "2024-12"):
+    for month in (dt.date(2024, 10, 1), dt.date(2024, 11, 1), dt.date(2024, 12, 1)):
         slip = services.payslip_record(
             actor=story.enterprise, contract=c, month=month, scheduled_days=26, days_worked=26, pieces=400
         )
         assert slip.in_probation and slip.gross == D("2000.00")
     jan = services.payslip_record(
-        actor=story.enterprise, contract=c, month="2025-01", scheduled_days=26, days_worked=26, pieces=600
+        actor=story.enterprise, contract=c, month=dt.date(2025, 1, 1), scheduled_days=26, days_worked=26, pieces=600
     )
     assert (jan.in_probation, jan.monthly_part, jan.piece_part, jan.gross) == (
         False,
@@ -48,7 +48,7 @@ def test_story_a_contract_probation_and_payroll_flow_into_income(story: Story) -
     services.payslip_record(
         actor=story.world.t1,
         contract=c,
-        month="2025-01",
+        month=dt.date(2025, 1, 1),
         scheduled_days=26,
         days_worked=26,
         pieces=700,
@@ -61,10 +61,14 @@ def test_story_a_contract_probation_and_payroll_flow_into_income(story: Story) -
 def test_payroll_refuses_months_outside_the_contract_and_bad_attendance(story: Story) -> None:
     c = hire(story.world.t1, story, members(story, story.a)[0])
     with pytest.raises(ValidationFailed) as e:
-        services.payslip_record(actor=story.world.t1, contract=c, month="2024-09", scheduled_days=26, days_worked=26)
+        services.payslip_record(
+            actor=story.world.t1, contract=c, month=dt.date(2024, 9, 1), scheduled_days=26, days_worked=26
+        )
     assert "不在合同期内" in e.value.zh
     with pytest.raises(ValidationFailed):
-        services.payslip_record(actor=story.world.t1, contract=c, month="2024-10", scheduled_days=26, days_worked=27)
+        services.payslip_record(
+            actor=story.world.t1, contract=c, month=dt.date(2024, 10, 1), scheduled_days=26, days_worked=27
+        )
     assert selectors.payslips_of(story.world.t1, c.pk).count() == 0
     assert wage(story, story.a, 2024) == 0
 
@@ -111,7 +115,7 @@ def test_access_trio_and_operator_binding(story: Story) -> None:
             selectors.workshop_get(outsider, w.pk)
         with pytest.raises(NotFound):
             services.funding_add(
-                actor=outsider, workshop=w, kind="east_west", amount="1", year=2023, partner_province="浙江"
+                actor=outsider, workshop=w, kind="east_west", amount=Decimal("1"), year=2023, partner_province="浙江"
             )
     assert selectors.workshop_get(story.enterprise, w.pk) == w
     assert w.funding.count() == 0
@@ -181,7 +185,7 @@ def test_one_welfare_post_per_household(story: Story) -> None:
     assert selectors.posts_visible(story.world.t1).count() == 1
     services.welfare_post_months(actor=story.world.t1, post=post, months_served=12)
     assert wage(story, story.a, 2025) == D("6000.00")
-    services.welfare_post_end(actor=story.world.t1, post=post, end="2025-02-28", reason="assessment_failed")
+    services.welfare_post_end(actor=story.world.t1, post=post, end=dt.date(2025, 2, 28), reason="assessment_failed")
     assert wage(story, story.a, 2025) == D("1000.00")  # months served beyond the last day are not paid
     services.welfare_post_create(
         actor=story.world.t1,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,47 +14,47 @@ from django.views.decorators.http import require_POST
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.areas import selectors as areas
 from bangfu.areas.domain.codes import Level
-from bangfu.core.errors import ApplicationError
 from bangfu.core.replicas import replica_ok
+from bangfu.core.views import form_post
 from bangfu.employment import selectors, services
 from bangfu.employment.domain.dividends import BASIS_LABELS, Basis
 from bangfu.employment.models import CollectiveAsset, DividendRule
-from bangfu.employment.views._forms import failed, officers_only, posted
+from bangfu.employment.views._forms import officers_only
 
 
-def _list(request: HttpRequest, extra: dict[str, Any], status: int = 200) -> HttpResponse:
+def _list_context(request: HttpRequest) -> dict[str, Any]:
     user: Any = request.user
-    context = {
+    return {
         "assets": selectors.assets_visible(user).order_by("village_id", "name"),
         "villages": [(v.code, v.name) for v in areas.areas_visible(user, level=Level.VILLAGE, cap=Cap.EMPLOYMENT_EDIT)],
         "workshops": [(w.pk, w.name) for w in selectors.workshops_visible(user, edit=True).order_by("name")],
         "kinds": CollectiveAsset.KINDS,
-        "values": {"kind": "land"},
     }
-    return render(request, "employment/asset_list.html", context | extra, status=status)
 
 
 @login_required
 @writes(Cap.EMPLOYMENT_EDIT)
 @replica_ok
 def asset_list(request: HttpRequest) -> HttpResponse:
-    officers_only(request.user)
-    if request.method != "POST":
-        return _list(request, {})
-    values = posted(request, ["village", "name", "kind", "workshop", "annual_rent"])
-    try:
-        a = services.asset_create(actor=request.user, values=values)  # type: ignore[arg-type]
-    except ApplicationError as exc:
-        return _list(request, failed(exc, values=values), exc.status)
-    messages.success(request, f"已登记集体资产：{a.name} Asset recorded")
-    return redirect("employment:asset_detail", pk=a.pk)
+    user: Any = request.user
+    officers_only(user)
+    return form_post(
+        request,
+        template="employment/asset_list.html",
+        context=lambda: _list_context(request),
+        initial={"kind": "land"},
+        fields=["village", "name", "kind", "workshop", "annual_rent"],
+        run=lambda v: services.asset_create(actor=user, values=v),
+        done=lambda a: f"已登记集体资产：{a.name} Asset recorded",
+        then=lambda a: redirect("employment:asset_detail", pk=a.pk),
+    )
 
 
-def _detail(request: HttpRequest, pk: int, extra: dict[str, Any], status: int = 200) -> HttpResponse:
+def _detail_context(request: HttpRequest, pk: int) -> dict[str, Any]:
     user: Any = request.user
     asset = selectors.asset_get(user, pk)
     today = timezone.localdate()
-    context = {
+    return {
         "a": asset,
         "rules": list(asset.rules.all()),
         "incomes": selectors.asset_incomes(user, pk),
@@ -65,13 +64,12 @@ def _detail(request: HttpRequest, pk: int, extra: dict[str, Any], status: int = 
         "rule_values": {"basis": "household", "eligibility": "relocated_poor"},
         "income_values": {"year": today.year - 1, "amount": asset.annual_rent, "received_on": today.isoformat()},
     }
-    return render(request, "employment/asset_detail.html", context | extra, status=status)
 
 
 @login_required
 def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
     officers_only(request.user)
-    return _detail(request, pk, {})
+    return render(request, "employment/asset_detail.html", _detail_context(request, pk))
 
 
 @login_required
@@ -81,13 +79,17 @@ def rule_set(request: HttpRequest, pk: int) -> HttpResponse:
     """A new split rule from a date; the rule it replaces ends the day before."""
     user: Any = request.user
     officers_only(user)
-    values = posted(request, ["effective_from", "collective_share", "basis", "eligibility"])
-    try:
-        services.dividend_rule_set(actor=user, asset=selectors.asset_get(user, pk), **values)
-    except ApplicationError as exc:
-        return _detail(request, pk, failed(exc, rule_values=values, form="rule"), exc.status)
-    messages.success(request, "收益分配规则已保存 Split rule saved")
-    return redirect("employment:asset_detail", pk=pk)
+    return form_post(
+        request,
+        template="employment/asset_detail.html",
+        context=lambda: _detail_context(request, pk),
+        fields=["effective_from", "collective_share", "basis", "eligibility"],
+        run=lambda v: services.dividend_rule_set(actor=user, asset=selectors.asset_get(user, pk), **v),
+        done="收益分配规则已保存 Split rule saved",
+        then=lambda _: redirect("employment:asset_detail", pk=pk),
+        keep_as="rule_values",
+        form="rule",
+    )
 
 
 @login_required
@@ -97,10 +99,14 @@ def income_distribute(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a year's income and distribute it at once to the collective and the eligible households."""
     user: Any = request.user
     officers_only(user)
-    values = posted(request, ["year", "amount", "received_on"])
-    try:
-        income = services.asset_income_distribute(actor=user, asset=selectors.asset_get(user, pk), **values)
-    except ApplicationError as exc:
-        return _detail(request, pk, failed(exc, income_values=values, form="income"), exc.status)
-    messages.success(request, f"{income.year}年收益已分配：分红 {income.dividend_amount} 元 Distributed")
-    return redirect("employment:asset_detail", pk=pk)
+    return form_post(
+        request,
+        template="employment/asset_detail.html",
+        context=lambda: _detail_context(request, pk),
+        fields=["year", "amount", "received_on"],
+        run=lambda v: services.asset_income_distribute(actor=user, asset=selectors.asset_get(user, pk), **v),
+        done=lambda income: f"{income.year}年收益已分配：分红 {income.dividend_amount} 元 Distributed",
+        then=lambda _: redirect("employment:asset_detail", pk=pk),
+        keep_as="income_values",
+        form="income",
+    )

@@ -16,10 +16,10 @@ from django.utils import timezone
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.areas.domain.codes import LEVEL_LABELS, Level
 from bangfu.core.errors import ApplicationError, Forbidden
+from bangfu.core.views import failed, post_dict
 from bangfu.employment import selectors, services
 from bangfu.employment.domain.wages import DAY_COUNT_LABELS
 from bangfu.employment.models import EmploymentPolicy
-from bangfu.employment.views._forms import failed, posted
 
 # English beside the model's Chinese label; a test checks every parameter has one.
 EN_LABELS = {
@@ -97,7 +97,7 @@ def parameters(request: HttpRequest) -> HttpResponse:
         code = mine[0].code
     if request.method != "POST":
         return _page(request, code, {})
-    values = posted(request, [*services.POLICY_FIELDS, "effective_from"])
+    values = post_dict(request, [*services.POLICY_FIELDS, "effective_from"])
     start = values.pop("effective_from")
     try:
         p = services.policy_set(actor=user, area_code=code, effective_from=start, values=values)

@@ -5,37 +5,35 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.domain.roles import Cap, writes
-from bangfu.core.errors import ApplicationError
+from bangfu.core import inputs
 from bangfu.core.replicas import replica_ok
+from bangfu.core.views import form_post
 from bangfu.employment import selectors, services
 from bangfu.employment.domain.endings import POST_END_REASONS, choices
 from bangfu.employment.models import WelfarePost
-from bangfu.employment.views._forms import ending_form, failed, officers_only, posted
+from bangfu.employment.views._forms import ending_form, officers_only
 
 _POST_FIELDS = ["id_number", "post_type", "level", "start", "end", "monthly_pay"]
 
 
-def _page(request: HttpRequest, extra: dict[str, Any], status: int = 200) -> HttpResponse:
+def _context(request: HttpRequest) -> dict[str, Any]:
     user: Any = request.user
-    year = timezone.localdate().year
     posts = selectors.posts_visible(user).order_by("-year", "village_id", "member__name")
-    context = {"posts": posts, "levels": WelfarePost.LEVELS, "year": year, "values": {"level": "village"}}
-    return render(request, "employment/post_list.html", context | extra, status=status)
+    return {"posts": posts, "levels": WelfarePost.LEVELS, "year": timezone.localdate().year}
 
 
 @login_required
 @replica_ok
 def post_list(request: HttpRequest) -> HttpResponse:
     officers_only(request.user)
-    return _page(request, {})
+    return render(request, "employment/post_list.html", _context(request) | {"values": {"level": "village"}})
 
 
 @login_required
@@ -45,13 +43,16 @@ def post_create(request: HttpRequest) -> HttpResponse:
     """Appoint a person for one year; the per-household limit and age limit in force are checked."""
     user: Any = request.user
     officers_only(user)
-    values = posted(request, _POST_FIELDS)
-    try:
-        p = services.welfare_post_create(actor=user, values=values | {"end": values["end"] or None})
-    except ApplicationError as exc:
-        return _page(request, failed(exc, values=values, form="create"), exc.status)
-    messages.success(request, f"已聘用：{p.member.name} {p.post_type} Post recorded")
-    return redirect("employment:post_list")
+    return form_post(
+        request,
+        template="employment/post_list.html",
+        context=lambda: _context(request),
+        fields=_POST_FIELDS,
+        run=lambda v: services.welfare_post_create(actor=user, values=v | {"end": v["end"] or None}),
+        done=lambda p: f"已聘用：{p.member.name} {p.post_type} Post recorded",
+        then="employment:post_list",
+        form="create",
+    )
 
 
 @login_required
@@ -61,13 +62,21 @@ def post_months(request: HttpRequest, pk: int) -> HttpResponse:
     """Months served after the assessment; the pay earned becomes the household's wage income."""
     user: Any = request.user
     officers_only(user)
-    try:
-        post = selectors.post_get(user, pk)
-        services.welfare_post_months(actor=user, post=post, months_served=request.POST.get("months_served", ""))
-    except ApplicationError as exc:
-        return _page(request, failed(exc, form=f"months-{pk}"), exc.status)
-    messages.success(request, "聘用月数已更新 Months recorded")
-    return redirect("employment:post_list")
+    return form_post(
+        request,
+        template="employment/post_list.html",
+        context=lambda: _context(request) | {"values": {"level": "village"}},
+        fields=["months_served"],
+        run=lambda v: services.welfare_post_months(
+            actor=user,
+            post=selectors.post_get(user, pk),
+            months_served=inputs.whole(v["months_served"], "months_served", zh="聘用月数", en="months served"),
+        ),
+        done="聘用月数已更新 Months recorded",
+        then="employment:post_list",
+        keep_as="months",
+        form=f"months-{pk}",
+    )
 
 
 @login_required

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,11 +13,9 @@ from django.views.decorators.http import require_POST
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.areas import selectors as areas
 from bangfu.areas.domain.codes import Level
-from bangfu.core.errors import ApplicationError
 from bangfu.core.replicas import replica_ok
-from bangfu.core.views import int_or_none
+from bangfu.core.views import form_post, int_or_none
 from bangfu.employment import access, selectors, services
-from bangfu.employment.views._forms import failed, posted
 
 _COURSE_FIELDS = [
     "workshop",
@@ -58,18 +55,16 @@ def _choices(user: Any) -> dict[str, Any]:
 def course_new(request: HttpRequest) -> HttpResponse:
     """Officers organise a course for a village or a workshop; an enterprise user for its workshops."""
     user: Any = request.user
-    context: dict[str, Any] = {"values": {"workshop": request.GET.get("workshop", ""), "order_based": "on"}}
-    if request.method == "POST":
-        values = posted(request, _COURSE_FIELDS)
-        try:
-            course = services.course_create(actor=user, values=values)
-        except ApplicationError as exc:
-            context = failed(exc, values=values)
-        else:
-            messages.success(request, f"已登记培训：{course.skill} Course recorded")
-            return redirect("employment:course_detail", pk=course.pk)
-    status = context["error"].status if "error" in context else 200
-    return render(request, "employment/course_form.html", context | _choices(user), status=status)
+    return form_post(
+        request,
+        template="employment/course_form.html",
+        context=lambda: _choices(user),
+        initial={"workshop": request.GET.get("workshop", ""), "order_based": "on"},
+        fields=_COURSE_FIELDS,
+        run=lambda v: services.course_create(actor=user, values=v),
+        done=lambda course: f"已登记培训：{course.skill} Course recorded",
+        then=lambda course: redirect("employment:course_detail", pk=course.pk),
+    )
 
 
 def _course_context(user: Any, pk: int) -> dict[str, Any]:
@@ -94,18 +89,18 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def course_trainee_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a trainee by ID number (anyone registered in the user's areas) or one of the workshop's workers."""
     user: Any = request.user
-    values = posted(request, ["id_number", "member", "certificate_no"])
-    try:
-        course = selectors.course_get(user, pk)
-        services.trainee_add(
+    return form_post(
+        request,
+        template="employment/course_detail.html",
+        context=lambda: _course_context(user, pk),
+        fields=["id_number", "member", "certificate_no"],
+        run=lambda v: services.trainee_add(
             actor=user,
-            course=course,
-            id_number=values["id_number"] or None,
-            member_id=int_or_none(values["member"]),
-            certificate_no=values["certificate_no"],
-        )
-    except ApplicationError as exc:
-        context = failed(exc, values=values) | _course_context(user, pk)
-        return render(request, "employment/course_detail.html", context, status=exc.status)
-    messages.success(request, "已加入培训名单 Trainee added")
-    return redirect("employment:course_detail", pk=pk)
+            course=selectors.course_get(user, pk),
+            id_number=v["id_number"] or None,
+            member_id=int_or_none(v["member"]),
+            certificate_no=v["certificate_no"],
+        ),
+        done="已加入培训名单 Trainee added",
+        then=lambda _: redirect("employment:course_detail", pk=pk),
+    )

@@ -6,9 +6,9 @@ what each may do from the services."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,15 +18,16 @@ from django.views.decorators.http import require_POST
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.areas import selectors as areas
 from bangfu.areas.domain.codes import Level
-from bangfu.core.errors import ApplicationError, NotFound
+from bangfu.core import inputs
+from bangfu.core.errors import NotFound
 from bangfu.core.replicas import replica_ok
-from bangfu.core.views import int_or_none
+from bangfu.core.views import form_post, int_or_none
 from bangfu.employment import access, selectors, services
 from bangfu.employment.domain.months import add_months, month_start
 from bangfu.employment.domain.transitions import STATE_LABELS, TABLE, State
 from bangfu.employment.domain.wages import WAGE_KIND_LABELS, WageKind
 from bangfu.employment.models import FundingSource, Workshop
-from bangfu.employment.views._forms import failed, officers_only, posted
+from bangfu.employment.views._forms import officers_only
 from bangfu.registry import selectors as registry
 
 
@@ -107,14 +108,28 @@ def _back(pk: int, month: str | None = None) -> HttpResponse:
     return response
 
 
-def _fail(request: HttpRequest, pk: int, exc: ApplicationError, form: str, **ctx: Any) -> HttpResponse:
-    """Re-render the workshop page with the problems next to the fields of the form that was sent."""
-    context = failed(exc, form=form, **ctx)
-    context["fe"] = {form: context.pop("errors")}  # several forms share field names (year, name …)
-    context["errors"] = context["fe"][form]
-    month = _month(request.POST.get("month") or request.GET.get("month"))
-    context |= _workshop_context(request, pk, month)
-    return render(request, "employment/workshop_detail.html", context, status=exc.status)
+def _on_page[T](
+    request: HttpRequest,
+    pk: int,
+    *,
+    form: str,
+    keep: str,
+    run: Callable[[dict[str, str]], T],
+    done: str | Callable[[T], str],
+    then: Callable[[T], HttpResponse] | None = None,
+) -> HttpResponse:
+    """One of the workshop page's forms: on a problem the page is shown again with the problems next to
+    the fields of the form that was sent (`fe[form]`: several forms share field names, year, name …)."""
+    return form_post(
+        request,
+        template="employment/workshop_detail.html",
+        context=lambda: _workshop_context(request, pk, _month(request.POST.get("month") or request.GET.get("month"))),
+        run=run,
+        done=done,
+        then=then or (lambda _: _back(pk)),
+        keep_as=keep,
+        form=form,
+    )
 
 
 @login_required
@@ -123,24 +138,35 @@ def _fail(request: HttpRequest, pk: int, exc: ApplicationError, form: str, **ctx
 def payroll_enter(request: HttpRequest, pk: int) -> HttpResponse:
     """One payroll row: the month's attendance and pieces of one contract."""
     user: Any = request.user
-    month = request.POST.get("month", "")
-    try:
-        contract = selectors.contract_get(user, int_or_none(request.POST.get("contract")) or 0)
+
+    def run(v: dict[str, str]) -> Any:
+        contract = selectors.contract_get(user, int_or_none(v["contract"]) or 0)
         if contract.workshop_id != pk:
             raise NotFound()
-        slip = services.payslip_record(
+        with inputs.Problems() as p:
+            month = p.month(v["month"], "month")
+            scheduled = p.whole(v["scheduled_days"], "scheduled_days", zh="应出勤天数", en="scheduled days")
+            worked = p.whole(v["days_worked"], "days_worked", zh="实际出勤天数", en="days worked")
+            pieces = p.whole(v["pieces"] or "0", "pieces", zh="计件数", en="pieces")
+        return services.payslip_record(
             actor=user,
             contract=contract,
             month=month,
-            scheduled_days=request.POST.get("scheduled_days", ""),
-            days_worked=request.POST.get("days_worked", ""),
-            pieces=request.POST.get("pieces") or 0,
-            reason=request.POST.get("reason", ""),
+            scheduled_days=scheduled,
+            days_worked=worked,
+            pieces=pieces,
+            reason=v["reason"],
         )
-    except ApplicationError as exc:
-        return _fail(request, pk, exc, "payroll", pay=request.POST)
-    messages.success(request, f"{contract.member.name} {month} 应发 {slip.gross} 元 已保存 Saved")
-    return _back(pk, month)
+
+    return _on_page(
+        request,
+        pk,
+        form="payroll",
+        keep="pay",
+        run=run,
+        done=lambda slip: f"{slip.contract.member.name} {slip.month:%Y-%m} 应发 {slip.gross} 元 已保存 Saved",
+        then=lambda slip: _back(pk, f"{slip.month:%Y-%m}"),
+    )
 
 
 @login_required
@@ -149,14 +175,16 @@ def payroll_enter(request: HttpRequest, pk: int) -> HttpResponse:
 def contract_create(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     fields = ["id_number", "job", "start", "term_months", "probation_months", "probation_pay", "wage_code"]
-    values = {f: request.POST.get(f, "").strip() for f in fields}
-    try:
-        w = selectors.workshop_get(user, pk)
-        c = services.contract_create(actor=user, workshop=w, values=values)
-    except ApplicationError as exc:
-        return _fail(request, pk, exc, "hire", hire=values)
-    messages.success(request, f"已签订劳动合同：{c.member.name} Contract recorded")
-    return _back(pk)
+    return _on_page(
+        request,
+        pk,
+        form="hire",
+        keep="hire",
+        run=lambda v: services.contract_create(
+            actor=user, workshop=selectors.workshop_get(user, pk), values={f: v.get(f, "") for f in fields}
+        ),
+        done=lambda c: f"已签订劳动合同：{c.member.name} Contract recorded",
+    )
 
 
 @login_required
@@ -164,15 +192,16 @@ def contract_create(request: HttpRequest, pk: int) -> HttpResponse:
 @writes(Cap.EMPLOYMENT_EDIT)
 def transition(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
-    try:
-        w = selectors.workshop_get(user, pk)
-        services.workshop_transition(
-            actor=user, workshop=w, event=request.POST.get("event", ""), reason=request.POST.get("reason", "")
-        )
-    except ApplicationError as exc:
-        return _fail(request, pk, exc, "transition")
-    messages.success(request, "车间状态已更新 Status updated")
-    return _back(pk)
+    return _on_page(
+        request,
+        pk,
+        form="transition",
+        keep="sent",
+        run=lambda v: services.workshop_transition(
+            actor=user, workshop=selectors.workshop_get(user, pk), event=v.get("event", ""), reason=v.get("reason", "")
+        ),
+        done="车间状态已更新 Status updated",
+    )
 
 
 @login_required
@@ -180,14 +209,23 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
 @writes(Cap.EMPLOYMENT_EDIT)
 def funding_add(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
-    try:
+
+    def run(v: dict[str, str]) -> Any:
         w = selectors.workshop_get(user, pk)
-        values = posted(request, ["kind", "amount", "year", "partner_province", "note"])
-        services.funding_add(actor=user, workshop=w, **values)
-    except ApplicationError as exc:
-        return _fail(request, pk, exc, "funding", fund=request.POST)
-    messages.success(request, "资金来源已登记 Funding recorded")
-    return _back(pk)
+        with inputs.Problems() as p:
+            amount = p.money(v.get("amount"), "amount", positive=True)
+            year = p.whole(v.get("year"), "year", low=2000, high=2100, zh="年度", en="year")
+        return services.funding_add(
+            actor=user,
+            workshop=w,
+            kind=v.get("kind", ""),
+            amount=amount,
+            year=year,
+            partner_province=v.get("partner_province", ""),
+            note=v.get("note", ""),
+        )
+
+    return _on_page(request, pk, form="funding", keep="fund", run=run, done="资金来源已登记 Funding recorded")
 
 
 @login_required
@@ -196,20 +234,19 @@ def funding_add(request: HttpRequest, pk: int) -> HttpResponse:
 def trainee_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Enrol one of the workshop's workers in one of its courses."""
     user: Any = request.user
-    try:
-        course = selectors.course_get(user, int_or_none(request.POST.get("course")) or 0)
+
+    def run(v: dict[str, str]) -> Any:
+        course = selectors.course_get(user, int_or_none(v.get("course")) or 0)
         if course.workshop_id != pk:
             raise NotFound()
-        services.trainee_add(
+        return services.trainee_add(
             actor=user,
             course=course,
-            member_id=int_or_none(request.POST.get("member")),
-            certificate_no=request.POST.get("certificate_no", ""),
+            member_id=int_or_none(v.get("member")),
+            certificate_no=v.get("certificate_no", ""),
         )
-    except ApplicationError as exc:
-        return _fail(request, pk, exc, "trainee")
-    messages.success(request, "已加入培训名单 Trainee added")
-    return _back(pk)
+
+    return _on_page(request, pk, form="trainee", keep="sent", run=run, done="已加入培训名单 Trainee added")
 
 
 @login_required
@@ -223,13 +260,17 @@ def payslip_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @writes(Cap.EMPLOYMENT_EDIT)
 def revenue_set(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
-    try:
+
+    def run(v: dict[str, str]) -> Any:
         w = selectors.workshop_get(user, pk)
-        r = services.workshop_revenue_set(actor=user, workshop=w, **posted(request, ["year", "amount", "note"]))
-    except ApplicationError as exc:
-        return _fail(request, pk, exc, "revenue", rev=request.POST)
-    messages.success(request, f"{r.year}年营业收入已登记 Revenue recorded")
-    return _back(pk)
+        with inputs.Problems() as p:
+            year = p.whole(v.get("year"), "year", low=2000, high=timezone.localdate().year - 1, zh="年度", en="year")
+            amount = p.money(v.get("amount"), "amount")
+        return services.workshop_revenue_set(actor=user, workshop=w, year=year, amount=amount, note=v.get("note", ""))
+
+    return _on_page(
+        request, pk, form="revenue", keep="rev", run=run, done=lambda r: f"{r.year}年营业收入已登记 Revenue recorded"
+    )
 
 
 _WAGE_FIELDS = ["kind", "base", "piece_rate", "day_rate", "fixed", "cap"]
@@ -240,14 +281,15 @@ _WAGE_FIELDS = ["kind", "base", "piece_rate", "day_rate", "fixed", "cap"]
 @writes(Cap.EMPLOYMENT_EDIT)
 def wage_rule_set(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
-    head = posted(request, ["code", "name", "effective_from"])
-    try:
+
+    def run(v: dict[str, str]) -> Any:
         w = selectors.workshop_get(user, pk)
-        services.wage_rule_set(actor=user, workshop=w, values=posted(request, _WAGE_FIELDS), **head)
-    except ApplicationError as exc:
-        return _fail(request, pk, exc, "wage", rule=request.POST)
-    messages.success(request, f"工资规则{head['code']}已保存 Wage rule saved")
-    return _back(pk)
+        head = {f: v.get(f, "") for f in ("code", "name", "effective_from")}
+        return services.wage_rule_set(actor=user, workshop=w, values={f: v.get(f, "") for f in _WAGE_FIELDS}, **head)
+
+    return _on_page(
+        request, pk, form="wage", keep="rule", run=run, done=lambda r: f"工资规则{r.code}已保存 Wage rule saved"
+    )
 
 
 _WORKSHOP_FIELDS = [
@@ -281,22 +323,16 @@ def workshop_new(request: HttpRequest) -> HttpResponse:
     """Register a workshop with its operator (found by credit code or created)."""
     user: Any = request.user
     officers_only(user)
-    context: dict[str, Any] = {"values": {"kind": "factory", "insurance_per_worker_month": "15"}, "creating": True}
-    if request.method == "POST":
-        values = posted(request, _WORKSHOP_FIELDS)
-        try:
-            w = services.workshop_create(actor=user, values=values)
-        except ApplicationError as exc:
-            context = failed(exc, values=values, creating=True)
-        else:
-            messages.success(request, f"已登记车间：{w.name} Workshop registered")
-            return redirect("employment:workshop_detail", pk=w.pk)
-    return render(request, "employment/workshop_form.html", context | _form_choices(user), status=_status(context))
-
-
-def _status(context: dict[str, Any]) -> int:
-    error = context.get("error")
-    return error.status if error is not None else 200
+    return form_post(
+        request,
+        template="employment/workshop_form.html",
+        context=lambda: {"creating": True} | _form_choices(user),
+        initial={"kind": "factory", "insurance_per_worker_month": "15"},
+        fields=_WORKSHOP_FIELDS,
+        run=lambda v: services.workshop_create(actor=user, values=v),
+        done=lambda w: f"已登记车间：{w.name} Workshop registered",
+        then=lambda w: redirect("employment:workshop_detail", pk=w.pk),
+    )
 
 
 @login_required
@@ -308,15 +344,15 @@ def workshop_edit(request: HttpRequest, pk: int) -> HttpResponse:
     w = selectors.workshop_get(user, pk, edit=True)
     values = {f: getattr(w, f) for f in ("name", "kind", "site_distance", "insurance_per_worker_month")}
     values |= {"land_village": w.land_village_id, "site": w.site_id, "started_on": w.started_on.isoformat()}
-    context: dict[str, Any] = {"values": values, "w": w}
-    if request.method == "POST":
-        values = posted(request, [*services.WORKSHOP_EDITABLE, "reason"])
-        reason = values.pop("reason")
-        try:
-            services.workshop_update(actor=user, workshop=w, values=values, reason=reason)
-        except ApplicationError as exc:
-            context = failed(exc, values=values | {"reason": reason}, w=w)
-        else:
-            messages.success(request, "车间信息已更新 Workshop updated")
-            return redirect("employment:workshop_detail", pk=w.pk)
-    return render(request, "employment/workshop_form.html", context | _form_choices(user), status=_status(context))
+    return form_post(
+        request,
+        template="employment/workshop_form.html",
+        context=lambda: {"w": w} | _form_choices(user),
+        initial=values,
+        fields=[*services.WORKSHOP_EDITABLE, "reason"],
+        run=lambda v: services.workshop_update(
+            actor=user, workshop=w, values={k: v[k] for k in services.WORKSHOP_EDITABLE}, reason=v["reason"]
+        ),
+        done="车间信息已更新 Workshop updated",
+        then=lambda _: redirect("employment:workshop_detail", pk=w.pk),
+    )

@@ -20,10 +20,9 @@ from bangfu.accounts import selectors as accounts
 from bangfu.accounts.domain.roles import Cap
 from bangfu.areas.selectors import scope_for
 from bangfu.core import files
-from bangfu.core.domain import inputs
 from bangfu.core.domain.workflow import StepRefused
 from bangfu.core.errors import Conflict, Forbidden, NotFound, invalid, refused
-from bangfu.core.policy import date_window
+from bangfu.core.inputs import Problems, not_future
 from bangfu.core.services import audit_record
 from bangfu.insurance import selectors
 from bangfu.insurance.domain import codes
@@ -31,7 +30,6 @@ from bangfu.insurance.domain.duplicates import DuplicateRules, Filed, Line, Matc
 from bangfu.insurance.domain.eligibility import Assessment, ClaimFacts, assess
 from bangfu.insurance.domain.fund import service_fee
 from bangfu.insurance.domain.workflow import STATUS_LABELS, TABLE, Event, GuardFacts, Status
-from bangfu.insurance.inputs import Problems
 from bangfu.insurance.models import (
     CauseTerms,
     Claim,
@@ -111,11 +109,19 @@ def _scheme_for(household: Household, on: dt.date) -> Scheme:
 
 def _bounds(p: Problems, i: int, e: ExpenseInput) -> None:
     """An expense line's amount (bounded, at most two decimals), text and plausible dates."""
-    p.money(f"expenses[{i}].amount", e.amount)
-    p.text(f"expenses[{i}].description", e.description or "-", "费用名称", "description", max_len=120)
+    p.money(e.amount, f"expenses[{i}].amount")
+    p.text(
+        e.description or "-",
+        f"expenses[{i}].description",
+        max_len=120,
+        required=True,
+        multiline=True,
+        zh="费用名称",
+        en="description",
+    )
     for day in (e.incurred_on, e.incurred_to):
         if day is not None:
-            p.date(f"expenses[{i}].incurred_on", day, future=False)
+            p.date(day, f"expenses[{i}].incurred_on")
 
 
 def _check_lines(expenses: list[ExpenseInput], aid: list[AidInput]) -> None:
@@ -145,7 +151,7 @@ def _check_lines(expenses: list[ExpenseInput], aid: list[AidInput]) -> None:
         if a.amount < 0:
             p.add(f"aid[{i}].amount", f"第{i}项资助金额不能为负", f"Aid {i} cannot be negative")
         else:
-            p.money(f"aid[{i}].amount", a.amount)
+            p.money(a.amount, f"aid[{i}].amount")
     p.raise_if_any()
 
 
@@ -173,8 +179,7 @@ def claim_submit(
     household, cap = _household_for_submit(actor, household_id)
     if channel not in codes.CHANNELS:
         raise invalid("channel", "来源渠道无效", "Unknown channel")
-    if applied_on > timezone.localdate():
-        raise invalid("applied_on", "申请日期不能晚于今天", "The application date cannot be in the future")
+    not_future(applied_on, "applied_on", zh="申请日期", en="application date")
     _check_lines(expenses, aid or [])
     scheme = _scheme_for(household, applied_on)
     if cap == Cap.CLAIM_SURVEY and scheme.insurer not in selectors.insurer_companies(actor):
@@ -450,18 +455,11 @@ def _locked(actor: User, claim_id: int) -> Claim:
     return Claim.objects.select_for_update().select_related("scheme", "household").get(pk=claim_id)
 
 
-def not_future(field_name: str, on: dt.date) -> None:
-    """Steps are recorded on the day they happened, which may be earlier but never later than today."""
-    if on > timezone.localdate():
-        raise invalid(field_name, "日期不能晚于今天", "The date cannot be in the future")
-    inputs.date(on, field_name, window=date_window())  # nor implausibly early (year 0044)
-
-
 @transaction.atomic
 def claim_survey(*, actor: User, claim_id: int, surveyed_on: dt.date, notes: str, per_capita_income: Decimal) -> Claim:
     """Record the insurer's home survey (入户勘查): what was found and the verified per-capita income."""
     claim = _locked(actor, claim_id)
-    not_future("surveyed_on", surveyed_on)
+    not_future(surveyed_on, "surveyed_on")
     if not notes.strip():
         raise invalid("notes", "请填写勘查意见", "Write down what the home survey found")
     if per_capita_income < 0:
@@ -476,7 +474,7 @@ def claim_calculate(*, actor: User, claim_id: int, on: dt.date | None = None) ->
     """Compute the payout with the terms in force on the application date, and keep the explanation."""
     claim = _locked(actor, claim_id)
     on = on or timezone.localdate()
-    not_future("on", on)
+    not_future(on, "on")
     row = selectors.terms_in_force(claim.scheme, claim.cause, claim.applied_on)
     if row is None:
         raise Conflict(
@@ -526,7 +524,7 @@ def _explanation(result: Assessment, row: CauseTerms) -> dict[str, Any]:
 @transaction.atomic
 def claim_publicise(*, actor: User, claim_id: int, on: dt.date, note: str = "") -> Claim:
     claim = _locked(actor, claim_id)
-    not_future("on", on)
+    not_future(on, "on")
     claim.publicised_on = on
     _fire(actor, claim, Event.PUBLICISE, on, note, {"days": claim.scheme.publicity_days})
     return claim
@@ -536,7 +534,7 @@ def claim_publicise(*, actor: User, claim_id: int, on: dt.date, note: str = "") 
 def claim_approve(*, actor: User, claim_id: int, on: dt.date, note: str = "") -> Claim:
     """County approval (县级审批). Two approvals at once: the row lock makes the second one a Conflict."""
     claim = _locked(actor, claim_id)
-    not_future("on", on)
+    not_future(on, "on")
     data: dict[str, Any] = {"payout": str(claim.payout)}
     data |= _duties_apart(actor, claim, on)
     claim.approved_on = on
@@ -571,7 +569,7 @@ def _duties_apart(actor: User, claim: Claim, on: dt.date) -> dict[str, Any]:
 def claim_reject(*, actor: User, claim_id: int, code: str, reason: str, on: dt.date | None = None) -> Claim:
     claim = _locked(actor, claim_id)
     on = on or timezone.localdate()
-    not_future("on", on)
+    not_future(on, "on")
     if code not in codes.REJECT_CODES:
         raise invalid("code", "请选择驳回原因", "Choose a rejection reason code")
     if not reason.strip():
@@ -593,7 +591,7 @@ def claim_pay(*, actor: User, claim_id: int, reference: str, paid_on: dt.date) -
     if not reference.strip():
         raise invalid("reference", "请填写银行转账或支付凭证号", "Give the bank transfer or payment reference")
     claim = _locked(actor, claim_id)
-    not_future("paid_on", paid_on)
+    not_future(paid_on, "paid_on")
     amount = claim.payout or Decimal("0")
     _fire(actor, claim, Event.PAY, paid_on, reference, {"amount": str(amount), "reference": reference})
     try:

@@ -10,11 +10,11 @@ from django.db import transaction
 
 from bangfu.core.domain import inputs
 from bangfu.core.errors import Conflict, invalid
+from bangfu.core.inputs import not_future
 from bangfu.core.services import audit_record
 from bangfu.insurance import selectors
 from bangfu.insurance.domain.fund import premium_due, settle
 from bangfu.insurance.models import LedgerEntry, Scheme
-from bangfu.insurance.services.claims import not_future
 from bangfu.insurance.services.schemes import require_configure
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ def premium_record(
     scheme = selectors.scheme_get(actor, scheme_id)
     require_configure(actor, scheme.county_id)
     persons = inputs.count(persons, "persons", low=1, zh="承保人数", en="number of insured persons")
-    not_future("received_on", received_on)
+    not_future(received_on, "received_on")
     entry = LedgerEntry.objects.create(
         scheme=scheme,
         kind="premium",
@@ -55,7 +55,7 @@ def fund_settle(*, actor: User, scheme_id: int, on: dt.date) -> list[LedgerEntry
     """Year-end (多退少补): carry a surplus into next year's scheme, or book the county's top-up."""
     scheme = selectors.scheme_get(actor, scheme_id)
     require_configure(actor, scheme.county_id)
-    not_future("on", on)
+    not_future(on, "on")
     if on <= scheme.period_end:
         raise invalid("on", "保险期间结束后才能年终结算", "Settle only after the scheme period has ended")
     if LedgerEntry.objects.filter(scheme=scheme, kind__in=["carry_out", "topup"]).exists():

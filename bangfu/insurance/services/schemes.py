@@ -11,12 +11,12 @@ from django.db import transaction
 
 from bangfu.areas import selectors as areas
 from bangfu.core.errors import Conflict, Forbidden, NotFound, invalid
+from bangfu.core.inputs import Problems
 from bangfu.core.services import audit_record
 from bangfu.insurance import selectors
 from bangfu.insurance.domain import codes
 from bangfu.insurance.domain.eligibility import Terms
 from bangfu.insurance.domain.payout import Band, Tiers, tier_problems
-from bangfu.insurance.inputs import Problems
 from bangfu.insurance.models import CauseTerms, DocumentRule, Scheme, TermsBand
 
 if TYPE_CHECKING:
@@ -45,27 +45,53 @@ _SCHEME_FIELDS = (
 )
 
 
+def _groups(p: Problems, value: Any, field: str) -> list[str]:
+    """Household groups as a list or comma-separated codes; unknown codes are a problem."""
+    items = [str(g).strip() for g in (value if isinstance(value, list | tuple) else str(value).split(","))]
+    items = [g for g in items if g]
+    unknown = [g for g in items if g not in codes.GROUPS]
+    if unknown:
+        p.add(field, f"未知的人群类别：{'、'.join(unknown)}", f"Unknown groups: {', '.join(unknown)}")
+    return items
+
+
 def _clean_scheme(fields: dict[str, Any]) -> dict[str, Any]:
     p = Problems()
     out: dict[str, Any] = {
-        "name": p.text("name", fields.get("name"), "方案名称", "scheme name"),
-        "insurer": p.text("insurer", fields.get("insurer"), "承保公司", "insurer"),
-        "policyholder": p.text("policyholder", fields.get("policyholder"), "投保人", "policyholder"),
-        "period_start": p.date("period_start", fields.get("period_start")),
-        "period_end": p.date("period_end", fields.get("period_end")),
-        "basis": p.choice("basis", fields.get("basis"), codes.BASES),
-        "basis_share": p.rate("basis_share", fields.get("basis_share") or "0"),
-        "basis_count": p.count("basis_count", fields.get("basis_count") or 0),
-        "insured_groups": p.groups("insured_groups", fields.get("insured_groups") or []),
-        "premium_per_person": p.money("premium_per_person", fields.get("premium_per_person")),
-        "fee_rate": p.rate("fee_rate", fields.get("fee_rate") or "0"),
+        "name": p.text(
+            fields.get("name"), "name", max_len=2000, required=True, multiline=True, zh="方案名称", en="scheme name"
+        ),
+        "insurer": p.text(
+            fields.get("insurer"), "insurer", max_len=2000, required=True, multiline=True, zh="承保公司", en="insurer"
+        ),
+        "policyholder": p.text(
+            fields.get("policyholder"),
+            "policyholder",
+            max_len=2000,
+            required=True,
+            multiline=True,
+            zh="投保人",
+            en="policyholder",
+        ),
+        "period_start": p.date(fields.get("period_start"), "period_start", future=True),
+        "period_end": p.date(fields.get("period_end"), "period_end", future=True),
+        "basis": p.choice(fields.get("basis"), "basis", codes.BASES),
+        "basis_share": p.rate(fields.get("basis_share") or "0", "basis_share"),
+        "basis_count": p.whole(fields.get("basis_count") or 0, "basis_count", zh="人数", en="count"),
+        "insured_groups": _groups(p, fields.get("insured_groups") or [], "insured_groups"),
+        "premium_per_person": p.money(fields.get("premium_per_person"), "premium_per_person"),
+        "fee_rate": p.rate(fields.get("fee_rate") or "0", "fee_rate"),
         "carry_over": bool(fields.get("carry_over", True)),
         "deficit_topup": bool(fields.get("deficit_topup", True)),
-        "income_line": p.money("income_line", fields.get("income_line")),
+        "income_line": p.money(fields.get("income_line"), "income_line"),
         "publicity_required": bool(fields.get("publicity_required", False)),
-        "publicity_days": p.count("publicity_days", fields.get("publicity_days") or 5),
-        "dup_amount_tolerance": p.money("dup_amount_tolerance", fields.get("dup_amount_tolerance") or "0"),
-        "dup_date_slack_days": p.count("dup_date_slack_days", fields.get("dup_date_slack_days") or 0),
+        "publicity_days": p.whole(
+            fields.get("publicity_days") or 5, "publicity_days", zh="公示天数", en="publicity days"
+        ),
+        "dup_amount_tolerance": p.money(fields.get("dup_amount_tolerance") or "0", "dup_amount_tolerance"),
+        "dup_date_slack_days": p.whole(
+            fields.get("dup_date_slack_days") or 0, "dup_date_slack_days", zh="日期容差天数", en="date slack in days"
+        ),
         "dup_count_rejected": bool(fields.get("dup_count_rejected", False)),
     }
     start, end = out["period_start"], out["period_end"]

@@ -17,12 +17,12 @@ from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.core import files, params
 from bangfu.core.errors import ApplicationError, NotFound, invalid
+from bangfu.core.inputs import Problems
 from bangfu.core.replicas import replica_ok
 from bangfu.core.views import field_errors, int_or_none, reraise_access
 from bangfu.insurance import selectors, services
 from bangfu.insurance.domain import codes
 from bangfu.insurance.domain.workflow import EVENT_LABELS, STATUS_LABELS, TABLE, Event, Status
-from bangfu.insurance.inputs import Problems
 
 
 @login_required
@@ -58,12 +58,12 @@ def _lines(request: AuthedHttpRequest, p: Problems) -> tuple[list[services.Expen
     post = request.POST
 
     def day(name: str) -> Any:
-        return p.date(name, post[name]) if post.get(name, "").strip() else None
+        return p.date(post[name], name, future=True) if post.get(name, "").strip() else None
 
     expenses = [
         services.ExpenseInput(
             post.get(f"exp_desc_{i}", ""),
-            p.money(f"exp_amount_{i}", amount) or Decimal(0),
+            p.money(amount, f"exp_amount_{i}") or Decimal(0),
             day(f"exp_on_{i}"),
             day(f"exp_to_{i}"),
             post.get(f"exp_receipt_{i}", "").strip(),
@@ -72,7 +72,7 @@ def _lines(request: AuthedHttpRequest, p: Problems) -> tuple[list[services.Expen
         if (amount := post.get(f"exp_amount_{i}", "").strip())
     ]
     aid = [
-        services.AidInput(request.POST.get(f"aid_kind_{i}", ""), p.money(f"aid_amount_{i}", amount) or Decimal(0))
+        services.AidInput(request.POST.get(f"aid_kind_{i}", ""), p.money(amount, f"aid_amount_{i}") or Decimal(0))
         for i in range(1, 3)
         if (amount := request.POST.get(f"aid_amount_{i}", "").strip())
     ]
@@ -88,7 +88,7 @@ def claim_new(request: AuthedHttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _claim_form(request, {"values": {"household": household_id, "channel": "grid"}})
     p = Problems()
-    applied_on = p.date("applied_on", request.POST.get("applied_on"))
+    applied_on = p.date(request.POST.get("applied_on"), "applied_on", future=True)
     expenses, aid = _lines(request, p)
     try:
         p.raise_if_any()
@@ -146,8 +146,8 @@ def _step(request: AuthedHttpRequest, pk: int, event: str) -> None:
     today = timezone.localdate()
     if event == Event.SURVEY:
         on, income = (
-            p.date("surveyed_on", post.get("surveyed_on")),
-            p.money("per_capita_income", post.get("per_capita_income")),
+            p.date(post.get("surveyed_on"), "surveyed_on", future=True),
+            p.money(post.get("per_capita_income"), "per_capita_income"),
         )
         p.raise_if_any()
         services.claim_survey(
@@ -160,11 +160,11 @@ def _step(request: AuthedHttpRequest, pk: int, event: str) -> None:
             actor=request.user, claim_id=pk, code=post.get("code", ""), reason=post.get("reason", ""), on=today
         )
     elif event == Event.PAY:
-        paid_on = p.date("paid_on", post.get("paid_on"))
+        paid_on = p.date(post.get("paid_on"), "paid_on", future=True)
         p.raise_if_any()
         services.claim_pay(actor=request.user, claim_id=pk, reference=post.get("reference", ""), paid_on=paid_on)
     else:
-        on = p.date("on", post.get("on"))
+        on = p.date(post.get("on"), "on", future=True)
         p.raise_if_any()
         step = services.claim_publicise if event == Event.PUBLICISE else services.claim_approve
         step(actor=request.user, claim_id=pk, on=on, note=post.get("note", ""))

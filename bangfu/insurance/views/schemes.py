@@ -14,11 +14,11 @@ from django.views.decorators.http import require_POST
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.core.errors import ApplicationError, NotFound
+from bangfu.core.inputs import Problems
 from bangfu.core.replicas import replica_ok
 from bangfu.core.views import field_errors, int_or_none, reraise_access
 from bangfu.insurance import reports, selectors, services
 from bangfu.insurance.domain import codes
-from bangfu.insurance.inputs import Problems
 from bangfu.insurance.views.common import xlsx_response
 
 
@@ -151,24 +151,24 @@ def _terms_from_post(request: AuthedHttpRequest) -> services.TermsInput:
             continue
         bands.append(
             (
-                p.money(f"bands[{i}].lower", post.get(f"band_lower_{i}")),
-                p.money(f"bands[{i}].upper", post.get(f"band_upper_{i}"), required=False),
-                p.rate(f"bands[{i}].rate", post.get(f"band_rate_{i}", "")),
+                p.money(post.get(f"band_lower_{i}"), f"bands[{i}].lower"),
+                p.money(post.get(f"band_upper_{i}"), f"bands[{i}].upper", required=False),
+                p.rate(post.get(f"band_rate_{i}", ""), f"bands[{i}].rate"),
             )
         )
     thresholds = tuple(
-        (g, p.money("thresholds", v)) for g in ["*", *codes.GROUPS] if (v := post.get(f"threshold_{g}", "").strip())
+        (g, p.money(v, "thresholds")) for g in ["*", *codes.GROUPS] if (v := post.get(f"threshold_{g}", "").strip())
     )
     terms = services.TermsInput(
         cause=post.get("cause", "").strip(),
         label=post.get("label", "").strip(),
-        effective_from=p.date("effective_from", post.get("effective_from")),
-        deductible=p.money("deductible", post.get("deductible")),
+        effective_from=p.date(post.get("effective_from"), "effective_from", future=True),
+        deductible=p.money(post.get("deductible"), "deductible"),
         bands=tuple(bands),
-        per_claim_cap=p.money("per_claim_cap", post.get("per_claim_cap"), required=False),
-        annual_cap=p.money("annual_cap", post.get("annual_cap"), required=False),
+        per_claim_cap=p.money(post.get("per_claim_cap"), "per_claim_cap", required=False),
+        annual_cap=p.money(post.get("annual_cap"), "annual_cap", required=False),
         annual_cap_per=post.get("annual_cap_per", "household"),
-        income_line=p.money("income_line", post.get("income_line"), required=False),
+        income_line=p.money(post.get("income_line"), "income_line", required=False),
         deducted_aid=tuple(post.getlist("deducted_aid")),
         thresholds=thresholds,
     )
@@ -196,7 +196,7 @@ def terms_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @writes(Cap.CONFIGURE)
 def document_rule_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     p, post = Problems(), request.POST
-    on = p.date("effective_from", post.get("effective_from"))
+    on = p.date(post.get("effective_from"), "effective_from", future=True)
     try:
         p.raise_if_any()
         services.document_rule_set(
@@ -240,8 +240,8 @@ def fund_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def premium_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     p = Problems()
     persons, on = (
-        p.count("persons", request.POST.get("persons")),
-        p.date("received_on", request.POST.get("received_on")),
+        p.whole(request.POST.get("persons"), "persons", zh="人数", en="count"),
+        p.date(request.POST.get("received_on"), "received_on", future=True),
     )
     try:
         p.raise_if_any()
@@ -267,7 +267,7 @@ def premium_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @writes(Cap.CONFIGURE)
 def fund_settle(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     p = Problems()
-    on = p.date("on", request.POST.get("on"))
+    on = p.date(request.POST.get("on"), "on", future=True)
     try:
         p.raise_if_any()
         services.fund_settle(actor=request.user, scheme_id=pk, on=on)

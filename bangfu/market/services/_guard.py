@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING
-
-from django.utils import timezone
 
 from bangfu.core.errors import Forbidden, NotFound, invalid
 from bangfu.market import selectors as sel
@@ -40,12 +37,6 @@ def positive(field: str, value: Decimal, zh: str) -> Decimal:
     if value <= 0:
         raise invalid(field, f"{zh}必须大于0", f"{field} must be greater than 0")
     return value
-
-
-def not_future(field: str, day: dt.date, zh: str) -> dt.date:
-    if day > timezone.localdate():
-        raise invalid(field, f"{zh}不能晚于今天", f"{field} cannot be in the future")
-    return day
 
 
 def text(field: str, value: str, zh: str) -> str:

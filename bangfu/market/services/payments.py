@@ -10,10 +10,11 @@ from django.db import transaction
 from django.db.models import Q
 
 from bangfu.core.errors import invalid
+from bangfu.core.inputs import not_future
 from bangfu.core.services import audit_record
 from bangfu.market.domain import codes
 from bangfu.market.models import Enterprise, HouseholdLink, Payment
-from bangfu.market.services._guard import not_future, positive, require_edit
+from bangfu.market.services._guard import positive, require_edit
 from bangfu.registry import services as registry
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ def payment_record(
     require_edit(actor, enterprise)
     pay_kind = _kind(kind)
     positive("amount", amount, "金额")
-    not_future("paid_on", paid_on, "支付日期")
+    not_future(paid_on, "paid_on", zh="支付日期", en="payment date")
     link = _open_link(enterprise, household_id, codes.PAYMENT_LINK[pay_kind], paid_on)
     income_year = year or paid_on.year
     p = Payment.objects.create(

@@ -20,6 +20,7 @@ from bangfu.core.errors import (
     invalid,
     refused,
 )
+from bangfu.core.inputs import not_future
 from bangfu.core.services import audit_record
 from bangfu.market import selectors as sel
 from bangfu.market.domain import certification as cert
@@ -33,7 +34,7 @@ from bangfu.market.models import (
     Product,
     ProductionRecord,
 )
-from bangfu.market.services._guard import not_future, positive, require_edit, text
+from bangfu.market.services._guard import positive, require_edit, text
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -106,7 +107,7 @@ def production_record(
     """One day's output; it goes into stock at once."""
     require_edit(actor, product.enterprise)
     positive("quantity", quantity, "产量")
-    not_future("day", day, "生产日期")
+    not_future(day, "day", zh="生产日期", en="production date")
     if ProductionRecord.objects.filter(product=product, day=day).exists():
         raise Conflict(
             f"{day}的产量已登记；如需更正请联系管理员",
@@ -150,7 +151,7 @@ def certification_apply(*, actor: User | None, product: Product, applied_on: dt.
     """The enterprise applies to have the product certified as a support product (主体自愿申请); the
     application then waits for the township's first review."""
     require_edit(actor, product.enterprise)
-    not_future("applied_on", applied_on, "申请日期")
+    not_future(applied_on, "applied_on", zh="申请日期", en="application date")
     open_one = Certification.objects.filter(product=product, state__in=list(cert.OPEN_STATES)).first()
     if open_one is not None and open_one.state == CertState.RETURNED:
         raise Conflict(

@@ -10,10 +10,11 @@ from django.db import transaction
 from django.db.models import F
 
 from bangfu.core.errors import Conflict, invalid
+from bangfu.core.inputs import not_future
 from bangfu.core.services import audit_record
 from bangfu.market.domain import codes
 from bangfu.market.models import Enterprise, Product, SaleRecord, SalesEvent
-from bangfu.market.services._guard import not_future, positive, require_edit, text
+from bangfu.market.services._guard import positive, require_edit, text
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -60,7 +61,7 @@ def sale_record(
     sale_channel = _channel(channel)
     positive("quantity", quantity, "数量")
     positive("amount", amount, "金额")
-    not_future("day", day, "销售日期")
+    not_future(day, "day", zh="销售日期", en="sale date")
     is_online = _online(sale_channel, online)
     if sale_channel in codes.NEEDS_PLATFORM and not platform.strip():
         raise invalid(

@@ -1,64 +1,52 @@
-"""What every market form view does the same way: read posted values, run a service, and either go on
-or show the problems next to the fields (403/404 go to the error pages)."""
+"""The market's form pages: one generic page (`FormPage`, drawn by market/form.html with the project's
+`_field.html`) run by `core.views.form_post`, and the parsers of its typed fields."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from bangfu.core.errors import ApplicationError, invalid
-from bangfu.core.views import field_errors, reraise_access
+from bangfu.core.views import field_errors, form_post, reraise_access
 
 
 def decimal_field(request: HttpRequest, name: str, zh: str) -> Decimal:
-    raw = request.POST.get(name, "").replace(",", "").strip()
+    return decimal_value(request.POST.get(name, ""), name, zh)
+
+
+def decimal_value(raw: str, name: str, zh: str) -> Decimal:
     try:
-        return Decimal(raw)
+        return Decimal(raw.replace(",", "").strip())
     except InvalidOperation:
         raise invalid(name, f"{zh}应为数字", f"{name} must be a number") from None
 
 
 def date_field(request: HttpRequest, name: str, zh: str) -> dt.date:
+    return date_value(request.POST.get(name, ""), name, zh)
+
+
+def date_value(raw: str, name: str, zh: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(request.POST.get(name, "").strip())
+        return dt.date.fromisoformat(raw.strip())
     except ValueError:
         raise invalid(name, f"{zh}格式应为 年-月-日", f"{name} must be YYYY-MM-DD") from None
 
 
-def optional_date(request: HttpRequest, name: str, zh: str) -> dt.date | None:
-    return date_field(request, name, zh) if request.POST.get(name, "").strip() else None
-
-
-def int_field(request: HttpRequest, name: str, zh: str) -> int:
-    raw = request.POST.get(name, "").strip()
-    if not raw.isdigit():
+def int_value(raw: str, name: str, zh: str) -> int:
+    if not raw.strip().isdigit():
         raise invalid(name, f"{zh}应为整数", f"{name} must be a whole number")
-    return int(raw)
-
-
-def posted(request: HttpRequest, fields: list[str]) -> dict[str, str]:
-    return {f: request.POST.get(f, "").strip() for f in fields}
-
-
-def run(request: HttpRequest, ok: str, action: Any) -> None:
-    """For the small inline forms of a detail page: success and input problems become messages."""
-    try:
-        action()
-        messages.success(request, ok)
-    except ApplicationError as exc:
-        reraise_access(exc)
-        messages.error(request, "；".join(m for msgs in field_errors(exc).values() for m in msgs))
+    return int(raw.strip())
 
 
 @dataclass(frozen=True)
 class Field:
-    """One input of a form page (market/form.html draws them all the same way)."""
+    """One input of a form page (market/form.html draws each with the project's `_field.html`)."""
 
     name: str
     label: str
@@ -79,12 +67,40 @@ class FormPage:
     intro: str = ""
     values: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    def post[T](
+        self,
+        request: HttpRequest,
+        *,
+        run: Callable[[dict[str, str]], T],
+        done: str | Callable[[T], str],
+        then: Callable[[T], HttpResponse],
+        fields: list[str] | None = None,
+        forget: tuple[str, ...] = (),
+        **extra: Any,
+    ) -> HttpResponse:
+        """GET shows the page with `values`; POST is `core.views.form_post` (what was typed is kept,
+        except the fields in `forget`: an ID number is never echoed back into a page)."""
+
+        return form_post(
+            request,
+            template="market/form.html",
+            context={"page": self} | extra,
+            initial=self.values,
+            fields=fields or self.names,
+            run=run,
+            done=done,
+            then=then,
+            forget=forget,
+        )
+
     def render(self, request: HttpRequest, exc: ApplicationError | None = None, **extra: Any) -> HttpResponse:
+        """The page with `values` (and the problems of `exc` beside the fields)."""
         if exc is not None:
             reraise_access(exc)
         errors = field_errors(exc) if exc is not None else {}
-        rows = [(f, self.values.get(f.name, ""), errors.get(f.name, [])) for f in self.fields]
-        known = {f.name for f in self.fields}
-        rest = [m for k, msgs in errors.items() if k not in known for m in msgs]
-        ctx = {"page": self, "rows": rows, "form_errors": rest} | extra
+        ctx = {"page": self, "values": self.values, "errors": errors} | extra
         return render(request, "market/form.html", ctx, status=exc.status if exc is not None else 200)

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.core.replicas import replica_ok
+from bangfu.core.views import post_message
 from bangfu.market import selectors, services
 from bangfu.market.domain import codes
-from bangfu.market.views._forms import run as _done
 
 
 @login_required
@@ -50,7 +50,7 @@ def certification_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @writes(Cap.MARKET_EDIT)
 def certification_apply(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     p = selectors.product_get(request.user, pk)
-    _done(
+    post_message(
         request,
         "认定申请已提交，等待镇办初审 Application sent to the township for its first review",
         lambda: services.certification_apply(actor=request.user, product=p, applied_on=timezone.localdate()),
@@ -64,7 +64,7 @@ def certification_apply(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def certification_decide(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """One step from the application page (or the product page's resubmit button)."""
     c = selectors.certification_get(request.user, pk)
-    _done(
+    post_message(
         request,
         "已办理 Step recorded",
         lambda: services.certification_decide(

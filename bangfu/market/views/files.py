@@ -14,8 +14,8 @@ from bangfu.core import files, params
 from bangfu.core.errors import NotFound, invalid
 from bangfu.core.excel import SheetSpec, write_workbook
 from bangfu.core.replicas import replica_ok
+from bangfu.core.views import post_message
 from bangfu.market import selectors, services
-from bangfu.market.views._forms import run
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -32,7 +32,7 @@ def photo_upload(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             raise invalid("photo", "请选择图片文件", "choose an image file")
         services.product_photo_set(actor=request.user, product=p, upload=upload)
 
-    run(request, "图片已上传 Photo uploaded", act)
+    post_message(request, "图片已上传 Photo uploaded", act)
     return redirect("market:product_detail", pk=p.pk)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -15,19 +14,11 @@ from django.utils import timezone
 
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
-from bangfu.core.errors import ApplicationError, Forbidden, NotFound, invalid
+from bangfu.core.errors import Forbidden, NotFound, invalid
 from bangfu.market import selectors, services
 from bangfu.market.domain import codes
 from bangfu.market.models import Enterprise
-from bangfu.market.views._forms import (
-    Field,
-    FormPage,
-    date_field,
-    decimal_field,
-    int_field,
-    optional_date,
-    posted,
-)
+from bangfu.market.views._forms import Field, FormPage, date_value, decimal_value, int_value
 from bangfu.registry import selectors as registry
 
 
@@ -85,15 +76,13 @@ def enterprise_new(request: AuthedHttpRequest) -> HttpResponse:
         "登记企业或合作社", "Register an enterprise", _enterprise_fields(True, _areas(request.user)),
         reverse("market:enterprise_list"),
     )  # fmt: skip
-    if request.method != "POST":
-        return page.render(request)
-    page.values = posted(request, [*ENTERPRISE_TEXT, "credit_code", "area_code"])
-    try:
-        e = services.enterprise_create(actor=request.user, **page.values)
-    except ApplicationError as exc:
-        return page.render(request, exc)
-    messages.success(request, f"已登记 {e.name} Registered")
-    return _back(e)
+    return page.post(
+        request,
+        fields=[*ENTERPRISE_TEXT, "credit_code", "area_code"],
+        run=lambda v: services.enterprise_create(actor=request.user, **v),
+        done=lambda e: f"已登记 {e.name} Registered",
+        then=_back,
+    )
 
 
 @login_required
@@ -107,15 +96,13 @@ def enterprise_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "Credit code and area are fixed.",
         values={f: getattr(e, f) for f in ENTERPRISE_TEXT},
     )  # fmt: skip
-    if request.method != "POST":
-        return page.render(request)
-    page.values = posted(request, [*ENTERPRISE_TEXT, "reason"])
-    try:
-        services.enterprise_update(actor=request.user, enterprise=e, **page.values)
-    except ApplicationError as exc:
-        return page.render(request, exc)
-    messages.success(request, "已保存 Saved")
-    return _back(e)
+    return page.post(
+        request,
+        fields=[*ENTERPRISE_TEXT, "reason"],
+        run=lambda v: services.enterprise_update(actor=request.user, enterprise=e, **v),
+        done="已保存 Saved",
+        then=lambda _: _back(e),
+    )
 
 
 @login_required
@@ -135,24 +122,21 @@ def counterpart_new(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         ],
         reverse("market:enterprise_detail", args=[e.pk]),
     )  # fmt: skip
-    if request.method != "POST":
-        return page.render(request)
-    page.values = posted(request, ["partner", "partner_province", "kind", "start", "end", "support"])
-    try:
-        services.counterpart_link_add(
+    return page.post(
+        request,
+        run=lambda v: services.counterpart_link_add(
             actor=request.user,
             enterprise=e,
-            partner=page.values["partner"],
-            partner_province=page.values["partner_province"],
-            kind=page.values["kind"],
-            start=date_field(request, "start", "开始日期"),
-            end=optional_date(request, "end", "结束日期"),
-            support=page.values["support"],
-        )
-    except ApplicationError as exc:
-        return page.render(request, exc)
-    messages.success(request, "对口帮扶已登记 Counterpart recorded")
-    return _back(e)
+            partner=v["partner"],
+            partner_province=v["partner_province"],
+            kind=v["kind"],
+            start=date_value(v["start"], "start", "开始日期"),
+            end=date_value(v["end"], "end", "结束日期") if v["end"] else None,
+            support=v["support"],
+        ),
+        done="对口帮扶已登记 Counterpart recorded",
+        then=lambda _: _back(e),
+    )
 
 
 def _household_by_id_number(user: Any, id_number: str) -> int:
@@ -183,24 +167,21 @@ def household_link_new(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         ],
         reverse("market:enterprise_detail", args=[e.pk]) + "#households",
     )  # fmt: skip
-    if request.method != "POST":
-        page.values = {"start": timezone.localdate().isoformat()}
-        return page.render(request)
-    page.values = posted(request, ["id_number", "kind", "start", "note"])
-    try:
-        services.household_link_create(
+    page.values = {"start": timezone.localdate().isoformat()}
+    return page.post(
+        request,
+        run=lambda v: services.household_link_create(
             actor=request.user,
             enterprise=e,
-            household_id=_household_by_id_number(request.user, page.values["id_number"]),
-            kind=page.values["kind"],
-            start=date_field(request, "start", "开始日期"),
-            note=page.values["note"],
-        )
-    except ApplicationError as exc:
-        page.values["id_number"] = ""  # never echo an ID number back into the page
-        return page.render(request, exc)
-    messages.success(request, "联结农户已登记 Household linked")
-    return _back(e, "#households")
+            household_id=_household_by_id_number(request.user, v["id_number"]),
+            kind=v["kind"],
+            start=date_value(v["start"], "start", "开始日期"),
+            note=v["note"],
+        ),
+        forget=("id_number",),  # never echo an ID number back into the page
+        done="联结农户已登记 Household linked",
+        then=lambda _: _back(e, "#households"),
+    )
 
 
 @login_required
@@ -221,23 +202,20 @@ def year_new(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         reverse("market:enterprise_detail", args=[e.pk]) + "#figures",
         intro="同一年度再次填报将更正原数据。Reporting a year again corrects it.",
     )  # fmt: skip
-    if request.method != "POST":
-        page.values = {"year": request.GET.get("year") or timezone.localdate().year - 1}
-        return page.render(request)
-    page.values = posted(request, ["year", "output_value", "revenue", "profit"])
-    try:
-        services.enterprise_year_set(
+    page.values = {"year": request.GET.get("year") or timezone.localdate().year - 1}
+    return page.post(
+        request,
+        run=lambda v: services.enterprise_year_set(
             actor=request.user,
             enterprise=e,
-            year=int_field(request, "year", "年度"),
-            output_value=decimal_field(request, "output_value", "产值"),
-            revenue=decimal_field(request, "revenue", "营业收入"),
-            profit=decimal_field(request, "profit", "利润"),
-        )
-    except ApplicationError as exc:
-        return page.render(request, exc)
-    messages.success(request, "年度数据已保存 Figures saved")
-    return redirect(reverse("market:enterprise_detail", args=[e.pk]) + f"?year={page.values['year']}#figures")
+            year=int_value(v["year"], "year", "年度"),
+            output_value=decimal_value(v["output_value"], "output_value", "产值"),
+            revenue=decimal_value(v["revenue"], "revenue", "营业收入"),
+            profit=decimal_value(v["profit"], "profit", "利润"),
+        ),
+        done="年度数据已保存 Figures saved",
+        then=lambda y: redirect(reverse("market:enterprise_detail", args=[e.pk]) + f"?year={y.year}#figures"),
+    )
 
 
 # --- buyers, targets, parameters ----------------------------------------------------------------------
@@ -258,22 +236,19 @@ def buyer_new(request: AuthedHttpRequest) -> HttpResponse:
         reverse("market:buyer_list"),
         values={"has_canteen": "on"},
     )  # fmt: skip
-    if request.method != "POST":
-        return page.render(request)
-    page.values = posted(request, ["name", "kind", "area_code", "has_canteen", "contact"])
-    try:
-        services.buyer_create(
+    return page.post(
+        request,
+        run=lambda v: services.buyer_create(
             actor=request.user,
-            name=page.values["name"],
-            kind=page.values["kind"],
-            area_code=page.values["area_code"],
-            has_canteen=page.values["has_canteen"] == "on",
-            contact=page.values["contact"],
-        )
-    except ApplicationError as exc:
-        return page.render(request, exc)
-    messages.success(request, "采购单位已登记 Buyer registered")
-    return redirect("market:buyer_list")
+            name=v["name"],
+            kind=v["kind"],
+            area_code=v["area_code"],
+            has_canteen=v["has_canteen"] == "on",
+            contact=v["contact"],
+        ),
+        done="采购单位已登记 Buyer registered",
+        then=lambda _: redirect("market:buyer_list"),
+    )
 
 
 @login_required
@@ -294,22 +269,27 @@ def target_new(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         reverse("market:buyer_list"),
     )  # fmt: skip
     targets = selectors.targets_of(request.user, pk)
-    if request.method != "POST":
-        page.values = {"year": timezone.localdate().year}
-        return page.render(request, targets=targets, below="market/_targets.html")
-    page.values = posted(request, ["year", "canteen_purchases", "share"])
-    try:
+    page.values = {"year": timezone.localdate().year}
+
+    def run(v: dict[str, str]) -> int:
+        year = int_value(v["year"], "year", "年度")
         services.target_set(
             actor=request.user,
             buyer=buyer,
-            year=int_field(request, "year", "年度"),
-            canteen_purchases=decimal_field(request, "canteen_purchases", "食堂采购总额"),
-            share=decimal_field(request, "share", "预留比例") if page.values["share"] else None,
+            year=year,
+            canteen_purchases=decimal_value(v["canteen_purchases"], "canteen_purchases", "食堂采购总额"),
+            share=decimal_value(v["share"], "share", "预留比例") if v["share"] else None,
         )
-    except ApplicationError as exc:
-        return page.render(request, exc, targets=targets, below="market/_targets.html")
-    messages.success(request, "采购目标已保存 Target saved")
-    return redirect(reverse("market:buyer_list") + f"?year={page.values['year']}")
+        return year
+
+    return page.post(
+        request,
+        run=run,
+        done="采购目标已保存 Target saved",
+        then=lambda year: redirect(reverse("market:buyer_list") + f"?year={year}"),
+        targets=targets,
+        below="market/_targets.html",
+    )
 
 
 @login_required
@@ -328,21 +308,18 @@ def parameters(request: AuthedHttpRequest) -> HttpResponse:
         intro="下级地区的设置优先于上级；同一地区按生效日期取最新。The most specific area wins, then the latest date.",
     )  # fmt: skip
     extra: dict[str, Any] = {"params": selectors.parameters_visible(request.user), "below": "market/_parameters.html"}
-    if request.method != "POST":
-        return page.render(request, **extra)
-    page.values = posted(request, ["area_code", "key", "value", "effective_from"])
-    try:
-        key = codes.ParamKey(page.values["key"]) if page.values["key"] in codes.PARAM_LABELS else None
-        if key is None:
+
+    def run(v: dict[str, str]) -> None:
+        if v["key"] not in codes.PARAM_LABELS:
             raise invalid("key", "请选择参数", "choose a parameter")
         services.parameter_set(
             actor=request.user,
-            area_code=page.values["area_code"],
-            key=key,
-            value=decimal_field(request, "value", "取值"),
-            effective_from=date_field(request, "effective_from", "生效日期"),
+            area_code=v["area_code"],
+            key=codes.ParamKey(v["key"]),
+            value=decimal_value(v["value"], "value", "取值"),
+            effective_from=date_value(v["effective_from"], "effective_from", "生效日期"),
         )
-    except ApplicationError as exc:
-        return page.render(request, exc, **extra)
-    messages.success(request, "参数已保存 Parameter saved")
-    return redirect("market:parameters")
+
+    return page.post(
+        request, run=run, done="参数已保存 Parameter saved", then=lambda _: redirect("market:parameters"), **extra
+    )

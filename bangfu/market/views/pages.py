@@ -21,7 +21,7 @@ from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.core import params
 from bangfu.core.errors import ApplicationError
 from bangfu.core.replicas import replica_ok
-from bangfu.core.views import field_errors, int_or_none, reraise_access
+from bangfu.core.views import field_errors, int_or_none, post_message, reraise_access
 from bangfu.market import selectors, services
 from bangfu.market.domain import codes
 from bangfu.market.domain.certification import OPEN_STATES
@@ -29,7 +29,6 @@ from bangfu.market.domain.orders import STATE_LABELS, TABLE, OrderState
 from bangfu.market.domain.photos import MAX_PHOTO_BYTES
 from bangfu.market.views._forms import date_field as _date
 from bangfu.market.views._forms import decimal_field as _decimal
-from bangfu.market.views._forms import run as _done
 
 
 def _year(request: HttpRequest) -> int:
@@ -126,7 +125,7 @@ def sale_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             event=event,
         )
 
-    _done(request, "销售已登记 Sale recorded", act)
+    post_message(request, "销售已登记 Sale recorded", act)
     return redirect(f"/market/enterprises/{e.pk}/#sales")
 
 
@@ -135,7 +134,7 @@ def sale_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @writes(Cap.MARKET_EDIT)
 def payment_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     e = selectors.enterprise_get(request.user, pk)
-    _done(
+    post_message(
         request,
         "已支付并计入农户收入 Payment recorded in the household's income",
         lambda: services.payment_record(
@@ -185,7 +184,7 @@ def product_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @writes(Cap.MARKET_EDIT)
 def price_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     p = selectors.product_get(request.user, pk)
-    _done(
+    post_message(
         request,
         "价格已更新 Price set",
         lambda: services.price_set(
@@ -204,7 +203,7 @@ def price_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @writes(Cap.MARKET_EDIT)
 def production_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     p = selectors.product_get(request.user, pk)
-    _done(
+    post_message(
         request,
         "产量已登记 Output recorded",
         lambda: services.production_record(
@@ -290,7 +289,7 @@ def order_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @writes(Cap.MARKET_EDIT)
 def order_move(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     o = selectors.order_get(request.user, pk)
-    _done(
+    post_message(
         request,
         "订单状态已更新 Order updated",
         lambda: services.order_transition(
