@@ -211,47 +211,12 @@ def month(value: Any, field: str = "month", *, future: bool = True) -> dt.date:
     return first
 
 
-def rate(value: Any, field: str = "rate", *, low: Decimal = Decimal(0), high: Decimal = Decimal(1)) -> Decimal:
-    """A share as a fraction (0.7) or a percentage ("70%"), four decimals at most."""
-    return _checks.rate(value, field, low=low, high=high)
-
-
-def text(
-    value: Any,
-    field: str,
-    *,
-    max_len: int,
-    required: bool = False,
-    multiline: bool = False,
-    zh: str | None = None,
-    en: str | None = None,
-) -> str:
-    """Free text (notes, addresses, titles): stripped, bounded, no hidden characters; "" when blank."""
-    return _checks.text(value, field, max_len=max_len, required=required, multiline=multiline, zh=zh, en=en)
-
-
-def name(value: Any, field: str, *, max_len: int, zh: str | None = None, en: str | None = None) -> str:
-    """A person's or an organisation's name: required, and no format characters at all."""
-    return _checks.name(value, field, max_len=max_len, zh=zh, en=en)
-
-
-def code(
-    value: Any,
-    field: str,
-    *,
-    max_len: int,
-    digits: bool = False,
-    required: bool = True,
-    zh: str | None = None,
-    en: str | None = None,
-) -> str:
-    """A code or number people type (household number, product code): NFKC, no invisible characters."""
-    return _checks.identifier(value, field, max_len=max_len, digits=digits, required=required, zh=zh, en=en)
-
-
-def phone(value: Any, field: str = "phone", *, max_len: int = 20) -> str:
-    """A phone number kept as digits; "" when blank."""
-    return _checks.phone(value, field, max_len=max_len)
+# Text, names, codes, phone numbers and rates need nothing more than the pure checks: the same functions.
+rate = _checks.rate  # a share as a fraction (0.7) or a percentage ("70%"), four decimals at most
+text = _checks.text  # free text: stripped, bounded, no hidden characters; "" when blank unless required
+name = _checks.name  # a person's or an organisation's name: required, no format characters at all
+code = _checks.identifier  # a code people type (household number…): NFKC, no invisible characters
+phone = _checks.phone  # a phone number kept as digits; "" when blank
 
 
 def choice(

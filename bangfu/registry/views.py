@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -18,10 +17,10 @@ from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.accounts.selectors import has_cap
 from bangfu.areas import selectors as areas
 from bangfu.areas.domain.codes import Level
-from bangfu.core import params
-from bangfu.core.errors import ApplicationError, Forbidden, NotFound
+from bangfu.core import inputs, params
+from bangfu.core.errors import Forbidden, NotFound
 from bangfu.core.replicas import replica_ok
-from bangfu.core.views import field_errors, int_or_none, post_dict, reraise_access
+from bangfu.core.views import form_post, int_or_none, post_dict, post_message
 from bangfu.registry import selectors, services
 from bangfu.registry.domain import codes
 from bangfu.registry.domain.validation import HOUSEHOLD_FLAGS, LABELS, MEMBER_CHOICES
@@ -146,35 +145,36 @@ def _household_sections(request: AuthedHttpRequest, pk: int) -> list[dict[str, A
     return sections_for(request, pk)
 
 
-def _household_form(request: AuthedHttpRequest, template_ctx: dict[str, Any], status: int = 200) -> HttpResponse:
-    template_ctx.setdefault("choices", MEMBER_CHOICES)
-    template_ctx.setdefault("labels", FIELD_LABELS)
-    template_ctx.setdefault("creating_head", template_ctx.get("creating", False))
-    template_ctx.setdefault("villages", areas.areas_visible(request.user, level=Level.VILLAGE, cap=Cap.EDIT_REGISTRY))
-    template_ctx.setdefault("grids", areas.grids_visible(request.user, cap=Cap.EDIT_REGISTRY))
-    return render(request, "registry/household_form.html", template_ctx, status=status)
+def _household_context(request: AuthedHttpRequest, **extra: Any) -> dict[str, Any]:
+    return {
+        "choices": MEMBER_CHOICES,
+        "labels": FIELD_LABELS,
+        "creating_head": extra.get("creating", False),
+        "villages": areas.areas_visible(request.user, level=Level.VILLAGE, cap=Cap.EDIT_REGISTRY),
+        "grids": areas.grids_visible(request.user, cap=Cap.EDIT_REGISTRY),
+    } | extra
 
 
 @login_required
 @writes(Cap.EDIT_REGISTRY)
 def household_create(request: AuthedHttpRequest) -> HttpResponse:
     _require(request, Cap.EDIT_REGISTRY)
-    if request.method != "POST":
-        return _household_form(request, {"values": {"relation": "户主"}, "creating": True})
-    values = post_dict(request, HOUSEHOLD_FIELDS + MEMBER_FIELDS + ["village", "grid"])
-    try:
-        h = services.household_create(
+    return form_post(
+        request,
+        template="registry/household_form.html",
+        context=lambda: _household_context(request, creating=True),
+        initial={"relation": "户主"},
+        fields=HOUSEHOLD_FIELDS + MEMBER_FIELDS + ["village", "grid"],
+        run=lambda v: services.household_create(
             actor=request.user,
-            village_code=values["village"],
-            grid_id=int_or_none(values["grid"]),
-            fields={k: values[k] for k in HOUSEHOLD_FIELDS},
-            members=[{k: values[k] for k in MEMBER_FIELDS} | {"relation": "户主"}],
-        )
-    except ApplicationError as exc:
-        reraise_access(exc)
-        return _household_form(request, {"values": values, "errors": field_errors(exc), "creating": True}, 422)
-    messages.success(request, f"已登记农户 {h.number} Household registered")
-    return redirect("registry:household_detail", pk=h.pk)
+            village_code=v["village"],
+            grid_id=int_or_none(v["grid"]),
+            fields={k: v[k] for k in HOUSEHOLD_FIELDS},
+            members=[{k: v[k] for k in MEMBER_FIELDS} | {"relation": "户主"}],
+        ),
+        done=lambda h: f"已登记农户 {h.number} Household registered",
+        then=lambda h: redirect("registry:household_detail", pk=h.pk),
+    )
 
 
 @login_required
@@ -182,25 +182,26 @@ def household_create(request: AuthedHttpRequest) -> HttpResponse:
 def household_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     h = selectors.household_get(request.user, pk)
     _require(request, Cap.EDIT_REGISTRY)
-    if request.method != "POST":
-        values = {k: getattr(h, k) for k in HOUSEHOLD_FIELDS} | {"grid": h.grid_id or ""}
-        return _household_form(request, {"values": values, "h": h})
-    values = post_dict(request, [*HOUSEHOLD_FIELDS, "grid", "reason"])
-    changes: dict[str, Any] = {k: values[k] for k in HOUSEHOLD_FIELDS if k != "number"}
-    changes["grid_id"] = int_or_none(values["grid"])
-    try:
-        services.household_update(actor=request.user, household=h, changes=changes, reason=values["reason"])
-    except ApplicationError as exc:
-        reraise_access(exc)
-        return _household_form(request, {"values": values, "h": h, "errors": field_errors(exc)}, 422)
-    messages.success(request, "已保存 Saved")
-    return redirect("registry:household_detail", pk=h.pk)
+
+    def run(v: dict[str, str]) -> object:
+        changes: dict[str, Any] = {k: v[k] for k in HOUSEHOLD_FIELDS if k != "number"}
+        changes["grid_id"] = int_or_none(v["grid"])
+        return services.household_update(actor=request.user, household=h, changes=changes, reason=v["reason"])
+
+    return form_post(
+        request,
+        template="registry/household_form.html",
+        context=lambda: _household_context(request, h=h),
+        initial={k: getattr(h, k) for k in HOUSEHOLD_FIELDS} | {"grid": h.grid_id or ""},
+        fields=[*HOUSEHOLD_FIELDS, "grid", "reason"],
+        run=run,
+        done="已保存 Saved",
+        then=lambda _: redirect("registry:household_detail", pk=h.pk),
+    )
 
 
-def _member_form(request: AuthedHttpRequest, ctx: dict[str, Any], status: int = 200) -> HttpResponse:
-    ctx.setdefault("choices", MEMBER_CHOICES)
-    ctx.setdefault("labels", FIELD_LABELS)
-    return render(request, "registry/member_form.html", ctx, status=status)
+def _member_context(**extra: Any) -> dict[str, Any]:
+    return {"choices": MEMBER_CHOICES, "labels": FIELD_LABELS} | extra
 
 
 @login_required
@@ -208,16 +209,15 @@ def _member_form(request: AuthedHttpRequest, ctx: dict[str, Any], status: int = 
 def member_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     h = selectors.household_get(request.user, pk)
     _require(request, Cap.EDIT_REGISTRY)
-    if request.method != "POST":
-        return _member_form(request, {"h": h, "values": {}, "creating": True})
-    values = post_dict(request, MEMBER_FIELDS)
-    try:
-        services.member_add(actor=request.user, household=h, fields=values)
-    except ApplicationError as exc:
-        reraise_access(exc)
-        return _member_form(request, {"h": h, "values": values, "errors": field_errors(exc), "creating": True}, 422)
-    messages.success(request, "已添加成员 Member added")
-    return redirect("registry:household_detail", pk=h.pk)
+    return form_post(
+        request,
+        template="registry/member_form.html",
+        context=_member_context(h=h, creating=True),
+        fields=MEMBER_FIELDS,
+        run=lambda v: services.member_add(actor=request.user, household=h, fields=v),
+        done="已添加成员 Member added",
+        then=lambda _: redirect("registry:household_detail", pk=h.pk),
+    )
 
 
 @login_required
@@ -226,21 +226,18 @@ def member_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     m = selectors.member_get(request.user, pk)
     _require(request, Cap.EDIT_REGISTRY)
     fields = [f for f in MEMBER_FIELDS if f != "id_number"]
-    if request.method != "POST":
-        return _member_form(request, {"h": m.household, "m": m, "values": {f: getattr(m, f) for f in fields}})
-    values = post_dict(request, [*fields, "reason"])
-    try:
-        services.member_update(
-            actor=request.user,
-            member=m,
-            changes={f: values[f] for f in fields},
-            reason=values["reason"],
-        )
-    except ApplicationError as exc:
-        reraise_access(exc)
-        return _member_form(request, {"h": m.household, "m": m, "values": values, "errors": field_errors(exc)}, 422)
-    messages.success(request, "已保存 Saved")
-    return redirect("registry:household_detail", pk=m.household_id)
+    return form_post(
+        request,
+        template="registry/member_form.html",
+        context=_member_context(h=m.household, m=m),
+        initial={f: getattr(m, f) for f in fields},
+        fields=[*fields, "reason"],
+        run=lambda v: services.member_update(
+            actor=request.user, member=m, changes={f: v[f] for f in fields}, reason=v["reason"]
+        ),
+        done="已保存 Saved",
+        then=lambda _: redirect("registry:household_detail", pk=m.household_id),
+    )
 
 
 @login_required
@@ -248,12 +245,11 @@ def member_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @writes(Cap.EDIT_REGISTRY)
 def member_remove(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     m = selectors.member_get(request.user, pk)
-    try:
-        services.member_remove(actor=request.user, member=m, reason=request.POST.get("reason", ""))
-        messages.success(request, "成员已减员 Member removed from the household")
-    except ApplicationError as exc:
-        reraise_access(exc)
-        messages.error(request, f"{exc.zh}（{exc.en}）")
+    post_message(
+        request,
+        "成员已减员 Member removed from the household",
+        lambda: services.member_remove(actor=request.user, member=m, reason=request.POST.get("reason", "")),
+    )
     return redirect("registry:household_detail", pk=m.household_id)
 
 
@@ -279,8 +275,10 @@ def member_reveal_id(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def income_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     h = selectors.household_get(request.user, pk)
     v = post_dict(request, ["year", "item", "amount", "note", "member"])
-    try:
-        services.income_item_set(
+    post_message(
+        request,
+        "收入已登记 Income recorded",
+        lambda: services.income_item_set(
             actor=request.user,
             household=h,
             year=int_or_none(v["year"]) or 0,
@@ -288,11 +286,8 @@ def income_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             amount=v["amount"],
             note=v["note"],
             member_id=int_or_none(v["member"]),
-        )
-        messages.success(request, "收入已登记 Income recorded")
-    except ApplicationError as exc:
-        reraise_access(exc)
-        messages.error(request, "；".join(m for msgs in field_errors(exc).values() for m in msgs))
+        ),
+    )
     return redirect(f"/registry/households/{h.pk}/#income")
 
 
@@ -302,12 +297,7 @@ def income_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def income_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     item = selectors.income_item_get(request.user, pk)
     household_id = item.statement.household_id
-    try:
-        services.income_item_delete(actor=request.user, item=item)
-        messages.success(request, "已删除 Deleted")
-    except ApplicationError as exc:
-        reraise_access(exc)
-        messages.error(request, f"{exc.zh}（{exc.en}）")
+    post_message(request, "已删除 Deleted", lambda: services.income_item_delete(actor=request.user, item=item))
     return redirect(f"/registry/households/{household_id}/#income")
 
 
@@ -317,21 +307,18 @@ def income_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def guarantee_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     h = selectors.household_get(request.user, pk)
     flags = {k: request.POST.get(k) == "on" for k in ("housing_safe", "schooling_ok", "medical_ok", "water_safe")}
-    try:
-        checked = dt.date.fromisoformat(request.POST.get("checked_on") or timezone.localdate().isoformat())
-        services.guarantee_check_record(
+    post_message(
+        request,
+        "核查结果已记录 Check recorded",
+        lambda: services.guarantee_check_record(
             actor=request.user,
             household=h,
-            checked_on=checked,
+            checked_on=inputs.date(request.POST.get("checked_on"), "checked_on", required=False, zh="核查日期")
+            or timezone.localdate(),
             note=request.POST.get("note", ""),
             **flags,
-        )
-        messages.success(request, "核查结果已记录 Check recorded")
-    except ValueError:
-        messages.error(request, "日期格式应为 YYYY-MM-DD（Date must be YYYY-MM-DD）")
-    except ApplicationError as exc:
-        reraise_access(exc)
-        messages.error(request, f"{exc.zh}（{exc.en}）")
+        ),
+    )
     return redirect(f"/registry/households/{h.pk}/#guarantees")
 
 

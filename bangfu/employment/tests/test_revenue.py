@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from bangfu.core import inputs
 from bangfu.core.errors import NotFound, ValidationFailed
 from bangfu.employment import selectors, services
 from bangfu.employment.models import WorkshopRevenue
@@ -53,12 +54,14 @@ def test_an_unfinished_year_or_an_outsider_writes_nothing(story: Story) -> None:
     assert not WorkshopRevenue.objects.filter(workshop=w).exists()
 
 
-def test_revenue_amount_must_be_a_number(story: Story) -> None:
+def test_revenue_amount_must_be_a_number(story: Story, api_for: Any) -> None:
+    """The amount is parsed where it comes in (core.inputs); the service takes a Decimal."""
     with pytest.raises(ValidationFailed) as exc:
-        services.workshop_revenue_set(
-            actor=story.world.t1, workshop=story.workshop, year=2020, amount=Decimal("五十万")
-        )
+        inputs.money("五十万", "amount")
     assert "请填写数字" in exc.value.problems[0].zh
+    url = f"/api/v1/employment/workshops/{story.workshop.pk}/revenues/2020"
+    r = api_for(story.world.t1).put(url, json.dumps({"amount": "五十万"}), content_type="application/json")
+    assert r.status_code == 422 and "请填写数字" in r.json()["errors"][0]["message"]
     assert selectors.workshop_get(story.world.t1, story.workshop.pk).revenues.count() == 0
     assert Decimal("0") == selectors.last_full_year_revenue(story.workshop.pk, dt.date(2021, 6, 1))
 

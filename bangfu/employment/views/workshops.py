@@ -140,14 +140,14 @@ def payroll_enter(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
 
     def run(v: dict[str, str]) -> Any:
-        contract = selectors.contract_get(user, int_or_none(v["contract"]) or 0)
+        contract = selectors.contract_get(user, int_or_none(v.get("contract")) or 0)
         if contract.workshop_id != pk:
             raise NotFound()
         with inputs.Problems() as p:
-            month = p.month(v["month"], "month")
-            scheduled = p.whole(v["scheduled_days"], "scheduled_days", zh="应出勤天数", en="scheduled days")
-            worked = p.whole(v["days_worked"], "days_worked", zh="实际出勤天数", en="days worked")
-            pieces = p.whole(v["pieces"] or "0", "pieces", zh="计件数", en="pieces")
+            month = p.month(v.get("month"), "month")
+            scheduled = p.whole(v.get("scheduled_days"), "scheduled_days", zh="应出勤天数", en="scheduled days")
+            worked = p.whole(v.get("days_worked"), "days_worked", zh="实际出勤天数", en="days worked")
+            pieces = p.whole(v.get("pieces") or "0", "pieces", zh="计件数", en="pieces")
         return services.payslip_record(
             actor=user,
             contract=contract,
@@ -155,7 +155,7 @@ def payroll_enter(request: HttpRequest, pk: int) -> HttpResponse:
             scheduled_days=scheduled,
             days_worked=worked,
             pieces=pieces,
-            reason=v["reason"],
+            reason=v.get("reason", ""),
         )
 
     return _on_page(

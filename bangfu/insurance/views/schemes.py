@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -13,10 +14,11 @@ from django.views.decorators.http import require_POST
 
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
+from bangfu.core import inputs
 from bangfu.core.errors import ApplicationError, NotFound
 from bangfu.core.inputs import Problems
 from bangfu.core.replicas import replica_ok
-from bangfu.core.views import field_errors, int_or_none, reraise_access
+from bangfu.core.views import field_errors, form_post, int_or_none, post_message, reraise_access
 from bangfu.insurance import reports, selectors, services
 from bangfu.insurance.domain import codes
 from bangfu.insurance.views.common import xlsx_response
@@ -111,35 +113,38 @@ def scheme_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return redirect("insurance:scheme_detail", pk=pk)
 
 
-@login_required
-def scheme_detail(
-    request: AuthedHttpRequest,
-    pk: int,
-    errors: dict[str, list[str]] | None = None,
-    values: Any = None,
-    status: int = 200,
-) -> HttpResponse:
+def _detail_context(request: AuthedHttpRequest, pk: int) -> dict[str, Any]:
     s = selectors.scheme_get(request.user, pk)
-    terms = selectors.terms_of(s)
-    return render(
+    return {
+        "s": s,
+        "terms": selectors.terms_of(s),
+        "document_rules": selectors.document_rules_of(s),
+        "document_kinds": codes.DOCUMENT_KINDS,
+        "document_steps": codes.DOCUMENT_STEPS,
+        "can_configure": selectors.can_configure(request.user, s),
+        "causes": codes.CAUSES,
+        "aid_kinds": codes.AID_KINDS,
+        "groups": codes.GROUPS,
+        "bases": codes.BASES,
+        "errors": {},
+        "band_rows": range(1, 5),
+    }
+
+
+@login_required
+def scheme_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return render(request, "insurance/scheme_detail.html", _detail_context(request, pk) | {"values": {}})
+
+
+def _on_scheme(request: AuthedHttpRequest, pk: int, run: Callable[[dict[str, str]], object], done: str) -> HttpResponse:
+    """A form of the scheme page: on a problem the page again, the problems beside the fields."""
+    return form_post(
         request,
-        "insurance/scheme_detail.html",
-        {
-            "s": s,
-            "terms": terms,
-            "document_rules": selectors.document_rules_of(s),
-            "document_kinds": codes.DOCUMENT_KINDS,
-            "document_steps": codes.DOCUMENT_STEPS,
-            "can_configure": selectors.can_configure(request.user, s),
-            "causes": codes.CAUSES,
-            "aid_kinds": codes.AID_KINDS,
-            "groups": codes.GROUPS,
-            "bases": codes.BASES,
-            "errors": errors or {},
-            "values": values or {},
-            "band_rows": range(1, 5),
-        },
-        status=status,
+        template="insurance/scheme_detail.html",
+        context=lambda: _detail_context(request, pk),
+        run=run,
+        done=done,
+        then=lambda _: redirect("insurance:scheme_detail", pk=pk),
     )
 
 
@@ -180,40 +185,36 @@ def _terms_from_post(request: AuthedHttpRequest) -> services.TermsInput:
 @require_POST
 @writes(Cap.CONFIGURE)
 def terms_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    try:
-        services.terms_set(
-            actor=request.user, scheme_id=pk, terms=_terms_from_post(request), reason=request.POST.get("reason", "")
-        )
-    except ApplicationError as exc:
-        reraise_access(exc)
-        return scheme_detail(request, pk, errors=field_errors(exc), values=request.POST, status=422)
-    messages.success(request, "条款已保存，按生效日期适用 Terms saved")
-    return redirect("insurance:scheme_detail", pk=pk)
+    return _on_scheme(
+        request,
+        pk,
+        lambda v: services.terms_set(
+            actor=request.user, scheme_id=pk, terms=_terms_from_post(request), reason=v.get("reason", "")
+        ),
+        "条款已保存，按生效日期适用 Terms saved",
+    )
 
 
 @login_required
 @require_POST
 @writes(Cap.CONFIGURE)
 def document_rule_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    p, post = Problems(), request.POST
-    on = p.date(post.get("effective_from"), "effective_from", future=True)
-    try:
-        p.raise_if_any()
-        services.document_rule_set(
+    post = request.POST
+    return _on_scheme(
+        request,
+        pk,
+        lambda v: services.document_rule_set(
             actor=request.user,
             scheme_id=pk,
-            cause=post.get("doc_cause", "*"),
-            effective_from=on,
+            cause=v.get("doc_cause") or "*",
+            effective_from=inputs.date(v.get("effective_from"), "effective_from", future=True),
             survey=post.getlist("before_survey"),
             approve=post.getlist("before_approve"),
             pay=post.getlist("before_pay"),
-            reason=post.get("reason", ""),
-        )
-    except ApplicationError as exc:
-        reraise_access(exc)
-        return scheme_detail(request, pk, errors=field_errors(exc), values=request.POST, status=422)
-    messages.success(request, "材料要求已保存，按生效日期适用 Document requirements saved")
-    return redirect("insurance:scheme_detail", pk=pk)
+            reason=v.get("reason", ""),
+        ),
+        "材料要求已保存，按生效日期适用 Document requirements saved",
+    )
 
 
 @login_required
@@ -238,13 +239,10 @@ def fund_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @writes(Cap.CONFIGURE)
 def premium_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    p = Problems()
-    persons, on = (
-        p.whole(request.POST.get("persons"), "persons", zh="人数", en="count"),
-        p.date(request.POST.get("received_on"), "received_on", future=True),
-    )
-    try:
-        p.raise_if_any()
+    def run() -> None:
+        with Problems() as p:
+            persons = p.whole(request.POST.get("persons"), "persons", zh="人数", en="count")
+            on = p.date(request.POST.get("received_on"), "received_on", future=True)
         services.premium_record(
             actor=request.user,
             scheme_id=pk,
@@ -252,13 +250,8 @@ def premium_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             received_on=on,
             reference=request.POST.get("reference", ""),
         )
-    except ApplicationError as exc:
-        reraise_access(exc)
-        for msgs in field_errors(exc).values():
-            for m in msgs:
-                messages.error(request, m)
-        return redirect("insurance:fund", pk=pk)
-    messages.success(request, "保费已入账 Premium booked")
+
+    post_message(request, "保费已入账 Premium booked", run)
     return redirect("insurance:fund", pk=pk)
 
 
@@ -266,18 +259,13 @@ def premium_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @writes(Cap.CONFIGURE)
 def fund_settle(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    p = Problems()
-    on = p.date(request.POST.get("on"), "on", future=True)
-    try:
-        p.raise_if_any()
-        services.fund_settle(actor=request.user, scheme_id=pk, on=on)
-    except ApplicationError as exc:
-        reraise_access(exc)
-        for msgs in field_errors(exc).values():
-            for m in msgs:
-                messages.error(request, m)
-        return redirect("insurance:fund", pk=pk)
-    messages.success(request, "年终结算已完成 Year-end settlement booked")
+    post_message(
+        request,
+        "年终结算已完成 Year-end settlement booked",
+        lambda: services.fund_settle(
+            actor=request.user, scheme_id=pk, on=inputs.date(request.POST.get("on"), "on", future=True)
+        ),
+    )
     return redirect("insurance:fund", pk=pk)
 
 
