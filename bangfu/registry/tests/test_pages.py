@@ -144,7 +144,7 @@ def test_member_add_edit_remove(world, client_for):
     h1.refresh_from_db()
     assert h1.size == 4
     r = c.post(f"/registry/households/{h1.pk}/members/new/", data)  # same ID number again
-    assert r.status_code == 422 and "已登记在册" in r.content.decode()
+    assert r.status_code == 409 and "已登记在册" in r.content.decode()
     r = c.post(
         f"/registry/members/{m.pk}/edit/",
         {"name": "阿说子莫", "relation": "配偶", "employment": "务工", "months_worked": "13"},
