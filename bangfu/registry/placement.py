@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from bangfu.accounts.domain.roles import Cap
-from bangfu.core.errors import ApplicationError, FieldProblem, ValidationFailed
+from bangfu.core.errors import ApplicationError, FieldProblem, ValidationFailed, invalid
 from bangfu.core.excel import SheetSpec, read_table, require_columns, write_workbook
 from bangfu.registry import selectors, services
 
@@ -62,23 +62,15 @@ def _site_of(text: str, sites: dict[int, ResettlementSite]) -> ResettlementSite:
     if len(named) == 1:
         return named[0]
     if len(named) > 1:
-        raise ValidationFailed(
-            [
-                FieldProblem(
-                    "安置点",
-                    f"有多个名为“{raw}”的安置点，请从下拉列表选择（带编号）",
-                    f"Several sites are called {raw!r}; choose one from the list (with its number)",
-                )
-            ]
+        raise invalid(
+            "安置点",
+            f"有多个名为“{raw}”的安置点，请从下拉列表选择（带编号）",
+            f"Several sites are called {raw!r}; choose one from the list (with its number)",
         )
-    raise ValidationFailed(
-        [
-            FieldProblem(
-                "安置点",
-                f"没有找到安置点“{raw}”，请从下拉列表选择，或先在安置点页面新建",
-                f"No site {raw!r} in your areas; choose one from the list, or create it on the sites page first",
-            )
-        ]
+    raise invalid(
+        "安置点",
+        f"没有找到安置点“{raw}”，请从下拉列表选择，或先在安置点页面新建",
+        f"No site {raw!r} in your areas; choose one from the list, or create it on the sites page first",
     )
 
 
@@ -107,16 +99,10 @@ def placements_import(*, actor: User, data: bytes, filename: str) -> int:
             number = cell(r, "户编号")
             try:
                 if not number:
-                    raise ValidationFailed([FieldProblem("户编号", "请填写户编号", "Fill in the household number")])
+                    raise invalid("户编号", "请填写户编号", "Fill in the household number")
                 if number in seen:
-                    raise ValidationFailed(
-                        [
-                            FieldProblem(
-                                "户编号",
-                                f"户编号与第{seen[number]}行重复",
-                                f"The household is already on row {seen[number]}",
-                            )
-                        ]
+                    raise invalid(
+                        "户编号", f"户编号与第{seen[number]}行重复", f"The household is already on row {seen[number]}"
                     )
                 seen[number] = n
                 site = _site_of(cell(r, "安置点"), sites)
