@@ -3,7 +3,7 @@ account, batch import, the county's account policy, and "who can do what here" f
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -19,10 +19,11 @@ from bangfu.accounts.domain.administration import ROLE_LEVELS, ROLE_RANK
 from bangfu.accounts.domain.roles import ROLE_LABELS, Cap, Role, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.accounts.models import User
+from bangfu.core import inputs
 from bangfu.core.errors import ApplicationError, NotFound, invalid
 from bangfu.core.excel import upload_bytes
 from bangfu.core.replicas import replica_ok
-from bangfu.core.views import error_status, field_errors, int_or_none, reraise_access
+from bangfu.core.views import error_status, field_errors, form_post, int_or_none, reraise_access
 
 
 def handover_from(post: QueryDict) -> dict[int, int | None]:
@@ -36,15 +37,6 @@ def handover_from(post: QueryDict) -> dict[int, int | None]:
         if grid_id is not None:
             out[grid_id] = None if value == "vacant" else int_or_none(value)
     return out
-
-
-def _date_or_none(value: str | None, field: str) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise invalid(field, "日期格式应为 2026-01-05", "A date is written like 2026-01-05") from None
 
 
 def _role(value: str | None) -> Role:
@@ -110,7 +102,7 @@ def _person_create(request: AuthedHttpRequest) -> HttpResponse:
             role=_role(p.get("role")),
             area_code=p.get("area_code", ""),
             organisation=p.get("organisation", ""),
-            start=_date_or_none(p.get("start"), "start"),
+            start=inputs.date(p.get("start"), "start", required=False, future=True),
             password=p.get("password", ""),
         )
     except ApplicationError as exc:
@@ -121,7 +113,7 @@ def _person_create(request: AuthedHttpRequest) -> HttpResponse:
     return redirect("accounts:person", pk=user.pk)
 
 
-def _person_page(request: AuthedHttpRequest, pk: int, status: int = 200, **extra: Any) -> HttpResponse:
+def _person_context(request: AuthedHttpRequest, pk: int) -> dict[str, Any]:
     from bangfu.areas.selectors import grids_of_worker  # accounts views may use areas' selectors
 
     person = selectors.user_get(request.user, pk)
@@ -129,7 +121,7 @@ def _person_page(request: AuthedHttpRequest, pk: int, status: int = 200, **extra
         (g, selectors.grid_worker_successors(request.user, g.village_id, person)) for g in grids_of_worker(person.pk)
     ]
     shown = request.session.pop("shown_password", None)
-    ctx = {
+    return {
         "person": person,
         "memberships": selectors.memberships_history(person),
         "today": timezone.localdate(),
@@ -140,97 +132,108 @@ def _person_page(request: AuthedHttpRequest, pk: int, status: int = 200, **extra
         "shown_password": shown["password"] if shown and shown.get("user") == person.pk else None,
         "errors": {},
         "error": None,
-        **extra,
     }
-    return render(request, "accounts/person.html", ctx, status=status)
 
 
 @login_required
 def person(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    return _person_page(request, pk)
+    return render(request, "accounts/person.html", _person_context(request, pk))
 
 
-def _done(request: AuthedHttpRequest, pk: int, text: str) -> HttpResponse:
-    messages.success(request, text)
-    return redirect("accounts:person", pk=pk)
-
-
-def _failed(request: AuthedHttpRequest, pk: int, exc: ApplicationError, form: str) -> HttpResponse:
-    reraise_access(exc)
-    return _person_page(request, pk, error_status(exc), errors=field_errors(exc), error=exc, failed=form)
+def _on_person(
+    request: AuthedHttpRequest, pk: int, form: str, run: Callable[[dict[str, str]], object], done: str
+) -> HttpResponse:
+    """One of the person page's forms (`failed` names it): the page again with the problems, or back to it."""
+    return form_post(
+        request,
+        template="accounts/person.html",
+        context=lambda: _person_context(request, pk) | {"failed": form},
+        run=run,
+        done=done,
+        then=lambda _: redirect("accounts:person", pk=pk),
+        keep_as="form",
+    )
 
 
 @login_required
 @require_POST
 @writes(Cap.MANAGE_USERS)
 def person_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    try:
-        services.account_update(
-            actor=request.user,
-            user_id=pk,
-            display_name=request.POST.get("display_name", ""),
-            phone=request.POST.get("phone", ""),
-        )
-    except ApplicationError as exc:
-        return _failed(request, pk, exc, "edit")
-    return _done(request, pk, "已保存 Saved")
+    return _on_person(
+        request,
+        pk,
+        "edit",
+        lambda v: services.account_update(
+            actor=request.user, user_id=pk, display_name=v.get("display_name", ""), phone=v.get("phone", "")
+        ),
+        "已保存 Saved",
+    )
 
 
 @login_required
 @require_POST
 @writes(Cap.MANAGE_USERS)
 def person_reset(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    try:
+    def run(v: dict[str, str]) -> None:
         temp = services.password_reset(actor=request.user, user_id=pk)
-    except ApplicationError as exc:
-        return _failed(request, pk, exc, "reset")
-    request.session["shown_password"] = {"user": pk, "password": temp}
-    return _done(request, pk, "密码已重置，对方下次登录须修改密码 Password reset; it must be changed at next sign-in")
+        request.session["shown_password"] = {"user": pk, "password": temp}
+
+    return _on_person(
+        request,
+        pk,
+        "reset",
+        run,
+        "密码已重置，对方下次登录须修改密码 Password reset; it must be changed at next sign-in",
+    )
 
 
 @login_required
 @require_POST
 @writes(Cap.MANAGE_USERS)
 def person_deactivate(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    try:
-        services.account_deactivate(
-            actor=request.user, user_id=pk, reason=request.POST.get("reason", ""), handover=handover_from(request.POST)
-        )
-    except ApplicationError as exc:
-        return _failed(request, pk, exc, "deactivate")
-    return _done(request, pk, "账号已停用，记录均保留 Account deactivated; its history is kept")
+    return _on_person(
+        request,
+        pk,
+        "deactivate",
+        lambda v: services.account_deactivate(
+            actor=request.user, user_id=pk, reason=v.get("reason", ""), handover=handover_from(request.POST)
+        ),
+        "账号已停用，记录均保留 Account deactivated; its history is kept",
+    )
 
 
 @login_required
 @require_POST
 @writes(Cap.MANAGE_USERS)
 def person_reactivate(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    try:
-        services.account_reactivate(actor=request.user, user_id=pk, reason=request.POST.get("reason", ""))
-    except ApplicationError as exc:
-        return _failed(request, pk, exc, "reactivate")
-    return _done(request, pk, "账号已恢复，请重新授予角色 Account restored; grant its roles again")
+    return _on_person(
+        request,
+        pk,
+        "reactivate",
+        lambda v: services.account_reactivate(actor=request.user, user_id=pk, reason=v.get("reason", "")),
+        "账号已恢复，请重新授予角色 Account restored; grant its roles again",
+    )
 
 
 @login_required
 @require_POST
 @writes(Cap.MANAGE_USERS)
 def person_grant(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    p = request.POST
-    try:
-        target = selectors.user_get(request.user, pk)
-        services.membership_grant(
+    def run(v: dict[str, str]) -> object:
+        with inputs.Problems() as p:
+            start = p.date(v.get("start"), "start", required=False, future=True)
+            end = p.date(v.get("end"), "end", required=False, future=True)
+        return services.membership_grant(
             actor=request.user,
-            user=target,
-            role=_role(p.get("role")),
-            area_code=p.get("area_code", ""),
-            organisation=p.get("organisation", "").strip()[:100],
-            start=_date_or_none(p.get("start"), "start"),
-            end=_date_or_none(p.get("end"), "end"),
+            user=selectors.user_get(request.user, pk),
+            role=_role(v.get("role")),
+            area_code=v.get("area_code", ""),
+            organisation=v.get("organisation", "")[:100],
+            start=start,
+            end=end,
         )
-    except ApplicationError as exc:
-        return _failed(request, pk, exc, "grant")
-    return _done(request, pk, "已授予角色 Role granted")
+
+    return _on_person(request, pk, "grant", run, "已授予角色 Role granted")
 
 
 @login_required
@@ -238,17 +241,19 @@ def person_grant(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @writes(Cap.MANAGE_USERS)
 def membership_end(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     m = selectors.membership_get(request.user, pk)
-    try:
-        services.membership_end(
+    return _on_person(
+        request,
+        m.user_id,
+        f"end-{pk}",
+        lambda v: services.membership_end(
             actor=request.user,
             membership_id=pk,
-            reason=request.POST.get("reason", ""),
-            end=_date_or_none(request.POST.get("end"), "end"),
+            reason=v.get("reason", ""),
+            end=inputs.date(v.get("end"), "end", required=False, future=True),
             handover=handover_from(request.POST),
-        )
-    except ApplicationError as exc:
-        return _failed(request, m.user_id, exc, f"end-{pk}")
-    return _done(request, m.user_id, "角色已结束 Role ended")
+        ),
+        "角色已结束 Role ended",
+    )
 
 
 # --- batch ------------------------------------------------------------------------------------------
@@ -304,7 +309,8 @@ def policy(request: AuthedHttpRequest) -> HttpResponse:
             services.policy_set(
                 actor=request.user,
                 area_code=code,
-                effective_from=_date_or_none(p.get("effective_from"), "effective_from") or timezone.localdate(),
+                effective_from=inputs.date(p.get("effective_from"), "effective_from", required=False, future=True)
+                or timezone.localdate(),
                 township_administers=p.get("township_administers") == "on",
                 password_min_length=int_or_none(p.get("password_min_length")) or 0,
                 password_block_common=p.get("password_block_common") == "on",
