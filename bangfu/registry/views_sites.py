@@ -21,7 +21,7 @@ from bangfu.areas import selectors as areas
 from bangfu.areas.domain.codes import Level
 from bangfu.core.errors import ApplicationError, NotFound, invalid
 from bangfu.core.excel import upload_bytes
-from bangfu.core.views import error_status, field_errors, int_or_none, post_dict, reraise_access
+from bangfu.core.views import error_status, form_post, int_or_none, reraise_access
 from bangfu.registry import placement, selectors, services
 from bangfu.registry.domain.codes import SITE_KINDS
 from bangfu.registry.models import Household, ResettlementSite
@@ -49,11 +49,9 @@ def site_list(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "registry/site_list.html", ctx)
 
 
-def _site_form(request: AuthedHttpRequest, ctx: dict[str, Any], status: int = 200) -> HttpResponse:
-    ctx.setdefault("errors", {})
-    ctx["kinds"] = list(SITE_KINDS.items())
-    ctx["villages"] = areas.areas_visible(request.user, level=Level.VILLAGE, cap=Cap.CONFIGURE)[:3000]
-    return render(request, "registry/site_form.html", ctx, status=status)
+def _site_form_context(request: AuthedHttpRequest, **extra: Any) -> dict[str, Any]:
+    villages = areas.areas_visible(request.user, level=Level.VILLAGE, cap=Cap.CONFIGURE)[:3000]
+    return {"errors": {}, "kinds": list(SITE_KINDS.items()), "villages": villages} | extra
 
 
 def _site_changes(values: dict[str, Any]) -> dict[str, Any]:
@@ -64,18 +62,15 @@ def _site_changes(values: dict[str, Any]) -> dict[str, Any]:
 @writes(Cap.CONFIGURE)
 def site_new(request: AuthedHttpRequest) -> HttpResponse:
     _require(request, Cap.CONFIGURE)
-    if request.method != "POST":
-        return _site_form(request, {"values": {}, "creating": True})
-    values = post_dict(request, SITE_FORM_FIELDS)
-    try:
-        site = services.site_create(
-            actor=request.user, area_code=values["area"], name=values["name"], **_site_changes(values)
-        )
-    except ApplicationError as exc:
-        reraise_access(exc)
-        return _site_form(request, {"values": values, "errors": field_errors(exc), "creating": True}, 422)
-    messages.success(request, f"已新建安置点 {site.name} Site created")
-    return redirect("registry:site_detail", pk=site.pk)
+    return form_post(
+        request,
+        template="registry/site_form.html",
+        context=lambda: _site_form_context(request, creating=True),
+        fields=SITE_FORM_FIELDS,
+        run=lambda v: services.site_create(actor=request.user, area_code=v["area"], name=v["name"], **_site_changes(v)),
+        done=lambda site: f"已新建安置点 {site.name} Site created",
+        then=lambda site: redirect("registry:site_detail", pk=site.pk),
+    )
 
 
 @login_required
@@ -83,36 +78,38 @@ def site_new(request: AuthedHttpRequest) -> HttpResponse:
 def site_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     site = selectors.site_get(request.user, pk)
     _require(request, Cap.CONFIGURE)
-    if request.method != "POST":
-        values = {k: getattr(site, k) for k in SITE_FORM_FIELDS if k != "area"} | {"area": site.area_id}
-        return _site_form(request, {"values": values, "site": site})
-    values = post_dict(request, SITE_FORM_FIELDS) | {"area": site.area_id}
-    changes = _site_changes(values) | {"name": values["name"]}
-    try:
-        services.site_update(actor=request.user, site=site, changes=changes)
-    except ApplicationError as exc:
-        reraise_access(exc)
-        return _site_form(request, {"values": values, "errors": field_errors(exc), "site": site}, 422)
-    messages.success(request, "已保存 Saved")
-    return redirect("registry:site_detail", pk=site.pk)
+
+    def run(v: dict[str, str]) -> object:
+        v["area"] = site.area_id  # the area decides who sees the site: it stays
+        return services.site_update(actor=request.user, site=site, changes=_site_changes(v) | {"name": v["name"]})
+
+    return form_post(
+        request,
+        template="registry/site_form.html",
+        context=lambda: _site_form_context(request, site=site),
+        initial={k: getattr(site, k) for k in SITE_FORM_FIELDS if k != "area"} | {"area": site.area_id},
+        fields=SITE_FORM_FIELDS,
+        run=run,
+        done="已保存 Saved",
+        then=lambda _: redirect("registry:site_detail", pk=site.pk),
+    )
 
 
-def _site_page(request: AuthedHttpRequest, site: ResettlementSite, status: int = 200, **extra: Any) -> HttpResponse:
-    ctx = {
+def _site_context(request: AuthedHttpRequest, site: ResettlementSite) -> dict[str, Any]:
+    return {
         "site": site,
         "households": selectors.site_households(request.user, site),
         "can_edit": has_cap(request.user, Cap.CONFIGURE),
         "can_place": has_cap(request.user, Cap.EDIT_REGISTRY),
         "values": {"moved_on": timezone.localdate().isoformat()},
         "errors": {},
-        **extra,
     }
-    return render(request, "registry/site_detail.html", ctx, status=status)
 
 
 @login_required
 def site_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    return _site_page(request, selectors.site_get(request.user, pk))
+    site = selectors.site_get(request.user, pk)
+    return render(request, "registry/site_detail.html", _site_context(request, site))
 
 
 @login_required
@@ -121,21 +118,27 @@ def site_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def site_place(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Place a household, found by its number among those the user may change, on this site."""
     site = selectors.site_get(request.user, pk)
-    values = post_dict(request, ["number", "moved_on", "from_village"])
-    try:
-        household = _household_to_place(request, values["number"])
+
+    def run(v: dict[str, str]) -> Household:
+        household = _household_to_place(request, v["number"])
         services.household_set_relocation(
             household=household,
             site=site,
-            moved_on=values["moved_on"] or None,
-            from_village=values["from_village"] or household.relocated_from_id,
+            moved_on=v["moved_on"] or None,
+            from_village=v["from_village"] or household.relocated_from_id,
             actor=request.user,
         )
-    except ApplicationError as exc:
-        reraise_access(exc)
-        return _site_page(request, site, 422, values=values, errors=field_errors(exc))
-    messages.success(request, f"已将 {household.number} 安置到 {site.name} Household placed on the site")
-    return redirect("registry:site_detail", pk=site.pk)
+        return household
+
+    return form_post(
+        request,
+        template="registry/site_detail.html",
+        context=lambda: _site_context(request, site),
+        fields=["number", "moved_on", "from_village"],
+        run=run,
+        done=lambda household: f"已将 {household.number} 安置到 {site.name} Household placed on the site",
+        then=lambda _: redirect("registry:site_detail", pk=site.pk),
+    )
 
 
 def _household_to_place(request: AuthedHttpRequest, number: str) -> Household:
@@ -160,31 +163,32 @@ def household_relocation(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     _require(request, Cap.EDIT_REGISTRY)
     sites = selectors.sites_visible(request.user).select_related("area").order_by("area_id", "name")
     ctx: dict[str, Any] = {"h": h, "sites": sites, "errors": {}}
-    if request.method != "POST":
-        ctx["values"] = {
+
+    def run(v: dict[str, str]) -> object:
+        site_id = int_or_none(v["site"])
+        return services.household_set_relocation(
+            household=h,
+            site=selectors.site_get(request.user, site_id) if site_id is not None else None,
+            moved_on=v["moved_on"] or None,
+            from_village=v["from_village"] or None,
+            actor=request.user,
+            reason=v["reason"],
+        )
+
+    return form_post(
+        request,
+        template="registry/household_relocation.html",
+        context=ctx,
+        initial={
             "site": h.relocation_site_id or "",
             "moved_on": (h.relocated_on or timezone.localdate()).isoformat(),
             "from_village": h.relocated_from_id or "",
-        }
-        return render(request, "registry/household_relocation.html", ctx)
-    values = post_dict(request, ["site", "moved_on", "from_village", "reason"])
-    site_id = int_or_none(values["site"])
-    try:
-        site = selectors.site_get(request.user, site_id) if site_id is not None else None
-        services.household_set_relocation(
-            household=h,
-            site=site,
-            moved_on=values["moved_on"] or None,
-            from_village=values["from_village"] or None,
-            actor=request.user,
-            reason=values["reason"],
-        )
-    except ApplicationError as exc:
-        reraise_access(exc)
-        ctx |= {"values": values, "errors": field_errors(exc)}
-        return render(request, "registry/household_relocation.html", ctx, status=422)
-    messages.success(request, "已保存安置信息 Relocation saved")
-    return redirect("registry:household_detail", pk=h.pk)
+        },
+        fields=["site", "moved_on", "from_village", "reason"],
+        run=run,
+        done="已保存安置信息 Relocation saved",
+        then=lambda _: redirect("registry:household_detail", pk=h.pk),
+    )
 
 
 @login_required
