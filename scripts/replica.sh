@@ -119,13 +119,30 @@ start_server() {
   die "the standby on port $PORT does not answer as a standby"
 }
 
+# A standby that runs but cannot follow the primary (it was stopped while the primary recycled the WAL it
+# needs: no replication slot is kept, so a forgotten standby never fills the primary's disk) is rebuilt.
+following() {
+  local n=0
+  for _ in $(seq 1 20); do
+    if tail -n 20 "$DIR/server.log" 2>/dev/null | grep -q "has already been removed"; then return 1; fi
+    if [ "$(psql_standby "SELECT count(*) FROM pg_stat_wal_receiver WHERE status = 'streaming'")" = 1 ]; then
+      n=$((n + 1))
+      [ "$n" -ge 3 ] && return 0
+    else
+      n=0
+    fi
+    sleep 1
+  done
+  return 1
+}
+
 cmd=${1:-status}
 BIN=$(bindir)
 case "$cmd" in
   start)
-    if running && [ "$(psql_standby "SELECT pg_is_in_recovery()")" = t ]; then
+    if running && [ "$(psql_standby "SELECT pg_is_in_recovery()")" = t ] && following; then
       :
-    elif [ -f "$DATA/standby.signal" ] && ! running && (start_server) 2>/dev/null; then
+    elif [ -f "$DATA/standby.signal" ] && ! running && (start_server) 2>/dev/null && following; then
       :
     else
       if ss -ltn "sport = :$PORT" | grep -q LISTEN && ! running; then
