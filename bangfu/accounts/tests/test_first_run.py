@@ -73,7 +73,11 @@ def test_first_run_page_is_gone_once_an_account_exists(world) -> None:
 
 
 def test_bangfu_setup_command(monkeypatch, capsys) -> None:
+    from bangfu.accounts.management.commands import setup
+
     monkeypatch.setenv("BANGFU_ADMIN_PASSWORD", GOOD["password"])
+    migrated: list[str] = []  # the test database is migrated already; inside a test transaction SQLite
+    monkeypatch.setattr(setup, "call_command", lambda name, **kw: migrated.append(name))  # cannot migrate
     options = {
         "province_name": "四川省",
         "prefecture_name": "乐山市",
@@ -86,6 +90,7 @@ def test_bangfu_setup_command(monkeypatch, capsys) -> None:
         call_command("setup", no_input=True, **(options | {"county_code": ""}))
     assert not User.objects.exists()
     call_command("setup", no_input=True, **options)
+    assert migrated == ["migrate", "migrate"]  # the command migrates first, every time
     admin = User.objects.get()
     assert admin.check_password(GOOD["password"]) and admin.memberships.get().area_id == "511133000000"
     assert "/setup/" in capsys.readouterr().out
