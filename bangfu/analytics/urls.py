@@ -3,7 +3,7 @@ from django.urls import path
 from bangfu.analytics import views
 
 app_name = "analytics"
-NAV = [("log_visits", "任务 Tasks", "analytics:tasks"), ("view_reports", "报表 Reports", "analytics:reports")]
+NAV = [("view_reports", "报表 Reports", "analytics:reports")]
 urlpatterns = [
     path("", views.home, name="home"),
     path("tasks/", views.tasks, name="tasks"),

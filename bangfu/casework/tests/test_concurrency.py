@@ -105,3 +105,41 @@ def test_concurrent_reports_on_one_household_open_one_live_case(world, params, m
     assert {r.pk for r in results} == {live.get().pk}
     events = CaseEvent.objects.filter(case=live.get())
     assert events.filter(event="open").count() == 1 and events.filter(event="report").count() == REPORTERS - 1
+
+
+def test_the_same_queued_visit_sent_twice_at_once_is_saved_once(world, params, client_for) -> None:
+    """A phone on a weak line sends its queued visit again before the first answer arrives: the second
+    waits on the (user, key) row, then gets the first one's stored answer (core.idempotency)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency needs PostgreSQL's row locks")
+    import uuid
+
+    from bangfu.casework.models import Visit
+
+    h = world.households["h1"]
+    key = str(uuid.uuid4())
+    barrier = threading.Barrier(2)
+    answers: list[Any] = [None, None]
+
+    def send(i: int) -> None:
+        try:
+            c = client_for(world.gw1)
+            barrier.wait(timeout=10)
+            answers[i] = c.post(
+                f"/cases/grid/visit/{h.pk}/",
+                {"mode": "in_person", "note": "同时发送"},
+                HTTP_ACCEPT="application/json",
+                HTTP_IDEMPOTENCY_KEY=key,
+            )
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert [a.status_code for a in answers] == [201, 201]
+    assert sorted(a.get("Idempotent-Replayed", "") for a in answers) == ["", "true"]
+    assert answers[0].json() == answers[1].json()
+    assert Visit.objects.filter(household=h).count() == 1
