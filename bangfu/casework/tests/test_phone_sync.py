@@ -130,6 +130,8 @@ def test_phone_visit_that_does_not_count_says_why(world, params, client_for) -> 
     assert out["counted"] is False and "电话走访不计入一般户" in out["why_not_counted_zh"]
     assert out["standing"]["remaining"] == 1 and out["standing"]["phone_counts"] is False
     assert "还需入户走访1次" in r.json()["message_zh"]
+    card = c.get("/cases/grid/mine/").content.decode()
+    assert "还需入户1次" in card and "电话不计入" in card  # the card says why the call did not count
     r2 = _send(c, world.households["h1"], uuid.uuid4())
     assert r2.json()["outcome"]["counted"] is True and "已完成" in r2.json()["message_zh"]
 
