@@ -122,8 +122,7 @@ def grid_import(request: HttpRequest) -> HttpResponse:
                 raise ApplicationError(zh="请选择要导入的文件", en="Choose the file to import", code="no_file")
             done = services.grids_import(actor=user, data=upload_bytes(upload), filename=upload.name or "")
         except ApplicationError as exc:
-            if exc.status == 404:
-                raise
+            reraise_access(exc)
             ctx["error"] = exc
         else:
             messages.success(

@@ -73,8 +73,7 @@ def line_set(request: HttpRequest) -> HttpResponse:
             note=values["note"],
         )
     except ApplicationError as exc:
-        if exc.status == 404:
-            raise
+        reraise_access(exc)
         ctx = _list_context(request) | {"line_values": values, "line_errors": field_errors(exc)}
         return render(request, "rules/ruleset_list.html", ctx, status=422)
     messages.success(request, f"已设定{values['year']}年监测线 {values['amount']} 元 Monitoring line set")
