@@ -22,8 +22,8 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from bangfu.accounts import selectors as accounts
 from bangfu.accounts import services as accounts_services
+from bangfu.accounts.domain.administration import refusal
 from bangfu.accounts.domain.roles import writes_of
-from bangfu.accounts.middleware import refusal
 from bangfu.core import replicas
 from bangfu.core.errors import ApplicationError, NotFound, invalid
 from bangfu.core.idempotency import is_idempotent, run_once

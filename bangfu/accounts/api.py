@@ -8,13 +8,14 @@ from typing import Any
 
 from django.contrib.auth import SESSION_KEY, update_session_auth_hash
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from bangfu.accounts import audit_log, batch, lockout, selectors, services
 from bangfu.accounts.domain.duties import DUTY_PAIRS
 from bangfu.accounts.domain.roles import ROLE_LABELS, Cap, Role, writes
+from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.accounts.models import User
 from bangfu.core.domain import inputs
 from bangfu.core.errors import Forbidden, NotFound
@@ -39,16 +40,16 @@ class MeOut(Schema):
 
 
 @router.get("/me", response=MeOut, summary="当前用户 The calling user")
-def me(request: HttpRequest) -> MeOut:
+def me(request: AuthedHttpRequest) -> MeOut:
     user = request.user
     return MeOut(
-        username=user.username,  # type: ignore[union-attr]
+        username=user.username,
         display_name=str(user),
         memberships=[
             MembershipOut(role=m.role, area_code=m.area.code, area_name=m.area.name, organisation=m.organisation)
-            for m in selectors.memberships_of(user)  # type: ignore[arg-type]
+            for m in selectors.memberships_of(user)
         ],
-        capabilities=sorted(c.value for c in selectors.capabilities_of(user)),  # type: ignore[arg-type]
+        capabilities=sorted(c.value for c in selectors.capabilities_of(user)),
     )
 
 
@@ -94,11 +95,11 @@ def _audit_filter(q: AuditQuery) -> selectors.AuditFilter:
 
 @router.get("/audit", response=AuditPageOut, summary="审计日志 Audit log of your areas")
 @replica_ok
-def audit(request: HttpRequest, filters: Query[AuditQuery], page: int = 1) -> dict[str, Any]:
+def audit(request: AuthedHttpRequest, filters: Query[AuditQuery], page: int = 1) -> dict[str, Any]:
     """Who did what, when, to which object (newest first, 100 a page). Needs `view_audit` (county
     admin, auditor); only events of objects in the caller's areas. `area` narrows to an area and below."""
     user = request.user
-    events = selectors.audit_events(user, _audit_filter(filters))  # type: ignore[arg-type]
+    events = selectors.audit_events(user, _audit_filter(filters))
     p = Paginator(events, 100).get_page(page)
     items = [
         {
@@ -117,15 +118,15 @@ def audit(request: HttpRequest, filters: Query[AuditQuery], page: int = 1) -> di
             "reason": r.event.reason,
             "data": r.event.data,
         }
-        for r in selectors.audit_rows(user, p.object_list)  # type: ignore[arg-type]
+        for r in selectors.audit_rows(user, p.object_list)
     ]
     return {"count": p.paginator.count, "page": p.number, "pages": p.paginator.num_pages, "items": items}
 
 
 @router.get("/audit.xlsx", summary="审计日志导出 Audit log as Excel")
 @replica_ok
-def audit_export(request: HttpRequest, filters: Query[AuditQuery]) -> HttpResponse:
-    data = audit_log.workbook(request.user, _audit_filter(filters))  # type: ignore[arg-type]
+def audit_export(request: AuthedHttpRequest, filters: Query[AuditQuery]) -> HttpResponse:
+    data = audit_log.workbook(request.user, _audit_filter(filters))
     response = HttpResponse(data, content_type=audit_log.XLSX)
     response["Content-Disposition"] = "attachment; filename*=UTF-8''audit.xlsx"
     return response
@@ -150,14 +151,14 @@ class LockoutLiftOut(Schema):
     cleared: int
 
 
-def _manage_users(request: HttpRequest) -> Any:
-    if not selectors.has_cap(request.user, Cap.MANAGE_USERS):  # type: ignore[arg-type]
+def _manage_users(request: AuthedHttpRequest) -> Any:
+    if not selectors.has_cap(request.user, Cap.MANAGE_USERS):
         raise Forbidden("只有县级管理员可以解除登录锁定", "Only the county administrators may lift login locks")
     return request.user
 
 
 @router.get("/lockouts", response=list[LockoutOut], summary="登录锁定 Locked logins of your county's users")
-def lockouts(request: HttpRequest) -> list[dict[str, Any]]:
+def lockouts(request: AuthedHttpRequest) -> list[dict[str, Any]]:
     """Pairs (user, client address) locked now after repeated wrong passwords. Needs `manage_users`."""
     return [
         {
@@ -175,7 +176,7 @@ def lockouts(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post("/users/{user_id}/unlock", response=LockoutLiftOut, summary="解除锁定 Lift a user's login locks")
 @writes(Cap.MANAGE_USERS)
-def unlock(request: HttpRequest, user_id: int, body: LockoutLiftIn) -> dict[str, Any]:
+def unlock(request: AuthedHttpRequest, user_id: int, body: LockoutLiftIn) -> dict[str, Any]:
     """Clears every lock of a user of your county (all addresses); audited. 404 for other users."""
     cleared = lockout.lockout_lift(actor=_manage_users(request), user_id=user_id, reason=_reason(body.reason))
     return {"user_id": user_id, "cleared": cleared}
@@ -232,16 +233,16 @@ def _delegation_out(d: Any) -> DelegationOut:
 
 @router.get("/delegations", response=list[DelegationOut], summary="职责例外授权 Delegations in your areas, and yours")
 @replica_ok
-def delegation_list(request: HttpRequest) -> list[DelegationOut]:
-    return [_delegation_out(d) for d in selectors.delegations_visible(request.user)]  # type: ignore[arg-type]
+def delegation_list(request: AuthedHttpRequest) -> list[DelegationOut]:
+    return [_delegation_out(d) for d in selectors.delegations_visible(request.user)]
 
 
 @router.post("/delegations", response={201: DelegationOut}, summary="登记授权 Record a delegation (county approvers)")
 @writes(Cap.CASE_APPROVE, Cap.CLAIM_APPROVE)
-def delegation_grant(request: HttpRequest, body: DelegationIn) -> Status:
+def delegation_grant(request: AuthedHttpRequest, body: DelegationIn) -> Status:
     delegate = selectors.user_by_username(body.delegate)
     d = services.delegation_grant(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         delegate_id=delegate.pk if delegate else 0,
         duty_pair=body.duty_pair,
         area_code=body.area_code,
@@ -254,16 +255,12 @@ def delegation_grant(request: HttpRequest, body: DelegationIn) -> Status:
 
 @router.post("/delegations/{delegation_id}/revoke", response=DelegationOut, summary="撤销授权 Revoke a delegation")
 @writes(Cap.CASE_APPROVE, Cap.CLAIM_APPROVE)
-def delegation_revoke(request: HttpRequest, delegation_id: int, body: RevokeIn) -> DelegationOut:
-    d = services.delegation_revoke(actor=request.user, delegation_id=delegation_id, reason=body.reason)  # type: ignore[arg-type]
+def delegation_revoke(request: AuthedHttpRequest, delegation_id: int, body: RevokeIn) -> DelegationOut:
+    d = services.delegation_revoke(actor=request.user, delegation_id=delegation_id, reason=body.reason)
     return _delegation_out(d)
 
 
 # --- account administration ---------------------------------------------------------------------------
-
-
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 class AccountOut(Schema):
@@ -453,10 +450,10 @@ def _handover(rows: list[GridHandoverIn]) -> dict[int, int | None]:
 
 @router.get("/users", response=AccountPageOut, summary="账号列表 Accounts you administer")
 @replica_ok
-def users(request: HttpRequest, q: str = "", page: int = 1) -> dict[str, Any]:
+def users(request: AuthedHttpRequest, q: str = "", page: int = 1) -> dict[str, Any]:
     """Accounts of the caller's areas (county administrator; township officers when the county allows it),
     50 a page; `q` searches username, name and phone."""
-    p = Paginator(selectors.users_visible(_actor(request), search=q[:60]), 50).get_page(page)
+    p = Paginator(selectors.users_visible(request.user, search=q[:60]), 50).get_page(page)
     return {
         "count": p.paginator.count,
         "page": p.number,
@@ -467,84 +464,84 @@ def users(request: HttpRequest, q: str = "", page: int = 1) -> dict[str, Any]:
 
 @router.post("/users", response={201: AccountCreatedOut}, summary="新建账号 Create an account")
 @writes(Cap.MANAGE_USERS)
-def user_create(request: HttpRequest, body: AccountCreateIn) -> Status[dict[str, Any]]:
+def user_create(request: AuthedHttpRequest, body: AccountCreateIn) -> Status[dict[str, Any]]:
     """The account holds `role` in `area_code` (within your areas, a role at or below your own) and must
     change its password at its first sign-in; the first password is in this answer only."""
-    user, first = services.account_create(actor=_actor(request), **body.dict())
+    user, first = services.account_create(actor=request.user, **body.dict())
     return Status(201, {"account": _account(user), "password": first})
 
 
 @router.get("/users/template.xlsx", summary="账号导入模板 Template for importing accounts")
-def users_template(request: HttpRequest) -> HttpResponse:
-    selectors.users_visible(_actor(request))
-    response = HttpResponse(batch.template_workbook(_actor(request)), content_type=batch.XLSX)
+def users_template(request: AuthedHttpRequest) -> HttpResponse:
+    selectors.users_visible(request.user)
+    response = HttpResponse(batch.template_workbook(request.user), content_type=batch.XLSX)
     response["Content-Disposition"] = "attachment; filename*=UTF-8''accounts-template.xlsx"
     return response
 
 
 @router.post("/users/import", response={201: AccountImportOut}, summary="批量导入账号 Import accounts (all or none)")
 @writes(Cap.MANAGE_USERS)
-def users_import(request: HttpRequest, file: File[UploadedFile]) -> Status[dict[str, Any]]:
+def users_import(request: AuthedHttpRequest, file: File[UploadedFile]) -> Status[dict[str, Any]]:
     """422 with `errors` (row, column, message, message_en) when any row is wrong: then none is created."""
-    created = batch.accounts_import(actor=_actor(request), data=upload_bytes(file), filename=file.name or "")
+    created = batch.accounts_import(actor=request.user, data=upload_bytes(file), filename=file.name or "")
     return Status(201, {"created": len(created), "accounts": [c.__dict__ for c in created]})
 
 
 @router.get("/users/{pk}", response=AccountDetailOut, summary="账号 One account with its roles")
-def user_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
-    return _detail(selectors.user_get(_actor(request), pk))
+def user_detail(request: AuthedHttpRequest, pk: int) -> dict[str, Any]:
+    return _detail(selectors.user_get(request.user, pk))
 
 
 @router.patch("/users/{pk}", response=AccountDetailOut, summary="修改账号 Edit an account")
 @writes(Cap.MANAGE_USERS)
-def user_update(request: HttpRequest, pk: int, body: AccountUpdateIn) -> dict[str, Any]:
-    return _detail(services.account_update(actor=_actor(request), user_id=pk, **body.dict()))
+def user_update(request: AuthedHttpRequest, pk: int, body: AccountUpdateIn) -> dict[str, Any]:
+    return _detail(services.account_update(actor=request.user, user_id=pk, **body.dict()))
 
 
 @router.post("/users/{pk}/deactivate", response=AccountDetailOut, summary="停用账号 Deactivate (never deleted)")
 @writes(Cap.MANAGE_USERS)
-def user_deactivate(request: HttpRequest, pk: int, body: AccountDeactivateIn) -> dict[str, Any]:
+def user_deactivate(request: AuthedHttpRequest, pk: int, body: AccountDeactivateIn) -> dict[str, Any]:
     """Roles end today; each grid of a grid worker goes to the named worker (or vacant) in the same step."""
     user = services.account_deactivate(
-        actor=_actor(request), user_id=pk, reason=body.reason, handover=_handover(body.handover)
+        actor=request.user, user_id=pk, reason=body.reason, handover=_handover(body.handover)
     )
     return _detail(user)
 
 
 @router.post("/users/{pk}/reactivate", response=AccountDetailOut, summary="恢复账号 Restore an account")
 @writes(Cap.MANAGE_USERS)
-def user_reactivate(request: HttpRequest, pk: int, body: AccountReasonIn) -> dict[str, Any]:
-    return _detail(services.account_reactivate(actor=_actor(request), user_id=pk, reason=body.reason))
+def user_reactivate(request: AuthedHttpRequest, pk: int, body: AccountReasonIn) -> dict[str, Any]:
+    return _detail(services.account_reactivate(actor=request.user, user_id=pk, reason=body.reason))
 
 
 @router.post("/users/{pk}/password-reset", response=PasswordResetOut, summary="重置密码 Reset a password")
 @writes(Cap.MANAGE_USERS)
-def user_password_reset(request: HttpRequest, pk: int) -> dict[str, Any]:
+def user_password_reset(request: AuthedHttpRequest, pk: int) -> dict[str, Any]:
     """A temporary password (in this answer only); the user must change it at the next sign-in."""
-    return {"password": services.password_reset(actor=_actor(request), user_id=pk)}
+    return {"password": services.password_reset(actor=request.user, user_id=pk)}
 
 
 @router.post("/users/{pk}/memberships", response={201: MembershipHistoryOut}, summary="授予角色 Grant a role")
 @writes(Cap.MANAGE_USERS)
-def user_grant(request: HttpRequest, pk: int, body: RoleGrantIn) -> Status[dict[str, Any]]:
-    user = selectors.user_get(_actor(request), pk)
-    m = services.membership_grant(actor=_actor(request), user=user, **body.dict())
+def user_grant(request: AuthedHttpRequest, pk: int, body: RoleGrantIn) -> Status[dict[str, Any]]:
+    user = selectors.user_get(request.user, pk)
+    m = services.membership_grant(actor=request.user, user=user, **body.dict())
     row = next(r for r in _detail(user)["memberships"] if r["id"] == m.pk)
     return Status(201, row)
 
 
 @router.post("/memberships/{pk}/end", response=MembershipHistoryOut, summary="结束角色 End a role")
 @writes(Cap.MANAGE_USERS)
-def membership_end(request: HttpRequest, pk: int, body: MembershipEndIn) -> dict[str, Any]:
+def membership_end(request: AuthedHttpRequest, pk: int, body: MembershipEndIn) -> dict[str, Any]:
     m = services.membership_end(
-        actor=_actor(request), membership_id=pk, reason=body.reason, end=body.end, handover=_handover(body.handover)
+        actor=request.user, membership_id=pk, reason=body.reason, end=body.end, handover=_handover(body.handover)
     )
     return next(r for r in _detail(m.user)["memberships"] if r["id"] == m.pk)
 
 
 @router.get("/policy/{code}", response=AccountPolicyOut, summary="账号规则 Account policy in force")
-def policy(request: HttpRequest, code: str) -> dict[str, Any]:
-    if not any(code.startswith(p) for p, _r in selectors.admin_roles(_actor(request))):
+def policy(request: AuthedHttpRequest, code: str) -> dict[str, Any]:
+    if not any(code.startswith(p) for p, _r in selectors.admin_roles(request.user)):
         raise NotFound()
     p = selectors.policy_for(code)
     return {
@@ -558,8 +555,8 @@ def policy(request: HttpRequest, code: str) -> dict[str, Any]:
 
 @router.post("/policy", response={201: AccountPolicyOut}, summary="设置账号规则 Set the county's account policy")
 @writes(Cap.MANAGE_USERS)
-def policy_set(request: HttpRequest, body: AccountPolicyIn) -> Status[dict[str, Any]]:
-    row = services.policy_set(actor=_actor(request), **body.dict())
+def policy_set(request: AuthedHttpRequest, body: AccountPolicyIn) -> Status[dict[str, Any]]:
+    row = services.policy_set(actor=request.user, **body.dict())
     return Status(
         201,
         {
@@ -574,10 +571,10 @@ def policy_set(request: HttpRequest, body: AccountPolicyIn) -> Status[dict[str, 
 
 @router.get("/areas/{code}/people", response=AreaPeopleOut, summary="谁能做什么 Who can do what in an area")
 @replica_ok
-def area_people(request: HttpRequest, code: str) -> dict[str, Any]:
+def area_people(request: AuthedHttpRequest, code: str) -> dict[str, Any]:
     """People holding a role in force here, above or below, and what each role may do (in Chinese).
     For account administrators and auditors of the area."""
-    area, holders, role_caps = selectors.area_people(_actor(request), code)
+    area, holders, role_caps = selectors.area_people(request.user, code)
     people = [
         {
             "user_id": h.membership.user_id,
@@ -599,7 +596,7 @@ def area_people(request: HttpRequest, code: str) -> dict[str, Any]:
 
 
 @router.get("/me/sign-ins", response=list[SignInOut], summary="我的登录记录 Your own sign-ins")
-def my_sign_ins(request: HttpRequest) -> list[dict[str, Any]]:
+def my_sign_ins(request: AuthedHttpRequest) -> list[dict[str, Any]]:
     return [
         {
             "at": s.at,
@@ -609,7 +606,7 @@ def my_sign_ins(request: HttpRequest) -> list[dict[str, Any]]:
             "logout": s.logout,
             "locked_out": s.locked_out,
         }
-        for s in selectors.sign_ins_of(_actor(request))
+        for s in selectors.sign_ins_of(request.user)
     ]
 
 
@@ -621,7 +618,7 @@ class PasswordChangeIn(Schema):
 
 @router.post("/me/password", response={204: None}, summary="修改本人密码 Change your own password")
 @writes()
-def password_change(request: HttpRequest, body: PasswordChangeIn) -> Status[None]:
+def password_change(request: AuthedHttpRequest, body: PasswordChangeIn) -> Status[None]:
     """The current password is required; the new one must pass the password rules (422 with
     `errors` per field otherwise). A browser session stays logged in; the user's other sessions end.
     API tokens are not affected (revoke them on the profile page)."""

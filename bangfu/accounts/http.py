@@ -9,5 +9,5 @@ from bangfu.accounts.models import User
 
 
 class AuthedHttpRequest(HttpRequest):
-    user: User  # type: ignore[assignment]
+    user: User
     htmx: HtmxDetails

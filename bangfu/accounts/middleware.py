@@ -8,22 +8,11 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 
 from bangfu.accounts import selectors
-from bangfu.accounts.domain.administration import CAP_LABELS
-from bangfu.accounts.domain.roles import Cap, writes_of
-from bangfu.core.errors import Forbidden
+from bangfu.accounts.domain.administration import refusal
+from bangfu.accounts.domain.roles import writes_of
 from bangfu.core.middleware import error_response
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
-
-
-def refusal(caps: frozenset[Cap]) -> Forbidden:
-    """The 403 a person reads: the rights in words, never the capability codes."""
-    ordered = sorted(caps, key=list(Cap).index)
-    zh = "、".join(CAP_LABELS[c] for c in ordered)
-    en = " or ".join(c.value.replace("_", " ") for c in ordered)
-    return Forbidden(
-        zh=f"您的角色无权进行此操作（需要权限：{zh}）", en=f"Your role may not do this (it needs the right to {en})"
-    )
 
 
 class WriteCapabilityMiddleware:
@@ -46,6 +35,6 @@ class WriteCapabilityMiddleware:
         caps = writes_of(view_func)
         if caps is None:
             return HttpResponseNotAllowed(["GET", "HEAD"])
-        if not request.user.is_authenticated or selectors.may_write(request.user, caps):  # type: ignore[arg-type]
+        if not request.user.is_authenticated or selectors.may_write(request.user, caps):
             return None
         return error_response(request, refusal(caps))

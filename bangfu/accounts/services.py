@@ -24,6 +24,7 @@ from bangfu.accounts.password import ADMIN_SET
 from bangfu.areas.domain.codes import SIGNIFICANT, Level, level_of
 from bangfu.core.domain import inputs
 from bangfu.core.errors import ApplicationError, Conflict, FieldProblem, Forbidden, NotFound, ValidationFailed, invalid
+from bangfu.core.selectors import get_or_404
 from bangfu.core.services import audit_record
 
 
@@ -197,9 +198,7 @@ def delegation_grant(
 
 @transaction.atomic
 def delegation_revoke(*, actor: User, delegation_id: int, reason: str) -> Delegation:
-    d = Delegation.objects.select_for_update().filter(pk=delegation_id).first()
-    if d is None:
-        raise NotFound()
+    d = get_or_404(Delegation.objects.select_for_update(), delegation_id)
     _county_grant_scope(actor, DUTY_PAIRS[d.duty_pair], d.area_id)
     if not reason.strip():
         raise invalid("reason", "请填写撤销理由", "Give the reason for revoking")

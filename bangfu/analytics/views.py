@@ -22,6 +22,7 @@ from bangfu.analytics import selectors, services, worklist
 from bangfu.analytics.domain.indicators import BY_KEY, Indicator, rate
 from bangfu.analytics.reports import REPORTS, Report
 from bangfu.analytics.timeline import household_timeline
+from bangfu.areas import selectors as areas
 from bangfu.areas.selectors import field_worker
 from bangfu.core import params
 from bangfu.core.errors import NotFound
@@ -250,8 +251,7 @@ def report_download(request: AuthedHttpRequest, key: str = "monitored") -> HttpR
 
 @login_required
 def timeline(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    if not has_cap(request.user, Cap.VIEW_PEOPLE):
-        raise NotFound()
+    areas.require_somewhere(request.user, Cap.VIEW_PEOPLE)
     household, events = household_timeline(request.user, pk)
     return render(request, "analytics/timeline.html", {"h": household, "events": events})
 

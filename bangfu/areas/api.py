@@ -4,24 +4,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.http import HttpRequest
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from bangfu.accounts.domain.roles import Cap, writes
+from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.areas import services, views
 from bangfu.areas.domain.codes import LEVEL_LABELS, Level
 from bangfu.core.excel import upload_bytes
 from bangfu.core.replicas import replica_ok
 
 if TYPE_CHECKING:
-    from bangfu.accounts.models import User
+    pass
 
 router = Router(tags=["areas"])
-
-
-def _user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined, no-any-return]
 
 
 class NodeOut(Schema):
@@ -54,24 +50,24 @@ class AreaImportOut(Schema):
 
 @router.get("/tree", response=list[NodeOut], summary="区划树 Area tree within your areas")
 @replica_ok
-def tree(request: HttpRequest, root: str = "") -> list[views.Node]:
-    return views.area_tree(_user(request), root)
+def tree(request: AuthedHttpRequest, root: str = "") -> list[views.Node]:
+    return views.area_tree(request.user, root)
 
 
 @router.post(
     "/import", response={201: AreaImportOut}, summary="导入区划 Import an area tree (CSV or Excel, all or none)"
 )
 @writes(Cap.MANAGE_AREAS)
-def import_areas(request: HttpRequest, file: File[UploadedFile]) -> Status[dict[str, int]]:
+def import_areas(request: AuthedHttpRequest, file: File[UploadedFile]) -> Status[dict[str, int]]:
     """Columns 区划代码, 名称, 上级区划代码. 422 with every problem by row when any row is wrong."""
-    count = services.area_import(data=upload_bytes(file), filename=file.name or "", actor=_user(request))
+    count = services.area_import(data=upload_bytes(file), filename=file.name or "", actor=request.user)
     return Status(201, {"imported": count})
 
 
 # Declared after /import so that POST /import is not taken for an area code.
 @router.get("/{code}", response=AreaOut, summary="区划详情 One area (with its grids)")
-def area_get(request: HttpRequest, code: str) -> dict[str, Any]:
-    area, grids = views.area_detail_of(_user(request), code)
+def area_get(request: AuthedHttpRequest, code: str) -> dict[str, Any]:
+    area, grids = views.area_detail_of(request.user, code)
     return {
         "code": area.code, "name": area.name, "level": area.level, "level_label": LEVEL_LABELS[Level(area.level)],
         "parent_code": area.parent.code if area.parent else None,

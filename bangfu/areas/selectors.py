@@ -1,6 +1,8 @@
 """Area scoping: the one place that decides which areas, grids and households a user may see.
 
-Pages, API, exports and search all filter through `scope_for(user, cap)`.
+Pages, API, exports and search all filter through `scope_for(user, cap)`. A write or a page about one
+place asks `require(actor, cap, code)`: NotFound outside the actor's areas (reveals nothing), Forbidden
+inside them without the capability (docs/conventions.md, "Access").
 """
 
 from __future__ import annotations
@@ -10,11 +12,13 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
+from bangfu.accounts.domain.administration import refusal
 from bangfu.accounts.domain.roles import CAPABILITIES, GRID_SCOPED, Cap, Role
 from bangfu.accounts.selectors import memberships as accounts
 from bangfu.areas.domain.codes import SIGNIFICANT, Level
 from bangfu.areas.models import Area, Grid, GridWorkerTerm
-from bangfu.core.errors import NotFound
+from bangfu.core.errors import Forbidden, NotFound
+from bangfu.core.selectors import get_or_404
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -94,6 +98,56 @@ def field_worker(user: User) -> bool:
     return all(len(p) >= SIGNIFICANT[Level.VILLAGE] for p in scope.prefixes)
 
 
+def refuse_unless(*, allowed: bool, visible: bool, zh: str, en: str) -> None:
+    """The 404/403 rule of docs/conventions.md in one place: nothing happens when `allowed`; an object
+    or place the actor may see (`visible`) but not act on is Forbidden (`zh`/`en` say why and what to
+    do); anything else is NotFound, so a refusal never reveals that the object exists."""
+    if allowed:
+        return
+    if visible:
+        raise Forbidden(zh, en)
+    raise NotFound()
+
+
+def require(
+    actor: User | None,
+    cap: Cap,
+    code: str,
+    *,
+    grid_id: int | None = None,
+    seen: Cap = Cap.VIEW_PEOPLE,
+    zh: str = "",
+    en: str = "",
+) -> None:
+    """The access decision for acting on a place: the area or village `code` (and, for a grid worker,
+    the household's `grid_id`).
+
+    Returns when `actor` holds both `seen` and `cap` over the place. Raises Forbidden when the actor
+    holds `seen` there (the place is visible) but not `cap`, and NotFound when the place lies outside
+    the actor's `seen` scope. `seen` is VIEW_PEOPLE for people data; the market and insurance pages use
+    VIEW_REPORTS. `zh`/`en` replace the default refusal, which names the missing right in words.
+    `actor=None` is the system (the demo loader, a service whose caller has checked already).
+    """
+    if actor is None:
+        return
+
+    def covers(scope: Scope) -> bool:
+        return scope.covers_code(code) or (grid_id is not None and grid_id in scope.grid_ids)
+
+    visible = covers(scope_for(actor, seen))
+    if not (zh and en):
+        default = refusal(frozenset({cap}))
+        zh, en = default.zh, default.en
+    refuse_unless(allowed=visible and covers(scope_for(actor, cap)), visible=visible, zh=zh, en=en)
+
+
+def require_somewhere(actor: User, cap: Cap) -> None:
+    """A page or list for a capability the actor holds in no area does not exist for them: NotFound
+    (it reveals nothing). Which area the capability must cover is still `require`'s question."""
+    if not accounts.has_cap(actor, cap):
+        raise NotFound()
+
+
 def _outermost(prefixes: set[str]) -> set[str]:
     return {p for p in prefixes if not any(p != o and p.startswith(o) for o in prefixes)}
 
@@ -115,16 +169,12 @@ def grids_visible(user: User, *, cap: Cap = Cap.VIEW_PEOPLE) -> QuerySet[Grid]:
 
 
 def area_get(user: User, code: str, *, cap: Cap = Cap.VIEW_PEOPLE) -> Area:
-    area = areas_visible(user, cap=cap).filter(code=code).first()
-    if area is None:
-        raise NotFound()
+    area = get_or_404(areas_visible(user, cap=cap), code=code)
     return area
 
 
 def grid_get(user: User, grid_id: int, *, cap: Cap = Cap.VIEW_PEOPLE) -> Grid:
-    grid = grids_visible(user, cap=cap).filter(pk=grid_id).first()
-    if grid is None:
-        raise NotFound()
+    grid = get_or_404(grids_visible(user, cap=cap), grid_id)
     return grid
 
 

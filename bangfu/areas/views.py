@@ -8,13 +8,15 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from bangfu.accounts.domain.roles import Cap, writes
+from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.accounts.selectors import has_cap
 from bangfu.areas import selectors, services
 from bangfu.areas.domain.codes import LEVEL_LABELS, Level
+from bangfu.areas.selectors import require_somewhere
 from bangfu.core.errors import ApplicationError, NotFound
 from bangfu.core.excel import SheetSpec, upload_bytes, write_workbook
 from bangfu.core.views import error_status, reraise_access
@@ -98,10 +100,9 @@ def grid_template(user: User) -> bytes:
 
 
 @login_required
-def grid_import_template(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    if not has_cap(user, Cap.MANAGE_AREAS):
-        raise NotFound()
+def grid_import_template(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
+    require_somewhere(user, Cap.MANAGE_AREAS)
     response = HttpResponse(grid_template(user), content_type=XLSX)
     response["Content-Disposition"] = "attachment; filename*=UTF-8''grid-import-template.xlsx"
     return response
@@ -109,11 +110,10 @@ def grid_import_template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @writes(Cap.MANAGE_AREAS)
-def grid_import(request: HttpRequest) -> HttpResponse:
+def grid_import(request: AuthedHttpRequest) -> HttpResponse:
     """GET: the upload form. POST: every grid of the file, or none, with a report by row."""
-    user: User = request.user  # type: ignore[assignment]
-    if not has_cap(user, Cap.MANAGE_AREAS):
-        raise NotFound()
+    user = request.user
+    require_somewhere(user, Cap.MANAGE_AREAS)
     ctx: dict[str, Any] = {}
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -135,8 +135,8 @@ def grid_import(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def tree(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def tree(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     if not has_cap(user, Cap.VIEW_PEOPLE) and not has_cap(user, Cap.MANAGE_AREAS):
         raise NotFound()
     ctx = {"roots": area_tree(user), "can_import": has_cap(user, Cap.MANAGE_AREAS)}
@@ -144,20 +144,18 @@ def tree(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def import_template(request: HttpRequest) -> HttpResponse:
-    if not has_cap(request.user, Cap.MANAGE_AREAS):  # type: ignore[arg-type]
-        raise NotFound()
-    response = HttpResponse(area_template(request.user), content_type=XLSX)  # type: ignore[arg-type]
+def import_template(request: AuthedHttpRequest) -> HttpResponse:
+    require_somewhere(request.user, Cap.MANAGE_AREAS)
+    response = HttpResponse(area_template(request.user), content_type=XLSX)
     response["Content-Disposition"] = "attachment; filename*=UTF-8''area-import-template.xlsx"
     return response
 
 
 @login_required
 @writes(Cap.MANAGE_AREAS)
-def import_areas(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    if not has_cap(user, Cap.MANAGE_AREAS):
-        raise NotFound()
+def import_areas(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
+    require_somewhere(user, Cap.MANAGE_AREAS)
     ctx: dict[str, Any] = {}
     if request.method == "POST":
         upload = request.FILES.get("file")

@@ -6,28 +6,24 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from bangfu.accounts.domain.roles import Cap, writes
+from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.areas.domain.codes import SIGNIFICANT, level_of
 from bangfu.casework import selectors, services
 from bangfu.casework.domain import codes
 from bangfu.casework.views.config import PARAM_FIELDS
-from bangfu.core.errors import NotFound
 from bangfu.core.idempotency import idempotent
 from bangfu.core.replicas import replica_ok
+from bangfu.core.selectors import get_or_404
 from bangfu.registry.selectors import household_get
 
 if TYPE_CHECKING:
-    from bangfu.accounts.models import User
+    pass
 
 router = Router(tags=["casework"])
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]  # the API's auth set it
 
 
 class CaseOut(Schema):
@@ -77,14 +73,16 @@ def _case(c: Any) -> dict[str, Any]:
 
 @router.get("/cases", response=list[CaseOut])
 @replica_ok
-def list_cases(request: HttpRequest, state: str = "", overdue: bool = False, page: int = 1) -> list[dict[str, Any]]:
+def list_cases(
+    request: AuthedHttpRequest, state: str = "", overdue: bool = False, page: int = 1
+) -> list[dict[str, Any]]:
     f = selectors.CaseFilter(state=state, overdue=overdue)
-    return [_case(c) for c in selectors.case_page(_user(request), f, timezone.localdate(), page).object_list]
+    return [_case(c) for c in selectors.case_page(request.user, f, timezone.localdate(), page).object_list]
 
 
 @router.get("/cases/{case_id}", response=CaseDetailOut)
-def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
-    user = _user(request)
+def get_case(request: AuthedHttpRequest, case_id: int) -> dict[str, Any]:
+    user = request.user
     c = selectors.case_detail(user, case_id)
     events = [
         {
@@ -110,8 +108,8 @@ class CaseIn(Schema):
 
 @router.post("/cases", response={201: CaseOut})
 @writes(Cap.LOG_VISITS, Cap.HANDLE_WARNINGS)
-def open_case(request: HttpRequest, body: CaseIn) -> Status:
-    user = _user(request)
+def open_case(request: AuthedHttpRequest, body: CaseIn) -> Status:
+    user = request.user
     h = household_get(user, body.household_id)
     c = services.case_open(
         actor=user, household=h, source=body.source, summary=body.summary, source_ref=body.source_ref
@@ -128,8 +126,8 @@ class StepIn(Schema):
 
 @router.post("/cases/{case_id}/steps", response=CaseOut)
 @writes(Cap.CASE_ACCEPT, Cap.CASE_VILLAGE, Cap.CASE_APPROVE)
-def take_step(request: HttpRequest, case_id: int, body: StepIn) -> dict[str, Any]:
-    user = _user(request)
+def take_step(request: AuthedHttpRequest, case_id: int, body: StepIn) -> dict[str, Any]:
+    user = request.user
     c = selectors.case_get(user, case_id)
     return _case(services.case_step(actor=user, case=c, event=body.event, on=body.on, note=body.note, data=body.data))
 
@@ -155,8 +153,8 @@ class MeasureOut(Schema):
 
 @router.post("/cases/{case_id}/measures", response={201: MeasureOut})
 @writes(Cap.CASE_VILLAGE)
-def add_measure(request: HttpRequest, case_id: int, body: MeasureIn) -> Status:
-    user = _user(request)
+def add_measure(request: AuthedHttpRequest, case_id: int, body: MeasureIn) -> Status:
+    user = request.user
     c = selectors.case_get(user, case_id)
     return Status(201, services.measure_add(actor=user, case=c, **body.dict()))
 
@@ -182,9 +180,9 @@ class VisitOut(Schema):
 @router.post("/visits", response={201: VisitOut})
 @idempotent
 @writes(Cap.LOG_VISITS)
-def log_visit(request: HttpRequest, body: VisitIn) -> Status:
+def log_visit(request: AuthedHttpRequest, body: VisitIn) -> Status:
     """Idempotency-Key accepted (docs/offline.md); 409 `moved_away` when the household left the grid."""
-    user = _user(request)
+    user = request.user
     h = selectors.household_for_visit(user, body.household_id)
     v = services.visit_log(
         actor=user,
@@ -209,8 +207,8 @@ class DueOut(Schema):
 
 @router.get("/my-households", response=list[DueOut])
 @replica_ok
-def my_households(request: HttpRequest) -> list[dict[str, Any]]:
-    rows = selectors.my_households(_user(request), timezone.localdate())
+def my_households(request: AuthedHttpRequest) -> list[dict[str, Any]]:
+    rows = selectors.my_households(request.user, timezone.localdate())
     return [
         {
             "household_id": r.household.pk,
@@ -232,8 +230,8 @@ class OverdueOut(Schema):
 
 @router.get("/overdue", response=list[OverdueOut])
 @replica_ok
-def overdue(request: HttpRequest) -> list[dict[str, Any]]:
-    return selectors.overdue_by_township(_user(request), timezone.localdate())
+def overdue(request: AuthedHttpRequest) -> list[dict[str, Any]]:
+    return selectors.overdue_by_township(request.user, timezone.localdate())
 
 
 # --- assistance measures: list and status (the case page's services) --------------------------------
@@ -282,10 +280,10 @@ def _measure(m: Any) -> dict[str, Any]:
 
 @router.get("/measures", response=list[MeasureRowOut], summary="帮扶措施 Assistance measures in your areas")
 @replica_ok
-def measure_list(request: HttpRequest, area: str = "", status: str = "", page: int = 1) -> list[dict[str, Any]]:
+def measure_list(request: AuthedHttpRequest, area: str = "", status: str = "", page: int = 1) -> list[dict[str, Any]]:
     """Measures of the cases the caller sees (200 a page), optionally under an area code and by status."""
     level = level_of(area) if area else None
-    qs = selectors.measures_visible(_user(request), area[: SIGNIFICANT[level]] if level else area)
+    qs = selectors.measures_visible(request.user, area[: SIGNIFICANT[level]] if level else area)
     if status:
         qs = qs.filter(status=status)
     start = (max(page, 1) - 1) * 200
@@ -293,20 +291,18 @@ def measure_list(request: HttpRequest, area: str = "", status: str = "", page: i
 
 
 @router.get("/cases/{case_id}/measures", response=list[MeasureRowOut], summary="案件的帮扶措施 Measures of a case")
-def case_measures(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
-    c = selectors.case_get(_user(request), case_id)
-    return [_measure(m) for m in selectors.measures_visible(_user(request)).filter(case=c)]
+def case_measures(request: AuthedHttpRequest, case_id: int) -> list[dict[str, Any]]:
+    c = selectors.case_get(request.user, case_id)
+    return [_measure(m) for m in selectors.measures_visible(request.user).filter(case=c)]
 
 
 @router.post(
     "/cases/{case_id}/measures/{measure_id}/status", response=MeasureRowOut, summary="更新措施状态 Measure status"
 )
 @writes(Cap.CASE_VILLAGE)
-def measure_status(request: HttpRequest, case_id: int, measure_id: int, body: MeasureStatusIn) -> dict[str, Any]:
-    user = _user(request)
-    m = selectors.measures_visible(user).filter(case_id=case_id, pk=measure_id).first()
-    if m is None:
-        raise NotFound()
+def measure_status(request: AuthedHttpRequest, case_id: int, measure_id: int, body: MeasureStatusIn) -> dict[str, Any]:
+    user = request.user
+    m = get_or_404(selectors.measures_visible(user), case_id=case_id, pk=measure_id)
     return _measure(services.measure_set_status(actor=user, measure=m, status=body.status, note=body.note))
 
 
@@ -406,8 +402,8 @@ def _day(d: Any, removable: bool) -> dict[str, Any]:
 
 
 @router.get("/config", response=ConfigOut, summary="监测参数 Parameters, visit rules and calendar you configure")
-def config(request: HttpRequest) -> dict[str, Any]:
-    o = selectors.config_overview(_user(request), timezone.localdate())
+def config(request: AuthedHttpRequest) -> dict[str, Any]:
+    o = selectors.config_overview(request.user, timezone.localdate())
     return {
         "areas": [{"code": a.code, "name": a.name, "level": a.level} for a in o.areas],
         "params": [_params(p) for p in o.params],
@@ -419,34 +415,34 @@ def config(request: HttpRequest) -> dict[str, Any]:
 
 @router.post("/config/params", response={201: ParamsOut}, summary="新版本参数 Parameters from a date on")
 @writes(Cap.CONFIGURE)
-def config_params(request: HttpRequest, body: ParamsIn) -> Status:
+def config_params(request: AuthedHttpRequest, body: ParamsIn) -> Status:
     row = services.params_new_version(
-        actor=_user(request), area_code=body.area, effective_from=body.effective_from, values=body.values
+        actor=request.user, area_code=body.area, effective_from=body.effective_from, values=body.values
     )
     return Status(201, _params(row))
 
 
 @router.post("/config/obligations", response={201: ObligationOut}, summary="走访要求 A visit rule from a date on")
 @writes(Cap.CONFIGURE)
-def config_obligation(request: HttpRequest, body: ObligationIn) -> Status:
-    row = services.obligation_new_version(actor=_user(request), area_code=body.area, **body.dict(exclude={"area"}))
+def config_obligation(request: AuthedHttpRequest, body: ObligationIn) -> Status:
+    row = services.obligation_new_version(actor=request.user, area_code=body.area, **body.dict(exclude={"area"}))
     return Status(201, _obligation(row))
 
 
 @router.post("/config/calendar", response={201: CalendarDayOut}, summary="工作日历 A holiday or make-up working day")
 @writes(Cap.CONFIGURE)
-def config_calendar_set(request: HttpRequest, body: CalendarDayIn) -> Status:
+def config_calendar_set(request: AuthedHttpRequest, body: CalendarDayIn) -> Status:
     row = services.calendar_day_set(
-        actor=_user(request), date=body.date, name=body.name, working=body.working, area_code=body.area or None
+        actor=request.user, date=body.date, name=body.name, working=body.working, area_code=body.area or None
     )
     return Status(201, _day(row, True))
 
 
 @router.delete("/config/calendar/{day_id}", response={204: None}, summary="删除日历日 Remove a calendar day")
 @writes(Cap.CONFIGURE)
-def config_calendar_delete(request: HttpRequest, day_id: int) -> Status:
-    selectors.config_overview(_user(request), timezone.localdate())  # 404 for users who configure nothing
-    services.calendar_day_delete(actor=_user(request), pk=day_id)
+def config_calendar_delete(request: AuthedHttpRequest, day_id: int) -> Status:
+    selectors.config_overview(request.user, timezone.localdate())  # 404 for users who configure nothing
+    services.calendar_day_delete(actor=request.user, pk=day_id)
     return Status(204, None)
 
 
@@ -515,26 +511,26 @@ def _village_detail(user: Any, code: str) -> dict[str, Any]:
 
 @router.get("/grids", response=list[GridVillageOut], summary="网格划分 Villages where you place households")
 @replica_ok
-def grid_villages(request: HttpRequest) -> list[Any]:
-    return list(selectors.villages_for_grids(_user(request)))
+def grid_villages(request: AuthedHttpRequest) -> list[Any]:
+    return list(selectors.villages_for_grids(request.user))
 
 
 @router.get("/grids/{code}", response=GridVillageDetailOut, summary="村的网格 A village's grids")
-def grid_village(request: HttpRequest, code: str) -> dict[str, Any]:
-    return _village_detail(_user(request), code)
+def grid_village(request: AuthedHttpRequest, code: str) -> dict[str, Any]:
+    return _village_detail(request.user, code)
 
 
 @router.post("/grids/{code}/place", response=PlacedOut, summary="划入网格 Place unplaced households into grids")
 @writes(Cap.EDIT_REGISTRY)
-def grid_place(request: HttpRequest, code: str) -> dict[str, int]:
-    selectors.village_grids(_user(request), code, timezone.localdate())  # 404 before anything is written
-    return services.grid_place_households(actor=_user(request), village_code=code)
+def grid_place(request: AuthedHttpRequest, code: str) -> dict[str, int]:
+    selectors.village_grids(request.user, code, timezone.localdate())  # 404 before anything is written
+    return services.grid_place_households(actor=request.user, village_code=code)
 
 
 @router.post("/grids/handover/{grid_id}", response=GridRowOut, summary="网格交接 Hand a grid to another worker")
 @writes(Cap.EDIT_REGISTRY)
-def grid_handover(request: HttpRequest, grid_id: int, body: HandoverIn) -> dict[str, Any]:
-    user = _user(request)
+def grid_handover(request: AuthedHttpRequest, grid_id: int, body: HandoverIn) -> dict[str, Any]:
+    user = request.user
     grid = selectors.grid_for_handover(user, grid_id)
     worker = selectors.grid_worker_candidate(user, grid, body.worker_id) if body.worker_id else None
     g = services.grid_worker_replace(actor=user, grid=grid, worker=worker, reason=body.reason)

@@ -59,7 +59,7 @@ class Insert:
     """
 
     def __init__(self, model: type[Model], given: Sequence[str], *, now: dt.datetime) -> None:
-        fields: list[Field] = [f for f in model._meta.concrete_fields if not f.primary_key]  # type: ignore[misc]
+        fields: list[Field] = [f for f in model._meta.concrete_fields if not f.primary_key]
         names = [f.attname for f in fields]
         unknown = sorted(set(given) - set(names))
         if unknown:
@@ -101,11 +101,7 @@ class Insert:
 
 def insert_objects(model: type[Model], objs: Sequence[Model], *, now: dt.datetime, const: dict[str, Any]) -> int:
     """Insert unsaved model instances whose ids nobody needs back (`const` fills columns they lack)."""
-    fields: list[Field] = [
-        f
-        for f in model._meta.concrete_fields
-        if not f.primary_key and f.attname not in const  # type: ignore[misc]
-    ]
+    fields: list[Field] = [f for f in model._meta.concrete_fields if not f.primary_key and f.attname not in const]
     insert = Insert(model, [*(f.attname for f in fields), *const], now=now)
     extra = tuple(const.values())
     return insert.execute(

@@ -24,7 +24,7 @@ from bangfu.core.policy import date_window
 
 def decimal_limit(field: models.DecimalField) -> Decimal:
     """The first value a DECIMAL(max_digits, decimal_places) column cannot hold."""
-    return Decimal(10) ** (field.max_digits - field.decimal_places)  # type: ignore[operator]
+    return Decimal(10) ** (field.max_digits - field.decimal_places)
 
 
 def bounded(model: str, limits: dict[str, Decimal | int], *, signed: tuple[str, ...] = ()) -> list[Any]:

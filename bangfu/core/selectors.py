@@ -6,10 +6,32 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from bangfu.core.errors import NotFound
 from bangfu.core.models import AuditEvent, Job
+
+
+class _Unset:
+    """No key given to get_or_404: `qs` is already filtered down to the row."""
+
+
+UNSET = _Unset()
+
+
+def get_or_404[M: Model](qs: QuerySet[M], pk: object = UNSET, /, **lookup: object) -> M:
+    """The row of `qs` with primary key `pk` (and matching `lookup`), else NotFound.
+
+    `qs` is already narrowed to what the actor may see (`…_visible(user)`), so a row outside the
+    actor's areas and a row that does not exist answer the same 404 and reveal nothing. A `pk` of None
+    (a missing or unreadable id) finds nothing; without `pk` and `lookup`, `qs` is the filtered row.
+    """
+    if not isinstance(pk, _Unset):
+        lookup["pk"] = pk
+    found = qs.filter(**lookup).first()
+    if found is None:
+        raise NotFound()
+    return found
 
 
 def audit_events_for(*, object_type: str, object_id: str) -> QuerySet[AuditEvent]:

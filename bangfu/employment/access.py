@@ -21,8 +21,7 @@ from django.db.models import Q
 from bangfu.accounts.domain.roles import CAPABILITIES, Cap, Role
 from bangfu.accounts.selectors import memberships_of
 from bangfu.areas.domain.codes import SIGNIFICANT, Level
-from bangfu.areas.selectors import Scope, scope_for
-from bangfu.core.errors import Forbidden, NotFound
+from bangfu.areas.selectors import Scope, require, scope_for
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -75,14 +74,13 @@ def covers_member_village(user: User, village_code: str) -> bool:
 def require_configure(user: User, area_code: str) -> None:
     """Parameters of an area: 404 for an area the user does not reach at all (reveals nothing),
     403 for one the user sees but whose role may not configure it."""
-    if scope_for(user, Cap.CONFIGURE).covers_code(area_code):
-        return
-    if scope_for(user, Cap.VIEW_PEOPLE).covers_code(area_code):
-        raise Forbidden(
-            "只有本地区的县级管理员可以查看和设置就业帮扶参数",
-            "Only a county administrator of this area views and sets employment parameters",
-        )
-    raise NotFound()
+    require(
+        user,
+        Cap.CONFIGURE,
+        area_code,
+        zh="只有本地区的县级管理员可以查看和设置就业帮扶参数",
+        en="Only a county administrator of this area views and sets employment parameters",
+    )
 
 
 def may_configure(user: User) -> bool:

@@ -10,11 +10,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from bangfu.accounts.domain.roles import Cap, writes
+from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.core import inputs, params
 from bangfu.core.replicas import replica_ok
 from bangfu.employment import selectors, services
@@ -183,10 +183,6 @@ class IncomeIn(Schema):
     received_on: dt.date
 
 
-def _user(request: HttpRequest) -> Any:
-    return request.user
-
-
 def _workshop(w: Workshop) -> dict[str, Any]:
     return {
         "id": w.pk,
@@ -275,19 +271,19 @@ def _correction(k: PayslipCorrection) -> dict[str, Any]:
 
 @router.get("/workshops", summary="Workshops visible to the caller")
 @replica_ok
-def workshop_list(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_workshop(w) for w in selectors.workshops_visible(_user(request)).order_by("name")]
+def workshop_list(request: AuthedHttpRequest) -> list[dict[str, Any]]:
+    return [_workshop(w) for w in selectors.workshops_visible(request.user).order_by("name")]
 
 
 @router.post("/workshops", response={201: dict}, summary="Register a workshop (status applied)")
 @writes(Cap.EMPLOYMENT_EDIT)
-def workshop_create(request: HttpRequest, payload: WorkshopIn) -> Status:
-    return Status(201, _workshop(services.workshop_create(actor=_user(request), values=payload.model_dump())))
+def workshop_create(request: AuthedHttpRequest, payload: WorkshopIn) -> Status:
+    return Status(201, _workshop(services.workshop_create(actor=request.user, values=payload.model_dump())))
 
 
 @router.get("/workshops/{pk}", summary="A workshop with funding, criteria and status history")
-def workshop_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
-    w = selectors.workshop_get(_user(request), pk)
+def workshop_detail(request: AuthedHttpRequest, pk: int) -> dict[str, Any]:
+    w = selectors.workshop_get(request.user, pk)
     checks = selectors.workshop_checks(w, timezone.localdate())
     return _workshop(w) | {
         "funding": [
@@ -306,138 +302,134 @@ def workshop_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 @router.patch("/workshops/{pk}", summary="Change a workshop's own facts")
 @writes(Cap.EMPLOYMENT_EDIT)
-def workshop_update(request: HttpRequest, pk: int, payload: WorkshopPatch) -> dict[str, Any]:
-    w = selectors.workshop_get(_user(request), pk)
+def workshop_update(request: AuthedHttpRequest, pk: int, payload: WorkshopPatch) -> dict[str, Any]:
+    w = selectors.workshop_get(request.user, pk)
     values = payload.model_dump(exclude_unset=True)
     reason = values.pop("reason", "")
-    return _workshop(services.workshop_update(actor=_user(request), workshop=w, values=values, reason=reason))
+    return _workshop(services.workshop_update(actor=request.user, workshop=w, values=values, reason=reason))
 
 
 @router.put("/workshops/{pk}/revenues/{year}", summary="Revenue of a finished calendar year")
 @writes(Cap.EMPLOYMENT_EDIT)
-def workshop_revenue_set(request: HttpRequest, pk: int, year: int, payload: RevenueIn) -> dict[str, Any]:
-    w = selectors.workshop_get(_user(request), pk)
+def workshop_revenue_set(request: AuthedHttpRequest, pk: int, year: int, payload: RevenueIn) -> dict[str, Any]:
+    w = selectors.workshop_get(request.user, pk)
     amount = inputs.money(payload.amount, "amount")
-    r = services.workshop_revenue_set(actor=_user(request), workshop=w, year=year, amount=amount, note=payload.note)
+    r = services.workshop_revenue_set(actor=request.user, workshop=w, year=year, amount=amount, note=payload.note)
     return {"year": r.year, "amount": str(r.amount), "note": r.note}
 
 
 @router.post("/workshops/{pk}/funding", response={201: dict})
 @writes(Cap.EMPLOYMENT_EDIT)
-def funding_add(request: HttpRequest, pk: int, payload: FundingIn) -> Status:
-    w = selectors.workshop_get(_user(request), pk)
+def funding_add(request: AuthedHttpRequest, pk: int, payload: FundingIn) -> Status:
+    w = selectors.workshop_get(request.user, pk)
     values = payload.model_dump() | {"amount": inputs.money(payload.amount, "amount")}
-    f = services.funding_add(actor=_user(request), workshop=w, **values)
+    f = services.funding_add(actor=request.user, workshop=w, **values)
     return Status(201, {"id": f.pk, "kind": f.kind, "amount": str(f.amount), "partner_province": f.partner_province})
 
 
 @router.post("/workshops/{pk}/transitions", summary="recognise / upgrade / suspend / resume / revoke")
 @writes(Cap.EMPLOYMENT_EDIT)
-def workshop_transition(request: HttpRequest, pk: int, payload: WorkshopTransitionIn) -> dict[str, Any]:
-    w = selectors.workshop_get(_user(request), pk)
-    return _workshop(services.workshop_transition(actor=_user(request), workshop=w, **payload.model_dump()))
+def workshop_transition(request: AuthedHttpRequest, pk: int, payload: WorkshopTransitionIn) -> dict[str, Any]:
+    w = selectors.workshop_get(request.user, pk)
+    return _workshop(services.workshop_transition(actor=request.user, workshop=w, **payload.model_dump()))
 
 
 @router.post("/workshops/{pk}/wage-rules", response={201: dict})
 @writes(Cap.EMPLOYMENT_EDIT)
-def wage_rule_set(request: HttpRequest, pk: int, payload: WageRuleIn) -> Status:
-    w = selectors.workshop_get(_user(request), pk)
+def wage_rule_set(request: AuthedHttpRequest, pk: int, payload: WageRuleIn) -> Status:
+    w = selectors.workshop_get(request.user, pk)
     data = payload.model_dump()
     head = {k: data.pop(k) for k in ("code", "name", "effective_from")}
-    rule = services.wage_rule_set(actor=_user(request), workshop=w, values=data, **head)
+    rule = services.wage_rule_set(actor=request.user, workshop=w, values=data, **head)
     return Status(201, {"id": rule.pk, "code": rule.code, "effective_from": rule.effective_from})
 
 
 @router.get("/workshops/{pk}/workers", summary="Contracts of the workshop")
 @replica_ok
-def workers(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
-    return [_contract(c) for c in selectors.workers_of(_user(request), pk)]
+def workers(request: AuthedHttpRequest, pk: int) -> list[dict[str, Any]]:
+    return [_contract(c) for c in selectors.workers_of(request.user, pk)]
 
 
 @router.post("/workshops/{pk}/contracts", response={201: dict})
 @writes(Cap.EMPLOYMENT_EDIT)
-def contract_create(request: HttpRequest, pk: int, payload: ContractIn) -> Status:
-    w = selectors.workshop_get(_user(request), pk)
-    return Status(
-        201, _contract(services.contract_create(actor=_user(request), workshop=w, values=payload.model_dump()))
-    )
+def contract_create(request: AuthedHttpRequest, pk: int, payload: ContractIn) -> Status:
+    w = selectors.workshop_get(request.user, pk)
+    return Status(201, _contract(services.contract_create(actor=request.user, workshop=w, values=payload.model_dump())))
 
 
 @router.post("/contracts/{pk}/end")
 @writes(Cap.EMPLOYMENT_EDIT)
-def contract_end(request: HttpRequest, pk: int, payload: EndIn) -> dict[str, Any]:
-    c = selectors.contract_get(_user(request), pk)
-    return _contract(services.contract_end(actor=_user(request), contract=c, **payload.model_dump()))
+def contract_end(request: AuthedHttpRequest, pk: int, payload: EndIn) -> dict[str, Any]:
+    c = selectors.contract_get(request.user, pk)
+    return _contract(services.contract_end(actor=request.user, contract=c, **payload.model_dump()))
 
 
 @router.post("/contracts/{pk}/payslips", response={201: dict}, summary="Enter a month; pay is computed")
 @writes(Cap.EMPLOYMENT_EDIT)
-def payslip_record(request: HttpRequest, pk: int, payload: PayslipIn) -> Status:
-    c = selectors.contract_get(_user(request), pk)
+def payslip_record(request: AuthedHttpRequest, pk: int, payload: PayslipIn) -> Status:
+    c = selectors.contract_get(request.user, pk)
     values = payload.model_dump() | {"month": inputs.month(payload.month, "month")}
-    return Status(201, _payslip(services.payslip_record(actor=_user(request), contract=c, **values)))
+    return Status(201, _payslip(services.payslip_record(actor=request.user, contract=c, **values)))
 
 
 @router.get("/payslips/{pk}", summary="A payslip with its corrections (each: before, after, who, when, why)")
-def payslip_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
-    p = selectors.payslip_get(_user(request), pk)
+def payslip_detail(request: AuthedHttpRequest, pk: int) -> dict[str, Any]:
+    p = selectors.payslip_get(request.user, pk)
     return _payslip(p) | {"corrections": [_correction(k) for k in selectors.corrections_of(p)]}
 
 
 @router.get("/workshops/{pk}/payroll", summary="A month's payroll sheet (month=YYYY-MM)")
 @replica_ok
-def payroll(request: HttpRequest, pk: int, month: str) -> list[dict[str, Any]]:
+def payroll(request: AuthedHttpRequest, pk: int, month: str) -> list[dict[str, Any]]:
     first = params.month_text(month)
     return [
         {"contract": _contract(line.contract), "payslip": _payslip(line.payslip) if line.payslip else None}
-        for line in selectors.payroll_sheet(_user(request), pk, first)
+        for line in selectors.payroll_sheet(request.user, pk, first)
     ]
 
 
 @router.post("/courses", response={201: dict})
 @writes(Cap.EMPLOYMENT_EDIT)
-def course_create(request: HttpRequest, payload: CourseIn) -> Status:
-    c = services.course_create(actor=_user(request), values=payload.model_dump())
+def course_create(request: AuthedHttpRequest, payload: CourseIn) -> Status:
+    c = services.course_create(actor=request.user, values=payload.model_dump())
     return Status(201, {"id": c.pk, "skill": c.skill, "province": c.province, "order_based": c.order_based})
 
 
 @router.post("/courses/{pk}/trainees", response={201: dict})
 @writes(Cap.EMPLOYMENT_EDIT)
-def trainee_add(request: HttpRequest, pk: int, payload: TraineeIn) -> Status:
-    course = selectors.course_get(_user(request), pk)
-    r = services.trainee_add(actor=_user(request), course=course, **payload.model_dump())
+def trainee_add(request: AuthedHttpRequest, pk: int, payload: TraineeIn) -> Status:
+    course = selectors.course_get(request.user, pk)
+    r = services.trainee_add(actor=request.user, course=course, **payload.model_dump())
     return Status(201, {"id": r.pk, "course": r.course_id, "member": r.member_id})
 
 
 @router.post("/welfare-posts", response={201: dict})
 @writes(Cap.EMPLOYMENT_EDIT)
-def post_create(request: HttpRequest, payload: PostIn) -> Status:
-    p = services.welfare_post_create(actor=_user(request), values=payload.model_dump())
+def post_create(request: AuthedHttpRequest, payload: PostIn) -> Status:
+    p = services.welfare_post_create(actor=request.user, values=payload.model_dump())
     return Status(201, {"id": p.pk, "household": p.household_id, "year": p.year, "monthly_pay": str(p.monthly_pay)})
 
 
 @router.post("/welfare-posts/{pk}/months")
 @writes(Cap.EMPLOYMENT_EDIT)
-def post_months(request: HttpRequest, pk: int, payload: MonthsIn) -> dict[str, Any]:
+def post_months(request: AuthedHttpRequest, pk: int, payload: MonthsIn) -> dict[str, Any]:
     p = services.welfare_post_months(
-        actor=_user(request), post=selectors.post_get(_user(request), pk), months_served=payload.months_served
+        actor=request.user, post=selectors.post_get(request.user, pk), months_served=payload.months_served
     )
     return {"id": p.pk, "months_served": p.months_served}
 
 
 @router.post("/welfare-posts/{pk}/end", summary="Leave a post (退岗): last day served and a coded reason")
 @writes(Cap.EMPLOYMENT_EDIT)
-def post_end(request: HttpRequest, pk: int, payload: EndIn) -> dict[str, Any]:
-    p = services.welfare_post_end(
-        actor=_user(request), post=selectors.post_get(_user(request), pk), **payload.model_dump()
-    )
+def post_end(request: AuthedHttpRequest, pk: int, payload: EndIn) -> dict[str, Any]:
+    p = services.welfare_post_end(actor=request.user, post=selectors.post_get(request.user, pk), **payload.model_dump())
     return _post(p)
 
 
 @router.get("/policies", summary="Employment parameters of an area: in force on a date, and the history")
 @replica_ok
-def policies(request: HttpRequest, area: str, on: dt.date | None = None) -> dict[str, Any]:
-    o = selectors.policy_overview(_user(request), area, on or timezone.localdate())
+def policies(request: AuthedHttpRequest, area: str, on: dt.date | None = None) -> dict[str, Any]:
+    o = selectors.policy_overview(request.user, area, on or timezone.localdate())
     return {
         "area": o.area.code,
         "on": o.on,
@@ -448,33 +440,33 @@ def policies(request: HttpRequest, area: str, on: dt.date | None = None) -> dict
 
 @router.post("/policies", response={201: dict}, summary="New parameters of an area from a date (county admin)")
 @writes(Cap.CONFIGURE)
-def policy_set(request: HttpRequest, payload: PolicyIn) -> Status:
+def policy_set(request: AuthedHttpRequest, payload: PolicyIn) -> Status:
     values = payload.model_dump()
     area, start = values.pop("area"), values.pop("effective_from")
-    p = services.policy_set(actor=_user(request), area_code=area, effective_from=start, values=values)
+    p = services.policy_set(actor=request.user, area_code=area, effective_from=start, values=values)
     return Status(201, _policy(p))
 
 
 @router.post("/assets", response={201: dict})
 @writes(Cap.EMPLOYMENT_EDIT)
-def asset_create(request: HttpRequest, payload: AssetIn) -> Status:
-    a = services.asset_create(actor=_user(request), values=payload.model_dump())
+def asset_create(request: AuthedHttpRequest, payload: AssetIn) -> Status:
+    a = services.asset_create(actor=request.user, values=payload.model_dump())
     return Status(201, {"id": a.pk, "name": a.name, "village": a.village_id})
 
 
 @router.post("/assets/{pk}/rules", response={201: dict})
 @writes(Cap.EMPLOYMENT_EDIT)
-def dividend_rule_set(request: HttpRequest, pk: int, payload: RuleIn) -> Status:
-    a = selectors.asset_get(_user(request), pk)
-    r = services.dividend_rule_set(actor=_user(request), asset=a, **payload.model_dump())
+def dividend_rule_set(request: AuthedHttpRequest, pk: int, payload: RuleIn) -> Status:
+    a = selectors.asset_get(request.user, pk)
+    r = services.dividend_rule_set(actor=request.user, asset=a, **payload.model_dump())
     return Status(201, {"id": r.pk, "collective_share": str(r.collective_share), "basis": r.basis})
 
 
 @router.post("/assets/{pk}/incomes", response={201: dict}, summary="Record and distribute a year's income")
 @writes(Cap.EMPLOYMENT_EDIT)
-def asset_income(request: HttpRequest, pk: int, payload: IncomeIn) -> Status:
-    a = selectors.asset_get(_user(request), pk)
-    i = services.asset_income_distribute(actor=_user(request), asset=a, **payload.model_dump())
+def asset_income(request: AuthedHttpRequest, pk: int, payload: IncomeIn) -> Status:
+    a = selectors.asset_get(request.user, pk)
+    i = services.asset_income_distribute(actor=request.user, asset=a, **payload.model_dump())
     return Status(
         201,
         {
@@ -488,8 +480,8 @@ def asset_income(request: HttpRequest, pk: int, payload: IncomeIn) -> Status:
 
 
 @router.get("/sites/{pk}/kpi", summary="Relocation KPI of a site, with the action list")
-def site_kpi(request: HttpRequest, pk: int, on: dt.date | None = None) -> dict[str, Any]:
-    k = selectors.site_kpi(_user(request), pk, on or timezone.localdate())
+def site_kpi(request: AuthedHttpRequest, pk: int, on: dt.date | None = None) -> dict[str, Any]:
+    k = selectors.site_kpi(request.user, pk, on or timezone.localdate())
     return {
         "site": k.site.pk,
         "on": k.on,

@@ -10,12 +10,13 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpResponse, HttpResponseBase
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import StrictInt
 
 from bangfu.accounts.domain.roles import Cap, writes
+from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.core import files
 from bangfu.core.errors import NotFound
 from bangfu.core.replicas import replica_ok
@@ -134,10 +135,6 @@ class PremiumIn(Schema):
     reference: str = ""
 
 
-def _user(request: HttpRequest) -> Any:
-    return request.user
-
-
 def _scheme_out(s: Scheme) -> dict[str, Any]:
     return {
         "id": s.pk,
@@ -233,21 +230,21 @@ def _claim_full(user: Any, pk: int) -> dict[str, Any]:
 
 @router.get("/schemes", summary="方案列表 Schemes the caller may read")
 @replica_ok
-def scheme_list(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_scheme_out(s) for s in selectors.schemes_visible(_user(request)).order_by("county_id", "-year")]
+def scheme_list(request: AuthedHttpRequest) -> list[dict[str, Any]]:
+    return [_scheme_out(s) for s in selectors.schemes_visible(request.user).order_by("county_id", "-year")]
 
 
 @router.post("/schemes", response={201: dict}, summary="新建年度方案 Create a county's scheme for a year")
 @writes(Cap.CONFIGURE)
-def scheme_create(request: HttpRequest, body: SchemeIn) -> Status:
+def scheme_create(request: AuthedHttpRequest, body: SchemeIn) -> Status:
     fields = body.dict(exclude={"county_code", "year"})
-    s = services.scheme_create(actor=_user(request), county_code=body.county_code, year=body.year, fields=fields)
+    s = services.scheme_create(actor=request.user, county_code=body.county_code, year=body.year, fields=fields)
     return Status(201, _scheme_out(s))
 
 
 @router.get("/schemes/{scheme_id}", summary="方案及各类条款 A scheme with all versions of its terms")
-def scheme_detail(request: HttpRequest, scheme_id: int) -> dict[str, Any]:
-    s = selectors.scheme_get(_user(request), scheme_id)
+def scheme_detail(request: AuthedHttpRequest, scheme_id: int) -> dict[str, Any]:
+    s = selectors.scheme_get(request.user, scheme_id)
     return _scheme_out(s) | {
         "terms": [_terms_out(t) for t in selectors.terms_of(s)],
         "document_rules": [_document_rule_out(r) for r in selectors.document_rules_of(s)],
@@ -267,8 +264,8 @@ def _document_rule_out(r: Any) -> dict[str, Any]:
 
 
 @router.get("/schemes/{scheme_id}/document-rules", summary="材料要求 Documents required before each step")
-def document_rules(request: HttpRequest, scheme_id: int) -> list[dict[str, Any]]:
-    s = selectors.scheme_get(_user(request), scheme_id)
+def document_rules(request: AuthedHttpRequest, scheme_id: int) -> list[dict[str, Any]]:
+    s = selectors.scheme_get(request.user, scheme_id)
     return [_document_rule_out(r) for r in selectors.document_rules_of(s)]
 
 
@@ -278,9 +275,9 @@ def document_rules(request: HttpRequest, scheme_id: int) -> list[dict[str, Any]]
     summary="新增材料要求版本 Add a version of the documents required before survey, approval, payment",
 )
 @writes(Cap.CONFIGURE)
-def document_rule_set(request: HttpRequest, scheme_id: int, body: DocumentRuleIn) -> Status:
+def document_rule_set(request: AuthedHttpRequest, scheme_id: int, body: DocumentRuleIn) -> Status:
     r = services.document_rule_set(
-        actor=_user(request),
+        actor=request.user,
         scheme_id=scheme_id,
         cause=body.cause,
         effective_from=body.effective_from,
@@ -294,9 +291,9 @@ def document_rule_set(request: HttpRequest, scheme_id: int, body: DocumentRuleIn
 
 @router.post("/schemes/{scheme_id}/terms", response={201: dict}, summary="新增条款版本 Add a terms version")
 @writes(Cap.CONFIGURE)
-def terms_set(request: HttpRequest, scheme_id: int, body: TermsIn) -> Status:
+def terms_set(request: AuthedHttpRequest, scheme_id: int, body: TermsIn) -> Status:
     t = services.terms_set(
-        actor=_user(request),
+        actor=request.user,
         scheme_id=scheme_id,
         terms=services.TermsInput(
             cause=body.cause,
@@ -316,8 +313,8 @@ def terms_set(request: HttpRequest, scheme_id: int, body: TermsIn) -> Status:
 
 
 @router.get("/schemes/{scheme_id}/fund", summary="基金台账 Fund ledger, balance and loss ratio")
-def fund(request: HttpRequest, scheme_id: int) -> dict[str, Any]:
-    s = selectors.scheme_get(_user(request), scheme_id)
+def fund(request: AuthedHttpRequest, scheme_id: int) -> dict[str, Any]:
+    s = selectors.scheme_get(request.user, scheme_id)
     f = selectors.fund_figures(s)
     return {
         "premiums": f.premiums,
@@ -345,9 +342,9 @@ def fund(request: HttpRequest, scheme_id: int) -> dict[str, Any]:
 
 @router.post("/schemes/{scheme_id}/premiums", response={201: dict}, summary="保费入账 Book premiums received")
 @writes(Cap.CONFIGURE)
-def premium(request: HttpRequest, scheme_id: int, body: PremiumIn) -> Status:
+def premium(request: AuthedHttpRequest, scheme_id: int, body: PremiumIn) -> Status:
     e = services.premium_record(
-        actor=_user(request),
+        actor=request.user,
         scheme_id=scheme_id,
         persons=body.persons,
         received_on=body.received_on,
@@ -358,22 +355,22 @@ def premium(request: HttpRequest, scheme_id: int, body: PremiumIn) -> Status:
 
 @router.post("/schemes/{scheme_id}/settle", summary="年终结算 Carry a surplus over or book the top-up")
 @writes(Cap.CONFIGURE)
-def settle(request: HttpRequest, scheme_id: int, body: DateIn) -> list[dict[str, Any]]:
-    entries = services.fund_settle(actor=_user(request), scheme_id=scheme_id, on=body.on)
+def settle(request: AuthedHttpRequest, scheme_id: int, body: DateIn) -> list[dict[str, Any]]:
+    entries = services.fund_settle(actor=request.user, scheme_id=scheme_id, on=body.on)
     return [{"scheme_id": e.scheme_id, "kind": e.kind, "amount": e.amount} for e in entries]
 
 
 @router.get("/schemes/{scheme_id}/report", summary="理赔统计 Claims by cause, township and month")
 @replica_ok
-def report(request: HttpRequest, scheme_id: int) -> dict[str, Any]:
-    return reports.report_dict(_user(request), selectors.scheme_get(_user(request), scheme_id))
+def report(request: AuthedHttpRequest, scheme_id: int) -> dict[str, Any]:
+    return reports.report_dict(request.user, selectors.scheme_get(request.user, scheme_id))
 
 
 @router.get("/schemes/{scheme_id}/export.xlsx", summary="导出Excel Export the ledger and claim statistics")
 @replica_ok
-def export(request: HttpRequest, scheme_id: int) -> HttpResponse:
-    s = selectors.scheme_get(_user(request), scheme_id)
-    return xlsx_response(reports.workbook(_user(request), s), f"insurance-{s.county_id[:6]}-{s.year}.xlsx")
+def export(request: AuthedHttpRequest, scheme_id: int) -> HttpResponse:
+    s = selectors.scheme_get(request.user, scheme_id)
+    return xlsx_response(reports.workbook(request.user, s), f"insurance-{s.county_id[:6]}-{s.year}.xlsx")
 
 
 # ---------------------------------------------------------------- claims
@@ -381,15 +378,15 @@ def export(request: HttpRequest, scheme_id: int) -> HttpResponse:
 
 @router.get("/claims", summary="理赔队列 Claims the caller may see")
 @replica_ok
-def claim_list(request: HttpRequest, status: str = "", scheme_id: int | None = None) -> list[dict[str, Any]]:
-    return [_claim_out(c) for c in selectors.claim_queue(_user(request), status=status, scheme_id=scheme_id)]
+def claim_list(request: AuthedHttpRequest, status: str = "", scheme_id: int | None = None) -> list[dict[str, Any]]:
+    return [_claim_out(c) for c in selectors.claim_queue(request.user, status=status, scheme_id=scheme_id)]
 
 
 @router.post("/claims", response={201: dict}, summary="报案 File a claim")
 @writes(Cap.HANDLE_WARNINGS, Cap.CLAIM_APPROVE, Cap.CLAIM_SURVEY)
-def claim_submit(request: HttpRequest, body: ClaimIn) -> Status:
+def claim_submit(request: AuthedHttpRequest, body: ClaimIn) -> Status:
     c = services.claim_submit(
-        actor=_user(request),
+        actor=request.user,
         household_id=body.household_id,
         cause=body.cause,
         applied_on=body.applied_on,
@@ -404,66 +401,66 @@ def claim_submit(request: HttpRequest, body: ClaimIn) -> Status:
         note=body.note,
         duplicate_reason=body.duplicate_reason,
     )
-    return Status(201, _claim_full(_user(request), c.pk))
+    return Status(201, _claim_full(request.user, c.pk))
 
 
 @router.get("/claims/{claim_id}", summary="理赔详情 A claim with its explanation and timeline")
-def claim_detail(request: HttpRequest, claim_id: int) -> dict[str, Any]:
-    return _claim_full(_user(request), claim_id)
+def claim_detail(request: AuthedHttpRequest, claim_id: int) -> dict[str, Any]:
+    return _claim_full(request.user, claim_id)
 
 
 @router.post("/claims/{claim_id}/survey", summary="入户勘查 Record the home survey")
 @writes(Cap.CLAIM_SURVEY)
-def claim_survey(request: HttpRequest, claim_id: int, body: SurveyIn) -> dict[str, Any]:
+def claim_survey(request: AuthedHttpRequest, claim_id: int, body: SurveyIn) -> dict[str, Any]:
     services.claim_survey(
-        actor=_user(request),
+        actor=request.user,
         claim_id=claim_id,
         surveyed_on=body.surveyed_on,
         notes=body.notes,
         per_capita_income=body.per_capita_income,
     )
-    return _claim_full(_user(request), claim_id)
+    return _claim_full(request.user, claim_id)
 
 
 @router.post("/claims/{claim_id}/calculate", summary="核算 Calculate the payout")
 @writes(Cap.CLAIM_SURVEY)
-def claim_calculate(request: HttpRequest, claim_id: int, on: dt.date | None = None) -> dict[str, Any]:
-    services.claim_calculate(actor=_user(request), claim_id=claim_id, on=on)
-    return _claim_full(_user(request), claim_id)
+def claim_calculate(request: AuthedHttpRequest, claim_id: int, on: dt.date | None = None) -> dict[str, Any]:
+    services.claim_calculate(actor=request.user, claim_id=claim_id, on=on)
+    return _claim_full(request.user, claim_id)
 
 
 @router.post("/claims/{claim_id}/publicise", summary="公示 Start the publicity period")
 @writes(Cap.CASE_VILLAGE)
-def claim_publicise(request: HttpRequest, claim_id: int, body: DateIn) -> dict[str, Any]:
-    services.claim_publicise(actor=_user(request), claim_id=claim_id, on=body.on, note=body.note)
-    return _claim_full(_user(request), claim_id)
+def claim_publicise(request: AuthedHttpRequest, claim_id: int, body: DateIn) -> dict[str, Any]:
+    services.claim_publicise(actor=request.user, claim_id=claim_id, on=body.on, note=body.note)
+    return _claim_full(request.user, claim_id)
 
 
 @router.post("/claims/{claim_id}/approve", summary="审批 County approval")
 @writes(Cap.CLAIM_APPROVE)
-def claim_approve(request: HttpRequest, claim_id: int, body: DateIn) -> dict[str, Any]:
-    services.claim_approve(actor=_user(request), claim_id=claim_id, on=body.on, note=body.note)
-    return _claim_full(_user(request), claim_id)
+def claim_approve(request: AuthedHttpRequest, claim_id: int, body: DateIn) -> dict[str, Any]:
+    services.claim_approve(actor=request.user, claim_id=claim_id, on=body.on, note=body.note)
+    return _claim_full(request.user, claim_id)
 
 
 @router.post("/claims/{claim_id}/reject", summary="不予赔付 Reject with a reason code")
 @writes(Cap.CLAIM_SURVEY, Cap.CLAIM_APPROVE)
-def claim_reject(request: HttpRequest, claim_id: int, body: RejectIn) -> dict[str, Any]:
-    services.claim_reject(actor=_user(request), claim_id=claim_id, code=body.code, reason=body.reason, on=body.on)
-    return _claim_full(_user(request), claim_id)
+def claim_reject(request: AuthedHttpRequest, claim_id: int, body: RejectIn) -> dict[str, Any]:
+    services.claim_reject(actor=request.user, claim_id=claim_id, code=body.code, reason=body.reason, on=body.on)
+    return _claim_full(request.user, claim_id)
 
 
 @router.post("/claims/{claim_id}/pay", summary="支付 Record the payment (once)")
 @writes(Cap.CLAIM_SURVEY)
-def claim_pay(request: HttpRequest, claim_id: int, body: PayIn) -> dict[str, Any]:
-    services.claim_pay(actor=_user(request), claim_id=claim_id, reference=body.reference, paid_on=body.paid_on)
-    return _claim_full(_user(request), claim_id)
+def claim_pay(request: AuthedHttpRequest, claim_id: int, body: PayIn) -> dict[str, Any]:
+    services.claim_pay(actor=request.user, claim_id=claim_id, reference=body.reference, paid_on=body.paid_on)
+    return _claim_full(request.user, claim_id)
 
 
 @router.get("/households/{household_id}/claims", summary="农户的理赔 Claims of one household")
 @replica_ok
-def household_claims(request: HttpRequest, household_id: int) -> list[dict[str, Any]]:
-    return [_claim_out(c) for c in selectors.claims_for_household(_user(request), household_id)]
+def household_claims(request: AuthedHttpRequest, household_id: int) -> list[dict[str, Any]]:
+    return [_claim_out(c) for c in selectors.claims_for_household(request.user, household_id)]
 
 
 # ---------------------------------------------------------------- claim documents (the claim page's services)
@@ -492,8 +489,8 @@ def _document(claim_id: int, d: Any) -> dict[str, Any]:
 
 
 @router.get("/claims/{claim_id}/documents", response=list[ClaimDocumentOut], summary="理赔材料 Documents of a claim")
-def claim_documents(request: HttpRequest, claim_id: int) -> list[dict[str, Any]]:
-    return [_document(claim_id, d) for d in selectors.claim_detail(_user(request), claim_id).documents]
+def claim_documents(request: AuthedHttpRequest, claim_id: int) -> list[dict[str, Any]]:
+    return [_document(claim_id, d) for d in selectors.claim_detail(request.user, claim_id).documents]
 
 
 @router.post(
@@ -503,7 +500,7 @@ def claim_documents(request: HttpRequest, claim_id: int) -> list[dict[str, Any]]
 )
 @writes(Cap.HANDLE_WARNINGS, Cap.CLAIM_APPROVE, Cap.CLAIM_SURVEY)
 def claim_document_upload(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     claim_id: int,
     file: File[UploadedFile],
     kind: Form[str],
@@ -512,14 +509,16 @@ def claim_document_upload(
     """multipart/form-data: `file` (PDF, JPEG, PNG or WebP, checked by its bytes), `kind` (receipt,
     diagnosis, …), and `duplicate_reason` when an adjuster files a copy of an earlier claim's bill."""
     d = services.claim_document_add(
-        actor=_user(request), claim_id=claim_id, kind=kind, file=file, duplicate_reason=duplicate_reason
+        actor=request.user, claim_id=claim_id, kind=kind, file=file, duplicate_reason=duplicate_reason
     )
     return Status(201, _document(claim_id, d))
 
 
 @router.get("/claims/{claim_id}/documents/{doc_id}", summary="下载理赔材料 A claim document's file")
-def claim_document_file(request: HttpRequest, claim_id: int, doc_id: int, download: bool = False) -> HttpResponseBase:
-    doc = next((d for d in selectors.claim_detail(_user(request), claim_id).documents if d.pk == doc_id), None)
+def claim_document_file(
+    request: AuthedHttpRequest, claim_id: int, doc_id: int, download: bool = False
+) -> HttpResponseBase:
+    doc = next((d for d in selectors.claim_detail(request.user, claim_id).documents if d.pk == doc_id), None)
     if doc is None:
         raise NotFound()
     return files.serve(doc.file, filename=f"{doc.get_kind_display()}-{claim_id}-{doc.pk}", download=download)

@@ -20,6 +20,7 @@ from bangfu.areas.domain.codes import Level
 from bangfu.areas.selectors import areas_visible, scope_for, under_code_q
 from bangfu.core.domain.money import ZERO, q
 from bangfu.core.errors import NotFound
+from bangfu.core.selectors import get_or_404
 from bangfu.insurance.domain.documents import missing
 from bangfu.insurance.domain.fund import FundFigures
 from bangfu.insurance.domain.workflow import Status
@@ -76,9 +77,7 @@ def claim_queue(user: User, *, status: str = "", scheme_id: int | None = None) -
 
 
 def claim_get(user: User, pk: int) -> Claim:
-    c = claims_visible(user).select_related("scheme", "household", "member", "terms").filter(pk=pk).first()
-    if c is None:
-        raise NotFound()
+    c = get_or_404(claims_visible(user).select_related("scheme", "household", "member", "terms"), pk)
     return c
 
 
@@ -184,9 +183,7 @@ def schemes_visible(user: User) -> QuerySet[Scheme]:
 
 
 def scheme_get(user: User, pk: int) -> Scheme:
-    s = schemes_visible(user).filter(pk=pk).first()
-    if s is None:
-        raise NotFound()
+    s = get_or_404(schemes_visible(user), pk)
     return s
 
 

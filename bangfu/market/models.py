@@ -16,7 +16,7 @@ from bangfu.market.domain.certification import TABLE as CERTIFICATION_TABLE
 from bangfu.market.domain.orders import STATE_LABELS, OrderState
 
 
-def _choices(labels: dict) -> list[tuple[str, str]]:  # type: ignore[type-arg]
+def _choices(labels: dict) -> list[tuple[str, str]]:
     return [(k.value, v) for k, v in labels.items()]
 
 

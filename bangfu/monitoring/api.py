@@ -8,13 +8,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from bangfu.accounts.domain.roles import Cap, writes
+from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.core.api import JobOut, job_out
 from bangfu.core.excel import upload_bytes
 from bangfu.core.idempotency import idempotent
@@ -91,14 +92,14 @@ def _warning(w: Any) -> dict[str, Any]:
 
 @router.post("/feeds/{kind}", response={201: BatchOut, 200: BatchOut})
 @writes(Cap.UPLOAD_FEEDS)
-def feed_push(request: HttpRequest, kind: str, body: FeedPush) -> Status[dict[str, Any]]:
+def feed_push(request: AuthedHttpRequest, kind: str, body: FeedPush) -> Status[dict[str, Any]]:
     """Push a batch of rows (column titles as in the template). All rows are stored, or none."""
     rows = [{k: "" if v is None else str(v) for k, v in r.items()} for r in body.rows]
     batch, created = services.feed_ingest(
         actor=request.user,
         kind=kind,
         rows=rows,
-        period=body.period,  # type: ignore[arg-type]
+        period=body.period,
         source="api",
     )
     return Status(201 if created else 200, _batch(batch, created))
@@ -106,13 +107,13 @@ def feed_push(request: HttpRequest, kind: str, body: FeedPush) -> Status[dict[st
 
 @router.post("/feeds/{kind}/file", response={201: BatchOut, 200: BatchOut, 202: JobOut})
 @writes(Cap.UPLOAD_FEEDS)
-def feed_upload(request: HttpRequest, kind: str, file: File[UploadedFile], period: str = "") -> Status[Any]:
+def feed_upload(request: AuthedHttpRequest, kind: str, file: File[UploadedFile], period: str = "") -> Status[Any]:
     """A file of more than a few thousand rows is stored in the background: 202 with a job to poll."""
     # The uploader's right is checked before the file is read (a workbook costs memory to read).
     started = services.feed_upload_start(
         actor=request.user,
         kind=kind,
-        data=upload_bytes(file),  # type: ignore[arg-type]
+        data=upload_bytes(file),
         filename=file.name or "",
         period=period,
     )
@@ -123,7 +124,7 @@ def feed_upload(request: HttpRequest, kind: str, file: File[UploadedFile], perio
 
 
 @router.get("/feeds/{kind}/template")
-def feed_template(request: HttpRequest, kind: str) -> HttpResponse:
+def feed_template(request: AuthedHttpRequest, kind: str) -> HttpResponse:
     resp = HttpResponse(
         template_bytes(kind), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
@@ -133,31 +134,33 @@ def feed_template(request: HttpRequest, kind: str) -> HttpResponse:
 
 @router.get("/warnings", response=list[WarningOut])
 @replica_ok
-def warning_list(request: HttpRequest, status: str = "active", rule: str = "", page: int = 1) -> list[dict[str, Any]]:
-    p = selectors.warning_page(request.user, selectors.WarningFilter(status=status, rule=rule), page)  # type: ignore[arg-type]
+def warning_list(
+    request: AuthedHttpRequest, status: str = "active", rule: str = "", page: int = 1
+) -> list[dict[str, Any]]:
+    p = selectors.warning_page(request.user, selectors.WarningFilter(status=status, rule=rule), page)
     return [_warning(w) for w in p.object_list]
 
 
 @router.get("/warnings/{pk}", response=WarningOut)
-def warning_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
-    return _warning(selectors.warning_get(request.user, pk))  # type: ignore[arg-type]
+def warning_detail(request: AuthedHttpRequest, pk: int) -> dict[str, Any]:
+    return _warning(selectors.warning_get(request.user, pk))
 
 
 @router.post("/warnings/{pk}/transition", response=WarningOut)
 @idempotent
 @writes(Cap.HANDLE_WARNINGS)
-def warning_transition(request: HttpRequest, pk: int, body: WarningTransitionIn) -> dict[str, Any]:
+def warning_transition(request: AuthedHttpRequest, pk: int, body: WarningTransitionIn) -> dict[str, Any]:
     """Idempotency-Key accepted (docs/offline.md); 409 `already_decided` / `moved_away` when the action no
     longer applies."""
-    w = selectors.warning_for_action(request.user, pk)  # type: ignore[arg-type]
-    w = services.warning_transition(actor=request.user, warning=w, event=body.event, reason=body.reason)  # type: ignore[arg-type]
-    return _warning(selectors.warning_get(request.user, w.pk))  # type: ignore[arg-type]
+    w = selectors.warning_for_action(request.user, pk)
+    w = services.warning_transition(actor=request.user, warning=w, event=body.event, reason=body.reason)
+    return _warning(selectors.warning_get(request.user, w.pk))
 
 
 @router.post("/households/{pk}/screen", response=list[WarningOut])
 @writes(Cap.HANDLE_WARNINGS)
-def household_screen(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+def household_screen(request: AuthedHttpRequest, pk: int) -> list[dict[str, Any]]:
     """Re-screen one household now (single-household path); returns the warnings it opened."""
-    h = registry.household_get(request.user, pk)  # type: ignore[arg-type]
-    created = services.screen_household(household_id=h.pk, as_of=timezone.localdate(), actor=request.user)  # type: ignore[arg-type]
-    return [_warning(selectors.warning_get(request.user, w.pk)) for w in created]  # type: ignore[arg-type]
+    h = registry.household_get(request.user, pk)
+    created = services.screen_household(household_id=h.pk, as_of=timezone.localdate(), actor=request.user)
+    return [_warning(selectors.warning_get(request.user, w.pk)) for w in created]

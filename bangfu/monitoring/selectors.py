@@ -13,6 +13,7 @@ from django.db.models import Case, Count, Q, QuerySet, Value, When
 from bangfu.accounts.domain.roles import Cap
 from bangfu.areas.selectors import scope_for, under_code_q
 from bangfu.core.errors import MovedAway, NotFound
+from bangfu.core.selectors import get_or_404
 from bangfu.monitoring.domain.lifecycle import ACTIVE, ASSIGNED, OPEN
 from bangfu.monitoring.models import FeedBatch, ScreeningRun, Warning, WarningEvent
 from bangfu.registry.selectors import household_left
@@ -48,9 +49,7 @@ def warning_page(user: User, f: WarningFilter, page: int = 1, per_page: int = 50
 
 
 def warning_get(user: User, pk: int) -> Warning:
-    w = warnings_visible(user).select_related("household", "assigned_to").filter(pk=pk).first()
-    if w is None:
-        raise NotFound()
+    w = get_or_404(warnings_visible(user).select_related("household", "assigned_to"), pk)
     return w
 
 
@@ -97,9 +96,7 @@ def batches_visible(user: User) -> QuerySet[FeedBatch]:
 
 
 def batch_get(user: User, pk: int) -> FeedBatch:
-    b = batches_visible(user).filter(pk=pk).first()
-    if b is None:
-        raise NotFound()
+    b = get_or_404(batches_visible(user), pk)
     return b
 
 

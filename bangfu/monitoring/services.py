@@ -26,7 +26,6 @@ from bangfu.core.errors import (
     Conflict,
     FieldProblem,
     Forbidden,
-    NotFound,
     ValidationFailed,
     refused,
 )
@@ -271,8 +270,7 @@ def screen(
     its new warnings are then written together or not at all.
     """
     say = progress or (lambda _msg: None)
-    if actor is not None and not areas.scope_for(actor, Cap.CONFIGURE).covers_code(area_code or "x"):
-        raise NotFound()
+    areas.require(actor, Cap.CONFIGURE, area_code or "x")  # '' (everything) only for the system
     started, t0 = timezone.now(), time.perf_counter()
     sel = engine.Selection(prefixes=(rules.area_prefix(area_code) if area_code else "",), household_ids=household_ids)
     forces = in_force(_villages(sel), as_of)
@@ -365,8 +363,7 @@ def single_hits(
 def screen_household(*, household_id: int, as_of: dt.date, actor: User | None = None) -> list[Warning]:
     """Re-screen one household (after its record or a feed row about it changed); returns new warnings."""
     h = registry.household_brief(household_id)
-    if actor is not None and not areas.scope_for(actor, Cap.HANDLE_WARNINGS).covers_code(h.village_id):
-        raise NotFound()
+    areas.require(actor, Cap.HANDLE_WARNINGS, h.village_id)
     h_facts: list[HouseholdFacts] = []
     hits, f = single_hits(household_id, as_of, h_facts)
     if f is None or not hits:
@@ -515,8 +512,7 @@ def ruleset_preview(*, actor: User, ruleset: Any, as_of: dt.date) -> dict[str, A
 
     Read-only: both versions are evaluated set-wise on the area's households and nothing is written.
     """
-    if not areas.scope_for(actor, Cap.CONFIGURE).covers_code(ruleset.area_id):
-        raise NotFound()
+    areas.require(actor, Cap.CONFIGURE, ruleset.area_id)
     prefix = rules.area_prefix(ruleset.area_id)
     sel = engine.Selection(prefixes=(prefix,))
     current = in_force(_villages(sel), as_of)

@@ -6,11 +6,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from bangfu.accounts.domain.roles import Cap, writes
+from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.core import params
 from bangfu.core.answers import done, wants_json
 from bangfu.core.errors import ApplicationError
@@ -27,9 +28,9 @@ from bangfu.rules.domain.facts import FACTS
 
 @login_required
 @replica_ok
-def warning_list(request: HttpRequest) -> HttpResponse:
+def warning_list(request: AuthedHttpRequest) -> HttpResponse:
     f = selectors.WarningFilter(status=request.GET.get("status", "active"), rule=request.GET.get("rule", ""))
-    page = selectors.warning_page(request.user, f, params.page_number(request.GET))  # type: ignore[arg-type]
+    page = selectors.warning_page(request.user, f, params.page_number(request.GET))
     return render(
         request,
         "monitoring/warning_list.html",
@@ -37,7 +38,7 @@ def warning_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "filter": f,
             "states": STATE_LABELS,
-            "counts": selectors.warning_counts(request.user),  # type: ignore[arg-type]
+            "counts": selectors.warning_counts(request.user),
         },
     )
 
@@ -45,20 +46,20 @@ def warning_list(request: HttpRequest) -> HttpResponse:
 @idempotent
 @login_required
 @writes(Cap.HANDLE_WARNINGS)
-def warning_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def warning_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """One warning and its actions. The phone queues `verify` offline (docs/offline.md): with an
     Idempotency-Key and `Accept: application/json` it answers JSON or a problem (moved_away, already_decided)."""
     if request.method == "POST":
-        w = selectors.warning_for_action(request.user, pk)  # type: ignore[arg-type]
+        w = selectors.warning_for_action(request.user, pk)
     else:
-        w = selectors.warning_get(request.user, pk)  # type: ignore[arg-type]
+        w = selectors.warning_get(request.user, pk)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         try:
             w = services.warning_transition(
                 actor=request.user,
                 warning=w,
-                event=request.POST.get("event", ""),  # type: ignore[arg-type]
+                event=request.POST.get("event", ""),
                 reason=request.POST.get("reason", ""),
             )
         except ApplicationError as exc:
@@ -102,7 +103,7 @@ def _transition_message(w: Any, label: str) -> tuple[str, str]:
 
 @login_required
 @writes(Cap.UPLOAD_FEEDS)
-def feed_list(request: HttpRequest) -> HttpResponse:
+def feed_list(request: AuthedHttpRequest) -> HttpResponse:
     problems: list[object] = []
     error = ""
     status = 200
@@ -115,7 +116,7 @@ def feed_list(request: HttpRequest) -> HttpResponse:
             started = services.feed_upload_start(
                 actor=request.user,
                 kind=kind,
-                data=upload_bytes(upload),  # type: ignore[arg-type]
+                data=upload_bytes(upload),
                 filename=upload.name or "",
                 period=request.POST.get("period", ""),
             )
@@ -137,7 +138,7 @@ def feed_list(request: HttpRequest) -> HttpResponse:
         "monitoring/feed_list.html",
         {
             "batches": selectors.batches_visible(request.user)[:100],
-            "specs": SPECS.values(),  # type: ignore[arg-type]
+            "specs": SPECS.values(),
             "error": error,
             "problems": problems,
         },
@@ -146,7 +147,7 @@ def feed_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def feed_template(request: HttpRequest, kind: str) -> HttpResponse:
+def feed_template(request: AuthedHttpRequest, kind: str) -> HttpResponse:
     resp = HttpResponse(
         template_bytes(kind), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

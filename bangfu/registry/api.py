@@ -11,12 +11,13 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
 from bangfu.accounts.domain.roles import Cap, writes
+from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.core.api import JobOut, job_out
 from bangfu.core.errors import NotFound
 from bangfu.core.excel import upload_bytes
@@ -31,10 +32,6 @@ if TYPE_CHECKING:
 
 router = Router(tags=["registry"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined, no-any-return]
 
 
 # --- schemas ----------------------------------------------------------------------------------
@@ -341,7 +338,7 @@ def _statement_of(user: User, household_id: int, year: int) -> IncomeStatement:
 
 @router.get("/households", response=HouseholdPageOut, summary="农户列表 List households")
 @replica_ok
-def household_list(request: HttpRequest, filters: Query[HouseholdFilterIn]) -> dict[str, Any]:
+def household_list(request: AuthedHttpRequest, filters: Query[HouseholdFilterIn]) -> dict[str, Any]:
     f = selectors.HouseholdFilter(
         text=filters.q,
         village=filters.village,
@@ -349,7 +346,7 @@ def household_list(request: HttpRequest, filters: Query[HouseholdFilterIn]) -> d
         flag=filters.flag,
         monitoring_type=filters.monitoring_type,
     )
-    page = selectors.household_page(_user(request), f, filters.page, filters.per_page)
+    page = selectors.household_page(request.user, f, filters.page, filters.per_page)
     return {
         "count": page.paginator.count,
         "page": page.number,
@@ -361,27 +358,27 @@ def household_list(request: HttpRequest, filters: Query[HouseholdFilterIn]) -> d
 
 @router.post("/households", response={201: HouseholdOut}, summary="登记农户 Create a household")
 @writes(Cap.EDIT_REGISTRY)
-def household_create(request: HttpRequest, body: HouseholdIn) -> Status[dict[str, Any]]:
+def household_create(request: AuthedHttpRequest, body: HouseholdIn) -> Status[dict[str, Any]]:
     data = body.model_dump()
     place = {k: data.pop(k) for k in ("village_code", "grid_id", "group_code")}
     members = data.pop("members")
-    h = services.household_create(actor=_user(request), fields=data, members=members, **place)
-    return Status(201, _household(_user(request), h.pk, full_id=False))
+    h = services.household_create(actor=request.user, fields=data, members=members, **place)
+    return Status(201, _household(request.user, h.pk, full_id=False))
 
 
 @router.get("/households/{pk}", response=HouseholdOut, summary="农户详情 Get a household")
-def household_get(request: HttpRequest, pk: int, full_id: bool = False) -> dict[str, Any]:
-    return _household(_user(request), pk, full_id)
+def household_get(request: AuthedHttpRequest, pk: int, full_id: bool = False) -> dict[str, Any]:
+    return _household(request.user, pk, full_id)
 
 
 @router.patch("/households/{pk}", response=HouseholdOut, summary="修改农户 Update a household")
 @writes(Cap.EDIT_REGISTRY)
-def household_update(request: HttpRequest, pk: int, body: HouseholdPatchIn) -> dict[str, Any]:
-    h = selectors.household_get(_user(request), pk)
+def household_update(request: AuthedHttpRequest, pk: int, body: HouseholdPatchIn) -> dict[str, Any]:
+    h = selectors.household_get(request.user, pk)
     changes = body.model_dump(exclude_unset=True)
     reason = changes.pop("reason", "")
-    services.household_update(actor=_user(request), household=h, changes=changes, reason=reason)
-    return _household(_user(request), pk, full_id=False)
+    services.household_update(actor=request.user, household=h, changes=changes, reason=reason)
+    return _household(request.user, pk, full_id=False)
 
 
 # --- members ----------------------------------------------------------------------------------
@@ -389,41 +386,41 @@ def household_update(request: HttpRequest, pk: int, body: HouseholdPatchIn) -> d
 
 @router.get("/households/{pk}/members", response=list[MemberOut], summary="家庭成员 Members of a household")
 @replica_ok
-def member_list(request: HttpRequest, pk: int, full_id: bool = False) -> list[dict[str, Any]]:
-    h = selectors.household_get(_user(request), pk)
-    return [_member(_user(request), m, h, full_id) for m in selectors.members_of(_user(request), pk)]
+def member_list(request: AuthedHttpRequest, pk: int, full_id: bool = False) -> list[dict[str, Any]]:
+    h = selectors.household_get(request.user, pk)
+    return [_member(request.user, m, h, full_id) for m in selectors.members_of(request.user, pk)]
 
 
 @router.post("/households/{pk}/members", response={201: MemberOut}, summary="增加成员 Add a member")
 @writes(Cap.EDIT_REGISTRY)
-def member_add(request: HttpRequest, pk: int, body: MemberIn) -> Status[dict[str, Any]]:
-    h = selectors.household_get(_user(request), pk)
-    m = services.member_add(actor=_user(request), household=h, fields=body.model_dump())
-    return Status(201, _member(_user(request), m, h, full_id=False))
+def member_add(request: AuthedHttpRequest, pk: int, body: MemberIn) -> Status[dict[str, Any]]:
+    h = selectors.household_get(request.user, pk)
+    m = services.member_add(actor=request.user, household=h, fields=body.model_dump())
+    return Status(201, _member(request.user, m, h, full_id=False))
 
 
 @router.post("/members/find", response=MemberOut, summary="按身份证号查找 Find a person by ID number")
 @writes(Cap.VIEW_PEOPLE)
-def member_find(request: HttpRequest, body: IdNumberIn) -> dict[str, Any]:
+def member_find(request: AuthedHttpRequest, body: IdNumberIn) -> dict[str, Any]:
     """POST, not GET: an ID number must not appear in URLs (and so in access logs)."""
-    m = selectors.member_find(_user(request), body.id_number)
-    return _member(_user(request), m, m.household, full_id=False)
+    m = selectors.member_find(request.user, body.id_number)
+    return _member(request.user, m, m.household, full_id=False)
 
 
 @router.get("/members/{pk}", response=MemberOut, summary="成员详情 Get a member")
-def member_get(request: HttpRequest, pk: int, full_id: bool = False) -> dict[str, Any]:
-    m = selectors.member_get(_user(request), pk)
-    return _member(_user(request), m, m.household, full_id)
+def member_get(request: AuthedHttpRequest, pk: int, full_id: bool = False) -> dict[str, Any]:
+    m = selectors.member_get(request.user, pk)
+    return _member(request.user, m, m.household, full_id)
 
 
 @router.patch("/members/{pk}", response=MemberOut, summary="修改成员 Update a member")
 @writes(Cap.EDIT_REGISTRY)
-def member_update(request: HttpRequest, pk: int, body: MemberPatchIn) -> dict[str, Any]:
-    m = selectors.member_get(_user(request), pk)
+def member_update(request: AuthedHttpRequest, pk: int, body: MemberPatchIn) -> dict[str, Any]:
+    m = selectors.member_get(request.user, pk)
     changes = body.model_dump(exclude_unset=True)
     reason = changes.pop("reason", "")
-    m = services.member_update(actor=_user(request), member=m, changes=changes, reason=reason)
-    return _member(_user(request), m, m.household, full_id=False)
+    m = services.member_update(actor=request.user, member=m, changes=changes, reason=reason)
+    return _member(request.user, m, m.household, full_id=False)
 
 
 # --- income statements ------------------------------------------------------------------------
@@ -431,23 +428,23 @@ def member_update(request: HttpRequest, pk: int, body: MemberPatchIn) -> dict[st
 
 @router.get("/households/{pk}/statements", response=list[StatementOut], summary="收入年报 Income statements")
 @replica_ok
-def statement_list(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
-    return [_statement(st) for st in selectors.statements_of(_user(request), pk)]
+def statement_list(request: AuthedHttpRequest, pk: int) -> list[dict[str, Any]]:
+    return [_statement(st) for st in selectors.statements_of(request.user, pk)]
 
 
 @router.get("/households/{pk}/statements/{year}", response=StatementOut, summary="某年收入 Income of one year")
-def statement_get(request: HttpRequest, pk: int, year: int) -> dict[str, Any]:
-    return _statement(_statement_of(_user(request), pk, year))
+def statement_get(request: AuthedHttpRequest, pk: int, year: int) -> dict[str, Any]:
+    return _statement(_statement_of(request.user, pk, year))
 
 
 @router.post(
     "/households/{pk}/statements/{year}/items", response={201: StatementOut}, summary="登记收入项目 Add an income line"
 )
 @writes(Cap.EDIT_REGISTRY)
-def item_create(request: HttpRequest, pk: int, year: int, body: ItemIn) -> Status[dict[str, Any]]:
-    h = selectors.household_get(_user(request), pk)
+def item_create(request: AuthedHttpRequest, pk: int, year: int, body: ItemIn) -> Status[dict[str, Any]]:
+    h = selectors.household_get(request.user, pk)
     services.income_item_set(
-        actor=_user(request),
+        actor=request.user,
         household=h,
         year=year,
         item=body.item,
@@ -455,23 +452,23 @@ def item_create(request: HttpRequest, pk: int, year: int, body: ItemIn) -> Statu
         note=body.note,
         member_id=body.member_id,
     )
-    return Status(201, _statement(_statement_of(_user(request), pk, year)))
+    return Status(201, _statement(_statement_of(request.user, pk, year)))
 
 
 @router.patch("/income-items/{pk}", response=StatementOut, summary="更正收入项目 Correct an income line")
 @writes(Cap.EDIT_REGISTRY)
-def item_update(request: HttpRequest, pk: int, body: ItemPatch) -> dict[str, Any]:
-    item = selectors.income_item_get(_user(request), pk)
-    services.income_item_update(actor=_user(request), item=item, amount=body.amount, note=body.note, code=body.item)
+def item_update(request: AuthedHttpRequest, pk: int, body: ItemPatch) -> dict[str, Any]:
+    item = selectors.income_item_get(request.user, pk)
+    services.income_item_update(actor=request.user, item=item, amount=body.amount, note=body.note, code=body.item)
     st = item.statement
-    return _statement(_statement_of(_user(request), st.household_id, st.year))
+    return _statement(_statement_of(request.user, st.household_id, st.year))
 
 
 @router.delete("/income-items/{pk}", response={204: None}, summary="删除收入项目 Delete an income line")
 @writes(Cap.EDIT_REGISTRY)
-def item_delete(request: HttpRequest, pk: int) -> Status[None]:
-    item = selectors.income_item_get(_user(request), pk)
-    services.income_item_delete(actor=_user(request), item=item)
+def item_delete(request: AuthedHttpRequest, pk: int) -> Status[None]:
+    item = selectors.income_item_get(request.user, pk)
+    services.income_item_delete(actor=request.user, item=item)
     return Status(204, None)
 
 
@@ -479,8 +476,8 @@ def item_delete(request: HttpRequest, pk: int) -> Status[None]:
 
 
 @router.get("/import/template", summary="导入模板 Import template (xlsx)")
-def import_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(importer.template_workbook(_user(request)), content_type=XLSX)
+def import_template(request: AuthedHttpRequest) -> HttpResponse:
+    response = HttpResponse(importer.template_workbook(request.user), content_type=XLSX)
     response["Content-Disposition"] = "attachment; filename*=UTF-8''household-import-template.xlsx"
     return response
 
@@ -491,12 +488,12 @@ def import_template(request: HttpRequest) -> HttpResponse:
     summary="Excel导入农户 Import households (all or none)",
 )
 @writes(Cap.IMPORT_REGISTRY)
-def import_households(request: HttpRequest, file: File[UploadedFile]) -> Status[dict[str, Any]]:
+def import_households(request: AuthedHttpRequest, file: File[UploadedFile]) -> Status[dict[str, Any]]:
     """422 with `errors` (row, field as 'sheet!column', message, message_en) when any row is wrong.
 
     A file of more than a few thousand rows is imported in the background: 202 with a job to poll
     at `url` (GET /api/v1/jobs/{id}) until its status is done (result) or failed (error report)."""
-    result = importer.household_import_start(actor=_user(request), data=upload_bytes(file), filename=file.name or "")
+    result = importer.household_import_start(actor=request.user, data=upload_bytes(file), filename=file.name or "")
     if isinstance(result, importer.ImportResult):
         return Status(201, {"households": result.households, "members": result.members, "batch_id": result.batch_id})
     return Status(202, job_out(result))
@@ -544,18 +541,18 @@ def _guarantee(g: Any) -> dict[str, Any]:
 
 @router.get("/households/{pk}/guarantees", response=list[GuaranteeOut], summary="三保障核查 Guarantee checks")
 @replica_ok
-def guarantee_list(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
-    return [_guarantee(g) for g in selectors.guarantee_checks(_user(request), pk)]
+def guarantee_list(request: AuthedHttpRequest, pk: int) -> list[dict[str, Any]]:
+    return [_guarantee(g) for g in selectors.guarantee_checks(request.user, pk)]
 
 
 @router.post(
     "/households/{pk}/guarantees", response={201: GuaranteeOut}, summary="记录三保障核查 Record a guarantee check"
 )
 @writes(Cap.LOG_VISITS)
-def guarantee_record(request: HttpRequest, pk: int, body: GuaranteeIn) -> Status[dict[str, Any]]:
+def guarantee_record(request: AuthedHttpRequest, pk: int, body: GuaranteeIn) -> Status[dict[str, Any]]:
     """Grid workers (their grids) and officers who edit the registry record what they found on a date."""
-    h = selectors.household_get(_user(request), pk)
-    g = services.guarantee_check_record(actor=_user(request), household=h, **body.model_dump())
+    h = selectors.household_get(request.user, pk)
+    g = services.guarantee_check_record(actor=request.user, household=h, **body.model_dump())
     return Status(201, _guarantee(g))
 
 
@@ -636,37 +633,37 @@ def _site(user: User, site_id: int) -> dict[str, Any]:
 
 @router.get("/sites", response=list[SiteOut], summary="集中安置点 Resettlement sites in your areas")
 @replica_ok
-def site_list(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_site(_user(request), pk) for pk in selectors.sites_visible(_user(request)).values_list("pk", flat=True)]
+def site_list(request: AuthedHttpRequest) -> list[dict[str, Any]]:
+    return [_site(request.user, pk) for pk in selectors.sites_visible(request.user).values_list("pk", flat=True)]
 
 
 @router.get("/sites/{pk}", response=SiteOut, summary="安置点详情 A resettlement site")
-def site_get(request: HttpRequest, pk: int) -> dict[str, Any]:
-    return _site(_user(request), pk)
+def site_get(request: AuthedHttpRequest, pk: int) -> dict[str, Any]:
+    return _site(request.user, pk)
 
 
 @router.post("/sites", response={201: SiteOut}, summary="新建安置点 Create a resettlement site")
 @writes(Cap.CONFIGURE)
-def site_create(request: HttpRequest, body: SiteIn) -> Status[dict[str, Any]]:
+def site_create(request: AuthedHttpRequest, body: SiteIn) -> Status[dict[str, Any]]:
     data = body.model_dump()
-    s = services.site_create(actor=_user(request), area_code=data.pop("area"), **data)
-    return Status(201, _site(_user(request), s.pk))
+    s = services.site_create(actor=request.user, area_code=data.pop("area"), **data)
+    return Status(201, _site(request.user, s.pk))
 
 
 @router.patch("/sites/{pk}", response=SiteOut, summary="修改安置点 Correct a resettlement site")
 @writes(Cap.CONFIGURE)
-def site_update(request: HttpRequest, pk: int, body: SitePatchIn) -> dict[str, Any]:
-    s = selectors.site_get(_user(request), pk)
-    services.site_update(actor=_user(request), site=s, changes=body.model_dump(exclude_unset=True))
-    return _site(_user(request), pk)
+def site_update(request: AuthedHttpRequest, pk: int, body: SitePatchIn) -> dict[str, Any]:
+    s = selectors.site_get(request.user, pk)
+    services.site_update(actor=request.user, site=s, changes=body.model_dump(exclude_unset=True))
+    return _site(request.user, pk)
 
 
 @router.put(
     "/households/{pk}/relocation", response=RelocationOut, summary="安置到安置点 Place or move a household on a site"
 )
 @writes(Cap.EDIT_REGISTRY)
-def household_relocation(request: HttpRequest, pk: int, body: RelocationIn) -> dict[str, Any]:
-    user = _user(request)
+def household_relocation(request: AuthedHttpRequest, pk: int, body: RelocationIn) -> dict[str, Any]:
+    user = request.user
     h = selectors.household_get(user, pk)
     site = selectors.site_get(user, body.site_id) if body.site_id is not None else None
     h = services.household_set_relocation(

@@ -9,14 +9,15 @@ registry calls only those selectors, so the import boundaries hold.
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.http import HttpRequest
+if TYPE_CHECKING:
+    from bangfu.accounts.http import AuthedHttpRequest
 
 SECTION_APPS = ["monitoring", "casework", "insurance", "employment", "market", "analytics"]
 
 
-def sections_for(request: HttpRequest, household_id: int) -> list[dict[str, Any]]:
+def sections_for(request: AuthedHttpRequest, household_id: int) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for app in SECTION_APPS:
         module = import_module(f"bangfu.{app}.selectors")

@@ -17,6 +17,7 @@ from bangfu.areas.selectors import grid_ids_worked, scope_for, under_code_q
 from bangfu.core import crypto
 from bangfu.core.domain.idnumber import InvalidIdNumber, parse
 from bangfu.core.errors import Forbidden, NotFound
+from bangfu.core.selectors import get_or_404
 from bangfu.core.services import pii_view_log
 from bangfu.registry.domain.codes import MONITORING_TYPE, SERIOUS_HEALTH
 from bangfu.registry.models import GuaranteeCheck, Household, IncomeStatement, Member, ResettlementSite
@@ -109,14 +110,7 @@ def household_page(user: User, f: HouseholdFilter, page: int = 1, per_page: int 
 
 
 def household_get(user: User, pk: int, cap: Cap = Cap.VIEW_PEOPLE) -> Household:
-    h = (
-        households_visible(user, cap)
-        .select_related("village", "group", "grid", "relocation_site")
-        .filter(pk=pk)
-        .first()
-    )
-    if h is None:
-        raise NotFound()
+    h = get_or_404(households_visible(user, cap).select_related("village", "group", "grid", "relocation_site"), pk)
     return h
 
 
@@ -158,9 +152,7 @@ def members_of(user: User, household_id: int) -> QuerySet[Member]:
 
 def member_get(user: User, pk: int, cap: Cap = Cap.VIEW_PEOPLE) -> Member:
     m = Member.objects.filter(scope_for(user, cap).q("household__village_id", "household__grid_id"), pk=pk)
-    found = m.select_related("household").first()
-    if found is None:
-        raise NotFound()
+    found = get_or_404(m.select_related("household"))
     return found
 
 
@@ -171,9 +163,7 @@ def member_find(user: User, id_number: str) -> Member:
     except InvalidIdNumber:
         raise NotFound() from None
     qs = Member.objects.filter(scope_for(user).q("household__village_id", "household__grid_id"))
-    found = qs.filter(id_hash=crypto.lookup_hash(value)).select_related("household").first()
-    if found is None:
-        raise NotFound()
+    found = get_or_404(qs.filter(id_hash=crypto.lookup_hash(value)).select_related("household"))
     return found
 
 
@@ -303,9 +293,7 @@ def sites_visible(user: User) -> QuerySet[ResettlementSite]:
 
 
 def site_get(user: User, pk: int) -> ResettlementSite:
-    s = sites_visible(user).filter(pk=pk).select_related("area").first()
-    if s is None:
-        raise NotFound()
+    s = get_or_404(sites_visible(user).select_related("area"), pk)
     return s
 
 
@@ -345,15 +333,11 @@ def prefetch_members() -> Prefetch:
 def income_item_get(user: User, pk: int) -> Any:
     from bangfu.registry.models import IncomeItem
 
-    item = (
+    item = get_or_404(
         IncomeItem.objects.filter(
             scope_for(user).q("statement__household__village_id", "statement__household__grid_id"), pk=pk
-        )
-        .select_related("statement")
-        .first()
+        ).select_related("statement")
     )
-    if item is None:
-        raise NotFound()
     return item
 
 

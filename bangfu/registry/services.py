@@ -16,7 +16,7 @@ from bangfu.accounts.domain.roles import Cap
 from bangfu.areas import selectors as areas
 from bangfu.core import crypto
 from bangfu.core.domain import inputs
-from bangfu.core.errors import ApplicationError, Conflict, FieldProblem, Forbidden, NotFound, ValidationFailed, invalid
+from bangfu.core.errors import ApplicationError, Conflict, FieldProblem, ValidationFailed, invalid
 from bangfu.core.inputs import not_future
 from bangfu.core.models import MONEY_LIMIT
 from bangfu.core.policy import date_window
@@ -35,15 +35,6 @@ if TYPE_CHECKING:
 def _raise(cleaned: Cleaned, prefix: str = "") -> None:
     if cleaned.problems:
         raise ValidationFailed([FieldProblem(prefix + p.field, p.zh, p.en) for p in cleaned.problems])
-
-
-def _require_edit(actor: User | None, village_code: str) -> None:
-    if actor is None:  # system jobs (demo loader, other services that checked already)
-        return
-    if not areas.scope_for(actor, Cap.EDIT_REGISTRY).covers_code(village_code):
-        if areas.scope_for(actor).covers_code(village_code):
-            raise Forbidden("您的角色无权修改户籍信息", "Your role may not change registry records")
-        raise NotFound()
 
 
 def _placement(village_code: str, grid_id: int | None, group_code: str | None) -> dict[str, Any]:
@@ -115,7 +106,7 @@ def household_create(
     Numbers already registered are checked last, after every other rule, so a refusal for a number
     registered elsewhere cannot be told apart by an earlier, cheaper error (security D9).
     """
-    _require_edit(actor, village_code)
+    areas.require(actor, Cap.EDIT_REGISTRY, village_code)
     cleaned = clean_household(fields)
     member_rows = [clean_member(m) for m in members]
     problems = [FieldProblem(p.field, p.zh, p.en) for p in cleaned.problems]
@@ -200,7 +191,7 @@ _EDITABLE = {"address", "phone", "poverty_exited", "exit_year", "dibao", "tekun"
 def household_update(
     *, actor: User | None, household: Household, changes: dict[str, Any], reason: str = ""
 ) -> Household:
-    _require_edit(actor, household.village_id)
+    areas.require(actor, Cap.EDIT_REGISTRY, household.village_id)
     unknown = set(changes) - _EDITABLE - {"grid_id", "village_code", "group_code"}
     if unknown:
         raise ValidationFailed(
@@ -220,7 +211,7 @@ def household_update(
         if "village_code" in changes and not isinstance(changes["village_code"], str):
             raise invalid("village_code", "请填写12位村级区划代码", "give the 12-digit village code")
         village = changes.get("village_code", household.village_id)
-        _require_edit(actor, village)
+        areas.require(actor, Cap.EDIT_REGISTRY, village)
         place = _placement(village, changes.get("grid_id", household.grid_id), changes.get("group_code"))
         household.village, household.grid, household.group = place["village"], place["grid"], place["group"]
     household._change_reason = reason  # type: ignore[attr-defined]
@@ -294,7 +285,7 @@ def household_set_relocation(
     """Place a relocated household on a site, move it to another site, or (site None) take it off the
     sites. The relocation KPI and its action list read exactly these fields, so every household placed
     here counts at once. A move keeps the history (who, when, from which site) in the household's record."""
-    _require_edit(actor, household.village_id)
+    areas.require(actor, Cap.EDIT_REGISTRY, household.village_id)
     problems: list[FieldProblem] = []
     day: dt.date | None = None
     if moved_on not in (None, ""):
@@ -338,7 +329,7 @@ def household_set_relocation(
 @_audit_refusals
 @transaction.atomic
 def member_add(*, actor: User | None, household: Household, fields: dict[str, Any]) -> Member:
-    _require_edit(actor, household.village_id)
+    areas.require(actor, Cap.EDIT_REGISTRY, household.village_id)
     c = _clean_member_or_raise(fields)
     if (
         c.values["relation"] == "户主"
@@ -354,7 +345,7 @@ def member_add(*, actor: User | None, household: Household, fields: dict[str, An
 
 @transaction.atomic
 def member_update(*, actor: User | None, member: Member, changes: dict[str, Any], reason: str = "") -> Member:
-    _require_edit(actor, member.household.village_id)
+    areas.require(actor, Cap.EDIT_REGISTRY, member.household.village_id)
     if "id_number" in changes:
         raise invalid(
             "id_number",
@@ -382,7 +373,7 @@ def member_update(*, actor: User | None, member: Member, changes: dict[str, Any]
 @transaction.atomic
 def member_remove(*, actor: User | None, member: Member, reason: str) -> Member:
     """Members are never deleted: they leave the household (death, marriage, move) with a reason."""
-    _require_edit(actor, member.household.village_id)
+    areas.require(actor, Cap.EDIT_REGISTRY, member.household.village_id)
     if not reason.strip():
         raise invalid("reason", "请填写减员原因", "give the reason the member left")
     member.active = False
@@ -466,7 +457,7 @@ def income_item_set(
     member_id: int | None = None,
 ) -> IncomeItem:
     """A manual line entered by an officer (scoped)."""
-    _require_edit(actor, household.village_id)
+    areas.require(actor, Cap.EDIT_REGISTRY, household.village_id)
     year = inputs.year(year, "year", low=2013, high=timezone.localdate().year)
     return income_record(
         household_id=household.pk,
@@ -486,7 +477,7 @@ def income_item_update(
 ) -> IncomeItem:
     """Correct a manual line (amount, item or note); lines fed by other modules change there."""
     household = item.statement.household
-    _require_edit(actor, household.village_id)
+    areas.require(actor, Cap.EDIT_REGISTRY, household.village_id)
     _manual_only(item)
     if code is not None:
         if code not in codes.ITEM_CATEGORY:
@@ -530,7 +521,7 @@ def _manual_only(item: IncomeItem) -> None:
 @transaction.atomic
 def income_item_delete(*, actor: User, item: IncomeItem) -> None:
     household = item.statement.household
-    _require_edit(actor, household.village_id)
+    areas.require(actor, Cap.EDIT_REGISTRY, household.village_id)
     _manual_only(item)
     st = item.statement
     item.delete()
@@ -589,9 +580,8 @@ def guarantee_check_record(
     water_safe: bool,
     note: str = "",
 ) -> GuaranteeCheck:
-    visits = areas.scope_for(actor, Cap.LOG_VISITS) if actor is not None else None
-    if visits is not None and not (visits.covers_code(household.village_id) or household.grid_id in visits.grid_ids):
-        _require_edit(actor, household.village_id)  # grid workers check the households of their grids
+    # grid workers check the households of their grids; officers those of their areas
+    areas.require(actor, Cap.LOG_VISITS, household.village_id, grid_id=household.grid_id)
     not_future(checked_on, "checked_on", zh="核查日期", en="check date")
     g = GuaranteeCheck.objects.create(
         household=household,
@@ -611,8 +601,7 @@ def guarantee_check_record(
 @transaction.atomic
 def site_create(*, actor: User | None, area_code: str, name: str, **fields: Any) -> ResettlementSite:
     """A resettlement site in a village or community (CONFIGURE over it); its type is required."""
-    if actor is not None and not areas.scope_for(actor, Cap.CONFIGURE).covers_code(area_code):
-        raise NotFound()
+    areas.require(actor, Cap.CONFIGURE, area_code)
     problems: list[FieldProblem] = []
     place = areas.area_by_code(area_code) if area_code else None
     if place is None or place.level != "village":
@@ -711,10 +700,7 @@ def _site_kind(value: Any) -> str:
 @transaction.atomic
 def site_update(*, actor: User | None, site: ResettlementSite, changes: dict[str, Any]) -> ResettlementSite:
     """Correct a resettlement site's fields (CONFIGURE over its area); its village stays."""
-    if actor is not None and not areas.scope_for(actor, Cap.CONFIGURE).covers_code(site.area_id):
-        if areas.scope_for(actor).covers_code(site.area_id):
-            raise Forbidden("您的角色无权修改安置点", "Your role may not change resettlement sites")
-        raise NotFound()
+    areas.require(actor, Cap.CONFIGURE, site.area_id)
     values = _site_values(changes)
     for key, value in values.items():
         setattr(site, key, value)

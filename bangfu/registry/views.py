@@ -39,11 +39,6 @@ FLAG_LABELS = [
 ]
 
 
-def _require(request: AuthedHttpRequest, cap: Cap) -> None:
-    if not has_cap(request.user, cap):
-        raise NotFound()
-
-
 def _filter(data: QueryDict) -> selectors.HouseholdFilter:
     return selectors.HouseholdFilter(
         text=data.get("q", "").strip(),
@@ -73,7 +68,7 @@ def _list_query(data: QueryDict) -> QueryDict:
 @writes(Cap.VIEW_PEOPLE)  # the search form is sent by POST, so an ID number typed in it stays out of URLs
 @replica_ok
 def household_list(request: AuthedHttpRequest) -> HttpResponse:
-    _require(request, Cap.VIEW_PEOPLE)
+    areas.require_somewhere(request.user, Cap.VIEW_PEOPLE)
     data = request.POST if request.method == "POST" else request.GET
     f = _filter(data)
     url = reverse("registry:household_list")
@@ -120,7 +115,7 @@ def _filter_choices(request: AuthedHttpRequest, f: selectors.HouseholdFilter) ->
 
 @login_required
 def household_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    _require(request, Cap.VIEW_PEOPLE)
+    areas.require_somewhere(request.user, Cap.VIEW_PEOPLE)
     d = selectors.household_detail(request.user, pk)
     ctx = {
         "h": d.household,
@@ -158,7 +153,7 @@ def _household_context(request: AuthedHttpRequest, **extra: Any) -> dict[str, An
 @login_required
 @writes(Cap.EDIT_REGISTRY)
 def household_create(request: AuthedHttpRequest) -> HttpResponse:
-    _require(request, Cap.EDIT_REGISTRY)
+    areas.require_somewhere(request.user, Cap.EDIT_REGISTRY)
     return form_post(
         request,
         template="registry/household_form.html",
@@ -181,7 +176,7 @@ def household_create(request: AuthedHttpRequest) -> HttpResponse:
 @writes(Cap.EDIT_REGISTRY)
 def household_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     h = selectors.household_get(request.user, pk)
-    _require(request, Cap.EDIT_REGISTRY)
+    areas.require_somewhere(request.user, Cap.EDIT_REGISTRY)
 
     def run(v: dict[str, str]) -> object:
         changes: dict[str, Any] = {k: v[k] for k in HOUSEHOLD_FIELDS if k != "number"}
@@ -208,7 +203,7 @@ def _member_context(**extra: Any) -> dict[str, Any]:
 @writes(Cap.EDIT_REGISTRY)
 def member_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     h = selectors.household_get(request.user, pk)
-    _require(request, Cap.EDIT_REGISTRY)
+    areas.require_somewhere(request.user, Cap.EDIT_REGISTRY)
     return form_post(
         request,
         template="registry/member_form.html",
@@ -224,7 +219,7 @@ def member_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @writes(Cap.EDIT_REGISTRY)
 def member_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     m = selectors.member_get(request.user, pk)
-    _require(request, Cap.EDIT_REGISTRY)
+    areas.require_somewhere(request.user, Cap.EDIT_REGISTRY)
     fields = [f for f in MEMBER_FIELDS if f != "id_number"]
     return form_post(
         request,
@@ -326,7 +321,7 @@ def guarantee_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @writes(Cap.VIEW_PEOPLE)
 def find_by_id(request: AuthedHttpRequest) -> HttpResponse:
     """GET: the form. POST: find (the number goes in the body, never in a URL — D10)."""
-    _require(request, Cap.VIEW_PEOPLE)
+    areas.require_somewhere(request.user, Cap.VIEW_PEOPLE)
     if request.method == "GET" and request.GET.get("id_number"):
         return redirect("registry:find_by_id")  # an old link with the number in it: not searched, not echoed
     number = request.POST.get("id_number", "").strip() if request.method == "POST" else ""

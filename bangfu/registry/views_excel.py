@@ -20,9 +20,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from bangfu.accounts.domain.roles import Cap, writes
+from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.accounts.selectors import has_cap
+from bangfu.areas.selectors import require_somewhere
 from bangfu.core import services as jobs
-from bangfu.core.errors import ApplicationError, NotFound
+from bangfu.core.errors import ApplicationError
 from bangfu.core.excel import SheetSpec, upload_bytes, write_workbook
 from bangfu.core.replicas import replica_ok
 from bangfu.core.selectors import jobs_of
@@ -51,24 +53,19 @@ def _xlsx(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _require(user: User, cap: Cap) -> None:
-    if not has_cap(user, cap):
-        raise NotFound()  # a page a role cannot use does not exist for it
-
-
 @login_required
-def household_import_template(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    _require(user, Cap.IMPORT_REGISTRY)
+def household_import_template(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
+    require_somewhere(user, Cap.IMPORT_REGISTRY)
     return _xlsx(importer.template_workbook(user), "household-import-template.xlsx")
 
 
 @login_required
 @writes(Cap.IMPORT_REGISTRY)
-def household_import(request: HttpRequest) -> HttpResponse:
+def household_import(request: AuthedHttpRequest) -> HttpResponse:
     """GET: the upload form. POST: import; on any problem nothing is stored and the report is shown."""
-    user: User = request.user  # type: ignore[assignment]
-    _require(user, Cap.IMPORT_REGISTRY)
+    user = request.user
+    require_somewhere(user, Cap.IMPORT_REGISTRY)
     ctx: dict[str, Any] = {}
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -145,12 +142,12 @@ def _export_rows(user: User, households: Iterator[Household], full_id: bool) -> 
 
 @login_required
 @replica_ok
-def household_export(request: HttpRequest) -> HttpResponse:
+def household_export(request: AuthedHttpRequest) -> HttpResponse:
     """The current filtered list with members; ?full_id=1 shows full ID numbers to roles allowed (logged).
 
     More than settings.BANGFU_BACKGROUND_ROWS households: built by `bangfu worker`, downloaded from the job page."""
-    user: User = request.user  # type: ignore[assignment]
-    _require(user, Cap.VIEW_PEOPLE)
+    user = request.user
+    require_somewhere(user, Cap.VIEW_PEOPLE)
     full_id = request.GET.get("full_id") == "1"
     if full_id and not has_cap(user, Cap.VIEW_FULL_ID):
         full_id = False  # a role that may not see them gets the masked file, as everyone else

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 
 from bangfu.accounts.domain.roles import Cap
 from bangfu.areas import selectors as areas
-from bangfu.core.errors import NotFound
+from bangfu.core.selectors import get_or_404
 from bangfu.rules.domain.rules import RuleSetDef, parse_ruleset
 from bangfu.rules.models import MonitoringLine, RuleSet
 
@@ -39,9 +39,7 @@ def rulesets_visible(user: User) -> QuerySet[RuleSet]:
 
 
 def ruleset_get(user: User, pk: int) -> RuleSet:
-    rs = rulesets_visible(user).filter(pk=pk).prefetch_related("rules").first()
-    if rs is None:
-        raise NotFound()
+    rs = get_or_404(rulesets_visible(user).prefetch_related("rules"), pk)
     return rs
 
 

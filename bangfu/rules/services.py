@@ -25,12 +25,6 @@ if TYPE_CHECKING:
     from bangfu.accounts.models import User
 
 
-def _require_configure(actor: User | None, area_code: str) -> None:
-    """A null actor is the system (demo loader, migrations); a user needs CONFIGURE over the area."""
-    if actor is not None and not areas.scope_for(actor, Cap.CONFIGURE).covers_code(area_code):
-        raise NotFound()
-
-
 def _check(window: str, params: dict[str, Any], rules: list[dict[str, Any]]) -> None:
     try:
         parse_ruleset(window, params, rules)
@@ -41,7 +35,7 @@ def _check(window: str, params: dict[str, Any], rules: list[dict[str, Any]]) -> 
 @transaction.atomic
 def ruleset_create_draft(*, actor: User | None, area_code: str, base: RuleSet | None = None, note: str = "") -> RuleSet:
     """A new draft for the area, copied from `base` (the version in force) or from the defaults."""
-    _require_configure(actor, area_code)
+    areas.require(actor, Cap.CONFIGURE, area_code)
     if areas.area_by_code(area_code) is None:
         raise invalid("area", "区划不存在", "the area does not exist")
     if RuleSet.objects.filter(area_id=area_code, status=RuleSet.DRAFT).exists():
@@ -108,7 +102,7 @@ def ruleset_update_draft(
     note: str = "",
 ) -> RuleSet:
     """Replace the draft's window, parameters and rules after checking them against the vocabulary."""
-    _require_configure(actor, ruleset.area_id)
+    areas.require(actor, Cap.CONFIGURE, ruleset.area_id)
     if ruleset.status != RuleSet.DRAFT:
         raise Conflict("已发布的版本不能修改，请新建草稿", "A published version cannot change; create a new draft")
     _check(window, params, rules)
@@ -125,7 +119,7 @@ def ruleset_publish(*, actor: User | None, ruleset: RuleSet, effective_from: dt.
 
     Warnings keep the version they were raised under, so publishing never rewrites history.
     """
-    _require_configure(actor, ruleset.area_id)
+    areas.require(actor, Cap.CONFIGURE, ruleset.area_id)
     rs = RuleSet.objects.select_for_update().get(pk=ruleset.pk)
     if rs.status != RuleSet.DRAFT:
         raise Conflict("该版本已发布", "This version is already published")
@@ -152,7 +146,7 @@ def ruleset_publish(*, actor: User | None, ruleset: RuleSet, effective_from: dt.
 
 @transaction.atomic
 def ruleset_delete_draft(*, actor: User | None, ruleset: RuleSet) -> None:
-    _require_configure(actor, ruleset.area_id)
+    areas.require(actor, Cap.CONFIGURE, ruleset.area_id)
     if ruleset.status != RuleSet.DRAFT:
         raise Conflict("已发布的版本不能删除", "A published version cannot be deleted")
     audit_record(actor=actor, action="ruleset_delete_draft", obj=ruleset, area_code=ruleset.area_id)
@@ -170,7 +164,7 @@ def ruleset_seed_default(*, actor: User | None, area_code: str, effective_from: 
 def monitoring_line_set(
     *, actor: User | None, area_code: str, year: int, amount: Decimal | str | int, note: str = ""
 ) -> MonitoringLine:
-    _require_configure(actor, area_code)
+    areas.require(actor, Cap.CONFIGURE, area_code)
     problems: list[FieldProblem] = []
     value = Decimal(0)
     try:

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from bangfu.accounts.domain.roles import Cap, writes
+from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.areas.selectors import scope_for
 from bangfu.core.errors import ApplicationError, FieldProblem, NotFound, ValidationFailed
 from bangfu.core.views import field_errors, reraise_access
@@ -26,17 +27,17 @@ from bangfu.rules.models import RuleSet
 
 @login_required
 @writes(Cap.CONFIGURE)
-def ruleset_list(request: HttpRequest) -> HttpResponse:
+def ruleset_list(request: AuthedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         return _new_draft(request)
     return render(request, "rules/ruleset_list.html", _list_context(request))
 
 
-def _list_context(request: HttpRequest) -> dict[str, Any]:
+def _list_context(request: AuthedHttpRequest) -> dict[str, Any]:
     from bangfu.areas.domain.codes import Level
     from bangfu.areas.selectors import areas_visible
 
-    user: Any = request.user
+    user = request.user
     scope = scope_for(user, Cap.CONFIGURE)
     line_areas = [
         a
@@ -57,7 +58,7 @@ def _list_context(request: HttpRequest) -> dict[str, Any]:
 
 @login_required
 @writes(Cap.CONFIGURE)
-def line_set(request: HttpRequest) -> HttpResponse:
+def line_set(request: AuthedHttpRequest) -> HttpResponse:
     """监测线: the per-capita income line of an area for a year (a county row overrides the province's)."""
     if request.method != "POST":
         return redirect("rules:ruleset_list")
@@ -66,7 +67,7 @@ def line_set(request: HttpRequest) -> HttpResponse:
     try:
         year = int(values["year"]) if values["year"].isdigit() else 0
         services.monitoring_line_set(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             area_code=values["area"],
             year=year,
             amount=values["amount"],
@@ -80,8 +81,8 @@ def line_set(request: HttpRequest) -> HttpResponse:
     return redirect("rules:ruleset_list")
 
 
-def _new_draft(request: HttpRequest) -> HttpResponse:
-    rs = services.ruleset_start_draft(actor=request.user, note=request.POST.get("note", ""))  # type: ignore[arg-type]
+def _new_draft(request: AuthedHttpRequest) -> HttpResponse:
+    rs = services.ruleset_start_draft(actor=request.user, note=request.POST.get("note", ""))
     return redirect("rules:ruleset_detail", pk=rs.pk)
 
 
@@ -118,9 +119,9 @@ def _rules_from_post(request: HttpRequest) -> list[dict[str, Any]]:
 
 @login_required
 @writes(Cap.CONFIGURE)
-def ruleset_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    rs = selectors.ruleset_get(request.user, pk)  # type: ignore[arg-type]
-    editable = rs.status == RuleSet.DRAFT and selectors.may_edit(request.user, rs)  # type: ignore[arg-type]
+def ruleset_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    rs = selectors.ruleset_get(request.user, pk)
+    editable = rs.status == RuleSet.DRAFT and selectors.may_edit(request.user, rs)
     errors: dict[str, list[str]] = {}
     preview = None
     if request.method == "POST":
@@ -129,25 +130,25 @@ def ruleset_detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             action = request.POST.get("action", "save")
             if action == "delete":
-                services.ruleset_delete_draft(actor=request.user, ruleset=rs)  # type: ignore[arg-type]
+                services.ruleset_delete_draft(actor=request.user, ruleset=rs)
                 return redirect("rules:ruleset_list")
             if action == "publish":
                 when = dt.date.fromisoformat(request.POST.get("effective_from") or timezone.localdate().isoformat())
-                services.ruleset_publish(actor=request.user, ruleset=rs, effective_from=when)  # type: ignore[arg-type]
+                services.ruleset_publish(actor=request.user, ruleset=rs, effective_from=when)
                 messages.success(request, f"已发布 v{rs.version} Published")
                 return redirect("rules:ruleset_detail", pk=pk)
             params = {k[7:]: v for k, v in request.POST.items() if k.startswith("param__")}
             services.ruleset_update_draft(
                 actor=request.user,
                 ruleset=rs,
-                window=request.POST.get("window", ""),  # type: ignore[arg-type]
+                window=request.POST.get("window", ""),
                 params=params,
                 rules=_rules_from_post(request),
                 note=request.POST.get("note", ""),
             )
-            rs = selectors.ruleset_get(request.user, pk)  # type: ignore[arg-type]
+            rs = selectors.ruleset_get(request.user, pk)
             if action == "preview":
-                preview = monitoring.ruleset_preview(actor=request.user, ruleset=rs, as_of=timezone.localdate())  # type: ignore[arg-type]
+                preview = monitoring.ruleset_preview(actor=request.user, ruleset=rs, as_of=timezone.localdate())
             else:
                 messages.success(request, "草稿已保存 Draft saved")
                 return redirect("rules:ruleset_detail", pk=pk)

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from bangfu.accounts.domain.roles import ROLE_LABELS, Cap, Role
 from bangfu.areas.domain.codes import Level
+from bangfu.core.errors import Forbidden
 
 ROLE_RANK: dict[Role, int] = {
     Role.COUNTY_ADMIN: 4,
@@ -121,3 +122,13 @@ IMPORT_SHEET = "账号"
 AREAS_SHEET = "可用区划"
 COLUMNS = ["用户名", "姓名", "电话", "角色", "区划代码", "所属单位", "开始日期", "初始密码"]
 REQUIRED = ["用户名", "姓名", "角色", "区划代码"]
+
+
+def refusal(caps: frozenset[Cap]) -> Forbidden:
+    """The 403 a person reads: the rights in words, never the capability codes."""
+    ordered = sorted(caps, key=list(Cap).index)
+    zh = "、".join(CAP_LABELS[c] for c in ordered)
+    en = " or ".join(c.value.replace("_", " ") for c in ordered)
+    return Forbidden(
+        zh=f"您的角色无权进行此操作（需要权限：{zh}）", en=f"Your role may not do this (it needs the right to {en})"
+    )

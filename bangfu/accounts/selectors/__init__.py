@@ -28,6 +28,7 @@ from bangfu.areas.domain.codes import SIGNIFICANT, level_of
 from bangfu.core import selectors as core_selectors
 from bangfu.core.errors import Forbidden, NotFound
 from bangfu.core.models import AuditEvent
+from bangfu.core.selectors import get_or_404
 
 
 def token_by_raw(raw: str) -> ApiToken | None:
@@ -252,9 +253,7 @@ def users_visible(actor: User, *, search: str = "", include_inactive: bool = Tru
 
 
 def user_get(actor: User, pk: int) -> User:
-    user = users_visible(actor).filter(pk=pk).first()
-    if user is None:
-        raise NotFound()
+    user = get_or_404(users_visible(actor), pk)
     return user
 
 

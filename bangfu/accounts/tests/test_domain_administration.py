@@ -61,7 +61,7 @@ def test_every_capability_has_a_chinese_label() -> None:
 
 def test_a_refused_write_names_the_right_in_words_not_its_code() -> None:
     """The 403 of accounts.middleware (pages) and bangfu.api (API) is read by a person."""
-    from bangfu.accounts.middleware import refusal
+    from bangfu.accounts.domain.administration import refusal
 
     err = refusal(frozenset({Cap.MANAGE_USERS, Cap.CLAIM_SURVEY}))
     assert "管理账号和角色" in err.zh and "防贫保查勘" in err.zh

@@ -16,7 +16,7 @@ from bangfu.areas.selectors import area_by_code, scope_for
 from bangfu.casework.domain.procedure import OPEN_STATES, STATE_LABELS, TABLE, Event, State
 from bangfu.casework.models import Case, CaseAttachment, CaseEvent, Measure, Objection, PublicNotice
 from bangfu.core.domain.workflow import Step
-from bangfu.core.errors import NotFound
+from bangfu.core.selectors import get_or_404
 from bangfu.registry.selectors import household_get
 
 if TYPE_CHECKING:
@@ -31,9 +31,7 @@ def cases_visible(user: User, cap: Cap = Cap.VIEW_PEOPLE) -> QuerySet[Case]:
 
 
 def case_get(user: User, pk: int) -> Case:
-    case = cases_visible(user).select_related("household", "village").filter(pk=pk).first()
-    if case is None:
-        raise NotFound()
+    case = get_or_404(cases_visible(user).select_related("household", "village"), pk)
     return case
 
 
@@ -56,9 +54,7 @@ def case_detail(user: User, pk: int) -> Case:
 
 def attachment_get(user: User, pk: int) -> CaseAttachment:
     """An attachment of a case step, for those who see the case (404 otherwise)."""
-    att = CaseAttachment.objects.filter(pk=pk, event__case__in=cases_visible(user)).first()
-    if att is None:
-        raise NotFound()
+    att = get_or_404(CaseAttachment.objects.filter(pk=pk, event__case__in=cases_visible(user)))
     return att
 
 
@@ -103,11 +99,9 @@ def overdue_by_township(user: User, today: dt.date) -> list[dict[str, Any]]:
 
 
 def notice_get(user: User, pk: int) -> PublicNotice:
-    notice = (
-        PublicNotice.objects.filter(case__in=cases_visible(user), pk=pk).select_related("case", "case__village").first()
+    notice = get_or_404(
+        PublicNotice.objects.filter(case__in=cases_visible(user), pk=pk).select_related("case", "case__village")
     )
-    if notice is None:
-        raise NotFound()
     return notice
 
 

@@ -12,7 +12,8 @@ from bangfu.areas.selectors import scope_for
 from bangfu.casework.domain.procedure import State
 from bangfu.casework.models import Case
 from bangfu.casework.selectors.cases import cases_visible
-from bangfu.core.errors import Forbidden, NotFound
+from bangfu.core.errors import Forbidden
+from bangfu.core.selectors import get_or_404
 from bangfu.registry.selectors import HouseholdFilter, household_search, households_visible
 
 if TYPE_CHECKING:
@@ -36,9 +37,7 @@ def households_for_intake(user: User, text: str, limit: int = 20) -> list[Househ
 
 
 def household_for_intake(user: User, pk: int) -> Household:
-    h = households_visible(user, Cap.CASE_ACCEPT).filter(pk=pk).first()
-    if h is None:
-        raise NotFound()
+    h = get_or_404(households_visible(user, Cap.CASE_ACCEPT), pk)
     return h
 
 

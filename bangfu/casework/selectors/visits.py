@@ -17,6 +17,7 @@ from bangfu.casework.domain.procedure import STATE_LABELS, State
 from bangfu.casework.models import Absence, Visit
 from bangfu.casework.selectors.config import obligations_for
 from bangfu.core.errors import MovedAway, NotFound
+from bangfu.core.selectors import get_or_404
 from bangfu.registry.selectors import household_left, households_visible
 
 if TYPE_CHECKING:
@@ -102,9 +103,7 @@ def visits_of(user: User, household_id: int, limit: int = 20) -> list[Visit]:
 
 def visit_with_photo(user: User, pk: int) -> Visit:
     """A visit whose photo the user may open: the household must be visible to them (404 otherwise)."""
-    v = Visit.objects.filter(pk=pk, household__in=households_visible(user)).exclude(photo="").first()
-    if v is None:
-        raise NotFound()
+    v = get_or_404(Visit.objects.filter(pk=pk, household__in=households_visible(user)).exclude(photo=""))
     return v
 
 

@@ -13,13 +13,14 @@ from django.utils import timezone
 
 from bangfu.accounts import selectors as accounts
 from bangfu.accounts.domain.roles import Cap
+from bangfu.areas.selectors import require
 from bangfu.casework import selectors
 from bangfu.casework.domain import codes, duties
 from bangfu.casework.domain import elimination as elim
 from bangfu.casework.domain.deadlines import notice_end
 from bangfu.casework.domain.procedure import NOTICE_STATES, TABLE, Event, Facts, State
 from bangfu.casework.models import Case, CaseEvent, Measure, Objection, PublicNotice, Visit
-from bangfu.casework.services.common import check_files, record_event, require, set_state, step_date
+from bangfu.casework.services.common import check_files, record_event, set_state, step_date
 from bangfu.core.domain import inputs
 from bangfu.core.domain.workflow import StepRefused
 from bangfu.core.errors import Conflict, FieldProblem, Forbidden, ValidationFailed, invalid, refused
@@ -62,9 +63,9 @@ def case_open(
         raise invalid("village", "请选择村", "choose the village")
     require(
         actor,
-        village,
         Cap.LOG_VISITS if source == "grid" else Cap.HANDLE_WARNINGS,
-        household.grid_id if household else None,
+        village,
+        grid_id=household.grid_id if household else None,
     )
     on = step_date(on)
     if source_ref:
@@ -150,7 +151,7 @@ def case_step(
     The row is locked first, so two officers approving at once cannot both succeed.
     """
     case = Case.objects.select_for_update().get(pk=case.pk)
-    require(actor, case.village_id, Cap.VIEW_PEOPLE, case.household.grid_id if case.household else None)
+    require(actor, Cap.VIEW_PEOPLE, case.village_id, grid_id=case.household.grid_id if case.household else None)
     try:
         ev = Event(event)
     except ValueError:
@@ -470,7 +471,7 @@ def measure_add(
     responsible_unit: str = "",
 ) -> Measure:
     """Add a measure to the household's plan. Allowed before identification ends (先行帮扶)."""
-    require(actor, case.village_id, Cap.CASE_VILLAGE)
+    require(actor, Cap.CASE_VILLAGE, case.village_id)
     if case.state in _PLAN_CLOSED:
         raise Conflict("该案件已结束，不能再添加帮扶措施", "The case is closed; no new measures can be added")
     problems = _measure_problems(category, title, responsible, starts_on, ends_on, status)
@@ -530,7 +531,7 @@ def _measure_problems(
 @transaction.atomic
 def measure_set_status(*, actor: User | None, measure: Measure, status: str, note: str = "") -> Measure:
     case = measure.case
-    require(actor, case.village_id, Cap.CASE_VILLAGE)
+    require(actor, Cap.CASE_VILLAGE, case.village_id)
     if status not in codes.MEASURE_STATUS:
         raise invalid("status", "状态无效", f"status must be one of {', '.join(codes.MEASURE_STATUS)}")
     old = measure.status

@@ -9,14 +9,12 @@ from typing import TYPE_CHECKING, Any
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
-from bangfu.accounts.domain.roles import Cap
-from bangfu.areas.selectors import scope_for
 from bangfu.casework import selectors
 from bangfu.casework.domain.deadlines import due_date
 from bangfu.casework.domain.procedure import State
 from bangfu.casework.models import Case, CaseAttachment, CaseEvent
 from bangfu.core import files as core_files
-from bangfu.core.errors import Forbidden, NotFound, invalid
+from bangfu.core.errors import invalid
 from bangfu.core.inputs import not_future
 from bangfu.core.services import audit_record
 
@@ -24,19 +22,6 @@ if TYPE_CHECKING:
     from bangfu.accounts.models import User
 
 MAX_UPLOAD = 5 * 1024 * 1024  # a phone photo or a scanned page; larger files are refused, not shrunk
-
-
-def require(actor: User | None, code: str, cap: Cap, grid_id: int | None = None) -> None:
-    """NotFound when the actor cannot see the place at all, Forbidden when the role lacks `cap`."""
-    if actor is None:  # system callers (demo loader, other services that checked already)
-        return
-    scope = scope_for(actor, cap)
-    if scope.covers_code(code) or (grid_id is not None and grid_id in scope.grid_ids):
-        return
-    seen = scope_for(actor, Cap.VIEW_PEOPLE)
-    if seen.covers_code(code) or (grid_id is not None and grid_id in seen.grid_ids):
-        raise Forbidden("您的角色不能办理这一事项", "Your role may not do this")
-    raise NotFound()
 
 
 def step_date(on: dt.date | None, not_before: dt.date | None = None, field: str = "on") -> dt.date:

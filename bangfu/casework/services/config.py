@@ -11,12 +11,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from bangfu.accounts.domain.roles import Cap
-from bangfu.areas.selectors import area_by_code
+from bangfu.areas.selectors import area_by_code, require
 from bangfu.casework.domain import codes, national_calendar
 from bangfu.casework.models import CalendarDay, CaseParameters, VisitObligation
-from bangfu.casework.services.common import require
 from bangfu.core.domain import inputs
-from bangfu.core.errors import Conflict, FieldProblem, Forbidden, NotFound, ValidationFailed, invalid
+from bangfu.core.errors import Conflict, FieldProblem, Forbidden, ValidationFailed, invalid
+from bangfu.core.selectors import get_or_404
 from bangfu.core.services import audit_record
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ def params_set(
     effective_to: dt.date | None = None,
 ) -> CaseParameters:
     """Add the parameters of an area from a date. Periods of one area may not overlap."""
-    require(actor, area_code, Cap.CONFIGURE)
+    require(actor, Cap.CONFIGURE, area_code)
     _area(area_code)
     if _overlap(CaseParameters.objects.filter(area_id=area_code), effective_from, effective_to):
         raise Conflict(
@@ -82,7 +82,7 @@ def obligation_set(
     effective_from: dt.date,
     effective_to: dt.date | None = None,
 ) -> VisitObligation:
-    require(actor, area_code, Cap.CONFIGURE)
+    require(actor, Cap.CONFIGURE, area_code)
     _area(area_code)
     problems = []
     if category not in codes.VISIT_CATEGORIES:
@@ -116,7 +116,7 @@ def calendar_day_set(
     """Declare a holiday (or, with working=True, a make-up working day) for deadlines."""
     name = inputs.text(name, "name", max_len=40, required=True, zh="名称（如“春节”）", en="name of the day")
     if area_code:
-        require(actor, area_code, Cap.CONFIGURE)
+        require(actor, Cap.CONFIGURE, area_code)
         _area(area_code)
     elif actor is not None and not actor.is_superuser:
         raise invalid(
@@ -162,11 +162,9 @@ def calendar_day_delete(*, actor: User | None, pk: int) -> None:
     Due dates already recorded on cases stay as they were decided (cases store them), so removing
     a day never rewrites a step already taken. The audit row keeps what was removed.
     """
-    row = CalendarDay.objects.select_for_update().filter(pk=pk).first()
-    if row is None:
-        raise NotFound()
+    row = get_or_404(CalendarDay.objects.select_for_update(), pk)
     if row.area_id:
-        require(actor, row.area_id, Cap.CONFIGURE)
+        require(actor, Cap.CONFIGURE, row.area_id)
     elif actor is not None and not actor.is_superuser:  # national rows are on every officer's page
         raise Forbidden("全国节假日只能由系统管理员删除", "Only a system administrator removes national holidays")
     data = {"date": row.date.isoformat(), "name": row.name, "working": row.working}
@@ -197,7 +195,7 @@ def params_new_version(
     *, actor: User | None, area_code: str, effective_from: dt.date, values: dict[str, Any]
 ) -> CaseParameters:
     """Parameters of an area from a date on: the version in force ends the day before."""
-    require(actor, area_code, Cap.CONFIGURE)
+    require(actor, Cap.CONFIGURE, area_code)
     _open_new_version(CaseParameters.objects.filter(area_id=area_code), effective_from)
     return params_set(actor=actor, area_code=area_code, effective_from=effective_from, values=values)
 
@@ -214,7 +212,7 @@ def obligation_new_version(
     effective_from: dt.date,
 ) -> VisitObligation:
     """A visit rule of a household category from a date on: the rule in force ends the day before."""
-    require(actor, area_code, Cap.CONFIGURE)
+    require(actor, Cap.CONFIGURE, area_code)
     _open_new_version(VisitObligation.objects.filter(area_id=area_code, category=category), effective_from)
     return obligation_set(
         actor=actor,

@@ -14,14 +14,14 @@ from django.utils import timezone
 from bangfu.accounts.domain.roles import Cap, Role
 from bangfu.accounts.selectors import memberships_of
 from bangfu.areas import services as areas
-from bangfu.areas.selectors import grids_visible
+from bangfu.areas.selectors import grids_visible, require
 from bangfu.casework import selectors
 from bangfu.casework.domain import codes
 from bangfu.casework.domain.grids import plan_placement
 from bangfu.casework.domain.visits import MAX_VISIT_AGE_DAYS
 from bangfu.casework.models import Absence, Visit
 from bangfu.casework.services.cases import case_open
-from bangfu.casework.services.common import check_files, require
+from bangfu.casework.services.common import check_files
 from bangfu.core import files as core_files
 from bangfu.core.domain import inputs
 from bangfu.core.errors import FieldProblem, NotFound, ValidationFailed, invalid
@@ -50,7 +50,7 @@ def visit_log(
     worker: User | None = None,
 ) -> Visit:
     """Log a visit; with report_risk the findings become a lead (or are added to the household's case)."""
-    require(actor, household.village_id, Cap.LOG_VISITS, household.grid_id)
+    require(actor, Cap.LOG_VISITS, household.village_id, grid_id=household.grid_id)
     checks = list(dict.fromkeys(checks))
     problems = _visit_problems(visited_on, mode, checks, note, report_risk, late_allowed=actor is None)
     if problems:
@@ -115,7 +115,7 @@ def _visit_problems(
 
 @transaction.atomic
 def absence_mark(*, actor: User | None, household: Household, since: dt.date, note: str = "") -> Absence:
-    require(actor, household.village_id, Cap.LOG_VISITS, household.grid_id)
+    require(actor, Cap.LOG_VISITS, household.village_id, grid_id=household.grid_id)
     row, _ = Absence.objects.update_or_create(household=household, defaults={"since": since, "note": note})
     audit_record(actor=actor, action="absence_mark", obj=row, area_code=household.village_id)
     return row
@@ -123,7 +123,7 @@ def absence_mark(*, actor: User | None, household: Household, since: dt.date, no
 
 @transaction.atomic
 def absence_clear(*, actor: User | None, household: Household) -> None:
-    require(actor, household.village_id, Cap.LOG_VISITS, household.grid_id)
+    require(actor, Cap.LOG_VISITS, household.village_id, grid_id=household.grid_id)
     Absence.objects.filter(household=household).delete()
     audit_record(actor=actor, action="absence_clear", obj=household, area_code=household.village_id)
 
@@ -135,7 +135,7 @@ def grid_place_households(*, actor: User, village_code: str) -> dict[str, int]:
     Placed households stay where they are (visits stay continuous); new vacant grids are created
     when the village needs more, and a township officer then gives each new grid its worker.
     """
-    require(actor, village_code, Cap.EDIT_REGISTRY)
+    require(actor, Cap.EDIT_REGISTRY, village_code)
     per_worker = selectors.params_for(village_code, timezone.localdate()).households_per_worker
     annotated = list(
         grids_visible(actor).filter(village__code=village_code).annotate(n=Count("households")).order_by("code")
@@ -163,7 +163,7 @@ def grid_place_households(*, actor: User, village_code: str) -> dict[str, int]:
 @transaction.atomic
 def grid_worker_replace(*, actor: User | None, grid: Grid, worker: User | None, reason: str) -> Grid:
     """Hand a grid to another worker (a worker left, or a new grid); the old term is kept as history."""
-    require(actor, grid.village_id, Cap.EDIT_REGISTRY)
+    require(actor, Cap.EDIT_REGISTRY, grid.village_id)
     if actor is not None and not grids_visible(actor).filter(pk=grid.pk).exists():
         raise NotFound()
     reason = inputs.text(reason, "reason", max_len=200, multiline=True, zh="调整原因", en="reason")

@@ -18,6 +18,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.domain.roles import Cap, writes
+from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.casework import selectors, services
 from bangfu.casework.domain import codes
 from bangfu.casework.domain import visits as vdom
@@ -31,7 +32,7 @@ from bangfu.core.replicas import replica_ok
 from bangfu.core.views import form_post
 
 if TYPE_CHECKING:
-    from bangfu.accounts.models import User
+    pass
 
 STEP_FIELDS = [
     "household_id",
@@ -48,11 +49,6 @@ STEP_FIELDS = [
 ]
 
 
-def _user(request: HttpRequest) -> User:
-    """The logged-in user (every page but the public self-report is behind login_required)."""
-    return request.user  # type: ignore[return-value]
-
-
 def _today() -> dt.date:
     return timezone.localdate()
 
@@ -66,13 +62,13 @@ def _date_or_none(value: str | None) -> dt.date | None:
 
 @login_required
 @replica_ok
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthedHttpRequest) -> HttpResponse:
     f = selectors.CaseFilter(
         state=request.GET.get("state", ""),
         overdue=request.GET.get("overdue") == "1",
         village=request.GET.get("village", ""),
     )
-    page = selectors.case_page(_user(request), f, _today(), params.page_number(request.GET))
+    page = selectors.case_page(request.user, f, _today(), params.page_number(request.GET))
     return render(
         request,
         "casework/case_list.html",
@@ -81,21 +77,21 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "f": f,
             "states": [(s.value, STATE_LABELS[s]) for s in State],
             "today": _today(),
-            "overdue": selectors.overdue_by_township(_user(request), _today()),
+            "overdue": selectors.overdue_by_township(request.user, _today()),
         },
     )
 
 
-def _detail_context(request: HttpRequest, pk: int, errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
-    case = selectors.case_detail(_user(request), pk)
-    steps = selectors.steps_allowed(_user(request), case)
+def _detail_context(request: AuthedHttpRequest, pk: int, errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    case = selectors.case_detail(request.user, pk)
+    steps = selectors.steps_allowed(request.user, case)
     return {
         "case": case,
         "events": case._events,  # type: ignore[attr-defined]
         "measures": case._measures,  # type: ignore[attr-defined]
         "notices": case._notices,  # type: ignore[attr-defined]
         "steps": [(t.event.value, t.zh, t.target) for t in steps],
-        "can_plan": "case_village" in selectors.case_caps(_user(request), case),
+        "can_plan": "case_village" in selectors.case_caps(request.user, case),
         "errors": errors or {},
         "categories": codes.MEASURE_CATEGORIES,
         "statuses": codes.MEASURE_STATUS,
@@ -108,11 +104,11 @@ def _detail_context(request: HttpRequest, pk: int, errors: dict[str, list[str]] 
 
 
 @login_required
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "casework/case_detail.html", _detail_context(request, pk))
 
 
-def _on_case(request: HttpRequest, pk: int, run: Callable[[dict[str, str]], object], done: str) -> HttpResponse:
+def _on_case(request: AuthedHttpRequest, pk: int, run: Callable[[dict[str, str]], object], done: str) -> HttpResponse:
     """A form of the case page: on a problem the page again, the problems beside the fields, what was typed kept."""
     return form_post(
         request,
@@ -128,13 +124,13 @@ def _on_case(request: HttpRequest, pk: int, run: Callable[[dict[str, str]], obje
 @login_required
 @require_POST
 @writes(Cap.CASE_ACCEPT, Cap.CASE_VILLAGE, Cap.CASE_APPROVE)
-def case_step(request: HttpRequest, pk: int) -> HttpResponse:
+def case_step(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     def run(v: dict[str, str]) -> object:
-        case = selectors.case_get(_user(request), pk)
+        case = selectors.case_get(request.user, pk)
         data: dict[str, Any] = {k: v.get(k, "") for k in STEP_FIELDS}
         data["risk_codes"] = request.POST.getlist("risk_codes")
         return services.case_step(
-            actor=_user(request),
+            actor=request.user,
             case=case,
             event=v.get("event", ""),
             on=inputs.date(v.get("on"), "on", required=False, zh="办理日期"),
@@ -149,15 +145,15 @@ def case_step(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @writes(Cap.CASE_VILLAGE)
-def measure_add(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     def run(v: dict[str, str]) -> object:
-        case = selectors.case_get(_user(request), pk)
+        case = selectors.case_get(request.user, pk)
         with inputs.Problems() as p:
             starts_on = p.date(v.get("starts_on"), "starts_on", required=False, future=True)
             ends_on = p.date(v.get("ends_on"), "ends_on", required=False, future=True)
             amount = p.money(v.get("amount") or "0", "amount")
         return services.measure_add(
-            actor=_user(request),
+            actor=request.user,
             case=case,
             category=v.get("category", ""),
             title=v.get("title", ""),
@@ -175,41 +171,41 @@ def measure_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @writes(Cap.CASE_VILLAGE)
-def measure_status(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
-    case = selectors.case_detail(_user(request), pk)
+def measure_status(request: AuthedHttpRequest, pk: int, measure_pk: int) -> HttpResponse:
+    case = selectors.case_detail(request.user, pk)
     measure = next((m for m in case._measures if m.pk == measure_pk), None)  # type: ignore[attr-defined]
     if measure is None:
         return render(request, "404.html", status=404)
-    services.measure_set_status(actor=_user(request), measure=measure, status=request.POST.get("status", ""))
+    services.measure_set_status(actor=request.user, measure=measure, status=request.POST.get("status", ""))
     return redirect("casework:case_detail", pk=pk)
 
 
 @login_required
-def notice_page(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = selectors.notice_get(_user(request), pk)
+def notice_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    notice = selectors.notice_get(request.user, pk)
     return render(request, "casework/notice.html", {"notice": notice, "township": _township_name(notice)})
 
 
 @login_required
-def notice_file(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = selectors.notice_get(_user(request), pk)
+def notice_file(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    notice = selectors.notice_get(request.user, pk)
     response = HttpResponse(notice_pdf(notice, _township_name(notice)), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="notice-{notice.pk}.pdf"'
     return response
 
 
 @files.file_view
-def attachment_file(request: HttpRequest, pk: int) -> FileResponse:
+def attachment_file(request: AuthedHttpRequest, pk: int) -> FileResponse:
     """A case-step attachment (民主评议 minutes, consent form) for those who see the case; images and
     PDF open in place, ?download=1 saves them."""
-    att = selectors.attachment_get(_user(request), pk)
+    att = selectors.attachment_get(request.user, pk)
     return files.serve(att.file, filename=att.name, download=request.GET.get("download") == "1")
 
 
 @files.file_view
-def visit_photo(request: HttpRequest, pk: int) -> FileResponse:
+def visit_photo(request: AuthedHttpRequest, pk: int) -> FileResponse:
     """The photo of a visit, for those who see the household."""
-    visit = selectors.visit_with_photo(_user(request), pk)
+    visit = selectors.visit_with_photo(request.user, pk)
     name = f"visit-{visit.household_id}-{visit.visited_on:%Y%m%d}"
     return files.serve(visit.photo, filename=name, download=request.GET.get("download") == "1")
 
@@ -224,29 +220,29 @@ def _township_name(notice: Any) -> str:
 
 @login_required
 @replica_ok
-def my_households(request: HttpRequest) -> HttpResponse:
-    rows = selectors.my_households(_user(request), _today())
+def my_households(request: AuthedHttpRequest) -> HttpResponse:
+    rows = selectors.my_households(request.user, _today())
     due = [r for r in rows if r.standing and r.standing.remaining]
     return render(request, "casework/my_households.html", {"rows": rows, "due": len(due), "today": _today()})
 
 
 @login_required
-def visits_due(request: HttpRequest) -> HttpResponse:
+def visits_due(request: AuthedHttpRequest) -> HttpResponse:
     """The 走访 tab: every household still due this period with the reason, then my latest visits."""
-    rows = selectors.households_to_look_after(_user(request), _today())
+    rows = selectors.households_to_look_after(request.user, _today())
     tasks, _ = selectors.visit_tasks(rows, _today(), within_days=None)
-    mine = selectors.visits_by(_user(request))
+    mine = selectors.visits_by(request.user)
     return render(request, "casework/visits_due.html", {"tasks": tasks, "mine": mine, "here": request.path})
 
 
 @idempotent
 @login_required
 @writes(Cap.LOG_VISITS)
-def visit_form(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_form(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Log a visit (and, ticked, report a risk); the answer says what it counted towards and what is still
     due. Queued by the phone offline: Idempotency-Key and `Accept: application/json` give the JSON answer
     of docs/offline.md."""
-    user = _user(request)
+    user = request.user
     household = selectors.household_for_visit(user, pk)
     due = selectors.household_due(household, _today())
     to = _next_url(request)
@@ -296,7 +292,7 @@ def _rule(due: selectors.HouseholdDue) -> str:
     return zh
 
 
-def _next_url(request: HttpRequest) -> str:
+def _next_url(request: AuthedHttpRequest) -> str:
     """Where to go after the form: `next` when it is a path of ours, else my households."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts=None) and target.startswith("/"):
@@ -306,8 +302,8 @@ def _next_url(request: HttpRequest) -> str:
 
 @login_required
 @replica_ok
-def compliance(request: HttpRequest) -> HttpResponse:
-    report = selectors.compliance_report(_user(request), _today())
+def compliance(request: AuthedHttpRequest) -> HttpResponse:
+    report = selectors.compliance_report(request.user, _today())
     return render(request, "casework/compliance.html", {"report": report, "today": _today()})
 
 
@@ -343,10 +339,10 @@ def self_report(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def village_poster(request: HttpRequest, code: str) -> HttpResponse:
+def village_poster(request: AuthedHttpRequest, code: str) -> HttpResponse:
     """A4 poster for the village notice board: a QR code opening the self-report form with the village
     chosen, the 12317 hotline and the grid workers' names and phones. For whoever sees the village."""
-    poster = selectors.village_poster(_user(request), code)
+    poster = selectors.village_poster(request.user, code)
     query = urlencode({"t": code[:9] + "000", "v": code})
     url = request.build_absolute_uri(f"{reverse('casework:self_report')}?{query}")
     qr = segno.make(url, error="m").svg_inline(scale=8, border=2)

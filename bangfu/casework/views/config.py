@@ -7,15 +7,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.domain.roles import Cap, writes
+from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.casework import selectors, services
 from bangfu.casework.domain import codes
 from bangfu.casework.models import CaseParameters
-from bangfu.casework.views._common import date_or_none, today, user_of
+from bangfu.casework.views._common import date_or_none, today
 from bangfu.core.errors import ApplicationError, FieldProblem, ValidationFailed, invalid
 from bangfu.core.views import field_errors, reraise_access
 
@@ -25,8 +26,8 @@ PARAM_FIELDS = [
 ]
 
 
-def _page(request: HttpRequest, status: int = 200, **extra: Any) -> HttpResponse:
-    overview = selectors.config_overview(user_of(request), today())
+def _page(request: AuthedHttpRequest, status: int = 200, **extra: Any) -> HttpResponse:
+    overview = selectors.config_overview(request.user, today())
     area = request.POST.get("area") or request.GET.get("area") or overview.areas[0].code
     base = selectors.params_in_force(area, today())
     fields = [
@@ -48,12 +49,12 @@ def _page(request: HttpRequest, status: int = 200, **extra: Any) -> HttpResponse
 
 
 @login_required
-def config(request: HttpRequest) -> HttpResponse:
+def config(request: AuthedHttpRequest) -> HttpResponse:
     return _page(request)
 
 
-def _submit(request: HttpRequest, write: Any, done: str) -> HttpResponse:
-    selectors.config_overview(user_of(request), today())  # 404 for users who configure nothing
+def _submit(request: AuthedHttpRequest, write: Any, done: str) -> HttpResponse:
+    selectors.config_overview(request.user, today())  # 404 for users who configure nothing
     try:
         write(request.POST)
     except ApplicationError as exc:
@@ -89,10 +90,10 @@ def _required_date(post: Any, field: str) -> Any:
 @login_required
 @require_POST
 @writes(Cap.CONFIGURE)
-def params_add(request: HttpRequest) -> HttpResponse:
+def params_add(request: AuthedHttpRequest) -> HttpResponse:
     def write(p: Any) -> None:
         services.params_new_version(
-            actor=user_of(request),
+            actor=request.user,
             area_code=p.get("area", ""),
             effective_from=_required_date(p, "effective_from"),
             values=_param_values(p),
@@ -104,11 +105,11 @@ def params_add(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @writes(Cap.CONFIGURE)
-def obligation_add(request: HttpRequest) -> HttpResponse:
+def obligation_add(request: AuthedHttpRequest) -> HttpResponse:
     def write(p: Any) -> None:
         visits = p.get("visits", "")
         services.obligation_new_version(
-            actor=user_of(request),
+            actor=request.user,
             area_code=p.get("area", ""),
             category=p.get("category", ""),
             visits=int(visits) if visits.isdigit() else 0,
@@ -123,13 +124,13 @@ def obligation_add(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @writes(Cap.CONFIGURE)
-def calendar_add(request: HttpRequest) -> HttpResponse:
+def calendar_add(request: AuthedHttpRequest) -> HttpResponse:
     def write(p: Any) -> None:
         name = p.get("name", "").strip()
         if not name:
             raise invalid("name", "请填写名称，如“春节”", "name the day, e.g. Spring Festival")
         services.calendar_day_set(
-            actor=user_of(request),
+            actor=request.user,
             date=_required_date(p, "date"),
             name=name,
             working=p.get("working") == "1",
@@ -142,8 +143,8 @@ def calendar_add(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @writes(Cap.CONFIGURE)
-def calendar_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def calendar_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     def write(_: Any) -> None:
-        services.calendar_day_delete(actor=user_of(request), pk=pk)
+        services.calendar_day_delete(actor=request.user, pk=pk)
 
     return _submit(request, write, "已删除日历 Calendar day removed")

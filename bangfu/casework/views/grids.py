@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.domain.roles import Cap, writes
+from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.casework import selectors, services
-from bangfu.casework.views._common import today, user_of
+from bangfu.casework.views._common import today
 from bangfu.core.errors import ApplicationError
 from bangfu.core.replicas import replica_ok
 from bangfu.core.views import field_errors, int_or_none, reraise_access
@@ -18,29 +19,29 @@ from bangfu.core.views import field_errors, int_or_none, reraise_access
 
 @login_required
 @replica_ok
-def grid_villages(request: HttpRequest) -> HttpResponse:
-    rows = selectors.villages_for_grids(user_of(request))
+def grid_villages(request: AuthedHttpRequest) -> HttpResponse:
+    rows = selectors.villages_for_grids(request.user)
     return render(request, "casework/grid_villages.html", {"rows": rows})
 
 
-def _village_page(request: HttpRequest, code: str, status: int = 200, **extra: object) -> HttpResponse:
-    detail = selectors.village_grids(user_of(request), code, today())
+def _village_page(request: AuthedHttpRequest, code: str, status: int = 200, **extra: object) -> HttpResponse:
+    detail = selectors.village_grids(request.user, code, today())
     ctx = {"d": detail, "errors": {}, "error": None, **extra}
     return render(request, "casework/grid_village.html", ctx, status=status)
 
 
 @login_required
-def grid_village(request: HttpRequest, code: str) -> HttpResponse:
+def grid_village(request: AuthedHttpRequest, code: str) -> HttpResponse:
     return _village_page(request, code)
 
 
 @login_required
 @require_POST
 @writes(Cap.EDIT_REGISTRY)
-def grid_place(request: HttpRequest, code: str) -> HttpResponse:
-    selectors.village_grids(user_of(request), code, today())  # 404 before anything is written
+def grid_place(request: AuthedHttpRequest, code: str) -> HttpResponse:
+    selectors.village_grids(request.user, code, today())  # 404 before anything is written
     try:
-        result = services.grid_place_households(actor=user_of(request), village_code=code)
+        result = services.grid_place_households(actor=request.user, village_code=code)
     except ApplicationError as exc:
         reraise_access(exc)
         return _village_page(request, code, exc.status, error=exc)
@@ -51,8 +52,8 @@ def grid_place(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 @writes(Cap.EDIT_REGISTRY)
-def grid_handover(request: HttpRequest, pk: int) -> HttpResponse:
-    user = user_of(request)
+def grid_handover(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     grid = selectors.grid_for_handover(user, pk)
     worker_id = int_or_none(request.POST.get("worker"))
     try:

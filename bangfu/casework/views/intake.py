@@ -7,13 +7,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from bangfu.accounts.domain.roles import Cap, writes
+from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.casework import selectors, services
 from bangfu.casework.domain import codes
-from bangfu.casework.views._common import date_or_none, today, user_of
+from bangfu.casework.views._common import date_or_none, today
 from bangfu.core.errors import ApplicationError, invalid
 from bangfu.core.replicas import replica_ok
 from bangfu.core.views import field_errors, int_or_none, reraise_access
@@ -24,8 +25,8 @@ MANUAL_SOURCES = ("supervision", "hotline", "grid", "self_report")
 
 @login_required
 @writes(Cap.CASE_ACCEPT)
-def case_open(request: HttpRequest) -> HttpResponse:
-    user = user_of(request)
+def case_open(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     selectors.require_case_intake(user)
     q = request.GET.get("q", "").strip()
     ctx: dict[str, Any] = {
@@ -49,8 +50,8 @@ def case_open(request: HttpRequest) -> HttpResponse:
     return render(request, "casework/case_open.html", ctx)
 
 
-def _open_from_post(request: HttpRequest) -> Any:
-    p, user = request.POST, user_of(request)
+def _open_from_post(request: AuthedHttpRequest) -> Any:
+    p, user = request.POST, request.user
     source = p.get("source", "")
     if source not in MANUAL_SOURCES:
         raise invalid("source", "请选择线索来源", "choose where the report came from")
@@ -70,8 +71,8 @@ def _open_from_post(request: HttpRequest) -> Any:
 
 @login_required
 @replica_ok
-def lead_queue(request: HttpRequest) -> HttpResponse:
-    user = user_of(request)
+def lead_queue(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     selectors.require_case_intake(user)
     groups = selectors.lead_queue(user, today())
     return render(request, "casework/lead_queue.html", {"groups": groups, "today": today()})

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
 
-from bangfu.core.errors import NotFound
+from bangfu.core.selectors import get_or_404
 from bangfu.employment import access
 from bangfu.employment.models import AssetIncome, CollectiveAsset, DividendShare
 
@@ -21,9 +21,7 @@ def assets_visible(user: User, *, edit: bool = False) -> QuerySet[CollectiveAsse
 
 
 def asset_get(user: User, pk: int, *, edit: bool = False) -> CollectiveAsset:
-    a = assets_visible(user, edit=edit).filter(pk=pk).first()
-    if a is None:
-        raise NotFound()
+    a = get_or_404(assets_visible(user, edit=edit), pk)
     return a
 
 

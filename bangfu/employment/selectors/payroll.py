@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet, Sum
 
 from bangfu.core.domain.money import ZERO
-from bangfu.core.errors import Forbidden, NotFound
+from bangfu.core.errors import Forbidden
+from bangfu.core.selectors import get_or_404
 from bangfu.employment import access
 from bangfu.employment.domain.months import add_months, month_start
 from bangfu.employment.models import Contract, Payslip, PayslipCorrection
@@ -27,9 +28,7 @@ def contracts_visible(user: User, *, edit: bool = False) -> QuerySet[Contract]:
 
 
 def contract_get(user: User, pk: int, *, edit: bool = False) -> Contract:
-    c = contracts_visible(user, edit=edit).filter(pk=pk).first()
-    if c is None:
-        raise NotFound()
+    c = get_or_404(contracts_visible(user, edit=edit), pk)
     return c
 
 
@@ -71,13 +70,11 @@ def payslips_of(user: User, contract_id: int) -> QuerySet[Payslip]:
 
 
 def payslip_get(user: User, pk: int) -> Payslip:
-    p = (
-        Payslip.objects.filter(access.workshop_q(user, "contract__workshop__"), pk=pk)
-        .select_related("contract__member", "contract__household", "contract__workshop__operator", "wage_rule")
-        .first()
+    p = get_or_404(
+        Payslip.objects.filter(access.workshop_q(user, "contract__workshop__"), pk=pk).select_related(
+            "contract__member", "contract__household", "contract__workshop__operator", "wage_rule"
+        )
     )
-    if p is None:
-        raise NotFound()
     return p
 
 

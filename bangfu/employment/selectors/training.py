@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 
-from bangfu.core.errors import NotFound
+from bangfu.core.selectors import get_or_404
 from bangfu.employment import access
 from bangfu.employment.models import TrainingCourse, TrainingRecord
 
@@ -25,9 +25,7 @@ def courses_visible(user: User, *, edit: bool = False) -> QuerySet[TrainingCours
 
 
 def course_get(user: User, pk: int, *, edit: bool = False) -> TrainingCourse:
-    c = courses_visible(user, edit=edit).filter(pk=pk).first()
-    if c is None:
-        raise NotFound()
+    c = get_or_404(courses_visible(user, edit=edit), pk)
     return c
 
 

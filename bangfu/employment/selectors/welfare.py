@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
-from bangfu.core.errors import Forbidden, NotFound
+from bangfu.core.errors import Forbidden
+from bangfu.core.selectors import get_or_404
 from bangfu.employment import access
 from bangfu.employment.models import WelfarePost
 
@@ -21,9 +22,7 @@ def posts_visible(user: User, *, edit: bool = False) -> QuerySet[WelfarePost]:
 
 
 def post_get(user: User, pk: int, *, edit: bool = False) -> WelfarePost:
-    p = posts_visible(user, edit=edit).filter(pk=pk).first()
-    if p is None:
-        raise NotFound()
+    p = get_or_404(posts_visible(user, edit=edit), pk)
     return p
 
 

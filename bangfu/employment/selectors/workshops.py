@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet, Sum
 
 from bangfu.core.domain.money import ZERO, q
-from bangfu.core.errors import NotFound
+from bangfu.core.selectors import get_or_404
 from bangfu.employment import access
 from bangfu.employment.domain import criteria
 from bangfu.employment.domain.months import add_months, month_start, months_between
@@ -27,9 +27,7 @@ def workshops_visible(user: User, *, edit: bool = False) -> QuerySet[Workshop]:
 
 
 def workshop_get(user: User, pk: int, *, edit: bool = False) -> Workshop:
-    w = workshops_visible(user, edit=edit).select_related("land_village", "site").filter(pk=pk).first()
-    if w is None:
-        raise NotFound()
+    w = get_or_404(workshops_visible(user, edit=edit).select_related("land_village", "site"), pk)
     return w
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from bangfu.core.domain import inputs
 from bangfu.core.errors import NotFound, invalid
 from bangfu.core.policy import date_window
+from bangfu.core.selectors import get_or_404
 from bangfu.employment import access
 from bangfu.employment.domain import endings
 from bangfu.registry import selectors as registry
@@ -79,8 +80,6 @@ def find_person(actor: User, *, member_id: int | None, id_number: str | None) ->
         # An operator user may pick its own workers (e.g. to enrol them in training) from its list.
         from bangfu.employment.selectors import contracts_visible
 
-        hired = contracts_visible(actor).filter(member_id=member_id).select_related("member__household").first()
-        if hired is None:
-            raise NotFound()
+        hired = get_or_404(contracts_visible(actor).filter(member_id=member_id).select_related("member__household"))
         return hired.member
     return registry.member_get(actor, member_id)

@@ -14,13 +14,16 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
-from bangfu.core.errors import Conflict, NotFound, invalid
+from bangfu.accounts.domain.roles import Cap
+from bangfu.areas import selectors as areas
+from bangfu.core.errors import Conflict, invalid
+from bangfu.core.selectors import get_or_404
 from bangfu.core.services import audit_record
 from bangfu.employment import selectors
 from bangfu.employment.domain import dividends
 from bangfu.employment.models import AssetIncome, CollectiveAsset, DividendRule, DividendShare
 from bangfu.employment.services._common import date, money, text, whole
-from bangfu.employment.services.workshops import _require_officer_edit, _village
+from bangfu.employment.services.workshops import _village
 from bangfu.registry import selectors as registry
 from bangfu.registry import services as registry_services
 
@@ -37,14 +40,12 @@ _ELIGIBLE = {
 @transaction.atomic
 def asset_create(*, actor: User, values: dict[str, Any]) -> CollectiveAsset:
     village = _village("village", str(values.get("village", "")))
-    _require_officer_edit(actor, village.code)
+    areas.require(actor, Cap.EMPLOYMENT_EDIT, village.code)
     if values.get("kind") not in dict(CollectiveAsset.KINDS):
         raise invalid("kind", "请选择资产类型", "choose the asset type")
     workshop = None
     if values.get("workshop"):
-        workshop = selectors.workshops_visible(actor).filter(pk=values["workshop"]).first()
-        if workshop is None:
-            raise NotFound()
+        workshop = get_or_404(selectors.workshops_visible(actor), values["workshop"])
     asset = CollectiveAsset.objects.create(
         village=village,
         name=text("name", values.get("name"), "资产名称", "asset name"),
@@ -130,7 +131,7 @@ def asset_income_distribute(
 ) -> AssetIncome:
     """Record a year's income of the asset and distribute it at once (a year is distributed once)."""
     a = selectors.asset_get(actor, asset.pk, edit=True)
-    _require_officer_edit(actor, a.village_id)
+    areas.require(actor, Cap.EMPLOYMENT_EDIT, a.village_id)
     y = whole("year", year, low=2000, high=timezone.localdate().year)
     total = money("amount", amount, allow_zero=False)
     received = date("received_on", received_on)

@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from bangfu.casework import selectors as casework
-from bangfu.core.errors import Conflict, NotFound, ValidationFailed, invalid
+from bangfu.core.errors import Conflict, ValidationFailed, invalid
+from bangfu.core.selectors import get_or_404
 from bangfu.core.services import audit_record
 from bangfu.employment import selectors
 from bangfu.employment.domain import endings, wages
@@ -27,9 +28,7 @@ INCOME_SOURCE = "employment"
 
 
 def _editable_workshop(actor: User, workshop: Workshop) -> Workshop:
-    found = selectors.workshops_visible(actor, edit=True).filter(pk=workshop.pk).first()
-    if found is None:
-        raise NotFound()
+    found = get_or_404(selectors.workshops_visible(actor, edit=True), workshop.pk)
     return found
 
 

@@ -6,12 +6,15 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from bangfu.core.errors import Conflict, NotFound, invalid
+from bangfu.accounts.domain.roles import Cap
+from bangfu.areas import selectors as areas
+from bangfu.core.errors import Conflict, invalid
+from bangfu.core.selectors import get_or_404
 from bangfu.core.services import audit_record
 from bangfu.employment import access, selectors
 from bangfu.employment.models import TrainingCourse, TrainingRecord
 from bangfu.employment.services._common import date, find_person, text, whole
-from bangfu.employment.services.workshops import _require_officer_edit, _village
+from bangfu.employment.services.workshops import _village
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -22,16 +25,14 @@ def course_create(*, actor: User, values: dict[str, Any]) -> TrainingCourse:
     """Officers organise courses for a village; an operator user only for its own workshop."""
     workshop = None
     if values.get("workshop"):
-        workshop = selectors.workshops_visible(actor, edit=True).filter(pk=values["workshop"]).first()
-        if workshop is None:
-            raise NotFound()
+        workshop = get_or_404(selectors.workshops_visible(actor, edit=True), values["workshop"])
     if access.is_operator_user(actor):
         if workshop is None:
             raise invalid("workshop", "请选择本企业的车间", "choose one of your workshops")
         village = workshop.village
     else:
         village = _village("village", str(values.get("village") or (workshop.village_id if workshop else "")))
-        _require_officer_edit(actor, village.code)
+        areas.require(actor, Cap.EMPLOYMENT_EDIT, village.code)
     start, end = date("start", values.get("start")), date("end", values.get("end"))
     if end < start:
         raise invalid("end", "结束日期不能早于开始日期", "the end date cannot be before the start")

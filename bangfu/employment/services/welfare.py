@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
+from bangfu.accounts.domain.roles import Cap
+from bangfu.areas import selectors as areas
 from bangfu.core.errors import Conflict, FieldProblem, ValidationFailed, invalid
 from bangfu.core.services import audit_record
 from bangfu.employment import selectors
@@ -14,7 +16,6 @@ from bangfu.employment.domain import endings, welfare
 from bangfu.employment.domain.endings import POST_END_REASONS
 from bangfu.employment.models import WelfarePost
 from bangfu.employment.services._common import coded_reason, date, find_person, money, text, whole
-from bangfu.employment.services.workshops import _require_officer_edit
 from bangfu.registry import services as registry
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ def welfare_post_create(*, actor: User, values: dict[str, Any]) -> WelfarePost:
     """Appoint a person to a post for one year, within the per-household and age limits in force."""
     member = find_person(actor, member_id=values.get("member_id"), id_number=values.get("id_number"))
     household = member.household
-    _require_officer_edit(actor, household.village_id)
+    areas.require(actor, Cap.EMPLOYMENT_EDIT, household.village_id)
     if values.get("level") not in dict(WelfarePost.LEVELS):
         raise invalid(
             "level", "请选择岗位级别：行业部门、乡镇或村级", "choose the level: ministry, township or village"

@@ -14,7 +14,8 @@ from bangfu.accounts.selectors import has_cap
 from bangfu.areas import selectors as areas
 from bangfu.core.domain import credit_code
 from bangfu.core.domain.workflow import StepRefused
-from bangfu.core.errors import Conflict, Forbidden, NotFound, invalid, refused
+from bangfu.core.errors import Conflict, invalid, refused
+from bangfu.core.selectors import get_or_404
 from bangfu.core.services import audit_record
 from bangfu.employment import selectors
 from bangfu.employment.domain import transitions
@@ -25,14 +26,6 @@ from bangfu.registry import selectors as registry
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
-
-
-def _require_officer_edit(actor: User, village_code: str) -> None:
-    """Area-wide employment editing: the EMPLOYMENT_EDIT capability over an area the actor sees."""
-    if not areas.scope_for(actor, Cap.VIEW_PEOPLE).covers_code(village_code):
-        raise NotFound()
-    if not areas.scope_for(actor, Cap.EMPLOYMENT_EDIT).covers_code(village_code):
-        raise Forbidden("您的角色无权修改就业帮扶信息", "Your role may not change employment records")
 
 
 def _village(field: str, code: str) -> Any:
@@ -107,7 +100,7 @@ def _workshop_fields(actor: User, values: dict[str, Any], keys: tuple[str, ...])
 def workshop_create(*, actor: User, values: dict[str, Any]) -> Workshop:
     """Register a workshop (status 已申报) with its operator, found or created by credit code."""
     village = _village("village", str(values.get("village", "")))
-    _require_officer_edit(actor, village.code)
+    areas.require(actor, Cap.EMPLOYMENT_EDIT, village.code)
     # The land usually belongs to the workshop's own village; another village's land is named explicitly.
     cleaned = _workshop_fields(
         actor, values | {"land_village": values.get("land_village") or village.code}, WORKSHOP_EDITABLE
@@ -120,7 +113,7 @@ def workshop_create(*, actor: User, values: dict[str, Any]) -> Workshop:
 @transaction.atomic
 def workshop_update(*, actor: User, workshop: Workshop, values: dict[str, Any], reason: str = "") -> Workshop:
     """Change the workshop's own facts (not its village or operator, which decide who may see it)."""
-    _require_officer_edit(actor, workshop.village_id)
+    areas.require(actor, Cap.EMPLOYMENT_EDIT, workshop.village_id)
     keys = tuple(k for k in WORKSHOP_EDITABLE if k in values)
     cleaned = _workshop_fields(actor, values, keys)
     for k, v in cleaned.items():
@@ -142,7 +135,7 @@ def workshop_revenue_set(
     *, actor: User, workshop: Workshop, year: int, amount: Decimal, note: str = ""
 ) -> WorkshopRevenue:
     """The revenue of one finished calendar year (re-entering a year corrects it)."""
-    _require_officer_edit(actor, workshop.village_id)
+    areas.require(actor, Cap.EMPLOYMENT_EDIT, workshop.village_id)
     last = timezone.localdate().year - 1
     y = whole("year", year, low=2000, high=last)
     row, _ = WorkshopRevenue.objects.update_or_create(
@@ -171,7 +164,7 @@ def funding_add(
     partner_province: str = "",
     note: str = "",
 ) -> FundingSource:
-    _require_officer_edit(actor, workshop.village_id)
+    areas.require(actor, Cap.EMPLOYMENT_EDIT, workshop.village_id)
     if kind not in dict(FundingSource.KINDS):
         raise invalid("kind", "请选择资金来源", "choose the funding source")
     if kind == "east_west" and not partner_province.strip():
@@ -201,7 +194,7 @@ def funding_add(
 @transaction.atomic
 def workshop_transition(*, actor: User, workshop: Workshop, event: str, reason: str = "") -> Workshop:
     """Apply one row of the transition table; every transition is recorded as a WorkshopEvent."""
-    _require_officer_edit(actor, workshop.village_id)
+    areas.require(actor, Cap.EMPLOYMENT_EDIT, workshop.village_id)
     locked = Workshop.objects.select_for_update().get(pk=workshop.pk)
     found = selectors.workshop_checks(locked, timezone.localdate())
     facts = transitions.Facts(tuple(found.recognition), tuple(found.upgrade))
@@ -262,8 +255,7 @@ def wage_rule_set(
     *, actor: User, workshop: Workshop, code: str, name: str, effective_from: Any, values: dict[str, Any]
 ) -> WageRule:
     """A workshop's wage schedule from a date; the version it replaces ends the day before."""
-    if selectors.workshops_visible(actor, edit=True).filter(pk=workshop.pk).first() is None:
-        raise NotFound()
+    get_or_404(selectors.workshops_visible(actor, edit=True), workshop.pk)
     start = date("effective_from", effective_from)
     code = text("code", code, "规则编号", "rule code", 20)
     cleaned = _wage_values(values)

@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.domain.roles import Cap, writes
+from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.areas import selectors as areas
 from bangfu.areas.domain.codes import Level
 from bangfu.core.replicas import replica_ok
@@ -22,7 +23,7 @@ from bangfu.employment.models import CollectiveAsset, DividendRule
 from bangfu.employment.views._forms import officers_only
 
 
-def _list_context(request: HttpRequest) -> dict[str, Any]:
+def _list_context(request: AuthedHttpRequest) -> dict[str, Any]:
     user: Any = request.user
     return {
         "assets": selectors.assets_visible(user).order_by("village_id", "name"),
@@ -35,7 +36,7 @@ def _list_context(request: HttpRequest) -> dict[str, Any]:
 @login_required
 @writes(Cap.EMPLOYMENT_EDIT)
 @replica_ok
-def asset_list(request: HttpRequest) -> HttpResponse:
+def asset_list(request: AuthedHttpRequest) -> HttpResponse:
     user: Any = request.user
     officers_only(user)
     return form_post(
@@ -50,7 +51,7 @@ def asset_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _detail_context(request: HttpRequest, pk: int) -> dict[str, Any]:
+def _detail_context(request: AuthedHttpRequest, pk: int) -> dict[str, Any]:
     user: Any = request.user
     asset = selectors.asset_get(user, pk)
     today = timezone.localdate()
@@ -67,7 +68,7 @@ def _detail_context(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @login_required
-def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def asset_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     officers_only(request.user)
     return render(request, "employment/asset_detail.html", _detail_context(request, pk))
 
@@ -75,7 +76,7 @@ def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @writes(Cap.EMPLOYMENT_EDIT)
-def rule_set(request: HttpRequest, pk: int) -> HttpResponse:
+def rule_set(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """A new split rule from a date; the rule it replaces ends the day before."""
     user: Any = request.user
     officers_only(user)
@@ -95,7 +96,7 @@ def rule_set(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @writes(Cap.EMPLOYMENT_EDIT)
-def income_distribute(request: HttpRequest, pk: int) -> HttpResponse:
+def income_distribute(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Record a year's income and distribute it at once to the collective and the eligible households."""
     user: Any = request.user
     officers_only(user)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 
 from bangfu.accounts.domain.roles import Cap, writes
+from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.employment import selectors, services
 from bangfu.employment.domain.endings import CONTRACT_END_REASONS, choices
 from bangfu.employment.views._forms import ending_form
@@ -15,7 +16,7 @@ from bangfu.employment.views._forms import ending_form
 
 @login_required
 @writes(Cap.EMPLOYMENT_EDIT)
-def contract_end(request: HttpRequest, pk: int) -> HttpResponse:
+def contract_end(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The first day no longer worked, a reason from the list and a note; the KPI and payroll follow."""
     user: Any = request.user
     c = selectors.contract_to_change(user, pk)

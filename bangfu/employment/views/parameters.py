@@ -8,12 +8,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from bangfu.accounts.domain.roles import Cap, writes
+from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.areas.domain.codes import LEVEL_LABELS, Level
 from bangfu.core.errors import ApplicationError, Forbidden
 from bangfu.core.views import failed, post_dict
@@ -68,7 +69,7 @@ def _current_values(current: EmploymentPolicy | None) -> dict[str, Any]:
     return values | {"probation_end_day_included": "on" if current.probation_end_day_included else ""}
 
 
-def _page(request: HttpRequest, code: str, extra: dict[str, Any], status: int = 200) -> HttpResponse:
+def _page(request: AuthedHttpRequest, code: str, extra: dict[str, Any], status: int = 200) -> HttpResponse:
     user: Any = request.user
     today = timezone.localdate()
     overview = selectors.policy_overview(user, code, today)
@@ -84,7 +85,7 @@ def _page(request: HttpRequest, code: str, extra: dict[str, Any], status: int = 
 
 @login_required
 @writes(Cap.CONFIGURE)
-def parameters(request: HttpRequest) -> HttpResponse:
+def parameters(request: AuthedHttpRequest) -> HttpResponse:
     user: Any = request.user
     code = request.POST.get("area") or request.GET.get("area") or ""
     if not code:

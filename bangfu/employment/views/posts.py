@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.domain.roles import Cap, writes
+from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.core import inputs
 from bangfu.core.replicas import replica_ok
 from bangfu.core.views import form_post
@@ -23,7 +24,7 @@ from bangfu.employment.views._forms import ending_form, officers_only
 _POST_FIELDS = ["id_number", "post_type", "level", "start", "end", "monthly_pay"]
 
 
-def _context(request: HttpRequest) -> dict[str, Any]:
+def _context(request: AuthedHttpRequest) -> dict[str, Any]:
     user: Any = request.user
     posts = selectors.posts_visible(user).order_by("-year", "village_id", "member__name")
     return {"posts": posts, "levels": WelfarePost.LEVELS, "year": timezone.localdate().year}
@@ -31,7 +32,7 @@ def _context(request: HttpRequest) -> dict[str, Any]:
 
 @login_required
 @replica_ok
-def post_list(request: HttpRequest) -> HttpResponse:
+def post_list(request: AuthedHttpRequest) -> HttpResponse:
     officers_only(request.user)
     return render(request, "employment/post_list.html", _context(request) | {"values": {"level": "village"}})
 
@@ -39,7 +40,7 @@ def post_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @writes(Cap.EMPLOYMENT_EDIT)
-def post_create(request: HttpRequest) -> HttpResponse:
+def post_create(request: AuthedHttpRequest) -> HttpResponse:
     """Appoint a person for one year; the per-household limit and age limit in force are checked."""
     user: Any = request.user
     officers_only(user)
@@ -58,7 +59,7 @@ def post_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @writes(Cap.EMPLOYMENT_EDIT)
-def post_months(request: HttpRequest, pk: int) -> HttpResponse:
+def post_months(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Months served after the assessment; the pay earned becomes the household's wage income."""
     user: Any = request.user
     officers_only(user)
@@ -81,7 +82,7 @@ def post_months(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @writes(Cap.EMPLOYMENT_EDIT)
-def post_end(request: HttpRequest, pk: int) -> HttpResponse:
+def post_end(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The last day served and a reason from the list; the household may then be given a post again."""
     user: Any = request.user
     officers_only(user)

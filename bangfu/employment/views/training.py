@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.domain.roles import Cap, writes
+from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.areas import selectors as areas
 from bangfu.areas.domain.codes import Level
 from bangfu.core.replicas import replica_ok
@@ -34,7 +35,7 @@ _COURSE_FIELDS = [
 
 @login_required
 @replica_ok
-def course_list(request: HttpRequest) -> HttpResponse:
+def course_list(request: AuthedHttpRequest) -> HttpResponse:
     user: Any = request.user
     courses = selectors.courses_visible(user).select_related("village").order_by("-start", "pk")
     return render(request, "employment/course_list.html", {"courses": selectors.with_trainee_counts(courses)})
@@ -52,7 +53,7 @@ def _choices(user: Any) -> dict[str, Any]:
 
 @login_required
 @writes(Cap.EMPLOYMENT_EDIT)
-def course_new(request: HttpRequest) -> HttpResponse:
+def course_new(request: AuthedHttpRequest) -> HttpResponse:
     """Officers organise a course for a village or a workshop; an enterprise user for its workshops."""
     user: Any = request.user
     return form_post(
@@ -79,14 +80,14 @@ def _course_context(user: Any, pk: int) -> dict[str, Any]:
 
 
 @login_required
-def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def course_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "employment/course_detail.html", _course_context(request.user, pk))
 
 
 @login_required
 @require_POST
 @writes(Cap.EMPLOYMENT_EDIT)
-def course_trainee_add(request: HttpRequest, pk: int) -> HttpResponse:
+def course_trainee_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Add a trainee by ID number (anyone registered in the user's areas) or one of the workshop's workers."""
     user: Any = request.user
     return form_post(

@@ -10,12 +10,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.domain.roles import Cap, writes
+from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.areas import selectors as areas
 from bangfu.areas.domain.codes import Level
 from bangfu.core import inputs
@@ -40,7 +41,7 @@ def _month(raw: str | None) -> dt.date:
 
 @login_required
 @replica_ok
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthedHttpRequest) -> HttpResponse:
     user: Any = request.user
     on = timezone.localdate()
     sites = [] if access.is_operator_user(user) else selectors.sites_overview(user, on)
@@ -59,7 +60,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def site_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     kpi = selectors.site_kpi(user, pk, timezone.localdate())
     return render(
@@ -67,7 +68,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _workshop_context(request: HttpRequest, pk: int, month: dt.date) -> dict[str, Any]:
+def _workshop_context(request: AuthedHttpRequest, pk: int, month: dt.date) -> dict[str, Any]:
     user: Any = request.user
     w = selectors.workshop_get(user, pk)
     workers = selectors.workers_of(user, pk)
@@ -96,7 +97,7 @@ def _workshop_context(request: HttpRequest, pk: int, month: dt.date) -> dict[str
 
 
 @login_required
-def workshop_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def workshop_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     month = _month(request.GET.get("month"))
     return render(request, "employment/workshop_detail.html", _workshop_context(request, pk, month))
 
@@ -109,7 +110,7 @@ def _back(pk: int, month: str | None = None) -> HttpResponse:
 
 
 def _on_page[T](
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     pk: int,
     *,
     form: str,
@@ -135,7 +136,7 @@ def _on_page[T](
 @login_required
 @require_POST
 @writes(Cap.EMPLOYMENT_EDIT)
-def payroll_enter(request: HttpRequest, pk: int) -> HttpResponse:
+def payroll_enter(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """One payroll row: the month's attendance and pieces of one contract."""
     user: Any = request.user
 
@@ -172,7 +173,7 @@ def payroll_enter(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @writes(Cap.EMPLOYMENT_EDIT)
-def contract_create(request: HttpRequest, pk: int) -> HttpResponse:
+def contract_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     fields = ["id_number", "job", "start", "term_months", "probation_months", "probation_pay", "wage_code"]
     return _on_page(
@@ -190,7 +191,7 @@ def contract_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @writes(Cap.EMPLOYMENT_EDIT)
-def transition(request: HttpRequest, pk: int) -> HttpResponse:
+def transition(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     return _on_page(
         request,
@@ -207,7 +208,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @writes(Cap.EMPLOYMENT_EDIT)
-def funding_add(request: HttpRequest, pk: int) -> HttpResponse:
+def funding_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
 
     def run(v: dict[str, str]) -> Any:
@@ -231,7 +232,7 @@ def funding_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @writes(Cap.EMPLOYMENT_EDIT)
-def trainee_add(request: HttpRequest, pk: int) -> HttpResponse:
+def trainee_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Enrol one of the workshop's workers in one of its courses."""
     user: Any = request.user
 
@@ -250,15 +251,15 @@ def trainee_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def payslip_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    p = selectors.payslip_get(request.user, pk)  # type: ignore[arg-type]
+def payslip_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    p = selectors.payslip_get(request.user, pk)
     return render(request, "employment/payslip.html", {"p": p, "corrections": selectors.corrections_of(p)})
 
 
 @login_required
 @require_POST
 @writes(Cap.EMPLOYMENT_EDIT)
-def revenue_set(request: HttpRequest, pk: int) -> HttpResponse:
+def revenue_set(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
 
     def run(v: dict[str, str]) -> Any:
@@ -279,7 +280,7 @@ _WAGE_FIELDS = ["kind", "base", "piece_rate", "day_rate", "fixed", "cap"]
 @login_required
 @require_POST
 @writes(Cap.EMPLOYMENT_EDIT)
-def wage_rule_set(request: HttpRequest, pk: int) -> HttpResponse:
+def wage_rule_set(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
 
     def run(v: dict[str, str]) -> Any:
@@ -319,7 +320,7 @@ def _form_choices(user: Any) -> dict[str, Any]:
 
 @login_required
 @writes(Cap.EMPLOYMENT_EDIT)
-def workshop_new(request: HttpRequest) -> HttpResponse:
+def workshop_new(request: AuthedHttpRequest) -> HttpResponse:
     """Register a workshop with its operator (found by credit code or created)."""
     user: Any = request.user
     officers_only(user)
@@ -337,7 +338,7 @@ def workshop_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @writes(Cap.EMPLOYMENT_EDIT)
-def workshop_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def workshop_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The workshop's own facts; its village and operator stay, as they decide who may see it."""
     user: Any = request.user
     officers_only(user)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 
 from bangfu.areas import selectors as areas
-from bangfu.core.errors import Conflict, Forbidden, NotFound, invalid
+from bangfu.core.errors import Conflict, invalid
 from bangfu.core.inputs import Problems
 from bangfu.core.services import audit_record
 from bangfu.insurance import selectors
@@ -106,10 +106,13 @@ def _clean_scheme(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def require_configure(actor: User, county_code: str) -> None:
-    if not selectors.can_configure(actor, county_code):
-        if selectors.reports_on_county(actor, county_code):
-            raise Forbidden("只有县级管理员可以配置防贫保险方案", "Only the county administrator configures schemes")
-        raise NotFound()
+    """Schemes are set up by the county administrator; whoever reports on the county may know they exist."""
+    areas.refuse_unless(
+        allowed=selectors.can_configure(actor, county_code),
+        visible=selectors.reports_on_county(actor, county_code),
+        zh="只有县级管理员可以配置防贫保险方案",
+        en="Only the county administrator configures schemes",
+    )
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from bangfu.accounts.domain.roles import Cap, Role
 from bangfu.accounts.selectors import memberships_of
 from bangfu.areas.selectors import areas_visible, scope_for
 from bangfu.core.errors import NotFound
+from bangfu.core.selectors import get_or_404
 from bangfu.market.models import Enterprise
 
 if TYPE_CHECKING:
@@ -45,9 +46,7 @@ def enterprises_visible(user: User) -> QuerySet[Enterprise]:
 
 
 def enterprise_get(user: User, pk: int) -> Enterprise:
-    e = enterprises_visible(user).select_related("area").filter(pk=pk).first()
-    if e is None:
-        raise NotFound()
+    e = get_or_404(enterprises_visible(user).select_related("area"), pk)
     return e
 
 

@@ -27,7 +27,7 @@ from bangfu.accounts.selectors import memberships_of
 from bangfu.areas.domain.codes import Level, level_of
 from bangfu.areas.selectors import under_code_q
 from bangfu.core.domain import workflow
-from bangfu.core.errors import NotFound
+from bangfu.core.selectors import get_or_404
 from bangfu.market.domain import certification as cert
 from bangfu.market.domain.codes import SECTOR_LABELS, Sector
 from bangfu.market.models import Certification, CertificationEvent, CertState
@@ -116,9 +116,7 @@ def certifications_visible(user: User) -> QuerySet[Certification]:
 
 
 def certification_get(user: User, pk: int) -> Certification:
-    found = certifications_visible(user).filter(pk=pk).first()
-    if found is None:
-        raise NotFound()
+    found = get_or_404(certifications_visible(user), pk)
     return found
 
 
@@ -183,9 +181,7 @@ def _view(reach: _Reach, c: Certification) -> CertView:
 
 
 def certification_detail(user: User, pk: int) -> CertView:
-    c = certifications_visible(user).filter(pk=pk).prefetch_related("events__actor").first()
-    if c is None:
-        raise NotFound()
+    c = get_or_404(certifications_visible(user).prefetch_related("events__actor"), pk)
     return _view(_reach(user), c)
 
 

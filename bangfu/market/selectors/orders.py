@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet, Sum
 from bangfu.accounts.domain.roles import Cap
 from bangfu.areas.selectors import scope_for
 from bangfu.core.domain.money import q
-from bangfu.core.errors import NotFound
+from bangfu.core.selectors import get_or_404
 from bangfu.market.domain import figures
 from bangfu.market.domain.orders import Party
 from bangfu.market.models import Buyer, Order
@@ -35,9 +35,7 @@ def buyers_visible(user: User) -> QuerySet[Buyer]:
 
 
 def buyer_get(user: User, pk: int) -> Buyer:
-    b = buyers_visible(user).filter(pk=pk).first()
-    if b is None:
-        raise NotFound()
+    b = get_or_404(buyers_visible(user), pk)
     return b
 
 
@@ -74,7 +72,5 @@ def orders_visible(user: User) -> QuerySet[Order]:
 
 
 def order_get(user: User, pk: int) -> Order:
-    o = orders_visible(user).filter(pk=pk).prefetch_related("lines__product", "events__actor").first()
-    if o is None:
-        raise NotFound()
+    o = get_or_404(orders_visible(user).prefetch_related("lines__product", "events__actor"), pk)
     return o

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from bangfu.core.errors import NotFound
+from bangfu.core.selectors import get_or_404
 from bangfu.market.domain import figures
 from bangfu.market.models import Certification, CertState, Product, ProductionRecord
 from bangfu.market.selectors.access import enterprise_get, enterprises_visible
@@ -26,9 +27,7 @@ def products_of(user: User, enterprise_id: int) -> QuerySet[Product]:
 
 
 def product_get(user: User, pk: int) -> Product:
-    p = Product.objects.filter(pk=pk, enterprise__in=enterprises_visible(user)).select_related("enterprise").first()
-    if p is None:
-        raise NotFound()
+    p = get_or_404(Product.objects.filter(pk=pk, enterprise__in=enterprises_visible(user)).select_related("enterprise"))
     return p
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
-from bangfu.core.errors import NotFound
+from bangfu.core.selectors import get_or_404
 from bangfu.market.domain import codes, figures
 from bangfu.market.models import Enterprise, SaleRecord, SalesEvent
 from bangfu.market.selectors.access import enterprise_get, enterprises_visible
@@ -68,9 +68,7 @@ class EventTotals:
 
 
 def sales_event_totals(user: User, event_id: int) -> EventTotals:
-    ev = SalesEvent.objects.filter(pk=event_id, enterprise__in=enterprises_visible(user)).first()
-    if ev is None:
-        raise NotFound()
+    ev = get_or_404(SalesEvent.objects.filter(pk=event_id, enterprise__in=enterprises_visible(user)))
     rows = list(SaleRecord.objects.filter(event=ev).values("place", "online", "channel").annotate(s=Sum("amount")))
     online = sum((r["s"] for r in rows if r["online"]), Decimal("0.00"))
     total = sum((r["s"] for r in rows), Decimal("0.00"))

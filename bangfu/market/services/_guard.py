@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from bangfu.core.errors import Forbidden, NotFound, invalid
+from bangfu.areas import selectors as areas
+from bangfu.core.errors import invalid
 from bangfu.market import selectors as sel
 
 if TYPE_CHECKING:
@@ -17,20 +18,24 @@ def require_officer(actor: User | None, area_code: str) -> None:
     """Officer-only steps (registering enterprises, certifying, buyers). None = system job."""
     if actor is None or sel.is_officer_for(actor, area_code):
         return
-    if sel.sees_area(actor, area_code) or sel.own_enterprises(actor).filter(area_id=area_code).exists():
-        raise Forbidden(
-            "您的角色无权执行此操作，请联系县乡村振兴局", "Your role may not do this; ask the county office"
-        )
-    raise NotFound()
+    areas.refuse_unless(
+        allowed=False,
+        visible=sel.sees_area(actor, area_code) or sel.own_enterprises(actor).filter(area_id=area_code).exists(),
+        zh="您的角色无权执行此操作，请联系县乡村振兴局",
+        en="Your role may not do this; ask the county office",
+    )
 
 
 def require_edit(actor: User | None, enterprise: Enterprise) -> None:
     """The enterprise's own user, or an officer of its area."""
     if actor is None or sel.can_edit(actor, enterprise):
         return
-    if sel.enterprises_visible(actor).filter(pk=enterprise.pk).exists():
-        raise Forbidden("您只能查看该企业，不能修改", "You may view this enterprise but not change it")
-    raise NotFound()
+    areas.refuse_unless(
+        allowed=False,
+        visible=sel.enterprises_visible(actor).filter(pk=enterprise.pk).exists(),
+        zh="您只能查看该企业，不能修改",
+        en="You may view this enterprise but not change it",
+    )
 
 
 def positive(field: str, value: Decimal, zh: str) -> Decimal:

@@ -36,13 +36,13 @@ def photo_upload(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return redirect("market:product_detail", pk=p.pk)
 
 
-def photo(request: HttpRequest, pk: int) -> FileResponse:
+def photo(request: AuthedHttpRequest, pk: int) -> FileResponse:
     """No login for catalogue products; other products only for those who see their enterprise.
 
     Only a catalogue photo may be kept by shared caches (an intranet proxy would otherwise hand a
     product under review to anybody who asks for the same address).
     """
-    p, public = selectors.photo_product(request.user, pk)  # type: ignore[arg-type]
+    p, public = selectors.photo_product(request.user, pk)
     return files.serve(p.photo, filename=p.name, public=public)
 
 

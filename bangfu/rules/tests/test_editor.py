@@ -8,7 +8,7 @@ import json
 import pytest
 from django.utils import timezone
 
-from bangfu.core.errors import ValidationFailed
+from bangfu.core.errors import Forbidden, NotFound, ValidationFailed
 from bangfu.monitoring import services as monitoring
 from bangfu.monitoring.models import Warning
 from bangfu.monitoring.tests.helpers import feed_row, rules_in_force
@@ -99,3 +99,23 @@ def test_line_resolution_county_over_province(world) -> None:
     assert selectors.lines_for([world.v1a.code, "520000000001"], 2021) == {world.v1a.code: 6500}
     with pytest.raises(ValidationFailed):
         services.monitoring_line_set(actor=None, area_code=world.province.code, year=2021, amount="-1")
+
+
+@pytest.mark.parametrize(("who", "area"), [("auditor", "area_county"), ("t1", "area_t1"), ("v1", "v1a")])
+def test_a_role_that_sees_the_area_but_may_not_configure_it_gets_403_not_404(world, who, area) -> None:
+    """docs/conventions.md: inside the user's areas without the capability is Forbidden (403); only an
+    area outside them is NotFound (404). The rules app used to answer 404 for both."""
+    rules_in_force(world)
+    code = getattr(world, area).code
+    with pytest.raises(Forbidden) as refused:
+        services.ruleset_create_draft(actor=getattr(world, who), area_code=code)
+    assert "设置规则和参数" in refused.value.zh  # the missing right, in words
+    assert not RuleSet.objects.filter(area_id=code).exists()
+    draft = services.ruleset_create_draft(actor=world.county, area_code=world.area_county.code)
+    with pytest.raises(Forbidden):
+        services.ruleset_update_draft(actor=world.auditor, ruleset=draft, window="weekly", params={}, rules=[])
+    with pytest.raises(NotFound):  # t2 does not see township 1 at all
+        services.ruleset_create_draft(actor=world.t2, area_code=world.area_t1.code)
+    assert not RuleSet.objects.filter(area_id=world.area_t1.code).exists()
+    draft.refresh_from_db()
+    assert draft.status == "draft" and draft.rules.count() == 5
