@@ -148,3 +148,21 @@ def test_no_module_imports_itself_around_a_circle():
     # monitoring.services): the registry called up into monitoring. It now announces changes
     # (registry.signals) and monitoring listens.
     assert _import_cycles() == []
+
+
+IGNORE = re.compile(r"#\s*type:\s*ignore(?P<codes>\[[^\]]*\])?(?P<rest>.*)$")
+
+
+def test_every_type_ignore_in_the_source_names_its_error_and_says_why():
+    """Zulip's rule: `mypy --strict` holds for bangfu/ (pyproject), so a `# type: ignore` in the source is
+    an exception a reader must be able to judge. It names the error code and ends with `# why`:
+    `x = y  # type: ignore[attr-defined]  # simple_history adds it at run time`. Tests are exempt."""
+    bad = []
+    for path in sorted(ROOT.rglob("*.py")):
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            found = IGNORE.search(line)
+            if found and not (found["codes"] and re.match(r"\s*#\s*\S", found["rest"])):
+                bad.append(f"{path.relative_to(ROOT.parent)}:{n}: {line.strip()}")
+    assert not bad, "a type: ignore without [code] and a '# reason':\n" + "\n".join(bad)

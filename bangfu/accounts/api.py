@@ -239,7 +239,7 @@ def delegation_list(request: AuthedHttpRequest) -> list[DelegationOut]:
 
 @router.post("/delegations", response={201: DelegationOut}, summary="登记授权 Record a delegation (county approvers)")
 @writes(Cap.CASE_APPROVE, Cap.CLAIM_APPROVE)
-def delegation_grant(request: AuthedHttpRequest, body: DelegationIn) -> Status:
+def delegation_grant(request: AuthedHttpRequest, body: DelegationIn) -> Status[Any]:
     delegate = selectors.user_by_username(body.delegate)
     d = services.delegation_grant(
         actor=request.user,
@@ -622,7 +622,7 @@ def password_change(request: AuthedHttpRequest, body: PasswordChangeIn) -> Statu
     """The current password is required; the new one must pass the password rules (422 with
     `errors` per field otherwise). A browser session stays logged in; the user's other sessions end.
     API tokens are not affected (revoke them on the profile page)."""
-    user = request.auth  # type: ignore[attr-defined]
+    user = request.user
     services.password_change(user=user, **body.model_dump())
     session = getattr(request, "session", None)
     if session is not None and session.get(SESSION_KEY) == str(user.pk):  # called from the logged-in browser

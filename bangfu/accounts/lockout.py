@@ -32,16 +32,18 @@ MEMORY = datetime.timedelta(hours=24)  # earlier locks of the pair within this w
 
 def lock_for(locks: int) -> datetime.timedelta:
     """How long a (user, address) pair stays locked the `locks`-th time within a day: doubling, capped."""
-    base = datetime.timedelta(minutes=settings.BANGFU_LOCKOUT_MINUTES)
-    return min(base * 2 ** min(max(0, locks - 1), 12), MAX_LOCK)
+    base = datetime.timedelta(minutes=int(settings.BANGFU_LOCKOUT_MINUTES))
+    lock: datetime.timedelta = min(base * 2 ** min(max(0, locks - 1), 12), MAX_LOCK)
+    return lock
 
 
 def locks_of(username: str | None, address: str | None, now: datetime.datetime | None = None) -> int:
     """How many times the pair was locked within the day (axes' failure log marks the locking failure)."""
     since = (now or timezone.now()) - MEMORY
-    return AccessFailureLog.objects.filter(
+    locks: int = AccessFailureLog.objects.filter(
         username=username, ip_address=address, locked_out=True, attempt_time__gte=since
     ).count()
+    return locks
 
 
 def cool_off(request: HttpRequest | None) -> datetime.timedelta:
@@ -101,7 +103,7 @@ def lockout_lift(*, actor: User, user_id: int, reason: str = "") -> int:
     if user is None:
         raise NotFound()
     _, deleted = AccessAttempt.objects.filter(username=user.username).delete()
-    cleared = deleted.get(AccessAttempt._meta.label, 0)
+    cleared: int = deleted.get(AccessAttempt._meta.label, 0)
     area = Membership.objects.filter(user=user).order_by("area_id").values_list("area_id", flat=True).first()
     audit_record(
         actor=actor, action="lockout_lift", obj=user, area_code=str(area or ""), reason=reason, data={"pairs": cleared}

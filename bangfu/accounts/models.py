@@ -10,6 +10,7 @@ from bangfu.accounts.domain.roles import ROLE_LABELS, Role
 
 
 class User(AbstractUser):
+    _bangfu_memberships: list[Membership]  # not a column: accounts.selectors.memberships_of caches them here
     display_name = models.CharField("姓名", max_length=60, blank=True)
     phone = models.CharField("电话", max_length=20, blank=True)
     # The area whose administrators manage this account (a county, or a township it lets manage).

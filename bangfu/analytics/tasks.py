@@ -84,9 +84,9 @@ def queue_village(village_code: str, debounce: dt.timedelta) -> bool:
 
 
 def _report(job: Job, progress: core.JobProgress) -> dict[str, Any]:
-    from bangfu.analytics import selectors, views  # views import tasks' callers
+    from bangfu.analytics import reports, selectors, views  # they import tasks (its callers)
 
-    report = views.REPORTS[job.params["key"]]
+    report = reports.REPORTS[job.params["key"]]
     place = selectors.report_place(job.owner, job.params["area"])  # the owner's scope, checked again now
     year = int(job.params["year"])
     progress(10, "生成中 Building")

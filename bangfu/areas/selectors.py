@@ -68,7 +68,8 @@ def scope_for(user: User, cap: Cap = Cap.VIEW_PEOPLE) -> Scope:
         return Scope(everything=True)
     key = f"_bangfu_scope_{cap.value}"
     if hasattr(user, key):
-        return getattr(user, key)
+        cached: Scope = getattr(user, key)
+        return cached
     prefixes: set[str] = set()
     grid_scoped = False
     for m in accounts.memberships_of(user):

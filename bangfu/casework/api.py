@@ -94,7 +94,7 @@ def get_case(request: AuthedHttpRequest, case_id: int) -> dict[str, Any]:
             "to_state": e.to_state,
             "note": e.note,
         }
-        for e in c._events  # type: ignore[attr-defined]
+        for e in c._events
     ]
     return {**_case(c), "events": events, "steps_allowed": [t.event.value for t in selectors.steps_allowed(user, c)]}
 
@@ -108,7 +108,7 @@ class CaseIn(Schema):
 
 @router.post("/cases", response={201: CaseOut})
 @writes(Cap.LOG_VISITS, Cap.HANDLE_WARNINGS)
-def open_case(request: AuthedHttpRequest, body: CaseIn) -> Status:
+def open_case(request: AuthedHttpRequest, body: CaseIn) -> Status[Any]:
     user = request.user
     h = household_get(user, body.household_id)
     c = services.case_open(
@@ -153,7 +153,7 @@ class MeasureOut(Schema):
 
 @router.post("/cases/{case_id}/measures", response={201: MeasureOut})
 @writes(Cap.CASE_VILLAGE)
-def add_measure(request: AuthedHttpRequest, case_id: int, body: MeasureIn) -> Status:
+def add_measure(request: AuthedHttpRequest, case_id: int, body: MeasureIn) -> Status[Any]:
     user = request.user
     c = selectors.case_get(user, case_id)
     return Status(201, services.measure_add(actor=user, case=c, **body.dict()))
@@ -180,7 +180,7 @@ class VisitOut(Schema):
 @router.post("/visits", response={201: VisitOut})
 @idempotent
 @writes(Cap.LOG_VISITS)
-def log_visit(request: AuthedHttpRequest, body: VisitIn) -> Status:
+def log_visit(request: AuthedHttpRequest, body: VisitIn) -> Status[Any]:
     """Idempotency-Key accepted (docs/offline.md); 409 `moved_away` when the household left the grid."""
     user = request.user
     h = selectors.household_for_visit(user, body.household_id)
@@ -415,7 +415,7 @@ def config(request: AuthedHttpRequest) -> dict[str, Any]:
 
 @router.post("/config/params", response={201: ParamsOut}, summary="新版本参数 Parameters from a date on")
 @writes(Cap.CONFIGURE)
-def config_params(request: AuthedHttpRequest, body: ParamsIn) -> Status:
+def config_params(request: AuthedHttpRequest, body: ParamsIn) -> Status[Any]:
     row = services.params_new_version(
         actor=request.user, area_code=body.area, effective_from=body.effective_from, values=body.values
     )
@@ -424,14 +424,14 @@ def config_params(request: AuthedHttpRequest, body: ParamsIn) -> Status:
 
 @router.post("/config/obligations", response={201: ObligationOut}, summary="走访要求 A visit rule from a date on")
 @writes(Cap.CONFIGURE)
-def config_obligation(request: AuthedHttpRequest, body: ObligationIn) -> Status:
+def config_obligation(request: AuthedHttpRequest, body: ObligationIn) -> Status[Any]:
     row = services.obligation_new_version(actor=request.user, area_code=body.area, **body.dict(exclude={"area"}))
     return Status(201, _obligation(row))
 
 
 @router.post("/config/calendar", response={201: CalendarDayOut}, summary="工作日历 A holiday or make-up working day")
 @writes(Cap.CONFIGURE)
-def config_calendar_set(request: AuthedHttpRequest, body: CalendarDayIn) -> Status:
+def config_calendar_set(request: AuthedHttpRequest, body: CalendarDayIn) -> Status[Any]:
     row = services.calendar_day_set(
         actor=request.user, date=body.date, name=body.name, working=body.working, area_code=body.area or None
     )
@@ -440,7 +440,7 @@ def config_calendar_set(request: AuthedHttpRequest, body: CalendarDayIn) -> Stat
 
 @router.delete("/config/calendar/{day_id}", response={204: None}, summary="删除日历日 Remove a calendar day")
 @writes(Cap.CONFIGURE)
-def config_calendar_delete(request: AuthedHttpRequest, day_id: int) -> Status:
+def config_calendar_delete(request: AuthedHttpRequest, day_id: int) -> Status[Any]:
     selectors.config_overview(request.user, timezone.localdate())  # 404 for users who configure nothing
     services.calendar_day_delete(actor=request.user, pk=day_id)
     return Status(204, None)

@@ -126,6 +126,11 @@ class Case(models.Model):
     rigid_expenditure_resolved = models.BooleanField("大额刚性支出已解决", default=False)
     created = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
+    _change_reason: str  # not a column: simple_history stores it with the next historical row
+    # not columns: the case page's events, measures and notices, attached by selectors.case_detail
+    _events: list[CaseEvent]
+    _measures: list[Measure]
+    _notices: list[PublicNotice]
 
     class Meta:
         ordering = ["-opened_on", "-pk"]

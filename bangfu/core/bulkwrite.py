@@ -43,7 +43,7 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _prepared_default(f: Field, now: dt.datetime) -> Any:
+def _prepared_default(f: Field[Any, Any], now: dt.datetime) -> Any:
     if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
         value: Any = now
     else:
@@ -59,7 +59,7 @@ class Insert:
     """
 
     def __init__(self, model: type[Model], given: Sequence[str], *, now: dt.datetime) -> None:
-        fields: list[Field] = [f for f in model._meta.concrete_fields if not f.primary_key]
+        fields: list[Field[Any, Any]] = [f for f in model._meta.concrete_fields if not f.primary_key]
         names = [f.attname for f in fields]
         unknown = sorted(set(given) - set(names))
         if unknown:
@@ -101,7 +101,9 @@ class Insert:
 
 def insert_objects(model: type[Model], objs: Sequence[Model], *, now: dt.datetime, const: dict[str, Any]) -> int:
     """Insert unsaved model instances whose ids nobody needs back (`const` fills columns they lack)."""
-    fields: list[Field] = [f for f in model._meta.concrete_fields if not f.primary_key and f.attname not in const]
+    fields: list[Field[Any, Any]] = [
+        f for f in model._meta.concrete_fields if not f.primary_key and f.attname not in const
+    ]
     insert = Insert(model, [*(f.attname for f in fields), *const], now=now)
     extra = tuple(const.values())
     return insert.execute(
@@ -113,7 +115,7 @@ def history_insert(
     model: type[Model], objs: Sequence[Model], *, now: dt.datetime, actor_id: int | None, reason: str
 ) -> int:
     """The "+" (created) history rows simple-history writes on the single path, for stored instances."""
-    history = model.history.model  # type: ignore[attr-defined]
+    history = model.history.model  # type: ignore[attr-defined]  # simple_history adds `history` at run time
     const = {
         "history_date": connection.ops.adapt_datetimefield_value(now),
         "history_type": "+",
@@ -130,7 +132,7 @@ def history_copy(
 
     `where` names the column `ids` select on (the table's own id, or a parent's id for its children).
     """
-    hist = model.history.model  # type: ignore[attr-defined]
+    hist = model.history.model  # type: ignore[attr-defined]  # simple_history adds `history` at run time
     base = {f.column for f in model._meta.concrete_fields}
     shared = [f.column for f in hist._meta.concrete_fields if f.column in base]
     qn = connection.ops.quote_name

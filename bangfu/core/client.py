@@ -33,10 +33,10 @@ def _trusted(address: str) -> bool:
 
 def client_address(request: HttpRequest) -> str:
     """The client's address: REMOTE_ADDR, or behind a trusted proxy the address that proxy saw."""
-    peer = request.META.get("REMOTE_ADDR", "") or ""
+    peer = str(request.META.get("REMOTE_ADDR", "") or "")
     if not _trusted(peer):
         return peer
-    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+    hops = [h.strip() for h in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",") if h.strip()]
     for hop in reversed(hops):
         if not _trusted(hop):
             return hop

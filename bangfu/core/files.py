@@ -102,7 +102,7 @@ def allowed_text(allowed: Sequence[str]) -> tuple[str, str]:
 class Accepted:
     """An upload that passed `accept`: `upload.name` is already the generated name to store it under."""
 
-    upload: UploadedFile
+    upload: UploadedFile[bytes]
     type: FileType
     original_name: str  # what the uploader called it: text to show, never a path
 
@@ -111,7 +111,7 @@ def generated_name(t: FileType) -> str:
     return f"{uuid.uuid4().hex}{t.ext}"
 
 
-def accept(upload: UploadedFile, *, allowed: Sequence[str], max_bytes: int, field: str) -> Accepted:
+def accept(upload: UploadedFile[bytes], *, allowed: Sequence[str], max_bytes: int, field: str) -> Accepted:
     """Check the upload by its bytes against `allowed` and its size, and give it a generated name.
 
     Raises ValidationFailed (422) with a bilingual message naming the file and the accepted types.

@@ -22,7 +22,7 @@ from bangfu.core.errors import ValidationFailed, invalid
 from bangfu.core.policy import date_window
 
 
-def decimal_limit(field: models.DecimalField) -> Decimal:
+def decimal_limit(field: models.DecimalField[Any, Any]) -> Decimal:
     """The first value a DECIMAL(max_digits, decimal_places) column cannot hold."""
     return Decimal(10) ** (field.max_digits - field.decimal_places)
 
@@ -36,7 +36,7 @@ def bounded(model: str, limits: dict[str, Decimal | int], *, signed: tuple[str, 
     return out
 
 
-def _problem(model: type[models.Model], f: models.Field, zh: str, en: str) -> ValidationFailed:
+def _problem(model: type[models.Model], f: models.Field[Any, Any], zh: str, en: str) -> ValidationFailed:
     label = str(f.verbose_name or f.name)
     return invalid(f.name, f"{label}：{zh}", f"{f.name}: {en}")
 
@@ -55,7 +55,7 @@ TEXT_LIMIT = 10_000  # a TEXT column has no size; what a person writes in a note
 _OUT_OF_RANGE = ("数值超出可登记范围", "the number is out of range")
 
 
-def field_problem(f: models.Field, value: Any) -> tuple[str, str] | None:
+def field_problem(f: models.Field[Any, Any], value: Any) -> tuple[str, str] | None:
     """(zh, en) when `value` cannot be stored in column `f`, else None."""
     if isinstance(f, models.CharField | models.TextField) and isinstance(value, str):
         return text_problem(value, max_len=f.max_length or TEXT_LIMIT, multiline=True)

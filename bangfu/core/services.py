@@ -81,9 +81,10 @@ def job_run(job_id: str, work: Callable[[Job, JobProgress], dict[str, Any]]) -> 
         result = work(job, progress)
     except ApplicationError as exc:
         body = exc.as_problem()
-        if isinstance(body.get("errors"), list):
-            body["errors_total"] = len(body["errors"])  # type: ignore[arg-type]
-            body["errors"] = body["errors"][:MAX_REPORTED_PROBLEMS]  # type: ignore[index]
+        errors = body.get("errors")
+        if isinstance(errors, list):
+            body["errors_total"] = len(errors)
+            body["errors"] = errors[:MAX_REPORTED_PROBLEMS]
         Job.objects.filter(pk=job_id).update(status=Job.FAILED, error=body, finished=now(), payload=None, progress=100)
         return Job.FAILED
     except Exception:

@@ -28,7 +28,8 @@ def published_document() -> dict[str, Any]:
     """The document /api/v1/openapi.json serves (the same generator, without an HTTP round trip)."""
     from bangfu.api import api
 
-    return json.loads(json.dumps(api.get_openapi_schema(), default=str))
+    document: dict[str, Any] = json.loads(json.dumps(api.get_openapi_schema(), default=str))
+    return document
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,8 @@ def schema_name_clashes() -> dict[str, list[str]]:
     Walks every operation's request and response models the way Ninja does and compares what each
     would publish under each name: two different classes, or one class whose request and response
     shapes differ, under one name are both clashes (the document keeps only one of them)."""
-    from ninja.openapi.schema import REF_TEMPLATE, NinjaGenerateJsonSchema
+    from ninja.openapi.schema import REF_TEMPLATE
+    from ninja.schema import NinjaGenerateJsonSchema
 
     from bangfu.api import api
 

@@ -277,7 +277,7 @@ def workshop_list(request: AuthedHttpRequest) -> list[dict[str, Any]]:
 
 @router.post("/workshops", response={201: dict}, summary="Register a workshop (status applied)")
 @writes(Cap.EMPLOYMENT_EDIT)
-def workshop_create(request: AuthedHttpRequest, payload: WorkshopIn) -> Status:
+def workshop_create(request: AuthedHttpRequest, payload: WorkshopIn) -> Status[Any]:
     return Status(201, _workshop(services.workshop_create(actor=request.user, values=payload.model_dump())))
 
 
@@ -320,7 +320,7 @@ def workshop_revenue_set(request: AuthedHttpRequest, pk: int, year: int, payload
 
 @router.post("/workshops/{pk}/funding", response={201: dict})
 @writes(Cap.EMPLOYMENT_EDIT)
-def funding_add(request: AuthedHttpRequest, pk: int, payload: FundingIn) -> Status:
+def funding_add(request: AuthedHttpRequest, pk: int, payload: FundingIn) -> Status[Any]:
     w = selectors.workshop_get(request.user, pk)
     values = payload.model_dump() | {"amount": inputs.money(payload.amount, "amount")}
     f = services.funding_add(actor=request.user, workshop=w, **values)
@@ -336,7 +336,7 @@ def workshop_transition(request: AuthedHttpRequest, pk: int, payload: WorkshopTr
 
 @router.post("/workshops/{pk}/wage-rules", response={201: dict})
 @writes(Cap.EMPLOYMENT_EDIT)
-def wage_rule_set(request: AuthedHttpRequest, pk: int, payload: WageRuleIn) -> Status:
+def wage_rule_set(request: AuthedHttpRequest, pk: int, payload: WageRuleIn) -> Status[Any]:
     w = selectors.workshop_get(request.user, pk)
     data = payload.model_dump()
     head = {k: data.pop(k) for k in ("code", "name", "effective_from")}
@@ -352,7 +352,7 @@ def workers(request: AuthedHttpRequest, pk: int) -> list[dict[str, Any]]:
 
 @router.post("/workshops/{pk}/contracts", response={201: dict})
 @writes(Cap.EMPLOYMENT_EDIT)
-def contract_create(request: AuthedHttpRequest, pk: int, payload: ContractIn) -> Status:
+def contract_create(request: AuthedHttpRequest, pk: int, payload: ContractIn) -> Status[Any]:
     w = selectors.workshop_get(request.user, pk)
     return Status(201, _contract(services.contract_create(actor=request.user, workshop=w, values=payload.model_dump())))
 
@@ -366,7 +366,7 @@ def contract_end(request: AuthedHttpRequest, pk: int, payload: EndIn) -> dict[st
 
 @router.post("/contracts/{pk}/payslips", response={201: dict}, summary="Enter a month; pay is computed")
 @writes(Cap.EMPLOYMENT_EDIT)
-def payslip_record(request: AuthedHttpRequest, pk: int, payload: PayslipIn) -> Status:
+def payslip_record(request: AuthedHttpRequest, pk: int, payload: PayslipIn) -> Status[Any]:
     c = selectors.contract_get(request.user, pk)
     values = payload.model_dump() | {"month": inputs.month(payload.month, "month")}
     return Status(201, _payslip(services.payslip_record(actor=request.user, contract=c, **values)))
@@ -390,14 +390,14 @@ def payroll(request: AuthedHttpRequest, pk: int, month: str) -> list[dict[str, A
 
 @router.post("/courses", response={201: dict})
 @writes(Cap.EMPLOYMENT_EDIT)
-def course_create(request: AuthedHttpRequest, payload: CourseIn) -> Status:
+def course_create(request: AuthedHttpRequest, payload: CourseIn) -> Status[Any]:
     c = services.course_create(actor=request.user, values=payload.model_dump())
     return Status(201, {"id": c.pk, "skill": c.skill, "province": c.province, "order_based": c.order_based})
 
 
 @router.post("/courses/{pk}/trainees", response={201: dict})
 @writes(Cap.EMPLOYMENT_EDIT)
-def trainee_add(request: AuthedHttpRequest, pk: int, payload: TraineeIn) -> Status:
+def trainee_add(request: AuthedHttpRequest, pk: int, payload: TraineeIn) -> Status[Any]:
     course = selectors.course_get(request.user, pk)
     r = services.trainee_add(actor=request.user, course=course, **payload.model_dump())
     return Status(201, {"id": r.pk, "course": r.course_id, "member": r.member_id})
@@ -405,7 +405,7 @@ def trainee_add(request: AuthedHttpRequest, pk: int, payload: TraineeIn) -> Stat
 
 @router.post("/welfare-posts", response={201: dict})
 @writes(Cap.EMPLOYMENT_EDIT)
-def post_create(request: AuthedHttpRequest, payload: PostIn) -> Status:
+def post_create(request: AuthedHttpRequest, payload: PostIn) -> Status[Any]:
     p = services.welfare_post_create(actor=request.user, values=payload.model_dump())
     return Status(201, {"id": p.pk, "household": p.household_id, "year": p.year, "monthly_pay": str(p.monthly_pay)})
 
@@ -440,7 +440,7 @@ def policies(request: AuthedHttpRequest, area: str, on: dt.date | None = None) -
 
 @router.post("/policies", response={201: dict}, summary="New parameters of an area from a date (county admin)")
 @writes(Cap.CONFIGURE)
-def policy_set(request: AuthedHttpRequest, payload: PolicyIn) -> Status:
+def policy_set(request: AuthedHttpRequest, payload: PolicyIn) -> Status[Any]:
     values = payload.model_dump()
     area, start = values.pop("area"), values.pop("effective_from")
     p = services.policy_set(actor=request.user, area_code=area, effective_from=start, values=values)
@@ -449,14 +449,14 @@ def policy_set(request: AuthedHttpRequest, payload: PolicyIn) -> Status:
 
 @router.post("/assets", response={201: dict})
 @writes(Cap.EMPLOYMENT_EDIT)
-def asset_create(request: AuthedHttpRequest, payload: AssetIn) -> Status:
+def asset_create(request: AuthedHttpRequest, payload: AssetIn) -> Status[Any]:
     a = services.asset_create(actor=request.user, values=payload.model_dump())
     return Status(201, {"id": a.pk, "name": a.name, "village": a.village_id})
 
 
 @router.post("/assets/{pk}/rules", response={201: dict})
 @writes(Cap.EMPLOYMENT_EDIT)
-def dividend_rule_set(request: AuthedHttpRequest, pk: int, payload: RuleIn) -> Status:
+def dividend_rule_set(request: AuthedHttpRequest, pk: int, payload: RuleIn) -> Status[Any]:
     a = selectors.asset_get(request.user, pk)
     r = services.dividend_rule_set(actor=request.user, asset=a, **payload.model_dump())
     return Status(201, {"id": r.pk, "collective_share": str(r.collective_share), "basis": r.basis})
@@ -464,7 +464,7 @@ def dividend_rule_set(request: AuthedHttpRequest, pk: int, payload: RuleIn) -> S
 
 @router.post("/assets/{pk}/incomes", response={201: dict}, summary="Record and distribute a year's income")
 @writes(Cap.EMPLOYMENT_EDIT)
-def asset_income(request: AuthedHttpRequest, pk: int, payload: IncomeIn) -> Status:
+def asset_income(request: AuthedHttpRequest, pk: int, payload: IncomeIn) -> Status[Any]:
     a = selectors.asset_get(request.user, pk)
     i = services.asset_income_distribute(actor=request.user, asset=a, **payload.model_dump())
     return Status(

@@ -8,6 +8,7 @@ Every row is scoped through a village code (`village`, 12 digits) so areas.scope
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -20,7 +21,7 @@ from bangfu.employment.domain.transitions import STATE_LABELS, State
 from bangfu.employment.domain.wages import DAY_COUNT_LABELS, WAGE_KIND_LABELS, WageKind
 
 
-def _village(label: str = "所在村(社区)", related: str = "+") -> models.ForeignKey:
+def _village(label: str = "所在村(社区)", related: str = "+") -> models.ForeignKey[Any, Any]:
     return models.ForeignKey(
         "areas.Area", to_field="code", on_delete=models.PROTECT, related_name=related, verbose_name=label
     )

@@ -236,7 +236,7 @@ def scheme_list(request: AuthedHttpRequest) -> list[dict[str, Any]]:
 
 @router.post("/schemes", response={201: dict}, summary="新建年度方案 Create a county's scheme for a year")
 @writes(Cap.CONFIGURE)
-def scheme_create(request: AuthedHttpRequest, body: SchemeIn) -> Status:
+def scheme_create(request: AuthedHttpRequest, body: SchemeIn) -> Status[Any]:
     fields = body.dict(exclude={"county_code", "year"})
     s = services.scheme_create(actor=request.user, county_code=body.county_code, year=body.year, fields=fields)
     return Status(201, _scheme_out(s))
@@ -275,7 +275,7 @@ def document_rules(request: AuthedHttpRequest, scheme_id: int) -> list[dict[str,
     summary="新增材料要求版本 Add a version of the documents required before survey, approval, payment",
 )
 @writes(Cap.CONFIGURE)
-def document_rule_set(request: AuthedHttpRequest, scheme_id: int, body: DocumentRuleIn) -> Status:
+def document_rule_set(request: AuthedHttpRequest, scheme_id: int, body: DocumentRuleIn) -> Status[Any]:
     r = services.document_rule_set(
         actor=request.user,
         scheme_id=scheme_id,
@@ -291,7 +291,7 @@ def document_rule_set(request: AuthedHttpRequest, scheme_id: int, body: Document
 
 @router.post("/schemes/{scheme_id}/terms", response={201: dict}, summary="新增条款版本 Add a terms version")
 @writes(Cap.CONFIGURE)
-def terms_set(request: AuthedHttpRequest, scheme_id: int, body: TermsIn) -> Status:
+def terms_set(request: AuthedHttpRequest, scheme_id: int, body: TermsIn) -> Status[Any]:
     t = services.terms_set(
         actor=request.user,
         scheme_id=scheme_id,
@@ -342,7 +342,7 @@ def fund(request: AuthedHttpRequest, scheme_id: int) -> dict[str, Any]:
 
 @router.post("/schemes/{scheme_id}/premiums", response={201: dict}, summary="保费入账 Book premiums received")
 @writes(Cap.CONFIGURE)
-def premium(request: AuthedHttpRequest, scheme_id: int, body: PremiumIn) -> Status:
+def premium(request: AuthedHttpRequest, scheme_id: int, body: PremiumIn) -> Status[Any]:
     e = services.premium_record(
         actor=request.user,
         scheme_id=scheme_id,
@@ -384,7 +384,7 @@ def claim_list(request: AuthedHttpRequest, status: str = "", scheme_id: int | No
 
 @router.post("/claims", response={201: dict}, summary="报案 File a claim")
 @writes(Cap.HANDLE_WARNINGS, Cap.CLAIM_APPROVE, Cap.CLAIM_SURVEY)
-def claim_submit(request: AuthedHttpRequest, body: ClaimIn) -> Status:
+def claim_submit(request: AuthedHttpRequest, body: ClaimIn) -> Status[Any]:
     c = services.claim_submit(
         actor=request.user,
         household_id=body.household_id,
@@ -505,7 +505,7 @@ def claim_document_upload(
     file: File[UploadedFile],
     kind: Form[str],
     duplicate_reason: Form[str] = "",
-) -> Status:
+) -> Status[Any]:
     """multipart/form-data: `file` (PDF, JPEG, PNG or WebP, checked by its bytes), `kind` (receipt,
     diagnosis, …), and `duplicate_reason` when an adjuster files a copy of an earlier claim's bill."""
     d = services.claim_document_add(

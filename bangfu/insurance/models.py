@@ -42,6 +42,7 @@ class Scheme(models.Model):
     dup_date_slack_days = models.PositiveSmallIntegerField("重复识别：日期容差(天)", default=0)
     dup_count_rejected = models.BooleanField("重复识别：已驳回的理赔也算", default=False)
     history = HistoricalRecords()
+    _change_reason: str  # not a column: simple_history stores it with the next historical row
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["county", "year"], name="uniq_scheme_county_year")]
@@ -164,6 +165,7 @@ class Claim(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
+    _change_reason: str  # not a column: simple_history stores it with the next historical row
 
     class Meta:
         ordering = ["-applied_on", "-pk"]

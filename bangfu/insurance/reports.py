@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 def summary(user: User, scheme: Scheme) -> tuple[Summary, dict[str, str]]:
     rows = selectors.report_rows(user, scheme)
-    return summarise(rows), selectors.township_names(user)  # type: ignore[arg-type]
+    return summarise(rows), selectors.township_names(user)
 
 
 def _buckets(buckets: tuple[Bucket, ...], label: Any = None) -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@ Stock, order states and statement lines are changed only by services (see servic
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -16,7 +17,7 @@ from bangfu.market.domain.certification import TABLE as CERTIFICATION_TABLE
 from bangfu.market.domain.orders import STATE_LABELS, OrderState
 
 
-def _choices(labels: dict) -> list[tuple[str, str]]:
+def _choices(labels: dict[Any, str]) -> list[tuple[str, str]]:
     return [(k.value, v) for k, v in labels.items()]
 
 
@@ -112,7 +113,8 @@ class Product(models.Model):
 
     @property
     def free(self) -> Decimal:
-        return self.on_hand - self.reserved
+        free: Decimal = self.on_hand - self.reserved
+        return free
 
 
 class PriceRecord(models.Model):

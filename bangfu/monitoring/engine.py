@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -330,7 +330,7 @@ def compute_hits(data: dict[str, pa.Table], as_of: dt.date, in_force: dict[str, 
     return result
 
 
-def facts_of_row(row: dict[str, object]) -> HouseholdFacts:
+def facts_of_row(row: Mapping[str, Any]) -> HouseholdFacts:
     """A hit row (fen) back into the domain's facts (yuan), for the explanation sentence."""
     values: dict[str, Decimal | None] = {}
     for c in COLUMNS:
@@ -338,10 +338,10 @@ def facts_of_row(row: dict[str, object]) -> HouseholdFacts:
         if v is None:
             values[c] = None
         elif c in YUAN_COLUMNS:
-            values[c] = Decimal(int(v)).scaleb(-2)  # type: ignore[call-overload]
+            values[c] = Decimal(int(v)).scaleb(-2)
         else:
-            values[c] = Decimal(int(v))  # type: ignore[call-overload]
-    return HouseholdFacts.of(int(row["household_id"]), **values)  # type: ignore[call-overload]
+            values[c] = Decimal(int(v))
+    return HouseholdFacts.of(int(row["household_id"]), **values)
 
 
 NEW_COLUMNS = (
@@ -534,7 +534,7 @@ def insert_warnings(rows: pa.Table, run_id: int, as_of: dt.date, now: dt.datetim
         _copy_in(rows, constants)
     else:
         _insert_select(rows, constants)
-    return rows.num_rows
+    return int(rows.num_rows)
 
 
 def _copy_in(rows: pa.Table, constants: tuple[Any, ...]) -> None:

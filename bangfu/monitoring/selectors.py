@@ -33,7 +33,7 @@ class WarningFilter:
     village: str = ""
 
 
-def warning_page(user: User, f: WarningFilter, page: int = 1, per_page: int = 50) -> Page:
+def warning_page(user: User, f: WarningFilter, page: int = 1, per_page: int = 50) -> Page[Warning]:
     """One page of warnings with their household: count + one joined query, whatever the county's size."""
     qs = warnings_visible(user)
     if f.status == "active":

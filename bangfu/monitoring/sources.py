@@ -105,7 +105,7 @@ def _read_apart(target: tuple[str, str], q: Query) -> pa.Table:
     if vendor == "sqlite":
         import adbc_driver_sqlite.dbapi as driver
     else:
-        import adbc_driver_postgresql.dbapi as driver  # type: ignore[no-redef]
+        import adbc_driver_postgresql.dbapi as driver  # type: ignore[no-redef]  # the other engine's driver, same API
     with driver.connect(dsn) as con, con.cursor() as cur:
         if vendor == "sqlite":
             # A fresh connection has no busy timeout: beside a writer (the worker's own connection,

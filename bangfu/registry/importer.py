@@ -225,7 +225,7 @@ class _Checker:
             areas.areas_visible(user, level=Level.GROUP, cap=Cap.IMPORT_REGISTRY).values_list("code", flat=True)
         )
         self.grids = {
-            code: (pk, village)
+            code: (pk, str(village))  # the village's code: Grid.village points at Area.code
             for pk, code, village in areas.grids_visible(user, cap=Cap.IMPORT_REGISTRY).values_list(
                 "pk", "code", "village_id"
             )

@@ -115,6 +115,7 @@ class Household(models.Model):
         excluded_fields=["updated"],
         no_db_index=["number", "village", "group", "grid", "relocation_site", "relocated_from"],
     )
+    _change_reason: str  # not a column: simple_history stores it with the next historical row
 
     class Meta:
         verbose_name = verbose_name_plural = "农户"
@@ -161,6 +162,7 @@ class Member(models.Model):
     active = models.BooleanField("在册", default=True)
     left_reason = models.CharField("减员原因", max_length=60, blank=True)
     history = HistoricalRecords(excluded_fields=["id_enc", "id_hash"], no_db_index=["household"])  # read by id
+    _change_reason: str  # not a column: simple_history stores it with the next historical row
 
     class Meta:
         verbose_name = verbose_name_plural = "家庭成员"

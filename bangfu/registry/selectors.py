@@ -83,7 +83,7 @@ def _prefix_q(field: str, text: str) -> Q:
     return Q(**{f"{field}__gte": text, f"{field}__lt": text + "\uffff", f"{field}__startswith": text})
 
 
-def household_page(user: User, f: HouseholdFilter, page: int = 1, per_page: int = 50) -> Page:
+def household_page(user: User, f: HouseholdFilter, page: int = 1, per_page: int = 50) -> Page[Household]:
     """One page of the list: a fixed number of queries whatever the county's size.
 
     The total is counted with the same filter (one query) and the page rows fetched with their
@@ -320,13 +320,10 @@ def relocated_unplaced(user: User) -> int:
 
 def household_by_number(user: User, number: str, cap: Cap = Cap.VIEW_PEOPLE) -> Household:
     """A household by its number, inside the user's scope (NotFound otherwise, as for an id)."""
-    h = households_visible(user, cap).filter(number=number.strip()).select_related("village").first()
-    if h is None:
-        raise NotFound()
-    return h
+    return get_or_404(households_visible(user, cap).select_related("village"), number=number.strip())
 
 
-def prefetch_members() -> Prefetch:
+def prefetch_members() -> Prefetch[str, QuerySet[Member], str]:
     return Prefetch("members", queryset=Member.objects.filter(active=True).order_by("pk"))
 
 

@@ -214,7 +214,7 @@ def household_update(
         areas.require(actor, Cap.EDIT_REGISTRY, village)
         place = _placement(village, changes.get("grid_id", household.grid_id), changes.get("group_code"))
         household.village, household.grid, household.group = place["village"], place["grid"], place["group"]
-    household._change_reason = reason  # type: ignore[attr-defined]
+    household._change_reason = reason
     household.save()
     _changed(household.pk)
     if (household.village_id, household.grid_id) != (old_village, old_grid_id):
@@ -259,7 +259,7 @@ def household_set_monitoring(
     household.risk_codes = risk_codes
     household.monitoring_since = since
     household.risk_eliminated_on = eliminated_on
-    household._change_reason = reason  # type: ignore[attr-defined]
+    household._change_reason = reason
     household.save()
     audit_record(
         actor=actor,
@@ -356,7 +356,7 @@ def member_update(*, actor: User | None, member: Member, changes: dict[str, Any]
     _raise(c)
     for k, v in c.values.items():
         setattr(member, k, v)
-    member._change_reason = reason  # type: ignore[attr-defined]
+    member._change_reason = reason
     member.save()
     household_refresh(household=member.household)
     audit_record(
@@ -378,7 +378,7 @@ def member_remove(*, actor: User | None, member: Member, reason: str) -> Member:
         raise invalid("reason", "请填写减员原因", "give the reason the member left")
     member.active = False
     member.left_reason = reason
-    member._change_reason = reason  # type: ignore[attr-defined]
+    member._change_reason = reason
     member.save()
     household_refresh(household=member.household)
     audit_record(actor=actor, action="member_remove", obj=member, area_code=member.household.village_id, reason=reason)

@@ -105,7 +105,7 @@ class PublishIn(Schema):
 
 @router.post("/rulesets", response={201: RuleSetOut}, summary="新建规则草稿 New draft (copy of the version in force)")
 @writes(Cap.CONFIGURE)
-def ruleset_draft_create(request: AuthedHttpRequest, body: DraftIn) -> Status:
+def ruleset_draft_create(request: AuthedHttpRequest, body: DraftIn) -> Status[Any]:
     rs = services.ruleset_start_draft(actor=request.user, area_code=body.area, note=body.note)
     return Status(201, _out(selectors.ruleset_get(request.user, rs.pk)))
 
@@ -135,7 +135,7 @@ def ruleset_publish(request: AuthedHttpRequest, pk: int, body: PublishIn) -> dic
 
 @router.delete("/rulesets/{pk}", response={204: None}, summary="删除规则草稿 Delete a draft")
 @writes(Cap.CONFIGURE)
-def ruleset_draft_delete(request: AuthedHttpRequest, pk: int) -> Status:
+def ruleset_draft_delete(request: AuthedHttpRequest, pk: int) -> Status[Any]:
     rs = selectors.ruleset_get(request.user, pk)
     services.ruleset_delete_draft(actor=request.user, ruleset=rs)
     return Status(204, None)

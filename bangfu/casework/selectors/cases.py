@@ -43,12 +43,12 @@ def case_detail(user: User, pk: int) -> Case:
         .select_related("actor")
         .prefetch_related(Prefetch("attachments", queryset=CaseAttachment.objects.order_by("pk")))
     )
-    case._events = list(events)  # type: ignore[attr-defined]
-    case._measures = list(Measure.objects.filter(case=case))  # type: ignore[attr-defined]
+    case._events = list(events)
+    case._measures = list(Measure.objects.filter(case=case))
     notices = PublicNotice.objects.filter(case=case).prefetch_related(
         Prefetch("objections", queryset=Objection.objects.order_by("received_on"))
     )
-    case._notices = list(notices)  # type: ignore[attr-defined]
+    case._notices = list(notices)
     return case
 
 
@@ -65,7 +65,7 @@ class CaseFilter:
     village: str = ""
 
 
-def case_page(user: User, f: CaseFilter, today: dt.date, page: int = 1, per_page: int = 50) -> Page:
+def case_page(user: User, f: CaseFilter, today: dt.date, page: int = 1, per_page: int = 50) -> Page[Case]:
     qs = cases_visible(user).select_related("village", "household").order_by("due_on", "-pk")
     if f.state:
         qs = qs.filter(state=f.state)

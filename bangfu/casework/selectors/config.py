@@ -38,7 +38,9 @@ def _in_force(qs: QuerySet[Any], on: dt.date) -> QuerySet[Any]:
 def params_for(village_code: str, on: dt.date) -> CaseParameters:
     """The parameters in force for a village on a date: the most specific area with a row wins."""
     chain = _ancestor_codes(village_code)
-    rows = list(_in_force(CaseParameters.objects.filter(area_id__in=chain), on).order_by("-effective_from"))
+    rows: list[CaseParameters] = list(
+        _in_force(CaseParameters.objects.filter(area_id__in=chain), on).order_by("-effective_from")
+    )
     for code in chain:
         for row in rows:
             if row.area_id == code:

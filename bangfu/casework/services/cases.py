@@ -69,9 +69,9 @@ def case_open(
     )
     on = step_date(on)
     if source_ref:
-        existing = Case.objects.filter(source=source, source_ref=source_ref).first()
-        if existing is not None or _event_with_ref(source_ref):
-            return existing or _event_with_ref(source_ref)  # type: ignore[return-value]
+        existing = Case.objects.filter(source=source, source_ref=source_ref).first() or _event_with_ref(source_ref)
+        if existing is not None:
+            return existing
     live = _live_case(household)
     if live is None:
         case = Case(
@@ -144,7 +144,7 @@ def case_step(
     on: dt.date | None = None,
     note: str = "",
     data: dict[str, Any] | None = None,
-    files: Iterable[UploadedFile] = (),
+    files: Iterable[UploadedFile[bytes]] = (),
 ) -> Case:
     """Take one step of the procedure: record what the step brings, check role and guards, move on.
 
@@ -174,7 +174,7 @@ def case_step(
     accepted = check_files(files)  # after the role check: a reader's upload is refused as such (403)
     deadline_from = _apply_effects(actor, case, ev, before, t.target, on, note)
     set_state(case, t.target, on, deadline_from)
-    case._change_reason = f"{ev.value}: {note}"[:100]  # type: ignore[attr-defined]
+    case._change_reason = f"{ev.value}: {note}"[:100]
     case.save()
     record_event(
         case=case,

@@ -37,7 +37,7 @@ def step_date(on: dt.date | None, not_before: dt.date | None = None, field: str 
 
 
 def check_files(
-    files: Iterable[UploadedFile], field: str = "files", allowed: Sequence[str] = core_files.DOCUMENT
+    files: Iterable[UploadedFile[bytes]], field: str = "files", allowed: Sequence[str] = core_files.DOCUMENT
 ) -> list[core_files.Accepted]:
     """Each upload checked by its bytes (PDF or image) and renamed to a generated name."""
     return [core_files.accept(f, allowed=allowed, max_bytes=MAX_UPLOAD, field=field) for f in files]

@@ -45,7 +45,7 @@ def visit_log(
     mode: str,
     checks: Iterable[str] = (),
     note: str = "",
-    photo: UploadedFile | None = None,
+    photo: UploadedFile[bytes] | None = None,
     report_risk: bool = False,
     worker: User | None = None,
 ) -> Visit:

@@ -87,9 +87,9 @@ def _detail_context(request: AuthedHttpRequest, pk: int, errors: dict[str, list[
     steps = selectors.steps_allowed(request.user, case)
     return {
         "case": case,
-        "events": case._events,  # type: ignore[attr-defined]
-        "measures": case._measures,  # type: ignore[attr-defined]
-        "notices": case._notices,  # type: ignore[attr-defined]
+        "events": case._events,
+        "measures": case._measures,
+        "notices": case._notices,
         "steps": [(t.event.value, t.zh, t.target) for t in steps],
         "can_plan": "case_village" in selectors.case_caps(request.user, case),
         "errors": errors or {},
@@ -173,7 +173,7 @@ def measure_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @writes(Cap.CASE_VILLAGE)
 def measure_status(request: AuthedHttpRequest, pk: int, measure_pk: int) -> HttpResponse:
     case = selectors.case_detail(request.user, pk)
-    measure = next((m for m in case._measures if m.pk == measure_pk), None)  # type: ignore[attr-defined]
+    measure = next((m for m in case._measures if m.pk == measure_pk), None)
     if measure is None:
         return render(request, "404.html", status=404)
     services.measure_set_status(actor=request.user, measure=measure, status=request.POST.get("status", ""))

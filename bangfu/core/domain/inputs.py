@@ -301,20 +301,22 @@ def date(value: Any, field: str, *, window: DateWindow, zh: str | None = None, e
     zl, el = _label(field, zh or "日期", en or "date")
     if isinstance(value, dt.datetime):
         value = value.date()
-    if not isinstance(value, dt.date):
+    if isinstance(value, dt.date):
+        day = value
+    else:
         try:
-            value = dt.date.fromisoformat(_number_text(value or ""))
+            day = dt.date.fromisoformat(_number_text(value or ""))
         except ValueError:
             raise invalid(
                 field, f"{zl}格式应为 年-月-日，如 2026-01-15", f"Write the {el} as YYYY-MM-DD, e.g. 2026-01-15"
             ) from None
-    if not window.earliest <= value <= window.latest:
+    if not window.earliest <= day <= window.latest:
         raise invalid(
             field,
             f"{zl}应在{window.earliest}到{window.latest}之间",
             f"The {el} must be between {window.earliest} and {window.latest}",
         )
-    return value
+    return day
 
 
 def year(value: Any, field: str = "year", *, low: int, high: int) -> int:

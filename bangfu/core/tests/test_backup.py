@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 
@@ -102,7 +103,7 @@ def test_backup_during_writes_restores_an_intact_readable_database(world, var, t
     assert result.path.parent == tmp_path / "backups" and not list((tmp_path / "backups").glob(".*"))
     m = result.manifest
     assert m["counts"]["registry_member"] == Member.objects.count()
-    assert m["field_key_fingerprint"] == key_fingerprint(crypto.settings.FIELD_ENCRYPTION_KEY)
+    assert m["field_key_fingerprint"] == key_fingerprint(settings.FIELD_ENCRYPTION_KEY)
     assert "registry.0001_initial" in m["migrations"] and "media/claims/a.pdf" in m["files"]
     assert (result.path / "keys/field_key").stat().st_mode & 0o077 == 0
 
@@ -114,7 +115,7 @@ def test_backup_during_writes_restores_an_intact_readable_database(world, var, t
     assert Household.objects.get(pk=world.households["h2"].pk).address == world.households["h2"].address
     assert crypto.decrypt(Member.objects.get(pk=member.pk).id_enc) == full_id
     assert (var / "media/claims/a.pdf").read_bytes() == b"%PDF-1.4 claim"
-    assert (var / "field_key").read_text() == crypto.settings.FIELD_ENCRYPTION_KEY
+    assert (var / "field_key").read_text() == settings.FIELD_ENCRYPTION_KEY
 
 
 def manifest_db(path: Path) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -84,7 +85,7 @@ def _site(actor: User, value: Any) -> Any:
 
 def _workshop_fields(actor: User, values: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
     """Cleaned values of the given keys (the same checks for creating and for editing)."""
-    cleaners = {
+    cleaners: dict[str, Callable[[Any], Any]] = {
         "name": lambda v: text("name", v, "车间名称", "workshop name"),
         "kind": _kind,
         "land_village": lambda v: _village("land_village", str(v or "")),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
@@ -53,7 +54,7 @@ def days_to_pay(applied_on: dt.date, paid_on: dt.date) -> int:
     return (paid_on - applied_on).days
 
 
-def _buckets(rows: list[Row], key: str) -> tuple[Bucket, ...]:
+def _buckets(rows: Sequence[Row], key: str) -> tuple[Bucket, ...]:
     groups: dict[str, list[Row]] = defaultdict(list)
     for r in rows:
         k = r.applied_on.strftime("%Y-%m") if key == "month" else getattr(r, key)
@@ -70,7 +71,7 @@ def _buckets(rows: list[Row], key: str) -> tuple[Bucket, ...]:
     )
 
 
-def summarise(rows: list[Row]) -> Summary:
+def summarise(rows: Sequence[Row]) -> Summary:
     days = [days_to_pay(r.applied_on, r.paid_on) for r in rows if r.paid_on]
     avg = (Decimal(sum(days)) / len(days)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if days else None
     paid_claims = len(days)

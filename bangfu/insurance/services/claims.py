@@ -310,7 +310,7 @@ def _allow_duplicate(actor: User, household: Household, scheme: Scheme, found: l
         )
 
 
-def file_sha256(file: UploadedFile) -> str:
+def file_sha256(file: UploadedFile[bytes]) -> str:
     h = hashlib.sha256()
     for chunk in file.chunks():
         h.update(chunk)
@@ -320,7 +320,7 @@ def file_sha256(file: UploadedFile) -> str:
 
 @transaction.atomic
 def claim_document_add(
-    *, actor: User, claim_id: int, kind: str, file: UploadedFile, duplicate_reason: str = ""
+    *, actor: User, claim_id: int, kind: str, file: UploadedFile[bytes], duplicate_reason: str = ""
 ) -> ClaimDocument:
     """Attach a receipt, diagnosis or other paper to the claim: only for those who file, survey or
     decide it (a reader such as the auditor may open documents, never add them). The file is checked
@@ -345,7 +345,7 @@ def claim_document_add(
         claim.duplicate_of = sorted(set(claim.duplicate_of) | set(ids))
         claim.duplicate_reason = "\n".join(r for r in (claim.duplicate_reason, duplicate_reason.strip()) if r)
         claim.duplicate_by = actor
-        claim._change_reason = f"duplicate file: {duplicate_reason}"[:100]  # type: ignore[attr-defined]
+        claim._change_reason = f"duplicate file: {duplicate_reason}"[:100]
         claim.save(update_fields=["duplicate_of", "duplicate_reason", "duplicate_by"])
         last = ClaimEvent.objects.filter(claim=claim).order_by("-pk").values_list("on", flat=True).first()
         data = {"duplicate_of": ids, "duplicate_reason": duplicate_reason.strip(), "sha256": digest}
@@ -417,7 +417,7 @@ def _fire(
             "on", f"日期不能早于上一步骤（{last:%Y-%m-%d}）", f"The date cannot be before the previous step ({last})"
         )
     claim.status = dst
-    claim._change_reason = f"{event.value}: {note}"[:100]  # type: ignore[attr-defined]
+    claim._change_reason = f"{event.value}: {note}"[:100]
     claim.save()
     _event(claim, event, src, dst, actor, on, note, data)
     audit_record(

@@ -143,7 +143,7 @@ def scheme_update(*, actor: User, scheme_id: int, fields: dict[str, Any], reason
     values = _clean_scheme(merged)
     for k, v in values.items():
         setattr(scheme, k, v)
-    scheme._change_reason = reason  # type: ignore[attr-defined]
+    scheme._change_reason = reason
     scheme.save()
     audit_record(
         actor=actor,

@@ -10,6 +10,7 @@ import pytest
 
 from bangfu.demo import base
 from bangfu.demo.context import DemoContext
+from bangfu.demo.domain.story_b import story_year
 from bangfu.insurance import demo, selectors
 from bangfu.insurance.models import Claim, Payment
 from bangfu.registry import selectors as registry
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(("today", "year"), [(dt.date(2026, 11, 29), 2026), (dt.date(2027, 2, 1), 2026)])
 def test_story_year_is_the_last_year_whose_april_is_past(today: dt.date, year: int) -> None:
-    assert demo.story_year(today) == year
+    assert story_year(today) == year
 
 
 def test_demo_loads_story_b_and_synthetic_claims() -> None:

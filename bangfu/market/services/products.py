@@ -127,7 +127,7 @@ def production_record(
 
 
 @transaction.atomic
-def product_photo_set(*, actor: User | None, product: Product, upload: UploadedFile) -> Product:
+def product_photo_set(*, actor: User | None, product: Product, upload: UploadedFile[bytes]) -> Product:
     """Replace the product's photo. The type is read from the file's first bytes (a renamed .exe or an
     HTML page stays refused) and the stored name is ours (bangfu.core.files)."""
     require_edit(actor, product.enterprise)

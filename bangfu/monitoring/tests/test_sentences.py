@@ -11,9 +11,9 @@ import duckdb
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bangfu.monitoring import engine, sentences
+from bangfu.monitoring import sentences
 from bangfu.rules.domain.defaults import DEFAULT_PARAMS, DEFAULT_RULES
-from bangfu.rules.domain.evaluate import explain, holds
+from bangfu.rules.domain.evaluate import explain, holds, to_sql
 from bangfu.rules.domain.facts import COLUMNS, HouseholdFacts
 from bangfu.rules.domain.rules import parse_ruleset
 
@@ -92,7 +92,7 @@ def _duckdb(row: Mapping[str, int | None], sql_type: str = "BIGINT") -> set[tupl
         assert sentences.vectorised(rule)
         text, used, limits = sentences.columns(rule, RS)
         for got in con.execute(
-            f"SELECT {text}, {used}, {limits} FROM t WHERE {engine.to_sql(rule.when, RS, money_scale=100)}"
+            f"SELECT {text}, {used}, {limits} FROM t WHERE {to_sql(rule.when, RS, money_scale=100)}"
         ).fetchall():
             out.add((rule.code, *got))
     return out

@@ -7,13 +7,15 @@ a property test checks they agree.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from bangfu.rules.domain.facts import FACTS, HouseholdFacts, Unit
 from bangfu.rules.domain.rules import OPS, Condition, Group, Node, Rule, RuleSetDef
 
-_CMP = {
+_CMP: dict[str, Callable[[Any, Any], bool]] = {
     "<": lambda a, b: a < b,
     "<=": lambda a, b: a <= b,
     ">": lambda a, b: a > b,

@@ -83,7 +83,7 @@ class HouseholdFacts:
         unknown = set(values) - set(COLUMNS)
         if unknown:
             raise KeyError(f"not in the fact vocabulary: {sorted(unknown)}")
-        full = {c: (None if values.get(c) is None else Decimal(values[c])) for c in COLUMNS}  # type: ignore[arg-type]
+        full = {c: (None if (v := values.get(c)) is None else Decimal(v)) for c in COLUMNS}
         return cls(household_id, tuple(sorted(full.items())))
 
     def get(self, column: str) -> Decimal | None:

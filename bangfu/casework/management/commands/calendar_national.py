@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandParser
 
 from bangfu.casework import services
@@ -14,8 +16,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--year", type=int, action="append", help="only this year (repeatable)")
 
-    def handle(self, *args: object, **opts: object) -> None:
+    def handle(self, *args: Any, **opts: Any) -> None:
         years = opts["year"] or None
-        added = services.calendar_load_national(actor=None, years=years)  # type: ignore[arg-type]
+        added = services.calendar_load_national(actor=None, years=years)
         covered = covered_years()
         self.stdout.write(f"已添加 added {added} days; the package covers {covered.start}–{covered.stop - 1}")

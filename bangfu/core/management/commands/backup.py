@@ -6,6 +6,7 @@ See bangfu/core/backup.py and docs/operations.md ("Backups").
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -20,9 +21,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--to", type=Path, default=None, help="directory to write into (default: <var>/backups)")
 
-    def handle(self, *args: object, **opts: object) -> None:
+    def handle(self, *args: Any, **opts: Any) -> None:
         try:
-            result = backup.backup(opts["to"])  # type: ignore[arg-type]
+            result = backup.backup(opts["to"])
         except ApplicationError as exc:
             raise CommandError(str(exc)) from None
         m = result.manifest

@@ -7,6 +7,7 @@ are read at start). See bangfu/core/backup.py and docs/operations.md ("Testing a
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -24,8 +25,8 @@ class Command(BaseCommand):
         parser.add_argument("path", type=Path)
         parser.add_argument("--check", action="store_true", help="verify the backup, change nothing")
 
-    def handle(self, *args: object, **opts: object) -> None:
-        path: Path = opts["path"]  # type: ignore[assignment]
+    def handle(self, *args: Any, **opts: Any) -> None:
+        path: Path = opts["path"]
         try:
             if opts["check"]:
                 m = backup.verify(path)

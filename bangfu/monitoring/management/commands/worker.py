@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
@@ -47,7 +48,7 @@ class Command(BaseCommand):
             "--once", action="store_true", help="one round (enqueue if due, run ready tasks), then exit"
         )
 
-    def handle(self, *args: object, **opts: object) -> None:
+    def handle(self, *args: Any, **opts: Any) -> None:
         screen_at = dt.time.fromisoformat(str(opts["screen_at"]))
         worker = Worker(
             queue_names=["default"],
@@ -71,4 +72,4 @@ class Command(BaseCommand):
             worker.run()  # batch mode: runs every ready task, then returns
             if opts["once"]:
                 return
-            time.sleep(float(opts["interval"]))  # type: ignore[arg-type]
+            time.sleep(float(opts["interval"]))
