@@ -367,8 +367,8 @@ def _route(operation: Operation) -> None:
             accounts_services.token_wrote(token=token)
         return response
 
-    operation._run_checks = run_checks  # type: ignore[method-assign]
-    operation.run = route  # type: ignore[method-assign]
+    operation._run_checks = run_checks  # type: ignore[method-assign]  # Ninja has no hook after authentication
+    operation.run = route  # type: ignore[method-assign]  # nor one around the whole operation (replica retry)
 
 
 def _run_once(operation: Operation) -> None:

@@ -333,7 +333,7 @@ class ReplicaMiddleware:
             if user is not None:
                 user.is_authenticated  # noqa: B018  (load the session's user from the primary first)
             allow(request, view_func, state)
-            request._bangfu_view = (view_func, args, kwargs)  # type: ignore[attr-defined]
+            request._bangfu_view = (view_func, args, kwargs)  # type: ignore[attr-defined]  # read in process_exception
         return None
 
     def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
@@ -348,9 +348,9 @@ class ReplicaMiddleware:
         from bangfu.core.middleware import error_response
 
         try:
-            response = view_func(request, *args, **kwargs)
+            response: HttpResponse = view_func(request, *args, **kwargs)
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
         except ApplicationError as error:
             return error_response(request, error)
-        return response  # type: ignore[no-any-return]
+        return response

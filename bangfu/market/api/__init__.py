@@ -7,7 +7,7 @@ One module per topic, like `market.selectors` and `market.services`, each with i
 mounted here in this order (the order of the OpenAPI document): `catalogue` (public), `enterprises`
 (register, counterparts, links, yearly figures, products, sales events), `products` (prices, output),
 `certification`, `sales` (sales and payments), `orders` (buyers, targets, orders). `_common` holds the
-caller and the default year.
+default year; operations take `request: AuthedHttpRequest` and act as `request.user`.
 """
 
 from ninja import Router

@@ -6,14 +6,14 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from bangfu.accounts.domain.roles import Cap, writes
+from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.core.replicas import replica_ok
 from bangfu.market import selectors, services
-from bangfu.market.api._common import caller, year_or_current
+from bangfu.market.api._common import year_or_current
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -136,7 +136,7 @@ def _enterprise(user: User, e: Enterprise) -> dict[str, Any]:
 
 @router.get("/enterprises", response=list[EnterpriseRowOut], summary="企业和合作社 List enterprises")
 @replica_ok
-def enterprise_list(request: HttpRequest) -> list[dict[str, Any]]:
+def enterprise_list(request: AuthedHttpRequest) -> list[dict[str, Any]]:
     return [
         {
             "id": e.pk,
@@ -148,50 +148,50 @@ def enterprise_list(request: HttpRequest) -> list[dict[str, Any]]:
             "products": getattr(e, "n_products", 0),
             "households": getattr(e, "n_households", 0),
         }
-        for e in selectors.enterprise_list(caller(request))
+        for e in selectors.enterprise_list(request.user)
     ]
 
 
 @router.post("/enterprises", response={201: dict[str, Any]}, summary="登记企业 Register an enterprise")
 @writes(Cap.MARKET_EDIT)
-def enterprise_create(request: HttpRequest, body: EnterpriseIn) -> Status[dict[str, Any]]:
-    e = services.enterprise_create(actor=caller(request), **body.model_dump())
-    return Status(201, _enterprise(caller(request), selectors.enterprise_get(caller(request), e.pk)))
+def enterprise_create(request: AuthedHttpRequest, body: EnterpriseIn) -> Status[dict[str, Any]]:
+    e = services.enterprise_create(actor=request.user, **body.model_dump())
+    return Status(201, _enterprise(request.user, selectors.enterprise_get(request.user, e.pk)))
 
 
 @router.get("/enterprises/{pk}", response=dict[str, Any], summary="企业详情 Enterprise with products and figures")
-def enterprise_get(request: HttpRequest, pk: int) -> dict[str, Any]:
-    return _enterprise(caller(request), selectors.enterprise_get(caller(request), pk))
+def enterprise_get(request: AuthedHttpRequest, pk: int) -> dict[str, Any]:
+    return _enterprise(request.user, selectors.enterprise_get(request.user, pk))
 
 
 @router.post("/enterprises/{pk}/counterparts", response={201: dict[str, Any]}, summary="对口帮扶 Add counterpart")
 @writes(Cap.MARKET_EDIT)
-def counterpart_add(request: HttpRequest, pk: int, body: CounterpartIn) -> Status[dict[str, Any]]:
-    e = selectors.enterprise_get(caller(request), pk)
-    link = services.counterpart_link_add(actor=caller(request), enterprise=e, **body.model_dump())
+def counterpart_add(request: AuthedHttpRequest, pk: int, body: CounterpartIn) -> Status[dict[str, Any]]:
+    e = selectors.enterprise_get(request.user, pk)
+    link = services.counterpart_link_add(actor=request.user, enterprise=e, **body.model_dump())
     return Status(201, {"id": link.pk})
 
 
 @router.post("/enterprises/{pk}/links", response={201: dict[str, Any]}, summary="联农带农 Link a household")
 @writes(Cap.MARKET_EDIT)
-def link_create(request: HttpRequest, pk: int, body: LinkIn) -> Status[dict[str, Any]]:
-    e = selectors.enterprise_get(caller(request), pk)
-    link = services.household_link_create(actor=caller(request), enterprise=e, **body.model_dump())
+def link_create(request: AuthedHttpRequest, pk: int, body: LinkIn) -> Status[dict[str, Any]]:
+    e = selectors.enterprise_get(request.user, pk)
+    link = services.household_link_create(actor=request.user, enterprise=e, **body.model_dump())
     return Status(201, {"id": link.pk})
 
 
 @router.post("/enterprises/{pk}/years", response=dict[str, Any], summary="年度产值利润 Report a year")
 @writes(Cap.MARKET_EDIT)
-def year_set(request: HttpRequest, pk: int, body: YearIn) -> dict[str, Any]:
-    e = selectors.enterprise_get(caller(request), pk)
-    row = services.enterprise_year_set(actor=caller(request), enterprise=e, **body.model_dump())
+def year_set(request: AuthedHttpRequest, pk: int, body: YearIn) -> dict[str, Any]:
+    e = selectors.enterprise_get(request.user, pk)
+    row = services.enterprise_year_set(actor=request.user, enterprise=e, **body.model_dump())
     return {"year": row.year, "output_value": row.output_value, "revenue": row.revenue, "profit": row.profit}
 
 
 @router.get("/enterprises/{pk}/sales", response=dict[str, Any], summary="销售汇总 Sales by channel, product, month")
 @replica_ok
-def sales_summary(request: HttpRequest, pk: int, year: int | None = None) -> dict[str, Any]:
-    s = selectors.sales_summary(caller(request), pk, year_or_current(year))
+def sales_summary(request: AuthedHttpRequest, pk: int, year: int | None = None) -> dict[str, Any]:
+    s = selectors.sales_summary(request.user, pk, year_or_current(year))
     return {
         "year": s.year,
         "total": s.total,
@@ -201,15 +201,15 @@ def sales_summary(request: HttpRequest, pk: int, year: int | None = None) -> dic
         "by_product": s.by_product,
         "by_month": s.by_month,
         "events": [
-            {"id": ev.pk, "name": ev.name, "start": ev.start, "total": ev.total}  # type: ignore[attr-defined]
-            for ev in selectors.sales_events_of(caller(request), pk)
+            {"id": ev.pk, "name": ev.name, "start": ev.start, "total": ev.total}
+            for ev in selectors.sales_events_of(request.user, pk)
         ],
     }
 
 
 @router.get("/enterprises/{pk}/households", response=list[dict[str, Any]], summary="受益农户 Households benefiting")
 @replica_ok
-def households(request: HttpRequest, pk: int, year: int | None = None) -> list[dict[str, Any]]:
+def households(request: AuthedHttpRequest, pk: int, year: int | None = None) -> list[dict[str, Any]]:
     return [
         {
             "household_id": b.household_id,
@@ -220,29 +220,29 @@ def households(request: HttpRequest, pk: int, year: int | None = None) -> list[d
             "by_kind": b.by_kind,
             "total": b.total,
         }
-        for b in selectors.beneficiaries(caller(request), pk, year_or_current(year))
+        for b in selectors.beneficiaries(request.user, pk, year_or_current(year))
     ]
 
 
 @router.post("/enterprises/{pk}/products", response={201: dict[str, Any]}, summary="新增产品 Add a product")
 @writes(Cap.MARKET_EDIT)
-def product_create(request: HttpRequest, pk: int, body: ProductIn) -> Status[dict[str, Any]]:
-    e = selectors.enterprise_get(caller(request), pk)
-    p = services.product_create(actor=caller(request), enterprise=e, **body.model_dump())
-    return Status(201, _product(selectors.product_get(caller(request), p.pk)))
+def product_create(request: AuthedHttpRequest, pk: int, body: ProductIn) -> Status[dict[str, Any]]:
+    e = selectors.enterprise_get(request.user, pk)
+    p = services.product_create(actor=request.user, enterprise=e, **body.model_dump())
+    return Status(201, _product(selectors.product_get(request.user, p.pk)))
 
 
 @router.post("/enterprises/{pk}/events", response={201: dict[str, Any]}, summary="销售活动 Create a sales event")
 @writes(Cap.MARKET_EDIT)
-def event_create(request: HttpRequest, pk: int, body: EventIn) -> Status[dict[str, Any]]:
-    e = selectors.enterprise_get(caller(request), pk)
-    ev = services.sales_event_create(actor=caller(request), enterprise=e, **body.model_dump())
+def event_create(request: AuthedHttpRequest, pk: int, body: EventIn) -> Status[dict[str, Any]]:
+    e = selectors.enterprise_get(request.user, pk)
+    ev = services.sales_event_create(actor=request.user, enterprise=e, **body.model_dump())
     return Status(201, {"id": ev.pk})
 
 
 @router.get("/events/{pk}", response=dict[str, Any], summary="活动销售 Sales of an event")
-def event_get(request: HttpRequest, pk: int) -> dict[str, Any]:
-    t = selectors.sales_event_totals(caller(request), pk)
+def event_get(request: AuthedHttpRequest, pk: int) -> dict[str, Any]:
+    t = selectors.sales_event_totals(request.user, pk)
     return {
         "id": t.event.pk,
         "name": t.event.name,

@@ -5,14 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from bangfu.accounts.domain.roles import Cap, writes
+from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.core.replicas import replica_ok
 from bangfu.market import selectors, services
-from bangfu.market.api._common import caller, year_or_current
+from bangfu.market.api._common import year_or_current
 from bangfu.market.domain.orders import STATE_LABELS, TABLE, OrderState
 
 if TYPE_CHECKING:
@@ -94,9 +94,9 @@ def _order(user: User, o: Order) -> dict[str, Any]:
 
 @router.get("/buyers", response=list[dict[str, Any]], summary="采购单位及完成进度 Buyers and progress")
 @replica_ok
-def buyer_list(request: HttpRequest, year: int | None = None) -> list[dict[str, Any]]:
+def buyer_list(request: AuthedHttpRequest, year: int | None = None) -> list[dict[str, Any]]:
     out = []
-    for row in selectors.buyer_progress(caller(request), year_or_current(year)):
+    for row in selectors.buyer_progress(request.user, year_or_current(year)):
         p = row.progress
         out.append(
             {
@@ -116,23 +116,23 @@ def buyer_list(request: HttpRequest, year: int | None = None) -> list[dict[str, 
 
 @router.post("/buyers", response={201: dict[str, Any]}, summary="登记采购单位 Register a buyer")
 @writes(Cap.MARKET_EDIT)
-def buyer_create(request: HttpRequest, body: BuyerIn) -> Status[dict[str, Any]]:
-    b = services.buyer_create(actor=caller(request), **body.model_dump())
+def buyer_create(request: AuthedHttpRequest, body: BuyerIn) -> Status[dict[str, Any]]:
+    b = services.buyer_create(actor=request.user, **body.model_dump())
     return Status(201, {"id": b.pk, "name": b.name})
 
 
 @router.post("/buyers/{pk}/targets", response=dict[str, Any], summary="年度采购目标 Set a yearly target")
 @writes(Cap.MARKET_EDIT)
-def target_set(request: HttpRequest, pk: int, body: TargetIn) -> dict[str, Any]:
-    b = selectors.buyer_get(caller(request), pk)
-    t = services.target_set(actor=caller(request), buyer=b, **body.model_dump())
+def target_set(request: AuthedHttpRequest, pk: int, body: TargetIn) -> dict[str, Any]:
+    b = selectors.buyer_get(request.user, pk)
+    t = services.target_set(actor=request.user, buyer=b, **body.model_dump())
     return {"year": t.year, "canteen_purchases": t.canteen_purchases, "share": t.share}
 
 
 @router.get("/orders", response=list[dict[str, Any]], summary="订单 Orders")
 @replica_ok
-def order_list(request: HttpRequest, state: str = "") -> list[dict[str, Any]]:
-    qs = selectors.orders_visible(caller(request))
+def order_list(request: AuthedHttpRequest, state: str = "") -> list[dict[str, Any]]:
+    qs = selectors.orders_visible(request.user)
     if state:
         qs = qs.filter(state=state)
     return [
@@ -151,8 +151,8 @@ def order_list(request: HttpRequest, state: str = "") -> list[dict[str, Any]]:
 
 @router.post("/orders", response={201: dict[str, Any]}, summary="下单 Place an order")
 @writes(Cap.MARKET_EDIT)
-def order_place(request: HttpRequest, body: OrderIn) -> Status[dict[str, Any]]:
-    user = caller(request)
+def order_place(request: AuthedHttpRequest, body: OrderIn) -> Status[dict[str, Any]]:
+    user = request.user
     buyer = selectors.buyer_get(user, body.buyer_id)
     lines = [(selectors.catalogue_item(ln.product_id).product, ln.quantity) for ln in body.lines]
     o = services.order_place(actor=user, buyer=buyer, lines=lines, note=body.note)
@@ -160,14 +160,14 @@ def order_place(request: HttpRequest, body: OrderIn) -> Status[dict[str, Any]]:
 
 
 @router.get("/orders/{pk}", response=dict[str, Any], summary="订单详情 Order with lines and events")
-def order_get(request: HttpRequest, pk: int) -> dict[str, Any]:
-    return _order(caller(request), selectors.order_get(caller(request), pk))
+def order_get(request: AuthedHttpRequest, pk: int) -> dict[str, Any]:
+    return _order(request.user, selectors.order_get(request.user, pk))
 
 
 @router.post("/orders/{pk}/transitions", response=dict[str, Any], summary="订单流转 Move an order on")
 @writes(Cap.MARKET_EDIT)
-def order_transition(request: HttpRequest, pk: int, body: OrderTransitionIn) -> dict[str, Any]:
-    user = caller(request)
+def order_transition(request: AuthedHttpRequest, pk: int, body: OrderTransitionIn) -> dict[str, Any]:
+    user = request.user
     o = selectors.order_get(user, pk)
     services.order_transition(actor=user, order=o, event=body.event, note=body.note)
     return _order(user, selectors.order_get(user, pk))

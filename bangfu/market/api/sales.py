@@ -6,13 +6,12 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from bangfu.accounts.domain.roles import Cap, writes
+from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.market import selectors, services
-from bangfu.market.api._common import caller
 from bangfu.market.domain import codes
 
 router = Router()
@@ -44,20 +43,20 @@ class PaymentIn(Schema):
 
 @router.post("/sales", response={201: dict[str, Any]}, summary="登记销售 Record a sale")
 @writes(Cap.MARKET_EDIT)
-def sale_create(request: HttpRequest, body: SaleIn) -> Status[dict[str, Any]]:
+def sale_create(request: AuthedHttpRequest, body: SaleIn) -> Status[dict[str, Any]]:
     data = body.model_dump()
-    p = selectors.product_get(caller(request), data.pop("product_id"))
+    p = selectors.product_get(request.user, data.pop("product_id"))
     event_id = data.pop("event_id")
-    event = selectors.sales_event_totals(caller(request), event_id).event if event_id else None
-    sale = services.sale_record(actor=caller(request), product=p, event=event, **data)
+    event = selectors.sales_event_totals(request.user, event_id).event if event_id else None
+    sale = services.sale_record(actor=request.user, product=p, event=event, **data)
     return Status(201, {"id": sale.pk, "amount": sale.amount, "online": sale.online})
 
 
 @router.post("/payments", response={201: dict[str, Any]}, summary="支付农户 Pay a linked household")
 @writes(Cap.MARKET_EDIT)
-def payment_create(request: HttpRequest, body: PaymentIn) -> Status[dict[str, Any]]:
+def payment_create(request: AuthedHttpRequest, body: PaymentIn) -> Status[dict[str, Any]]:
     data = body.model_dump()
-    e = selectors.enterprise_get(caller(request), data.pop("enterprise_id"))
-    p = services.payment_record(actor=caller(request), enterprise=e, **data)
+    e = selectors.enterprise_get(request.user, data.pop("enterprise_id"))
+    p = services.payment_record(actor=request.user, enterprise=e, **data)
     item = codes.PAYMENT_INCOME_ITEM[codes.PaymentKind(p.kind)]
     return Status(201, {"id": p.pk, "year": p.year, "amount": p.amount, "income_item": item})

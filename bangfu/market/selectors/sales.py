@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import QuerySet, Sum
 from django.db.models.functions import TruncMonth
@@ -15,6 +15,8 @@ from bangfu.market.models import Enterprise, SaleRecord, SalesEvent
 from bangfu.market.selectors.access import enterprise_get, enterprises_visible
 
 if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
     from bangfu.accounts.models import User
 
 
@@ -52,7 +54,11 @@ def sales_summary(user: User, enterprise_id: int, year: int) -> SalesSummary:
     )
 
 
-def sales_events_of(user: User, enterprise_id: int) -> list[SalesEvent]:
+class EventTotal(TypedDict):
+    total: Decimal | None  # the event's sales, summed (None: none recorded)
+
+
+def sales_events_of(user: User, enterprise_id: int) -> list[WithAnnotations[SalesEvent, EventTotal]]:
     e = enterprise_get(user, enterprise_id)
     return list(SalesEvent.objects.filter(enterprise=e).annotate(total=Sum("sales__amount")).order_by("-start"))
 
