@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from bangfu.core.errors import Forbidden, NotFound
 from bangfu.registry import services
 from bangfu.registry.models import GuaranteeCheck, Household, ResettlementSite
 
@@ -121,3 +122,12 @@ def test_a_site_out_of_sight_cannot_be_used(world, api_for) -> None:
     h3 = world.households["h3"]
     r = api_for(world.t2).put(f"{API}/households/{h3.pk}/relocation", {"site_id": site.pk}, content_type=JSON)
     assert r.status_code == 404 and not Household.objects.get(pk=h3.pk).relocated
+
+
+def test_a_site_in_an_area_the_user_sees_without_configure_is_refused_with_403(world) -> None:
+    """docs/conventions.md: inside scope without the capability is 403; site_create answered 404."""
+    with pytest.raises(Forbidden):
+        services.site_create(actor=world.t1, area_code=world.v1a.code, name="另建")
+    with pytest.raises(NotFound):
+        services.site_create(actor=world.t2, area_code=world.v1a.code, name="另建")
+    assert not ResettlementSite.objects.filter(name="另建").exists()
