@@ -18,7 +18,7 @@ from bangfu.accounts.domain.roles import ROLE_LABELS, Cap, Role, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.accounts.models import User
 from bangfu.core.domain import inputs
-from bangfu.core.errors import Forbidden, NotFound
+from bangfu.core.errors import NotFound
 from bangfu.core.excel import upload_bytes
 from bangfu.core.replicas import replica_ok
 
@@ -151,15 +151,10 @@ class LockoutLiftOut(Schema):
     cleared: int
 
 
-def _manage_users(request: AuthedHttpRequest) -> Any:
-    if not selectors.has_cap(request.user, Cap.MANAGE_USERS):
-        raise Forbidden("只有县级管理员可以解除登录锁定", "Only the county administrators may lift login locks")
-    return request.user
-
-
 @router.get("/lockouts", response=list[LockoutOut], summary="登录锁定 Locked logins of your county's users")
 def lockouts(request: AuthedHttpRequest) -> list[dict[str, Any]]:
     """Pairs (user, client address) locked now after repeated wrong passwords. Needs `manage_users`."""
+    lockout.require_lock_admin(request.user)
     return [
         {
             "user_id": lk.user.pk,
@@ -170,7 +165,7 @@ def lockouts(request: AuthedHttpRequest) -> list[dict[str, Any]]:
             "last_failure": lk.last_failure,
             "until": lk.until,
         }
-        for lk in lockout.lockouts_visible(_manage_users(request))
+        for lk in lockout.lockouts_visible(request.user)
     ]
 
 
@@ -178,7 +173,8 @@ def lockouts(request: AuthedHttpRequest) -> list[dict[str, Any]]:
 @writes(Cap.MANAGE_USERS)
 def unlock(request: AuthedHttpRequest, user_id: int, body: LockoutLiftIn) -> dict[str, Any]:
     """Clears every lock of a user of your county (all addresses); audited. 404 for other users."""
-    cleared = lockout.lockout_lift(actor=_manage_users(request), user_id=user_id, reason=_reason(body.reason))
+    lockout.require_lock_admin(request.user)
+    cleared = lockout.lockout_lift(actor=request.user, user_id=user_id, reason=_reason(body.reason))
     return {"user_id": user_id, "cleared": cleared}
 
 

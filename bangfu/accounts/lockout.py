@@ -23,7 +23,7 @@ from django.utils import timezone
 from bangfu.accounts.domain.roles import Cap
 from bangfu.accounts.models import Membership, User
 from bangfu.core.client import client_address
-from bangfu.core.errors import NotFound
+from bangfu.core.errors import Forbidden, NotFound
 from bangfu.core.services import audit_record
 
 MAX_LOCK = datetime.timedelta(hours=24)
@@ -66,6 +66,14 @@ class Lockout:
     failures: int
     last_failure: datetime.datetime
     until: datetime.datetime
+
+
+def require_lock_admin(user: User) -> None:
+    """Login locks are the account administrators' business (MANAGE_USERS): 403 for anyone else."""
+    from bangfu.accounts.selectors import has_cap
+
+    if not has_cap(user, Cap.MANAGE_USERS):
+        raise Forbidden("只有县级管理员可以解除登录锁定", "Only the county administrators may lift login locks")
 
 
 def _users_of(admin: User) -> dict[str, User]:

@@ -22,7 +22,7 @@ from bangfu.accounts.domain.duties import DUTY_PAIRS
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.areas.selectors import areas_visible
-from bangfu.core.errors import ApplicationError, Forbidden, invalid
+from bangfu.core.errors import ApplicationError, invalid
 from bangfu.core.replicas import replica_ok
 from bangfu.core.views import field_errors, reraise_access
 
@@ -94,15 +94,10 @@ def audit_export(request: AuthedHttpRequest) -> HttpResponse:
     return response
 
 
-def _require_manage_users(request: AuthedHttpRequest) -> None:
-    if not selectors.has_cap(request.user, Cap.MANAGE_USERS):
-        raise Forbidden("只有县级管理员可以解除登录锁定", "Only the county administrators may lift login locks")
-
-
 @login_required
 def lockout_list(request: AuthedHttpRequest) -> HttpResponse:
     """登录锁定: which users of the county are locked out, from which address, until when."""
-    _require_manage_users(request)
+    lockout.require_lock_admin(request.user)
     return render(request, "accounts/lockouts.html", {"lockouts": lockout.lockouts_visible(request.user)})
 
 
@@ -110,7 +105,7 @@ def lockout_list(request: AuthedHttpRequest) -> HttpResponse:
 @require_POST
 @writes(Cap.MANAGE_USERS)
 def lockout_lift(request: AuthedHttpRequest, user_id: int) -> HttpResponse:
-    _require_manage_users(request)
+    lockout.require_lock_admin(request.user)
     lockout.lockout_lift(actor=request.user, user_id=user_id, reason=request.POST.get("reason", "")[:200])
     messages.success(request, "已解除锁定 Lock lifted")
     return redirect("accounts:lockouts")
