@@ -311,7 +311,7 @@ def household_set_relocation(
     household.relocation_site = site
     household.relocated_on = day if site is not None else None
     household.relocated_from_id = from_code if site is not None else None
-    household._change_reason = reason  # type: ignore[attr-defined]
+    household._change_reason = reason
     household.save()
     _changed(household.pk)
     action = "household_set_relocation" if before is None or site is None else "household_move_site"
