@@ -383,9 +383,10 @@ def _run_once(operation: Operation) -> None:
             try:
                 result = original(request, **values)
                 temporal = operation.api.create_temporal_response(request)
-                return operation._result_to_response(request, result, temporal)  # type: ignore[return-value]
+                return operation._result_to_response(request, result, temporal)  # type: ignore[return-value]  # Ninja says HttpResponseBase; ours are HttpResponse
             except Exception as exc:  # answered as the API answers any error
-                return operation.api.on_exception(request, exc)  # type: ignore[return-value]
+                answer: HttpResponse = operation.api.on_exception(request, exc)
+                return answer
 
         return run_once(request, call)
 

@@ -123,7 +123,8 @@ def household_left(user: User, household_id: int) -> bool:
         return False
     if Household.objects.filter(pk=household_id, grid_id__in=grids).exists():
         return True  # still in the grid, which another worker now looks after
-    return Household.history.filter(id=household_id, grid_id__in=grids).exists()
+    was_there: bool = Household.history.filter(id=household_id, grid_id__in=grids).exists()
+    return was_there
 
 
 @dataclass(frozen=True)

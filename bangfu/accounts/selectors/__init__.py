@@ -22,7 +22,9 @@ from bangfu.accounts.domain.duties import DUTY_PAIRS, covers, in_force
 from bangfu.accounts.domain.roles import CAPABILITIES, ROLE_LABELS, Cap, Role
 from bangfu.accounts.models import AccountPolicy, ApiToken, Delegation, Membership, User
 from bangfu.accounts.selectors.memberships import capabilities_of as capabilities_of  # re-exported
-from bangfu.accounts.selectors.memberships import current_q, has_cap, memberships_of
+from bangfu.accounts.selectors.memberships import current_q as current_q  # re-exported
+from bangfu.accounts.selectors.memberships import has_cap as has_cap  # re-exported
+from bangfu.accounts.selectors.memberships import memberships_of as memberships_of  # re-exported
 from bangfu.accounts.selectors.memberships import may_write as may_write  # re-exported
 from bangfu.areas.domain.codes import SIGNIFICANT, level_of
 from bangfu.core import selectors as core_selectors

@@ -25,7 +25,7 @@ def memberships_of(user: User) -> list[Membership]:
     cached = getattr(user, "_bangfu_memberships", None)
     if cached is None:
         cached = list(Membership.objects.filter(current_q(), user=user).select_related("area"))
-        user._bangfu_memberships = cached  # type: ignore[attr-defined]
+        user._bangfu_memberships = cached
     return cached
 
 
