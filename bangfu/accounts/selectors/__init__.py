@@ -24,8 +24,8 @@ from bangfu.accounts.models import AccountPolicy, ApiToken, Delegation, Membersh
 from bangfu.accounts.selectors.memberships import capabilities_of as capabilities_of  # re-exported
 from bangfu.accounts.selectors.memberships import current_q as current_q  # re-exported
 from bangfu.accounts.selectors.memberships import has_cap as has_cap  # re-exported
-from bangfu.accounts.selectors.memberships import memberships_of as memberships_of  # re-exported
 from bangfu.accounts.selectors.memberships import may_write as may_write  # re-exported
+from bangfu.accounts.selectors.memberships import memberships_of as memberships_of  # re-exported
 from bangfu.areas.domain.codes import SIGNIFICANT, level_of
 from bangfu.core import selectors as core_selectors
 from bangfu.core.errors import Forbidden, NotFound
