@@ -29,7 +29,7 @@ from bangfu.rules import selectors as rules
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
-    from bangfu.areas.models import Area
+    from bangfu.areas.models import Area, Grid
 
 SHOWN = 5  # names listed in a "missing" line before "…and N more"
 
@@ -135,7 +135,7 @@ def _areas_step(townships: list[Area], villages: list[Area]) -> Step:
     return step
 
 
-def _grids_step(villages: list[Area], grids: list) -> Step:  # type: ignore[type-arg]
+def _grids_step(villages: list[Area], grids: list[Grid]) -> Step:
     step = Step("grids", "网格和网格员", "Grids and grid workers")
     step.links = [
         _link("导入网格", "Import grids", "areas:grid_import"),

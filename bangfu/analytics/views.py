@@ -189,8 +189,7 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
 def tasks(request: AuthedHttpRequest) -> HttpResponse:
     """Today's work in order of urgency, one tap from each task to its form; nothing heavy (no chart
     library, no htmx): the first screen of a grid worker on a weak line (issue #15)."""
-    if not has_cap(request.user, Cap.LOG_VISITS):
-        raise NotFound()
+    areas.require_somewhere(request.user, Cap.LOG_VISITS)
     w = worklist.worklist(request.user, timezone.localdate())
     return render(request, "analytics/tasks.html", {"w": w, "here": request.path})
 
@@ -201,8 +200,7 @@ def offline_data(request: AuthedHttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         body = problem(401, "unauthenticated", "请先登录后再同步", "Sign in to sync")
         return problem_response(body, 401)
-    if not has_cap(request.user, Cap.LOG_VISITS):
-        raise NotFound()
+    areas.require_somewhere(request.user, Cap.LOG_VISITS)
     data = worklist.offline_data(request.user, timezone.localdate(), get_token(request))
     data["generated_at"] = timezone.localtime().isoformat(timespec="seconds")
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})

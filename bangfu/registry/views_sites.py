@@ -32,14 +32,9 @@ SITE_FORM_FIELDS = ["name", "area", "kind", "community", "address", "planned_hou
 SHOWN_PROBLEMS = 500
 
 
-def _require(request: AuthedHttpRequest, cap: Cap) -> None:
-    if not has_cap(request.user, cap):
-        raise NotFound()
-
-
 @login_required
 def site_list(request: AuthedHttpRequest) -> HttpResponse:
-    _require(request, Cap.VIEW_PEOPLE)
+    areas.require_somewhere(request.user, Cap.VIEW_PEOPLE)
     ctx = {
         "sites": selectors.sites_with_counts(request.user),
         "unplaced": selectors.relocated_unplaced(request.user),
@@ -61,7 +56,7 @@ def _site_changes(values: dict[str, Any]) -> dict[str, Any]:
 @login_required
 @writes(Cap.CONFIGURE)
 def site_new(request: AuthedHttpRequest) -> HttpResponse:
-    _require(request, Cap.CONFIGURE)
+    areas.require_somewhere(request.user, Cap.CONFIGURE)
     return form_post(
         request,
         template="registry/site_form.html",
@@ -77,7 +72,7 @@ def site_new(request: AuthedHttpRequest) -> HttpResponse:
 @writes(Cap.CONFIGURE)
 def site_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     site = selectors.site_get(request.user, pk)
-    _require(request, Cap.CONFIGURE)
+    areas.require_somewhere(request.user, Cap.CONFIGURE)
 
     def run(v: dict[str, str]) -> object:
         v["area"] = site.area_id  # the area decides who sees the site: it stays
@@ -160,7 +155,7 @@ def _household_to_place(request: AuthedHttpRequest, number: str) -> Household:
 def household_relocation(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The household's site: place it, move it to another site, or take it off the sites."""
     h = selectors.household_get(request.user, pk)
-    _require(request, Cap.EDIT_REGISTRY)
+    areas.require_somewhere(request.user, Cap.EDIT_REGISTRY)
     sites = selectors.sites_visible(request.user).select_related("area").order_by("area_id", "name")
     ctx: dict[str, Any] = {"h": h, "sites": sites, "errors": {}}
 
@@ -193,7 +188,7 @@ def household_relocation(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def sites_template(request: AuthedHttpRequest) -> HttpResponse:
-    _require(request, Cap.EDIT_REGISTRY)
+    areas.require_somewhere(request.user, Cap.EDIT_REGISTRY)
     response = HttpResponse(placement.template_workbook(request.user), content_type=XLSX)
     response["Content-Disposition"] = "attachment; filename*=UTF-8''site-placement-template.xlsx"
     return response
@@ -203,7 +198,7 @@ def sites_template(request: AuthedHttpRequest) -> HttpResponse:
 @writes(Cap.EDIT_REGISTRY)
 def sites_import(request: AuthedHttpRequest) -> HttpResponse:
     """GET: the upload form. POST: place every household of the file, or none, with the report by row."""
-    _require(request, Cap.EDIT_REGISTRY)
+    areas.require_somewhere(request.user, Cap.EDIT_REGISTRY)
     ctx: dict[str, Any] = {}
     if request.method == "POST":
         upload = request.FILES.get("file")
