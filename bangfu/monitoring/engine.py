@@ -1,6 +1,6 @@
 """The batch screening engine: read narrow columns set-wise into Arrow, evaluate in DuckDB.
 
-Fetch, compute, persist (design.md §6.4): a fixed number of reads whatever the number of
+Fetch, compute, persist (design guide §6.4): a fixed number of reads whatever the number of
 households (households, statements, seriously ill members, feed rows in the window, guarantee
 checks, open warnings), one DuckDB query per window kind that builds every household's facts and
 tests every rule of every rule set in force, then one bulk insert of the new warnings.
@@ -23,6 +23,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.csv as pacsv
 from django.db import connection
+from django.utils import timezone
 
 from bangfu.monitoring import sentences
 from bangfu.monitoring.domain import lifecycle, recurrence
@@ -31,7 +32,7 @@ from bangfu.monitoring.sources import Query, read_here, read_many, table
 from bangfu.registry.domain.codes import SERIOUS_HEALTH
 from bangfu.registry.domain.income import Purpose, income_year
 from bangfu.rules.domain.evaluate import explain, to_sql
-from bangfu.rules.domain.facts import COLUMNS, HouseholdFacts
+from bangfu.rules.domain.facts import COLUMNS, FEED_FACTS, HouseholdFacts
 from bangfu.rules.domain.rules import Rule, RuleSetDef
 from bangfu.rules.domain.windows import window_for
 
@@ -103,7 +104,7 @@ def _fen(col: str) -> str:
 # Which read provides which fact columns; the households read is always made.
 READS: dict[str, frozenset[str]] = {
     "st": frozenset({"per_capita_income", "per_capita_income_prev", "per_capita_delta", "net_income"}),
-    "fr": frozenset({"medical_oop", "school_costs", "disaster_loss", "job_loss", "assistance_ended", "deaths"}),
+    "fr": frozenset(FEED_FACTS),
     "sick": frozenset({"serious_ill_or_disabled"}),
     "gc": frozenset({"guarantee_failures"}),
 }
@@ -276,15 +277,10 @@ def _facts_sql(start: dt.date, present: set[str]) -> str:
     kinds = sorted(set(FEED_KIND.values()))
     rows_max = ", ".join(f"MAX(id) FILTER (WHERE kind = '{k}') AS row_{k}" for k in kinds)
     cols += "".join(f", CAST(COALESCE(ev.row_{k}, 0) AS BIGINT) AS row_{k}" for k in kinds)
+    # Each feed fact's aggregate, as the vocabulary declares it (rules.domain.facts.FeedMeasure.sql).
+    feed_facts = ", ".join(f"{m.sql()} AS {fact}" for fact, m in FEED_FACTS.items())
     return f"""
-    WITH ev AS (SELECT household_id,
-                  SUM(CASE WHEN kind = 'medical' THEN amount ELSE 0 END) AS medical_oop,
-                  SUM(CASE WHEN kind = 'school' THEN amount ELSE 0 END) AS school_costs,
-                  SUM(CASE WHEN kind = 'disaster' THEN amount ELSE 0 END) AS disaster_loss,
-                  COUNT(*) FILTER (WHERE kind = 'employment' AND event = '失业') AS job_loss,
-                  COUNT(*) FILTER (WHERE kind = 'assistance' AND event LIKE '%终止') AS assistance_ended,
-                  COUNT(*) FILTER (WHERE kind = 'death') AS deaths,
-                  {rows_max}
+    WITH ev AS (SELECT household_id, {feed_facts}, {rows_max}
                 FROM fr WHERE d >= '{start.isoformat()}' GROUP BY household_id),
          sk AS (SELECT household_id, COUNT(DISTINCT member_id) AS n FROM sick GROUP BY household_id),
          g AS (SELECT household_id, arg_max(fails, checked_on || '#' || lpad(CAST(id AS VARCHAR), 20, '0')) AS fails
@@ -430,7 +426,7 @@ def new_warnings(
     """
     if hits.num_rows == 0 or "ruleset_id" not in hits.column_names:
         return NEW_SCHEMA.empty_table()
-    as_of = as_of or dt.date.today()
+    as_of = as_of or timezone.localdate()
     con = duckdb.connect()
     for macro in sentences.MACROS:
         con.execute(macro)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from bangfu.rules.domain.evaluate import _rhs_label, conditions, fmt, to_sql
+from bangfu.rules.domain.evaluate import conditions, fmt, rhs_label, to_sql
 from bangfu.rules.domain.facts import FACTS, Unit
 from bangfu.rules.domain.rules import OPS, Condition, Rule, RuleSetDef
 
@@ -69,7 +69,7 @@ def _value_sql(fact: str) -> tuple[str, str]:
     text = f"CAST(fen({fact}) AS VARCHAR)"
     if f.unit == Unit.FLAG:
         return text, f"CASE WHEN {fact} <> 0 THEN '是' ELSE '否' END"
-    return text, text + (" || ' 项'" if fact == "guarantee_failures" else " || ' 人'")
+    return text, text + f" || ' {f.counted}'"
 
 
 def _rhs_sql(c: Condition, rs: RuleSetDef) -> tuple[str, str]:
@@ -88,7 +88,7 @@ def columns(rule: Rule, rs: RuleSetDef) -> tuple[str, str, str]:
         value, shown = _value_sql(c.fact)
         rhs, rhs_shown = _rhs_sql(c, rs)
         head = _q(f"{FACTS[c.fact].zh} ")
-        middle = _q(f"，{OPS[c.op]}{_rhs_label(c)} ")
+        middle = _q(f"，{OPS[c.op]}{rhs_label(c)} ")
         sentence.append(f"CASE WHEN {holds} THEN {head} || {shown} || {middle} || {rhs_shown} END")
         used.append(f"CASE WHEN {holds} THEN {_q(f'"{c.fact}": "')} || {value} || '\"' END")
         limits.append(f"CASE WHEN {holds} THEN {_q(f'"{c.fact}": "')} || {rhs} || '\"' END")

@@ -11,7 +11,6 @@ from ninja import Router, Schema, Status
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.core.replicas import replica_ok
-from bangfu.monitoring import services as monitoring
 from bangfu.rules import selectors, services
 from bangfu.rules.domain.facts import FACTS
 
@@ -73,7 +72,7 @@ def ruleset_detail(request: AuthedHttpRequest, pk: int) -> dict[str, Any]:
 def ruleset_preview(request: AuthedHttpRequest, pk: int) -> dict[str, Any]:
     """Households the version would flag today, by township, with those added and removed."""
     rs = selectors.ruleset_get(request.user, pk)
-    return monitoring.ruleset_preview(actor=request.user, ruleset=rs, as_of=timezone.localdate())
+    return selectors.ruleset_preview(actor=request.user, ruleset=rs, as_of=timezone.localdate())
 
 
 # --- drafts and publishing: the rule editor page's services ------------------------------------------

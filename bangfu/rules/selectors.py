@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q, QuerySet
 
 from bangfu.accounts.domain.roles import Cap
@@ -92,3 +93,24 @@ def lines_visible(user: User) -> QuerySet[MonitoringLine]:
     scope = areas.scope_for(user, Cap.CONFIGURE)
     above = {pfx.ljust(12, "0") for p in scope.prefixes for pfx in (p[:2], p[:4], p[:6]) if pfx}
     return MonitoringLine.objects.filter(scope.q(village="area_id", grid=None) | Q(area_id__in=above))
+
+
+# --- the editor's preview ----------------------------------------------------------------------------
+# What publishing a draft would change is computed by the screening engine, which lives in monitoring,
+# above rules. Rules imports no app above it: monitoring hands its preview over in its AppConfig.ready
+# (`preview_by(monitoring.services.ruleset_preview)`), and the rule editor's page and API call this.
+
+type Preview = Callable[..., dict[str, Any]]
+_PREVIEW: list[Preview] = []
+
+
+def preview_by(run: Preview) -> None:
+    """Register the function that previews a draft (keyword arguments actor, ruleset, as_of)."""
+    _PREVIEW[:] = [run]
+
+
+def ruleset_preview(*, actor: User, ruleset: RuleSet, as_of: dt.date) -> dict[str, Any]:
+    """Households the version would flag on `as_of`, by township, with those added and removed."""
+    if not _PREVIEW:  # a deployment without bangfu.monitoring in INSTALLED_APPS
+        raise ImproperlyConfigured("The rule editor's preview needs bangfu.monitoring (it registers the preview)")
+    return _PREVIEW[0](actor=actor, ruleset=ruleset, as_of=as_of)

@@ -17,7 +17,6 @@ from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.areas.selectors import scope_for
 from bangfu.core.errors import ApplicationError, FieldProblem, NotFound, ValidationFailed
 from bangfu.core.views import field_errors, reraise_access
-from bangfu.monitoring import services as monitoring
 from bangfu.rules import selectors, services
 from bangfu.rules.domain.defaults import PARAM_LABELS
 from bangfu.rules.domain.facts import FACTS
@@ -148,7 +147,7 @@ def ruleset_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             )
             rs = selectors.ruleset_get(request.user, pk)
             if action == "preview":
-                preview = monitoring.ruleset_preview(actor=request.user, ruleset=rs, as_of=timezone.localdate())
+                preview = selectors.ruleset_preview(actor=request.user, ruleset=rs, as_of=timezone.localdate())
             else:
                 messages.success(request, "草稿已保存 Draft saved")
                 return redirect("rules:ruleset_detail", pk=pk)

@@ -1,4 +1,4 @@
-"""A decided warning stays decided (shared/domain.md §1.5): when it may come back, and why.
+"""A decided warning stays decided (the domain brief §1.5): when it may come back, and why.
 
 A warning is keyed by household, rule and the source of its facts: the department rows the rule
 reads (the newest row's id, and the sum of the money those rows report) and the income statement's
@@ -18,20 +18,14 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from bangfu.rules.domain import facts
 from bangfu.rules.domain.evaluate import conditions
 from bangfu.rules.domain.facts import FACTS
 from bangfu.rules.domain.rules import Rule
 
 RECHECK_PARAM = "recheck_days"
-FEED_FACTS = {
-    "medical_oop": "medical",
-    "school_costs": "school",
-    "disaster_loss": "disaster",
-    "job_loss": "employment",
-    "assistance_ended": "assistance",
-    "deaths": "death",
-}
-MONEY_FEED_FACTS = ("medical_oop", "school_costs", "disaster_loss")
+FEED_FACTS = {code: m.kind for code, m in facts.FEED_FACTS.items()}  # fact → the feed it is read from
+MONEY_FEED_FACTS = tuple(code for code, m in facts.FEED_FACTS.items() if m.sums_amount)
 STATEMENT_FACTS = frozenset({"per_capita_income", "per_capita_income_prev", "per_capita_delta", "net_income"})
 DECIDED_LABELS = {"dismissed": "已排除", "escalated": "已转监测"}
 

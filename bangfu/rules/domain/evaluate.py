@@ -90,11 +90,12 @@ def explain(rule: Rule, rs: RuleSetDef, facts: HouseholdFacts) -> Hit:
         value, rhs = fact_value(c.fact, facts), operand(c, rs, facts)
         used.append((c.fact, str(value)))
         limits.append((c.fact, str(rhs)))
-        parts.append(f"{FACTS[c.fact].zh} {fmt(c.fact, value)}，{OPS[c.op]}{_rhs_label(c)} {fmt(c.fact, rhs)}")
+        parts.append(f"{FACTS[c.fact].zh} {fmt(c.fact, value)}，{OPS[c.op]}{rhs_label(c)} {fmt(c.fact, rhs)}")
     return Hit(facts.household_id, rule.code, tuple(used), tuple(limits), "；".join(parts))
 
 
-def _rhs_label(c: Condition) -> str:
+def rhs_label(c: Condition) -> str:
+    """What the threshold is called in the sentence: another fact's name, 阈值 for a parameter, or nothing."""
     if c.ref:
         return FACTS[c.ref].zh
     return "阈值" if c.param else ""
@@ -110,7 +111,7 @@ def fmt(fact: str, value: Decimal | None) -> str:
         return f"{(value * 100).quantize(Decimal('0.1'))}%"
     if unit == Unit.FLAG:
         return "是" if value else "否"
-    return f"{int(value)} 人" if fact != "guarantee_failures" else f"{int(value)} 项"
+    return f"{int(value)} {FACTS[fact].counted}"
 
 
 def to_sql(node: Node, rs: RuleSetDef, money_scale: int = 1) -> str:
