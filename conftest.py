@@ -1,4 +1,4 @@
-"""Shared pytest fixtures (see bangfu/core/testing.py for the test county)."""
+"""Shared pytest fixtures (see bangfu/testing/__init__.py for the test county)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture
 def world(db):
-    from bangfu.core.testing import world as build
+    from bangfu.testing import world as build
 
     return build()
 
@@ -82,7 +82,7 @@ def _browser():
 @pytest.fixture
 def browser_page(_browser, live_server):
     """browser_page(user=None, viewport=None) → a Playwright page; logged in as `user` when given."""
-    from bangfu.core.testing import PASSWORD
+    from bangfu.testing import PASSWORD
 
     contexts = []
 

@@ -270,8 +270,8 @@ def matrix(world):
     from bangfu.accounts.domain.roles import Role
     from bangfu.areas import services as areas
     from bangfu.casework import services as casework
-    from bangfu.core.testing import PASSWORD, new_household
     from bangfu.registry import services as registry
+    from bangfu.testing import PASSWORD, new_household
 
     h1 = world.households["h1"]
     member = h1.members.first()

@@ -100,8 +100,8 @@ def _existing_ids() -> list[int]:
 def fuzz_world(transactional_db):
     """The test county, plus a scheme with a claim and an open case for the fuzzer to find."""
     from bangfu.casework import services as casework
-    from bangfu.core.testing import world
     from bangfu.insurance.tests import helpers as insurance
+    from bangfu.testing import world
 
     w = world()
     h1 = w.households["h1"]

@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 import pytest
 
 from bangfu.casework.tests.conftest import params  # noqa: F401  (visit obligations of the county)
-from bangfu.core.testing import PASSWORD
+from bangfu.testing import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -17,7 +17,7 @@ from bangfu.areas import services as areas
 from bangfu.areas.models import Grid, GridWorkerTerm
 from bangfu.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from bangfu.core.models import AuditEvent
-from bangfu.core.testing import PASSWORD
+from bangfu.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from bangfu.accounts.models import Membership, User
 from bangfu.areas import services as areas
 from bangfu.areas.models import Grid
 from bangfu.core.models import AuditEvent
-from bangfu.core.testing import PASSWORD
+from bangfu.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -20,13 +20,13 @@ from bangfu.accounts.domain.roles import Role
 from bangfu.areas import services as areas
 from bangfu.areas.domain.codes import common_area
 from bangfu.core.models import AuditEvent
-from bangfu.core.testing import PASSWORD, new_household
 from bangfu.employment.domain.transitions import Event as WorkshopEvent
 from bangfu.insurance.domain.workflow import Event as ClaimEvent
 from bangfu.market.domain.certification import Action
 from bangfu.market.domain.orders import TABLE as ORDER_TABLE
 from bangfu.monitoring.domain.lifecycle import TABLE as WARNING_TABLE
 from bangfu.registry import services as registry
+from bangfu.testing import PASSWORD, new_household
 
 pytestmark = pytest.mark.django_db
 YEAR = timezone.localdate().year

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from bangfu.accounts.models import ApiToken
-from bangfu.core.testing import PASSWORD
+from bangfu.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

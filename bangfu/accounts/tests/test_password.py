@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from bangfu.core.models import AuditEvent
-from bangfu.core.testing import PASSWORD
+from bangfu.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 NEW = "Xuekou-shan-2027"

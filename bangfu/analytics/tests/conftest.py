@@ -10,10 +10,10 @@ import pytest
 from django.utils import timezone
 
 from bangfu.casework import services as casework
-from bangfu.core.testing import new_household
 from bangfu.monitoring import services as monitoring
 from bangfu.monitoring.tests.helpers import feed_row, rules_in_force
 from bangfu.registry import services as registry
+from bangfu.testing import new_household
 
 
 def monitor(h: Any, kind: str, since: dt.date, eliminated: dt.date | None = None) -> None:

@@ -1,4 +1,4 @@
-"""Dashboard, reports and timeline pages, each with the access trio of design.md §7."""
+"""Dashboard, reports and timeline pages, each with the access trio of design guide §7."""
 
 from __future__ import annotations
 

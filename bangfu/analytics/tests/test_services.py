@@ -14,7 +14,7 @@ from bangfu.analytics.domain.periods import month_of, year_of
 from bangfu.analytics.models import IndicatorRun, IndicatorValue
 from bangfu.core.errors import ValidationFailed
 from bangfu.core.models import AuditEvent
-from bangfu.core.testing import new_household
+from bangfu.testing import new_household
 
 pytestmark = pytest.mark.django_db
 

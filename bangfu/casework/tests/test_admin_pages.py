@@ -16,7 +16,7 @@ from bangfu.areas import services as areas
 from bangfu.casework import services
 from bangfu.casework.models import CalendarDay, Case, CaseParameters, VisitObligation
 from bangfu.core.models import AuditEvent
-from bangfu.core.testing import PASSWORD, new_household
+from bangfu.testing import PASSWORD, new_household
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()

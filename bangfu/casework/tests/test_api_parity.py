@@ -14,7 +14,7 @@ from bangfu.accounts.domain.roles import Role
 from bangfu.areas import services as areas
 from bangfu.casework import services
 from bangfu.casework.models import CalendarDay, CaseParameters, Measure, VisitObligation
-from bangfu.core.testing import PASSWORD, new_household
+from bangfu.testing import PASSWORD, new_household
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/casework"

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bangfu.casework import selectors, services
-from bangfu.core.testing import new_household
 from bangfu.registry import services as registry
+from bangfu.testing import new_household
 
 pytestmark = pytest.mark.django_db
 

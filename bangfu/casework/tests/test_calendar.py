@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from bangfu.casework import selectors, services
 from bangfu.casework.models import CalendarDay
@@ -71,7 +72,7 @@ def test_a_local_day_goes_on_top_of_the_national_calendar(world, params) -> None
 
 
 def test_settings_page_warns_when_next_years_calendar_is_missing(world, params, client_for) -> None:
-    next_year = dt.date.today().year + 1
+    next_year = timezone.localdate().year + 1
     page = client_for(world.county).get(reverse("casework:config")).content.decode()
     assert 'id="calendar-missing"' in page and f"尚未录入{next_year}年全国节假日安排" in page
     services.calendar_day_set(actor=None, date=dt.date(next_year, 1, 1), name="元旦")

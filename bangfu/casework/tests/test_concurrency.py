@@ -17,6 +17,7 @@ from bangfu.casework.domain.procedure import State
 from bangfu.casework.models import Case, CaseEvent
 from bangfu.casework.tests.test_services import day, open_case, run_to
 from bangfu.core.errors import ApplicationError, Conflict
+from bangfu.testing.concurrency import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -83,21 +84,13 @@ def test_concurrent_reports_on_one_household_open_one_live_case(world, params, m
 
     monkeypatch.setattr(case_services, "set_state", set_state_together)
     h = world.households["h1"]
-    results: list[Any] = [None] * REPORTERS
-
-    def report(i: int) -> None:
-        try:
-            results[i] = services.case_open(actor=world.gw1, household=h, source="grid", summary=f"报告{i}")
-        except Exception as exc:  # the defect would show as duplicates; an IntegrityError would be a 500
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=report, args=(i,)) for i in range(REPORTERS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    # the defect would show as duplicates; an IntegrityError would be a 500
+    results = race(
+        [
+            lambda i=i: services.case_open(actor=world.gw1, household=h, source="grid", summary=f"报告{i}")
+            for i in range(REPORTERS)
+        ]
+    )
 
     assert all(isinstance(r, Case) for r in results), results
     live = Case.objects.filter(household=h).exclude(state=State.REJECTED)

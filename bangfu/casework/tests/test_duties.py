@@ -15,7 +15,7 @@ from bangfu.casework.domain.procedure import State
 from bangfu.casework.models import Case, CaseEvent, PublicNotice
 from bangfu.casework.tests.test_services import TODAY, _monitored, day, open_case, run_to
 from bangfu.core.errors import Forbidden
-from bangfu.core.testing import PASSWORD
+from bangfu.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

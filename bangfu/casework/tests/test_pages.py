@@ -12,7 +12,7 @@ from django.utils import timezone
 from bangfu.casework import services
 from bangfu.casework.domain.procedure import State
 from bangfu.casework.models import Case, PublicNotice, SelfReportAttempt, Visit
-from bangfu.core.testing import new_id_number
+from bangfu.testing import new_id_number
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()

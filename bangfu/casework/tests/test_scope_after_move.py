@@ -19,9 +19,9 @@ from bangfu.casework import selectors, services
 from bangfu.casework.domain.procedure import State
 from bangfu.casework.models import Case, Measure, PublicNotice, Visit
 from bangfu.casework.tests.test_services import open_case, run_to
-from bangfu.core.testing import PASSWORD
 from bangfu.monitoring.models import Warning
 from bangfu.monitoring.tests.helpers import rules_in_force
+from bangfu.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

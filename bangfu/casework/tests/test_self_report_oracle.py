@@ -9,8 +9,8 @@ from bangfu.casework.domain.procedure import State
 from bangfu.casework.models import Case
 from bangfu.casework.tests.test_pages import _no_token, _report
 from bangfu.casework.tests.test_services import open_case, run_to
-from bangfu.core.testing import new_id_number
 from bangfu.registry.selectors import member_full_id
+from bangfu.testing import new_id_number
 
 pytestmark = pytest.mark.django_db
 

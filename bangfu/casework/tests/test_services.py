@@ -244,7 +244,7 @@ def _monitored(world) -> Case:
 def test_elimination_reads_the_last_complete_year_not_this_years_partial_statement(world, params) -> None:
     """颜世龙: last year 26,800 yuan for four people (6,700 each) is his income; this year's statement
     holds only the 8,120 insurance payout so far (2,030 each) and must not refuse the elimination."""
-    from bangfu.core.testing import new_household
+    from bangfu.testing import new_household
 
     h = new_household(world.v1a, world.g1, members=4)
     case = run_to(
@@ -420,7 +420,7 @@ def test_concurrent_looking_double_approval_is_refused_the_second_time(world, pa
 
 def test_grid_placement_balances_and_worker_replacement_keeps_history(world, params) -> None:
     from bangfu.areas.selectors import grids_visible
-    from bangfu.core.testing import new_household
+    from bangfu.testing import new_household
 
     services.params_set(
         actor=None,

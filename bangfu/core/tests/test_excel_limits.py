@@ -17,7 +17,7 @@ import pytest
 
 from bangfu.core import excel
 from bangfu.core.errors import ApplicationError
-from bangfu.core.testing import bomb_xlsx, xlsx_parts
+from bangfu.testing import bomb_xlsx, xlsx_parts
 
 MB = 1024 * 1024
 

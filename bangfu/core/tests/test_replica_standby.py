@@ -30,7 +30,7 @@ from django.test.utils import CaptureQueriesContext
 
 from bangfu.accounts import services as accounts
 from bangfu.core import replicas
-from bangfu.core.testing import new_household
+from bangfu.testing import new_household
 
 pytestmark = [pytest.mark.postgres, pytest.mark.replica, pytest.mark.django_db(transaction=True)]
 

@@ -14,10 +14,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from bangfu.accounts import services as accounts
 from bangfu.accounts.domain.roles import Role
 from bangfu.areas.models import Area
-from bangfu.core.testing import bomb_xlsx
 from bangfu.core.tests.test_excel_limits import small_memory
 from bangfu.monitoring.models import FeedBatch
 from bangfu.registry.models import Household
+from bangfu.testing import bomb_xlsx
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,9 @@ import pytest
 
 from bangfu.accounts import services as accounts
 from bangfu.accounts.domain.roles import Role
-from bangfu.core.testing import PASSWORD, member_fields, new_id_number
 from bangfu.employment import services
 from bangfu.registry import services as registry
+from bangfu.testing import PASSWORD, member_fields, new_id_number
 
 CREDIT = "91511133MA62XXXX0N"  # the knitting company (fictitious, valid check character)
 OTHER_CREDIT = "91511133MA62YYYY1F"

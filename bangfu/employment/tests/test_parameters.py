@@ -16,11 +16,11 @@ from bangfu.accounts import services as accounts
 from bangfu.accounts.domain.roles import Role
 from bangfu.areas import services as areas
 from bangfu.core.models import AuditEvent
-from bangfu.core.testing import PASSWORD
 from bangfu.employment import selectors, services
 from bangfu.employment.models import EmploymentPolicy
 from bangfu.employment.tests.conftest import POLICY, Story
 from bangfu.employment.views.parameters import EN_LABELS
+from bangfu.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 URL = reverse("employment:parameters")

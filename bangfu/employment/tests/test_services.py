@@ -90,8 +90,8 @@ def test_recognition_guard_then_transition_recorded(story: Story) -> None:
         hire(story.world.t1, story, p)
     assert len(people) == 4
     extra = story.liming[0]
-    from bangfu.core.testing import member_fields, new_id_number
     from bangfu.registry import services as reg
+    from bangfu.testing import member_fields, new_id_number
 
     fifth = reg.member_add(
         actor=None,

@@ -8,9 +8,9 @@ from typing import Any
 
 from bangfu.accounts import services as accounts
 from bangfu.accounts.domain.roles import Role
-from bangfu.core.testing import PASSWORD
 from bangfu.insurance import services
 from bangfu.insurance.models import Claim, Scheme
+from bangfu.testing import PASSWORD
 
 YEAR = 2026
 APPLIED = dt.date(YEAR, 1, 12)

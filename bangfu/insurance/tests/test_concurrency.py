@@ -6,41 +6,19 @@ TransactionTestCase semantics (transaction=True) and cleans up by flushing.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from bangfu.core.errors import ApplicationError
 from bangfu.insurance import services
 from bangfu.insurance.models import Claim, ClaimEvent, LedgerEntry, Payment
 from bangfu.insurance.tests.helpers import PAID, YEAR, scheme, submit, to_calculated
+from bangfu.testing.concurrency import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _race(attempts: list[Callable[[], Any]]) -> list[object]:
-    """Start all attempts at the same moment; return each one's result or exception."""
-    barrier = threading.Barrier(len(attempts))
-    results: list[object] = [None] * len(attempts)
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = attempts[i]()
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(attempts))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
 
 
 @pytest.fixture
@@ -60,7 +38,7 @@ def test_concurrent_payment_requests_pay_once(world) -> None:
     def pay(ref: str) -> Callable[[], Any]:
         return lambda: services.claim_pay(actor=world.insurer, claim_id=claim.pk, reference=ref, paid_on=PAID)
 
-    results = _race([pay(f"TB-{i}") for i in range(6)])
+    results = race([pay(f"TB-{i}") for i in range(6)])
     paid = [r for r in results if isinstance(r, Payment)]
     refused = [r for r in results if isinstance(r, ApplicationError)]
     assert len(paid) == 1 and len(refused) == 5, results
@@ -80,7 +58,7 @@ def test_concurrent_approvals_approve_once(world) -> None:
     def approve() -> Claim:
         return services.claim_approve(actor=world.county, claim_id=claim.pk, on=dt.date(YEAR, 3, 20))
 
-    results = _race([approve for _ in range(4)])
+    results = race([approve for _ in range(4)])
     assert sum(isinstance(r, Claim) for r in results) == 1, results
     assert ClaimEvent.objects.filter(claim=claim, event="approve").count() == 1
 
@@ -90,7 +68,7 @@ def test_the_same_bill_filed_twice_at_once_makes_one_claim(world) -> None:
     """The household row lock serialises filing, so the second identical claim sees the first."""
     scheme(world.county, world.area_county.code)
     h1 = world.households["h1"].pk
-    results = _race([lambda: submit(world.gw1, h1), lambda: submit(world.county, h1), lambda: submit(world.t1, h1)])
+    results = race([lambda: submit(world.gw1, h1), lambda: submit(world.county, h1), lambda: submit(world.t1, h1)])
     made = [r for r in results if isinstance(r, Claim)]
     refused = [r for r in results if isinstance(r, ApplicationError)]
     assert len(made) == 1 and len(refused) == 2, results

@@ -10,7 +10,7 @@ import pytest
 
 from bangfu.core.domain.workflow import StepRefused
 from bangfu.insurance.domain.eligibility import ClaimFacts, Terms, assess
-from bangfu.insurance.domain.fund import FundFigures, insured_persons, premium_due, service_fee, settle
+from bangfu.insurance.domain.fund import FundFigures, premium_due, service_fee, settle
 from bangfu.insurance.domain.payout import Band, Tiers
 from bangfu.insurance.domain.reports import summarise
 from bangfu.insurance.domain.workflow import TABLE, Event, GuardFacts, Status
@@ -131,7 +131,6 @@ def test_fund_balance_loss_ratio_and_settlement() -> None:
     assert settle(short, carry_over=True, deficit_topup=False).topup == 0
     assert FundFigures().loss_ratio is None
     assert premium_due(10000, D("45")) == D("450000.00")
-    assert insured_persons("share", share=D("0.10"), fixed=0, rural_population=188440, group_people=0) == 18844
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,10 @@ from bangfu.accounts import services as accounts
 from bangfu.accounts.domain.roles import Role
 from bangfu.core.errors import Forbidden
 from bangfu.core.models import AuditEvent
-from bangfu.core.testing import PASSWORD
 from bangfu.insurance import services
 from bangfu.insurance.models import Claim, ClaimEvent
 from bangfu.insurance.tests.helpers import YEAR, scheme, submit
+from bangfu.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

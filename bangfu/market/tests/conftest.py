@@ -14,9 +14,9 @@ from django.utils import timezone
 from bangfu.accounts import services as accounts
 from bangfu.accounts.domain.roles import Role
 from bangfu.core.domain.credit_code import make
-from bangfu.core.testing import PASSWORD
 from bangfu.market import services
 from bangfu.market.domain.codes import ParamKey
+from bangfu.testing import PASSWORD
 
 
 @dataclass

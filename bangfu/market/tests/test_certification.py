@@ -25,10 +25,10 @@ from bangfu.areas import services as areas
 from bangfu.core.domain.credit_code import make
 from bangfu.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from bangfu.core.models import AuditEvent
-from bangfu.core.testing import PASSWORD
 from bangfu.market import selectors, services
 from bangfu.market.models import Certification, CertificationEvent
 from bangfu.market.tests.conftest import sector_officer
+from bangfu.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/market"

@@ -2,38 +2,17 @@
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from bangfu.core.errors import Conflict
 from bangfu.market import services
 from bangfu.market.models import Order, Product
+from bangfu.testing.concurrency import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _race(n: int, work) -> list[object]:
-    barrier = threading.Barrier(n)
-    results: list[object] = [None] * n
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = work(i)
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results
 
 
 def test_concurrent_orders_never_oversell(market):
@@ -41,7 +20,7 @@ def test_concurrent_orders_never_oversell(market):
         pytest.skip("needs PostgreSQL: SQLite serialises all writers")
     p, w = market.product, market.world
     # 10 on hand; six buyers want 4 each: only two orders can be served.
-    results = _race(6, lambda i: services.order_place(actor=w.county, buyer=market.buyer, lines=[(p, Decimal("4"))]))
+    results = race([lambda: services.order_place(actor=w.county, buyer=market.buyer, lines=[(p, Decimal("4"))])] * 6)
     won = [r for r in results if isinstance(r, Order)]
     lost = [r for r in results if isinstance(r, Conflict)]
     assert len(won) == 2 and len(lost) == 4, results
@@ -54,6 +33,6 @@ def test_double_confirm_fires_once(market):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises all writers")
     order = services.order_place(actor=market.world.county, buyer=market.buyer, lines=[(market.product, Decimal("1"))])
-    results = _race(2, lambda i: services.order_transition(actor=market.owner, order=order, event="confirm"))
+    results = race([lambda: services.order_transition(actor=market.owner, order=order, event="confirm")] * 2)
     assert sum(isinstance(r, Order) for r in results) == 1, results
     assert order.events.filter(event="confirm").count() == 1

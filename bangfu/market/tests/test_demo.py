@@ -11,15 +11,16 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from bangfu.accounts import services as accounts
 from bangfu.accounts.domain.roles import Role
 from bangfu.areas import services as areas
-from bangfu.core.testing import PASSWORD, new_household
 from bangfu.demo.context import DemoContext
 from bangfu.market import demo
 from bangfu.market.models import Enterprise, Payment
 from bangfu.registry.models import IncomeStatement
+from bangfu.testing import PASSWORD, new_household
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def story(db):
     accounts.membership_grant(user=company, role=Role.ENTERPRISE, area_code=county.code, organisation="洛宗公司")
     linked = [new_household(village, None, members=3, number=f"54032910020100{i:02d}") for i in range(35)]
     ctx = DemoContext(
-        today=dt.date.today(),
+        today=timezone.localdate(),
         rng=random.Random(20201201),
         areas={"luolong": county, "luolong_town": town},
         users={"luolong_admin": admin, "luolong_company": company},

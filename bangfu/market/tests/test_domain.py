@@ -14,7 +14,7 @@ from bangfu.core.domain.workflow import StepRefused
 from bangfu.market.domain import certification as cert
 from bangfu.market.domain import figures
 from bangfu.market.domain.codes import Sector
-from bangfu.market.domain.orders import TABLE, OrderState, Party, Stock, StockLevel
+from bangfu.market.domain.orders import TABLE, OrderState, Party
 
 TRANSITIONS = TABLE.steps
 
@@ -65,28 +65,6 @@ def test_table_is_deterministic_and_terminal_states_have_no_exit():
     keys = [(t.source, t.event) for t in TRANSITIONS]
     assert len(keys) == len(set(keys))
     assert not [t for t in TRANSITIONS if t.source in (OrderState.SETTLED, OrderState.CANCELLED, OrderState.RETURNED)]
-
-
-@given(amounts, st.lists(amounts, max_size=8))
-def test_reservations_never_exceed_stock(on_hand, wanted):
-    level = StockLevel(on_hand, Decimal("0"))
-    for qty in wanted:
-        try:
-            level = level.reserve(qty)
-        except ValueError:
-            assert qty > level.free
-    assert Decimal(0) <= level.reserved <= level.on_hand
-
-
-@given(amounts, amounts)
-def test_every_path_leaves_stock_consistent(on_hand, qty):
-    start = StockLevel(on_hand + qty, Decimal("0")).reserve(qty)
-    cancelled = start.apply(Stock.RELEASE, qty)
-    shipped = start.apply(Stock.DEDUCT, qty)
-    returned = shipped.apply(Stock.RESTOCK, qty)
-    assert cancelled == StockLevel(on_hand + qty, Decimal(0))
-    assert shipped == StockLevel(on_hand, Decimal(0))
-    assert returned == cancelled
 
 
 def test_price_on_takes_latest_started():

@@ -10,7 +10,7 @@ import threading
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from bangfu.accounts import services as accounts
 from bangfu.accounts.domain.roles import Role
@@ -18,6 +18,7 @@ from bangfu.monitoring import services
 from bangfu.monitoring.models import FeedBatch, FeedRow
 from bangfu.monitoring.tests.helpers import rules_in_force
 from bangfu.monitoring.tests.test_feeds import school_row
+from bangfu.testing.concurrency import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -43,21 +44,13 @@ def test_identical_batches_sent_together_store_one_and_answer_everyone(world, mo
         return create(**kwargs)
 
     monkeypatch.setattr(FeedBatch.objects, "create", create_together)
-    results: list[Any] = [None] * SENDERS
-
-    def send(i: int) -> None:
-        try:
-            results[i] = services.feed_ingest(actor=edu, kind="school", rows=rows, period="2025-09", source="api")
-        except Exception as exc:  # the defect: IntegrityError escaped as a 500
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=send, args=(i,)) for i in range(SENDERS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    # the defect: IntegrityError escaped as a 500
+    results: list[Any] = race(
+        [
+            lambda: services.feed_ingest(actor=edu, kind="school", rows=rows, period="2025-09", source="api")
+            for _ in range(SENDERS)
+        ]
+    )
 
     assert all(isinstance(r, tuple) for r in results), results
     assert sorted(created for _, created in results) == [False] * (SENDERS - 1) + [True]

@@ -6,20 +6,21 @@ import datetime as dt
 import random
 
 import pytest
+from django.utils import timezone
 
 from bangfu.accounts import services as accounts
 from bangfu.accounts.domain.roles import Role
-from bangfu.core.testing import member_fields
 from bangfu.demo.context import DemoContext
 from bangfu.monitoring import demo
 from bangfu.monitoring.models import FeedBatch, Warning
 from bangfu.registry import services as registry
+from bangfu.testing import member_fields
 
 pytestmark = pytest.mark.django_db
 
 
 def test_story_b_tuition_raises_school_cost_warning(world) -> None:
-    today = dt.date.today()
+    today = timezone.localdate()
     b = registry.household_create(
         actor=None,
         village_code=world.v1a.code,

@@ -9,13 +9,13 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from bangfu.core.testing import new_household
 from bangfu.monitoring import engine
 from bangfu.monitoring import services as monitoring
 from bangfu.monitoring.facts import household_facts
 from bangfu.monitoring.models import ScreeningRun, Warning
 from bangfu.monitoring.tests.helpers import LINE, feed_row, rules_in_force
 from bangfu.registry import services as registry
+from bangfu.testing import new_household
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Warning lifecycle through the API and the pages, with the access trio of design.md §7."""
+"""Warning lifecycle through the API and the pages, with the access trio of design guide §7."""
 
 from __future__ import annotations
 

@@ -9,8 +9,8 @@ import pytest
 
 from bangfu.core import crypto
 from bangfu.core.models import PiiView
-from bangfu.core.testing import member_fields, new_id_number
 from bangfu.registry.models import Household, IncomeItem, Member
+from bangfu.testing import member_fields, new_id_number
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/registry"
@@ -63,7 +63,7 @@ def test_list_runs_a_fixed_number_of_queries(world, api_for):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from bangfu.core.testing import new_household
+    from bangfu.testing import new_household
 
     client = api_for(world.county)
     client.get(f"{API}/households")  # token and memberships cached as in a running process

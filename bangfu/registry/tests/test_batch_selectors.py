@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from bangfu.core.testing import new_household
 from bangfu.registry import selectors, services
+from bangfu.testing import new_household
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 6, 15)

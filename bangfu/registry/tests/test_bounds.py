@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from bangfu.core.testing import member_fields
 from bangfu.registry.models import Household, IncomeItem, IncomeStatement, Member
+from bangfu.testing import member_fields
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/registry"

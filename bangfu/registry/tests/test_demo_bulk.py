@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 
 from bangfu.core.errors import ValidationFailed
-from bangfu.core.testing import member_fields
 from bangfu.registry import bulk
 from bangfu.registry.models import GuaranteeCheck, Household, IncomeStatement, Member
+from bangfu.testing import member_fields
 
 
 def _row(world, number: str, **kw) -> bulk.HouseholdRow:

@@ -12,9 +12,9 @@ from bangfu.core import crypto
 from bangfu.core.errors import ApplicationError, NotFound, ValidationFailed
 from bangfu.core.excel import SheetSpec, write_workbook
 from bangfu.core.models import AuditEvent
-from bangfu.core.testing import new_id_number
 from bangfu.registry.importer import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, household_import, template_workbook
 from bangfu.registry.models import Household, Member
+from bangfu.testing import new_id_number
 
 pytestmark = pytest.mark.django_db
 H_TITLES = [t for t, _ in HOUSEHOLD_COLUMNS]

@@ -13,6 +13,7 @@ import io
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from bangfu.core import crypto
@@ -103,15 +104,15 @@ def test_stored_masks_of_the_old_form_are_rewritten(world) -> None:
         source="self",
         summary="x",
         state="lead",
-        state_since=dt.date.today(),
-        opened_on=dt.date.today(),
+        state_since=timezone.localdate(),
+        opened_on=timezone.localdate(),
         reporter_id_masked=old,
     )
     notice = PublicNotice.objects.create(
         case=case,
         kind="identify",
-        starts_on=dt.date.today(),
-        ends_on=dt.date.today(),
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate(),
         place="村委会",
         title="公示",
         body=f"户主：张三　身份证号：{old}　家庭人口：3人",

@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bangfu.core.models import PiiView
-from bangfu.core.testing import member_fields, new_household, new_id_number
 from bangfu.registry.models import Household, IncomeStatement, Member
+from bangfu.testing import member_fields, new_household, new_id_number
 
 pytestmark = pytest.mark.django_db
 

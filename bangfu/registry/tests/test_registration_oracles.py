@@ -14,8 +14,8 @@ import pytest
 
 from bangfu.core import crypto
 from bangfu.core.models import AuditEvent
-from bangfu.core.testing import member_fields, new_id_number
 from bangfu.registry.models import Household, Member
+from bangfu.testing import member_fields, new_id_number
 
 pytestmark = pytest.mark.django_db
 

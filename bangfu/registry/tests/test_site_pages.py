@@ -10,13 +10,14 @@ import io
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from bangfu.core.models import AuditEvent
-from bangfu.core.testing import fill_template, member_fields, new_household, new_id_number, upload
 from bangfu.employment import selectors as employment
 from bangfu.employment import services as employment_services
 from bangfu.registry import services
 from bangfu.registry.models import Household, ResettlementSite
+from bangfu.testing import fill_template, member_fields, new_household, new_id_number, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +131,7 @@ def test_a_household_placed_on_the_site_page_changes_the_kpi_and_its_action_list
     )
     site = _site(world, "黎明村安置点", world.v1b)
     working, idle = _worker_household(world, employed=True), _worker_household(world, employed=False)
-    today = dt.date.today()
+    today = timezone.localdate()
     before = employment.site_kpi(world.county, site.pk, today).summary
     assert (before.households, before.with_labour, before.met) == (0, 0, 0)
     c = client_for(world.t1)

@@ -8,7 +8,7 @@ Users: county (county admin), t1/t2 (township officers), v1 (village cadre of V1
 dept (医保 data officer of the county), insurer, enterprise, auditor.
 Users are attributes (world.t1 is the township officer); areas are world.area_county, world.area_t1,
 world.area_t2, world.v1a, world.v1b, world.v2a; grids world.g1..g3; households world.households["h1"..].
-The access trio of design.md §7 is: t1 (sees T1), t2 (neighbouring township), gw2 (another grid).
+The access trio of design guide §7 is: t1 (sees T1), t2 (neighbouring township), gw2 (another grid).
 """
 
 from __future__ import annotations
