@@ -19,7 +19,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("insurance/", include("bangfu.insurance.urls")),
     path("employment/", include("bangfu.employment.urls")),
     path("market/", include("bangfu.market.urls")),
-    path("demo/", include("bangfu.demo.urls")),
     path("jobs/", include("bangfu.core.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

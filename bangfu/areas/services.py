@@ -6,6 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils import timezone
 
 from bangfu.accounts.domain.roles import Cap
 from bangfu.areas.domain.codes import LEVEL_LABELS, Level, check_child, common_area, level_of
@@ -143,7 +144,7 @@ def grid_create(
         raise invalid("village", "网格必须建在村级区划之下", "a grid belongs to a village")
     grid = Grid.objects.create(village=village, code=code, name=name, worker=worker)
     if worker is not None:
-        GridWorkerTerm.objects.create(grid=grid, worker=worker, start=dt.date.today())
+        GridWorkerTerm.objects.create(grid=grid, worker=worker, start=timezone.localdate())
     audit_record(actor=actor, action="grid_create", obj=grid, area_code=village_code)
     return grid
 
@@ -153,7 +154,7 @@ def grid_assign_worker(
     *, grid: Grid, worker: User | None, actor: User | None, reason: str = "", on: dt.date | None = None
 ) -> Grid:
     """Hand a grid to another worker (or leave it vacant), closing the previous term."""
-    on = on or dt.date.today()
+    on = on or timezone.localdate()
     if grid.worker_id == (worker.pk if worker else None):
         raise ApplicationError(zh="该网格已由此人负责", en="This worker already has the grid", code="no_change")
     GridWorkerTerm.objects.filter(grid=grid, end__isnull=True).update(end=on, reason=reason)

@@ -37,6 +37,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.db import connections
 from django.db.migrations.loader import MigrationLoader
+from django.utils import timezone
 
 from bangfu.core import keys
 from bangfu.core.errors import ApplicationError
@@ -98,7 +99,7 @@ def backup(to: Path | None = None, alias: str = "default") -> BackupResult:
     """Write a complete backup directory under `to` (default: <var>/backups) and return its path."""
     root = Path(to or Path(settings.VAR_DIR) / "backups")
     root.mkdir(parents=True, exist_ok=True)
-    name = f"bangfu-{dt.datetime.now():%Y%m%d-%H%M%S-%f}"
+    name = f"bangfu-{timezone.localtime():%Y%m%d-%H%M%S-%f}"
     work = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=root))
     try:
         engine = _engine(alias)
@@ -312,7 +313,7 @@ def restore(path: Path, alias: str = "default") -> dict[str, Any]:
     """Verify the backup (see `verify`), then put its database, keys and media in place."""
     path = Path(path)
     manifest = verify(path, alias)
-    stamp = f"before-restore-{dt.datetime.now():%Y%m%d-%H%M%S}"
+    stamp = f"before-restore-{timezone.localtime():%Y%m%d-%H%M%S}"
     db = path / manifest["database"]
     if manifest["engine"] == "sqlite":
         _sqlite_replace(alias, db, stamp)

@@ -233,7 +233,7 @@ def household_update(
 
 
 def _apply_flag_dates(h: Household, changes: dict[str, Any]) -> None:
-    today = dt.date.today()
+    today = timezone.localdate()
     for flag, since in (("dibao", "dibao_since"), ("tekun", "tekun_since"), ("no_labour", "no_labour_since")):
         if flag in changes:
             setattr(h, since, (getattr(h, since) or today) if getattr(h, flag) else None)

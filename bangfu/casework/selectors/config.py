@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Max, Q, QuerySet
+from django.utils import timezone
 
 from bangfu.accounts.domain.roles import Cap
 from bangfu.areas.domain.codes import Level
@@ -94,7 +95,7 @@ def villages_for_self_report(township: str = "") -> list[Any]:
     Names of villages are public; the list says nothing about households. A QR code printed for
     one township passes its code, so its people see only their own villages.
     """
-    today = dt.date.today()
+    today = timezone.localdate()
     roots = [p.area for p in _in_force(CaseParameters.objects.select_related("area"), today)]
     villages: dict[str, Any] = {}
     frontier = list({a.code: a for a in roots}.values())

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from operator import mul
 
+from bangfu.core.domain import clock
+
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _ZERO_OFFSET = ord("0") * sum(_WEIGHTS)
@@ -96,7 +98,7 @@ def parse(raw: str, today: dt.date | None = None) -> IdNumber:
     birth = _birth_date(value[6:14])
     if birth is None:
         raise InvalidIdNumber("身份证号中的出生日期不存在", "the birth date inside the ID number does not exist")
-    if birth > (today or dt.date.today()) or birth.year < 1880:
+    if birth > (today or clock.today()) or birth.year < 1880:
         raise InvalidIdNumber("身份证号中的出生日期不合理", "the birth date inside the ID number is impossible")
     return IdNumber(value=value, birth_date=birth, sex="M" if value[16] in "13579" else "F")
 

@@ -33,7 +33,8 @@ class SiteKpi:
 
     @property
     def action_rows(self) -> list[KpiRow]:
-        return [r for r in self.rows if r.verdict.has_labour and not r.verdict.met]
+        act_on = set(kpi.action_list([r.verdict for r in self.rows]))
+        return [r for r in self.rows if r.verdict.household_id in act_on]
 
 
 def employed_member_ids(member_ids: list[int], on: dt.date) -> set[int]:

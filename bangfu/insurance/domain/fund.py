@@ -1,6 +1,6 @@
 """The scheme's fund (防贫基金): balance, loss ratio, premiums due, and the year-end settlement.
 
-balance = carried in + premiums + top-ups − payouts − service fees (domain.md §6.4); at year end a
+balance = carried in + premiums + top-ups − payouts − service fees (domain brief §6.4); at year end a
 surplus is carried over and a deficit topped up by the county, when the scheme says so.
 """
 
@@ -47,15 +47,6 @@ def service_fee(payout: Decimal, fee_rate: Decimal) -> Decimal:
 
 def premium_due(persons: int, per_person: Decimal) -> Decimal:
     return (Decimal(persons) * per_person).quantize(FEN, rounding=ROUND_HALF_UP)
-
-
-def insured_persons(basis: str, *, share: Decimal, fixed: int, rural_population: int, group_people: int) -> int:
-    """How many people the premium is paid for, by the scheme's insured basis."""
-    if basis == "fixed":
-        return fixed
-    if basis == "share":
-        return int((Decimal(rural_population) * share).to_integral_value(rounding=ROUND_HALF_UP))
-    return group_people
 
 
 @dataclass(frozen=True)

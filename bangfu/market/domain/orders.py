@@ -7,8 +7,6 @@ acting user's parties, decides, then applies the step's stock effect (`STOCK`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
 from enum import StrEnum
 
 from bangfu.core.domain.workflow import Step, Table
@@ -78,28 +76,3 @@ TABLE: Table[OrderState, str] = Table(
 )
 # What each event does to the product stock (applied by the service after the step is decided).
 STOCK = {"cancel": Stock.RELEASE, "ship": Stock.DEDUCT, "refuse": Stock.RESTOCK}
-
-
-@dataclass(frozen=True, slots=True)
-class StockLevel:
-    on_hand: Decimal
-    reserved: Decimal
-
-    @property
-    def free(self) -> Decimal:
-        return self.on_hand - self.reserved
-
-    def apply(self, effect: Stock, qty: Decimal) -> StockLevel:
-        """The stock after an order line of `qty` goes through `effect` (never below zero)."""
-        if effect is Stock.RELEASE:
-            return StockLevel(self.on_hand, self.reserved - qty)
-        if effect is Stock.DEDUCT:
-            return StockLevel(self.on_hand - qty, self.reserved - qty)
-        if effect is Stock.RESTOCK:
-            return StockLevel(self.on_hand + qty, self.reserved)
-        return self
-
-    def reserve(self, qty: Decimal) -> StockLevel:
-        if qty <= 0 or qty > self.free:
-            raise ValueError(f"not enough stock: {self.free} free, {qty} wanted")
-        return StockLevel(self.on_hand, self.reserved + qty)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from bangfu.core.domain import inputs
+from bangfu.core.domain import clock, inputs
 from bangfu.core.domain.idnumber import IdNumber, InvalidIdNumber, parse
 from bangfu.core.errors import ValidationFailed
 from bangfu.registry.domain import codes
@@ -184,7 +184,7 @@ def parse_bool(v: Any) -> bool | None:
 
 def clean_household(raw: dict[str, Any], *, partial: bool = False, this_year: int | None = None) -> Cleaned:
     out = Cleaned()
-    this_year = this_year or dt.date.today().year
+    this_year = this_year or clock.today().year
     if not partial or "number" in raw:
         try:  # NFKC: a full-width number is the same number, so the uniqueness rule holds
             out.values["number"] = inputs.identifier(raw.get("number"), "number", max_len=30, digits=True)

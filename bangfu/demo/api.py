@@ -1,5 +1,0 @@
-"""JSON API of demo, mounted under /api/v1/ by bangfu/api.py."""
-
-from ninja import Router
-
-router = Router(tags=["demo"])
