@@ -1,4 +1,4 @@
-"""The three seed-story households (shared/seed-stories.md), created through the registry's services.
+"""The three seed-story households (bangfu/demo/README.md, "The seed stories"), created through the registry's services.
 
 Ages are counted back from `ctx.today` so the stories stay true whenever the demo is loaded: the
 elder daughter is always at university, 吉石罗布 is always 25. Income that another module pays

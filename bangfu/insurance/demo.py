@@ -28,7 +28,7 @@ STORY_B_EXPENSES = [("学费", "15600"), ("住宿费", "1800"), ("其他费用(�
 def _terms(year: int) -> list[services.TermsInput]:
     start = dt.date(year, 1, 1)
     return [
-        services.TermsInput(  # story B's table (seed-stories.md), as configuration
+        services.TermsInput(  # story B's table (the seed stories), as configuration
             cause="schooling",
             label="因学",
             effective_from=start,

@@ -16,7 +16,7 @@ from bangfu.monitoring import selectors, services
 from bangfu.registry import selectors as registry
 from bangfu.rules import services as rules
 
-FIRST_LINE_YEAR = 2021  # the 6,000-yuan floor of shared/domain.md §1.3
+FIRST_LINE_YEAR = 2021  # the 6,000-yuan floor of the domain brief §1.3
 LINE_2021 = Decimal("6000")
 # Yearly lines after 2021 were NOT FOUND in public sources: the demo keeps the 2021 floor for later
 # years and says so in the row's note; a real deployment enters its province's published figures.

@@ -155,7 +155,7 @@ def ruleset_delete_draft(*, actor: User | None, ruleset: RuleSet) -> None:
 
 @transaction.atomic
 def ruleset_seed_default(*, actor: User | None, area_code: str, effective_from: dt.date) -> RuleSet:
-    """Publish the default rule set of shared/domain.md for an area (a province, normally)."""
+    """Publish the default rule set of the domain brief for an area (a province, normally)."""
     draft = ruleset_create_draft(actor=actor, area_code=area_code, note="默认规则 default rules")
     return ruleset_publish(actor=actor, ruleset=draft, effective_from=effective_from)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-# Where a case comes from (domain.md §1.4: 5 channels plus the escalated screening warning).
+# Where a case comes from (domain brief §1.4: 5 channels plus the escalated screening warning).
 SOURCES: dict[str, str] = {
     "self_report": "农户自主申报",
     "grid": "网格员排查",
@@ -12,7 +12,7 @@ SOURCES: dict[str, str] = {
     "screening": "平台监测分析",
 }
 
-# The 14 national measure categories (domain.md §1.7), in the order of the data schema.
+# The 14 national measure categories (domain brief §1.7), in the order of the data schema.
 MEASURE_CATEGORIES: dict[str, str] = {
     "industry": "产业帮扶",
     "employment": "就业帮扶",

@@ -1,4 +1,4 @@
-"""Risk-elimination guards (风险消除条件), domain.md §1.8. Every number comes from the area's parameters."""
+"""Risk-elimination guards (风险消除条件), domain brief §1.8. Every number comes from the area's parameters."""
 
 from __future__ import annotations
 

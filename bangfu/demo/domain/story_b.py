@@ -1,4 +1,4 @@
-"""Story B's calendar (颜世龙, shared/seed-stories.md), so every app's demo step tells it in one order:
+"""Story B's calendar (颜世龙, bangfu/demo/README.md), so every app's demo step tells it in one order:
 
 the education department's tuition bill (10 January) → 周景财's visit finds the school cost and opens
 the case (12 January) → the claim is filed with the receipts (14 January) → the case goes through

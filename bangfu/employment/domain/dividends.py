@@ -1,7 +1,7 @@
 """Collective asset income: the split between the village collective and household dividends.
 
 The split is configured per asset (DividendRule rows with effective dates); no national ratio
-exists (domain.md §3.2). Dividends are shared per household or per member with split_exact,
+exists (domain brief §3.2). Dividends are shared per household or per member with split_exact,
 so the fen always add up to exactly the amount distributed.
 """
 

@@ -1,4 +1,4 @@
-"""Workshop status as a transition table (domain.md §6.2, core.domain.workflow).
+"""Workshop status as a transition table (domain brief §6.2, core.domain.workflow).
 
 Each row: (state, event) → next state, who may take it (a capability), and its guards: the recognition
 criteria, also the upgrade criteria, or a written reason. The service fetches the checks, decides with

@@ -1,6 +1,6 @@
 """Whether a claim qualifies, and for how much: the two conditions, the deductions, then the tiers.
 
-邯郸's "two conditions, both required" (domain.md §2.2): an income condition (per-capita income at or
+邯郸's "two conditions, both required" (domain brief §2.2): an income condition (per-capita income at or
 below the scheme's line) and an expense condition whose threshold may differ by household group.
 Which other aid is deducted before the tiers apply is configuration (e.g. a student loan may or may
 not be deducted); so is every amount here.

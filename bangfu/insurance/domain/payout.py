@@ -1,7 +1,7 @@
 """The tiered payout (分段补偿): a pure function of the eligible expense and the configured tiers.
 
 payout = min(caps, Σ rate_i × max(0, min(E, upper_i) − lower_i)), the first band starting at the
-deductible (domain.md §6.4). Each band's amount is rounded to the fen on its own so the explanation
+deductible (domain brief §6.4). Each band's amount is rounded to the fen on its own so the explanation
 lines add up exactly to the total a household sees on paper.
 """
 

@@ -1,4 +1,4 @@
-"""The claim workflow as an explicit transition table (design.md §6 rule 5).
+"""The claim workflow as an explicit transition table (design guide §6 rule 5).
 
 submitted → surveyed → calculated → [publicised] → approved → paid, or rejected from any open step.
 Each row says who may take the step (a capability) and which guards must hold (core.domain.workflow);

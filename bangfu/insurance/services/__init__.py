@@ -1,4 +1,4 @@
-"""Writes of insurance: keyword-only, atomic, audited (design.md §6 rule 1).
+"""Writes of insurance: keyword-only, atomic, audited (design guide §6 rule 1).
 
 schemes.py — scheme and per-cause terms configuration · claims.py — the claim workflow and payment
 exactly once · fund.py — premiums and the year-end settlement. Callers import from here.

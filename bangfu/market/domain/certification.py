@@ -1,6 +1,6 @@
 """Certification of support products (认定为帮扶/消费帮扶产品) as one transition table.
 
-商南县's steps (shared/domain.md §4.1): 主体申请 → 镇办初审 → 行业复审 → 县级审定 → listing with a validity
+商南县's steps (the domain brief §4.1): 主体申请 → 镇办初审 → 行业复审 → 县级审定 → listing with a validity
 period. Each row says: in state S, action A, taken by party P, goes to state N. Each review can pass the
 application on, send it back to the enterprise with a reason (退回修改: the enterprise corrects it and
 resubmits, and it goes through both reviews again because the material changed), or reject it with a

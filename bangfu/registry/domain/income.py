@@ -1,4 +1,4 @@
-"""Household income per the national categories (shared/domain.md §6.4), exact in Decimal."""
+"""Household income per the national categories (the domain brief §6.4), exact in Decimal."""
 
 from __future__ import annotations
 

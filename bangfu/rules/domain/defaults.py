@@ -1,4 +1,4 @@
-"""The default rule set of shared/domain.md §1.3/§1.5/§6.4, as data: every number is a parameter.
+"""The default rule set of the domain brief §1.3/§1.5/§6.4, as data: every number is a parameter.
 
 It is written into the database once per province by `rules.services.ruleset_seed_default`; after
 that the rows are the truth and this module is only the starting point.

@@ -1,4 +1,4 @@
-"""Which dates and which income year a screening at `as_of` looks at (shared/domain.md §1.3)."""
+"""Which dates and which income year a screening at `as_of` looks at (the domain brief §1.3)."""
 
 from __future__ import annotations
 
