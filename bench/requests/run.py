@@ -3,7 +3,7 @@
     .venv/bin/python bench/requests/run.py [--households 2000] [--seconds 15] [--connections 16,32]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_requests .venv/bin/python bench/requests/run.py
 
-Builds the test county (bangfu.core.testing.world) plus `--households` households in a fresh database
+Builds the test county (bangfu.testing.world) plus `--households` households in a fresh database
 (SQLite in a temporary directory, or the PostgreSQL database of DATABASE_URL, which is emptied first),
 generates a project with `django-admin startproject` in a temporary directory (default middleware)
 whose one view reads one household row from the same database and returns JSON (MINI_VIEW below is
@@ -82,7 +82,7 @@ def _setup(households: int, var: Path) -> dict[str, Any]:
     from django.test import Client
 
     from bangfu.accounts import services as accounts
-    from bangfu.core.testing import new_household, world
+    from bangfu.testing import new_household, world
 
     w = world()
     t0 = time.perf_counter()

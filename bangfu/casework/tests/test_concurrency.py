@@ -7,6 +7,7 @@ case_step's row lock (select_for_update) is what makes exactly one approval win.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -84,13 +85,12 @@ def test_concurrent_reports_on_one_household_open_one_live_case(world, params, m
 
     monkeypatch.setattr(case_services, "set_state", set_state_together)
     h = world.households["h1"]
+
     # the defect would show as duplicates; an IntegrityError would be a 500
-    results = race(
-        [
-            lambda i=i: services.case_open(actor=world.gw1, household=h, source="grid", summary=f"报告{i}")
-            for i in range(REPORTERS)
-        ]
-    )
+    def report(i: int) -> Callable[[], Any]:
+        return lambda: services.case_open(actor=world.gw1, household=h, source="grid", summary=f"报告{i}")
+
+    results: list[Any] = race([report(i) for i in range(REPORTERS)])
 
     assert all(isinstance(r, Case) for r in results), results
     live = Case.objects.filter(household=h).exclude(state=State.REJECTED)

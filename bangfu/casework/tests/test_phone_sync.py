@@ -175,7 +175,7 @@ def test_api_visit_replay(world, params, api_for) -> None:
 
 
 def _household_in(world, grid):
-    from bangfu.core.testing import new_household
+    from bangfu.testing import new_household
 
     return new_household(grid.village, grid)
 

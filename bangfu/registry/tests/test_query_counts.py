@@ -9,9 +9,10 @@ import re
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from bangfu.core.testing import member_fields, new_household
 from bangfu.registry import services
+from bangfu.testing import member_fields, new_household
 
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.I)
 
@@ -43,7 +44,7 @@ def test_one_household_costs_the_same_queries_however_much_it_holds(world, api_f
             services.guarantee_check_record(
                 actor=None,
                 household=h,
-                checked_on=dt.date.today() - dt.timedelta(days=days),
+                checked_on=timezone.localdate() - dt.timedelta(days=days),
                 housing_safe=True,
                 schooling_ok=True,
                 medical_ok=True,
