@@ -112,7 +112,7 @@ def _log_visit(
 @pytest.fixture
 def grid(world, params, settings, tmp_path):  # noqa: F811
     """周景财's grid (world.g1, worker gw1) with three households; the third (h5) is also the one moved away."""
-    from bangfu.core.testing import new_household
+    from bangfu.testing import new_household
 
     settings.MEDIA_ROOT = tmp_path
     world.gw1.first_name, world.gw1.last_name = "景财", "周"

@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from bangfu.core.testing import fill_template, new_id_number
+from bangfu.testing import fill_template, new_id_number
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -79,7 +80,7 @@ def test_a_county_sets_itself_up_from_an_empty_database(browser_page: Any, tmp_p
     _upload(page, fill_template(template, rows), tmp_path, "grids.xlsx")
     assert "已新建1个网格" in page.inner_text("body")
 
-    year = dt.date.today().year
+    year = timezone.localdate().year
     page.goto(page.base_url + reverse("insurance:scheme_new"))
     for name, value in {
         "year": str(year),
@@ -146,10 +147,10 @@ def _write(tmp_path: Path, name: str, data: bytes) -> Path:
 
 
 def test_a_household_placed_on_a_new_site_changes_the_site_kpi(world: Any, browser_page: Any) -> None:
-    from bangfu.core.testing import member_fields
     from bangfu.employment import services as employment
     from bangfu.employment.tests.conftest import POLICY
     from bangfu.registry import services as registry
+    from bangfu.testing import member_fields
 
     employment.policy_set(
         actor=world.county, area_code=world.area_county.code, effective_from="2020-01-01", values=POLICY

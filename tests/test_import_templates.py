@@ -13,9 +13,9 @@ from django.urls import reverse
 from bangfu.accounts.models import User
 from bangfu.areas.models import Area, Grid, GridWorkerTerm
 from bangfu.core.models import AuditEvent
-from bangfu.core.testing import fill_template, new_id_number, upload
 from bangfu.registry import services as registry
 from bangfu.registry.models import Household
+from bangfu.testing import fill_template, new_id_number, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -15,11 +15,11 @@ from bangfu.analytics import setup
 from bangfu.areas import services as areas
 from bangfu.areas.models import Area
 from bangfu.casework import services as casework
-from bangfu.core.testing import new_household
 from bangfu.employment import services as employment
 from bangfu.insurance import services as insurance
 from bangfu.insurance.tests.helpers import SCHEME_FIELDS, STORY_B_TERMS
 from bangfu.rules import services as rules
+from bangfu.testing import new_household
 
 pytestmark = pytest.mark.django_db
 
