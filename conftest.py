@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
+from typing import Any
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -11,6 +13,32 @@ from hypothesis import settings as hypothesis_settings
 # is one, and it fails property tests at random on a loaded two-core CI machine.
 hypothesis_settings.register_profile("bangfu", deadline=None)
 hypothesis_settings.load_profile("bangfu")
+
+
+def _serial_live_server_on_sqlite() -> None:
+    """On SQLite the test database lives in memory and pytest-django hands the live server's threads that
+    one connection. A page that asks several things at once (htmx partials, the service worker's
+    warm-up beside the page's own requests) then uses it from two threads together, and sqlite answers
+    "bad parameter or other API misuse". Serve the live server's requests one at a time there; the
+    PostgreSQL run keeps a connection per thread and stays concurrent."""
+    from django.contrib.staticfiles import handlers
+
+    base = handlers.StaticFilesHandler
+    lock = threading.Lock()
+
+    class SerialStaticFilesHandler(base):  # type: ignore[misc,valid-type]
+        def __call__(self, environ: Any, start_response: Any) -> Any:
+            from django.db import connection
+
+            if connection.vendor != "sqlite":
+                return super().__call__(environ, start_response)
+            with lock:
+                return super().__call__(environ, start_response)
+
+    handlers.StaticFilesHandler = SerialStaticFilesHandler  # type: ignore[misc]
+
+
+_serial_live_server_on_sqlite()
 
 
 @pytest.fixture(autouse=True)

@@ -113,6 +113,16 @@ def test_pages_link_the_manifest_and_load_the_queue_only_for_a_signed_in_user(wo
 
 
 @pytest.mark.django_db
+def test_the_queue_loads_only_for_those_who_log_visits(world, client_for) -> None:
+    """Anyone else would fetch an offline copy that answers 404 and keep a worker busy on every page."""
+    for user in (world.enterprise, world.insurer, world.auditor):
+        page = client_for(user).get("/").content.decode()
+        assert "offline.js" not in page and "bangfu-offline" not in page, user
+        assert client_for(user).get("/tasks/offline.json").status_code == 404
+    assert "offline.js" in client_for(world.v1).get("/").content.decode()
+
+
+@pytest.mark.django_db
 def test_offline_page_is_public_and_holds_no_data(world) -> None:
     r = Client().get("/offline/")
     assert r.status_code == 200 and "没有网络" in r.content.decode()

@@ -5,16 +5,25 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def _settle(schema_editor):
+    # PostgreSQL queues deferred foreign-key checks for the updated rows; the ALTER TABLE that follows in
+    # this same transaction is refused while they are pending ("pending trigger events"), so fire them now.
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def checks_into_data(apps, schema_editor):
     WorkshopEvent = apps.get_model("employment", "WorkshopEvent")
     for ev in WorkshopEvent.objects.exclude(checks=[]).only("pk", "checks"):
         WorkshopEvent.objects.filter(pk=ev.pk).update(data={"checks": ev.checks})
+    _settle(schema_editor)
 
 
 def data_into_checks(apps, schema_editor):
     WorkshopEvent = apps.get_model("employment", "WorkshopEvent")
     for ev in WorkshopEvent.objects.only("pk", "data"):
         WorkshopEvent.objects.filter(pk=ev.pk).update(checks=(ev.data or {}).get("checks", []))
+    _settle(schema_editor)
 
 
 class Migration(migrations.Migration):

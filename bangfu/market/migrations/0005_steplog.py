@@ -30,6 +30,10 @@ def name_events(apps, schema_editor):
         else:
             event = _EVENTS.get((ev.from_state, ev.to_state), "adjust")
         CertificationEvent.objects.filter(pk=ev.pk).update(event=event)
+    if schema_editor is not None and schema_editor.connection.vendor == "postgresql":
+        # fire the deferred foreign-key checks of the updated rows: a later ALTER TABLE in this transaction
+        # is refused while they are pending
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
