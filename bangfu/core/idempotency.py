@@ -128,7 +128,9 @@ def _store(record: IdempotencyKey, response: HttpResponse) -> None:
     content_type = response.get("Content-Type", "")
     body: Any = None
     if "json" in content_type and not getattr(response, "streaming", False):
-        body = json.loads(response.content or b"null")
+        # kept as the text that was sent, not parsed: PostgreSQL's jsonb would reorder the keys and a
+        # replay must be the same answer byte for byte
+        body = response.content.decode()
     record.status = response.status_code
     record.body = body
     record.content_type = content_type[:100] if body is not None else ""
@@ -140,9 +142,8 @@ def _replay(record: IdempotencyKey, route: str, fp: str) -> HttpResponse:
     if record.route != route or record.fingerprint != fp:
         return _reused()
     if record.body is not None:
-        response = HttpResponse(
-            json.dumps(record.body, ensure_ascii=False), status=record.status, content_type=record.content_type
-        )
+        sent = record.body if isinstance(record.body, str) else json.dumps(record.body, ensure_ascii=False)
+        response = HttpResponse(sent, status=record.status, content_type=record.content_type)
     else:
         response = HttpResponse(status=record.status)
         if record.location:

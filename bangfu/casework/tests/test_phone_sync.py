@@ -45,7 +45,7 @@ def test_replay_returns_the_stored_answer_and_does_nothing_again(world, params, 
     photo_again = SimpleUploadedFile("p.png", PNG, content_type="image/png")
     again = _send(c, h, key, report_risk="1", checks=["illness"], photo=photo_again)
     assert again.status_code == 201 and again["Idempotent-Replayed"] == "true"
-    assert again.json() == body
+    assert again.content == first.content  # byte for byte, on PostgreSQL too (jsonb reorders keys)
     assert (
         Visit.objects.count(),
         Case.objects.count(),
@@ -90,6 +90,7 @@ def test_a_refused_visit_is_stored_and_refused_again_without_writing(world, para
     assert first.status_code == 422 and first.json()["errors"][0]["field"] == "visited_on"
     again = _send(c, world.households["h1"], key, visited_on=future)
     assert again.status_code == 422 and again["Idempotent-Replayed"] == "true"
+    assert again.content == first.content
     assert not Visit.objects.exists()
 
 
