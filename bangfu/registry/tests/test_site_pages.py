@@ -116,7 +116,7 @@ def _worker_household(world, *, employed: bool) -> Household:
     """A household of 黎明村 with one working-age member (employed or not)."""
     head = member_fields("搬迁户主", "户主", id_number=new_id_number(dt.date(1990, 3, 1)))
     head["employment"] = "务工" if employed else "未就业"
-    number = f"5111331{new_id_number()[-9:]}"
+    number = f"5111331{new_id_number()[-10:-1]}"  # digits only: the check character may be X
     return services.household_create(
         actor=None,
         village_code=world.v1b.code,
