@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +15,13 @@ from hypothesis import settings as hypothesis_settings
 # is one, and it fails property tests at random on a loaded two-core CI machine.
 hypothesis_settings.register_profile("bangfu", deadline=None)
 hypothesis_settings.load_profile("bangfu")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The English catalogues as the .po files say (docs/i18n.md): compiled once, before xdist's
+    workers start, so a test never reads a stale .mo."""
+    if not hasattr(config, "workerinput"):
+        subprocess.run(["bash", str(Path(__file__).parent / "scripts/messages.sh"), "compile"], check=True)
 
 
 def _serial_live_server_on_sqlite() -> None:

@@ -217,6 +217,7 @@ AXES_CLIENT_IP_CALLABLE = "bangfu.core.client.client_address"
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["bangfu.formats"]  # one date style in both languages (docs/i18n.md)
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -18,12 +18,16 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   .venv/bin/python -c 'import django, duckdb, python_calamine' # fails loudly if the install did not work
   echo "$want" > "$stamp"
 fi
-# Debian packages: a CJK font for printable PDFs (public notices), and chromium for browser tests.
+# Debian packages: a CJK font for printable PDFs (public notices), gettext for the translation
+# catalogues, and chromium for browser tests.
 debs=()
 [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || debs+=(fonts-wqy-microhei)
+command -v msgfmt >/dev/null || debs+=(gettext)
 [ $dev = 1 ] && [ ! -x /usr/bin/chromium ] && debs+=(chromium)
 if [ ${#debs[@]} -gt 0 ]; then
   echo "bootstrap: installing Debian packages: ${debs[*]}"
   sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${debs[@]}" >/dev/null
 fi
+# The English catalogues, compiled for Django (only the ones that changed).
+bash scripts/messages.sh compile

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bangfu.core.domain.workflow import StepRefused
+from bangfu.core.i18n import in_language
 
 
 @dataclass
@@ -16,6 +17,11 @@ class FieldProblem:
     zh: str
     en: str
     row: int | None = None  # 1-based spreadsheet row (header is row 1) for imports
+
+    @property
+    def message(self) -> str:
+        """In the reader's language (pages); the API sends both."""
+        return in_language(self.zh, self.en)
 
     def as_dict(self) -> dict[str, object]:
         d: dict[str, object] = {"field": self.field, "message": self.zh, "message_en": self.en}
@@ -34,6 +40,11 @@ class ApplicationError(Exception):
 
     def __str__(self) -> str:
         return f"{self.zh} / {self.en}"
+
+    @property
+    def message(self) -> str:
+        """In the reader's language (pages); the API sends both."""
+        return in_language(self.zh, self.en)
 
     def as_problem(self) -> dict[str, object]:
         """RFC 9457 problem document, with our bilingual fields."""

@@ -20,12 +20,12 @@ from bangfu.core.models import Job
 
 
 def field_errors(exc: ApplicationError) -> dict[str, list[str]]:
-    """field name → messages (Chinese, then English) for a template; "form" for the rest."""
+    """field name → messages in the reader's language for a template; "form" for the rest."""
     out: dict[str, list[str]] = defaultdict(list)
     for p in exc.problems:
-        out[p.field.split(".")[-1]].append(f"{p.zh}（{p.en}）")
+        out[p.field.split(".")[-1]].append(p.message)
     if not exc.problems:
-        out["form"].append(f"{exc.zh}（{exc.en}）")
+        out["form"].append(exc.message)
     return dict(out)
 
 

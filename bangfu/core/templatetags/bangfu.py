@@ -1,5 +1,6 @@
-"""Template helpers: dictionary look-up, select options as pairs, money formatting, whether a stored
-file can be previewed."""
+"""Template helpers: dictionary look-up, select options as pairs, numbers as a Chinese office writes
+them (money, 万元, counts, percentages), words that carry both languages, whether a stored file can be
+previewed."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from django import template
 
 from bangfu.core import files
+from bangfu.core.i18n import bilingual, english
 
 register = template.Library()
 
@@ -48,6 +50,43 @@ def money(value: Any) -> str:
     if value in (None, ""):
         return "—"
     return f"{Decimal(value):,.2f}"
+
+
+@register.filter
+def wan(value: Any) -> str:
+    """A large yuan amount as an office reads it: 333,749.00 → 33.37万 (from 10万 up); smaller amounts,
+    and every amount in English, as `money`. The unit 元/万元 is the template's."""
+    if value in (None, ""):
+        return "—"
+    amount = Decimal(value)
+    if english() or abs(amount) < 100_000:
+        return money(amount)
+    return f"{amount / 10_000:,.2f}万"
+
+
+@register.filter
+def count(value: Any) -> str:
+    """A whole number with thousands separators: 6003 → 6,003."""
+    if value in (None, ""):
+        return "—"
+    return f"{int(value):,}"
+
+
+@register.filter
+def percent(value: Any, places: int = 1) -> str:
+    """A ratio as a percentage: 0.7000 → 70%, 0.92307 → 92.3% (no trailing zeros)."""
+    if value in (None, ""):
+        return "—"
+    text = f"{Decimal(value) * 100:.{int(places)}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+@register.filter
+def tr(value: Any) -> str:
+    """A value that carries both languages (`.zh`/`.en`, or a mapping with those keys) in the reader's."""
+    return bilingual(value)
 
 
 @register.filter
