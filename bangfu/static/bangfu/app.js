@@ -2,12 +2,16 @@
 // request (an Excel import of a whole county takes tens of seconds) is not sent twice by a second
 // click, and the officer knows to wait. Plain script, no framework: it must work on cheap phones.
 // The Content-Security-Policy allows no inline handlers (onclick=…), so behaviour is declared with
-// data- attributes and wired here: data-confirm (ask before submitting), data-print (print button),
+// data- attributes and wired here: data-confirm (ask before submitting: on the form, or on one submit
+// button of a form that has several; the attribute holds the summary of what will happen, see
+// docs/conventions.md "Confirmations"), data-print (print button),
 // data-autosubmit (a select that submits its form when changed), data-back (the error page's Back link).
 document.addEventListener("submit", function (event) {
   var form = event.target;
   if (!(form instanceof HTMLFormElement)) return;
-  if (form.hasAttribute("data-confirm") && !window.confirm(form.getAttribute("data-confirm"))) {
+  var button = event.submitter instanceof HTMLElement ? event.submitter : null;
+  var ask = (button && button.getAttribute("data-confirm")) || form.getAttribute("data-confirm");
+  if (ask && !window.confirm(ask)) {
     event.preventDefault();
     return;
   }
