@@ -236,3 +236,46 @@ def grid_worker_usernames(village_codes: list[str]) -> dict[str, list[str]]:
     for m in accounts.grid_worker_memberships(village_codes):
         out.setdefault(m[0], []).append(m[1])
     return out
+
+
+# --- the place a list is narrowed to, from its link ------------------------------------------------
+
+PLACE_PARAMS = ("area", "township", "village", "grid")
+
+
+@dataclass(frozen=True)
+class Place:
+    """The area or grid a list shows, named by its link: `?area=` (a code of any level) or the older
+    `?township=`, `?village=`, `?grid=` (a grid id) that dashboard tiles and bookmarks still carry."""
+
+    param: str
+    value: str
+    name: str
+    prefix: str = ""
+    grid_id: int | None = None
+
+    def q(self, village: str = "village_id", grid: str | None = "grid_id") -> Q:
+        """The rows of this place: `village` is the path to the row's village code, `grid` to its grid id
+        (a list without grids passes None, and a grid then narrows to the grid's village)."""
+        if self.grid_id is not None and grid is not None:
+            return Q(**{grid: self.grid_id})
+        return under_code_q(village, self.prefix)
+
+
+def place_in_query(user: User, params: object, *, cap: Cap = Cap.VIEW_PEOPLE) -> Place | None:
+    """The place the query string names, checked against the user's areas: None when it names none,
+    NotFound when it names one the user may not see (a link from another county reveals nothing)."""
+    get = getattr(params, "get", None)
+    for param in PLACE_PARAMS:
+        value = str(get(param) or "").strip() if get else ""
+        if not value:
+            continue
+        if param == "grid":
+            if not value.isdigit():
+                raise NotFound()
+            g = grid_get(user, int(value), cap=cap)
+            return Place(param, value, f"{g.village.name} {g.name}", g.village.prefix, g.pk)
+        area = area_get(user, value, cap=cap)
+        parent = area.parent.name if area.parent and area.level == Level.VILLAGE.value else ""
+        return Place(param, value, f"{parent} {area.name}".strip(), area.prefix)
+    return None
