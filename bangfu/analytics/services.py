@@ -156,12 +156,16 @@ def _replace(figures: dict[str, dict[Cell, Decimal]], under: str, now: dt.dateti
 REPORT_JOB_KIND = "analytics_report"
 
 
-def report_start(user: User, key: str, place_code: str, year: int, title: str) -> Job:
+def report_start(user: User, key: str, place_code: str, year: int, title: str, title_en: str) -> Job:
     """Queue a report build for `bangfu worker`; the owner downloads it from the job page."""
     from bangfu.analytics.tasks import report_job  # tasks import this module
 
     job = job_create(
-        owner=user, kind=REPORT_JOB_KIND, title=f"报表 {title}", params={"key": key, "area": place_code, "year": year}
+        owner=user,
+        kind=REPORT_JOB_KIND,
+        title=f"报表：{title}",
+        title_en=f"Report: {title_en}",
+        params={"key": key, "area": place_code, "year": year},
     )
     transaction.on_commit(lambda: report_job.enqueue(str(job.pk)))
     return job

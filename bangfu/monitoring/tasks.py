@@ -50,9 +50,9 @@ def rescreen_changed(sender: object, *, household_ids: list[int], **kwargs: obje
 
 def _feed(job: Job, progress: core.JobProgress) -> dict[str, Any]:
     kind, period = job.params["kind"], job.params.get("period", "")
-    progress(10, "读取文件 Reading the file")
+    progress(10, "读取文件", "Reading the file")
     rows = services.rows_from_file(kind, bytes(job.payload or b""), job.filename, actor=job.owner)
-    progress(30, f"检查并保存{len(rows)}行 Checking and storing {len(rows)} rows")
+    progress(30, f"检查并保存{len(rows)}行", f"Checking and storing {len(rows)} rows")
     batch, created = services.feed_ingest(actor=job.owner, kind=kind, rows=rows, period=period, filename=job.filename)
     return {
         "batch": batch.pk,
