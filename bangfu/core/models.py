@@ -226,3 +226,50 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.route} {self.key} → {self.status}"
+
+
+class BatchRun(models.Model):
+    """One night's batch work of one kind (screening, indicators) over many counties: one BatchPart per
+    county, each a task of its own that any `bangfu worker` on any machine may take (core.batch)."""
+
+    kind = models.CharField(max_length=40)
+    as_of = models.DateField()
+    started = models.DateTimeField()
+    finished = models.DateTimeField(null=True, blank=True)  # when the last county finished
+    parts = models.PositiveIntegerField(default=0)
+    totals = models.JSONField(default=dict, blank=True)  # the parts' figures added up (the province total)
+
+    class Meta:
+        ordering = ["-started"]
+        constraints = [models.UniqueConstraint(fields=["kind", "as_of"], name="one_batch_run_per_kind_and_day")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}@{self.as_of}"
+
+
+class BatchPart(models.Model):
+    """One county's share of a batch run. A worker takes it by a conditional UPDATE (core.batch.claim),
+    so two workers never work on one county at once; a worker that died is replaced once its
+    heartbeat is stale, and the work (idempotent per county) is done again from the start."""
+
+    PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
+    STATUSES = [(PENDING, _("待处理")), (RUNNING, _("进行中")), (DONE, _("已完成")), (FAILED, _("未成功"))]
+
+    run = models.ForeignKey(BatchRun, on_delete=models.CASCADE, related_name="county_parts")
+    area_code = models.CharField(max_length=15)
+    status = models.CharField(max_length=10, choices=STATUSES, default=PENDING)
+    worker = models.CharField(max_length=80, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    heartbeat = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    seconds = models.FloatField(default=0)  # elapsed wall time of the successful attempt: a measurement
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["area_code"]
+        constraints = [models.UniqueConstraint(fields=["run", "area_code"], name="one_batch_part_per_county")]
+        indexes = [models.Index(fields=["status", "heartbeat"])]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}:{self.area_code} ({self.status})"

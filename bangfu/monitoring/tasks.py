@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
+from bangfu.areas import selectors as areas
+from bangfu.core import batch
 from bangfu.core import services as core
 from bangfu.monitoring import services
 
@@ -16,18 +18,37 @@ if TYPE_CHECKING:
     from bangfu.core.models import Job
 
 
+BATCH = "screening"
+
+
 @task()
 def nightly_screening(as_of: str = "") -> dict[str, Any]:
-    """Screen every household of every area with the rule sets in force; opens only new warnings."""
+    """The night's screening of every county, as one task per county (core.batch): any number of
+    workers on any number of machines share them, and the run's totals are the province's."""
     day = dt.date.fromisoformat(as_of) if as_of else timezone.localdate()
-    run = services.screen(area_code="", as_of=day, trigger="nightly")
-    return {
-        "run": run.pk,
-        "households": run.households,
-        "hits": run.hits,
-        "new": run.new_warnings,
-        "seconds": round(run.seconds, 2),
-    }
+    run, parts = batch.start(BATCH, day, areas.county_codes())
+    for part in parts:
+        screen_county.enqueue(part.pk)
+    return {"batch": run.pk, "counties": run.parts, "queued": len(parts)}
+
+
+def _screen(part: Any, beat: Any) -> dict[str, Any]:
+    run = services.screen(area_code=part.area_code, as_of=part.run.as_of, trigger="nightly")
+    return {"households": run.households, "hits": run.hits, "new": run.new_warnings, "screening_run": run.pk}
+
+
+@task()
+def screen_county(part_id: int) -> str:
+    """One county's share of the nightly screening (skipped when another worker has it)."""
+    return batch.run_part(part_id, _screen)
+
+
+def resume_screening() -> int:
+    """Hand out again the counties of an unfinished night whose worker died or failed; how many."""
+    parts = batch.resumable(BATCH)
+    for part in parts:
+        screen_county.enqueue(part.pk)
+    return len(parts)
 
 
 @task()
