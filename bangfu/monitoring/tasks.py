@@ -33,7 +33,10 @@ def nightly_screening(as_of: str = "") -> dict[str, Any]:
 
 
 def _screen(part: Any, beat: Any) -> dict[str, Any]:
-    run = services.screen(area_code=part.area_code, as_of=part.run.as_of, trigger="nightly")
+    # each step of the screening beats, so a long county is not mistaken for a dead worker's
+    run = services.screen(
+        area_code=part.area_code, as_of=part.run.as_of, trigger="nightly", progress=lambda _step: beat()
+    )
     return {"households": run.households, "hits": run.hits, "new": run.new_warnings, "screening_run": run.pk}
 
 
