@@ -71,8 +71,13 @@ def beat(part_id: int, worker: str) -> bool:
     )
 
 
-def run_part(part_id: int, work: Callable[[BatchPart, Callable[[], bool]], dict[str, Any]]) -> str:
-    """Claim the part, do `work(part, beat)`, record its figures; close the run after the last part.
+def run_part(
+    part_id: int,
+    work: Callable[[BatchPart, Callable[[], bool]], dict[str, Any]],
+    on_close: Callable[[BatchRun], None] | None = None,
+) -> str:
+    """Claim the part, do `work(part, beat)`, record its figures; after the last part close the run and
+    call `on_close(run)` (once, by the worker that closed it: e.g. the totals above the counties).
     Returns "done", "failed" or "skipped" (another worker has it, or it is done)."""
     worker = worker_name()
     if not claim(part_id, worker):
@@ -88,21 +93,22 @@ def run_part(part_id: int, work: Callable[[BatchPart, Callable[[], bool]], dict[
     done = BatchPart.objects.filter(pk=part_id, worker=worker, status=BatchPart.RUNNING).update(
         status=BatchPart.DONE, finished=timezone.now(), seconds=time.perf_counter() - t0, result=result
     )
-    if done:
-        _close(part.run_id)
+    if done and _close(part.run_id) and on_close is not None:
+        on_close(BatchRun.objects.get(pk=part.run_id))
     return BatchPart.DONE if done else "skipped"
 
 
-def _close(run_id: int) -> None:
-    """After the last part: the run's totals, written once (the condition on `finished` sees to it)."""
+def _close(run_id: int) -> bool:
+    """After the last part: the run's totals, written once (the condition on `finished` sees to it).
+    True for the one caller that closed it."""
     if BatchPart.objects.filter(run_id=run_id).exclude(status=BatchPart.DONE).exists():
-        return
+        return False
     totals: dict[str, float] = {}
     for result in BatchPart.objects.filter(run_id=run_id).values_list("result", flat=True):
         for key, value in (result or {}).items():
             if isinstance(value, int | float) and not isinstance(value, bool):
                 totals[key] = totals.get(key, 0) + value
-    BatchRun.objects.filter(pk=run_id, finished__isnull=True).update(finished=timezone.now(), totals=totals)
+    return BatchRun.objects.filter(pk=run_id, finished__isnull=True).update(finished=timezone.now(), totals=totals) == 1
 
 
 def resumable(kind: str) -> list[BatchPart]:

@@ -54,7 +54,9 @@ def test_the_run_closes_once_with_the_counties_added_up() -> None:
     run.refresh_from_db()
     assert run.finished is None and run.totals == {}  # one county still to go
     assert batch.run_part(parts[0].pk, work) == "skipped"  # done already: not again
-    assert batch.run_part(parts[1].pk, work) == "done"
+    closed: list[int] = []
+    assert batch.run_part(parts[1].pk, work, on_close=lambda r: closed.append(r.pk)) == "done"
+    assert closed == [run.pk]  # the worker that closed the run, once
     run.refresh_from_db()
     assert run.finished is not None and run.totals == {"households": 6123, "new": 27}
     assert seen == ["230225000000", "511133000000"]
