@@ -16,10 +16,10 @@ case "${1:-compile}" in
       if [ "$app" = project ]; then
         # bangfu/templates and the project's own modules; every app has its own catalogue
         ignores=(); for a in $APPS demo testing static; do ignores+=(--ignore="$a/*"); done
-        (cd bangfu && mkdir -p locale && "$admin" makemessages -l en --add-location=file --no-obsolete --no-wrap \
+        (cd bangfu && mkdir -p locale && "$admin" makemessages -l en --add-location=file --no-obsolete \
           "${ignores[@]}" --ignore='*/tests/*' -v 0)
       else
-        (cd "bangfu/$app" && mkdir -p locale && "$admin" makemessages -l en --add-location=file --no-obsolete --no-wrap \
+        (cd "bangfu/$app" && mkdir -p locale && "$admin" makemessages -l en --add-location=file --no-obsolete \
           --ignore='tests/*' --ignore='migrations/*' -v 0)
       fi
     done

@@ -16,8 +16,7 @@ def main(po: str, pairs: str) -> int:
             continue
         zh, en = (part.strip() for part in line.split("=>", 1))
         quoted = re.escape(zh.replace('"', '\\"'))
-        # a single-line msgid; its msgstr may be empty, one line, or wrapped over several
-        pattern = re.compile(rf'(msgid "{quoted}"\nmsgstr )"[^\n]*"(?:\n"[^\n]*")*')
+        pattern = re.compile(rf'(msgid "{quoted}"\nmsgstr )"[^\n]*"')
         text, n = pattern.subn(lambda m, en=en: m.group(1) + '"' + en.replace('"', '\\"') + '"', text)
         if not n:
             missing += 1

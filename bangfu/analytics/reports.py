@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from bangfu.accounts.domain.roles import Cap
 from bangfu.accounts.selectors import has_cap
@@ -22,6 +23,8 @@ from bangfu.analytics.selectors import Place, monitored_roster
 from bangfu.casework import selectors as casework
 from bangfu.employment import selectors as employment
 from bangfu.insurance import selectors as insurance
+from bangfu.insurance.domain import codes as insurance_codes
+from bangfu.insurance.domain.workflow import status_label as insurance_status_label
 from bangfu.market import selectors as market
 from bangfu.registry import selectors as registry
 
@@ -103,18 +106,24 @@ def _eliminated(user: User, place: Place, year: int) -> Rows:
 
 
 def _claims(user: User, place: Place, year: int) -> Rows:
-    """Claims of the schemes of the year, by township; the rows carry no names or ID numbers."""
+    """防贫保理赔台账: each claim of the year's schemes named by its household (head, ID by the roster's
+    rule for the role: `heads`), village and township, with cause and status as words, never codes."""
     prefix = _prefix(place)
-    names = insurance.township_names(user)
-    rows: Rows = []
-    for scheme in insurance.schemes_visible(user).filter(year=year).order_by("county_id"):
-        for r in insurance.report_rows(user, scheme):
-            if r.township.startswith(prefix) or prefix.startswith(r.township[:9]):
-                rows.append(
-                    [r.pk, scheme.name, names.get(r.township, r.township), r.cause, r.status, _iso(r.applied_on),
-                     r.payout, _iso(r.paid_on), r.paid]
-                )  # fmt: skip
-    return rows
+    towns = insurance.township_names(user)
+    kept = [
+        (scheme, r)
+        for scheme in insurance.schemes_visible(user).filter(year=year).order_by("county_id")
+        for r in insurance.report_rows(user, scheme)
+        if r.village.startswith(prefix)
+    ]
+    who = heads(user, {r.household_id for _s, r in kept}, "防贫保理赔台账")
+    return [
+        [r.pk, scheme.name, r.household_number, who.get(r.household_id, (r.head_name, ""))[0],
+         who.get(r.household_id, ("", ""))[1], r.village_name, towns.get(r.township, ""),
+         gettext(insurance_codes.cause_label(r.cause)), gettext(insurance_status_label(r.status)),
+         _iso(r.applied_on), r.payout, _iso(r.paid_on), r.paid]
+        for scheme, r in kept
+    ]  # fmt: skip
 
 
 def _relocation(user: User, place: Place, year: int) -> Rows:
@@ -194,9 +203,22 @@ REPORTS: dict[str, Report] = {
             "claims",
             "防贫保理赔台账",
             "claims ledger",
-            ["理赔编号", "方案", "乡镇", "致贫风险", "状态", "申请日期", "核定赔款(元)", "支付日期", "支付金额(元)"],
+            [
+                "理赔编号",
+                "方案",
+                "户编号",
+                "户主",
+                "户主身份证号",
+                "村",
+                "乡镇",
+                "致贫风险",
+                "状态",
+                "申请日期",
+                "核定赔款(元)",
+                "支付日期",
+                "支付金额(元)",
+            ],
             _claims,
-            frozenset(),
         ),
         Report(
             "relocation",

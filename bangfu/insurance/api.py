@@ -21,6 +21,7 @@ from bangfu.core import files
 from bangfu.core.errors import NotFound
 from bangfu.core.replicas import replica_ok
 from bangfu.insurance import reports, selectors, services
+from bangfu.insurance.inputs import scheme_input
 from bangfu.insurance.models import Claim, Scheme
 from bangfu.insurance.views.common import xlsx_response
 
@@ -237,8 +238,8 @@ def scheme_list(request: AuthedHttpRequest) -> list[dict[str, Any]]:
 @router.post("/schemes", response={201: dict}, summary="新建年度方案 Create a county's scheme for a year")
 @writes(Cap.CONFIGURE)
 def scheme_create(request: AuthedHttpRequest, body: SchemeIn) -> Status[Any]:
-    fields = body.dict(exclude={"county_code", "year"})
-    s = services.scheme_create(actor=request.user, county_code=body.county_code, year=body.year, fields=fields)
+    scheme = scheme_input(body.dict(exclude={"county_code", "year"}))
+    s = services.scheme_create(actor=request.user, county_code=body.county_code, year=body.year, scheme=scheme)
     return Status(201, _scheme_out(s))
 
 

@@ -8,22 +8,28 @@ Who sees a scheme: the county's officers, and the adjusters of the insuring comp
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.urls import reverse
+from django.utils.translation import gettext
 
 from bangfu.accounts.domain.roles import Cap, Role
 from bangfu.accounts.selectors import has_cap, memberships_of
 from bangfu.areas.domain.codes import Level
-from bangfu.areas.selectors import areas_visible, scope_for, under_code_q
+from bangfu.areas.selectors import Place, areas_visible, scope_for, under_code_q
 from bangfu.core.domain.money import ZERO, q
+from bangfu.core.domain.text import gettext_noop
 from bangfu.core.errors import NotFound
+from bangfu.core.i18n import in_language
 from bangfu.core.selectors import get_or_404
+from bangfu.insurance.domain import codes
 from bangfu.insurance.domain.documents import missing
 from bangfu.insurance.domain.fund import FundFigures
-from bangfu.insurance.domain.workflow import Status
+from bangfu.insurance.domain.workflow import STATUS_LABELS, TABLE, Event, GuardFacts, Status
 from bangfu.insurance.models import (
     CauseTerms,
     Claim,
@@ -66,14 +72,53 @@ def claims_visible(user: User) -> QuerySet[Claim]:
     return Claim.objects.filter(q)
 
 
-def claim_queue(user: User, *, status: str = "", scheme_id: int | None = None) -> QuerySet[Claim]:
-    """The list page: one query for the rows with their scheme and household."""
-    qs = claims_visible(user).select_related("scheme", "household").order_by("applied_on", "pk")
+def todo_statuses(user: User) -> list[Status]:
+    """The states in which a claim waits for someone with the user's capabilities: their work to do."""
+    held = frozenset(c.value for c in CLAIM_CAPS if has_cap(user, c))
+    return [s for s in Status if TABLE.waiting_for(s) & held]
+
+
+def claim_queue(
+    user: User,
+    *,
+    status: str = "",
+    statuses: list[Status] | None = None,
+    scheme_id: int | None = None,
+    place: Place | None = None,
+    text: str = "",
+    cause: str = "",
+) -> QuerySet[Claim]:
+    """The list page: one query for the rows with their scheme, household and its village and township.
+
+    `place` narrows to an area or grid from the link (a dashboard tile); `text` finds the household by a
+    name, its number or a member's full ID number (by hash, through the registry)."""
+    qs = claims_visible(user).select_related("scheme", "household__village__parent")
     if status:
         qs = qs.filter(status=status)
+    if statuses is not None:
+        qs = qs.filter(status__in=statuses)
     if scheme_id:
         qs = qs.filter(scheme_id=scheme_id)
-    return qs
+    if place is not None:
+        qs = qs.filter(place.q(village="household__village_id", grid="household__grid_id"))
+    if text:
+        qs = qs.filter(household__in=registry.households_matching(text))
+    if cause:
+        qs = qs.filter(cause=cause)
+    return qs.order_by("applied_on", "pk")
+
+
+def status_counts(qs: QuerySet[Claim]) -> dict[str, int]:
+    """Claims per status of a list (one grouped query), for the counts on its status tabs."""
+    return dict(qs.order_by().values("status").annotate(n=Count("id")).values_list("status", "n"))
+
+
+def work_counts(user: User) -> list[tuple[str, str, int]]:
+    """(status, its label, claims) of the user's work to do in every state that waits for them, for a home page
+    (待勘查 5件…): the insurer's survey, calculation and payment, the county's approval."""
+    todo = todo_statuses(user)
+    counts = status_counts(claims_visible(user).filter(status__in=todo)) if todo else {}
+    return [(s.value, STATUS_LABELS[s], counts.get(s, 0)) for s in todo]
 
 
 def claim_get(user: User, pk: int) -> Claim:
@@ -133,6 +178,128 @@ def caps_on_claim(user: User, claim: Claim) -> frozenset[str]:
             continue
         caps.add(cap.value)
     return frozenset(caps)
+
+
+def guard_facts(claim: Claim, today: dt.date) -> GuardFacts:
+    """What the workflow's guards read about a claim on `today` (the step's date)."""
+    over = claim.publicised_on is not None and (today - claim.publicised_on).days >= claim.scheme.publicity_days
+    return GuardFacts(
+        publicity_required=claim.scheme.publicity_required,
+        eligible=bool(claim.eligible),
+        payout_positive=(claim.payout or 0) > 0,
+        publicity_over=over,
+    )
+
+
+@dataclass(frozen=True)
+class Steps:
+    """The claim's next steps for one user: those they can take now, those of theirs a guard holds back
+    (event, why), and the capabilities the claim waits for when none is theirs."""
+
+    open: list[Event]
+    blocked: list[tuple[Event, list[str]]]
+    waiting_for: frozenset[str]
+
+
+def steps_for(user: User, claim: Claim, today: dt.date) -> Steps:
+    """Only the steps that can be taken are offered (UX review P11): a guard that fails today (a zero
+    payout, a publicity period not over) keeps its step off the page, and says why."""
+    facts = guard_facts(claim, today)
+    state = Status(claim.status)
+    can: list[Event] = []
+    held: list[tuple[Event, list[str]]] = []
+    for step in TABLE.open_to(state, caps_on_claim(user, claim)):
+        failed = [g for g in step.guards if not g.test(facts)]
+        if not failed:
+            can.append(step.event)
+        elif step.event not in (Event.DECLINE,):  # closing is only for a claim with nothing to pay
+            held.append((step.event, [in_language(g.zh, g.en) for g in failed]))
+    return Steps(can, held, TABLE.waiting_for(state))
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One step of the claim's path on its page: done (with when and who), current, or to come."""
+
+    label: str
+    state: str  # "done", "current", "ahead", "refused" (the CSS classes of the shared stepper)
+    on: dt.date | None = None
+    actor: str = ""
+
+
+def claim_progress(d: ClaimDetail) -> list[Stage]:
+    """The path a claim takes (publicity only where the scheme requires it), with the steps done."""
+    c = d.claim
+    path = [Event.SUBMIT, Event.SURVEY, Event.CALCULATE]
+    path += [Event.PUBLICISE] if c.scheme.publicity_required else []
+    path += [Event.APPROVE, Event.PAY]
+    done = {e.event: e for e in d.events}
+    closed = next((e for e in d.events if e.event in (Event.REJECT, Event.DECLINE)), None)
+    stages: list[Stage] = []
+    current_set = False
+    for ev in path:
+        e = done.get(ev)
+        if e is not None:
+            stages.append(Stage(TABLE.event_label(ev), "done", e.day, str(e.actor or "")))
+        elif closed is None and not current_set:
+            stages.append(Stage(TABLE.event_label(ev), "current"))
+            current_set = True
+        elif closed is None:
+            stages.append(Stage(TABLE.event_label(ev), "ahead"))
+    if closed is not None:
+        stages.append(Stage(TABLE.event_label(closed.event), "refused", closed.day, str(closed.actor or "")))
+    return stages
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a claim came from, as people name it: the channel, and the record it points at (linked)."""
+
+    channel: str
+    label: str
+    pk: int | None
+    url: str
+
+
+# Records a claim's opaque `source_ref` may point at, and where their pages are (by URL name: this app
+# imports neither monitoring nor casework).
+SOURCE_RECORDS = {
+    "warning": (gettext_noop("预警"), "monitoring:warning_detail"),
+    "case": (gettext_noop("监测帮扶案件"), "casework:case_detail"),
+}
+
+
+def claim_source(claim: Claim) -> Source:
+    """`warning:1` becomes 预警 #1 linked to the warning's page; any other reference is named by its
+    channel only, never shown as a code."""
+    channel = codes.CHANNELS.get(claim.channel, "")
+    kind, _sep, ref = claim.source_ref.partition(":")
+    if kind not in SOURCE_RECORDS or not ref.isdigit():
+        return Source(channel, "", None, "")
+    label, route = SOURCE_RECORDS[kind]
+    return Source(channel, label, int(ref), reverse(route, args=[int(ref)]))
+
+
+@dataclass(frozen=True)
+class Deduction:
+    kind: str  # the aid's label
+    amount: Decimal
+    deducted: bool
+
+
+_OLD_NOTE = re.compile(r"^(不?扣减) (\S+) ([\d,]+\.\d\d)")
+
+
+def deduction_lines(claim: Claim) -> list[Deduction]:
+    """The other aid the calculation deducted or not, by label. Calculations stored before the
+    structured list carry it as text ("扣减 medical_insurance 1,000.00"), read here the same way."""
+    ex = claim.explanation or {}
+    if "deductions" in ex:
+        rows = [(r["kind"], Decimal(r["amount"]), bool(r["deducted"])) for r in ex["deductions"]]
+    else:
+        found = [m for n in ex.get("notes", []) if (m := _OLD_NOTE.match(n))]
+        rows = [(m[2], Decimal(m[3].replace(",", "")), m[1] == "扣减") for m in found]
+    return [Deduction(codes.AID_KINDS.get(k, codes.AID_KINDS["other"]), a, d) for k, a, d in rows]
 
 
 def may_add_documents(user: User, claim: Claim) -> bool:
@@ -240,7 +407,8 @@ def fund_figures(scheme: Scheme) -> FundFigures:
 
 @dataclass(frozen=True)
 class ClaimRow:
-    """One claim as the reports need it: no names, no ID numbers."""
+    """One claim as the reports need it (the statistics read only codes and amounts; the ledger also
+    names the household: `household_id` for its head, `village` and `village_name`)."""
 
     pk: int
     cause: str
@@ -250,18 +418,29 @@ class ClaimRow:
     paid_on: dt.date | None
     payout: Decimal | None
     paid: Decimal | None
+    household_id: int = 0
+    household_number: str = ""
+    head_name: str = ""
+    village: str = ""
+    village_name: str = ""
 
 
 def report_rows(user: User, scheme: Scheme) -> list[ClaimRow]:
     """Every claim of the scheme the user may see, as plain rows (two queries)."""
     qs = claims_visible(user).filter(scheme=scheme).order_by("applied_on", "pk")
-    rows = qs.values_list("pk", "cause", "status", "household__village_id", "applied_on", "payout")
+    rows = qs.values_list(
+        "pk", "cause", "status", "household__village_id", "applied_on", "payout", "household_id",
+        "household__number", "household__head_name", "household__village__name",
+    )  # fmt: skip
     payments = Payment.objects.filter(claim__scheme=scheme).values_list("claim_id", "paid_on", "amount")
     paid = {claim_id: (on, amount) for claim_id, on, amount in payments}
     out = []
-    for pk, cause, status, village, applied, payout in rows:
+    for pk, cause, status, village, applied, payout, hid, number, head, village_name in rows:
         paid_on, amount = paid.get(pk, (None, None))
-        out.append(ClaimRow(pk, cause, status, str(village)[:9] + "000", applied, paid_on, payout, amount))
+        out.append(
+            ClaimRow(pk, cause, status, str(village)[:9] + "000", applied, paid_on, payout, amount, hid, number, head,
+                     str(village), village_name)
+        )  # fmt: skip
     return out
 
 
@@ -277,7 +456,7 @@ def household_section(user: User, household_id: int) -> dict[str, object] | None
     """The claims card of the registry's household page (registry/sections.py calls this)."""
     claims = claims_for_household(user, household_id)
     return {
-        "title": "防贫保险理赔 Insurance claims",
+        "title": gettext("防贫保险理赔"),
         "template": "insurance/_household_claims.html",
         "context": {"claims": claims, "household_id": household_id},
     }

@@ -78,6 +78,12 @@ def _text_filter(qs: QuerySet[Household], text: str) -> QuerySet[Household]:
     return qs.filter(pk__in=Member.objects.filter(_prefix_q("name", text)).values("household_id"))
 
 
+def households_matching(text: str) -> QuerySet[Household]:
+    """Households a search names (a head's or member's name, a household number, or a full ID number
+    found by its hash), unscoped: only for narrowing a list already scoped to its reader (a claim queue)."""
+    return _text_filter(Household.objects.all(), text.strip()) if text.strip() else Household.objects.all()
+
+
 def _prefix_q(field: str, text: str) -> Q:
     """startswith, plus a range that lets SQLite and PostgreSQL use the column's index."""
     return Q(**{f"{field}__gte": text, f"{field}__lt": text + "\uffff", f"{field}__startswith": text})

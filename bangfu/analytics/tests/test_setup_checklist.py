@@ -102,7 +102,8 @@ def test_each_step_ticks_itself_from_the_data(client_for) -> None:
     assert _missing(admin)["calendar"] == []
 
     dates = {"period_start": dt.date(today.year, 1, 1), "period_end": dt.date(today.year, 12, 31)}
-    s = insurance.scheme_create(actor=admin, county_code="511133000000", year=today.year, fields=SCHEME_FIELDS | dates)
+    scheme = insurance.SchemeInput(**(SCHEME_FIELDS | dates))
+    s = insurance.scheme_create(actor=admin, county_code="511133000000", year=today.year, scheme=scheme)
     assert "还没有赔付标准" in _missing(admin)["scheme"][0]
     terms = insurance.TermsInput(**(STORY_B_TERMS.__dict__ | {"effective_from": dates["period_start"]}))
     insurance.terms_set(actor=admin, scheme_id=s.pk, terms=terms)

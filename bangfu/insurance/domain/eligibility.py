@@ -44,6 +44,7 @@ class Assessment:
     eligible_expense: Decimal
     payout: Payout
     notes: tuple[str, ...] = field(default=())  # the deductions applied or skipped, for the explanation
+    deductions: tuple[tuple[str, Decimal, bool], ...] = ()  # (aid kind, amount, deducted?) for the page
 
 
 def threshold_for(terms: Terms, group: str) -> Decimal:
@@ -65,6 +66,7 @@ def assess(facts: ClaimFacts, terms: Terms) -> Assessment:
         eligible_expense=eligible_expense,
         payout=payout,
         notes=tuple(notes),
+        deductions=tuple((kind, amount, kind in terms.deducted_aid) for kind, amount in facts.aid),
     )
 
 

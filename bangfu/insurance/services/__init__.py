@@ -10,6 +10,7 @@ from bangfu.insurance.services.claims import (
     ExpenseInput,
     claim_approve,
     claim_calculate,
+    claim_decline,
     claim_document_add,
     claim_pay,
     claim_publicise,
@@ -19,6 +20,7 @@ from bangfu.insurance.services.claims import (
 )
 from bangfu.insurance.services.fund import fund_settle, premium_record
 from bangfu.insurance.services.schemes import (
+    SchemeInput,
     TermsInput,
     document_rule_set,
     scheme_create,
@@ -31,9 +33,11 @@ __all__ = [
     "INCOME_ITEM",
     "AidInput",
     "ExpenseInput",
+    "SchemeInput",
     "TermsInput",
     "claim_approve",
     "claim_calculate",
+    "claim_decline",
     "claim_document_add",
     "claim_pay",
     "claim_publicise",

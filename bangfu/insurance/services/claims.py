@@ -29,7 +29,7 @@ from bangfu.insurance.domain import codes
 from bangfu.insurance.domain.duplicates import DuplicateRules, Filed, Line, Match, duplicates, receipt_key
 from bangfu.insurance.domain.eligibility import Assessment, ClaimFacts, assess
 from bangfu.insurance.domain.fund import service_fee
-from bangfu.insurance.domain.workflow import STATUS_LABELS, TABLE, Event, GuardFacts, Status
+from bangfu.insurance.domain.workflow import STATUS_EN, STATUS_LABELS, TABLE, Event, Status
 from bangfu.insurance.models import (
     CauseTerms,
     Claim,
@@ -289,7 +289,7 @@ def _allow_duplicate(actor: User, household: Household, scheme: Scheme, found: l
         why_zh = "、".join(_KIND_TEXT[k][0] for k in m.kinds)
         why_en = ", ".join(_KIND_TEXT[k][1] for k in m.kinds)
         zh_parts.append(f"理赔#{c.pk}（{c.applied_on:%Y-%m-%d}申请，{STATUS_LABELS[Status(c.status)]}）：{why_zh}")
-        en_parts.append(f"claim #{c.pk} (applied {c.applied_on:%Y-%m-%d}, {c.status}): {why_en}")
+        en_parts.append(f"claim #{c.pk} (applied {c.applied_on:%Y-%m-%d}, {STATUS_EN[Status(c.status)]}): {why_en}")
     if not reason.strip():
         raise Conflict(
             "与已报理赔重复，同一笔费用只能赔付一次："
@@ -390,16 +390,6 @@ def _event(
     )
 
 
-def _guard_facts(claim: Claim, today: dt.date) -> GuardFacts:
-    over = claim.publicised_on is not None and (today - claim.publicised_on).days >= claim.scheme.publicity_days
-    return GuardFacts(
-        publicity_required=claim.scheme.publicity_required,
-        eligible=bool(claim.eligible),
-        payout_positive=(claim.payout or 0) > 0,
-        publicity_over=over,
-    )
-
-
 def _fire(
     actor: User, claim: Claim, event: Event, on: dt.date, note: str = "", data: dict[str, Any] | None = None
 ) -> None:
@@ -407,7 +397,7 @@ def _fire(
     caps = selectors.caps_on_claim(actor, claim)
     src = Status(claim.status)
     try:
-        dst = TABLE.decide(src, event, caps, _guard_facts(claim, on)).target
+        dst = TABLE.decide(src, event, caps, selectors.guard_facts(claim, on)).target
     except StepRefused as exc:
         raise refused(exc) from None
     _require_documents(claim, event)
@@ -517,6 +507,7 @@ def _explanation(result: Assessment, row: CauseTerms) -> dict[str, Any]:
         "gross": str(result.payout.gross),
         "cap_applied": result.payout.cap_applied,
         "notes": list(result.notes),
+        "deductions": [{"kind": k, "amount": str(a), "deducted": d} for k, a, d in result.deductions],
         "reasons": [{"code": c, "zh": zh, "en": en} for c, zh, en in result.reasons],
     }
 
@@ -578,6 +569,27 @@ def claim_reject(*, actor: User, claim_id: int, code: str, reason: str, on: dt.d
         )
     claim.reject_code, claim.reject_reason = code, reason
     _fire(actor, claim, Event.REJECT, on, reason, {"code": code})
+    return claim
+
+
+# The calculation's reasons (domain/eligibility.py) as the rejection codes a closed claim keeps.
+_DECLINE_CODES = {"income_above_line", "expense_below_threshold", "group_not_insured"}
+
+
+@transaction.atomic
+def claim_decline(*, actor: User, claim_id: int, on: dt.date | None = None, note: str = "") -> Claim:
+    """The adjuster closes a claim the calculation found not payable (不予赔付结案): the reasons are the
+    calculation's own, so the household reads why; the table refuses it when there is a payout."""
+    claim = _locked(actor, claim_id)
+    on = on or timezone.localdate()
+    not_future(on, "on")
+    reasons = claim.explanation.get("reasons") or []
+    codes_found = [r["code"] for r in reasons if r.get("code") in _DECLINE_CODES]
+    claim.reject_code = codes_found[0] if codes_found else "other"
+    claim.reject_reason = "；".join(r["zh"] for r in reasons) or "核算赔款为零"
+    if note.strip():
+        claim.reject_reason += f"。{note.strip()}"
+    _fire(actor, claim, Event.DECLINE, on, note or claim.reject_reason, {"code": claim.reject_code})
     return claim
 
 

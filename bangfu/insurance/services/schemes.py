@@ -22,87 +22,52 @@ from bangfu.insurance.models import CauseTerms, DocumentRule, Scheme, TermsBand
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
 
-_SCHEME_FIELDS = (
-    "name",
-    "insurer",
-    "policyholder",
-    "period_start",
-    "period_end",
-    "basis",
-    "basis_share",
-    "basis_count",
-    "insured_groups",
-    "premium_per_person",
-    "fee_rate",
-    "carry_over",
-    "deficit_topup",
-    "income_line",
-    "publicity_required",
-    "publicity_days",
-    "dup_amount_tolerance",
-    "dup_date_slack_days",
-    "dup_count_rejected",
-)
+
+@dataclass(frozen=True)
+class SchemeInput:
+    """A scheme's settings, parsed at the edge (views: `insurance.inputs.scheme_input`; the API's schema)."""
+
+    name: str
+    insurer: str
+    policyholder: str
+    period_start: dt.date
+    period_end: dt.date
+    premium_per_person: Decimal
+    income_line: Decimal
+    basis: str = "groups"
+    basis_share: Decimal = Decimal(0)
+    basis_count: int = 0
+    insured_groups: tuple[str, ...] = ()
+    fee_rate: Decimal = Decimal(0)
+    carry_over: bool = True
+    deficit_topup: bool = True
+    publicity_required: bool = False
+    publicity_days: int = 5
+    dup_amount_tolerance: Decimal = Decimal(0)
+    dup_date_slack_days: int = 0
+    dup_count_rejected: bool = False
 
 
-def _groups(p: Problems, value: Any, field: str) -> list[str]:
-    """Household groups as a list or comma-separated codes; unknown codes are a problem."""
-    items = [str(g).strip() for g in (value if isinstance(value, list | tuple) else str(value).split(","))]
-    items = [g for g in items if g]
-    unknown = [g for g in items if g not in codes.GROUPS]
-    if unknown:
-        p.add(field, f"未知的人群类别：{'、'.join(unknown)}", f"Unknown groups: {', '.join(unknown)}")
-    return items
-
-
-def _clean_scheme(fields: dict[str, Any]) -> dict[str, Any]:
+def _check_scheme(s: SchemeInput) -> None:
+    """The scheme's own rules: a period that ends after it starts, the share or count its basis needs,
+    groups and a basis the product knows."""
     p = Problems()
-    out: dict[str, Any] = {
-        "name": p.text(
-            fields.get("name"), "name", max_len=2000, required=True, multiline=True, zh="方案名称", en="scheme name"
-        ),
-        "insurer": p.text(
-            fields.get("insurer"), "insurer", max_len=2000, required=True, multiline=True, zh="承保公司", en="insurer"
-        ),
-        "policyholder": p.text(
-            fields.get("policyholder"),
-            "policyholder",
-            max_len=2000,
-            required=True,
-            multiline=True,
-            zh="投保人",
-            en="policyholder",
-        ),
-        "period_start": p.date(fields.get("period_start"), "period_start", future=True),
-        "period_end": p.date(fields.get("period_end"), "period_end", future=True),
-        "basis": p.choice(fields.get("basis"), "basis", codes.BASES),
-        "basis_share": p.rate(fields.get("basis_share") or "0", "basis_share"),
-        "basis_count": p.whole(fields.get("basis_count") or 0, "basis_count", zh="人数", en="count"),
-        "insured_groups": _groups(p, fields.get("insured_groups") or [], "insured_groups"),
-        "premium_per_person": p.money(fields.get("premium_per_person"), "premium_per_person"),
-        "fee_rate": p.rate(fields.get("fee_rate") or "0", "fee_rate"),
-        "carry_over": bool(fields.get("carry_over", True)),
-        "deficit_topup": bool(fields.get("deficit_topup", True)),
-        "income_line": p.money(fields.get("income_line"), "income_line"),
-        "publicity_required": bool(fields.get("publicity_required", False)),
-        "publicity_days": p.whole(
-            fields.get("publicity_days") or 5, "publicity_days", zh="公示天数", en="publicity days"
-        ),
-        "dup_amount_tolerance": p.money(fields.get("dup_amount_tolerance") or "0", "dup_amount_tolerance"),
-        "dup_date_slack_days": p.whole(
-            fields.get("dup_date_slack_days") or 0, "dup_date_slack_days", zh="日期容差天数", en="date slack in days"
-        ),
-        "dup_count_rejected": bool(fields.get("dup_count_rejected", False)),
-    }
-    start, end = out["period_start"], out["period_end"]
-    if start and end and end < start:
+    if s.basis not in codes.BASES:
+        p.add("basis", f"请选择承保基础：{'、'.join(codes.BASES.values())}", "Choose the insured basis")
+    unknown = [g for g in s.insured_groups if g not in codes.GROUPS]
+    if unknown:
+        p.add("insured_groups", f"未知的人群类别：{'、'.join(unknown)}", f"Unknown groups: {', '.join(unknown)}")
+    if s.period_end < s.period_start:
         p.add("period_end", "保险期间止不能早于起始日期", "The period must end after it starts")
-    if out["basis"] == "share" and not out["basis_share"]:
+    if s.basis == "share" and not s.basis_share:
         p.add("basis_share", "按比例承保时请填写承保比例（如 0.10）", "Give the insured share, e.g. 0.10")
-    if out["basis"] == "fixed" and not out["basis_count"]:
+    if s.basis == "fixed" and not s.basis_count:
         p.add("basis_count", "按固定人数承保时请填写人数", "Give the fixed number of insured persons")
     p.raise_if_any()
-    return out
+
+
+def _values(s: SchemeInput) -> dict[str, Any]:
+    return s.__dict__ | {"insured_groups": list(s.insured_groups)}
 
 
 def require_configure(actor: User, county_code: str) -> None:
@@ -116,13 +81,13 @@ def require_configure(actor: User, county_code: str) -> None:
 
 
 @transaction.atomic
-def scheme_create(*, actor: User, county_code: str, year: int, fields: dict[str, Any]) -> Scheme:
+def scheme_create(*, actor: User, county_code: str, year: int, scheme: SchemeInput) -> Scheme:
     county = areas.area_by_code(county_code)
     if county is None or county.level != "county":
         raise invalid("county", "所选县不存在", "That county does not exist; choose a county code")
     require_configure(actor, county_code)
-    values = _clean_scheme(fields)
-    if values["period_start"].year != year:
+    _check_scheme(scheme)
+    if scheme.period_start.year != year:
         raise invalid("period_start", f"保险期间应从{year}年开始", f"The period must start in {year}")
     if Scheme.objects.filter(county__code=county_code, year=year).exists():
         raise Conflict(
@@ -130,30 +95,25 @@ def scheme_create(*, actor: User, county_code: str, year: int, fields: dict[str,
             "This county already has a scheme for that year; edit it instead",
             "duplicate",
         )
-    scheme = Scheme.objects.create(county=county, year=year, **values)
-    audit_record(actor=actor, action="scheme_create", obj=scheme, area_code=county_code, data={"year": year})
-    return scheme
+    row = Scheme.objects.create(county=county, year=year, **_values(scheme))
+    audit_record(actor=actor, action="scheme_create", obj=row, area_code=county_code, data={"year": year})
+    return row
 
 
 @transaction.atomic
-def scheme_update(*, actor: User, scheme_id: int, fields: dict[str, Any], reason: str = "") -> Scheme:
-    scheme = selectors.scheme_get(actor, scheme_id)
-    require_configure(actor, scheme.county_id)
-    merged = {f: getattr(scheme, f) for f in _SCHEME_FIELDS} | fields
-    values = _clean_scheme(merged)
-    for k, v in values.items():
-        setattr(scheme, k, v)
-    scheme._change_reason = reason
-    scheme.save()
+def scheme_update(*, actor: User, scheme_id: int, scheme: SchemeInput, reason: str = "") -> Scheme:
+    row = selectors.scheme_get(actor, scheme_id)
+    require_configure(actor, row.county_id)
+    _check_scheme(scheme)
+    changed = sorted(k for k, v in _values(scheme).items() if getattr(row, k) != v)
+    for k, v in _values(scheme).items():
+        setattr(row, k, v)
+    row._change_reason = reason
+    row.save()
     audit_record(
-        actor=actor,
-        action="scheme_update",
-        obj=scheme,
-        area_code=scheme.county_id,
-        reason=reason,
-        data={"fields": sorted(fields)},
+        actor=actor, action="scheme_update", obj=row, area_code=row.county_id, reason=reason, data={"fields": changed}
     )
-    return scheme
+    return row
 
 
 @transaction.atomic

@@ -23,10 +23,10 @@ SCHEME_FIELDS: dict[str, Any] = {
     "period_start": dt.date(YEAR, 1, 1),
     "period_end": dt.date(YEAR, 12, 31),
     "basis": "groups",
-    "insured_groups": ["脱贫户", "脱贫不稳定户", "边缘易致贫户", "突发严重困难户"],
-    "premium_per_person": "50",
-    "fee_rate": "0.15",
-    "income_line": "8000",
+    "insured_groups": ("脱贫户", "脱贫不稳定户", "边缘易致贫户", "突发严重困难户"),
+    "premium_per_person": D("50"),
+    "fee_rate": D("0.15"),
+    "income_line": D("8000"),
     "publicity_required": False,
 }
 
@@ -46,7 +46,10 @@ def scheme(county_admin: Any, county_code: str, year: int = YEAR, **changes: Any
     """The county's scheme for `year` with story B's schooling terms from 1 January."""
     dates = {"period_start": dt.date(year, 1, 1), "period_end": dt.date(year, 12, 31)}
     s = services.scheme_create(
-        actor=county_admin, county_code=county_code, year=year, fields=SCHEME_FIELDS | dates | changes
+        actor=county_admin,
+        county_code=county_code,
+        year=year,
+        scheme=services.SchemeInput(**(SCHEME_FIELDS | dates | changes)),
     )
     terms = services.TermsInput(**(STORY_B_TERMS.__dict__ | {"effective_from": dates["period_start"]}))
     services.terms_set(actor=county_admin, scheme_id=s.pk, terms=terms)

@@ -172,7 +172,7 @@ def test_claim_form_shows_the_refusal_and_the_claim_page_the_earlier_claim(world
         "exp_receipt_1": "",
     }
     r = client_for(world.gw1).post(f"/insurance/claims/new/?household={h1}", form)
-    assert r.status_code == 422 and f"理赔#{first.pk}" in r.content.decode()
+    assert r.status_code == 409 and f"理赔#{first.pk}" in r.content.decode()  # a conflict, shown on the form
     r = client_for(world.insurer).post(
         f"/insurance/claims/new/?household={h1}", form | {"duplicate_reason": "已核实为第二学期"}
     )

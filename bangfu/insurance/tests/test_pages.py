@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from python_calamine import CalamineWorkbook
 
 from bangfu.insurance import selectors, services
+from bangfu.insurance.inputs import scheme_input
 from bangfu.insurance.models import CauseTerms, Claim, ClaimDocument, ClaimEvent, Scheme
 from bangfu.insurance.tests.helpers import PAID, YEAR, scheme, submit, to_approved, to_calculated
 
@@ -23,11 +24,11 @@ def test_claim_queue_and_page_access_trio(world, client_for) -> None:
     scheme(world.county, world.area_county.code)
     claim = submit(world.gw1, world.households["h1"].pk)
     t1 = client_for(world.t1)
-    assert f"#{claim.pk}" in t1.get("/insurance/").content.decode()
+    assert f"#{claim.pk}" in t1.get("/insurance/?status=all").content.decode()
     assert t1.get(f"/insurance/claims/{claim.pk}/").status_code == 200
     for outsider in (world.t2, world.gw2):
         c = client_for(outsider)
-        assert f"#{claim.pk}" not in c.get("/insurance/").content.decode()
+        assert f"#{claim.pk}" not in c.get("/insurance/?status=all").content.decode()
         assert c.get(f"/insurance/claims/{claim.pk}/").status_code == 404
 
 
@@ -36,11 +37,11 @@ def test_queue_query_count_does_not_grow_with_claims(world, client_for) -> None:
     c = client_for(world.county)
     submit(world.gw1, world.households["h1"].pk)
     with CaptureQueriesContext(connection) as one:
-        c.get("/insurance/")
+        c.get("/insurance/?status=all")
     for i in range(5):  # five different bills (the same bill twice is refused as a repeat)
         submit(world.gw3, world.households["h3"].pk, amount=str(19400 + i))
     with CaptureQueriesContext(connection) as six:
-        assert c.get("/insurance/").content.decode().count("/insurance/claims/") >= 6
+        assert c.get("/insurance/?status=all").content.decode().count("/insurance/claims/") >= 6
     assert len(six) == len(one)
 
 
@@ -51,7 +52,7 @@ def test_claim_page_shows_band_explanation_timeline_and_days(world, client_for) 
     html = client_for(world.county).get(f"/insurance/claims/{claim.pk}/").content.decode()
     assert html.count('class="band"') == 2 and "7,000.00" in html and "1,120.00" in html
     assert 'id="payout">8,120.00<' in html and 'id="days-to-pay">81<' in html
-    assert "不扣减 student_loan" in html and "县级审批" in html and "赔款支付" in html
+    assert "不扣减 助学贷款" in html and "县级审批" in html and "赔款支付" in html
 
 
 def test_steps_through_the_page_with_access_trio(world, client_for) -> None:
@@ -63,11 +64,11 @@ def test_steps_through_the_page_with_access_trio(world, client_for) -> None:
     assert client_for(world.t1).post(url, {"on": f"{YEAR}-03-20"}).status_code == 403
     assert Claim.objects.get(pk=claim.pk).status == "calculated"
     bad = client_for(world.county).post(url, {"on": "20.03.2026"})
-    assert bad.status_code == 422 and "YYYY-MM-DD" in bad.content.decode()
+    assert bad.status_code == 422 and "格式应为 年-月-日" in bad.content.decode()
     r = client_for(world.county).post(url, {"on": f"{YEAR}-03-20", "note": "同意"})
     assert r.status_code == 302 and Claim.objects.get(pk=claim.pk).status == "approved"
     r = client_for(world.insurer).post(f"/insurance/claims/{claim.pk}/pay/", {"reference": "", "paid_on": str(PAID)})
-    assert r.status_code == 422 and "payment reference" in r.content.decode()
+    assert r.status_code == 422 and "请填写银行转账或支付凭证号" in r.content.decode()
     assert ClaimEvent.objects.filter(claim=claim, event="pay").count() == 0
 
 
@@ -100,16 +101,18 @@ def test_scheme_page_configures_story_b_tiers(world, client_for) -> None:
         actor=world.county,
         county_code=world.area_county.code,
         year=YEAR,
-        fields={
-            "name": "防贫保",
-            "insurer": "中国太保",
-            "policyholder": "县乡村振兴局",
-            "period_start": f"{YEAR}-01-01",
-            "period_end": f"{YEAR}-12-31",
-            "basis": "groups",
-            "premium_per_person": "50",
-            "income_line": "8000",
-        },
+        scheme=scheme_input(
+            {
+                "name": "防贫保",
+                "insurer": "中国太保",
+                "policyholder": "县乡村振兴局",
+                "period_start": f"{YEAR}-01-01",
+                "period_end": f"{YEAR}-12-31",
+                "basis": "groups",
+                "premium_per_person": "50",
+                "income_line": "8000",
+            }
+        ),
     )
     form = {
         "cause": "schooling",
@@ -155,7 +158,7 @@ def test_fund_page_premium_and_excel_export(world, client_for) -> None:
     claim = to_approved(world, submit(world.gw1, world.households["h1"].pk))
     services.claim_pay(actor=world.insurer, claim_id=claim.pk, reference="TB1", paid_on=PAID)
     html = county.get(f"/insurance/schemes/{s.pk}/fund/").content.decode()
-    assert 'id="balance">40,662.00<' in html and 'id="loss-ratio">16%<' in html and 'id="avg-days">81.0<' in html
+    assert 'id="balance">40,662.00<' in html and 'id="loss-ratio">16.2%<' in html and 'id="avg-days">81.0<' in html
     data = county.get(f"/insurance/schemes/{s.pk}/fund/export.xlsx").content
     wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     assert {"理赔明细", "按风险类别", "按乡镇", "按月份", "基金台账"} <= set(wb.sheet_names)
@@ -247,7 +250,7 @@ def test_year_end_settlement_from_the_fund_page(world, client_for) -> None:
     assert s.ledger.get(kind="topup").amount == D("8120") + D("1218") - D("500")
     assert selectors.fund_figures(s).balance == 0
     again = client_for(world.county).post(url, {"on": f"{YEAR}-05-31"}, follow=True)
-    assert "already been settled" in again.content.decode() and s.ledger.filter(kind="topup").count() == 1
+    assert "已完成年终结算" in again.content.decode() and s.ledger.filter(kind="topup").count() == 1
 
 
 def test_survey_form_suggests_the_last_complete_years_income_not_this_years(world, client_for) -> None:
@@ -261,5 +264,5 @@ def test_survey_form_suggests_the_last_complete_years_income_not_this_years(worl
     registry.income_record(household_id=h.pk, year=YEAR, item="property.dividend", amount="300", source="manual")
     claim = submit(world.gw1, h.pk)
     html = client_for(world.insurer).get(f"/insurance/claims/{claim.pk}/").content.decode()
-    assert 'name="per_capita_income" inputmode="decimal" value="6700.00"' in html
+    assert 'name="per_capita_income" value="6700.00" type="text" inputmode="decimal"' in html
     assert f"收入台账{YEAR - 1}年人均 6,700.00 元" in html

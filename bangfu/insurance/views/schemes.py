@@ -5,22 +5,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.core import inputs
-from bangfu.core.errors import ApplicationError, NotFound
+from bangfu.core.errors import NotFound
 from bangfu.core.inputs import Problems
 from bangfu.core.replicas import replica_ok
-from bangfu.core.views import field_errors, form_post, int_or_none, post_message, reraise_access
+from bangfu.core.views import form_post, post_message
 from bangfu.insurance import reports, selectors, services
 from bangfu.insurance.domain import codes
+from bangfu.insurance.inputs import scheme_input
+from bangfu.insurance.models import Scheme
 from bangfu.insurance.views.common import xlsx_response
 
 
@@ -51,15 +53,21 @@ SCHEME_FIELDS = [
 SCHEME_FLAGS = ["carry_over", "deficit_topup", "publicity_required", "dup_count_rejected"]
 
 
-def _scheme_values(request: AuthedHttpRequest) -> dict[str, Any]:
-    values: dict[str, Any] = {f: request.POST.get(f, "") for f in SCHEME_FIELDS}
-    values |= {f: request.POST.get(f) == "on" for f in SCHEME_FLAGS}
-    return values | {"insured_groups": request.POST.getlist("insured_groups")}
+def _typed(request: AuthedHttpRequest, values: dict[str, str]) -> dict[str, Any]:
+    """What was typed, with the checkboxes as booleans and the groups as a list (to parse and to show again)."""
+    flags = {f: request.POST.get(f) == "on" for f in SCHEME_FLAGS}
+    return values | flags | {"insured_groups": request.POST.getlist("insured_groups")}
 
 
-def _scheme_form(request: AuthedHttpRequest, ctx: dict[str, Any], status: int = 200) -> HttpResponse:
-    ctx |= {"bases": codes.BASES, "groups": codes.GROUPS, "counties": selectors.counties_configurable(request.user)}
-    return render(request, "insurance/scheme_form.html", ctx, status=status)
+def _scheme_context(request: AuthedHttpRequest, groups: list[str]) -> dict[str, Any]:
+    """The form's choices; the groups ticked are those posted when the form comes back with a problem."""
+    checked = request.POST.getlist("insured_groups") if request.method == "POST" else groups
+    return {
+        "bases": codes.BASES,
+        "groups": codes.GROUPS,
+        "checked_groups": checked,
+        "counties": selectors.counties_configurable(request.user),
+    }
 
 
 @login_required
@@ -67,50 +75,51 @@ def _scheme_form(request: AuthedHttpRequest, ctx: dict[str, Any], status: int = 
 def scheme_new(request: AuthedHttpRequest) -> HttpResponse:
     if not selectors.counties_configurable(request.user):
         raise NotFound()
-    if request.method != "POST":
-        year = timezone.localdate().year
-        return _scheme_form(
-            request,
-            {
-                "values": {
-                    "year": year,
-                    "period_start": f"{year}-01-01",
-                    "period_end": f"{year}-12-31",
-                    "basis": "groups",
-                    "insured_groups": codes.GROUPS[:4],
-                    "carry_over": True,
-                    "deficit_topup": True,
-                    "publicity_days": 5,
-                }
-            },
-        )
-    values = _scheme_values(request) | {"county": request.POST.get("county", ""), "year": request.POST.get("year")}
-    try:
-        s = services.scheme_create(
-            actor=request.user, county_code=values["county"], year=int_or_none(values["year"]) or 0, fields=values
-        )
-    except ApplicationError as exc:
-        reraise_access(exc)
-        return _scheme_form(request, {"values": values, "errors": field_errors(exc)}, 422)
-    messages.success(request, "方案已创建，请配置各类风险的赔付条款 Scheme created; now add the terms per cause")
-    return redirect("insurance:scheme_detail", pk=s.pk)
+    year = timezone.localdate().year
+
+    def run(v: dict[str, str]) -> Scheme:
+        with Problems() as p:
+            y = p.whole(v.get("year"), "year", low=2000, high=2100, zh="年度", en="year")
+            scheme = p.check(scheme_input, _typed(request, v))
+        return services.scheme_create(actor=request.user, county_code=v.get("county", ""), year=y, scheme=scheme)
+
+    return form_post(
+        request,
+        template="insurance/scheme_form.html",
+        context=lambda: _scheme_context(request, codes.GROUPS[:4]),
+        initial={
+            "year": year,
+            "period_start": f"{year}-01-01",
+            "period_end": f"{year}-12-31",
+            "basis": "groups",
+            "carry_over": True,
+            "deficit_topup": True,
+            "publicity_days": 5,
+        },
+        run=run,
+        done=_("方案已创建，请配置各类风险的赔付条款"),
+        then=lambda s: redirect("insurance:scheme_detail", pk=s.pk),
+    )
 
 
 @login_required
 @writes(Cap.CONFIGURE)
 def scheme_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     s = selectors.scheme_get(request.user, pk)
-    if request.method != "POST":
-        values = {f: getattr(s, f) for f in [*SCHEME_FIELDS, *SCHEME_FLAGS, "insured_groups"]}
-        return _scheme_form(request, {"values": values, "scheme": s})
-    values = _scheme_values(request)
-    try:
-        services.scheme_update(actor=request.user, scheme_id=pk, fields=values, reason=request.POST.get("reason", ""))
-    except ApplicationError as exc:
-        reraise_access(exc)
-        return _scheme_form(request, {"values": values, "scheme": s, "errors": field_errors(exc)}, 422)
-    messages.success(request, "方案已保存 Scheme saved")
-    return redirect("insurance:scheme_detail", pk=pk)
+
+    def run(v: dict[str, str]) -> Scheme:
+        scheme = scheme_input(_typed(request, v))
+        return services.scheme_update(actor=request.user, scheme_id=pk, scheme=scheme, reason=v.get("reason", ""))
+
+    return form_post(
+        request,
+        template="insurance/scheme_form.html",
+        context=lambda: _scheme_context(request, s.insured_groups) | {"scheme": s},
+        initial={f: getattr(s, f) for f in [*SCHEME_FIELDS, *SCHEME_FLAGS]},
+        run=run,
+        done=_("方案已保存"),
+        then=lambda _s: redirect("insurance:scheme_detail", pk=pk),
+    )
 
 
 def _detail_context(request: AuthedHttpRequest, pk: int) -> dict[str, Any]:
@@ -136,7 +145,9 @@ def scheme_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "insurance/scheme_detail.html", _detail_context(request, pk) | {"values": {}})
 
 
-def _on_scheme(request: AuthedHttpRequest, pk: int, run: Callable[[dict[str, str]], object], done: str) -> HttpResponse:
+def _on_scheme(
+    request: AuthedHttpRequest, pk: int, form: str, run: Callable[[dict[str, str]], object], done: str
+) -> HttpResponse:
     """A form of the scheme page: on a problem the page again, the problems beside the fields."""
     return form_post(
         request,
@@ -144,7 +155,8 @@ def _on_scheme(request: AuthedHttpRequest, pk: int, run: Callable[[dict[str, str
         context=lambda: _detail_context(request, pk),
         run=run,
         done=done,
-        then=lambda _: redirect("insurance:scheme_detail", pk=pk),
+        then=lambda _r: redirect("insurance:scheme_detail", pk=pk),
+        form=form,
     )
 
 
@@ -188,10 +200,11 @@ def terms_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _on_scheme(
         request,
         pk,
+        "terms",
         lambda v: services.terms_set(
             actor=request.user, scheme_id=pk, terms=_terms_from_post(request), reason=v.get("reason", "")
         ),
-        "条款已保存，按生效日期适用 Terms saved",
+        _("条款已保存，按生效日期适用"),
     )
 
 
@@ -203,6 +216,7 @@ def document_rule_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _on_scheme(
         request,
         pk,
+        "documents",
         lambda v: services.document_rule_set(
             actor=request.user,
             scheme_id=pk,
@@ -213,7 +227,7 @@ def document_rule_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             pay=post.getlist("before_pay"),
             reason=v.get("reason", ""),
         ),
-        "材料要求已保存，按生效日期适用 Document requirements saved",
+        _("材料要求已保存，按生效日期适用"),
     )
 
 
@@ -251,7 +265,7 @@ def premium_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             reference=request.POST.get("reference", ""),
         )
 
-    post_message(request, "保费已入账 Premium booked", run)
+    post_message(request, _("保费已入账"), run)
     return redirect("insurance:fund", pk=pk)
 
 
@@ -261,7 +275,7 @@ def premium_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def fund_settle(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     post_message(
         request,
-        "年终结算已完成 Year-end settlement booked",
+        _("年终结算已完成"),
         lambda: services.fund_settle(
             actor=request.user, scheme_id=pk, on=inputs.date(request.POST.get("on"), "on", future=True)
         ),
