@@ -450,7 +450,7 @@ def policy_set(request: AuthedHttpRequest, payload: PolicyIn) -> Status[Any]:
 @router.post("/assets", response={201: dict})
 @writes(Cap.EMPLOYMENT_EDIT)
 def asset_create(request: AuthedHttpRequest, payload: AssetIn) -> Status[Any]:
-    a = services.asset_create(actor=request.user, values=payload.model_dump())
+    a = services.asset_create(actor=request.user, **services.asset_values(payload.model_dump()))
     return Status(201, {"id": a.pk, "name": a.name, "village": a.village_id})
 
 
@@ -466,7 +466,10 @@ def dividend_rule_set(request: AuthedHttpRequest, pk: int, payload: RuleIn) -> S
 @writes(Cap.EMPLOYMENT_EDIT)
 def asset_income(request: AuthedHttpRequest, pk: int, payload: IncomeIn) -> Status[Any]:
     a = selectors.asset_get(request.user, pk)
-    i = services.asset_income_distribute(actor=request.user, asset=a, **payload.model_dump())
+    amount = inputs.money(payload.amount, "amount", positive=True)
+    i = services.asset_income_distribute(
+        actor=request.user, asset=a, year=payload.year, amount=amount, received_on=payload.received_on
+    )
     return Status(
         201,
         {

@@ -149,13 +149,11 @@ def _payroll(operator: Any, contracts: list[tuple[Any, int]], started: dt.date) 
 def _dividends(admin: Any, ctx: Any, w: Any, year: int) -> None:
     asset = services.asset_create(
         actor=admin,
-        values={
-            "village": ctx.areas["liming"].code,
-            "name": "扶贫工厂用地（黎明村集体土地）",
-            "kind": "land",
-            "workshop": w.pk,
-            "annual_rent": "20000",
-        },
+        village=ctx.areas["liming"].code,
+        name="扶贫工厂用地（黎明村集体土地）",
+        kind="land",
+        workshop_id=w.pk,
+        annual_rent=Decimal("20000"),
     )
     services.dividend_rule_set(
         actor=admin,
@@ -166,7 +164,7 @@ def _dividends(admin: Any, ctx: Any, w: Any, year: int) -> None:
         eligibility="relocated_poor",
     )
     services.asset_income_distribute(
-        actor=admin, asset=asset, year=year, amount="20000", received_on=dt.date(year, 12, 20)
+        actor=admin, asset=asset, year=year, amount=Decimal("20000"), received_on=dt.date(year, 12, 20)
     )
 
 

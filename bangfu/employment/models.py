@@ -12,11 +12,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_noop
 
 from bangfu.core.models import StepLog, money_field
 from bangfu.employment.domain import transitions
 from bangfu.employment.domain.dividends import BASIS_LABELS, Basis
-from bangfu.employment.domain.endings import CONTRACT_END_REASONS, POST_END_REASONS, choices
+from bangfu.employment.domain.endings import CONTRACT_END_REASONS, POST_END_REASONS, Reason, choices, find
 from bangfu.employment.domain.transitions import STATE_LABELS, State
 from bangfu.employment.domain.wages import DAY_COUNT_LABELS, WAGE_KIND_LABELS, WageKind
 
@@ -75,11 +76,11 @@ class Operator(models.Model):
 
 class Workshop(models.Model):
     KINDS = [
-        ("factory", "厂房式"),
-        ("home", "居家式"),
-        ("farming", "种养式"),
-        ("trade", "贸易流通式"),
-        ("tourism", "文化旅游式"),
+        ("factory", gettext_noop("厂房式")),
+        ("home", gettext_noop("居家式")),
+        ("farming", gettext_noop("种养式")),
+        ("trade", gettext_noop("贸易流通式")),
+        ("tourism", gettext_noop("文化旅游式")),
     ]
     name = models.CharField("车间名称", max_length=120)
     operator = models.ForeignKey(Operator, on_delete=models.PROTECT, related_name="workshops", verbose_name="运营主体")
@@ -145,12 +146,12 @@ class WorkshopEvent(StepLog):
 
 class FundingSource(models.Model):
     KINDS = [
-        ("east_west", "东西部协作资金"),
-        ("central", "中央财政衔接资金"),
-        ("provincial", "省级资金"),
-        ("county", "县级资金"),
-        ("enterprise", "企业自筹"),
-        ("other", "其他"),
+        ("east_west", gettext_noop("东西部协作资金")),
+        ("central", gettext_noop("中央财政衔接资金")),
+        ("provincial", gettext_noop("省级资金")),
+        ("county", gettext_noop("县级资金")),
+        ("enterprise", gettext_noop("企业自筹")),
+        ("other", gettext_noop("其他")),
     ]
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="funding")
     kind = models.CharField("资金来源", max_length=12, choices=KINDS)
@@ -207,6 +208,11 @@ class Contract(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id}@{self.workshop_id} {self.job}"
+
+    @property
+    def end_why(self) -> Reason | None:
+        """The coded reason it ended, which carries both languages (shown with the `tr` filter)."""
+        return find(CONTRACT_END_REASONS, self.end_code)
 
 
 class Payslip(models.Model):
@@ -304,7 +310,11 @@ class TrainingRecord(models.Model):
 
 
 class WelfarePost(models.Model):
-    LEVELS = [("ministry", "行业部门"), ("township", "乡镇"), ("village", "村级")]
+    LEVELS = [
+        ("ministry", gettext_noop("行业部门")),
+        ("township", gettext_noop("乡镇")),
+        ("village", gettext_noop("村级")),
+    ]
     village = _village()
     household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="+")
     member = models.ForeignKey("registry.Member", on_delete=models.PROTECT, related_name="+")
@@ -324,11 +334,21 @@ class WelfarePost(models.Model):
     def __str__(self) -> str:
         return f"{self.post_type} {self.year} {self.member_id}"
 
+    @property
+    def end_why(self) -> Reason | None:
+        """The coded reason the post ended, in both languages (shown with the `tr` filter)."""
+        return find(POST_END_REASONS, self.end_code)
+
 
 class CollectiveAsset(models.Model):
     """A village collective's income-earning asset (e.g. the workshop's land), per 扶贫项目资产 ledgers."""
 
-    KINDS = [("land", "土地"), ("building", "厂房"), ("equipment", "设备"), ("other", "其他")]
+    KINDS = [
+        ("land", gettext_noop("土地")),
+        ("building", gettext_noop("厂房")),
+        ("equipment", gettext_noop("设备")),
+        ("other", gettext_noop("其他")),
+    ]
     village = _village("所属村集体")
     name = models.CharField("资产名称", max_length=120)
     kind = models.CharField("类型", max_length=10, choices=KINDS)
@@ -343,9 +363,9 @@ class DividendRule(models.Model):
     """How an asset's income is split (a parameter row per asset, with effective dates)."""
 
     ELIGIBILITY = [
-        ("relocated_poor", "本村易地搬迁脱贫户"),
-        ("relocated", "本村易地搬迁户"),
-        ("poverty_exited", "本村脱贫户"),
+        ("relocated_poor", gettext_noop("本村易地搬迁脱贫户")),
+        ("relocated", gettext_noop("本村易地搬迁户")),
+        ("poverty_exited", gettext_noop("本村脱贫户")),
     ]
     asset = models.ForeignKey(CollectiveAsset, on_delete=models.CASCADE, related_name="rules")
     effective_from = models.DateField("生效日期")

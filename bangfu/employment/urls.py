@@ -1,16 +1,19 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
-from bangfu.employment.views import assets, contracts, parameters, posts, training, workshops
+from bangfu.employment.views import assets, contracts, parameters, payroll, posts, training, workshops
 
 app_name = "employment"
-NAV = [("employment_edit", "就业帮扶 Employment", "employment:index")]
+NAV = [("employment_edit", _("就业帮扶"), "employment:index")]
 urlpatterns = [
     path("", workshops.index, name="index"),
     path("sites/<int:pk>/", workshops.site_detail, name="site_detail"),
     path("workshops/new/", workshops.workshop_new, name="workshop_new"),
     path("workshops/<int:pk>/", workshops.workshop_detail, name="workshop_detail"),
     path("workshops/<int:pk>/edit/", workshops.workshop_edit, name="workshop_edit"),
-    path("workshops/<int:pk>/payroll/", workshops.payroll_enter, name="payroll_enter"),
+    path("workshops/<int:pk>/payroll/", payroll.payroll, name="payroll"),
+    path("workshops/<int:pk>/payroll/template.xlsx", payroll.payroll_template, name="payroll_template"),
+    path("workshops/<int:pk>/payroll/import/", payroll.payroll_import, name="payroll_import"),
     path("workshops/<int:pk>/contracts/", workshops.contract_create, name="contract_create"),
     path("workshops/<int:pk>/transition/", workshops.transition, name="transition"),
     path("workshops/<int:pk>/funding/", workshops.funding_add, name="funding_add"),

@@ -12,6 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from bangfu.core.domain.money import q, split_exact
+from bangfu.core.domain.text import gettext_noop
 
 
 class Basis(StrEnum):
@@ -19,7 +20,7 @@ class Basis(StrEnum):
     MEMBER = "member"  # share in proportion to the household's members
 
 
-BASIS_LABELS = {Basis.HOUSEHOLD: "按户", Basis.MEMBER: "按人"}
+BASIS_LABELS = {Basis.HOUSEHOLD: gettext_noop("按户"), Basis.MEMBER: gettext_noop("按人")}
 
 
 @dataclass(frozen=True)

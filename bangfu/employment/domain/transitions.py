@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bangfu.core.domain.text import gettext_noop
 from bangfu.core.domain.workflow import Guard, Step, Table
 from bangfu.employment.domain.criteria import Check
 
@@ -23,11 +24,11 @@ class State(StrEnum):
 
 
 STATE_LABELS = {
-    State.APPLIED: "已申报",
-    State.RECOGNISED: "已认定",
-    State.UPGRADED: "乡村就业工厂",
-    State.SUSPENDED: "暂停",
-    State.REVOKED: "已撤销",
+    State.APPLIED: gettext_noop("已申报"),
+    State.RECOGNISED: gettext_noop("已认定"),
+    State.UPGRADED: gettext_noop("乡村就业工厂"),
+    State.SUSPENDED: gettext_noop("暂停"),
+    State.REVOKED: gettext_noop("已撤销"),
 }
 
 
@@ -40,11 +41,11 @@ class Event(StrEnum):
 
 
 EVENT_LABELS = {
-    Event.RECOGNISE: "认定",
-    Event.UPGRADE: "升级为乡村就业工厂",
-    Event.SUSPEND: "暂停",
-    Event.RESUME: "恢复",
-    Event.REVOKE: "撤销",
+    Event.RECOGNISE: gettext_noop("认定"),
+    Event.UPGRADE: gettext_noop("升级为乡村就业工厂"),
+    Event.SUSPEND: gettext_noop("暂停"),
+    Event.RESUME: gettext_noop("恢复"),
+    Event.REVOKE: gettext_noop("撤销"),
 }
 
 

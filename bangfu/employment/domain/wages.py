@@ -22,6 +22,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from bangfu.core.domain.money import ZERO, q
+from bangfu.core.domain.text import gettext_noop
 from bangfu.core.domain.workdays import is_working_day
 from bangfu.employment.domain.months import add_months
 
@@ -31,7 +32,10 @@ class DayCount(StrEnum):
     LEGAL = "legal_21_75"  # working days (Mon–Fri, less holidays) / 21.75
 
 
-DAY_COUNT_LABELS = {DayCount.CALENDAR: "按当月日历天数", DayCount.LEGAL: "按月计薪天数21.75天"}
+DAY_COUNT_LABELS = {
+    DayCount.CALENDAR: gettext_noop("按当月日历天数"),
+    DayCount.LEGAL: gettext_noop("按月计薪天数21.75天"),
+}
 LEGAL_PAY_DAYS = Decimal("21.75")
 
 
@@ -41,7 +45,11 @@ class WageKind(StrEnum):
     FIXED = "fixed"  # a fixed monthly wage
 
 
-WAGE_KIND_LABELS = {WageKind.BASE_PIECE: "底薪+计件", WageKind.DAY: "计日", WageKind.FIXED: "固定月薪"}
+WAGE_KIND_LABELS = {
+    WageKind.BASE_PIECE: gettext_noop("底薪+计件"),
+    WageKind.DAY: gettext_noop("计日"),
+    WageKind.FIXED: gettext_noop("固定月薪"),
+}
 
 
 @dataclass(frozen=True)

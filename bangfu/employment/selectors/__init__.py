@@ -5,7 +5,7 @@ reach a page raw. Import from here: `employment.selectors.<name>`; the modules a
 
 from bangfu.employment.selectors._common import open_on
 from bangfu.employment.selectors.batch import village_counts
-from bangfu.employment.selectors.dividends import asset_get, asset_incomes, assets_visible
+from bangfu.employment.selectors.dividends import DividendPlan, asset_get, asset_incomes, assets_visible, dividend_plan
 from bangfu.employment.selectors.households import HouseholdEmployment, household_employment
 from bangfu.employment.selectors.parameters import (
     PolicyOverview,
@@ -25,9 +25,11 @@ from bangfu.employment.selectors.payroll import (
     contract_year_total,
     contracts_visible,
     corrections_of,
+    latest_payroll_month,
     payroll_sheet,
     payslip_get,
     payslips_of,
+    wage_rule_names,
     workers_of,
 )
 from bangfu.employment.selectors.sites import (
@@ -53,10 +55,12 @@ from bangfu.employment.selectors.workshops import (
     workshop_facts,
     workshop_get,
     workshops_for_site,
+    workshops_listed,
     workshops_visible,
 )
 
 __all__ = [
+    "DividendPlan",
     "HouseholdEmployment",
     "KpiRow",
     "PayrollLine",
@@ -73,11 +77,13 @@ __all__ = [
     "corrections_of",
     "course_get",
     "courses_visible",
+    "dividend_plan",
     "dividend_rule_in_force",
     "employed_member_ids",
     "household_employment",
     "household_facts",
     "last_full_year_revenue",
+    "latest_payroll_month",
     "open_on",
     "payroll_sheet",
     "payslip_get",
@@ -97,11 +103,13 @@ __all__ = [
     "training_history",
     "village_counts",
     "wage_rule_in_force",
+    "wage_rule_names",
     "with_trainee_counts",
     "workers_of",
     "workshop_checks",
     "workshop_facts",
     "workshop_get",
     "workshops_for_site",
+    "workshops_listed",
     "workshops_visible",
 ]

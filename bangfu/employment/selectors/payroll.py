@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet, Sum
 
+from bangfu.areas.selectors import refuse_unless
 from bangfu.core.domain.money import ZERO
-from bangfu.core.errors import Forbidden
 from bangfu.core.selectors import get_or_404
 from bangfu.employment import access
 from bangfu.employment.domain.months import add_months, month_start
-from bangfu.employment.models import Contract, Payslip, PayslipCorrection
+from bangfu.employment.models import Contract, Payslip, PayslipCorrection, WageRule, Workshop
 from bangfu.employment.selectors.workshops import workshop_get
 
 if TYPE_CHECKING:
@@ -35,8 +35,10 @@ def contract_get(user: User, pk: int, *, edit: bool = False) -> Contract:
 def contract_to_change(user: User, pk: int) -> Contract:
     """A contract for a form that changes it: 404 beyond the user's reach, 403 where the user only sees it."""
     c = contract_get(user, pk)
-    if not contracts_visible(user, edit=True).filter(pk=pk).exists():
-        raise Forbidden("您的角色无权修改劳动合同", "Your role may not change labour contracts")
+    allowed = contracts_visible(user, edit=True).filter(pk=pk).exists()
+    refuse_unless(
+        allowed=allowed, visible=True, zh="您的角色无权修改劳动合同", en="Your role may not change labour contracts"
+    )
     return c
 
 
@@ -62,6 +64,20 @@ def payroll_sheet(user: User, workshop_id: int, month: dt.date) -> list[PayrollL
     )
     slips = {p.contract_id: p for p in Payslip.objects.filter(contract__in=contracts, month=first)}
     return [PayrollLine(c, slips.get(c.pk)) for c in contracts]
+
+
+def latest_payroll_month(user: User, workshop_id: int) -> dt.date | None:
+    """The last month with a payslip at the workshop: where the payroll page opens (not an empty month)."""
+    w = workshop_get(user, workshop_id)
+    latest: dt.date | None = (
+        Payslip.objects.filter(contract__workshop=w).order_by("-month").values_list("month", flat=True).first()
+    )
+    return latest
+
+
+def wage_rule_names(workshop: Workshop) -> dict[str, str]:
+    """Rule code → its name (the latest rule of each code), so a page shows 缝纫计件 and not `SEW`."""
+    return {r.code: r.name for r in WageRule.objects.filter(workshop=workshop).order_by("effective_from")}
 
 
 def payslips_of(user: User, contract_id: int) -> QuerySet[Payslip]:

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from bangfu.areas.selectors import under_code_q
 from bangfu.employment.domain import kpi
 from bangfu.employment.models import Contract, WelfarePost
 from bangfu.employment.selectors._common import open_on
@@ -75,8 +76,12 @@ def site_kpi(user: User, site_id: int, on: dt.date) -> SiteKpi:
     return _site_kpis(user, [registry.site_get(user, site_id)], on)[0]
 
 
-def sites_overview(user: User, on: dt.date) -> list[SiteKpi]:
-    return _site_kpis(user, list(registry.sites_visible(user).order_by("name")), on)
+def sites_overview(user: User, on: dt.date, *, prefix: str = "") -> list[SiteKpi]:
+    """The indicator of every site the user sees, or of those in the area `prefix` (the link's ?area=)."""
+    sites = registry.sites_visible(user).order_by("name")
+    if prefix:
+        sites = sites.filter(under_code_q("area_id", prefix))
+    return _site_kpis(user, list(sites), on)
 
 
 def _site_kpis(user: User, sites: list[Any], on: dt.date) -> list[SiteKpi]:

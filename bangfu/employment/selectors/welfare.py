@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
-from bangfu.core.errors import Forbidden
+from bangfu.areas.selectors import refuse_unless
 from bangfu.core.selectors import get_or_404
 from bangfu.employment import access
 from bangfu.employment.models import WelfarePost
@@ -29,6 +29,8 @@ def post_get(user: User, pk: int, *, edit: bool = False) -> WelfarePost:
 def post_to_change(user: User, pk: int) -> WelfarePost:
     """A post for a form that changes it: 404 beyond the user's areas, 403 where the user only sees it."""
     p = post_get(user, pk)
-    if not posts_visible(user, edit=True).filter(pk=pk).exists():
-        raise Forbidden("您的角色无权修改公益岗位", "Your role may not change welfare posts")
+    allowed = posts_visible(user, edit=True).filter(pk=pk).exists()
+    refuse_unless(
+        allowed=allowed, visible=True, zh="您的角色无权修改公益岗位", en="Your role may not change welfare posts"
+    )
     return p

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet, Sum
 
+from bangfu.areas.selectors import under_code_q
 from bangfu.core.domain.money import ZERO, q
 from bangfu.core.selectors import get_or_404
 from bangfu.employment import access
@@ -29,6 +30,16 @@ def workshops_visible(user: User, *, edit: bool = False) -> QuerySet[Workshop]:
 def workshop_get(user: User, pk: int, *, edit: bool = False) -> Workshop:
     w = get_or_404(workshops_visible(user, edit=edit).select_related("land_village", "site"), pk)
     return w
+
+
+def workshops_listed(user: User, *, prefix: str = "", q: str = "", status: str = "") -> QuerySet[Workshop]:
+    """The workshop list: in the area `prefix` (the link's ?area=), by name or operator name, by status."""
+    qs = workshops_visible(user)
+    if prefix:
+        qs = qs.filter(under_code_q("village_id", prefix))
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(operator__name__icontains=q))
+    return qs.filter(status=status) if status else qs
 
 
 def workshops_for_site(user: User, site_id: int) -> list[Workshop]:

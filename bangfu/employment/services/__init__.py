@@ -1,7 +1,8 @@
 """Writes of employment (keyword-only, atomic, audited). Import from here: `employment.services.<name>`."""
 
-from bangfu.employment.services.dividends import asset_create, asset_income_distribute, dividend_rule_set
+from bangfu.employment.services.dividends import asset_create, asset_income_distribute, asset_values, dividend_rule_set
 from bangfu.employment.services.payroll import contract_create, contract_end, payslip_record
+from bangfu.employment.services.payroll_sheet import PayEntry, SheetResult, payroll_sheet_record
 from bangfu.employment.services.policy import POLICY_FIELDS, policy_set
 from bangfu.employment.services.training import course_create, trainee_add
 from bangfu.employment.services.welfare import welfare_post_create, welfare_post_end, welfare_post_months
@@ -18,13 +19,17 @@ from bangfu.employment.services.workshops import (
 __all__ = [
     "POLICY_FIELDS",
     "WORKSHOP_EDITABLE",
+    "PayEntry",
+    "SheetResult",
     "asset_create",
     "asset_income_distribute",
+    "asset_values",
     "contract_create",
     "contract_end",
     "course_create",
     "dividend_rule_set",
     "funding_add",
+    "payroll_sheet_record",
     "payslip_record",
     "policy_set",
     "trainee_add",

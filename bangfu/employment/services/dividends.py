@@ -8,6 +8,7 @@ collective's part and dividends; dividends go to the eligible households of the 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -16,45 +17,48 @@ from django.utils import timezone
 
 from bangfu.accounts.domain.roles import Cap
 from bangfu.areas import selectors as areas
+from bangfu.core import inputs
+from bangfu.core.domain.money import ZERO
 from bangfu.core.errors import Conflict, invalid
 from bangfu.core.selectors import get_or_404
 from bangfu.core.services import audit_record
 from bangfu.employment import selectors
 from bangfu.employment.domain import dividends
 from bangfu.employment.models import AssetIncome, CollectiveAsset, DividendRule, DividendShare
-from bangfu.employment.services._common import date, money, text, whole
+from bangfu.employment.services._common import date, money
 from bangfu.employment.services.workshops import _village
-from bangfu.registry import selectors as registry
 from bangfu.registry import services as registry_services
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
 
-_ELIGIBLE = {
-    "relocated_poor": {"relocated": True, "poverty_exited": True},
-    "relocated": {"relocated": True},
-    "poverty_exited": {"poverty_exited": True},
-}
-
 
 @transaction.atomic
-def asset_create(*, actor: User, values: dict[str, Any]) -> CollectiveAsset:
-    village = _village("village", str(values.get("village", "")))
-    areas.require(actor, Cap.EMPLOYMENT_EDIT, village.code)
-    if values.get("kind") not in dict(CollectiveAsset.KINDS):
-        raise invalid("kind", "请选择资产类型", "choose the asset type")
-    workshop = None
-    if values.get("workshop"):
-        workshop = get_or_404(selectors.workshops_visible(actor), values["workshop"])
+def asset_create(
+    *, actor: User, village: str, name: str, kind: str, workshop_id: int | None = None, annual_rent: Decimal = ZERO
+) -> CollectiveAsset:
+    """A collective asset of a village. Typed values: the page and the API parse them (`asset_values`)."""
+    owner = _village("village", village)
+    areas.require(actor, Cap.EMPLOYMENT_EDIT, owner.code)
+    workshop = get_or_404(selectors.workshops_visible(actor), workshop_id) if workshop_id else None
     asset = CollectiveAsset.objects.create(
-        village=village,
-        name=text("name", values.get("name"), "资产名称", "asset name"),
-        kind=values["kind"],
-        workshop=workshop,
-        annual_rent=money("annual_rent", values.get("annual_rent") or 0),
+        village=owner, name=name, kind=kind, workshop=workshop, annual_rent=money("annual_rent", annual_rent)
     )
-    audit_record(actor=actor, action="asset_create", obj=asset, area_code=village.code)
+    audit_record(actor=actor, action="asset_create", obj=asset, area_code=owner.code)
     return asset
+
+
+def asset_values(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """The asset form or API body as `asset_create` takes it, every problem at once (core.inputs)."""
+    with inputs.Problems() as p:
+        values = {
+            "village": p.code(raw.get("village"), "village", max_len=12, digits=True, zh="所属村集体", en="village"),
+            "name": p.name(raw.get("name"), "name", max_len=120, zh="资产名称", en="asset name"),
+            "kind": p.choice(raw.get("kind"), "kind", dict(CollectiveAsset.KINDS)),
+            "annual_rent": p.money(raw.get("annual_rent"), "annual_rent", required=False) or ZERO,
+        }
+    workshop = str(raw.get("workshop") or "").strip()
+    return values | {"workshop_id": int(workshop) if workshop.isdigit() else None}
 
 
 def _share(value: Any) -> Decimal:
@@ -88,7 +92,7 @@ def dividend_rule_set(
     start = date("effective_from", effective_from)
     if basis not in {b.value for b in dividends.Basis}:
         raise invalid("basis", "请选择分红方式：按户或按人", "choose per household or per member")
-    if eligibility not in _ELIGIBLE:
+    if eligibility not in dict(DividendRule.ELIGIBILITY):
         raise invalid("eligibility", "请选择分红对象", "choose who receives dividends")
     for row in DividendRule.objects.select_for_update().filter(asset=a, effective_to__isnull=True):
         if row.effective_from >= start:
@@ -115,64 +119,35 @@ def dividend_rule_set(
     return rule
 
 
-def _recipients(actor: User, asset: CollectiveAsset, eligibility: str) -> list[dividends.Recipient]:
-    households = (
-        registry.households_visible(actor)
-        .filter(village__code=asset.village_id, status="正常", **_ELIGIBLE[eligibility])
-        .prefetch_related(registry.prefetch_members())
-        .order_by("number")
-    )
-    return [dividends.Recipient(h.pk, len(h.members.all())) for h in households]
-
-
 @transaction.atomic
 def asset_income_distribute(
-    *, actor: User, asset: CollectiveAsset, year: Any, amount: Any, received_on: Any
+    *, actor: User, asset: CollectiveAsset, year: int, amount: Decimal, received_on: dt.date
 ) -> AssetIncome:
-    """Record a year's income of the asset and distribute it at once (a year is distributed once)."""
+    """Record a year's income of the asset and distribute it at once (a year is distributed once), as
+    `selectors.dividend_plan` computed it for the officer to confirm. Typed values: the page and the API
+    parse them with `core.inputs`."""
     a = selectors.asset_get(actor, asset.pk, edit=True)
     areas.require(actor, Cap.EMPLOYMENT_EDIT, a.village_id)
-    y = whole("year", year, low=2000, high=timezone.localdate().year)
-    total = money("amount", amount, allow_zero=False)
-    received = date("received_on", received_on)
-    if AssetIncome.objects.select_for_update().filter(asset=a, year=y).exists():
-        raise Conflict(f"{a.name}{y}年度收益已分配，不能重复分配", f"{a.name}: the {y} income was already distributed")
-    rule = selectors.dividend_rule_in_force(a.pk, received)
-    if rule is None:
-        raise invalid(
-            "received_on",
-            f"{received}没有生效的收益分配规则，请先设置集体留存比例和分红方式",
-            f"No split rule is in force on {received}; set the collective share and basis first",
-        )
-    recipients = _recipients(actor, a, rule.eligibility)
-    try:
-        split = dividends.split(total, rule.collective_share, dividends.Basis(rule.basis), recipients)
-    except dividends.SplitError:
-        raise invalid(
-            "amount",
-            "本村没有符合分红条件的农户，请检查分配规则的分红对象",
-            "No household of the village is eligible; check the rule's recipients",
-        ) from None
-    income = AssetIncome.objects.create(
-        asset=a,
-        year=y,
-        amount=total,
-        received_on=received,
-        rule=rule,
-        collective_amount=split.collective,
-        dividend_amount=split.dividends,
-        distributed_at=timezone.now(),
+    if not 2000 <= year <= timezone.localdate().year:
+        raise invalid("year", "收益年度不能晚于今年", "The year cannot be after this year")
+    AssetIncome.objects.select_for_update().filter(asset=a, year=year).exists()  # two officers at once: one waits
+    plan = selectors.dividend_plan(
+        actor,
+        a,
+        year=year,
+        amount=money("amount", amount, allow_zero=False),
+        received_on=date("received_on", received_on),
     )
-    members = {r.household_id: r.members for r in recipients}
-    for household_id, share in split.shares:
+    income = AssetIncome.objects.create(asset=a, distributed_at=timezone.now(), **plan.income_fields())
+    for line in plan.shares:
         row = DividendShare.objects.create(
-            income=income, household_id=household_id, members=members[household_id], amount=share
+            income=income, household_id=line.household.pk, members=line.members, amount=line.amount
         )
         registry_services.income_record(
-            household_id=household_id,
-            year=y,
+            household_id=line.household.pk,
+            year=year,
             item="property.dividend",
-            amount=share,
+            amount=line.amount,
             source="employment",
             source_ref=f"dividend:{row.pk}",
             note=f"{a.name}收益分红",
@@ -183,6 +158,6 @@ def asset_income_distribute(
         action="asset_income_distribute",
         obj=income,
         area_code=a.village_id,
-        data={"total": str(total), "collective": str(split.collective), "households": len(split.shares)},
+        data={"total": str(plan.amount), "collective": str(plan.collective), "households": len(plan.shares)},
     )
     return income

@@ -131,3 +131,20 @@ def hire(actor: Any, story: Story, member: Any, start: str = "2024-10-01", **ext
         **extra,
     }
     return services.contract_create(actor=actor, workshop=story.workshop, values=values)
+
+
+def grid(
+    contract: Any, month: str, *, scheduled: str = "26", worked: str = "26", pieces: str = "", reason: str = ""
+) -> dict[str, str]:
+    """One row of the payroll page's grid as the browser sends it (inputs named `<field>-<contract>`)."""
+    k = contract.pk
+    row = {"month": month, f"scheduled_days-{k}": scheduled, f"days_worked-{k}": worked, f"pieces-{k}": pieces}
+    return row | ({f"reason-{k}": reason} if reason else {})
+
+
+def english(client: Any) -> Any:
+    """The same client reading in English (the cookie the language switch sets): a page is in one language."""
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client

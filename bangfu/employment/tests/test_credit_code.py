@@ -12,7 +12,7 @@ from bangfu.core.domain import credit_code
 from bangfu.core.errors import ValidationFailed
 from bangfu.employment import services
 from bangfu.employment.models import Operator, Workshop
-from bangfu.employment.tests.conftest import Story
+from bangfu.employment.tests.conftest import Story, english
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,7 @@ def test_api_and_page_refuse_the_wrong_check_character(story: Story, api_for: An
     body = _values(story, WRONG_CHECK)
     r = api_for(story.world.t1).post("/api/v1/employment/workshops", json.dumps(body), content_type="application/json")
     assert r.status_code == 422 and "校验位" in json.dumps(r.json(), ensure_ascii=False)
-    page = client_for(story.world.t1).post(reverse("employment:workshop_new"), body)
+    page = english(client_for(story.world.t1)).post(reverse("employment:workshop_new"), body)
     assert page.status_code == 422 and "check character" in page.content.decode()
     valid = body | {"operator_credit_code": credit_code.make("91", "511133", "MA6B7C8D9")}
     r = api_for(story.world.t2).post("/api/v1/employment/workshops", json.dumps(valid), content_type="application/json")

@@ -16,7 +16,7 @@ from django.urls import reverse
 from bangfu.core.models import AuditEvent
 from bangfu.employment import selectors, services
 from bangfu.employment.models import Contract, Payslip, WelfarePost
-from bangfu.employment.tests.conftest import Story, hire
+from bangfu.employment.tests.conftest import Story, english, grid, hire
 from bangfu.registry import selectors as registry
 
 pytestmark = pytest.mark.django_db
@@ -62,18 +62,16 @@ def test_officer_ends_a_contract_and_the_kpi_and_payroll_follow(story: Story, cl
     assert AuditEvent.objects.get(action="contract_end").data == {"end": "2025-03-01", "reason": "resigned"}
 
     assert met(story, dt.date(2025, 2, 28)) and not met(story, dt.date(2025, 3, 1))
-    payroll = reverse("employment:payroll_enter", args=[story.workshop.pk])
-    entry = {"contract": c.pk, "scheduled_days": "26", "days_worked": "26", "pieces": "100"}
-    assert t1.post(payroll, entry | {"month": "2025-02"}).status_code == 302  # the last month worked
-    refused = t1.post(payroll, entry | {"month": "2025-03"})
+    payroll = reverse("employment:payroll", args=[story.workshop.pk])
+    assert t1.post(payroll, grid(c, "2025-02", pieces="100")).status_code == 302  # the last month worked
+    refused = t1.post(payroll, grid(c, "2025-03", pieces="100"))
     html = shown(refused)
-    assert refused.status_code == 422 and "该合同已于2025-03-01终止（本人辞职）" in html
-    assert "The contract ended on 2025-03-01 (resigned)" in html
+    assert refused.status_code == 422 and f'data-contract="{c.pk}"' not in html  # not on March's sheet at all
     assert [p.month for p in Payslip.objects.filter(contract=c)] == [dt.date(2025, 2, 1)]
     assert selectors.payroll_sheet(world.t1, story.workshop.pk, dt.date(2025, 3, 1)) == []
 
     page = shown(t1.get(reverse("employment:workshop_detail", args=[story.workshop.pk])))
-    assert "已离职 2025-03-01 本人辞职" in page and url not in page  # no second "end" link
+    assert "2025-03-01 离职 · 本人辞职" in page and url not in page  # no second "end" link
     assert 'id="end-form"' not in shown(t1.get(url))
 
 
@@ -82,28 +80,31 @@ def test_ending_a_contract_twice_or_before_it_starts_is_refused_in_both_language
 ) -> None:
     c = hire(story.world.t1, story, people(story)[0])
     url = reverse("employment:contract_end", args=[c.pk])
-    t1 = client_for(story.world.t1)
+    t1, en = client_for(story.world.t1), english(client_for(story.world.t1))
     for day in ("2024-09-30", "2024-10-01"):
         early = t1.post(url, END | {"end": day})
         html = shown(early)
-        assert early.status_code == 422 and "终止日期须晚于合同起始日期2024-10-01" in html
-        assert "the end date must be after the contract's start, 2024-10-01" in html and f'value="{day}"' in html
-    no_reason = shown(t1.post(url, {"end": "2025-03-01", "reason": ""}))
-    assert "请从列表中选择原因" in no_reason and "choose a reason from the list" in no_reason
-    other = shown(t1.post(url, {"end": "2025-03-01", "reason": "other"}))
-    assert "原因为“其他”时请写明具体情况" in other and "say what happened" in other
+        assert early.status_code == 422 and "终止日期须晚于合同起始日期2024-10-01" in html and f'value="{day}"' in html
+        assert "the end date must be after the contract's start, 2024-10-01" in shown(en.post(url, END | {"end": day}))
+    no_reason = {"end": "2025-03-01", "reason": ""}
+    assert "请从列表中选择原因" in shown(t1.post(url, no_reason))
+    assert "choose a reason from the list" in shown(en.post(url, no_reason))
+    other = {"end": "2025-03-01", "reason": "other"}
+    assert "原因为“其他”时请写明具体情况" in shown(t1.post(url, other)) and "say what happened" in shown(
+        en.post(url, other)
+    )
     services.payslip_record(
         actor=story.world.t1, contract=c, month=dt.date(2025, 1, 1), scheduled_days=26, days_worked=26
     )
-    paid = shown(t1.post(url, END | {"end": "2025-01-01"}))
-    assert "已录入2025-01的工资，终止日期须晚于2025-01-01" in paid and "payroll for 2025-01 is entered" in paid
+    assert "已录入2025-01的工资，终止日期须晚于2025-01-01" in shown(t1.post(url, END | {"end": "2025-01-01"}))
+    assert "payroll for 2025-01 is entered" in shown(en.post(url, END | {"end": "2025-01-01"}))
     assert ending(c) == (None, "", "")
 
     assert t1.post(url, END).status_code == 302
     again = t1.post(url, END | {"end": "2025-04-01"})
     html = shown(again)
     assert again.status_code == 409 and "该合同已于2025-03-01终止，不能重复终止" in html
-    assert "This contract already ended on 2025-03-01" in html
+    assert "This contract already ended on 2025-03-01" in shown(en.post(url, END | {"end": "2025-04-01"}))
     assert ending(c) == (dt.date(2025, 3, 1), "resigned", "")
 
 
@@ -171,13 +172,15 @@ def test_officer_ends_a_welfare_post_and_the_household_may_have_one_again(story:
 def test_ending_a_post_twice_or_outside_its_year_is_refused_in_both_languages(story: Story, client_for: Any) -> None:
     post = appoint(story, people(story)[1])
     url = reverse("employment:post_end", args=[post.pk])
-    t1 = client_for(story.world.t1)
+    t1, en = client_for(story.world.t1), english(client_for(story.world.t1))
     early = t1.post(url, {"end": "2024-12-31", "reason": "moved_away"})
     html = shown(early)
     assert early.status_code == 422 and "退岗日期不能早于聘用起始日期2025-01-01" in html
-    assert "the end date cannot be before the start, 2025-01-01" in html
-    late = shown(t1.post(url, {"end": "2026-01-01", "reason": "moved_away"}))
-    assert "退岗日期不能晚于聘用截止日期2025-12-31" in late and "after the post's last day" in late
+    early_en = shown(en.post(url, {"end": "2024-12-31", "reason": "moved_away"}))
+    assert "the end date cannot be before the start, 2025-01-01" in early_en
+    late = {"end": "2026-01-01", "reason": "moved_away"}
+    assert "退岗日期不能晚于聘用截止日期2025-12-31" in shown(t1.post(url, late))
+    assert "after the post's last day" in shown(en.post(url, late))
     post.refresh_from_db()
     assert (post.end, post.end_code) == (dt.date(2025, 12, 31), "")
 
@@ -185,7 +188,8 @@ def test_ending_a_post_twice_or_outside_its_year_is_refused_in_both_languages(st
     twice = t1.post(url, {"end": "2025-05-31", "reason": "other", "note": "补录"})
     html = shown(twice)
     assert twice.status_code == 409 and "该岗位已于2025-06-30退岗，不能重复退岗" in html
-    assert "This post already ended on 2025-06-30" in html
+    twice_en = en.post(url, {"end": "2025-05-31", "reason": "other", "note": "补录"})
+    assert "This post already ended on 2025-06-30" in shown(twice_en)
     post.refresh_from_db()
     assert (post.end, post.end_code, post.ended_reason) == (dt.date(2025, 6, 30), "moved_away", "")
 

@@ -26,7 +26,7 @@ from bangfu.employment.models import (
     Workshop,
     WorkshopRevenue,
 )
-from bangfu.employment.tests.conftest import Story
+from bangfu.employment.tests.conftest import Story, english, grid
 from bangfu.registry import selectors as registry
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +94,7 @@ def test_story_a_through_the_officer_pages(story: Story, client_for: Any) -> Non
         assert counts() == before
         assert county.post(url, data).status_code == 302, name
     html = county.get(page).content.decode()
-    assert "浙江" in html and "3,000,000.00" in html and "3,600,000.00" in html and "4000.00" in html
+    assert "浙江" in html and "3,000,000.00" in html and "3,600,000.00" in html and "4,000.00" in html
 
     jishi, wife = registry.members_of(world.county, story.a.pk)[:2]
     for m in (jishi, wife):
@@ -117,8 +117,7 @@ def test_story_a_through_the_officer_pages(story: Story, client_for: Any) -> Non
     assert [len(history[jishi.pk]), len(history[wife.pk])] == [2, 2]
 
     c = Contract.objects.get(workshop=w, member=jishi)
-    pay = {"contract": c.pk, "month": "2025-01", "scheduled_days": "26", "days_worked": "26", "pieces": "600"}
-    assert county.post(reverse("employment:payroll_enter", args=[w.pk]), pay).status_code == 302
+    assert county.post(reverse("employment:payroll", args=[w.pk]), grid(c, "2025-01", pieces="600")).status_code == 302
     assert Payslip.objects.get(contract=c).gross == Decimal("3000.00")
     assert selectors.site_kpi(world.county, story.site.pk, timezone.localdate()).rows[0].verdict.met
 
@@ -130,7 +129,11 @@ def test_workshop_form_shows_the_problem_next_to_its_field_and_saves_nothing(sto
     )
     html = page.content.decode()
     assert page.status_code == 422 and 'class="errorlist"' in html and "统一社会信用代码应为18位" in html
-    assert "unified social credit code" in html and 'value="雪口山乡扶贫工厂二车间"' in html  # input kept
+    assert 'value="雪口山乡扶贫工厂二车间"' in html  # input kept
+    en = english(client_for(story.world.county)).post(
+        reverse("employment:workshop_new"), workshop_values(story, operator_credit_code="12345")
+    )
+    assert "unified social credit code" in en.content.decode()
     assert counts() == before
     assert client_for(story.enterprise).get(reverse("employment:workshop_new")).status_code == 404
 
@@ -230,9 +233,13 @@ def test_collective_asset_rule_and_distribution_through_the_pages(story: Story, 
     assert t1.post(rule_url, rule).status_code == 302
     income_url = reverse("employment:asset_income_distribute", args=[a.pk])
     income = {"year": "2024", "amount": "20000", "received_on": "2024-12-20"}
-    refused(story, client_for, income_url, income)
+    refused(story, client_for, income_url, income | {"confirm": "1"})
     assert AssetIncome.objects.count() == 0
-    assert t1.post(income_url, income).status_code == 302
+    preview = t1.post(income_url, income)  # the preview: every household's dividend, nothing written yet
+    shown = preview.content.decode()
+    assert preview.status_code == 200 and 'id="confirm-form"' in shown and "data-confirm=" in shown
+    assert "8,000.00" in shown and "6,000.00" in shown and AssetIncome.objects.count() == 0
+    assert t1.post(income_url, income | {"confirm": "1"}).status_code == 302
     html = t1.get(reverse("employment:asset_detail", args=[a.pk])).content.decode()
     assert "8,000.00" in html and "12,000.00" in html  # 40% to the collective, 60% as dividends
     shares = AssetIncome.objects.get().shares.all()

@@ -18,8 +18,8 @@ from bangfu.areas import services as areas
 from bangfu.core.models import AuditEvent
 from bangfu.employment import selectors, services
 from bangfu.employment.models import EmploymentPolicy
-from bangfu.employment.tests.conftest import POLICY, Story
-from bangfu.employment.views.parameters import EN_LABELS
+from bangfu.employment.tests.conftest import POLICY, Story, english
+from bangfu.employment.views.parameters import LABELS
 from bangfu.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -106,13 +106,19 @@ def test_problems_show_next_to_their_fields_in_both_languages_and_save_nothing(s
     same = county.post(URL, NEW | area | {"effective_from": "2020-01-01"})
     html = shown(same)
     field = html.split('name="effective_from"')[1].split("</label>")[0]
-    assert same.status_code == 422 and "新参数的生效日期须晚于此日期" in field and "choose a later date" in field
+    assert same.status_code == 422 and "新参数的生效日期须晚于此日期" in field
+    en = shown(english(client_for(story.world.county)).post(URL, NEW | area | {"effective_from": "2020-01-01"}))
+    assert "choose a later date" in en.split('name="effective_from"')[1].split("</label>")[0]
     bad = county.post(URL, NEW | area | {"effective_from": "明年", "min_poor_workers": "五", "working_age_min": ""})
     html = shown(bad)
     assert bad.status_code == 422 and "如 2026-01-15" in html.split('name="effective_from"')[1].split("</label>")[0]
     assert "“五”不是整数" in html.split('name="min_poor_workers"')[1].split("</label>")[0]
     assert "请填写“劳动年龄下限”" in html.split('name="working_age_min"')[1].split("</label>")[0]
-    assert "enter working age min" in html and 'value="五"' in html  # the input is kept
+    assert 'value="五"' in html  # the input is kept
+    bad_en = english(client_for(story.world.county)).post(
+        URL, NEW | area | {"effective_from": "明年", "min_poor_workers": "五", "working_age_min": ""}
+    )
+    assert "enter working age min" in shown(bad_en)
     ages = county.post(URL, NEW | area | {"effective_from": "2025-07-01", "working_age_min": "65"})
     assert "劳动年龄上限应大于下限" in shown(ages).split('name="working_age_max"')[1].split("</label>")[0]
     assert rows() == before
@@ -120,7 +126,7 @@ def test_problems_show_next_to_their_fields_in_both_languages_and_save_nothing(s
 
 def test_every_parameter_is_on_the_form_with_both_languages() -> None:
     model = {f.name for f in EmploymentPolicy._meta.fields} - {"id", "area", "effective_from", "effective_to"}
-    assert set(services.POLICY_FIELDS) == model == set(EN_LABELS)
+    assert set(services.POLICY_FIELDS) == model == set(LABELS)
 
 
 def test_parameters_through_the_api(story: Story, api_for: Any) -> None:

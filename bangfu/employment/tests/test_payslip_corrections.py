@@ -15,7 +15,7 @@ from bangfu.core.errors import ValidationFailed
 from bangfu.core.models import AuditEvent
 from bangfu.employment import services
 from bangfu.employment.models import Payslip, PayslipCorrection
-from bangfu.employment.tests.conftest import Story, hire
+from bangfu.employment.tests.conftest import Story, grid, hire
 from bangfu.registry import selectors as registry
 
 pytestmark = pytest.mark.django_db
@@ -86,19 +86,19 @@ def test_the_same_entry_again_is_not_a_correction(story: Story) -> None:
 def test_pages_show_the_correction_on_the_payslip_and_in_the_household_history(story: Story, client_for: Any) -> None:
     c, slip = _january(story)
     w = story.workshop
-    url = reverse("employment:payroll_enter", args=[w.pk])
-    row = {"contract": c.pk, "month": "2025-01", "scheduled_days": "26", "days_worked": "26", "pieces": "700"}
+    url = reverse("employment:payroll", args=[w.pk])
+    row = grid(c, "2025-01", pieces="700")
     t1 = client_for(story.world.t1)
     refused = t1.post(url, row)
     assert refused.status_code == 422 and "更正须填写理由" in refused.content.decode()
-    sheet = t1.get(reverse("employment:workshop_detail", args=[w.pk]) + "?month=2025-01").content.decode()
-    assert 'name="reason"' in sheet
+    sheet = t1.get(url + "?month=2025-01").content.decode()
+    assert f'name="reason-{c.pk}"' in sheet
     for outsider in (story.world.t2, story.world.gw2):
-        client_for(outsider).post(url, row | {"reason": "外乡镇改工资"})
+        client_for(outsider).post(url, row | {f"reason-{c.pk}": "外乡镇改工资"})
     assert Payslip.objects.get(pk=slip.pk).gross == D("3000.00")
-    assert t1.post(url, row | {"reason": "漏记100件"}).status_code == 302
+    assert t1.post(url, row | {f"reason-{c.pk}": "漏记100件"}).status_code == 302
     html = t1.get(reverse("employment:payslip_detail", args=[slip.pk])).content.decode()
-    assert 'id="gross">3300.00<' in html and 'id="first-gross">3000.00<' in html and "漏记100件" in html
+    assert 'id="gross">3,300.00<' in html and 'id="first-gross">3,000.00<' in html and "漏记100件" in html
     assert client_for(story.world.t2).get(reverse("employment:payslip_detail", args=[slip.pk])).status_code == 404
     household = t1.get(reverse("registry:household_detail", args=[story.a.pk])).content.decode()
     assert "漏记100件" in household

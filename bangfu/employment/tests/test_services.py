@@ -204,13 +204,11 @@ def test_rent_split_into_collective_and_dividends_to_the_fen(story: Story) -> No
     world = story.world
     asset = services.asset_create(
         actor=world.t1,
-        values={
-            "village": world.v1b.code,
-            "name": "扶贫工厂用地",
-            "kind": "land",
-            "workshop": story.workshop.pk,
-            "annual_rent": "10000",
-        },
+        village=world.v1b.code,
+        name="扶贫工厂用地",
+        kind="land",
+        workshop_id=story.workshop.pk,
+        annual_rent=D("10000"),
     )
     services.dividend_rule_set(
         actor=world.t1,
@@ -221,7 +219,7 @@ def test_rent_split_into_collective_and_dividends_to_the_fen(story: Story) -> No
         eligibility="relocated_poor",
     )
     income = services.asset_income_distribute(
-        actor=world.t1, asset=asset, year=2024, amount="10000.01", received_on="2024-12-20"
+        actor=world.t1, asset=asset, year=2024, amount=D("10000.01"), received_on=dt.date(2024, 12, 20)
     )
     shares = list(income.shares.all())
     assert income.collective_amount == D("4000.00") and income.dividend_amount == D("6000.01")
@@ -230,9 +228,13 @@ def test_rent_split_into_collective_and_dividends_to_the_fen(story: Story) -> No
     assert {s.household_id for s in shares} == {h.pk for h in story.liming}  # 羊店儿村's household A is not
     assert sum(wage(story, h, 2024, "property") for h in story.liming) == D("6000.01")
     with pytest.raises(Conflict):
-        services.asset_income_distribute(actor=world.t1, asset=asset, year=2024, amount="1", received_on="2024-12-21")
+        services.asset_income_distribute(
+            actor=world.t1, asset=asset, year=2024, amount=D("1"), received_on=dt.date(2024, 12, 21)
+        )
     with pytest.raises(NotFound):
-        services.asset_income_distribute(actor=world.t2, asset=asset, year=2023, amount="1", received_on="2024-12-21")
+        services.asset_income_distribute(
+            actor=world.t2, asset=asset, year=2023, amount=D("1"), received_on=dt.date(2024, 12, 21)
+        )
     assert income.asset.incomes.count() == 1
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from bangfu.employment import selectors
-from bangfu.employment.tests.conftest import Story, hire
+from bangfu.employment.tests.conftest import Story, english, grid, hire
 from bangfu.registry import selectors as registry
 
 pytestmark = pytest.mark.django_db
@@ -38,8 +38,8 @@ def test_workshop_page_and_payroll_entry_by_the_operator(story: Story, client_fo
     page = ent.get(url, {"month": "2025-01"})
     assert page.status_code == 200 and "吉石罗布" in page.content.decode()
     assert "资金来源" not in page.content.decode()  # officers' sections are not shown to the operator
-    entry = {"contract": c.pk, "month": "2025-01", "scheduled_days": 26, "days_worked": 26, "pieces": 600}
-    post_url = reverse("employment:payroll_enter", args=[story.workshop.pk])
+    entry = grid(c, "2025-01", pieces="600")
+    post_url = reverse("employment:payroll", args=[story.workshop.pk])
     for outsider in (world.t2, world.gw2, story.stranger):
         assert client_for(outsider).get(url).status_code == 404
         assert client_for(outsider).post(post_url, entry).status_code in (403, 404)
@@ -48,18 +48,18 @@ def test_workshop_page_and_payroll_entry_by_the_operator(story: Story, client_fo
     slip = selectors.payslips_of(world.t1, c.pk).get()
     assert slip.gross == Decimal("3000.00")
     shown = ent.get(reverse("employment:payslip_detail", args=[slip.pk])).content.decode()
-    assert "3000.00" in shown
+    assert "3,000.00" in shown
     assert client_for(world.t2).get(reverse("employment:payslip_detail", args=[slip.pk])).status_code == 404
 
 
 def test_bad_payroll_entry_rerenders_with_a_bilingual_message_and_saves_nothing(story: Story, client_for: Any) -> None:
     c = hire(story.world.t1, story, registry.members_of(story.world.county, story.a.pk)[0])
-    post_url = reverse("employment:payroll_enter", args=[story.workshop.pk])
-    page = client_for(story.enterprise).post(
-        post_url, {"contract": c.pk, "month": "2025-01", "scheduled_days": 26, "days_worked": "二十"}
-    )
+    post_url = reverse("employment:payroll", args=[story.workshop.pk])
+    page = client_for(story.enterprise).post(post_url, grid(c, "2025-01", worked="二十"))
     html = page.content.decode()
-    assert page.status_code == 422 and "不是整数" in html and "not a whole number" in html
+    assert page.status_code == 422 and "不是整数" in html
+    en = english(client_for(story.enterprise)).post(post_url, grid(c, "2025-01", worked="二十"))
+    assert "not a whole number" in en.content.decode()
     assert selectors.payslips_of(story.world.t1, c.pk).count() == 0
 
 

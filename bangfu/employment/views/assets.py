@@ -3,24 +3,27 @@ distributions (rent → collective part + dividends to eligible households)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.areas import selectors as areas
 from bangfu.areas.domain.codes import Level
+from bangfu.core import inputs
 from bangfu.core.replicas import replica_ok
 from bangfu.core.views import form_post
 from bangfu.employment import selectors, services
 from bangfu.employment.domain.dividends import BASIS_LABELS, Basis
 from bangfu.employment.models import CollectiveAsset, DividendRule
-from bangfu.employment.views._forms import officers_only
+from bangfu.employment.views._forms import officers_only, translated
 
 
 def _list_context(request: AuthedHttpRequest) -> dict[str, Any]:
@@ -29,7 +32,7 @@ def _list_context(request: AuthedHttpRequest) -> dict[str, Any]:
         "assets": selectors.assets_visible(user).order_by("village_id", "name"),
         "villages": [(v.code, v.name) for v in areas.areas_visible(user, level=Level.VILLAGE, cap=Cap.EMPLOYMENT_EDIT)],
         "workshops": [(w.pk, w.name) for w in selectors.workshops_visible(user, edit=True).order_by("name")],
-        "kinds": CollectiveAsset.KINDS,
+        "kinds": translated(CollectiveAsset.KINDS),
     }
 
 
@@ -45,8 +48,8 @@ def asset_list(request: AuthedHttpRequest) -> HttpResponse:
         context=lambda: _list_context(request),
         initial={"kind": "land"},
         fields=["village", "name", "kind", "workshop", "annual_rent"],
-        run=lambda v: services.asset_create(actor=user, values=v),
-        done=lambda a: f"已登记集体资产：{a.name} Asset recorded",
+        run=lambda v: services.asset_create(actor=user, **services.asset_values(v)),
+        done=lambda a: _("已登记集体资产：%(name)s") % {"name": a.name},
         then=lambda a: redirect("employment:asset_detail", pk=a.pk),
     )
 
@@ -59,8 +62,8 @@ def _detail_context(request: AuthedHttpRequest, pk: int) -> dict[str, Any]:
         "a": asset,
         "rules": list(asset.rules.all()),
         "incomes": selectors.asset_incomes(user, pk),
-        "bases": [(b.value, BASIS_LABELS[b]) for b in Basis],
-        "eligibility": DividendRule.ELIGIBILITY,
+        "bases": [(b.value, _(BASIS_LABELS[b])) for b in Basis],
+        "eligibility": translated(DividendRule.ELIGIBILITY),
         "today": today,
         "rule_values": {"basis": "household", "eligibility": "relocated_poor"},
         "income_values": {"year": today.year - 1, "amount": asset.annual_rent, "received_on": today.isoformat()},
@@ -73,23 +76,47 @@ def asset_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "employment/asset_detail.html", _detail_context(request, pk))
 
 
+def _on_detail[T](
+    request: AuthedHttpRequest,
+    pk: int,
+    form: str,
+    *,
+    fields: list[str],
+    run: Callable[[dict[str, str]], T],
+    done: str | Callable[[T], str],
+    then: Callable[[T], HttpResponse] | None = None,
+) -> HttpResponse:
+    """One of the asset page's two forms (`form`: the rule or the income), kept as `<form>_values` and
+    shown again beside its fields; done, back to the asset page (or `then`)."""
+    officers_only(request.user)
+    back = then or (lambda _result: redirect("employment:asset_detail", pk=pk))
+    page = "employment/asset_detail.html"
+    kept = f"{form}_values"
+    return form_post(
+        request,
+        template=page,
+        context=lambda: _detail_context(request, pk),
+        fields=fields,
+        run=run,
+        done=done,
+        then=back,
+        keep_as=kept,
+        form=form,
+    )
+
+
 @login_required
 @require_POST
 @writes(Cap.EMPLOYMENT_EDIT)
 def rule_set(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """A new split rule from a date; the rule it replaces ends the day before."""
-    user: Any = request.user
-    officers_only(user)
-    return form_post(
+    return _on_detail(
         request,
-        template="employment/asset_detail.html",
-        context=lambda: _detail_context(request, pk),
+        pk,
+        "rule",
         fields=["effective_from", "collective_share", "basis", "eligibility"],
-        run=lambda v: services.dividend_rule_set(actor=user, asset=selectors.asset_get(user, pk), **v),
-        done="收益分配规则已保存 Split rule saved",
-        then=lambda _: redirect("employment:asset_detail", pk=pk),
-        keep_as="rule_values",
-        form="rule",
+        run=lambda v: services.dividend_rule_set(actor=request.user, asset=selectors.asset_get(request.user, pk), **v),
+        done=_("收益分配规则已保存"),
     )
 
 
@@ -97,17 +124,43 @@ def rule_set(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @writes(Cap.EMPLOYMENT_EDIT)
 def income_distribute(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    """Record a year's income and distribute it at once to the collective and the eligible households."""
+    """A year's income, distributed in two steps: the preview (the collective's part and every household's
+    dividend, nothing written), then, confirmed from the preview, the distribution itself (irreversible:
+    a year is distributed once)."""
     user: Any = request.user
     officers_only(user)
-    return form_post(
+    confirmed = request.POST.get("confirm") == "1"
+
+    def run(v: dict[str, str]) -> Any:
+        with inputs.Problems() as p:
+            year = p.whole(v["year"], "year", low=2000, high=timezone.localdate().year, zh="收益年度", en="year")
+            amount = p.money(v["amount"], "amount", positive=True, zh="收益金额", en="amount")
+            received = p.date(v["received_on"], "received_on", zh="到账日期", en="date received")
+        assert year is not None and amount is not None and received is not None  # Problems raised otherwise
+        asset = selectors.asset_get(user, pk, edit=True)
+        if not confirmed:
+            return selectors.dividend_plan(user, asset, year=year, amount=amount, received_on=received)
+        return services.asset_income_distribute(actor=user, asset=asset, year=year, amount=amount, received_on=received)
+
+    def then(result: Any) -> HttpResponse:
+        if isinstance(result, selectors.DividendPlan):
+            return render(request, "employment/asset_detail.html", _detail_context(request, pk) | {"plan": result})
+        return redirect("employment:asset_detail", pk=pk)
+
+    return _on_detail(
         request,
-        template="employment/asset_detail.html",
-        context=lambda: _detail_context(request, pk),
+        pk,
+        "income",
         fields=["year", "amount", "received_on"],
-        run=lambda v: services.asset_income_distribute(actor=user, asset=selectors.asset_get(user, pk), **v),
-        done=lambda income: f"{income.year}年收益已分配：分红 {income.dividend_amount} 元 Distributed",
-        then=lambda _: redirect("employment:asset_detail", pk=pk),
-        keep_as="income_values",
-        form="income",
+        run=run,
+        done=lambda r: "" if isinstance(r, selectors.DividendPlan) else _distributed(r),
+        then=then,
     )
+
+
+def _distributed(income: Any) -> str:
+    return _("%(year)s年收益已分配：集体留存 %(kept)s 元，分红 %(amount)s 元") % {
+        "year": income.year,
+        "kept": f"{income.collective_amount:,.2f}",
+        "amount": f"{income.dividend_amount:,.2f}",
+    }

@@ -6,12 +6,13 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.employment import selectors, services
-from bangfu.employment.domain.endings import CONTRACT_END_REASONS, choices
-from bangfu.employment.views._forms import ending_form
+from bangfu.employment.domain.endings import CONTRACT_END_REASONS
+from bangfu.employment.views._forms import ending_form, reason_choices
 
 
 @login_required
@@ -23,9 +24,9 @@ def contract_end(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return ending_form(
         request,
         template="employment/contract_end.html",
-        context={"c": c, "reasons": choices(CONTRACT_END_REASONS)},
+        context={"c": c, "reasons": reason_choices(CONTRACT_END_REASONS)},
         end=lambda **values: services.contract_end(actor=user, contract=c, **values),
-        done=f"已终止劳动合同：{c.member.name} Contract ended",
+        done=_("已终止劳动合同：%(name)s") % {"name": c.member.name},
         then="employment:workshop_detail",
         pk=c.workshop_id,
     )

@@ -6,57 +6,55 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.areas.domain.codes import LEVEL_LABELS, Level
-from bangfu.core.errors import ApplicationError, Forbidden
-from bangfu.core.views import failed, post_dict
+from bangfu.areas.selectors import refuse_unless
+from bangfu.core.views import form_post
 from bangfu.employment import selectors, services
 from bangfu.employment.domain.wages import DAY_COUNT_LABELS
 from bangfu.employment.models import EmploymentPolicy
+from bangfu.employment.views._forms import translated
 
-# English beside the model's Chinese label; a test checks every parameter has one.
-EN_LABELS = {
-    "min_poor_workers": "Recognition: poverty-exited workers, at least",
-    "min_insurance_per_worker_month": "Recognition: accident insurance, yuan per worker and month",
-    "upgrade_min_months_running": "Upgrade: months running, at least",
-    "upgrade_min_long_contract_workers": "Upgrade: poverty-exited workers on long contracts",
-    "upgrade_min_contract_months": "Upgrade: a long contract runs, months",
-    "upgrade_min_average_annual_pay": "Upgrade: average annual pay, yuan",
-    "upgrade_min_annual_revenue": "Upgrade: annual revenue, yuan",
-    "welfare_posts_per_household": "Welfare posts per household (empty: no limit)",
-    "welfare_max_age": "Welfare posts: oldest age at appointment",
-    "working_age_min": "Working age from (KPI)",
-    "working_age_max": "Working age to (KPI)",
-    "probation_day_count": "A month in which probation ends is split by: calendar days, or working days / 21.75",
-    "probation_end_day_included": "The day probation expires is still paid at the probation rate",
-    "note": "Basis, e.g. the document",
+# Each parameter's label (Chinese msgid, translated where shown); a test checks every parameter has one.
+LABELS = {
+    "min_poor_workers": gettext_noop("认定：最少脱贫人口就业人数"),
+    "min_insurance_per_worker_month": gettext_noop("认定：意外险（元/人/月）"),
+    "upgrade_min_months_running": gettext_noop("升级：最短运营月数"),
+    "upgrade_min_long_contract_workers": gettext_noop("升级：最少长期合同脱贫劳动力"),
+    "upgrade_min_contract_months": gettext_noop("升级：长期合同最短月数"),
+    "upgrade_min_average_annual_pay": gettext_noop("升级：年均工资下限（元）"),
+    "upgrade_min_annual_revenue": gettext_noop("升级：年营业收入下限（元）"),
+    "welfare_posts_per_household": gettext_noop("公益岗位每户上限（空为不限）"),
+    "welfare_max_age": gettext_noop("公益岗位年龄上限"),
+    "working_age_min": gettext_noop("劳动年龄下限（就业指标）"),
+    "working_age_max": gettext_noop("劳动年龄上限（就业指标）"),
+    "probation_day_count": gettext_noop("试用期跨月计薪天数口径"),
+    "probation_end_day_included": gettext_noop("试用期届满当日仍按试用期计薪"),
+    "note": gettext_noop("依据（如文件名称）"),
 }
-_OPTIONS = {
+_OPTIONS: dict[str, list[tuple[str, str]]] = {
     "probation_day_count": list(DAY_COUNT_LABELS.items()),
-    "probation_end_day_included": [("", "否（届满前一日为试用期最后一天）"), ("on", "是")],
+    "probation_end_day_included": [("", gettext_noop("否（届满前一日为试用期最后一天）")), ("on", gettext_noop("是"))],
 }
 _MONEY = {"min_insurance_per_worker_month", "upgrade_min_average_annual_pay", "upgrade_min_annual_revenue"}
 
 
-def _fields(values: dict[str, Any], errors: dict[str, list[str]]) -> list[dict[str, Any]]:
-    labels = {f.name: f.verbose_name for f in EmploymentPolicy._meta.fields}  # the model's Chinese names
+def _fields() -> list[dict[str, Any]]:
     return [
         {
             "name": f,
-            "zh": labels[f],
-            "en": EN_LABELS[f],
-            "value": values.get(f),
-            "errs": errors.get(f),
+            "label": _(LABELS[f]),
             "mode": "decimal" if f in _MONEY else ("" if f == "note" else "numeric"),
-            "options": _OPTIONS.get(f),
+            "options": translated(_OPTIONS[f]) if f in _OPTIONS else None,
         }
         for f in services.POLICY_FIELDS
     ]
@@ -69,18 +67,13 @@ def _current_values(current: EmploymentPolicy | None) -> dict[str, Any]:
     return values | {"probation_end_day_included": "on" if current.probation_end_day_included else ""}
 
 
-def _page(request: AuthedHttpRequest, code: str, extra: dict[str, Any], status: int = 200) -> HttpResponse:
+def _context(request: AuthedHttpRequest, code: str) -> dict[str, Any]:
     user: Any = request.user
-    today = timezone.localdate()
-    overview = selectors.policy_overview(user, code, today)
-    values = extra.pop("values", None) or _current_values(overview.current)
-    context = {
-        "o": overview,
-        "areas": [(a.code, f"{a.name}（{LEVEL_LABELS[Level(a.level)]}）") for a in selectors.policy_areas(user)],
-        "fields": _fields(values, extra.get("errors", {})),
-        "values": values,
+    return {
+        "o": selectors.policy_overview(user, code, timezone.localdate()),
+        "areas": [(a.code, f"{a.name}（{_(LEVEL_LABELS[Level(a.level)])}）") for a in selectors.policy_areas(user)],
+        "fields": _fields(),
     }
-    return render(request, "employment/parameters.html", context | extra, status=status)
 
 
 @login_required
@@ -90,19 +83,25 @@ def parameters(request: AuthedHttpRequest) -> HttpResponse:
     code = request.POST.get("area") or request.GET.get("area") or ""
     if not code:
         mine = selectors.policy_areas(user)
-        if not mine:
-            raise Forbidden(
-                "只有县级管理员可以查看和设置就业帮扶参数",
-                "Only a county administrator views and sets employment parameters",
-            )
+        refuse_unless(
+            allowed=bool(mine),
+            visible=True,  # the page is in the navigation of every officer: say why it is closed
+            zh="只有县级管理员可以查看和设置就业帮扶参数",
+            en="Only a county administrator views and sets employment parameters",
+        )
         code = mine[0].code
-    if request.method != "POST":
-        return _page(request, code, {})
-    values = post_dict(request, [*services.POLICY_FIELDS, "effective_from"])
-    start = values.pop("effective_from")
-    try:
-        p = services.policy_set(actor=user, area_code=code, effective_from=start, values=values)
-    except ApplicationError as exc:
-        return _page(request, code, failed(exc, values=values | {"effective_from": start}), exc.status)
-    messages.success(request, f"已保存{p.effective_from}起生效的就业帮扶参数 Parameters saved")
-    return redirect(reverse("employment:parameters") + f"?area={code}")
+
+    def run(values: dict[str, str]) -> EmploymentPolicy:
+        rest = {k: v for k, v in values.items() if k != "effective_from"}
+        return services.policy_set(actor=user, area_code=code, effective_from=values["effective_from"], values=rest)
+
+    return form_post(
+        request,
+        template="employment/parameters.html",
+        context=lambda: _context(request, code),
+        fields=[*services.POLICY_FIELDS, "effective_from"],
+        initial=_current_values(selectors.policy_overview(user, code, timezone.localdate()).current),
+        run=run,
+        done=lambda p: _("已保存%(day)s起生效的就业帮扶参数") % {"day": p.effective_from},
+        then=lambda _p: redirect(reverse("employment:parameters") + f"?area={code}"),
+    )

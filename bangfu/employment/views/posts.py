@@ -3,12 +3,14 @@ leaving a post (退岗) with a coded reason."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.domain.roles import Cap, writes
@@ -17,9 +19,9 @@ from bangfu.core import inputs
 from bangfu.core.replicas import replica_ok
 from bangfu.core.views import form_post
 from bangfu.employment import selectors, services
-from bangfu.employment.domain.endings import POST_END_REASONS, choices
+from bangfu.employment.domain.endings import POST_END_REASONS
 from bangfu.employment.models import WelfarePost
-from bangfu.employment.views._forms import ending_form, officers_only
+from bangfu.employment.views._forms import ending_form, officers_only, reason_choices, translated
 
 _POST_FIELDS = ["id_number", "post_type", "level", "start", "end", "monthly_pay"]
 
@@ -27,7 +29,7 @@ _POST_FIELDS = ["id_number", "post_type", "level", "start", "end", "monthly_pay"
 def _context(request: AuthedHttpRequest) -> dict[str, Any]:
     user: Any = request.user
     posts = selectors.posts_visible(user).order_by("-year", "village_id", "member__name")
-    return {"posts": posts, "levels": WelfarePost.LEVELS, "year": timezone.localdate().year}
+    return {"posts": posts, "levels": translated(WelfarePost.LEVELS), "year": timezone.localdate().year}
 
 
 @login_required
@@ -37,22 +39,36 @@ def post_list(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "employment/post_list.html", _context(request) | {"values": {"level": "village"}})
 
 
+def _on_list[T](
+    request: AuthedHttpRequest, form: str, *, run: Callable[[dict[str, str]], T], done: str | Callable[[T], str]
+) -> HttpResponse:
+    """A form of the posts page (the appointment, or one post's months): shown again with its problems
+    beside it (`fe[form]`), or back to the list."""
+    officers_only(request.user)
+    fields = ["months_served"] if form.startswith("months-") else _POST_FIELDS
+    return form_post(
+        request,
+        template="employment/post_list.html",
+        context=lambda: _context(request) | {"values": {"level": "village"}},
+        fields=fields,
+        run=run,
+        done=done,
+        then="employment:post_list",
+        keep_as="values" if form == "create" else "months",
+        form=form,
+    )
+
+
 @login_required
 @require_POST
 @writes(Cap.EMPLOYMENT_EDIT)
 def post_create(request: AuthedHttpRequest) -> HttpResponse:
     """Appoint a person for one year; the per-household limit and age limit in force are checked."""
-    user: Any = request.user
-    officers_only(user)
-    return form_post(
+    return _on_list(
         request,
-        template="employment/post_list.html",
-        context=lambda: _context(request),
-        fields=_POST_FIELDS,
-        run=lambda v: services.welfare_post_create(actor=user, values=v | {"end": v["end"] or None}),
-        done=lambda p: f"已聘用：{p.member.name} {p.post_type} Post recorded",
-        then="employment:post_list",
-        form="create",
+        "create",
+        run=lambda v: services.welfare_post_create(actor=request.user, values=v | {"end": v["end"] or None}),
+        done=lambda p: _("已聘用：%(name)s %(post)s") % {"name": p.member.name, "post": p.post_type},
     )
 
 
@@ -61,23 +77,13 @@ def post_create(request: AuthedHttpRequest) -> HttpResponse:
 @writes(Cap.EMPLOYMENT_EDIT)
 def post_months(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Months served after the assessment; the pay earned becomes the household's wage income."""
-    user: Any = request.user
-    officers_only(user)
-    return form_post(
-        request,
-        template="employment/post_list.html",
-        context=lambda: _context(request) | {"values": {"level": "village"}},
-        fields=["months_served"],
-        run=lambda v: services.welfare_post_months(
-            actor=user,
-            post=selectors.post_get(user, pk),
-            months_served=inputs.whole(v["months_served"], "months_served", zh="聘用月数", en="months served"),
-        ),
-        done="聘用月数已更新 Months recorded",
-        then="employment:post_list",
-        keep_as="months",
-        form=f"months-{pk}",
-    )
+
+    def run(v: dict[str, str]) -> Any:
+        months = inputs.whole(v["months_served"], "months_served", zh="聘用月数", en="months served")
+        post = selectors.post_get(request.user, pk)
+        return services.welfare_post_months(actor=request.user, post=post, months_served=months)
+
+    return _on_list(request, f"months-{pk}", run=run, done=_("聘用月数已更新"))
 
 
 @login_required
@@ -90,8 +96,8 @@ def post_end(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return ending_form(
         request,
         template="employment/post_end.html",
-        context={"p": post, "reasons": choices(POST_END_REASONS)},
+        context={"p": post, "reasons": reason_choices(POST_END_REASONS)},
         end=lambda **values: services.welfare_post_end(actor=user, post=post, **values),
-        done=f"已退岗：{post.member.name} {post.post_type} Post ended",
+        done=_("已退岗：%(name)s %(post)s") % {"name": post.member.name, "post": post.post_type},
         then="employment:post_list",
     )

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.domain.roles import Cap, writes
@@ -15,8 +16,9 @@ from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.areas import selectors as areas
 from bangfu.areas.domain.codes import Level
 from bangfu.core.replicas import replica_ok
-from bangfu.core.views import form_post, int_or_none
+from bangfu.core.views import form_post
 from bangfu.employment import access, selectors, services
+from bangfu.employment.views._forms import worker_picked
 
 _COURSE_FIELDS = [
     "workshop",
@@ -63,7 +65,7 @@ def course_new(request: AuthedHttpRequest) -> HttpResponse:
         initial={"workshop": request.GET.get("workshop", ""), "order_based": "on"},
         fields=_COURSE_FIELDS,
         run=lambda v: services.course_create(actor=user, values=v),
-        done=lambda course: f"已登记培训：{course.skill} Course recorded",
+        done=lambda course: _("已登记培训：%(skill)s") % {"skill": course.skill},
         then=lambda course: redirect("employment:course_detail", pk=course.pk),
     )
 
@@ -75,7 +77,7 @@ def _course_context(user: Any, pk: int) -> dict[str, Any]:
         "course": course,
         "trainees": selectors.trainees_of(user, pk),
         "workers": workers,
-        "worker_options": [(c.member_id, c.member.name) for c in workers],
+        "open_workers": [c for c in workers if c.end is None],
     }
 
 
@@ -88,20 +90,26 @@ def course_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @writes(Cap.EMPLOYMENT_EDIT)
 def course_trainee_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    """Add a trainee by ID number (anyone registered in the user's areas) or one of the workshop's workers."""
+    """Add a trainee by ID number (anyone registered in the user's areas) or one of the workshop's workers,
+    picked in a search box (name and masked ID), not from a list of every worker."""
     user: Any = request.user
+
+    def member(typed: str) -> int | None:
+        course = selectors.course_get(user, pk)
+        return worker_picked(user, course.workshop_id, typed) if typed and course.workshop_id else None
+
     return form_post(
         request,
         template="employment/course_detail.html",
         context=lambda: _course_context(user, pk),
-        fields=["id_number", "member", "certificate_no"],
+        fields=["id_number", "worker", "certificate_no"],
         run=lambda v: services.trainee_add(
             actor=user,
             course=selectors.course_get(user, pk),
             id_number=v["id_number"] or None,
-            member_id=int_or_none(v["member"]),
+            member_id=member(v["worker"]),
             certificate_no=v["certificate_no"],
         ),
-        done="已加入培训名单 Trainee added",
+        done=_("已加入培训名单"),
         then=lambda _: redirect("employment:course_detail", pk=pk),
     )

@@ -5,14 +5,15 @@ what each may do from the services."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.domain.roles import Cap, writes
@@ -21,39 +22,46 @@ from bangfu.areas import selectors as areas
 from bangfu.areas.domain.codes import Level
 from bangfu.core import inputs
 from bangfu.core.errors import NotFound
+from bangfu.core.listing import Filter, Listing
 from bangfu.core.replicas import replica_ok
 from bangfu.core.views import form_post, int_or_none
 from bangfu.employment import access, selectors, services
-from bangfu.employment.domain.months import add_months, month_start
-from bangfu.employment.domain.transitions import STATE_LABELS, TABLE, State
+from bangfu.employment.domain.transitions import EVENT_LABELS, STATE_LABELS, TABLE, State
 from bangfu.employment.domain.wages import WAGE_KIND_LABELS, WageKind
 from bangfu.employment.models import FundingSource, Workshop
-from bangfu.employment.views._forms import officers_only
+from bangfu.employment.views._forms import officers_only, translated, worker_picked
 from bangfu.registry import selectors as registry
-
-
-def _month(raw: str | None) -> dt.date:
-    try:
-        return dt.date.fromisoformat(f"{raw}-01") if raw else add_months(month_start(timezone.localdate()), -1)
-    except ValueError:
-        return add_months(month_start(timezone.localdate()), -1)
 
 
 @login_required
 @replica_ok
 def index(request: AuthedHttpRequest) -> HttpResponse:
+    """Sites and workshops of the user's areas, or of the area the link names (?area=, or the older
+    ?village= of a dashboard tile), shown as a removable filter; the workshops searchable and sortable."""
     user: Any = request.user
     on = timezone.localdate()
-    sites = [] if access.is_operator_user(user) else selectors.sites_overview(user, on)
-    workshops = selectors.workshops_visible(user).order_by("name")
+    operator = access.is_operator_user(user)
+    place = areas.place_in_query(user, request.GET)
+    listing = Listing(
+        request,
+        sorts={"name": ("name",), "status": ("status",), "village": ("village_id", "name")},
+        default_sort="name",
+        filters=[Filter("status", _("状态"), [(s.value, _(STATE_LABELS[s])) for s in State])],
+        search=_("车间或运营主体名称"),
+    )
+    if place:
+        listing.chip(place.name, place.param)
+    prefix = place.prefix if place else ""
+    rows = selectors.workshops_listed(user, prefix=prefix, q=listing.q, status=listing.value("status"))
     return render(
         request,
         "employment/index.html",
         {
-            "sites": sites,
-            "workshops": workshops,
+            "sites": [] if operator else selectors.sites_overview(user, on, prefix=prefix),
+            "listing": listing,
+            "workshops": listing.page(rows),
             "on": on,
-            "operator_user": access.is_operator_user(user),
+            "operator_user": operator,
             "may_configure": access.may_configure(user),
         },
     )
@@ -68,45 +76,42 @@ def site_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _workshop_context(request: AuthedHttpRequest, pk: int, month: dt.date) -> dict[str, Any]:
+def _workshop_context(request: AuthedHttpRequest, pk: int) -> dict[str, Any]:
     user: Any = request.user
     w = selectors.workshop_get(user, pk)
     workers = selectors.workers_of(user, pk)
     operator = access.is_operator_user(user)
+    latest = selectors.latest_payroll_month(user, pk)
     return {
         "w": w,
         "workers": workers,
-        "month": month,
+        "open_workers": [c for c in workers if c.end is None],
+        "rule_names": selectors.wage_rule_names(w),
+        "latest_payroll": latest,
+        "latest_sheet": selectors.payroll_sheet(user, pk, latest) if latest else [],
         "operator_user": operator,
-        "sheet": selectors.payroll_sheet(user, pk, month),
         "history": selectors.training_history(user, [c.member_id for c in workers]),
         "courses": selectors.courses_visible(user).filter(workshop=w).prefetch_related("records__member"),
         "checks": None if operator else selectors.workshop_checks(w, timezone.localdate()),
         "funding": list(w.funding.all()),
-        "funding_kinds": FundingSource.KINDS,
+        "funding_kinds": translated(FundingSource.KINDS),
         "revenues": list(w.revenues.all()),
         "wage_rules": list(w.wage_rules.all()),
-        "wage_kinds": [(k.value, WAGE_KIND_LABELS[k]) for k in WageKind],
+        "wage_kinds": [(k.value, _(WAGE_KIND_LABELS[k])) for k in WageKind],
         "last_year": timezone.localdate().year - 1,
         "events": list(w.events.select_related("actor")),
-        "status_label": STATE_LABELS[State(w.status)],
-        "next_events": [(s.event.value, s.zh) for s in TABLE.from_state(State(w.status))],
-        "prev_month": f"{add_months(month, -1):%Y-%m}",
-        "next_month": f"{add_months(month, 1):%Y-%m}",
+        "status_label": _(STATE_LABELS[State(w.status)]),
+        "next_events": [(s.event.value, _(EVENT_LABELS[s.event])) for s in TABLE.from_state(State(w.status))],
     }
 
 
 @login_required
 def workshop_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    month = _month(request.GET.get("month"))
-    return render(request, "employment/workshop_detail.html", _workshop_context(request, pk, month))
+    return render(request, "employment/workshop_detail.html", _workshop_context(request, pk))
 
 
-def _back(pk: int, month: str | None = None) -> HttpResponse:
-    response = redirect("employment:workshop_detail", pk=pk)
-    if month:
-        response["Location"] += f"?month={month}"
-    return response
+def _back(pk: int) -> HttpResponse:
+    return redirect("employment:workshop_detail", pk=pk)
 
 
 def _on_page[T](
@@ -124,49 +129,12 @@ def _on_page[T](
     return form_post(
         request,
         template="employment/workshop_detail.html",
-        context=lambda: _workshop_context(request, pk, _month(request.POST.get("month") or request.GET.get("month"))),
+        context=lambda: _workshop_context(request, pk),
         run=run,
         done=done,
-        then=then or (lambda _: _back(pk)),
+        then=then or (lambda _result: _back(pk)),
         keep_as=keep,
         form=form,
-    )
-
-
-@login_required
-@require_POST
-@writes(Cap.EMPLOYMENT_EDIT)
-def payroll_enter(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    """One payroll row: the month's attendance and pieces of one contract."""
-    user: Any = request.user
-
-    def run(v: dict[str, str]) -> Any:
-        contract = selectors.contract_get(user, int_or_none(v.get("contract")) or 0)
-        if contract.workshop_id != pk:
-            raise NotFound()
-        with inputs.Problems() as p:
-            month = p.month(v.get("month"), "month")
-            scheduled = p.whole(v.get("scheduled_days"), "scheduled_days", zh="应出勤天数", en="scheduled days")
-            worked = p.whole(v.get("days_worked"), "days_worked", zh="实际出勤天数", en="days worked")
-            pieces = p.whole(v.get("pieces") or "0", "pieces", zh="计件数", en="pieces")
-        return services.payslip_record(
-            actor=user,
-            contract=contract,
-            month=month,
-            scheduled_days=scheduled,
-            days_worked=worked,
-            pieces=pieces,
-            reason=v.get("reason", ""),
-        )
-
-    return _on_page(
-        request,
-        pk,
-        form="payroll",
-        keep="pay",
-        run=run,
-        done=lambda slip: f"{slip.contract.member.name} {slip.month:%Y-%m} 应发 {slip.gross} 元 已保存 Saved",
-        then=lambda slip: _back(pk, f"{slip.month:%Y-%m}"),
     )
 
 
@@ -184,7 +152,7 @@ def contract_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         run=lambda v: services.contract_create(
             actor=user, workshop=selectors.workshop_get(user, pk), values={f: v.get(f, "") for f in fields}
         ),
-        done=lambda c: f"已签订劳动合同：{c.member.name} Contract recorded",
+        done=lambda c: _("已签订劳动合同：%(name)s") % {"name": c.member.name},
     )
 
 
@@ -201,22 +169,50 @@ def transition(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         run=lambda v: services.workshop_transition(
             actor=user, workshop=selectors.workshop_get(user, pk), event=v.get("event", ""), reason=v.get("reason", "")
         ),
-        done="车间状态已更新 Status updated",
+        done=_("车间状态已更新"),
     )
+
+
+def _yearly_amount[T](
+    request: AuthedHttpRequest,
+    pk: int,
+    *,
+    form: str,
+    keep: str,
+    latest: int,
+    positive: bool,
+    save: Callable[[Workshop, int, Decimal, dict[str, str]], T],
+    done: str | Callable[[T], str],
+) -> HttpResponse:
+    """The workshop page's forms of an amount for a year (funding, revenue): year and amount parsed
+    here, the rest of the form handed to `save` with the workshop."""
+    user: Any = request.user
+
+    def run(v: dict[str, str]) -> T:
+        w = selectors.workshop_get(user, pk)
+        with inputs.Problems() as p:
+            year = p.whole(v.get("year"), "year", low=2000, high=latest, zh="年度", en="year")
+            amount = p.money(v.get("amount"), "amount", positive=positive)
+        assert year is not None and amount is not None  # Problems raised otherwise
+        return save(w, year, amount, v)
+
+    return _on_page(request, pk, form=form, keep=keep, run=run, done=done)
 
 
 @login_required
 @require_POST
 @writes(Cap.EMPLOYMENT_EDIT)
 def funding_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """A funding source of the workshop (East–West collaboration funds, county funds …)."""
     user: Any = request.user
-
-    def run(v: dict[str, str]) -> Any:
-        w = selectors.workshop_get(user, pk)
-        with inputs.Problems() as p:
-            amount = p.money(v.get("amount"), "amount", positive=True)
-            year = p.whole(v.get("year"), "year", low=2000, high=2100, zh="年度", en="year")
-        return services.funding_add(
+    return _yearly_amount(
+        request,
+        pk,
+        form="funding",
+        keep="fund",
+        latest=2100,
+        positive=True,
+        save=lambda w, year, amount, v: services.funding_add(
             actor=user,
             workshop=w,
             kind=v.get("kind", ""),
@@ -224,30 +220,28 @@ def funding_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             year=year,
             partner_province=v.get("partner_province", ""),
             note=v.get("note", ""),
-        )
-
-    return _on_page(request, pk, form="funding", keep="fund", run=run, done="资金来源已登记 Funding recorded")
+        ),
+        done=_("资金来源已登记"),
+    )
 
 
 @login_required
 @require_POST
 @writes(Cap.EMPLOYMENT_EDIT)
 def trainee_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    """Enrol one of the workshop's workers in one of its courses."""
+    """Enrol one of the workshop's workers in one of its courses (picked in a search box, not a list of 121)."""
     user: Any = request.user
 
     def run(v: dict[str, str]) -> Any:
         course = selectors.course_get(user, int_or_none(v.get("course")) or 0)
         if course.workshop_id != pk:
             raise NotFound()
+        member = worker_picked(user, pk, v.get("worker", ""))
         return services.trainee_add(
-            actor=user,
-            course=course,
-            member_id=int_or_none(v.get("member")),
-            certificate_no=v.get("certificate_no", ""),
+            actor=user, course=course, member_id=member, certificate_no=v.get("certificate_no", "")
         )
 
-    return _on_page(request, pk, form="trainee", keep="sent", run=run, done="已加入培训名单 Trainee added")
+    return _on_page(request, pk, form="trainee", keep="sent", run=run, done=_("已加入培训名单"))
 
 
 @login_required
@@ -260,17 +254,18 @@ def payslip_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @writes(Cap.EMPLOYMENT_EDIT)
 def revenue_set(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    user: Any = request.user
-
-    def run(v: dict[str, str]) -> Any:
-        w = selectors.workshop_get(user, pk)
-        with inputs.Problems() as p:
-            year = p.whole(v.get("year"), "year", low=2000, high=timezone.localdate().year - 1, zh="年度", en="year")
-            amount = p.money(v.get("amount"), "amount")
-        return services.workshop_revenue_set(actor=user, workshop=w, year=year, amount=amount, note=v.get("note", ""))
-
-    return _on_page(
-        request, pk, form="revenue", keep="rev", run=run, done=lambda r: f"{r.year}年营业收入已登记 Revenue recorded"
+    """A full year's revenue, which the upgrade check reads (so not the year still running)."""
+    return _yearly_amount(
+        request,
+        pk,
+        form="revenue",
+        keep="rev",
+        latest=timezone.localdate().year - 1,
+        positive=False,
+        save=lambda w, year, amount, v: services.workshop_revenue_set(
+            actor=request.user, workshop=w, year=year, amount=amount, note=v.get("note", "")
+        ),
+        done=lambda r: _("%(year)s年营业收入已登记") % {"year": r.year},
     )
 
 
@@ -289,7 +284,7 @@ def wage_rule_set(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         return services.wage_rule_set(actor=user, workshop=w, values={f: v.get(f, "") for f in _WAGE_FIELDS}, **head)
 
     return _on_page(
-        request, pk, form="wage", keep="rule", run=run, done=lambda r: f"工资规则{r.code}已保存 Wage rule saved"
+        request, pk, form="wage", keep="rule", run=run, done=lambda r: _("工资规则“%(name)s”已保存") % {"name": r.name}
     )
 
 
@@ -314,7 +309,7 @@ def _form_choices(user: Any) -> dict[str, Any]:
     return {
         "villages": [(v.code, v.name) for v in villages],
         "sites": [(s.pk, s.name) for s in registry.sites_visible(user).order_by("name")],
-        "kinds": Workshop.KINDS,
+        "kinds": translated(Workshop.KINDS),
     }
 
 
@@ -331,7 +326,7 @@ def workshop_new(request: AuthedHttpRequest) -> HttpResponse:
         initial={"kind": "factory", "insurance_per_worker_month": "15"},
         fields=_WORKSHOP_FIELDS,
         run=lambda v: services.workshop_create(actor=user, values=v),
-        done=lambda w: f"已登记车间：{w.name} Workshop registered",
+        done=lambda w: _("已登记车间：%(name)s") % {"name": w.name},
         then=lambda w: redirect("employment:workshop_detail", pk=w.pk),
     )
 
@@ -354,6 +349,6 @@ def workshop_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         run=lambda v: services.workshop_update(
             actor=user, workshop=w, values={k: v[k] for k in services.WORKSHOP_EDITABLE}, reason=v["reason"]
         ),
-        done="车间信息已更新 Workshop updated",
+        done=_("车间信息已更新"),
         then=lambda _: redirect("employment:workshop_detail", pk=w.pk),
     )
