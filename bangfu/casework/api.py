@@ -96,7 +96,9 @@ def get_case(request: AuthedHttpRequest, case_id: int) -> dict[str, Any]:
         }
         for e in c._events
     ]
-    return {**_case(c), "events": events, "steps_allowed": [t.event.value for t in selectors.steps_allowed(user, c)]}
+    facts = selectors.case_facts(c, timezone.localdate())  # the same steps as the page: none waiting for a date
+    allowed = [t.event.value for t in selectors.steps_allowed(user, c, facts)]
+    return {**_case(c), "events": events, "steps_allowed": allowed}
 
 
 class CaseIn(Schema):

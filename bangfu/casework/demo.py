@@ -194,7 +194,14 @@ def _school_case(ctx: DemoContext, household: Any) -> None:
         (
             "deliberate",
             2,
-            {"minutes": "一致同意纳入突发严重困难户", "attendees": "村两委5人、村民代表8人、驻村第一书记"},
+            {
+                "minutes": "一致同意纳入突发严重困难户",
+                "attendees": "村两委5人、村民代表8人、驻村第一书记",
+                "vote_result": "passed",
+                "present": 14,
+                "votes_for": 14,
+                "votes_against": 0,
+            },
         ),
         ("publish", 1, {}),
         ("township_review", 0, {}),

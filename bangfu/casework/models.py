@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from bangfu.casework.domain import codes, procedure
@@ -27,27 +28,27 @@ class CaseParameters(models.Model):
     """
 
     area = models.ForeignKey("areas.Area", to_field="code", on_delete=models.PROTECT, related_name="+")
-    effective_from = models.DateField("生效日期")
-    effective_to = models.DateField("失效日期", null=True, blank=True)
-    accept_days = models.PositiveSmallIntegerField("乡镇受理时限(工作日)", default=2)
-    verify_days = models.PositiveSmallIntegerField("入户核实时限(工作日)", default=2)
-    compare_days = models.PositiveSmallIntegerField("信息比对时限(工作日)", default=5)
-    deliberate_days = models.PositiveSmallIntegerField("民主评议时限(工作日)", default=5)
-    publish_days = models.PositiveSmallIntegerField("张贴公示时限(工作日)", default=1)
-    notice_days = models.PositiveSmallIntegerField("公示天数", default=5)
-    notice_working_days = models.BooleanField("公示按工作日计", default=False)
-    township_review_days = models.PositiveSmallIntegerField("乡镇审核时限(工作日，自公示期满)", default=3)
-    county_approval_days = models.PositiveSmallIntegerField("县级审定时限(工作日)", default=5)
-    announce_days = models.PositiveSmallIntegerField("公告录入时限(工作日)", default=2)
-    min_months_monitored = models.PositiveSmallIntegerField("风险消除:最短监测月数", default=6)
-    min_measures_done = models.PositiveSmallIntegerField("风险消除:最少已落实措施", default=1)
-    stable_income_months = models.PositiveSmallIntegerField("风险消除:收入稳定月数", default=6)
-    exclude_no_labour = models.BooleanField("整户无劳动力暂不消除", default=True)
-    require_guarantees = models.BooleanField("须三保障和饮水安全", default=True)
-    households_per_worker = models.PositiveSmallIntegerField("每名网格员户数", default=30)
-    report_window_hours = models.PositiveSmallIntegerField("自主申报限流时段(小时)", default=24)
-    reports_per_address = models.PositiveSmallIntegerField("每个网络地址最多申报次数", default=5)
-    reports_per_id = models.PositiveSmallIntegerField("每个身份证号最多申报次数", default=2)
+    effective_from = models.DateField(_("生效日期"))
+    effective_to = models.DateField(_("失效日期"), null=True, blank=True)
+    accept_days = models.PositiveSmallIntegerField(_("乡镇受理时限(工作日)"), default=2)
+    verify_days = models.PositiveSmallIntegerField(_("入户核实时限(工作日)"), default=2)
+    compare_days = models.PositiveSmallIntegerField(_("信息比对时限(工作日)"), default=5)
+    deliberate_days = models.PositiveSmallIntegerField(_("民主评议时限(工作日)"), default=5)
+    publish_days = models.PositiveSmallIntegerField(_("张贴公示时限(工作日)"), default=1)
+    notice_days = models.PositiveSmallIntegerField(_("公示天数"), default=5)
+    notice_working_days = models.BooleanField(_("公示按工作日计"), default=False)
+    township_review_days = models.PositiveSmallIntegerField(_("乡镇审核时限(工作日，自公示期满)"), default=3)
+    county_approval_days = models.PositiveSmallIntegerField(_("县级审定时限(工作日)"), default=5)
+    announce_days = models.PositiveSmallIntegerField(_("公告录入时限(工作日)"), default=2)
+    min_months_monitored = models.PositiveSmallIntegerField(_("风险消除:最短监测月数"), default=6)
+    min_measures_done = models.PositiveSmallIntegerField(_("风险消除:最少已落实措施"), default=1)
+    stable_income_months = models.PositiveSmallIntegerField(_("风险消除:收入稳定月数"), default=6)
+    exclude_no_labour = models.BooleanField(_("整户无劳动力暂不消除"), default=True)
+    require_guarantees = models.BooleanField(_("须三保障和饮水安全"), default=True)
+    households_per_worker = models.PositiveSmallIntegerField(_("每名网格员户数"), default=30)
+    report_window_hours = models.PositiveSmallIntegerField(_("自主申报限流时段(小时)"), default=24)
+    reports_per_address = models.PositiveSmallIntegerField(_("每个网络地址最多申报次数"), default=5)
+    reports_per_id = models.PositiveSmallIntegerField(_("每个身份证号最多申报次数"), default=2)
 
     class Meta:
         ordering = ["area_id", "-effective_from"]
@@ -121,6 +122,7 @@ class Case(models.Model):
     comparison = models.JSONField("信息比对结果", default=dict, blank=True)
     minutes = models.TextField("评议纪要", blank=True)
     attendees = models.TextField("参会人员", blank=True)
+    vote = models.JSONField("评议表决", default=dict, blank=True)  # domain.deliberation.Vote.as_data()
     monitoring_type = models.CharField("监测对象类型", max_length=12, blank=True)
     risk_codes = models.JSONField("风险类型", default=list, blank=True)
     rigid_expenditure_resolved = models.BooleanField("大额刚性支出已解决", default=False)
@@ -289,3 +291,18 @@ class SelfReportAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"attempt@{self.at}"
+
+
+class SelfReportReceipt(models.Model):
+    """What an anonymous reporter can look up later: the reference they were given and the progress of
+    their report. The phone they typed is kept only as a keyed hash: it is the second thing they give
+    to look the report up, so a reference alone shows nothing."""
+
+    reference = models.CharField("申报编号", max_length=20, unique=True)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    phone_hash = models.CharField(max_length=40)
+    due_on = models.DateField(null=True, blank=True)  # what the reporter was told: a new lead's deadline
+    created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.reference

@@ -1,16 +1,17 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from bangfu.casework.views import cases as views
 from bangfu.casework.views import config, grids, intake
 
 app_name = "casework"
 NAV = [
-    ("view_people", "监测案件 Cases", "casework:case_list"),
-    ("log_visits", "我的农户 My households", "casework:my_households"),
-    ("view_reports", "走访落实 Visits", "casework:compliance"),
-    ("case_accept", "待受理线索 Leads", "casework:lead_queue"),
-    ("edit_registry", "网格划分 Grids", "casework:grid_villages"),
-    ("configure", "监测参数 Parameters", "casework:config"),
+    ("view_people", _("监测案件"), "casework:case_list"),
+    ("log_visits", _("我的农户"), "casework:my_households"),
+    ("view_reports", _("走访落实"), "casework:compliance"),
+    ("case_accept", _("待受理线索"), "casework:lead_queue"),
+    ("edit_registry", _("网格划分"), "casework:grid_villages"),
+    ("configure", _("监测参数"), "casework:config"),
 ]
 urlpatterns = [
     path("", views.case_list, name="case_list"),
@@ -39,5 +40,6 @@ urlpatterns = [
     path("settings/calendar/<int:pk>/delete/", config.calendar_delete, name="calendar_delete"),
     path("report/", views.self_report, name="self_report"),
     path("report/done/", views.self_report_done, name="self_report_done"),
+    path("report/status/", views.self_report_status, name="self_report_status"),
     path("report/poster/<str:code>/", views.village_poster, name="poster"),
 ]

@@ -9,12 +9,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.urls import reverse
 
 from bangfu.accounts.domain.roles import Cap
-from bangfu.areas.selectors import area_by_code, scope_for
-from bangfu.casework.domain.procedure import OPEN_STATES, STATE_LABELS, TABLE, Event, State
-from bangfu.casework.models import Case, CaseAttachment, CaseEvent, Measure, Objection, PublicNotice
+from bangfu.areas.selectors import Place, area_by_code, scope_for
+from bangfu.casework.domain import codes, stepper
+from bangfu.casework.domain.procedure import OPEN_STATES, STATE_LABELS, TABLE, WHO_LABELS, Event, Facts, State
+from bangfu.casework.models import Case, CaseAttachment, CaseEvent, Measure, Objection, PublicNotice, Visit
+from bangfu.casework.selectors.facts import case_facts
+from bangfu.core.domain.text import gettext_noop as _
 from bangfu.core.domain.workflow import Step
 from bangfu.core.selectors import get_or_404
 from bangfu.registry.selectors import household_get
@@ -60,20 +64,43 @@ def attachment_get(user: User, pk: int) -> CaseAttachment:
 
 @dataclass(frozen=True)
 class CaseFilter:
+    """What a case list narrows to: a place from the link, a search, a state, a source, overdue only."""
+
+    place: Place | None = None
+    q: str = ""
     state: str = ""
+    source: str = ""
     overdue: bool = False
-    village: str = ""
+
+
+def cases_listed(user: User, f: CaseFilter, today: dt.date) -> QuerySet[Case]:
+    """The cases of the user's areas narrowed by `f` (unsorted: the list kit sorts and pages)."""
+    qs = cases_visible(user).select_related("village", "village__parent", "household")
+    if f.place is not None:
+        qs = qs.filter(f.place.q(village="village_id", grid="household__grid_id"))
+    if f.state:
+        qs = qs.filter(state=f.state)
+    if f.source:
+        qs = qs.filter(source=f.source)
+    if f.overdue:
+        qs = qs.filter(state__in=[s.value for s in OPEN_STATES], due_on__lt=today)
+    if f.q:
+        qs = qs.filter(_case_search(f.q))
+    return qs
 
 
 def case_page(user: User, f: CaseFilter, today: dt.date, page: int = 1, per_page: int = 50) -> Page[Case]:
-    qs = cases_visible(user).select_related("village", "household").order_by("due_on", "-pk")
-    if f.state:
-        qs = qs.filter(state=f.state)
-    if f.village:
-        qs = qs.filter(village__code__startswith=f.village)  # FK attname refuses startswith on Django 6.1
-    if f.overdue:
-        qs = qs.filter(state__in=[s.value for s in OPEN_STATES], due_on__lt=today)
-    return Paginator(qs, per_page).get_page(page)
+    """One page of `cases_listed`, the earliest deadline first (the API's list)."""
+    return Paginator(cases_listed(user, f, today).order_by("due_on", "-pk"), per_page).get_page(page)
+
+
+def _case_search(text: str) -> Q:
+    """A case number (#12 or 12), the head's or reporter's name, or the household number."""
+    number = text.lstrip("#")
+    q = Q(household__head_name__contains=text) | Q(reporter_name__contains=text) | Q(household__number=text)
+    if number.isdigit() and len(number) < 10:
+        q |= Q(pk=int(number))
+    return q
 
 
 def case_caps(user: User, case: Case) -> frozenset[str]:
@@ -81,8 +108,45 @@ def case_caps(user: User, case: Case) -> frozenset[str]:
     return frozenset(c.value for c in CASE_CAPS if scope_for(user, c).covers_code(case.village_id))
 
 
-def steps_allowed(user: User, case: Case) -> list[Step[State, Event]]:
-    return TABLE.open_to(State(case.state), case_caps(user, case))
+def steps_allowed(user: User, case: Case, facts: Facts | None = None) -> list[Step[State, Event]]:
+    """The steps of the user's role from the case's state; given today's facts, only those that can be
+    taken now (a review waiting for the end of the notice is not offered)."""
+    steps = TABLE.open_to(State(case.state), case_caps(user, case))
+    return [s for s in steps if facts is None or stepper.can_take_now(s, facts)]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """The case page's stepper: each track's steps, the steps this user can take now, and what the
+    case waits for (the notice period, the elimination conditions) with whose step it is."""
+
+    tracks: list[tuple[str, list[stepper.StepView]]]
+    offered: list[Step[State, Event]]
+    waits: list[stepper.Reason]
+    waiting_for: tuple[str, ...]  # msgids of the offices that take the next step
+
+
+def case_progress(user: User, case: Case, today: dt.date) -> Progress:
+    """Built from the case's events (`case_detail` fetched them) and today's facts."""
+    state = State(case.state)
+    facts = case_facts(case, today, elimination=True)  # read only where a step waits for them
+    ahead = TABLE.from_state(state)
+    waits = stepper.blocked_by([s for s in ahead if s.event != Event.OBJECT], facts)
+    done = [
+        stepper.Done(e.event, e.from_state, e.day, _actor_name(e), e.pk)
+        for e in case._events
+        if e.from_state  # the opening has no step to tick
+    ]
+    tracks = [
+        (stepper.TRACK_LABELS[t], stepper.stepper(t, state, done, case.due_on, waits))
+        for t in stepper.tracks_shown(state)
+    ]
+    who = tuple(WHO_LABELS[w][0] for w in sorted(TABLE.waiting_for(state)) if w in WHO_LABELS)
+    return Progress(tracks, steps_allowed(user, case, facts), waits, who)
+
+
+def _actor_name(e: CaseEvent) -> str:
+    return str(e.actor) if e.actor is not None else ""
 
 
 def overdue_by_township(user: User, today: dt.date) -> list[dict[str, Any]]:
@@ -143,3 +207,41 @@ def cases_waiting(user: User, today: dt.date, limit: int = 20) -> tuple[list[Cas
         )
         for c in rows
     ], total
+
+
+def photos_of_case(user: User, case: Case) -> list[Visit]:
+    """The photos of the visits whose risk report led to the case (the case is the user's already)."""
+    return list(Visit.objects.filter(lead=case).exclude(photo="").select_related("worker").order_by("visited_on", "pk"))
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a case came from, in words: the channel, and the record behind it with its day and link."""
+
+    channel: str  # msgid of the channel (codes.SOURCES)
+    record: str  # msgid with {on}/{pk}, "" when there is no record to name
+    on: dt.date | None
+    pk: int | None
+    url: str
+
+
+SOURCE_RECORDS = {"visit": _("网格员走访（{on}）"), "warning": _("预警 #{pk}")}
+
+
+def case_source(case: Case) -> Source:
+    """`visit:15` becomes 网格员走访（2026-11-03）, linked to the visit on the household page; a
+    warning its page. A reference of another kind is named by its channel only (never as a code)."""
+    kind, _sep, ref = case.source_ref.partition(":")
+    channel = codes.SOURCES.get(case.source, "")
+    if not ref.isdigit() or kind not in SOURCE_RECORDS:
+        return Source(channel, "", None, None, "")
+    pk = int(ref)
+    if kind == "visit":
+        hid = case.household_id
+        visit = Visit.objects.filter(pk=pk, household_id=hid).only("visited_on").first() if hid else None
+        if visit is None or hid is None:
+            return Source(channel, "", None, None, "")
+        url = reverse("registry:household_detail", args=[hid]) + f"#visit-{pk}"
+        return Source(channel, SOURCE_RECORDS[kind], visit.visited_on, pk, url)
+    url = reverse("monitoring:warning_detail", args=[pk]) if kind == "warning" else ""
+    return Source(channel, SOURCE_RECORDS[kind], None, pk, url)

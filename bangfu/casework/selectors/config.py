@@ -32,6 +32,18 @@ def _ancestor_codes(code: str) -> list[str]:
     return out
 
 
+def _code_chain(code: str) -> list[str]:
+    """The code and its ancestors' codes as its digits name them, most specific first, without a query
+    (a code's digits name its parents: areas.domain.codes.check_child; a level the county skips is
+    simply a code no row is kept under)."""
+    out: list[str] = []
+    for digits in (12, 9, 6, 4, 2):
+        candidate = code[:digits].ljust(12, "0")
+        if candidate not in out:
+            out.append(candidate)
+    return out
+
+
 def _in_force(qs: QuerySet[Any], on: dt.date) -> QuerySet[Any]:
     return qs.filter(effective_from__lte=on).filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
 
@@ -75,8 +87,9 @@ def calendar_for(code: str) -> tuple[set[dt.date], set[dt.date]]:
 
 
 def obligations_for(village_codes: set[str], on: dt.date) -> dict[str, dict[str, vdom.Obligation]]:
-    """village code → category → obligation in force (most specific area wins)."""
-    chains = {v: _ancestor_codes(v) for v in village_codes}
+    """village code → category → obligation in force (most specific area wins), in one query however
+    many villages (the compliance page reads every village of a county)."""
+    chains = {v: _code_chain(v) for v in village_codes}
     all_codes = {c for chain in chains.values() for c in chain}
     rows = list(_in_force(VisitObligation.objects.filter(area_id__in=all_codes), on).order_by("-effective_from"))
     out: dict[str, dict[str, vdom.Obligation]] = {}

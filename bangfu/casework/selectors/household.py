@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+
 from bangfu.accounts.domain.roles import Cap
 from bangfu.accounts.selectors import has_cap
+from bangfu.casework.domain import codes
 from bangfu.casework.models import Case, Visit
 from bangfu.core.errors import NotFound
 from bangfu.registry.selectors import household_get
@@ -23,12 +26,13 @@ def household_section(user: User, household_id: int) -> dict[str, object] | None
     cases = list(Case.objects.filter(household=h).order_by("-opened_on", "-pk")[:10])
     visits = list(Visit.objects.filter(household=h).select_related("worker").order_by("-visited_on", "-pk")[:10])
     return {
-        "title": "监测案件与走访 Cases and visits",
+        "title": _("监测案件与走访"),
         "template": "casework/_household_section.html",
         "context": {
             "cases": cases,
             "visits": visits,
             "household": h,
+            "checks": codes.VISIT_CHECKS,
             "can_visit": has_cap(user, Cap.LOG_VISITS),
             "can_open": has_cap(user, Cap.CASE_ACCEPT),
         },

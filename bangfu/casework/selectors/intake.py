@@ -7,8 +7,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.db.models import Q, QuerySet
+
 from bangfu.accounts.domain.roles import Cap
-from bangfu.areas.selectors import scope_for
+from bangfu.areas.selectors import Place, area_names, scope_for
 from bangfu.casework.domain.procedure import State
 from bangfu.casework.models import Case
 from bangfu.casework.selectors.cases import cases_visible
@@ -41,36 +43,37 @@ def household_for_intake(user: User, pk: int) -> Household:
     return h
 
 
-@dataclass(frozen=True)
-class LeadRow:
-    case: Case
-    urgency: str  # "overdue", "today" (accept today), or "" (time left)
-
-
-@dataclass(frozen=True)
-class LeadGroup:
-    code: str
-    name: str
-    rows: list[LeadRow]
-
-    @property
-    def overdue(self) -> int:
-        return sum(r.urgency == "overdue" for r in self.rows)
-
-
-def lead_queue(user: User, today: dt.date) -> list[LeadGroup]:
-    """Leads waiting for acceptance, per township, the earliest deadline first (two queries)."""
+def leads_listed(user: User, place: Place | None = None, q: str = "") -> QuerySet[Case]:
+    """Leads waiting for acceptance in the areas where the user accepts cases, narrowed to the place
+    of the link and a search (unsorted: the list kit sorts and pages)."""
     qs = (
         cases_visible(user, Cap.CASE_ACCEPT)
         .filter(state=State.LEAD.value)
         .select_related("village", "village__parent", "household")
-        .order_by("due_on", "pk")
     )
-    groups: dict[str, LeadGroup] = {}
-    for case in qs:
-        township = case.village.parent
-        key = township.code if township else case.village_id
-        group = groups.setdefault(key, LeadGroup(key, township.name if township else key, []))
-        urgency = "" if case.due_on is None or case.due_on > today else "today"
-        group.rows.append(LeadRow(case, "overdue" if case.due_on and case.due_on < today else urgency))
-    return sorted(groups.values(), key=lambda g: g.code)
+    if place is not None:
+        qs = qs.filter(place.q(village="village_id", grid="household__grid_id"))
+    if q:
+        qs = qs.filter(Q(household__head_name__contains=q) | Q(reporter_name__contains=q) | Q(household__number=q))
+    return qs
+
+
+@dataclass(frozen=True)
+class LeadCount:
+    code: str
+    name: str
+    waiting: int
+    overdue: int
+
+
+def leads_by_township(user: User, today: dt.date) -> list[LeadCount]:
+    """Leads waiting and overdue per township of the user's areas (one grouped query and the names)."""
+    counts: dict[str, list[int]] = {}
+    for code, due in (
+        cases_visible(user, Cap.CASE_ACCEPT).filter(state=State.LEAD.value).values_list("village_id", "due_on")
+    ):
+        row = counts.setdefault(str(code)[:9] + "000", [0, 0])
+        row[0] += 1
+        row[1] += bool(due and due < today)
+    names = area_names(set(counts))
+    return [LeadCount(code, names.get(code, code), n, late) for code, (n, late) in sorted(counts.items())]

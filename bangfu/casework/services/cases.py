@@ -15,11 +15,10 @@ from bangfu.accounts import selectors as accounts
 from bangfu.accounts.domain.roles import Cap
 from bangfu.areas.selectors import require
 from bangfu.casework import selectors
-from bangfu.casework.domain import codes, duties
-from bangfu.casework.domain import elimination as elim
+from bangfu.casework.domain import codes, deliberation, duties
 from bangfu.casework.domain.deadlines import notice_end
-from bangfu.casework.domain.procedure import NOTICE_STATES, TABLE, Event, Facts, State
-from bangfu.casework.models import Case, CaseEvent, Measure, Objection, PublicNotice, Visit
+from bangfu.casework.domain.procedure import TABLE, Event, State
+from bangfu.casework.models import Case, CaseEvent, Measure, Objection, PublicNotice
 from bangfu.casework.services.common import check_files, record_event, set_state, step_date
 from bangfu.core.domain import inputs
 from bangfu.core.domain.workflow import StepRefused
@@ -27,9 +26,7 @@ from bangfu.core.errors import Conflict, FieldProblem, Forbidden, ValidationFail
 from bangfu.core.policy import date_window
 from bangfu.core.services import audit_record
 from bangfu.registry import services as registry
-from bangfu.registry.domain.income import Purpose, income_year
 from bangfu.registry.selectors import household_get
-from bangfu.rules import selectors as rules_selectors
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -159,8 +156,15 @@ def case_step(
     on = step_date(on, case.state_since)
     data = dict(data or {})
     before = State(case.state)
+    if TABLE.find(before, ev) is None:  # out of order: say so before looking at what the form brought
+        try:
+            TABLE.decide(before, ev, ())
+        except StepRefused as exc:
+            raise refused(exc) from None
     _RECORDERS.get(ev, _no_data)(actor, case, data, before)
-    facts = _facts(case, ev, before, on)
+    if ev == Event.DELIBERATE and case.vote.get("result") == "failed":
+        ev = Event.REJECT  # the village did not agree: the case ends here (elimination: stays monitored)
+    facts = selectors.case_facts(case, on, elimination=ev in (Event.PROPOSE_ELIMINATION, Event.APPROVE))
     caps = (
         selectors.case_caps(actor, case)
         if actor is not None
@@ -234,17 +238,29 @@ def _record_verification(actor: User | None, case: Case, data: dict[str, Any], s
         case.consent_signed_on = _date(data["consent_signed_on"], "consent_signed_on")
 
 
-COMPARISON_ITEMS = {"vehicle": "车辆", "property": "房产", "business": "工商登记", "payroll": "财政供养"}
-
-
 def _record_comparison(actor: User | None, case: Case, data: dict[str, Any], state: State) -> None:
-    result = {k: str(data.get(k, "")).strip() for k in COMPARISON_ITEMS if str(data.get(k, "")).strip()}
+    result = {k: str(data.get(k, "")).strip() for k in codes.COMPARISON_ITEMS if str(data.get(k, "")).strip()}
     case.comparison = {**case.comparison, **result}
 
 
 def _record_deliberation(actor: User | None, case: Case, data: dict[str, Any], state: State) -> None:
+    """Minutes, attendees and the vote; every missing or contradictory item is named beside its field."""
     case.minutes = str(data.get("minutes", "")).strip() or case.minutes
     case.attendees = str(data.get("attendees", "")).strip() or case.attendees
+    problems: list[FieldProblem] = []
+    try:
+        vote = deliberation.parse_vote(
+            data.get("vote_result"), data.get("present"), data.get("votes_for"), data.get("votes_against")
+        )
+        case.vote = vote.as_data()
+    except ValidationFailed as exc:
+        problems += exc.problems
+    if not case.minutes.strip():
+        problems.append(FieldProblem("minutes", "请填写评议纪要", "Give the minutes of the deliberation"))
+    if not case.attendees.strip():
+        problems.append(FieldProblem("attendees", "请填写参会人员", "Name the people who attended"))
+    if problems:
+        raise ValidationFailed(problems)
 
 
 def _record_approval(actor: User | None, case: Case, data: dict[str, Any], state: State) -> None:
@@ -283,74 +299,6 @@ def _date(value: Any, field: str) -> dt.date:
         raise invalid(field, "日期格式应为 YYYY-MM-DD", "dates are written YYYY-MM-DD") from None
 
 
-def _facts(case: Case, ev: Event, state: State, on: dt.date) -> Facts:
-    notice = _current_notice(case) if state in NOTICE_STATES else None
-    return Facts(
-        has_household=case.household_id is not None,
-        consent_signed=case.consent_signed_on is not None,
-        survey_done=bool(case.survey.strip()),
-        comparison_done=set(COMPARISON_ITEMS) <= set(case.comparison),
-        minutes_recorded=bool(case.minutes.strip() and case.attendees.strip()),
-        notice_open=notice is not None and notice.starts_on <= on <= notice.ends_on,
-        notice_elapsed=notice is not None and on > notice.ends_on,
-        type_and_risks_ok=_type_ok(case),
-        elimination_failures=_elimination_failures(case, on)
-        if ev in (Event.PROPOSE_ELIMINATION, Event.APPROVE) and state in (State.MONITORED, State.ELIM_TOWNSHIP_REVIEWED)
-        else (),
-    )
-
-
-def _type_ok(case: Case) -> bool:
-    risks = case.risk_codes or []
-    return (
-        case.monitoring_type in codes.MONITORING_TYPES
-        and 1 <= len(risks) <= codes.MAX_RISK_CODES
-        and all(r in codes.RISK_CODES for r in risks)
-    )
-
-
-def _current_notice(case: Case) -> PublicNotice | None:
-    return PublicNotice.objects.filter(case=case, withdrawn=False).order_by("-pk").first()
-
-
-def _elimination_failures(case: Case, on: dt.date) -> tuple[tuple[str, str], ...]:
-    h = case.household
-    assert h is not None
-    p = selectors.params_for(case.village_id, on)
-    # The household's income for elimination is the statement registry's domain names (the last
-    # complete year, like screening; the current year's holds only what was paid so far), compared
-    # with the line of that same year, read from rules (one source of truth).
-    year = income_year(Purpose.ELIMINATION, on)
-    statement = h.statements.filter(year=year).first()
-    rules = elim.EliminationRules(
-        p.min_months_monitored,
-        p.min_measures_done,
-        p.stable_income_months,
-        rules_selectors.lines_for([case.village_id], year).get(case.village_id),
-        p.exclude_no_labour,
-        p.require_guarantees,
-    )
-    check = h.guarantee_checks.order_by("-checked_on", "-pk").first()
-    drops = (
-        Visit.objects.filter(household=h, visited_on__lte=on)
-        .order_by("-visited_on")
-        .values_list("visited_on", "checks")
-    )
-    last_drop = next((d for d, checks in drops if "income_change" in (checks or [])), None)
-    facts = elim.EliminationFacts(
-        today=on,
-        monitored_since=h.monitoring_since,
-        measures_done=Measure.objects.filter(case=case, status="done").count(),
-        per_capita=statement.per_capita if statement else None,
-        last_income_drop=last_drop,
-        rigid_expenditure_resolved=case.rigid_expenditure_resolved,
-        guarantees_secure=check.all_secure if check else None,
-        no_labour=h.no_labour,
-        income_year=year,
-    )
-    return tuple(elim.check(rules, facts))
-
-
 def _apply_effects(
     actor: User | None, case: Case, ev: Event, before: State, after: State, on: dt.date, note: str
 ) -> dt.date | None:
@@ -358,7 +306,7 @@ def _apply_effects(
     if ev == Event.PUBLISH:
         return _publish(case, before, on)
     if ev == Event.OBJECT:
-        notice = _current_notice(case)
+        notice = selectors.current_notice(case)
         assert notice is not None  # the notice_open guard passed
         Objection.objects.create(notice=notice, received_on=on, content=note, recorded_by=actor)
         PublicNotice.objects.filter(pk=notice.pk).update(withdrawn=True)
@@ -440,8 +388,8 @@ def _event_data(ev: Event, case: Case, data: dict[str, Any]) -> dict[str, Any]:
     """What the event row keeps of the step: the recorded results, never ID numbers."""
     if ev == Event.COMPARE:
         return {"comparison": case.comparison}
-    if ev == Event.DELIBERATE:
-        return {"attendees": case.attendees}
+    if ev == Event.DELIBERATE or (ev == Event.REJECT and data.get("vote_result")):
+        return {"attendees": case.attendees, "vote": case.vote}
     if ev == Event.APPROVE and case.monitoring_type:
         return {"monitoring_type": case.monitoring_type, "risk_codes": case.risk_codes}
     if ev == Event.VERIFY and case.consent_signed_on:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +15,7 @@ from bangfu.areas.selectors import area_by_code
 from bangfu.casework import selectors
 from bangfu.casework.domain import codes
 from bangfu.casework.domain.procedure import State
-from bangfu.casework.models import Case, SelfReportAttempt
+from bangfu.casework.models import Case, SelfReportAttempt, SelfReportReceipt
 from bangfu.casework.services.cases import case_open
 from bangfu.casework.services.common import set_state
 from bangfu.core import crypto
@@ -40,6 +41,7 @@ class Receipt:
     """
 
     due_on: dt.date | None
+    reference: str = ""  # random, for the reporter to look up the progress (with their phone)
 
 
 def self_report_submit(*, address: str, fields: dict[str, Any]) -> Receipt:
@@ -68,8 +70,26 @@ def self_report_submit(*, address: str, fields: dict[str, Any]) -> Receipt:
             "Reports were already received for this ID number; staff will contact you, please do not submit again",
         )
     SelfReportAttempt.objects.create(address_hash=address_hash, id_hash=id_hash)
-    _create(village, id_number, fields)
-    return Receipt(due_on=_new_lead_due(village))
+    with transaction.atomic():
+        case = _create(village, id_number, fields)
+        due = _new_lead_due(village)
+        receipt = SelfReportReceipt.objects.create(
+            reference=_reference(),
+            case=case,
+            phone_hash=selectors.report_phone_key(str(fields.get("phone", ""))),
+            due_on=due,
+        )
+    return Receipt(due_on=due, reference=receipt.reference)
+
+
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
+
+
+def _reference() -> str:
+    """SB20261205-7K3QPX: the day, then six random characters (a billion per day; never a count that
+    would tell how many reports a village made)."""
+    tail = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+    return f"SB{timezone.localdate():%Y%m%d}-{tail}"
 
 
 def _new_lead_due(village: str) -> dt.date | None:

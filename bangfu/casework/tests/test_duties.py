@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from bangfu.accounts import services as accounts
@@ -18,6 +19,7 @@ from bangfu.core.errors import Forbidden
 from bangfu.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
+VOTE = {"vote_result": "passed", "present": 12, "votes_for": 11, "votes_against": 1}
 
 
 def _second_county_admin(world):
@@ -30,7 +32,11 @@ def _to_publicized_by_the_township_officer(world) -> Case:
     """The township officer (who also holds the village capability) deliberates this case himself."""
     case = run_to(world, open_case(world), State.DATA_COMPARED)
     case = services.case_step(
-        actor=world.t1, case=case, event="deliberate", on=day(9), data={"minutes": "同意", "attendees": "村两委5人"}
+        actor=world.t1,
+        case=case,
+        event="deliberate",
+        on=day(9),
+        data={"minutes": "同意", "attendees": "村两委5人", **VOTE},
     )
     case = services.case_step(actor=world.v1, case=case, event="publish", on=day(10))
     PublicNotice.objects.filter(case=case).update(ends_on=day(15))
@@ -102,7 +108,7 @@ def test_elimination_keeps_the_same_duties_apart(world, params) -> None:
     )
     case = services.case_step(actor=world.t1, case=case, event="verify", on=TODAY, data={"survey": "收入稳定"})
     case = services.case_step(
-        actor=world.v1, case=case, event="deliberate", on=TODAY, data={"minutes": "同意", "attendees": "村两委"}
+        actor=world.v1, case=case, event="deliberate", on=TODAY, data={"minutes": "同意", "attendees": "村两委", **VOTE}
     )
     case = services.case_step(actor=world.v1, case=case, event="publish", on=TODAY)
     PublicNotice.objects.filter(case=case, kind="eliminate").update(
@@ -117,11 +123,16 @@ def test_elimination_keeps_the_same_duties_apart(world, params) -> None:
     assert case.state == State.RISK_ELIMINATED
 
 
-def test_the_step_page_shows_the_refusal_in_both_languages(world, params, client_for) -> None:
+def test_the_step_page_shows_the_refusal_in_the_readers_language(world, params, client_for) -> None:
     case = _to_publicized_by_the_township_officer(world)
     PublicNotice.objects.filter(case=case).update(ends_on=TODAY - dt.timedelta(days=1))
-    r = client_for(world.t1).post(reverse("casework:case_step", args=[case.pk]), {"event": "township_review"})
+    url = reverse("casework:case_step", args=[case.pk])
+    r = client_for(world.t1).post(url, {"event": "township_review"})
     body = r.content.decode()
-    assert r.status_code == 403 and "不能再进行乡镇审核" in body and "may not give the township review" in body
+    assert r.status_code == 403 and "不能再进行乡镇审核" in body and "may not give the township review" not in body
+    english = client_for(world.t1)
+    english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = english.post(url, {"event": "township_review"}).content.decode()
+    assert "may not give the township review" in body and "不能再进行乡镇审核" not in body
     case.refresh_from_db()
     assert case.state == State.PUBLICIZED

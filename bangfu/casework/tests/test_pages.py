@@ -15,6 +15,8 @@ from bangfu.casework.models import Case, PublicNotice, SelfReportAttempt, Visit
 from bangfu.testing import new_id_number
 
 pytestmark = pytest.mark.django_db
+VOTE = {"vote_result": "passed", "present": 12, "votes_for": 11, "votes_against": 1}
+
 TODAY = timezone.localdate()
 
 
@@ -77,7 +79,7 @@ def test_notice_page_and_pdf_mask_the_id(world, params, client_for) -> None:
         data={"vehicle": "无", "property": "无", "business": "无", "payroll": "无"},
     )
     case = services.case_step(
-        actor=world.v1, case=case, event="deliberate", data={"minutes": "同意", "attendees": "7人"}
+        actor=world.v1, case=case, event="deliberate", data={"minutes": "同意", "attendees": "7人", **VOTE}
     )
     case = services.case_step(actor=world.v1, case=case, event="publish")
     notice = PublicNotice.objects.get(case=case)
@@ -124,13 +126,16 @@ def test_my_households_puts_monitored_first_and_counts_what_is_due(world, params
 
 def test_compliance_is_scoped(world, params, client_for) -> None:
     services.visit_log(actor=world.gw1, household=world.households["h1"], visited_on=TODAY, mode="in_person")
-    body = client_for(world.county).get(reverse("casework:compliance")).content.decode()
+    by_township = {"level": "township"}
+    body = client_for(world.county).get(reverse("casework:compliance"), by_township).content.decode()
     assert "雪口山乡" in body and "民建镇" in body
-    assert "民建镇" not in client_for(world.t1).get(reverse("casework:compliance")).content.decode()
+    assert "民建镇" not in client_for(world.t1).get(reverse("casework:compliance"), by_township).content.decode()
 
 
 def _no_token(html: str) -> str:
-    return re.sub(r'"X-CSRFToken": "[^"]*"|name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+    """The page without what differs on every answer: the CSRF token and the random reference."""
+    html = re.sub(r'"X-CSRFToken": "[^"]*"|name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+    return re.sub(r"SB\d{8}-[A-Z2-9]{6}", "SB-REF", html)
 
 
 def _report(client, village: str, id_number: str, **extra: str):

@@ -17,6 +17,8 @@ from bangfu.registry import services as registry
 from bangfu.rules import services as rules
 
 pytestmark = pytest.mark.django_db
+VOTE = {"vote_result": "passed", "present": 12, "votes_for": 11, "votes_against": 1}
+
 
 TODAY = timezone.localdate()
 BASE = TODAY - dt.timedelta(days=330)  # far enough back for six months of monitoring
@@ -58,7 +60,7 @@ def run_to(world, case: Case, target: State) -> Case:
             State.DATA_COMPARED,
             world.v1,
             "deliberate",
-            {"minutes": "同意纳入", "attendees": "村两委5人、村民代表7人"},
+            {"minutes": "同意纳入", "attendees": "村两委5人、村民代表7人", **VOTE},
             "",
         ),
         (State.VILLAGE_DELIBERATED, world.v1, "publish", {}, ""),
@@ -389,7 +391,7 @@ def test_elimination_guards_then_procedure_then_reopen(world, params) -> None:
         case=case,
         event="deliberate",
         on=TODAY,
-        data={"minutes": "同意消除", "attendees": "村两委5人"},
+        data={"minutes": "同意消除", "attendees": "村两委5人", **VOTE},
     )
     case = services.case_step(actor=world.v1, case=case, event="publish", on=TODAY)
     assert case.state == State.ELIM_PUBLICIZED

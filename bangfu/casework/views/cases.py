@@ -9,25 +9,32 @@ from urllib.parse import urlencode
 
 import segno
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
+from bangfu.areas.selectors import place_in_query
 from bangfu.casework import selectors, services
-from bangfu.casework.domain import codes
+from bangfu.casework.domain import codes, deliberation
 from bangfu.casework.domain import visits as vdom
 from bangfu.casework.domain.procedure import STATE_LABELS, State
 from bangfu.casework.pdf import notice_pdf
+from bangfu.casework.views._common import page_on_get
 from bangfu.core import files, inputs, params
 from bangfu.core.answers import done
 from bangfu.core.client import client_address
+from bangfu.core.errors import ValidationFailed
+from bangfu.core.i18n import in_language
 from bangfu.core.idempotency import idempotent
+from bangfu.core.listing import Filter, Listing
 from bangfu.core.replicas import replica_ok
 from bangfu.core.views import form_post
 
@@ -44,6 +51,10 @@ STEP_FIELDS = [
     "payroll",
     "minutes",
     "attendees",
+    "vote_result",
+    "present",
+    "votes_for",
+    "votes_against",
     "monitoring_type",
     "rigid_expenditure_resolved",
 ]
@@ -60,45 +71,114 @@ def _date_or_none(value: str | None) -> dt.date | None:
         return None
 
 
+CASE_SORTS = {
+    "due": ("due_on",),
+    "opened": ("opened_on",),
+    "village": ("village__name",),
+    "head": ("household__head_name",),
+    "state": ("state",),
+}
+
+
 @login_required
 @replica_ok
 def case_list(request: AuthedHttpRequest) -> HttpResponse:
-    f = selectors.CaseFilter(
-        state=request.GET.get("state", ""),
-        overdue=request.GET.get("overdue") == "1",
-        village=request.GET.get("village", ""),
+    """The cases of the user's areas: the area from the link (a removable chip), search, state,
+    source and overdue filters, sortable columns, page numbers."""
+    place = place_in_query(request.user, request.GET)
+    listing = Listing(
+        request,
+        sorts=CASE_SORTS,
+        default_sort="due",
+        filters=[
+            Filter("state", _("状态"), [(s.value, _(STATE_LABELS[s])) for s in State]),
+            Filter("source", _("来源"), [(k, _(v)) for k, v in codes.SOURCES.items()]),
+            Filter("overdue", _("期限"), [("1", _("只看逾期"))]),
+        ],
+        search=_("案件号、户主或申报人姓名、户编号"),
     )
-    page = selectors.case_page(request.user, f, _today(), params.page_number(request.GET))
+    if place:
+        listing.chip(place.name, place.param)
+    f = selectors.CaseFilter(
+        place=place,
+        q=listing.q,
+        state=listing.value("state"),
+        source=listing.value("source"),
+        overdue=listing.value("overdue") == "1",
+    )
+    page = listing.page(selectors.cases_listed(request.user, f, _today()))
     return render(
         request,
         "casework/case_list.html",
         {
             "page": page,
-            "f": f,
-            "states": [(s.value, STATE_LABELS[s]) for s in State],
+            "listing": listing,
             "today": _today(),
             "overdue": selectors.overdue_by_township(request.user, _today()),
         },
     )
 
 
-def _detail_context(request: AuthedHttpRequest, pk: int, errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
+# Fields of the step forms a problem is shown beside (a guard's name stands for its field); the rest
+# is listed at the top of the form that was sent.
+PLACED = (
+    "on",
+    "household_id",
+    "consent_signed_on",
+    "survey",
+    "comparison",
+    "vote_result",
+    "present",
+    "votes_for",
+    "votes_against",
+    "minutes",
+    "attendees",
+    "type_and_risks",
+    "elimination",
+    "note",
+    "files",
+)
+GUARD_FIELDS = {"has_household": "household_id", "consent": "consent_signed_on", "reason": "note", "minutes": "minutes"}
+
+
+MEASURE_FIELDS = ("category", "title", "responsible", "responsible_unit", "starts_on", "ends_on", "amount", "status")
+
+
+def _detail_context(request: AuthedHttpRequest, pk: int) -> dict[str, Any]:
     case = selectors.case_detail(request.user, pk)
-    steps = selectors.steps_allowed(request.user, case)
+    progress = selectors.case_progress(request.user, case, _today())
+    source = selectors.case_source(case)
+    in_elimination = case.state.startswith("elim_")
     return {
         "case": case,
         "events": case._events,
         "measures": case._measures,
         "notices": case._notices,
-        "steps": [(t.event.value, t.zh, t.target) for t in steps],
+        "progress": progress,
+        "steps": [(t.event.value, t.zh, t.target) for t in progress.offered],
+        "offered_events": [t.event.value for t in progress.offered],
+        "measure_placed": MEASURE_FIELDS,
+        "waiting_for": "、".join(_(w) for w in progress.waiting_for),
+        "evidence": {e.pk: list(e.attachments.all()) for e in case._events},
+        "photos": selectors.photos_of_case(request.user, case),
+        "source": source,
+        "source_text": _(source.record).format(on=source.on, pk=source.pk) if source.record else "",
+        "vote": case.vote,
+        "results": deliberation.RESULTS,
+        "reject_outcome": _("驳回风险消除后，该户继续监测帮扶。")
+        if in_elimination
+        else _("驳回后本案件结束，该户不纳入监测对象。"),
+        "placed": PLACED,
         "can_plan": "case_village" in selectors.case_caps(request.user, case),
-        "errors": errors or {},
-        "categories": codes.MEASURE_CATEGORIES,
+        "category_options": [(k, _(v)) for k, v in codes.MEASURE_CATEGORIES.items()],
+        "status_options": [(k, _(v)) for k, v in codes.MEASURE_STATUS.items()],
         "statuses": codes.MEASURE_STATUS,
-        "types": codes.MONITORING_TYPES,
+        "type_options": [(t, _(t)) for t in codes.MONITORING_TYPES],
         "risks": codes.RISK_CODES,
+        "risks_checked": request.POST.getlist("risk_codes"),
         "today": _today(),
-        "comparison_items": services.cases.COMPARISON_ITEMS,
+        "today_iso": _today().isoformat(),
+        "comparison_items": {k: _(v) for k, v in codes.COMPARISON_ITEMS.items()},
         "posted": request.POST,
     }
 
@@ -108,7 +188,9 @@ def case_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "casework/case_detail.html", _detail_context(request, pk))
 
 
-def _on_case(request: AuthedHttpRequest, pk: int, run: Callable[[dict[str, str]], object], done: str) -> HttpResponse:
+def _on_case(
+    request: AuthedHttpRequest, pk: int, run: Callable[[dict[str, str]], object], done: str, form: str
+) -> HttpResponse:
     """A form of the case page: on a problem the page again, the problems beside the fields, what was typed kept."""
     return form_post(
         request,
@@ -116,34 +198,40 @@ def _on_case(request: AuthedHttpRequest, pk: int, run: Callable[[dict[str, str]]
         context=lambda: _detail_context(request, pk),
         run=run,
         done=done,
-        then=lambda _: redirect("casework:case_detail", pk=pk),
+        then=lambda _result: redirect("casework:case_detail", pk=pk),
         keep_as="posted",
+        form=form,
     )
 
 
 @login_required
-@require_POST
+@page_on_get("casework:case_detail")
 @writes(Cap.CASE_ACCEPT, Cap.CASE_VILLAGE, Cap.CASE_APPROVE)
 def case_step(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     def run(v: dict[str, str]) -> object:
         case = selectors.case_get(request.user, pk)
         data: dict[str, Any] = {k: v.get(k, "") for k in STEP_FIELDS}
         data["risk_codes"] = request.POST.getlist("risk_codes")
-        return services.case_step(
-            actor=request.user,
-            case=case,
-            event=v.get("event", ""),
-            on=inputs.date(v.get("on"), "on", required=False, zh="办理日期"),
-            note=v.get("note", ""),
-            data=data,
-            files=request.FILES.getlist("files"),
-        )
+        try:
+            return services.case_step(
+                actor=request.user,
+                case=case,
+                event=v.get("event", ""),
+                on=inputs.date(v.get("on"), "on", required=False, zh="办理日期"),
+                note=v.get("note", ""),
+                data=data,
+                files=request.FILES.getlist("files"),
+            )
+        except ValidationFailed as exc:
+            for p in exc.problems:  # a guard's problem stands beside the field that answers it
+                p.field = GUARD_FIELDS.get(p.field, p.field)
+            raise
 
-    return _on_case(request, pk, run, "已办理 Step recorded")
+    return _on_case(request, pk, run, _("已办理"), "step")
 
 
 @login_required
-@require_POST
+@page_on_get("casework:case_detail")
 @writes(Cap.CASE_VILLAGE)
 def measure_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     def run(v: dict[str, str]) -> object:
@@ -165,13 +253,14 @@ def measure_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             status=v.get("status") or "planned",
         )
 
-    return _on_case(request, pk, run, "已添加帮扶措施 Measure added")
+    return _on_case(request, pk, run, _("已添加帮扶措施"), "measure")
 
 
 @login_required
-@require_POST
 @writes(Cap.CASE_VILLAGE)
 def measure_status(request: AuthedHttpRequest, pk: int, measure_pk: int) -> HttpResponse:
+    if request.method != "POST":  # a reload goes back to the case
+        return redirect("casework:case_detail", pk=pk)
     case = selectors.case_detail(request.user, pk)
     measure = next((m for m in case._measures if m.pk == measure_pk), None)
     if measure is None:
@@ -276,6 +365,7 @@ def visit_form(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "next": to,
             "checked": request.POST.getlist("checks"),
             "visits": selectors.visits_of(user, pk, limit=5),
+            "placed": ("visited_on", "mode", "checks", "note", "photo"),
         },
         run=run,
         done=None,
@@ -288,8 +378,8 @@ def visit_form(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def _rule(due: selectors.HouseholdDue) -> str:
     if due.obligation is None or due.standing is None:
         return ""
-    zh, _ = vdom.due_reason(due.obligation, due.standing, _today())
-    return zh
+    zh, en = vdom.due_reason(due.obligation, due.standing, _today())
+    return in_language(zh, en)
 
 
 def _next_url(request: AuthedHttpRequest) -> str:
@@ -300,11 +390,51 @@ def _next_url(request: AuthedHttpRequest) -> str:
     return reverse("casework:my_households")
 
 
+COMPLIANCE_LEVELS = {
+    "village": gettext_lazy("按村"),
+    "township": gettext_lazy("按乡镇"),
+    "worker": gettext_lazy("按网格员"),
+}
+COMPLIANCE_SORTS: dict[str, Callable[[selectors.ComplianceRow], Any]] = {
+    "name": lambda r: r.label,
+    "households": lambda r: r.households,
+    "met": lambda r: r.met,
+    "rate": lambda r: r.rate,
+}
+
+
 @login_required
 @replica_ok
 def compliance(request: AuthedHttpRequest) -> HttpResponse:
-    report = selectors.compliance_report(request.user, _today())
-    return render(request, "casework/compliance.html", {"report": report, "today": _today()})
+    """Visit compliance this period by village, township or grid worker, for the area of the link
+    (?area=, ?village=, ?grid=): search by name, sort by any column, page numbers."""
+    place = place_in_query(request.user, request.GET)
+    listing = Listing(
+        request,
+        sorts={k: (k,) for k in COMPLIANCE_SORTS},
+        default_sort="rate",
+        filters=[Filter("level", _("汇总层级"), [(k, str(v)) for k, v in COMPLIANCE_LEVELS.items()])],
+        search=_("名称"),
+    )
+    if place:
+        listing.chip(place.name, place.param)
+    level = listing.value("level") or "village"
+    rows = selectors.compliance_report(request.user, _today(), place)[level]
+    rows = [r for r in rows if listing.q in r.label] if listing.q else rows
+    key = listing.sort.lstrip("-")
+    rows = sorted(rows, key=COMPLIANCE_SORTS[key], reverse=listing.sort.startswith("-"))
+    listing.page_obj = Paginator(rows, listing.per_page).get_page(params.page_number(request.GET))
+    return render(
+        request,
+        "casework/compliance.html",
+        {
+            "page": listing.page_obj,
+            "listing": listing,
+            "level": level,
+            "unassigned": selectors.UNASSIGNED,
+            "today": _today(),
+        },
+    )
 
 
 # --- public self-report ------------------------------------------------------------------------
@@ -317,14 +447,21 @@ def self_report(request: HttpRequest) -> HttpResponse:
     villages = selectors.villages_for_self_report(request.GET.get("t", ""))
     chosen = request.GET.get("v", "")  # the village poster's QR code chooses the village
     posted = {"village": chosen} if any(v.code == chosen for v in villages) else {}
-    ctx: dict[str, Any] = {"villages": villages, "hardships": codes.HARDSHIP_TYPES, "errors": {}}
+    ctx: dict[str, Any] = {
+        "villages": villages,
+        "hardships": [(t, _(t)) for t in codes.HARDSHIP_TYPES],
+        "errors": {},
+        "placed": SELF_REPORT_FIELDS,
+    }
 
     def then(receipt: Any) -> HttpResponse:
-        # Only the deadline a new lead gets goes back: nothing about the household, a case or earlier reports.
+        # Only the deadline a new lead gets and the random reference go back: nothing about the
+        # household, a case or earlier reports.
         request.session["self_report_due"] = receipt.due_on.isoformat() if receipt.due_on else ""
+        request.session["self_report_ref"] = receipt.reference
         return redirect("casework:self_report_done")
 
-    return form_post(
+    response = form_post(
         request,
         template="casework/self_report.html",
         context=ctx,
@@ -334,8 +471,11 @@ def self_report(request: HttpRequest) -> HttpResponse:
         done=None,
         then=then,
         keep_as="posted",
-        forget=("id_number",),
     )
+    # The ID number typed is shown again when another field needs fixing (the reporter's own answer,
+    # never stored by a cache).
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
@@ -351,4 +491,19 @@ def village_poster(request: AuthedHttpRequest, code: str) -> HttpResponse:
 
 def self_report_done(request: HttpRequest) -> HttpResponse:
     due = request.session.pop("self_report_due", "")
-    return render(request, "casework/self_report_done.html", {"due": _date_or_none(due)})
+    reference = request.session.pop("self_report_ref", "")
+    return render(request, "casework/self_report_done.html", {"due": _date_or_none(due), "reference": reference})
+
+
+@writes()
+def self_report_status(request: HttpRequest) -> HttpResponse:
+    """The reporter looks up their report with its reference and the phone they gave (posted, so neither
+    sits in an address or a log); the answer is shown at this same address."""
+    ctx: dict[str, Any] = {"asked": False, "progress": None, "reference": request.GET.get("ref", "")}
+    if request.method == "POST":
+        ctx["reference"] = request.POST.get("reference", "").strip()[:20]
+        ctx["asked"] = True
+        ctx["progress"] = selectors.report_progress(ctx["reference"], request.POST.get("phone", "")[:20])
+    response = render(request, "casework/self_report_status.html", ctx)
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.domain.roles import Cap, writes
@@ -16,7 +18,7 @@ from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.casework import selectors, services
 from bangfu.casework.domain import codes
 from bangfu.casework.models import CaseParameters
-from bangfu.casework.views._common import date_or_none, today
+from bangfu.casework.views._common import date_or_none, page_on_get, today
 from bangfu.core.errors import ApplicationError, FieldProblem, ValidationFailed, invalid
 from bangfu.core.views import field_errors, reraise_access
 
@@ -31,7 +33,8 @@ def _page(request: AuthedHttpRequest, status: int = 200, **extra: Any) -> HttpRe
     area = request.POST.get("area") or request.GET.get("area") or overview.areas[0].code
     base = selectors.params_in_force(area, today())
     fields = [
-        (f.name, f.verbose_name, f.get_internal_type(), getattr(base, f.name, f.get_default())) for f in PARAM_FIELDS
+        (f.name, str(f.verbose_name), f.get_internal_type(), getattr(base, f.name, f.get_default()))
+        for f in PARAM_FIELDS
     ]
     ctx = {
         "o": overview,
@@ -74,7 +77,11 @@ def _param_values(post: Any) -> dict[str, Any]:
         elif raw.strip().isdigit():
             values[f.name] = int(raw)
         else:
-            problems.append(FieldProblem(f.name, f"“{f.verbose_name}”须为整数", f"{f.name} must be a whole number"))
+            with translation.override("zh-hans"):
+                zh = f"“{f.verbose_name}”须为整数"
+            with translation.override("en"):
+                en = f"“{f.verbose_name}” must be a whole number"
+            problems.append(FieldProblem(f.name, zh, en))
     if problems:
         raise ValidationFailed(problems)
     return values
@@ -88,7 +95,7 @@ def _required_date(post: Any, field: str) -> Any:
 
 
 @login_required
-@require_POST
+@page_on_get("casework:config")
 @writes(Cap.CONFIGURE)
 def params_add(request: AuthedHttpRequest) -> HttpResponse:
     def write(p: Any) -> None:
@@ -99,11 +106,11 @@ def params_add(request: AuthedHttpRequest) -> HttpResponse:
             values=_param_values(p),
         )
 
-    return _submit(request, write, "已保存新版本参数 New parameters saved")
+    return _submit(request, write, _("已保存新版本参数"))
 
 
 @login_required
-@require_POST
+@page_on_get("casework:config")
 @writes(Cap.CONFIGURE)
 def obligation_add(request: AuthedHttpRequest) -> HttpResponse:
     def write(p: Any) -> None:
@@ -118,11 +125,11 @@ def obligation_add(request: AuthedHttpRequest) -> HttpResponse:
             effective_from=_required_date(p, "effective_from"),
         )
 
-    return _submit(request, write, "已保存走访要求 Visit rule saved")
+    return _submit(request, write, _("已保存走访要求"))
 
 
 @login_required
-@require_POST
+@page_on_get("casework:config")
 @writes(Cap.CONFIGURE)
 def calendar_add(request: AuthedHttpRequest) -> HttpResponse:
     def write(p: Any) -> None:
@@ -137,7 +144,7 @@ def calendar_add(request: AuthedHttpRequest) -> HttpResponse:
             area_code=p.get("area", ""),
         )
 
-    return _submit(request, write, "已保存日历 Calendar day saved")
+    return _submit(request, write, _("已保存日历"))
 
 
 @login_required
@@ -147,4 +154,4 @@ def calendar_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     def write(_: Any) -> None:
         services.calendar_day_delete(actor=request.user, pk=pk)
 
-    return _submit(request, write, "已删除日历 Calendar day removed")
+    return _submit(request, write, _("已删除日历"))

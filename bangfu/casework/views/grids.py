@@ -6,12 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.casework import selectors, services
-from bangfu.casework.views._common import today
+from bangfu.casework.views._common import page_on_get, today
 from bangfu.core.errors import ApplicationError
 from bangfu.core.replicas import replica_ok
 from bangfu.core.views import field_errors, int_or_none, reraise_access
@@ -36,7 +37,7 @@ def grid_village(request: AuthedHttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@page_on_get("casework:grid_village")
 @writes(Cap.EDIT_REGISTRY)
 def grid_place(request: AuthedHttpRequest, code: str) -> HttpResponse:
     selectors.village_grids(request.user, code, today())  # 404 before anything is written
@@ -45,7 +46,10 @@ def grid_place(request: AuthedHttpRequest, code: str) -> HttpResponse:
     except ApplicationError as exc:
         reraise_access(exc)
         return _village_page(request, code, exc.status, error=exc)
-    messages.success(request, f"已划入网格 {result['placed']} 户，新建网格 {result['new_grids']} 个 Placed")
+    messages.success(
+        request,
+        _("已划入网格 %(placed)s 户，新建网格 %(new)s 个") % {"placed": result["placed"], "new": result["new_grids"]},
+    )
     return redirect("casework:grid_village", code=code)
 
 
@@ -63,5 +67,5 @@ def grid_handover(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         reraise_access(exc)
         errors = field_errors(exc)
         return _village_page(request, grid.village_id, exc.status, error=exc, errors=errors, failed_grid=grid.pk)
-    messages.success(request, f"{grid.name} 已交接 Handed over")
+    messages.success(request, _("%(grid)s 已交接") % {"grid": grid.name})
     return redirect("casework:grid_village", code=grid.village_id)

@@ -9,13 +9,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
+from bangfu.areas.selectors import place_in_query
 from bangfu.casework import selectors, services
 from bangfu.casework.domain import codes
 from bangfu.casework.views._common import date_or_none, today
 from bangfu.core.errors import ApplicationError, invalid
+from bangfu.core.listing import Listing
 from bangfu.core.replicas import replica_ok
 from bangfu.core.views import field_errors, int_or_none, reraise_access
 
@@ -30,8 +33,9 @@ def case_open(request: AuthedHttpRequest) -> HttpResponse:
     selectors.require_case_intake(user)
     q = request.GET.get("q", "").strip()
     ctx: dict[str, Any] = {
-        "sources": {k: codes.SOURCES[k] for k in MANUAL_SOURCES},
-        "hardships": codes.HARDSHIP_TYPES,
+        "sources": [(k, _(codes.SOURCES[k])) for k in MANUAL_SOURCES],
+        "hardships": [(t, _(t)) for t in codes.HARDSHIP_TYPES],
+        "placed": ("household_id", "source", "hardship", "summary", "on"),
         "q": q,
         "found": selectors.households_for_intake(user, q) if q else [],
         "today": today(),
@@ -45,7 +49,9 @@ def case_open(request: AuthedHttpRequest) -> HttpResponse:
             reraise_access(exc)
             ctx.update(errors=field_errors(exc), error=exc, posted=request.POST)
             return render(request, "casework/case_open.html", ctx, status=exc.status)
-        messages.success(request, f"已登记线索 #{case.pk}，受理期限 {case.due_on} Lead recorded")
+        messages.success(
+            request, _("已登记线索 #%(pk)s，受理期限 %(due)s") % {"pk": case.pk, "due": case.due_on or "—"}
+        )
         return redirect("casework:case_detail", pk=case.pk)
     return render(request, "casework/case_open.html", ctx)
 
@@ -72,7 +78,22 @@ def _open_from_post(request: AuthedHttpRequest) -> Any:
 @login_required
 @replica_ok
 def lead_queue(request: AuthedHttpRequest) -> HttpResponse:
+    """Leads waiting for acceptance: the township counts on top (links narrowing the list), then the
+    leads of the area of the link, searchable, the earliest deadline first, with page numbers."""
     user = request.user
     selectors.require_case_intake(user)
-    groups = selectors.lead_queue(user, today())
-    return render(request, "casework/lead_queue.html", {"groups": groups, "today": today()})
+    place = place_in_query(user, request.GET, cap=Cap.CASE_ACCEPT)
+    listing = Listing(
+        request,
+        sorts={"due": ("due_on",), "opened": ("opened_on",), "village": ("village__name",)},
+        default_sort="due",
+        search=_("户主或申报人姓名、户编号"),
+    )
+    if place:
+        listing.chip(place.name, place.param)
+    page = listing.page(selectors.leads_listed(user, place, listing.q))
+    return render(
+        request,
+        "casework/lead_queue.html",
+        {"page": page, "listing": listing, "townships": selectors.leads_by_township(user, today()), "today": today()},
+    )
