@@ -24,6 +24,7 @@ from bangfu.market import services
 from bangfu.market.domain.codes import ParamKey
 
 CREDIT_CODE = make("91", "540329", "MA6T2LW0Q")  # fictitious, format-valid
+SCHOOL_CODE = make("12", "540329", "MB1C0L4Y2")  # 洛隆县中学 (事业单位), fictitious: its buyer account orders itself
 STORY_YEAR = 2019
 # name → (category, price per jin in force since 2019-03, earlier price per jin since 2017)
 PRODUCTS = {
@@ -125,6 +126,17 @@ def _owner(ctx: DemoContext, county: str) -> None:
         ctx.users["luolong_company"] = user
         ctx.logins.append(("luolong_company", "企业用户（洛宗公司）", "洛隆县"))
     accounts.membership_grant(user=user, role=Role.ENTERPRISE, area_code=county, organisation=CREDIT_CODE)
+
+
+def _buyer_account(ctx: DemoContext, county: str) -> None:
+    """The school canteen's own account (buyer self-service): it orders from the catalogue itself and the
+    company confirms; the membership names the school's credit code, as an enterprise user's does."""
+    user = accounts.user_create(
+        username="luolong_canteen", password=settings.BANGFU_DEMO_PASSWORD, display_name="次仁央宗"
+    )
+    accounts.membership_grant(user=user, role=Role.ENTERPRISE, area_code=county, organisation=SCHOOL_CODE)
+    ctx.users["luolong_canteen"] = user
+    ctx.logins.append(("luolong_canteen", "采购单位（洛隆县中学食堂）", "洛隆县"))
 
 
 def _products(ctx: DemoContext, company: Any) -> dict[str, Any]:
@@ -329,7 +341,10 @@ def _buyers(ctx: DemoContext, county: str, products: dict[str, Any]) -> None:
     canteen = services.buyer_create(
         actor=None, name="洛隆县机关事务服务中心食堂", kind="canteen", area_code=county, contact="后勤科"
     )
-    school = services.buyer_create(actor=None, name="洛隆县中学食堂", kind="canteen", area_code=county)
+    school = services.buyer_create(
+        actor=None, name="洛隆县中学食堂", kind="canteen", area_code=county, contact="总务处", credit_code=SCHOOL_CODE
+    )
+    _buyer_account(ctx, county)
     services.buyer_create(actor=None, name="洛隆县总工会", kind="union", area_code=county, has_canteen=False)
     year = ctx.today.year
     services.target_set(actor=None, buyer=canteen, year=year, canteen_purchases=Decimal("1200000"))

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from bangfu.core.models import StepLog, money_field, quantity_field
 from bangfu.market.domain import certification, codes, orders
@@ -17,8 +18,9 @@ from bangfu.market.domain.certification import TABLE as CERTIFICATION_TABLE
 from bangfu.market.domain.orders import STATE_LABELS, OrderState
 
 
-def _choices(labels: dict[Any, str]) -> list[tuple[str, str]]:
-    return [(k.value, v) for k, v in labels.items()]
+def _choices(labels: dict[Any, str]) -> list[tuple[str, Any]]:
+    """Choices whose labels (marked in `domain/` with gettext_noop) show in the reader's language."""
+    return [(k.value, gettext_lazy(v)) for k, v in labels.items()]
 
 
 class Enterprise(models.Model):
@@ -244,6 +246,9 @@ class Buyer(models.Model):
     )
     has_canteen = models.BooleanField("有食堂", default=True)  # 无食堂 units are exempt from the share
     contact = models.CharField("联系人", max_length=60, blank=True)
+    # The unit's 统一社会信用代码: a user whose enterprise_user membership names it orders for the unit
+    # themselves (buyer self-service, README "Orders"); blank = orders go through the county office.
+    credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True, default="", db_index=True)
 
     class Meta:
         ordering = ["area_id", "name"]

@@ -28,6 +28,9 @@ class BuyerIn(Schema):
     area_code: str
     has_canteen: bool = True
     contact: str = ""
+    credit_code: str = Field(
+        "", description="统一社会信用代码: an account whose membership names it orders for the unit"
+    )
 
 
 class TargetIn(Schema):

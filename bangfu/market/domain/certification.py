@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bangfu.core.domain.text import gettext_noop
 from bangfu.core.domain.workflow import Guard, Step, Table
 from bangfu.market.domain.codes import SECTOR_LABELS, Sector
 
@@ -30,13 +31,13 @@ class State(StrEnum):
 
 
 STATE_LABELS = {
-    State.APPLIED: "已申请·待镇办初审",
-    State.TOWNSHIP_OK: "镇办初审通过·待行业复审",
-    State.SECTOR_OK: "行业复审通过·待县级审定",
-    State.RETURNED: "已退回·待企业修改后重新提交",
-    State.CERTIFIED: "已认定",
-    State.REJECTED: "未通过",
-    State.REVOKED: "已撤销",
+    State.APPLIED: gettext_noop("已申请·待镇办初审"),
+    State.TOWNSHIP_OK: gettext_noop("镇办初审通过·待行业复审"),
+    State.SECTOR_OK: gettext_noop("行业复审通过·待县级审定"),
+    State.RETURNED: gettext_noop("已退回·待企业修改后重新提交"),
+    State.CERTIFIED: gettext_noop("已认定"),
+    State.REJECTED: gettext_noop("未通过"),
+    State.REVOKED: gettext_noop("已撤销"),
 }
 STATE_LABELS_EN = {
     State.APPLIED: "applied, awaiting the township review",
@@ -68,10 +69,10 @@ class Party(StrEnum):
 
 
 PARTY_LABELS = {
-    Party.ENTERPRISE: ("申请主体", "applying enterprise"),
-    Party.TOWNSHIP: ("企业所在乡镇（街道）", "township of the enterprise"),
-    Party.SECTOR: ("行业主管部门", "sector bureau"),
-    Party.COUNTY: ("县级审定部门", "county office"),
+    Party.ENTERPRISE: (gettext_noop("申请主体"), "applying enterprise"),
+    Party.TOWNSHIP: (gettext_noop("企业所在乡镇（街道）"), "township of the enterprise"),
+    Party.SECTOR: (gettext_noop("行业主管部门"), "sector bureau"),
+    Party.COUNTY: (gettext_noop("县级审定部门"), "county office"),
 }
 
 
@@ -94,28 +95,28 @@ G_NUMBER: Guard[Facts] = Guard(  # the county gives the certificate number
 )
 S, A, P = State, Action, Party
 STEP_LABELS = {
-    (P.TOWNSHIP, A.PASS): ("镇办初审通过", "township review passed"),
-    (P.TOWNSHIP, A.RETURN): ("镇办初审退回", "sent back by the township"),
-    (P.TOWNSHIP, A.REJECT): ("镇办初审不予通过", "rejected by the township"),
-    (P.SECTOR, A.PASS): ("行业复审通过", "sector review passed"),
-    (P.SECTOR, A.RETURN): ("行业复审退回", "sent back by the sector bureau"),
-    (P.SECTOR, A.REJECT): ("行业复审不予通过", "rejected by the sector bureau"),
-    (P.COUNTY, A.CERTIFY): ("县级审定认定", "certified by the county"),
-    (P.COUNTY, A.RETURN): ("县级审定退回", "sent back by the county"),
-    (P.COUNTY, A.REJECT): ("县级审定不予认定", "rejected by the county"),
-    (P.COUNTY, A.REVOKE): ("撤销认定", "certification revoked"),
-    (P.ENTERPRISE, A.RESUBMIT): ("修改后重新提交", "resubmitted"),
+    (P.TOWNSHIP, A.PASS): (gettext_noop("镇办初审通过"), "township review passed"),
+    (P.TOWNSHIP, A.RETURN): (gettext_noop("镇办初审退回"), "sent back by the township"),
+    (P.TOWNSHIP, A.REJECT): (gettext_noop("镇办初审不予通过"), "rejected by the township"),
+    (P.SECTOR, A.PASS): (gettext_noop("行业复审通过"), "sector review passed"),
+    (P.SECTOR, A.RETURN): (gettext_noop("行业复审退回"), "sent back by the sector bureau"),
+    (P.SECTOR, A.REJECT): (gettext_noop("行业复审不予通过"), "rejected by the sector bureau"),
+    (P.COUNTY, A.CERTIFY): (gettext_noop("县级审定认定"), "certified by the county"),
+    (P.COUNTY, A.RETURN): (gettext_noop("县级审定退回"), "sent back by the county"),
+    (P.COUNTY, A.REJECT): (gettext_noop("县级审定不予认定"), "rejected by the county"),
+    (P.COUNTY, A.REVOKE): (gettext_noop("撤销认定"), "certification revoked"),
+    (P.ENTERPRISE, A.RESUBMIT): (gettext_noop("修改后重新提交"), "resubmitted"),
 }
 # Event labels for the audit log (one per action, whoever takes it) and the steps recorded outside the table.
 EVENT_LABELS = {
-    A.PASS: "认定审核通过",
-    A.RETURN: "认定申请退回",
-    A.REJECT: "认定不予通过",
-    A.CERTIFY: "县级审定认定",
-    A.REVOKE: "撤销认定",
-    A.RESUBMIT: "修改后重新提交",
-    "apply": "主体申请",
-    "adjust": "流程调整",  # rows the 0002 migration wrote (state kept, see README)
+    A.PASS: gettext_noop("认定审核通过"),
+    A.RETURN: gettext_noop("认定申请退回"),
+    A.REJECT: gettext_noop("认定不予通过"),
+    A.CERTIFY: gettext_noop("县级审定认定"),
+    A.REVOKE: gettext_noop("撤销认定"),
+    A.RESUBMIT: gettext_noop("修改后重新提交"),
+    "apply": gettext_noop("主体申请"),
+    "adjust": gettext_noop("流程调整"),  # rows the 0002 migration wrote (state kept, see README)
 }
 
 
@@ -141,7 +142,7 @@ TABLE: Table[State, Action] = Table(
         _t(S.RETURNED, A.RESUBMIT, P.ENTERPRISE, S.APPLIED),  # corrected material goes through both reviews again
         _t(S.CERTIFIED, A.REVOKE, P.COUNTY, S.REVOKED),
     ),
-    noun=("认定申请", "application"),
+    noun=(gettext_noop("认定申请"), "application"),
     states=STATE_LABELS,
     states_en=STATE_LABELS_EN,
     events=EVENT_LABELS,

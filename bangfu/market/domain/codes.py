@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from bangfu.core.domain.text import gettext_noop
+
 
 class EnterpriseKind(StrEnum):
     COMPANY = "company"
@@ -13,10 +15,10 @@ class EnterpriseKind(StrEnum):
 
 
 ENTERPRISE_KIND_LABELS = {
-    EnterpriseKind.COMPANY: "企业",
-    EnterpriseKind.COOPERATIVE: "农民专业合作社",
-    EnterpriseKind.FAMILY_FARM: "家庭农场",
-    EnterpriseKind.WORKSHOP: "帮扶车间",
+    EnterpriseKind.COMPANY: gettext_noop("企业"),
+    EnterpriseKind.COOPERATIVE: gettext_noop("农民专业合作社"),
+    EnterpriseKind.FAMILY_FARM: gettext_noop("家庭农场"),
+    EnterpriseKind.WORKSHOP: gettext_noop("帮扶车间"),
 }
 
 
@@ -27,7 +29,12 @@ class Unit(StrEnum):
     BOX = "box"
 
 
-UNIT_LABELS = {Unit.JIN: "斤", Unit.KG: "公斤", Unit.PIECE: "件", Unit.BOX: "箱"}
+UNIT_LABELS = {
+    Unit.JIN: gettext_noop("斤"),
+    Unit.KG: gettext_noop("公斤"),
+    Unit.PIECE: gettext_noop("件"),
+    Unit.BOX: gettext_noop("箱"),
+}
 
 
 class Channel(StrEnum):
@@ -39,11 +46,11 @@ class Channel(StrEnum):
 
 
 CHANNEL_LABELS = {
-    Channel.COUNTER: "专柜门店",
-    Channel.FAIR: "展销会",
-    Channel.ONLINE_SHOP: "网店",
-    Channel.LIVESTREAM: "直播带货",
-    Channel.INSTITUTIONAL: "机关单位采购",
+    Channel.COUNTER: gettext_noop("专柜门店"),
+    Channel.FAIR: gettext_noop("展销会"),
+    Channel.ONLINE_SHOP: gettext_noop("网店"),
+    Channel.LIVESTREAM: gettext_noop("直播带货"),
+    Channel.INSTITUTIONAL: gettext_noop("机关单位采购"),
 }
 # Channels that are online by nature; a fair can be either, so the sale record says which.
 ALWAYS_ONLINE = frozenset({Channel.ONLINE_SHOP, Channel.LIVESTREAM})
@@ -59,9 +66,9 @@ class LinkKind(StrEnum):
 
 
 LINK_KIND_LABELS = {
-    LinkKind.EMPLOYMENT: "务工就业",
-    LinkKind.PRODUCE_PURCHASE: "收购农产品",
-    LinkKind.DIVIDEND: "入股分红",
+    LinkKind.EMPLOYMENT: gettext_noop("务工就业"),
+    LinkKind.PRODUCE_PURCHASE: gettext_noop("收购农产品"),
+    LinkKind.DIVIDEND: gettext_noop("入股分红"),
 }
 
 
@@ -72,9 +79,9 @@ class PaymentKind(StrEnum):
 
 
 PAYMENT_KIND_LABELS = {
-    PaymentKind.WAGE: "工资",
-    PaymentKind.PRODUCE: "农产品收购款",
-    PaymentKind.DIVIDEND: "分红",
+    PaymentKind.WAGE: gettext_noop("工资"),
+    PaymentKind.PRODUCE: gettext_noop("农产品收购款"),
+    PaymentKind.DIVIDEND: gettext_noop("分红"),
 }
 # Which link a payment needs, and which national income item it becomes in the household's statement:
 # wages are local wage income, produce sold to the company is the household's own crop business,
@@ -97,7 +104,11 @@ class BuyerKind(StrEnum):
     UNION = "union"
 
 
-BUYER_KIND_LABELS = {BuyerKind.BUDGET_UNIT: "预算单位", BuyerKind.CANTEEN: "食堂", BuyerKind.UNION: "工会"}
+BUYER_KIND_LABELS = {
+    BuyerKind.BUDGET_UNIT: gettext_noop("预算单位"),
+    BuyerKind.CANTEEN: gettext_noop("食堂"),
+    BuyerKind.UNION: gettext_noop("工会"),
+}
 
 
 class ParamKey(StrEnum):
@@ -108,8 +119,8 @@ class ParamKey(StrEnum):
 
 
 PARAM_LABELS = {
-    ParamKey.PROCUREMENT_SHARE: "预留采购比例",
-    ParamKey.CERT_VALIDITY_MONTHS: "认定有效期(月)",
+    ParamKey.PROCUREMENT_SHARE: gettext_noop("预留采购比例"),
+    ParamKey.CERT_VALIDITY_MONTHS: gettext_noop("认定有效期(月)"),
 }
 
 
@@ -123,8 +134,8 @@ class Sector(StrEnum):
 
 
 SECTOR_LABELS = {
-    Sector.AGRICULTURE: "农业农村",
-    Sector.FORESTRY: "林业和草原",
-    Sector.CULTURE_TOURISM: "文化和旅游",
-    Sector.INDUSTRY: "工业和信息化",
+    Sector.AGRICULTURE: gettext_noop("农业农村"),
+    Sector.FORESTRY: gettext_noop("林业和草原"),
+    Sector.CULTURE_TOURISM: gettext_noop("文化和旅游"),
+    Sector.INDUSTRY: gettext_noop("工业和信息化"),
 }

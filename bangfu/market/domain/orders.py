@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from bangfu.core.domain.text import gettext_noop
 from bangfu.core.domain.workflow import Step, Table
 
 
@@ -23,13 +24,13 @@ class OrderState(StrEnum):
 
 
 STATE_LABELS = {
-    OrderState.PLACED: "已下单",
-    OrderState.CONFIRMED: "已确认",
-    OrderState.SHIPPED: "已发货",
-    OrderState.RECEIVED: "已验收",
-    OrderState.SETTLED: "已结算",
-    OrderState.CANCELLED: "已取消",
-    OrderState.RETURNED: "验收不合格已退货",
+    OrderState.PLACED: gettext_noop("已下单"),
+    OrderState.CONFIRMED: gettext_noop("已确认"),
+    OrderState.SHIPPED: gettext_noop("已发货"),
+    OrderState.RECEIVED: gettext_noop("已验收"),
+    OrderState.SETTLED: gettext_noop("已结算"),
+    OrderState.CANCELLED: gettext_noop("已取消"),
+    OrderState.RETURNED: gettext_noop("验收不合格已退货"),
 }
 
 
@@ -60,19 +61,19 @@ TABLE: Table[OrderState, str] = Table(
         Step(S.SHIPPED, "refuse", S.RETURNED, _B, needs_reason=True),  # a cancellation or refusal says why
         Step(S.RECEIVED, "settle", S.SETTLED, _B),
     ),
-    noun=("订单", "order"),
+    noun=(gettext_noop("订单"), "order"),
     states=STATE_LABELS,
     events={
-        "place": "下单",
-        "confirm": "确认订单",
-        "cancel": "取消订单",
-        "ship": "发货",
-        "receive": "验收合格收货",
-        "refuse": "验收不合格退货",
-        "settle": "结算付款",
+        "place": gettext_noop("下单"),
+        "confirm": gettext_noop("确认订单"),
+        "cancel": gettext_noop("取消订单"),
+        "ship": gettext_noop("发货"),
+        "receive": gettext_noop("验收合格收货"),
+        "refuse": gettext_noop("验收不合格退货"),
+        "settle": gettext_noop("结算付款"),
     },
     reason=("note", "请填写原因", "Give the reason"),
-    who_labels={Party.BUYER: ("采购方", "buyer"), Party.SUPPLIER: ("供货企业", "supplier")},
+    who_labels={Party.BUYER: (gettext_noop("采购方"), "buyer"), Party.SUPPLIER: (gettext_noop("供货企业"), "supplier")},
 )
 # What each event does to the product stock (applied by the service after the step is decided).
 STOCK = {"cancel": Stock.RELEASE, "ship": Stock.DEDUCT, "refuse": Stock.RESTOCK}

@@ -11,14 +11,15 @@ from bangfu.accounts.selectors import memberships_of
 from bangfu.areas.selectors import areas_visible, scope_for
 from bangfu.core.errors import NotFound
 from bangfu.core.selectors import get_or_404
-from bangfu.market.models import Enterprise
+from bangfu.market.models import Buyer, Enterprise
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
 
 
 def _own_q(user: User) -> Q:
-    """Enterprises named by the user's enterprise memberships (inside the membership's area)."""
+    """Enterprises (or buyers) named by the user's enterprise memberships' 统一社会信用代码, inside the
+    membership's area: an outside organisation's account sees its own rows and nothing else."""
     q = Q(pk__in=[])
     if not getattr(user, "is_authenticated", False):
         return q
@@ -52,6 +53,18 @@ def enterprise_get(user: User, pk: int) -> Enterprise:
 
 def own_enterprises(user: User) -> QuerySet[Enterprise]:
     return Enterprise.objects.filter(_own_q(user))
+
+
+def own_enterprise(user: User) -> Enterprise | None:
+    """The enterprise an enterprise user works for (the first by name if a membership names several):
+    their landing page and the first entry of their navigation."""
+    return own_enterprises(user).order_by("name").first()
+
+
+def own_buyers(user: User) -> QuerySet[Buyer]:
+    """Institutional buyers whose own account this is (buyer self-service): the membership's organisation
+    is the unit's 统一社会信用代码. A blank code on a buyer never matches (memberships name a code)."""
+    return Buyer.objects.filter(_own_q(user)).exclude(credit_code="")
 
 
 def can_edit(user: User, enterprise: Enterprise) -> bool:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from bangfu.accounts.domain.roles import Cap
 from bangfu.areas.selectors import scope_for
@@ -39,11 +40,11 @@ def beneficiaries(user: User, enterprise_id: int, year: int) -> list[Beneficiary
     paid = Payment.objects.filter(enterprise=e, year=year).values("household_id", "kind").annotate(s=Sum("amount"))
     sums: dict[int, dict[str, Decimal]] = {}
     for r in paid:
-        sums.setdefault(r["household_id"], {})[codes.PAYMENT_KIND_LABELS[codes.PaymentKind(r["kind"])]] = q(r["s"])
+        sums.setdefault(r["household_id"], {})[_(codes.PAYMENT_KIND_LABELS[codes.PaymentKind(r["kind"])])] = q(r["s"])
     kinds: dict[int, set[str]] = {}
     homes: dict[int, Any] = {}
     for link in links:
-        kinds.setdefault(link.household_id, set()).add(codes.LINK_KIND_LABELS[codes.LinkKind(link.kind)])
+        kinds.setdefault(link.household_id, set()).add(_(codes.LINK_KIND_LABELS[codes.LinkKind(link.kind)]))
         homes[link.household_id] = link.household
     out = [
         Beneficiary(

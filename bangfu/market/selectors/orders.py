@@ -15,15 +15,17 @@ from bangfu.core.selectors import get_or_404
 from bangfu.market.domain import figures
 from bangfu.market.domain.orders import Party
 from bangfu.market.models import Buyer, Order
-from bangfu.market.selectors.access import can_edit, enterprises_visible, is_officer_for
+from bangfu.market.selectors.access import can_edit, enterprises_visible, is_officer_for, own_buyers
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from bangfu.accounts.models import User
 
 
 def parties_of(user: User, order: Order) -> frozenset[Party]:
     parties: set[Party] = set()
-    if is_officer_for(user, order.buyer.area_id):
+    if is_officer_for(user, order.buyer.area_id) or own_buyers(user).filter(pk=order.buyer_id).exists():
         parties.add(Party.BUYER)
     if can_edit(user, order.enterprise):
         parties.add(Party.SUPPLIER)
@@ -31,7 +33,22 @@ def parties_of(user: User, order: Order) -> frozenset[Party]:
 
 
 def buyers_visible(user: User) -> QuerySet[Buyer]:
-    return Buyer.objects.filter(scope_for(user, Cap.VIEW_REPORTS).q(village="area_id", grid=None))
+    """Buyers of the officer's areas, and a buyer's own unit (buyer self-service)."""
+    area_q = scope_for(user, Cap.VIEW_REPORTS).q(village="area_id", grid=None)
+    return Buyer.objects.filter(area_q | Q(pk__in=own_buyers(user).values("pk")))
+
+
+def buyers_orderable(user: User) -> list[Buyer]:
+    """Buyers the user may place an order for: their own unit, or a unit of an area where they are a
+    market officer (`order_place` checks the same). A county has a handful of buyers."""
+    own = set(own_buyers(user).values_list("pk", flat=True))
+    rows = buyers_visible(user).order_by("name")
+    return [b for b in rows if b.pk in own or is_officer_for(user, b.area_id)]
+
+
+def may_order(user: User | AnonymousUser) -> bool:
+    """Shows the order button of the catalogue (anonymous visitors: no)."""
+    return user.is_authenticated and bool(buyers_orderable(user))
 
 
 def buyer_get(user: User, pk: int) -> Buyer:

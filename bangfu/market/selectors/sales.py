@@ -8,9 +8,12 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from bangfu.core.selectors import get_or_404
-from bangfu.market.domain import codes, figures
+from bangfu.market.domain import figures
+from bangfu.market.labels import channel_label, unit_label
 from bangfu.market.models import Enterprise, SaleRecord, SalesEvent
 from bangfu.market.selectors.access import enterprise_get, enterprises_visible
 
@@ -46,7 +49,7 @@ def sales_summary(user: User, enterprise_id: int, year: int) -> SalesSummary:
     return SalesSummary(
         year=year,
         total=sum(by_channel.values(), Decimal("0.00")),
-        by_channel={codes.CHANNEL_LABELS[codes.Channel(k)]: v for k, v in sorted(by_channel.items())},
+        by_channel={channel_label(k): v for k, v in sorted(by_channel.items())},
         by_product=dict(sorted(by_product.items(), key=lambda kv: -kv[1])),
         by_month=dict(sorted(by_month.items())),
         online=by_online.get(True, Decimal("0.00")),
@@ -83,15 +86,25 @@ def sales_event_totals(user: User, event_id: int) -> EventTotals:
         total=total,
         online=online,
         offline=total - online,
-        by_place=figures.totals_by((r["place"] or ("线上" if r["online"] else "—"), r["s"]) for r in rows),
-        by_channel={
-            codes.CHANNEL_LABELS[codes.Channel(k)]: v
-            for k, v in figures.totals_by((r["channel"], r["s"]) for r in rows).items()
-        },
+        by_place=figures.totals_by((r["place"] or (_("线上") if r["online"] else "—"), r["s"]) for r in rows),
+        by_channel={channel_label(k): v for k, v in figures.totals_by((r["channel"], r["s"]) for r in rows).items()},
     )
 
 
-SALES_COLUMNS = ["日期", "企业", "产品", "渠道", "线上", "平台", "地点", "活动", "数量", "单位", "金额(元)"]
+# Column titles of the sales sheet, translated when the workbook is written (views/files.py).
+SALES_COLUMNS = [
+    gettext_noop("日期"),
+    gettext_noop("企业"),
+    gettext_noop("产品"),
+    gettext_noop("渠道"),
+    gettext_noop("线上"),
+    gettext_noop("平台"),
+    gettext_noop("地点"),
+    gettext_noop("活动"),
+    gettext_noop("数量"),
+    gettext_noop("单位"),
+    gettext_noop("金额(元)"),
+]
 
 
 @dataclass(frozen=True)
@@ -117,11 +130,10 @@ def sales_export(user: User, year: int, enterprise_id: int | None = None) -> Sal
     )
     rows: list[tuple[Any, ...]] = []
     for s in sales:
-        channel = codes.CHANNEL_LABELS[codes.Channel(s.channel)]
-        unit = codes.UNIT_LABELS[codes.Unit(s.product.unit)]
+        channel, unit = channel_label(s.channel), unit_label(s.product.unit)
         event = s.event.name if s.event else ""
         rows.append(
-            (s.day, s.enterprise.name, s.product.name, channel, "是" if s.online else "否", s.platform, s.place,
+            (s.day, s.enterprise.name, s.product.name, channel, _("是") if s.online else _("否"), s.platform, s.place,
              event, s.quantity, unit, s.amount)
         )  # fmt: skip
     return SalesExport(

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from bangfu.areas import selectors as areas
+from bangfu.core.domain.credit_code import InvalidCreditCode, parse
 from bangfu.core.errors import invalid
 from bangfu.market import selectors as sel
 
@@ -49,3 +50,11 @@ def text(field: str, value: str, zh: str) -> str:
     if not value:
         raise invalid(field, f"请填写{zh}", f"{field} is required")
     return value
+
+
+def credit_code(value: str) -> str:
+    """A 统一社会信用代码 (GB 32100) with its check character, or 422 beside the `credit_code` field."""
+    try:
+        return parse(value)
+    except InvalidCreditCode as bad:
+        raise invalid("credit_code", bad.zh, bad.en) from None

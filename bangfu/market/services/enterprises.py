@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from bangfu.areas import selectors as areas
-from bangfu.core.domain.credit_code import InvalidCreditCode, parse
 from bangfu.core.errors import Conflict, invalid
 from bangfu.core.services import audit_record
 from bangfu.market.domain import codes
 from bangfu.market.models import CounterpartLink, Enterprise, EnterpriseYear, HouseholdLink, MarketParameter
+from bangfu.market.services._guard import credit_code as parse_credit_code
 from bangfu.market.services._guard import positive, require_edit, require_officer, text
 from bangfu.registry import selectors as registry
 
@@ -39,10 +39,7 @@ def enterprise_create(
     if areas.area_by_code(area_code) is None:
         raise invalid("area_code", "所在地区划代码不存在", "the area code does not exist")
     _check_kind(kind)
-    try:
-        code = parse(credit_code)
-    except InvalidCreditCode as bad:
-        raise invalid("credit_code", bad.zh, bad.en) from None
+    code = parse_credit_code(credit_code)
     if Enterprise.objects.filter(credit_code=code).exists():
         raise Conflict(f"统一社会信用代码{code}已登记", f"credit code {code} is already registered", "duplicate")
     e = Enterprise.objects.create(

@@ -23,6 +23,7 @@ from bangfu.market import selectors as sel
 from bangfu.market.domain import codes, figures
 from bangfu.market.domain.orders import STOCK, TABLE, OrderState, Party, Stock
 from bangfu.market.models import Buyer, Order, OrderEvent, OrderLine, ProcurementTarget, Product, SaleRecord
+from bangfu.market.services._guard import credit_code as credit_code_parse
 from bangfu.market.services._guard import positive, require_officer, text
 
 if TYPE_CHECKING:
@@ -31,15 +32,26 @@ if TYPE_CHECKING:
 
 @transaction.atomic
 def buyer_create(
-    *, actor: User | None, name: str, kind: str, area_code: str, has_canteen: bool = True, contact: str = ""
+    *,
+    actor: User | None,
+    name: str,
+    kind: str,
+    area_code: str,
+    has_canteen: bool = True,
+    contact: str = "",
+    credit_code: str = "",
 ) -> Buyer:
+    """Register a unit; with its 统一社会信用代码, an account whose membership names the code orders for it."""
     require_officer(actor, area_code)
     if kind not in codes.BuyerKind.__members__.values():
         raise invalid("kind", "单位类型无效：预算单位、食堂或工会", "kind must be budget_unit, canteen or union")
     name = text("name", name, "单位名称")
     if Buyer.objects.filter(area_id=area_code, name=name).exists():
         raise Conflict(f"该地区已有采购单位“{name}”", f"a buyer named {name} exists in this area", "duplicate")
-    b = Buyer.objects.create(name=name, kind=kind, area_id=area_code, has_canteen=has_canteen, contact=contact)
+    code = credit_code_parse(credit_code) if credit_code.strip() else ""
+    b = Buyer.objects.create(
+        name=name, kind=kind, area_id=area_code, has_canteen=has_canteen, contact=contact, credit_code=code
+    )
     audit_record(actor=actor, action="buyer_create", obj=b, area_code=area_code)
     return b
 
@@ -77,8 +89,10 @@ def target_set(
 
 @transaction.atomic
 def order_place(*, actor: User | None, buyer: Buyer, lines: list[tuple[Product, Decimal]], note: str = "") -> Order:
-    """Place an order with one supplier for catalogue products, reserving their stock."""
-    require_officer(actor, buyer.area_id)
+    """Place an order with one supplier for catalogue products, reserving their stock: by a market
+    officer of the buyer's area, or by the buyer's own account (self-service; the supplier confirms)."""
+    if actor is None or not sel.own_buyers(actor).filter(pk=buyer.pk).exists():
+        require_officer(actor, buyer.area_id)
     if not lines:
         raise invalid("lines", "请至少选择一种产品", "add at least one product")
     enterprises = {p.enterprise_id for p, _ in lines}

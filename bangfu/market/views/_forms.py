@@ -16,31 +16,28 @@ from bangfu.core.errors import ApplicationError, invalid
 from bangfu.core.views import field_errors, form_post, reraise_access
 
 
-def decimal_field(request: HttpRequest, name: str, zh: str) -> Decimal:
-    return decimal_value(request.POST.get(name, ""), name, zh)
+def _en(name: str, en: str) -> str:
+    return en or "The " + name.replace("_", " ")
 
 
-def decimal_value(raw: str, name: str, zh: str) -> Decimal:
+def decimal_value(raw: str, name: str, zh: str, en: str = "") -> Decimal:
+    """A number as typed (thousands separators allowed), or 422 beside the field `name`."""
     try:
         return Decimal(raw.replace(",", "").strip())
     except InvalidOperation:
-        raise invalid(name, f"{zh}应为数字", f"{name} must be a number") from None
+        raise invalid(name, f"{zh}应为数字", f"{_en(name, en)} must be a number") from None
 
 
-def date_field(request: HttpRequest, name: str, zh: str) -> dt.date:
-    return date_value(request.POST.get(name, ""), name, zh)
-
-
-def date_value(raw: str, name: str, zh: str) -> dt.date:
+def date_value(raw: str, name: str, zh: str, en: str = "") -> dt.date:
     try:
         return dt.date.fromisoformat(raw.strip())
     except ValueError:
-        raise invalid(name, f"{zh}格式应为 年-月-日", f"{name} must be YYYY-MM-DD") from None
+        raise invalid(name, f"{zh}格式应为 年-月-日", f"{_en(name, en)} must be a date (YYYY-MM-DD)") from None
 
 
-def int_value(raw: str, name: str, zh: str) -> int:
+def int_value(raw: str, name: str, zh: str, en: str = "") -> int:
     if not raw.strip().isdigit():
-        raise invalid(name, f"{zh}应为整数", f"{name} must be a whole number")
+        raise invalid(name, f"{zh}应为整数", f"{_en(name, en)} must be a whole number")
     return int(raw.strip())
 
 
@@ -49,8 +46,7 @@ class Field:
     """One input of a form page (market/form.html draws each with the project's `_field.html`)."""
 
     name: str
-    label: str
-    en: str
+    label: str  # in the reader's language (gettext at request time)
     type: str = "text"  # text, date, number, textarea, select, checkbox
     options: tuple[tuple[str, str], ...] = ()
     required: bool = False
@@ -61,7 +57,6 @@ class Field:
 @dataclass
 class FormPage:
     title: str
-    en: str
     fields: list[Field]
     cancel: str
     intro: str = ""

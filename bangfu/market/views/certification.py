@@ -3,18 +3,24 @@ done and only the next steps the viewing user may take, and the posts that apply
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.core.replicas import replica_ok
-from bangfu.core.views import post_message
+from bangfu.core.views import form_post
 from bangfu.market import selectors, services
-from bangfu.market.domain import codes
+from bangfu.market.labels import sector_options, unit_label
+from bangfu.market.models import Certification
+from bangfu.market.views.pages import product_form
 
 
 @login_required
@@ -30,19 +36,23 @@ def certification_list(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 def certification_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    v = selectors.certification_detail(request.user, pk)
+    c = selectors.certification_get(request.user, pk)
+    return render(request, "market/certification_detail.html", _detail_context(request, c))
+
+
+def _detail_context(request: AuthedHttpRequest, c: Certification) -> dict[str, Any]:
+    v = selectors.certification_detail(request.user, c.pk)
     p = v.certification.product
-    ctx = {
+    return {
         "v": v,
         "c": v.certification,
         "p": p,
         # A sector bureau reviews the application without seeing the rest of the enterprise's data.
         "sees_enterprise": selectors.enterprises_visible(request.user).filter(pk=p.enterprise_id).exists(),
-        "unit": codes.UNIT_LABELS[codes.Unit(p.unit)],
+        "unit": unit_label(p.unit),
         "price": selectors.current_price(p),
-        "sectors": codes.SECTOR_LABELS.items(),
+        "sectors": sector_options(),
     }
-    return render(request, "market/certification_detail.html", ctx)
 
 
 @login_required
@@ -50,34 +60,42 @@ def certification_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @writes(Cap.MARKET_EDIT)
 def certification_apply(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     p = selectors.product_get(request.user, pk)
-    post_message(
+    return product_form(
         request,
-        "认定申请已提交，等待镇办初审 Application sent to the township for its first review",
-        lambda: services.certification_apply(actor=request.user, product=p, applied_on=timezone.localdate()),
+        p,
+        "certification",
+        _("认定申请已提交，等待镇办初审"),
+        lambda _v: services.certification_apply(actor=request.user, product=p, applied_on=timezone.localdate()),
     )
-    return redirect("market:product_detail", pk=p.pk)
 
 
 @login_required
 @require_POST
 @writes(Cap.CASE_ACCEPT, Cap.UPLOAD_FEEDS, Cap.MARKET_EDIT)
 def certification_decide(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    """One step from the application page (or the product page's resubmit button)."""
-    c = selectors.certification_get(request.user, pk)
-    post_message(
-        request,
-        "已办理 Step recorded",
-        lambda: services.certification_decide(
-            actor=request.user,
-            certification=c,
-            decision=request.POST.get("decision", ""),
-            on=timezone.localdate(),
-            number=request.POST.get("number", ""),
-            note=request.POST.get("note", ""),
-            sector=request.POST.get("sector", ""),
-        ),
+    """One step from the application page (or the product page's resubmit button): a missing reason,
+    sector or number shows the page again with the problem beside the step's field."""
+    user = request.user
+    c = selectors.certification_get(user, pk)
+    decision = request.POST.get("decision", "")
+    back_to_product = request.POST.get("back", "") == "product" and (
+        selectors.enterprises_visible(user).filter(pk=c.product.enterprise_id).exists()
     )
-    back = request.POST.get("back", "")
-    if back == "product" and selectors.enterprises_visible(request.user).filter(pk=c.product.enterprise_id).exists():
-        return redirect("market:product_detail", pk=c.product_id)
-    return redirect("market:certification_detail", pk=c.pk)
+    back = reverse("market:product_detail", args=[c.product_id]) if back_to_product else None
+    return form_post(
+        request,
+        template="market/certification_detail.html",
+        context=lambda: _detail_context(request, c),
+        run=lambda v: services.certification_decide(
+            actor=user,
+            certification=c,
+            decision=decision,
+            on=timezone.localdate(),
+            number=v.get("number", ""),
+            note=v.get("note", ""),
+            sector=v.get("sector", ""),
+        ),
+        done=_("已办理"),
+        then=back or reverse("market:certification_detail", args=[c.pk]),
+        form=decision,
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.domain.roles import Cap, writes
@@ -29,10 +30,10 @@ def photo_upload(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     def act() -> None:
         upload = request.FILES.get("photo")
         if upload is None:
-            raise invalid("photo", "请选择图片文件", "choose an image file")
+            raise invalid("photo", "请选择图片文件", "Choose an image file")
         services.product_photo_set(actor=request.user, product=p, upload=upload)
 
-    post_message(request, "图片已上传 Photo uploaded", act)
+    post_message(request, _("图片已上传"), act)
     return redirect("market:product_detail", pk=p.pk)
 
 
@@ -51,16 +52,19 @@ def _year(request: HttpRequest) -> int:
 
 
 def _workbook(export: selectors.SalesExport) -> bytes:
-    def totals(name: str, title: str, data: dict[str, object]) -> SheetSpec:
-        return SheetSpec(name, [title, "金额(元)"], [(k, v) for k, v in data.items()])
+    """Sheets and columns in the reader's language; the values are labels already (no codes)."""
 
+    def totals(name: str, title: str, data: dict[str, object]) -> SheetSpec:
+        return SheetSpec(name, [title, _("金额(元)")], [(k, v) for k, v in data.items()])
+
+    columns = [_(c) for c in selectors.SALES_COLUMNS]
     return write_workbook(
         [
-            totals("按产品", "产品", dict(export.by_product)),
-            totals("按渠道", "渠道", dict(export.by_channel)),
-            totals("按活动", "活动", dict(export.by_event)),
-            totals("按月份", "月份", dict(export.by_month)),
-            SheetSpec("销售明细", selectors.SALES_COLUMNS, [(r[0].isoformat(), *r[1:]) for r in export.rows]),
+            totals(_("按产品"), _("产品"), dict(export.by_product)),
+            totals(_("按渠道"), _("渠道"), dict(export.by_channel)),
+            totals(_("按活动"), _("活动"), dict(export.by_event)),
+            totals(_("按月份"), _("月份"), dict(export.by_month)),
+            SheetSpec(_("销售明细"), columns, [(r[0].isoformat(), *r[1:]) for r in export.rows]),
         ]
     )
 

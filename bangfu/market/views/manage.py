@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
@@ -27,11 +28,12 @@ def _not_officer() -> Forbidden:
 
 
 def _opts(labels: dict[Any, str]) -> tuple[tuple[str, str], ...]:
-    return tuple((k.value, v) for k, v in labels.items())
+    """A select's options from a domain table (labels marked with gettext_noop), in the reader's language."""
+    return tuple((k.value, _(v)) for k, v in labels.items())
 
 
 def _areas(user: Any) -> tuple[tuple[str, str], ...]:
-    return tuple((a.code, f"{a.name}（{a.code}）") for a in selectors.require_officer_somewhere(user))
+    return tuple((a.code, f"{a.name} · {a.code}") for a in selectors.require_officer_somewhere(user))
 
 
 def _officer_enterprise(user: Any, pk: int) -> Enterprise:
@@ -52,20 +54,20 @@ ENTERPRISE_TEXT = ["name", "kind", "leader", "phone", "address", "description"]
 
 
 def _enterprise_fields(creating: bool, areas: tuple[tuple[str, str], ...] = ()) -> list[Field]:
-    head = [Field("name", "名称", "Name", required=True)]
+    head = [Field("name", _("名称"), required=True)]
     if creating:
         head += [
-            Field("credit_code", "统一社会信用代码", "Unified social credit code, 18 characters", required=True),
-            Field("area_code", "所在地", "Area", "select", areas, required=True),
+            Field("credit_code", _("统一社会信用代码"), required=True, hint=_("18位")),
+            Field("area_code", _("所在地"), "select", areas, required=True),
         ]
     tail = [
-        Field("kind", "类型", "Type", "select", _opts(codes.ENTERPRISE_KIND_LABELS), required=True),
-        Field("leader", "负责人", "Leader", required=True),
-        Field("phone", "联系电话", "Phone", "tel"),
-        Field("address", "地址", "Address"),
-        Field("description", "简介", "Description", "textarea"),
+        Field("kind", _("类型"), "select", _opts(codes.ENTERPRISE_KIND_LABELS), required=True),
+        Field("leader", _("负责人"), required=True),
+        Field("phone", _("联系电话"), "tel"),
+        Field("address", _("地址")),
+        Field("description", _("简介"), "textarea"),
     ]
-    return head + tail + ([] if creating else [Field("reason", "修改原因", "Reason for the change")])
+    return head + tail + ([] if creating else [Field("reason", _("修改原因"))])
 
 
 @login_required
@@ -73,14 +75,14 @@ def _enterprise_fields(creating: bool, areas: tuple[tuple[str, str], ...] = ()) 
 def enterprise_new(request: AuthedHttpRequest) -> HttpResponse:
     """Register an enterprise or co-operative (county officer)."""
     page = FormPage(
-        "登记企业或合作社", "Register an enterprise", _enterprise_fields(True, _areas(request.user)),
+        _("登记企业或合作社"), _enterprise_fields(True, _areas(request.user)),
         reverse("market:enterprise_list"),
     )  # fmt: skip
     return page.post(
         request,
         fields=[*ENTERPRISE_TEXT, "credit_code", "area_code"],
         run=lambda v: services.enterprise_create(actor=request.user, **v),
-        done=lambda e: f"已登记 {e.name} Registered",
+        done=lambda e: _("已登记%(name)s") % {"name": e.name},
         then=_back,
     )
 
@@ -90,18 +92,18 @@ def enterprise_new(request: AuthedHttpRequest) -> HttpResponse:
 def enterprise_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     e = _officer_enterprise(request.user, pk)
     page = FormPage(
-        f"编辑 {e.name}", "Edit enterprise", _enterprise_fields(False),
+        _("编辑%(name)s") % {"name": e.name}, _enterprise_fields(False),
         reverse("market:enterprise_detail", args=[e.pk]),
-        intro=f"统一社会信用代码 {e.credit_code} 和所在地 {e.area.name} 不可修改（决定谁能查看）。"
-        "Credit code and area are fixed.",
+        intro=_("统一社会信用代码%(code)s和所在地%(area)s不可修改（它们决定谁能查看）。")
+        % {"code": e.credit_code, "area": e.area.name},
         values={f: getattr(e, f) for f in ENTERPRISE_TEXT},
     )  # fmt: skip
     return page.post(
         request,
         fields=[*ENTERPRISE_TEXT, "reason"],
         run=lambda v: services.enterprise_update(actor=request.user, enterprise=e, **v),
-        done="已保存 Saved",
-        then=lambda _: _back(e),
+        done=_("已保存"),
+        then=lambda _v: _back(e),
     )
 
 
@@ -111,14 +113,14 @@ def counterpart_new(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """对口帮扶 / 东西部协作 partner of the enterprise (county officer)."""
     e = _officer_enterprise(request.user, pk)
     page = FormPage(
-        f"{e.name} · 登记对口帮扶", "Counterpart support",
+        _("%(name)s · 登记对口帮扶") % {"name": e.name},
         [
-            Field("partner", "帮扶方", "Partner, e.g. 福建省援藏工作队", required=True),
-            Field("partner_province", "帮扶省份", "Partner province", required=True),
-            Field("kind", "帮扶形式", "Form, e.g. 对口援藏, 东西部协作", required=True),
-            Field("start", "开始日期", "Start", "date", required=True),
-            Field("end", "结束日期", "End (empty: ongoing)", "date"),
-            Field("support", "帮扶内容", "What the partner does", "textarea"),
+            Field("partner", _("帮扶方"), required=True, hint=_("例如：福建省援藏工作队")),
+            Field("partner_province", _("帮扶省份"), required=True),
+            Field("kind", _("帮扶形式"), required=True, hint=_("例如：对口援藏、东西部协作")),
+            Field("start", _("开始日期"), "date", required=True),
+            Field("end", _("结束日期"), "date", hint=_("仍在进行的不填")),
+            Field("support", _("帮扶内容"), "textarea"),
         ],
         reverse("market:enterprise_detail", args=[e.pk]),
     )  # fmt: skip
@@ -134,8 +136,8 @@ def counterpart_new(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             end=date_value(v["end"], "end", "结束日期") if v["end"] else None,
             support=v["support"],
         ),
-        done="对口帮扶已登记 Counterpart recorded",
-        then=lambda _: _back(e),
+        done=_("对口帮扶已登记"),
+        then=lambda _v: _back(e),
     )
 
 
@@ -147,7 +149,7 @@ def _household_by_id_number(user: Any, id_number: str) -> int:
         raise invalid(
             "id_number",
             "在您管辖范围内未找到该身份证号的农户成员，请核对号码",
-            "no household member with this ID number in your areas; check the number",
+            "No household member with this ID number in your areas; check the number",
         ) from None
 
 
@@ -157,13 +159,13 @@ def household_link_new(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """联农带农: link a registered household by a member's ID number (county officer)."""
     e = _officer_enterprise(request.user, pk)
     page = FormPage(
-        f"{e.name} · 登记联结农户", "Link a household",
+        _("%(name)s · 登记联结农户") % {"name": e.name},
         [
-            Field("id_number", "家庭成员身份证号", "ID number of any member of the household", required=True),
-            Field("kind", "联结方式", "How the enterprise brings income", "select",
+            Field("id_number", _("家庭成员身份证号"), required=True),
+            Field("kind", _("联结方式"), "select",
                   _opts(codes.LINK_KIND_LABELS), required=True),
-            Field("start", "开始日期", "Start", "date", required=True),
-            Field("note", "说明", "Note, e.g. 包装岗位"),
+            Field("start", _("开始日期"), "date", required=True),
+            Field("note", _("说明"), hint=_("例如：包装岗位")),
         ],
         reverse("market:enterprise_detail", args=[e.pk]) + "#households",
     )  # fmt: skip
@@ -179,8 +181,8 @@ def household_link_new(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             note=v["note"],
         ),
         forget=("id_number",),  # never echo an ID number back into the page
-        done="联结农户已登记 Household linked",
-        then=lambda _: _back(e, "#households"),
+        done=_("联结农户已登记"),
+        then=lambda _v: _back(e, "#households"),
     )
 
 
@@ -192,15 +194,15 @@ def year_new(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if not selectors.can_edit(request.user, e):
         raise Forbidden("您只能查看该企业，不能修改", "You may view this enterprise but not change it")
     page = FormPage(
-        f"{e.name} · 填报年度产值利润", "Yearly output value and profit",
+        _("%(name)s · 填报年度产值利润") % {"name": e.name},
         [
-            Field("year", "年度", "Year", "number", required=True, mode="numeric"),
-            Field("output_value", "产值（元）", "Output value, yuan", required=True, mode="decimal"),
-            Field("revenue", "营业收入（元）", "Revenue, yuan", required=True, mode="decimal"),
-            Field("profit", "利润（元）", "Profit, yuan (negative for a loss)", required=True, mode="decimal"),
+            Field("year", _("年度"), "number", required=True, mode="numeric"),
+            Field("output_value", _("产值（元）"), required=True, mode="decimal"),
+            Field("revenue", _("营业收入（元）"), required=True, mode="decimal"),
+            Field("profit", _("利润（元）"), required=True, mode="decimal", hint=_("亏损填负数")),
         ],
         reverse("market:enterprise_detail", args=[e.pk]) + "#figures",
-        intro="同一年度再次填报将更正原数据。Reporting a year again corrects it.",
+        intro=_("同一年度再次填报将更正原数据。"),
     )  # fmt: skip
     page.values = {"year": request.GET.get("year") or timezone.localdate().year - 1}
     return page.post(
@@ -213,7 +215,7 @@ def year_new(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             revenue=decimal_value(v["revenue"], "revenue", "营业收入"),
             profit=decimal_value(v["profit"], "profit", "利润"),
         ),
-        done="年度数据已保存 Figures saved",
+        done=_("年度数据已保存"),
         then=lambda y: redirect(reverse("market:enterprise_detail", args=[e.pk]) + f"?year={y.year}#figures"),
     )
 
@@ -225,13 +227,18 @@ def year_new(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @writes(Cap.MARKET_EDIT)
 def buyer_new(request: AuthedHttpRequest) -> HttpResponse:
     page = FormPage(
-        "登记采购单位", "Register an institutional buyer",
+        _("登记采购单位"),
         [
-            Field("name", "单位名称", "Name", required=True),
-            Field("kind", "类型", "Kind", "select", _opts(codes.BUYER_KIND_LABELS), required=True),
-            Field("area_code", "所在地", "Area", "select", _areas(request.user), required=True),
-            Field("has_canteen", "有食堂", "Has a canteen (units without one are exempt from the share)", "checkbox"),
-            Field("contact", "联系人", "Contact"),
+            Field("name", _("单位名称"), required=True),
+            Field("kind", _("类型"), "select", _opts(codes.BUYER_KIND_LABELS), required=True),
+            Field("area_code", _("所在地"), "select", _areas(request.user), required=True),
+            Field("has_canteen", _("有食堂"), "checkbox", hint=_("无食堂的单位不设预留比例")),
+            Field("contact", _("联系人")),
+            Field(
+                "credit_code",
+                _("统一社会信用代码"),
+                hint=_("填写后，该单位的采购账号（企业用户角色，组织填此代码）可自行下单"),
+            ),
         ],
         reverse("market:buyer_list"),
         values={"has_canteen": "on"},
@@ -245,9 +252,10 @@ def buyer_new(request: AuthedHttpRequest) -> HttpResponse:
             area_code=v["area_code"],
             has_canteen=v["has_canteen"] == "on",
             contact=v["contact"],
+            credit_code=v["credit_code"],
         ),
-        done="采购单位已登记 Buyer registered",
-        then=lambda _: redirect("market:buyer_list"),
+        done=_("采购单位已登记"),
+        then=lambda _v: redirect("market:buyer_list"),
     )
 
 
@@ -259,12 +267,12 @@ def target_new(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if not selectors.is_officer_for(request.user, buyer.area_id):
         raise _not_officer()
     page = FormPage(
-        f"{buyer.name} · 年度采购目标", "Yearly procurement target",
+        _("%(name)s · 年度采购目标") % {"name": buyer.name},
         [
-            Field("year", "年度", "Year", "number", required=True, mode="numeric"),
-            Field("canteen_purchases", "食堂采购总额（元）", "Canteen purchases in the year, yuan",
+            Field("year", _("年度"), "number", required=True, mode="numeric"),
+            Field("canteen_purchases", _("食堂采购总额（元）"),
                   required=True, mode="decimal"),
-            Field("share", "预留比例", "Share, e.g. 0.10; empty: the area's parameter", mode="decimal"),
+            Field("share", _("预留比例"), mode="decimal", hint=_("例如0.10；不填则按本地区参数")),
         ],
         reverse("market:buyer_list"),
     )  # fmt: skip
@@ -285,7 +293,7 @@ def target_new(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return page.post(
         request,
         run=run,
-        done="采购目标已保存 Target saved",
+        done=_("采购目标已保存"),
         then=lambda year: redirect(reverse("market:buyer_list") + f"?year={year}"),
         targets=targets,
         below="market/_targets.html",
@@ -297,21 +305,21 @@ def target_new(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def parameters(request: AuthedHttpRequest) -> HttpResponse:
     """The market parameters per area with effective dates; a new row never rewrites the past."""
     page = FormPage(
-        "特色产业参数", "Market parameters",
+        _("特色产业参数"),
         [
-            Field("area_code", "适用地区", "Area", "select", _areas(request.user), required=True),
-            Field("key", "参数", "Parameter", "select", _opts(codes.PARAM_LABELS), required=True),
-            Field("value", "取值", "Value: share as 0.10; validity in months", required=True, mode="decimal"),
-            Field("effective_from", "生效日期", "Effective from", "date", required=True),
+            Field("area_code", _("适用地区"), "select", _areas(request.user), required=True),
+            Field("key", _("参数"), "select", _opts(codes.PARAM_LABELS), required=True),
+            Field("value", _("取值"), required=True, mode="decimal", hint=_("比例填小数，如0.10；有效期填月数")),
+            Field("effective_from", _("生效日期"), "date", required=True),
         ],
         reverse("market:enterprise_list"),
-        intro="下级地区的设置优先于上级；同一地区按生效日期取最新。The most specific area wins, then the latest date.",
+        intro=_("下级地区的设置优先于上级；同一地区按生效日期取最新。"),
     )  # fmt: skip
     extra: dict[str, Any] = {"params": selectors.parameters_visible(request.user), "below": "market/_parameters.html"}
 
     def run(v: dict[str, str]) -> None:
         if v["key"] not in codes.PARAM_LABELS:
-            raise invalid("key", "请选择参数", "choose a parameter")
+            raise invalid("key", "请选择参数", "Choose a parameter")
         services.parameter_set(
             actor=request.user,
             area_code=v["area_code"],
@@ -320,6 +328,4 @@ def parameters(request: AuthedHttpRequest) -> HttpResponse:
             effective_from=date_value(v["effective_from"], "effective_from", "生效日期"),
         )
 
-    return page.post(
-        request, run=run, done="参数已保存 Parameter saved", then=lambda _: redirect("market:parameters"), **extra
-    )
+    return page.post(request, run=run, done=_("参数已保存"), then=lambda _v: redirect("market:parameters"), **extra)

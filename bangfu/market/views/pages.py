@@ -1,34 +1,41 @@
 """Market pages: the public catalogue, enterprises (the enterprise page), products, events, buyers, orders.
 
-Forms post to small actions that call a service and come back to the page with a message; input
-problems are shown as messages, 'not yours' (404) and 'not allowed' (403) go to the error page.
+The small forms of the enterprise and product pages post to actions that call a service through
+`core.views.form_post`: on success the browser goes back to the page with a message, on a problem the
+page is shown again with the problem beside its field and what was typed kept; 'not yours' (404) and
+'not allowed' (403) go to the error page.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from collections.abc import Callable
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.core import params
-from bangfu.core.errors import ApplicationError
+from bangfu.core.errors import invalid
 from bangfu.core.replicas import replica_ok
-from bangfu.core.views import field_errors, int_or_none, post_message, reraise_access
+from bangfu.core.views import form_post, int_or_none, post_message
 from bangfu.market import selectors, services
-from bangfu.market.domain import codes
 from bangfu.market.domain.certification import OPEN_STATES
-from bangfu.market.domain.orders import STATE_LABELS, TABLE, OrderState
+from bangfu.market.domain.orders import TABLE, OrderState
 from bangfu.market.domain.photos import MAX_PHOTO_BYTES
-from bangfu.market.views._forms import date_field as _date
-from bangfu.market.views._forms import decimal_field as _decimal
+from bangfu.market.labels import channel_options, order_state_label, payment_kind_options, unit_label
+from bangfu.market.models import Enterprise, Order, Product
+from bangfu.market.views._forms import date_value, decimal_value
+
+if TYPE_CHECKING:
+    from bangfu.accounts.models import User
 
 
 def _year(request: HttpRequest) -> int:
@@ -40,10 +47,21 @@ def _year(request: HttpRequest) -> int:
 
 @replica_ok
 def catalogue(request: HttpRequest) -> HttpResponse:
-    """No login: what budget units, canteens and the public may buy, with price, producer and stock."""
+    """No login: what budget units, canteens and the public may buy, with photo, price, producer and
+    stock; search and category. A buyer's own account (or a county officer) orders from the card."""
     county = request.GET.get("county", "")[:6]
-    items = selectors.catalogue(area_prefix=county if county.isdigit() else "")
-    return render(request, "market/catalogue.html", {"items": items, "today": timezone.localdate()})
+    everything = selectors.catalogue(area_prefix=county if county.isdigit() else "")
+    search, category = request.GET.get("q", "").strip()[:40], request.GET.get("category", "").strip()[:40]
+    ctx = {
+        "items": selectors.catalogue_filter(everything, search=search, category=category),
+        "categories": sorted({i.product.category for i in everything if i.product.category}),
+        "q": search,
+        "category": category,
+        "total": len(everything),
+        "may_order": selectors.may_order(request.user),
+        "today": timezone.localdate(),
+    }
+    return render(request, "market/catalogue.html", ctx)
 
 
 # --- enterprises --------------------------------------------------------------------------------------
@@ -52,81 +70,107 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 @login_required
 @replica_ok
 def enterprise_list(request: AuthedHttpRequest) -> HttpResponse:
-    rows = selectors.enterprise_list(request.user)
-    if len(rows) == 1 and selectors.own_enterprises(request.user).exists():
-        return redirect("market:enterprise_detail", pk=rows[0].pk)  # an enterprise user goes straight to theirs
+    officer = bool(selectors.officer_areas(request.user))
+    own = selectors.own_enterprise(request.user)
+    if own is not None and not officer:
+        return redirect("market:enterprise_detail", pk=own.pk)  # an enterprise user lands on their company
     # Applications waiting for a step this user takes: a township's, a bureau's or the county's queue.
-    pending = selectors.certifications_pending(request.user)
-    ctx = {"rows": rows, "pending": pending, "today": timezone.localdate()}
-    return render(
-        request, "market/enterprise_list.html", ctx | {"is_officer": bool(selectors.officer_areas(request.user))}
-    )
+    ctx = {
+        "rows": selectors.enterprise_list(request.user),
+        "pending": selectors.certifications_pending(request.user),
+        "is_officer": officer,
+    }
+    return render(request, "market/enterprise_list.html", ctx)
 
 
 @login_required
 def enterprise_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    e = selectors.enterprise_get(user, pk)
+    e = selectors.enterprise_get(request.user, pk)
+    return render(request, "market/enterprise_detail.html", _enterprise_context(request, e))
+
+
+def _enterprise_context(request: AuthedHttpRequest, e: Enterprise) -> dict[str, Any]:
+    user, pk = request.user, e.pk
     years = selectors.years_of(user, pk)
     # Without a chosen year the page opens on the latest reported year, where the figures are.
     year = params.year(request.GET, default=years[0].year if years else None)
     products = list(selectors.products_of(user, pk))
     beneficiaries = selectors.beneficiaries(user, pk, year)
     sales = selectors.sales_summary(user, pk, year)
-    ctx = {
+    events = selectors.sales_events_of(user, pk)
+    links = selectors.links_of(user, pk)
+    return {
         "e": e,
         "year": year,
         "years": years,
         "counterparts": list(e.counterparts.all()),
         "products": [(p, selectors.current_price(p), selectors.valid_certification(p)) for p in products],
         "sales": sales,
-        "events": selectors.sales_events_of(user, pk),
+        "events": events,
         "beneficiaries": beneficiaries,
         "income_total": sum((b.total for b in beneficiaries), Decimal("0.00")),
-        "links": selectors.links_of(user, pk),
+        "links": links,
+        "product_options": [(p.pk, p.name) for p in products],
+        "event_options": [(ev.pk, ev.name) for ev in events],
+        "household_options": [(k.household_id, f"{k.household.head_name} · {k.get_kind_display()}") for k in links],
         "can_edit": selectors.can_edit(user, e),
         "is_officer": selectors.is_officer_for(user, e.area_id),
-        "channels": codes.CHANNEL_LABELS.items(),
-        "pay_kinds": codes.PAYMENT_KIND_LABELS.items(),
+        "channels": channel_options(),
+        "pay_kinds": payment_kind_options(),
         "today": timezone.localdate(),
+        "charts": _chart_data(sales),
     }
-    ctx["charts"] = _chart_data(sales)
-    return render(request, "market/enterprise_detail.html", ctx)
 
 
 def _chart_data(sales: selectors.SalesSummary) -> dict[str, Any]:
     """The two charts of the enterprise page; amounts as decimal strings (ECharts reads them as numbers)."""
     return {
+        "unit": _("元"),
         "channel": {"names": list(sales.by_channel), "values": [str(v) for v in sales.by_channel.values()]},
         "month": {"names": list(sales.by_month), "values": [str(v) for v in sales.by_month.values()]},
     }
+
+
+def _enterprise_form(
+    request: AuthedHttpRequest, e: Enterprise, form: str, done: str, run: Callable[[dict[str, str]], object]
+) -> HttpResponse:
+    """One of the enterprise page's forms (`form`: its section), through `form_post`."""
+    back = reverse("market:enterprise_detail", args=[e.pk])
+    return form_post(
+        request,
+        template="market/enterprise_detail.html",
+        context=lambda: _enterprise_context(request, e),
+        run=run,
+        done=done,
+        then=f"{back}#{form}",
+        form=form,
+    )
 
 
 @login_required
 @require_POST
 @writes(Cap.MARKET_EDIT)
 def sale_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    e = selectors.enterprise_get(request.user, pk)
+    user = request.user
+    e = selectors.enterprise_get(user, pk)
 
-    def act() -> None:
-        product = selectors.product_get(request.user, int_or_none(request.POST.get("product")) or 0)
-        event_id = int_or_none(request.POST.get("event"))
-        event = selectors.sales_event_totals(request.user, event_id).event if event_id else None
-        services.sale_record(
-            actor=request.user,
+    def record(v: dict[str, str]) -> object:
+        product = selectors.product_get(user, int_or_none(v.get("product")) or 0)
+        event_id = int_or_none(v.get("event"))
+        return services.sale_record(
+            actor=user,
             product=product,
-            day=_date(request, "day", "销售日期"),
-            channel=request.POST.get("channel", ""),
-            quantity=_decimal(request, "quantity", "数量"),
-            amount=_decimal(request, "amount", "金额"),
-            online=request.POST.get("online") == "on",
-            platform=request.POST.get("platform", ""),
-            place=request.POST.get("place", ""),
-            event=event,
+            day=date_value(v.get("day", ""), "day", "销售日期"),
+            channel=v.get("channel", ""),
+            quantity=decimal_value(v.get("quantity", ""), "quantity", "数量"),
+            amount=decimal_value(v.get("amount", ""), "amount", "金额"),
+            online=v.get("online") == "on",
+            platform=v.get("platform", ""),
+            place=v.get("place", ""),
+            event=selectors.sales_event_totals(user, event_id).event if event_id else None,
         )
 
-    post_message(request, "销售已登记 Sale recorded", act)
-    return redirect(f"/market/enterprises/{e.pk}/#sales")
+    return _enterprise_form(request, e, "sales", _("销售已登记"), record)
 
 
 @login_required
@@ -134,19 +178,20 @@ def sale_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @writes(Cap.MARKET_EDIT)
 def payment_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     e = selectors.enterprise_get(request.user, pk)
-    post_message(
+    return _enterprise_form(
         request,
-        "已支付并计入农户收入 Payment recorded in the household's income",
-        lambda: services.payment_record(
+        e,
+        "households",
+        _("已支付并计入农户收入"),
+        lambda v: services.payment_record(
             actor=request.user,
             enterprise=e,
-            household_id=int_or_none(request.POST.get("household")) or 0,
-            kind=request.POST.get("kind", ""),
-            amount=_decimal(request, "amount", "金额"),
-            paid_on=_date(request, "paid_on", "支付日期"),
+            household_id=int_or_none(v.get("household")) or 0,
+            kind=v.get("kind", ""),
+            amount=decimal_value(v.get("amount", ""), "amount", "金额"),
+            paid_on=date_value(v.get("paid_on", ""), "paid_on", "支付日期"),
         ),
     )
-    return redirect(f"/market/enterprises/{e.pk}/#households")
 
 
 @login_required
@@ -160,9 +205,13 @@ def event_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def product_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     p = selectors.product_get(request.user, pk)
-    production = selectors.production_of(request.user, pk)
-    certs = selectors.certifications_of_product(request.user, pk)
-    ctx = {
+    return render(request, "market/product_detail.html", product_context(request.user, p))
+
+
+def product_context(user: User, p: Product) -> dict[str, Any]:
+    production = selectors.production_of(user, p.pk)
+    certs = selectors.certifications_of_product(user, p.pk)
+    return {
         "p": p,
         "prices": list(p.prices.all()),
         "price": selectors.current_price(p),
@@ -171,12 +220,27 @@ def product_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "open_application": next((v for v in certs if v.certification.state in OPEN_STATES), None),
         "production": production,
         "average": selectors.average_daily_output(production),
-        "can_edit": selectors.can_edit(request.user, p.enterprise),
+        "can_edit": selectors.can_edit(user, p.enterprise),
         "today": timezone.localdate(),
-        "unit": codes.UNIT_LABELS[codes.Unit(p.unit)],
+        "unit": unit_label(p.unit),
         "max_photo_mb": MAX_PHOTO_BYTES // (1024 * 1024),
     }
-    return render(request, "market/product_detail.html", ctx)
+
+
+def product_form(
+    request: AuthedHttpRequest, p: Product, form: str, done: str, run: Callable[[dict[str, str]], object]
+) -> HttpResponse:
+    """One of the product page's forms (`form`: price, production, certification), through `form_post`."""
+    back = reverse("market:product_detail", args=[p.pk])
+    return form_post(
+        request,
+        template="market/product_detail.html",
+        context=lambda: product_context(request.user, p),
+        run=run,
+        done=done,
+        then=f"{back}#{form}",
+        form=form,
+    )
 
 
 @login_required
@@ -184,18 +248,19 @@ def product_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @writes(Cap.MARKET_EDIT)
 def price_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     p = selectors.product_get(request.user, pk)
-    post_message(
+    return product_form(
         request,
-        "价格已更新 Price set",
-        lambda: services.price_set(
+        p,
+        "price",
+        _("价格已更新"),
+        lambda v: services.price_set(
             actor=request.user,
             product=p,
-            price=_decimal(request, "price", "单价"),
-            effective_from=_date(request, "effective_from", "起始日期"),
-            note=request.POST.get("note", ""),
+            price=decimal_value(v.get("price", ""), "price", "单价"),
+            effective_from=date_value(v.get("effective_from", ""), "effective_from", "起始日期"),
+            note=v.get("note", ""),
         ),
     )
-    return redirect("market:product_detail", pk=p.pk)
 
 
 @login_required
@@ -203,17 +268,18 @@ def price_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @writes(Cap.MARKET_EDIT)
 def production_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     p = selectors.product_get(request.user, pk)
-    post_message(
+    return product_form(
         request,
-        "产量已登记 Output recorded",
-        lambda: services.production_record(
+        p,
+        "production",
+        _("产量已登记"),
+        lambda v: services.production_record(
             actor=request.user,
             product=p,
-            day=_date(request, "day", "日期"),
-            quantity=_decimal(request, "quantity", "产量"),
+            day=date_value(v.get("day", ""), "day", "日期"),
+            quantity=decimal_value(v.get("quantity", ""), "quantity", "产量"),
         ),
     )
-    return redirect("market:product_detail", pk=p.pk)
 
 
 # --- buyers and orders --------------------------------------------------------------------------------
@@ -232,44 +298,60 @@ def buyer_list(request: AuthedHttpRequest) -> HttpResponse:
 @replica_ok
 def order_list(request: AuthedHttpRequest) -> HttpResponse:
     orders = list(selectors.orders_visible(request.user).order_by("-placed_at")[:200])
-    return render(request, "market/order_list.html", {"orders": orders, "labels": STATE_LABELS})
+    return render(request, "market/order_list.html", {"orders": orders})
 
 
 @login_required
 @writes(Cap.MARKET_EDIT)
 def order_new(request: AuthedHttpRequest) -> HttpResponse:
-    """Pick a buyer and a supplier, then quantities of that supplier's catalogue products."""
+    """Pick a supplier, then the buyer and quantities of that supplier's catalogue products. A market
+    officer orders for any buyer of their areas, a buyer's own account for its unit; the supplier then
+    confirms. Without a buyer to order for, the page says so (with the way to register one) and a post
+    keeps what was typed."""
     user = request.user
-    buyers = list(selectors.buyers_visible(user).order_by("name"))
     items = selectors.catalogue()
     suppliers = sorted({(i.product.enterprise_id, i.product.enterprise.name) for i in items}, key=lambda s: s[1])
     supplier = int_or_none(request.GET.get("enterprise") or request.POST.get("enterprise"))
+    buyers = selectors.buyers_orderable(user)
+    lines = [i for i in items if i.product.enterprise_id == supplier]
     ctx: dict[str, Any] = {
         "buyers": buyers,
+        "buyers_options": [(b.pk, b.name) for b in buyers],
         "suppliers": suppliers,
         "supplier": supplier,
-        "items": [i for i in items if i.product.enterprise_id == supplier],
+        "items": lines,
+        "shown": ["buyer", "note", *(f"qty_{i.product.pk}" for i in lines)],  # problems shown beside a field
+        "is_officer": bool(selectors.officer_areas(user)),
     }
-    if request.method == "POST":
-        buyer = selectors.buyer_get(user, int_or_none(request.POST.get("buyer")) or 0)
-        lines = []
-        for i in ctx["items"]:
-            raw = request.POST.get(f"qty_{i.product.pk}", "").strip()
-            if raw:
-                try:
-                    lines.append((i.product, Decimal(raw)))
-                except InvalidOperation:
-                    messages.error(request, f"“{i.product.name}”的数量应为数字（quantity must be a number）")
-                    return render(request, "market/order_new.html", ctx, status=422)
-        try:
-            order = services.order_place(actor=user, buyer=buyer, lines=lines, note=request.POST.get("note", ""))
-        except ApplicationError as exc:
-            reraise_access(exc)
-            ctx["errors"] = field_errors(exc)
-            return render(request, "market/order_new.html", ctx, status=422)
-        messages.success(request, f"订单{order.number}已提交，库存已预留 Order placed, stock reserved")
-        return redirect("market:order_detail", pk=order.pk)
-    return render(request, "market/order_new.html", ctx)
+
+    def place(values: dict[str, str]) -> Order:
+        buyer = next((b for b in buyers if str(b.pk) == values.get("buyer")), None)
+        if not buyers:
+            raise invalid(
+                "buyer", "本辖区没有采购单位，请先登记", "There is no buyer in your areas: register one first"
+            )
+        if buyer is None:
+            raise invalid("buyer", "请选择采购单位", "Choose the buyer")
+        chosen = [
+            (
+                i.product,
+                decimal_value(values[f"qty_{i.product.pk}"], f"qty_{i.product.pk}", i.product.name, i.product.name),
+            )
+            for i in lines
+            if values.get(f"qty_{i.product.pk}")
+        ]
+        return services.order_place(actor=user, buyer=buyer, lines=chosen, note=values.get("note", ""))
+
+    initial = {"buyer": buyers[0].pk} if len(buyers) == 1 else {}
+    return form_post(
+        request,
+        template="market/order_new.html",
+        context=ctx,
+        initial=initial,
+        run=place,
+        done=lambda o: _("订单%(number)s已提交，库存已预留，等待供货企业确认") % {"number": o.number},
+        then=lambda o: redirect("market:order_detail", pk=o.pk),
+    )
 
 
 @login_required
@@ -277,8 +359,7 @@ def order_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     o = selectors.order_get(request.user, pk)
     ctx = {
         "o": o,
-        "label": STATE_LABELS[OrderState(o.state)],
-        "labels": STATE_LABELS,
+        "label": order_state_label(o.state),
         "actions": TABLE.open_to(OrderState(o.state), selectors.parties_of(request.user, o)),
     }
     return render(request, "market/order_detail.html", ctx)
@@ -291,7 +372,7 @@ def order_move(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     o = selectors.order_get(request.user, pk)
     post_message(
         request,
-        "订单状态已更新 Order updated",
+        _("订单状态已更新"),
         lambda: services.order_transition(
             actor=request.user, order=o, event=request.POST.get("event", ""), note=request.POST.get("note", "")
         ),
