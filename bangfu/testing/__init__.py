@@ -81,10 +81,16 @@ class World:
         raise AttributeError(name)
 
 
-def _user(name: str, role: Role, area: Area, org: str = "") -> User:
+def account(name: str, role: Role, area_code: str, organisation: str = "") -> User:
+    """A user (password PASSWORD) holding `role` in one area; `organisation` names the enterprise, buyer,
+    bureau or insurer of a membership that needs one. The one way tests make a user with a role."""
     u = accounts.user_create(username=name, password=PASSWORD, display_name=name)
-    accounts.membership_grant(user=u, role=role, area_code=area.code, organisation=org)
+    accounts.membership_grant(user=u, role=role, area_code=area_code, organisation=organisation)
     return u
+
+
+def _user(name: str, role: Role, area: Area, org: str = "") -> User:
+    return account(name, role, area.code, org)
 
 
 def world() -> World:

@@ -58,3 +58,8 @@ def credit_code(value: str) -> str:
         return parse(value)
     except InvalidCreditCode as bad:
         raise invalid("credit_code", bad.zh, bad.en) from None
+
+
+def recorded_by(actor: User | None) -> User | None:
+    """The user a step row names: None for a system job (the demo loader, a migration) or an unsaved user."""
+    return actor if getattr(actor, "pk", None) else None

@@ -24,7 +24,7 @@ from bangfu.market.domain import codes, figures
 from bangfu.market.domain.orders import STOCK, TABLE, OrderState, Party, Stock
 from bangfu.market.models import Buyer, Order, OrderEvent, OrderLine, ProcurementTarget, Product, SaleRecord
 from bangfu.market.services._guard import credit_code as credit_code_parse
-from bangfu.market.services._guard import positive, require_officer, text
+from bangfu.market.services._guard import positive, recorded_by, require_officer, text
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -132,7 +132,9 @@ def order_place(*, actor: User | None, buyer: Buyer, lines: list[tuple[Product, 
     order.total = sum((figures.line_amount(q, p) for _, q, p in priced), Decimal("0.00"))
     order.number = _number_for(order)
     order.save(update_fields=["total", "number"])
-    OrderEvent.objects.create(order=order, event="place", to_state=OrderState.PLACED, actor=_user(actor), note=note)
+    OrderEvent.objects.create(
+        order=order, event="place", to_state=OrderState.PLACED, actor=recorded_by(actor), note=note
+    )
     audit_record(
         actor=actor,
         action="order_place",
@@ -184,7 +186,7 @@ def order_transition(*, actor: User | None, order: Order, event: str, note: str 
     source, locked.state = locked.state, t.target.value
     locked.save()
     OrderEvent.objects.create(
-        order=locked, from_state=source, event=event, to_state=t.target, actor=_user(actor), note=note
+        order=locked, from_state=source, event=event, to_state=t.target, actor=recorded_by(actor), note=note
     )
     audit_record(actor=actor, action=f"order_{event}", obj=locked, area_code=locked.buyer.area_id, reason=note)
     return locked
@@ -214,7 +216,3 @@ def _sales_from(order: Order, lines: list[OrderLine], day: dt.date) -> None:
             quantity=line.quantity,
             amount=line.amount,
         )
-
-
-def _user(actor: User | None) -> User | None:
-    return actor if getattr(actor, "pk", None) else None

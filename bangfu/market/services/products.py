@@ -34,7 +34,7 @@ from bangfu.market.models import (
     Product,
     ProductionRecord,
 )
-from bangfu.market.services._guard import positive, require_edit, text
+from bangfu.market.services._guard import positive, recorded_by, require_edit, text
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -78,7 +78,7 @@ def _price_insert(actor: User | None, product: Product, price: Decimal, start: d
     row, _ = PriceRecord.objects.update_or_create(
         product=product,
         effective_from=start,
-        defaults={"price": price, "note": note, "recorded_by": actor if getattr(actor, "pk", None) else None},
+        defaults={"price": price, "note": note, "recorded_by": recorded_by(actor)},
     )
     return row
 
@@ -165,7 +165,7 @@ def certification_apply(*, actor: User | None, product: Product, applied_on: dt.
         )
     c = Certification.objects.create(product=product, applied_on=applied_on)
     CertificationEvent.objects.create(
-        certification=c, event="apply", to_state=CertState.APPLIED, actor=_user(actor), on=applied_on
+        certification=c, event="apply", to_state=CertState.APPLIED, actor=recorded_by(actor), on=applied_on
     )
     audit_record(actor=actor, action="certification_apply", obj=c, area_code=product.enterprise.area_id)
     return c
@@ -210,7 +210,7 @@ def certification_decide(
         event=t.event,
         from_state=t.source,
         to_state=t.target,
-        actor=_user(actor),
+        actor=recorded_by(actor),
         note=note,
         on=on,
     )
@@ -246,7 +246,3 @@ def _certify(c: Certification, area: str, on: dt.date, number: str) -> None:
         on,
         figures.validity_end(on, int(months)),
     )
-
-
-def _user(actor: User | None) -> User | None:
-    return actor if getattr(actor, "pk", None) else None

@@ -11,12 +11,11 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from bangfu.accounts import services as accounts
 from bangfu.accounts.domain.roles import Role
 from bangfu.core.domain.credit_code import make
 from bangfu.market import services
 from bangfu.market.domain.codes import ParamKey
-from bangfu.testing import PASSWORD
+from bangfu.testing import account
 
 
 @dataclass
@@ -32,14 +31,20 @@ class Market:
 
 
 def enterprise_user(name: str, enterprise: Any, area_code: str) -> Any:
-    u = accounts.user_create(username=name, password=PASSWORD, display_name=name)
-    accounts.membership_grant(
-        user=u,
-        role=Role.ENTERPRISE,
-        area_code=area_code,
-        organisation=enterprise.credit_code,
+    return account(name, Role.ENTERPRISE, area_code, enterprise.credit_code)
+
+
+def new_product(enterprise: Any, name: str, category: str, price: Decimal, price_from: dt.date) -> Any:
+    """A product sold by the jin, priced from `price_from` (not certified: see `certify`)."""
+    return services.product_create(
+        actor=None,
+        enterprise=enterprise,
+        name=name,
+        category=category,
+        unit="jin",
+        price=price,
+        price_from=price_from,
     )
-    return u
 
 
 def certify(product: Any, on: dt.date, number: str = "BF-001") -> Any:
@@ -52,9 +57,7 @@ def certify(product: Any, on: dt.date, number: str = "BF-001") -> Any:
 
 def sector_officer(name: str, area_code: str, bureau: str = "农业农村局") -> Any:
     """A department officer of a sector bureau (Membership.organisation names it)."""
-    u = accounts.user_create(username=name, password=PASSWORD, display_name=name)
-    accounts.membership_grant(user=u, role=Role.DEPT_OFFICER, area_code=area_code, organisation=bureau)
-    return u
+    return account(name, Role.DEPT_OFFICER, area_code, bureau)
 
 
 @pytest.fixture
@@ -93,15 +96,7 @@ def market(world: Any) -> Market:
     )
     owner = enterprise_user("coop_owner", e, county)
     rival = enterprise_user("tea_owner", other, county)
-    p = services.product_create(
-        actor=None,
-        enterprise=e,
-        name="苦荞茶",
-        category="茶叶",
-        unit="jin",
-        price=Decimal("20.00"),
-        price_from=today - dt.timedelta(days=30),
-    )
+    p = new_product(e, "苦荞茶", "茶叶", Decimal("20.00"), today - dt.timedelta(days=30))
     services.production_record(actor=None, product=p, day=today, quantity=Decimal("10"))
     certify(p, today - dt.timedelta(days=10))
     buyer = services.buyer_create(actor=None, name="马边县机关食堂", kind="canteen", area_code=world.area_t1.code)

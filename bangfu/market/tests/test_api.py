@@ -26,7 +26,7 @@ from bangfu.market.models import (
     SaleRecord,
     SalesEvent,
 )
-from bangfu.market.tests.conftest import sector_officer
+from bangfu.market.tests.conftest import new_product, sector_officer
 from bangfu.registry.models import IncomeStatement
 
 pytestmark = pytest.mark.django_db
@@ -38,15 +38,7 @@ def post(client: Client, url: str, body: dict[str, Any]) -> Any:
 
 
 def test_catalogue_is_public_and_lists_only_valid_products(market):
-    services.product_create(
-        actor=None,
-        enterprise=market.enterprise,
-        name="土豆",
-        category="蔬菜",
-        unit="jin",
-        price=Decimal("2"),
-        price_from=market.today,
-    )
+    new_product(market.enterprise, "土豆", "蔬菜", Decimal("2"), market.today)
     r = Client().get(API + "/catalogue")
     assert r.status_code == 200
     rows = r.json()

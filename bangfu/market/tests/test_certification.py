@@ -19,7 +19,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from bangfu.accounts import services as accounts
 from bangfu.accounts.domain.roles import Role
 from bangfu.areas import services as areas
 from bangfu.core.domain.credit_code import make
@@ -27,8 +26,8 @@ from bangfu.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from bangfu.core.models import AuditEvent
 from bangfu.market import selectors, services
 from bangfu.market.models import Certification, CertificationEvent
-from bangfu.market.tests.conftest import sector_officer
-from bangfu.testing import PASSWORD
+from bangfu.market.tests.conftest import new_product, sector_officer
+from bangfu.testing import account
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/market"
@@ -44,32 +43,18 @@ class Offices:
     far_county: Any  # the administrator of another county
 
 
-def _user(name: str, role: Role, area_code: str, organisation: str = "") -> Any:
-    u = accounts.user_create(username=name, password=PASSWORD, display_name=name)
-    accounts.membership_grant(user=u, role=role, area_code=area_code, organisation=organisation)
-    return u
-
-
 @pytest.fixture
 def offices(market: Any) -> Offices:
     w = market.world
     other = areas.area_create(code="511134000000", name="另一县", parent_code="511100000000")
-    p = services.product_create(
-        actor=None,
-        enterprise=market.enterprise,
-        name="花椒",
-        category="调味品",
-        unit="jin",
-        price=Decimal("60"),
-        price_from=market.today,
-    )
+    p = new_product(market.enterprise, "花椒", "调味品", Decimal("60"), market.today)
     return Offices(
         market,
         p,
         agri=sector_officer("agri", w.area_county.code),
         culture=sector_officer("culture", w.area_county.code, "文化和旅游局"),
         far_agri=sector_officer("far_agri", other.code),
-        far_county=_user("far_county", Role.COUNTY_ADMIN, other.code),
+        far_county=account("far_county", Role.COUNTY_ADMIN, other.code),
     )
 
 
@@ -328,15 +313,7 @@ def test_certification_list_has_a_bounded_number_of_queries(offices, client_for)
     services.certification_apply(actor=None, product=offices.product, applied_on=m.today)
     one = count()
     for i in range(4):
-        p = services.product_create(
-            actor=None,
-            enterprise=m.enterprise,
-            name=f"干果{i}",
-            category="干果",
-            unit="jin",
-            price=Decimal("9"),
-            price_from=m.today,
-        )
+        p = new_product(m.enterprise, f"干果{i}", "干果", Decimal("9"), m.today)
         services.certification_apply(actor=None, product=p, applied_on=m.today - dt.timedelta(days=i))
     assert count() == one
 

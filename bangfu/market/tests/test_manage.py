@@ -27,7 +27,7 @@ from bangfu.market.models import (
     ProcurementTarget,
     Product,
 )
-from bangfu.market.tests.conftest import sector_officer
+from bangfu.market.tests.conftest import new_product, sector_officer
 from bangfu.registry import selectors as registry
 
 pytestmark = pytest.mark.django_db
@@ -217,15 +217,7 @@ def test_photo_upload_and_public_serving(market, client_for, media, django_captu
 
 
 def test_photo_of_uncertified_product_is_not_public(market, client_for, media):
-    p = services.product_create(
-        actor=None,
-        enterprise=market.enterprise,
-        name="花椒",
-        category="调味品",
-        unit="jin",
-        price=Decimal("60"),
-        price_from=market.today,
-    )
+    p = new_product(market.enterprise, "花椒", "调味品", Decimal("60"), market.today)
     _upload(client_for(market.owner), p.pk, PNG)
     assert Client().get(f"/market/photos/{p.pk}/").status_code == 404
     assert client_for(market.world.t2).get(f"/market/photos/{p.pk}/").status_code == 404

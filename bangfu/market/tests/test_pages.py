@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from bangfu.core.domain.credit_code import make
 from bangfu.market import services
 from bangfu.market.models import Order, Payment, PriceRecord, Product, SaleRecord
-from bangfu.market.tests.conftest import certify
+from bangfu.market.tests.conftest import certify, new_product
 from bangfu.registry.models import IncomeStatement
 
 pytestmark = pytest.mark.django_db
@@ -22,25 +22,9 @@ pytestmark = pytest.mark.django_db
 
 def test_catalogue_without_login_and_bounded_queries(market):
     for i in range(5):
-        p = services.product_create(
-            actor=None,
-            enterprise=market.enterprise,
-            name=f"青稞{i}",
-            category="粮油",
-            unit="jin",
-            price=Decimal("19.80"),
-            price_from=market.today,
-        )
+        p = new_product(market.enterprise, f"青稞{i}", "粮油", Decimal("19.80"), market.today)
         certify(p, market.today, f"BF-1{i}")
-    services.product_create(
-        actor=None,
-        enterprise=market.enterprise,
-        name="未认定土豆",
-        category="蔬菜",
-        unit="jin",
-        price=Decimal("2"),
-        price_from=market.today,
-    )
+    new_product(market.enterprise, "未认定土豆", "蔬菜", Decimal("2"), market.today)
     with CaptureQueriesContext(connection) as ctx:
         r = Client().get("/market/catalogue/")
     assert r.status_code == 200

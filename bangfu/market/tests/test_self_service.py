@@ -19,23 +19,16 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from bangfu.accounts import services as accounts
 from bangfu.accounts.domain.roles import Role
 from bangfu.areas import services as areas
 from bangfu.core.domain.credit_code import make
 from bangfu.market import selectors, services
 from bangfu.market.models import Order, PriceRecord, Product
-from bangfu.market.tests.conftest import certify
-from bangfu.testing import PASSWORD
+from bangfu.market.tests.conftest import certify, new_product
+from bangfu.testing import account
 
 pytestmark = pytest.mark.django_db
 SCHOOL = make("12", "511133", "MB1C0L4Y2")
-
-
-def _account(name: str, role: Role, area_code: str, organisation: str = "") -> Any:
-    u = accounts.user_create(username=name, password=PASSWORD, display_name=name)
-    accounts.membership_grant(user=u, role=role, area_code=area_code, organisation=organisation)
-    return u
 
 
 @pytest.fixture
@@ -45,25 +38,17 @@ def school(market: Any) -> Any:
     buyer = services.buyer_create(
         actor=None, name="马边县中学食堂", kind="canteen", area_code=county, credit_code=SCHOOL
     )
-    return buyer, _account("school_buyer", Role.ENTERPRISE, county, SCHOOL)
+    return buyer, account("school_buyer", Role.ENTERPRISE, county, SCHOOL)
 
 
 @pytest.fixture
 def far_admin(market: Any) -> Any:
     other = areas.area_create(code="511134000000", name="另一县", parent_code="511100000000")
-    return _account("far_admin", Role.COUNTY_ADMIN, other.code)
+    return account("far_admin", Role.COUNTY_ADMIN, other.code)
 
 
 def _second_product(market: Any, name: str, category: str, stock: str) -> Product:
-    p = services.product_create(
-        actor=None,
-        enterprise=market.enterprise,
-        name=name,
-        category=category,
-        unit="jin",
-        price=Decimal("12.00"),
-        price_from=market.today,
-    )
+    p = new_product(market.enterprise, name, category, Decimal("12.00"), market.today)
     if Decimal(stock):
         services.production_record(actor=None, product=p, day=market.today, quantity=Decimal(stock))
     certify(p, market.today, f"BF-{name}")
@@ -168,15 +153,7 @@ def test_price_form_problem_beside_its_field_and_typed_kept(market, client_for):
 
 
 def test_certification_step_without_reason_shown_beside_the_field(market, client_for):
-    p = services.product_create(
-        actor=None,
-        enterprise=market.enterprise,
-        name="花椒",
-        category="调味品",
-        unit="jin",
-        price=Decimal("60"),
-        price_from=market.today,
-    )
+    p = new_product(market.enterprise, "花椒", "调味品", Decimal("60"), market.today)
     c = services.certification_apply(actor=None, product=p, applied_on=market.today)
     r = client_for(market.world.t1).post(f"/market/certifications/{c.pk}/decide/", {"decision": "return", "note": ""})
     assert r.status_code == 422 and "请填写原因" in r.content.decode()
@@ -189,7 +166,8 @@ def test_irreversible_steps_ask_for_confirmation(market, client_for):
     html = client_for(market.owner).get(f"/market/orders/{order.pk}/").content.decode()
     forms = re.findall(rf'<form[^>]*action="/market/orders/{order.pk}/move/"[^>]*>', html)
     assert len(forms) == 2 and all("data-confirm=" in f for f in forms)  # confirm, cancel
-    assert order.number in re.search(r'data-confirm="([^"]*)"', html).group(1)
+    asked = re.search(r'data-confirm="([^"]*)"', html)
+    assert asked and order.number in asked.group(1)
 
 
 def test_enterprise_user_lands_on_their_company(market, client_for):

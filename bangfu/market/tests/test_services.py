@@ -11,7 +11,7 @@ from bangfu.core.errors import ApplicationError, Conflict, Forbidden, NotFound, 
 from bangfu.market import selectors, services
 from bangfu.market.domain.figures import validity_end
 from bangfu.market.models import Enterprise, OrderEvent, Payment, Product, SaleRecord
-from bangfu.market.tests.conftest import certify, sector_officer
+from bangfu.market.tests.conftest import certify, new_product, sector_officer
 from bangfu.registry.models import IncomeStatement
 
 pytestmark = pytest.mark.django_db
@@ -70,34 +70,10 @@ def test_enterprise_user_cannot_certify_own_product(market):
 
 def test_catalogue_shows_only_certified_valid_products(market):
     e, today = market.enterprise, market.today
-    uncertified = services.product_create(
-        actor=None,
-        enterprise=e,
-        name="土豆",
-        category="蔬菜",
-        unit="jin",
-        price=Decimal("2"),
-        price_from=today,
-    )
-    expired = services.product_create(
-        actor=None,
-        enterprise=e,
-        name="核桃",
-        category="干果",
-        unit="jin",
-        price=Decimal("15"),
-        price_from=today - dt.timedelta(days=900),
-    )
+    uncertified = new_product(e, "土豆", "蔬菜", Decimal("2"), today)
+    expired = new_product(e, "核桃", "干果", Decimal("15"), today - dt.timedelta(days=900))
     certify(expired, today - dt.timedelta(days=800), "OLD")  # 24 months of validity ended before today
-    revoked = services.product_create(
-        actor=None,
-        enterprise=e,
-        name="蜂蜜",
-        category="蜂产品",
-        unit="jin",
-        price=Decimal("80"),
-        price_from=today,
-    )
+    revoked = new_product(e, "蜂蜜", "蜂产品", Decimal("80"), today)
     c = certify(revoked, today)
     services.certification_decide(actor=None, certification=c, decision="revoke", on=today, note="抽检不合格")
     listed = selectors.catalogue()
@@ -332,15 +308,7 @@ def test_order_cannot_oversell_and_writes_nothing(market):
 
 
 def test_uncertified_products_cannot_be_ordered(market):
-    p = services.product_create(
-        actor=None,
-        enterprise=market.enterprise,
-        name="土豆",
-        category="蔬菜",
-        unit="jin",
-        price=Decimal("2"),
-        price_from=market.today,
-    )
+    p = new_product(market.enterprise, "土豆", "蔬菜", Decimal("2"), market.today)
     services.production_record(actor=None, product=p, day=market.today, quantity=Decimal("100"))
     with pytest.raises(ValidationFailed):
         services.order_place(actor=market.world.county, buyer=market.buyer, lines=[(p, Decimal("1"))])

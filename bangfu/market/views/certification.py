@@ -20,7 +20,6 @@ from bangfu.core.views import form_post
 from bangfu.market import selectors, services
 from bangfu.market.labels import sector_options, unit_label
 from bangfu.market.models import Certification
-from bangfu.market.views.pages import product_form
 
 
 @login_required
@@ -53,20 +52,6 @@ def _detail_context(request: AuthedHttpRequest, c: Certification) -> dict[str, A
         "price": selectors.current_price(p),
         "sectors": sector_options(),
     }
-
-
-@login_required
-@require_POST
-@writes(Cap.MARKET_EDIT)
-def certification_apply(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    p = selectors.product_get(request.user, pk)
-    return product_form(
-        request,
-        p,
-        "certification",
-        _("认定申请已提交，等待镇办初审"),
-        lambda _v: services.certification_apply(actor=request.user, product=p, applied_on=timezone.localdate()),
-    )
 
 
 @login_required

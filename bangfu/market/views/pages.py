@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.domain.roles import Cap, writes
@@ -131,69 +132,6 @@ def _chart_data(sales: selectors.SalesSummary) -> dict[str, Any]:
     }
 
 
-def _enterprise_form(
-    request: AuthedHttpRequest, e: Enterprise, form: str, done: str, run: Callable[[dict[str, str]], object]
-) -> HttpResponse:
-    """One of the enterprise page's forms (`form`: its section), through `form_post`."""
-    back = reverse("market:enterprise_detail", args=[e.pk])
-    return form_post(
-        request,
-        template="market/enterprise_detail.html",
-        context=lambda: _enterprise_context(request, e),
-        run=run,
-        done=done,
-        then=f"{back}#{form}",
-        form=form,
-    )
-
-
-@login_required
-@require_POST
-@writes(Cap.MARKET_EDIT)
-def sale_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    e = selectors.enterprise_get(user, pk)
-
-    def record(v: dict[str, str]) -> object:
-        product = selectors.product_get(user, int_or_none(v.get("product")) or 0)
-        event_id = int_or_none(v.get("event"))
-        return services.sale_record(
-            actor=user,
-            product=product,
-            day=date_value(v.get("day", ""), "day", "销售日期"),
-            channel=v.get("channel", ""),
-            quantity=decimal_value(v.get("quantity", ""), "quantity", "数量"),
-            amount=decimal_value(v.get("amount", ""), "amount", "金额"),
-            online=v.get("online") == "on",
-            platform=v.get("platform", ""),
-            place=v.get("place", ""),
-            event=selectors.sales_event_totals(user, event_id).event if event_id else None,
-        )
-
-    return _enterprise_form(request, e, "sales", _("销售已登记"), record)
-
-
-@login_required
-@require_POST
-@writes(Cap.MARKET_EDIT)
-def payment_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    e = selectors.enterprise_get(request.user, pk)
-    return _enterprise_form(
-        request,
-        e,
-        "households",
-        _("已支付并计入农户收入"),
-        lambda v: services.payment_record(
-            actor=request.user,
-            enterprise=e,
-            household_id=int_or_none(v.get("household")) or 0,
-            kind=v.get("kind", ""),
-            amount=decimal_value(v.get("amount", ""), "amount", "金额"),
-            paid_on=date_value(v.get("paid_on", ""), "paid_on", "支付日期"),
-        ),
-    )
-
-
 @login_required
 def event_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "market/event_detail.html", {"t": selectors.sales_event_totals(request.user, pk)})
@@ -205,10 +143,11 @@ def event_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def product_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     p = selectors.product_get(request.user, pk)
-    return render(request, "market/product_detail.html", product_context(request.user, p))
+    return render(request, "market/product_detail.html", _product_context(request, p))
 
 
-def product_context(user: User, p: Product) -> dict[str, Any]:
+def _product_context(request: AuthedHttpRequest, p: Product) -> dict[str, Any]:
+    user = request.user
     production = selectors.production_of(user, p.pk)
     certs = selectors.certifications_of_product(user, p.pk)
     return {
@@ -227,18 +166,84 @@ def product_context(user: User, p: Product) -> dict[str, Any]:
     }
 
 
-def product_form(
-    request: AuthedHttpRequest, p: Product, form: str, done: str, run: Callable[[dict[str, str]], object]
+# --- the small forms of the enterprise and product pages ------------------------------------------------
+# One view per page and a table of its forms: (message when done, the step). A step parses what was typed
+# (views/_forms) and calls one service; `form_post` shows the page again with the problem beside its field.
+
+Step = Callable[["User", Any, dict[str, str]], object]
+
+
+def _record_sale(user: User, e: Enterprise, v: dict[str, str]) -> object:
+    event_id = int_or_none(v.get("event"))
+    return services.sale_record(
+        actor=user,
+        product=selectors.product_get(user, int_or_none(v.get("product")) or 0),
+        day=date_value(v.get("day", ""), "day", "销售日期", "The sale date"),
+        channel=v.get("channel", ""),
+        quantity=decimal_value(v.get("quantity", ""), "quantity", "数量"),
+        amount=decimal_value(v.get("amount", ""), "amount", "金额"),
+        online=v.get("online") == "on",
+        platform=v.get("platform", ""),
+        place=v.get("place", ""),
+        event=selectors.sales_event_totals(user, event_id).event if event_id else None,
+    )
+
+
+def _pay_household(user: User, e: Enterprise, v: dict[str, str]) -> object:
+    return services.payment_record(
+        actor=user,
+        enterprise=e,
+        household_id=int_or_none(v.get("household")) or 0,
+        kind=v.get("kind", ""),
+        amount=decimal_value(v.get("amount", ""), "amount", "金额"),
+        paid_on=date_value(v.get("paid_on", ""), "paid_on", "支付日期", "The payment date"),
+    )
+
+
+def _set_price(user: User, p: Product, v: dict[str, str]) -> object:
+    return services.price_set(
+        actor=user,
+        product=p,
+        price=decimal_value(v.get("price", ""), "price", "单价"),
+        effective_from=date_value(v.get("effective_from", ""), "effective_from", "起始日期", "The start date"),
+        note=v.get("note", ""),
+    )
+
+
+def _record_output(user: User, p: Product, v: dict[str, str]) -> object:
+    day = date_value(v.get("day", ""), "day", "日期")
+    quantity = decimal_value(v.get("quantity", ""), "quantity", "产量", "The output")
+    return services.production_record(actor=user, product=p, day=day, quantity=quantity)
+
+
+def _apply_for_certification(user: User, p: Product, v: dict[str, str]) -> object:
+    return services.certification_apply(actor=user, product=p, applied_on=timezone.localdate())
+
+
+ENTERPRISE_FORMS: dict[str, tuple[str, Step]] = {
+    "sales": (gettext_noop("销售已登记"), _record_sale),
+    "households": (gettext_noop("已支付并计入农户收入"), _pay_household),
+}
+PRODUCT_FORMS: dict[str, tuple[str, Step]] = {
+    "price": (gettext_noop("价格已更新"), _set_price),
+    "production": (gettext_noop("产量已登记"), _record_output),
+    "certification": (gettext_noop("认定申请已提交，等待镇办初审"), _apply_for_certification),
+}
+
+
+def _page_form(
+    request: AuthedHttpRequest, form: str, obj: Any, forms: dict[str, tuple[str, Step]], page: str
 ) -> HttpResponse:
-    """One of the product page's forms (`form`: price, production, certification), through `form_post`."""
-    back = reverse("market:product_detail", args=[p.pk])
+    """Form `form` of `obj`'s page ("enterprise" or "product"): success goes back to its section."""
+    done, step = forms[form]
+    build = _enterprise_context if page == "enterprise" else _product_context
     return form_post(
         request,
-        template="market/product_detail.html",
-        context=lambda: product_context(request.user, p),
-        run=run,
-        done=done,
-        then=f"{back}#{form}",
+        template=f"market/{page}_detail.html",
+        context=lambda: build(request, obj),
+        run=lambda v: step(request.user, obj, v),
+        done=_(done),
+        then=reverse(f"market:{page}_detail", args=[obj.pk]) + f"#{form}",
         form=form,
     )
 
@@ -246,40 +251,17 @@ def product_form(
 @login_required
 @require_POST
 @writes(Cap.MARKET_EDIT)
-def price_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    p = selectors.product_get(request.user, pk)
-    return product_form(
-        request,
-        p,
-        "price",
-        _("价格已更新"),
-        lambda v: services.price_set(
-            actor=request.user,
-            product=p,
-            price=decimal_value(v.get("price", ""), "price", "单价"),
-            effective_from=date_value(v.get("effective_from", ""), "effective_from", "起始日期"),
-            note=v.get("note", ""),
-        ),
-    )
+def enterprise_post(request: AuthedHttpRequest, pk: int, form: str) -> HttpResponse:
+    """A sale or a payment to a household, from the enterprise page."""
+    return _page_form(request, form, selectors.enterprise_get(request.user, pk), ENTERPRISE_FORMS, "enterprise")
 
 
 @login_required
 @require_POST
 @writes(Cap.MARKET_EDIT)
-def production_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    p = selectors.product_get(request.user, pk)
-    return product_form(
-        request,
-        p,
-        "production",
-        _("产量已登记"),
-        lambda v: services.production_record(
-            actor=request.user,
-            product=p,
-            day=date_value(v.get("day", ""), "day", "日期"),
-            quantity=decimal_value(v.get("quantity", ""), "quantity", "产量"),
-        ),
-    )
+def product_post(request: AuthedHttpRequest, pk: int, form: str) -> HttpResponse:
+    """A price, a day's output or an application for certification, from the product page."""
+    return _page_form(request, form, selectors.product_get(request.user, pk), PRODUCT_FORMS, "product")
 
 
 # --- buyers and orders --------------------------------------------------------------------------------
