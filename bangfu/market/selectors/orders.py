@@ -20,6 +20,8 @@ from bangfu.market.selectors.access import can_edit, enterprises_visible, is_off
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
+    from bangfu.areas.selectors import Place
+
     from bangfu.accounts.models import User
 
 
@@ -86,6 +88,29 @@ def targets_of(user: User, buyer_id: int) -> list[Any]:
 def orders_visible(user: User) -> QuerySet[Order]:
     mine = Q(buyer__in=buyers_visible(user)) | Q(enterprise__in=enterprises_visible(user))
     return Order.objects.filter(mine).select_related("buyer", "enterprise")
+
+
+def orders_list(
+    user: User, *, place: Place | None = None, q: str = "", state: str = "", enterprise_id: int | None = None
+) -> QuerySet[Order]:
+    """The orders list: visible orders of a place (the buyer's or the supplier's area lies in it),
+    matching `q` (order number, buyer or supplier), in a state, of one supplier."""
+    qs = orders_visible(user)
+    if place is not None:
+        qs = qs.filter(place.q(village="buyer__area_id", grid=None) | place.q(village="enterprise__area_id", grid=None))
+    if q:
+        qs = qs.filter(Q(number__icontains=q) | Q(buyer__name__icontains=q) | Q(enterprise__name__icontains=q))
+    if state:
+        qs = qs.filter(state=state)
+    if enterprise_id is not None:
+        qs = qs.filter(enterprise_id=enterprise_id)
+    return qs
+
+
+def order_suppliers(user: User) -> list[tuple[str, str]]:
+    """(id, name) of the suppliers of the user's visible orders, for the list's filter."""
+    rows = orders_visible(user).values_list("enterprise_id", "enterprise__name").distinct()
+    return sorted(((str(pk), name) for pk, name in rows), key=lambda r: r[1])
 
 
 def order_get(user: User, pk: int) -> Order:

@@ -176,3 +176,27 @@ def test_enterprise_user_lands_on_their_company(market, client_for):
     r = client_for(market.owner).get("/market/")
     assert r.status_code == 302 and r["Location"] == f"/market/enterprises/{market.enterprise.pk}/"
     assert client_for(market.world.county).get("/market/").status_code == 200
+
+
+def test_order_list_keeps_the_area_and_searches_filters_sorts_and_pages(market, client_for):
+    w, p = market.world, market.product
+    services.production_record(actor=None, product=p, day=market.today, quantity=Decimal("100"))
+    t2_buyer = services.buyer_create(actor=None, name="民建镇中心校食堂", kind="canteen", area_code=w.area_t2.code)
+    t2_order = services.order_place(actor=None, buyer=t2_buyer, lines=[(p, Decimal("1"))])
+    for _ in range(50):
+        services.order_place(actor=None, buyer=market.buyer, lines=[(p, Decimal("0.5"))])
+    county = client_for(w.county)
+    html = county.get("/market/orders/").content.decode()
+    assert "共 51 条" in html and 'href="/market/orders/?page=2"' in html
+    html = county.get("/market/orders/", {"area": w.area_t2.code}).content.decode()
+    assert "共 1 条" in html and t2_order.number in html and 'class="chip"' in html
+    html = county.get("/market/orders/", {"q": t2_order.number}).content.decode()
+    assert "共 1 条" in html and t2_order.number in html
+    services.order_transition(actor=None, order=t2_order, event="confirm")
+    html = county.get("/market/orders/", {"state": "confirmed", "sort": "-total"}).content.decode()
+    assert "共 1 条" in html and t2_order.number in html
+    assert county.get("/market/orders/", {"state": "certified"}).status_code == 400  # not an order state
+    t2 = client_for(w.t2)
+    assert t2.get("/market/orders/", {"area": w.area_t1.code}).status_code == 404  # another township
+    html = t2.get("/market/orders/").content.decode()
+    assert "共 1 条" in html and t2_order.number in html  # the order of its own buyer only

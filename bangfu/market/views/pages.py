@@ -23,7 +23,9 @@ from django.views.decorators.http import require_POST
 
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
+from bangfu.areas import selectors as areas
 from bangfu.core import params
+from bangfu.core.listing import Filter, Listing
 from bangfu.core.errors import invalid
 from bangfu.core.replicas import replica_ok
 from bangfu.core.views import form_post, int_or_none, post_message
@@ -31,7 +33,13 @@ from bangfu.market import selectors, services
 from bangfu.market.domain.certification import OPEN_STATES
 from bangfu.market.domain.orders import TABLE, OrderState
 from bangfu.market.domain.photos import MAX_PHOTO_BYTES
-from bangfu.market.labels import channel_options, order_state_label, payment_kind_options, unit_label
+from bangfu.market.labels import (
+    channel_options,
+    order_state_label,
+    order_state_options,
+    payment_kind_options,
+    unit_label,
+)
 from bangfu.market.models import Enterprise, Order, Product
 from bangfu.market.views._forms import date_value, decimal_value
 
@@ -279,8 +287,30 @@ def buyer_list(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 @replica_ok
 def order_list(request: AuthedHttpRequest) -> HttpResponse:
-    orders = list(selectors.orders_visible(request.user).order_by("-placed_at")[:200])
-    return render(request, "market/order_list.html", {"orders": orders})
+    """Orders with the list kit: the area from the link (?area=, a removable chip), search, state and
+    supplier filters, sortable columns, page numbers."""
+    user = request.user
+    place = areas.place_in_query(user, request.GET, cap=Cap.VIEW_REPORTS)
+    listing = Listing(
+        request,
+        sorts={"placed": ("placed_at",), "total": ("total",), "number": ("number",), "buyer": ("buyer__name",)},
+        default_sort="-placed",
+        filters=[
+            Filter("state", _("状态"), order_state_options()),
+            Filter("enterprise", _("供货企业"), selectors.order_suppliers(user)),
+        ],
+        search=_("订单号、采购单位或企业"),
+    )
+    if place is not None:
+        listing.chip(place.name, place.param)
+    qs = selectors.orders_list(
+        user,
+        place=place,
+        q=listing.q,
+        state=listing.value("state"),
+        enterprise_id=int_or_none(listing.value("enterprise")),
+    )
+    return render(request, "market/order_list.html", {"listing": listing, "page": listing.page(qs)})
 
 
 @login_required
