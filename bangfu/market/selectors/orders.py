@@ -20,9 +20,8 @@ from bangfu.market.selectors.access import can_edit, enterprises_visible, is_off
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from bangfu.areas.selectors import Place
-
     from bangfu.accounts.models import User
+    from bangfu.areas.selectors import Place
 
 
 def parties_of(user: User, order: Order) -> frozenset[Party]:

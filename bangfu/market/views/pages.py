@@ -25,8 +25,8 @@ from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.areas import selectors as areas
 from bangfu.core import params
-from bangfu.core.listing import Filter, Listing
 from bangfu.core.errors import invalid
+from bangfu.core.listing import Filter, Listing
 from bangfu.core.replicas import replica_ok
 from bangfu.core.views import form_post, int_or_none, post_message
 from bangfu.market import selectors, services
