@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 from typing import Any
@@ -180,7 +181,8 @@ def test_enterprise_user_lands_on_their_company(market, client_for):
 
 def test_order_list_keeps_the_area_and_searches_filters_sorts_and_pages(market, client_for):
     w, p = market.world, market.product
-    services.production_record(actor=None, product=p, day=market.today, quantity=Decimal("100"))
+    yesterday = market.today - dt.timedelta(days=1)
+    services.production_record(actor=None, product=p, day=yesterday, quantity=Decimal("100"))
     t2_buyer = services.buyer_create(actor=None, name="民建镇中心校食堂", kind="canteen", area_code=w.area_t2.code)
     t2_order = services.order_place(actor=None, buyer=t2_buyer, lines=[(p, Decimal("1"))])
     for _ in range(50):
