@@ -282,7 +282,7 @@ class Order(models.Model):
     state = models.CharField(
         "状态",
         max_length=12,
-        choices=[(s.value, STATE_LABELS[s]) for s in OrderState],
+        choices=_choices(STATE_LABELS),
         default=OrderState.PLACED.value,
     )
     total = money_field("金额(元)")
