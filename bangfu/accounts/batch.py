@@ -100,8 +100,7 @@ def accounts_import(*, actor: User, data: bytes, filename: str) -> list[Created]
     """Create every account of the file, or none: each row is tried in order (so a username repeated in
     the file is caught too), and any problem anywhere rolls everything back and is reported by row."""
     selectors.users_visible(actor)  # 403 before the file is read, for those who administer nothing
-    sheet = IMPORT_SHEET if not filename.lower().endswith(".csv") else 0
-    header, rows = read_table(data, filename, sheet=sheet)
+    header, rows = read_table(data, filename, sheet=IMPORT_SHEET)
     require_columns(header, REQUIRED)
     index = {h.strip(): i for i, h in enumerate(header)}
     if len(rows) > MAX_ROWS:

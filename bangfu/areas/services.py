@@ -19,6 +19,7 @@ from bangfu.core.services import audit_record
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
 
+IMPORT_SHEET = "区划"
 IMPORT_COLUMNS = ["区划代码", "名称", "上级区划代码"]
 _LEVEL_BY_LABEL = {**{v: k for k, v in LEVEL_LABELS.items()}, **{lv.value: lv for lv in Level}}
 
@@ -44,7 +45,7 @@ def area_import(*, data: bytes, filename: str, actor: User | None = None) -> int
     problems come back with their row numbers.
     """
     scope = _import_scope(actor)
-    header, rows = read_table(data, filename)
+    header, rows = read_table(data, filename, sheet=IMPORT_SHEET)
     col = require_columns(header, IMPORT_COLUMNS)
     known = {a.code: Level(a.level) for a in Area.objects.all().only("code", "level")}
     parsed, problems = _parse_area_rows(rows, col, known)
@@ -188,8 +189,7 @@ def grids_import(*, actor: User, data: bytes, filename: str) -> dict[str, int]:
     scope = scope_for(actor, Cap.MANAGE_AREAS)
     if scope.empty:
         raise NotFound()
-    sheet: str | int = 0 if filename.lower().endswith(".csv") else GRID_SHEET
-    header, rows = read_table(data, filename, sheet=sheet)
+    header, rows = read_table(data, filename, sheet=GRID_SHEET)
     col = require_columns(header, GRID_REQUIRED)
 
     def get(r: list[str], name: str) -> str:

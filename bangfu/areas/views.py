@@ -64,7 +64,7 @@ def area_template(user: User) -> bytes:
     return write_workbook(
         [
             SheetSpec(
-                "区划",
+                services.IMPORT_SHEET,
                 services.IMPORT_COLUMNS,
                 text_columns={"区划代码", "上级区划代码"},
                 widths={"区划代码": 16, "名称": 24, "上级区划代码": 16},

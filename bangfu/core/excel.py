@@ -334,16 +334,33 @@ class Workbook:
         self.max_rows = max_rows  # rows of the longest sheet, as checked (to choose a background job)
         self.sheet_names: list[str] = _calamine(data).sheet_names
 
-    def rows(self, sheet: str | int = 0) -> list[list[Any]]:
-        """The cell values of a sheet from A1, blank rows kept (row numbers match what Excel shows)."""
+    def require(self, *sheets: str) -> None:
+        """Refuse (422) a workbook without one of these sheets, naming the sheet the template has."""
+        for name in sheets:
+            if name not in self.sheet_names:
+                raise missing_sheet(name)
+
+    def rows(self, sheet: str) -> list[list[Any]]:
+        """The cell values of the sheet named `sheet` from A1, blank rows kept (row numbers match what
+        Excel shows). Sheets are found by name, never by position: a template's first sheet may be
+        another one once a person has saved it (Excel keeps the sheet that was open)."""
+        self.require(sheet)
         try:
-            wb = _calamine(self.data)
-            ws = wb.get_sheet_by_name(sheet) if isinstance(sheet, str) else wb.get_sheet_by_index(sheet)
-            return ws.to_python(skip_empty_area=False)
+            return _calamine(self.data).get_sheet_by_name(sheet).to_python(skip_empty_area=False)
         except ApplicationError:
             raise
         except Exception:
             raise _unreadable() from None
+
+
+def missing_sheet(name: str) -> ApplicationError:
+    """The one refusal for a workbook that lacks the template's sheet (every reader names its sheet)."""
+    return ApplicationError(
+        zh=f"找不到工作表“{name}”。请下载并使用系统提供的模板，不要修改工作表的名称",
+        en=f"The workbook has no sheet named “{name}”. Download and use the template, and keep its sheet names",
+        code="wrong_template",
+        status=422,
+    )
 
 
 def _calamine(data: bytes) -> CalamineWorkbook:
@@ -428,17 +445,20 @@ def _csv_rows(data: bytes, limits: Limits) -> Iterator[list[str]]:
         ) from None
 
 
-def read_table(
-    data: bytes, filename: str, sheet: str | int = 0, limits: Limits = LIMITS
-) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of the first (or named) sheet, every cell as stripped text; blank rows dropped."""
+def read_table(data: bytes, filename: str, *, sheet: str, limits: Limits = LIMITS) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the sheet named `sheet` (a CSV file is one sheet), every cell as stripped
+    text; blank rows dropped. A workbook without that sheet is refused with its name (`missing_sheet`)."""
     if filename.lower().endswith(".csv"):
         rows = _texts(_csv_rows(data, limits), limits)
     else:
         rows = _texts(open_workbook(data, filename, limits).rows(sheet), limits)
     rows = [r for r in rows if any(c for c in r)]
-    if not rows:
+    if not rows and filename.lower().endswith(".csv"):
         raise ApplicationError(zh="文件是空的", en="The file is empty", code="bad_file", status=422)
+    if not rows:
+        raise ApplicationError(
+            zh=f"工作表“{sheet}”是空的", en=f"The sheet “{sheet}” is empty", code="bad_file", status=422
+        )
     return rows[0], rows[1:]
 
 
@@ -463,13 +483,19 @@ class SheetSpec:
     choices: dict[str, list[str]] = field(default_factory=dict)  # column → dropdown values
     text_columns: set[str] = field(default_factory=set)  # e.g. ID numbers: keep as text
     widths: dict[str, int] = field(default_factory=dict)
+    required: set[str] = field(default_factory=set)  # headers marked (red, with a note) as to be filled
 
 
-def _write_sheet(ws: Any, spec: SheetSpec, formats: tuple[Any, Any], list_values: list[list[str]]) -> None:
+REQUIRED_NOTE = "必填 Required"
+
+
+def _write_sheet(ws: Any, spec: SheetSpec, formats: tuple[Any, ...], list_values: list[list[str]]) -> None:
     """One data sheet; its dropdowns point at columns of `_lists` (their values appended to list_values)."""
-    head, text = formats
+    head, text, must = formats
     for c, title in enumerate(spec.columns):
-        ws.write_string(0, c, title, head)
+        ws.write_string(0, c, title, must if title in spec.required else head)
+        if title in spec.required:
+            ws.write_comment(0, c, REQUIRED_NOTE)
         ws.set_column(
             c, c, spec.widths.get(title, max(10, len(title) * 2 + 2)), text if title in spec.text_columns else None
         )
@@ -484,7 +510,7 @@ def _write_sheet(ws: Any, spec: SheetSpec, formats: tuple[Any, Any], list_values
                 c,
                 {
                     "validate": "list",
-                    "source": f"=_lists!${col}$1:${col}${len(values)}",
+                    "source": f"={LISTS_SHEET}!${col}$1:${col}${len(values)}",
                     "error_title": "请从下拉列表中选择",
                     "error_message": "Choose a value from the list",
                 },
@@ -500,20 +526,29 @@ def _write_sheet(ws: Any, spec: SheetSpec, formats: tuple[Any, Any], list_values
     ws.freeze_panes(1, 0)
 
 
+LISTS_SHEET = "_lists"
+
+
 def write_workbook(sheets: list[SheetSpec], out: IO[bytes] | None = None) -> bytes:
-    """The sheets in order, the first one open when the file is opened; dropdown values go to a hidden
-    `_lists` sheet placed last (so a template opens on its data sheet, and sheet 0 is the data)."""
+    """The one writer of every workbook the product hands out (templates, exports, reports): the sheets
+    in order, the first one active when the file opens; dropdown values go to a hidden `_lists` sheet
+    placed last (written only when a sheet has a dropdown), so nobody opens a file on an empty sheet
+    and a reader finds the data by its sheet's name."""
     buf = out or io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False})
-    formats = (wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1}), wb.add_format({"num_format": "@"}))
+    head = {"bold": True, "bg_color": "#DDEBF7", "border": 1}
+    formats = (wb.add_format(head), wb.add_format({"num_format": "@"}), wb.add_format(head | {"font_color": "#C00000"}))
     list_values: list[list[str]] = []
-    for spec in sheets:
-        _write_sheet(wb.add_worksheet(spec.name), spec, formats, list_values)
-    lists = wb.add_worksheet("_lists")
-    for list_col, values in enumerate(list_values):
-        for r, v in enumerate(values):
-            lists.write_string(r, list_col, v)
-    lists.hide()
+    written = [wb.add_worksheet(spec.name) for spec in sheets]
+    for ws, spec in zip(written, sheets, strict=True):
+        _write_sheet(ws, spec, formats, list_values)
+    if list_values:
+        lists = wb.add_worksheet(LISTS_SHEET)
+        for list_col, values in enumerate(list_values):
+            for r, v in enumerate(values):
+                lists.write_string(r, list_col, v)
+        lists.hide()
+    written[0].activate()
     wb.close()
     if out is None:
         assert isinstance(buf, io.BytesIO)

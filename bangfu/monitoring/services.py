@@ -79,7 +79,7 @@ def rows_from_file(kind: str, data: bytes, filename: str, *, actor: User) -> lis
     Only a data officer of the feed's department gets the file read (403 before any parsing)."""
     spec = feed_spec(kind)
     _department_area(actor, spec)
-    header, body = read_table(data, filename)
+    header, body = read_table(data, filename, sheet=spec.zh)
     index = require_columns(header, spec.required)
     for optional in [*spec.optional_amounts, *spec.optional_dates]:
         if optional in header:

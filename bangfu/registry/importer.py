@@ -14,6 +14,7 @@ stays truthful: docs/adr/0006-excel-import-set-wise-writes.md.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -44,7 +45,7 @@ from bangfu.registry.domain.validation import (
     clean_member,
 )
 from bangfu.registry.models import Household, Member
-from bangfu.registry.selectors import NOT_HERE_EN, NOT_HERE_ZH, sees_registered
+from bangfu.registry.selectors import NOT_HERE_EN, NOT_HERE_ZH, import_reason, sees_registered
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -71,6 +72,10 @@ HOUSEHOLD_COLUMNS: list[tuple[str, str]] = [
 ]
 MEMBER_COLUMNS: list[tuple[str, str]] = [("户编号", "household")] + [(LABELS[k][0], k) for k in MEMBER_FIELDS]
 _YES_NO = ["是", "否"]
+_LABELLED_CODE = re.compile(r"[(（]\s*(\d{12})\s*[)）]\s*$")
+# Required columns: their headers are marked in the template (red, with a note).
+HOUSEHOLD_REQUIRED = {"户编号", "村代码"}
+MEMBER_REQUIRED = {"户编号", "姓名", "身份证号", "与户主关系"}
 _FLAG_TITLES = ["脱贫户", "低保户", "特困供养", "易地搬迁户", "整户无劳动力"]
 
 
@@ -107,17 +112,31 @@ class _Member(NamedTuple):
 # --- template ---------------------------------------------------------------------------------
 
 
+def village_label(code: str, name: str, township: str) -> str:
+    """How the template's 村代码 dropdown offers a village: "平阳镇 永利村 (230225102201)"."""
+    return f"{township} {name} ({code})"
+
+
+def area_code_of(text: str) -> str:
+    """The area code a cell means: a dropdown label ends with the code in brackets; a bare code stays."""
+    found = _LABELLED_CODE.search(text)
+    return found.group(1) if found else text.strip()
+
+
 def template_workbook(user: User) -> bytes:
-    """The empty template, with dropdowns for coded fields and the user's villages and grids."""
-    villages = list(areas.areas_visible(user, level=Level.VILLAGE, cap=Cap.IMPORT_REGISTRY).values_list("code", "name"))
+    """The empty template, with dropdowns for coded fields and the user's villages (by name) and grids."""
+    visible = areas.areas_visible(user, level=Level.VILLAGE, cap=Cap.IMPORT_REGISTRY)
+    labelled = list(visible.order_by("code").values_list("code", "name", "parent__name"))
+    villages = [(code, name) for code, name, _ in labelled]
     grids = list(areas.grids_visible(user, cap=Cap.IMPORT_REGISTRY).values_list("code", "name", "village_id"))
     member_choices = {LABELS[k][0]: [v for v in values if v] for k, values in MEMBER_CHOICES.items()}
     households = SheetSpec(
         HOUSEHOLD_SHEET,
         [t for t, _ in HOUSEHOLD_COLUMNS],
-        choices={"村代码": [c for c, _ in villages], **{t: _YES_NO for t in _FLAG_TITLES}},
+        choices={"村代码": [village_label(*v) for v in labelled], **{t: _YES_NO for t in _FLAG_TITLES}},
         text_columns={"户编号", "村代码", "村民小组代码", "网格编号", "联系电话"},
-        widths={"户编号": 20, "地址": 30},
+        widths={"户编号": 20, "村代码": 34, "地址": 30},
+        required=HOUSEHOLD_REQUIRED,
     )
     members = SheetSpec(
         MEMBER_SHEET,
@@ -125,6 +144,7 @@ def template_workbook(user: User) -> bytes:
         choices=member_choices,
         text_columns={"户编号", "身份证号", "电话"},
         widths={"户编号": 20, "身份证号": 22},
+        required=MEMBER_REQUIRED,
     )
     names = dict(villages)
     place_rows: list[Sequence[Any]] = [(str(v), names.get(str(v), ""), code, name) for code, name, v in grids]
@@ -159,13 +179,7 @@ def _open(data: bytes, filename: str) -> excel.Workbook:
             status=422,
         )
     book = excel.open_workbook(data, filename)
-    for name in (HOUSEHOLD_SHEET, MEMBER_SHEET):
-        if name not in book.sheet_names:
-            raise ApplicationError(
-                zh=f"找不到工作表“{name}”。请下载并使用系统提供的导入模板",
-                en=f"Sheet '{name}' is missing. Download and use the import template",
-                code="wrong_template",
-            )
+    book.require(HOUSEHOLD_SHEET, MEMBER_SHEET)
     return book
 
 
@@ -246,7 +260,7 @@ class _Checker:
         cleaned = clean_household(raw, this_year=self.today.year)
         for p in cleaned.problems:
             self.add(HOUSEHOLD_SHEET, n, p.field, p.zh, p.en, HOUSEHOLD_COLUMNS)
-        village, group, grid = raw["village"].strip(), raw["group"].strip() or None, raw["grid"].strip()
+        village, group, grid = area_code_of(raw["village"]), raw["group"].strip() or None, raw["grid"].strip()
         if village not in self.villages:
             self.add(
                 HOUSEHOLD_SHEET,
@@ -527,7 +541,7 @@ def _store(actor: User, households: list[_Household], today: dt.date) -> ImportR
         area_code=_common_area(households),
         data={"households": len(households), "members": members},
     )
-    reason = f"Excel导入 import #{batch.pk}"
+    reason = import_reason(batch.pk)
     for model, where in ((Household, "id"), (Member, "household_id")):
         bulkwrite.history_copy(model, where=where, ids=household_ids, now=now, actor_id=actor.pk, reason=reason)
     return ImportResult(households=len(households), members=members, batch_id=batch.pk)

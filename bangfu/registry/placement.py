@@ -76,8 +76,7 @@ def _site_of(text: str, sites: dict[int, ResettlementSite]) -> ResettlementSite:
 
 def placements_import(*, actor: User, data: bytes, filename: str) -> int:
     """Place every household of the file, or none; returns how many were placed."""
-    sheet: str | int = 0 if filename.lower().endswith(".csv") else SHEET
-    header, rows = read_table(data, filename, sheet=sheet)
+    header, rows = read_table(data, filename, sheet=SHEET)
     index = require_columns(header, REQUIRED)
     if len(rows) > MAX_ROWS:
         raise ApplicationError(

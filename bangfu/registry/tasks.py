@@ -23,8 +23,8 @@ def _import(job: Job, progress: core.JobProgress) -> dict[str, Any]:
         "members": result.members,
         "batch_id": result.batch_id,
         "summary": f"已导入{result.households}户、{result.members}人（批次 {result.batch_id}）",
-        "summary_en": f"Imported {result.households} households, {result.members} members",
-        "link": reverse("registry:household_list"),
+        "summary_en": f"Imported {result.households} households and {result.members} people (batch {result.batch_id})",
+        "link": f"{reverse('registry:household_list')}?batch={result.batch_id}",
     }
 
 

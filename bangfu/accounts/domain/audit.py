@@ -11,7 +11,7 @@ from typing import Any
 
 from bangfu.accounts.domain.roles import ROLE_LABELS
 from bangfu.casework.domain import procedure
-from bangfu.casework.domain.codes import MEASURE_STATUS
+from bangfu.casework.domain.codes import MEASURE_STATUS, VISIT_MODES
 from bangfu.core.domain.workflow import Table
 from bangfu.employment.domain import transitions
 from bangfu.insurance.domain import workflow
@@ -304,6 +304,7 @@ DATA_LABELS = {
 _VALUE_LABELS: dict[str, dict[str, str]] = {
     "item": ITEM_LABEL,
     "role": {r.value: label for r, label in ROLE_LABELS.items()},
+    "mode": VISIT_MODES,  # a visit's 入户 / 电话 (the audit export showed in_person)
 }
 
 

@@ -52,7 +52,18 @@ def test_template_has_both_sheets_dropdown_lists_and_the_users_villages(world):
     places = [r[0] for r in wb.get_sheet_by_name("村和网格").to_python()[1:]]
     assert world.v1a.code in places and world.v2a.code not in places
     lists = [c for r in wb.get_sheet_by_name("_lists").to_python() for c in r]
-    assert "户主" in lists and "城乡居民基本医疗保险" in lists and world.v1b.code in lists
+    assert "户主" in lists and "城乡居民基本医疗保险" in lists
+    assert f"{world.area_t1.name} {world.v1b.name} ({world.v1b.code})" in lists  # villages offered by name
+
+
+def test_a_village_chosen_by_name_imports_as_its_code(world):
+    """The 村代码 dropdown offers "雪口山乡 黎明村 (511133100202)"; the code in brackets is what is stored."""
+    data = xlsx(
+        [household("511133100202903", f"{world.area_t1.name} {world.v1b.name} ({world.v1b.code})")],
+        [member("511133100202903", "沙马拉且")],
+    )
+    household_import(actor=world.t1, data=data, filename="户.xlsx")
+    assert Household.objects.get(number="511133100202903").village_id == world.v1b.code
 
 
 def test_import_stores_households_members_and_history(world):
