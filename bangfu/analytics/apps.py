@@ -11,9 +11,12 @@ class AnalyticsConfig(AppConfig):
     label = "analytics"
 
     def ready(self) -> None:
+        from bangfu.analytics.selectors import household_section
         from bangfu.core.models import AuditEvent
+        from bangfu.registry import sections
 
         post_save.connect(_audited, sender=AuditEvent, dispatch_uid="analytics_villages_touched")
+        sections.register(household_section, order=60)  # the link to the household's timeline
 
 
 # Writes that change no figure of a village: the refresh itself (it would queue itself for ever) and

@@ -24,7 +24,7 @@ from bangfu.core.excel import upload_bytes
 from bangfu.core.replicas import replica_ok
 from bangfu.registry import importer, selectors, services
 from bangfu.registry.domain.codes import ITEM_LABEL
-from bangfu.registry.domain.validation import MEMBER_STORED
+from bangfu.registry.domain.validation import MEMBER_STORED, MemberFields
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -114,21 +114,8 @@ class HouseholdOut(HouseholdRowOut):
     members: list[MemberOut]
 
 
-class MemberIn(Schema):
-    name: str
-    id_number: str
-    relation: str
-    ethnicity: str = ""
-    education: str = ""
-    in_school: str = ""
-    health: str = ""
-    disability_grade: str = ""
-    labour: str = ""
-    employment: str = ""
-    work_place: str = ""
-    months_worked: int = 0
-    medical_insurance: str = ""
-    phone: str = ""
+class MemberIn(Schema, MemberFields):
+    """A member sent to the API: the registry's member fields (validation.MemberFields), validated."""
 
 
 class MemberPatchIn(Schema):

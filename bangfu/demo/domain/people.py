@@ -17,7 +17,7 @@ from decimal import Decimal
 from bangfu.core.domain.idnumber import make
 from bangfu.demo.domain import names
 from bangfu.registry.domain import codes
-from bangfu.registry.domain.validation import MEMBER_FIELDS
+from bangfu.registry.domain.validation import MemberFields
 
 # Per-capita net income targets (yuan/year): (low, high, share of households with labour).
 BANDS = (
@@ -41,28 +41,13 @@ class Profile:
     farm_mu: tuple[int, int]  # typical farmland per farming household, mu
 
 
-@dataclass(frozen=True)
-class Person:
-    name: str
-    id_number: str
-    relation: str
+@dataclass(kw_only=True)
+class Person(MemberFields):
+    """A demo person: the registry's member fields (`fields()` is the input of household_create and
+    registry.bulk), with the age and sex the generator draws the rest from."""
+
     age: int
     sex: str
-    ethnicity: str = "汉族"
-    education: str = ""
-    in_school: str = "非在校生"
-    health: str = "健康"
-    disability_grade: str = ""
-    labour: str = "普通劳动力"
-    employment: str = "未就业"
-    work_place: str = ""
-    months_worked: int = 0
-    medical_insurance: str = "城乡居民基本医疗保险"
-    phone: str = ""
-
-    def fields(self) -> dict[str, object]:
-        """Input for registry.services.household_create / registry.bulk (the registry's field names)."""
-        return {k: getattr(self, k) for k in MEMBER_FIELDS}
 
 
 @dataclass(frozen=True)

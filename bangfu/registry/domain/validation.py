@@ -79,6 +79,33 @@ MEMBER_FIELDS: tuple[str, ...] = tuple(LABELS)
 MEMBER_STORED: tuple[str, ...] = tuple(f for f in MEMBER_FIELDS if f != "id_number")
 
 
+@dataclass(kw_only=True)
+class MemberFields:
+    """A member as the registry takes one in, typed: the one definition of the member's field shape.
+
+    The API's `MemberIn` (a schema on this class) and the demo's `Person` (this class plus age and
+    sex) are built on it; a blank choice takes its MEMBER_DEFAULTS value when cleaned."""
+
+    name: str
+    id_number: str
+    relation: str
+    ethnicity: str = ""
+    education: str = ""
+    in_school: str = ""
+    health: str = ""
+    disability_grade: str = ""
+    labour: str = ""
+    employment: str = ""
+    work_place: str = ""
+    months_worked: int = 0
+    medical_insurance: str = ""
+    phone: str = ""
+
+    def fields(self) -> dict[str, object]:
+        """The values by the registry's field names (services.household_create, member_add, registry.bulk)."""
+        return {k: getattr(self, k) for k in MEMBER_FIELDS}
+
+
 def _text(v: Any) -> str:
     if type(v) is str:  # the common case, first: this runs for every cell of an import
         return v.strip()
