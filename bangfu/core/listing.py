@@ -56,6 +56,9 @@ class Filter:
     name: str
     label: str
     options: Sequence[tuple[str, str]]
+    # The same options under headings (villages under their township), for a long select; optional.
+    groups: Sequence[tuple[str, Sequence[tuple[str, str]]]] = ()
+    autosubmit: bool = False  # the list reloads when it changes (a select whose choice narrows another's)
 
 
 @dataclass(frozen=True)

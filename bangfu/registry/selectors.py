@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.utils.translation import gettext_noop
 
 from bangfu.accounts.domain.roles import Cap
 from bangfu.accounts.selectors import has_cap
@@ -17,6 +18,7 @@ from bangfu.areas.selectors import grid_ids_worked, scope_for, under_code_q
 from bangfu.core import crypto
 from bangfu.core.domain.idnumber import InvalidIdNumber, parse
 from bangfu.core.errors import Forbidden, NotFound
+from bangfu.core.models import AuditEvent
 from bangfu.core.selectors import get_or_404
 from bangfu.core.services import pii_view_log
 from bangfu.registry.domain.codes import MONITORING_TYPE, SERIOUS_HEALTH
@@ -47,10 +49,13 @@ class HouseholdFilter:
     grid: int | None = None
     flag: str = ""
     monitoring_type: str = ""
+    batch: int | None = None  # the households an Excel import created (its audit event's id)
 
 
 def household_search(user: User, f: HouseholdFilter) -> QuerySet[Household]:
     qs = households_visible(user)
+    if f.batch is not None:
+        qs = qs.filter(pk__in=_imported_by(f.batch))
     if f.village:
         qs = qs.filter(under_code_q("village_id", f.village))
     if f.grid:
@@ -63,6 +68,24 @@ def household_search(user: User, f: HouseholdFilter) -> QuerySet[Household]:
     if text:
         qs = _text_filter(qs, text)
     return qs
+
+
+def _imported_by(batch: int) -> QuerySet[Any, Any]:
+    """The ids of the households the import `batch` created: their first history rows carry its number
+    as the reason (importer._store), within the id range its audit event records."""
+    event = AuditEvent.objects.filter(pk=batch, action="household_import").values_list("object_id", flat=True).first()
+    if not event or "-" not in event:
+        return Household.objects.none().values_list("id", flat=True)
+    first, last = (int(n) for n in event.split("-", 1))
+    history: QuerySet[Any] = Household.history.all()  # simple_history's manager is untyped
+    return history.filter(
+        id__gte=first, id__lte=last, history_type="+", history_change_reason=import_reason(batch)
+    ).values_list("id", flat=True)
+
+
+def import_reason(batch: int) -> str:
+    """The change reason an import writes on the history rows it creates (shown on the household page)."""
+    return f"Excel导入 import #{batch}"
 
 
 def _text_filter(qs: QuerySet[Household], text: str) -> QuerySet[Household]:
@@ -96,23 +119,30 @@ def household_page(user: User, f: HouseholdFilter, page: int = 1, per_page: int 
     village and grid in one join: three queries in all, asserted in the tests.
     """
     # (village, number) matches the composite index, so the first page needs no sort of the county.
-    qs = household_search(user, f).select_related("village", "grid").order_by("village_id", "number")
-    qs = qs.only(
-        "number",
-        "head_name",
-        "size",
-        "village__name",
-        "grid__name",
-        "poverty_exited",
-        "exit_year",
-        "monitoring_type",
-        "dibao",
-        "tekun",
-        "relocated",
-        "no_labour",
-        "status",
+    return Paginator(household_rows(user, f).order_by("village_id", "number"), per_page).get_page(page)
+
+
+def household_rows(user: User, f: HouseholdFilter) -> QuerySet[Household]:
+    """The list's rows (unordered: the page sorts them) with their village and grid, in one join."""
+    return (
+        household_search(user, f)
+        .select_related("village", "grid")
+        .only(
+            "number",
+            "head_name",
+            "size",
+            "village__name",
+            "grid__name",
+            "poverty_exited",
+            "exit_year",
+            "monitoring_type",
+            "dibao",
+            "tekun",
+            "relocated",
+            "no_labour",
+            "status",
+        )
     )
-    return Paginator(qs, per_page).get_page(page)
 
 
 def household_get(user: User, pk: int, cap: Cap = Cap.VIEW_PEOPLE) -> Household:
@@ -281,8 +311,8 @@ def _describe(record: Any) -> dict[str, Any]:
     return {
         "when": record.history_date,
         "who": record.history_user,
-        "type": {"+": "新增", "~": "修改", "-": "删除"}[record.history_type],
-        "object": record.instance._meta.verbose_name,
+        "type": {"+": gettext_noop("新增"), "~": gettext_noop("修改"), "-": gettext_noop("删除")}[record.history_type],
+        "object": str(record.instance._meta.verbose_name),
         "label": str(record.instance),
         "changes": changes,
         "reason": record.history_change_reason or "",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,6 +10,8 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.domain.roles import Cap, writes
@@ -17,36 +19,41 @@ from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.accounts.selectors import has_cap
 from bangfu.areas import selectors as areas
 from bangfu.areas.domain.codes import Level
-from bangfu.core import inputs, params
+from bangfu.core import inputs
 from bangfu.core.errors import Forbidden, NotFound
+from bangfu.core.listing import Filter, Listing
 from bangfu.core.replicas import replica_ok
 from bangfu.core.views import form_post, int_or_none, post_dict, post_message
 from bangfu.registry import selectors, services
 from bangfu.registry.domain import codes
 from bangfu.registry.domain.validation import HOUSEHOLD_FLAGS, LABELS, MEMBER_CHOICES
 
+if TYPE_CHECKING:
+    from bangfu.accounts.models import User
+
 MEMBER_FIELDS = ["name", "id_number", *MEMBER_CHOICES, "months_worked", "phone"]
 HOUSEHOLD_FIELDS = ["number", "address", "phone", "exit_year", *HOUSEHOLD_FLAGS]
-FIELD_LABELS = {k: f"{zh} {en}" for k, (zh, en) in LABELS.items()}
+FIELD_LABELS = {k: gettext_lazy(zh) for k, (zh, _en) in LABELS.items()}  # translated where shown
 FLAG_LABELS = [
-    ("poverty_exited", "脱贫户"),
-    ("monitored", "监测对象"),
-    ("dibao", "低保"),
-    ("tekun", "特困"),
-    ("relocated", "易地搬迁"),
-    ("relocated_unplaced", "搬迁未安置"),
-    ("no_labour", "整户无劳动力"),
+    ("poverty_exited", gettext_lazy("脱贫户")),
+    ("monitored", gettext_lazy("监测对象")),
+    ("dibao", gettext_lazy("低保")),
+    ("tekun", gettext_lazy("特困")),
+    ("relocated", gettext_lazy("易地搬迁")),
+    ("relocated_unplaced", gettext_lazy("搬迁未安置")),
+    ("no_labour", gettext_lazy("整户无劳动力")),
 ]
 
 
-def _filter(data: QueryDict) -> selectors.HouseholdFilter:
-    return selectors.HouseholdFilter(
-        text=data.get("q", "").strip(),
-        village=data.get("village", ""),
-        grid=int_or_none(data.get("grid")),
-        flag=data.get("flag", ""),
-        monitoring_type=data.get("type", ""),
-    )
+SORTS = {
+    "village": ("village_id", "number"),  # the composite index: the first page needs no sort of the county
+    "number": ("number",),
+    "head": ("head_name",),
+    "size": ("size",),
+}
+# A province officer may see 50,000 villages: past this many the list has no village select, and the
+# place comes from the link (?area=, a removable chip), as the dashboard's drill-down gives it.
+MAX_DROPDOWN = 500
 
 
 def _looks_like_id(text: str) -> bool:
@@ -54,14 +61,73 @@ def _looks_like_id(text: str) -> bool:
     return len(text) == 18 and text[:17].isdigit()
 
 
-def _list_query(data: QueryDict) -> QueryDict:
-    """The list's filters for links (page, export, the address bar), without an ID number."""
-    query = QueryDict(mutable=True)
-    for key in ("q", "village", "grid", "flag", "type"):
-        value = data.get(key, "").strip()
-        if value and not (key == "q" and _looks_like_id(value)):
-            query[key] = value
-    return query
+def household_filter(user: User, query: QueryDict, text: str = "") -> selectors.HouseholdFilter:
+    """The list's rows as its link names them (area of any level, village, grid, flag, type, import
+    batch), read the same way by the page and its Excel export; a place outside the user's areas is 404."""
+    place = areas.place_in_query(user, query)
+    return selectors.HouseholdFilter(
+        text=text,
+        village=place.prefix if place else "",
+        grid=int_or_none(query.get("grid")) or (place.grid_id if place else None),
+        flag=query.get("flag", ""),
+        monitoring_type=query.get("type", ""),
+        batch=int_or_none(query.get("batch")),
+    )
+
+
+def _village_filter(user: User) -> Filter | None:
+    """The village select, its villages grouped under their township (none past MAX_DROPDOWN)."""
+    rows = list(
+        areas.areas_visible(user, level=Level.VILLAGE)
+        .order_by("code")
+        .values_list("code", "name", "parent__name")[: MAX_DROPDOWN + 1]
+    )
+    if len(rows) > MAX_DROPDOWN or len(rows) < 2:
+        return None
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for code, name, township in rows:
+        groups.setdefault(township or "", []).append((code, name))
+    return Filter("village", _("村"), [(c, n) for c, n, _t in rows], groups=list(groups.items()), autosubmit=True)
+
+
+def _grid_filter(user: User, village: str) -> Filter | None:
+    """The grid select: the grids of the chosen village only (all of them when the user sees few)."""
+    grids = areas.grids_visible(user).order_by("village_id", "code")
+    if village:
+        grids = grids.filter(village__code=village)
+    options = [(str(pk), name) for pk, name in grids.values_list("pk", "name")[: MAX_DROPDOWN + 1]]
+    if not options or len(options) > (MAX_DROPDOWN if village else 12):
+        return None
+    return Filter("grid", _("网格"), options)
+
+
+def _filters(user: User, query: QueryDict) -> list[Filter]:
+    village = _village_filter(user)
+    chosen = query.get("village", "") if village else ""
+    grid = _grid_filter(user, chosen if chosen in {v for v, _l in village.options} else "") if village else None
+    flags = Filter("flag", _("标识"), [(k, str(label)) for k, label in FLAG_LABELS])
+    types = Filter("type", _("监测类型"), [(t, _(t)) for t in codes.MONITORING_TYPE if t])
+    return [f for f in (village, grid, flags, types) if f is not None]
+
+
+def _list_redirect(request: AuthedHttpRequest) -> HttpResponse | None:
+    """Where a search that does not belong in a URL, or a grid left over from another village, goes."""
+    url = reverse("registry:household_list")
+    if request.method == "POST":  # the search form (private: an ID number stays in the body)
+        if _looks_like_id(request.POST.get("q", "").strip()):
+            return None  # answered on this request; nothing of it goes into the address
+        kept = QueryDict(mutable=True)  # the form carries the whole list: its hidden fields and selects
+        for key in request.POST:
+            value = str(request.POST.get(key, "")).strip()
+            if key not in ("csrfmiddlewaretoken", "page") and value:
+                kept[key] = value
+        return redirect(f"{url}?{kept.urlencode()}" if kept else url)  # a bookmarkable page
+    if _looks_like_id(request.GET.get("q", "").strip()):
+        messages.info(request, _("身份证号请在查询框中输入（不进网址）。"))
+        kept = request.GET.copy()
+        kept.pop("q")
+        return redirect(f"{url}?{kept.urlencode()}" if kept else url)
+    return None
 
 
 @login_required
@@ -69,48 +135,43 @@ def _list_query(data: QueryDict) -> QueryDict:
 @replica_ok
 def household_list(request: AuthedHttpRequest) -> HttpResponse:
     areas.require_somewhere(request.user, Cap.VIEW_PEOPLE)
-    data = request.POST if request.method == "POST" else request.GET
-    f = _filter(data)
-    url = reverse("registry:household_list")
-    query = _list_query(data)
-    if request.method == "GET" and _looks_like_id(f.text):
-        messages.info(
-            request, "身份证号请在查询框中输入（不进网址）。 Type ID numbers in the search box; they stay out of URLs."
-        )
-        return redirect(f"{url}?{query.urlencode()}" if query else url)
-    if request.method == "POST" and not request.htmx and not _looks_like_id(f.text):
-        return redirect(f"{url}?{query.urlencode()}" if query else url)  # after a plain form post: a bookmarkable page
-    page = selectors.household_page(request.user, f, params.page_number(request.GET))
+    if (moved := _list_redirect(request)) is not None:
+        return moved
+    filters = _filters(request.user, request.GET)
+    grid = next((f for f in filters if f.name == "grid"), None)
+    if grid and request.GET.get("grid") and request.GET["grid"] not in {v for v, _l in grid.options}:
+        return redirect(Listing(request, sorts=SORTS, default_sort="village").url(grid=None))  # another village's
+    listing = Listing(
+        request,
+        sorts=SORTS,
+        default_sort="village",
+        filters=filters,
+        search=_("姓名、户编号或身份证号"),
+        private_search=True,
+    )
+    f = household_filter(request.user, request.GET, listing.q)
+    _chips(request, listing, {x.name for x in filters})
+    page = listing.page(selectors.household_rows(request.user, f))
+    export = listing.query.copy()
+    if listing.q and not _looks_like_id(listing.q):
+        export["q"] = listing.q
     ctx = {
+        "listing": listing,
         "page": page,
-        "f": f,
-        "query": query.urlencode(),
-        "flags": FLAG_LABELS,
-        **_filter_choices(request, f),
-        "types": [t for t in codes.MONITORING_TYPE if t],
+        "export_query": export.urlencode(),
         "can_create": has_cap(request.user, Cap.EDIT_REGISTRY),
     }
-    template = "registry/_household_rows.html" if request.htmx else "registry/household_list.html"
-    response = render(request, template, ctx)
-    if request.htmx and request.method == "POST":
-        response["HX-Push-Url"] = f"{url}?{query.urlencode()}" if query else url
-    return response
+    return render(request, "registry/household_list.html", ctx)
 
 
-# A province officer may see 50,000 villages: past this many, the filter takes a typed code instead.
-MAX_DROPDOWN = 500
-
-
-def _filter_choices(request: AuthedHttpRequest, f: selectors.HouseholdFilter) -> dict[str, Any]:
-    villages = list(areas.areas_visible(request.user, level=Level.VILLAGE).values("code", "name")[: MAX_DROPDOWN + 1])
-    grids = areas.grids_visible(request.user)
-    if f.village:
-        grids = grids.filter(areas.under_code_q("village_id", f.village))
-    grid_list = list(grids.values("pk", "name")[: MAX_DROPDOWN + 1])
-    return {
-        "villages": villages if len(villages) <= MAX_DROPDOWN else None,
-        "grids": grid_list if len(grid_list) <= MAX_DROPDOWN else None,
-    }
+def _chips(request: AuthedHttpRequest, listing: Listing, selects: set[str]) -> None:
+    """The filters the link set that no select shows: the area (of any level) and the import batch."""
+    place = areas.place_in_query(request.user, request.GET)
+    if place and place.param not in selects:
+        listing.chip(place.name, place.param)
+    batch = int_or_none(request.GET.get("batch"))
+    if batch is not None:
+        listing.chip(_("导入批次 %(batch)s") % {"batch": batch}, "batch")
 
 
 @login_required
@@ -122,7 +183,7 @@ def household_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "members": d.members,
         "statements": d.statements,
         "checks": d.checks,
-        "history": selectors.household_history(request.user, pk),
+        "history": _history(selectors.household_history(request.user, pk)),
         "can_edit": has_cap(request.user, Cap.EDIT_REGISTRY),
         "can_view_id": has_cap(request.user, Cap.VIEW_FULL_ID),
         "sees_birth_date": selectors.sees_birth_date(request.user, d.household.village_id),
@@ -131,6 +192,11 @@ def household_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "sections": _household_sections(request, pk),
     }
     return render(request, "registry/household_detail.html", ctx)
+
+
+def _history(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """People's changes shown; the system's (imports, the demo, automatic updates) folded away below them."""
+    return {"recent": [r for r in rows if r["who"]], "earlier": [r for r in rows if not r["who"]]}
 
 
 def _household_sections(request: AuthedHttpRequest, pk: int) -> list[dict[str, Any]]:
@@ -167,7 +233,7 @@ def household_create(request: AuthedHttpRequest) -> HttpResponse:
             fields={k: v[k] for k in HOUSEHOLD_FIELDS},
             members=[{k: v[k] for k in MEMBER_FIELDS} | {"relation": "户主"}],
         ),
-        done=lambda h: f"已登记农户 {h.number} Household registered",
+        done=lambda h: _("已登记农户 %(number)s") % {"number": h.number},
         then=lambda h: redirect("registry:household_detail", pk=h.pk),
     )
 
@@ -190,7 +256,7 @@ def household_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         initial={k: getattr(h, k) for k in HOUSEHOLD_FIELDS} | {"grid": h.grid_id or ""},
         fields=[*HOUSEHOLD_FIELDS, "grid", "reason"],
         run=run,
-        done="已保存 Saved",
+        done=_("已保存"),
         then=lambda _: redirect("registry:household_detail", pk=h.pk),
     )
 
@@ -210,7 +276,7 @@ def member_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         context=_member_context(h=h, creating=True),
         fields=MEMBER_FIELDS,
         run=lambda v: services.member_add(actor=request.user, household=h, fields=v),
-        done="已添加成员 Member added",
+        done=_("已添加成员"),
         then=lambda _: redirect("registry:household_detail", pk=h.pk),
     )
 
@@ -230,7 +296,7 @@ def member_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         run=lambda v: services.member_update(
             actor=request.user, member=m, changes={f: v[f] for f in fields}, reason=v["reason"]
         ),
-        done="已保存 Saved",
+        done=_("已保存"),
         then=lambda _: redirect("registry:household_detail", pk=m.household_id),
     )
 
@@ -242,7 +308,7 @@ def member_remove(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     m = selectors.member_get(request.user, pk)
     post_message(
         request,
-        "成员已减员 Member removed from the household",
+        _("成员已减员"),
         lambda: services.member_remove(actor=request.user, member=m, reason=request.POST.get("reason", "")),
     )
     return redirect("registry:household_detail", pk=m.household_id)
@@ -272,7 +338,7 @@ def income_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     v = post_dict(request, ["year", "item", "amount", "note", "member"])
     post_message(
         request,
-        "收入已登记 Income recorded",
+        _("收入已登记"),
         lambda: services.income_item_set(
             actor=request.user,
             household=h,
@@ -292,7 +358,7 @@ def income_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def income_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     item = selectors.income_item_get(request.user, pk)
     household_id = item.statement.household_id
-    post_message(request, "已删除 Deleted", lambda: services.income_item_delete(actor=request.user, item=item))
+    post_message(request, _("已删除"), lambda: services.income_item_delete(actor=request.user, item=item))
     return redirect(f"/registry/households/{household_id}/#income")
 
 
@@ -304,7 +370,7 @@ def guarantee_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     flags = {k: request.POST.get(k) == "on" for k in ("housing_safe", "schooling_ok", "medical_ok", "water_safe")}
     post_message(
         request,
-        "核查结果已记录 Check recorded",
+        _("核查结果已记录"),
         lambda: services.guarantee_check_record(
             actor=request.user,
             household=h,

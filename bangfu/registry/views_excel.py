@@ -15,9 +15,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
@@ -28,9 +30,10 @@ from bangfu.core.errors import ApplicationError
 from bangfu.core.excel import SheetSpec, upload_bytes, write_workbook
 from bangfu.core.replicas import replica_ok
 from bangfu.core.selectors import jobs_of
-from bangfu.core.views import error_status, int_or_none, reraise_access
+from bangfu.core.views import error_status, reraise_access
 from bangfu.registry import importer, selectors
 from bangfu.registry.domain.validation import MEMBER_STORED
+from bangfu.registry.views import household_filter
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -84,28 +87,32 @@ def household_import(request: AuthedHttpRequest) -> HttpResponse:
             else:
                 if not isinstance(result, importer.ImportResult):  # a large file: the worker imports it
                     return redirect("core:job_detail", pk=result.pk)
-                messages.success(
-                    request,
-                    f"已导入{result.households}户、{result.members}人（批次 {result.batch_id}）"
-                    f" Imported {result.households} households, {result.members} members",
-                )
-                return redirect("registry:household_list")
+                messages.success(request, imported_message(result.households, result.members, result.batch_id))
+                return redirect(batch_url(result.batch_id))
     ctx["jobs"] = jobs_of(user, importer.JOB_KIND)[:5]
     return render(request, "registry/import.html", ctx, status=error_status(ctx.get("error")))
+
+
+def batch_url(batch_id: int) -> str:
+    """The household list showing only what one import created."""
+    return f"{reverse('registry:household_list')}?batch={batch_id}"
+
+
+def imported_message(households: int, members: int, batch_id: int) -> str:
+    return _("已导入%(households)s户、%(members)s人（批次 %(batch)s）") % {
+        "households": households,
+        "members": members,
+        "batch": batch_id,
+    }
 
 
 # --- export -----------------------------------------------------------------------------------
 
 
-def _filter(request: HttpRequest) -> selectors.HouseholdFilter:
-    """The household list page's query string (q, village, grid, flag, type), read the same way."""
-    return selectors.HouseholdFilter(
-        text=request.GET.get("q", "").strip(),
-        village=request.GET.get("village", ""),
-        grid=int_or_none(request.GET.get("grid")),
-        flag=request.GET.get("flag", ""),
-        monitoring_type=request.GET.get("type", ""),
-    )
+def _filter(request: AuthedHttpRequest) -> selectors.HouseholdFilter:
+    """The household list page's link (area, village, grid, flag, type, batch, a search that is no ID
+    number), read the same way."""
+    return household_filter(request.user, request.GET, request.GET.get("q", "").strip())
 
 
 def _yes(v: bool) -> str:

@@ -12,6 +12,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts.domain.roles import Cap, writes
@@ -63,7 +65,7 @@ def site_new(request: AuthedHttpRequest) -> HttpResponse:
         context=lambda: _site_form_context(request, creating=True),
         fields=SITE_FORM_FIELDS,
         run=lambda v: services.site_create(actor=request.user, area_code=v["area"], name=v["name"], **_site_changes(v)),
-        done=lambda site: f"已新建安置点 {site.name} Site created",
+        done=lambda site: _("已新建安置点 %(name)s") % {"name": site.name},
         then=lambda site: redirect("registry:site_detail", pk=site.pk),
     )
 
@@ -85,7 +87,7 @@ def site_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         initial={k: getattr(site, k) for k in SITE_FORM_FIELDS if k != "area"} | {"area": site.area_id},
         fields=SITE_FORM_FIELDS,
         run=run,
-        done="已保存 Saved",
+        done=_("已保存"),
         then=lambda _: redirect("registry:site_detail", pk=site.pk),
     )
 
@@ -131,7 +133,7 @@ def site_place(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         context=lambda: _site_context(request, site),
         fields=["number", "moved_on", "from_village"],
         run=run,
-        done=lambda household: f"已将 {household.number} 安置到 {site.name} Household placed on the site",
+        done=lambda household: _("已将 %(number)s 安置到 %(site)s") % {"number": household.number, "site": site.name},
         then=lambda _: redirect("registry:site_detail", pk=site.pk),
     )
 
@@ -181,7 +183,7 @@ def household_relocation(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         },
         fields=["site", "moved_on", "from_village", "reason"],
         run=run,
-        done="已保存安置信息 Relocation saved",
+        done=_("已保存安置信息"),
         then=lambda _: redirect("registry:household_detail", pk=h.pk),
     )
 
@@ -212,6 +214,6 @@ def sites_import(request: AuthedHttpRequest) -> HttpResponse:
             reraise_access(exc)
             ctx |= {"error": exc, "problems": exc.problems[:SHOWN_PROBLEMS]}
         else:
-            messages.success(request, f"已安置{placed}户 Placed {placed} households")
+            messages.success(request, ngettext("已安置%(n)d户", "已安置%(n)d户", placed) % {"n": placed})
             return redirect("registry:site_list")
     return render(request, "registry/sites_import.html", ctx, status=error_status(ctx.get("error")))

@@ -44,8 +44,11 @@ def test_import_page_trio(world, client_for):
     assert r.status_code == 422 and "不在您的管辖范围内" in r.content.decode()
     assert not Household.objects.filter(number="511133100201901").exists()
     r = upload(client_for(world.t1), data)
-    assert r.status_code == 302 and r["Location"] == "/registry/households/"
+    assert r.status_code == 302 and r["Location"].startswith("/registry/households/?batch=")
     assert Household.objects.get(number="511133100201901").head_name == "吉石罗布"
+    landed = client_for(world.t1).get(r["Location"]).content.decode()  # that batch's households, as a chip
+    assert "511133100201901" in landed and world.households["h1"].number not in landed and "导入批次" in landed
+    assert "511133100201901" not in client_for(world.t2).get(r["Location"]).content.decode()  # scoped still
 
 
 def test_import_page_shows_the_report_and_stores_nothing(world, client_for):
@@ -56,7 +59,10 @@ def test_import_page_shows_the_report_and_stores_nothing(world, client_for):
     r = upload(client_for(world.t1), data)
     body = r.content.decode()
     assert r.status_code == 422
-    assert "<td>3</td><td>成员!身份证号</td>" in body and "校验位" in body and "check digit" in body
+    assert "<td>3</td><td>成员!身份证号</td>" in body and "校验位" in body and "check digit" not in body
+    english = client_for(world.t1)
+    english.cookies["django_language"] = "en"
+    assert "check digit" in upload(english, data).content.decode()  # the report in the reader's language
     assert Household.objects.count() == 3
     r = upload(client_for(world.t1), b"plain text", "a.txt")
     assert r.status_code == 422 and ".xlsx" in r.content.decode()
