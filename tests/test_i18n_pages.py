@@ -28,6 +28,8 @@ from django.db import models
 from django.test import Client
 from django.urls import Resolver404, resolve
 
+from bangfu.testing import code_values
+
 pytestmark = pytest.mark.django_db
 
 PAGES_PER_ROLE = 60
@@ -144,17 +146,6 @@ def _usernames() -> set[str]:
     return set(User.objects.values_list("username", flat=True))
 
 
-def _code_values() -> set[str]:
-    """The values of every choice of every model: what must never be shown as such."""
-    codes: set[str] = set()
-    for model in apps.get_models():
-        for f in model._meta.concrete_fields:
-            for value, _label in f.flatchoices or ():
-                if isinstance(value, str) and re.fullmatch(r"[A-Za-z][A-Za-z0-9_]+", value):
-                    codes.add(value)
-    return codes
-
-
 def _problems_zh(text: str, parsed: _Text, codes: set[str], users: set[str]) -> list[str]:
     found = ["inline English glosses (class=en)"] if parsed.glosses else []
     found += [f"code {m}" for m in SNAKE.findall(text) + SOURCE_REF.findall(text) if m not in users]
@@ -181,7 +172,7 @@ def test_every_page_speaks_one_language(demo: list[str], language: str) -> None:
 
     only = {a for a in os.environ.get("BANGFU_I18N_APPS", "").split(",") if a}
     stored, users = _stored_words(), _usernames()
-    codes = _code_values() - users
+    codes = code_values() - users
     report: dict[str, set[str]] = defaultdict(set)
     for username in demo:
         client = Client()

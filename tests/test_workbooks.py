@@ -21,12 +21,11 @@ from typing import Any
 
 import openpyxl
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from bangfu.testing import fill_template, new_id_number, upload
+from bangfu.testing import code_values, fill_template, new_id_number, upload
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
@@ -199,17 +198,6 @@ def test_each_template_round_trips_through_its_page(name: str, world: Any, clien
 # --- exports: downloaded from the demo county, read as a person reads them -------------------------------
 
 
-def _code_values() -> set[str]:
-    """The values of every choice of every model: what a cell must never show as such."""
-    codes: set[str] = set()
-    for model in apps.get_models():
-        for f in model._meta.concrete_fields:
-            for value, _label in f.flatchoices or ():
-                if isinstance(value, str) and re.fullmatch(r"[A-Za-z][A-Za-z0-9_]+", value):
-                    codes.add(value)
-    return codes
-
-
 def _raw_codes(wb: openpyxl.Workbook, codes: set[str], allowed: set[str]) -> list[str]:
     found: list[str] = []
     for ws in wb.worksheets:
@@ -260,7 +248,7 @@ def test_every_export_opens_on_its_data_and_shows_labels_not_codes(
     call_command("demo", households=60, stdout=open(os.devnull, "w"))  # noqa: SIM115
     from bangfu.accounts.models import User
 
-    codes = _code_values()
+    codes = code_values()
     allowed = set(User.objects.values_list("username", flat=True))
     report: list[str] = []
     seen: set[str] = set()

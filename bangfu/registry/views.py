@@ -138,9 +138,8 @@ def household_list(request: AuthedHttpRequest) -> HttpResponse:
     if (moved := _list_redirect(request)) is not None:
         return moved
     filters = _filters(request.user, request.GET)
-    grid = next((f for f in filters if f.name == "grid"), None)
-    if grid and request.GET.get("grid") and request.GET["grid"] not in {v for v, _l in grid.options}:
-        return redirect(Listing(request, sorts=SORTS, default_sort="village").url(grid=None))  # another village's
+    if (moved := _normalised(request, filters)) is not None:
+        return moved
     listing = Listing(
         request,
         sorts=SORTS,
@@ -162,6 +161,20 @@ def household_list(request: AuthedHttpRequest) -> HttpResponse:
         "can_create": has_cap(request.user, Cap.EDIT_REGISTRY),
     }
     return render(request, "registry/household_list.html", ctx)
+
+
+def _normalised(request: AuthedHttpRequest, filters: list[Filter]) -> HttpResponse | None:
+    """Links that name the place another way than the selects: `?village=` with an area-code prefix (the
+    dashboard's drill-down: 230225, 230225102) becomes `?area=` (a chip), and a grid left over from the
+    village chosen before is dropped."""
+    offered = {f.name: {v for v, _l in f.options} for f in filters}
+    village, grid = request.GET.get("village", ""), request.GET.get("grid", "")
+    base = Listing(request, sorts=SORTS, default_sort="village")
+    if village and (len(village) < 12 or village not in offered.get("village", {village})):
+        return redirect(base.url(village=None, area=village.ljust(12, "0") if village.isdigit() else village))
+    if grid and "grid" in offered and grid not in offered["grid"]:
+        return redirect(base.url(grid=None))
+    return None
 
 
 def _chips(request: AuthedHttpRequest, listing: Listing, selects: set[str]) -> None:

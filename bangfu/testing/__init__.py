@@ -186,6 +186,25 @@ def bomb_xlsx(last: str = "XFD1048576", dimension: str | None = None, sheets: tu
     return xlsx_parts(dict.fromkeys(sheets, head + data))
 
 
+# --- what a person must never read ------------------------------------------------------------------
+
+
+def code_values() -> set[str]:
+    """The values of every choice of every model (`open`, `paid`, `in_person`): shown as such on a page
+    or in an export, they are an internal code where a label belongs (issue #16)."""
+    import re
+
+    from django.apps import apps
+
+    codes: set[str] = set()
+    for model in apps.get_models():
+        for f in model._meta.concrete_fields:
+            for value, _label in f.flatchoices or ():
+                if isinstance(value, str) and re.fullmatch(r"[A-Za-z][A-Za-z0-9_]+", value):
+                    codes.add(value)
+    return codes
+
+
 # --- import templates filled in as a person would ---------------------------------------------------
 
 
