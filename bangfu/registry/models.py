@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 from simple_history.models import HistoricalRecords
 
 from bangfu.core.domain.idnumber import mask
@@ -252,7 +252,7 @@ class IncomeItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_item_display()} {self.amount}"
+        return f"{gettext(self.get_item_display())} {self.amount}"  # the change history shows it
 
     @property
     def source_label(self) -> str:

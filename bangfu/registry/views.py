@@ -219,9 +219,14 @@ def _household_sections(request: AuthedHttpRequest, pk: int) -> list[dict[str, A
     return sections_for(request, pk)
 
 
+def _member_choices() -> dict[str, list[tuple[str, str]]]:
+    """The member's coded fields as (stored value, label in the reader's language) pairs."""
+    return {key: [(v, _(v) if v else "—") for v in values] for key, values in MEMBER_CHOICES.items()}
+
+
 def _household_context(request: AuthedHttpRequest, **extra: Any) -> dict[str, Any]:
     return {
-        "choices": MEMBER_CHOICES,
+        "choices": _member_choices(),
         "labels": FIELD_LABELS,
         "creating_head": extra.get("creating", False),
         "villages": areas.areas_visible(request.user, level=Level.VILLAGE, cap=Cap.EDIT_REGISTRY),
@@ -275,7 +280,7 @@ def household_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _member_context(**extra: Any) -> dict[str, Any]:
-    return {"choices": MEMBER_CHOICES, "labels": FIELD_LABELS} | extra
+    return {"choices": _member_choices(), "labels": FIELD_LABELS} | extra
 
 
 @login_required
