@@ -138,6 +138,11 @@ class Household(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.head_name}"
 
+    @property
+    def closed(self) -> bool:
+        """The household is no longer on the register (户状态 other than 正常)."""
+        return self.status != codes.HOUSEHOLD_STATUS[0]
+
 
 class Member(models.Model):
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members")
@@ -175,6 +180,11 @@ class Member(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.id_masked}"
+
+    @property
+    def at_school(self) -> bool:
+        """In school at some stage (在校生状况 other than 非在校生)."""
+        return self.in_school not in ("", codes.IN_SCHOOL[0])
 
     @property
     def masked(self) -> str:
