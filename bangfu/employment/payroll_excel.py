@@ -81,7 +81,7 @@ def read_entries(
 ) -> tuple[list[PayEntry], list[FieldProblem]]:
     """The filled rows of the file (rows without days worked or pieces are left out) and the problems
     found reading them, by spreadsheet row (the header is row 1)."""
-    header, body = read_table(data, filename, sheet=0 if filename.lower().endswith(".csv") else SHEET)
+    header, body = read_table(data, filename, sheet=SHEET)
     index = require_columns(header, REQUIRED)
     by_id = {line.contract.pk: line for line in lines}
     entries: list[PayEntry] = []
