@@ -8,6 +8,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("bangfu.analytics.urls")),
     # The installable web app (docs/offline.md): the worker at the root so that its scope is the site.
     path("sw.js", views_webapp.service_worker, name="service_worker"),
+    path("favicon.ico", views_webapp.favicon, name="favicon"),
     path("manifest.webmanifest", views_webapp.manifest, name="webmanifest"),
     path("offline/", views_webapp.offline_page, name="offline"),
     path("accounts/", include("bangfu.accounts.urls")),

@@ -14,8 +14,9 @@ case "${1:-compile}" in
     shift || true
     for app in ${*:-$APPS project}; do
       if [ "$app" = project ]; then
-        # bangfu/templates and the project's own modules; every app has its own catalogue
-        ignores=(); for a in $APPS demo testing static; do ignores+=(--ignore="$a/*"); done
+        # bangfu/templates and the project's own modules; every app has its own catalogue. The patterns
+        # name the app's files and folders by path: a bare "accounts/*" would also skip templates/accounts
+        ignores=(); for a in $APPS demo testing static; do ignores+=(--ignore="$a/*.py" --ignore="$a/*/*"); done
         (cd bangfu && mkdir -p locale && "$admin" makemessages -l en --add-location=file --no-obsolete \
           "${ignores[@]}" --ignore='*/tests/*' -v 0)
       else

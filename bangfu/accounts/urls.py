@@ -1,14 +1,15 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from bangfu.accounts import views, views_first_run, views_people
 from bangfu.accounts.domain.roles import writes
 
 app_name = "accounts"
 NAV = [
-    ("view_audit", "审计日志 Audit log", "accounts:audit"),
-    ("manage_users", "账号管理 Accounts", "accounts:people"),
-    ("manage_users", "登录锁定 Locked logins", "accounts:lockouts"),
-    ("claim_approve", "职责例外授权 Delegations", "accounts:delegations"),
+    ("view_audit", _("审计日志"), "accounts:audit", "reports"),
+    ("manage_users", _("账号管理"), "accounts:people", "admin"),
+    ("manage_users", _("登录锁定"), "accounts:lockouts", "admin"),
+    ("claim_approve", _("职责例外授权"), "accounts:delegations", "admin"),
 ]
 urlpatterns = [
     path("login/", writes()(views_first_run.LoginView.as_view()), name="login"),  # POST: signing in

@@ -37,15 +37,19 @@ Rows = list[Sequence[Any]]
 @dataclass(frozen=True)
 class Report:
     key: str
-    title: str
+    title: str  # the workbook stays a Chinese document; the page shows the title in the reader's language
     en: str
     columns: list[str]
     build: Callable[[User, Place, int], Rows]
     text_columns: frozenset[str] = field(default_factory=lambda: frozenset({"户编号", "户主身份证号"}))
 
+    @property
+    def zh(self) -> str:  # for the `tr` filter
+        return self.title
+
 
 def _prefix(place: Place) -> str:
-    return dict(place.filter).get("village", "")
+    return place.prefix
 
 
 def _iso(day: dt.date | None) -> str:
@@ -170,7 +174,7 @@ REPORTS: dict[str, Report] = {
         Report(
             "monitored",
             "监测对象花名册",
-            "monitored-household roster",
+            "Roster of monitored households",
             [
                 "户编号",
                 "村",
@@ -188,14 +192,14 @@ REPORTS: dict[str, Report] = {
         Report(
             "measures",
             "帮扶措施台账",
-            "assistance-measure ledger",
+            "Assistance measures ledger",
             [*HOUSEHOLD, "类别", "措施", "帮扶责任人", "责任单位", "开始日期", "结束日期", "金额(元)", "状态"],
             _measures,
         ),
         Report(
             "eliminated",
             "风险消除名单",
-            "risk-elimination list",
+            "Households whose risk was eliminated",
             [*HOUSEHOLD, "家庭人口", "监测对象类型", "纳入监测日期", "风险类型", "风险消除日期"],
             _eliminated,
         ),
@@ -223,14 +227,14 @@ REPORTS: dict[str, Report] = {
         Report(
             "relocation",
             "易地搬迁就业台账",
-            "relocation-employment ledger",
+            "Employment of relocated households",
             ["安置点", "户编号", "户主", "户主身份证号", "有劳动力", "就业人数", "已实现就业"],
             _relocation,
         ),
         Report(
             "enterprises",
             "经营主体与销售汇总",
-            "enterprise and sales summary",
+            "Enterprises and sales summary",
             ["经营主体", "所在地", "类型", "产品数", "联农带农户数", "销售额(元)", *CHANNELS],
             _enterprises,
             frozenset(),

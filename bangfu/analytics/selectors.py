@@ -38,7 +38,16 @@ class Place:
     name: str
     level: str  # an areas Level value, or "grid"
     units: tuple[str, ...]  # cache units summed for this place
-    filter: tuple[tuple[str, str], ...]  # list-page query that selects the same households
+    # list-page query that selects the same households: ?area=<code> (every list keeps the area from
+    # the link, issue #16), or ?grid=<id> for a grid worker's one grid
+    filter: tuple[tuple[str, str], ...]
+
+    @property
+    def prefix(self) -> str:
+        """The leading digits of the area's codes ("" for grids: their lists are scoped by the grid)."""
+        if self.level == "grid":
+            return ""
+        return prefix(self.code, Level(self.level))
 
 
 @dataclass(frozen=True)
@@ -60,7 +69,7 @@ class Dashboard:
 
 def _area_place(area: Any) -> Place:
     level = Level(area.level)
-    return Place(area.code, area.name, level.value, (area.code,), (("village", prefix(area.code, level)),))
+    return Place(area.code, area.name, level.value, (area.code,), (("area", area.code),))
 
 
 def home_place(user: User) -> Place:
@@ -209,9 +218,8 @@ def monitored_roster(user: User, place: Place) -> list[RosterRow]:
     Every full ID shown is logged by registry.member_full_id; the masked form needs no log.
     """
     full = has_cap(user, Cap.VIEW_FULL_ID)
-    village = dict(place.filter).get("village", "")
     qs = (
-        registry.household_search(user, registry.HouseholdFilter(flag="monitored", village=village))
+        registry.household_search(user, registry.HouseholdFilter(flag="monitored", village=place.prefix))
         .select_related("village")
         .prefetch_related(registry.prefetch_members(), "statements")
         .order_by("village_id", "number")

@@ -22,6 +22,7 @@ from bangfu.areas import selectors as areas
 from bangfu.areas.domain.codes import Level
 from bangfu.casework import selectors as casework
 from bangfu.core.errors import ApplicationError
+from bangfu.core.i18n import in_language
 from bangfu.employment import selectors as employment
 from bangfu.insurance import selectors as insurance
 from bangfu.registry import selectors as registry
@@ -52,6 +53,11 @@ class Step:
     @property
     def done(self) -> bool:
         return not self.missing
+
+    @property
+    def gaps(self) -> list[str]:
+        """What is missing, in the reader's language."""
+        return [in_language(zh, en) for zh, en in self.missing]
 
 
 @dataclass
@@ -218,7 +224,7 @@ def _scheme_step(user: User, code: str, on: dt.date) -> Step:
     ]
     scheme = insurance.schemes_visible(user).filter(county__code=code, year=on.year).first()
     if scheme is None:
-        step.missing.append((f"没有{on.year}年的防贫保方案", f"No 防贫保 scheme for {on.year}"))
+        step.missing.append((f"没有{on.year}年的防贫保方案", f"No poverty-prevention insurance scheme for {on.year}"))
     elif not insurance.terms_of(scheme):
         step.missing.append(
             (f"{scheme.name}还没有赔付标准（起付线、分档比例）", f"{scheme.name} has no payout terms yet")

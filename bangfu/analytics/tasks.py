@@ -90,7 +90,7 @@ def _report(job: Job, progress: core.JobProgress) -> dict[str, Any]:
     place = selectors.report_place(job.owner, job.params["area"])  # the owner's scope, checked again now
     year = int(job.params["year"])
     progress(10, "生成中 Building")
-    data = views.workbook(report, report.build(job.owner, place, year))
+    data = views.workbook(report, report.build(job.owner, place, year), place, year)
     core.job_output(job, data, views.report_filename(report, place, year))
     return {"summary": "报表已生成", "summary_en": "The report is ready", "bytes": len(data)}
 

@@ -13,9 +13,12 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext as _
+
 from bangfu.accounts.domain.roles import Cap
 from bangfu.accounts.selectors import has_cap
 from bangfu.analytics.domain.timeline import Event, ordered
+from bangfu.core.i18n import english
 from bangfu.registry import selectors as registry
 
 if TYPE_CHECKING:
@@ -26,11 +29,12 @@ def _household(user: User, household_id: int) -> list[Event]:
     h = registry.household_get(user, household_id)
     out = []
     if h.monitoring_since:
-        out.append(Event(h.monitoring_since, "case", f"纳入监测：{h.monitoring_type}", "、".join(h.risk_codes)))
+        title = _("纳入监测：%(type)s") % {"type": _word(h.monitoring_type)}
+        out.append(Event(h.monitoring_since, "case", title, _joined(_word(r) for r in h.risk_codes)))
     if h.risk_eliminated_on:
-        out.append(Event(h.risk_eliminated_on, "case", "风险消除"))
+        out.append(Event(h.risk_eliminated_on, "case", _("风险消除")))
     if h.relocated_on:
-        out.append(Event(h.relocated_on, "registry", "易地搬迁入住", str(h.relocation_site or "")))
+        out.append(Event(h.relocated_on, "registry", _("易地搬迁入住"), str(h.relocation_site or "")))
     return out
 
 
@@ -40,8 +44,8 @@ def _income(user: User, household_id: int) -> list[Event]:
     for st in registry.statements_of(user, household_id):
         for item in st.items.all():
             if item.source not in DIRECT_SOURCES:
-                label = item.get_item_display()
-                out.append(Event(_year_end(st.year), "income", f"{st.year}年{label}", item.note, amount=item.amount))
+                title = _("%(year)s年%(item)s") % {"year": st.year, "item": _word(item.get_item_display())}
+                out.append(Event(_year_end(st.year), "income", title, item.note, amount=item.amount))
     return out
 
 
@@ -57,7 +61,7 @@ def _warnings(user: User, household_id: int) -> list[Event]:
     from bangfu.monitoring import selectors as monitoring
 
     return [
-        Event(w.as_of, "warning", f"预警：{w.rule_name}", w.get_status_display())
+        Event(w.as_of, "warning", _("预警：%(rule)s") % {"rule": _word(w.rule_name)}, _word(w.get_status_display()))
         for w in monitoring.warnings_of_household(user, household_id)
     ]
 
@@ -68,7 +72,12 @@ def _visits(user: User, household_id: int) -> list[Event]:
     if not has_cap(user, Cap.LOG_VISITS):  # visits are shown to those who log them (not auditors)
         return []
     return [
-        Event(v.visited_on, "visit", f"走访（{v.get_mode_display()}）", f"{v.worker or ''} {v.note}".strip())
+        Event(
+            v.visited_on,
+            "visit",
+            _("走访（%(mode)s）") % {"mode": _word(v.get_mode_display())},
+            f"{v.worker or ''} {v.note}".strip(),
+        )
         for v in casework.visits_of(user, household_id)
     ]
 
@@ -78,9 +87,10 @@ def _claims(user: User, household_id: int) -> list[Event]:
 
     out = []
     for c in insurance.claims_for_household(user, household_id):
-        out.append(Event(c.applied_on, "claim", f"理赔申请：{c.cause}", c.get_status_display()))
+        title = _("理赔申请：%(cause)s") % {"cause": _word(c.cause_label)}  # the risk's label, never its code
+        out.append(Event(c.applied_on, "claim", title, _word(c.get_status_display())))
         for p in c.payments.all():
-            out.append(Event(p.paid_on, "claim", "理赔到账", str(p.reference), amount=p.amount))
+            out.append(Event(p.paid_on, "claim", _("理赔到账"), str(p.reference), amount=p.amount))
     return out
 
 
@@ -88,17 +98,35 @@ def _case_steps(user: User, household_id: int) -> list[Event]:
     from bangfu.casework import selectors as casework
 
     return [  # every workflow's events read alike: core.models.StepLog
-        Event(ev.day, "case", f"监测程序：{ev.label}", f"{ev.to_label} {ev.note}".strip())
+        Event(ev.day, "case", _("监测程序：%(step)s") % {"step": _step(ev)}, f"{_word(ev.to_label)} {ev.note}".strip())
         for ev in casework.case_events_of(user, household_id)
     ]
+
+
+def _step(ev: Any) -> str:
+    """A step's name in the reader's language; the workflow answers with the event's code where it has no
+    English of its own, and a code never reaches a person, so the Chinese name (through the catalogue)."""
+    if english() and ev.label_en != ev.event:
+        return str(ev.label_en)
+    return _word(ev.label)
+
+
+def _word(label: Any) -> str:
+    """A label stored or declared in Chinese, in the reader's language ("" stays "": gettext("") is the
+    catalogue's header)."""
+    return _(str(label)) if label else ""
+
+
+def _joined(words: Any) -> str:
+    return (", " if english() else "、").join(words)
 
 
 def _measures(user: User, household_id: int) -> list[Event]:
     from bangfu.casework import selectors as casework
 
     return [
-        Event(m.starts_on, "measure", f"帮扶措施：{m.title}", f"{m.category_label} · {m.get_status_display()}",
-              amount=m.amount or None)
+        Event(m.starts_on, "measure", _("帮扶措施：%(title)s") % {"title": m.title},
+              f"{_word(m.category_label)} · {_word(m.get_status_display())}", amount=m.amount or None)
         for m in casework.measures_visible(user).filter(case__household_id=household_id).order_by("starts_on", "pk")
     ]  # fmt: skip
 
@@ -107,16 +135,30 @@ def _employment(user: User, household_id: int) -> list[Event]:
     from bangfu.employment import selectors as employment
 
     e = employment.household_employment(user, household_id)
-    out = [Event(c.start, "job", f"就业：{c.workshop.name} {c.job}", c.member.name) for c in e.contracts]
-    out += [
-        Event(p.month, "wage", f"{p.month:%Y年%m月}工资", p.contract.member.name, amount=p.gross) for p in e.payslips
+    out = [
+        Event(
+            c.start, "job", _("就业：%(workshop)s %(job)s") % {"workshop": c.workshop.name, "job": c.job}, c.member.name
+        )
+        for c in e.contracts
     ]
-    out += [Event(t.course.end, "training", f"培训：{t.course.skill}", t.member.name) for t in e.training]
-    out += [Event(p.start, "job", f"公益岗位：{p.post_type}", p.member.name) for p in e.posts]
     out += [
-        Event(d.income.received_on, "dividend", f"分红：{d.income.asset.name}", f"{d.income.year}年", amount=d.amount)
+        Event(
+            p.month, "wage", _("%(month)s工资") % {"month": f"{p.month:%Y-%m}"}, p.contract.member.name, amount=p.gross
+        )
+        for p in e.payslips
+    ]
+    out += [
+        Event(t.course.end, "training", _("培训：%(skill)s") % {"skill": _word(t.course.skill)}, t.member.name)
+        for t in e.training
+    ]
+    out += [
+        Event(p.start, "job", _("公益岗位：%(post)s") % {"post": _word(p.post_type)}, p.member.name) for p in e.posts
+    ]
+    out += [
+        Event(d.income.received_on, "dividend", _("分红：%(asset)s") % {"asset": d.income.asset.name},
+              _("%(year)s年") % {"year": d.income.year}, amount=d.amount)
         for d in e.dividends
-    ]
+    ]  # fmt: skip
     return out
 
 
@@ -124,7 +166,13 @@ def _sales(user: User, household_id: int) -> list[Event]:
     from bangfu.market import selectors as market
 
     return [
-        Event(p.paid_on, "sales", f"{p.enterprise.name}：{p.get_kind_display()}", p.note, amount=p.amount)
+        Event(
+            p.paid_on,
+            "sales",
+            _("%(enterprise)s：%(kind)s") % {"enterprise": p.enterprise.name, "kind": _word(p.get_kind_display())},
+            p.note,
+            amount=p.amount,
+        )
         for p in market.payments_to_household(user, household_id)
     ]
 

@@ -1,9 +1,13 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from bangfu.analytics import views
 
 app_name = "analytics"
-NAV = [("view_reports", "报表 Reports", "analytics:reports")]
+NAV = [
+    ("view_reports", _("标准报表"), "analytics:reports", "reports"),
+    ("configure", _("设置清单"), "analytics:setup", "admin"),
+]
 urlpatterns = [
     path("", views.home, name="home"),
     path("tasks/", views.tasks, name="tasks"),

@@ -14,19 +14,24 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from bangfu.accounts.domain.roles import Cap
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.accounts.selectors import has_cap
 from bangfu.analytics import selectors, services, worklist
 from bangfu.analytics.domain.indicators import BY_KEY, Indicator, rate
+from bangfu.analytics.domain.timeline import KIND_LABELS, of_kind
 from bangfu.analytics.reports import REPORTS, Report
 from bangfu.analytics.timeline import household_timeline
 from bangfu.areas import selectors as areas
+from bangfu.areas.domain.codes import Level
 from bangfu.areas.selectors import field_worker
 from bangfu.core import params
 from bangfu.core.errors import NotFound
 from bangfu.core.excel import SheetSpec, write_workbook
+from bangfu.core.i18n import in_language
 from bangfu.core.middleware import problem, problem_response
 from bangfu.core.replicas import replica_ok
 
@@ -75,25 +80,22 @@ LISTS |= {
     **{k: ("market:enterprise_list", {}) for k in CHANNEL_KEYS},
 }
 
-SECTIONS: list[tuple[str, list[str]]] = [
-    ("农户 Households", ["households", "people", "poverty_exited", "dibao", "tekun", "relocated", "no_labour"]),
-    (
-        "监测对象 Monitored",
-        ["monitored", *(f"monitored.{k}" for k in ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户"))],
-    ),
-    ("预警与程序 Warnings and procedure", ["warnings.new", "warnings.open", "cases.overdue", "eliminated"]),
-    ("网格走访 Grid visits", ["visits.due", "visits.met"]),
-    ("防贫保险 Insurance", ["claims.paid_count", "claims.paid", "fund.premiums", "fund.balance"]),
-    (
-        "搬迁就业与帮扶车间 Relocation jobs and workshops",
-        ["relocation.with_labour", "relocation.met", "workshops", "workers", "payroll"],
-    ),
-    ("消费帮扶 Sales", ["sales.total", *CHANNEL_KEYS[1:], "market.paid"]),
+SECTIONS: list[tuple[Any, list[str]]] = [
+    (_l("农户"), ["households", "people", "poverty_exited", "dibao", "tekun", "relocated", "no_labour"]),
+    (_l("监测对象"), ["monitored", *(f"monitored.{k}" for k in ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户"))]),
+    (_l("预警与监测程序"), ["warnings.new", "warnings.open", "cases.overdue", "eliminated"]),
+    (_l("网格走访"), ["visits.due", "visits.met"]),
+    (_l("防贫保险"), ["claims.paid_count", "claims.paid", "fund.premiums", "fund.balance"]),
+    (_l("搬迁就业与帮扶车间"), ["relocation.with_labour", "relocation.met", "workshops", "workers", "payroll"]),
+    (_l("消费帮扶"), ["sales.total", *CHANNEL_KEYS[1:], "market.paid"]),
 ]
+# Sections shown only where their module has anything: a county without relocation sites or sales
+# is not shown a card of zeros (review: "the relocation and sales cards show only zeros").
+OPTIONAL_SECTIONS = {"relocation.with_labour", "sales.total"}
 # (numerator, denominator) of the rates shown under a section, derived here, never stored.
 RATES = {
-    "visits.met": ("visits.met", "visits.due", "走访达标率", "visit compliance"),
-    "relocation.met": ("relocation.met", "relocation.with_labour", "搬迁户就业率", "relocation employment"),
+    "visits.met": ("visits.met", "visits.due", _l("走访达标率")),
+    "relocation.met": ("relocation.met", "relocation.with_labour", _l("搬迁户就业率")),
 }
 
 
@@ -107,22 +109,52 @@ def list_url(key: str, place_filter: Iterable[tuple[str, str]]) -> str:
     return f"{base}?{urlencode({**query, **dict(place_filter)})}"
 
 
-def workbook(report: Report, rows: list[Sequence[Any]]) -> bytes:
-    return write_workbook(
-        [SheetSpec(name=report.title, columns=report.columns, rows=rows, text_columns=set(report.text_columns))]
+def workbook(report: Report, rows: list[Sequence[Any]], place: selectors.Place, year: int) -> bytes:
+    """A report as an office files it: its title, 填报单位 and 制表日期 above the table (a Chinese
+    document, like the 公示 notice: its words are not translated)."""
+    title = [
+        f"{report.title}（{year}年）",
+        f"填报单位：{place.name}",
+        f"制表日期：{timezone.localdate().isoformat()}",
+    ]
+    spec = SheetSpec(
+        name=report.title, columns=report.columns, rows=rows, text_columns=set(report.text_columns), title=title
     )
+    return write_workbook([spec])
 
 
 def _tile(ind: Indicator, value: Decimal | None, place: selectors.Place) -> dict[str, Any]:
     return {
         "money": ind.money,
         "key": ind.key,
-        "label": ind.zh,
-        "en": ind.en,
+        "label": in_language(ind.zh, ind.en),
         "unit": ind.unit,
         "value": value or Decimal(0),
         "url": list_url(ind.key, place.filter),
     }
+
+
+def _sections(d: selectors.Dashboard) -> list[dict[str, Any]]:
+    """The cards of tiles with their rates; an optional module's card only where it has any figure."""
+    out = []
+    for title, keys in SECTIONS:
+        if keys[0] in OPTIONAL_SECTIONS and not any(d.values.get(k) for k in keys):
+            continue
+        tiles = [_tile(BY_KEY[k], d.values.get(k), d.place) for k in keys]
+        rates = [(label, rate(d.values.get(n), d.values.get(m))) for k, (n, m, label) in RATES.items() if k in keys]
+        out.append({"key": keys[0], "title": title, "tiles": tiles, "rates": rates})
+    return out
+
+
+def _grids(user: Any, place: selectors.Place) -> list[dict[str, Any]]:
+    """Below a village there is no area to open: its grids, each with its household list."""
+    if place.level != Level.VILLAGE.value:
+        return []
+    base = reverse("registry:household_list")
+    return [
+        {"grid": g, "url": f"{base}?{urlencode({'area': place.code, 'grid': g.pk})}"}
+        for g in areas.grids_visible(user).filter(village__code=place.code).order_by("code")
+    ]
 
 
 def _charts(d: selectors.Dashboard) -> dict[str, Any]:
@@ -131,18 +163,28 @@ def _charts(d: selectors.Dashboard) -> dict[str, Any]:
     return {
         "children": {
             "names": [c.place.name for c in d.children],
+            "labels": {"households": _("农户"), "monitored": _("监测对象")},  # the legend, in the reader's language
             "households": [int(c.values.get("households", 0)) for c in d.children],
             "monitored": [int(c.values.get("monitored", 0)) for c in d.children],
             "urls": [f"{reverse('analytics:home')}?area={c.place.code}" for c in d.children],
         },
         "trend": {"periods": [p for p, _ in d.trend], "values": [int(v) for _, v in d.trend]},
         "channels": [
-            {"name": BY_KEY[k].zh, "value": float(d.values.get(k, 0)), "url": list_url(k, d.place.filter)}
+            {
+                "name": in_language(BY_KEY[k].zh, BY_KEY[k].en),
+                "value": float(d.values.get(k, 0)),
+                "url": list_url(k, d.place.filter),
+            }
             for k in CHANNEL_KEYS[1:]
             if d.values.get(k)
         ],
         "types": [
-            {"name": BY_KEY[k].zh, "value": int(d.values.get(k, 0)), "url": list_url(k, d.place.filter)} for k in kinds
+            {
+                "name": in_language(BY_KEY[k].zh, BY_KEY[k].en),
+                "value": int(d.values.get(k, 0)),
+                "url": list_url(k, d.place.filter),
+            }
+            for k in kinds
         ],
     }
 
@@ -156,14 +198,7 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
     if field_worker(request.user) and "area" not in request.GET and request.GET.get("view") != "dashboard":
         return tasks(request)  # grid workers and village cadres start from their tasks (no redirect on 3G)
     d = selectors.dashboard(request.user, request.GET.get("area", ""))
-    sections = [
-        (
-            title,
-            [_tile(BY_KEY[k], d.values.get(k), d.place) for k in keys],
-            [(zh, en, rate(d.values.get(n), d.values.get(m))) for k, (n, m, zh, en) in RATES.items() if k in keys],
-        )
-        for title, keys in SECTIONS
-    ]
+    sections = _sections(d)
     children = [
         {
             "place": c.place,
@@ -179,6 +214,10 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
         "sections": sections,
         "children": children,
         "charts": _charts(d),
+        "grids": _grids(request.user, d.place),
+        "households_url": list_url("households", d.place.filter),
+        # 本月新增 and 待处理 are often the same figure (every open warning raised this month): say so
+        "warnings_same": d.values.get("warnings.new") == d.values.get("warnings.open"),
         "can_report": has_cap(request.user, Cap.VIEW_REPORTS),
         "may_setup": may_setup,
     }
@@ -223,7 +262,7 @@ def report_filename(report: Report, place: selectors.Place, year: int) -> str:
 
 
 def workbook_response(report: Report, rows: list[Sequence[Any]], place: selectors.Place, year: int) -> HttpResponse:
-    response = HttpResponse(workbook(report, rows), content_type=XLSX)
+    response = HttpResponse(workbook(report, rows, place, year), content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(report_filename(report, place, year))}"
     return response
 
@@ -251,7 +290,18 @@ def report_download(request: AuthedHttpRequest, key: str = "monitored") -> HttpR
 def timeline(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     areas.require_somewhere(request.user, Cap.VIEW_PEOPLE)
     household, events = household_timeline(request.user, pk)
-    return render(request, "analytics/timeline.html", {"h": household, "events": events})
+    kind = request.GET.get("kind", "")
+    present = {e.kind for e in events}
+    kinds = [(k, _(label), sum(e.kind == k for e in events)) for k, label in KIND_LABELS.items() if k in present]
+    shown = of_kind(events, kind)
+    ctx = {
+        "h": household,
+        "events": shown,
+        "kinds": kinds,
+        "kind": kind if kind in present else "",
+        "total": len(events),
+    }
+    return render(request, "analytics/timeline.html", ctx)
 
 
 # --- the set-up checklist of a new county -------------------------------------------------------------

@@ -1,9 +1,10 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from bangfu.areas import views
 
 app_name = "areas"
-NAV = [("manage_areas", "区划 Areas", "areas:tree")]
+NAV = [("manage_areas", _("行政区划"), "areas:tree", "admin")]
 urlpatterns = [
     path("", views.tree, name="tree"),
     path("import/", views.import_areas, name="import"),

@@ -1,17 +1,18 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.areas.selectors import field_worker
 from bangfu.casework.views import cases as views
 from bangfu.casework.views import config, grids, intake
 
 app_name = "casework"
 NAV = [
-    ("view_people", _("监测案件"), "casework:case_list"),
-    ("log_visits", _("我的农户"), "casework:my_households"),
-    ("view_reports", _("走访落实"), "casework:compliance"),
-    ("case_accept", _("待受理线索"), "casework:lead_queue"),
-    ("edit_registry", _("网格划分"), "casework:grid_villages"),
-    ("configure", _("监测参数"), "casework:config"),
+    ("view_people", _("监测案件"), "casework:case_list", "monitoring"),
+    (field_worker, _("我的农户"), "casework:my_households", "households"),  # empty for anybody without grids
+    ("view_reports", _("走访落实"), "casework:compliance", "monitoring"),
+    ("case_accept", _("待受理线索"), "casework:lead_queue", "monitoring"),
+    ("edit_registry", _("网格划分"), "casework:grid_villages", "admin"),
+    ("configure", _("监测参数"), "casework:config", "admin"),
 ]
 urlpatterns = [
     path("", views.case_list, name="case_list"),

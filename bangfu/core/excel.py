@@ -484,6 +484,9 @@ class SheetSpec:
     text_columns: set[str] = field(default_factory=set)  # e.g. ID numbers: keep as text
     widths: dict[str, int] = field(default_factory=dict)
     required: set[str] = field(default_factory=set)  # headers marked (red, with a note) as to be filled
+    # lines above the table of a report (填报单位, 制表日期), then a blank line; a template has none, so its
+    # header stays on row 1 where the importers look for it
+    title: list[str] = field(default_factory=list)
 
 
 REQUIRED_NOTE = "必填 Required"
@@ -492,10 +495,13 @@ REQUIRED_NOTE = "必填 Required"
 def _write_sheet(ws: Any, spec: SheetSpec, formats: tuple[Any, ...], list_values: list[list[str]]) -> None:
     """One data sheet; its dropdowns point at columns of `_lists` (their values appended to list_values)."""
     head, text, must = formats
+    for r, line in enumerate(spec.title):
+        ws.write_string(r, 0, line)
+    top = len(spec.title) + 1 if spec.title else 0  # the header row
     for c, title in enumerate(spec.columns):
-        ws.write_string(0, c, title, must if title in spec.required else head)
+        ws.write_string(top, c, title, must if title in spec.required else head)
         if title in spec.required:
-            ws.write_comment(0, c, REQUIRED_NOTE)
+            ws.write_comment(top, c, REQUIRED_NOTE)
         ws.set_column(
             c, c, spec.widths.get(title, max(10, len(title) * 2 + 2)), text if title in spec.text_columns else None
         )
@@ -515,7 +521,7 @@ def _write_sheet(ws: Any, spec: SheetSpec, formats: tuple[Any, ...], list_values
                     "error_message": "Choose a value from the list",
                 },
             )
-    for r, row in enumerate(spec.rows, start=1):
+    for r, row in enumerate(spec.rows, start=top + 1):
         for c, v in enumerate(row):
             if v is None:
                 continue
@@ -523,7 +529,7 @@ def _write_sheet(ws: Any, spec: SheetSpec, formats: tuple[Any, ...], list_values
                 ws.write_string(r, c, str(v))
             else:
                 ws.write(r, c, v)
-    ws.freeze_panes(1, 0)
+    ws.freeze_panes(top + 1, 0)
 
 
 LISTS_SHEET = "_lists"

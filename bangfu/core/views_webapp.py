@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
@@ -100,6 +100,13 @@ def _offline_html() -> str:
 def offline_page(request: HttpRequest) -> HttpResponse:
     """/offline/: what the service worker shows for a page it has not kept when there is no connection."""
     return HttpResponse(_offline_html())
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico: browsers and bookmarks ask for it at the root even when the page names its icon; the
+    site's icon is a static PNG (scripts/make_icons.py), so the answer is a lasting redirect to it."""
+    return HttpResponsePermanentRedirect(static("bangfu/icons/icon-48.png"))
 
 
 @require_safe

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from bangfu.employment.views import assets, contracts, parameters, payroll, posts, training, workshops
 
 app_name = "employment"
-NAV = [("employment_edit", _("就业帮扶"), "employment:index")]
+NAV = [("employment_edit", _("就业帮扶"), "employment:index", "industry")]
 urlpatterns = [
     path("", workshops.index, name="index"),
     path("sites/<int:pk>/", workshops.site_detail, name="site_detail"),

@@ -1,12 +1,13 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from bangfu.insurance import views
 
 app_name = "insurance"
 NAV = [
-    ("claim_survey", "理赔 Claims", "insurance:claim_queue"),
-    ("claim_approve", "理赔 Claims", "insurance:claim_queue"),
-    ("view_reports", "防贫保 Insurance", "insurance:scheme_list"),
+    ("claim_survey", _("理赔"), "insurance:claim_queue", "insurance"),
+    ("claim_approve", _("理赔"), "insurance:claim_queue", "insurance"),
+    ("view_reports", _("保险方案"), "insurance:scheme_list", "insurance"),
 ]
 urlpatterns = [
     path("", views.claim_queue, name="claim_queue"),

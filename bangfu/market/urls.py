@@ -1,13 +1,30 @@
-from django.urls import path
+from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from bangfu.market import selectors
 from bangfu.market.views import certification, files, manage, pages
+
+if TYPE_CHECKING:
+    from bangfu.accounts.models import User
+
+
+def own_enterprise_links(user: User) -> list[tuple[str, str]]:
+    """The navigation's first entry for an enterprise user: their own company (by name)."""
+    return [(e.name, reverse("market:enterprise_detail", args=[e.pk])) for e in selectors.own_enterprises(user)]
+
 
 app_name = "market"
 NAV = [
-    ("view_reports", "特色产业 Enterprises", "market:enterprise_list"),
-    ("market_edit", "消费帮扶订单 Orders", "market:order_list"),
+    # the enterprise user's own company first (the membership names it: market.selectors.own_enterprises)
+    ("market_edit", _("我的企业"), own_enterprise_links, "mine"),
+    ("view_reports", _("经营主体"), "market:enterprise_list", "industry"),
+    ("market_edit", _("消费帮扶订单"), "market:order_list", "industry"),
     # Sector bureaus (department officers) review certifications and see nothing else of the market.
-    ("upload_feeds", "产品认定复审 Product reviews", "market:certification_list"),
+    ("upload_feeds", _("产品认定复审"), "market:certification_list", "industry"),
 ]
 urlpatterns = [
     path("", pages.enterprise_list, name="enterprise_list"),

@@ -1,11 +1,12 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from bangfu.monitoring import views
 
 app_name = "monitoring"
 NAV = [
-    ("handle_warnings", "预警 Warnings", "monitoring:warning_list"),
-    ("upload_feeds", "部门数据 Feeds", "monitoring:feed_list"),
+    ("handle_warnings", _("预警"), "monitoring:warning_list", "monitoring"),
+    ("upload_feeds", _("部门数据"), "monitoring:feed_list", "monitoring"),
 ]
 urlpatterns = [
     path("", views.warning_list, name="warning_list"),

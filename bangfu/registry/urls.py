@@ -1,11 +1,12 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from bangfu.registry import views, views_excel, views_sites
 
 app_name = "registry"
 NAV = [
-    ("view_people", "农户 Households", "registry:household_list"),
-    ("view_people", "安置点 Sites", "registry:site_list"),
+    ("view_people", _("农户名册"), "registry:household_list", "households"),
+    ("view_people", _("安置点"), "registry:site_list", "households"),
 ]
 urlpatterns = [
     path("households/", views.household_list, name="household_list"),

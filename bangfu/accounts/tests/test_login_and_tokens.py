@@ -31,10 +31,12 @@ def test_login_then_home(world):
     assert "雪口山乡" in c.get("/").content.decode()
 
 
-def test_wrong_password_message_is_bilingual(world):
+def test_wrong_password_message_is_in_the_readers_language(world):
     r = Client().post("/accounts/login/", {"username": "t1", "password": "nope"})
     body = r.content.decode()
-    assert r.status_code == 200 and "Wrong username or password" in body
+    assert r.status_code == 200 and "用户名或密码不正确" in body and "Wrong username" not in body
+    r = Client(headers={"accept-language": "en"}).post("/accounts/login/", {"username": "t1", "password": "nope"})
+    assert "Wrong username or password" in r.content.decode()
 
 
 def test_lockout_after_repeated_failures(world):

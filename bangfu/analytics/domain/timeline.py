@@ -7,19 +7,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from bangfu.core.domain.text import gettext_noop as _
+
+# The kinds of event, in the order the page offers them as filters; translated where shown.
 KIND_LABELS = {
-    "registry": "登记",
-    "income": "收入",
-    "warning": "预警",
-    "visit": "走访",
-    "case": "监测程序",
-    "measure": "帮扶措施",
-    "claim": "防贫保理赔",
-    "job": "就业",
-    "training": "培训",
-    "wage": "工资",
-    "dividend": "分红",
-    "sales": "销售收益",
+    "warning": _("预警"),
+    "visit": _("走访"),
+    "case": _("监测程序"),
+    "measure": _("帮扶措施"),
+    "claim": _("防贫保理赔"),
+    "job": _("就业"),
+    "wage": _("工资"),
+    "training": _("培训"),
+    "dividend": _("分红"),
+    "sales": _("销售收益"),
+    "income": _("收入"),
+    "registry": _("登记"),
 }
 
 
@@ -35,6 +38,11 @@ class Event:
     @property
     def kind_label(self) -> str:
         return KIND_LABELS.get(self.kind, self.kind)
+
+
+def of_kind(events: Iterable[Event], kind: str) -> list[Event]:
+    """The events of one kind ("" or an unknown kind: all of them)."""
+    return [e for e in events if e.kind == kind] if kind in KIND_LABELS else list(events)
 
 
 def ordered(events: Iterable[Event]) -> list[Event]:

@@ -37,7 +37,9 @@ def test_county_dashboard_shows_cached_figures_with_links(refreshed, client_for)
     html = client_for(refreshed.county).get("/").content.decode()
     assert "马边彝族自治县" in html and tile(html, "households") == "4"
     assert tile(html, "monitored") == "3"
-    assert "/registry/households/?flag=monitored&amp;village=511133" in html
+    # the tiles link with the area, which every list keeps as a removable filter (issue #16)
+    assert "/registry/households/?flag=monitored&amp;area=511133000000" in html
+    assert "/monitoring/?status=active&amp;area=511133000000" in html
     assert "?area=511133100000" in html and "雪口山乡" in html  # drill-down to the townships
     assert "vendor/echarts-5.6.0.min.js" in html and "cdn" not in html.lower()
 
@@ -92,8 +94,9 @@ def test_list_url_is_empty_until_the_module_has_the_page():
 
 
 def _sheet(content: bytes) -> list[list[Any]]:
-    wb = CalamineWorkbook.from_filelike(io.BytesIO(content))
-    return wb.get_sheet_by_name("监测对象花名册").to_python()
+    """The roster's table (below its title lines and a blank line)."""
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_name("监测对象花名册").to_python()
+    return rows[next(i for i, r in enumerate(rows) if not any(str(v).strip() for v in r)) + 1 :]
 
 
 def test_roster_masks_ids_unless_the_role_may_see_them(refreshed, client_for):

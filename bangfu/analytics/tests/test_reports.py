@@ -35,7 +35,15 @@ TITLES = {
 
 
 def sheet(content: bytes, key: str) -> list[list[Any]]:
-    return CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_name(TITLES[key]).to_python()
+    """The table of a report: its header row and data, below the title lines and the blank line."""
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_name(TITLES[key]).to_python()
+    blank = next(i for i, r in enumerate(rows) if not any(str(v).strip() for v in r))
+    return rows[blank + 1 :]
+
+
+def title_lines(content: bytes, key: str) -> list[str]:
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_name(TITLES[key]).to_python()
+    return [str(r[0]) for r in rows[: next(i for i, r in enumerate(rows) if not any(str(v).strip() for v in r))]]
 
 
 @pytest.fixture
@@ -168,3 +176,17 @@ def test_a_small_area_or_an_empty_cache_stays_immediate(ledgers, client_for, bac
     """Without cached figures the size is unknown (0): the request builds it, as before."""
     r = client_for(ledgers.county).get(f"/reports/measures.xlsx?area={ledgers.area_county.code}")
     assert r.status_code == 200 and not Job.objects.exists()
+
+
+def test_every_report_opens_with_its_title_the_reporting_unit_and_the_date(ledgers, client_for):
+    """Review P8/#16: an office files a table under its title, 填报单位 and 制表日期; the table follows."""
+    w = ledgers
+    year = timezone.localdate().year
+    for key, title in TITLES.items():
+        content = get(client_for(w.t1), key, w.area_t1.code, year).content
+        assert title_lines(content, key) == [
+            f"{title}（{year}年）",
+            "填报单位：雪口山乡",
+            f"制表日期：{timezone.localdate().isoformat()}",
+        ], key
+        assert sheet(content, key)[0][0] != ""  # the header row follows the blank line

@@ -42,3 +42,13 @@ document.addEventListener("change", function (event) {
   var el = event.target;
   if (el instanceof HTMLSelectElement && el.hasAttribute("data-autosubmit") && el.form) { el.form.submit(); }
 });
+// The navigation's menus (<details class="nav-group">) open without script; with it, one menu is open at
+// a time and a click elsewhere or Escape closes it, as people expect of a menu.
+document.addEventListener("click", function (event) {
+  var inside = event.target instanceof Element ? event.target.closest("details.nav-group") : null;
+  document.querySelectorAll("details.nav-group[open]").forEach(function (d) { if (d !== inside) d.open = false; });
+});
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Escape") return;
+  document.querySelectorAll("details.nav-group[open]").forEach(function (d) { d.open = false; });
+});

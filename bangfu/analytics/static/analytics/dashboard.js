@@ -30,11 +30,11 @@
   if (kids) {
     kids.setOption({
       grid: { left: 90, right: 10, top: 30, bottom: 20 }, tooltip: { trigger: "axis" },
-      legend: { data: ["农户", "监测对象"] },
+      legend: { data: [data.children.labels.households, data.children.labels.monitored] },
       yAxis: { type: "category", data: data.children.names, inverse: true },
       xAxis: { type: "value", minInterval: 1 },
-      series: [{ name: "农户", type: "bar", data: data.children.households },
-               { name: "监测对象", type: "bar", data: data.children.monitored }]
+      series: [{ name: data.children.labels.households, type: "bar", data: data.children.households },
+               { name: data.children.labels.monitored, type: "bar", data: data.children.monitored }]
     });
     kids.on("click", function (p) { location.href = data.children.urls[p.dataIndex]; });
   }

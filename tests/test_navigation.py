@@ -1,0 +1,89 @@
+"""Finding one's way (issue #16, UX review P14 and lesser findings): the top navigation per role has at
+most seven entries (the rest inside menus), nothing the role cannot use, the current place marked, a
+skip link, breadcrumbs below the top; the enterprise user's own company first; each role label once;
+a favicon."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.staticfiles import finders
+
+from bangfu.accounts import services as accounts
+from bangfu.accounts.domain.roles import Role
+from bangfu.market import services as market
+
+pytestmark = pytest.mark.django_db
+
+TOP = re.compile(r"nav-top\"")
+
+
+def _page(client, url: str = "/") -> str:
+    r = client.get(url)
+    assert r.status_code == 200, (url, r.status_code)
+    return r.content.decode()
+
+
+def _nav(html: str) -> str:
+    return html.split('id="nav"', 1)[1].split("</nav>", 1)[0]
+
+
+def test_county_admin_sees_seven_entries_at_most_and_no_empty_my_households(world, client_for) -> None:
+    html = _page(client_for(world.users["county"]))
+    nav = _nav(html)
+    assert 2 < len(TOP.findall(nav)) <= 7
+    assert "/cases/grid/mine/" not in nav  # a county administrator has no grid: 我的农户 would be empty
+    assert 'href="/monitoring/"' in nav and 'href="/reports/"' in nav  # the rest is inside the menus
+    assert '<details class="nav-group nav-top"' in nav
+    assert 'class="skip" href="#main"' in html and 'id="main"' in html
+    assert 'class="crumbs"' not in html  # the home page is the top: no breadcrumbs
+
+
+def test_grid_worker_has_his_households_and_no_office_pages(world, client_for) -> None:
+    nav = _nav(_page(client_for(world.users["gw1"]), "/?view=dashboard"))
+    assert "/cases/grid/mine/" in nav
+    assert "/areas/" not in nav and "/reports/" not in nav and "/accounts/people/" not in nav
+
+
+def test_the_current_place_is_marked_and_starts_the_breadcrumbs(world, client_for) -> None:
+    html = _page(client_for(world.users["county"]), "/monitoring/")
+    nav = _nav(html)
+    assert '<a href="/monitoring/" aria-current="page">预警</a>' in nav
+    assert "<summary aria-current" in nav  # its menu shows where the page is
+    crumbs = html.split('class="crumbs"', 1)[1].split("</nav>", 1)[0]
+    assert '<a href="/">首页</a>' in crumbs and '<span aria-current="page">预警</span>' in crumbs
+
+
+def test_a_page_below_a_list_keeps_the_list_in_its_breadcrumbs(world, client_for) -> None:
+    h = world.households["h1"]
+    html = _page(client_for(world.users["county"]), f"/registry/households/{h.pk}/")
+    crumbs = html.split('class="crumbs"', 1)[1].split("</nav>", 1)[0]
+    assert '<a href="/registry/households/">农户名册</a>' in crumbs
+
+
+def test_the_enterprise_user_sees_their_own_company_first(world, client_for) -> None:
+    e = market.enterprise_create(
+        actor=None, name="雪口山茶叶合作社", kind="coop", credit_code="93511133MA62B0X7X1",
+        area_code=world.area_t1.code, leader="阿说", phone="",
+    )  # fmt: skip
+    user = accounts.user_create(username="tea", password="x-Long-enough-1", display_name="茶叶社")
+    accounts.membership_grant(
+        user=user, role=Role.ENTERPRISE, area_code=world.area_county.code, organisation=e.credit_code
+    )
+    nav = _nav(_page(client_for(user)))
+    first = re.findall(r'class="nav-top" href="([^"]+)"[^>]*>([^<]+)<', nav)[1]
+    assert first == (f"/market/enterprises/{e.pk}/", "雪口山茶叶合作社")
+
+
+def test_each_role_label_once_and_apart(world, client_for) -> None:
+    user = world.users["enterprise"]
+    accounts.membership_grant(user=user, role=Role.ENTERPRISE, area_code=world.area_county.code, organisation="X")
+    html = _page(client_for(user))
+    assert html.count("企业用户 · 马边彝族自治县") == 1
+
+
+def test_favicon_answers(client) -> None:
+    r = client.get("/favicon.ico")
+    assert r.status_code == 301 and r["Location"].endswith(".png")
+    assert finders.find("bangfu/icons/icon-48.png")
