@@ -12,6 +12,7 @@ from django.contrib.staticfiles import finders
 
 from bangfu.accounts import services as accounts
 from bangfu.accounts.domain.roles import Role
+from bangfu.core.domain import credit_code
 from bangfu.market import services as market
 
 pytestmark = pytest.mark.django_db
@@ -63,8 +64,9 @@ def test_a_page_below_a_list_keeps_the_list_in_its_breadcrumbs(world, client_for
 
 
 def test_the_enterprise_user_sees_their_own_company_first(world, client_for) -> None:
+    code = credit_code.make("93", "511133", "MA62B0X71")
     e = market.enterprise_create(
-        actor=None, name="雪口山茶叶合作社", kind="coop", credit_code="93511133MA62B0X7X1",
+        actor=None, name="雪口山茶叶合作社", kind="cooperative", credit_code=code,
         area_code=world.area_t1.code, leader="阿说", phone="",
     )  # fmt: skip
     user = accounts.user_create(username="tea", password="x-Long-enough-1", display_name="茶叶社")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from bangfu.analytics import services
@@ -44,6 +45,8 @@ def test_report_download_and_access_trio(refreshed, api_for):
     ok = api_for(refreshed.t1).get(f"{API}/reports/monitored.xlsx?area={refreshed.area_t1.code}")
     assert ok.status_code == 200
     rows = CalamineWorkbook.from_filelike(io.BytesIO(ok.content)).get_sheet_by_name("监测对象花名册").to_python()
+    assert rows[0] == [f"监测对象花名册（{timezone.localdate().year}年）"] + [""] * (len(rows[0]) - 1)
+    rows = rows[rows.index([""] * len(rows[0])) + 1 :]  # the table, below the title lines
     assert [r[0] for r in rows[1:]] == [refreshed.households["h1"].number, refreshed.households["h4"].number]
     logged = PiiView.objects.count()
     for outsider in (refreshed.t2, refreshed.gw2):

@@ -8,6 +8,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from bangfu.analytics import services
 from bangfu.analytics.models import IndicatorValue
@@ -19,7 +20,7 @@ AS_OF = dt.date(YEAR, 6, 30)
 
 
 def tile(html: str, key: str) -> str:
-    found = re.search(rf'data-key="{re.escape(key)}"><b>([\d.,]+)</b>', html)
+    found = re.search(rf'data-key="{re.escape(key)}"><b>([\d.,]+)(?:<small>[^<]*</small>)?</b>', html)
     assert found, key
     return found.group(1)
 
@@ -57,17 +58,26 @@ def test_partial_refresh_keeps_the_fund_of_the_county(insured):
 
 def test_tiles_link_to_the_lists_behind_them(insured, client_for):
     html = client_for(insured.county).get("/").content.decode()
-    assert tile(html, "claims.paid") == "8120.00" and tile(html, "claims.paid_count") == "1"
+    assert tile(html, "claims.paid") == "8,120.00" and tile(html, "claims.paid_count") == "1"
     assert "/insurance/?status=paid" in html and "/insurance/schemes/" in html
-    for key in ("visits.due", "relocation.met", "workers", "sales.total"):
-        assert f'data-key="{key}"' in html
-    assert "/cases/grid/compliance/" in html and "/employment/" in html and "/market/" in html
+    assert 'data-key="visits.due"' in html and "/cases/grid/compliance/" in html
+    # a county with no relocation site, workshop or sale is not shown cards of zeros (review, journey 1)
+    assert 'data-section="relocation.with_labour"' not in html and 'data-section="sales.total"' not in html
+
+
+def test_the_relocation_and_sales_cards_show_where_there_is_anything(insured, client_for):
+    IndicatorValue.objects.create(
+        unit=insured.area_county.code, key="workshops", period=str(YEAR), value=2, computed_at=timezone.now()
+    )
+    html = client_for(insured.county).get("/").content.decode()
+    assert 'data-key="relocation.met"' in html and 'data-key="workers"' in html and "/employment/" in html
+    assert 'data-section="sales.total"' not in html
 
 
 def test_access_trio_on_the_new_figures(insured, client_for):
     before = IndicatorValue.objects.count()
     t1 = client_for(insured.t1).get(f"/?area={insured.area_t1.code}").content.decode()
-    assert tile(t1, "claims.paid") == "8120.00"
+    assert tile(t1, "claims.paid") == "8,120.00"
     assert client_for(insured.t2).get(f"/?area={insured.area_t1.code}").status_code == 404
     assert client_for(insured.gw2).get(f"/?area={insured.area_t1.code}").status_code == 404
     gw2 = client_for(insured.gw2).get("/?view=dashboard").content.decode()

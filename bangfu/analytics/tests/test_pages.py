@@ -28,7 +28,7 @@ def refreshed(county):
 
 def tile(html: str, key: str) -> str:
     """The number shown on the figure tile with data-key=key."""
-    found = re.search(rf'data-key="{re.escape(key)}"><b>([\d,]+)</b>', html)
+    found = re.search(rf'data-key="{re.escape(key)}"><b>([\d,.]+)(?:万)?(?:<small>[^<]*</small>)?</b>', html)
     assert found, key
     return found.group(1)
 
@@ -58,7 +58,10 @@ def test_drill_down_to_a_township_and_village(refreshed, client_for):
     township = client.get("/?area=511133100000").content.decode()
     assert tile(township, "households") == "3" and "羊店儿村" in township and "黎明村" in township
     village = client.get(f"/?area={refreshed.v1b.code}").content.decode()
-    assert tile(village, "relocated") == "1" and "马边彝族自治县</a> › " in village
+    assert tile(village, "relocated") == "1"
+    crumbs = village.split('class="crumbs"', 1)[1].split("</nav>", 1)[0]  # 首页 › 雪口山乡 › 黎明村
+    assert '<a href="/">首页</a>' in crumbs and '<a href="?area=511133100000">雪口山乡</a>' in crumbs
+    assert '<span aria-current="page">黎明村</span>' in crumbs
 
 
 def test_access_trio_on_the_dashboard(refreshed, client_for):

@@ -135,7 +135,9 @@ def test_access_trio_on_every_report(ledgers, client_for, key):
 def test_a_bad_year_or_report_is_explained(ledgers, client_for):
     client = client_for(ledgers.county)
     bad = client.get("/reports/measures.xlsx?year=20x5")
-    assert bad.status_code == 400 and "四位数字" in bad.content.decode() and "four digits" in bad.content.decode()
+    assert bad.status_code == 400 and "四位数字" in bad.content.decode()  # one language at a time
+    english = client.get("/reports/measures.xlsx?year=20x5", headers={"accept-language": "en"})
+    assert english.status_code == 400 and "four digits" in english.content.decode()
     assert client.get("/reports/nothing.xlsx").status_code == 404
     page = client.get("/reports/").content.decode()
     assert all(f'data-report="{k}"' in page for k in TITLES)
