@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from bangfu.accounts import selectors
 from bangfu.accounts.models import User
@@ -41,7 +42,17 @@ def filter_from(params: Mapping[str, str]) -> selectors.AuditFilter:
     return selectors.AuditFilter(**text, date_from=since, date_to=until)
 
 
-COLUMNS = ["时间", "操作人", "操作", "对象类型", "对象编号", "区划代码", "区划", "变更内容", "原因"]
+COLUMNS = [
+    gettext_noop("时间"),
+    gettext_noop("操作人"),
+    gettext_noop("操作"),
+    gettext_noop("对象类型"),
+    gettext_noop("对象编号"),
+    gettext_noop("区划代码"),
+    gettext_noop("区划"),
+    gettext_noop("变更内容"),
+    gettext_noop("原因"),
+]
 
 
 def workbook(user: User, f: selectors.AuditFilter) -> bytes:
@@ -55,7 +66,7 @@ def workbook(user: User, f: selectors.AuditFilter) -> bytes:
     rows: list[Sequence[Any]] = [
         [
             timezone.localtime(r.event.at).strftime("%Y-%m-%d %H:%M:%S"),
-            str(r.event.actor) if r.event.actor else "系统",
+            str(r.event.actor) if r.event.actor else gettext("系统"),
             r.action_label,
             r.object_label,
             r.event.object_id,
@@ -66,11 +77,12 @@ def workbook(user: User, f: selectors.AuditFilter) -> bytes:
         ]
         for r in selectors.audit_rows(user, events)
     ]
+    col = {c: gettext(c) for c in COLUMNS}  # the reader's language, headers and sheet alike
     sheet = SheetSpec(
-        name="审计日志",
-        columns=COLUMNS,
+        name=gettext("审计日志"),
+        columns=list(col.values()),
         rows=rows,
-        text_columns={"对象编号", "区划代码"},
-        widths={"时间": 20, "变更内容": 50, "原因": 40},
+        text_columns={col["对象编号"], col["区划代码"]},
+        widths={col["时间"]: 20, col["变更内容"]: 50, col["原因"]: 40},
     )
     return write_workbook([sheet])

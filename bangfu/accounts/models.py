@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from bangfu.accounts.domain.roles import ROLE_LABELS, Role
 
@@ -33,7 +34,7 @@ class Membership(models.Model):
     Ended memberships are kept (who held which role when); only those in force count for access."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField("角色", max_length=24, choices=[(r.value, ROLE_LABELS[r]) for r in Role])
+    role = models.CharField("角色", max_length=24, choices=[(r.value, gettext_lazy(ROLE_LABELS[r])) for r in Role])
     area = models.ForeignKey("areas.Area", to_field="code", on_delete=models.PROTECT, related_name="+")
     # Which department (医保, 教育, …), insurer or enterprise the role acts for, where it matters.
     organisation = models.CharField("所属单位", max_length=100, blank=True)

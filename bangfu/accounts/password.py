@@ -18,6 +18,7 @@ from django.contrib.auth.password_validation import CommonPasswordValidator, Min
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext
 
 from bangfu.core.errors import Forbidden
 
@@ -43,7 +44,7 @@ class CountyPasswordValidator:
             CommonPasswordValidator().validate(password, user)
 
     def get_help_text(self) -> str:
-        return "密码长度和常见密码限制按本县的账号规则（默认至少8位，不能是常见密码）"
+        return gettext("密码长度和常见密码限制按本县的账号规则（默认至少8位，不能是常见密码）")
 
     def password_changed(self, password: str, user: Any = None) -> None:
         if user is None or not getattr(user, "pk", None) or getattr(user, ADMIN_SET, False):

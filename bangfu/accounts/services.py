@@ -24,6 +24,7 @@ from bangfu.accounts.password import ADMIN_SET
 from bangfu.areas.domain.codes import SIGNIFICANT, Level, level_of
 from bangfu.core.domain import inputs
 from bangfu.core.errors import ApplicationError, Conflict, FieldProblem, Forbidden, NotFound, ValidationFailed, invalid
+from bangfu.core.inputs import Problems
 from bangfu.core.selectors import get_or_404
 from bangfu.core.services import audit_record
 
@@ -292,11 +293,12 @@ def account_create(
 ) -> tuple[User, str]:
     """A new account holding `role` in `area_code`, which must change its password at the first sign-in.
     Returns the account and its first password (generated when none is given; shown once)."""
-    name = _clean_username(username)
-    display = inputs.name(display_name, "display_name", max_len=60, zh="姓名", en="name")
-    phone_digits = inputs.phone(phone)
-    org = inputs.text(organisation, "organisation", max_len=100, zh="所属单位", en="organisation")
-    home = _county_or_township(area_code)
+    with Problems() as p:  # every mistake of the form at once
+        name = p.check(_clean_username, username)
+        display = p.check(inputs.name, display_name, "display_name", max_len=60, zh="姓名", en="name")
+        phone_digits = p.check(inputs.phone, phone)
+        org = p.check(inputs.text, organisation, "organisation", max_len=100, zh="所属单位", en="organisation")
+        home = p.check(_county_or_township, area_code)
     first = password or temporary_password(selectors.policy_for(area_code).password_min_length)
     probe = User(username=name, display_name=display, home_area_id=home)
     _validate_password(first, probe)

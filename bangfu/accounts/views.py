@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
@@ -14,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts import audit_log, lockout, selectors, services
@@ -22,9 +22,11 @@ from bangfu.accounts.domain.duties import DUTY_PAIRS
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.areas.selectors import areas_visible
-from bangfu.core.errors import ApplicationError, invalid
+from bangfu.core import inputs
+from bangfu.core.errors import ApplicationError
+from bangfu.core.i18n import in_language
 from bangfu.core.replicas import replica_ok
-from bangfu.core.views import field_errors, reraise_access
+from bangfu.core.views import error_status, failed, field_errors, form_post, reraise_access
 
 
 @login_required
@@ -47,9 +49,7 @@ def profile(request: AuthedHttpRequest) -> HttpResponse:
 def token_create(request: AuthedHttpRequest) -> HttpResponse:
     name = (request.POST.get("name") or "api").strip()[:80]
     request.session["new_token"] = services.token_create(user=request.user, name=name)
-    messages.success(
-        request, "令牌已创建，请立即复制保存：它只显示这一次。 Token created; copy it now, it is shown once."
-    )
+    messages.success(request, _("令牌已创建，请立即复制保存：它只显示这一次。"))
     return redirect("accounts:profile")
 
 
@@ -58,7 +58,7 @@ def token_create(request: AuthedHttpRequest) -> HttpResponse:
 @writes()
 def token_revoke(request: AuthedHttpRequest, token_id: int) -> HttpResponse:
     services.token_revoke(user=request.user, token_id=token_id)
-    messages.success(request, "令牌已作废 Token revoked")
+    messages.success(request, _("令牌已作废"))
     return redirect("accounts:profile")
 
 
@@ -77,12 +77,17 @@ def audit_list(request: AuthedHttpRequest) -> HttpResponse:
             "f": f,
             "page": page,
             "rows": selectors.audit_rows(request.user, page.object_list),
-            "actions": audit.action_choices(),
-            "object_types": audit.object_choices(),
+            "actions": _translated(audit.action_choices()),
+            "object_types": _translated(audit.object_choices()),
             "areas": areas_visible(request.user, cap=Cap.VIEW_AUDIT).exclude(level="group")[:500],
             "query": query,
         },
     )
+
+
+def _translated(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(code, label) choices in the reader's language, in the order of the translated labels."""
+    return sorted(((code, _(label)) for code, label in choices), key=lambda kv: kv[1])
 
 
 @login_required
@@ -107,72 +112,68 @@ def lockout_list(request: AuthedHttpRequest) -> HttpResponse:
 def lockout_lift(request: AuthedHttpRequest, user_id: int) -> HttpResponse:
     lockout.require_lock_admin(request.user)
     lockout.lockout_lift(actor=request.user, user_id=user_id, reason=request.POST.get("reason", "")[:200])
-    messages.success(request, "已解除锁定 Lock lifted")
+    messages.success(request, _("已解除锁定"))
     return redirect("accounts:lockouts")
 
 
-def _delegation_page(
-    request: AuthedHttpRequest, errors: dict[str, list[str]] | None = None, status: int = 200
-) -> HttpResponse:
-    return render(
-        request,
-        "accounts/delegations.html",
-        {
-            "delegations": selectors.delegations_visible(request.user),
-            "pairs": DUTY_PAIRS,
-            "may_grant": selectors.may_grant_delegations(request.user),
-            "areas": areas_visible(request.user, cap=Cap.CLAIM_APPROVE).order_by("code")[:500],
-            "errors": errors or {},
-            "values": request.POST if request.method == "POST" else {},
-            "today": timezone.localdate(),
-        },
-        status=status,
-    )
+DELEGATION_FIELDS = ("duty_pair", "delegate", "area_code", "valid_from", "valid_to", "reason")
+
+
+def _delegation_context(request: AuthedHttpRequest) -> dict[str, Any]:
+    return {
+        "delegations": selectors.delegations_visible(request.user),
+        "pairs": [(code, in_language(p.zh, p.en)) for code, p in DUTY_PAIRS.items()],
+        "pair_names": {code: in_language(p.zh, p.en) for code, p in DUTY_PAIRS.items()},
+        "may_grant": selectors.may_grant_delegations(request.user),
+        "areas": [(a.code, a.name) for a in areas_visible(request.user, cap=Cap.CLAIM_APPROVE).order_by("code")[:500]],
+    }
 
 
 @login_required
 @writes(Cap.CASE_APPROVE, Cap.CLAIM_APPROVE)
 def delegations(request: AuthedHttpRequest) -> HttpResponse:
     """职责例外授权: the county's recorded exceptions to duties kept apart; grant and revoke here."""
-    if request.method != "POST":
-        return _delegation_page(request)
-    post = request.POST
-    try:
-        delegate = selectors.user_by_username(post.get("delegate", ""))
-        services.delegation_grant(
+
+    def run(v: dict[str, str]) -> object:
+        with inputs.Problems() as p:
+            valid_from = p.date(v["valid_from"], "valid_from", required=False, future=True)
+            valid_to = p.date(v["valid_to"], "valid_to", required=False, future=True)
+        delegate = selectors.user_by_username(v["delegate"])
+        return services.delegation_grant(
             actor=request.user,
             delegate_id=delegate.pk if delegate else 0,
-            duty_pair=post.get("duty_pair", ""),
-            area_code=post.get("area_code", ""),
-            valid_from=_date_or_none(post.get("valid_from")) or timezone.localdate(),
-            valid_to=_date_or_none(post.get("valid_to")),
-            reason=post.get("reason", ""),
+            duty_pair=v["duty_pair"],
+            area_code=v["area_code"],
+            valid_from=valid_from or timezone.localdate(),
+            valid_to=valid_to,
+            reason=v["reason"],
         )
-    except ApplicationError as exc:
-        reraise_access(exc)
-        return _delegation_page(request, field_errors(exc), 422)
-    messages.success(request, "授权已登记 Delegation recorded")
-    return redirect("accounts:delegations")
+
+    return form_post(
+        request,
+        template="accounts/delegations.html",
+        context=lambda: _delegation_context(request),
+        fields=DELEGATION_FIELDS,
+        initial={"valid_from": timezone.localdate().isoformat()},
+        run=run,
+        done=_("授权已登记"),
+        then="accounts:delegations",
+    )
 
 
 @login_required
 @require_POST
 @writes(Cap.CASE_APPROVE, Cap.CLAIM_APPROVE)
 def delegation_revoke(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    reason = request.POST.get("reason", "").strip()
     try:
-        services.delegation_revoke(actor=request.user, delegation_id=pk, reason=request.POST.get("reason", ""))
+        services.delegation_revoke(actor=request.user, delegation_id=pk, reason=reason)
     except ApplicationError as exc:
         reraise_access(exc)
-        return _delegation_page(request, field_errors(exc), 422)
-    messages.success(request, "授权已撤销 Delegation revoked")
+        ctx = _delegation_context(request) | failed(exc) | {"revoking": pk, "revoke_reason": reason}
+        return render(request, "accounts/delegations.html", ctx, status=error_status(exc))
+    messages.success(request, _("授权已撤销"))
     return redirect("accounts:delegations")
-
-
-def _date_or_none(raw: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat((raw or "").strip()) if (raw or "").strip() else None
-    except ValueError:
-        raise invalid("valid_from", "日期格式应为 年-月-日", "Write dates as YYYY-MM-DD") from None
 
 
 PASSWORD_FIELDS = ("old_password", "new_password", "new_password_again")
@@ -190,7 +191,7 @@ def password_change(request: AuthedHttpRequest) -> HttpResponse:
             errors = field_errors(exc)
         else:
             update_session_auth_hash(request, request.user)
-            messages.success(request, "密码已修改 Password changed")
+            messages.success(request, _("密码已修改"))
             return redirect("accounts:profile")
     return render(request, "accounts/password_change.html", {"errors": errors}, status=422 if errors else 200)
 

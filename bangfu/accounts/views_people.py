@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bangfu.accounts import batch, lockout, selectors, services
@@ -70,47 +71,47 @@ def people(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "accounts/people.html", {"page": page, "q": q})
 
 
-def _new_page(request: AuthedHttpRequest, status: int = 200, **extra: Any) -> HttpResponse:
-    ctx = {
-        "roles": [(r.value, ROLE_LABELS[r]) for r in selectors.grantable_roles(request.user)],
-        "areas": _grant_areas(request.user),
-        "form": {},
-        "errors": {},
-        "today": timezone.localdate(),
-        **extra,
-    }
-    return render(request, "accounts/person_new.html", ctx, status=status)
+NEW_FIELDS = ("username", "display_name", "phone", "role", "area_code", "organisation", "start")
+
+
+def _role_choices(user: User) -> list[tuple[str, str]]:
+    return [(r.value, _(ROLE_LABELS[r])) for r in selectors.grantable_roles(user)]
+
+
+def _area_choices(user: User) -> list[tuple[str, str]]:
+    return [(a.code, f"{a.name}（{a.get_level_display()} {a.code}）") for a in _grant_areas(user)]
 
 
 @login_required
 @writes(Cap.MANAGE_USERS)
 def person_new(request: AuthedHttpRequest) -> HttpResponse:
     selectors.users_visible(request.user)  # 403 for those who administer nothing
-    if request.method != "POST":
-        return _new_page(request)
-    return _person_create(request)
 
-
-def _person_create(request: AuthedHttpRequest) -> HttpResponse:
-    p = request.POST
-    try:
+    def run(v: dict[str, str]) -> User:
         user, first = services.account_create(
             actor=request.user,
-            username=p.get("username", ""),
-            display_name=p.get("display_name", ""),
-            phone=p.get("phone", ""),
-            role=_role(p.get("role")),
-            area_code=p.get("area_code", ""),
-            organisation=p.get("organisation", ""),
-            start=inputs.date(p.get("start"), "start", required=False, future=True),
-            password=p.get("password", ""),
+            username=v["username"],
+            display_name=v["display_name"],
+            phone=v["phone"],
+            role=_role(v["role"]),
+            area_code=v["area_code"],
+            organisation=v["organisation"],
+            start=inputs.date(v["start"], "start", required=False, future=True),
+            password=request.POST.get("password", ""),  # never stripped, never shown again
         )
-    except ApplicationError as exc:
-        reraise_access(exc)
-        return _new_page(request, error_status(exc), form=p, errors=field_errors(exc), error=exc)
-    request.session["shown_password"] = {"user": user.pk, "password": first}
-    messages.success(request, f"账号 {user.username} 已创建 Account created")
-    return redirect("accounts:person", pk=user.pk)
+        request.session["shown_password"] = {"user": user.pk, "password": first}
+        return user
+
+    return form_post(
+        request,
+        template="accounts/person_new.html",
+        context=lambda: {"roles": _role_choices(request.user), "areas": _area_choices(request.user)},
+        fields=NEW_FIELDS,
+        initial={"start": timezone.localdate().isoformat()},
+        run=run,
+        done=lambda user: _("账号%(username)s已创建") % {"username": user.username},
+        then=lambda user: redirect("accounts:person", pk=user.pk),
+    )
 
 
 def _person_context(request: AuthedHttpRequest, pk: int) -> dict[str, Any]:
@@ -125,13 +126,14 @@ def _person_context(request: AuthedHttpRequest, pk: int) -> dict[str, Any]:
         "person": person,
         "memberships": selectors.memberships_history(person),
         "today": timezone.localdate(),
-        "roles": [(r.value, ROLE_LABELS[r]) for r in selectors.grantable_roles(request.user)],
-        "areas": _grant_areas(request.user),
+        "roles": _role_choices(request.user),
+        "areas": _area_choices(request.user),
         "grids": grids,
         "lockouts": [lk for lk in lockout.lockouts_visible(request.user) if lk.user.pk == person.pk],
         "shown_password": shown["password"] if shown and shown.get("user") == person.pk else None,
         "errors": {},
         "error": None,
+        "form": {},
     }
 
 
@@ -166,7 +168,7 @@ def person_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         lambda v: services.account_update(
             actor=request.user, user_id=pk, display_name=v.get("display_name", ""), phone=v.get("phone", "")
         ),
-        "已保存 Saved",
+        _("已保存"),
     )
 
 
@@ -183,7 +185,7 @@ def person_reset(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         pk,
         "reset",
         run,
-        "密码已重置，对方下次登录须修改密码 Password reset; it must be changed at next sign-in",
+        _("密码已重置，对方下次登录须修改密码"),
     )
 
 
@@ -198,7 +200,7 @@ def person_deactivate(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         lambda v: services.account_deactivate(
             actor=request.user, user_id=pk, reason=v.get("reason", ""), handover=handover_from(request.POST)
         ),
-        "账号已停用，记录均保留 Account deactivated; its history is kept",
+        _("账号已停用，记录均保留"),
     )
 
 
@@ -211,7 +213,7 @@ def person_reactivate(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         pk,
         "reactivate",
         lambda v: services.account_reactivate(actor=request.user, user_id=pk, reason=v.get("reason", "")),
-        "账号已恢复，请重新授予角色 Account restored; grant its roles again",
+        _("账号已恢复，请重新授予角色"),
     )
 
 
@@ -233,7 +235,7 @@ def person_grant(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             end=end,
         )
 
-    return _on_person(request, pk, "grant", run, "已授予角色 Role granted")
+    return _on_person(request, pk, "grant", run, _("已授予角色"))
 
 
 @login_required
@@ -252,7 +254,7 @@ def membership_end(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             end=inputs.date(v.get("end"), "end", required=False, future=True),
             handover=handover_from(request.POST),
         ),
-        "角色已结束 Role ended",
+        _("角色已结束"),
     )
 
 
@@ -315,7 +317,7 @@ def policy(request: AuthedHttpRequest) -> HttpResponse:
                 password_min_length=int_or_none(p.get("password_min_length")) or 0,
                 password_block_common=p.get("password_block_common") == "on",
             )
-            messages.success(request, "账号规则已保存 Account policy saved")
+            messages.success(request, _("账号规则已保存"))
             return redirect(f"{request.path}?area={code}")
         except ApplicationError as exc:
             reraise_access(exc)
@@ -328,6 +330,7 @@ def policy(request: AuthedHttpRequest) -> HttpResponse:
         "today": timezone.localdate(),
         "error": error,
         "errors": field_errors(error) if error else {},
+        "kept": request.POST if error else None,  # what was typed, shown again beside the problems
     }
     return render(request, "accounts/policy.html", ctx, status=error_status(error))
 
@@ -340,4 +343,5 @@ def policy(request: AuthedHttpRequest) -> HttpResponse:
 def area_people(request: AuthedHttpRequest, code: str) -> HttpResponse:
     area, holders, role_caps = selectors.area_people(request.user, code)
     ranks = sorted(role_caps.items(), key=lambda kv: -max(ROLE_RANK[r] for r in Role if ROLE_LABELS[r] == kv[0]))
-    return render(request, "accounts/area_people.html", {"area": area, "holders": holders, "role_caps": ranks})
+    shown = [(_(label), [_(c) for c in caps]) for label, caps in ranks]  # labels are msgids (domain)
+    return render(request, "accounts/area_people.html", {"area": area, "holders": holders, "role_caps": shown})

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from bangfu.accounts.domain.roles import ROLE_LABELS, Cap, Role
 from bangfu.areas.domain.codes import Level
+from bangfu.core.domain.text import gettext_noop
 from bangfu.core.errors import Forbidden
 
 ROLE_RANK: dict[Role, int] = {
@@ -74,7 +75,7 @@ def role_area_problem(role: Role, level: Level | None) -> tuple[str, str] | None
     names_en = ", ".join(LEVEL_NAMES[lv][1] for lv in sorted(allowed))
     return (
         f"{ROLE_LABELS[role]}只能授予在{names}区划",
-        f"The role {role.value} is held at a {names_en} area; choose an area of that level",
+        f"This role is held at a {names_en} area; choose an area of that level",
     )
 
 
@@ -92,25 +93,25 @@ def membership_dates_problem(start: dt.date, end: dt.date | None) -> tuple[str, 
 # --- capabilities in words (the "who can do what here" page) -------------------------------------------
 
 CAP_LABELS: dict[Cap, str] = {
-    Cap.VIEW_PEOPLE: "查看辖区农户和家庭成员",
-    Cap.EDIT_REGISTRY: "登记和修改农户信息",
-    Cap.VIEW_FULL_ID: "查看完整身份证号",
-    Cap.IMPORT_REGISTRY: "批量导入农户信息",
-    Cap.MANAGE_AREAS: "管理区划和网格",
-    Cap.MANAGE_USERS: "管理账号和角色",
-    Cap.CONFIGURE: "设置规则和参数",
-    Cap.UPLOAD_FEEDS: "上传部门比对数据",
-    Cap.HANDLE_WARNINGS: "处理预警",
-    Cap.LOG_VISITS: "记录走访",
-    Cap.CASE_ACCEPT: "乡镇受理和审核监测案件",
-    Cap.CASE_VILLAGE: "村级核实、评议和公示",
-    Cap.CASE_APPROVE: "县级审定监测案件",
-    Cap.CLAIM_SURVEY: "防贫保查勘",
-    Cap.CLAIM_APPROVE: "防贫保理赔审批",
-    Cap.EMPLOYMENT_EDIT: "管理就业帮扶（车间、合同、公益岗位）",
-    Cap.MARKET_EDIT: "管理消费帮扶产品和订单",
-    Cap.VIEW_REPORTS: "查看统计报表",
-    Cap.VIEW_AUDIT: "查看审计日志",
+    Cap.VIEW_PEOPLE: gettext_noop("查看辖区农户和家庭成员"),
+    Cap.EDIT_REGISTRY: gettext_noop("登记和修改农户信息"),
+    Cap.VIEW_FULL_ID: gettext_noop("查看完整身份证号"),
+    Cap.IMPORT_REGISTRY: gettext_noop("批量导入农户信息"),
+    Cap.MANAGE_AREAS: gettext_noop("管理区划和网格"),
+    Cap.MANAGE_USERS: gettext_noop("管理账号和角色"),
+    Cap.CONFIGURE: gettext_noop("设置规则和参数"),
+    Cap.UPLOAD_FEEDS: gettext_noop("上传部门比对数据"),
+    Cap.HANDLE_WARNINGS: gettext_noop("处理预警"),
+    Cap.LOG_VISITS: gettext_noop("记录走访"),
+    Cap.CASE_ACCEPT: gettext_noop("乡镇受理和审核监测案件"),
+    Cap.CASE_VILLAGE: gettext_noop("村级核实、评议和公示"),
+    Cap.CASE_APPROVE: gettext_noop("县级审定监测案件"),
+    Cap.CLAIM_SURVEY: gettext_noop("防贫保查勘"),
+    Cap.CLAIM_APPROVE: gettext_noop("防贫保理赔审批"),
+    Cap.EMPLOYMENT_EDIT: gettext_noop("管理就业帮扶（车间、合同、公益岗位）"),
+    Cap.MARKET_EDIT: gettext_noop("管理消费帮扶产品和订单"),
+    Cap.VIEW_REPORTS: gettext_noop("查看统计报表"),
+    Cap.VIEW_AUDIT: gettext_noop("查看审计日志"),
 }
 
 
@@ -118,9 +119,20 @@ CAP_LABELS: dict[Cap, str] = {
 
 ROLE_BY_LABEL: dict[str, Role] = {**{label: r for r, label in ROLE_LABELS.items()}, **{r.value: r for r in Role}}
 
+# The workbook's own words (an import format: the same in both languages); the column names are also
+# msgids, so the import report names a column in the reader's language.
 IMPORT_SHEET = "账号"
 AREAS_SHEET = "可用区划"
-COLUMNS = ["用户名", "姓名", "电话", "角色", "区划代码", "所属单位", "开始日期", "初始密码"]
+COLUMNS = [
+    gettext_noop("用户名"),
+    gettext_noop("姓名"),
+    gettext_noop("电话"),
+    gettext_noop("角色"),
+    gettext_noop("区划代码"),
+    gettext_noop("所属单位"),
+    gettext_noop("开始日期"),
+    gettext_noop("初始密码"),
+]
 REQUIRED = ["用户名", "姓名", "角色", "区划代码"]
 
 

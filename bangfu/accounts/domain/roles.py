@@ -6,6 +6,8 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from bangfu.core.domain.text import gettext_noop
+
 
 class Role(StrEnum):
     COUNTY_ADMIN = "county_admin"
@@ -19,14 +21,14 @@ class Role(StrEnum):
 
 
 ROLE_LABELS = {
-    Role.COUNTY_ADMIN: "县级管理员",
-    Role.TOWNSHIP_OFFICER: "乡镇干部",
-    Role.VILLAGE_CADRE: "村干部",
-    Role.GRID_WORKER: "网格员",
-    Role.DEPT_OFFICER: "部门数据专员",
-    Role.INSURER: "保险查勘员",
-    Role.ENTERPRISE: "企业用户",
-    Role.AUDITOR: "只读审计员",
+    Role.COUNTY_ADMIN: gettext_noop("县级管理员"),
+    Role.TOWNSHIP_OFFICER: gettext_noop("乡镇干部"),
+    Role.VILLAGE_CADRE: gettext_noop("村干部"),
+    Role.GRID_WORKER: gettext_noop("网格员"),
+    Role.DEPT_OFFICER: gettext_noop("部门数据专员"),
+    Role.INSURER: gettext_noop("保险查勘员"),
+    Role.ENTERPRISE: gettext_noop("企业用户"),
+    Role.AUDITOR: gettext_noop("只读审计员"),
 }
 
 

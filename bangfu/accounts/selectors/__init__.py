@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from bangfu.accounts.domain import audit
 from bangfu.accounts.domain.administration import ADMINISTERS, CAP_LABELS, grantable, may_grant
@@ -29,6 +30,7 @@ from bangfu.accounts.selectors.memberships import memberships_of as memberships_
 from bangfu.areas.domain.codes import SIGNIFICANT, level_of
 from bangfu.core import selectors as core_selectors
 from bangfu.core.errors import Forbidden, NotFound
+from bangfu.core.i18n import in_language
 from bangfu.core.models import AuditEvent
 from bangfu.core.selectors import get_or_404
 
@@ -135,7 +137,7 @@ def audit_events(user: User, f: AuditFilter) -> QuerySet[AuditEvent]:
 
 
 def audit_rows(user: User, events: Iterable[AuditEvent]) -> list[AuditRow]:
-    """Events with their Chinese labels and area names, for the page, the API and the export."""
+    """Events with their labels (in the reader's language) and area names, for the page, the API and the export."""
     from bangfu.areas.selectors import area_names  # deferred: see the module's docstring
 
     events = list(events)
@@ -143,10 +145,10 @@ def audit_rows(user: User, events: Iterable[AuditEvent]) -> list[AuditRow]:
     return [
         AuditRow(
             event=e,
-            action_label=audit.action_label(e.action),
-            object_label=audit.object_label(e.object_type),
+            action_label=gettext(audit.action_label(e.action)),
+            object_label=gettext(audit.object_label(e.object_type)),
             area_name=names.get(e.area_code, ""),
-            change=audit.change_text(e.action, e.data),
+            change=audit.change_text(e.action, e.data, tr=gettext, pick=in_language),
         )
         for e in events
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from bangfu.core.models import AuditEvent
@@ -62,7 +63,11 @@ def test_bad_input_is_refused_in_both_languages_and_nothing_changes(world, form,
     r = c.post("/accounts/me/password/", form)
     assert r.status_code == 422
     body = r.content.decode()
-    assert zh in body and en in body
+    assert zh in body and en not in body  # one language at a time, beside its field
+    assert f'name="{field}"' in body.split(zh)[0].rsplit("<label", 1)[-1]
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = c.post("/accounts/me/password/", form).content.decode()
+    assert en in english and zh not in english
     world.v1.refresh_from_db()
     assert world.v1.check_password(PASSWORD)
     assert not AuditEvent.objects.filter(action="password_change").exists()
