@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from bangfu.areas.domain.codes import LEVEL_LABELS, SIGNIFICANT, Level
 
@@ -11,7 +12,9 @@ from bangfu.areas.domain.codes import LEVEL_LABELS, SIGNIFICANT, Level
 class Area(models.Model):
     code = models.CharField("区划代码", max_length=15, unique=True)
     name = models.CharField("名称", max_length=100)
-    level = models.CharField("层级", max_length=12, choices=[(lv.value, LEVEL_LABELS[lv]) for lv in Level])
+    level = models.CharField(
+        "层级", max_length=12, choices=[(lv.value, gettext_lazy(LEVEL_LABELS[lv])) for lv in Level]
+    )
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
 
     class Meta:

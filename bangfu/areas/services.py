@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from bangfu.accounts.domain.roles import Cap
 from bangfu.areas.domain.codes import LEVEL_LABELS, Level, check_child, common_area, level_of
@@ -19,8 +20,10 @@ from bangfu.core.services import audit_record
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
 
+# Import formats (the same words in both languages); also msgids, so a report names a column in the
+# reader's language.
 IMPORT_SHEET = "区划"
-IMPORT_COLUMNS = ["区划代码", "名称", "上级区划代码"]
+IMPORT_COLUMNS = [gettext_noop("区划代码"), gettext_noop("名称"), gettext_noop("上级区划代码")]
 _LEVEL_BY_LABEL = {**{v: k for k, v in LEVEL_LABELS.items()}, **{lv.value: lv for lv in Level}}
 
 
@@ -177,7 +180,12 @@ def grid_assign_worker(
 # --- grids (and their workers) from Excel ------------------------------------------------------------
 
 GRID_SHEET = "网格"
-GRID_COLUMNS = ["网格编号", "网格名称", "村代码", "网格员用户名"]
+GRID_COLUMNS = [
+    gettext_noop("网格编号"),
+    gettext_noop("网格名称"),
+    gettext_noop("村代码"),
+    gettext_noop("网格员用户名"),
+]
 GRID_REQUIRED = ["网格编号", "网格名称", "村代码"]
 
 

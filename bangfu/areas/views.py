@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
@@ -45,7 +46,7 @@ def area_tree(user: User, root: str = "") -> list[Node]:
     nodes: dict[str, Node] = {}
     parents: dict[str, str | None] = {}
     for a in qs.only("code", "name", "level", "parent__code").select_related("parent"):
-        nodes[a.code] = Node(a.code, a.name, a.level, LEVEL_LABELS[Level(a.level)])
+        nodes[a.code] = Node(a.code, a.name, a.level, _(LEVEL_LABELS[Level(a.level)]))
         parents[a.code] = a.parent.code if a.parent else None
     roots: list[Node] = []
     for code, node in nodes.items():  # codes come sorted, so parents are met before children
@@ -127,8 +128,8 @@ def grid_import(request: AuthedHttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"已新建{done['created']}个网格，指定网格员{done['assigned']}个"
-                f" Created {done['created']} grids, named {done['assigned']} workers",
+                _("已新建%(created)s个网格，指定网格员%(assigned)s个")
+                % {"created": done["created"], "assigned": done["assigned"]},
             )
             return redirect("casework:grid_villages")
     return render(request, "areas/grid_import.html", ctx, status=error_status(ctx.get("error")))
@@ -167,7 +168,7 @@ def import_areas(request: AuthedHttpRequest) -> HttpResponse:
             reraise_access(exc)
             ctx["error"] = exc
         else:
-            messages.success(request, f"已导入{count}个区划 Imported {count} areas")
+            messages.success(request, _("已导入%(count)s个区划") % {"count": count})
             return redirect("areas:tree")
     return render(request, "areas/import.html", ctx, status=error_status(ctx.get("error")))
 

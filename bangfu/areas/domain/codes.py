@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bangfu.core.domain.text import gettext_noop
+
 
 class Level(StrEnum):
     PROVINCE = "province"
@@ -31,12 +33,12 @@ SIGNIFICANT = {
     Level.GROUP: 15,
 }
 LEVEL_LABELS = {
-    Level.PROVINCE: "省",
-    Level.PREFECTURE: "市(州)",
-    Level.COUNTY: "县(区)",
-    Level.TOWNSHIP: "乡(镇)",
-    Level.VILLAGE: "村(社区)",
-    Level.GROUP: "村民小组",
+    Level.PROVINCE: gettext_noop("省"),
+    Level.PREFECTURE: gettext_noop("市(州)"),
+    Level.COUNTY: gettext_noop("县(区)"),
+    Level.TOWNSHIP: gettext_noop("乡(镇)"),
+    Level.VILLAGE: gettext_noop("村(社区)"),
+    Level.GROUP: gettext_noop("村民小组"),
 }
 
 
