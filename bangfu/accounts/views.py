@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,10 +20,11 @@ from bangfu.accounts.domain import audit
 from bangfu.accounts.domain.duties import DUTY_PAIRS
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
-from bangfu.areas.selectors import areas_visible
+from bangfu.areas.selectors import area_names, areas_visible
 from bangfu.core import inputs
 from bangfu.core.errors import ApplicationError
 from bangfu.core.i18n import in_language
+from bangfu.core.listing import Listing
 from bangfu.core.replicas import replica_ok
 from bangfu.core.views import error_status, failed, field_errors, form_post, reraise_access
 
@@ -67,8 +67,11 @@ def token_revoke(request: AuthedHttpRequest, token_id: int) -> HttpResponse:
 def audit_list(request: AuthedHttpRequest) -> HttpResponse:
     """审计日志: who did what, when, to which object, in the caller's areas; filters and Excel."""
     f = audit_log.filter_from(request.GET)
-    events = selectors.audit_events(request.user, f)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    events = selectors.audit_events(request.user, f)  # 404 for an area outside the user's
+    listing = Listing(request, sorts={"at": ("at",)}, default_sort="-at")
+    if f.area:
+        listing.chip(area_names({f.area}).get(f.area, f.area), "area")
+    page = listing.page(events)
     query = urlencode({k: v for k in audit_log.FILTER_FIELDS if (v := request.GET.get(k, "").strip())})
     return render(
         request,
@@ -76,6 +79,7 @@ def audit_list(request: AuthedHttpRequest) -> HttpResponse:
         {
             "f": f,
             "page": page,
+            "listing": listing,
             "rows": selectors.audit_rows(request.user, page.object_list),
             "actions": _translated(audit.action_choices()),
             "object_types": _translated(audit.object_choices()),

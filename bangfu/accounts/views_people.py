@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,6 +22,7 @@ from bangfu.accounts.models import User
 from bangfu.core import inputs
 from bangfu.core.errors import ApplicationError, NotFound, invalid
 from bangfu.core.excel import upload_bytes
+from bangfu.core.listing import Filter, Listing
 from bangfu.core.replicas import replica_ok
 from bangfu.core.views import error_status, field_errors, form_post, int_or_none, reraise_access
 
@@ -64,11 +64,28 @@ def _grant_areas(user: User) -> list[Any]:
 @login_required
 @replica_ok
 def people(request: AuthedHttpRequest) -> HttpResponse:
-    """账号管理: the accounts the user administers, with search."""
-    q = request.GET.get("q", "")[:60]
-    users = selectors.users_visible(request.user, search=q)
-    page = Paginator(users, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/people.html", {"page": page, "q": q})
+    """账号管理: the accounts the user administers; the area from the link, search, status, sorting."""
+    from bangfu.areas.selectors import place_in_query  # accounts views may use areas' selectors
+
+    selectors.users_visible(request.user)  # 403 for those who administer nothing
+    place = place_in_query(request.user, request.GET, cap=Cap.MANAGE_USERS)
+    listing = Listing(
+        request,
+        sorts={"username": ("username",), "name": ("display_name",), "area": ("home_area_id",)},
+        default_sort="username",
+        filters=[Filter("status", _("状态"), [("active", _("在用")), ("inactive", _("已停用"))])],
+        search=_("用户名、姓名或电话"),
+    )
+    if place:
+        listing.chip(place.name, place.param)
+    status = listing.value("status")
+    users = selectors.users_visible(
+        request.user,
+        search=listing.q,
+        under=place.prefix if place else "",
+        active=None if not status else status == "active",
+    )
+    return render(request, "accounts/people.html", {"page": listing.page(users), "listing": listing})
 
 
 NEW_FIELDS = ("username", "display_name", "phone", "role", "area_code", "organisation", "start")

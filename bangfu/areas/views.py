@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from bangfu.areas.domain.codes import LEVEL_LABELS, Level
 from bangfu.areas.selectors import require_somewhere
 from bangfu.core.errors import ApplicationError, NotFound
 from bangfu.core.excel import SheetSpec, upload_bytes, write_workbook
+from bangfu.core.listing import Listing
 from bangfu.core.views import error_status, reraise_access
 
 if TYPE_CHECKING:
@@ -140,7 +142,20 @@ def tree(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     if not has_cap(user, Cap.VIEW_PEOPLE) and not has_cap(user, Cap.MANAGE_AREAS):
         raise NotFound()
-    ctx = {"roots": area_tree(user), "can_import": has_cap(user, Cap.MANAGE_AREAS)}
+    place = selectors.place_in_query(user, request.GET)  # a link's ?area=: that branch of the tree
+    listing = Listing(
+        request, sorts={"code": ("code",), "name": ("name",)}, default_sort="code", search=_("名称或区划代码")
+    )
+    if place:
+        listing.chip(place.name, place.param)
+    root = place.prefix if place else ""
+    ctx: dict[str, Any] = {"listing": listing, "can_import": has_cap(user, Cap.MANAGE_AREAS)}
+    if listing.q:  # a search lists the matching areas, with page numbers, instead of the tree
+        found = selectors.areas_visible(user).filter(code__startswith=root)
+        found = found.filter(Q(name__icontains=listing.q) | Q(code__startswith=listing.q))
+        ctx["page"] = listing.page(found.select_related("parent"))
+    else:
+        ctx["roots"] = area_tree(user, root)
     return render(request, "areas/tree.html", ctx)
 
 

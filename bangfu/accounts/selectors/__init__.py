@@ -242,10 +242,18 @@ def _admin_where(actor: User, field: str) -> Q:
     return q
 
 
-def users_visible(actor: User, *, search: str = "", include_inactive: bool = True) -> QuerySet[User]:
-    """Accounts the actor administers: those belonging to their areas, or holding a role there."""
+def users_visible(
+    actor: User, *, search: str = "", include_inactive: bool = True, under: str = "", active: bool | None = None
+) -> QuerySet[User]:
+    """Accounts the actor administers: those belonging to their areas, or holding a role there;
+    `under` (an area's code prefix, from a list's link) keeps those whose home or a role lies there."""
     held = Membership.objects.filter(_admin_where(actor, "area_id")).values("user_id")
     qs = User.objects.filter(_admin_where(actor, "home_area_id") | Q(pk__in=held))
+    if under:
+        there = Membership.objects.filter(area_id__startswith=under).values("user_id")
+        qs = qs.filter(Q(home_area_id__startswith=under) | Q(pk__in=there))
+    if active is not None:
+        qs = qs.filter(is_active=active)
     if not getattr(actor, "is_superuser", False):
         qs = qs.filter(is_superuser=False)
     if search.strip():
