@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from bangfu.core.models import money_field
 
@@ -19,7 +20,9 @@ class RuleSet(models.Model):
         "areas.Area", to_field="code", on_delete=models.PROTECT, related_name="+", verbose_name="适用区域"
     )
     version = models.PositiveIntegerField("版本")
-    status = models.CharField("状态", max_length=10, choices=[(DRAFT, "草稿"), (PUBLISHED, "已发布")], default=DRAFT)
+    status = models.CharField(
+        "状态", max_length=10, choices=[(DRAFT, _("草稿")), (PUBLISHED, _("已发布"))], default=DRAFT
+    )
     window = models.CharField("统计口径", max_length=16, default="rolling_12m")
     params = models.JSONField("参数", default=dict)  # name → decimal text
     effective_from = models.DateField("生效日期", null=True, blank=True)

@@ -11,11 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.areas.selectors import scope_for
 from bangfu.core.errors import ApplicationError, FieldProblem, NotFound, ValidationFailed
+from bangfu.core.i18n import in_language
 from bangfu.core.views import field_errors, reraise_access
 from bangfu.rules import selectors, services
 from bangfu.rules.domain.defaults import PARAM_LABELS
@@ -76,7 +78,9 @@ def line_set(request: AuthedHttpRequest) -> HttpResponse:
         reraise_access(exc)
         ctx = _list_context(request) | {"line_values": values, "line_errors": field_errors(exc)}
         return render(request, "rules/ruleset_list.html", ctx, status=422)
-    messages.success(request, f"已设定{values['year']}年监测线 {values['amount']} 元 Monitoring line set")
+    messages.success(
+        request, _("已设定%(year)s年监测线：%(amount)s元") % {"year": values["year"], "amount": values["amount"]}
+    )
     return redirect("rules:ruleset_list")
 
 
@@ -134,7 +138,7 @@ def ruleset_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             if action == "publish":
                 when = dt.date.fromisoformat(request.POST.get("effective_from") or timezone.localdate().isoformat())
                 services.ruleset_publish(actor=request.user, ruleset=rs, effective_from=when)
-                messages.success(request, f"已发布 v{rs.version} Published")
+                messages.success(request, _("已发布第%(version)s版") % {"version": rs.version})
                 return redirect("rules:ruleset_detail", pk=pk)
             params = {k[7:]: v for k, v in request.POST.items() if k.startswith("param__")}
             services.ruleset_update_draft(
@@ -149,7 +153,7 @@ def ruleset_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             if action == "preview":
                 preview = selectors.ruleset_preview(actor=request.user, ruleset=rs, as_of=timezone.localdate())
             else:
-                messages.success(request, "草稿已保存 Draft saved")
+                messages.success(request, _("草稿已保存"))
                 return redirect("rules:ruleset_detail", pk=pk)
         except (ApplicationError, ValueError) as exc:
             if isinstance(exc, ApplicationError):
@@ -168,13 +172,39 @@ def ruleset_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "editable": editable,
             "errors": errors,
             "preview": preview,
-            "windows": WINDOWS,
-            "params": [(k, PARAM_LABELS.get(k, k), v) for k, v in sorted(rs.params.items())],
-            "rules": [(i, r, json.dumps(r.when, ensure_ascii=False)) for i, r in enumerate(rs.rules.all())],
+            "windows": [(k, _(v)) for k, v in WINDOWS.items()],
+            "window_label": _(WINDOWS.get(rs.window, WINDOWS["rolling_12m"])),
+            "params": [(k, _(PARAM_LABELS[k]) if k in PARAM_LABELS else k, v) for k, v in sorted(rs.params.items())],
+            "rules": [
+                (i, r, json.dumps(r.when, ensure_ascii=False), _described(r.when, rs.params))
+                for i, r in enumerate(rs.rules.all())
+            ],
             "rule_count": rs.rules.count(),
             "facts": FACTS.values(),
-            "ops": OPS,
+            "ops": [(k, _(v)) for k, v in OPS.items()],
             "today": timezone.localdate(),
         },
         status=422 if errors else 200,
     )
+
+
+def _described(when: Any, params: dict[str, str]) -> str:
+    """A rule's condition in words, in the reader's language (fact and threshold labels, never codes)."""
+    if not isinstance(when, dict):
+        return ""
+    for kind, joiner in (("all", _("，且")), ("any", _("，或"))):
+        if kind in when:
+            return joiner.join(_described(item, params) for item in when[kind])
+    fact = FACTS.get(str(when.get("fact", "")))
+    name = in_language(fact.zh, fact.en) if fact else _("未知指标")
+    op = _(OPS.get(str(when.get("op", "")), "?"))
+    if "param" in when:
+        param = str(when["param"])
+        label = _(PARAM_LABELS[param]) if param in PARAM_LABELS else _("参数")
+        rhs = _("%(label)s（现为%(value)s）") % {"label": label, "value": params.get(param, "—")}
+    elif "ref" in when:
+        ref = FACTS.get(str(when["ref"]))
+        rhs = in_language(ref.zh, ref.en) if ref else _("未知指标")
+    else:
+        rhs = str(when.get("value", ""))
+    return _("%(fact)s %(op)s %(rhs)s") % {"fact": name, "op": op, "rhs": rhs}

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bangfu.core.domain.text import gettext_noop
+
 DEFAULT_WINDOW = "rolling_12m"
 
 DEFAULT_PARAMS: dict[str, str] = {
@@ -22,12 +24,12 @@ DEFAULT_PARAMS: dict[str, str] = {
 }
 
 PARAM_LABELS: dict[str, str] = {
-    "medical_oop_limit": "医疗自付金额阈值（元）",
-    "medical_oop_share_limit": "医疗自付占纯收入比例阈值",
-    "school_cost_limit": "教育支出阈值（元）",
-    "disaster_loss_limit": "灾害损失阈值（元）",
-    "income_drop_limit": "人均纯收入降幅阈值（如 -0.3 即下降30%）",
-    "recheck_days": "已排除/已转监测预警的复查期（天），期满仍符合条件则再次预警",
+    "medical_oop_limit": gettext_noop("医疗自付金额阈值（元）"),
+    "medical_oop_share_limit": gettext_noop("医疗自付占纯收入比例阈值"),
+    "school_cost_limit": gettext_noop("教育支出阈值（元）"),
+    "disaster_loss_limit": gettext_noop("灾害损失阈值（元）"),
+    "income_drop_limit": gettext_noop("人均纯收入降幅阈值（如 -0.3 即下降30%）"),
+    "recheck_days": gettext_noop("已排除/已转监测预警的复查期（天），期满仍符合条件则再次预警"),
 }
 
 DEFAULT_RULES: list[dict[str, Any]] = [

@@ -15,9 +15,17 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from bangfu.core.domain.text import gettext_noop
 from bangfu.rules.domain.facts import FACTS, Unit
 
-OPS = {"<": "低于", "<=": "不高于", ">": "高于", ">=": "不低于", "=": "等于", "!=": "不等于"}
+OPS = {
+    "<": gettext_noop("低于"),
+    "<=": gettext_noop("不高于"),
+    ">": gettext_noop("高于"),
+    ">=": gettext_noop("不低于"),
+    "=": gettext_noop("等于"),
+    "!=": gettext_noop("不等于"),
+}
 
 
 class RuleError(ValueError):
@@ -65,7 +73,9 @@ class RuleSetDef:
         return dict(self.params)[name]
 
 
-WINDOWS = {"calendar_year": "自然年度（当年1月1日至今）", "rolling_12m": "滚动12个月"}
+# The national risk categories a rule feeds (stored as these words; shown translated).
+RISKS = (gettext_noop("因病"), gettext_noop("因学"), gettext_noop("因灾"), gettext_noop("收入"), gettext_noop("其他"))
+WINDOWS = {"calendar_year": gettext_noop("自然年度（当年1月1日至今）"), "rolling_12m": gettext_noop("滚动12个月")}
 
 
 def parse_node(data: Any, params: Mapping[str, Decimal]) -> Node:

@@ -46,7 +46,7 @@ def test_county_draft_preview_publish(world, client_for) -> None:
     assert (draft.area_id, draft.version) == (world.area_county.code, 1)
     page = c.post(f"/rules/{draft.pk}/", {**_form(draft, school_cost_limit="6500"), "action": "preview"})
     body = page.content.decode()
-    assert page.status_code == 200 and "现行版本预警 1 户 → 本草稿 2 户；新增 1 户，减少 0 户" in body
+    assert page.status_code == 200 and "现行版本预警1户 → 本草稿2户；新增1户，减少0户" in body
     assert "民建镇" in body  # the township where the household is added
     resp = c.post(f"/rules/{draft.pk}/", {**_form(draft), "action": "publish", "effective_from": today.isoformat()})
     assert resp.status_code == 302
