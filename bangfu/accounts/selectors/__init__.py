@@ -250,8 +250,8 @@ def users_visible(
     held = Membership.objects.filter(_admin_where(actor, "area_id")).values("user_id")
     qs = User.objects.filter(_admin_where(actor, "home_area_id") | Q(pk__in=held))
     if under:
-        there = Membership.objects.filter(area_id__startswith=under).values("user_id")
-        qs = qs.filter(Q(home_area_id__startswith=under) | Q(pk__in=there))
+        there = Membership.objects.filter(area__code__startswith=under).values("user_id")
+        qs = qs.filter(Q(home_area__code__startswith=under) | Q(pk__in=there))
     if active is not None:
         qs = qs.filter(is_active=active)
     if not getattr(actor, "is_superuser", False):

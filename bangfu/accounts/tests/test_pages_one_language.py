@@ -153,3 +153,11 @@ def test_revoking_a_delegation_asks_first(world, client_for) -> None:
     outsider = services.user_create(username="eb_admin", password=PASSWORD)
     services.membership_grant(user=outsider, role=Role.COUNTY_ADMIN, area_code=other_county.code)
     assert "人手不足" not in client_for(outsider).get(reverse("accounts:delegations")).content.decode()
+
+
+def test_the_accounts_list_keeps_the_area_of_its_link(world, client_for) -> None:
+    c = client_for(world.county)
+    page = c.get(reverse("accounts:people"), {"area": world.area_t2.code})
+    body = page.content.decode()
+    assert page.status_code == 200 and 'class="chip"' in body and "t2" in body
+    assert ">t1<" not in body  # the neighbouring township's officer is not listed
