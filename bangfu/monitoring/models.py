@@ -119,6 +119,18 @@ class Warning(models.Model):
     def __str__(self) -> str:
         return f"{self.household_id}:{self.rule_code}:{self.status}"
 
+    @property
+    def rule(self) -> dict[str, str]:
+        """The rule's name in both languages, for the `tr` filter: the English one is read with the
+        warning (`selectors.with_rule_en`); without it the Chinese name stands."""
+        en = getattr(self, "rule_en", None) or ""
+        return {"zh": self.rule_name, "en": en[:1].upper() + en[1:]}  # rules name themselves in lower case
+
+    @property
+    def state_label(self) -> str:
+        """The state's label, a msgid (`{% translate w.state_label %}`)."""
+        return STATE_LABELS.get(self.status, self.status)
+
 
 class WarningEvent(StepLog):
     """One step of a warning's lifecycle (core.models.StepLog); `note` is the reason given."""

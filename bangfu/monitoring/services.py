@@ -31,9 +31,9 @@ from bangfu.core.errors import (
 )
 from bangfu.core.excel import read_table, require_columns
 from bangfu.core.services import audit_record
-from bangfu.monitoring import engine
+from bangfu.monitoring import engine, selectors
 from bangfu.monitoring.domain import lifecycle, recurrence
-from bangfu.monitoring.domain.feeds import SPECS, FeedRecord, FeedSpec, Problem, check_row
+from bangfu.monitoring.domain.feeds import SINGLE_PATH_LIMIT, SPECS, FeedRecord, FeedSpec, Problem, check_row
 from bangfu.monitoring.facts import household_facts
 from bangfu.monitoring.models import FeedBatch, FeedRow, ScreeningRun, Warning, WarningEvent
 from bangfu.registry import selectors as registry
@@ -50,7 +50,6 @@ if TYPE_CHECKING:
 
 Progress = Callable[[str], None]
 FEED_JOB_KIND = "feed_upload"
-SINGLE_PATH_LIMIT = 50  # a feed touching more households than this is re-screened set-wise
 
 
 # ---------------------------------------------------------------- department feeds
@@ -440,8 +439,8 @@ def rescreen(*, household_ids: list[int], as_of: dt.date) -> int:
 def warning_transition(*, actor: User, warning: Warning, event: str, reason: str = "") -> Warning:
     """Move a warning along the lifecycle table; the event row records who, when and why."""
     w = Warning.objects.select_for_update().get(pk=warning.pk)
-    who = {cap for cap in lifecycle.TABLE.who() if _covers(areas.scope_for(actor, Cap(cap)), w)}
-    worker = _grid_worker(actor, w)
+    who = selectors.caps_over(actor, w)
+    worker = selectors.grid_worker_of(actor, w)
     try:
         t = lifecycle.TABLE.decide(w.status, event, who, lifecycle.Facts(worker is not None), reason)
     except StepRefused as exc:
@@ -473,7 +472,7 @@ def _already_decided(w: Warning) -> Conflict:
     when = f" on {timezone.localtime(last.at).date().isoformat()}" if last else ""
     return Conflict(
         f"该预警已由{who}{label}，无需再办理" if who else f"该预警已{label}，无需再办理",
-        f"This warning was already {w.status}{when}; nothing more to do",
+        f"This warning was already {lifecycle.STATE_LABELS_EN[w.status]}{when}; nothing more to do",
         code="already_decided",
     )
 
@@ -491,17 +490,6 @@ def _open_case(actor: User, w: Warning, reason: str) -> str:
         on=timezone.localdate(),
     )
     return f"case:{case.pk}"
-
-
-def _covers(scope: areas.Scope, w: Warning) -> bool:
-    return bool(scope.covers_code(w.village_code) or w.grid_id in scope.grid_ids)
-
-
-def _grid_worker(actor: User, w: Warning) -> Any:
-    if w.grid_id is None:
-        return None
-    grid = areas.grids_visible(actor, cap=Cap.HANDLE_WARNINGS).filter(pk=w.grid_id).first()
-    return grid.worker if grid is not None else None
 
 
 # ---------------------------------------------------------------- rule editor preview

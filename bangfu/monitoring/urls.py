@@ -10,6 +10,7 @@ NAV = [
 ]
 urlpatterns = [
     path("", views.warning_list, name="warning_list"),
+    path("export.xlsx", views.warning_export, name="warning_export"),
     path("warnings/<int:pk>/", views.warning_detail, name="warning_detail"),
     path("feeds/", views.feed_list, name="feed_list"),
     path("feeds/template/<str:kind>/", views.feed_template, name="feed_template"),

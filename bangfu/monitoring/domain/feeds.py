@@ -12,9 +12,12 @@ from decimal import Decimal
 
 from bangfu.core.domain import inputs
 from bangfu.core.domain.idnumber import InvalidIdNumber, parse
+from bangfu.core.domain.text import gettext_noop as _
 from bangfu.core.errors import ValidationFailed
 
 ID = "身份证号"
+NAME = "姓名"  # in the template for the department's own check; matching is by ID number only
+SINGLE_PATH_LIMIT = 50  # a delivery touching more households than this is re-screened set-wise, by the worker
 
 
 @dataclass(frozen=True)
@@ -42,38 +45,40 @@ SPECS: dict[str, FeedSpec] = {
     for s in [
         FeedSpec(
             "medical",
-            "医疗费用结算",
-            "医保",
+            _("医疗费用结算"),
+            _("医保"),
             "结算日期",
             amounts=("医疗总费用", "基本医保报销", "大病保险报销", "医疗救助"),
         ),
         FeedSpec(
             "school",
-            "学生就学费用",
-            "教育",
+            _("学生就学费用"),
+            _("教育"),
             "缴费日期",
             amounts=("学费", "住宿费", "其他费用"),
             optional_amounts=("已获资助",),
         ),
         FeedSpec(
             "disaster",
-            "灾害损失",
-            "应急",
+            _("灾害损失"),
+            _("应急"),
             "受灾日期",
             amounts=("损失金额",),
             choices={"灾害类型": ("洪涝", "干旱", "地震", "冰雹", "风灾", "火灾", "地质灾害", "其他")},
         ),
         FeedSpec(
             "assistance",
-            "低保特困",
-            "民政",
+            _("低保特困"),
+            _("民政"),
             "起始日期",
             choices={"救助类型": ("低保", "特困")},
             optional_dates=("终止日期",),
         ),
-        FeedSpec("disability", "残疾人证", "残联", "发证日期", choices={"残疾等级": ("一级", "二级", "三级", "四级")}),
-        FeedSpec("employment", "就业变动", "人社", "变动日期", choices={"变动类型": ("失业", "再就业")}),
-        FeedSpec("death", "死亡登记", "公安", "死亡日期"),
+        FeedSpec(
+            "disability", _("残疾人证"), _("残联"), "发证日期", choices={"残疾等级": ("一级", "二级", "三级", "四级")}
+        ),
+        FeedSpec("employment", _("就业变动"), _("人社"), "变动日期", choices={"变动类型": ("失业", "再就业")}),
+        FeedSpec("death", _("死亡登记"), _("公安"), "死亡日期"),
     ]
 }
 

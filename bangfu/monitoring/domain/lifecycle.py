@@ -8,13 +8,41 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bangfu.core.domain.text import gettext_noop as _
 from bangfu.core.domain.workflow import Guard, Step, Table
 
 OPEN, ASSIGNED, VERIFIED, DISMISSED, ESCALATED = "open", "assigned", "verified", "dismissed", "escalated"
-STATE_LABELS = {OPEN: "待处理", ASSIGNED: "已指派", VERIFIED: "已核实", DISMISSED: "已排除", ESCALATED: "已转监测"}
+# Chinese labels are msgids (translated where shown); the English ones serve the workflow's refusals,
+# which carry both languages (an ApplicationError).
+STATE_LABELS = {
+    OPEN: _("待处理"),
+    ASSIGNED: _("已指派"),
+    VERIFIED: _("已核实"),
+    DISMISSED: _("已排除"),
+    ESCALATED: _("已转监测"),
+}
+STATE_LABELS_EN = {
+    OPEN: "open",
+    ASSIGNED: "assigned",
+    VERIFIED: "verified",
+    DISMISSED: "dismissed",
+    ESCALATED: "made a monitoring case",
+}
 ACTIVE = (OPEN, ASSIGNED, VERIFIED)  # at most one active warning per household and rule
 DECIDED = (DISMISSED, ESCALATED)  # stay decided until the facts' source changes (domain.recurrence)
-EVENT_LABELS = {"assign": "指派网格员核实", "verify": "入户核实", "dismiss": "排除风险", "escalate": "转为监测对象"}
+EVENT_LABELS = {
+    "assign": _("指派网格员核实"),
+    "verify": _("入户核实"),
+    "dismiss": _("排除风险"),
+    "escalate": _("转为监测对象"),
+}
+EVENT_LABELS_EN = {
+    "assign": "Assign to the grid worker",
+    "verify": "Verify on a visit",
+    "dismiss": "Dismiss the risk",
+    "escalate": "Open a monitoring case",
+}
+IRREVERSIBLE = frozenset({"dismiss", "escalate"})  # the page asks for confirmation first
 
 
 @dataclass(frozen=True)
@@ -31,15 +59,16 @@ G_GRID_WORKER: Guard[Facts] = Guard(
 _HANDLE, _VISIT = frozenset({"handle_warnings"}), frozenset({"log_visits"})  # accounts Cap values
 TABLE: Table[str, str] = Table(
     (
-        Step(OPEN, "assign", ASSIGNED, _HANDLE, (G_GRID_WORKER,)),
-        Step(ASSIGNED, "verify", VERIFIED, _VISIT, needs_reason=True),
+        Step(OPEN, "assign", ASSIGNED, _HANDLE, (G_GRID_WORKER,), en=EVENT_LABELS_EN["assign"]),
+        Step(ASSIGNED, "verify", VERIFIED, _VISIT, needs_reason=True, en=EVENT_LABELS_EN["verify"]),
         # the household's grid worker verifies on a visit without first assigning the warning to himself
-        Step(OPEN, "verify", VERIFIED, _VISIT, needs_reason=True),
-        Step(VERIFIED, "dismiss", DISMISSED, _HANDLE, needs_reason=True),
-        Step(VERIFIED, "escalate", ESCALATED, _HANDLE, needs_reason=True),
+        Step(OPEN, "verify", VERIFIED, _VISIT, needs_reason=True, en=EVENT_LABELS_EN["verify"]),
+        Step(VERIFIED, "dismiss", DISMISSED, _HANDLE, needs_reason=True, en=EVENT_LABELS_EN["dismiss"]),
+        Step(VERIFIED, "escalate", ESCALATED, _HANDLE, needs_reason=True, en=EVENT_LABELS_EN["escalate"]),
     ),
     noun=("预警", "warning"),
     states=STATE_LABELS,
+    states_en=STATE_LABELS_EN,
     events=EVENT_LABELS,
     reason=("reason", "请填写理由或核实情况", "Give a reason or what the visit found"),
 )

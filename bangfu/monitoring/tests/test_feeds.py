@@ -112,7 +112,7 @@ def test_template_roundtrip_and_wrong_template(world, edu, client_for) -> None:
     c = client_for(edu)
     resp = c.get("/monitoring/feeds/template/school/")
     header, _ = read_table(resp.content, "t.xlsx", sheet="学生就学费用")
-    assert header[:3] == ["身份证号", "缴费日期", "学费"]
+    assert header[:4] == ["身份证号", "姓名", "缴费日期", "学费"]
     csv = "身份证号,日期,金额\n1,2,3\n".encode()
     f = io.BytesIO(csv)
     f.name = "wrong.csv"

@@ -89,7 +89,7 @@ def test_lists_per_role(world, warning, client_for, api_for) -> None:
 
 def test_warning_page_transition(world, warning, client_for) -> None:
     c = client_for(world.t1)
-    assert "指派网格员核实" in c.get(f"/monitoring/warnings/{warning.pk}/").content.decode()
+    assert "指派给网格员gw1核实" in c.get(f"/monitoring/warnings/{warning.pk}/").content.decode()
     assert c.post(f"/monitoring/warnings/{warning.pk}/", {"event": "assign"}).status_code == 302
     assert Warning.objects.get(pk=warning.pk).status == "assigned"
 

@@ -1,0 +1,67 @@
+"""How monitoring's values read on a page or in an export, in the reader's language: a warning's facts
+as its sentence writes them (104.3%, 12,000 元), never the stored ratio or code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from bangfu.core.i18n import in_language
+from bangfu.core.templatetags.bangfu import count, money, percent
+from bangfu.rules.domain.facts import FACTS, Unit
+
+if TYPE_CHECKING:
+    from bangfu.monitoring.models import Warning
+
+
+# The national risk categories a rule feeds (rules.domain.rules.Rule.risk), stored as these words:
+# marked here so the catalogue holds them, translated where shown (`{% translate w.risk %}`).
+RISK_WORDS = (
+    gettext_noop("因病"),
+    gettext_noop("因学"),
+    gettext_noop("因灾"),
+    gettext_noop("收入"),
+    gettext_noop("其他"),
+)
+# FeedBatch.source's labels (`{% translate b.get_source_display %}`).
+SOURCE_WORDS = (gettext_noop("文件"), gettext_noop("接口"))
+
+
+@dataclass(frozen=True)
+class FactRow:
+    label: str
+    value: str
+    threshold: str
+
+
+def fact_value(code: str, raw: object) -> str:
+    """One fact's value as the sentence writes it, in the reader's language."""
+    fact = FACTS.get(code)
+    try:
+        value = Decimal(str(raw))
+    except (InvalidOperation, ValueError):
+        return "—"
+    if fact is None:
+        return str(raw)
+    if fact.unit == Unit.YUAN:
+        return _("%(amount)s 元") % {"amount": money(value).removesuffix(".00")}
+    if fact.unit == Unit.RATIO:
+        return percent(value)
+    if fact.unit == Unit.FLAG:
+        return _("是") if value else _("否")
+    return in_language(f"{count(value)} {fact.counted}", count(value))
+
+
+def fact_rows(w: Warning) -> list[FactRow]:
+    """The facts the warning was raised on, each beside the threshold it was compared with."""
+    rows = []
+    for code, value in w.facts.items():
+        fact = FACTS.get(code)
+        label = in_language(fact.zh, fact.en) if fact else code
+        limit = w.thresholds.get(code)
+        rows.append(FactRow(label, fact_value(code, value), fact_value(code, limit) if limit not in (None, "") else ""))
+    return rows
