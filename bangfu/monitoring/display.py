@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from bangfu.core.i18n import in_language
+from bangfu.core.i18n import english, in_language
 from bangfu.core.templatetags.bangfu import count, money, percent
 from bangfu.rules.domain.facts import FACTS, Unit
 
@@ -61,7 +61,16 @@ def fact_rows(w: Warning) -> list[FactRow]:
     rows = []
     for code, value in w.facts.items():
         fact = FACTS.get(code)
-        label = in_language(fact.zh, fact.en) if fact else code
+        label = in_language(fact.zh, fact.en[:1].upper() + fact.en[1:]) if fact else code
         limit = w.thresholds.get(code)
         rows.append(FactRow(label, fact_value(code, value), fact_value(code, limit) if limit not in (None, "") else ""))
     return rows
+
+
+def sentence(w: Warning) -> str:
+    """Why the warning was raised, in the reader's language: the stored Chinese sentence, or in English
+    each fact the rule met beside its threshold."""
+    if not english():
+        return w.explanation
+    parts = [f"{r.label} {r.value}" + (f" ({_('阈值')} {r.threshold})" if r.threshold else "") for r in fact_rows(w)]
+    return "; ".join(parts) or w.explanation  # each part begins with its fact's label, capitalised

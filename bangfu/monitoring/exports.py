@@ -44,7 +44,7 @@ def warnings_workbook(rows: Iterable[Warning], names: dict[str, str]) -> bytes:
             names.get(f"grid:{w.grid_id}", ""),
             in_language(w.rule["zh"], w.rule["en"]),
             _(w.risk),
-            w.explanation,
+            w.sentence,
             _(w.state_label),
             str(w.assigned_to or ""),
             w.as_of.isoformat(),

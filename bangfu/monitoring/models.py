@@ -127,6 +127,13 @@ class Warning(models.Model):
         return {"zh": self.rule_name, "en": en[:1].upper() + en[1:]}  # rules name themselves in lower case
 
     @property
+    def sentence(self) -> str:
+        """Why it was raised, in the reader's language (display.sentence)."""
+        from bangfu.monitoring.display import sentence  # display reads the fact vocabulary; kept off import
+
+        return sentence(self)
+
+    @property
     def state_label(self) -> str:
         """The state's label, a msgid (`{% translate w.state_label %}`)."""
         return STATE_LABELS.get(self.status, self.status)

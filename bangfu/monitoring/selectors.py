@@ -250,10 +250,14 @@ class RuleCount:
         object.__setattr__(self, "en", self.en[:1].upper() + self.en[1:])  # a label, as Warning.rule
 
 
-def warning_counts(user: User) -> list[RuleCount]:
-    """Active warnings per rule (the chips at the top of the list), the most frequent first."""
+def warning_counts(user: User, place: Q | None = None) -> list[RuleCount]:
+    """Active warnings per rule (the chips at the top of the list), in the list's place when it has
+    one, the most frequent first."""
+    qs = warnings_visible(user).filter(status__in=ACTIVE)
+    if place is not None:
+        qs = qs.filter(place)
     rows = (
-        with_rule_en(warnings_visible(user).filter(status__in=ACTIVE))
+        with_rule_en(qs)
         .values("rule_code")
         .annotate(n=Count("pk", distinct=True), zh=Max("rule_name"), en=Max("rule_en"))
         .order_by("-n", "rule_code")
@@ -300,7 +304,8 @@ def _with_outcome(qs: QuerySet[FeedBatch]) -> list[Delivery]:
     households = FeedRow.objects.filter(batch_id=OuterRef("pk")).values("household_id").distinct()
     of_batch = FeedRow.objects.filter(batch_id=OuterRef(OuterRef("pk"))).values("household_id")
     new = Warning.objects.filter(created__gte=OuterRef("created"), household_id__in=of_batch).values("pk")
-    screened = ScreeningRun.objects.filter(trigger="feed", started__gte=OuterRef("created"), finished__isnull=False)
+    # any run since: the delivery's own (trigger "feed") or a later full screening covers its households
+    screened = ScreeningRun.objects.filter(started__gte=OuterRef("created"), finished__isnull=False)
     rows = qs.annotate(households=_CountOf(households), new_warnings=_CountOf(new), run=Exists(screened))
     return [
         # a small delivery is screened in its own transaction (services._rescreen)

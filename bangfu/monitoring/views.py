@@ -104,7 +104,7 @@ def _period_options() -> list[tuple[str, str]]:
 def warning_list(request: AuthedHttpRequest) -> HttpResponse:
     listing, f = _warning_listing(request)
     page = listing.page(selectors.warnings_filtered(request.user, f))
-    counts = [(r, listing.url(rule=r.code)) for r in selectors.warning_counts(request.user)]
+    counts = [(r, listing.url(rule=r.code)) for r in selectors.warning_counts(request.user, f.place)]
     return render(request, "monitoring/warning_list.html", {"page": page, "listing": listing, "counts": counts})
 
 

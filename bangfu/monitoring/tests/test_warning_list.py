@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import openpyxl
 import pytest
@@ -75,3 +76,22 @@ def test_another_countys_user_sees_nothing(world, warnings, client_for) -> None:
 def _sheet_values(data: bytes) -> list[tuple[object, ...]]:
     wb = openpyxl.load_workbook(io.BytesIO(data))
     return list(wb.worksheets[0].values)
+
+
+def test_search_sorting_chips_and_the_export(world, warnings, client_for) -> None:
+    c = client_for(world.county)
+    h1, h2, h3 = (world.households[k] for k in ("h1", "h2", "h3"))
+    assert _numbers(c, f"q={h2.head_name}") == {"h2"} and _numbers(c, f"q={h3.number}") == {"h3"}
+    body = c.get(f"{reverse('monitoring:warning_list')}?sort=-number").content.decode()
+    assert body.index(h3.number) < body.index(h2.number) < body.index(h1.number)
+    village = c.get(f"{reverse('monitoring:warning_list')}?village={world.v1a.code}").content.decode()
+    assert re.search(r'class="badge" href="[^"]*rule=disaster_loss[^"]*">遭受灾害损失 2<', village)  # V1a only
+    export = c.get(f"{reverse('monitoring:warning_export')}?village={world.v1a.code}&sort=number")
+    wb = openpyxl.load_workbook(io.BytesIO(export.content))
+    assert wb.sheetnames[0] == "预警清单" and all(wb[n].sheet_state == "hidden" for n in wb.sheetnames[1:])
+    rows = list(wb["预警清单"].values)
+    assert rows[0][:5] == ("户编号", "户主", "乡镇", "村", "网格")
+    assert [r[0] for r in rows[1:]] == [h1.number, h2.number]
+    assert rows[1][2:5] == (world.area_t1.name, world.v1a.name, world.g1.name) and rows[1][8] == "待处理"
+    cells = {str(v) for r in rows for v in r}
+    assert not cells & {"open", warnings["h1"].rule_code, "disaster_loss"}
