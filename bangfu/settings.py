@@ -241,6 +241,9 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # An upload with more rows than this (longest sheet) is imported by `bangfu worker`, not in the request.
 BANGFU_BACKGROUND_ROWS = int(os.environ.get("BANGFU_BACKGROUND_ROWS", "5000"))
+# A county of the nightly batch whose worker has not beaten for this long is handed to another
+# worker (core.batch): longer than any county's screening takes between two beats.
+BANGFU_BATCH_STALE_SECONDS = int(os.environ.get("BANGFU_BATCH_STALE_SECONDS", "900"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600

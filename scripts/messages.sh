@@ -17,10 +17,10 @@ case "${1:-compile}" in
         # bangfu/templates and the project's own modules; every app has its own catalogue. The patterns
         # name the app's files and folders by path: a bare "accounts/*" would also skip templates/accounts
         ignores=(); for a in $APPS demo testing static; do ignores+=(--ignore="$a/*.py" --ignore="$a/*/*"); done
-        (cd bangfu && mkdir -p locale && "$admin" makemessages -l en --add-location=file --no-obsolete \
+        (cd bangfu && mkdir -p locale && "$admin" makemessages -l en --add-location=file --no-obsolete --no-wrap \
           "${ignores[@]}" --ignore='*/tests/*' -v 0)
       else
-        (cd "bangfu/$app" && mkdir -p locale && "$admin" makemessages -l en --add-location=file --no-obsolete \
+        (cd "bangfu/$app" && mkdir -p locale && "$admin" makemessages -l en --add-location=file --no-obsolete --no-wrap \
           --ignore='tests/*' --ignore='migrations/*' -v 0)
       fi
     done

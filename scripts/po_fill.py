@@ -16,7 +16,8 @@ def main(po: str, pairs: str) -> int:
             continue
         zh, en = (part.strip() for part in line.split("=>", 1))
         quoted = re.escape(zh.replace('"', '\\"'))
-        pattern = re.compile(rf'(msgid "{quoted}"\nmsgstr )"[^\n]*"')
+        # a single-line msgid; its msgstr may be empty, one line, or wrapped over several
+        pattern = re.compile(rf'(msgid "{quoted}"\nmsgstr )"[^\n]*"(?:\n"[^\n]*")*')
         text, n = pattern.subn(lambda m, en=en: m.group(1) + '"' + en.replace('"', '\\"') + '"', text)
         if not n:
             missing += 1

@@ -91,7 +91,7 @@ def report(
     place = selectors.report_place(request.user, area)
     chosen = params.year(request.GET)
     if in_background(place):
-        return Status(202, job_out(services.report_start(request.user, key, place.code, chosen, spec.title)))
+        return Status(202, job_out(services.report_start(request.user, key, place.code, chosen, spec.title, spec.en)))
     return workbook_response(spec, spec.build(request.user, place, chosen), place, chosen)
 
 

@@ -15,7 +15,7 @@ from bangfu.analytics import counts
 from bangfu.analytics.domain.indicators import Cell, ancestor_codes, merge, roll_up
 from bangfu.analytics.models import IndicatorRun, IndicatorValue
 from bangfu.areas.domain.codes import Level, level_of, prefix
-from bangfu.areas.selectors import under_code_q
+from bangfu.areas.selectors import codes_above_counties, under_code_q
 from bangfu.core.errors import invalid
 from bangfu.core.services import audit_record, job_create
 
@@ -76,6 +76,20 @@ def indicators_refresh(
     run.save(update_fields=["cells", "villages", "finished"])
     audit_record(actor=actor, action="indicators_refresh", obj=run, area_code=area_code or "", reason=trigger)
     return run
+
+
+def indicators_roll_up(*, as_of: dt.date | None = None) -> int:
+    """The areas above the counties (prefectures, provinces) re-summed from the cached villages: the
+    last step of a county-by-county nightly refresh, whose counties ran side by side and each summed
+    the others' figures as they stood. Returns the cells written."""
+    as_of = as_of or timezone.localdate()
+    figures = {code: _sum_cached_villages(code, NOTHING, {}) for code in codes_above_counties()}
+    _add_county_funds(figures, NOTHING, as_of)
+    return _replace(figures, NOTHING, now=timezone.now())
+
+
+# A prefix no unit starts with: "re-sum from the cache, nothing is fresh".
+NOTHING = "~"
 
 
 def _prefix(area_code: str | None) -> str:
@@ -156,12 +170,16 @@ def _replace(figures: dict[str, dict[Cell, Decimal]], under: str, now: dt.dateti
 REPORT_JOB_KIND = "analytics_report"
 
 
-def report_start(user: User, key: str, place_code: str, year: int, title: str) -> Job:
+def report_start(user: User, key: str, place_code: str, year: int, title: str, title_en: str) -> Job:
     """Queue a report build for `bangfu worker`; the owner downloads it from the job page."""
     from bangfu.analytics.tasks import report_job  # tasks import this module
 
     job = job_create(
-        owner=user, kind=REPORT_JOB_KIND, title=f"报表 {title}", params={"key": key, "area": place_code, "year": year}
+        owner=user,
+        kind=REPORT_JOB_KIND,
+        title=f"报表：{title}",
+        title_en=f"Report: {title_en}",
+        params={"key": key, "area": place_code, "year": year},
     )
     transaction.on_commit(lambda: report_job.enqueue(str(job.pk)))
     return job

@@ -3,8 +3,9 @@
 - `refresh_village`: queued (debounced) when a change commits in a village (`services.villages_touched`,
   fed by every audited write through `apps.AnalyticsConfig.ready`); recomputes that village and the
   areas above it.
-- `nightly_indicators`: the full refresh, after the nightly screening; it queues the next night's run
-  itself (`bangfu indicators --schedule` starts the chain; the worker does so on start).
+- `nightly_indicators`: the full refresh, after the nightly screening, one task per county
+  (`refresh_county`, core.batch) and the areas above them when the last is done; it queues the next
+  night's run itself (`bangfu indicators --schedule` starts the chain; the worker does so on start).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from django_tasks import task
 from django_tasks.base import TaskResultStatus
 
 from bangfu.analytics import services
+from bangfu.areas import selectors as areas
+from bangfu.core import batch
 from bangfu.core import services as core
 
 if TYPE_CHECKING:
@@ -38,13 +41,34 @@ def refresh_village(village_code: str) -> int:
     return services.indicators_refresh(area_code=village_code, trigger="change").pk
 
 
+BATCH = "indicators"
+
+
 @task()
-def nightly_indicators(reschedule: bool = True) -> int:
-    """The full refresh of every area; then queue tomorrow's."""
-    run = services.indicators_refresh(trigger="nightly")
+def nightly_indicators(reschedule: bool = True) -> dict[str, Any]:
+    """The full refresh, as one task per county (core.batch) that any worker may take, then the areas
+    above the counties once the last one is done; then queue tomorrow's."""
+    run, parts = batch.start(BATCH, timezone.localdate(), areas.county_codes())
+    for part in parts:
+        refresh_county.enqueue(part.pk)
     if reschedule:
         schedule_nightly()
-    return run.pk
+    return {"batch": run.pk, "counties": run.parts, "queued": len(parts)}
+
+
+def _refresh(part: Any, beat: Any) -> dict[str, Any]:
+    run = services.indicators_refresh(area_code=part.area_code, as_of=part.run.as_of, trigger="nightly")
+    return {"villages": run.villages, "cells": run.cells, "indicator_run": run.pk}
+
+
+def _roll_up(run: Any) -> None:
+    services.indicators_roll_up(as_of=run.as_of)
+
+
+@task()
+def refresh_county(part_id: int) -> str:
+    """One county's share of the nightly refresh (skipped when another worker has it)."""
+    return batch.run_part(part_id, _refresh, on_close=_roll_up)
 
 
 def next_nightly(now: dt.datetime) -> dt.datetime:
@@ -89,7 +113,7 @@ def _report(job: Job, progress: core.JobProgress) -> dict[str, Any]:
     report = reports.REPORTS[job.params["key"]]
     place = selectors.report_place(job.owner, job.params["area"])  # the owner's scope, checked again now
     year = int(job.params["year"])
-    progress(10, "生成中 Building")
+    progress(10, "生成中", "Building")
     data = views.workbook(report, report.build(job.owner, place, year), place, year)
     core.job_output(job, data, views.report_filename(report, place, year))
     return {"summary": "报表已生成", "summary_en": "The report is ready", "bytes": len(data)}

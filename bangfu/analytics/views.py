@@ -281,7 +281,7 @@ def report_download(request: AuthedHttpRequest, key: str = "monitored") -> HttpR
     place = selectors.report_place(request.user, request.GET.get("area", ""))
     year = _year(request)
     if in_background(place):
-        job = services.report_start(request.user, report.key, place.code, year, report.title)
+        job = services.report_start(request.user, report.key, place.code, year, report.title, report.en)
         return redirect("core:job_detail", pk=job.pk)
     return workbook_response(report, report.build(request.user, place, year), place, year)
 

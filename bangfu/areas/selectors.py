@@ -279,3 +279,14 @@ def place_in_query(user: User, params: object, *, cap: Cap = Cap.VIEW_PEOPLE) ->
         parent = area.parent.name if area.parent and area.level == Level.VILLAGE.value else ""
         return Place(param, value, f"{parent} {area.name}".strip(), area.prefix)
     return None
+
+
+def county_codes() -> list[str]:
+    """Every county's code: the units of the nightly batch work (system use, unscoped)."""
+    return list(Area.objects.filter(level=Level.COUNTY.value).order_by("code").values_list("code", flat=True))
+
+
+def codes_above_counties() -> list[str]:
+    """Prefectures and provinces: the areas a county-by-county batch sums up at its end (system use)."""
+    above = [Level.PROVINCE.value, Level.PREFECTURE.value]
+    return list(Area.objects.filter(level__in=above).order_by("code").values_list("code", flat=True))

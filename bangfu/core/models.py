@@ -11,8 +11,10 @@ from typing import Any, ClassVar, Literal, overload
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from bangfu.core.domain.workflow import Table
+from bangfu.core.i18n import in_language
 
 # One precision for every amount of money and every quantity: DECIMAL(12, 2), yuan to the fen (a quantity
 # to the hundredth of its unit). MONEY_LIMIT is the first value such a column cannot hold; the database
@@ -79,12 +81,12 @@ class StepLog(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    at = models.DateTimeField("记录时间", auto_now_add=True)
-    on = models.DateField("办理日期", null=True, blank=True)
-    event = models.CharField("事项", max_length=24)
+    at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    on = models.DateField(_("办理日期"), null=True, blank=True)
+    event = models.CharField(_("事项"), max_length=24)
     from_state = models.CharField(max_length=24, blank=True)
     to_state = models.CharField(max_length=24)
-    note = models.TextField("说明", blank=True)
+    note = models.TextField(_("说明"), blank=True)
     data = models.JSONField(default=dict, blank=True)
 
     table: ClassVar[Table[Any, Any]]
@@ -136,19 +138,21 @@ class Job(models.Model):
 
     QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
     STATUSES = [
-        (QUEUED, "排队中 Queued"),
-        (RUNNING, "进行中 Running"),
-        (DONE, "已完成 Done"),
-        (FAILED, "未成功 Failed"),
+        (QUEUED, _("排队中")),
+        (RUNNING, _("进行中")),
+        (DONE, _("已完成")),
+        (FAILED, _("未成功")),
     ]
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(max_length=60)  # e.g. "registry_import"
     title = models.CharField(max_length=200)
+    title_en = models.CharField(max_length=200, blank=True)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs")
     status = models.CharField(max_length=10, choices=STATUSES, default=QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)  # percent
     phase = models.CharField(max_length=200, blank=True)
+    phase_en = models.CharField(max_length=200, blank=True)
     created = models.DateTimeField(auto_now_add=True, db_index=True)
     started = models.DateTimeField(null=True, blank=True)
     finished = models.DateTimeField(null=True, blank=True)
@@ -166,6 +170,25 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.status})"
+
+    @property
+    def heading(self) -> str:
+        """The title in the reader's language (jobs are written with both)."""
+        return in_language(self.title, self.title_en)
+
+    @property
+    def step(self) -> str:
+        """The phase in the reader's language."""
+        return in_language(self.phase, self.phase_en)
+
+    @property
+    def summary(self) -> str:
+        """The result's summary in the reader's language (the job stored both)."""
+        return in_language(str(self.result.get("summary", "")), str(self.result.get("summary_en", "")))
+
+    @property
+    def error_message(self) -> str:
+        return in_language(str(self.error.get("message", "")), str(self.error.get("message_en", "")))
 
 
 class FieldKey(models.Model):
@@ -203,3 +226,50 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.route} {self.key} → {self.status}"
+
+
+class BatchRun(models.Model):
+    """One night's batch work of one kind (screening, indicators) over many counties: one BatchPart per
+    county, each a task of its own that any `bangfu worker` on any machine may take (core.batch)."""
+
+    kind = models.CharField(max_length=40)
+    as_of = models.DateField()
+    started = models.DateTimeField()
+    finished = models.DateTimeField(null=True, blank=True)  # when the last county finished
+    parts = models.PositiveIntegerField(default=0)
+    totals = models.JSONField(default=dict, blank=True)  # the parts' figures added up (the province total)
+
+    class Meta:
+        ordering = ["-started"]
+        constraints = [models.UniqueConstraint(fields=["kind", "as_of"], name="one_batch_run_per_kind_and_day")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}@{self.as_of}"
+
+
+class BatchPart(models.Model):
+    """One county's share of a batch run. A worker takes it by a conditional UPDATE (core.batch.claim),
+    so two workers never work on one county at once; a worker that died is replaced once its
+    heartbeat is stale, and the work (idempotent per county) is done again from the start."""
+
+    PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
+    STATUSES = [(PENDING, _("待处理")), (RUNNING, _("进行中")), (DONE, _("已完成")), (FAILED, _("未成功"))]
+
+    run = models.ForeignKey(BatchRun, on_delete=models.CASCADE, related_name="county_parts")
+    area_code = models.CharField(max_length=15)
+    status = models.CharField(max_length=10, choices=STATUSES, default=PENDING)
+    worker = models.CharField(max_length=80, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    heartbeat = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    seconds = models.FloatField(default=0)  # elapsed wall time of the successful attempt: a measurement
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["area_code"]
+        constraints = [models.UniqueConstraint(fields=["run", "area_code"], name="one_batch_part_per_county")]
+        indexes = [models.Index(fields=["status", "heartbeat"])]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}:{self.area_code} ({self.status})"

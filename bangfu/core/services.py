@@ -39,7 +39,8 @@ def pii_view_log(*, actor: Any, obj: Any, purpose: str = "") -> None:
 
 # --- background jobs (see core.models.Job) -------------------------------------------------------
 
-JobProgress = Callable[[int, str], None]
+# progress(percent, phase in Chinese, phase in English)
+JobProgress = Callable[[int, str, str], None]
 MAX_REPORTED_PROBLEMS = 5_000  # a whole wrong file can have 100,000; the report keeps the first ones
 
 
@@ -48,12 +49,19 @@ def job_create(
     owner: Any,
     kind: str,
     title: str,
+    title_en: str,
     filename: str = "",
     payload: bytes | None = None,
     params: dict[str, Any] | None = None,
 ) -> Job:
     return Job.objects.create(
-        owner=owner, kind=kind, title=title[:200], filename=filename[:200], payload=payload, params=params or {}
+        owner=owner,
+        kind=kind,
+        title=title[:200],
+        title_en=title_en[:200],
+        filename=filename[:200],
+        payload=payload,
+        params=params or {},
     )
 
 
@@ -68,14 +76,16 @@ def job_run(job_id: str, work: Callable[[Job, JobProgress], dict[str, Any]]) -> 
     Progress is written outside any transaction of the work, so the page's bar sees it at once."""
     now = timezone.now
     started = Job.objects.filter(pk=job_id, status=Job.QUEUED).update(
-        status=Job.RUNNING, started=now(), progress=1, phase="开始 Started"
+        status=Job.RUNNING, started=now(), progress=1, phase="开始", phase_en="Started"
     )
     if not started:
         return "skipped"  # already run (a task delivered twice) or gone
     job = Job.objects.get(pk=job_id)
 
-    def progress(percent: int, phase: str) -> None:
-        Job.objects.filter(pk=job_id).update(progress=max(1, min(99, percent)), phase=phase[:200])
+    def progress(percent: int, phase: str, phase_en: str) -> None:
+        Job.objects.filter(pk=job_id).update(
+            progress=max(1, min(99, percent)), phase=phase[:200], phase_en=phase_en[:200]
+        )
 
     try:
         result = work(job, progress)
@@ -98,6 +108,6 @@ def job_run(job_id: str, work: Callable[[Job, JobProgress], dict[str, Any]]) -> 
         Job.objects.filter(pk=job_id).update(status=Job.FAILED, error=body, finished=now(), payload=None, progress=100)
         return Job.FAILED
     Job.objects.filter(pk=job_id).update(
-        status=Job.DONE, result=result, finished=now(), payload=None, progress=100, phase="完成 Done"
+        status=Job.DONE, result=result, finished=now(), payload=None, progress=100, phase="完成", phase_en="Done"
     )
     return Job.DONE

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from bangfu.core import selectors
 from bangfu.core.answers import wants_json
 from bangfu.core.errors import ApplicationError, NotFound
+from bangfu.core.i18n import in_language
 from bangfu.core.models import Job
 
 
@@ -167,6 +168,9 @@ def _job_context(job: Job) -> dict[str, Any]:
     return {
         "job": job,
         "running": job.status in (Job.QUEUED, Job.RUNNING),
-        "problems": problems[:SHOWN_PROBLEMS],
+        "problems": [
+            {**p, "message": in_language(p.get("message", ""), p.get("message_en", ""))}
+            for p in problems[:SHOWN_PROBLEMS]
+        ],
         "more": max(0, total - min(len(problems), SHOWN_PROBLEMS)),
     }

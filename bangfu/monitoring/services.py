@@ -99,7 +99,8 @@ def feed_upload_start(
     job = jobs.job_create(
         owner=actor,
         kind=FEED_JOB_KIND,
-        title=f"数据报送 Feed {kind}: {filename}",
+        title=f"数据报送：{SPECS[kind].zh}（{filename}）",
+        title_en=f"Department feed ({filename})",
         filename=filename,
         payload=data,
         params={"kind": kind, "period": period},

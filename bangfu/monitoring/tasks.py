@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
+from bangfu.areas import selectors as areas
+from bangfu.core import batch
 from bangfu.core import services as core
 from bangfu.monitoring import services
 
@@ -16,18 +18,40 @@ if TYPE_CHECKING:
     from bangfu.core.models import Job
 
 
+BATCH = "screening"
+
+
 @task()
 def nightly_screening(as_of: str = "") -> dict[str, Any]:
-    """Screen every household of every area with the rule sets in force; opens only new warnings."""
+    """The night's screening of every county, as one task per county (core.batch): any number of
+    workers on any number of machines share them, and the run's totals are the province's."""
     day = dt.date.fromisoformat(as_of) if as_of else timezone.localdate()
-    run = services.screen(area_code="", as_of=day, trigger="nightly")
-    return {
-        "run": run.pk,
-        "households": run.households,
-        "hits": run.hits,
-        "new": run.new_warnings,
-        "seconds": round(run.seconds, 2),
-    }
+    run, parts = batch.start(BATCH, day, areas.county_codes())
+    for part in parts:
+        screen_county.enqueue(part.pk)
+    return {"batch": run.pk, "counties": run.parts, "queued": len(parts)}
+
+
+def _screen(part: Any, beat: Any) -> dict[str, Any]:
+    # each step of the screening beats, so a long county is not mistaken for a dead worker's
+    run = services.screen(
+        area_code=part.area_code, as_of=part.run.as_of, trigger="nightly", progress=lambda _step: beat()
+    )
+    return {"households": run.households, "hits": run.hits, "new": run.new_warnings, "screening_run": run.pk}
+
+
+@task()
+def screen_county(part_id: int) -> str:
+    """One county's share of the nightly screening (skipped when another worker has it)."""
+    return batch.run_part(part_id, _screen)
+
+
+def resume_screening() -> int:
+    """Hand out again the counties of an unfinished night whose worker died or failed; how many."""
+    parts = batch.resumable(BATCH)
+    for part in parts:
+        screen_county.enqueue(part.pk)
+    return len(parts)
 
 
 @task()
@@ -50,9 +74,9 @@ def rescreen_changed(sender: object, *, household_ids: list[int], **kwargs: obje
 
 def _feed(job: Job, progress: core.JobProgress) -> dict[str, Any]:
     kind, period = job.params["kind"], job.params.get("period", "")
-    progress(10, "读取文件 Reading the file")
+    progress(10, "读取文件", "Reading the file")
     rows = services.rows_from_file(kind, bytes(job.payload or b""), job.filename, actor=job.owner)
-    progress(30, f"检查并保存{len(rows)}行 Checking and storing {len(rows)} rows")
+    progress(30, f"检查并保存{len(rows)}行", f"Checking and storing {len(rows)} rows")
     batch, created = services.feed_ingest(actor=job.owner, kind=kind, rows=rows, period=period, filename=job.filename)
     return {
         "batch": batch.pk,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -425,21 +425,21 @@ def household_import(
     data: bytes,
     filename: str,
     today: dt.date | None = None,
-    progress: Callable[[int, str], None] | None = None,
+    progress: jobs.JobProgress | None = None,
 ) -> ImportResult:
     """Check every row of the file; store all households and members, or nothing with the full report.
 
-    `progress(percent, phase)` is called between the steps (the background job's progress bar).
+    `progress(percent, phase, phase_en)` is called between the steps (the background job's progress bar).
     """
-    say = progress or (lambda _p, _s: None)
+    say = progress or (lambda _p, _s, _e: None)
     if areas.scope_for(actor, Cap.IMPORT_REGISTRY).empty:
         raise NotFound()  # the import does not exist for a role without it (reveals nothing)
     book = _open(data, filename)  # a wrong or oversized file fails here, before any work starts
     today = today or timezone.localdate()
-    say(5, "读取并检查文件 Reading and checking the file")
+    say(5, "读取并检查文件", "Reading and checking the file")
     with bulkwrite.paused_gc():
         households = _checked(actor, book, today, say)
-        say(70, f"保存{len(households)}户 Storing {len(households)} households")
+        say(70, f"保存{len(households)}户", f"Storing {len(households)} households")
         try:
             return _store(actor, households, today)
         except IntegrityError:
@@ -461,13 +461,19 @@ def household_import_start(*, actor: User, data: bytes, filename: str) -> Import
         return household_import(actor=actor, data=data, filename=filename)
     from bangfu.registry.tasks import household_import_job  # tasks import this module
 
-    title = f"Excel导入农户 Import households: {filename}"
-    job = jobs.job_create(owner=actor, kind=JOB_KIND, title=title, filename=filename, payload=data)
+    job = jobs.job_create(
+        owner=actor,
+        kind=JOB_KIND,
+        title=f"Excel导入农户：{filename}",
+        title_en=f"Import households: {filename}",
+        filename=filename,
+        payload=data,
+    )
     transaction.on_commit(lambda: household_import_job.enqueue(str(job.pk)))
     return job
 
 
-def _checked(actor: User, book: excel.Workbook, today: dt.date, say: Callable[[int, str], None]) -> list[_Household]:
+def _checked(actor: User, book: excel.Workbook, today: dt.date, say: jobs.JobProgress) -> list[_Household]:
     """Every row of the file checked; the households with their members, or ValidationFailed."""
     checker = _Checker(actor, today)
     # calamine parses a sheet without holding the GIL: the member sheet (three quarters of the
@@ -475,7 +481,7 @@ def _checked(actor: User, book: excel.Workbook, today: dt.date, say: Callable[[i
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-read") as pool:
         member_rows = pool.submit(book.rows, MEMBER_SHEET)
         households = _check_households(checker, book.rows(HOUSEHOLD_SHEET))
-        say(30, f"已检查{len(households)}户，检查成员 {len(households)} households checked; checking members")
+        say(30, f"已检查{len(households)}户，检查成员", f"{len(households)} households checked; checking members")
         _check_members(checker, member_rows.result(), households)
     if checker.refused:
         _audit_refused(actor, checker.refused)

@@ -38,7 +38,7 @@ def _export(job: Job, progress: core.JobProgress) -> dict[str, Any]:
     from bangfu.registry import selectors, views_excel
 
     f = selectors.HouseholdFilter(**job.params["filter"])
-    progress(10, "导出中 Exporting")
+    progress(10, "导出中", "Exporting")
     data = views_excel.export_workbook(job.owner, f, bool(job.params.get("full_id")))
     core.job_output(job, data, views_excel.export_name())
     return {"summary": "导出文件已生成", "summary_en": "The export file is ready", "bytes": len(data)}

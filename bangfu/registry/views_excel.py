@@ -175,7 +175,8 @@ def export_start(user: User, f: selectors.HouseholdFilter, full_id: bool) -> Job
     job = jobs.job_create(
         owner=user,
         kind=EXPORT_JOB_KIND,
-        title="导出农户 Export households",
+        title="导出农户",
+        title_en="Export households",
         params={"filter": dataclasses.asdict(f), "full_id": full_id},
     )
     transaction.on_commit(lambda: household_export_job.enqueue(str(job.pk)))

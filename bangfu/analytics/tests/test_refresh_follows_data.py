@@ -98,4 +98,32 @@ def test_the_worker_queues_one_nightly_full_refresh(world) -> None:
         task_path=tasks.nightly_indicators.module_path, status=TaskResultStatus.READY
     )
     assert timezone.localtime(nightly.run_after).time() == tasks.NIGHTLY_AT
-    assert tasks.nightly_indicators.call(reschedule=False) == IndicatorRun.objects.get(trigger="nightly").pk
+    out = tasks.nightly_indicators.call(reschedule=False)
+    assert out["counties"] == 1 and out["queued"] == 1  # the test world has one county
+
+
+def test_the_nightly_refresh_is_one_task_per_county_then_the_province(world) -> None:
+    """Counties refreshed side by side by any worker; the province re-summed once after the last
+    (issue #18): its figure is the counties' sum even if each county summed the others' old figures."""
+    from bangfu.areas import services as areas_services
+    from bangfu.core.models import BatchPart, BatchRun
+    from bangfu.testing import new_household
+
+    other = areas_services.area_create(code="511132000000", name="峨边彝族自治县", parent_code="511100000000")
+    town = areas_services.area_create(code="511132100000", name="沙坪镇", parent_code=other.code)
+    new_household(areas_services.area_create(code="511132100201", name="红花村", parent_code=town.code), members=2)
+    DBTaskResult.objects.all().delete()
+    tasks.nightly_indicators.call(reschedule=False)
+    parts = {p.area_code: p for p in BatchPart.objects.all()}
+    assert set(parts) == {world.area_county.code, other.code}
+    assert tasks.refresh_county.call(parts[other.code].pk) == "done"
+    assert tasks.refresh_county.call(parts[world.area_county.code].pk) == "done"
+    assert tasks.refresh_county.call(parts[world.area_county.code].pk) == "skipped"
+    assert BatchRun.objects.get().finished is not None
+    province = IndicatorValue.objects.get(unit=world.province.code, key="households")
+    assert province.value == 3 + 1  # 马边's three households and 峨边's one
+    # Two counties running side by side each summed the other's figures as they stood: the last step
+    # re-sums the areas above the counties from the cache, whatever they held.
+    IndicatorValue.objects.filter(pk=province.pk).update(value=999)
+    services.indicators_roll_up()
+    assert IndicatorValue.objects.get(unit=world.province.code, key="households").value == 4

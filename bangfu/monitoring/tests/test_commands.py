@@ -44,3 +44,31 @@ def test_worker_runs_nightly_screening_once_a_day(world) -> None:
     assert not nightly_due(now, dt.time(0, 0))  # today's run exists: not again
     call_command("worker", "--once", "--screen-at", "00:00", stdout=io.StringIO())
     assert ScreeningRun.objects.filter(trigger="nightly").count() == 1
+
+
+def test_the_nightly_screening_is_one_task_per_county_shared_by_workers(world) -> None:
+    """Two counties: two parts; each screened by one worker; the run's totals are the sum (issue #18)."""
+    from bangfu.areas import services as areas_services
+    from bangfu.core.models import BatchPart, BatchRun
+    from bangfu.monitoring import tasks
+    from bangfu.testing import new_household
+
+    other = areas_services.area_create(code="511132000000", name="峨边彝族自治县", parent_code="511100000000")
+    town = areas_services.area_create(code="511132100000", name="沙坪镇", parent_code=other.code)
+    village = areas_services.area_create(code="511132100201", name="红花村", parent_code=town.code)
+    new_household(village, members=2)
+    rules_in_force(world)
+    DBTaskResult.objects.all().delete()
+    out = tasks.nightly_screening.call()
+    assert out == {"batch": BatchRun.objects.get().pk, "counties": 2, "queued": 2}
+    parts = {p.area_code: p for p in BatchPart.objects.all()}
+    assert set(parts) == {world.area_county.code, other.code}
+    assert DBTaskResult.objects.filter(task_path__endswith="screen_county").count() == 2
+    assert tasks.screen_county.call(parts[other.code].pk) == "done"
+    assert BatchRun.objects.get().finished is None  # 马边 still to go
+    assert tasks.screen_county.call(parts[other.code].pk) == "skipped"  # a second worker: nothing to do
+    assert tasks.screen_county.call(parts[world.area_county.code].pk) == "done"
+    run = BatchRun.objects.get()
+    assert run.finished is not None and run.totals["households"] == 3 + 1
+    assert ScreeningRun.objects.filter(trigger="nightly").count() == 2  # one per county
+    assert tasks.nightly_screening.call()["queued"] == 0  # the same night again: nothing to hand out

@@ -60,9 +60,12 @@ def test_big_import_is_queued_then_run_by_the_worker_with_progress(
 
 
 def test_progress_is_reported_between_the_steps(world) -> None:
-    seen: list[tuple[int, str]] = []
-    household_import(actor=world.t1, data=big_file(world), filename="a.xlsx", progress=lambda p, s: seen.append((p, s)))
-    percents = [p for p, _ in seen]
+    seen: list[tuple[int, str, str]] = []
+    household_import(
+        actor=world.t1, data=big_file(world), filename="a.xlsx", progress=lambda p, s, e: seen.append((p, s, e))
+    )
+    percents = [p for p, _, _ in seen]
+    assert all(e and not any("\u4e00" <= ch <= "\u9fff" for ch in e) for _, _, e in seen)  # each phase in English too
     assert percents == sorted(percents) and len(percents) >= 3 and all(0 < p < 100 for p in percents)
 
 

@@ -5,8 +5,10 @@ every ready task, then return) and, between rounds, enqueues `monitoring.tasks.n
 once a day after `--screen-at` (local time, Asia/Shanghai). On start it also makes sure the
 casework cleanup chain and the nightly indicator refresh are queued (`bangfu casework_cleanup --schedule`,
 `bangfu indicators --schedule`). Whether today's run is due is read from
-the database (a nightly ScreeningRun for today, or the task already queued), so several workers or
-a restart never screen twice. Stop it with Ctrl-C or SIGTERM; the running task finishes first.
+the database (today's screening BatchRun, or the task already queued), so several workers or a
+restart never screen twice; the night's work is one task per county (core.batch), shared by every
+worker, and a county whose worker died is handed out again when a worker starts.
+Stop it with Ctrl-C or SIGTERM; the running task finishes first.
 """
 
 from __future__ import annotations
@@ -22,8 +24,8 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
+from bangfu.core.models import BatchRun
 from bangfu.monitoring import tasks
-from bangfu.monitoring.models import ScreeningRun
 
 NIGHTLY = tasks.nightly_screening.module_path
 
@@ -32,7 +34,7 @@ def nightly_due(now: dt.datetime, screen_at: dt.time) -> bool:
     local = timezone.localtime(now)
     if local.time() < screen_at:
         return False
-    if ScreeningRun.objects.filter(trigger="nightly", as_of=local.date()).exists():
+    if BatchRun.objects.filter(kind=tasks.BATCH, as_of=local.date()).exists():
         return False
     waiting = (TaskResultStatus.READY, TaskResultStatus.RUNNING)
     return not DBTaskResult.objects.filter(task_path=NIGHTLY, status__in=waiting).exists()
@@ -64,6 +66,9 @@ class Command(BaseCommand):
         # Other apps' self-rescheduling chains: starting one that is already queued does nothing.
         call_command("casework_cleanup", "--schedule", stdout=self.stdout)
         call_command("indicators", "--schedule", stdout=self.stdout)  # the nightly full indicator refresh
+        resumed = tasks.resume_screening()  # counties of a night whose worker died or failed
+        if resumed:
+            self.stdout.write(f"重新排队{resumed}个县的夜间筛查 requeued the nightly screening of {resumed} counties")
         self.stdout.write(f"worker started; nightly screening at {screen_at:%H:%M}")
         while worker.running:
             if nightly_due(timezone.now(), screen_at):
