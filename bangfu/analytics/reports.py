@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
-from django.utils.translation import gettext
 
 from bangfu.accounts.domain.roles import Cap
 from bangfu.accounts.selectors import has_cap
@@ -111,7 +110,8 @@ def _eliminated(user: User, place: Place, year: int) -> Rows:
 
 def _claims(user: User, place: Place, year: int) -> Rows:
     """防贫保理赔台账: each claim of the year's schemes named by its household (head, ID by the roster's
-    rule for the role: `heads`), village and township, with cause and status as words, never codes."""
+    rule for the role: `heads`), village and township, with cause and status as words, never codes (the
+    workbook is a Chinese document, in Chinese whatever the reader's language)."""
     prefix = _prefix(place)
     towns = insurance.township_names(user)
     kept = [
@@ -124,7 +124,7 @@ def _claims(user: User, place: Place, year: int) -> Rows:
     return [
         [r.pk, scheme.name, r.household_number, who.get(r.household_id, (r.head_name, ""))[0],
          who.get(r.household_id, ("", ""))[1], r.village_name, towns.get(r.township, ""),
-         gettext(insurance_codes.cause_label(r.cause)), gettext(insurance_status_label(r.status)),
+         insurance_codes.cause_label(r.cause), insurance_status_label(r.status),
          _iso(r.applied_on), r.payout, _iso(r.paid_on), r.paid]
         for scheme, r in kept
     ]  # fmt: skip

@@ -213,7 +213,8 @@ def steps_for(user: User, claim: Claim, today: dt.date) -> Steps:
         if not failed:
             can.append(step.event)
         elif step.event not in (Event.DECLINE,):  # closing is only for a claim with nothing to pay
-            held.append((step.event, [in_language(g.zh, g.en) for g in failed]))
+            payable = [g for g in failed if g.name == "payable"]  # nothing to pay: the one reason that matters
+            held.append((step.event, [in_language(g.zh, g.en) for g in payable or failed]))
     return Steps(can, held, TABLE.waiting_for(state))
 
 
@@ -237,6 +238,9 @@ def claim_progress(d: ClaimDetail) -> list[Stage]:
     closed = next((e for e in d.events if e.event in (Event.REJECT, Event.DECLINE)), None)
     stages: list[Stage] = []
     current_set = False
+    nothing_to_pay = c.status == Status.CALCULATED and not (c.eligible and (c.payout or 0) > 0)
+    if nothing_to_pay:  # the calculation ends the path: the adjuster closes it (UX review P11)
+        path = [Event.SUBMIT, Event.SURVEY, Event.CALCULATE, Event.DECLINE]
     for ev in path:
         e = done.get(ev)
         if e is not None:

@@ -158,6 +158,9 @@ def _detail_context(request: AuthedHttpRequest, pk: int) -> dict[str, Any]:
             if ev.value in codes.DOCUMENT_STEPS and (lacking := selectors.missing_documents(d.claim, ev.value))
         },
         "reject_codes": codes.REJECT_CODES,
+        "suggested_code": next(
+            (r["code"] for r in d.claim.explanation.get("reasons", []) if r.get("code") in codes.REJECT_CODES), ""
+        ),
         "event_labels": TABLE.events,
         "document_kinds": codes.DOCUMENT_KINDS,
         "can_attach": selectors.may_add_documents(request.user, d.claim),
