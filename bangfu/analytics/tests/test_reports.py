@@ -103,10 +103,17 @@ def test_elimination_list_is_of_the_year(ledgers, client_for):
     assert last_year[1:] == []
 
 
-def test_claims_ledger_has_no_names_and_the_payment(ledgers, client_for):
+def test_claims_ledger_names_the_household_and_the_payment(ledgers, client_for):
+    """A ledger an insurer can reconcile (UX review P6): household number, head, ID (the roster's rule
+    for the role), village and township, cause and status as words, the payout."""
+    h1 = ledgers.households["h1"]
     rows = sheet(get(client_for(ledgers.t1), "claims", ledgers.area_t1.code, YEAR).content, "claims")
-    assert len(rows) == 2 and rows[1][2] == "雪口山乡" and Decimal(str(rows[1][8])) == Decimal("8120")
-    assert ledgers.households["h1"].head_name not in str(rows)
+    assert len(rows) == 2
+    number, head, id_shown, village, town = rows[1][2:7]
+    assert (number, head, village, town) == (h1.number, h1.head_name, "羊店儿村", "雪口山乡")
+    assert len(str(id_shown)) == 18
+    assert Decimal(str(rows[1][10])) == Decimal("8120")
+    assert all(not str(cell).isascii() for cell in rows[1][7:9])  # cause and status as Chinese words
 
 
 def test_relocation_ledger_and_enterprise_summary(ledgers, client_for):

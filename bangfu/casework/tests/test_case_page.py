@@ -157,7 +157,8 @@ def test_each_steps_evidence_opens_in_place_for_the_township_and_county(
     pdf_url, jpg_url = (reverse("casework:attachment", args=[a.pk]) for a in (pdf, jpg))
     for reviewer in (world.t1, world.county):
         page = _page(client_for(reviewer), case)
-        stepper = page[page.index('class="stepper"') : page.index("</ol>")]
+        start = page.index('class="stepper"')
+        stepper = page[start : page.index("</ol>", start)]  # the stepper's own list, not the breadcrumbs' before it
         assert f'<img class="thumb" src="{jpg_url}"' in stepper  # the photo of the consent, in place
         assert f'href="{pdf_url}" target="_blank"' in stepper and f'href="{pdf_url}?download=1"' in stepper
         shown = client_for(reviewer).get(pdf_url)
