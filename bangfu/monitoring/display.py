@@ -72,5 +72,6 @@ def sentence(w: Warning) -> str:
     each fact the rule met beside its threshold."""
     if not english():
         return w.explanation
-    parts = [f"{r.label} {r.value}" + (f" ({_('阈值')} {r.threshold})" if r.threshold else "") for r in fact_rows(w)]
+    threshold = _("阈值")  # outside the f-string: makemessages does not read inside one
+    parts = [f"{r.label} {r.value}" + (f" ({threshold} {r.threshold})" if r.threshold else "") for r in fact_rows(w)]
     return "; ".join(parts) or w.explanation  # each part begins with its fact's label, capitalised
