@@ -89,3 +89,19 @@ def test_favicon_answers(client) -> None:
     r = client.get("/favicon.ico")
     assert r.status_code == 301 and r["Location"].endswith(".png")
     assert finders.find("bangfu/icons/icon-48.png")
+
+
+def test_every_entry_a_role_is_shown_opens_for_it(world, client_for) -> None:
+    """Nothing the role cannot use: each navigation entry answers 200 for the user it is shown to (a
+    township officer whose county keeps account administration at the county sees no 账号管理 or
+    登录锁定, which would answer 403)."""
+    from bangfu.accounts.context import _groups
+    from bangfu.accounts.selectors import capabilities_of
+
+    for name in ("county", "t1", "v1", "gw1", "dept", "insurer", "enterprise", "auditor"):
+        user = getattr(world, name)
+        caps = {c.value for c in capabilities_of(user)}
+        client = client_for(user)
+        for group in _groups(user, caps):
+            for entry in group.entries:
+                assert client.get(entry.url).status_code == 200, (name, entry.label, entry.url)
