@@ -60,7 +60,7 @@ class _Text(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
-        if tag in ("script", "style", "template", "noscript"):
+        if tag in ("script", "style", "template", "noscript", "code"):  # <code>: a command, verbatim
             self._hidden += 1
         if self._gloss:
             self._gloss.append(tag)
@@ -74,7 +74,7 @@ class _Text(HTMLParser):
             self.parts.append(a["value"] or "")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style", "template", "noscript") and self._hidden:
+        if tag in ("script", "style", "template", "noscript", "code") and self._hidden:
             self._hidden -= 1
         if self._gloss and tag in self._gloss:
             while self._gloss and self._gloss.pop() != tag:
@@ -141,9 +141,10 @@ def _stored_words() -> re.Pattern[str]:
 
 
 def _usernames() -> set[str]:
-    from bangfu.accounts.models import User
+    """Names people gave (accounts, API tokens): data, even when they look like a code."""
+    from bangfu.accounts.models import ApiToken, User
 
-    return set(User.objects.values_list("username", flat=True))
+    return set(User.objects.values_list("username", flat=True)) | set(ApiToken.objects.values_list("name", flat=True))
 
 
 def _problems_zh(text: str, parsed: _Text, codes: set[str], users: set[str]) -> list[str]:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from bangfu.accounts.domain.roles import Cap
 from bangfu.accounts.selectors import has_cap
@@ -262,7 +263,7 @@ def household_section(user: User, household_id: int) -> dict[str, object] | None
     except NotFound:
         return None
     return {
-        "title": "帮扶时间线 Household timeline",
+        "title": gettext("帮扶时间线"),
         "template": "analytics/_household_timeline_link.html",
         "context": {"url": reverse("analytics:timeline", kwargs={"pk": household_id})},
     }

@@ -217,7 +217,7 @@ def _calendar_step(code: str, on: dt.date) -> Step:
 
 
 def _scheme_step(user: User, code: str, on: dt.date) -> Step:
-    step = Step("scheme", "防贫保方案", "The 防贫保 scheme")
+    step = Step("scheme", "防贫保方案", "The poverty-prevention insurance scheme")
     step.links = [
         _link("新建方案", "New scheme", "insurance:scheme_new"),
         _link("方案", "Schemes", "insurance:scheme_list"),

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from bangfu.accounts.domain.roles import Cap
 from bangfu.accounts.http import AuthedHttpRequest
@@ -81,21 +81,27 @@ LISTS |= {
 }
 
 SECTIONS: list[tuple[Any, list[str]]] = [
-    (_l("农户"), ["households", "people", "poverty_exited", "dibao", "tekun", "relocated", "no_labour"]),
-    (_l("监测对象"), ["monitored", *(f"monitored.{k}" for k in ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户"))]),
-    (_l("预警与监测程序"), ["warnings.new", "warnings.open", "cases.overdue", "eliminated"]),
-    (_l("网格走访"), ["visits.due", "visits.met"]),
-    (_l("防贫保险"), ["claims.paid_count", "claims.paid", "fund.premiums", "fund.balance"]),
-    (_l("搬迁就业与帮扶车间"), ["relocation.with_labour", "relocation.met", "workshops", "workers", "payroll"]),
-    (_l("消费帮扶"), ["sales.total", *CHANNEL_KEYS[1:], "market.paid"]),
+    (gettext_lazy("农户"), ["households", "people", "poverty_exited", "dibao", "tekun", "relocated", "no_labour"]),
+    (
+        gettext_lazy("监测对象"),
+        ["monitored", *(f"monitored.{k}" for k in ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户"))],
+    ),
+    (gettext_lazy("预警与监测程序"), ["warnings.new", "warnings.open", "cases.overdue", "eliminated"]),
+    (gettext_lazy("网格走访"), ["visits.due", "visits.met"]),
+    (gettext_lazy("防贫保险"), ["claims.paid_count", "claims.paid", "fund.premiums", "fund.balance"]),
+    (
+        gettext_lazy("搬迁就业与帮扶车间"),
+        ["relocation.with_labour", "relocation.met", "workshops", "workers", "payroll"],
+    ),
+    (gettext_lazy("消费帮扶"), ["sales.total", *CHANNEL_KEYS[1:], "market.paid"]),
 ]
 # Sections shown only where their module has anything: a county without relocation sites or sales
 # is not shown a card of zeros (review: "the relocation and sales cards show only zeros").
 OPTIONAL_SECTIONS = {"relocation.with_labour", "sales.total"}
 # (numerator, denominator) of the rates shown under a section, derived here, never stored.
 RATES = {
-    "visits.met": ("visits.met", "visits.due", _l("走访达标率")),
-    "relocation.met": ("relocation.met", "relocation.with_labour", _l("搬迁户就业率")),
+    "visits.met": ("visits.met", "visits.due", gettext_lazy("走访达标率")),
+    "relocation.met": ("relocation.met", "relocation.with_labour", gettext_lazy("搬迁户就业率")),
 }
 
 

@@ -382,6 +382,7 @@ _VALUE_LABELS: dict[str, dict[str, str]] = {
         "school": gettext_noop("教育费用数据"),
         "disaster": gettext_noop("灾害损失数据"),
         "east_west": gettext_noop("东西部协作"),
+        "enterprise": gettext_noop("经营主体"),
     },
 }
 _YES, _NO, _NONE, _NEW = gettext_noop("是"), gettext_noop("否"), "—", gettext_noop("（新建）")
