@@ -142,6 +142,9 @@ def test_writes_are_refused_to_every_user_lacking_the_capability(world, client_f
 
 
 READ_CAPS = frozenset({Cap.VIEW_PEOPLE, Cap.VIEW_REPORTS})
+# A list whose search is posted (an ID number stays out of URLs) declares the capabilities of its
+# readers: people and reports, and for the claims queue the insurer's (it reads claims only).
+SEARCH_CAPS = READ_CAPS | {Cap.CLAIM_SURVEY}
 
 
 def _caps(user) -> frozenset[Cap]:
@@ -249,7 +252,7 @@ ABSENT_ID = 987654  # kinds the test county does not build yet: an id nobody has
 
 # Routes anyone may call without an account (checked in test_architecture.py).
 PUBLIC_ROUTES = re.compile(
-    r"^/?(cases/report/|market/catalogue/|market/photos/|api/v1/market/catalogue|sw\.js$|manifest\.webmanifest$|offline/$)"
+    r"^/?(cases/report/|market/catalogue/|market/photos/|api/v1/market/catalogue|sw\.js$|manifest\.webmanifest$|offline/$|favicon\.ico$)"
 )
 
 
@@ -337,7 +340,7 @@ def _anonymous_refused(r: Route, method: str, url: str) -> bool:
 def _judge(r: Route, method: str, url: str, persona, resp, secrets: list[str]) -> object | None:
     """What is wrong with `resp` (None: it is a refusal, or shows nothing of V1a/G1)."""
     object_route = any(_kind(r, p) is not None for p in _params(r))
-    searching = method != "GET" and r.caps is not None and r.caps <= READ_CAPS  # find by ID, list search
+    searching = method != "GET" and r.caps is not None and r.caps <= SEARCH_CAPS  # find by ID, list search
     if method != "GET" and not searching:
         if r.caps is not None and not r.caps:
             return None  # anyone's own action (password, token)

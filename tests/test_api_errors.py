@@ -99,4 +99,5 @@ def test_the_household_grid_filter_beyond_64_bits_is_400_not_500(world, api_for)
 def test_a_page_filter_beyond_64_bits_is_400_not_500(world, client_for):
     client = client_for(world.county)
     client.raise_request_exception = False
-    assert client.get("/registry/households/", {"grid": 2**70}).status_code in (200, 400)
+    # a grid that is not among the list's choices is dropped from the link (302, registry/views.py _normalised)
+    assert client.get("/registry/households/", {"grid": 2**70}).status_code in (200, 302, 400)

@@ -49,7 +49,7 @@ def test_claims_paid_figure_leads_to_the_paid_claims(world, browser_page):
     page.goto(page.base_url + "/")
     tile = page.locator('a.stat[data-key="claims.paid_count"]')
     assert tile.locator("b").inner_text() == "1"
-    assert page.locator('a.stat[data-key="claims.paid"] b').inner_text() == "8120.00"
+    assert page.locator('a.stat[data-key="claims.paid"] b').inner_text() == "8,120.00元"
     tile.click()
     page.wait_for_url("**/insurance/?status=paid*")
     assert f"#{claim.pk}" in page.content()

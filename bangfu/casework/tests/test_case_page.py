@@ -93,8 +93,9 @@ def test_a_refused_step_keeps_the_note_and_says_the_problem_once_beside_its_fiel
     assert "户主在外务工，电话联系</textarea>" in page  # what was typed stays
     assert page.count("请填写入户核查情况（排查表）") == 1 and page.count("请记录农户已签署承诺授权书") == 1
     assert "<details open>" in page or "<details open" in page
-    assert client_for(world.v1).get(url).status_code == 302  # the address shown stays loadable: no blank 405
-    assert client_for(world.v1).get(url)["Location"] == reverse("casework:case_detail", args=[case.pk])
+    reload = client_for(world.v1).get(url)  # the address shown stays loadable: no blank 405, the case page
+    assert reload.status_code == 200 and f"#{case.pk}" in reload.content.decode()
+    assert client_for(world.t2).get(url).status_code == 404  # and nothing for the other township
 
 
 def test_deliberation_records_result_and_vote_and_a_contradiction_is_refused(world, params, client_for) -> None:

@@ -7,8 +7,8 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse
+from django.urls import resolve, reverse
 from django.utils import timezone
 
 
@@ -25,14 +25,16 @@ def date_or_none(value: str | None) -> dt.date | None:
 
 def page_on_get(page: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """For a view that only takes a form's POST: a GET (a reload of the address a refused form was shown
-    at, a bookmark) goes to the page the form lives on, `page` (a URL name given the view's arguments),
-    instead of a 405."""
+    at, a bookmark) is answered by the page the form lives on, `page` (a URL name given the view's
+    arguments), instead of a 405 — through that page's own view, so whoever may not see it gets its
+    404 (a redirect would answer outsiders with a 302)."""
 
     def wrap(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @functools.wraps(view)
         def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.method != "POST":
-                return HttpResponseRedirect(reverse(page, args=args, kwargs=kwargs))
+                shown: HttpResponse = resolve(reverse(page, args=args, kwargs=kwargs)).func(request, *args, **kwargs)
+                return shown
             response: HttpResponse = view(request, *args, **kwargs)
             return response
 

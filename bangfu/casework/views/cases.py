@@ -259,9 +259,9 @@ def measure_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @writes(Cap.CASE_VILLAGE)
 def measure_status(request: AuthedHttpRequest, pk: int, measure_pk: int) -> HttpResponse:
+    case = selectors.case_detail(request.user, pk)  # outside the user's areas: 404, on a reload too
     if request.method != "POST":  # a reload goes back to the case
         return redirect("casework:case_detail", pk=pk)
-    case = selectors.case_detail(request.user, pk)
     measure = next((m for m in case._measures if m.pk == measure_pk), None)
     if measure is None:
         return render(request, "404.html", status=404)
