@@ -129,7 +129,8 @@ def test_case_attachment_preview_and_grid_worker_pages(story, browser_page) -> N
     _visit(page, ["/cases/leads/", f"/cases/{case.pk}/"], problems)
     att = CaseAttachment.objects.get()
     with page.context.expect_page() as opened:
-        page.click(f"a[href='/cases/attachments/{att.pk}/']")  # the preview link, in a new tab
+        # the preview link, in a new tab (the step's evidence also stands in folded parts of the page)
+        page.locator(f"a[href='/cases/attachments/{att.pk}/'] >> visible=true").first.click()
     preview = opened.value
     preview.wait_for_load_state()
     assert preview.evaluate("document.images.length === 1 && document.images[0].naturalWidth === 1")

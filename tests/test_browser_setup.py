@@ -137,7 +137,7 @@ def test_a_county_sets_itself_up_from_an_empty_database(browser_page: Any, tmp_p
     worker.goto(worker.base_url + reverse("registry:household_list"))
     shown = worker.inner_text("main")
     assert all(n in shown for n in numbers)
-    assert worker.locator("#rows a[href*='/registry/households/']").count() == 3  # exactly those
+    assert worker.locator("#rows tbody a[href*='/registry/households/']").count() == 3  # exactly those
 
 
 def _write(tmp_path: Path, name: str, data: bytes) -> Path:
