@@ -12,7 +12,7 @@ from typing import Any
 
 from bangfu.accounts.domain.roles import ROLE_LABELS
 from bangfu.casework.domain import procedure
-from bangfu.casework.domain.codes import MEASURE_STATUS, VISIT_CHECKS, VISIT_MODES
+from bangfu.casework.domain.codes import MEASURE_STATUS, MONITORING_TYPES, RISK_CODES, VISIT_CHECKS, VISIT_MODES
 from bangfu.core.domain.text import gettext_noop
 from bangfu.core.domain.workflow import Table
 from bangfu.employment.domain import transitions
@@ -372,6 +372,9 @@ _VALUE_LABELS: dict[str, dict[str, str]] = {
     "key": {str(k): v for k, v in PARAM_LABELS.items()},
     "probation_day_count": {str(k): v for k, v in DAY_COUNT_LABELS.items()},
     "source": _SOURCES,
+    # stored as their Chinese labels (casework.domain.codes): translated as they are
+    "risk_codes": {c: c for c in RISK_CODES},
+    "monitoring_type": {t: t for t in MONITORING_TYPES},
     "kind": {
         str(k): v
         for labels in (LEDGER_KINDS, PAYMENT_KIND_LABELS, LINK_KIND_LABELS, ENTERPRISE_KIND_LABELS)
