@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from bangfu.accounts.domain.roles import Cap
 from bangfu.accounts.selectors import has_cap
@@ -18,6 +18,7 @@ from bangfu.areas.selectors import grid_ids_worked, scope_for, under_code_q
 from bangfu.core import crypto
 from bangfu.core.domain.idnumber import InvalidIdNumber, parse
 from bangfu.core.errors import Forbidden, NotFound
+from bangfu.core.i18n import in_language
 from bangfu.core.models import AuditEvent
 from bangfu.core.selectors import get_or_404
 from bangfu.core.services import pii_view_log
@@ -287,11 +288,12 @@ def household_history(user: User, household_id: int, limit: int = 100) -> list[d
 
 
 def _shown(value: Any) -> Any:
-    """Dates as 2026-06-03 whatever the page language; lists as 因学、因病."""
+    """Dates as 2026-06-03 whatever the page language; lists (risk types, stored as their Chinese
+    labels) as 因学、因病, each in the reader's language."""
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, list):
-        return "、".join(str(v) for v in value) or "—"
+        return in_language("、", ", ").join(gettext(str(v)) for v in value) or "—"
     return value
 
 
