@@ -3,29 +3,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 
 import pytest
-from django.utils import timezone
 
-from bangfu.casework import services as casework
 from bangfu.monitoring import services
 from bangfu.monitoring.models import Warning, WarningEvent
-from bangfu.monitoring.tests.helpers import feed_row, rules_in_force
 from bangfu.registry import services as registry
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def warning(world):
-    rules_in_force(world)
-    casework.params_set(actor=None, area_code=world.area_county.code, effective_from=dt.date(2020, 1, 1), values={})
-    h = world.households["h1"]  # grid G1, worker gw1
-    feed_row(h, "disaster", "25000", timezone.localdate())
-    (w,) = services.screen_household(household_id=h.pk, as_of=timezone.localdate())
-    return w
 
 
 def _verify(client, w, key=None, reason="入户核实：房屋受损"):

@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.utils import timezone
 
-from bangfu.casework import services as casework
 from bangfu.casework.models import Case
 from bangfu.monitoring import services
 from bangfu.monitoring.models import Warning, WarningEvent
 from bangfu.monitoring.tests.helpers import feed_row, rules_in_force
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def warning(world):
-    rules_in_force(world)
-    casework.params_set(actor=None, area_code=world.area_county.code, effective_from=dt.date(2020, 1, 1), values={})
-    h = world.households["h1"]  # grid G1, worker gw1, village V1a under T1
-    feed_row(h, "disaster", "25000", timezone.localdate())
-    (w,) = services.screen_household(household_id=h.pk, as_of=timezone.localdate())
-    return w
 
 
 def test_lifecycle_through_api(world, warning, api_for) -> None:
