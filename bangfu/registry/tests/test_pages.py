@@ -249,3 +249,17 @@ def test_many_villages_leave_the_place_to_the_link(world, client_for, monkeypatc
     body = client_for(world.county).get("/registry/households/", {"area": world.v2a.code}).content.decode()
     assert 'class="chip"' in body and world.households["h3"].number in body
     assert world.households["h1"].number not in body
+
+
+def test_a_changed_list_in_the_history_is_in_the_readers_language() -> None:
+    """The household's change history shows a changed list (risk types, stored as their Chinese labels)
+    item by item in the reader's language (the page crawl found 家庭刚性支出较大 on an English page)."""
+    from django.utils import translation
+
+    from bangfu.registry.selectors import _shown
+
+    with translation.override("en"):
+        shown = _shown(["因学", "家庭刚性支出较大"])
+        assert shown.endswith(", Heavy unavoidable spending") and shown.isascii()
+    with translation.override("zh-hans"):
+        assert _shown(["因学", "家庭刚性支出较大"]) == "因学、家庭刚性支出较大"
