@@ -259,8 +259,7 @@ def _member(user: User, m: Member, household: Household, full_id: bool) -> dict[
 
 
 def _household(user: User, pk: int, full_id: bool) -> dict[str, Any]:
-    detail = selectors.household_detail(user, pk)
-    h = detail.household
+    h, members = selectors.household_with_members(user, pk)  # statements and checks are not part of it
     return {
         **_row(h),
         "address": h.address,
@@ -274,7 +273,7 @@ def _household(user: User, pk: int, full_id: bool) -> dict[str, Any]:
         "no_labour_since": h.no_labour_since,
         "relocated_on": h.relocated_on,
         "relocation_site": h.relocation_site.name if h.relocation_site else None,
-        "members": [_member(user, m, h, full_id) for m in detail.members],
+        "members": [_member(user, m, h, full_id) for m in members],
     }
 
 

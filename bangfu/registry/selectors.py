@@ -183,6 +183,12 @@ def household_detail(user: User, pk: int) -> HouseholdDetail:
     )
 
 
+def household_with_members(user: User, pk: int) -> tuple[Household, list[Member]]:
+    """The household and its members (the API's household answer): two queries, whatever it holds."""
+    h = household_get(user, pk)
+    return h, list(Member.objects.filter(household=h).order_by("-active", "pk"))
+
+
 def members_of(user: User, household_id: int) -> QuerySet[Member]:
     h = household_get(user, household_id)
     return Member.objects.filter(household=h).order_by("pk")
