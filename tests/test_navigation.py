@@ -105,3 +105,30 @@ def test_every_entry_a_role_is_shown_opens_for_it(world, client_for) -> None:
         for group in _groups(user, caps):
             for entry in group.entries:
                 assert client.get(entry.url).status_code == 200, (name, entry.label, entry.url)
+
+
+TRAIL = re.compile(r"</a>\s*›|›\s*<a ")  # a hand-written "A › B" trail of links
+
+
+def test_no_page_writes_a_second_breadcrumb_trail_of_its_own() -> None:
+    """The trail is base.html's `nav.crumbs`, which pages extend through `{% block crumbs %}`; a page
+    that writes its own "就业帮扶 › 车间" line shows two trails, one under the other."""
+    from pathlib import Path
+
+    import bangfu
+
+    root = Path(bangfu.__file__).parent
+    offenders = [
+        str(p.relative_to(root))
+        for p in root.rglob("templates/**/*.html")
+        if p.name != "base.html" and TRAIL.search(re.sub(r"\{% block crumbs %\}.*?\{% endblock %\}", "", p.read_text()))
+    ]
+    assert not offenders, offenders
+
+
+def test_a_page_two_levels_below_its_entry_names_both_in_one_trail(world, client_for) -> None:
+    html = _page(client_for(world.users["county"]), "/employment/courses/")
+    crumbs = html.split('class="crumbs"', 1)[1].split("</nav>", 1)[0]
+    assert '<a href="/employment/">就业帮扶</a>' in crumbs and '<span aria-current="page">技能培训</span>' in crumbs
+    main = html.split('id="main"', 1)[1]
+    assert not TRAIL.search(main), "the page repeats the trail inside its content"
