@@ -148,12 +148,15 @@ def _write(tmp_path: Path, name: str, data: bytes) -> Path:
 
 def test_a_household_placed_on_a_new_site_changes_the_site_kpi(world: Any, browser_page: Any) -> None:
     from bangfu.employment import services as employment
+    from bangfu.employment.inputs import policy_input
     from bangfu.employment.tests.conftest import POLICY
     from bangfu.registry import services as registry
     from bangfu.testing import member_fields
 
     employment.policy_set(
-        actor=world.county, area_code=world.area_county.code, effective_from="2020-01-01", values=POLICY
+        actor=world.county,
+        area_code=world.area_county.code,
+        policy=policy_input(POLICY | {"effective_from": "2020-01-01"}),
     )
     head = member_fields("搬迁户主", "户主", id_number=new_id_number(dt.date(1990, 3, 1)), employment="务工")
     h = registry.household_create(

@@ -62,6 +62,11 @@ def workshop_q(user: User, prefix: str = "", *, edit: bool = False) -> Q:
     )
 
 
+def acts_for(user: User, village_code: str, operator_code: str) -> bool:
+    """Does the user act for this operator in this village (an enterprise user's own workshop)?"""
+    return any(code == operator_code and village_code.startswith(prefix) for code, prefix in operator_bindings(user))
+
+
 def is_operator_user(user: User) -> bool:
     return bool(operator_bindings(user))
 

@@ -17,6 +17,7 @@ from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.core import inputs, params
 from bangfu.core.replicas import replica_ok
+from bangfu.employment import inputs as employment_inputs
 from bangfu.employment import selectors, services
 from bangfu.employment.models import Contract, EmploymentPolicy, Payslip, PayslipCorrection, WelfarePost, Workshop
 
@@ -278,7 +279,8 @@ def workshop_list(request: AuthedHttpRequest) -> list[dict[str, Any]]:
 @router.post("/workshops", response={201: dict}, summary="Register a workshop (status applied)")
 @writes(Cap.EMPLOYMENT_EDIT)
 def workshop_create(request: AuthedHttpRequest, payload: WorkshopIn) -> Status[Any]:
-    return Status(201, _workshop(services.workshop_create(actor=request.user, values=payload.model_dump())))
+    w = services.workshop_create(actor=request.user, workshop=employment_inputs.workshop_input(payload.model_dump()))
+    return Status(201, _workshop(w))
 
 
 @router.get("/workshops/{pk}", summary="A workshop with funding, criteria and status history")
@@ -304,9 +306,10 @@ def workshop_detail(request: AuthedHttpRequest, pk: int) -> dict[str, Any]:
 @writes(Cap.EMPLOYMENT_EDIT)
 def workshop_update(request: AuthedHttpRequest, pk: int, payload: WorkshopPatch) -> dict[str, Any]:
     w = selectors.workshop_get(request.user, pk)
-    values = payload.model_dump(exclude_unset=True)
-    reason = values.pop("reason", "")
-    return _workshop(services.workshop_update(actor=request.user, workshop=w, values=values, reason=reason))
+    sent = payload.model_dump(exclude_unset=True)
+    facts, fields = employment_inputs.workshop_changes(sent, w)
+    w = services.workshop_update(actor=request.user, workshop=w, facts=facts, fields=fields, reason=payload.reason)
+    return _workshop(w)
 
 
 @router.put("/workshops/{pk}/revenues/{year}", summary="Revenue of a finished calendar year")
@@ -338,9 +341,9 @@ def workshop_transition(request: AuthedHttpRequest, pk: int, payload: WorkshopTr
 @writes(Cap.EMPLOYMENT_EDIT)
 def wage_rule_set(request: AuthedHttpRequest, pk: int, payload: WageRuleIn) -> Status[Any]:
     w = selectors.workshop_get(request.user, pk)
-    data = payload.model_dump()
-    head = {k: data.pop(k) for k in ("code", "name", "effective_from")}
-    rule = services.wage_rule_set(actor=request.user, workshop=w, values=data, **head)
+    rule = services.wage_rule_set(
+        actor=request.user, workshop=w, rule=employment_inputs.wage_rule_input(payload.model_dump())
+    )
     return Status(201, {"id": rule.pk, "code": rule.code, "effective_from": rule.effective_from})
 
 
@@ -354,7 +357,8 @@ def workers(request: AuthedHttpRequest, pk: int) -> list[dict[str, Any]]:
 @writes(Cap.EMPLOYMENT_EDIT)
 def contract_create(request: AuthedHttpRequest, pk: int, payload: ContractIn) -> Status[Any]:
     w = selectors.workshop_get(request.user, pk)
-    return Status(201, _contract(services.contract_create(actor=request.user, workshop=w, values=payload.model_dump())))
+    contract = employment_inputs.contract_input(payload.model_dump())
+    return Status(201, _contract(services.contract_create(actor=request.user, workshop=w, contract=contract)))
 
 
 @router.post("/contracts/{pk}/end")
@@ -391,7 +395,7 @@ def payroll(request: AuthedHttpRequest, pk: int, month: str) -> list[dict[str, A
 @router.post("/courses", response={201: dict})
 @writes(Cap.EMPLOYMENT_EDIT)
 def course_create(request: AuthedHttpRequest, payload: CourseIn) -> Status[Any]:
-    c = services.course_create(actor=request.user, values=payload.model_dump())
+    c = services.course_create(actor=request.user, course=employment_inputs.course_input(payload.model_dump()))
     return Status(201, {"id": c.pk, "skill": c.skill, "province": c.province, "order_based": c.order_based})
 
 
@@ -406,7 +410,7 @@ def trainee_add(request: AuthedHttpRequest, pk: int, payload: TraineeIn) -> Stat
 @router.post("/welfare-posts", response={201: dict})
 @writes(Cap.EMPLOYMENT_EDIT)
 def post_create(request: AuthedHttpRequest, payload: PostIn) -> Status[Any]:
-    p = services.welfare_post_create(actor=request.user, values=payload.model_dump())
+    p = services.welfare_post_create(actor=request.user, post=employment_inputs.post_input(payload.model_dump()))
     return Status(201, {"id": p.pk, "household": p.household_id, "year": p.year, "monthly_pay": str(p.monthly_pay)})
 
 
@@ -441,16 +445,15 @@ def policies(request: AuthedHttpRequest, area: str, on: dt.date | None = None) -
 @router.post("/policies", response={201: dict}, summary="New parameters of an area from a date (county admin)")
 @writes(Cap.CONFIGURE)
 def policy_set(request: AuthedHttpRequest, payload: PolicyIn) -> Status[Any]:
-    values = payload.model_dump()
-    area, start = values.pop("area"), values.pop("effective_from")
-    p = services.policy_set(actor=request.user, area_code=area, effective_from=start, values=values)
+    policy = employment_inputs.policy_input(payload.model_dump())
+    p = services.policy_set(actor=request.user, area_code=payload.area, policy=policy)
     return Status(201, _policy(p))
 
 
 @router.post("/assets", response={201: dict})
 @writes(Cap.EMPLOYMENT_EDIT)
 def asset_create(request: AuthedHttpRequest, payload: AssetIn) -> Status[Any]:
-    a = services.asset_create(actor=request.user, **services.asset_values(payload.model_dump()))
+    a = services.asset_create(actor=request.user, asset=employment_inputs.asset_input(payload.model_dump()))
     return Status(201, {"id": a.pk, "name": a.name, "village": a.village_id})
 
 
@@ -458,7 +461,15 @@ def asset_create(request: AuthedHttpRequest, payload: AssetIn) -> Status[Any]:
 @writes(Cap.EMPLOYMENT_EDIT)
 def dividend_rule_set(request: AuthedHttpRequest, pk: int, payload: RuleIn) -> Status[Any]:
     a = selectors.asset_get(request.user, pk)
-    r = services.dividend_rule_set(actor=request.user, asset=a, **payload.model_dump())
+    start, share = employment_inputs.dividend_rule_input(payload.model_dump())
+    r = services.dividend_rule_set(
+        actor=request.user,
+        asset=a,
+        effective_from=start,
+        collective_share=share,
+        basis=payload.basis,
+        eligibility=payload.eligibility,
+    )
     return Status(201, {"id": r.pk, "collective_share": str(r.collective_share), "basis": r.basis})
 
 

@@ -25,20 +25,21 @@ from bangfu.employment.domain.months import add_months, age_on
 from bangfu.registry import selectors as registry
 
 CREDIT_CODE = "91511133MA62HJ0X3Y"  # fictitious, with a valid GB 32100 check character
-POLICY = {
-    "min_poor_workers": 5,
-    "min_insurance_per_worker_month": "15",
-    "upgrade_min_months_running": 12,
-    "upgrade_min_long_contract_workers": 10,
-    "upgrade_min_contract_months": 12,
-    "upgrade_min_average_annual_pay": "20000",
-    "upgrade_min_annual_revenue": "500000",
-    "welfare_posts_per_household": 1,
-    "welfare_max_age": 60,
-    "working_age_min": 16,
-    "working_age_max": 60,
-    "note": "广西2022年就业帮扶车间认定办法（柳江区）；江西生态护林员每户一人",
-}
+POLICY = services.PolicyInput(
+    effective_from=dt.date(2020, 1, 1),
+    min_poor_workers=5,
+    min_insurance_per_worker_month=Decimal("15"),
+    upgrade_min_months_running=12,
+    upgrade_min_long_contract_workers=10,
+    upgrade_min_contract_months=12,
+    upgrade_min_average_annual_pay=Decimal("20000"),
+    upgrade_min_annual_revenue=Decimal("500000"),
+    welfare_posts_per_household=1,
+    welfare_max_age=60,
+    working_age_min=16,
+    working_age_max=60,
+    note="广西2022年就业帮扶车间认定办法（柳江区）；江西生态护林员每户一人",
+)
 
 
 def _working(admin: Any, household: Any, on: dt.date) -> list[Any]:
@@ -63,22 +64,17 @@ def _operator_user(ctx: Any, county_code: str) -> Any:
 
 def _workshop(admin: Any, ctx: Any, started: dt.date) -> Any:
     liming = ctx.areas["liming"]
-    w = services.workshop_create(
-        actor=admin,
-        values={
-            "name": "雪口山乡扶贫工厂（针纺车间）",
-            "kind": "factory",
-            "village": liming.code,
-            "land_village": liming.code,
-            "site": ctx.extra["A_site"].pk,
-            "site_distance": "步行5分钟",
-            "started_on": started,
-            "operator_name": "马边针纺工艺有限公司",
-            "operator_credit_code": CREDIT_CODE,
-            "operator_contact": "王经理",
-            "insurance_per_worker_month": "15",
-        },
+    facts = services.WorkshopFacts(
+        name="雪口山乡扶贫工厂（针纺车间）",
+        kind="factory",
+        land_village=liming.code,
+        site=ctx.extra["A_site"].pk,
+        site_distance="步行5分钟",
+        started_on=started,
+        insurance_per_worker_month=Decimal("15"),
     )
+    operator = services.OperatorInput(CREDIT_CODE, name="马边针纺工艺有限公司", contact="王经理")
+    w = services.workshop_create(actor=admin, workshop=services.WorkshopInput(liming.code, facts, operator))
     # Its first (part) year of sales, October to December, as the operator's accounts report it.
     services.workshop_revenue_set(
         actor=admin, workshop=w, year=started.year, amount=Decimal("900000"), note="企业财务报表（10—12月）"
@@ -95,14 +91,16 @@ def _workshop(admin: Any, ctx: Any, started: dt.date) -> Any:
     services.funding_add(
         actor=admin, workshop=w, kind="enterprise", amount=Decimal("800000"), year=started.year, note="企业自筹设备"
     )
-    services.wage_rule_set(
-        actor=admin,
-        workshop=w,
+    rule = services.WageRuleInput(
         code="SEW",
         name="缝纫工 底薪1200+计件3.00元/件",
         effective_from=started,
-        values={"kind": "base_piece", "base": "1200", "piece_rate": "3.00", "cap": "4000"},
+        kind="base_piece",
+        base=Decimal("1200"),
+        piece_rate=Decimal("3.00"),
+        cap=Decimal("4000"),
     )
+    services.wage_rule_set(actor=admin, workshop=w, rule=rule)
     return w
 
 
@@ -111,19 +109,19 @@ def _trainings(admin: Any, ctx: Any, w: Any, started: dt.date, people: list[Any]
         start = dt.date(started.year, month, 1)
         course = services.course_create(
             actor=admin,
-            values={
-                "village": ctx.areas["liming"].code,
-                "workshop": w.pk,
-                "provider": "浙江某职业技能培训学校",
-                "place": "浙江省湖州市",
-                "province": "浙江",
-                "skill": "缝纫工",
-                "start": start,
-                "end": start + dt.timedelta(days=20 if i == 0 else 10),
-                "hours": hours,
-                "order_based": True,
-                "certificate": "缝纫工培训合格证" if i == 0 else "缝纫工（提升）结业证",
-            },
+            course=services.CourseInput(
+                village=ctx.areas["liming"].code,
+                workshop_id=w.pk,
+                provider="浙江某职业技能培训学校",
+                place="浙江省湖州市",
+                province="浙江",
+                skill="缝纫工",
+                start=start,
+                end=start + dt.timedelta(days=20 if i == 0 else 10),
+                hours=hours,
+                order_based=True,
+                certificate="缝纫工培训合格证" if i == 0 else "缝纫工（提升）结业证",
+            ),
         )
         for m in people:
             services.trainee_add(actor=admin, course=course, member_id=m.pk, certificate_no=f"ZJ{start:%Y%m}{m.pk}")
@@ -147,19 +145,15 @@ def _payroll(operator: Any, contracts: list[tuple[Any, int]], started: dt.date) 
 
 
 def _dividends(admin: Any, ctx: Any, w: Any, year: int) -> None:
-    asset = services.asset_create(
-        actor=admin,
-        village=ctx.areas["liming"].code,
-        name="扶贫工厂用地（黎明村集体土地）",
-        kind="land",
-        workshop_id=w.pk,
-        annual_rent=Decimal("20000"),
+    land = services.AssetInput(
+        ctx.areas["liming"].code, "扶贫工厂用地（黎明村集体土地）", "land", w.pk, annual_rent=Decimal("20000")
     )
+    asset = services.asset_create(actor=admin, asset=land)
     services.dividend_rule_set(
         actor=admin,
         asset=asset,
         effective_from=dt.date(year, 1, 1),
-        collective_share="40",
+        collective_share=Decimal("0.4"),
         basis="household",
         eligibility="relocated_poor",
     )
@@ -199,20 +193,20 @@ def _policy(admin: Any, county_code: str) -> None:
     try:
         selectors.policy_in_force(county_code, dt.date(2020, 1, 1))
     except ApplicationError:
-        services.policy_set(actor=admin, area_code=county_code, effective_from=dt.date(2020, 1, 1), values=POLICY)
+        services.policy_set(actor=admin, area_code=county_code, policy=POLICY)
 
 
 def _hire(admin: Any, w: Any, member: Any, started: dt.date) -> Any:
     return services.contract_create(
         actor=admin,
         workshop=w,
-        values={
-            "member_id": member.pk,
-            "job": "缝纫工",
-            "start": started,
-            "term_months": 36,
-            "probation_months": 3,
-            "probation_pay": "2000",
-            "wage_code": "SEW",
-        },
+        contract=services.ContractInput(
+            member_id=member.pk,
+            job="缝纫工",
+            start=started,
+            term_months=36,
+            probation_months=3,
+            probation_pay=Decimal("2000"),
+            wage_code="SEW",
+        ),
     )

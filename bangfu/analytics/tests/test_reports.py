@@ -17,6 +17,7 @@ from bangfu.casework import services as casework
 from bangfu.core.domain.credit_code import make
 from bangfu.core.models import AuditEvent, Job, PiiView
 from bangfu.employment import services as employment
+from bangfu.employment.inputs import policy_input
 from bangfu.employment.tests.conftest import POLICY
 from bangfu.insurance import services as insurance
 from bangfu.insurance.tests.helpers import YEAR, scheme, submit, to_approved
@@ -59,7 +60,9 @@ def ledgers(county):
     insurance.premium_record(actor=w.county, scheme_id=s.pk, persons=100, received_on=dt.date(YEAR, 1, 5))
     claim = to_approved(w, submit(w.gw1, w.households["h1"].pk))
     insurance.claim_pay(actor=w.insurer, claim_id=claim.pk, reference="TB1", paid_on=dt.date(YEAR, 4, 3))
-    employment.policy_set(actor=w.county, area_code=w.area_county.code, effective_from="2020-01-01", values=POLICY)
+    employment.policy_set(
+        actor=w.county, area_code=w.area_county.code, policy=policy_input(POLICY | {"effective_from": "2020-01-01"})
+    )
     site = registry.site_create(
         actor=None, area_code=w.v1b.code, name="雪口山乡集中安置点", kind="town", planned_households=10
     )

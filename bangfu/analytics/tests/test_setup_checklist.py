@@ -16,6 +16,7 @@ from bangfu.areas import services as areas
 from bangfu.areas.models import Area
 from bangfu.casework import services as casework
 from bangfu.employment import services as employment
+from bangfu.employment.inputs import policy_input
 from bangfu.insurance import services as insurance
 from bangfu.insurance.tests.helpers import SCHEME_FIELDS, STORY_B_TERMS
 from bangfu.rules import services as rules
@@ -109,7 +110,9 @@ def test_each_step_ticks_itself_from_the_data(client_for) -> None:
     insurance.terms_set(actor=admin, scheme_id=s.pk, terms=terms)
     assert _missing(admin)["scheme"] == []
 
-    employment.policy_set(actor=admin, area_code="511133000000", effective_from="2020-01-01", values=POLICY)
+    employment.policy_set(
+        actor=admin, area_code="511133000000", policy=policy_input(POLICY | {"effective_from": "2020-01-01"})
+    )
     assert _missing(admin)["employment"] == []
 
     banner = client_for(admin).get(reverse("analytics:setup_banner")).content.decode()

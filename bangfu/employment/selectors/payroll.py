@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet, Sum
 
-from bangfu.areas.selectors import refuse_unless
+from bangfu.accounts.domain.roles import Cap
+from bangfu.areas.selectors import require
 from bangfu.core.domain.money import ZERO
 from bangfu.core.selectors import get_or_404
 from bangfu.employment import access
@@ -33,12 +34,13 @@ def contract_get(user: User, pk: int, *, edit: bool = False) -> Contract:
 
 
 def contract_to_change(user: User, pk: int) -> Contract:
-    """A contract for a form that changes it: 404 beyond the user's reach, 403 where the user only sees it."""
-    c = contract_get(user, pk)
-    allowed = contracts_visible(user, edit=True).filter(pk=pk).exists()
-    refuse_unless(
-        allowed=allowed, visible=True, zh="您的角色无权修改劳动合同", en="Your role may not change labour contracts"
-    )
+    """A contract for a form that changes it: 404 beyond the user's reach, 403 where the user only sees it.
+    The operator's own users change their workshops' contracts; officers need EMPLOYMENT_EDIT there."""
+    c = get_or_404(contracts_visible(user).select_related("workshop__operator"), pk)
+    w = c.workshop
+    if not access.acts_for(user, w.village_id, w.operator.credit_code):
+        zh, en = "您的角色无权修改劳动合同", "Your role may not change labour contracts"
+        require(user, Cap.EMPLOYMENT_EDIT, w.village_id, zh=zh, en=en)
     return c
 
 

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
-from bangfu.areas.selectors import refuse_unless
+from bangfu.accounts.domain.roles import Cap
+from bangfu.areas.selectors import require
 from bangfu.core.selectors import get_or_404
 from bangfu.employment import access
 from bangfu.employment.models import WelfarePost
@@ -29,8 +30,11 @@ def post_get(user: User, pk: int, *, edit: bool = False) -> WelfarePost:
 def post_to_change(user: User, pk: int) -> WelfarePost:
     """A post for a form that changes it: 404 beyond the user's areas, 403 where the user only sees it."""
     p = post_get(user, pk)
-    allowed = posts_visible(user, edit=True).filter(pk=pk).exists()
-    refuse_unless(
-        allowed=allowed, visible=True, zh="您的角色无权修改公益岗位", en="Your role may not change welfare posts"
+    require(
+        user,
+        Cap.EMPLOYMENT_EDIT,
+        p.village_id,
+        zh="您的角色无权修改公益岗位",
+        en="Your role may not change welfare posts",
     )
     return p

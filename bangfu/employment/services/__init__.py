@@ -1,13 +1,17 @@
 """Writes of employment (keyword-only, atomic, audited). Import from here: `employment.services.<name>`."""
 
-from bangfu.employment.services.dividends import asset_create, asset_income_distribute, asset_values, dividend_rule_set
-from bangfu.employment.services.payroll import contract_create, contract_end, payslip_record
+from bangfu.employment.services.dividends import AssetInput, asset_create, asset_income_distribute, dividend_rule_set
+from bangfu.employment.services.payroll import ContractInput, contract_create, contract_end, payslip_record
 from bangfu.employment.services.payroll_sheet import PayEntry, SheetResult, payroll_sheet_record
-from bangfu.employment.services.policy import POLICY_FIELDS, policy_set
-from bangfu.employment.services.training import course_create, trainee_add
-from bangfu.employment.services.welfare import welfare_post_create, welfare_post_end, welfare_post_months
+from bangfu.employment.services.policy import POLICY_FIELDS, PolicyInput, policy_set
+from bangfu.employment.services.training import CourseInput, course_create, trainee_add
+from bangfu.employment.services.welfare import PostInput, welfare_post_create, welfare_post_end, welfare_post_months
 from bangfu.employment.services.workshops import (
     WORKSHOP_EDITABLE,
+    OperatorInput,
+    WageRuleInput,
+    WorkshopFacts,
+    WorkshopInput,
     funding_add,
     wage_rule_set,
     workshop_create,
@@ -19,11 +23,19 @@ from bangfu.employment.services.workshops import (
 __all__ = [
     "POLICY_FIELDS",
     "WORKSHOP_EDITABLE",
+    "AssetInput",
+    "ContractInput",
+    "CourseInput",
+    "OperatorInput",
     "PayEntry",
+    "PolicyInput",
+    "PostInput",
     "SheetResult",
+    "WageRuleInput",
+    "WorkshopFacts",
+    "WorkshopInput",
     "asset_create",
     "asset_income_distribute",
-    "asset_values",
     "contract_create",
     "contract_end",
     "course_create",

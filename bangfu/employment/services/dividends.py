@@ -8,16 +8,15 @@ collective's part and dividends; dividends go to the eligible households of the 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 
 from bangfu.accounts.domain.roles import Cap
 from bangfu.areas import selectors as areas
-from bangfu.core import inputs
 from bangfu.core.domain.money import ZERO
 from bangfu.core.errors import Conflict, invalid
 from bangfu.core.selectors import get_or_404
@@ -33,49 +32,28 @@ if TYPE_CHECKING:
     from bangfu.accounts.models import User
 
 
+@dataclass(frozen=True)
+class AssetInput:
+    """A collective asset as typed on the assets page or sent to the API (`employment.inputs.asset_input`)."""
+
+    village: str
+    name: str
+    kind: str
+    workshop_id: int | None = None
+    annual_rent: Decimal = ZERO
+
+
 @transaction.atomic
-def asset_create(
-    *, actor: User, village: str, name: str, kind: str, workshop_id: int | None = None, annual_rent: Decimal = ZERO
-) -> CollectiveAsset:
-    """A collective asset of a village. Typed values: the page and the API parse them (`asset_values`)."""
-    owner = _village("village", village)
+def asset_create(*, actor: User, asset: AssetInput) -> CollectiveAsset:
+    """A collective asset of a village."""
+    owner = _village("village", asset.village)
     areas.require(actor, Cap.EMPLOYMENT_EDIT, owner.code)
-    workshop = get_or_404(selectors.workshops_visible(actor), workshop_id) if workshop_id else None
-    asset = CollectiveAsset.objects.create(
-        village=owner, name=name, kind=kind, workshop=workshop, annual_rent=money("annual_rent", annual_rent)
+    workshop = get_or_404(selectors.workshops_visible(actor), asset.workshop_id) if asset.workshop_id else None
+    made = CollectiveAsset.objects.create(
+        village=owner, name=asset.name, kind=asset.kind, workshop=workshop, annual_rent=asset.annual_rent
     )
-    audit_record(actor=actor, action="asset_create", obj=asset, area_code=owner.code)
-    return asset
-
-
-def asset_values(raw: Mapping[str, Any]) -> dict[str, Any]:
-    """The asset form or API body as `asset_create` takes it, every problem at once (core.inputs)."""
-    with inputs.Problems() as p:
-        values = {
-            "village": p.code(raw.get("village"), "village", max_len=12, digits=True, zh="所属村集体", en="village"),
-            "name": p.name(raw.get("name"), "name", max_len=120, zh="资产名称", en="asset name"),
-            "kind": p.choice(raw.get("kind"), "kind", dict(CollectiveAsset.KINDS)),
-            "annual_rent": p.money(raw.get("annual_rent"), "annual_rent", required=False) or ZERO,
-        }
-    workshop = str(raw.get("workshop") or "").strip()
-    return values | {"workshop_id": int(workshop) if workshop.isdigit() else None}
-
-
-def _share(value: Any) -> Decimal:
-    """The collective's share, typed as a percentage (40 or 40%) or a fraction (0.4)."""
-    raw = str(value).strip().rstrip("%")
-    try:
-        d = Decimal(raw)
-    except InvalidOperation:
-        raise invalid(
-            "collective_share",
-            "集体留存比例请填写0到100之间的百分数，如 40",
-            "enter the collective's share as a percentage from 0 to 100, e.g. 40",
-        ) from None
-    d = d / 100 if d > 1 or str(value).strip().endswith("%") else d
-    if not 0 <= d <= 1:
-        raise invalid("collective_share", "集体留存比例须在0%到100%之间", "the collective's share must be 0–100%")
-    return d.quantize(Decimal("0.0001"))
+    audit_record(actor=actor, action="asset_create", obj=made, area_code=owner.code)
+    return made
 
 
 @transaction.atomic
@@ -83,13 +61,14 @@ def dividend_rule_set(
     *,
     actor: User,
     asset: CollectiveAsset,
-    effective_from: Any,
-    collective_share: Any,
+    effective_from: dt.date,
+    collective_share: Decimal,
     basis: str,
     eligibility: str,
 ) -> DividendRule:
+    """A split rule from a date (typed values: `employment.inputs.dividend_rule_input` parses the form)."""
     a = selectors.asset_get(actor, asset.pk, edit=True)
-    start = date("effective_from", effective_from)
+    start = effective_from
     if basis not in {b.value for b in dividends.Basis}:
         raise invalid("basis", "请选择分红方式：按户或按人", "choose per household or per member")
     if eligibility not in dict(DividendRule.ELIGIBILITY):
@@ -105,7 +84,7 @@ def dividend_rule_set(
     rule = DividendRule.objects.create(
         asset=a,
         effective_from=start,
-        collective_share=_share(collective_share),
+        collective_share=collective_share,
         basis=basis,
         eligibility=eligibility,
     )

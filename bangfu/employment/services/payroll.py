@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -10,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bangfu.casework import selectors as casework
+from bangfu.core.domain.money import ZERO
 from bangfu.core.errors import Conflict, ValidationFailed, invalid
 from bangfu.core.selectors import get_or_404
 from bangfu.core.services import audit_record
@@ -18,7 +20,7 @@ from bangfu.employment.domain import endings, wages
 from bangfu.employment.domain.endings import CONTRACT_END_REASONS
 from bangfu.employment.domain.months import add_months, month_start
 from bangfu.employment.models import Contract, Payslip, PayslipCorrection, WageRule, Workshop
-from bangfu.employment.services._common import coded_reason, date, find_person, money, text, whole
+from bangfu.employment.services._common import coded_reason, date, find_person, whole
 from bangfu.registry import services as registry
 
 if TYPE_CHECKING:
@@ -32,35 +34,48 @@ def _editable_workshop(actor: User, workshop: Workshop) -> Workshop:
     return found
 
 
+@dataclass(frozen=True)
+class ContractInput:
+    """A contract as typed on the workshop page or sent to the API, parsed at the edge
+    (`employment.inputs.contract_input`). The person: `member_id` (officers) or `id_number`."""
+
+    start: dt.date
+    job: str
+    term_months: int
+    wage_code: str
+    probation_months: int = 0
+    probation_pay: Decimal = ZERO
+    member_id: int | None = None
+    id_number: str | None = None
+
+
 @transaction.atomic
-def contract_create(*, actor: User, workshop: Workshop, values: dict[str, Any]) -> Contract:
+def contract_create(*, actor: User, workshop: Workshop, contract: ContractInput) -> Contract:
     """Hire a registered person: probation first, then the workshop's wage rule `wage_code`."""
     w = _editable_workshop(actor, workshop)
-    member = find_person(actor, member_id=values.get("member_id"), id_number=values.get("id_number"))
-    start = date("start", values.get("start"))
-    code = text("wage_code", values.get("wage_code"), "工资规则编号", "wage rule code", 20)
-    probation = whole("probation_months", values.get("probation_months") or 0, high=6)
-    if selectors.wage_rule_in_force(w.pk, code, add_months(start, probation)) is None:
+    v = contract
+    member = find_person(actor, member_id=v.member_id, id_number=v.id_number)
+    if selectors.wage_rule_in_force(w.pk, v.wage_code, add_months(v.start, v.probation_months)) is None:
         raise invalid(
             "wage_code",
-            f"车间没有在试用期满时生效的工资规则“{code}”，请先设置工资规则",
-            f"The workshop has no wage rule '{code}' in force when probation ends; set it up first",
+            f"车间没有在试用期满时生效的工资规则“{v.wage_code}”，请先设置工资规则",
+            f"The workshop has no wage rule '{v.wage_code}' in force when probation ends; set it up first",
         )
-    if Contract.objects.filter(selectors.open_on(start), workshop=w, member=member).exists():
+    if Contract.objects.filter(selectors.open_on(v.start), workshop=w, member=member).exists():
         raise Conflict("此人在本车间已有未终止的合同", "This person already has an open contract at this workshop")
+    if v.probation_months and v.probation_pay == 0:
+        raise invalid("probation_pay", "有试用期时须填写试用期月薪", "enter the probation monthly pay")
     c = Contract.objects.create(
         workshop=w,
         household_id=member.household_id,
         member=member,
-        start=start,
-        wage_code=code,
-        job=text("job", values.get("job"), "岗位", "job", 60),
-        term_months=whole("term_months", values.get("term_months"), low=1, high=120),
-        probation_months=probation,
-        probation_pay=money("probation_pay", values.get("probation_pay") or 0),
+        start=v.start,
+        wage_code=v.wage_code,
+        job=v.job,
+        term_months=v.term_months,
+        probation_months=v.probation_months,
+        probation_pay=v.probation_pay,
     )
-    if probation and c.probation_pay == 0:
-        raise invalid("probation_pay", "有试用期时须填写试用期月薪", "enter the probation monthly pay")
     audit_record(actor=actor, action="contract_create", obj=c, area_code=w.village_id)
     return c
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -13,44 +15,61 @@ from bangfu.core.selectors import get_or_404
 from bangfu.core.services import audit_record
 from bangfu.employment import access, selectors
 from bangfu.employment.models import TrainingCourse, TrainingRecord
-from bangfu.employment.services._common import date, find_person, text, whole
+from bangfu.employment.services._common import find_person
 from bangfu.employment.services.workshops import _village
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
 
 
+@dataclass(frozen=True)
+class CourseInput:
+    """A course as typed on the course form or sent to the API, parsed at the edge
+    (`employment.inputs.course_input`). `village` "" for a workshop's course: the workshop's village."""
+
+    provider: str
+    place: str
+    province: str
+    skill: str
+    start: dt.date
+    end: dt.date
+    hours: int
+    village: str = ""
+    workshop_id: int | None = None
+    order_based: bool = False
+    certificate: str = ""
+
+
 @transaction.atomic
-def course_create(*, actor: User, values: dict[str, Any]) -> TrainingCourse:
+def course_create(*, actor: User, course: CourseInput) -> TrainingCourse:
     """Officers organise courses for a village; an operator user only for its own workshop."""
     workshop = None
-    if values.get("workshop"):
-        workshop = get_or_404(selectors.workshops_visible(actor, edit=True), values["workshop"])
+    if course.workshop_id is not None:
+        workshop = get_or_404(selectors.workshops_visible(actor, edit=True), course.workshop_id)
     if access.is_operator_user(actor):
         if workshop is None:
             raise invalid("workshop", "请选择本企业的车间", "choose one of your workshops")
         village = workshop.village
     else:
-        village = _village("village", str(values.get("village") or (workshop.village_id if workshop else "")))
+        village = _village("village", course.village or (workshop.village_id if workshop else ""))
         areas.require(actor, Cap.EMPLOYMENT_EDIT, village.code)
-    start, end = date("start", values.get("start")), date("end", values.get("end"))
-    if end < start:
+    if course.end < course.start:
         raise invalid("end", "结束日期不能早于开始日期", "the end date cannot be before the start")
-    course = TrainingCourse.objects.create(
+    made = TrainingCourse.objects.create(
         village=village,
         workshop=workshop,
-        provider=text("provider", values.get("provider"), "培训机构", "provider"),
-        place=text("place", values.get("place"), "培训地点", "place"),
-        province=text("province", values.get("province"), "培训省份", "province", 20),
-        skill=text("skill", values.get("skill"), "培训工种", "skill", 60),
-        start=start,
-        end=end,
-        hours=whole("hours", values.get("hours"), low=1, high=2000),
-        order_based=str(values.get("order_based", "")).lower() in {"1", "true", "on", "yes", "是"},
-        certificate=str(values.get("certificate", ""))[:100],
+        provider=course.provider,
+        place=course.place,
+        province=course.province,
+        skill=course.skill,
+        start=course.start,
+        end=course.end,
+        hours=course.hours,
+        order_based=course.order_based,
+        certificate=course.certificate,
     )
-    audit_record(actor=actor, action="course_create", obj=course, area_code=village.code)
-    return course
+    audit_record(actor=actor, action="course_create", obj=made, area_code=village.code)
+    return made
 
 
 @transaction.atomic

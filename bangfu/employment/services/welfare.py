@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -15,25 +17,35 @@ from bangfu.employment import selectors
 from bangfu.employment.domain import endings, welfare
 from bangfu.employment.domain.endings import POST_END_REASONS
 from bangfu.employment.models import WelfarePost
-from bangfu.employment.services._common import coded_reason, date, find_person, money, text, whole
+from bangfu.employment.services._common import coded_reason, date, find_person, whole
 from bangfu.registry import services as registry
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
 
 
+@dataclass(frozen=True)
+class PostInput:
+    """An appointment as typed on the posts page or sent to the API, parsed at the edge
+    (`employment.inputs.post_input`). `end` None: one year from `start`."""
+
+    level: str
+    post_type: str
+    start: dt.date
+    monthly_pay: Decimal
+    end: dt.date | None = None
+    member_id: int | None = None
+    id_number: str | None = None
+
+
 @transaction.atomic
-def welfare_post_create(*, actor: User, values: dict[str, Any]) -> WelfarePost:
+def welfare_post_create(*, actor: User, post: PostInput) -> WelfarePost:
     """Appoint a person to a post for one year, within the per-household and age limits in force."""
-    member = find_person(actor, member_id=values.get("member_id"), id_number=values.get("id_number"))
+    member = find_person(actor, member_id=post.member_id, id_number=post.id_number)
     household = member.household
     areas.require(actor, Cap.EMPLOYMENT_EDIT, household.village_id)
-    if values.get("level") not in dict(WelfarePost.LEVELS):
-        raise invalid(
-            "level", "请选择岗位级别：行业部门、乡镇或村级", "choose the level: ministry, township or village"
-        )
-    start = date("start", values.get("start"))
-    end = date("end", values.get("end") or (start.replace(year=start.year + 1) - dt.timedelta(days=1)))
+    start = post.start
+    end = post.end or (start.replace(year=start.year + 1) - dt.timedelta(days=1))
     if not start < end <= start.replace(year=start.year + 1):
         raise invalid("end", "公益岗位实行一年一聘，截止日期须在起始后一年内", "posts run for one year at most")
     policy = selectors.policy_in_force(household.village_id, start)
@@ -49,19 +61,19 @@ def welfare_post_create(*, actor: User, values: dict[str, Any]) -> WelfarePost:
         raise ValidationFailed(
             [FieldProblem(p.field, p.zh, p.en) for p in problems], zh=problems[0].zh, en=problems[0].en
         )
-    post = WelfarePost.objects.create(
+    made = WelfarePost.objects.create(
         village_id=household.village_id,
         household=household,
         member=member,
-        level=values["level"],
-        post_type=text("post_type", values.get("post_type"), "岗位类型", "post type", 40),
+        level=post.level,
+        post_type=post.post_type,
         year=start.year,
         start=start,
         end=end,
-        monthly_pay=money("monthly_pay", values.get("monthly_pay"), allow_zero=False),
+        monthly_pay=post.monthly_pay,
     )
-    audit_record(actor=actor, action="welfare_post_create", obj=post, area_code=household.village_id)
-    return post
+    audit_record(actor=actor, action="welfare_post_create", obj=made, area_code=household.village_id)
+    return made
 
 
 def _record_pay(actor: User, p: WelfarePost) -> None:

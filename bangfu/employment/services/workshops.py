@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +14,7 @@ from django.utils import timezone
 from bangfu.accounts.domain.roles import Cap
 from bangfu.accounts.selectors import has_cap
 from bangfu.areas import selectors as areas
-from bangfu.core.domain import credit_code
+from bangfu.core.domain.money import ZERO
 from bangfu.core.domain.workflow import StepRefused
 from bangfu.core.errors import Conflict, invalid, refused
 from bangfu.core.selectors import get_or_404
@@ -22,7 +23,7 @@ from bangfu.employment import selectors
 from bangfu.employment.domain import transitions
 from bangfu.employment.domain.wages import WageKind
 from bangfu.employment.models import FundingSource, Operator, WageRule, Workshop, WorkshopEvent, WorkshopRevenue
-from bangfu.employment.services._common import date, money, text, whole
+from bangfu.employment.services._common import money, whole
 from bangfu.registry import selectors as registry
 
 if TYPE_CHECKING:
@@ -36,20 +37,24 @@ def _village(field: str, code: str) -> Any:
     return area
 
 
-def _operator(values: dict[str, Any]) -> Operator:
-    try:  # GB 32100 with its check character: the same validator as the market module's
-        code = credit_code.parse(str(values.get("operator_credit_code", "")))
-    except credit_code.InvalidCreditCode as exc:
-        raise invalid("operator_credit_code", exc.zh, exc.en) from None
-    existing = Operator.objects.filter(credit_code=code).first()
+@dataclass(frozen=True)
+class OperatorInput:
+    """The operator a new workshop names: found by its credit code (already checked: GB 32100 with its
+    check character), or created with these details (then `name` is required)."""
+
+    credit_code: str
+    name: str = ""
+    contact: str = ""
+    phone: str = ""
+
+
+def _operator(o: OperatorInput) -> Operator:
+    existing = Operator.objects.filter(credit_code=o.credit_code).first()
     if existing is not None:
         return existing
-    return Operator.objects.create(
-        credit_code=code,
-        name=text("operator_name", values.get("operator_name"), "运营主体名称", "operator name"),
-        contact=str(values.get("operator_contact", ""))[:60],
-        phone=str(values.get("operator_phone", ""))[:20],
-    )
+    if not o.name:
+        raise invalid("operator_name", "请填写运营主体名称", "Fill in the operator name")
+    return Operator.objects.create(credit_code=o.credit_code, name=o.name, contact=o.contact, phone=o.phone)
 
 
 WORKSHOP_EDITABLE = (
@@ -63,60 +68,69 @@ WORKSHOP_EDITABLE = (
 )
 
 
-def _kind(value: Any) -> str:
-    kind = str(value or "")
-    if kind not in dict(Workshop.KINDS):
-        raise invalid(
-            "kind",
-            "请选择车间类型：厂房式、居家式、种养式、贸易流通式或文化旅游式",
-            "choose the type: factory, home-based, farming, trade or tourism",
-        )
-    return kind
+@dataclass(frozen=True)
+class WorkshopFacts:
+    """The workshop's own facts (WORKSHOP_EDITABLE), parsed at the edge (`employment.inputs`).
+    `land_village` is a village code ("" on creation: the workshop's own village); `site` a site's id."""
+
+    name: str
+    kind: str
+    land_village: str
+    site: int | None
+    site_distance: str
+    started_on: dt.date
+    insurance_per_worker_month: Decimal
 
 
-def _site(actor: User, value: Any) -> Any:
-    if value in (None, ""):
-        return None
-    try:
-        return registry.site_get(actor, int(value))
-    except (TypeError, ValueError):
-        raise invalid("site", "请从列表中选择安置点", "choose a resettlement site from the list") from None
+@dataclass(frozen=True)
+class WorkshopInput:
+    """A new workshop: its village (which, with the operator, decides who may see it), facts, operator."""
+
+    village: str
+    facts: WorkshopFacts
+    operator: OperatorInput
 
 
-def _workshop_fields(actor: User, values: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
-    """Cleaned values of the given keys (the same checks for creating and for editing)."""
-    cleaners: dict[str, Callable[[Any], Any]] = {
-        "name": lambda v: text("name", v, "车间名称", "workshop name"),
-        "kind": _kind,
-        "land_village": lambda v: _village("land_village", str(v or "")),
-        "site": lambda v: _site(actor, v),
-        "site_distance": lambda v: str(v or "").strip()[:60],
-        "started_on": lambda v: date("started_on", v),
-        "insurance_per_worker_month": lambda v: money("insurance_per_worker_month", v or 0),
+def _site(actor: User, pk: int | None) -> Any:
+    return None if pk is None else registry.site_get(actor, pk)
+
+
+def _workshop_fields(actor: User, facts: WorkshopFacts, keys: tuple[str, ...]) -> dict[str, Any]:
+    """The model values of the given keys: places looked up in the actor's scope, the rest as parsed."""
+    found: dict[str, Callable[[], Any]] = {
+        "land_village": lambda: _village("land_village", facts.land_village),
+        "site": lambda: _site(actor, facts.site),
     }
-    return {k: cleaners[k](values.get(k)) for k in keys}
+    return {k: found[k]() if k in found else getattr(facts, k) for k in keys}
 
 
 @transaction.atomic
-def workshop_create(*, actor: User, values: dict[str, Any]) -> Workshop:
+def workshop_create(*, actor: User, workshop: WorkshopInput) -> Workshop:
     """Register a workshop (status 已申报) with its operator, found or created by credit code."""
-    village = _village("village", str(values.get("village", "")))
+    village = _village("village", workshop.village)
     areas.require(actor, Cap.EMPLOYMENT_EDIT, village.code)
     # The land usually belongs to the workshop's own village; another village's land is named explicitly.
-    cleaned = _workshop_fields(
-        actor, values | {"land_village": values.get("land_village") or village.code}, WORKSHOP_EDITABLE
-    )
-    w = Workshop.objects.create(village=village, operator=_operator(values), **cleaned)
+    facts = replace(workshop.facts, land_village=workshop.facts.land_village or village.code)
+    cleaned = _workshop_fields(actor, facts, WORKSHOP_EDITABLE)
+    w = Workshop.objects.create(village=village, operator=_operator(workshop.operator), **cleaned)
     audit_record(actor=actor, action="workshop_create", obj=w, area_code=village.code)
     return w
 
 
 @transaction.atomic
-def workshop_update(*, actor: User, workshop: Workshop, values: dict[str, Any], reason: str = "") -> Workshop:
-    """Change the workshop's own facts (not its village or operator, which decide who may see it)."""
+def workshop_update(
+    *,
+    actor: User,
+    workshop: Workshop,
+    facts: WorkshopFacts,
+    fields: tuple[str, ...] = WORKSHOP_EDITABLE,
+    reason: str = "",
+) -> Workshop:
+    """Change the workshop's own facts (not its village or operator, which decide who may see it).
+    Only `fields` are written (an API PATCH names what it sends)."""
     areas.require(actor, Cap.EMPLOYMENT_EDIT, workshop.village_id)
-    keys = tuple(k for k in WORKSHOP_EDITABLE if k in values)
-    cleaned = _workshop_fields(actor, values, keys)
+    keys = tuple(k for k in WORKSHOP_EDITABLE if k in fields)
+    cleaned = _workshop_fields(actor, facts, keys)
     for k, v in cleaned.items():
         setattr(workshop, k, v)
     workshop.save(update_fields=list(keys))
@@ -228,38 +242,36 @@ def workshop_transition(*, actor: User, workshop: Workshop, event: str, reason: 
     return locked
 
 
-def _wage_values(values: dict[str, Any]) -> dict[str, Any]:
-    kind = str(values.get("kind", ""))
-    if kind not in {k.value for k in WageKind}:
-        raise invalid(
-            "kind",
-            "请选择计薪方式：底薪+计件、计日或固定月薪",
-            "choose the wage kind: base plus piece rate, day rate or fixed",
-        )
-    out: dict[str, Any] = {"kind": kind}
-    for f in ("base", "piece_rate", "day_rate", "fixed"):
-        out[f] = money(f, values.get(f) or 0)
-    cap = values.get("cap")
-    out["cap"] = None if cap in (None, "") else money("cap", cap, allow_zero=False)
-    needed = {
-        "base_piece": ("piece_rate", "计件单价", "piece rate"),
-        "day": ("day_rate", "日工资", "day rate"),
-        "fixed": ("fixed", "固定月薪", "fixed wage"),
-    }[kind]
-    if out[needed[0]] == Decimal(0) and not (kind == "base_piece" and out["base"] > 0):
-        raise invalid(needed[0], f"请填写{needed[1]}", f"enter the {needed[2]}")
-    return out
+@dataclass(frozen=True)
+class WageRuleInput:
+    """A wage schedule from a date, parsed at the edge (`employment.inputs.wage_rule_input`)."""
+
+    code: str
+    name: str
+    effective_from: dt.date
+    kind: str
+    base: Decimal = ZERO
+    piece_rate: Decimal = ZERO
+    day_rate: Decimal = ZERO
+    fixed: Decimal = ZERO
+    cap: Decimal | None = None
+
+
+_NEEDED = {
+    WageKind.BASE_PIECE: ("piece_rate", "计件单价", "piece rate"),
+    WageKind.DAY: ("day_rate", "日工资", "day rate"),
+    WageKind.FIXED: ("fixed", "固定月薪", "fixed wage"),
+}
 
 
 @transaction.atomic
-def wage_rule_set(
-    *, actor: User, workshop: Workshop, code: str, name: str, effective_from: Any, values: dict[str, Any]
-) -> WageRule:
+def wage_rule_set(*, actor: User, workshop: Workshop, rule: WageRuleInput) -> WageRule:
     """A workshop's wage schedule from a date; the version it replaces ends the day before."""
     get_or_404(selectors.workshops_visible(actor, edit=True), workshop.pk)
-    start = date("effective_from", effective_from)
-    code = text("code", code, "规则编号", "rule code", 20)
-    cleaned = _wage_values(values)
+    start, code = rule.effective_from, rule.code
+    field, zh, en = _NEEDED[WageKind(rule.kind)]
+    if getattr(rule, field) == ZERO and not (rule.kind == WageKind.BASE_PIECE and rule.base > 0):
+        raise invalid(field, f"请填写{zh}", f"enter the {en}")
     for row in WageRule.objects.select_for_update().filter(workshop=workshop, code=code, effective_to__isnull=True):
         if row.effective_from >= start:
             raise Conflict(
@@ -268,12 +280,17 @@ def wage_rule_set(
             )
         row.effective_to = start - dt.timedelta(days=1)
         row.save(update_fields=["effective_to"])
-    rule = WageRule.objects.create(
+    made = WageRule.objects.create(
         workshop=workshop,
         code=code,
-        name=text("name", name, "规则名称", "rule name", 60),
+        name=rule.name,
         effective_from=start,
-        **cleaned,
+        kind=rule.kind,
+        base=rule.base,
+        piece_rate=rule.piece_rate,
+        day_rate=rule.day_rate,
+        fixed=rule.fixed,
+        cap=rule.cap,
     )
-    audit_record(actor=actor, action="wage_rule_set", obj=rule, area_code=workshop.village_id)
-    return rule
+    audit_record(actor=actor, action="wage_rule_set", obj=made, area_code=workshop.village_id)
+    return made

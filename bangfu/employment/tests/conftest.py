@@ -11,7 +11,8 @@ import pytest
 
 from bangfu.accounts import services as accounts
 from bangfu.accounts.domain.roles import Role
-from bangfu.employment import services
+from bangfu.employment import inputs, services
+from bangfu.employment.inputs import policy_input
 from bangfu.registry import services as registry
 from bangfu.testing import PASSWORD, member_fields, new_id_number
 
@@ -65,7 +66,9 @@ class Story:
 @pytest.fixture
 def story(world: Any) -> Story:
     services.policy_set(
-        actor=world.county, area_code=world.area_county.code, effective_from="2020-01-01", values=POLICY
+        actor=world.county,
+        area_code=world.area_county.code,
+        policy=policy_input(POLICY | {"effective_from": "2020-01-01"}),
     )
     site = registry.site_create(
         actor=None, area_code=world.v1b.code, name="雪口山乡集中安置点", kind="town", planned_households=120
@@ -89,26 +92,35 @@ def story(world: Any) -> Story:
         liming.append(h)
     workshop = services.workshop_create(
         actor=world.t1,
-        values={
-            "name": "雪口山乡扶贫工厂",
-            "kind": "factory",
-            "village": world.v1b.code,
-            "land_village": world.v1b.code,
-            "site": site.pk,
-            "site_distance": "步行5分钟",
-            "started_on": "2023-10-01",
-            "operator_name": "马边针纺工艺有限公司",
-            "operator_credit_code": CREDIT,
-            "insurance_per_worker_month": "15",
-        },
+        workshop=inputs.workshop_input(
+            {
+                "name": "雪口山乡扶贫工厂",
+                "kind": "factory",
+                "village": world.v1b.code,
+                "land_village": world.v1b.code,
+                "site": site.pk,
+                "site_distance": "步行5分钟",
+                "started_on": "2023-10-01",
+                "operator_name": "马边针纺工艺有限公司",
+                "operator_credit_code": CREDIT,
+                "insurance_per_worker_month": "15",
+            }
+        ),
     )
     services.wage_rule_set(
         actor=world.t1,
         workshop=workshop,
-        code="SEW",
-        name="缝纫工底薪+计件",
-        effective_from="2023-10-01",
-        values={"kind": "base_piece", "base": "1200", "piece_rate": "3.00", "cap": "4000"},
+        rule=inputs.wage_rule_input(
+            {
+                "code": "SEW",
+                "name": "缝纫工底薪+计件",
+                "effective_from": "2023-10-01",
+                "kind": "base_piece",
+                "base": "1200",
+                "piece_rate": "3.00",
+                "cap": "4000",
+            }
+        ),
     )
     ent = accounts.user_create(username="knit", password=PASSWORD)
     accounts.membership_grant(user=ent, role=Role.ENTERPRISE, area_code=world.area_county.code, organisation=CREDIT)
@@ -130,7 +142,7 @@ def hire(actor: Any, story: Story, member: Any, start: str = "2024-10-01", **ext
         "wage_code": "SEW",
         **extra,
     }
-    return services.contract_create(actor=actor, workshop=story.workshop, values=values)
+    return services.contract_create(actor=actor, workshop=story.workshop, contract=inputs.contract_input(values))
 
 
 def grid(

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from bangfu.core.domain import credit_code
 from bangfu.core.errors import ValidationFailed
-from bangfu.employment import services
+from bangfu.employment import inputs, services
 from bangfu.employment.models import Operator, Workshop
 from bangfu.employment.tests.conftest import Story, english
 
@@ -36,7 +36,7 @@ def _values(story: Story, code: str) -> dict[str, Any]:
 def test_a_code_with_a_wrong_check_character_is_refused_bilingually(story: Story) -> None:
     before = (Workshop.objects.count(), Operator.objects.count())
     with pytest.raises(ValidationFailed) as exc:
-        services.workshop_create(actor=story.world.t1, values=_values(story, WRONG_CHECK))
+        services.workshop_create(actor=story.world.t1, workshop=inputs.workshop_input(_values(story, WRONG_CHECK)))
     [p] = exc.value.problems
     assert p.field == "operator_credit_code" and "校验位" in p.zh and "check character" in p.en
     assert (Workshop.objects.count(), Operator.objects.count()) == before
@@ -45,12 +45,12 @@ def test_a_code_with_a_wrong_check_character_is_refused_bilingually(story: Story
 def test_lower_case_and_full_width_codes_are_normalised_to_the_valid_code(story: Story) -> None:
     code = credit_code.make("93", "511133", "MA6B7C8D9")  # a co-op
     typed = code.lower().translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789"})  # full-width digits
-    w = services.workshop_create(actor=story.world.t1, values=_values(story, typed))
+    w = services.workshop_create(actor=story.world.t1, workshop=inputs.workshop_input(_values(story, typed)))
     assert w.operator.credit_code == code
 
 
 def test_market_and_employment_share_one_validator() -> None:
-    from bangfu.employment.services import workshops
+    from bangfu.employment import inputs as workshops  # where employment parses the workshop form
     from bangfu.market.services import _guard
 
     assert workshops.credit_code.parse is credit_code.parse  # type: ignore[attr-defined]  # the name each app uses

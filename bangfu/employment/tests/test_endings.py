@@ -14,7 +14,7 @@ import pytest
 from django.urls import reverse
 
 from bangfu.core.models import AuditEvent
-from bangfu.employment import selectors, services
+from bangfu.employment import inputs, selectors, services
 from bangfu.employment.models import Contract, Payslip, WelfarePost
 from bangfu.employment.tests.conftest import Story, english, grid, hire
 from bangfu.registry import selectors as registry
@@ -128,7 +128,7 @@ def test_the_operator_ends_its_own_workers_contract_through_the_api(story: Story
 
 def appoint(story: Story, member: Any, start: str = "2025-01-01") -> WelfarePost:
     values = {"member_id": member.pk, "post_type": "生态护林员", "level": "village", "start": start}
-    return services.welfare_post_create(actor=story.world.t1, values=values | {"monthly_pay": "500"})
+    return services.welfare_post_create(actor=story.world.t1, post=inputs.post_input(values | {"monthly_pay": "500"}))
 
 
 def wage(story: Story, year: int) -> Decimal:

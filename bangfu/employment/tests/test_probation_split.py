@@ -22,6 +22,7 @@ from bangfu.employment.domain.wages import (
     monthly_pay,
     split_month,
 )
+from bangfu.employment.inputs import policy_input
 from bangfu.employment.tests.conftest import POLICY, Story, hire
 from bangfu.registry import selectors as registry
 
@@ -128,8 +129,7 @@ def _september(story: Story, **policy: Any) -> Any:
         services.policy_set(
             actor=story.world.county,
             area_code=story.world.area_county.code,
-            effective_from="2025-01-01",
-            values=POLICY | policy,
+            policy=policy_input(POLICY | policy | {"effective_from": "2025-01-01"}),
         )
     c = hire(story.world.t1, story, _jishi(story), start="2025-06-15")
     return services.payslip_record(

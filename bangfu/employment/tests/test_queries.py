@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bangfu.employment import services
+from bangfu.employment import inputs, services
 from bangfu.employment.tests.conftest import Story, hire, household
 from bangfu.registry import selectors as registry
 from bangfu.registry import services as reg
@@ -34,8 +34,10 @@ def grow(story: Story, n: int) -> None:
     )
     course = services.course_create(
         actor=world.t1,
-        values={"workshop": story.workshop.pk, "provider": "职校", "place": "湖州", "province": "浙江"}
-        | {"skill": "缝纫工", "start": "2024-08-01", "end": "2024-08-10", "hours": 40, "order_based": True},
+        course=inputs.course_input(
+            {"workshop": story.workshop.pk, "provider": "职校", "place": "湖州", "province": "浙江"}
+            | {"skill": "缝纫工", "start": "2024-08-01", "end": "2024-08-10", "hours": 40, "order_based": True}
+        ),
     )
     for i in range(n):
         name = "新户" + "甲乙丙丁戊己庚辛壬癸"[i] + "一二三四五六七八九"[n - 1]
@@ -50,8 +52,10 @@ def grow(story: Story, n: int) -> None:
     services.funding_add(actor=world.t1, workshop=story.workshop, kind="county", amount=Decimal("1000"), year=2024)
     services.workshop_create(
         actor=world.t1,
-        values={"name": f"车间{n}", "kind": "home", "village": world.v1a.code, "started_on": "2024-01-01"}
-        | {"operator_name": "马边针纺", "operator_credit_code": "91511133MA62XXXX0N", "site": site2.pk},
+        workshop=inputs.workshop_input(
+            {"name": f"车间{n}", "kind": "home", "village": world.v1a.code, "started_on": "2024-01-01"}
+            | {"operator_name": "马边针纺", "operator_credit_code": "91511133MA62XXXX0N", "site": site2.pk}
+        ),
     )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bangfu.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
-from bangfu.employment import selectors, services
+from bangfu.employment import inputs, selectors, services
 from bangfu.employment.tests.conftest import Story, hire
 from bangfu.registry import selectors as registry
 
@@ -133,26 +133,30 @@ def test_operator_user_hires_by_id_number_only_inside_its_area(story: Story) -> 
     c = services.contract_create(
         actor=story.enterprise,
         workshop=story.workshop,
-        values={
-            "id_number": id_number,
-            "job": "缝纫工",
-            "start": "2024-10-01",
-            "term_months": 12,
-            "wage_code": "SEW",
-        },
+        contract=inputs.contract_input(
+            {
+                "id_number": id_number,
+                "job": "缝纫工",
+                "start": "2024-10-01",
+                "term_months": 12,
+                "wage_code": "SEW",
+            }
+        ),
     )
     assert c.member == jishi
     with pytest.raises(NotFound):
         services.contract_create(
             actor=story.stranger,
             workshop=story.workshop,
-            values={
-                "id_number": id_number,
-                "job": "缝纫工",
-                "start": "2024-10-01",
-                "term_months": 12,
-                "wage_code": "SEW",
-            },
+            contract=inputs.contract_input(
+                {
+                    "id_number": id_number,
+                    "job": "缝纫工",
+                    "start": "2024-10-01",
+                    "term_months": 12,
+                    "wage_code": "SEW",
+                }
+            ),
         )
     assert selectors.contracts_visible(world.t1).count() == 1
     assert list(selectors.contracts_visible(story.stranger)) == []
@@ -162,24 +166,28 @@ def test_one_welfare_post_per_household(story: Story) -> None:
     head, wife = members(story, story.a)
     post = services.welfare_post_create(
         actor=story.world.t1,
-        values={
-            "member_id": wife.pk,
-            "post_type": "生态护林员",
-            "level": "ministry",
-            "start": "2025-01-01",
-            "monthly_pay": "500",
-        },
+        post=inputs.post_input(
+            {
+                "member_id": wife.pk,
+                "post_type": "生态护林员",
+                "level": "ministry",
+                "start": "2025-01-01",
+                "monthly_pay": "500",
+            }
+        ),
     )
     with pytest.raises(ValidationFailed) as e:
         services.welfare_post_create(
             actor=story.world.t1,
-            values={
-                "member_id": head.pk,
-                "post_type": "保洁员",
-                "level": "village",
-                "start": "2025-03-01",
-                "monthly_pay": "300",
-            },
+            post=inputs.post_input(
+                {
+                    "member_id": head.pk,
+                    "post_type": "保洁员",
+                    "level": "village",
+                    "start": "2025-03-01",
+                    "monthly_pay": "300",
+                }
+            ),
         )
     assert "每户最多1个" in e.value.zh
     assert selectors.posts_visible(story.world.t1).count() == 1
@@ -189,13 +197,15 @@ def test_one_welfare_post_per_household(story: Story) -> None:
     assert wage(story, story.a, 2025) == D("1000.00")  # months served beyond the last day are not paid
     services.welfare_post_create(
         actor=story.world.t1,
-        values={
-            "member_id": head.pk,
-            "post_type": "保洁员",
-            "level": "village",
-            "start": "2025-03-01",
-            "monthly_pay": "300",
-        },
+        post=inputs.post_input(
+            {
+                "member_id": head.pk,
+                "post_type": "保洁员",
+                "level": "village",
+                "start": "2025-03-01",
+                "monthly_pay": "300",
+            }
+        ),
     )
     assert selectors.posts_visible(story.world.t1).count() == 2
 
@@ -204,17 +214,13 @@ def test_rent_split_into_collective_and_dividends_to_the_fen(story: Story) -> No
     world = story.world
     asset = services.asset_create(
         actor=world.t1,
-        village=world.v1b.code,
-        name="扶贫工厂用地",
-        kind="land",
-        workshop_id=story.workshop.pk,
-        annual_rent=D("10000"),
+        asset=services.AssetInput(world.v1b.code, "扶贫工厂用地", "land", story.workshop.pk, annual_rent=D("10000")),
     )
     services.dividend_rule_set(
         actor=world.t1,
         asset=asset,
-        effective_from="2024-01-01",
-        collective_share="40",
+        effective_from=dt.date(2024, 1, 1),
+        collective_share=inputs.share("40"),
         basis="household",
         eligibility="relocated_poor",
     )

@@ -20,6 +20,7 @@ from bangfu.areas.domain.codes import Level
 from bangfu.core import inputs
 from bangfu.core.replicas import replica_ok
 from bangfu.core.views import form_post
+from bangfu.employment import inputs as employment_inputs
 from bangfu.employment import selectors, services
 from bangfu.employment.domain.dividends import BASIS_LABELS, Basis
 from bangfu.employment.models import CollectiveAsset, DividendRule
@@ -48,7 +49,7 @@ def asset_list(request: AuthedHttpRequest) -> HttpResponse:
         context=lambda: _list_context(request),
         initial={"kind": "land"},
         fields=["village", "name", "kind", "workshop", "annual_rent"],
-        run=lambda v: services.asset_create(actor=user, **services.asset_values(v)),
+        run=lambda v: services.asset_create(actor=user, asset=employment_inputs.asset_input(v)),
         done=lambda a: _("已登记集体资产：%(name)s") % {"name": a.name},
         then=lambda a: redirect("employment:asset_detail", pk=a.pk),
     )
@@ -105,6 +106,19 @@ def _on_detail[T](
     )
 
 
+def _rule_set(request: AuthedHttpRequest, pk: int, v: dict[str, str]) -> DividendRule:
+    asset = selectors.asset_get(request.user, pk)
+    start, share = employment_inputs.dividend_rule_input(v)
+    return services.dividend_rule_set(
+        actor=request.user,
+        asset=asset,
+        effective_from=start,
+        collective_share=share,
+        basis=v["basis"],
+        eligibility=v["eligibility"],
+    )
+
+
 @login_required
 @require_POST
 @writes(Cap.EMPLOYMENT_EDIT)
@@ -115,7 +129,7 @@ def rule_set(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         pk,
         "rule",
         fields=["effective_from", "collective_share", "basis", "eligibility"],
-        run=lambda v: services.dividend_rule_set(actor=request.user, asset=selectors.asset_get(request.user, pk), **v),
+        run=lambda v: _rule_set(request, pk, v),
         done=_("收益分配规则已保存"),
     )
 

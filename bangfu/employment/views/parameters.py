@@ -19,6 +19,7 @@ from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.areas.domain.codes import LEVEL_LABELS, Level
 from bangfu.areas.selectors import refuse_unless
 from bangfu.core.views import form_post
+from bangfu.employment import inputs as employment_inputs
 from bangfu.employment import selectors, services
 from bangfu.employment.domain.wages import DAY_COUNT_LABELS
 from bangfu.employment.models import EmploymentPolicy
@@ -92,8 +93,7 @@ def parameters(request: AuthedHttpRequest) -> HttpResponse:
         code = mine[0].code
 
     def run(values: dict[str, str]) -> EmploymentPolicy:
-        rest = {k: v for k, v in values.items() if k != "effective_from"}
-        return services.policy_set(actor=user, area_code=code, effective_from=values["effective_from"], values=rest)
+        return services.policy_set(actor=user, area_code=code, policy=employment_inputs.policy_input(values))
 
     return form_post(
         request,

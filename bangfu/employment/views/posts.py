@@ -18,6 +18,7 @@ from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.core import inputs
 from bangfu.core.replicas import replica_ok
 from bangfu.core.views import form_post
+from bangfu.employment import inputs as employment_inputs
 from bangfu.employment import selectors, services
 from bangfu.employment.domain.endings import POST_END_REASONS
 from bangfu.employment.models import WelfarePost
@@ -67,7 +68,7 @@ def post_create(request: AuthedHttpRequest) -> HttpResponse:
     return _on_list(
         request,
         "create",
-        run=lambda v: services.welfare_post_create(actor=request.user, values=v | {"end": v["end"] or None}),
+        run=lambda v: services.welfare_post_create(actor=request.user, post=employment_inputs.post_input(v)),
         done=lambda p: _("已聘用：%(name)s %(post)s") % {"name": p.member.name, "post": p.post_type},
     )
 

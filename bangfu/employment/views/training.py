@@ -18,6 +18,7 @@ from bangfu.areas.domain.codes import Level
 from bangfu.core.replicas import replica_ok
 from bangfu.core.views import form_post
 from bangfu.employment import access, selectors, services
+from bangfu.employment import inputs as employment_inputs
 from bangfu.employment.views._forms import worker_picked
 
 _COURSE_FIELDS = [
@@ -64,7 +65,7 @@ def course_new(request: AuthedHttpRequest) -> HttpResponse:
         context=lambda: _choices(user),
         initial={"workshop": request.GET.get("workshop", ""), "order_based": "on"},
         fields=_COURSE_FIELDS,
-        run=lambda v: services.course_create(actor=user, values=v),
+        run=lambda v: services.course_create(actor=user, course=employment_inputs.course_input(v)),
         done=lambda course: _("已登记培训：%(skill)s") % {"skill": course.skill},
         then=lambda course: redirect("employment:course_detail", pk=course.pk),
     )

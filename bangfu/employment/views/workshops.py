@@ -26,6 +26,7 @@ from bangfu.core.listing import Filter, Listing
 from bangfu.core.replicas import replica_ok
 from bangfu.core.views import form_post, int_or_none
 from bangfu.employment import access, selectors, services
+from bangfu.employment import inputs as employment_inputs
 from bangfu.employment.domain.transitions import EVENT_LABELS, STATE_LABELS, TABLE, State
 from bangfu.employment.domain.wages import WAGE_KIND_LABELS, WageKind
 from bangfu.employment.models import FundingSource, Workshop
@@ -150,7 +151,9 @@ def contract_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         form="hire",
         keep="hire",
         run=lambda v: services.contract_create(
-            actor=user, workshop=selectors.workshop_get(user, pk), values={f: v.get(f, "") for f in fields}
+            actor=user,
+            workshop=selectors.workshop_get(user, pk),
+            contract=employment_inputs.contract_input({f: v.get(f, "") for f in fields}),
         ),
         done=lambda c: _("已签订劳动合同：%(name)s") % {"name": c.member.name},
     )
@@ -269,9 +272,6 @@ def revenue_set(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-_WAGE_FIELDS = ["kind", "base", "piece_rate", "day_rate", "fixed", "cap"]
-
-
 @login_required
 @require_POST
 @writes(Cap.EMPLOYMENT_EDIT)
@@ -280,8 +280,7 @@ def wage_rule_set(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
     def run(v: dict[str, str]) -> Any:
         w = selectors.workshop_get(user, pk)
-        head = {f: v.get(f, "") for f in ("code", "name", "effective_from")}
-        return services.wage_rule_set(actor=user, workshop=w, values={f: v.get(f, "") for f in _WAGE_FIELDS}, **head)
+        return services.wage_rule_set(actor=user, workshop=w, rule=employment_inputs.wage_rule_input(v))
 
     return _on_page(
         request, pk, form="wage", keep="rule", run=run, done=lambda r: _("工资规则“%(name)s”已保存") % {"name": r.name}
@@ -325,7 +324,7 @@ def workshop_new(request: AuthedHttpRequest) -> HttpResponse:
         context=lambda: {"creating": True} | _form_choices(user),
         initial={"kind": "factory", "insurance_per_worker_month": "15"},
         fields=_WORKSHOP_FIELDS,
-        run=lambda v: services.workshop_create(actor=user, values=v),
+        run=lambda v: services.workshop_create(actor=user, workshop=employment_inputs.workshop_input(v)),
         done=lambda w: _("已登记车间：%(name)s") % {"name": w.name},
         then=lambda w: redirect("employment:workshop_detail", pk=w.pk),
     )
@@ -347,7 +346,7 @@ def workshop_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         initial=values,
         fields=[*services.WORKSHOP_EDITABLE, "reason"],
         run=lambda v: services.workshop_update(
-            actor=user, workshop=w, values={k: v[k] for k in services.WORKSHOP_EDITABLE}, reason=v["reason"]
+            actor=user, workshop=w, facts=employment_inputs.workshop_changes(v, w)[0], reason=v["reason"]
         ),
         done=_("车间信息已更新"),
         then=lambda _: redirect("employment:workshop_detail", pk=w.pk),

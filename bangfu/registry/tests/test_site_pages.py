@@ -15,6 +15,7 @@ from django.utils import timezone
 from bangfu.core.models import AuditEvent
 from bangfu.employment import selectors as employment
 from bangfu.employment import services as employment_services
+from bangfu.employment.inputs import policy_input
 from bangfu.registry import services
 from bangfu.registry.models import Household, ResettlementSite
 from bangfu.testing import fill_template, member_fields, new_household, new_id_number, upload
@@ -127,7 +128,9 @@ def _worker_household(world, *, employed: bool) -> Household:
 
 def test_a_household_placed_on_the_site_page_changes_the_kpi_and_its_action_list(world, client_for) -> None:
     employment_services.policy_set(
-        actor=world.county, area_code=world.area_county.code, effective_from="2020-01-01", values=POLICY
+        actor=world.county,
+        area_code=world.area_county.code,
+        policy=policy_input(POLICY | {"effective_from": "2020-01-01"}),
     )
     site = _site(world, "黎明村安置点", world.v1b)
     working, idle = _worker_household(world, employed=True), _worker_household(world, employed=False)
