@@ -14,7 +14,7 @@ from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.areas.domain.codes import SIGNIFICANT, level_of
 from bangfu.casework import selectors, services
 from bangfu.casework.domain import codes
-from bangfu.casework.views.config import PARAM_FIELDS
+from bangfu.casework.inputs import PARAM_FIELDS, param_values
 from bangfu.core.idempotency import idempotent
 from bangfu.core.replicas import replica_ok
 from bangfu.core.selectors import get_or_404
@@ -418,8 +418,9 @@ def config(request: AuthedHttpRequest) -> dict[str, Any]:
 @router.post("/config/params", response={201: ParamsOut}, summary="新版本参数 Parameters from a date on")
 @writes(Cap.CONFIGURE)
 def config_params(request: AuthedHttpRequest, body: ParamsIn) -> Status[Any]:
+    values = param_values(body.values)
     row = services.params_new_version(
-        actor=request.user, area_code=body.area, effective_from=body.effective_from, values=body.values
+        actor=request.user, area_code=body.area, effective_from=body.effective_from, values=values
     )
     return Status(201, _params(row))
 

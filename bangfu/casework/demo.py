@@ -42,7 +42,7 @@ def load(ctx: DemoContext) -> None:
 
 def _configure(county_code: str) -> None:
     start = dt.date(2021, 1, 1)
-    services.params_set(actor=None, area_code=county_code, effective_from=start, values={})
+    services.params_set(actor=None, area_code=county_code, effective_from=start, values=services.ParamValues())
     for category, visits, period, phone in OBLIGATIONS:
         services.obligation_set(
             actor=None,

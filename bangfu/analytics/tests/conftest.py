@@ -39,7 +39,7 @@ def county(world):
         actor=None,
         area_code=w.area_county.code,
         effective_from=dt.date(2020, 1, 1),
-        values={},
+        values=casework.ParamValues(),
     )
     w.case = casework.case_open(
         actor=w.t1, household=w.households["h2"], source="grid", summary="突发疾病", on=today - dt.timedelta(days=30)

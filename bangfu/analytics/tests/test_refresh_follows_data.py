@@ -60,7 +60,9 @@ def test_a_paid_claim_moves_the_village_after_the_worker_runs(world, settings) -
 
 def test_a_new_case_moves_the_village_and_the_dashboard_says_when(world, settings, client_for) -> None:
     settings.BANGFU_INDICATOR_DEBOUNCE_SECONDS = 0
-    casework.params_set(actor=None, area_code=world.area_county.code, effective_from=dt.date(2020, 1, 1), values={})
+    casework.params_set(
+        actor=None, area_code=world.area_county.code, effective_from=dt.date(2020, 1, 1), values=casework.ParamValues()
+    )
     services.indicators_refresh(trigger="nightly")
     _settled()
     village = world.v1a.code
@@ -81,7 +83,9 @@ def test_a_new_case_moves_the_village_and_the_dashboard_says_when(world, setting
 
 def test_changes_inside_the_window_share_one_refresh(world, settings) -> None:
     settings.BANGFU_INDICATOR_DEBOUNCE_SECONDS = 60
-    casework.params_set(actor=None, area_code=world.area_county.code, effective_from=dt.date(2020, 1, 1), values={})
+    casework.params_set(
+        actor=None, area_code=world.area_county.code, effective_from=dt.date(2020, 1, 1), values=casework.ParamValues()
+    )
     _settled()
     for h in ("h1", "h2"):  # both in 羊店儿村
         casework.case_open(actor=world.t1, household=world.households[h], source="grid", summary="患病")

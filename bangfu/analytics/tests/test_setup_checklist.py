@@ -96,7 +96,12 @@ def test_each_step_ticks_itself_from_the_data(client_for) -> None:
     rules.ruleset_publish(actor=admin, ruleset=draft, effective_from=today.replace(month=1, day=1))
     rules.monitoring_line_set(actor=admin, area_code="511133000000", year=today.year, amount="7000")
     assert _missing(admin)["rules"] == ["没有监测程序参数（时限、公示天数等）"]
-    casework.params_set(actor=admin, area_code="511133000000", effective_from=today.replace(month=1, day=1), values={})
+    casework.params_set(
+        actor=admin,
+        area_code="511133000000",
+        effective_from=today.replace(month=1, day=1),
+        values=casework.ParamValues(),
+    )
     assert _missing(admin)["rules"] == []
 
     casework.calendar_day_set(actor=admin, date=today.replace(month=10, day=1), name="国庆节", area_code="511133000000")

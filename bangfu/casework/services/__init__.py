@@ -2,6 +2,7 @@
 
 from bangfu.casework.services.cases import case_open, case_step, measure_add, measure_set_status
 from bangfu.casework.services.config import (
+    ParamValues,
     calendar_day_delete,
     calendar_day_set,
     calendar_load_national,
@@ -20,6 +21,7 @@ from bangfu.casework.services.grid import (
 from bangfu.casework.services.self_report import self_report_attempts_purge, self_report_submit
 
 __all__ = [
+    "ParamValues",
     "absence_clear",
     "absence_mark",
     "calendar_day_delete",

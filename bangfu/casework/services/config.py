@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -14,13 +15,44 @@ from bangfu.accounts.domain.roles import Cap
 from bangfu.areas.selectors import area_by_code, require
 from bangfu.casework.domain import codes, national_calendar
 from bangfu.casework.models import CalendarDay, CaseParameters, VisitObligation
-from bangfu.core.domain import inputs
-from bangfu.core.errors import Conflict, FieldProblem, Forbidden, ValidationFailed, invalid
+from bangfu.core import inputs
+from bangfu.core.errors import Conflict, Forbidden, invalid
 from bangfu.core.selectors import get_or_404
 from bangfu.core.services import audit_record
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
+
+
+@dataclass(frozen=True)
+class ParamValues:
+    """The values of a CaseParameters row, parsed at the edge (`casework.inputs.param_values`: the settings
+    page's form, the API's `values`); None keeps the model's default. The fields are the model's editable
+    ones (a test keeps the two the same)."""
+
+    accept_days: int | None = None
+    verify_days: int | None = None
+    compare_days: int | None = None
+    deliberate_days: int | None = None
+    publish_days: int | None = None
+    notice_days: int | None = None
+    notice_working_days: bool | None = None
+    township_review_days: int | None = None
+    county_approval_days: int | None = None
+    announce_days: int | None = None
+    min_months_monitored: int | None = None
+    min_measures_done: int | None = None
+    stable_income_months: int | None = None
+    exclude_no_labour: bool | None = None
+    require_guarantees: bool | None = None
+    households_per_worker: int | None = None
+    report_window_hours: int | None = None
+    reports_per_address: int | None = None
+    reports_per_id: int | None = None
+
+    def given(self) -> dict[str, int | bool]:
+        """The values set (the others keep the model's defaults)."""
+        return {k: v for k, v in asdict(self).items() if v is not None}
 
 
 def _area(code: str) -> None:
@@ -39,7 +71,7 @@ def params_set(
     actor: User | None,
     area_code: str,
     effective_from: dt.date,
-    values: dict[str, Any],
+    values: ParamValues,
     effective_to: dt.date | None = None,
 ) -> CaseParameters:
     """Add the parameters of an area from a date. Periods of one area may not overlap."""
@@ -51,11 +83,8 @@ def params_set(
             "Parameters already cover this period; end the old row first",
             "overlap",
         )
-    known = {f.name for f in CaseParameters._meta.fields} - {"id", "area", "effective_from", "effective_to"}
-    unknown = set(values) - known
-    if unknown:
-        raise ValidationFailed([FieldProblem(k, "未知参数", "unknown parameter") for k in sorted(unknown)])
-    row = CaseParameters(area_id=area_code, effective_from=effective_from, effective_to=effective_to, **values)
+    given = values.given()
+    row = CaseParameters(area_id=area_code, effective_from=effective_from, effective_to=effective_to, **given)
     if row.notice_days < 5:
         raise invalid("notice_days", "公示期不少于5天", "a notice runs at least 5 days")
     row.full_clean(exclude=["area"])
@@ -65,7 +94,7 @@ def params_set(
         action="params_set",
         obj=row,
         area_code=area_code,
-        data={k: str(v) for k, v in values.items()},
+        data={k: str(v) for k, v in given.items()},
     )
     return row
 
@@ -84,15 +113,13 @@ def obligation_set(
 ) -> VisitObligation:
     require(actor, Cap.CONFIGURE, area_code)
     _area(area_code)
-    problems = []
-    if category not in codes.VISIT_CATEGORIES:
-        problems.append(FieldProblem("category", "户类别无效", "unknown household category"))
-    if period not in codes.VISIT_PERIODS:
-        problems.append(FieldProblem("period", "周期须为每月或每季度", "period is month or quarter"))
-    if not 1 <= visits <= 10:
-        problems.append(FieldProblem("visits", "次数应在1到10之间", "visits must be 1 to 10"))
-    if problems:
-        raise ValidationFailed(problems)
+    with inputs.Problems() as problems:
+        if category not in codes.VISIT_CATEGORIES:
+            problems.add("category", "户类别无效", "unknown household category")
+        if period not in codes.VISIT_PERIODS:
+            problems.add("period", "周期须为每月或每季度", "period is month or quarter")
+        if not 1 <= visits <= 10:
+            problems.add("visits", "次数应在1到10之间", "visits must be 1 to 10")
     same = VisitObligation.objects.filter(area_id=area_code, category=category)
     if _overlap(same, effective_from, effective_to):
         raise Conflict("该类别在这段时间已有走访要求", "An obligation already covers this period", "overlap")
@@ -192,7 +219,7 @@ def _open_new_version(qs: Any, effective_from: dt.date) -> None:
 
 @transaction.atomic
 def params_new_version(
-    *, actor: User | None, area_code: str, effective_from: dt.date, values: dict[str, Any]
+    *, actor: User | None, area_code: str, effective_from: dt.date, values: ParamValues
 ) -> CaseParameters:
     """Parameters of an area from a date on: the version in force ends the day before."""
     require(actor, Cap.CONFIGURE, area_code)

@@ -17,7 +17,9 @@ def params(world):
     """County parameters from 2020 (Anhui elimination guards), visit obligations, and the province's
     monitoring line of 6000 yuan for every year since 2020 (kept by rules, read by the guard)."""
     start = dt.date(2020, 1, 1)
-    row = services.params_set(actor=None, area_code=world.area_county.code, effective_from=start, values={})
+    row = services.params_set(
+        actor=None, area_code=world.area_county.code, effective_from=start, values=services.ParamValues()
+    )
     for year in range(2020, timezone.localdate().year + 1):
         rules.monitoring_line_set(actor=None, area_code=world.province.code, year=year, amount=Decimal("6000.00"))
     for category, visits, period, phone in (

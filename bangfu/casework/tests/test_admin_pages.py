@@ -68,7 +68,10 @@ def test_lead_queue_groups_by_township_and_highlights_deadlines(world, params, c
 
 def test_grid_pages_place_and_hand_over_with_the_trio(world, params, client_for) -> None:
     services.params_set(
-        actor=None, area_code=world.v1b.code, effective_from=dt.date(2020, 1, 1), values={"households_per_worker": 2}
+        actor=None,
+        area_code=world.v1b.code,
+        effective_from=dt.date(2020, 1, 1),
+        values=services.ParamValues(households_per_worker=2),
     )
     for _ in range(3):
         new_household(world.v1b)

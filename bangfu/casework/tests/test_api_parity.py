@@ -135,7 +135,10 @@ def test_configuration_refused_to_others(world, params, api_for, who) -> None:
 
 def test_grid_placement_and_hand_over_over_the_api(world, params, api_for) -> None:
     services.params_set(
-        actor=None, area_code=world.v1b.code, effective_from=dt.date(2020, 1, 1), values={"households_per_worker": 2}
+        actor=None,
+        area_code=world.v1b.code,
+        effective_from=dt.date(2020, 1, 1),
+        values=services.ParamValues(households_per_worker=2),
     )
     for _ in range(3):
         new_household(world.v1b)

@@ -428,7 +428,7 @@ def test_grid_placement_balances_and_worker_replacement_keeps_history(world, par
         actor=None,
         area_code=world.v1b.code,
         effective_from=dt.date(2020, 1, 1),
-        values={"households_per_worker": 3},
+        values=services.ParamValues(households_per_worker=3),
     )
     for _ in range(7):
         new_household(world.v1b)

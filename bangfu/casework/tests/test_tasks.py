@@ -23,7 +23,10 @@ def _attempt(hours_ago: float) -> SelfReportAttempt:
 
 def test_purge_keeps_what_the_longest_window_can_still_count(world, params) -> None:
     services.params_set(
-        actor=None, area_code=world.v1b.code, effective_from=dt.date(2020, 1, 1), values={"report_window_hours": 48}
+        actor=None,
+        area_code=world.v1b.code,
+        effective_from=dt.date(2020, 1, 1),
+        values=services.ParamValues(report_window_hours=48),
     )
     old, inside_long, recent = _attempt(49), _attempt(30), _attempt(1)
     assert services.self_report_attempts_purge() == 1

@@ -3,13 +3,13 @@ effective dates per area, visit rules, and the working-day calendar (holidays, m
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
-from django.utils import translation
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,18 +17,13 @@ from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.casework import selectors, services
 from bangfu.casework.domain import codes
-from bangfu.casework.models import CaseParameters
+from bangfu.casework.inputs import PARAM_FIELDS, param_values
 from bangfu.casework.views._common import date_or_none, page_on_get, today
-from bangfu.core.errors import ApplicationError, FieldProblem, ValidationFailed, invalid
-from bangfu.core.views import field_errors, reraise_access
-
-# The editable fields, in the model's order: labels come from the model, so the page never drifts.
-PARAM_FIELDS = [
-    f for f in CaseParameters._meta.fields if f.name not in {"id", "area", "effective_from", "effective_to"}
-]
+from bangfu.core.errors import invalid
+from bangfu.core.views import form_post
 
 
-def _page(request: AuthedHttpRequest, status: int = 200, **extra: Any) -> HttpResponse:
+def _context(request: AuthedHttpRequest) -> dict[str, Any]:
     overview = selectors.config_overview(request.user, today())
     area = request.POST.get("area") or request.GET.get("area") or overview.areas[0].code
     base = selectors.params_in_force(area, today())
@@ -36,7 +31,7 @@ def _page(request: AuthedHttpRequest, status: int = 200, **extra: Any) -> HttpRe
         (f.name, str(f.verbose_name), f.get_internal_type(), getattr(base, f.name, f.get_default()))
         for f in PARAM_FIELDS
     ]
-    ctx = {
+    return {
         "o": overview,
         "area": area,
         "fields": fields,
@@ -46,48 +41,30 @@ def _page(request: AuthedHttpRequest, status: int = 200, **extra: Any) -> HttpRe
         "errors": {},
         "error": None,
         "posted": request.POST,
-        **extra,
     }
-    return render(request, "casework/config.html", ctx, status=status)
 
 
 @login_required
 def config(request: AuthedHttpRequest) -> HttpResponse:
-    return _page(request)
+    return render(request, "casework/config.html", _context(request))
 
 
-def _submit(request: AuthedHttpRequest, write: Any, done: str) -> HttpResponse:
+def _submit(request: AuthedHttpRequest, write: Callable[[dict[str, str]], object], done: str) -> HttpResponse:
+    """One of the settings page's forms: saved, or the page again with the problems beside that form."""
     selectors.config_overview(request.user, today())  # 404 for users who configure nothing
-    try:
-        write(request.POST)
-    except ApplicationError as exc:
-        reraise_access(exc)
-        return _page(request, exc.status, error=exc, errors=field_errors(exc), form=request.POST.get("form"))
-    messages.success(request, done)
-    return redirect("casework:config")
+    return form_post(
+        request,
+        template="casework/config.html",
+        context=lambda: _context(request),
+        run=write,
+        done=done,
+        then="casework:config",
+        keep_as="posted",
+        form=request.POST.get("form"),
+    )
 
 
-def _param_values(post: Any) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    problems: list[FieldProblem] = []
-    for f in PARAM_FIELDS:
-        raw = post.get(f.name, "")
-        if f.get_internal_type() == "BooleanField":
-            values[f.name] = raw == "1"
-        elif raw.strip().isdigit():
-            values[f.name] = int(raw)
-        else:
-            with translation.override("zh-hans"):
-                zh = f"“{f.verbose_name}”须为整数"
-            with translation.override("en"):
-                en = f"“{f.verbose_name}” must be a whole number"
-            problems.append(FieldProblem(f.name, zh, en))
-    if problems:
-        raise ValidationFailed(problems)
-    return values
-
-
-def _required_date(post: Any, field: str) -> Any:
+def _required_date(post: dict[str, str], field: str) -> dt.date:
     day = date_or_none(post.get(field))
     if day is None:
         raise invalid(field, "请填写日期(YYYY-MM-DD)", "give the date as YYYY-MM-DD")
@@ -98,12 +75,12 @@ def _required_date(post: Any, field: str) -> Any:
 @page_on_get("casework:config")
 @writes(Cap.CONFIGURE)
 def params_add(request: AuthedHttpRequest) -> HttpResponse:
-    def write(p: Any) -> None:
+    def write(p: dict[str, str]) -> None:
         services.params_new_version(
             actor=request.user,
             area_code=p.get("area", ""),
             effective_from=_required_date(p, "effective_from"),
-            values=_param_values(p),
+            values=param_values({f.name: p.get(f.name, "") for f in PARAM_FIELDS}),
         )
 
     return _submit(request, write, _("已保存新版本参数"))
@@ -113,7 +90,7 @@ def params_add(request: AuthedHttpRequest) -> HttpResponse:
 @page_on_get("casework:config")
 @writes(Cap.CONFIGURE)
 def obligation_add(request: AuthedHttpRequest) -> HttpResponse:
-    def write(p: Any) -> None:
+    def write(p: dict[str, str]) -> None:
         visits = p.get("visits", "")
         services.obligation_new_version(
             actor=request.user,
@@ -132,7 +109,7 @@ def obligation_add(request: AuthedHttpRequest) -> HttpResponse:
 @page_on_get("casework:config")
 @writes(Cap.CONFIGURE)
 def calendar_add(request: AuthedHttpRequest) -> HttpResponse:
-    def write(p: Any) -> None:
+    def write(p: dict[str, str]) -> None:
         name = p.get("name", "").strip()
         if not name:
             raise invalid("name", "请填写名称，如“春节”", "name the day, e.g. Spring Festival")
@@ -151,7 +128,7 @@ def calendar_add(request: AuthedHttpRequest) -> HttpResponse:
 @require_POST
 @writes(Cap.CONFIGURE)
 def calendar_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    def write(_: Any) -> None:
+    def write(_: dict[str, str]) -> None:
         services.calendar_day_delete(actor=request.user, pk=pk)
 
     return _submit(request, write, _("已删除日历"))

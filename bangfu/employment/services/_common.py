@@ -1,14 +1,10 @@
-"""Helpers shared by the employment services: input checks with bilingual, actionable messages."""
+"""Helpers shared by the employment services: a coded reason with its note, the person to hire, train or post."""
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from bangfu.core.domain import inputs
 from bangfu.core.errors import NotFound, invalid
-from bangfu.core.policy import date_window
 from bangfu.core.selectors import get_or_404
 from bangfu.employment import access
 from bangfu.employment.domain import endings
@@ -16,24 +12,6 @@ from bangfu.registry import selectors as registry
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
-
-
-def money(field: str, value: Any, *, allow_zero: bool = True) -> Decimal:
-    """A bounded yuan amount with at most two decimals (core.domain.inputs)."""
-    return inputs.amount(value, field, positive=not allow_zero)
-
-
-def date(field: str, value: Any) -> dt.date:
-    """A date inside the plausible window (contract ends and plans may lie ahead)."""
-    return inputs.date(value, field, window=date_window(future=True))
-
-
-def whole(field: str, value: Any, *, low: int = 0, high: int = 10**9) -> int:
-    return inputs.count(value, field, low=low, high=high)
-
-
-def text(field: str, value: Any, zh_name: str, en_name: str, max_len: int = 120) -> str:
-    return inputs.text(value, field, max_len=max_len, required=True, multiline=True, zh=zh_name, en=en_name)
 
 
 def coded_reason(reasons: tuple[endings.Reason, ...], code: Any, note: Any) -> tuple[endings.Reason, str]:

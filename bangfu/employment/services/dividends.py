@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from bangfu.accounts.domain.roles import Cap
 from bangfu.areas import selectors as areas
+from bangfu.core import inputs
 from bangfu.core.domain.money import ZERO
 from bangfu.core.errors import Conflict, invalid
 from bangfu.core.selectors import get_or_404
@@ -24,7 +25,6 @@ from bangfu.core.services import audit_record
 from bangfu.employment import selectors
 from bangfu.employment.domain import dividends
 from bangfu.employment.models import AssetIncome, CollectiveAsset, DividendRule, DividendShare
-from bangfu.employment.services._common import date, money
 from bangfu.employment.services.workshops import _village
 from bangfu.registry import services as registry_services
 
@@ -114,8 +114,8 @@ def asset_income_distribute(
         actor,
         a,
         year=year,
-        amount=money("amount", amount, allow_zero=False),
-        received_on=date("received_on", received_on),
+        amount=inputs.money(amount, "amount", positive=True),
+        received_on=inputs.date(received_on, "received_on", future=True),
     )
     income = AssetIncome.objects.create(asset=a, distributed_at=timezone.now(), **plan.income_fields())
     for line in plan.shares:

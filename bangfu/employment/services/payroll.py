@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bangfu.casework import selectors as casework
+from bangfu.core import inputs
 from bangfu.core.domain.money import ZERO
 from bangfu.core.errors import Conflict, ValidationFailed, invalid
 from bangfu.core.selectors import get_or_404
@@ -20,7 +21,7 @@ from bangfu.employment.domain import endings, wages
 from bangfu.employment.domain.endings import CONTRACT_END_REASONS
 from bangfu.employment.domain.months import add_months, month_start
 from bangfu.employment.models import Contract, Payslip, PayslipCorrection, WageRule, Workshop
-from bangfu.employment.services._common import coded_reason, date, find_person, whole
+from bangfu.employment.services._common import coded_reason, find_person
 from bangfu.registry import services as registry
 
 if TYPE_CHECKING:
@@ -90,7 +91,7 @@ def contract_end(*, actor: User, contract: Contract, end: dt.date, reason: str, 
         raise Conflict(
             f"该合同已于{c.end}终止，不能重复终止", f"This contract already ended on {c.end}", code="already_ended"
         )
-    day = date("end", end)
+    day = inputs.date(end, "end", future=True)
     if day <= c.start:
         raise invalid(
             "end",
@@ -198,7 +199,7 @@ def payslip_record(
 
     Typed values (the page and the API parse them with `core.inputs`): `month` is any day of the month."""
     c = selectors.contract_get(actor, contract.pk, edit=True)
-    first = month_start(date("month", month))
+    first = month_start(inputs.date(month, "month", future=True))
     if c.end is not None and first >= c.end:
         raise _ended_message(c, first)
     if add_months(first, 1) <= c.start:
@@ -207,9 +208,9 @@ def payslip_record(
         raise invalid("month", "不能录入未来月份的工资", "payroll cannot be entered for a future month")
     att = wages.Attendance(
         first,
-        whole("scheduled_days", scheduled_days, low=1, high=31),
-        whole("days_worked", days_worked, high=31),
-        whole("pieces", pieces or 0, high=100000),
+        inputs.whole(scheduled_days, "scheduled_days", low=1, high=31),
+        inputs.whole(days_worked, "days_worked", high=31),
+        inputs.whole(pieces or 0, "pieces", high=100000),
     )
     if att.days_worked > att.scheduled_days:
         raise invalid(

@@ -11,13 +11,14 @@ from django.db import transaction
 
 from bangfu.accounts.domain.roles import Cap
 from bangfu.areas import selectors as areas
+from bangfu.core import inputs
 from bangfu.core.errors import Conflict, FieldProblem, ValidationFailed, invalid
 from bangfu.core.services import audit_record
 from bangfu.employment import selectors
 from bangfu.employment.domain import endings, welfare
 from bangfu.employment.domain.endings import POST_END_REASONS
 from bangfu.employment.models import WelfarePost
-from bangfu.employment.services._common import coded_reason, date, find_person, whole
+from bangfu.employment.services._common import coded_reason, find_person
 from bangfu.registry import services as registry
 
 if TYPE_CHECKING:
@@ -100,7 +101,7 @@ def _locked(actor: User, post: WelfarePost) -> WelfarePost:
 def welfare_post_months(*, actor: User, post: WelfarePost, months_served: int) -> WelfarePost:
     """Record months served (after the assessment); the pay earned becomes the household's income."""
     p = _locked(actor, post)
-    p.months_served = whole("months_served", months_served, high=min(12, endings.months_covered(p.start, p.end)))
+    p.months_served = inputs.whole(months_served, "months_served", high=min(12, endings.months_covered(p.start, p.end)))
     p.save(update_fields=["months_served"])
     _record_pay(actor, p)
     audit_record(
@@ -122,7 +123,7 @@ def welfare_post_end(*, actor: User, post: WelfarePost, end: dt.date, reason: st
         raise Conflict(
             f"该岗位已于{p.end}退岗，不能重复退岗", f"This post already ended on {p.end}", code="already_ended"
         )
-    day = date("end", end)
+    day = inputs.date(end, "end", future=True)
     if day < p.start:
         raise invalid(
             "end", f"退岗日期不能早于聘用起始日期{p.start}", f"the end date cannot be before the start, {p.start}"

@@ -14,6 +14,7 @@ from django.utils import timezone
 from bangfu.accounts.domain.roles import Cap
 from bangfu.accounts.selectors import has_cap
 from bangfu.areas import selectors as areas
+from bangfu.core import inputs
 from bangfu.core.domain.money import ZERO
 from bangfu.core.domain.workflow import StepRefused
 from bangfu.core.errors import Conflict, invalid, refused
@@ -23,7 +24,6 @@ from bangfu.employment import selectors
 from bangfu.employment.domain import transitions
 from bangfu.employment.domain.wages import WageKind
 from bangfu.employment.models import FundingSource, Operator, WageRule, Workshop, WorkshopEvent, WorkshopRevenue
-from bangfu.employment.services._common import money, whole
 from bangfu.registry import selectors as registry
 
 if TYPE_CHECKING:
@@ -152,11 +152,11 @@ def workshop_revenue_set(
     """The revenue of one finished calendar year (re-entering a year corrects it)."""
     areas.require(actor, Cap.EMPLOYMENT_EDIT, workshop.village_id)
     last = timezone.localdate().year - 1
-    y = whole("year", year, low=2000, high=last)
+    y = inputs.whole(year, "year", low=2000, high=last)
     row, _ = WorkshopRevenue.objects.update_or_create(
         workshop=workshop,
         year=y,
-        defaults={"amount": money("amount", amount), "note": note.strip()[:200]},
+        defaults={"amount": inputs.money(amount, "amount"), "note": note.strip()[:200]},
     )
     audit_record(
         actor=actor,
@@ -191,8 +191,8 @@ def funding_add(
     f = FundingSource.objects.create(
         workshop=workshop,
         kind=kind,
-        amount=money("amount", amount, allow_zero=False),
-        year=whole("year", year, low=2000, high=2100),
+        amount=inputs.money(amount, "amount", positive=True),
+        year=inputs.whole(year, "year", low=2000, high=2100),
         partner_province=partner_province.strip()[:20],
         note=note[:200],
     )

@@ -72,7 +72,9 @@ def _rules(world, recheck: str = "180"):
     )
     rules.ruleset_publish(actor=None, ruleset=draft, effective_from=dt.date(2020, 1, 1))
     rules.monitoring_line_set(actor=None, area_code=world.province.code, year=TODAY.year - 1, amount=Decimal("6000"))
-    casework.params_set(actor=None, area_code=world.area_county.code, effective_from=dt.date(2020, 1, 1), values={})
+    casework.params_set(
+        actor=None, area_code=world.area_county.code, effective_from=dt.date(2020, 1, 1), values=casework.ParamValues()
+    )
 
 
 def _decide(world, w: Warning, event: str = "dismiss") -> None:

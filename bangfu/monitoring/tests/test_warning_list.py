@@ -27,7 +27,9 @@ pytestmark = pytest.mark.django_db
 def warnings(world):
     """One disaster warning for each of h1 (V1a, grid G1), h2 (V1a, G2) and h3 (V2a under T2)."""
     rules_in_force(world)
-    casework.params_set(actor=None, area_code=world.area_county.code, effective_from=dt.date(2020, 1, 1), values={})
+    casework.params_set(
+        actor=None, area_code=world.area_county.code, effective_from=dt.date(2020, 1, 1), values=casework.ParamValues()
+    )
     out = {}
     for key, loss in (("h1", "25000"), ("h2", "40000"), ("h3", "30000")):
         h = world.households[key]
