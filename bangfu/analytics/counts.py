@@ -17,6 +17,7 @@ from typing import Any
 
 from bangfu.analytics.domain.indicators import Cell, period_of
 from bangfu.analytics.domain.periods import month_ends
+from bangfu.areas.selectors import Where
 from bangfu.casework import selectors as casework
 from bangfu.employment import selectors as employment
 from bangfu.insurance import selectors as insurance
@@ -55,29 +56,29 @@ def shape(rows: Rows, group: Grouping, as_of: dt.date) -> Figures:
     return dict(out)
 
 
-def households(group: Grouping, prefix: str, as_of: dt.date) -> Figures:
+def households(group: Grouping, prefix: Where, as_of: dt.date) -> Figures:
     trend = month_ends(as_of, TREND_MONTHS)
     return shape(registry.village_counts(as_of, prefix=prefix, trend=trend, by=group.name), group, as_of)
 
 
-def cases_and_visits(group: Grouping, prefix: str, as_of: dt.date) -> Figures:
+def cases_and_visits(group: Grouping, prefix: Where, as_of: dt.date) -> Figures:
     return shape(casework.village_counts(as_of, prefix=prefix, by=group.name), group, as_of)
 
 
-def claims(group: Grouping, prefix: str, as_of: dt.date) -> Figures:
+def claims(group: Grouping, prefix: Where, as_of: dt.date) -> Figures:
     return shape(insurance.village_counts(as_of, prefix=prefix, by=group.name), group, as_of)
 
 
-def jobs(group: Grouping, prefix: str, as_of: dt.date) -> Figures:
+def jobs(group: Grouping, prefix: Where, as_of: dt.date) -> Figures:
     """Workshops are places, not households of a grid: grid dashboards do not show them."""
     return shape(employment.village_counts(as_of, prefix=prefix), group, as_of) if group is VILLAGE else {}
 
 
-def sales(group: Grouping, prefix: str, as_of: dt.date) -> Figures:
+def sales(group: Grouping, prefix: Where, as_of: dt.date) -> Figures:
     return shape(market.village_counts(as_of, prefix=prefix, by=group.name), group, as_of)
 
 
-def warnings(group: Grouping, prefix: str, as_of: dt.date) -> Figures:
+def warnings(group: Grouping, prefix: Where, as_of: dt.date) -> Figures:
     return shape(monitoring.village_counts(as_of, prefix=prefix, by=group.name), group, as_of)
 
 
@@ -86,11 +87,25 @@ def county_funds(as_of: dt.date) -> Figures:
     return shape(insurance.county_counts(as_of), VILLAGE, as_of)
 
 
-COUNTERS: list[Callable[[Grouping, str, dt.date], Figures]] = [
+COUNTERS: list[Callable[[Grouping, Where, dt.date], Figures]] = [
     households,
     warnings,
     cases_and_visits,
     claims,
     jobs,
     sales,
+]
+
+
+# Each source's areas whose figures may move between two days of the same month without a write
+# (`villages_dated(after, until, prefix)`: a dated fact entering or leaving its indicator's window);
+# the incremental refresh counts them again. A new indicator with a date in its window adds its
+# column there (analytics/tests/test_incremental.py lists them).
+DATED: list[Callable[[dt.date, dt.date, str], set[str]]] = [
+    registry.villages_dated,
+    monitoring.villages_dated,
+    casework.villages_dated,
+    insurance.villages_dated,
+    employment.villages_dated,
+    market.villages_dated,
 ]

@@ -41,3 +41,23 @@ class IndicatorRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area_code or '*'}@{self.as_of}"
+
+
+class UnitMark(models.Model):
+    """What the incremental indicator refresh needs to know of one area (12-digit code, any level).
+
+    `changes` counts the writes that changed the area's figures since they were last counted: every
+    audited write and every set-wise write (imports, screening's COPY) adds one in its own transaction;
+    a refresh sets it back to 0 only where it is still the number it saw (a write that commits while
+    the refresh counts keeps its mark). A mark on a county or township marks every village under it.
+    `as_of` is the day a village's cached figures were counted for: a refresh for another month, or
+    a day across which some dated fact of the village moves (a step falling due, a payment's day),
+    counts the village again though nothing was written.
+    """
+
+    code = models.CharField("区划代码", max_length=12, primary_key=True)
+    changes = models.PositiveIntegerField("未计入的变更", default=0)
+    as_of = models.DateField("计算截至日期", null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.code} changes={self.changes} as_of={self.as_of}"

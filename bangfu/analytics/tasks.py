@@ -3,9 +3,11 @@
 - `refresh_village`: queued (debounced) when a change commits in a village (`services.villages_touched`,
   fed by every audited write through `apps.AnalyticsConfig.ready`); recomputes that village and the
   areas above it.
-- `nightly_indicators`: the full refresh, after the nightly screening, one task per county
-  (`refresh_county`, core.batch) and the areas above them when the last is done; it queues the next
-  night's run itself (`bangfu indicators --schedule` starts the chain; the worker does so on start).
+- `nightly_indicators`: the incremental refresh, after the nightly screening, one task per county
+  (`refresh_county`, core.batch: only the villages whose figures may have moved, then the county and
+  its townships) and the prefectures and provinces when the last is done; `full=True` counts every
+  village. It queues the next night's run itself (`bangfu indicators --schedule` starts the chain;
+  the worker does so on start).
 """
 
 from __future__ import annotations
@@ -38,26 +40,28 @@ def refresh_indicators(area_code: str | None = None, trigger: str = "task") -> i
 @task()
 def refresh_village(village_code: str) -> int:
     """Recompute one village's indicators (and the areas above it) after changes there."""
-    return services.indicators_refresh(area_code=village_code, trigger="change").pk
+    return services.indicators_refresh(area_code=village_code, trigger="change", incremental=True).pk
 
 
 BATCH = "indicators"
 
 
 @task()
-def nightly_indicators(reschedule: bool = True) -> dict[str, Any]:
-    """The full refresh, as one task per county (core.batch) that any worker may take, then the areas
-    above the counties once the last one is done; then queue tomorrow's."""
+def nightly_indicators(reschedule: bool = True, full: bool = False) -> dict[str, Any]:
+    """The refresh, as one task per county (core.batch) that any worker may take, then the areas
+    above the counties once the last one is done; then queue tomorrow's. Incremental unless `full`."""
     run, parts = batch.start(BATCH, timezone.localdate(), areas.county_codes())
     for part in parts:
-        refresh_county.enqueue(part.pk)
+        refresh_county.enqueue(part.pk, full)
     if reschedule:
         schedule_nightly()
     return {"batch": run.pk, "counties": run.parts, "queued": len(parts)}
 
 
-def _refresh(part: Any, beat: Any) -> dict[str, Any]:
-    run = services.indicators_refresh(area_code=part.area_code, as_of=part.run.as_of, trigger="nightly")
+def _refresh(part: Any, beat: Any, full: bool = False) -> dict[str, Any]:
+    run = services.indicators_refresh(
+        area_code=part.area_code, as_of=part.run.as_of, trigger="nightly", incremental=not full, above_county=False
+    )
     return {"villages": run.villages, "cells": run.cells, "indicator_run": run.pk}
 
 
@@ -66,9 +70,9 @@ def _roll_up(run: Any) -> None:
 
 
 @task()
-def refresh_county(part_id: int) -> str:
+def refresh_county(part_id: int, full: bool = False) -> str:
     """One county's share of the nightly refresh (skipped when another worker has it)."""
-    return batch.run_part(part_id, _refresh, on_close=_roll_up)
+    return batch.run_part(part_id, lambda part, beat: _refresh(part, beat, full), on_close=_roll_up)
 
 
 def next_nightly(now: dt.datetime) -> dt.datetime:

@@ -7,6 +7,7 @@ inside them without the capability (docs/conventions.md, "Access").
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -33,6 +34,18 @@ def under_code_q(field: str, prefix: str) -> Q:
     """Rows whose code `field` lies under the area prefix (an index range, not LIKE: ADR 2)."""
     low, high = _code_range(prefix)
     return Q(**{f"{field}__gte": low, f"{field}__lte": high})
+
+
+# Where a batch count looks: a code prefix ("" = everywhere), or a tuple of exact area codes (the
+# villages an incremental indicator refresh recounts).
+Where = str | tuple[str, ...]
+
+
+def where_q(field: str, where: Where) -> Q:
+    """Rows whose code `field` lies under the prefix, or is one of the codes of the tuple."""
+    if isinstance(where, tuple):
+        return Q(**{f"{field}__in": where})
+    return under_code_q(field, where) if where else Q()
 
 
 @dataclass(frozen=True)
@@ -284,6 +297,24 @@ def place_in_query(user: User, params: object, *, cap: Cap = Cap.VIEW_PEOPLE) ->
 def county_codes() -> list[str]:
     """Every county's code: the units of the nightly batch work (system use, unscoped)."""
     return list(Area.objects.filter(level=Level.COUNTY.value).order_by("code").values_list("code", flat=True))
+
+
+def village_codes(prefix: str = "") -> list[str]:
+    """Every village's code under a prefix ("" = all), for batch work (system use, unscoped)."""
+    qs = Area.objects.filter(level=Level.VILLAGE.value)
+    if prefix:
+        qs = qs.filter(under_code_q("code", prefix))
+    return list(qs.order_by("code").values_list("code", flat=True))
+
+
+def grid_ids_in(villages: Iterable[str]) -> dict[int, str]:
+    """grid id → village code of the grids of these villages (system use, unscoped)."""
+    out: dict[int, str] = {}
+    codes = sorted(set(villages))
+    for i in range(0, len(codes), 500):
+        rows = Grid.objects.filter(**{"village_id__in": codes[i : i + 500]}).values_list("pk", "village_id")
+        out.update((pk, str(village)) for pk, village in rows)
+    return out
 
 
 def codes_above_counties() -> list[str]:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from bangfu.accounts.domain.roles import Cap, Role
 from bangfu.accounts.selectors import has_cap, memberships_of
 from bangfu.areas.domain.codes import Level
-from bangfu.areas.selectors import Place, areas_visible, scope_for, under_code_q
+from bangfu.areas.selectors import Place, Where, areas_visible, scope_for, under_code_q, where_q
 from bangfu.core.domain.money import ZERO, q
 from bangfu.core.domain.text import gettext_noop
 from bangfu.core.errors import NotFound
@@ -469,7 +469,7 @@ def household_section(user: User, household_id: int) -> dict[str, object] | None
 # --- batch counts (for batch indicator jobs, never returned to a user) -------------------------
 
 
-def village_counts(as_of: dt.date, *, prefix: str = "", by: str = "village") -> list[tuple[str, str, Decimal]]:
+def village_counts(as_of: dt.date, *, prefix: Where = "", by: str = "village") -> list[tuple[str, str, Decimal]]:
     """(village code or grid id, key, value): "claims.paid" yuan and "claims.paid_count" payments made
     this year up to `as_of`, by the household's village (or grid). One grouped query.
 
@@ -478,12 +478,24 @@ def village_counts(as_of: dt.date, *, prefix: str = "", by: str = "village") -> 
     column = "claim__household__village_id" if by == "village" else "claim__household__grid_id"
     qs = Payment.objects.filter(paid_on__gte=dt.date(as_of.year, 1, 1), paid_on__lte=as_of)
     if prefix:
-        qs = qs.filter(under_code_q("claim__household__village_id", prefix))
+        qs = qs.filter(where_q("claim__household__village_id", prefix))
     rows = qs.exclude(**{f"{column}__isnull": True}).values(column).annotate(s=Sum("amount"), n=Count("id"))
     out: list[tuple[str, str, Decimal]] = []
     for r in rows.order_by():
         out += [(str(r[column]), "claims.paid", q(r["s"])), (str(r[column]), "claims.paid_count", Decimal(r["n"]))]
     return out
+
+
+def villages_dated(after: dt.date, until: dt.date, prefix: str = "") -> set[str]:
+    """Areas whose figures may move between two days without a write: payments made on a day in
+    [after, until] (by the household's village) and fund ledger entries then (by the county)."""
+    paid = Payment.objects.filter(paid_on__range=(after, until))
+    ledger = LedgerEntry.objects.filter(on__range=(after, until))
+    if prefix:
+        paid = paid.filter(under_code_q("claim__household__village_id", prefix))
+        ledger = ledger.filter(under_code_q("scheme__county_id", prefix[:6]))
+    codes = set(paid.values_list("claim__household__village_id", flat=True).distinct())
+    return {str(c) for c in codes | set(ledger.values_list("scheme__county_id", flat=True).distinct())}
 
 
 def county_counts(as_of: dt.date) -> list[tuple[str, str, Decimal]]:

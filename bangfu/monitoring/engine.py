@@ -21,6 +21,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from django.db import connection
 from django.utils import timezone
@@ -531,6 +532,11 @@ def insert_warnings(rows: pa.Table, run_id: int, as_of: dt.date, now: dt.datetim
     else:
         _insert_select(rows, constants)
     return int(rows.num_rows)
+
+
+def distinct_villages(rows: pa.Table) -> list[str]:
+    """The village codes of new warnings (the areas whose indicator figures they change)."""
+    return sorted(str(v) for v in pc.unique(rows.column("village_code")).to_pylist() if v)
 
 
 def _copy_in(rows: pa.Table, constants: tuple[Any, ...]) -> None:

@@ -27,7 +27,16 @@ from django.db.models import (
 from bangfu.accounts.domain.roles import Cap, Role
 from bangfu.accounts.selectors import memberships_of
 from bangfu.areas.domain.codes import Level
-from bangfu.areas.selectors import Scope, area_names, areas_visible, grids_visible, scope_for, under_code_q
+from bangfu.areas.selectors import (
+    Scope,
+    Where,
+    area_names,
+    areas_visible,
+    grids_visible,
+    scope_for,
+    under_code_q,
+    where_q,
+)
 from bangfu.casework import selectors as casework
 from bangfu.casework.domain.procedure import OPEN_STATES
 from bangfu.core.domain.workflow import Step
@@ -349,7 +358,7 @@ def active_warning(household_id: int, rule_code: str) -> Warning | None:
     return Warning.objects.filter(household_id=household_id, rule_code=rule_code, status__in=ACTIVE).first()
 
 
-def village_counts(as_of: dt.date, *, prefix: str = "", by: str = "village") -> list[tuple[str, str, Decimal]]:
+def village_counts(as_of: dt.date, *, prefix: Where = "", by: str = "village") -> list[tuple[str, str, Decimal]]:
     """(village code or grid id, key, value): "warnings.new" raised this month up to `as_of`, and
     "warnings.open" still waiting for a decision, by the warning's village (or grid). One grouped query.
 
@@ -358,7 +367,7 @@ def village_counts(as_of: dt.date, *, prefix: str = "", by: str = "village") -> 
     column = "village_code" if by == "village" else "grid_id"
     qs = Warning.objects.exclude(**{f"{column}__isnull": True})
     if prefix:
-        qs = qs.filter(under_code_q("village_code", prefix))
+        qs = qs.filter(where_q("village_code", prefix))
     start = dt.date(as_of.year, as_of.month, 1)
     rows = (
         qs.values(column)
@@ -374,3 +383,11 @@ def village_counts(as_of: dt.date, *, prefix: str = "", by: str = "village") -> 
             (str(r[column]), "warnings.open", Decimal(r["open"])),
         ]
     return out
+
+
+def villages_dated(after: dt.date, until: dt.date, prefix: str = "") -> set[str]:
+    """Villages with a warning dated in [after, until] (it enters "new this month" without a write)."""
+    qs = Warning.objects.filter(as_of__range=(after, until))
+    if prefix:
+        qs = qs.filter(under_code_q("village_code", prefix))
+    return {str(v) for v in qs.values_list("village_code", flat=True).distinct()}

@@ -31,6 +31,7 @@ from bangfu.core.errors import (
 )
 from bangfu.core.excel import read_table, require_columns
 from bangfu.core.services import audit_record
+from bangfu.core.signals import areas_changed
 from bangfu.monitoring import engine, selectors
 from bangfu.monitoring.domain import lifecycle, recurrence
 from bangfu.monitoring.domain.feeds import SINGLE_PATH_LIMIT, SPECS, FeedRecord, FeedSpec, Problem, check_row
@@ -311,6 +312,8 @@ def screen(
 def _record_run(run: ScreeningRun, fresh: Any, t0: float) -> ScreeningRun:
     run.save()
     run.new_warnings = engine.insert_warnings(fresh, run.pk, run.as_of, timezone.now())
+    if run.new_warnings:  # written by COPY or INSERT … SELECT: no audit event names their villages
+        areas_changed.send(sender=Warning, codes=engine.distinct_villages(fresh))
     run.finished, run.seconds = timezone.now(), time.perf_counter() - t0
     run.save(update_fields=["new_warnings", "finished", "seconds"])
     return run

@@ -24,6 +24,7 @@ from bangfu.areas.domain.codes import common_area
 from bangfu.core import bulkwrite, crypto
 from bangfu.core.errors import FieldProblem, ValidationFailed
 from bangfu.core.services import audit_record
+from bangfu.core.signals import areas_changed
 from bangfu.registry.domain import codes
 from bangfu.registry.domain.income import totals
 from bangfu.registry.domain.validation import Cleaned, clean_household, clean_member
@@ -97,6 +98,7 @@ def households_bulk_create(*, rows: Sequence[HouseholdRow], source: str, actor: 
     members = _store_members(checked, households, actor)
     _store_statements(checked, households, members, source, actor)
     _store_guarantees(checked, households, actor)
+    areas_changed.send(sender=Household, codes=sorted({c.row.village_code for c in checked}))
     audit_record(
         actor=actor,
         action="household_bulk_create",

@@ -34,6 +34,7 @@ from bangfu.core import services as jobs
 from bangfu.core.errors import ApplicationError, Conflict, FieldProblem, NotFound, ValidationFailed
 from bangfu.core.excel import SheetSpec, require_columns, write_workbook
 from bangfu.core.services import audit_record
+from bangfu.core.signals import areas_changed
 from bangfu.registry.domain.validation import (
     HOUSEHOLD_FLAGS,
     LABELS,
@@ -540,6 +541,7 @@ def _store(actor: User, households: list[_Household], today: dt.date) -> ImportR
         m for h in households for m in _member_rows(ids[h.values["number"]], h.members)
     )
     household_ids = sorted(ids.values())
+    areas_changed.send(sender=Household, codes=sorted({h.village for h in households}))
     batch = audit_record(
         actor=actor,
         action="household_import",

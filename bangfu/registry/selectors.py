@@ -14,7 +14,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from bangfu.accounts.domain.roles import Cap
 from bangfu.accounts.selectors import has_cap
-from bangfu.areas.selectors import grid_ids_worked, scope_for, under_code_q
+from bangfu.areas.selectors import Where, grid_ids_worked, scope_for, under_code_q, where_q
 from bangfu.core import crypto
 from bangfu.core.domain.idnumber import InvalidIdNumber, parse
 from bangfu.core.errors import Forbidden, NotFound
@@ -390,16 +390,17 @@ def income_item_get(user: User, pk: int) -> Any:
 BATCH_FLAGS = ("poverty_exited", "dibao", "tekun", "relocated", "no_labour")
 
 
-def batch_households(prefix: str = "") -> QuerySet[Household]:
-    """Active households under a code prefix ("" = all), for batch jobs of other apps to group on."""
+def batch_households(prefix: Where = "") -> QuerySet[Household]:
+    """Active households under a code prefix ("" = all) or in these villages, for batch jobs of other
+    apps to group on."""
     qs = Household.objects.filter(status="正常")
     if prefix:
-        qs = qs.filter(under_code_q("village_id", prefix))
+        qs = qs.filter(where_q("village_id", prefix))
     return qs
 
 
 def village_counts(
-    as_of: dt.date, *, prefix: str = "", trend: list[tuple[str, dt.date]] | None = None, by: str = "village"
+    as_of: dt.date, *, prefix: Where = "", trend: list[tuple[str, dt.date]] | None = None, by: str = "village"
 ) -> list[tuple[str, str, Decimal]]:
     """(village code, key, value) rows: households and people by type, monitored households by type,
     eliminations this year, and "monitored_at:<label>" for each (label, day) of `trend`.
@@ -425,6 +426,13 @@ def village_counts(
     aliases = {f"c{i}": agg for i, agg in enumerate(counted.values())}
     rows = batch_households(prefix).exclude(**{f"{column}__isnull": True}).values(column).annotate(**aliases)
     return [(str(r[column]), key, Decimal(r[f"c{i}"] or 0)) for r in rows.order_by() for i, key in enumerate(keys)]
+
+
+def villages_dated(after: dt.date, until: dt.date, prefix: str = "") -> set[str]:
+    """Villages whose figures may move between two days without a write: a household whose monitoring
+    starts or whose risk is eliminated on a day in [after, until] (the incremental indicator refresh)."""
+    on = Q(monitoring_since__range=(after, until)) | Q(risk_eliminated_on__range=(after, until))
+    return {str(v) for v in batch_households(prefix).filter(on).values_list("village_id", flat=True).distinct()}
 
 
 # --- unscoped reads for screening (monitoring) and system jobs -------------------------------------

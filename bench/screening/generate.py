@@ -194,12 +194,23 @@ def _amount(rng: random.Random, kind: str) -> tuple[float, str]:
     return 0.0, kind
 
 
-def generate(households: int, as_of: dt.date, seed: int = 20240101, say: Any = print) -> dict[str, int]:
-    """Fill an empty, migrated database. Returns row counts per table."""
+def generate(
+    households: int,
+    as_of: dt.date,
+    seed: int = 20240101,
+    say: Any = print,
+    areas: Any = None,
+    items: bool = True,
+) -> dict[str, int]:
+    """Fill an empty, migrated database. Returns row counts per table.
+
+    `areas(villages)` returns (village codes, area rows) like `_areas` (bench/province: prefectures and
+    40 counties); `items=False` leaves out the income items (no default rule and no bench reads them).
+    """
     rng = random.Random(seed)
     now = dt.datetime.now(dt.UTC)
     villages_needed = math.ceil(households / HOUSEHOLDS_PER_VILLAGE)
-    villages, area_rows = _areas(villages_needed)
+    villages, area_rows = (areas or _areas)(villages_needed)
     _sizes[:] = [0] + [rng.randint(1, 6) for _ in range(households)]
     first_member = [0] * (households + 1)
     total = 0
@@ -282,10 +293,14 @@ def generate(households: int, as_of: dt.date, seed: int = 20240101, say: Any = p
             ],
             _statements(rng, households, as_of.year - 1),
         )
-        counts["income_items"] = write(
-            "registry.IncomeItem",
-            ["id", "statement_id", "item", "amount", "member_id", "source", "source_ref", "note"],
-            _items(households),
+        counts["income_items"] = (
+            write(
+                "registry.IncomeItem",
+                ["id", "statement_id", "item", "amount", "member_id", "source", "source_ref", "note"],
+                _items(households),
+            )
+            if items
+            else 0
         )
         say(f"  statements {counts['statements']:,}, income items {counts['income_items']:,}")
         batches = [

@@ -6,7 +6,7 @@ Import from here: `casework.selectors.case_get`. The modules split the reads by 
 page's section) and `batch` (indicator counts, never returned to a user).
 """
 
-from bangfu.casework.selectors.batch import village_counts
+from bangfu.casework.selectors.batch import village_counts, villages_dated
 from bangfu.casework.selectors.cases import (
     CASE_CAPS,
     CaseFilter,
@@ -138,6 +138,7 @@ __all__ = [
     "village_counts",
     "village_grids",
     "village_poster",
+    "villages_dated",
     "villages_for_grids",
     "villages_for_self_report",
     "visit_outcome",

@@ -11,7 +11,7 @@ from django.db.models import Case as Case_
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 
-from bangfu.areas.selectors import under_code_q
+from bangfu.areas.selectors import Where, under_code_q, where_q
 from bangfu.casework.domain import visits as vdom
 from bangfu.casework.domain.procedure import OPEN_STATES
 from bangfu.casework.models import Absence, Case, Visit, VisitObligation
@@ -31,7 +31,7 @@ def _done(row: dict[str, Any], ob: vdom.Obligation) -> int:
     return int(row[f"{ob.period}_{'all' if ob.phone_counts else 'in'}"])
 
 
-def village_counts(as_of: dt.date, *, prefix: str = "", by: str = "village") -> list[tuple[str, str, Decimal]]:
+def village_counts(as_of: dt.date, *, prefix: Where = "", by: str = "village") -> list[tuple[str, str, Decimal]]:
     """(village code or grid id, key, value): "cases.overdue" open steps past their due date, and
     "visits.due"/"visits.met" households with a visit obligation this period and those that met it
     (the same rule as compliance_report, counted in two grouped queries plus the obligations).
@@ -42,7 +42,7 @@ def village_counts(as_of: dt.date, *, prefix: str = "", by: str = "village") -> 
     column = "village_id" if by == "village" else "household__grid_id"
     cases = Case.objects.filter(state__in=[s.value for s in OPEN_STATES], due_on__lt=as_of)
     if prefix:
-        cases = cases.filter(under_code_q("village_id", prefix))
+        cases = cases.filter(where_q("village_id", prefix))
     for row in cases.exclude(**{f"{column}__isnull": True}).values(column).annotate(n=Count("id")).order_by():
         out.append((str(row[column]), "cases.overdue", Decimal(row["n"])))
     return out + _visit_counts(as_of, prefix, "village_id" if by == "village" else "grid_id")
@@ -67,7 +67,7 @@ def _batch_obligations(village_codes: set[str], on: dt.date) -> dict[str, dict[s
     return out
 
 
-def _visit_counts(as_of: dt.date, prefix: str, column: str) -> list[tuple[str, str, Decimal]]:
+def _visit_counts(as_of: dt.date, prefix: Where, column: str) -> list[tuple[str, str, Decimal]]:
     # Count only the (period, phone counts) combinations some obligation in force uses: each is a
     # correlated count per household, the costly part of the query.
     combos = sorted(set(_in_force(VisitObligation.objects.all(), as_of).values_list("period", "phone_counts")))
@@ -101,3 +101,15 @@ def _visit_counts(as_of: dt.date, prefix: str, column: str) -> list[tuple[str, s
         due[unit] += r["n"]
         met[unit] += r["n"] if _done(r, ob) >= ob.visits else 0
     return [(u, "visits.due", Decimal(n)) for u, n in due.items()] + [(u, "visits.met", Decimal(met[u])) for u in due]
+
+
+def villages_dated(after: dt.date, until: dt.date, prefix: str = "") -> set[str]:
+    """Areas whose figures may move between two days without a write: an open case step falling due on
+    a day in [after, until] (by its village), and a visit obligation coming into or going out of force
+    then (by the area it was set for: every village under it)."""
+    cases = Case.objects.filter(state__in=[s.value for s in OPEN_STATES], due_on__range=(after, until))
+    if prefix:
+        cases = cases.filter(under_code_q("village_id", prefix))
+    codes = {str(v) for v in cases.values_list("village_id", flat=True).distinct()}
+    changed = Q(effective_from__range=(after, until)) | Q(effective_to__range=(after, until))
+    return codes | {str(a) for a in VisitObligation.objects.filter(changed).values_list("area_id", flat=True)}

@@ -4,7 +4,7 @@ reach a page raw. Import from here: `employment.selectors.<name>`; the modules a
 """
 
 from bangfu.employment.selectors._common import open_on
-from bangfu.employment.selectors.batch import village_counts
+from bangfu.employment.selectors.batch import village_counts, villages_dated
 from bangfu.employment.selectors.dividends import DividendPlan, asset_get, asset_incomes, assets_visible, dividend_plan
 from bangfu.employment.selectors.households import HouseholdEmployment, household_employment
 from bangfu.employment.selectors.parameters import (
@@ -102,6 +102,7 @@ __all__ = [
     "trainees_of",
     "training_history",
     "village_counts",
+    "villages_dated",
     "wage_rule_in_force",
     "wage_rule_names",
     "with_trainee_counts",

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
-from bangfu.areas.selectors import under_code_q
+from bangfu.areas.selectors import Where, where_q
 from bangfu.core.domain.money import q
 from bangfu.employment.domain import kpi
 from bangfu.employment.models import Contract, EmploymentPolicy, Payslip, WelfarePost, Workshop
@@ -23,7 +23,7 @@ def _years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def village_counts(as_of: dt.date, *, prefix: str = "") -> list[tuple[str, str, Decimal]]:
+def village_counts(as_of: dt.date, *, prefix: Where = "") -> list[tuple[str, str, Decimal]]:
     """(village code, key, value): "workshops" and "workers" (open contracts) by the workshop's
     village, "payroll" (gross pay this year to date) likewise, and the relocation indicator by the
     household's village: "relocation.with_labour" and "relocation.met" (kpi.evaluate's rule, with
@@ -32,7 +32,7 @@ def village_counts(as_of: dt.date, *, prefix: str = "") -> list[tuple[str, str, 
     """
 
     def inside(village: str) -> Q:
-        return under_code_q(village, prefix) if prefix else Q()
+        return where_q(village, prefix)
 
     out: list[tuple[str, str, Decimal]] = []
     for r in Workshop.objects.filter(inside("village_id")).values("village_id").annotate(n=Count("id")).order_by():
@@ -60,7 +60,7 @@ def _policies_where_configured(villages: list[str], on: dt.date) -> dict[str, Em
     return {v: p for v, p in found.items() if p is not None}
 
 
-def _relocation_counts(as_of: dt.date, prefix: str) -> list[tuple[str, str, Decimal]]:
+def _relocation_counts(as_of: dt.date, prefix: Where) -> list[tuple[str, str, Decimal]]:
     relocated = registry.batch_households(prefix).filter(relocated=True)
     villages = sorted({str(v) for v in relocated.values_list("village_id", flat=True).distinct()})
     if not villages:
@@ -92,3 +92,29 @@ def _relocation_counts(as_of: dt.date, prefix: str) -> list[tuple[str, str, Deci
             for r in qs.values("village_id").annotate(n=Count("id", distinct=True)).order_by():
                 out.append((str(r["village_id"]), key, Decimal(r["n"])))
     return out
+
+
+def villages_dated(after: dt.date, until: dt.date, prefix: str = "") -> set[str]:
+    """Areas whose figures may move between two days without a write: a contract starting or ending, a
+    payslip's month, a welfare post starting or ending, a policy coming into or out of force on a day
+    in [after, until], and a relocated household's member reaching a working-age bound then."""
+    span = (after, until)
+    codes: set[str] = set()
+    contracts = Contract.objects.filter(Q(start__range=span) | Q(end__range=span))
+    for shop, home in contracts.values_list("workshop__village_id", "member__household__village_id"):
+        codes |= {str(shop), str(home)}
+    slips = Payslip.objects.filter(month__range=span)
+    codes |= {str(v) for v in slips.values_list("contract__workshop__village_id", flat=True).distinct()}
+    posts = WelfarePost.objects.filter(Q(start__range=span) | Q(end__range=span))
+    codes |= {str(v) for v in posts.values_list("member__household__village_id", flat=True).distinct()}
+    policies = EmploymentPolicy.objects.filter(Q(effective_from__range=span) | Q(effective_to__range=span))
+    codes |= {str(a) for a in policies.values_list("area_id", flat=True)}
+    bounds = set(EmploymentPolicy.objects.values_list("working_age_min", "working_age_max").distinct())
+    ages = {age for youngest, oldest in bounds for age in (youngest, oldest + 1)}
+    born = Q(pk__in=[])
+    for age in ages:
+        born |= Q(members__birth_date__range=(_years_before(after, age), _years_before(until, age)))
+    if ages:
+        relocated = registry.batch_households(prefix).filter(relocated=True).filter(born)
+        codes |= {str(v) for v in relocated.values_list("village_id", flat=True).distinct()}
+    return codes

@@ -27,7 +27,7 @@ from bangfu.market.selectors.access import (
     sees_any_market,
     sees_area,
 )
-from bangfu.market.selectors.batch import payments_to_household, village_counts
+from bangfu.market.selectors.batch import payments_to_household, village_counts, villages_dated
 from bangfu.market.selectors.catalogue import CatalogueItem, catalogue, catalogue_filter, catalogue_item
 from bangfu.market.selectors.certification import (
     CertRow,
@@ -145,5 +145,6 @@ __all__ = [
     "targets_of",
     "valid_certification",
     "village_counts",
+    "villages_dated",
     "years_of",
 ]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Sum
 
-from bangfu.areas.selectors import under_code_q
+from bangfu.areas.selectors import Where, under_code_q, where_q
 from bangfu.core.domain.money import q
 from bangfu.market.models import Payment, SaleRecord
 from bangfu.registry import selectors as registry
@@ -24,7 +24,7 @@ def payments_to_household(user: User, household_id: int) -> list[Payment]:
     return list(Payment.objects.filter(household=h).select_related("enterprise").order_by("paid_on", "pk"))
 
 
-def village_counts(as_of: dt.date, *, prefix: str = "", by: str = "village") -> list[tuple[str, str, Decimal]]:
+def village_counts(as_of: dt.date, *, prefix: Where = "", by: str = "village") -> list[tuple[str, str, Decimal]]:
     """(area code or grid id, key, value), this year up to `as_of`: "sales.<channel>" and
     "sales.total" yuan by the enterprise's area (a village, or a higher area the enterprise is
     registered at), and "market.paid" yuan paid to households by the household's village or grid.
@@ -36,7 +36,7 @@ def village_counts(as_of: dt.date, *, prefix: str = "", by: str = "village") -> 
     if by == "village":
         sales = SaleRecord.objects.filter(day__gte=year["gte"], day__lte=year["lte"])
         if prefix:
-            sales = sales.filter(under_code_q("enterprise__area_id", prefix))
+            sales = sales.filter(where_q("enterprise__area_id", prefix))
         totals: dict[str, Decimal] = {}
         for r in sales.values("enterprise__area_id", "channel").annotate(s=Sum("amount")).order_by():
             code = str(r["enterprise__area_id"])
@@ -46,7 +46,19 @@ def village_counts(as_of: dt.date, *, prefix: str = "", by: str = "village") -> 
     column = "household__village_id" if by == "village" else "household__grid_id"
     paid = Payment.objects.filter(paid_on__gte=year["gte"], paid_on__lte=year["lte"])
     if prefix:
-        paid = paid.filter(under_code_q("household__village_id", prefix))
+        paid = paid.filter(where_q("household__village_id", prefix))
     for r in paid.exclude(**{f"{column}__isnull": True}).values(column).annotate(s=Sum("amount")).order_by():
         out.append((str(r[column]), "market.paid", q(r["s"])))
     return out
+
+
+def villages_dated(after: dt.date, until: dt.date, prefix: str = "") -> set[str]:
+    """Areas whose figures may move between two days without a write: sales (by the enterprise's area)
+    and payments to households (by the household's village) dated in [after, until]."""
+    sales = SaleRecord.objects.filter(day__range=(after, until))
+    paid = Payment.objects.filter(paid_on__range=(after, until))
+    if prefix:
+        sales = sales.filter(under_code_q("enterprise__area_id", prefix))
+        paid = paid.filter(under_code_q("household__village_id", prefix))
+    codes = set(sales.values_list("enterprise__area_id", flat=True).distinct())
+    return {str(c) for c in codes | set(paid.values_list("household__village_id", flat=True).distinct())}

@@ -7,10 +7,14 @@ from bangfu.core.errors import ApplicationError
 
 
 class Command(BaseCommand):
-    help = "Recompute the cached dashboard indicators: bangfu indicators [--area CODE]"
+    help = (
+        "Recompute the cached dashboard indicators: bangfu indicators [--area CODE] [--full]; only the villages "
+        "whose figures may have moved unless --full"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--area", default="", help="12-digit division code; all areas when left out")
+        parser.add_argument("--full", action="store_true", help="count every village, changed or not")
         parser.add_argument(
             "--schedule", action="store_true", help="queue the nightly full refresh for `bangfu worker`"
         )
@@ -24,7 +28,9 @@ class Command(BaseCommand):
             return
         started = time.perf_counter()
         try:
-            run = services.indicators_refresh(area_code=opts["area"] or None, trigger="cli")
+            run = services.indicators_refresh(
+                area_code=opts["area"] or None, trigger="cli", incremental=not opts["full"]
+            )
         except ApplicationError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(
