@@ -280,7 +280,9 @@ def matrix(world):
     member = h1.members.first()
     item = registry.income_item_set(actor=world.county, household=h1, year=2025, item="wage.local", amount="1200")
     site = registry.site_create(actor=None, area_code=world.v1a.code, name="矩阵安置点", kind="town")
-    casework.params_set(actor=None, area_code=world.area_county.code, effective_from=dt.date(2020, 1, 1), values={})
+    casework.params_set(
+        actor=None, area_code=world.area_county.code, effective_from=dt.date(2020, 1, 1), values=casework.ParamValues()
+    )
     case = casework.case_open(actor=world.county, household=h1, source="hotline", summary="矩阵测试案件")
     token_owner = world.gw1
     accounts.token_create(user=token_owner, name="matrix")

@@ -85,7 +85,9 @@ def county_with_a_case(world):
     a 三保障 check and a resettlement site: something behind every GET the test county can answer."""
     today = timezone.localdate()
     h1 = world.households["h1"]
-    casework.params_set(actor=None, area_code=world.area_county.code, effective_from=dt.date(2020, 1, 1), values={})
+    casework.params_set(
+        actor=None, area_code=world.area_county.code, effective_from=dt.date(2020, 1, 1), values=casework.ParamValues()
+    )
     world.case = casework.case_open(actor=world.t1, household=h1, source="grid", summary="突发疾病", on=today)
     casework.case_step(actor=world.t1, case=world.case, event="accept", on=today, note="受理")
     casework.measure_add(

@@ -107,7 +107,9 @@ def fuzz_world(transactional_db):
     h1 = w.households["h1"]
     insurance.scheme(w.county, w.area_county.code)
     insurance.submit(w.gw1, h1.pk)
-    casework.params_set(actor=None, area_code=w.area_county.code, effective_from=dt.date(2020, 1, 1), values={})
+    casework.params_set(
+        actor=None, area_code=w.area_county.code, effective_from=dt.date(2020, 1, 1), values=casework.ParamValues()
+    )
     casework.case_open(actor=w.gw2, household=w.households["h2"], source="grid", summary="fuzz")
     return w
 
