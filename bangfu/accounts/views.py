@@ -22,11 +22,10 @@ from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.areas.selectors import area_names, areas_visible
 from bangfu.core import inputs
-from bangfu.core.errors import ApplicationError
 from bangfu.core.i18n import in_language
 from bangfu.core.listing import Listing
 from bangfu.core.replicas import replica_ok
-from bangfu.core.views import error_status, failed, field_errors, form_post, reraise_access
+from bangfu.core.views import form_post
 
 
 @login_required
@@ -170,14 +169,15 @@ def delegations(request: AuthedHttpRequest) -> HttpResponse:
 @writes(Cap.CASE_APPROVE, Cap.CLAIM_APPROVE)
 def delegation_revoke(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     reason = request.POST.get("reason", "").strip()
-    try:
-        services.delegation_revoke(actor=request.user, delegation_id=pk, reason=reason)
-    except ApplicationError as exc:
-        reraise_access(exc)
-        ctx = _delegation_context(request) | failed(exc) | {"revoking": pk, "revoke_reason": reason}
-        return render(request, "accounts/delegations.html", ctx, status=error_status(exc))
-    messages.success(request, _("授权已撤销"))
-    return redirect("accounts:delegations")
+    return form_post(
+        request,
+        template="accounts/delegations.html",
+        context=lambda: _delegation_context(request) | {"revoking": pk, "revoke_reason": reason},  # on a problem
+        fields=("reason",),
+        run=lambda v: services.delegation_revoke(actor=request.user, delegation_id=pk, reason=v["reason"]),
+        done=_("授权已撤销"),
+        then="accounts:delegations",
+    )
 
 
 PASSWORD_FIELDS = ("old_password", "new_password", "new_password_again")
@@ -187,17 +187,23 @@ PASSWORD_FIELDS = ("old_password", "new_password", "new_password_again")
 @writes()
 def password_change(request: AuthedHttpRequest) -> HttpResponse:
     """Change one's own password (old one required, validators apply); this session stays logged in."""
-    errors: dict[str, list[str]] = {}
-    if request.method == "POST":
-        try:
-            services.password_change(user=request.user, **{f: request.POST.get(f, "") for f in PASSWORD_FIELDS})
-        except ApplicationError as exc:
-            errors = field_errors(exc)
-        else:
-            update_session_auth_hash(request, request.user)
-            messages.success(request, _("密码已修改"))
-            return redirect("accounts:profile")
-    return render(request, "accounts/password_change.html", {"errors": errors}, status=422 if errors else 200)
+
+    def then(_result: object) -> HttpResponse:
+        update_session_auth_hash(request, request.user)  # this session stays logged in
+        return redirect("accounts:profile")
+
+    return form_post(
+        request,
+        template="accounts/password_change.html",
+        context={"errors": {}},
+        fields=PASSWORD_FIELDS,
+        forget=PASSWORD_FIELDS,  # a password is never written back into a page
+        run=lambda _v: services.password_change(
+            user=request.user, **{f: request.POST.get(f, "") for f in PASSWORD_FIELDS}
+        ),
+        done=_("密码已修改"),
+        then=then,
+    )
 
 
 class LogoutView(auth_views.LogoutView):

@@ -9,12 +9,12 @@ from typing import Any
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 
 from bangfu.accounts import services
 from bangfu.accounts.domain.roles import writes
-from bangfu.core.errors import ApplicationError, NotFound, invalid
-from bangfu.core.views import field_errors, post_dict
+from bangfu.core.errors import Conflict, NotFound, invalid
+from bangfu.core.views import form_post
 
 FIELDS = ["province_name", "prefecture_name", "county_name", "county_code", "username", "display_name"]
 
@@ -23,24 +23,29 @@ FIELDS = ["province_name", "prefecture_name", "county_name", "county_code", "use
 def first_run(request: HttpRequest) -> HttpResponse:
     if not services.first_run_open():
         raise NotFound()
-    ctx: dict[str, Any] = {"values": {}, "errors": {}}
-    if request.method == "POST":
-        values = post_dict(request, FIELDS)
+
+    def run(values: dict[str, str]) -> Any:
         password, again = request.POST.get("password", ""), request.POST.get("password2", "")
+        if password != again:
+            raise invalid("password2", "两次输入的密码不一致", "The two passwords differ; type the same password twice")
         try:
-            if password != again:
-                raise invalid(
-                    "password2", "两次输入的密码不一致", "The two passwords differ; type the same password twice"
-                )
-            user = services.first_admin_create(password=password, **values)
-        except ApplicationError as exc:
-            if exc.status == 409:  # someone else finished first: log in instead
-                raise NotFound() from None
-            ctx = {"values": values, "errors": field_errors(exc)}
-            return render(request, "accounts/first_run.html", ctx, status=422)
+            return services.first_admin_create(password=password, **values)
+        except Conflict:  # someone else finished first: log in instead
+            raise NotFound() from None
+
+    def then(user: Any) -> HttpResponse:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("analytics:setup")
-    return render(request, "accounts/first_run.html", ctx)
+
+    return form_post(
+        request,
+        template="accounts/first_run.html",
+        context={"errors": {}},
+        fields=FIELDS,
+        run=run,
+        done=None,
+        then=then,
+    )
 
 
 class LoginView(auth_views.LoginView):

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -24,7 +23,7 @@ from bangfu.core.errors import ApplicationError, NotFound, invalid
 from bangfu.core.excel import upload_bytes
 from bangfu.core.listing import Filter, Listing
 from bangfu.core.replicas import replica_ok
-from bangfu.core.views import error_status, field_errors, form_post, int_or_none, reraise_access
+from bangfu.core.views import error_status, form_post, int_or_none, reraise_access
 
 
 def handover_from(post: QueryDict) -> dict[int, int | None]:
@@ -321,35 +320,34 @@ def policy(request: AuthedHttpRequest) -> HttpResponse:
     code = request.POST.get("area_code") or request.GET.get("area") or counties[0]
     if code not in counties:
         raise NotFound()
-    error = None
-    if request.method == "POST":
-        p = request.POST
-        try:
-            services.policy_set(
-                actor=request.user,
-                area_code=code,
-                effective_from=inputs.date(p.get("effective_from"), "effective_from", required=False, future=True)
-                or timezone.localdate(),
-                township_administers=p.get("township_administers") == "on",
-                password_min_length=int_or_none(p.get("password_min_length")) or 0,
-                password_block_common=p.get("password_block_common") == "on",
-            )
-            messages.success(request, _("账号规则已保存"))
-            return redirect(f"{request.path}?area={code}")
-        except ApplicationError as exc:
-            reraise_access(exc)
-            error = exc
-    ctx = {
-        "code": code,
-        "counties": sorted(area_names(set(counties)).items()),
-        "current": selectors.policy_for(code),
-        "rows": selectors.policies_of(code),
-        "today": timezone.localdate(),
-        "error": error,
-        "errors": field_errors(error) if error else {},
-        "kept": request.POST if error else None,  # what was typed, shown again beside the problems
-    }
-    return render(request, "accounts/policy.html", ctx, status=error_status(error))
+
+    def run(p: dict[str, str]) -> object:
+        return services.policy_set(
+            actor=request.user,
+            area_code=code,
+            effective_from=inputs.date(p.get("effective_from"), "effective_from", required=False, future=True)
+            or timezone.localdate(),
+            township_administers=p.get("township_administers") == "on",
+            password_min_length=int_or_none(p.get("password_min_length")) or 0,
+            password_block_common=p.get("password_block_common") == "on",
+        )
+
+    return form_post(
+        request,
+        template="accounts/policy.html",
+        context=lambda: {
+            "code": code,
+            "counties": sorted(area_names(set(counties)).items()),
+            "current": selectors.policy_for(code),
+            "rows": selectors.policies_of(code),
+            "today": timezone.localdate(),
+            "errors": {},
+        },
+        run=run,
+        done=_("账号规则已保存"),
+        then=lambda _r: redirect(f"{request.path}?area={code}"),
+        keep_as="kept",  # what was typed, shown again beside the problems (the rows in force otherwise)
+    )
 
 
 # --- who can do what here -------------------------------------------------------------------------------

@@ -16,14 +16,14 @@ from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.areas import selectors as areas
 from bangfu.core import params
-from bangfu.core.answers import done, wants_json
-from bangfu.core.errors import ApplicationError, FieldProblem, ValidationFailed
+from bangfu.core.answers import done
+from bangfu.core.errors import ApplicationError, invalid
 from bangfu.core.excel import upload_bytes
 from bangfu.core.i18n import in_language
 from bangfu.core.idempotency import idempotent
 from bangfu.core.listing import Filter, Listing
 from bangfu.core.replicas import replica_ok
-from bangfu.core.views import XLSX, field_errors, form_post, reraise_access
+from bangfu.core.views import XLSX, form_post
 from bangfu.monitoring import exports, selectors, services
 from bangfu.monitoring.display import fact_rows
 from bangfu.monitoring.domain.lifecycle import IRREVERSIBLE, STATE_LABELS, STATE_LABELS_EN
@@ -134,43 +134,39 @@ def warning_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         w = selectors.warning_for_action(request.user, pk)
     else:
         w = selectors.warning_get(request.user, pk)
-    errors: dict[str, list[str]] = {}
-    reason = request.POST.get("reason", "")
-    if request.method == "POST":
-        try:
-            w = services.warning_transition(
-                actor=request.user, warning=w, event=request.POST.get("event", ""), reason=reason
-            )
-        except ApplicationError as exc:
-            reraise_access(exc)
-            if wants_json(request):
-                raise
-            errors = field_errors(exc)
-            w = selectors.warning_get(request.user, pk)
-        else:
-            outcome = {
-                "warning_id": w.pk,
-                "status": w.status,
-                "status_zh": STATE_LABELS[w.status],
-                "household_id": w.household_id,
-            }
-            zh, en = _transition_message(w)
-            return done(request, zh=zh, en=en, outcome=outcome, to=reverse("monitoring:warning_detail", args=[pk]))
-    worker = selectors.grid_worker_of(request.user, w)
-    return render(
-        request,
-        "monitoring/warning_detail.html",
-        {
-            "w": w,
+
+    def context() -> dict[str, Any]:
+        shown = selectors.warning_get(request.user, pk)  # after a refused step: as it stands now
+        worker = selectors.grid_worker_of(request.user, shown)
+        return {
+            "w": shown,
             "events": selectors.warning_events(request.user, pk),
-            "actions": [_action(step, w, worker) for step in selectors.steps_offered(request.user, w)],
+            "actions": [_action(step, shown, worker) for step in selectors.steps_offered(request.user, shown)],
             "worker": worker,
-            "household": selectors.household_context(request.user, w),
-            "errors": errors,
-            "reason": reason if errors else "",
-            "fact_rows": fact_rows(w),
-        },
-        status=422 if errors else 200,
+            "household": selectors.household_context(request.user, shown),
+            "errors": {},
+            "reason": request.POST.get("reason", ""),  # a refused step keeps what was typed
+            "fact_rows": fact_rows(shown),
+        }
+
+    def then(moved: Any) -> HttpResponse:
+        outcome = {
+            "warning_id": moved.pk,
+            "status": moved.status,
+            "status_zh": STATE_LABELS[moved.status],
+            "household_id": moved.household_id,
+        }
+        zh, en = _transition_message(moved)
+        return done(request, zh=zh, en=en, outcome=outcome, to=reverse("monitoring:warning_detail", args=[pk]))
+
+    return form_post(
+        request,
+        template="monitoring/warning_detail.html",
+        context=context,
+        fields=("event", "reason"),
+        run=lambda v: services.warning_transition(actor=request.user, warning=w, event=v["event"], reason=v["reason"]),
+        done=None,  # `then` answers: the message, or JSON for the phone's queue
+        then=then,
     )
 
 
@@ -232,11 +228,7 @@ def feed_list(request: AuthedHttpRequest) -> HttpResponse:
     def run(values: dict[str, str]) -> Any:
         upload = request.FILES.get("file")
         if upload is None:
-            raise ValidationFailed(
-                [FieldProblem("file", "请选择要上传的文件", "Choose a file to upload")],
-                zh="请选择要上传的文件",
-                en="Choose a file to upload",
-            )
+            raise invalid("file", "请选择要上传的文件", "Choose a file to upload")
         try:
             return services.feed_upload_start(
                 actor=request.user,

@@ -18,7 +18,7 @@ from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.areas.selectors import scope_for
 from bangfu.core.errors import ApplicationError, FieldProblem, NotFound, ValidationFailed
 from bangfu.core.i18n import in_language
-from bangfu.core.views import field_errors, reraise_access
+from bangfu.core.views import field_errors, form_post, reraise_access
 from bangfu.rules import selectors, services
 from bangfu.rules.domain.defaults import PARAM_LABELS
 from bangfu.rules.domain.facts import FACTS
@@ -53,7 +53,7 @@ def _list_context(request: AuthedHttpRequest) -> dict[str, Any]:
         "line_areas": line_areas,
         "line_area_options": [(a.code, f"{a.name} {a.code}") for a in line_areas],
         "line_values": {"year": timezone.localdate().year},
-        "line_errors": {},
+        "errors": {},
     }
 
 
@@ -63,25 +63,28 @@ def line_set(request: AuthedHttpRequest) -> HttpResponse:
     """监测线: the per-capita income line of an area for a year (a county row overrides the province's)."""
     if request.method != "POST":
         return redirect("rules:ruleset_list")
-    values = {k: request.POST.get(k, "").strip() for k in ("area", "year", "amount", "note")}
-    values["area"] = values["area"] or next((a.code for a in _list_context(request)["line_areas"]), "")
-    try:
-        year = int(values["year"]) if values["year"].isdigit() else 0
-        services.monitoring_line_set(
+
+    def run(v: dict[str, str]) -> object:
+        v["area"] = v["area"] or next((a.code for a in _list_context(request)["line_areas"]), "")
+        return services.monitoring_line_set(
             actor=request.user,
-            area_code=values["area"],
-            year=year,
-            amount=values["amount"],
-            note=values["note"],
+            area_code=v["area"],
+            year=int(v["year"]) if v["year"].isdigit() else 0,
+            amount=v["amount"],
+            note=v["note"],
         )
-    except ApplicationError as exc:
-        reraise_access(exc)
-        ctx = _list_context(request) | {"line_values": values, "line_errors": field_errors(exc)}
-        return render(request, "rules/ruleset_list.html", ctx, status=422)
-    messages.success(
-        request, _("已设定%(year)s年监测线：%(amount)s元") % {"year": values["year"], "amount": values["amount"]}
+
+    typed = {k: request.POST.get(k, "").strip() for k in ("year", "amount")}
+    return form_post(
+        request,
+        template="rules/ruleset_list.html",
+        context=lambda: _list_context(request),
+        fields=("area", "year", "amount", "note"),
+        run=run,
+        done=_("已设定%(year)s年监测线：%(amount)s元") % typed,
+        then="rules:ruleset_list",
+        keep_as="line_values",
     )
-    return redirect("rules:ruleset_list")
 
 
 def _new_draft(request: AuthedHttpRequest) -> HttpResponse:

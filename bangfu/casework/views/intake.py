@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -17,10 +16,10 @@ from bangfu.areas.selectors import place_in_query
 from bangfu.casework import selectors, services
 from bangfu.casework.domain import codes
 from bangfu.casework.views._common import date_or_none, today
-from bangfu.core.errors import ApplicationError, invalid
+from bangfu.core.errors import invalid
 from bangfu.core.listing import Listing
 from bangfu.core.replicas import replica_ok
-from bangfu.core.views import field_errors, int_or_none, reraise_access
+from bangfu.core.views import form_post, int_or_none
 
 # Channels an officer records by hand; warnings and screening arrive from the monitoring app.
 MANUAL_SOURCES = ("supervision", "hotline", "grid", "self_report")
@@ -40,24 +39,21 @@ def case_open(request: AuthedHttpRequest) -> HttpResponse:
         "found": selectors.households_for_intake(user, q) if q else [],
         "today": today(),
         "errors": {},
-        "posted": {},
     }
-    if request.method == "POST":
-        try:
-            case = _open_from_post(request)
-        except ApplicationError as exc:
-            reraise_access(exc)
-            ctx.update(errors=field_errors(exc), error=exc, posted=request.POST)
-            return render(request, "casework/case_open.html", ctx, status=exc.status)
-        messages.success(
-            request, _("已登记线索 #%(pk)s，受理期限 %(due)s") % {"pk": case.pk, "due": case.due_on or "—"}
-        )
-        return redirect("casework:case_detail", pk=case.pk)
-    return render(request, "casework/case_open.html", ctx)
+    return form_post(
+        request,
+        template="casework/case_open.html",
+        context=ctx,
+        fields=("household_id", "source", "hardship", "summary", "on"),
+        run=lambda v: _open_from_post(request, v),
+        done=lambda case: _("已登记线索 #%(pk)s，受理期限 %(due)s") % {"pk": case.pk, "due": case.due_on or "—"},
+        then=lambda case: redirect("casework:case_detail", pk=case.pk),
+        keep_as="posted",
+    )
 
 
-def _open_from_post(request: AuthedHttpRequest) -> Any:
-    p, user = request.POST, request.user
+def _open_from_post(request: AuthedHttpRequest, p: dict[str, str]) -> Any:
+    user = request.user
     source = p.get("source", "")
     if source not in MANUAL_SOURCES:
         raise invalid("source", "请选择线索来源", "choose where the report came from")

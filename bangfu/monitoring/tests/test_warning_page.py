@@ -73,3 +73,14 @@ def test_outsiders_see_nothing(world, warning, client_for) -> None:
         r = client_for(user).post(f"/monitoring/warnings/{warning.pk}/", {"event": "verify", "reason": "x"})
         assert r.status_code in (403, 404)
     assert Warning.objects.get(pk=warning.pk).status == "open"
+
+
+def test_a_step_the_warning_is_past_shows_the_page_again_with_its_own_status(world, warning, client_for) -> None:
+    """The one form rule (core.views.form_post): the page is shown again with the error's own status, 409
+    for a step out of order (it was 422 for every refusal), the problem in words, and nothing changes."""
+    c = client_for(world.gw1)
+    assert c.post(f"/monitoring/warnings/{warning.pk}/", {"event": "verify", "reason": "已核实"}).status_code == 302
+    again = c.post(f"/monitoring/warnings/{warning.pk}/", {"event": "verify", "reason": "再核实一次"})
+    assert again.status_code == 409 and 'class="errorlist"' in again.content.decode()
+    assert Warning.objects.get(pk=warning.pk).status == "verified"
+    assert Warning.objects.get(pk=warning.pk).events.filter(event="verify").count() == 1
