@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from bangfu.accounts.domain.roles import ROLE_LABELS, Role
+
+
+def new_access_version() -> int:
+    return secrets.randbits(62)
 
 
 class User(AbstractUser):
@@ -23,6 +29,10 @@ class User(AbstractUser):
     must_change_password = models.BooleanField("下次登录须修改密码", default=False)
     deactivated_at = models.DateTimeField("停用时间", null=True, blank=True)
     deactivation_reason = models.CharField("停用原因", max_length=200, blank=True)
+    # A new random number whenever what the user may reach changes (a membership, a grid, an area they
+    # hold a role in): the key of the per-process cache of their memberships and scope
+    # (accounts.selectors.memberships, docs/architecture.md "Access cache"). Read with the user's row.
+    access_version = models.BigIntegerField(default=new_access_version, editable=False)
 
     def __str__(self) -> str:
         return self.display_name or self.username

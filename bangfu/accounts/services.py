@@ -6,6 +6,7 @@ import datetime
 import hashlib
 import secrets
 import string
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -19,8 +20,9 @@ from bangfu.accounts import selectors
 from bangfu.accounts.domain.administration import membership_dates_problem, role_area_problem
 from bangfu.accounts.domain.duties import DUTY_PAIRS, DutyPair
 from bangfu.accounts.domain.roles import ROLE_LABELS, Cap, Role
-from bangfu.accounts.models import AccountPolicy, ApiToken, Delegation, Membership, User
+from bangfu.accounts.models import AccountPolicy, ApiToken, Delegation, Membership, User, new_access_version
 from bangfu.accounts.password import ADMIN_SET
+from bangfu.accounts.selectors.memberships import forget_access
 from bangfu.areas.domain.codes import SIGNIFICANT, Level, level_of
 from bangfu.core.domain import inputs
 from bangfu.core.errors import ApplicationError, Conflict, FieldProblem, Forbidden, NotFound, ValidationFailed, invalid
@@ -92,6 +94,19 @@ def membership_grant(
         data={"role": role.value, "user": user.pk, "from": str(m.start), "end": str(end or "")},
     )
     return m
+
+
+def access_changed(*, user_ids: Iterable[int | None], in_area: str | None = None) -> None:
+    """What these users (and, with `in_area`, everyone holding a role in that area) may reach has
+    changed: a new User.access_version, written in the caller's transaction, makes every process read
+    their memberships and scope again on their next request (accounts.selectors.memberships)."""
+    ids = {pk for pk in user_ids if pk is not None}
+    if in_area is not None:
+        ids |= set(Membership.objects.filter(area_id=in_area).values_list("user_id", flat=True))
+    if not ids:
+        return
+    User.objects.filter(pk__in=ids).update(access_version=new_access_version())
+    forget_access(ids)
 
 
 @transaction.atomic

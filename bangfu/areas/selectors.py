@@ -22,7 +22,7 @@ from bangfu.core.errors import Forbidden, NotFound
 from bangfu.core.selectors import get_or_404
 
 if TYPE_CHECKING:
-    from bangfu.accounts.models import User
+    from bangfu.accounts.models import Membership, User
 
 
 def _code_range(prefix: str) -> tuple[str, str]:
@@ -83,20 +83,25 @@ def scope_for(user: User, cap: Cap = Cap.VIEW_PEOPLE) -> Scope:
     if hasattr(user, key):
         cached: Scope = getattr(user, key)
         return cached
-    prefixes: set[str] = set()
-    grid_scoped = False
-    for m in accounts.memberships_of(user):
-        role = Role(m.role)
-        if cap not in CAPABILITIES[role]:
-            continue
-        if role in GRID_SCOPED:
-            grid_scoped = True
-        else:
-            prefixes.add(m.area.code[: SIGNIFICANT[Level(m.area.level)]])
-    grids: tuple[int, ...] = ()
-    if grid_scoped:
-        grids = tuple(Grid.objects.filter(worker=user).values_list("pk", flat=True))
-    scope = Scope(prefixes=tuple(sorted(_outermost(prefixes))), grid_ids=grids)
+
+    def compute(memberships: list[Membership]) -> Scope:
+        prefixes: set[str] = set()
+        grid_scoped = False
+        for m in memberships:
+            role = Role(m.role)
+            if cap not in CAPABILITIES[role]:
+                continue
+            if role in GRID_SCOPED:
+                grid_scoped = True
+            else:
+                prefixes.add(m.area.code[: SIGNIFICANT[Level(m.area.level)]])
+        grids: tuple[int, ...] = ()
+        if grid_scoped:
+            grids = tuple(Grid.objects.filter(worker=user).values_list("pk", flat=True))
+        return Scope(prefixes=tuple(sorted(_outermost(prefixes))), grid_ids=grids)
+
+    # per process, until the user's access changes (a grid's worker too: accounts.signals)
+    scope: Scope = accounts.derived(user, key, compute)
     setattr(user, key, scope)
     return scope
 

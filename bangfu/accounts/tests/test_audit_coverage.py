@@ -15,6 +15,7 @@ NOT_ACCOUNT_CHANGES = {
     "token_wrote": "bookkeeping: when a token last wrote (read-your-writes on replicas)",
     "temporary_password": "pure: makes a password, stores nothing",
     "first_run_open": "a read: whether the install has no account yet",
+    "access_changed": "bookkeeping: a new access_version with a change audited by its own service (cache key)",
 }
 
 

@@ -56,7 +56,7 @@ def test_one_household_costs_the_same_queries_however_much_it_holds(world, api_f
     add((2022, 2023, 2024), ["wage.local", "property.dividend", "transfer.insurance_claim"], (10, 40, 70), 6)
     large = _queries(client, url)
     assert len(large) == len(small), "\n".join(large)
-    assert len(small) <= 4, "\n".join(small)  # token, memberships, household, members
+    assert len(small) <= 3, "\n".join(small)  # token, household, members (memberships: accounts.selectors.memberships)
 
 
 def test_the_household_list_costs_the_same_queries_for_a_full_page(world, api_for, client_for) -> None:
