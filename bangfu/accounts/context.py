@@ -23,12 +23,12 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from bangfu.accounts.domain.roles import ROLE_LABELS, Role
 from bangfu.accounts.selectors import capabilities_of, memberships_of
 from bangfu.areas.selectors import field_worker
+from bangfu.core import links
 from bangfu.navigation import GROUPS
 
 if TYPE_CHECKING:
@@ -109,7 +109,7 @@ def _allowed(who: str | Callable[[User], bool], user: User, caps: set[str]) -> b
 def _targets(target: str | Callable[[User], list[tuple[str, str]]], label: Any, user: User) -> list[Entry]:
     if callable(target):
         return [Entry(str(lbl), url) for lbl, url in target(user)]
-    return [Entry(str(label), reverse(target))]
+    return [Entry(str(label), links.url(target))]
 
 
 def _groups(user: User, caps: set[str]) -> list[Group]:
