@@ -13,7 +13,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from bangfu.accounts import audit_log, lockout, selectors, services
 from bangfu.accounts.domain import audit
@@ -25,7 +24,8 @@ from bangfu.core import inputs
 from bangfu.core.i18n import in_language
 from bangfu.core.listing import Listing
 from bangfu.core.replicas import replica_ok
-from bangfu.core.views import form_post
+from bangfu.core.selectors import get_or_404
+from bangfu.core.views import form_post, page_on_get, same
 
 
 @login_required
@@ -43,7 +43,7 @@ def profile(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@page_on_get("accounts:profile", to=same())
 @writes()
 def token_create(request: AuthedHttpRequest) -> HttpResponse:
     name = (request.POST.get("name") or "api").strip()[:80]
@@ -52,8 +52,13 @@ def token_create(request: AuthedHttpRequest) -> HttpResponse:
     return redirect("accounts:profile")
 
 
+def _own_token(request: AuthedHttpRequest, token_id: int) -> dict[str, Any]:
+    get_or_404(selectors.tokens_of(request.user), token_id)  # someone else's token: 404
+    return {}
+
+
 @login_required
-@require_POST
+@page_on_get("accounts:profile", to=_own_token)
 @writes()
 def token_revoke(request: AuthedHttpRequest, token_id: int) -> HttpResponse:
     services.token_revoke(user=request.user, token_id=token_id)
@@ -109,8 +114,13 @@ def lockout_list(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "accounts/lockouts.html", {"lockouts": lockout.lockouts_visible(request.user)})
 
 
+def _locked_user_seen(request: AuthedHttpRequest, user_id: int) -> dict[str, Any]:
+    get_or_404(selectors.users_visible(request.user), user_id)  # outside the user's areas: 404
+    return {}
+
+
 @login_required
-@require_POST
+@page_on_get("accounts:lockouts", to=_locked_user_seen)
 @writes(Cap.MANAGE_USERS)
 def lockout_lift(request: AuthedHttpRequest, user_id: int) -> HttpResponse:
     lockout.require_lock_admin(request.user)
@@ -164,8 +174,13 @@ def delegations(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
+def _delegation_seen(request: AuthedHttpRequest, pk: int) -> dict[str, Any]:
+    get_or_404(selectors.delegations_visible(request.user), pk)  # outside the user's areas: 404
+    return {}
+
+
 @login_required
-@require_POST
+@page_on_get("accounts:delegations", to=_delegation_seen)
 @writes(Cap.CASE_APPROVE, Cap.CLAIM_APPROVE)
 def delegation_revoke(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     reason = request.POST.get("reason", "").strip()

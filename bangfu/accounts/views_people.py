@@ -11,7 +11,6 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from bangfu.accounts import batch, lockout, selectors, services
 from bangfu.accounts.domain.administration import ROLE_LEVELS, ROLE_RANK
@@ -23,7 +22,7 @@ from bangfu.core.errors import ApplicationError, NotFound, invalid
 from bangfu.core.excel import upload_bytes
 from bangfu.core.listing import Filter, Listing
 from bangfu.core.replicas import replica_ok
-from bangfu.core.views import error_status, form_post, int_or_none, reraise_access
+from bangfu.core.views import error_status, form_post, int_or_none, page_on_get, reraise_access
 
 
 def handover_from(post: QueryDict) -> dict[int, int | None]:
@@ -95,7 +94,7 @@ def _role_choices(user: User) -> list[tuple[str, str]]:
 
 
 def _area_choices(user: User) -> list[tuple[str, str]]:
-    return [(a.code, f"{a.name}（{a.get_level_display()} {a.code}）") for a in _grant_areas(user)]
+    return [(a.code, f"{a.name} · {a.get_level_display()} {a.code}") for a in _grant_areas(user)]
 
 
 @login_required
@@ -174,7 +173,7 @@ def _on_person(
 
 
 @login_required
-@require_POST
+@page_on_get("accounts:person")
 @writes(Cap.MANAGE_USERS)
 def person_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _on_person(
@@ -189,7 +188,7 @@ def person_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@page_on_get("accounts:person")
 @writes(Cap.MANAGE_USERS)
 def person_reset(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     def run(v: dict[str, str]) -> None:
@@ -206,7 +205,7 @@ def person_reset(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@page_on_get("accounts:person")
 @writes(Cap.MANAGE_USERS)
 def person_deactivate(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _on_person(
@@ -221,7 +220,7 @@ def person_deactivate(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@page_on_get("accounts:person")
 @writes(Cap.MANAGE_USERS)
 def person_reactivate(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _on_person(
@@ -234,7 +233,7 @@ def person_reactivate(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@page_on_get("accounts:person")
 @writes(Cap.MANAGE_USERS)
 def person_grant(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     def run(v: dict[str, str]) -> object:
@@ -254,8 +253,12 @@ def person_grant(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _on_person(request, pk, "grant", run, _("已授予角色"))
 
 
+def _person_of_membership(request: AuthedHttpRequest, pk: int) -> dict[str, int]:
+    return {"pk": selectors.membership_get(request.user, pk).user_id}
+
+
 @login_required
-@require_POST
+@page_on_get("accounts:person", to=_person_of_membership)
 @writes(Cap.MANAGE_USERS)
 def membership_end(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     m = selectors.membership_get(request.user, pk)

@@ -3,6 +3,7 @@ beside the fields: `form_post`), and the pages of background jobs."""
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -12,12 +13,50 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import resolve, reverse
 
 from bangfu.core import selectors
 from bangfu.core.answers import wants_json
 from bangfu.core.errors import ApplicationError, NotFound
 from bangfu.core.i18n import in_language
 from bangfu.core.models import Job
+
+type PageView = Callable[..., HttpResponse]
+
+
+def page_on_get(page: str, to: Callable[..., Mapping[str, Any]] | None = None) -> Callable[[PageView], PageView]:
+    """The one rule for an address that only takes a form's POST: a GET (a reload of the address a refused
+    form was shown at, a bookmark, the back button) shows the page the form lives on, never a blank 405.
+
+    `page` is that page's URL name. Its arguments are the view's own (`pk` → `pk`), or what `to(request,
+    **kwargs)` returns for a page addressed otherwise (a grid's hand-over → its village's page; an
+    address of no object → `{}`); `to` looks the object up through a scoped selector, so whoever may not
+    see it gets 404. The page is answered by its own view (not a redirect), so its access rule applies.
+    Put it under `@login_required`, above `@writes(...)`, instead of `@require_POST`.
+    """
+
+    def wrap(view: PageView) -> PageView:
+        @functools.wraps(view)
+        def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method == "POST":
+                response: HttpResponse = view(request, *args, **kwargs)
+                return response
+            target = dict(to(request, **kwargs)) if to is not None else kwargs
+            shown: HttpResponse = resolve(reverse(page, kwargs=target)).func(request, **target)
+            return shown
+
+        return inner
+
+    return wrap
+
+
+def same(*names: str) -> Callable[..., Mapping[str, Any]]:
+    """`to` for `page_on_get`: keep these of the view's arguments (`same("pk")` drops a claim step's event)."""
+
+    def pick(_request: HttpRequest, **kwargs: Any) -> Mapping[str, Any]:
+        return {n: kwargs[n] for n in names}
+
+    return pick
 
 
 def field_errors(exc: ApplicationError) -> dict[str, list[str]]:

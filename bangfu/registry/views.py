@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
@@ -23,7 +22,7 @@ from bangfu.core import inputs
 from bangfu.core.errors import Forbidden, NotFound
 from bangfu.core.listing import Filter, Listing
 from bangfu.core.replicas import replica_ok
-from bangfu.core.views import form_post, int_or_none, post_dict, post_message
+from bangfu.core.views import form_post, int_or_none, page_on_get, post_dict, post_message
 from bangfu.registry import selectors, services
 from bangfu.registry.domain import codes
 from bangfu.registry.domain.validation import HOUSEHOLD_FLAGS, LABELS, MEMBER_CHOICES
@@ -319,8 +318,16 @@ def member_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _household_of_member(request: AuthedHttpRequest, pk: int) -> dict[str, int]:
+    return {"pk": selectors.member_get(request.user, pk).household_id}
+
+
+def _household_of_income_item(request: AuthedHttpRequest, pk: int) -> dict[str, int]:
+    return {"pk": selectors.income_item_get(request.user, pk).statement.household_id}
+
+
 @login_required
-@require_POST
+@page_on_get("registry:household_detail", to=_household_of_member)
 @writes(Cap.EDIT_REGISTRY)
 def member_remove(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     m = selectors.member_get(request.user, pk)
@@ -333,7 +340,7 @@ def member_remove(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@page_on_get("registry:household_detail", to=_household_of_member)
 @writes(Cap.VIEW_FULL_ID)
 def member_reveal_id(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The full ID number, for roles allowed to see it (htmx swaps it into the page); logged.
@@ -349,7 +356,7 @@ def member_reveal_id(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@page_on_get("registry:household_detail")
 @writes(Cap.EDIT_REGISTRY)
 def income_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     h = selectors.household_get(request.user, pk)
@@ -371,7 +378,7 @@ def income_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@page_on_get("registry:household_detail", to=_household_of_income_item)
 @writes(Cap.EDIT_REGISTRY)
 def income_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     item = selectors.income_item_get(request.user, pk)
@@ -381,7 +388,7 @@ def income_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@page_on_get("registry:household_detail")
 @writes(Cap.LOG_VISITS)
 def guarantee_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     h = selectors.household_get(request.user, pk)

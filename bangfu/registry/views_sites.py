@@ -14,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
 
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
@@ -23,7 +22,7 @@ from bangfu.areas import selectors as areas
 from bangfu.areas.domain.codes import Level
 from bangfu.core.errors import ApplicationError, NotFound, invalid
 from bangfu.core.excel import upload_bytes
-from bangfu.core.views import error_status, form_post, int_or_none, reraise_access
+from bangfu.core.views import error_status, form_post, int_or_none, page_on_get, reraise_access
 from bangfu.registry import placement, selectors, services
 from bangfu.registry.domain.codes import SITE_KINDS
 from bangfu.registry.models import Household, ResettlementSite
@@ -110,7 +109,7 @@ def site_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@page_on_get("registry:site_detail")
 @writes(Cap.EDIT_REGISTRY)
 def site_place(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Place a household, found by its number among those the user may change, on this site."""

@@ -32,6 +32,7 @@ from bangfu.casework.selectors.cases import (
 from bangfu.casework.selectors.config import (
     ConfigOverview,
     VillagePoster,
+    calendar_day_get,
     calendar_for,
     config_overview,
     longest_report_window_hours,
@@ -96,6 +97,7 @@ __all__ = [
     "VisitOutcome",
     "VisitTask",
     "attachment_get",
+    "calendar_day_get",
     "calendar_for",
     "case_caps",
     "case_detail",

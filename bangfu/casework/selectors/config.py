@@ -17,6 +17,7 @@ from bangfu.areas.selectors import ancestors, area_by_code, area_get, areas_visi
 from bangfu.casework.domain import visits as vdom
 from bangfu.casework.models import CalendarDay, CaseParameters, VisitObligation
 from bangfu.core.errors import ApplicationError, NotFound
+from bangfu.core.selectors import get_or_404
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -151,6 +152,16 @@ def config_overview(user: User, today: dt.date) -> ConfigOverview:
         _removable_days(user, days),
         _missing_next_year(today),
     )
+
+
+def calendar_day_get(user: User, pk: int) -> CalendarDay:
+    """A calendar day of the configuration page (national, or of an area the user configures or one above
+    it); 404 otherwise (another county's day, or one already removed)."""
+    areas = list(areas_visible(user, cap=Cap.CONFIGURE).exclude(level=Level.VILLAGE.value))
+    related = {c for a in areas for c in _ancestor_codes(a.code)}
+    if not areas:
+        raise NotFound()
+    return get_or_404(CalendarDay.objects.filter(Q(area__isnull=True) | Q(area_id__in=related)), pk)
 
 
 def _missing_next_year(today: dt.date) -> int | None:

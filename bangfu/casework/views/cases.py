@@ -27,7 +27,6 @@ from bangfu.casework.domain import codes, deliberation
 from bangfu.casework.domain import visits as vdom
 from bangfu.casework.domain.procedure import STATE_LABELS, State
 from bangfu.casework.pdf import notice_pdf
-from bangfu.casework.views._common import page_on_get
 from bangfu.core import files, inputs, params
 from bangfu.core.answers import done
 from bangfu.core.client import client_address
@@ -36,7 +35,7 @@ from bangfu.core.i18n import in_language
 from bangfu.core.idempotency import idempotent
 from bangfu.core.listing import Filter, Listing
 from bangfu.core.replicas import replica_ok
-from bangfu.core.views import form_post
+from bangfu.core.views import form_post, page_on_get, same
 
 if TYPE_CHECKING:
     pass
@@ -158,7 +157,8 @@ def _detail_context(request: AuthedHttpRequest, pk: int) -> dict[str, Any]:
         "steps": [(t.event.value, t.zh, t.target) for t in progress.offered],
         "offered_events": [t.event.value for t in progress.offered],
         "measure_placed": MEASURE_FIELDS,
-        "waiting_for": "、".join(_(w) for w in progress.waiting_for),
+        "waiting_for": in_language("、", ", ").join(_(w) for w in progress.waiting_for),
+        "risks_text": in_language("、", ", ").join(_(r) for r in case.risk_codes or ()),
         "evidence": {e.pk: list(e.attachments.all()) for e in case._events},
         "photos": selectors.photos_of_case(request.user, case),
         "source": source,
@@ -257,11 +257,10 @@ def measure_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@page_on_get("casework:case_detail", to=same("pk"))
 @writes(Cap.CASE_VILLAGE)
 def measure_status(request: AuthedHttpRequest, pk: int, measure_pk: int) -> HttpResponse:
-    case = selectors.case_detail(request.user, pk)  # outside the user's areas: 404, on a reload too
-    if request.method != "POST":  # a reload goes back to the case
-        return redirect("casework:case_detail", pk=pk)
+    case = selectors.case_detail(request.user, pk)
     measure = next((m for m in case._measures if m.pk == measure_pk), None)
     if measure is None:
         return render(request, "404.html", status=404)
@@ -413,7 +412,7 @@ def compliance(request: AuthedHttpRequest) -> HttpResponse:
         request,
         sorts={k: (k,) for k in COMPLIANCE_SORTS},
         default_sort="rate",
-        filters=[Filter("level", _("汇总层级"), [(k, str(v)) for k, v in COMPLIANCE_LEVELS.items()])],
+        filters=[Filter("level", _("汇总层级"), [(k, str(v)) for k, v in COMPLIANCE_LEVELS.items()], everything=False)],
         search=_("名称"),
     )
     if place:

@@ -11,16 +11,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.casework import selectors, services
 from bangfu.casework.domain import codes
 from bangfu.casework.inputs import PARAM_FIELDS, param_values
-from bangfu.casework.views._common import date_or_none, page_on_get, today
+from bangfu.casework.views._common import date_or_none, today
 from bangfu.core.errors import invalid
-from bangfu.core.views import form_post
+from bangfu.core.views import form_post, page_on_get
 
 
 def _context(request: AuthedHttpRequest) -> dict[str, Any]:
@@ -124,8 +123,13 @@ def calendar_add(request: AuthedHttpRequest) -> HttpResponse:
     return _submit(request, write, _("已保存日历"))
 
 
+def _calendar_day_seen(request: AuthedHttpRequest, pk: int) -> dict[str, str]:
+    selectors.calendar_day_get(request.user, pk)  # another county's day, or one removed: 404
+    return {}
+
+
 @login_required
-@require_POST
+@page_on_get("casework:config", to=_calendar_day_seen)
 @writes(Cap.CONFIGURE)
 def calendar_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     def write(_: dict[str, str]) -> None:

@@ -6,14 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.casework import selectors, services
-from bangfu.casework.views._common import page_on_get, today
+from bangfu.casework.views._common import today
 from bangfu.core.replicas import replica_ok
-from bangfu.core.views import form_post, int_or_none
+from bangfu.core.views import form_post, int_or_none, page_on_get
 
 
 @login_required
@@ -51,8 +50,12 @@ def grid_place(request: AuthedHttpRequest, code: str) -> HttpResponse:
     )
 
 
+def _village_of_grid(request: AuthedHttpRequest, pk: int) -> dict[str, str]:
+    return {"code": selectors.grid_for_handover(request.user, pk).village_id}  # 404 outside the user's areas
+
+
 @login_required
-@require_POST
+@page_on_get("casework:grid_village", to=_village_of_grid)
 @writes(Cap.EDIT_REGISTRY)
 def grid_handover(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     user = request.user

@@ -11,7 +11,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
@@ -19,7 +18,7 @@ from bangfu.areas import selectors as areas
 from bangfu.areas.domain.codes import Level
 from bangfu.core import inputs
 from bangfu.core.replicas import replica_ok
-from bangfu.core.views import form_post
+from bangfu.core.views import form_post, page_on_get
 from bangfu.employment import inputs as employment_inputs
 from bangfu.employment import selectors, services
 from bangfu.employment.domain.dividends import BASIS_LABELS, Basis
@@ -120,7 +119,7 @@ def _rule_set(request: AuthedHttpRequest, pk: int, v: dict[str, str]) -> Dividen
 
 
 @login_required
-@require_POST
+@page_on_get("employment:asset_detail")
 @writes(Cap.EMPLOYMENT_EDIT)
 def rule_set(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """A new split rule from a date; the rule it replaces ends the day before."""
@@ -135,7 +134,7 @@ def rule_set(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@page_on_get("employment:asset_detail")
 @writes(Cap.EMPLOYMENT_EDIT)
 def income_distribute(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """A year's income, distributed in two steps: the preview (the collective's part and every household's

@@ -11,13 +11,12 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.core import inputs
 from bangfu.core.replicas import replica_ok
-from bangfu.core.views import form_post
+from bangfu.core.views import form_post, page_on_get
 from bangfu.employment import inputs as employment_inputs
 from bangfu.employment import selectors, services
 from bangfu.employment.domain.endings import POST_END_REASONS
@@ -61,7 +60,7 @@ def _on_list[T](
 
 
 @login_required
-@require_POST
+@page_on_get("employment:post_list")
 @writes(Cap.EMPLOYMENT_EDIT)
 def post_create(request: AuthedHttpRequest) -> HttpResponse:
     """Appoint a person for one year; the per-household limit and age limit in force are checked."""
@@ -73,8 +72,13 @@ def post_create(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
+def _post_seen(request: AuthedHttpRequest, pk: int) -> dict[str, int]:
+    selectors.post_get(request.user, pk)  # 404 outside the user's areas
+    return {}
+
+
 @login_required
-@require_POST
+@page_on_get("employment:post_list", to=_post_seen)
 @writes(Cap.EMPLOYMENT_EDIT)
 def post_months(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Months served after the assessment; the pay earned becomes the household's wage income."""

@@ -9,14 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.areas import selectors as areas
 from bangfu.areas.domain.codes import Level
 from bangfu.core.replicas import replica_ok
-from bangfu.core.views import form_post
+from bangfu.core.views import form_post, page_on_get
 from bangfu.employment import access, selectors, services
 from bangfu.employment import inputs as employment_inputs
 from bangfu.employment.views._forms import worker_picked
@@ -88,7 +87,7 @@ def course_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@page_on_get("employment:course_detail")
 @writes(Cap.EMPLOYMENT_EDIT)
 def course_trainee_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Add a trainee by ID number (anyone registered in the user's areas) or one of the workshop's workers,

@@ -14,7 +14,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
@@ -24,7 +23,7 @@ from bangfu.core import inputs
 from bangfu.core.errors import NotFound
 from bangfu.core.listing import Filter, Listing
 from bangfu.core.replicas import replica_ok
-from bangfu.core.views import form_post, int_or_none
+from bangfu.core.views import form_post, int_or_none, page_on_get
 from bangfu.employment import access, selectors, services
 from bangfu.employment import inputs as employment_inputs
 from bangfu.employment.domain.transitions import EVENT_LABELS, STATE_LABELS, TABLE, State
@@ -140,7 +139,7 @@ def _on_page[T](
 
 
 @login_required
-@require_POST
+@page_on_get("employment:workshop_detail")
 @writes(Cap.EMPLOYMENT_EDIT)
 def contract_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
@@ -160,7 +159,7 @@ def contract_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@page_on_get("employment:workshop_detail")
 @writes(Cap.EMPLOYMENT_EDIT)
 def transition(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
@@ -203,7 +202,7 @@ def _yearly_amount[T](
 
 
 @login_required
-@require_POST
+@page_on_get("employment:workshop_detail")
 @writes(Cap.EMPLOYMENT_EDIT)
 def funding_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """A funding source of the workshop (East–West collaboration funds, county funds …)."""
@@ -229,7 +228,7 @@ def funding_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@page_on_get("employment:workshop_detail")
 @writes(Cap.EMPLOYMENT_EDIT)
 def trainee_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Enrol one of the workshop's workers in one of its courses (picked in a search box, not a list of 121)."""
@@ -254,7 +253,7 @@ def payslip_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@page_on_get("employment:workshop_detail")
 @writes(Cap.EMPLOYMENT_EDIT)
 def revenue_set(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """A full year's revenue, which the upgrade check reads (so not the year still running)."""
@@ -273,7 +272,7 @@ def revenue_set(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@page_on_get("employment:workshop_detail")
 @writes(Cap.EMPLOYMENT_EDIT)
 def wage_rule_set(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user

@@ -14,14 +14,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.core import files
 from bangfu.core.errors import NotFound, ValidationFailed, invalid
 from bangfu.core.inputs import Problems
-from bangfu.core.views import form_post, int_or_none
+from bangfu.core.views import form_post, int_or_none, page_on_get, same
 from bangfu.insurance import selectors, services
 from bangfu.insurance.domain import codes
 from bangfu.insurance.domain.workflow import TABLE, Event
@@ -202,7 +201,7 @@ def _run_step(request: AuthedHttpRequest, pk: int, event: str, v: dict[str, str]
 
 
 @login_required
-@require_POST
+@page_on_get("insurance:claim_detail", to=same("pk"))
 @writes(Cap.CLAIM_SURVEY, Cap.CASE_VILLAGE, Cap.CLAIM_APPROVE)
 def claim_step(request: AuthedHttpRequest, pk: int, event: str) -> HttpResponse:
     if event not in Event or event == Event.SUBMIT:
@@ -230,7 +229,7 @@ def claim_document_file(request: AuthedHttpRequest, pk: int, doc_id: int) -> Fil
 
 
 @login_required
-@require_POST
+@page_on_get("insurance:claim_detail")
 @writes(Cap.HANDLE_WARNINGS, Cap.CLAIM_APPROVE, Cap.CLAIM_SURVEY)
 def claim_document(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     def run(v: dict[str, str]) -> object:

@@ -10,7 +10,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
@@ -18,7 +17,7 @@ from bangfu.core import inputs
 from bangfu.core.errors import NotFound
 from bangfu.core.inputs import Problems
 from bangfu.core.replicas import replica_ok
-from bangfu.core.views import form_post, post_message
+from bangfu.core.views import form_post, page_on_get, post_message
 from bangfu.insurance import reports, selectors, services
 from bangfu.insurance.domain import codes
 from bangfu.insurance.inputs import scheme_input
@@ -194,7 +193,7 @@ def _terms_from_post(request: AuthedHttpRequest) -> services.TermsInput:
 
 
 @login_required
-@require_POST
+@page_on_get("insurance:scheme_detail")
 @writes(Cap.CONFIGURE)
 def terms_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _on_scheme(
@@ -209,7 +208,7 @@ def terms_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@page_on_get("insurance:scheme_detail")
 @writes(Cap.CONFIGURE)
 def document_rule_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     post = request.POST
@@ -250,7 +249,7 @@ def fund_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@page_on_get("insurance:fund")
 @writes(Cap.CONFIGURE)
 def premium_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     def run() -> None:
@@ -270,7 +269,7 @@ def premium_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@page_on_get("insurance:fund")
 @writes(Cap.CONFIGURE)
 def fund_settle(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     post_message(

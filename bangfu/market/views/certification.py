@@ -11,12 +11,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.core.replicas import replica_ok
-from bangfu.core.views import form_post
+from bangfu.core.views import form_post, page_on_get
 from bangfu.market import selectors, services
 from bangfu.market.labels import sector_options, unit_label
 from bangfu.market.models import Certification
@@ -55,7 +54,7 @@ def _detail_context(request: AuthedHttpRequest, c: Certification) -> dict[str, A
 
 
 @login_required
-@require_POST
+@page_on_get("market:certification_detail")
 @writes(Cap.CASE_ACCEPT, Cap.UPLOAD_FEEDS, Cap.MARKET_EDIT)
 def certification_decide(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """One step from the application page (or the product page's resubmit button): a missing reason,

@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
@@ -15,14 +14,14 @@ from bangfu.core import files, params
 from bangfu.core.errors import NotFound, invalid
 from bangfu.core.excel import SheetSpec, write_workbook
 from bangfu.core.replicas import replica_ok
-from bangfu.core.views import post_message
+from bangfu.core.views import page_on_get, post_message
 from bangfu.market import selectors, services
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
-@require_POST
+@page_on_get("market:product_detail")
 @writes(Cap.MARKET_EDIT)
 def photo_upload(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     p = selectors.product_get(request.user, pk)

@@ -19,7 +19,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from django.views.decorators.http import require_POST
 
 from bangfu.accounts.domain.roles import Cap, writes
 from bangfu.accounts.http import AuthedHttpRequest
@@ -28,7 +27,7 @@ from bangfu.core import params
 from bangfu.core.errors import invalid
 from bangfu.core.listing import Filter, Listing
 from bangfu.core.replicas import replica_ok
-from bangfu.core.views import form_post, int_or_none, post_message
+from bangfu.core.views import form_post, int_or_none, page_on_get, post_message, same
 from bangfu.market import selectors, services
 from bangfu.market.domain.certification import OPEN_STATES
 from bangfu.market.domain.orders import TABLE, OrderState
@@ -257,7 +256,7 @@ def _page_form(
 
 
 @login_required
-@require_POST
+@page_on_get("market:enterprise_detail", to=same("pk"))
 @writes(Cap.MARKET_EDIT)
 def enterprise_post(request: AuthedHttpRequest, pk: int, form: str) -> HttpResponse:
     """A sale or a payment to a household, from the enterprise page."""
@@ -265,7 +264,7 @@ def enterprise_post(request: AuthedHttpRequest, pk: int, form: str) -> HttpRespo
 
 
 @login_required
-@require_POST
+@page_on_get("market:product_detail", to=same("pk"))
 @writes(Cap.MARKET_EDIT)
 def product_post(request: AuthedHttpRequest, pk: int, form: str) -> HttpResponse:
     """A price, a day's output or an application for certification, from the product page."""
@@ -378,7 +377,7 @@ def order_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@page_on_get("market:order_detail")
 @writes(Cap.MARKET_EDIT)
 def order_move(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     o = selectors.order_get(request.user, pk)

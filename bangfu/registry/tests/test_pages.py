@@ -45,8 +45,10 @@ def test_full_id_view_is_role_gated_and_logged(world, client_for):
     from bangfu.core import crypto
 
     url = f"/registry/members/{m.pk}/id-number/"
-    # D14: revealing writes a PiiView, so GET (a cross-site link, a prefetch) does nothing
-    assert client_for(world.t1).get(url).status_code == 405
+    # D14: revealing writes a PiiView, so GET (a cross-site link, a prefetch) reveals nothing: it shows
+    # the household page the button is on (a reload never gives a blank 405)
+    shown = client_for(world.t1).get(url)
+    assert shown.status_code == 200 and crypto.decrypt(m.id_enc) not in shown.content.decode()
     assert not PiiView.objects.exists()
     r = client_for(world.t1).post(url)
     assert r.status_code == 200 and r.content.decode() == crypto.decrypt(m.id_enc)
