@@ -59,6 +59,7 @@ class Filter:
     # The same options under headings (villages under their township), for a long select; optional.
     groups: Sequence[tuple[str, Sequence[tuple[str, str]]]] = ()
     autosubmit: bool = False  # the list reloads when it changes (a select whose choice narrows another's)
+    everything: bool = True  # offers 全部 (no filter); False where one option always holds (a summary's level)
 
 
 @dataclass(frozen=True)

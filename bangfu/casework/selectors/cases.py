@@ -225,11 +225,11 @@ class Source:
     url: str
 
 
-SOURCE_RECORDS = {"visit": _("网格员走访（{on}）"), "warning": _("预警 #{pk}")}
+SOURCE_RECORDS = {"visit": _("走访记录（{on}）"), "warning": _("预警 #{pk}")}
 
 
 def case_source(case: Case) -> Source:
-    """`visit:15` becomes 网格员走访（2026-11-03）, linked to the visit on the household page; a
+    """`visit:15` becomes 走访记录（2026-11-03）, linked to the visit on the household page; a
     warning its page. A reference of another kind is named by its channel only (never as a code)."""
     kind, _sep, ref = case.source_ref.partition(":")
     channel = codes.SOURCES.get(case.source, "")

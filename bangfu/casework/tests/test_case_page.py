@@ -187,7 +187,7 @@ def test_a_visit_photo_shows_on_the_household_and_on_the_case_its_report_opened(
     assert visit.lead is not None
     page = _page(client_for(world.t1), visit.lead)
     assert f'src="{photo}"' in page
-    assert f"网格员走访（{TODAY.isoformat()}）" in page and f"visit:{visit.pk}" not in page
+    assert f"走访记录（{TODAY.isoformat()}）" in page and f"visit:{visit.pk}" not in page
     assert f"#visit-{visit.pk}" in page  # the source links to the visit on the household page
     assert client_for(other_county).get(photo).status_code == 404
 
