@@ -226,7 +226,7 @@ def household_context(user: User, w: Warning) -> HouseholdContext:
 def warnings_to_verify(user: User, limit: int = 20) -> tuple[list[Warning], int]:
     """Warnings waiting for a visit (open or assigned) in the user's grids or villages: those assigned
     to the user first, then the oldest; and how many in all."""
-    qs = warnings_visible(user).filter(status__in=(OPEN, ASSIGNED))
+    qs = with_rule_en(warnings_visible(user)).filter(status__in=(OPEN, ASSIGNED))  # the rule in both languages
     mine = Case(When(assigned_to=user, then=Value(0)), default=Value(1))
     rows = qs.select_related("household").annotate(mine=mine).order_by("mine", "created", "pk")[:limit]
     return list(rows), qs.count()

@@ -108,3 +108,28 @@ def test_visits_tab_lists_what_is_due_and_my_visits(tasks_county, client_for) ->
     text = c.get("/cases/grid/due/").content.decode()
     assert f"/cases/grid/visit/{h1.pk}/" in text and "看了" in text
     assert w.households["h2"].head_name not in client_for(w.gw1).get("/cases/grid/due/").content.decode()
+
+
+def test_tasks_speak_the_readers_language(tasks_county, client_for) -> None:
+    """In English the warning's rule and reason, the visit's reason and the case's state are English (issue
+    #16: the rule name and the warning's reason were the stored Chinese)."""
+    import re
+
+    from django.conf import settings
+
+    w = tasks_county
+    gw1 = client_for(w.gw1)
+    gw1.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    text = gw1.get("/tasks/").content.decode()
+    head = re.search(r'<span class="task-head">.*?</span></span>', text, re.S)
+    name = w.households["h1"].head_name
+    assert head is not None and not re.search(r"[\u3400-\u9fff]", head.group(0).replace(name, ""))
+    whys = re.findall(r'<span class="task-why">(.*?)</span>', text, re.S)
+    assert whys and all(not re.search(r"[\u3400-\u9fff]", why) for why in whys), whys
+    gw2 = client_for(w.gw2)
+    gw2.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    case = gw2.get("/tasks/").content.decode()
+    badge = re.search(rf'/cases/{w.case.pk}/.*?<span class="badge[^"]*">(.*?)</span>', case, re.S)
+    assert badge is not None and not re.search(r"[\u3400-\u9fff]", badge.group(1)), badge
+    zh = client_for(w.gw1).get("/tasks/").content.decode()
+    assert w.warning.rule_name in zh and "监测户每月入户2次" in zh  # Chinese stays Chinese
