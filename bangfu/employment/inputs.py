@@ -52,22 +52,18 @@ def _person(v: Mapping[str, Any]) -> dict[str, Any]:
     return {"member_id": _id(v.get("member_id")), "id_number": str(v.get("id_number") or "").strip() or None}
 
 
+def _required_text(p: Problems, v: Mapping[str, Any], field: str, zh: str, en: str, max_len: int = 120) -> str:
+    return p.text(v.get(field), field, max_len=max_len, required=True, multiline=True, zh=zh, en=en)
+
+
 def contract_input(v: Mapping[str, Any]) -> ContractInput:
     """A contract (the workshop page's hire form, `POST …/contracts`)."""
     with Problems() as p:
         c = ContractInput(
             start=p.date(v.get("start"), "start", future=True),
-            job=p.text(v.get("job"), "job", max_len=60, required=True, multiline=True, zh="岗位", en="job"),
+            job=_required_text(p, v, "job", "岗位", "job", 60),
             term_months=p.whole(v.get("term_months"), "term_months", low=1, high=120),
-            wage_code=p.text(
-                v.get("wage_code"),
-                "wage_code",
-                max_len=20,
-                required=True,
-                multiline=True,
-                zh="工资规则编号",
-                en="wage rule code",
-            ),
+            wage_code=_required_text(p, v, "wage_code", "工资规则编号", "wage rule code", 20),
             probation_months=p.whole(v.get("probation_months") or 0, "probation_months", high=6),
             probation_pay=p.money(v.get("probation_pay") or 0, "probation_pay"),
             **_person(v),
@@ -83,15 +79,7 @@ def post_input(v: Mapping[str, Any]) -> PostInput:
             p.add("level", "请选择岗位级别：行业部门、乡镇或村级", "choose the level: ministry, township or village")
         post = PostInput(
             level=level,
-            post_type=p.text(
-                v.get("post_type"),
-                "post_type",
-                max_len=40,
-                required=True,
-                multiline=True,
-                zh="岗位类型",
-                en="post type",
-            ),
+            post_type=_required_text(p, v, "post_type", "岗位类型", "post type", 40),
             start=p.date(v.get("start"), "start", future=True),
             end=p.date(v.get("end"), "end", required=False, future=True),
             monthly_pay=p.money(v.get("monthly_pay"), "monthly_pay", positive=True),
@@ -100,18 +88,14 @@ def post_input(v: Mapping[str, Any]) -> PostInput:
     return post
 
 
-def _course_text(p: Problems, v: Mapping[str, Any], field: str, zh: str, en: str, max_len: int = 120) -> str:
-    return p.text(v.get(field), field, max_len=max_len, required=True, multiline=True, zh=zh, en=en)
-
-
 def course_input(v: Mapping[str, Any]) -> CourseInput:
     """A training course (the course form, `POST /courses`)."""
     with Problems() as p:
         course = CourseInput(
-            provider=_course_text(p, v, "provider", "培训机构", "provider"),
-            place=_course_text(p, v, "place", "培训地点", "place"),
-            province=_course_text(p, v, "province", "培训省份", "province", 20),
-            skill=_course_text(p, v, "skill", "培训工种", "skill", 60),
+            provider=_required_text(p, v, "provider", "培训机构", "provider"),
+            place=_required_text(p, v, "place", "培训地点", "place"),
+            province=_required_text(p, v, "province", "培训省份", "province", 20),
+            skill=_required_text(p, v, "skill", "培训工种", "skill", 60),
             start=p.date(v.get("start"), "start", future=True),
             end=p.date(v.get("end"), "end", future=True),
             hours=p.whole(v.get("hours"), "hours", low=1, high=2000),
@@ -219,12 +203,8 @@ def wage_rule_input(v: Mapping[str, Any]) -> WageRuleInput:
     """A wage schedule from a date (the workshop page's wage form, `POST …/wage-rules`)."""
     with Problems() as p:
         rule = WageRuleInput(
-            code=p.text(
-                v.get("code"), "code", max_len=20, required=True, multiline=True, zh="规则编号", en="rule code"
-            ),
-            name=p.text(
-                v.get("name"), "name", max_len=60, required=True, multiline=True, zh="规则名称", en="rule name"
-            ),
+            code=_required_text(p, v, "code", "规则编号", "rule code", 20),
+            name=_required_text(p, v, "name", "规则名称", "rule name", 60),
             effective_from=p.date(v.get("effective_from"), "effective_from", future=True),
             kind=p.check(_wage_kind, v.get("kind"), fallback=""),
             base=p.money(v.get("base") or 0, "base"),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, fields
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -14,6 +13,7 @@ from bangfu.areas.domain.codes import Level
 from bangfu.core.errors import NotFound, invalid
 from bangfu.core.services import audit_record
 from bangfu.employment import access
+from bangfu.employment.domain.criteria import Thresholds
 from bangfu.employment.domain.wages import DayCount
 from bangfu.employment.models import EmploymentPolicy
 
@@ -22,22 +22,16 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class PolicyInput:
-    """A parameter row from `effective_from`, parsed at the edge (`employment.inputs.policy_input`).
-    Its fields after the date are the row's values, in the order the parameters page shows them."""
+class PolicyInput(Thresholds):
+    """A parameter row from `effective_from`, parsed at the edge (`employment.inputs.policy_input`): the
+    workshop thresholds (`criteria.Thresholds`), then the posts', working age's and probation's values, in
+    the order the parameters page shows them."""
 
-    effective_from: dt.date
-    min_poor_workers: int
-    min_insurance_per_worker_month: Decimal
-    upgrade_min_months_running: int
-    upgrade_min_long_contract_workers: int
-    upgrade_min_contract_months: int
-    upgrade_min_average_annual_pay: Decimal
-    upgrade_min_annual_revenue: Decimal
     welfare_posts_per_household: int | None  # None: the rules of the area set no limit
     welfare_max_age: int
     working_age_min: int
     working_age_max: int
+    effective_from: dt.date
     probation_day_count: str = DayCount.CALENDAR.value
     probation_end_day_included: bool = False
     note: str = ""
