@@ -54,17 +54,20 @@ def mark_changed(codes: Iterable[str]) -> int:
     if units:
         table = connection.ops.quote_name(UnitMark._meta.db_table)
         with connection.cursor() as cur:
-            cur.executemany(
-                f"INSERT INTO {table} (code, changes) VALUES (%s, 1) "
-                f"ON CONFLICT (code) DO UPDATE SET changes = {table}.changes + 1",
-                [(u,) for u in units],
-            )
+            for chunk in _chunks(units):  # one statement per chunk: a screening marks thousands
+                cur.execute(
+                    f"INSERT INTO {table} (code, changes) VALUES {', '.join(['(%s, 1)'] * len(chunk))} "
+                    f"ON CONFLICT (code) DO UPDATE SET changes = {table}.changes + 1",
+                    chunk,
+                )
     return len(units)
 
 
 def _areas_changed(sender: object, *, codes: Iterable[str], **kwargs: object) -> None:
-    """core.signals.areas_changed: a set-wise write (import, screening, a move's old village)."""
-    villages_touched(codes)
+    """core.signals.areas_changed: a set-wise write (an import, screening's new warnings) marks its
+    villages for the nightly incremental refresh; it queues no per-village refresh (thousands of
+    tasks after a screening: the nightly refresh that follows it counts them once)."""
+    mark_changed(codes)
 
 
 def _queue_touched() -> None:

@@ -79,22 +79,29 @@ class ScreeningRun(models.Model):
 class Warning(models.Model):
     """A rule met by a household, with what it was measured against, frozen at the time it was raised."""
 
-    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="+")
-    village_code = models.CharField(max_length=15, db_index=True)  # copied for scoping and the by-township counts
+    # No database constraint on household, ruleset, run and previous (schema decision of issue #18, see
+    # monitoring/README.md "The warnings table"): screening writes ids it has just read or created, and
+    # nothing deletes households, published rule sets or warnings; Django's PROTECT / SET_NULL still apply.
+    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="+", db_constraint=False)
+    village_code = models.CharField(max_length=15)  # copied for scoping and the by-township counts (indexed below)
     grid_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     rule_code = models.CharField("规则", max_length=40)
     rule_name = models.CharField("规则名称", max_length=60)
     risk = models.CharField("风险类别", max_length=8)
-    ruleset = models.ForeignKey("rules.RuleSet", on_delete=models.PROTECT, related_name="+")
+    ruleset = models.ForeignKey(
+        "rules.RuleSet", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     ruleset_version = models.PositiveIntegerField()
     facts = models.JSONField(default=dict)  # fact → value used
     thresholds = models.JSONField(default=dict)  # fact → threshold compared with
     explanation = models.TextField("说明")
     status = models.CharField("状态", max_length=10, choices=list(STATE_LABELS.items()), default=OPEN)
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
-    run = models.ForeignKey(ScreeningRun, null=True, on_delete=models.SET_NULL, related_name="+")
+    run = models.ForeignKey(
+        ScreeningRun, null=True, on_delete=models.SET_NULL, related_name="+", db_index=False, db_constraint=False
+    )
     as_of = models.DateField()
     created = models.DateTimeField(auto_now_add=True)
     case_ref = models.CharField(max_length=40, blank=True)  # "case:<pk>" once escalated
@@ -104,7 +111,14 @@ class Warning(models.Model):
     source_year = models.PositiveSmallIntegerField(null=True, blank=True)  # income year read, if any
     decided_on = models.DateField("排除/转监测日期", null=True, blank=True)
     previous = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="前次预警"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="前次预警",
+        db_index=False,
+        db_constraint=False,
     )
 
     class Meta:
@@ -113,7 +127,10 @@ class Warning(models.Model):
                 fields=["household", "rule_code"], condition=models.Q(status__in=ACTIVE), name="uniq_active_warning"
             )
         ]
-        indexes = [models.Index(fields=["status", "village_code"])]
+        indexes = [
+            models.Index(fields=["status", "village_code"]),
+            models.Index(fields=["village_code"], name="warning_village"),
+        ]
         ordering = ["-created", "-pk"]
 
     def __str__(self) -> str:

@@ -219,6 +219,9 @@ def generate(
         total += _sizes[hid]
     counts: dict[str, int] = {}
     with transaction.atomic():
+        if connection.vendor == "postgresql":  # the rows are consistent by construction: no per-row FK
+            with connection.cursor() as cur:  # check queued to commit (minutes for tens of millions)
+                cur.execute("SET LOCAL session_replication_role = replica")
         counts["areas"] = write("areas.Area", ["id", "code", "name", "level", "parent_id"], area_rows)
         counts["households"] = write(
             "registry.Household",
