@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from bangfu.core.errors import NotFound, invalid
+from django.db.models import QuerySet
+
+from bangfu.core.errors import ApplicationError, NotFound, invalid
 from bangfu.core.selectors import get_or_404
 from bangfu.employment import access
 from bangfu.employment.domain import endings
@@ -12,6 +16,17 @@ from bangfu.registry import selectors as registry
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
+
+
+def end_current_version(rows: QuerySet[Any], start: dt.date, refuse: Callable[[dt.date], ApplicationError]) -> None:
+    """A new version of a dated row (a split rule, a wage rule, a parameter row) starts on `start`: the
+    version in force (`effective_to` empty, locked) ends the day before; one starting on or after `start`
+    is refused with `refuse(its start)` (the past is not rewritten)."""
+    for row in rows.select_for_update().filter(effective_to__isnull=True):
+        if row.effective_from >= start:
+            raise refuse(row.effective_from)
+        row.effective_to = start - dt.timedelta(days=1)
+        row.save(update_fields=["effective_to"])
 
 
 def coded_reason(reasons: tuple[endings.Reason, ...], code: Any, note: Any) -> tuple[endings.Reason, str]:

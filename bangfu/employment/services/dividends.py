@@ -25,6 +25,7 @@ from bangfu.core.services import audit_record
 from bangfu.employment import selectors
 from bangfu.employment.domain import dividends
 from bangfu.employment.models import AssetIncome, CollectiveAsset, DividendRule, DividendShare
+from bangfu.employment.services._common import end_current_version
 from bangfu.employment.services.workshops import _village
 from bangfu.registry import services as registry_services
 
@@ -73,14 +74,14 @@ def dividend_rule_set(
         raise invalid("basis", "请选择分红方式：按户或按人", "choose per household or per member")
     if eligibility not in dict(DividendRule.ELIGIBILITY):
         raise invalid("eligibility", "请选择分红对象", "choose who receives dividends")
-    for row in DividendRule.objects.select_for_update().filter(asset=a, effective_to__isnull=True):
-        if row.effective_from >= start:
-            raise Conflict(
-                f"已有{row.effective_from}起生效的分配规则，新规则生效日期须更晚",
-                f"A rule already applies from {row.effective_from}; choose a later date",
-            )
-        row.effective_to = start - dt.timedelta(days=1)
-        row.save(update_fields=["effective_to"])
+    end_current_version(
+        DividendRule.objects.filter(asset=a),
+        start,
+        lambda since: Conflict(
+            f"已有{since}起生效的分配规则，新规则生效日期须更晚",
+            f"A rule already applies from {since}; choose a later date",
+        ),
+    )
     rule = DividendRule.objects.create(
         asset=a,
         effective_from=start,

@@ -16,6 +16,7 @@ from bangfu.employment import access
 from bangfu.employment.domain.criteria import Thresholds
 from bangfu.employment.domain.wages import DayCount
 from bangfu.employment.models import EmploymentPolicy
+from bangfu.employment.services._common import end_current_version
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -53,16 +54,15 @@ def policy_set(*, actor: User, area_code: str, policy: PolicyInput) -> Employmen
         raise invalid("working_age_max", "劳动年龄上限应大于下限", "the upper working age must exceed the lower")
     start = policy.effective_from
     cleaned = {f: getattr(policy, f) for f in POLICY_FIELDS}
-    current = EmploymentPolicy.objects.select_for_update().filter(area_id=area_code, effective_to__isnull=True)
-    for row in current:
-        if row.effective_from >= start:
-            raise invalid(
-                "effective_from",
-                f"该地区已有{row.effective_from}起生效的参数，新参数的生效日期须晚于此日期",
-                f"Parameters already apply from {row.effective_from}; choose a later date",
-            )
-        row.effective_to = start - dt.timedelta(days=1)
-        row.save(update_fields=["effective_to"])
+    end_current_version(
+        EmploymentPolicy.objects.filter(area_id=area_code),
+        start,
+        lambda since: invalid(
+            "effective_from",
+            f"该地区已有{since}起生效的参数，新参数的生效日期须晚于此日期",
+            f"Parameters already apply from {since}; choose a later date",
+        ),
+    )
     made = EmploymentPolicy.objects.create(area_id=area_code, effective_from=start, **cleaned)
     audit_record(
         actor=actor,

@@ -24,6 +24,7 @@ from bangfu.employment import selectors
 from bangfu.employment.domain import transitions
 from bangfu.employment.domain.wages import WageKind
 from bangfu.employment.models import FundingSource, Operator, WageRule, Workshop, WorkshopEvent, WorkshopRevenue
+from bangfu.employment.services._common import end_current_version
 from bangfu.registry import selectors as registry
 
 if TYPE_CHECKING:
@@ -272,14 +273,14 @@ def wage_rule_set(*, actor: User, workshop: Workshop, rule: WageRuleInput) -> Wa
     field, zh, en = _NEEDED[WageKind(rule.kind)]
     if getattr(rule, field) == ZERO and not (rule.kind == WageKind.BASE_PIECE and rule.base > 0):
         raise invalid(field, f"请填写{zh}", f"enter the {en}")
-    for row in WageRule.objects.select_for_update().filter(workshop=workshop, code=code, effective_to__isnull=True):
-        if row.effective_from >= start:
-            raise Conflict(
-                f"规则{code}已有{row.effective_from}起生效的版本，新版本生效日期须更晚",
-                f"Rule {code} already has a version from {row.effective_from}; choose a later date",
-            )
-        row.effective_to = start - dt.timedelta(days=1)
-        row.save(update_fields=["effective_to"])
+    end_current_version(
+        WageRule.objects.filter(workshop=workshop, code=code),
+        start,
+        lambda since: Conflict(
+            f"规则{code}已有{since}起生效的版本，新版本生效日期须更晚",
+            f"Rule {code} already has a version from {since}; choose a later date",
+        ),
+    )
     made = WageRule.objects.create(
         workshop=workshop,
         code=code,

@@ -261,3 +261,33 @@ def test_site_kpi_counts_employment_and_excludes_households_without_labour(story
     for outsider in (world.t2, world.gw2, story.enterprise):
         with pytest.raises(NotFound):
             selectors.site_kpi(outsider, story.site.pk, on)
+
+
+def test_a_new_version_ends_the_one_in_force_and_an_earlier_one_is_refused(story: Story) -> None:
+    from bangfu.employment.models import DividendRule, WageRule
+
+    w, t1 = story.workshop, story.world.t1
+
+    def day_rule(day: str) -> Any:
+        return inputs.wage_rule_input(
+            {"code": "SEW", "name": "缝纫计日", "effective_from": day, "kind": "day", "day_rate": "120"}
+        )
+
+    with pytest.raises(Conflict) as exc:  # the story's SEW applies from 2023-10-01
+        services.wage_rule_set(actor=t1, workshop=w, rule=day_rule("2023-10-01"))
+    assert "已有2023-10-01起生效的版本" in exc.value.zh
+    new = services.wage_rule_set(actor=t1, workshop=w, rule=day_rule("2024-06-01"))
+    old = WageRule.objects.get(workshop=w, code="SEW", effective_from=dt.date(2023, 10, 1))
+    assert old.effective_to == dt.date(2024, 5, 31) and new.effective_to is None
+
+    asset = services.asset_create(actor=t1, asset=services.AssetInput(story.world.v1b.code, "集体林地", "land"))
+    split: dict[str, Any] = {"collective_share": D("0.4"), "basis": "household", "eligibility": "relocated_poor"}
+    services.dividend_rule_set(actor=t1, asset=asset, effective_from=dt.date(2024, 1, 1), **split)
+    with pytest.raises(Conflict) as exc:
+        services.dividend_rule_set(actor=t1, asset=asset, effective_from=dt.date(2024, 1, 1), **split)
+    assert "已有2024-01-01起生效的分配规则" in exc.value.zh
+    services.dividend_rule_set(actor=t1, asset=asset, effective_from=dt.date(2025, 1, 1), **split)
+    ends = list(
+        DividendRule.objects.filter(asset=asset).order_by("effective_from").values_list("effective_to", flat=True)
+    )
+    assert ends == [dt.date(2024, 12, 31), None]
