@@ -155,7 +155,7 @@ def _crumbs(user: User, place: Place) -> list[Place]:
     if place.level == "grid":
         return []
     scope = areas.scope_for(user, Cap.VIEW_PEOPLE)
-    area = areas.area_by_code(place.code)
+    area = areas.area_with_ancestors(place.code)  # one query for the whole chain
     chain = areas.ancestors(area) if area is not None else []
     return [_area_place(a) for a in chain if scope.covers_code(a.code)]
 

@@ -211,6 +211,11 @@ def grid_by_code(code: str) -> Grid | None:
     return Grid.objects.filter(code=code).select_related("village").first()
 
 
+def area_with_ancestors(code: str) -> Area | None:
+    """The area of `code` with its parents fetched in the same query (ancestors() then reads none)."""
+    return Area.objects.select_related("parent__parent__parent__parent__parent").filter(code=code).first()
+
+
 def ancestors(area: Area) -> list[Area]:
     chain: list[Area] = []
     node = area.parent

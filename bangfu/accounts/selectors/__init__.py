@@ -39,7 +39,8 @@ def token_by_raw(raw: str) -> ApiToken | None:
     """The live token (not revoked, its user active) sent as `Authorization: Bearer <raw>`, with its
     user. Only reads: accounts.services.token_touch records the use."""
     digest = hashlib.sha256(raw.encode()).hexdigest()
-    token = ApiToken.objects.select_related("user").filter(digest=digest, revoked__isnull=True).first()
+    live = ApiToken.objects.select_related("user").filter(digest=digest, revoked__isnull=True)
+    token = next(iter(live[:1]), None)  # the digest is unique: no ORDER BY to build
     if token is None or not token.user.is_active:
         return None
     return token
