@@ -90,5 +90,28 @@ def test_zhoujingcai_task_home_and_a_visit_in_five_taps(_browser, live_server) -
         assert "电话走访不计入" in message and "还需" in message  # says why, not just 还需1次
     else:
         assert "计入" in message
+
+    # his warnings list: the rows come first; the filters (none of them a one-grid choice) fold away
+    page.goto(live_server.url + "/monitoring/")
+    page.wait_for_selector("table")
+    assert page.locator("details.list-filters").count() == 1
+    assert not page.locator("details.list-filters select").first.is_visible()
+    assert page.locator("select[name=grid], select[name=area]").count() == 0  # his one grid, no choice
+    first_row = page.locator("tbody tr").first.bounding_box()
+    assert first_row is not None and first_row["y"] < PHONE["height"], first_row  # on the first screen
+    page.locator("details.list-filters > summary").tap()
+    assert page.locator("select[name=status]").is_visible()
     assert problems == []  # no CSP violation, no script error
     ctx.close()
+
+    wide = _browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    desk = wide.new_page()
+    desk.goto(live_server.url + "/accounts/login/")
+    desk.fill("input[name=username]", "gannan_admin")
+    desk.fill("input[name=password]", settings.BANGFU_DEMO_PASSWORD)
+    desk.click("button[type=submit]")
+    desk.goto(live_server.url + "/monitoring/")
+    assert desk.locator("select[name=status]").is_visible()  # a wide screen shows the filters unfolded
+    assert desk.locator("select[name=area]").is_visible()  # a county has villages to choose from
+    assert not desk.locator("details.list-filters > summary").is_visible()
+    wide.close()

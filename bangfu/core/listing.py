@@ -60,6 +60,9 @@ class Filter:
     groups: Sequence[tuple[str, Sequence[tuple[str, str]]]] = ()
     autosubmit: bool = False  # the list reloads when it changes (a select whose choice narrows another's)
     everything: bool = True  # offers 全部 (no filter); False where one option always holds (a summary's level)
+    # The options are the places the user may see (villages, grids): with only one, choosing it changes
+    # nothing, so the select is not offered (a grid worker's one grid, a village cadre's one village).
+    places: bool = False
 
 
 @dataclass(frozen=True)
@@ -129,8 +132,13 @@ class Listing:
 
     @property
     def selects(self) -> list[tuple[Filter, str]]:
-        """Each filter with its chosen value, for the controls' selects."""
-        return [(f, self.value(f.name)) for f in self.filters]
+        """Each filter with its chosen value, for the controls' selects (not a place filter with one place)."""
+        return [(f, self.value(f.name)) for f in self.filters if self.value(f.name) or not _no_choice(f)]
+
+    @property
+    def chosen(self) -> int:
+        """How many of the selects have a value (the folded controls' summary says it on a phone)."""
+        return sum(1 for f, value in self.selects if value)
 
     def kept(self) -> list[tuple[str, str]]:
         """The parameters the controls' form must carry as hidden fields (area, sort: what it does not show)."""
@@ -204,3 +212,7 @@ class Listing:
                 links.append(PageLink(None, "", False))
             links.append(PageLink(n, self.url(page=n), n == here))
         return links
+
+
+def _no_choice(f: Filter) -> bool:
+    return f.places and len(f.options) < 2

@@ -62,8 +62,8 @@ def _warning_listing(request: AuthedHttpRequest) -> tuple[Listing, selectors.War
         filters=[
             Filter("status", _("状态"), states),
             Filter("rule", _("预警规则"), rules),
-            Filter("area", _("乡镇/村"), area_options),
-            Filter("grid", _("网格"), grid_options),
+            Filter("area", _("乡镇/村"), area_options, places=True),
+            Filter("grid", _("网格"), grid_options, places=True),
             Filter("since", _("预警日期"), _period_options()),
         ],
         search=_("户主姓名或户编号"),

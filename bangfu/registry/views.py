@@ -86,7 +86,9 @@ def _village_filter(user: User) -> Filter | None:
     groups: dict[str, list[tuple[str, str]]] = {}
     for code, name, township in rows:
         groups.setdefault(township or "", []).append((code, name))
-    return Filter("village", _("村"), [(c, n) for c, n, _t in rows], groups=list(groups.items()), autosubmit=True)
+    return Filter(
+        "village", _("村"), [(c, n) for c, n, _t in rows], groups=list(groups.items()), autosubmit=True, places=True
+    )
 
 
 def _grid_filter(user: User, village: str) -> Filter | None:
@@ -97,7 +99,7 @@ def _grid_filter(user: User, village: str) -> Filter | None:
     options = [(str(pk), name) for pk, name in grids.values_list("pk", "name")[: MAX_DROPDOWN + 1]]
     if not options or len(options) > (MAX_DROPDOWN if village else 12):
         return None
-    return Filter("grid", _("网格"), options)
+    return Filter("grid", _("网格"), options, places=True)
 
 
 def _filters(user: User, query: QueryDict) -> list[Filter]:

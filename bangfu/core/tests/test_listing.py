@@ -68,6 +68,25 @@ def test_a_private_search_stays_out_of_the_url() -> None:
     assert 'method="post"' in render_to_string("_list_controls.html", {"listing": listing, "csrf_token": "x"})
 
 
+
+def test_a_place_select_with_one_place_is_not_offered_but_other_selects_are() -> None:
+    one_grid = Filter("grid", "网格", [("7", "永利村第1网格")], places=True)
+    one_status = Filter("status", "状态", [("done", "已办结")])  # 已办结 alone still narrows the list
+    listing = _listing(filters=[one_grid, one_status])
+    assert [f.name for f, _v in listing.selects] == ["status"]
+    chosen = _listing("grid=7", filters=[one_grid])  # chosen by the link: shown, so it can be changed
+    assert [f.name for f, _v in chosen.selects] == ["grid"] and chosen.chosen == 1
+    two = Filter("grid", "网格", [("7", "第1网格"), ("8", "第2网格")], places=True)
+    assert [f.name for f, _v in _listing(filters=[two]).selects] == ["grid"]
+
+
+def test_the_selects_fold_behind_a_summary_that_counts_the_chosen_ones() -> None:
+    html = render_to_string("_list_controls.html", {"listing": _listing("status=open", filters=[STATUS])})
+    assert '<details class="list-filters" data-open-wide><summary>筛选条件（1）</summary>' in html
+    assert 'name="status"' in html.split("<details", 1)[1]
+    bare = render_to_string("_list_controls.html", {"listing": _listing(filters=[], search="户主姓名")})
+    assert "<details" not in bare and 'name="q"' in bare  # nothing to fold: the search alone
+
 @pytest.mark.django_db
 def test_the_place_comes_from_any_of_the_link_parameters(world) -> None:
     for param, value in (("area", world.v1a.code), ("village", world.v1a.code), ("township", world.area_t1.code)):

@@ -237,9 +237,11 @@ def test_filters_by_village_prefix_and_grid_choices_follow_the_village(world, cl
     assert r.status_code == 302 and r["Location"] == f"/registry/households/?area={world.area_t1.code}"
     body = c.get(r["Location"]).content.decode()
     assert world.households["h1"].number in body and world.households["h3"].number not in body
-    body = c.get("/registry/households/", {"village": world.v2a.code}).content.decode()
+    body = c.get("/registry/households/", {"village": world.v1a.code}).content.decode()
     grids = body.split('<select name="grid">', 1)[1].split("</select>", 1)[0]
-    assert world.g3.name in grids and world.g1.name not in grids
+    assert world.g1.name in grids and world.g2.name in grids and world.g3.name not in grids
+    body = c.get("/registry/households/", {"village": world.v2a.code}).content.decode()
+    assert '<select name="grid">' not in body  # 民主村 has one grid: nothing to choose
 
 
 def test_many_villages_leave_the_place_to_the_link(world, client_for, monkeypatch):

@@ -52,3 +52,8 @@ document.addEventListener("keydown", function (event) {
   if (event.key !== "Escape") return;
   document.querySelectorAll("details.nav-group[open]").forEach(function (d) { d.open = false; });
 });
+// A list's filter selects (<details class="list-filters" data-open-wide>) are folded on a phone, so the
+// rows are on the first screen; on a wide screen they are simply shown.
+if (window.matchMedia("(min-width: 640px)").matches) {
+  document.querySelectorAll("details[data-open-wide]").forEach(function (d) { d.open = true; });
+}
