@@ -68,7 +68,6 @@ def test_a_private_search_stays_out_of_the_url() -> None:
     assert 'method="post"' in render_to_string("_list_controls.html", {"listing": listing, "csrf_token": "x"})
 
 
-
 def test_a_place_select_with_one_place_is_not_offered_but_other_selects_are() -> None:
     one_grid = Filter("grid", "网格", [("7", "永利村第1网格")], places=True)
     one_status = Filter("status", "状态", [("done", "已办结")])  # 已办结 alone still narrows the list
@@ -86,6 +85,7 @@ def test_the_selects_fold_behind_a_summary_that_counts_the_chosen_ones() -> None
     assert 'name="status"' in html.split("<details", 1)[1]
     bare = render_to_string("_list_controls.html", {"listing": _listing(filters=[], search="户主姓名")})
     assert "<details" not in bare and 'name="q"' in bare  # nothing to fold: the search alone
+
 
 @pytest.mark.django_db
 def test_the_place_comes_from_any_of_the_link_parameters(world) -> None:
