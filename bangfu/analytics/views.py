@@ -34,6 +34,7 @@ from bangfu.core.excel import SheetSpec, write_workbook
 from bangfu.core.i18n import in_language
 from bangfu.core.middleware import problem, problem_response
 from bangfu.core.replicas import replica_ok
+from bangfu.insurance import selectors as insurance
 
 CHANNEL_KEYS = [
     "sales.total",
@@ -200,7 +201,9 @@ def _charts(d: selectors.Dashboard) -> dict[str, Any]:
 def home(request: AuthedHttpRequest) -> HttpResponse:
     may_setup = has_cap(request.user, Cap.CONFIGURE)  # the set-up notice loads after the page
     if not has_cap(request.user, Cap.VIEW_PEOPLE):
-        return render(request, "analytics/welcome.html", {"may_setup": may_setup})
+        # the insurer's work waiting (待勘查 5件…), each a link to its queue; nothing for other roles
+        claim_counts = insurance.work_counts(request.user)
+        return render(request, "analytics/welcome.html", {"may_setup": may_setup, "claim_counts": claim_counts})
     if field_worker(request.user) and "area" not in request.GET and request.GET.get("view") != "dashboard":
         return tasks(request)  # grid workers and village cadres start from their tasks (no redirect on 3G)
     d = selectors.dashboard(request.user, request.GET.get("area", ""))
