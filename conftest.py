@@ -51,6 +51,16 @@ _serial_live_server_on_sqlite()
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A request read in English (the language cookie) leaves English active in the thread after it;
+    the next test starts in the default language again, whatever ran before it."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """argon2 is deliberately slow; the suite creates many users. Production keeps argon2."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

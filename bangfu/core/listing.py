@@ -33,6 +33,7 @@ app's selector's job (always scoped to the actor's areas); this module only read
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -41,8 +42,9 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, QueryDict
 
-from bangfu.core import params
+from bangfu.core import inputs, params
 from bangfu.core.errors import ApplicationError
+from bangfu.core.i18n import in_language
 
 PER_PAGE = 50
 MAX_SEARCH = 100
@@ -63,6 +65,16 @@ class Filter:
     # The options are the places the user may see (villages, grids): with only one, choosing it changes
     # nothing, so the select is not offered (a grid worker's one grid, a village cadre's one village).
     places: bool = False
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """A from/to pair of the list's controls (?from=YYYY-MM-DD&to=YYYY-MM-DD), both optional: the rows
+    dated in between, both ends included. `label` names the date (下单日期). A date a person mistyped is
+    shown beside its field in the reader's language, and that end is left open (the rest of the list
+    still works)."""
+
+    label: str
 
 
 @dataclass(frozen=True)
@@ -95,6 +107,7 @@ class Listing:
         search: str = "",
         private_search: bool = False,
         per_page: int = PER_PAGE,
+        dates: DateRange | None = None,
     ) -> None:
         self.query: QueryDict = request.GET.copy()
         self.path = request.path
@@ -110,6 +123,14 @@ class Listing:
         key = self.query.get("sort", "") or default_sort
         self.sort = key if key.lstrip("-") in sorts else default_sort
         self._values = {f.name: self._checked(f) for f in self.filters}
+        self.dates = dates
+        self.date_errors: dict[str, list[str]] = {}
+        self.date_from, self.date_to = (self._date("from"), self._date("to")) if dates else (None, None)
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            self.date_errors["to"] = [
+                in_language("结束日期不能早于开始日期", "The end date cannot be before the start date")
+            ]
+            self.date_to = None
         self.chips: list[Chip] = []
         self.page_obj: Page[Any] | None = None
 
@@ -123,6 +144,23 @@ class Listing:
                 status=400,
             )
         return value
+
+    def _date(self, name: str) -> dt.date | None:
+        typed = str(self.query.get(name, "")).strip()
+        zh, en = ("开始日期", "start date") if name == "from" else ("结束日期", "end date")
+        try:
+            return inputs.date(typed, name, required=False, future=True, zh=zh, en=en)
+        except ApplicationError as exc:
+            self.date_errors[name] = [p.message for p in exc.problems] or [exc.message]
+            return None
+
+    @property
+    def typed_from(self) -> str:
+        return str(self.query.get("from", ""))[:40]
+
+    @property
+    def typed_to(self) -> str:
+        return str(self.query.get("to", ""))[:40]
 
     # --- reading -----------------------------------------------------------------------------------
 
@@ -142,7 +180,7 @@ class Listing:
 
     def kept(self) -> list[tuple[str, str]]:
         """The parameters the controls' form must carry as hidden fields (area, sort: what it does not show)."""
-        shown = {"q", "page", *(f.name for f in self.filters)}
+        shown = {"q", "page", *(f.name for f in self.filters), *(("from", "to") if self.dates else ())}
         return [(k, v) for k, vs in self.query.lists() if k not in shown for v in vs]
 
     # --- writing links -----------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -90,10 +91,18 @@ def orders_visible(user: User) -> QuerySet[Order]:
 
 
 def orders_list(
-    user: User, *, place: Place | None = None, q: str = "", state: str = "", enterprise_id: int | None = None
+    user: User,
+    *,
+    place: Place | None = None,
+    q: str = "",
+    state: str = "",
+    enterprise_id: int | None = None,
+    placed_from: dt.date | None = None,
+    placed_to: dt.date | None = None,
 ) -> QuerySet[Order]:
     """The orders list: visible orders of a place (the buyer's or the supplier's area lies in it),
-    matching `q` (order number, buyer or supplier), in a state, of one supplier."""
+    matching `q` (order number, buyer or supplier), in a state, of one supplier, placed between two
+    days (both included, local dates)."""
     qs = orders_visible(user)
     if place is not None:
         qs = qs.filter(place.q(village="buyer__area_id", grid=None) | place.q(village="enterprise__area_id", grid=None))
@@ -103,6 +112,10 @@ def orders_list(
         qs = qs.filter(state=state)
     if enterprise_id is not None:
         qs = qs.filter(enterprise_id=enterprise_id)
+    if placed_from is not None:
+        qs = qs.filter(placed_at__date__gte=placed_from)
+    if placed_to is not None:
+        qs = qs.filter(placed_at__date__lte=placed_to)
     return qs
 
 

@@ -25,7 +25,7 @@ from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.areas import selectors as areas
 from bangfu.core import params
 from bangfu.core.errors import invalid
-from bangfu.core.listing import Filter, Listing
+from bangfu.core.listing import DateRange, Filter, Listing
 from bangfu.core.replicas import replica_ok
 from bangfu.core.views import form_post, int_or_none, page_on_get, post_message, same
 from bangfu.market import selectors, services
@@ -299,6 +299,7 @@ def order_list(request: AuthedHttpRequest) -> HttpResponse:
             Filter("enterprise", _("供货企业"), selectors.order_suppliers(user)),
         ],
         search=_("订单号、采购单位或企业"),
+        dates=DateRange(_("下单日期")),
     )
     if place is not None:
         listing.chip(place.name, place.param)
@@ -308,6 +309,8 @@ def order_list(request: AuthedHttpRequest) -> HttpResponse:
         q=listing.q,
         state=listing.value("state"),
         enterprise_id=int_or_none(listing.value("enterprise")),
+        placed_from=listing.date_from,
+        placed_to=listing.date_to,
     )
     return render(request, "market/order_list.html", {"listing": listing, "page": listing.page(qs)})
 
