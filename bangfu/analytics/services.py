@@ -48,9 +48,10 @@ def villages_touched(codes: Iterable[str]) -> None:
 
 
 def mark_changed(codes: Iterable[str]) -> int:
-    """One more change on each area (12-digit code of any level; a longer unit code counts for its
-    village): one upsert per area, in the caller's transaction. Returns the number of areas marked."""
-    units = sorted({c[:12] for c in codes if c and len(c) >= 12 and level_of(c[:12]) is not None})
+    """One more change on each village (a 12-digit code of a village, or of an area above: each village
+    under it; a longer unit code counts for its village): one upsert per village, in the caller's
+    transaction. Returns the number of villages marked."""
+    units = sorted(_villages_of({c[:12] for c in codes if c and len(c) >= 12 and level_of(c[:12]) is not None}))
     if units:
         table = connection.ops.quote_name(UnitMark._meta.db_table)
         with connection.cursor() as cur:
@@ -61,6 +62,17 @@ def mark_changed(codes: Iterable[str]) -> int:
                     chunk,
                 )
     return len(units)
+
+
+def _villages_of(codes: set[str]) -> set[str]:
+    """A mark above village level is the villages under it (a county's config marks its villages):
+    the refresh of each county then clears exactly what it counted, whichever counties run when."""
+    out = {c for c in codes if level_of(c) == Level.VILLAGE}
+    for code in sorted(codes - out):
+        level = level_of(code)
+        if level is not None:
+            out.update(village_codes(prefix(code, level)))
+    return out
 
 
 def _areas_changed(sender: object, *, codes: Iterable[str], **kwargs: object) -> None:

@@ -126,7 +126,9 @@ def test_audited_writes_mark_their_area_at_any_level(county):
     settled(county)
     audit_record(actor=None, action="workshop_update", obj=county.v1a, area_code=county.v1a.code)
     assert marked() == {county.v1a.code}
+    services.indicators_refresh(incremental=True)
     audit_record(actor=None, action="policy_set", obj=county.area_county, area_code=county.area_county.code)
+    assert marked() == {county.v1a.code, county.v1b.code, county.v2a.code}  # each village under the county
     assert services.indicators_refresh(incremental=True).villages == 3 and marked() == set()
     audit_record(actor=None, action="calendar_day_set", obj=county.area_county, area_code=county.area_county.code)
     assert marked() == set()  # writes that change no figure (analytics.apps.QUIET)
@@ -186,7 +188,7 @@ def test_casework_writes_mark_the_village_or_every_village_under_a_county(county
         actor=None, area_code=county.area_county.code, category="monitored", visits=2, period="month",
         phone_counts=True, effective_from=dt.date(2020, 1, 1),
     )  # fmt: skip
-    assert marked() == {county.area_county.code}
+    assert marked() == {county.v1a.code, county.v1b.code, county.v2a.code}
     assert services.indicators_refresh(incremental=True).villages == 3
 
 
@@ -198,6 +200,16 @@ def test_a_mark_added_while_the_refresh_counts_is_kept(county):
     services.mark_changed([county.v1a.code])  # a write lands between the read and the clearing
     services._settle(seen, {county.v1a.code}, "", timezone.localdate())
     assert marked() == {county.v1a.code}
+
+
+def test_a_mark_above_the_counties_is_cleared_by_the_county_parts(county):
+    """A province-level write marks every village; the nightly county parts (which never cover the
+    province) then clear them all, so the next night recounts nothing."""
+    settled(county)
+    audit_record(actor=None, action="policy_set", obj=county.province, area_code=county.province.code)
+    run = services.indicators_refresh(area_code=county.area_county.code, incremental=True, above_county=False)
+    assert run.villages == 3 and marked() == set()
+    assert services.indicators_refresh(area_code=county.area_county.code, incremental=True).villages == 0
 
 
 def test_the_command_is_incremental_unless_full(county):
