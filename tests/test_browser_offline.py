@@ -317,3 +317,37 @@ def test_a_warning_verified_offline_but_decided_meanwhile_is_shown_as_not_needed
     page.wait_for_selector(".sync-failed li[data-code=already_decided]")
     assert "无需" in page.inner_text(".sync-failed li[data-code=already_decided]")
     assert WarningEvent.objects.filter(warning=warning, to_state="verified").count() == 1  # the village's only
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_refused_photo_is_shown_beside_the_photo_field_and_the_form_stays_filled(grid, phone, language) -> None:
+    """Online, the visit form goes through the queue; a photo the server refuses (not an image: a phone
+    that lets the worker pick a PDF) is said beside the photo field in the page's language, the note and
+    the ticks stay, and the bar above does not say it again (issue #16)."""
+    from django.conf import settings
+
+    from bangfu.casework.models import Visit
+
+    w = grid
+    h1 = w.households["h1"]
+    page = phone(w.gw1)
+    host = urlparse(page.base_url).hostname or "localhost"
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "domain": host, "path": "/"}])
+    page.goto(page.base_url + f"/cases/grid/visit/{h1.pk}/")
+    page.wait_for_selector("#visit-form")
+    page.check("input[name=checks] >> nth=0")
+    page.fill("textarea[name=note]", "屋顶漏雨")
+    page.set_input_files(
+        "input[name=photo]", {"name": "scan.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 x"}
+    )
+    page.click("#visit-form button.primary")
+    beside = page.wait_for_selector("label:has(input[name=photo]) ul.errorlist")
+    said = beside.inner_text()
+    assert ("not an accepted type" in said) if language == "en" else ("不是允许的类型" in said)
+    assert ("不是" not in said) if language == "en" else ("not an accepted" not in said)  # one language
+    assert page.input_value("textarea[name=note]") == "屋顶漏雨"
+    assert page.is_checked("input[name=checks] >> nth=0")
+    assert page.url.endswith(f"/cases/grid/visit/{h1.pk}/")
+    page.wait_for_timeout(300)
+    assert page.locator(".sync-failed").count() == 0  # said once, beside the field
+    assert not Visit.objects.filter(household=h1).exists()

@@ -173,12 +173,37 @@
     main.insertBefore(bar, main.firstChild);
     return bar;
   }
+  // One language at a time: the page's (an answer carries both).
+  var english = (document.documentElement.lang || "").toLowerCase().indexOf("en") === 0;
+  function inLanguage(zh, en) { return english && en ? en : zh || en || ""; }
   function answerText(answer) {
     if (!answer) return "";
-    var zh = answer.message_zh || answer.message || answer.detail || "";
-    var en = answer.message_en || answer.title || "";
-    var problems = (answer.errors || []).map(function (p) { return p.message + (p.message_en ? "（" + p.message_en + "）" : ""); });
-    return [zh + (en && en !== zh ? "（" + en + "）" : "")].concat(problems).join(" ");
+    var head = inLanguage(answer.message_zh || answer.message || answer.detail, answer.message_en || answer.title);
+    var problems = (answer.errors || []).map(function (p) { return inLanguage(p.message, p.message_en); });
+    return [head].concat(problems).join(" ");
+  }
+  // A refusal of the form just sent: each problem beside its field, as the server's own page shows it.
+  // Returns the first field holding one, or null when a problem names no field of this form (then the
+  // bar above says it).
+  function showBeside(form, answer) {
+    form.querySelectorAll("ul.errorlist.from-queue").forEach(function (el) { el.remove(); });
+    var problems = (answer && answer.errors) || [];
+    var first = null;
+    var all = problems.length > 0;
+    problems.forEach(function (p) {
+      var name = String(p.field || "").split(".").pop();
+      var input = name ? form.querySelector('[name="' + (window.CSS && CSS.escape ? CSS.escape(name) : name) + '"]') : null;
+      if (!input) { all = false; return; }
+      var holder = input.closest("label, fieldset") || input.parentNode;
+      var ul = document.createElement("ul");
+      ul.className = "errorlist from-queue";
+      var li = document.createElement("li");
+      li.appendChild(text(inLanguage(p.message, p.message_en)));
+      ul.appendChild(li);
+      holder.appendChild(ul);
+      if (!first) first = holder;
+    });
+    return all ? first : null;
   }
   function dismissButton(store, key) {
     var b = document.createElement("button");
@@ -356,14 +381,16 @@
         return {
           item: item,
           waiting: s.waiting.some(function (w) { return w.key === item.key; }),
-          failed: s.failed.some(function (f) { return f.key === item.key; }),
+          failed: s.failed.filter(function (f) { return f.key === item.key; })[0],
         };
       });
     }).then(function (r) {
-      if (r.failed) { // refused at once (a field, a conflict): the form stays filled, the reason above it
+      if (r.failed) { // refused at once: the form stays filled; a field's problem beside it, else above
         form.dataset.queued = "";
-        window.scrollTo(0, 0);
-        return;
+        var field = showBeside(form, r.failed.answer);
+        if (!field) { window.scrollTo(0, 0); return; }
+        field.scrollIntoView({ block: "center" });
+        return Q.dismiss("failed", r.failed.key).then(render); // said beside its field: not again above
       }
       if (r.waiting) sessionStorage.setItem("bangfu-queued", r.item.label);
       leave(form);
