@@ -149,3 +149,29 @@ def test_enterprise_and_anonymous_pages(story, browser_page) -> None:
     anonymous = browser_page()
     anon_problems = _watched(anonymous)
     _visit(anonymous, ["/accounts/login/", "/cases/report/", "/market/catalogue/"], anon_problems)
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1440, "height": 900}, {"width": 360, "height": 740}], ids=["1440x900", "360x740"]
+)
+def test_the_township_reviewer_opens_a_steps_attachment(story, browser_page, viewport) -> None:
+    """Done-when of #16: the township reviewer (world.t1) opens the evidence of a case step from the case
+    page at desktop and phone width: the link opens a new tab that shows the image through the
+    authenticated file view (no /media/ address), and the page does not overflow."""
+    m, case = story
+    w = m.world
+    page = browser_page(w.t1, viewport=viewport)
+    problems = _watched(page)
+    page.goto(page.base_url + f"/cases/{case.pk}/")
+    att = CaseAttachment.objects.get()
+    link = page.locator(f"a[href='/cases/attachments/{att.pk}/'][target=_blank]", has_text="预览").first
+    link.scroll_into_view_if_needed()
+    with page.context.expect_page() as opened:
+        link.click()
+    tab = opened.value
+    tab.wait_for_load_state()
+    assert tab.url.endswith(f"/cases/attachments/{att.pk}/") and "/media/" not in tab.url
+    assert tab.evaluate("document.images.length === 1 && document.images[0].naturalWidth === 1")
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    assert "/media/" not in page.content()
+    assert problems == []

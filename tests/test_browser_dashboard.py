@@ -53,3 +53,32 @@ def test_claims_paid_figure_leads_to_the_paid_claims(world, browser_page):
     tile.click()
     page.wait_for_url("**/insurance/?status=paid*")
     assert f"#{claim.pk}" in page.content()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1440, "height": 900}, {"width": 360, "height": 740}], ids=["1440x900", "360x740"]
+)
+def test_a_village_tile_opens_a_list_of_that_villages_rows_only(world, browser_page, viewport):
+    """Done-when of #16: from a VILLAGE's dashboard a tile opens the list of that village's rows only (the
+    area kept as a removable filter), at desktop and phone width."""
+    since = timezone.localdate() - dt.timedelta(days=90)
+    for key in ("h1", "h2", "h3"):  # h1, h2 in village V1a; h3 in V2a (another township)
+        registry.household_set_monitoring(
+            household=world.households[key], monitoring_type="脱贫不稳定户", risk_codes=["因病"], since=since
+        )
+    services.indicators_refresh()
+    page = browser_page(world.county, viewport=viewport)
+    page.goto(page.base_url + f"/?area={world.v1a.code}")  # the village's own dashboard
+    tile = page.locator('a.stat[data-key="monitored"]')
+    assert tile.locator("b").inner_text() == "2"
+    tile.scroll_into_view_if_needed()
+    tile.click()
+    page.wait_for_url("**/registry/households/?*")
+    assert world.v1a.code in page.url
+    rows = page.inner_text("#rows")
+    assert world.households["h1"].number in rows and world.households["h2"].number in rows
+    assert world.households["h3"].number not in rows  # another village's row is not on the village's list
+    assert world.v1a.name in page.inner_text(".chips")  # the village shown as a removable filter
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
