@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from bangfu.accounts.domain.administration import refusal
 from bangfu.accounts.domain.roles import CAPABILITIES, GRID_SCOPED, Cap, Role
 from bangfu.accounts.selectors import memberships as accounts
-from bangfu.areas.domain.codes import SIGNIFICANT, Level
+from bangfu.areas.domain.codes import SIGNIFICANT, Level, level_of, parent_code
 from bangfu.areas.models import Area, Grid, GridWorkerTerm
 from bangfu.core.errors import Forbidden, NotFound
 from bangfu.core.selectors import get_or_404
@@ -212,8 +212,20 @@ def grid_by_code(code: str) -> Grid | None:
 
 
 def area_with_ancestors(code: str) -> Area | None:
-    """The area of `code` with its parents fetched in the same query (ancestors() then reads none)."""
-    return Area.objects.select_related("parent__parent__parent__parent__parent").filter(code=code).first()
+    """The area of `code` with its parents fetched in the same query (ancestors() then reads none): the
+    codes its digits imply, one indexed IN on one table (a chain of self-joins costs PostgreSQL
+    milliseconds to plan). A parent the digits do not imply is read as before, through the key."""
+    codes, here, level = [code], code, level_of(code)
+    while level is not None and (up := parent_code(here, level)) is not None:
+        codes.append(up)
+        here, level = up, level_of(up)
+    by_pk = {a.pk: a for a in Area.objects.filter(code__in=codes)}
+    area = next((a for a in by_pk.values() if a.code == code), None)
+    node = area
+    while node is not None and node.parent_id is not None and node.parent_id in by_pk:
+        node.parent = by_pk[node.parent_id]
+        node = node.parent
+    return area
 
 
 def ancestors(area: Area) -> list[Area]:

@@ -223,6 +223,10 @@ def _profile(info: dict[str, Any]) -> None:
         client.get(url)
     prof.disable()
     per = (time.perf_counter() - t0) / n * 1000
+    c0 = time.process_time()
+    for _ in range(n):
+        client.get(url)
+    print(f"  {(time.process_time() - c0) / n * 1000:.2f} ms CPU per request in-process (test client, profiler off)")
     print(f"  {per:.2f} ms per request in-process (test client, profiler on)")
     stats = pstats.Stats(prof)
     layers = {
@@ -237,6 +241,47 @@ def _profile(info: dict[str, Any]) -> None:
     for label, fn in layers.items():
         cum = max((v[3] for k, v in stats.stats.items() if k[2] == fn), default=0.0)  # type: ignore[attr-defined]
         print(f"  {label:40s} {cum / n * 1000:6.2f} ms  ({cum / total:4.0%})")
+    _profile_pages(info)
+
+
+def _profile_pages(info: dict[str, Any]) -> None:
+    """The session pages: queries, CPU per request (profiler off), and their share of template rendering."""
+    import cProfile
+    import pstats
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.cookies["sessionid"] = info["session"]
+    for url in ("/registry/households/", "/"):
+        client.get(url)
+        with CaptureQueriesContext(connection) as q:
+            assert client.get(url).status_code == 200
+        sql = [x["sql"] for x in q.captured_queries]  # now: the next request empties the log
+        n = 100
+        c0 = time.process_time()
+        for _ in range(n):
+            client.get(url)
+        cpu = (time.process_time() - c0) / n * 1000
+        prof = cProfile.Profile()
+        prof.enable()
+        for _ in range(n):
+            client.get(url)
+        prof.disable()
+        stats = pstats.Stats(prof).stats  # type: ignore[attr-defined]
+        total = sum(v[3] for k, v in stats.items() if k[2] == "get" and "client.py" in k[0]) or 1
+        share = {
+            "template rendering": max((v[3] for k, v in stats.items() if k[2] == "render_to_string"), default=0.0),
+            "SQL compile": max((v[3] for k, v in stats.items() if k[2] == "as_sql"), default=0.0),
+            "SQL execute (driver)": max((v[3] for k, v in stats.items() if k[2] == "execute"), default=0.0),
+        }
+        print(f"\nprofile of GET {url}: {len(sql)} queries, {cpu:.2f} ms CPU per request (profiler off)")
+        for x in sql:
+            print("   ", x[:150])
+        for label, cum in share.items():
+            print(f"  {label:40s} {cum / total:4.0%}")
 
 
 def main() -> None:
