@@ -18,11 +18,10 @@ from bangfu.accounts.domain.roles import ROLE_LABELS, Cap, Role, writes
 from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.accounts.models import User
 from bangfu.core import inputs
-from bangfu.core.errors import ApplicationError, NotFound, invalid
-from bangfu.core.excel import upload_bytes
+from bangfu.core.errors import NotFound, invalid
 from bangfu.core.listing import Filter, Listing
 from bangfu.core.replicas import replica_ok
-from bangfu.core.views import error_status, form_post, int_or_none, page_on_get, reraise_access
+from bangfu.core.views import form_post, int_or_none, page_on_get, uploaded
 
 
 def handover_from(post: QueryDict) -> dict[int, int | None]:
@@ -292,17 +291,14 @@ def people_template(request: AuthedHttpRequest) -> HttpResponse:
 @writes(Cap.MANAGE_USERS)
 def people_import(request: AuthedHttpRequest) -> HttpResponse:
     selectors.users_visible(request.user)
-    if request.method != "POST":
-        return render(request, "accounts/people_import.html", {})
-    upload = request.FILES.get("file")
-    try:
-        if upload is None:
-            raise invalid("file", "请选择要导入的文件", "Choose the file to import")
-        created = batch.accounts_import(actor=request.user, data=upload_bytes(upload), filename=upload.name or "")
-    except ApplicationError as exc:
-        reraise_access(exc)
-        return render(request, "accounts/people_import.html", {"error": exc}, status=error_status(exc))
-    return render(request, "accounts/people_import.html", {"created": created})
+    return form_post(  # the passwords are shown once, on this page: no redirect
+        request,
+        template="accounts/people_import.html",
+        context={},
+        run=lambda _v: batch.accounts_import(actor=request.user, **uploaded(request)),
+        done=None,
+        then=lambda created: render(request, "accounts/people_import.html", {"created": created}),
+    )
 
 
 # --- the county's account policy ----------------------------------------------------------------------

@@ -6,11 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from bangfu.accounts.domain.roles import Cap, writes
@@ -19,10 +18,10 @@ from bangfu.accounts.selectors import has_cap
 from bangfu.areas import selectors, services
 from bangfu.areas.domain.codes import LEVEL_LABELS, Level
 from bangfu.areas.selectors import require_somewhere
-from bangfu.core.errors import ApplicationError, NotFound
-from bangfu.core.excel import SheetSpec, upload_bytes, write_workbook
+from bangfu.core.errors import NotFound
+from bangfu.core.excel import SheetSpec, write_workbook
 from bangfu.core.listing import Listing
-from bangfu.core.views import error_status, reraise_access
+from bangfu.core.views import form_post, uploaded
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -117,24 +116,14 @@ def grid_import(request: AuthedHttpRequest) -> HttpResponse:
     """GET: the upload form. POST: every grid of the file, or none, with a report by row."""
     user = request.user
     require_somewhere(user, Cap.MANAGE_AREAS)
-    ctx: dict[str, Any] = {}
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        try:
-            if upload is None:
-                raise ApplicationError(zh="请选择要导入的文件", en="Choose the file to import", code="no_file")
-            done = services.grids_import(actor=user, data=upload_bytes(upload), filename=upload.name or "")
-        except ApplicationError as exc:
-            reraise_access(exc)
-            ctx["error"] = exc
-        else:
-            messages.success(
-                request,
-                _("已新建%(created)s个网格，指定网格员%(assigned)s个")
-                % {"created": done["created"], "assigned": done["assigned"]},
-            )
-            return redirect("casework:grid_villages")
-    return render(request, "areas/grid_import.html", ctx, status=error_status(ctx.get("error")))
+    return form_post(
+        request,
+        template="areas/grid_import.html",
+        context={},
+        run=lambda _v: services.grids_import(actor=user, **uploaded(request)),
+        done=lambda done: _("已新建%(created)s个网格，指定网格员%(assigned)s个") % done,
+        then="casework:grid_villages",
+    )
 
 
 @login_required
@@ -172,20 +161,14 @@ def import_template(request: AuthedHttpRequest) -> HttpResponse:
 def import_areas(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     require_somewhere(user, Cap.MANAGE_AREAS)
-    ctx: dict[str, Any] = {}
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        try:
-            if upload is None:
-                raise ApplicationError(zh="请选择要导入的文件", en="Choose the file to import", code="no_file")
-            count = services.area_import(data=upload_bytes(upload), filename=upload.name or "", actor=user)
-        except ApplicationError as exc:
-            reraise_access(exc)
-            ctx["error"] = exc
-        else:
-            messages.success(request, _("已导入%(count)s个区划") % {"count": count})
-            return redirect("areas:tree")
-    return render(request, "areas/import.html", ctx, status=error_status(ctx.get("error")))
+    return form_post(
+        request,
+        template="areas/import.html",
+        context={},
+        run=lambda _v: services.area_import(actor=user, **uploaded(request)),
+        done=lambda count: _("已导入%(count)s个区划") % {"count": count},
+        then="areas:tree",
+    )
 
 
 def area_detail_of(user: User, code: str) -> tuple[Area, list[Any]]:

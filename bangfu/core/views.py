@@ -17,7 +17,8 @@ from django.urls import resolve, reverse
 
 from bangfu.core import selectors
 from bangfu.core.answers import wants_json
-from bangfu.core.errors import ApplicationError, NotFound
+from bangfu.core.errors import ApplicationError, NotFound, invalid
+from bangfu.core.excel import upload_bytes
 from bangfu.core.i18n import in_language
 from bangfu.core.models import Job
 
@@ -93,18 +94,26 @@ def reraise_access(exc: ApplicationError) -> None:
 
 
 def error_status(exc: ApplicationError | None) -> int:
-    """Status of a form page shown again: 200 without error, 413 for an upload too large, else 422."""
+    """Status of a form page shown again: 200 without error; the error's own for a conflict (409), an
+    upload too large (413) or too many tries (429); any other problem with what was sent is 422 (a file
+    that is not the template, which the API answers 400, included)."""
     if exc is None:
         return 200
-    return 413 if exc.status == 413 else 422
+    return exc.status if exc.status in (409, 413, 429) else 422
+
+
+SHOWN_PROBLEMS = 500  # problems listed on a page; the rest are counted
 
 
 def failed(exc: ApplicationError, *, form: str | None = None, **context: Any) -> dict[str, Any]:
     """Context for a form shown again: 403/404 re-raised (`reraise_access`); the problems by field as
-    `errors` (and `fe[form]` when a page holds several forms sharing field names), the error as `error`."""
+    `errors` (and `fe[form]` when a page holds several forms sharing field names), the error as `error`,
+    and for an import's report by row (`_import_report.html`) the first problems and how many more."""
     reraise_access(exc)
     errors = field_errors(exc)
-    out = context | {"errors": errors, "error": exc}
+    rows = [p for p in exc.problems if p.field != "file"]  # the file's own problem is beside its field
+    shown = rows[:SHOWN_PROBLEMS]  # a whole wrong file can have 100,000 problems: the first ones
+    out = context | {"errors": errors, "error": exc, "problems": shown, "more": len(rows) - len(shown)}
     if form is not None:
         out |= {"form": form, "fe": {form: errors}}
     return out
@@ -131,9 +140,8 @@ def form_post[T](
     with `core.inputs` and calls the service. On success `done` (text, or a function of the result)
     becomes a message and the browser goes to `then` (a URL or URL name, or a function of the result
     returning a response). On an `ApplicationError`, 403/404 go to the error pages and anything else
-    shows the page again with `errors`, `error` and what was typed (status: the error's own, 413 for
-    an upload too large, 409 for a conflict, 422 for input). `context` may be a function, so a page
-    whose context needs the database is built only when it is shown. The fields in `forget` are not
+    shows the page again with `errors`, `error` and what was typed (status: `error_status`). `context`
+    may be a function, so a page whose context needs the database is built only when it is shown. The fields in `forget` are not
     shown again (an ID number is never echoed back into a page).
     """
 
@@ -150,11 +158,22 @@ def form_post[T](
         if wants_json(request):
             raise  # a queued action (docs/offline.md) gets the problem document, not the page
         kept = {k: ("" if k in forget else v) for k, v in values.items()}
-        return page({keep_as: kept} | failed(exc, form=form), status=exc.status)
+        return page({keep_as: kept} | failed(exc, form=form), status=error_status(exc))
     message = done(result) if callable(done) else done
     if message:
         messages.success(request, message)
     return then(result) if callable(then) else redirect(then)
+
+
+def uploaded(request: HttpRequest, field: str = "file") -> dict[str, Any]:
+    """The file of an upload form as every importer takes it (`data=`, `filename=`), read within the
+    size limits (`core.excel.upload_bytes`); no file chosen is a problem beside the field. An import
+    page is then `form_post(..., run=lambda _v: importer(actor=user, **uploaded(request)))`, and its
+    template shows the report by row with `{% include "_import_report.html" %}`."""
+    upload = request.FILES.get(field)
+    if upload is None:
+        raise invalid(field, "请选择要上传的文件", "Choose a file to upload")
+    return {"data": upload_bytes(upload), "filename": upload.name or ""}
 
 
 def post_message(request: HttpRequest, done: str, action: Callable[[], object]) -> bool:
@@ -173,7 +192,6 @@ def post_message(request: HttpRequest, done: str, action: Callable[[], object]) 
 
 # --- background jobs: "my jobs", one job with its progress bar (htmx polling) and its result ----------
 
-SHOWN_PROBLEMS = 500
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

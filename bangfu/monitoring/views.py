@@ -17,13 +17,11 @@ from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.areas import selectors as areas
 from bangfu.core import params
 from bangfu.core.answers import done
-from bangfu.core.errors import ApplicationError, invalid
-from bangfu.core.excel import upload_bytes
 from bangfu.core.i18n import in_language
 from bangfu.core.idempotency import idempotent
 from bangfu.core.listing import Filter, Listing
 from bangfu.core.replicas import replica_ok
-from bangfu.core.views import XLSX, form_post
+from bangfu.core.views import XLSX, form_post, uploaded
 from bangfu.monitoring import exports, selectors, services
 from bangfu.monitoring.display import fact_rows
 from bangfu.monitoring.domain.lifecycle import IRREVERSIBLE, STATE_LABELS, STATE_LABELS_EN
@@ -226,21 +224,8 @@ def feed_list(request: AuthedHttpRequest) -> HttpResponse:
         }
 
     def run(values: dict[str, str]) -> Any:
-        upload = request.FILES.get("file")
-        if upload is None:
-            raise invalid("file", "请选择要上传的文件", "Choose a file to upload")
-        try:
-            return services.feed_upload_start(
-                actor=request.user,
-                kind=values["kind"],
-                data=upload_bytes(upload),
-                filename=upload.name or "",
-                period=values["period"],
-            )
-        except ApplicationError as exc:
-            if exc.status == 400:  # a file that is not the template: a problem of the form's input
-                exc.status = 422
-            raise
+        file = uploaded(request)
+        return services.feed_upload_start(actor=request.user, kind=values["kind"], period=values["period"], **file)
 
     return form_post(
         request,

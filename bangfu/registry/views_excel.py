@@ -12,11 +12,10 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,11 +25,10 @@ from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.accounts.selectors import has_cap
 from bangfu.areas.selectors import require_somewhere
 from bangfu.core import services as jobs
-from bangfu.core.errors import ApplicationError
-from bangfu.core.excel import SheetSpec, upload_bytes, write_workbook
+from bangfu.core.excel import SheetSpec, write_workbook
 from bangfu.core.replicas import replica_ok
 from bangfu.core.selectors import jobs_of
-from bangfu.core.views import error_status, reraise_access
+from bangfu.core.views import form_post, uploaded
 from bangfu.registry import importer, selectors
 from bangfu.registry.domain.validation import MEMBER_STORED
 from bangfu.registry.views import household_filter
@@ -42,7 +40,6 @@ if TYPE_CHECKING:
 
 EXPORT_JOB_KIND = "registry_export"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SHOWN_PROBLEMS = 500  # a whole wrong file can have 100,000 problems; the page shows the first ones
 EXPORT_HOUSEHOLD_COLUMNS = [
     "户编号", "村代码", "村名称", "村民小组代码", "网格编号", "网格名称", "地址", "联系电话", "户主", "家庭人口",
     "脱贫户", "脱贫年度", "低保户", "特困供养", "易地搬迁户", "整户无劳动力", "监测对象类型", "户状态",
@@ -69,28 +66,26 @@ def household_import(request: AuthedHttpRequest) -> HttpResponse:
     """GET: the upload form. POST: import; on any problem nothing is stored and the report is shown."""
     user = request.user
     require_somewhere(user, Cap.IMPORT_REGISTRY)
-    ctx: dict[str, Any] = {}
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            ctx["error"] = ApplicationError(zh="请选择要导入的文件", en="Choose the file to import", code="no_file")
-        else:
-            try:
-                result = importer.household_import_start(
-                    actor=user, data=upload_bytes(upload), filename=upload.name or ""
-                )
-            except ApplicationError as exc:
-                reraise_access(exc)
-                ctx["error"] = exc
-                ctx["problems"] = exc.problems[:SHOWN_PROBLEMS]
-                ctx["more"] = max(0, len(exc.problems) - SHOWN_PROBLEMS)
-            else:
-                if not isinstance(result, importer.ImportResult):  # a large file: the worker imports it
-                    return redirect("core:job_detail", pk=result.pk)
-                messages.success(request, imported_message(result.households, result.members, result.batch_id))
-                return redirect(batch_url(result.batch_id))
-    ctx["jobs"] = jobs_of(user, importer.JOB_KIND)[:5]
-    return render(request, "registry/import.html", ctx, status=error_status(ctx.get("error")))
+    return form_post(
+        request,
+        template="registry/import.html",
+        context=lambda: {"jobs": jobs_of(user, importer.JOB_KIND)[:5]},
+        run=lambda _v: importer.household_import_start(actor=user, **uploaded(request)),
+        done=_imported_done,
+        then=_imported_then,
+    )
+
+
+def _imported_done(result: importer.ImportResult | Job) -> str:
+    if not isinstance(result, importer.ImportResult):  # a large file: the worker imports it
+        return ""
+    return imported_message(result.households, result.members, result.batch_id)
+
+
+def _imported_then(result: importer.ImportResult | Job) -> HttpResponse:
+    if not isinstance(result, importer.ImportResult):
+        return redirect("core:job_detail", pk=result.pk)
+    return redirect(batch_url(result.batch_id))
 
 
 def batch_url(batch_id: int) -> str:

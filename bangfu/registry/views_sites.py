@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -20,9 +19,8 @@ from bangfu.accounts.http import AuthedHttpRequest
 from bangfu.accounts.selectors import has_cap
 from bangfu.areas import selectors as areas
 from bangfu.areas.domain.codes import Level
-from bangfu.core.errors import ApplicationError, NotFound, invalid
-from bangfu.core.excel import upload_bytes
-from bangfu.core.views import error_status, form_post, int_or_none, page_on_get, reraise_access
+from bangfu.core.errors import NotFound, invalid
+from bangfu.core.views import form_post, int_or_none, page_on_get, uploaded
 from bangfu.registry import placement, selectors, services
 from bangfu.registry.domain.codes import SITE_KINDS
 from bangfu.registry.models import Household, ResettlementSite
@@ -30,7 +28,6 @@ from bangfu.registry.models import Household, ResettlementSite
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SITE_FORM_FIELDS = ["name", "area", "kind", "community", "address", "planned_households", "planned_people",
                     "completed_year", "services"]  # fmt: skip
-SHOWN_PROBLEMS = 500
 
 
 @login_required
@@ -200,19 +197,11 @@ def sites_template(request: AuthedHttpRequest) -> HttpResponse:
 def sites_import(request: AuthedHttpRequest) -> HttpResponse:
     """GET: the upload form. POST: place every household of the file, or none, with the report by row."""
     areas.require_somewhere(request.user, Cap.EDIT_REGISTRY)
-    ctx: dict[str, Any] = {}
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        try:
-            if upload is None:
-                raise ApplicationError(zh="请选择要导入的文件", en="Choose the file to import", code="no_file")
-            placed = placement.placements_import(
-                actor=request.user, data=upload_bytes(upload), filename=upload.name or ""
-            )
-        except ApplicationError as exc:
-            reraise_access(exc)
-            ctx |= {"error": exc, "problems": exc.problems[:SHOWN_PROBLEMS]}
-        else:
-            messages.success(request, ngettext("已安置%(n)d户", "已安置%(n)d户", placed) % {"n": placed})
-            return redirect("registry:site_list")
-    return render(request, "registry/sites_import.html", ctx, status=error_status(ctx.get("error")))
+    return form_post(
+        request,
+        template="registry/sites_import.html",
+        context={},
+        run=lambda _v: placement.placements_import(actor=request.user, **uploaded(request)),
+        done=lambda placed: ngettext("已安置%(n)d户", "已安置%(n)d户", placed) % {"n": placed},
+        then="registry:site_list",
+    )

@@ -72,7 +72,7 @@ def test_a_failed_upload_keeps_the_type_and_period_and_reads_as_an_error(world, 
     )
     body = r.content.decode()
     assert r.status_code == 422
-    assert 'class="card errors" role="alert"' in body and "整批未保存" in body and "结算日期" in body
+    assert 'id="report" role="alert"' in body and "整批未保存" in body and "结算日期" in body
     assert 'value="2026-03"' in body and '<option value="medical" selected>' in body
     assert not FeedBatch.objects.exists()
 

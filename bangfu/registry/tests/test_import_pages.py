@@ -59,7 +59,7 @@ def test_import_page_shows_the_report_and_stores_nothing(world, client_for):
     r = upload(client_for(world.t1), data)
     body = r.content.decode()
     assert r.status_code == 422
-    assert "<td>3</td><td>成员!身份证号</td>" in body and "校验位" in body and "check digit" not in body
+    assert '<td class="num">3</td><td>成员!身份证号</td>' in body and "校验位" in body and "check digit" not in body
     english = client_for(world.t1)
     english.cookies["django_language"] = "en"
     assert "check digit" in upload(english, data).content.decode()  # the report in the reader's language
