@@ -141,8 +141,8 @@ def form_post[T](
     becomes a message and the browser goes to `then` (a URL or URL name, or a function of the result
     returning a response). On an `ApplicationError`, 403/404 go to the error pages and anything else
     shows the page again with `errors`, `error` and what was typed (status: `error_status`). `context`
-    may be a function, so a page whose context needs the database is built only when it is shown. The fields in `forget` are not
-    shown again (an ID number is never echoed back into a page).
+    may be a function, so a page whose context needs the database is built only when it is shown. The
+    fields in `forget` are not shown again (an ID number is never echoed back into a page).
     """
 
     def page(extra: Mapping[str, Any], status: int = 200) -> HttpResponse:
