@@ -109,7 +109,6 @@ def step_users(households: int) -> dict[str, Any]:
     from bangfu.accounts.domain.roles import Role
     from bangfu.accounts.models import User
     from bangfu.areas.selectors import county_codes
-
     from bangfu.core import keys
     from bangfu.core.models import FieldKey
 
@@ -385,7 +384,7 @@ def replica_remove() -> None:
 
 
 def load() -> str:
-    return "load average %.1f, %.1f, %.1f" % os.getloadavg()
+    return "load average {:.1f}, {:.1f}, {:.1f}".format(*os.getloadavg())
 
 
 def main() -> None:
@@ -418,75 +417,87 @@ def main() -> None:
     parts = set(a.parts.split(","))
     print(f"== province: {a.households:,} households, 40 counties, PostgreSQL ({load()}) ==", flush=True)
     if "screening" in parts:
-        one = screening(a.households, var, 1)
-        print(
-            f"nightly screening, 1 worker:  {one['seconds']:7.1f} s  {one.get('households', 0):,.0f} households, "
-            f"{one.get('new', 0):,.0f} new warnings  ({load()})",
-            flush=True,
-        )
-        two = screening(a.households, var, 2)
-        print(
-            f"nightly screening, 2 workers: {two['seconds']:7.1f} s  counties per worker {two['per_worker']}  "
-            f"ratio 1/2 workers = {one['seconds'] / two['seconds']:.2f}x  ({load()})",
-            flush=True,
-        )
-        again = screening(a.households, var, 2, fresh=False)
-        print(
-            f"nightly rerun (nothing new), 2 workers: {again['seconds']:7.1f} s, {again.get('new', 0):,.0f} new",
-            flush=True,
-        )
+        part_screening(a, var)
     if "refresh" in parts:
-        full = child("refresh_full", a.households, var)
-        print(
-            f"indicator refresh, full (county by county + roll-up): {full['seconds']:7.1f} s, "
-            f"{full['villages']:,} villages, {full['cells']:,} cells  ({load()})",
-            flush=True,
-        )
-        change = child("change", a.households, var)
-        print(
-            f"a day's work: {change['households']:,} households changed in {change['villages']:,} villages", flush=True
-        )
-        inc = child("refresh_incremental", a.households, var)
-        digest = child("digest", a.households, var)
-        print(
-            f"indicator refresh, incremental: {inc['seconds']:7.1f} s, {inc['villages']:,} villages recounted, "
-            f"{inc['cells']:,} cells; full / incremental = {full['seconds'] / inc['seconds']:.1f}x  ({load()})",
-            flush=True,
-        )
-        again = child("refresh_full", a.households, var)
-        same = child("digest", a.households, var) == digest
-        print(
-            f"full refresh again: {again['seconds']:7.1f} s; province and prefecture figures equal the "
-            f"incremental's: {same}",
-            flush=True,
-        )
+        part_refresh(a, var)
     info = child("users", a.households, var) if parts & {"dashboard", "requests"} else {}
     if "dashboard" in parts:
-        d = child("dashboard", a.households, var)
-        print(
-            "dashboard (median of 7): " + ", ".join(f"{k} {v:.1f} ms" for k, v in d.items()) + f"  ({load()})",
-            flush=True,
-        )
+        part_dashboard(a, var, info)
     if "requests" in parts:
-        rows = {"primary only": http_load(info, var, "", a.seconds, a.connections)}
-        print(f"requests without a replica done ({load()})", flush=True)
-        if not a.no_replica:
-            try:
-                replica = replica_start()
-                rows["with a replica"] = http_load(info, var, replica, a.seconds, a.connections)
-            finally:
-                replica_remove()
-        print(f"\n{a.connections} connections, {a.seconds:g} s each, gunicorn 2 sync workers  ({load()})")
-        print(f"  {'':36s} {'req/s':>8s} {'p50 ms':>8s} {'p99 ms':>8s} {'errors':>6s}")
-        for setting, res in rows.items():
-            for name, m in res.items():
-                print(
-                    f"  {setting + ', ' + name:36s} {m['rps']:8.1f} {m['p50']:8.1f} {m['p99']:8.1f} {m['errors']:6.0f}"
-                )
-        if len(rows) == 2:
-            for name in rows["primary only"]:
-                ratio = rows["with a replica"][name]["rps"] / rows["primary only"][name]["rps"]
-                print(f"  ratio with / without a replica, {name}: {ratio:.2f}x")
+        part_requests(a, var, info)
+
+
+def part_screening(a: argparse.Namespace, var: Path) -> None:
+    one = screening(a.households, var, 1)
+    print(
+        f"nightly screening, 1 worker:  {one['seconds']:7.1f} s  {one.get('households', 0):,.0f} households, "
+        f"{one.get('new', 0):,.0f} new warnings  ({load()})",
+        flush=True,
+    )
+    two = screening(a.households, var, 2)
+    print(
+        f"nightly screening, 2 workers: {two['seconds']:7.1f} s  counties per worker {two['per_worker']}  "
+        f"ratio 1/2 workers = {one['seconds'] / two['seconds']:.2f}x  ({load()})",
+        flush=True,
+    )
+    again = screening(a.households, var, 2, fresh=False)
+    print(
+        f"nightly rerun (nothing new), 2 workers: {again['seconds']:7.1f} s, {again.get('new', 0):,.0f} new",
+        flush=True,
+    )
+
+
+def part_refresh(a: argparse.Namespace, var: Path) -> None:
+    full = child("refresh_full", a.households, var)
+    print(
+        f"indicator refresh, full (county by county + roll-up): {full['seconds']:7.1f} s, "
+        f"{full['villages']:,} villages, {full['cells']:,} cells  ({load()})",
+        flush=True,
+    )
+    change = child("change", a.households, var)
+    print(f"a day's work: {change['households']:,} households changed in {change['villages']:,} villages", flush=True)
+    inc = child("refresh_incremental", a.households, var)
+    digest = child("digest", a.households, var)
+    print(
+        f"indicator refresh, incremental: {inc['seconds']:7.1f} s, {inc['villages']:,} villages recounted, "
+        f"{inc['cells']:,} cells; full / incremental = {full['seconds'] / inc['seconds']:.1f}x  ({load()})",
+        flush=True,
+    )
+    again = child("refresh_full", a.households, var)
+    same = child("digest", a.households, var) == digest
+    print(
+        f"full refresh again: {again['seconds']:7.1f} s; province and prefecture figures equal the "
+        f"incremental's: {same}",
+        flush=True,
+    )
+
+
+def part_dashboard(a: argparse.Namespace, var: Path, info: dict[str, Any]) -> None:
+    d = child("dashboard", a.households, var)
+    print(
+        "dashboard (median of 7): " + ", ".join(f"{k} {v:.1f} ms" for k, v in d.items()) + f"  ({load()})",
+        flush=True,
+    )
+
+
+def part_requests(a: argparse.Namespace, var: Path, info: dict[str, Any]) -> None:
+    rows = {"primary only": http_load(info, var, "", a.seconds, a.connections)}
+    print(f"requests without a replica done ({load()})", flush=True)
+    if not a.no_replica:
+        try:
+            replica = replica_start()
+            rows["with a replica"] = http_load(info, var, replica, a.seconds, a.connections)
+        finally:
+            replica_remove()
+    print(f"\n{a.connections} connections, {a.seconds:g} s each, gunicorn 2 sync workers  ({load()})")
+    print(f"  {'':36s} {'req/s':>8s} {'p50 ms':>8s} {'p99 ms':>8s} {'errors':>6s}")
+    for setting, res in rows.items():
+        for name, m in res.items():
+            print(f"  {setting + ', ' + name:36s} {m['rps']:8.1f} {m['p50']:8.1f} {m['p99']:8.1f} {m['errors']:6.0f}")
+    if len(rows) == 2:
+        for name in rows["primary only"]:
+            ratio = rows["with a replica"][name]["rps"] / rows["primary only"][name]["rps"]
+            print(f"  ratio with / without a replica, {name}: {ratio:.2f}x")
 
 
 if __name__ == "__main__":

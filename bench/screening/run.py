@@ -56,10 +56,10 @@ def step_generate(households: int) -> dict[str, object]:
 
 def step_screen() -> dict[str, object]:
     """End to end: read from the database, evaluate, write the warnings (first run: all new)."""
+    from django.db import connection
+
     from bangfu.monitoring import services
     from bangfu.monitoring.models import Warning
-
-    from django.db import connection
 
     if connection.vendor == "postgresql":  # a bench table of 10^5 rows: emptied, not deleted row by row
         with connection.cursor() as cur:
