@@ -43,3 +43,10 @@ def test_enterprise_enters_pieces_and_the_pay_reaches_the_household(story: Story
     officer.goto(officer.base_url + reverse("registry:household_detail", args=[story.a.pk]))
     income = officer.locator("h2:has-text('收入') + .table-wrap").inner_text()
     assert "2025" in income and "3,000.00" in income
+    # the recognition conditions keep their width beside the figures (they wrapped two characters a line)
+    officer.goto(officer.base_url + reverse("employment:workshop_detail", args=[story.workshop.pk]))
+    widths = officer.eval_on_selector(
+        "ul.checks",
+        "u => [u.getBoundingClientRect().width, u.querySelector('.check-what').getBoundingClientRect().width]",
+    )
+    assert widths[1] >= 0.5 * widths[0], widths
