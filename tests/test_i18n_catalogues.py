@@ -1,6 +1,7 @@
 """The words of the interface are translated through Django's catalogues (issue #16, docs/i18n.md).
 
-- Every template's Chinese is inside `{% translate %}`/`{% blocktranslate %}` (or `_("…")` in a tag),
+- Every template's Chinese is inside `{% translate %}`/`{% blocktranslate %}` (or `_("…")` in a tag), and
+  a full-width mark between values is `{% punct "：" %}` (": " in English),
   so an English reader never meets it; a printed official document in Chinese says so at its top with
   `{# i18n: Chinese document #}`.
 - Every English catalogue is complete: no entry without a translation, none left fuzzy.
@@ -15,7 +16,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent / "bangfu"
-CJK = re.compile(r"[\u3400-\u9fff]")
+# Chinese characters, and the full-width marks a template writes between values (（）：，；、。): in English
+# they read as Chinese; they belong inside a translation or in {% punct "：" %}
+CJK = re.compile(r"[\u3400-\u9fff\u3001\u3002\uff08\uff09\uff0c\uff1a\uff1b]")
 CHINESE_DOCUMENT = "{# i18n: Chinese document #}"
 TRANSLATED = [
     re.compile(r"\{%\s*comment\s*%\}.*?\{%\s*endcomment\s*%\}", re.S),
@@ -23,6 +26,7 @@ TRANSLATED = [
     re.compile(r"\{%\s*blocktrans(?:late)?\b.*?\{%\s*endblocktrans(?:late)?\s*%\}", re.S),
     re.compile(r"\{%\s*trans(?:late)?\s+(\"[^\"]*\"|'[^']*').*?%\}", re.S),
     re.compile(r"_\((\"[^\"]*\"|'[^']*')\)"),
+    re.compile(r'\{%\s*punct\s+"[^"]*"\s*%\}'),
 ]
 # the language switch names the other language in that language
 ALLOWED = re.compile(r'value="zh-hans">中文<')

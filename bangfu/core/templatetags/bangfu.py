@@ -100,3 +100,22 @@ def url_of(pk: Any, name: str) -> str:
     """`{{ h.pk|url_of:"registry:household_detail" }}`: `{% url name pk %}` without walking the URL
     resolver for every row of a list (bangfu.core.links)."""
     return links.url(name, int(pk))
+
+
+# Chinese punctuation between values a template joins (a name and its number in brackets, a date and
+# what happened on it): full-width in Chinese, the English marks and spacing in English. Punctuation
+# inside a translated sentence belongs to the sentence and its catalogue entry.
+ENGLISH_MARKS = {"（": " (", "）": ")", "：": ": ", "，": ", ", "；": "; ", "、": ", ", "。": ". "}
+
+
+@register.simple_tag
+def punct(mark: str) -> str:
+    """{% punct "：" %}: the mark in the reader's language (tests/test_i18n_catalogues.py finds any
+    full-width mark a template writes outside it and outside a translation)."""
+    return ENGLISH_MARKS[mark] if english() else mark
+
+
+@register.filter
+def listed(values: Any) -> str:
+    """{{ places|listed }}: items joined as the reader writes a list (甲、乙 / A, B)."""
+    return punct("、").join(str(v) for v in values)
