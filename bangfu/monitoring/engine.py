@@ -268,21 +268,30 @@ FACT_SQL = {  # fact column → its expression in _facts_sql, and the read it co
 }
 
 
-def _facts_sql(start: dt.date, present: set[str]) -> str:
+def _facts_sql(start: dt.date, present: set[str], used: set[str]) -> str:
     """Every household's facts (money in fen) for one window: one row per household. A fact whose
-    read was skipped (no rule names it) is NULL, i.e. unknown, never a made-up zero."""
-    cols = ", ".join(
-        f"{expr if read in present else 'CAST(NULL AS BIGINT)'} AS {fact}" for fact, (expr, read) in FACT_SQL.items()
+    read was skipped, or that no rule names, is NULL, i.e. unknown, never a made-up zero; only the
+    feed aggregates the rules name are computed (each costs a filtered sum over every feed row)."""
+    feed = {f for f in FEED_FACTS if f in used} if "fr" in present else set()
+
+    def expr(fact: str, sql: str, read: str) -> str:
+        known = fact in feed if fact in FEED_KIND else read in present
+        return sql if known else "CAST(NULL AS BIGINT)"
+
+    cols = ", ".join(f"{expr(fact, sql, read)} AS {fact}" for fact, (sql, read) in FACT_SQL.items())
+    # The newest department row of each kind the rules read in the window: the source of the facts
+    # (domain.recurrence); other kinds' rows are never asked for.
+    kinds = sorted({FEED_KIND[f] for f in feed})
+    aggregates = [f"{m.sql()} AS {fact}" for fact, m in FEED_FACTS.items() if fact in feed]
+    aggregates += [f"MAX(id) FILTER (WHERE kind = '{k}') AS row_{k}" for k in kinds]
+    cols += "".join(
+        f", CAST(COALESCE(ev.row_{k}, 0) AS BIGINT) AS row_{k}" if k in kinds else f", CAST(0 AS BIGINT) AS row_{k}"
+        for k in sorted(set(FEED_KIND.values()))
     )
-    # The newest department row of each kind in the window: the source of the facts (domain.recurrence).
-    kinds = sorted(set(FEED_KIND.values()))
-    rows_max = ", ".join(f"MAX(id) FILTER (WHERE kind = '{k}') AS row_{k}" for k in kinds)
-    cols += "".join(f", CAST(COALESCE(ev.row_{k}, 0) AS BIGINT) AS row_{k}" for k in kinds)
     # Each feed fact's aggregate, as the vocabulary declares it (rules.domain.facts.FeedMeasure.sql).
-    feed_facts = ", ".join(f"{m.sql()} AS {fact}" for fact, m in FEED_FACTS.items())
+    ev = f"SELECT household_id, {', '.join(aggregates)} FROM fr WHERE d >= '{start.isoformat()}' GROUP BY household_id"
     return f"""
-    WITH ev AS (SELECT household_id, {feed_facts}, {rows_max}
-                FROM fr WHERE d >= '{start.isoformat()}' GROUP BY household_id),
+    WITH ev AS ({ev if aggregates else "SELECT household_id FROM fr WHERE false"}),
          sk AS (SELECT household_id, COUNT(DISTINCT member_id) AS n FROM sick GROUP BY household_id),
          g AS (SELECT household_id, arg_max(fails, checked_on || '#' || lpad(CAST(id AS VARCHAR), 20, '0')) AS fails
                FROM gc GROUP BY household_id)
@@ -313,7 +322,8 @@ def compute_hits(data: dict[str, pa.Table], as_of: dt.date, in_force: dict[str, 
     parts = []
     for window, sets in by_window.items():
         w = window_for(window, as_of)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE facts_{window} AS {_facts_sql(w.start, set(data))}")
+        used = facts_used(sets.values())
+        con.execute(f"CREATE OR REPLACE TEMP TABLE facts_{window} AS {_facts_sql(w.start, set(data), used)}")
         for rs_id, rs in sets.items():
             for rule in rs.rules:
                 parts.append(
