@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -76,6 +78,27 @@ class ScreeningRun(models.Model):
         return f"{self.area_code}@{self.as_of}"
 
 
+class JSONText(models.TextField):  # type: ignore[type-arg]
+    """A JSON object kept as its text, keys in the order they were written (schema decision of issue #18,
+    monitoring/README.md "The warnings table"). Read whole, never queried inside: PostgreSQL's jsonb
+    would parse every value on screening's COPY and reorder the keys (shortest first)."""
+
+    _pyi_private_set_type: dict[str, Any]  # type: ignore[assignment]  # django-stubs: a dict in, a dict out
+    _pyi_private_get_type: dict[str, Any]  # type: ignore[assignment]
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        return None if value is None else json.loads(value)
+
+    def to_python(self, value: Any) -> Any:
+        return json.loads(value) if isinstance(value, str) else value
+
+    def get_prep_value(self, value: Any) -> Any:
+        return None if value is None else json.dumps(value)
+
+    def value_to_string(self, obj: models.Model) -> str:
+        return json.dumps(self.value_from_object(obj))
+
+
 class Warning(models.Model):
     """A rule met by a household, with what it was measured against, frozen at the time it was raised."""
 
@@ -92,8 +115,8 @@ class Warning(models.Model):
         "rules.RuleSet", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
     ruleset_version = models.PositiveIntegerField()
-    facts = models.JSONField(default=dict)  # fact → value used
-    thresholds = models.JSONField(default=dict)  # fact → threshold compared with
+    facts = JSONText(default=dict)  # fact → value used, in the rule's order
+    thresholds = JSONText(default=dict)  # fact → threshold compared with
     explanation = models.TextField("说明")
     status = models.CharField("状态", max_length=10, choices=list(STATE_LABELS.items()), default=OPEN)
     assigned_to = models.ForeignKey(

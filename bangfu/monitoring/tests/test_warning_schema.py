@@ -42,3 +42,91 @@ def test_no_database_foreign_key_is_checked_on_a_warning_insert():
         found = connection.introspection.get_constraints(cur, Warning._meta.db_table)
     targets = {c["foreign_key"][0] for c in found.values() if c["foreign_key"]}
     assert targets == {"accounts_user"}
+
+
+# A rule whose facts jsonb would list the other way round (it orders keys shortest first).
+INCOME_AND_LOSS = {
+    "code": "poor_after_loss",
+    "zh": "灾后收入低于监测线",
+    "en": "income below the line after a disaster loss",
+    "risk": "因灾",
+    "when": {
+        "all": [
+            {"fact": "per_capita_income", "op": "<", "ref": "monitoring_line"},
+            {"fact": "disaster_loss", "op": ">", "value": "1000"},
+        ]
+    },
+}
+
+
+@pytest.mark.parametrize("path", ["batch", "single"])
+def test_facts_keep_the_rules_order_in_both_languages(world, path) -> None:
+    """facts and thresholds are JSON text (schema decision of issue #18): read back in the order the
+    rule names them, so the English sentence lists the facts in the order of the Chinese one. As jsonb
+    on PostgreSQL they came back shortest key first (disaster_loss before per_capita_income)."""
+    import datetime as dt
+
+    from django.utils import timezone, translation
+
+    from bangfu.monitoring import services
+    from bangfu.monitoring.tests.helpers import feed_row, rules_in_force
+    from bangfu.registry import services as registry
+
+    rules_in_force(world, extra=[INCOME_AND_LOSS])
+    today = timezone.localdate()
+    h = world.households["h1"]
+    registry.income_record(household_id=h.pk, year=today.year - 1, item="wage.local", amount="15360", source="test")
+    feed_row(h, "disaster", "2000", today - dt.timedelta(days=3))
+    if path == "batch":
+        services.screen(area_code=world.area_county.code, as_of=today)
+    else:
+        services.screen_household(household_id=h.pk, as_of=today)
+    w = Warning.objects.get(household=h, rule_code="poor_after_loss")
+    assert list(w.facts) == list(w.thresholds) == ["per_capita_income", "disaster_loss"]
+    assert w.explanation.index("收入") < w.explanation.index("灾害")
+    with translation.override("en"):
+        english = w.sentence
+    assert english.lower().index("income") < english.lower().index("disaster")
+
+
+BEFORE = [("monitoring", "0006_warning_indexes_used")]
+AFTER = [("monitoring", "0007_warning_facts_as_text")]
+FACTS = {"per_capita_income": "5120.00", "disaster_loss": "2000.00"}
+LIMITS = {"per_capita_income": "6000.00", "disaster_loss": "1000"}
+
+
+def _migrate(target: list[tuple[str, str]]) -> object:
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(target)
+    return executor.loader.project_state(target).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_facts_and_thresholds_survive_the_move_to_text() -> None:
+    """0007 turns the two JSON columns into text and back without losing a warning's facts."""
+    import datetime as dt
+
+    from django.db.migrations.executor import MigrationExecutor
+
+    old = _migrate(BEFORE)
+    try:
+        model = old.get_model("monitoring", "Warning")  # type: ignore[attr-defined]
+        model.objects.create(household_id=1, village_code="450101001001", rule_code="r", rule_name="规则",
+                             risk="收入", ruleset_id=1, ruleset_version=1, facts=FACTS, thresholds=LIMITS,
+                             explanation="说明", as_of=dt.date(2025, 6, 30))  # fmt: skip
+        model.objects.create(household_id=2, village_code="450101001001", rule_code="r", rule_name="规则",
+                             risk="收入", ruleset_id=1, ruleset_version=1, explanation="无",
+                             as_of=dt.date(2025, 6, 30))  # fmt: skip
+        new = _migrate(AFTER)
+        rows = list(new.get_model("monitoring", "Warning").objects.order_by("pk").values_list("facts", "thresholds"))  # type: ignore[attr-defined]
+        assert rows == [(FACTS, LIMITS), ({}, {})]
+        back = _migrate(BEFORE)
+        rows = list(back.get_model("monitoring", "Warning").objects.order_by("pk").values_list("facts", "thresholds"))  # type: ignore[attr-defined]
+        assert rows == [(FACTS, LIMITS), ({}, {})]
+    finally:
+        model = _migrate(AFTER).get_model("monitoring", "Warning")  # type: ignore[attr-defined]
+        model.objects.all().delete()
+        _migrate([("monitoring", MigrationExecutor(connection).loader.graph.leaf_nodes("monitoring")[0][1])])
