@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -420,14 +420,15 @@ def _back_sql(as_of: dt.date) -> str:
         END"""
 
 
-def new_warnings(
+def new_warning_parts(
     hits: pa.Table,
     active: pa.Table,
     in_force: dict[str, InForce],
     decided: pa.Table | None = None,
     as_of: dt.date | None = None,
-) -> pa.Table:
-    """The hits that have no active warning yet, as warning rows with facts, thresholds and sentence.
+) -> Iterator[pa.Table]:
+    """The hits that have no active warning yet, as warning rows with facts, thresholds and sentence,
+    one table per rule as each is built (the writer sends one while the next is being made).
 
     A household that keeps meeting a rule keeps its one warning, so a nightly rerun turns (almost)
     nothing into text; a decided warning stays decided unless the facts' source changed or the
@@ -436,7 +437,7 @@ def new_warnings(
     explained by the domain's `explain`, row by row.
     """
     if hits.num_rows == 0 or "ruleset_id" not in hits.column_names:
-        return NEW_SCHEMA.empty_table()
+        return
     as_of = as_of or timezone.localdate()
     con = duckdb.connect()
     for macro in sentences.MACROS:
@@ -465,33 +466,39 @@ def new_warnings(
         f"{_back_sql(as_of)} AS back FROM ({' UNION ALL '.join(sourced)}) c "
         "LEFT JOIN decided d USING (household_id, rule_code)) WHERE back IS NOT NULL"
     )
-    parts, by_python = [], []
+    # Each rule's rows in household order: the indexes on the warning table then walk their pages
+    # in order instead of at random.
     for f in sets:
         for rule in f.definition.rules:
             where = f"ruleset_id = {f.ruleset_id} AND rule_code = {_q(rule.code)}"
             if not sentences.vectorised(rule):
-                by_python.append(_explained(con, where, rule, f))
+                yield _explained(con, where, rule, f)
                 continue
             text, used, limits = sentences.columns(rule, f.definition)
-            parts.append(
-                f"SELECT household_id, village AS village_code, grid_id, rule_code, {_q(rule.zh)}, "
-                f"{_q(rule.risk)}, ruleset_id, {f.version}, {used}, {limits}, back || {text}, "
-                f"source_row, source_amount, source_year, previous_id FROM fresh WHERE {where}"
+            yield (
+                con.sql(
+                    f"SELECT household_id, village AS village_code, grid_id, rule_code, {_q(rule.zh)}, "
+                    f"{_q(rule.risk)}, ruleset_id, {f.version}, {used}, {limits}, back || {text}, "
+                    f"source_row, source_amount, source_year, previous_id FROM fresh WHERE {where} "
+                    "ORDER BY household_id"
+                )
+                .to_arrow_table()
+                .rename_columns(NEW_COLUMNS)
+                .cast(NEW_SCHEMA)
             )
-    # In household order: the indexes on the warning table and the foreign-key checks at commit
-    # then walk their pages in order instead of at random.
-    out = (
-        [
-            con.sql(" UNION ALL ".join(parts) + " ORDER BY household_id, rule_code")
-            .to_arrow_table()
-            .rename_columns(NEW_COLUMNS)
-            .cast(NEW_SCHEMA)
-        ]
-        if parts
-        else []
-    )
     con.close()
-    return pa.concat_tables([*out, *by_python]) if out or by_python else NEW_SCHEMA.empty_table()
+
+
+def new_warnings(
+    hits: pa.Table,
+    active: pa.Table,
+    in_force: dict[str, InForce],
+    decided: pa.Table | None = None,
+    as_of: dt.date | None = None,
+) -> pa.Table:
+    """`new_warning_parts` in one table."""
+    parts = [p for p in new_warning_parts(hits, active, in_force, decided, as_of) if p.num_rows]
+    return pa.concat_tables(parts) if parts else NEW_SCHEMA.empty_table()
 
 
 def _explained(con: duckdb.DuckDBPyConnection, where: str, rule: Rule, f: InForce) -> pa.Table:
@@ -522,14 +529,15 @@ def _explained(con: duckdb.DuckDBPyConnection, where: str, rule: Rule, f: InForc
     return pa.table([pa.array(c, type=t) for c, t in zip(columns, NEW_SCHEMA.types, strict=True)], schema=NEW_SCHEMA)
 
 
-def insert_warnings(rows: pa.Table, run_id: int, as_of: dt.date, now: dt.datetime) -> int:
-    """Write new warnings as one stream in the caller's transaction, not one ORM object each.
+def insert_warnings(rows: pa.Table | Iterable[pa.Table], run_id: int, as_of: dt.date, now: dt.datetime) -> pa.Table:
+    """Write new warnings as one stream in the caller's transaction, not one ORM object each; returns
+    the rows written. Given parts (`new_warning_parts`), PostgreSQL receives each while the next is
+    being built, so the server's COPY (heap, indexes) overlaps the making of the sentences.
 
     The rows are complete (facts and thresholds already JSON text); the partial unique index on
     active (household, rule) still guards against a concurrent run opening the same warning twice.
     """
-    if not rows.num_rows:
-        return 0
+    parts = [rows] if isinstance(rows, pa.Table) else rows
     constants = (
         lifecycle.OPEN,
         run_id,
@@ -538,10 +546,12 @@ def insert_warnings(rows: pa.Table, run_id: int, as_of: dt.date, now: dt.datetim
         "",
     )
     if connection.vendor == "postgresql":
-        _copy_in(rows, constants)
+        written = _copy_in(parts, constants)
     else:
-        _insert_select(rows, constants)
-    return int(rows.num_rows)
+        written = [p for p in parts if p.num_rows]
+        if written:
+            _insert_select(pa.concat_tables(written), constants)
+    return pa.concat_tables(written) if written else NEW_SCHEMA.empty_table()
 
 
 def distinct_villages(rows: pa.Table) -> list[str]:
@@ -549,18 +559,27 @@ def distinct_villages(rows: pa.Table) -> list[str]:
     return sorted(str(v) for v in pc.unique(rows.column("village_code")).to_pylist() if v)
 
 
-def _copy_in(rows: pa.Table, constants: tuple[Any, ...]) -> None:
-    """PostgreSQL: COPY … FROM STDIN of CSV written by Arrow (no Python loop over the rows)."""
-    full = rows
-    for name, value in zip(WARNING_COLUMNS[len(NEW_COLUMNS) :], constants, strict=True):
-        full = full.append_column(name, pa.array([str(value)] * rows.num_rows, STR))
-    buf = io.BytesIO()
-    pacsv.write_csv(full, buf, pacsv.WriteOptions(include_header=False, quoting_style="all_valid"))
-    with (
-        connection.cursor() as cur,
-        cur.cursor.copy(f"COPY {table('Warning')} ({', '.join(WARNING_COLUMNS)}) FROM STDIN (FORMAT csv)") as cp,
-    ):
-        cp.write(buf.getvalue())
+def _copy_in(parts: Iterable[pa.Table], constants: tuple[Any, ...]) -> list[pa.Table]:
+    """PostgreSQL: COPY … FROM STDIN of CSV written by Arrow (no Python loop over the rows). The queued
+    writer sends from a thread of its own: a part goes to the server while the next one is built."""
+    from psycopg.copy import QueuedLibpqWriter
+
+    written = []
+    with connection.cursor() as cur:
+        raw = cur.cursor
+        sql = f"COPY {table('Warning')} ({', '.join(WARNING_COLUMNS)}) FROM STDIN (FORMAT csv)"
+        with raw.copy(sql, writer=QueuedLibpqWriter(raw)) as cp:
+            for rows in parts:
+                if not rows.num_rows:
+                    continue
+                full = rows
+                for name, value in zip(WARNING_COLUMNS[len(NEW_COLUMNS) :], constants, strict=True):
+                    full = full.append_column(name, pa.array([str(value)] * rows.num_rows, STR))
+                buf = io.BytesIO()
+                pacsv.write_csv(full, buf, pacsv.WriteOptions(include_header=False, quoting_style="all_valid"))
+                cp.write(buf.getvalue())
+                written.append(rows)
+    return written
 
 
 def _insert_select(rows: pa.Table, constants: tuple[Any, ...]) -> None:

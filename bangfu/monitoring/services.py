@@ -289,8 +289,10 @@ def screen(
         f"({time.perf_counter() - t0:.2f}s)"
     )
     hits = engine.compute_hits(data, as_of, forces) if forces else engine.NEW_SCHEMA.empty_table()
-    fresh = engine.new_warnings(hits, active, forces, decided, as_of)
-    say(f"已评估 evaluated: {hits.num_rows} rule hits, {fresh.num_rows} new ({time.perf_counter() - t0:.2f}s)")
+    say(f"已评估 evaluated: {hits.num_rows} rule hits ({time.perf_counter() - t0:.2f}s)")
+    # The new warnings are built rule by rule inside the write: each goes to the database while the
+    # next one's sentences are made.
+    fresh = engine.new_warning_parts(hits, active, forces, decided, as_of)
     run = _record_run(
         ScreeningRun(
             area_code=area_code,
@@ -311,9 +313,10 @@ def screen(
 @transaction.atomic
 def _record_run(run: ScreeningRun, fresh: Any, t0: float) -> ScreeningRun:
     run.save()
-    run.new_warnings = engine.insert_warnings(fresh, run.pk, run.as_of, timezone.now())
+    written = engine.insert_warnings(fresh, run.pk, run.as_of, timezone.now())
+    run.new_warnings = written.num_rows
     if run.new_warnings:  # written by COPY or INSERT … SELECT: no audit event names their villages
-        areas_changed.send(sender=Warning, codes=engine.distinct_villages(fresh))
+        areas_changed.send(sender=Warning, codes=engine.distinct_villages(written))
     run.finished, run.seconds = timezone.now(), time.perf_counter() - t0
     run.save(update_fields=["new_warnings", "finished", "seconds"])
     return run
