@@ -322,14 +322,20 @@ def compute_hits(data: dict[str, pa.Table], as_of: dt.date, in_force: dict[str, 
     parts = []
     for window, sets in by_window.items():
         w = window_for(window, as_of)
-        used = facts_used(sets.values())
-        con.execute(f"CREATE OR REPLACE TEMP TABLE facts_{window} AS {_facts_sql(w.start, set(data), used)}")
-        for rs_id, rs in sets.items():
-            for rule in rs.rules:
-                parts.append(
-                    f"SELECT {_q(rule.code)} AS rule_code, * FROM facts_{window} "
-                    f"WHERE ruleset_id = {rs_id} AND {to_sql(rule.when, rs, money_scale=100)}"
-                )
+        # One pass per window: each household's facts, the codes of the rules it meets as a list, one
+        # row per code. Materialising the facts of every household first, then reading them again
+        # per rule, cost a fifth more.
+        met = [
+            f"CASE WHEN ruleset_id = {rs_id} AND ({to_sql(rule.when, rs, money_scale=100)}) THEN {_q(rule.code)} END"
+            for rs_id, rs in sets.items()
+            for rule in rs.rules
+        ]
+        facts = _facts_sql(w.start, set(data), facts_used(sets.values()))
+        if met:
+            parts.append(
+                f"SELECT unnest(met) AS rule_code, * EXCLUDE (met) FROM (SELECT list_filter([{', '.join(met)}], "
+                f"lambda c: c IS NOT NULL) AS met, * FROM ({facts})) WHERE len(met) > 0"
+            )
     if not parts:
         return pa.table({"rule_code": pa.array([], pa.string()), "household_id": pa.array([], pa.int64())})
     result = con.sql(" UNION ALL ".join(parts)).to_arrow_table()
