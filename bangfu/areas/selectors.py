@@ -19,6 +19,7 @@ from bangfu.accounts.selectors import memberships as accounts
 from bangfu.areas.domain.codes import SIGNIFICANT, Level, level_of, parent_code
 from bangfu.areas.models import Area, Grid, GridWorkerTerm
 from bangfu.core.errors import Forbidden, NotFound
+from bangfu.core.rows import Columns
 from bangfu.core.selectors import get_or_404
 
 if TYPE_CHECKING:
@@ -71,6 +72,10 @@ class Scope:
 
     def covers_code(self, code: str) -> bool:
         return self.everything or any(code.startswith(p) for p in self.prefixes)
+
+    def covers(self, village_code: str, grid_id: int | None) -> bool:
+        """The row of this village and grid is one `q()` selects (checked in Python, after a read by key)."""
+        return self.covers_code(village_code) or (grid_id is not None and grid_id in self.grid_ids)
 
 
 def scope_for(user: User, cap: Cap = Cap.VIEW_PEOPLE) -> Scope:
@@ -343,3 +348,13 @@ def codes_above_counties() -> list[str]:
     """Prefectures and provinces: the areas a county-by-county batch sums up at its end (system use)."""
     above = [Level.PROVINCE.value, Level.PREFECTURE.value]
     return list(Area.objects.filter(level__in=above).order_by("code").values_list("code", flat=True))
+
+
+def area_columns(alias: str) -> Columns[Area]:
+    """An area's columns for another app's hand-written read that joins areas (core/rows.py)."""
+    return Columns(Area, alias)
+
+
+def grid_columns(alias: str) -> Columns[Grid]:
+    """A grid's columns for another app's hand-written read that joins grids (core/rows.py)."""
+    return Columns(Grid, alias)

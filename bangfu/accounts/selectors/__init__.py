@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connections, router
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -32,17 +33,31 @@ from bangfu.core import selectors as core_selectors
 from bangfu.core.errors import Forbidden, NotFound
 from bangfu.core.i18n import in_language
 from bangfu.core.models import AuditEvent
+from bangfu.core.rows import Columns
 from bangfu.core.selectors import get_or_404
+
+_TOKEN, _USER = Columns(ApiToken, "t"), Columns(User, "u")
+# every API request reads this (core/rows.py): the queryset select_related("user") by digest, written once
+_TOKEN_BY_DIGEST = (
+    f"SELECT {_TOKEN.sql}, {_USER.sql} FROM {_TOKEN.table} t"
+    f" JOIN {_USER.table} u ON u.id = t.user_id WHERE t.digest = %s AND t.revoked IS NULL"
+)
 
 
 def token_by_raw(raw: str) -> ApiToken | None:
     """The live token (not revoked, its user active) sent as `Authorization: Bearer <raw>`, with its
     user. Only reads: accounts.services.token_touch records the use."""
     digest = hashlib.sha256(raw.encode()).hexdigest()
-    live = ApiToken.objects.select_related("user").filter(digest=digest, revoked__isnull=True)
-    token = next(iter(live[:1]), None)  # the digest is unique: no ORDER BY to build
-    if token is None or not token.user.is_active:
+    using = router.db_for_read(ApiToken)
+    with connections[using].cursor() as cur:
+        cur.execute(_TOKEN_BY_DIGEST, [digest])
+        row = cur.fetchone()
+    if row is None:
         return None
+    token, user = _TOKEN.instance(using, row), _USER.instance(using, row, _TOKEN.width)
+    if not user.is_active:
+        return None
+    token.user = user
     return token
 
 

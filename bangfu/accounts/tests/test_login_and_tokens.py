@@ -93,3 +93,27 @@ def test_logout_clears_the_phones_storage(world, client_for) -> None:
     r = c.post("/accounts/logout/")
     assert r.status_code == 302 and r["Clear-Site-Data"] == '"cache", "storage"'
     assert c.get("/").status_code == 302  # signed out
+
+
+def test_the_token_read_by_hand_is_the_querysets_token_and_user(world):
+    """accounts.selectors.token_by_raw reads token and user in one hand-written statement (core/rows.py):
+    field for field what select_related("user") reads; revoked tokens and inactive users find nothing."""
+    from bangfu.accounts import selectors
+    from bangfu.accounts import services as accounts
+
+    raw = accounts.token_create(user=world.t1, name="sync")
+    found = selectors.token_by_raw(raw)
+    assert found is not None
+    ref = ApiToken.objects.select_related("user").get(pk=found.pk)
+    for a, b in ((found, ref), (found.user, ref.user)):
+        assert {f.attname: getattr(a, f.attname) for f in a._meta.concrete_fields} == {
+            f.attname: getattr(b, f.attname) for f in b._meta.concrete_fields
+        }
+    assert selectors.token_by_raw(raw + "x") is None
+    world.t1.is_active = False
+    world.t1.save(update_fields=["is_active"])
+    assert selectors.token_by_raw(raw) is None
+    world.t1.is_active = True
+    world.t1.save(update_fields=["is_active"])
+    ApiToken.objects.filter(pk=found.pk).update(revoked=ref.created)
+    assert selectors.token_by_raw(raw) is None
