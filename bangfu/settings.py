@@ -142,6 +142,20 @@ elif os.environ.get("BANGFU_TEST_DB"):
     # Lets several test runs share one PostgreSQL server without colliding on the test database.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["BANGFU_TEST_DB"]}
 
+# PostgreSQL binds parameters itself and keeps a statement's plan once a connection has run it
+# BANGFU_DB_PREPARE_THRESHOLD times, so the reads every request makes are not parsed and planned again
+# each time (half the database's CPU of a household API GET: bench/requests/README.md). A PgBouncer in
+# transaction mode needs max_prepared_statements (PgBouncer 1.21 or later), or set the threshold to "off".
+_PREPARE = os.environ.get("BANGFU_DB_PREPARE_THRESHOLD", "5").strip()
+if _PREPARE != "off" and not _PREPARE.isdigit():
+    raise ImproperlyConfigured(
+        f"BANGFU_DB_PREPARE_THRESHOLD 应为非负整数或 off（当前为 {_PREPARE!r}）。"
+        f" / BANGFU_DB_PREPARE_THRESHOLD must be a whole number of uses (5 by default) or off, not {_PREPARE!r}."
+    )
+POSTGRES_OPTIONS = {"server_side_binding": True, "prepare_threshold": None if _PREPARE == "off" else int(_PREPARE)}
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), **POSTGRES_OPTIONS}
+
 # Read replicas (docs/operations.md, "Read replicas"): streaming standbys of the PostgreSQL primary,
 # comma-separated URLs → aliases replica_1, replica_2, …; bangfu.core.replicas routes the reads of views
 # marked @replica_ok to one of them. Empty: everything on the primary (a county on one machine).
@@ -179,7 +193,11 @@ for _n, _url in enumerate(_REPLICA_URLS, 1):
             f"DATABASE_REPLICA_URLS 第 {_n} 项不是 PostgreSQL 地址（postgres://…）。"
             f" / DATABASE_REPLICA_URLS entry {_n} is not a PostgreSQL URL (postgres://user@host:5432/bangfu)."
         )
-    _replica["OPTIONS"] = {**_replica.get("OPTIONS", {}), "connect_timeout": BANGFU_REPLICA_CONNECT_TIMEOUT}
+    _replica["OPTIONS"] = {
+        **_replica.get("OPTIONS", {}),
+        **POSTGRES_OPTIONS,
+        "connect_timeout": BANGFU_REPLICA_CONNECT_TIMEOUT,
+    }
     _replica["TEST"] = {"MIRROR": "default"}  # a test run creates no database on a standby
     DATABASES[f"replica_{_n}"] = _replica
     BANGFU_REPLICA_ALIASES.append(f"replica_{_n}")
@@ -187,7 +205,8 @@ DATABASE_ROUTERS = ["bangfu.core.replicas.ReplicaRouter"] if BANGFU_REPLICA_ALIA
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# ModelBackend with a cheaper per-request user read (bangfu/accounts/sessions.py)
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "bangfu.accounts.sessions.AccountBackend"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
     # minimum length and common passwords as the user's county sets them (accounts.models.AccountPolicy)
@@ -247,6 +266,8 @@ BANGFU_BATCH_STALE_SECONDS = int(os.environ.get("BANGFU_BATCH_STALE_SECONDS", "9
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
+# Django's database sessions, read by hand (bangfu/accounts/sessions.py: the same rows, a cheaper read)
+SESSION_ENGINE = "bangfu.accounts.sessions"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
