@@ -80,7 +80,7 @@ def client_for(client):
 
     def make(user):
         c = Client()
-        c.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        c.force_login(user, backend="bangfu.accounts.sessions.AccountBackend")
         return c
 
     return make

@@ -177,7 +177,7 @@ def test_every_page_speaks_one_language(demo: list[str], language: str) -> None:
     report: dict[str, set[str]] = defaultdict(set)
     for username in demo:
         client = Client()
-        client.force_login(User.objects.get(username=username), backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(User.objects.get(username=username), backend="bangfu.accounts.sessions.AccountBackend")
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
         for path, _html, parsed in _crawl(client):
             app = _app_of(path)

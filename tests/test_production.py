@@ -29,7 +29,7 @@ def test_pages_render_with_hashed_static_files(tmp_path, world):
         assert r.status_code == 200
         assert "/static/bangfu/app." in r.content.decode()
         c = Client()
-        c.force_login(world.county, backend="django.contrib.auth.backends.ModelBackend")
+        c.force_login(world.county, backend="bangfu.accounts.sessions.AccountBackend")
         assert c.get("/").status_code == 200
         assert c.get("/registry/households/").status_code == 200
 

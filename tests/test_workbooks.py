@@ -259,7 +259,7 @@ def test_every_export_opens_on_its_data_and_shows_labels_not_codes(
     seen: set[str] = set()
     for name, user, url in _exports():
         client = Client()
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="bangfu.accounts.sessions.AccountBackend")
         try:
             wb = opened(client.get(url))
             if name == "registry:export":
@@ -272,7 +272,7 @@ def test_every_export_opens_on_its_data_and_shows_labels_not_codes(
     settings.BANGFU_BACKGROUND_ROWS = 0
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     client = Client()
-    client.force_login(_admin_of(_county_of_demo()), backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(_admin_of(_county_of_demo()), backend="bangfu.accounts.sessions.AccountBackend")
     with django_capture_on_commit_callbacks(execute=True):
         r = client.get(reverse("registry:export"))
     assert r.status_code == 302 and r["Location"].startswith("/jobs/")

@@ -34,7 +34,7 @@ def first_run(request: HttpRequest) -> HttpResponse:
             raise NotFound() from None
 
     def then(user: Any) -> HttpResponse:
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="bangfu.accounts.sessions.AccountBackend")
         return redirect("analytics:setup")
 
     return form_post(

@@ -175,7 +175,7 @@ def main() -> None:
     print(f"bulk insert of households: {insert_s:.1f} s; {visits:,} visits in {visits_s:.1f} s")
     print(f"indicators_refresh (all levels): {refresh_s:.2f} s; {run.cells:,} cached cells", flush=True)
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")  # type: ignore[arg-type]
+    client.force_login(user, backend="bangfu.accounts.sessions.AccountBackend")  # type: ignore[arg-type]
     figures = {
         "province": _median_ms(client, "/", args.runs),
         "county": _median_ms(client, f"/?area={counties[3]}", args.runs),

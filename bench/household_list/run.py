@@ -115,7 +115,7 @@ def main() -> None:
         _time(label, fn, args.repeat)
     for user, who in ((admin, "county admin"), (worker, "grid worker")):
         client = Client()
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="bangfu.accounts.sessions.AccountBackend")
         for query in ("", "?page=2000", "?flag=dibao", f"?q={some}"):
 
             def get(q: str = query, c: Client = client) -> None:

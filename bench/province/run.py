@@ -123,7 +123,7 @@ def step_users(households: int) -> dict[str, Any]:
     admin = accounts.user_create(username="bench_county", password="bench-pass-123", display_name="县级")
     accounts.membership_grant(user=admin, role=Role.COUNTY_ADMIN, area_code=county)
     c = Client()
-    c.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
+    c.force_login(admin, backend="bangfu.accounts.sessions.AccountBackend")
     from bangfu.registry.models import Household
 
     inside = {"village_id__gte": county[:6], "village_id__lte": county[:6] + "999999"}
@@ -251,7 +251,7 @@ def step_dashboard(households: int, runs: str = "7") -> dict[str, Any]:
 
     county = county_codes()[0]
     client = Client()
-    client.force_login(User.objects.get(username="bench_province"), backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(User.objects.get(username="bench_province"), backend="bangfu.accounts.sessions.AccountBackend")
     out: dict[str, Any] = {}
     for level, url in (("province", "/"), ("city", f"/?area={county[:4]}00000000"), ("county", f"/?area={county}")):
         client.get(url)

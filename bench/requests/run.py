@@ -90,7 +90,7 @@ def _setup(households: int, var: Path) -> dict[str, Any]:
         new_household(w.v1a if i % 2 else w.v1b, w.g1 if i % 2 else None)
     print(f"built {households} households in {time.perf_counter() - t0:.1f} s ({connection.vendor})")
     c = Client()
-    c.force_login(w.county, backend="django.contrib.auth.backends.ModelBackend")
+    c.force_login(w.county, backend="bangfu.accounts.sessions.AccountBackend")
     return {
         "token": accounts.token_create(user=w.county, name="bench"),
         "session": c.cookies["sessionid"].value,

@@ -235,7 +235,7 @@ def test_own_sign_in_history(world) -> None:
     rows = c.get("/api/v1/accounts/me/sign-ins").json()
     assert [r["ok"] for r in rows] == [True, False]
     other = Client()
-    other.force_login(world.gw2, backend="django.contrib.auth.backends.ModelBackend")
+    other.force_login(world.gw2, backend="bangfu.accounts.sessions.AccountBackend")
     theirs = other.get("/api/v1/accounts/me/sign-ins").json()
     assert len(theirs) == 1 and theirs[0]["ok"] and "198.51.100.7" not in {r["address"] for r in theirs}
 

@@ -104,7 +104,7 @@ def test_the_api_changes_only_the_callers_password(world, api_for):
 
 def test_the_page_needs_the_csrf_token(world):
     c = Client(enforce_csrf_checks=True)
-    c.force_login(world.gw2, backend="django.contrib.auth.backends.ModelBackend")
+    c.force_login(world.gw2, backend="bangfu.accounts.sessions.AccountBackend")
     assert c.post("/accounts/me/password/", _form()).status_code == 403
     world.gw2.refresh_from_db()
     assert world.gw2.check_password(PASSWORD)

@@ -218,7 +218,7 @@ def test_a_standby_too_far_behind_is_skipped(standby: Standby, world, settings) 
 def test_a_stopped_standby_costs_no_request(standby: Standby, world, settings, client) -> None:
     h = world.households["h1"]
     other = accounts.token_create(user=world.t1, name="r")
-    client.force_login(world.t1, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(world.t1, backend="bangfu.accounts.sessions.AccountBackend")
     session = {"sessionid": client.cookies["sessionid"].value}
     _until("the token reaches the standby", standby.caught_up)
     with CaptureQueriesContext(connections[ALIAS]) as on_replica:

@@ -64,7 +64,7 @@ def test_full_id_reveal_needs_the_csrf_token(world):
 
     m = world.households["h1"].members.first()
     c = Client(enforce_csrf_checks=True)
-    c.force_login(world.t1, backend="django.contrib.auth.backends.ModelBackend")
+    c.force_login(world.t1, backend="bangfu.accounts.sessions.AccountBackend")
     assert c.post(f"/registry/members/{m.pk}/id-number/").status_code == 403
     assert not PiiView.objects.exists()
 
