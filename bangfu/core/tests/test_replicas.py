@@ -288,3 +288,17 @@ def test_replicas_need_postgresql_and_a_long_enough_read_your_writes_window(tmp_
         BANGFU_READ_YOUR_WRITES_SECONDS="10",
     )
     assert "BANGFU_READ_YOUR_WRITES_SECONDS" in err and "at least" in err
+
+
+def test_the_prepared_statement_threshold_is_a_number_or_off(tmp_path) -> None:
+    err = _settings_error(BANGFU_VAR=str(tmp_path), DATABASE_URL="postgres://h/db", BANGFU_DB_PREPARE_THRESHOLD="few")
+    assert "BANGFU_DB_PREPARE_THRESHOLD" in err and "非负整数" in err and "or off" in err
+    out = subprocess.run(
+        [sys.executable, "-c", "from bangfu import settings as s; print(s.DATABASES['default']['OPTIONS'])"],
+        env={**os.environ, "BANGFU_VAR": str(tmp_path), "DATABASE_URL": "postgres://h/db"}
+        | {"BANGFU_DB_PREPARE_THRESHOLD": "off"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "'server_side_binding': True, 'prepare_threshold': None" in out.stdout, out.stderr
