@@ -46,10 +46,14 @@ def member_fields(name: str = "张三", relation: str = "户主", **extra: Any) 
 _hh_seq = itertools.count(1)
 
 
-def new_household(village: Area, grid: Grid | None = None, members: int = 2, **fields: Any) -> Household:
+def new_household(
+    village: Area, grid: Grid | None = None, members: int = 2, born: dt.date | None = None, **fields: Any
+) -> Household:
+    """A household of `members` people. Their birth dates follow a counter shared by the whole test
+    process (1960 to 2001), so a test whose outcome depends on age passes `born` for all of them."""
     number = fields.pop("number", None) or f"5111331{next(_hh_seq):09d}"
-    rows = [member_fields("户主" + number[-3:], "户主")]
-    rows += [member_fields(f"成员{i}{number[-3:]}", "之子") for i in range(members - 1)]
+    rows = [member_fields("户主" + number[-3:], "户主", id_number=new_id_number(born))]
+    rows += [member_fields(f"成员{i}{number[-3:]}", "之子", id_number=new_id_number(born)) for i in range(members - 1)]
     return registry.household_create(
         actor=None,
         village_code=village.code,

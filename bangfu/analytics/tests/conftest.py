@@ -28,7 +28,8 @@ def county(world):
     h3 monitored (V2a under T2), one warning on h1 and one overdue case on h2."""
     today = timezone.localdate()
     w = world
-    w.households["h4"] = new_household(w.v1b, None, members=3, relocated=True)
+    # born in 1962: past working age (the relocation ledger's 有劳动力 is 否), however many tests ran before
+    w.households["h4"] = new_household(w.v1b, None, members=3, born=dt.date(1962, 3, 1), relocated=True)
     monitor(w.households["h1"], "脱贫不稳定户", today - dt.timedelta(days=200))
     monitor(w.households["h3"], "突发严重困难户", today - dt.timedelta(days=40))
     monitor(w.households["h4"], "边缘易致贫户", dt.date(today.year - 1, 1, 1), eliminated=today)

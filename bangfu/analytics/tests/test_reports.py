@@ -123,7 +123,7 @@ def test_relocation_ledger_and_enterprise_summary(ledgers, client_for):
     w = ledgers
     reloc = sheet(get(client_for(w.t1), "relocation", w.area_t1.code).content, "relocation")
     assert reloc[1][0] == "雪口山乡集中安置点" and reloc[1][1] == w.households["h4"].number
-    # the test households' members were born in the 1960s: past working age, so out of the denominator
+    # h4's members were born in 1962 (conftest): past working age, so out of the denominator
     assert reloc[1][4] == "否" and reloc[1][6] == "—"
     ent = sheet(get(client_for(w.county), "enterprises", w.area_county.code).content, "enterprises")
     assert ent[1][0] == "雪口山特产合作社" and ent[1][5] == 100 and ent[1][9] == 100  # 直播带货 column
