@@ -28,8 +28,10 @@ _USER_BY_KEY = f"SELECT {_USER.sql} FROM {_USER.table} u WHERE u.id = %s"
 class SessionStore(db.SessionStore):
     def _get_session_from_db(self) -> Session | None:
         using = router.db_for_read(Session)
-        with connections[using].cursor() as cur:
-            cur.execute(_SESSION_BY_KEY, [self.session_key, timezone.now()])
+        connection = connections[using]
+        now = connection.ops.adapt_datetimefield_value(timezone.now())  # as the ORM sends it (naive UTC text on SQLite)
+        with connection.cursor() as cur:
+            cur.execute(_SESSION_BY_KEY, [self.session_key, now])
             row = cur.fetchone()
         if row is None:
             self._session_key = None  # as Django's store does: a new session key on the next save
