@@ -17,7 +17,7 @@ from django.db import connections, router
 from django.utils import timezone
 
 from bangfu.accounts.models import User
-from bangfu.core.rows import Columns
+from bangfu.core.rows import Columns, fetch_one
 
 _SESSION = Columns(Session, "s")
 _SESSION_BY_KEY = f"SELECT {_SESSION.sql} FROM {_SESSION.table} s WHERE s.session_key = %s AND s.expire_date > %s"
@@ -28,11 +28,8 @@ _USER_BY_KEY = f"SELECT {_USER.sql} FROM {_USER.table} u WHERE u.id = %s"
 class SessionStore(db.SessionStore):
     def _get_session_from_db(self) -> Session | None:
         using = router.db_for_read(Session)
-        connection = connections[using]
-        now = connection.ops.adapt_datetimefield_value(timezone.now())  # as the ORM sends it (naive UTC text on SQLite)
-        with connection.cursor() as cur:
-            cur.execute(_SESSION_BY_KEY, [self.session_key, now])
-            row = cur.fetchone()
+        now = connections[using].ops.adapt_datetimefield_value(timezone.now())  # as the ORM sends it
+        row = fetch_one(using, _SESSION_BY_KEY, [self.session_key, now])
         if row is None:
             self._session_key = None  # as Django's store does: a new session key on the next save
             return None
@@ -48,9 +45,7 @@ class AccountBackend(ModelBackend):
         except (TypeError, ValueError):
             return None
         using = router.db_for_read(User)
-        with connections[using].cursor() as cur:
-            cur.execute(_USER_BY_KEY, [pk])
-            row = cur.fetchone()
+        row = fetch_one(using, _USER_BY_KEY, [pk])
         if row is None:
             return None
         user = _USER.instance(using, row)

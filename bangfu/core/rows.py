@@ -44,6 +44,21 @@ class Columns[M: Model]:
         return self.model.from_db(using, self.names, values)
 
 
+def fetch(using: str, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """The rows `sql` returns with `params` on the database `using`."""
+    with connections[using].cursor() as cur:
+        cur.execute(sql, params)
+        return list(cur.fetchall())
+
+
+def fetch_one(using: str, sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
+    """The first row `sql` returns with `params` on the database `using`, or None."""
+    with connections[using].cursor() as cur:
+        cur.execute(sql, params)
+        row: tuple[Any, ...] | None = cur.fetchone()
+        return row
+
+
 @cache
 def _converters(model: type[Model], connection: BaseDatabaseWrapper) -> list[tuple[int, Col, list[Converter]]]:
     """The columns whose raw value the ORM converts on this connection (a thread's own; per process):

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
-from django.db import connections, router
+from django.db import router
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext, gettext_noop
 
@@ -29,7 +29,7 @@ from bangfu.core.domain.idnumber import InvalidIdNumber, parse
 from bangfu.core.errors import Forbidden, NotFound
 from bangfu.core.i18n import in_language
 from bangfu.core.models import AuditEvent
-from bangfu.core.rows import Columns
+from bangfu.core.rows import Columns, fetch, fetch_one
 from bangfu.core.selectors import get_or_404
 from bangfu.core.services import pii_view_log
 from bangfu.registry.domain.codes import MONITORING_TYPE, SERIOUS_HEALTH
@@ -209,14 +209,13 @@ def household_with_members(user: User, pk: int) -> tuple[Household, list[Member]
     """The household (as household_get reads it) and its members, active first: the API's household
     answer, in two statements whatever it holds; NotFound outside the user's areas, as household_get."""
     using = router.db_for_read(Household)
-    with connections[using].cursor() as cur:
-        cur.execute(_HOUSEHOLD_BY_KEY, [pk])
-        row = cur.fetchone()
-        h = _H.instance(using, row) if row is not None else None
-        if h is None or not scope_for(user).covers(h.village_id, h.grid_id):
-            raise NotFound()
-        cur.execute(_MEMBERS_OF, [pk])
-        members = [_M.instance(using, r) for r in cur.fetchall()]
+    row = fetch_one(using, _HOUSEHOLD_BY_KEY, [pk])
+    if row is None:
+        raise NotFound()
+    h = _H.instance(using, row)
+    if not scope_for(user).covers(h.village_id, h.grid_id):
+        raise NotFound()  # outside the reader's areas and grids: the same answer as a missing row
+    members = [_M.instance(using, r) for r in fetch(using, _MEMBERS_OF, [pk])]
     at = _H.width
     h.village = _V.instance(using, row, at)
     at += _V.width

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connections, router
+from django.db import router
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -33,7 +33,7 @@ from bangfu.core import selectors as core_selectors
 from bangfu.core.errors import Forbidden, NotFound
 from bangfu.core.i18n import in_language
 from bangfu.core.models import AuditEvent
-from bangfu.core.rows import Columns
+from bangfu.core.rows import Columns, fetch_one
 from bangfu.core.selectors import get_or_404
 
 _TOKEN, _USER = Columns(ApiToken, "t"), Columns(User, "u")
@@ -49,9 +49,7 @@ def token_by_raw(raw: str) -> ApiToken | None:
     user. Only reads: accounts.services.token_touch records the use."""
     digest = hashlib.sha256(raw.encode()).hexdigest()
     using = router.db_for_read(ApiToken)
-    with connections[using].cursor() as cur:
-        cur.execute(_TOKEN_BY_DIGEST, [digest])
-        row = cur.fetchone()
+    row = fetch_one(using, _TOKEN_BY_DIGEST, [digest])
     if row is None:
         return None
     token, user = _TOKEN.instance(using, row), _USER.instance(using, row, _TOKEN.width)
