@@ -5,6 +5,8 @@ from bangfu.api import api
 from bangfu.core import views_webapp
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    # first: the API's requests are the most frequent (phones, sync clients) and are resolved in order
+    path("api/v1/", api.urls),
     path("", include("bangfu.analytics.urls")),
     # The installable web app (docs/offline.md): the worker at the root so that its scope is the site.
     path("sw.js", views_webapp.service_worker, name="service_worker"),
@@ -21,7 +23,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("employment/", include("bangfu.employment.urls")),
     path("market/", include("bangfu.market.urls")),
     path("jobs/", include("bangfu.core.urls")),
-    path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
