@@ -75,14 +75,21 @@ def _area_place(area: Any) -> Place:
 
 def home_place(user: User) -> Place:
     """The place a user's dashboard opens on: their outermost area, or their grids."""
+    top = _home_area(user)
+    return _area_place(top) if top is not None else _grids_place(user)
+
+
+def _home_area(user: User) -> Any:
+    """The user's outermost area, with its ancestors (areas.area_with_ancestors); None for grid workers."""
     scope = areas.scope_for(user, Cap.VIEW_PEOPLE)
-    top = None
     if scope.prefixes:
-        top = areas.area_by_code(min(scope.prefixes, key=lambda p: (len(p), p)).ljust(12, "0"))
-    elif scope.everything:
-        top = areas.areas_visible(user, level=Level.PROVINCE).first()
-    if top is not None:
-        return _area_place(top)
+        return areas.area_with_ancestors(min(scope.prefixes, key=lambda p: (len(p), p)).ljust(12, "0"))
+    if scope.everything:
+        return areas.areas_visible(user, level=Level.PROVINCE).first()  # a province: no ancestors to read
+    return None
+
+
+def _grids_place(user: User) -> Place:
     grids = list(areas.grids_visible(user).order_by("code"))
     if not grids:
         raise NotFound()
@@ -94,14 +101,19 @@ def home_place(user: User) -> Place:
 
 def place_get(user: User, code: str) -> Place:
     """An area the user may open (404 otherwise, revealing nothing — also for grid workers)."""
+    return _area_place(_area_opened(user, code))
+
+
+def _area_opened(user: User, code: str) -> Any:
+    """The area of `code` with its ancestors, if the user may open it; NotFound otherwise."""
     scope = areas.scope_for(user, Cap.VIEW_PEOPLE)
     level = level_of(code)
     if level is None or level == Level.GROUP or not scope.covers_code(code):
         raise NotFound()
-    area = areas.area_by_code(code)
+    area = areas.area_with_ancestors(code)
     if area is None:
         raise NotFound()
-    return _area_place(area)
+    return area
 
 
 def _latest_run() -> IndicatorRun | None:
@@ -151,21 +163,22 @@ def _children(user: User, place: Place) -> list[Place]:
     return [_area_place(a) for a in below.order_by("code")]
 
 
-def _crumbs(user: User, place: Place) -> list[Place]:
-    if place.level == "grid":
+def _crumbs(user: User, area: Any) -> list[Place]:
+    """The areas above the opened one that the user may open (none above a grid worker's grids); the
+    area came with its ancestors, so this reads nothing."""
+    if area is None:
         return []
     scope = areas.scope_for(user, Cap.VIEW_PEOPLE)
-    area = areas.area_with_ancestors(place.code)  # one query for the whole chain
-    chain = areas.ancestors(area) if area is not None else []
-    return [_area_place(a) for a in chain if scope.covers_code(a.code)]
+    return [_area_place(a) for a in areas.ancestors(area) if scope.covers_code(a.code)]
 
 
 def dashboard(user: User, code: str = "") -> Dashboard:
     """The cached figures of an area (its children for the drill-down), or of a grid worker's grids."""
-    place = place_get(user, code) if code else home_place(user)
+    area = _area_opened(user, code) if code else _home_area(user)  # one query for the area and its chain
+    place = _area_place(area) if area is not None else _grids_place(user)
     run = _latest_run()
     if run is None:
-        return Dashboard(place, None, None, {}, [], crumbs=_crumbs(user, place))
+        return Dashboard(place, None, None, {}, [], crumbs=_crumbs(user, area))
     kids = _children(user, place)
     by_unit, computed = _values([*place.units, *(u for k in kids for u in k.units)], run.as_of)
     # A change refreshes its village and the areas above it (the worker, debounced), everything is
@@ -178,7 +191,7 @@ def dashboard(user: User, code: str = "") -> Dashboard:
         values=_sum(by_unit, place.units),
         trend=_trend(place.units),
         children=[Child(k, _sum(by_unit, k.units)) for k in kids],
-        crumbs=_crumbs(user, place),
+        crumbs=_crumbs(user, area),
     )
 
 

@@ -27,7 +27,7 @@ def _queries(client, url: str) -> list[str]:
 def test_the_dashboard_costs_the_same_at_every_level(world, client_for) -> None:
     page = client_for(world.county)
     bare = _queries(page, "/")
-    assert len(bare) <= 5, "\n".join(bare)  # session, user, area, latest run, the area with its ancestors
+    assert len(bare) <= 4, "\n".join(bare)  # session, user, the area with its ancestors, latest run
     assert not [s for s in bare if "accounts_membership" in s]
     services.indicators_refresh(as_of=timezone.localdate() - dt.timedelta(days=1))
     county = _queries(page, "/")
