@@ -78,13 +78,14 @@ class ScreeningRun(models.Model):
         return f"{self.area_code}@{self.as_of}"
 
 
-class JSONText(models.TextField):  # type: ignore[type-arg]
+class JSONText(models.TextField):  # type: ignore[type-arg]  # TextField[...] exists only in the stubs
     """A JSON object kept as its text, keys in the order they were written (schema decision of issue #18,
     monitoring/README.md "The warnings table"). Read whole, never queried inside: PostgreSQL's jsonb
     would parse every value on screening's COPY and reorder the keys (shortest first)."""
 
-    _pyi_private_set_type: dict[str, Any]  # type: ignore[assignment]  # django-stubs: a dict in, a dict out
-    _pyi_private_get_type: dict[str, Any]  # type: ignore[assignment]
+    # django-stubs read a field's value types from these: a dict in, a dict out (not TextField's str)
+    _pyi_private_set_type: dict[str, Any]  # type: ignore[assignment]  # a dict in, not TextField's str
+    _pyi_private_get_type: dict[str, Any]  # type: ignore[assignment]  # a dict out, not TextField's str
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
         return None if value is None else json.loads(value)
