@@ -132,3 +132,36 @@ def test_a_page_two_levels_below_its_entry_names_both_in_one_trail(world, client
     assert '<a href="/employment/">就业帮扶</a>' in crumbs and '<span aria-current="page">技能培训</span>' in crumbs
     main = html.split('id="main"', 1)[1]
     assert not TRAIL.search(main), "the page repeats the trail inside its content"
+
+
+# The entries a user's roles allow are kept per process until their access changes (accounts/context.py
+# `_entries`): what changes must still show on the very next page.
+
+
+def test_a_role_granted_shows_its_entries_on_the_next_page(world, client_for) -> None:
+    page = client_for(world.t1)
+    assert "/areas/" not in _nav(_page(page))  # a township officer does not manage areas
+    accounts.membership_grant(user=world.t1, role=Role.COUNTY_ADMIN, area_code=world.area_county.code)
+    assert "/areas/" in _nav(_page(page))
+
+
+def test_the_navigation_follows_the_readers_language(world, client_for) -> None:
+    page = client_for(world.t1)
+    assert "农户名册" in _nav(_page(page))
+    english = _nav(page.get("/", headers={"accept-language": "en"}).content.decode())
+    assert "农户名册" not in english and "Household" in english
+    assert "农户名册" in _nav(_page(page))
+
+
+def test_an_enterprise_renamed_is_named_so_on_the_next_page(world, client_for) -> None:
+    code = credit_code.make("93", "511133", "MA62B0X71")
+    e = market.enterprise_create(
+        actor=None, name="雪口山茶叶合作社", kind="cooperative", credit_code=code,
+        area_code=world.area_t1.code, leader="阿说", phone="",
+    )  # fmt: skip
+    user = accounts.user_create(username="tea", password="x-Long-enough-1", display_name="茶叶社")
+    accounts.membership_grant(user=user, role=Role.ENTERPRISE, area_code=world.area_county.code, organisation=code)
+    page = client_for(user)
+    assert "雪口山茶叶合作社" in _nav(_page(page))
+    type(e).objects.filter(pk=e.pk).update(name="雪口山高山茶叶合作社")
+    assert "雪口山高山茶叶合作社" in _nav(_page(page))

@@ -23,10 +23,13 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
+from django.urls import get_script_prefix
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from bangfu.accounts.domain.roles import ROLE_LABELS, Role
 from bangfu.accounts.selectors import capabilities_of, memberships_of
+from bangfu.accounts.selectors.memberships import derived
 from bangfu.areas.selectors import field_worker
 from bangfu.core import links
 from bangfu.navigation import GROUPS
@@ -106,26 +109,39 @@ def _allowed(who: str | Callable[[User], bool], user: User, caps: set[str]) -> b
     return who(user) if callable(who) else who in caps
 
 
-def _targets(target: str | Callable[[User], list[tuple[str, str]]], label: Any, user: User) -> list[Entry]:
-    if callable(target):
-        return [Entry(str(lbl), url) for lbl, url in target(user)]
-    return [Entry(str(label), links.url(target))]
+type Target = tuple[str, str] | Callable[[User], list[tuple[str, str]]]
 
 
 def _groups(user: User, caps: set[str]) -> list[Group]:
     """The user's entries by group, in GROUPS order, each URL once."""
     groups = {key: Group(key, str(label)) for key, label in GROUPS}
     seen: set[str] = set()
-    for app in NAV_APPS:
-        module = import_module(f"bangfu.{app}.urls")
-        for who, label, target, group in getattr(module, "NAV", []):
-            if not _allowed(who, user, caps):
-                continue
-            for entry in _targets(target, label, user):
-                if entry.url not in seen:
-                    seen.add(entry.url)
-                    groups[group].entries.append(entry)
+    for group, target in _entries(user, caps):
+        pairs = target(user) if callable(target) else [target]
+        for label, url in pairs:
+            if url not in seen:
+                seen.add(url)
+                groups[group].entries.append(Entry(str(label), url))
     return [g for g in groups.values() if g.entries]
+
+
+def _entries(user: User, caps: set[str]) -> list[tuple[str, Target]]:
+    """(group, (label, url)) of each entry the user's roles allow, in NAV_APPS order, labels in the
+    current language. Every page asks, so it is kept per process until the user's access changes
+    (accounts.selectors.derived); an entry whose words are data (the enterprise's own name) stays a
+    callable and is asked on every page."""
+
+    def compute(_memberships: object) -> list[tuple[str, Target]]:
+        found: list[tuple[str, Target]] = []
+        for app in NAV_APPS:
+            module = import_module(f"bangfu.{app}.urls")
+            for who, label, target, group in getattr(module, "NAV", []):
+                if _allowed(who, user, caps):
+                    found.append((group, target if callable(target) else (str(label), links.url(target))))
+        return found
+
+    entries: list[tuple[str, Target]] = derived(user, f"nav:{get_language()}:{get_script_prefix()}", compute)
+    return entries
 
 
 def _mark_current(groups: list[Group], path: str) -> Entry | None:
