@@ -63,16 +63,20 @@ def test_a_page_below_a_list_keeps_the_list_in_its_breadcrumbs(world, client_for
     assert '<a href="/registry/households/">农户名册</a>' in crumbs
 
 
-def test_the_enterprise_user_sees_their_own_company_first(world, client_for) -> None:
+def _tea_cooperative(world):
+    """A cooperative in 雪口山乡 and the enterprise user whose membership names it."""
     code = credit_code.make("93", "511133", "MA62B0X71")
     e = market.enterprise_create(
         actor=None, name="雪口山茶叶合作社", kind="cooperative", credit_code=code,
         area_code=world.area_t1.code, leader="阿说", phone="",
     )  # fmt: skip
     user = accounts.user_create(username="tea", password="x-Long-enough-1", display_name="茶叶社")
-    accounts.membership_grant(
-        user=user, role=Role.ENTERPRISE, area_code=world.area_county.code, organisation=e.credit_code
-    )
+    accounts.membership_grant(user=user, role=Role.ENTERPRISE, area_code=world.area_county.code, organisation=code)
+    return e, user
+
+
+def test_the_enterprise_user_sees_their_own_company_first(world, client_for) -> None:
+    e, user = _tea_cooperative(world)
     nav = _nav(_page(client_for(user)))
     first = re.findall(r'class="nav-top" href="([^"]+)"[^>]*>([^<]+)<', nav)[1]
     assert first == (f"/market/enterprises/{e.pk}/", "雪口山茶叶合作社")
@@ -154,13 +158,7 @@ def test_the_navigation_follows_the_readers_language(world, client_for) -> None:
 
 
 def test_an_enterprise_renamed_is_named_so_on_the_next_page(world, client_for) -> None:
-    code = credit_code.make("93", "511133", "MA62B0X71")
-    e = market.enterprise_create(
-        actor=None, name="雪口山茶叶合作社", kind="cooperative", credit_code=code,
-        area_code=world.area_t1.code, leader="阿说", phone="",
-    )  # fmt: skip
-    user = accounts.user_create(username="tea", password="x-Long-enough-1", display_name="茶叶社")
-    accounts.membership_grant(user=user, role=Role.ENTERPRISE, area_code=world.area_county.code, organisation=code)
+    e, user = _tea_cooperative(world)
     page = client_for(user)
     assert "雪口山茶叶合作社" in _nav(_page(page))
     type(e).objects.filter(pk=e.pk).update(name="雪口山高山茶叶合作社")
