@@ -48,10 +48,17 @@ def test_a_household_with_everything_set_reads_as_the_queryset_reads_it(world, d
         dibao=True,
     )
     Member.objects.filter(pk=Member.objects.filter(household=h).order_by("pk")[0].pk).update(active=False)
-    with django_assert_num_queries(3):  # the two reads, and the reader's memberships (cached after)
+    with django_assert_num_queries(2):  # the one read, and the reader's memberships (cached after)
         selectors.household_with_members(world.county, h.pk)
     _same_as_the_querysets(world.county, h.pk)
     _same_as_the_querysets(world.users["gw1"], h.pk)  # through the grid, not an area
+
+
+def test_a_household_without_members_reads_as_the_queryset_reads_it(world) -> None:
+    h = new_household(world.v1b, None, members=1)
+    Member.objects.filter(household=h).delete()  # a household whose people were all moved elsewhere
+    _same_as_the_querysets(world.county, h.pk)
+    assert selectors.household_with_members(world.county, h.pk)[1] == []
 
 
 @pytest.mark.parametrize("name", ["h1", "h2", "h3"])
