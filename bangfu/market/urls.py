@@ -19,8 +19,9 @@ def own_enterprise_links(user: User) -> list[tuple[str, str]]:
 
 app_name = "market"
 NAV = [
-    # the enterprise user's own company first (the membership names it: market.selectors.own_enterprises)
-    ("market_edit", _("我的企业"), own_enterprise_links, "mine"),
+    # the enterprise user's own company first (the membership names it: market.selectors.own_enterprises);
+    # only for accounts whose membership names a company, so an officer's pages never ask for it
+    (selectors.names_an_organisation, _("我的企业"), own_enterprise_links, "mine"),
     ("view_reports", _("经营主体"), "market:enterprise_list", "industry"),
     ("market_edit", _("消费帮扶订单"), "market:order_list", "industry"),
     # Sector bureaus (department officers) review certifications and see nothing else of the market.

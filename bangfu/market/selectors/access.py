@@ -51,7 +51,7 @@ def enterprise_get(user: User, pk: int) -> Enterprise:
     return e
 
 
-def _names_an_organisation(user: User) -> bool:
+def names_an_organisation(user: User) -> bool:
     """Whether any enterprise membership names a 统一社会信用代码 (else _own_q matches nothing)."""
     if not getattr(user, "is_authenticated", False):
         return False
@@ -59,7 +59,7 @@ def _names_an_organisation(user: User) -> bool:
 
 
 def own_enterprises(user: User) -> QuerySet[Enterprise]:
-    if not _names_an_organisation(user):  # every page's navigation asks: no query to build or run
+    if not names_an_organisation(user):  # every page's navigation asks: no query to build or run
         return Enterprise.objects.none()
     return Enterprise.objects.filter(_own_q(user))
 
@@ -73,7 +73,7 @@ def own_enterprise(user: User) -> Enterprise | None:
 def own_buyers(user: User) -> QuerySet[Buyer]:
     """Institutional buyers whose own account this is (buyer self-service): the membership's organisation
     is the unit's 统一社会信用代码. A blank code on a buyer never matches (memberships name a code)."""
-    if not _names_an_organisation(user):
+    if not names_an_organisation(user):
         return Buyer.objects.none()
     return Buyer.objects.filter(_own_q(user)).exclude(credit_code="")
 
