@@ -13,6 +13,8 @@ keep-alive HTTP load generator (Python, two processes) at each connection count:
 - the household API GET (`/api/v1/registry/households/{pk}`, Bearer token of the county administrator)
 - the household list page (`/registry/households/`, logged-in session)
 - the dashboard (`/`, logged-in session)
+- the shared layout alone (`base.html` with nothing in it, logged-in session): a page added for the
+  benchmark only, the ceiling of every page
 - the minimal project's one-row JSON view
 
 It prints req/s, p50 and p99 latency and each endpoint's ratio to the minimal project, then a profile
@@ -56,6 +58,30 @@ def row(request, pk):
 
 
 urlpatterns += [path("row/<int:pk>", row)]
+"""
+
+# Bangfu served with one page added: the shared layout (base.html: navigation, breadcrumbs, the user's
+# menu) and nothing in it, for a logged-in user. Every page is drawn on it, so what it reaches is the
+# ceiling of any page in the same run (bench/requests/README.md).
+LAYOUT_SETTINGS = """
+from bangfu.settings import *  # noqa: F403
+
+ROOT_URLCONF = "bench_layout_urls"
+"""
+LAYOUT_URLS = """
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import path
+
+from bangfu.urls import urlpatterns as bangfu
+
+
+@login_required
+def layout(request):
+    return render(request, "base.html", {})
+
+
+urlpatterns = [path("bench/layout/", layout), *bangfu]
 """
 
 
@@ -295,8 +321,10 @@ def main() -> None:
     var.mkdir()
     info = _setup(a.households, var)
     mini = _mini_project(tmp / "mini", info["database_url"])
+    (tmp / "bench_layout_settings.py").write_text(LAYOUT_SETTINGS)
+    (tmp / "bench_layout_urls.py").write_text(LAYOUT_URLS)
     env = {**os.environ, "BANGFU_VAR": str(var), "DATABASE_URL": info["database_url"], "DJANGO_SETTINGS_MODULE": ""}
-    bangfu_env = {**env, "DJANGO_SETTINGS_MODULE": "bangfu.settings", "PYTHONPATH": str(ROOT)}
+    bangfu_env = {**env, "DJANGO_SETTINGS_MODULE": "bench_layout_settings", "PYTHONPATH": f"{ROOT}:{tmp}"}
     mini_env = {**env, "DJANGO_SETTINGS_MODULE": "mini.settings", "PYTHONPATH": str(mini)}
     ports = {"bangfu": _free_port(), "mini": _free_port()}
     servers = [
@@ -312,6 +340,7 @@ def main() -> None:
             ("household API GET", "bangfu", f"/api/v1/registry/households/{hh}", token),
             ("household list page", "bangfu", "/registry/households/", session),
             ("dashboard", "bangfu", "/", session),
+            ("the layout alone, logged in (every page's ceiling)", "bangfu", "/bench/layout/", session),
         ]
         for name, app, path, headers in targets:  # warm up, and check every target answers 200
             conn = http.client.HTTPConnection("127.0.0.1", ports[app], timeout=30)
@@ -322,13 +351,13 @@ def main() -> None:
         print(f"\ngunicorn {' '.join(GUNICORN)}; {a.seconds:g} s per measurement; load {os.getloadavg()[0]:.1f}")
         for conns in [int(x) for x in a.connections.split(",")]:
             print(f"\n{conns} connections:")
-            print(f"  {'':44s} {'req/s':>8s} {'ratio':>6s} {'p50 ms':>8s} {'p99 ms':>8s} {'errors':>6s}")
+            print(f"  {'':52s} {'req/s':>8s} {'ratio':>6s} {'p50 ms':>8s} {'p99 ms':>8s} {'errors':>6s}")
             base = None
             for name, app, path, headers in targets:
                 m = _load(ports[app], path, headers, conns, a.seconds)
                 base = base or m["rps"]
                 ratio = m["rps"] / base
-                print(f"  {name:44s} {m['rps']:8.0f} {ratio:6.2f} {m['p50']:8.1f} {m['p99']:8.1f} {m['errors']:6.0f}")
+                print(f"  {name:52s} {m['rps']:8.0f} {ratio:6.2f} {m['p50']:8.1f} {m['p99']:8.1f} {m['errors']:6.0f}")
         print(f"(load average after: {os.getloadavg()[0]:.1f})")
     finally:
         for s in servers:
