@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -153,8 +154,29 @@ if _PREPARE != "off" and not _PREPARE.isdigit():
         f" / BANGFU_DB_PREPARE_THRESHOLD must be a whole number of uses (5 by default) or off, not {_PREPARE!r}."
     )
 POSTGRES_OPTIONS = {"server_side_binding": True, "prepare_threshold": None if _PREPARE == "off" else int(_PREPARE)}
+# PostgreSQL's JIT compiles any query its planner costs above jit_above_cost: the household list's COUNT
+# over a county of 125,000 households ran 65 ms, 40 of them compiling, and 24 ms without (bench/province).
+# Requests never run long enough to repay it, and the indicator refresh was no slower without it, so each
+# connection turns it off ("off", the default). "server" leaves the server's setting: behind a PgBouncer,
+# which refuses startup options it does not track, set it on the role instead (docs/operations.md, "PgBouncer").
+_JIT = os.environ.get("BANGFU_DB_JIT", "off").strip()
+if _JIT not in ("off", "server"):
+    raise ImproperlyConfigured(
+        f"BANGFU_DB_JIT 应为 off（默认）或 server（当前为 {_JIT!r}）。"
+        f" / BANGFU_DB_JIT must be off (the default) or server (keep the server's setting), not {_JIT!r}."
+    )
+
+
+def _postgres_options(options: dict[str, Any]) -> dict[str, Any]:
+    """The connection options of a PostgreSQL URL with Bangfu's own added (libpq `options` appended to)."""
+    out = {**options, **POSTGRES_OPTIONS}
+    if _JIT == "off":
+        out["options"] = f"{options.get('options', '')} -c jit=off".strip()
+    return out
+
+
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    DATABASES["default"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), **POSTGRES_OPTIONS}
+    DATABASES["default"]["OPTIONS"] = _postgres_options(DATABASES["default"].get("OPTIONS", {}))
 
 # Read replicas (docs/operations.md, "Read replicas"): streaming standbys of the PostgreSQL primary,
 # comma-separated URLs → aliases replica_1, replica_2, …; bangfu.core.replicas routes the reads of views
@@ -194,8 +216,7 @@ for _n, _url in enumerate(_REPLICA_URLS, 1):
             f" / DATABASE_REPLICA_URLS entry {_n} is not a PostgreSQL URL (postgres://user@host:5432/bangfu)."
         )
     _replica["OPTIONS"] = {
-        **_replica.get("OPTIONS", {}),
-        **POSTGRES_OPTIONS,
+        **_postgres_options(_replica.get("OPTIONS", {})),
         "connect_timeout": BANGFU_REPLICA_CONNECT_TIMEOUT,
     }
     _replica["TEST"] = {"MIRROR": "default"}  # a test run creates no database on a standby

@@ -290,6 +290,35 @@ def test_replicas_need_postgresql_and_a_long_enough_read_your_writes_window(tmp_
     assert "BANGFU_READ_YOUR_WRITES_SECONDS" in err and "at least" in err
 
 
+def _options(tmp_path, **env: str) -> str:
+    out = subprocess.run(
+        [sys.executable, "-c", "from bangfu import settings as s; print(s.DATABASES['default']['OPTIONS'])"],
+        env={**os.environ, "BANGFU_VAR": str(tmp_path), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+def test_connections_turn_postgresql_jit_off_unless_told_to_keep_the_servers_setting(tmp_path) -> None:
+    assert "'options': '-c jit=off'" in _options(tmp_path, DATABASE_URL="postgres://h/db")
+    kept = _options(tmp_path, DATABASE_URL="postgres://h/db?options=-c%20search_path%3Dbangfu")
+    assert "'options': '-c search_path=bangfu -c jit=off'" in kept  # the URL's own options are kept
+    assert "jit" not in _options(tmp_path, DATABASE_URL="postgres://h/db", BANGFU_DB_JIT="server")
+    assert "jit" not in _options(tmp_path, DATABASE_URL="sqlite:///x.db")
+    err = _settings_error(BANGFU_VAR=str(tmp_path), DATABASE_URL="postgres://h/db", BANGFU_DB_JIT="no")
+    assert "BANGFU_DB_JIT" in err and "应为 off" in err and "must be off" in err
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's JIT")
+def test_the_connection_runs_without_jit(db) -> None:
+    with connection.cursor() as cur:
+        cur.execute("SHOW jit")
+        assert cur.fetchone()[0] == "off"
+
+
 def test_the_prepared_statement_threshold_is_a_number_or_off(tmp_path) -> None:
     err = _settings_error(BANGFU_VAR=str(tmp_path), DATABASE_URL="postgres://h/db", BANGFU_DB_PREPARE_THRESHOLD="few")
     assert "BANGFU_DB_PREPARE_THRESHOLD" in err and "非负整数" in err and "or off" in err
