@@ -14,7 +14,7 @@ from bangfu.accounts.domain.roles import Cap
 from bangfu.areas import selectors as areas
 from bangfu.core.selectors import get_or_404
 from bangfu.rules.domain.rules import RuleSetDef, parse_ruleset
-from bangfu.rules.models import MonitoringLine, RuleSet
+from bangfu.rules.models import MonitoringLine, Rule, RuleSet
 
 if TYPE_CHECKING:
     from bangfu.accounts.models import User
@@ -51,6 +51,13 @@ def may_edit(user: User, rs: RuleSet) -> bool:
 def definition_of(rs: RuleSet) -> RuleSetDef:
     rules = [{"code": r.code, "zh": r.zh, "en": r.en, "risk": r.risk, "when": r.when} for r in rs.rules.all()]
     return parse_ruleset(rs.window, rs.params, rules)
+
+
+def rule_terms(ruleset_id: int, code: str) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+    """A rule's conditions as stored (None if there is no such rule) and its rule set's parameters: what
+    monitoring makes a warning's sentence of on read (published rule sets never change)."""
+    row = Rule.objects.filter(ruleset_id=ruleset_id, code=code).values_list("when", "ruleset__params").first()
+    return (None, {}) if row is None else row
 
 
 def rulesets_in_force(village_codes: Iterable[str], as_of: dt.date) -> dict[str, RuleSet]:

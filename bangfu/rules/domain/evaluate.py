@@ -7,7 +7,8 @@ a property test checks they agree.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -90,8 +91,56 @@ def explain(rule: Rule, rs: RuleSetDef, facts: HouseholdFacts) -> Hit:
         value, rhs = fact_value(c.fact, facts), operand(c, rs, facts)
         used.append((c.fact, str(value)))
         limits.append((c.fact, str(rhs)))
-        parts.append(f"{FACTS[c.fact].zh} {fmt(c.fact, value)}，{OPS[c.op]}{rhs_label(c)} {fmt(c.fact, rhs)}")
+        parts.append(_part(c, value, rhs))
     return Hit(facts.household_id, rule.code, tuple(used), tuple(limits), "；".join(parts))
+
+
+def _part(c: Condition, value: Decimal | None, rhs: Decimal | None) -> str:
+    return f"{FACTS[c.fact].zh} {fmt(c.fact, value)}，{OPS[c.op]}{rhs_label(c)} {fmt(c.fact, rhs)}"
+
+
+def sentence_of(
+    when: Node, params: Mapping[str, Decimal], facts: Mapping[str, str], thresholds: Mapping[str, str]
+) -> str:
+    """`explain`'s sentence again, from what a warning keeps: its rule's conditions and the facts and
+    thresholds `explain` gave (text, one per fact, in the rule's order). A warning stores no sentence
+    (monitoring/README.md "The warnings table"): it is made on read, and published rules never change.
+
+    A fact named by one condition is kept exactly when that condition held, with its threshold: the
+    sentence is `explain`'s. A fact named by two conditions of one rule keeps one value and the last
+    threshold that held, so each of those conditions is tested again on the value kept, against its
+    parameter or literal, or the other fact's value (kept, or else the threshold kept). Exact but for
+    two cases the stored facts cannot tell apart (the page's facts beside their thresholds are as
+    short): a ratio is kept to four decimals, so within 0.00005 of its threshold the test may disagree
+    with `explain`'s; and a fact compared with another fact that was not kept reads the threshold kept,
+    which may be the other condition's.
+    """
+    conds = conditions(when)
+    named = Counter(c.fact for c in conds)
+    parts = []
+    for c in conds:
+        if c.fact not in facts:
+            continue  # the condition did not hold (an "any" group): `explain` left it out
+        value = Decimal(facts[c.fact])
+        if named[c.fact] == 1:
+            parts.append(_part(c, value, Decimal(thresholds[c.fact])))
+            continue
+        rhs = _threshold_again(c, params, facts, thresholds)
+        if rhs is not None and _CMP[c.op](value, rhs):
+            parts.append(_part(c, value, rhs))
+    return "；".join(parts)
+
+
+def _threshold_again(
+    c: Condition, params: Mapping[str, Decimal], facts: Mapping[str, str], thresholds: Mapping[str, str]
+) -> Decimal | None:
+    """A condition's threshold from the rule and what the warning keeps (`sentence_of`)."""
+    if c.param:
+        return params.get(c.param)
+    if c.ref:
+        kept = facts.get(c.ref, thresholds.get(c.fact))  # the other fact's value, when it was kept
+        return None if kept is None else Decimal(kept)
+    return c.value
 
 
 def rhs_label(c: Condition) -> str:
