@@ -1,5 +1,6 @@
 """How monitoring's values read on a page or in an export, in the reader's language: a warning's facts
-as its sentence writes them (104.3%, 12,000 元), never the stored ratio or code."""
+as its sentence writes them (104.3%, 12,000 元), never the stored ratio or code, and the sentence itself,
+made on read."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from django.utils.translation import gettext_noop
 
 from bangfu.core.i18n import english, in_language
 from bangfu.core.templatetags.bangfu import count, money, percent
+from bangfu.monitoring.domain.sentence import sentence as domain_sentence
+from bangfu.rules import selectors as rules
 from bangfu.rules.domain.facts import FACTS, Unit
 
 if TYPE_CHECKING:
@@ -65,6 +68,19 @@ def fact_rows(w: Warning) -> list[FactRow]:
         limit = w.thresholds.get(code)
         rows.append(FactRow(label, fact_value(code, value), fact_value(code, limit) if limit not in (None, "") else ""))
     return rows
+
+
+def explanation(w: Warning) -> str:
+    """Why the warning was raised, in Chinese, made on read (`domain.sentence`): the rule's conditions
+    and parameters come with the warning (`selectors.with_sentence`), or are asked for when it was read
+    alone; so does the decided warning it came back after."""
+    if hasattr(w, "rule_when"):
+        when, params = w.rule_when, getattr(w, "rule_params", None) or {}
+    else:
+        when, params = rules.rule_terms(w.ruleset_id, w.rule_code)
+    before = w.previous if w.previous_id is not None else None
+    came_back = None if before is None else (w.source(), before.decided(), w.as_of)
+    return domain_sentence(when, params, w.facts, w.thresholds, came_back)
 
 
 def sentence(w: Warning) -> str:

@@ -26,7 +26,7 @@ import pyarrow.csv as pacsv
 from django.db import connection
 from django.utils import timezone
 
-from bangfu.monitoring import sentences
+from bangfu.monitoring import frozen
 from bangfu.monitoring.domain import lifecycle, recurrence
 from bangfu.monitoring.domain.lifecycle import ACTIVE, DECIDED
 from bangfu.monitoring.sources import Query, read_here, read_many, table
@@ -344,7 +344,7 @@ def compute_hits(data: dict[str, pa.Table], as_of: dt.date, in_force: dict[str, 
 
 
 def facts_of_row(row: Mapping[str, Any]) -> HouseholdFacts:
-    """A hit row (fen) back into the domain's facts (yuan), for the explanation sentence."""
+    """A hit row (fen) back into the domain's facts (yuan), for `explain`'s facts and thresholds."""
     values: dict[str, Decimal | None] = {}
     for c in COLUMNS:
         v = row.get(c)
@@ -368,7 +368,6 @@ NEW_COLUMNS = (
     "ruleset_version",
     "facts",
     "thresholds",
-    "explanation",
     "source_row",
     "source_amount",
     "source_year",
@@ -403,27 +402,14 @@ def _source_sql(rule: Rule, income_year: int) -> str:
     )
 
 
-def _back_sql(as_of: dt.date) -> str:
+def _opens_sql(as_of: dt.date) -> str:
     """domain.recurrence.why_back in SQL over a candidate `c` left-joined to its decided warning `d`:
-    NULL opens nothing, '' opens a new warning, any other text is the reason it came back."""
-    labels = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in recurrence.DECIDED_LABELS.items())
-
-    def text(reason: str) -> str:
-        return (
-            f"'再次预警（{reason}；前次预警#' || CAST(d.id AS VARCHAR) || '于' || d.decided_on || "
-            f"CASE d.status {labels} ELSE d.status END || '）：'"
-        )
-
-    recheck = f"'{recurrence.RECHECK}' || CAST(c.recheck_days AS VARCHAR) || '天'"
-    return f"""CASE WHEN d.id IS NULL THEN ''
-        WHEN c.source_row > d.source_row THEN {text(recurrence.NEW_BILL)}
-        WHEN c.source_amount > d.source_amount THEN {text(recurrence.HIGHER)}
-        WHEN c.source_year IS NOT NULL AND (d.source_year IS NULL OR c.source_year > d.source_year)
-            THEN {text(recurrence.NEW_YEAR)}
-        WHEN c.recheck_days IS NOT NULL
-             AND date_diff('day', CAST(d.decided_on AS DATE), DATE '{as_of.isoformat()}') >= c.recheck_days
-            THEN {text("' || " + recheck + " || '")}
-        END"""
+    whether it opens a warning (new, or come back). The reason it came back is not written: the
+    warning says it on read, from the sources both warnings keep (display.explanation)."""
+    return f"""(d.id IS NULL OR c.source_row > d.source_row OR c.source_amount > d.source_amount
+        OR (c.source_year IS NOT NULL AND (d.source_year IS NULL OR c.source_year > d.source_year))
+        OR (c.recheck_days IS NOT NULL
+            AND date_diff('day', CAST(d.decided_on AS DATE), DATE '{as_of.isoformat()}') >= c.recheck_days))"""
 
 
 def new_warning_parts(
@@ -433,20 +419,20 @@ def new_warning_parts(
     decided: pa.Table | None = None,
     as_of: dt.date | None = None,
 ) -> Iterator[pa.Table]:
-    """The hits that have no active warning yet, as warning rows with facts, thresholds and sentence,
+    """The hits that have no active warning yet, as warning rows with their facts and thresholds,
     one table per rule as each is built (the writer sends one while the next is being made).
 
     A household that keeps meeting a rule keeps its one warning, so a nightly rerun turns (almost)
     nothing into text; a decided warning stays decided unless the facts' source changed or the
-    re-check period ran out (domain.recurrence), and then the sentence starts with the reason.
-    Sentences are built set-wise in DuckDB (`sentences`); a rule it cannot reproduce exactly is
-    explained by the domain's `explain`, row by row.
+    re-check period ran out (domain.recurrence), and then `previous_id` names it. Facts and
+    thresholds are built set-wise in DuckDB (`frozen`); a rule it cannot reproduce exactly is
+    explained by the domain's `explain`, row by row. No sentence is written: it is made on read.
     """
     if hits.num_rows == 0 or "ruleset_id" not in hits.column_names:
         return
     as_of = as_of or timezone.localdate()
     con = duckdb.connect()
-    for macro in sentences.MACROS:
+    for macro in frozen.MACROS:
         con.execute(macro)
     con.register("hits", hits)
     con.register("active", active.select(["household_id", "rule_code"]))
@@ -468,23 +454,22 @@ def new_warning_parts(
                 f"FROM open_hits WHERE ruleset_id = {f.ruleset_id} AND rule_code = {_q(rule.code)}"
             )
     con.execute(
-        f"CREATE TEMP TABLE fresh AS SELECT * FROM (SELECT c.*, d.id AS previous_id, "
-        f"{_back_sql(as_of)} AS back FROM ({' UNION ALL '.join(sourced)}) c "
-        "LEFT JOIN decided d USING (household_id, rule_code)) WHERE back IS NOT NULL"
+        f"CREATE TEMP TABLE fresh AS SELECT c.*, d.id AS previous_id FROM ({' UNION ALL '.join(sourced)}) c "
+        f"LEFT JOIN decided d USING (household_id, rule_code) WHERE {_opens_sql(as_of)}"
     )
     # Each rule's rows in household order: the indexes on the warning table then walk their pages
     # in order instead of at random.
     for f in sets:
         for rule in f.definition.rules:
             where = f"ruleset_id = {f.ruleset_id} AND rule_code = {_q(rule.code)}"
-            if not sentences.vectorised(rule):
+            if not frozen.vectorised(rule):
                 yield _explained(con, where, rule, f)
                 continue
-            text, used, limits = sentences.columns(rule, f.definition)
+            used, limits = frozen.columns(rule, f.definition)
             yield (
                 con.sql(
                     f"SELECT household_id, village AS village_code, grid_id, rule_code, {_q(rule.zh)}, "
-                    f"{_q(rule.risk)}, ruleset_id, {f.version}, {used}, {limits}, back || {text}, "
+                    f"{_q(rule.risk)}, ruleset_id, {f.version}, {used}, {limits}, "
                     f"source_row, source_amount, source_year, previous_id FROM fresh WHERE {where} "
                     "ORDER BY household_id"
                 )
@@ -524,7 +509,6 @@ def _explained(con: duckdb.DuckDBPyConnection, where: str, rule: Rule, f: InForc
                 f.version,
                 json.dumps(dict(hit.facts)),
                 json.dumps(dict(hit.thresholds)),
-                row["back"] + hit.explanation,
                 row["source_row"],
                 row["source_amount"],
                 row["source_year"],
@@ -538,7 +522,7 @@ def _explained(con: duckdb.DuckDBPyConnection, where: str, rule: Rule, f: InForc
 def insert_warnings(rows: pa.Table | Iterable[pa.Table], run_id: int, as_of: dt.date, now: dt.datetime) -> pa.Table:
     """Write new warnings as one stream in the caller's transaction, not one ORM object each; returns
     the rows written. Given parts (`new_warning_parts`), PostgreSQL receives each while the next is
-    being built, so the server's COPY (heap, indexes) overlaps the making of the sentences.
+    being built, so the server's COPY (heap, indexes) overlaps the making of the facts.
 
     The rows are complete (facts and thresholds already JSON text); the partial unique index on
     active (household, rule) still guards against a concurrent run opening the same warning twice.

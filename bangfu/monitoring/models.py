@@ -11,7 +11,7 @@ from django.db import models
 
 from bangfu.core.guards import bounded
 from bangfu.core.models import MONEY_LIMIT, StepLog, money_field
-from bangfu.monitoring.domain import lifecycle
+from bangfu.monitoring.domain import lifecycle, recurrence
 from bangfu.monitoring.domain.feeds import SPECS
 from bangfu.monitoring.domain.lifecycle import ACTIVE, OPEN, STATE_LABELS
 
@@ -118,7 +118,6 @@ class Warning(models.Model):
     ruleset_version = models.PositiveIntegerField()
     facts = JSONText(default=dict)  # fact → value used, in the rule's order
     thresholds = JSONText(default=dict)  # fact → threshold compared with
-    explanation = models.TextField("说明")
     status = models.CharField("状态", max_length=10, choices=list(STATE_LABELS.items()), default=OPEN)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
@@ -168,11 +167,28 @@ class Warning(models.Model):
         return {"zh": self.rule_name, "en": en[:1].upper() + en[1:]}  # rules name themselves in lower case
 
     @property
+    def explanation(self) -> str:
+        """Why it was raised, in Chinese: made on read from the rule, the facts and thresholds kept and
+        the decided warning it came back after, never stored (display.explanation)."""
+        from bangfu.monitoring.display import explanation  # display reads the fact vocabulary; kept off import
+
+        return explanation(self)
+
+    @property
     def sentence(self) -> str:
         """Why it was raised, in the reader's language (display.sentence)."""
         from bangfu.monitoring.display import sentence  # display reads the fact vocabulary; kept off import
 
         return sentence(self)
+
+    def source(self) -> recurrence.Source:
+        """The source of the facts it was raised on (domain.recurrence)."""
+        return recurrence.Source(self.source_row, self.source_amount, self.source_year)
+
+    def decided(self) -> recurrence.Decided:
+        """This warning as a decision a later one may come back after (domain.recurrence); a decision
+        without its date counts from the warning's own."""
+        return recurrence.Decided(self.pk, self.status, self.decided_on or self.as_of, self.source())
 
     @property
     def state_label(self) -> str:

@@ -291,7 +291,7 @@ def screen(
     hits = engine.compute_hits(data, as_of, forces) if forces else engine.NEW_SCHEMA.empty_table()
     say(f"已评估 evaluated: {hits.num_rows} rule hits ({time.perf_counter() - t0:.2f}s)")
     # The new warnings are built rule by rule inside the write: each goes to the database while the
-    # next one's sentences are made.
+    # next one's facts are made.
     fresh = engine.new_warning_parts(hits, active, forces, decided, as_of)
     run = _record_run(
         ScreeningRun(
@@ -343,7 +343,6 @@ def _warning(
         ruleset_version=f.version,
         facts=dict(hit.facts),
         thresholds=dict(hit.thresholds),
-        explanation=hit.explanation,
         run=run,
         as_of=run.as_of if run else now.date(),
         created=now,
@@ -390,11 +389,9 @@ def screen_household(*, household_id: int, as_of: dt.date, actor: User | None = 
             continue
         rule = names[hit.rule_code]
         source = _source_of(household_id, rule, facts, f.definition.window, as_of)
-        back = recurrence.why_back(source, decided.get(rule.code), as_of, recheck)
-        if back is None:
-            continue  # decided on this same source: the decision stands
+        if recurrence.why_back(source, decided.get(rule.code), as_of, recheck) is None:
+            continue  # decided on this same source: the decision stands (why it came back is said on read)
         w = _warning(hit, rule.zh, rule.risk, f, h.village_id, h.grid_id, None, now)
-        w.explanation = back + w.explanation
         w.source_row, w.source_amount, w.source_year = source.row, source.amount, source.year
         w.previous_id = decided[rule.code].id if rule.code in decided else None
         created.append(w)
@@ -410,9 +407,7 @@ def _decided_of(household_id: int) -> dict[str, recurrence.Decided]:
     out: dict[str, recurrence.Decided] = {}
     rows = Warning.objects.filter(household_id=household_id, status__in=lifecycle.DECIDED).order_by("pk")
     for w in rows:
-        out[w.rule_code] = recurrence.Decided(
-            w.pk, w.status, w.decided_on or w.as_of, recurrence.Source(w.source_row, w.source_amount, w.source_year)
-        )
+        out[w.rule_code] = w.decided()
     return out
 
 

@@ -39,7 +39,6 @@ def _warning(world: Any, household: Any) -> Warning:
         risk="income",
         ruleset=rs,
         ruleset_version=rs.version,
-        explanation="收入下降",
         as_of=TODAY,
     )
 

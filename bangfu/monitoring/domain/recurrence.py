@@ -8,8 +8,9 @@ the decided warning's), a higher amount, a new year's statement — or when the 
 the county sets (rule-set parameter `recheck_days`, versioned with effective dates) has run out
 since the decision. The new warning's explanation starts with the reason it came back.
 
-The batch engine writes the same test in SQL (`engine.new_warnings`) with the texts of this module;
-the property test compares both paths.
+The batch engine writes the same test in SQL (`engine.new_warnings`); the property test compares both
+paths. Neither writes the reason down: the warning names the decided one (`previous`), both keep their
+sources, and the reason is worked out again when the sentence is read (monitoring.display.explanation).
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ def test_the_english_page_names_the_rule_in_english(world, warning, client_for) 
     c.post("/i18n/setlang/", {"language": "en", "next": "/"})
     text = _text(_page(c, warning))
     assert "threshold" in text and "Assign to the grid worker gw1 to verify" in text
-    assert "灾害损失" not in text.replace(warning.explanation, "")  # the sentence is stored data, the rest English
+    assert "灾害损失" not in text.replace(warning.explanation, "")  # the Chinese sentence is data, the rest English
 
 
 def test_history_shows_state_labels(world, warning, client_for) -> None:

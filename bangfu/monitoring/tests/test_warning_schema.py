@@ -130,3 +130,39 @@ def test_facts_and_thresholds_survive_the_move_to_text() -> None:
         model = _migrate(AFTER).get_model("monitoring", "Warning")  # type: ignore[attr-defined]
         model.objects.all().delete()
         _migrate([("monitoring", MigrationExecutor(connection).loader.graph.leaf_nodes("monitoring")[0][1])])
+
+
+SENTENCE_STORED = [("monitoring", "0007_warning_facts_as_text")]
+SENTENCE_ON_READ = [("monitoring", "0008_warning_sentence_on_read")]
+SCHOOL = "教育支出（扣除资助） {} 元，高于阈值 8,000 元"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sentences_survive_the_move_to_made_on_read(world) -> None:
+    """0008 drops the stored sentence: read back, every warning says what it said (one that came back
+    after a dismissed one with its reason first); migrated back, the column holds the same text again."""
+    import datetime as dt
+
+    from django.db.migrations.executor import MigrationExecutor
+
+    from bangfu.monitoring.tests.helpers import rules_in_force
+
+    rs = rules_in_force(world)
+    old = _migrate(SENTENCE_STORED).get_model("monitoring", "Warning")  # type: ignore[attr-defined]
+    try:
+        common = {"household_id": world.households["h1"].pk, "village_code": "450101001001", "rule_code": "school_cost",
+                  "rule_name": "教育支出过高", "risk": "因学", "ruleset_id": rs.pk, "ruleset_version": rs.version,
+                  "thresholds": {"school_costs": "8000"}, "as_of": dt.date(2025, 6, 30)}  # fmt: skip
+        first = old.objects.create(**common, facts={"school_costs": "19400.00"}, explanation=SCHOOL.format("19,400"),
+                                   status="dismissed", decided_on=dt.date(2025, 7, 2), source_row=40)  # fmt: skip
+        again = f"再次预警（新的部门数据；前次预警#{first.pk}于2025-07-02已排除）：" + SCHOOL.format("22,400")
+        old.objects.create(**common, facts={"school_costs": "22400.00"}, explanation=again, previous_id=first.pk,
+                           source_row=41)  # fmt: skip
+        said = [SCHOOL.format("19,400"), again]
+        _migrate(SENTENCE_ON_READ)
+        assert [w.explanation for w in Warning.objects.order_by("pk")] == said
+        back = _migrate(SENTENCE_STORED).get_model("monitoring", "Warning")  # type: ignore[attr-defined]
+        assert list(back.objects.order_by("pk").values_list("explanation", flat=True)) == said
+    finally:
+        _migrate(SENTENCE_STORED).get_model("monitoring", "Warning").objects.all().delete()  # type: ignore[attr-defined]
+        _migrate([("monitoring", MigrationExecutor(connection).loader.graph.leaf_nodes("monitoring")[0][1])])

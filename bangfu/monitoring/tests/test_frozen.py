@@ -1,5 +1,6 @@
-"""The set-wise sentences, facts and thresholds are `rules.domain.evaluate.explain`'s, character for
-character, on random values (no database: DuckDB over generated rows, money in fen)."""
+"""The set-wise facts and thresholds are `rules.domain.evaluate.explain`'s, character for character, on
+random values (no database: DuckDB over generated rows, money in fen). The sentence is made on read
+from them (test_sentence_on_read.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import duckdb
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bangfu.monitoring import sentences
+from bangfu.monitoring import frozen
 from bangfu.rules.domain.defaults import DEFAULT_PARAMS, DEFAULT_RULES
 from bangfu.rules.domain.evaluate import explain, holds, to_sql
 from bangfu.rules.domain.facts import COLUMNS, HouseholdFacts
@@ -67,7 +68,7 @@ count = st.integers(0, 3)
 maybe = st.one_of(st.none(), fen)
 
 
-def _python(row: Mapping[str, int | None]) -> set[tuple[str, str, str, str]]:
+def _python(row: Mapping[str, int | None]) -> set[tuple[str, str, str]]:
     values = {
         c: None if v is None else Decimal(v).scaleb(-2) if c not in COUNTS else Decimal(v)
         for c, v in row.items()
@@ -75,13 +76,13 @@ def _python(row: Mapping[str, int | None]) -> set[tuple[str, str, str, str]]:
     }
     facts = HouseholdFacts.of(1, **values)  # type: ignore[arg-type]
     hits = [explain(r, RS, facts) for r in RS.rules if holds(r.when, RS, facts)]
-    return {(h.rule_code, h.explanation, json.dumps(dict(h.facts)), json.dumps(dict(h.thresholds))) for h in hits}
+    return {(h.rule_code, json.dumps(dict(h.facts)), json.dumps(dict(h.thresholds))) for h in hits}
 
 
-def _duckdb(row: Mapping[str, int | None], sql_type: str = "BIGINT") -> set[tuple[str, str, str, str]]:
+def _duckdb(row: Mapping[str, int | None], sql_type: str = "BIGINT") -> set[tuple[str, str, str]]:
     """`sql_type` DECIMAL(38,0) is how DuckDB's HUGEINT sums come back from a trip through Arrow."""
     con = duckdb.connect()
-    for macro in sentences.MACROS:
+    for macro in frozen.MACROS:
         con.execute(macro)
     con.execute(
         "CREATE TABLE t AS SELECT "
@@ -89,10 +90,10 @@ def _duckdb(row: Mapping[str, int | None], sql_type: str = "BIGINT") -> set[tupl
     )
     out = set()
     for rule in RS.rules:
-        assert sentences.vectorised(rule)
-        text, used, limits = sentences.columns(rule, RS)
+        assert frozen.vectorised(rule)
+        used, limits = frozen.columns(rule, RS)
         for got in con.execute(
-            f"SELECT {text}, {used}, {limits} FROM t WHERE {to_sql(rule.when, RS, money_scale=100)}"
+            f"SELECT {used}, {limits} FROM t WHERE {to_sql(rule.when, RS, money_scale=100)}"
         ).fetchall():
             out.add((rule.code, *got))
     return out
@@ -110,7 +111,7 @@ def _duckdb(row: Mapping[str, int | None], sql_type: str = "BIGINT") -> set[tupl
     counts=st.fixed_dictionaries({c: count for c in COUNTS}),
     sql_type=st.sampled_from(["BIGINT", "DECIMAL(38,0)"]),
 )
-def test_batch_sentences_are_explains(
+def test_batch_facts_and_thresholds_are_explains(
     pc: int | None,
     prev: int | None,
     net: int | None,
@@ -159,5 +160,5 @@ def test_repeated_fact_is_left_to_python() -> None:
             }
         ],
     )
-    assert not sentences.vectorised(twice.rules[0])
-    assert all(sentences.vectorised(r) for r in RS.rules)
+    assert not frozen.vectorised(twice.rules[0])
+    assert all(frozen.vectorised(r) for r in RS.rules)
