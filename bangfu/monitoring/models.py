@@ -150,10 +150,10 @@ class Warning(models.Model):
                 fields=["household", "rule_code"], condition=models.Q(status__in=ACTIVE), name="uniq_active_warning"
             )
         ]
-        indexes = [
-            models.Index(fields=["status", "village_code"]),
-            models.Index(fields=["village_code"], name="warning_village"),
-        ]
+        # One village index serves the list in any status and the counts by area (a code range, then
+        # the status inside it); the active ones of the whole province are read through
+        # uniq_active_warning (monitoring/README.md "The warnings table").
+        indexes = [models.Index(fields=["village_code", "status"], name="warning_village_status")]
         ordering = ["-created", "-pk"]
 
     def __str__(self) -> str:

@@ -15,8 +15,7 @@ pytestmark = pytest.mark.django_db
 KEPT = {
     ("id",): "the primary key",
     ("household_id", "rule_code"): "uniq_active_warning: one active warning per rule (screening's anti-join)",
-    ("status", "village_code"): "the list's default filter (active) within the user's areas, by-township counts",
-    ("village_code",): "the list in every status within the user's areas (a code range), village counts",
+    ("village_code", "status"): "the list within the user's areas (a code range, then the status), area counts",
     ("grid_id",): "a grid worker's warnings (grid ids), the list's grid filter",
     ("household_id",): "a household's warnings (its page, moves, decided warnings), the delivery filter",
 }
