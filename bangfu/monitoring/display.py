@@ -84,8 +84,8 @@ def explanation(w: Warning) -> str:
 
 
 def sentence(w: Warning) -> str:
-    """Why the warning was raised, in the reader's language: the stored Chinese sentence, or in English
-    each fact the rule met beside its threshold."""
+    """Why the warning was raised, in the reader's language: the Chinese sentence (`explanation`), or in
+    English each fact the rule met beside its threshold."""
     if not english():
         return w.explanation
     threshold = _("阈值")  # outside the f-string: makemessages does not read inside one
