@@ -107,3 +107,17 @@ def test_a_page_of_warnings_makes_its_sentences_without_a_query_each(world, clie
     body = page.get("/monitoring/").content.decode()
     assert body.count("高于阈值") == 3 and f"再次预警（新的部门数据；前次预警#{first.pk}" in body
     assert {name: _queries(page) for name, page in pages.items()} == one
+
+
+def test_the_api_and_the_english_page_say_what_they_said(world, warning, api_for) -> None:
+    """The API's `explanation` is still the Chinese sentence, in the list and alone; the English sentence
+    is still made from the facts beside their thresholds."""
+    from django.utils import translation
+
+    said = "灾害损失 25,000 元，高于阈值 10,000 元"
+    api = api_for(world.t1)
+    assert api.get(f"/api/v1/monitoring/warnings/{warning.pk}").json()["explanation"] == said
+    assert [w["explanation"] for w in api.get("/api/v1/monitoring/warnings").json()] == [said]
+    with translation.override("en"):
+        english = Warning.objects.get(pk=warning.pk).sentence
+    assert english == "Disaster loss 25,000 yuan (threshold 10,000 yuan)"
