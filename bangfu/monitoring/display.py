@@ -73,7 +73,10 @@ def fact_rows(w: Warning) -> list[FactRow]:
 def explanation(w: Warning) -> str:
     """Why the warning was raised, in Chinese, made on read (`domain.sentence`): the rule's conditions
     and parameters come with the warning (`selectors.with_sentence`), or are asked for when it was read
-    alone; so does the decided warning it came back after."""
+    alone; so does the decided warning it came back after. A warning stored with a sentence that reads
+    otherwise (before sentences were made on read) says what it said."""
+    if w.sentence_kept:
+        return w.sentence_kept
     if hasattr(w, "rule_when"):
         when, params = w.rule_when, getattr(w, "rule_params", None) or {}
     else:

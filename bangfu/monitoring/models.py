@@ -118,6 +118,10 @@ class Warning(models.Model):
     ruleset_version = models.PositiveIntegerField()
     facts = JSONText(default=dict)  # fact → value used, in the rule's order
     thresholds = JSONText(default=dict)  # fact → threshold compared with
+    # The sentence is made on read (display.explanation). A warning raised before that (migration 0008)
+    # keeps the sentence it was stored with here where the one made on read would read differently (older
+    # wording, a rule naming a fact twice): what a warning said is never lost. NULL for every other warning.
+    sentence_kept = models.TextField(null=True, blank=True, editable=False)
     status = models.CharField("状态", max_length=10, choices=list(STATE_LABELS.items()), default=OPEN)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False

@@ -1,6 +1,7 @@
 """A warning's sentence is made on read, not stored (schema decision of issue #18, monitoring/README.md
-"The warnings table"): forwards the column goes; backwards it is written again for every warning by
-the function the readers use (monitoring.domain.sentence), so nothing is lost either way."""
+"The warnings table"): forwards the column goes, and a stored sentence that the function the readers use
+(monitoring.domain.sentence) would write otherwise is kept in `sentence_kept`; backwards the column is
+written again for every warning, from `sentence_kept` or that function, so nothing is lost either way."""
 
 from typing import Any
 
@@ -18,7 +19,18 @@ def _decided(w: Any) -> recurrence.Decided:
     return recurrence.Decided(w.pk, w.status, w.decided_on or w.as_of, source)
 
 
+def keep_differing(apps: Any, schema_editor: Any) -> None:
+    """Forwards: each stored sentence the one made on read would not repeat word for word is kept."""
+    _each_batch(apps, "sentence_kept", lambda w, made: w.explanation if w.explanation != made else None)
+
+
 def write_sentences(apps: Any, schema_editor: Any) -> None:
+    """Backwards: the column holds each warning's sentence again, the kept one where there is one."""
+    _each_batch(apps, "explanation", lambda w, made: w.sentence_kept or made)
+
+
+def _each_batch(apps: Any, field: str, value: Any) -> None:
+    """Sets `field` of every warning to `value(warning, the sentence made on read)`, 2,000 at a time."""
     warning = apps.get_model("monitoring", "Warning")
     rules = apps.get_model("rules", "Rule").objects.select_related("ruleset")
     terms = {(r.ruleset_id, r.code): (r.when, r.ruleset.params) for r in rules}
@@ -33,8 +45,8 @@ def write_sentences(apps: Any, schema_editor: Any) -> None:
             if w.previous_id in before:
                 now = recurrence.Source(w.source_row, w.source_amount, w.source_year)
                 came_back = (now, before[w.previous_id], w.as_of)
-            w.explanation = sentence(when, params, w.facts, w.thresholds, came_back)
-        warning.objects.bulk_update(rows, ["explanation"])
+            setattr(w, field, value(w, sentence(when, params, w.facts, w.thresholds, came_back)))
+        warning.objects.bulk_update(rows, [field])
 
 
 class Migration(migrations.Migration):
@@ -44,8 +56,13 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name="warning",
+            name="sentence_kept",
+            field=models.TextField(blank=True, editable=False, null=True),
+        ),
         # a default first, so that going back can add the column to a table that has rows
         migrations.AlterField(model_name="warning", name="explanation", field=models.TextField("说明", default="")),
-        migrations.RunPython(migrations.RunPython.noop, write_sentences),
+        migrations.RunPython(keep_differing, write_sentences),
         migrations.RemoveField(model_name="warning", name="explanation"),
     ]

@@ -157,9 +157,13 @@ def test_sentences_survive_the_move_to_made_on_read(world) -> None:
         again = f"再次预警（新的部门数据；前次预警#{first.pk}于2025-07-02已排除）：" + SCHOOL.format("22,400")
         old.objects.create(**common, facts={"school_costs": "22400.00"}, explanation=again, previous_id=first.pk,
                            source_row=41)  # fmt: skip
-        said = [SCHOOL.format("19,400"), again]
+        older = "教育支出19400元,高于8000元"  # worded as an older release wrote it: kept as it was
+        old.objects.create(**common, facts={"school_costs": "19400.00"}, explanation=older, status="dismissed")
+        said = [SCHOOL.format("19,400"), again, older]
         _migrate(SENTENCE_ON_READ)
         assert [w.explanation for w in Warning.objects.order_by("pk")] == said
+        kept = list(Warning.objects.order_by("pk").values_list("sentence_kept", flat=True))
+        assert kept == [None, None, older]  # only the sentence made on read would not repeat
         back = _migrate(SENTENCE_STORED).get_model("monitoring", "Warning")  # type: ignore[attr-defined]
         assert list(back.objects.order_by("pk").values_list("explanation", flat=True)) == said
     finally:
