@@ -118,7 +118,7 @@
       }));
     }).then(function (missing) {
       var urls = tasks.concat(missing.filter(Boolean));
-      if (urls.length && navigator.serviceWorker.controller) {
+      if (signedIn && urls.length && navigator.serviceWorker.controller) { // not once signing out has begun
         navigator.serviceWorker.controller.postMessage({ type: "warm", urls: urls });
       }
     }, function () { /* no service worker: pages are kept on visit only */ });
@@ -407,6 +407,9 @@
     event.preventDefault();
     Q.state().then(function (s) {
       if (s.waiting.length && !window.confirm(say("lose", s.waiting.length).textContent)) return false;
+      // From here this page sends, refreshes and keeps nothing more: a refresh of the offline data still
+      // on its way would otherwise ask the worker to keep pages again after it emptied its caches.
+      signedIn = false;
       return Q.clearAll().then(function () { return clearCaches(null); }).then(askWorkerToClear).then(function () {
         return true;
       });
